@@ -1,0 +1,106 @@
+/*
+ * Ingest: reads boundary files, indicator tables, the official English
+ * Indices of Deprivation files and ONS lookups into the store.  Each import
+ * is one transaction: a file with any error leaves the store byte for byte
+ * as it was, and every bad row or feature is reported (once per kind of
+ * problem, with a count) through the context's log callback.  Shapefiles are
+ * read with shapelib, every other format with GDAL/OGR; coordinates are
+ * transformed to EPSG:27700 with PROJ.
+ */
+#ifndef NEEDSMAP_INGEST_H
+#define NEEDSMAP_INGEST_H
+
+#include "needsmap/core.h"
+#include "needsmap/store.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* What an import did.  Filled on success and, as far as it got, on
+ * failure. */
+typedef struct nm_import_result {
+    long rows;          /* rows or features read */
+    long stored;        /* areas, values or memberships written */
+    long indicators;    /* indicators created or replaced */
+    long unmatched;     /* codes that match no stored area (a warning) */
+    long repaired;      /* invalid geometries met (kept; see DESIGN) */
+    long skipped;       /* rows left out on purpose (e.g. other countries) */
+    long dataset;       /* id of the dataset row */
+} nm_import_result;
+
+/* Shared by every import. */
+typedef struct nm_import_common {
+    const char *path;   /* the input file */
+    int strict;         /* unmatched codes are an error, not a warning */
+} nm_import_common;
+
+typedef struct nm_boundaries_opts {
+    nm_import_common in;
+    const char *level;      /* lsoa, msoa, ward, lad, region, locality, oa (required) */
+    const char *code_field; /* NULL: detected from ONS headings (LSOA11CD, ...) */
+    const char *name_field; /* NULL: detected (LSOA11NM, ...); may be absent */
+    int vintage;            /* 0: from the code heading (LSOA11CD -> 2011) */
+    const char *crs;        /* NULL: the source's own (.prj, GeoJSON crs); else "EPSG:N" */
+} nm_boundaries_opts;
+
+/* Imports areas from a shapefile or any OGR vector source.  Areas already
+ * stored with the same level, vintage and code are replaced.  Returns NM_OK,
+ * NM_USAGE (options), NM_NOTFOUND (file), NM_BADDATA (file content). */
+nm_status nm_import_boundaries(nm_store *store, const nm_boundaries_opts *opts,
+                               nm_import_result *result);
+
+typedef struct nm_iod_opts {
+    nm_import_common in;
+    const char *period; /* NULL: from the file (name, headings) */
+} nm_iod_opts;
+
+/* Imports an official English Indices of Deprivation file (IoD 2019 Files
+ * 1-7 or the assembled file, IoD 2025, IMD 2010, IMD 2007; CSV or XLSX).
+ * Every score, rank, decile and population column becomes an indicator with
+ * a stable short id (imd_score, idaci_rank, pop_0_15, ...).  Values of an
+ * indicator and period already stored are replaced. */
+nm_status nm_import_iod(nm_store *store, const nm_iod_opts *opts, nm_import_result *result);
+
+typedef struct nm_indicators_opts {
+    nm_import_common in;
+    const char *key;     /* column holding the area code (required) */
+    const char *level;   /* NULL: from the codes (E01 -> lsoa, E05 -> ward, ...) */
+    int vintage;         /* 0: from the key heading, else the latest stored */
+    const char *period;  /* required unless the file says */
+    const char *columns; /* comma-separated subset of columns, NULL for all numeric */
+    const char *source;  /* attribution text; NULL: the file name */
+} nm_indicators_opts;
+
+/* Imports any table keyed by area code: one indicator per numeric column;
+ * the id is the heading made lowercase with underscores. */
+nm_status nm_import_indicators(nm_store *store, const nm_indicators_opts *opts,
+                               nm_import_result *result);
+
+typedef struct nm_lookup_opts {
+    nm_import_common in;
+    const char *child;        /* column of child codes (required) */
+    const char *parent;       /* column of parent codes (required) */
+    const char *child_level;  /* NULL: from the heading (LSOA11CD -> lsoa) */
+    const char *parent_level; /* required */
+    int child_vintage;        /* 0: from the heading */
+    int parent_vintage;       /* 0: from the heading */
+} nm_lookup_opts;
+
+/* Imports memberships child -> parent from a lookup table (ONS LSOA to ward,
+ * LSOA 2001 to 2011, ward or LAD to region).  Parent names found beside the
+ * code column (WD19CD -> WD19NM) are stored as areas without a boundary
+ * where no area of that code exists. */
+nm_status nm_import_lookup(nm_store *store, const nm_lookup_opts *opts, nm_import_result *result);
+
+/* ---- ONS code headings ------------------------------------------------ */
+
+/* Recognises an ONS code heading such as "LSOA11CD", "WD13CD", "lsoa01_code"
+ * or "LSOA code (2011)".  Sets *level (static string) and *vintage and
+ * returns 1; returns 0 when the heading is not one. */
+int nm_ons_code_heading(const char *heading, const char **level, int *vintage);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* NEEDSMAP_INGEST_H */

@@ -1,0 +1,13 @@
+/*
+ * needsmap: maps, tables and key facts of a local needs analysis from
+ * boundary files and deprivation data.  This umbrella header includes every
+ * public module; each can also be included alone.
+ */
+#ifndef NEEDSMAP_H
+#define NEEDSMAP_H
+
+#include "needsmap/core.h"
+#include "needsmap/store.h"
+#include "needsmap/ingest.h"
+
+#endif

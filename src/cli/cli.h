@@ -1,0 +1,68 @@
+/*
+ * The command-line tool's shared parts: the run state every command gets,
+ * option tables that also render --help, and messages.  This is the only
+ * code that prints for the user.
+ */
+#ifndef NM_CLI_H
+#define NM_CLI_H
+
+#include <getopt.h>
+#include <stdio.h>
+
+#include "needsmap/needsmap.h"
+
+/* Exit codes (README "Exit codes"). */
+enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2, EXIT_BADDATA = 3 };
+
+typedef struct cli {
+    nm_ctx *ctx;
+    const char *db;      /* --db, default output/needsmap.sqlite */
+    int quiet;
+    int verbose;
+    const char *command; /* e.g. "import boundaries", for messages */
+} cli;
+
+/* One option of a command: the getopt_long entry and its help line. */
+typedef struct cli_opt {
+    const char *name;
+    int has_arg;         /* no_argument, required_argument */
+    int id;              /* value returned by getopt_long */
+    const char *metavar; /* e.g. "FILE"; NULL for flags */
+    const char *help;
+} cli_opt;
+
+typedef struct cli_command {
+    const char *name;    /* "import boundaries" */
+    const char *usage;   /* "FILE --level LEVEL [OPTIONS]" */
+    const char *summary; /* one line */
+    const cli_opt *opts; /* terminated by a zeroed entry */
+    int (*run)(cli *c, int argc, char **argv);
+} cli_command;
+
+/* Parses argv with the command's option table, calling 'on_opt' for each
+ * option.  Handles --help (prints and returns -1 with *exit_code 0) and
+ * usage errors (prints and returns -1 with *exit_code 2).  Returns the index
+ * of the first operand otherwise. */
+int cli_parse(cli *c, const cli_command *cmd, int argc, char **argv,
+              int (*on_opt)(cli *c, int id, const char *arg, void *state), void *state,
+              int *exit_code);
+
+/* Prints "needsmap: COMMAND: message" and "try 'needsmap COMMAND --help'";
+ * returns EXIT_USAGE. */
+int cli_usage_error(cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Prints the context's error as "needsmap: message"; returns the exit code
+ * that goes with the status. */
+int cli_fail(cli *c, nm_status status);
+/* Exit code for a status. */
+int cli_exit_code(nm_status status);
+/* Parses a whole positive integer option; prints a usage error on failure. */
+int cli_parse_int(cli *c, const char *option, const char *arg, long min, long max, long *out);
+/* Opens the store; prints the error and returns NULL on failure (the exit
+ * code is put in *exit_code). */
+nm_store *cli_open_store(cli *c, int flags, int *exit_code);
+
+/* Commands (one file each). */
+extern const cli_command cmd_import_boundaries, cmd_import_iod, cmd_import_indicators,
+    cmd_import_lookup, cmd_info;
+
+#endif

@@ -1,0 +1,227 @@
+/*
+ * needsmap's entry point: global options, the command table and dispatch.
+ * Each command lives in its own file and calls one public library function.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+#define DEFAULT_DB "output/needsmap.sqlite"
+
+static const cli_command *const commands[] = {
+    &cmd_import_boundaries, &cmd_import_iod, &cmd_import_indicators, &cmd_import_lookup,
+    &cmd_info,
+};
+#define NCOMMANDS (sizeof commands / sizeof commands[0])
+
+static void log_to_stderr(void *user, nm_level level, const char *message)
+{
+    const cli *c = user;
+    const char *tag = level == NM_LOG_WARN ? "warning: " : "";
+
+    if (c->quiet && level > NM_LOG_ERROR)
+        return;
+    fprintf(stderr, "needsmap: %s%s\n", tag, message);
+}
+
+int cli_exit_code(nm_status status)
+{
+    switch (status) {
+    case NM_OK: return EXIT_OK;
+    case NM_USAGE: return EXIT_USAGE;
+    case NM_BADDATA: return EXIT_BADDATA;
+    default: return EXIT_FAIL;
+    }
+}
+
+int cli_fail(cli *c, nm_status status)
+{
+    fprintf(stderr, "needsmap: %s\n", nm_errmsg(c->ctx));
+    return cli_exit_code(status);
+}
+
+int cli_usage_error(cli *c, const char *fmt, ...)
+{
+    va_list ap;
+
+    fprintf(stderr, "needsmap: %s: ", c->command ? c->command : "usage");
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\ntry 'needsmap %s%s--help'\n", c->command ? c->command : "",
+            c->command ? " " : "");
+    return EXIT_USAGE;
+}
+
+int cli_parse_int(cli *c, const char *option, const char *arg, long min, long max, long *out)
+{
+    char *end;
+    long v;
+
+    errno = 0;
+    v = strtol(arg, &end, 10);
+    if (errno || end == arg || *end || v < min || v > max) {
+        cli_usage_error(c, "--%s: \"%s\" is not a whole number from %ld to %ld", option, arg, min,
+                        max);
+        return 0;
+    }
+    *out = v;
+    return 1;
+}
+
+nm_store *cli_open_store(cli *c, int flags, int *exit_code)
+{
+    nm_store *store = NULL;
+    nm_status rc = nm_store_open(c->ctx, c->db, flags, &store);
+
+    if (rc != NM_OK) {
+        *exit_code = cli_fail(c, rc);
+        return NULL;
+    }
+    return store;
+}
+
+/* Builds the getopt_long table and short option string from the command's
+ * option table, then parses. */
+int cli_parse(cli *c, const cli_command *cmd, int argc, char **argv,
+              int (*on_opt)(cli *c, int id, const char *arg, void *state), void *state,
+              int *exit_code)
+{
+    struct option longopts[64];
+    const cli_opt *o;
+    int n = 0, ch;
+
+    for (o = cmd->opts; o && o->name && n < 62; o++, n++) {
+        longopts[n].name = o->name;
+        longopts[n].has_arg = o->has_arg;
+        longopts[n].flag = NULL;
+        longopts[n].val = o->id;
+    }
+    longopts[n++] = (struct option){"help", no_argument, NULL, 'h'};
+    longopts[n] = (struct option){0, 0, 0, 0};
+    /* 0, not 1: glibc re-reads the ordering mode only then, and the global
+       options were parsed in order-preserving mode */
+    optind = 0;
+    opterr = 0;
+    while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+        if (ch == 'h') {
+            printf("usage: needsmap [--db FILE] %s %s\n%s\n\noptions:\n", cmd->name, cmd->usage,
+                   cmd->summary);
+            for (o = cmd->opts; o && o->name; o++) {
+                char left[64];
+                snprintf(left, sizeof left, "--%s%s%s", o->name, o->metavar ? " " : "",
+                         o->metavar ? o->metavar : "");
+                printf("  %-26s %s\n", left, o->help);
+            }
+            printf("  %-26s %s\n", "--help", "show this help and exit");
+            *exit_code = EXIT_OK;
+            return -1;
+        }
+        if (ch == '?' || ch == ':') {
+            if (optopt && optopt < 256 && optopt != '?')
+                *exit_code = cli_usage_error(c, "unknown option -%c", optopt);
+            else if (optopt)
+                *exit_code = cli_usage_error(c, "option %s needs a value", argv[optind - 1]);
+            else
+                *exit_code = cli_usage_error(c, "unknown option %s", argv[optind - 1]);
+            return -1;
+        }
+        if (on_opt(c, ch, optarg, state) != 0) {
+            *exit_code = EXIT_USAGE;
+            return -1;
+        }
+    }
+    return optind;
+}
+
+static void print_usage(FILE *fp)
+{
+    size_t i;
+
+    fprintf(fp, "usage: needsmap [--db FILE] [--quiet] [--verbose] COMMAND [OPTIONS]\n\n"
+                "commands:\n");
+    for (i = 0; i < NCOMMANDS; i++)
+        fprintf(fp, "  %-22s %s\n", commands[i]->name, commands[i]->summary);
+    fprintf(fp, "\nglobal options:\n"
+                "  --db FILE              the store (default " DEFAULT_DB ")\n"
+                "  --quiet                only errors on stderr\n"
+                "  --verbose              also say what was done\n"
+                "  --version              print the version and exit\n"
+                "\nexit status: 0 success, 1 failure, 2 usage error, 3 bad input data\n"
+                "'needsmap COMMAND --help' describes a command.\n");
+}
+
+/* Finds the command named by argv[0] (and argv[1] for two-word commands);
+ * sets *words to how many words it took. */
+static const cli_command *find_command(int argc, char **argv, int *words)
+{
+    char two[128];
+    size_t i;
+
+    if (argc >= 2) {
+        snprintf(two, sizeof two, "%s %s", argv[0], argv[1]);
+        for (i = 0; i < NCOMMANDS; i++)
+            if (strcmp(commands[i]->name, two) == 0) {
+                *words = 2;
+                return commands[i];
+            }
+    }
+    for (i = 0; i < NCOMMANDS; i++)
+        if (strcmp(commands[i]->name, argv[0]) == 0) {
+            *words = 1;
+            return commands[i];
+        }
+    return NULL;
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option global[] = {
+        {"db", required_argument, NULL, 'd'},  {"quiet", no_argument, NULL, 'q'},
+        {"verbose", no_argument, NULL, 'v'},   {"version", no_argument, NULL, 'V'},
+        {"help", no_argument, NULL, 'h'},      {0, 0, 0, 0},
+    };
+    cli c = {0};
+    const cli_command *cmd;
+    int ch, words = 0, rc;
+
+    c.db = getenv("NEEDSMAP_DB") ? getenv("NEEDSMAP_DB") : DEFAULT_DB;
+    opterr = 0;
+    while ((ch = getopt_long(argc, argv, "+hqv", global, NULL)) != -1) {
+        switch (ch) {
+        case 'd': c.db = optarg; break;
+        case 'q': c.quiet = 1; break;
+        case 'v': c.verbose = 1; break;
+        case 'V': printf("needsmap %s\n", nm_version()); return EXIT_OK;
+        case 'h': print_usage(stdout); return EXIT_OK;
+        default:
+            fprintf(stderr, "needsmap: unknown option %s\ntry 'needsmap --help'\n",
+                    argv[optind - 1]);
+            return EXIT_USAGE;
+        }
+    }
+    if (optind >= argc) {
+        print_usage(stderr);
+        return EXIT_USAGE;
+    }
+    cmd = find_command(argc - optind, argv + optind, &words);
+    if (!cmd) {
+        fprintf(stderr, "needsmap: unknown command \"%s\"\ntry 'needsmap --help'\n", argv[optind]);
+        return EXIT_USAGE;
+    }
+    c.command = cmd->name;
+    c.ctx = nm_ctx_new();
+    if (!c.ctx) {
+        fprintf(stderr, "needsmap: out of memory\n");
+        return EXIT_FAIL;
+    }
+    nm_ctx_set_log(c.ctx, log_to_stderr, &c, c.verbose ? NM_LOG_INFO : NM_LOG_WARN);
+    /* the command sees its own name as argv[0], as getopt expects */
+    rc = cmd->run(&c, argc - optind - words + 1, argv + optind + words - 1);
+    nm_ctx_free(c.ctx);
+    return rc;
+}

@@ -1,0 +1,107 @@
+/*
+ * The context: the last error's status and message, and the log callback
+ * that the tool installs.  Messages are formatted into a fixed buffer so
+ * that reporting an out-of-memory error needs no memory.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "nm_int.h"
+
+#define NM_MSG_MAX 2048
+
+struct nm_ctx {
+    nm_status status;
+    char message[NM_MSG_MAX];
+    nm_log_fn log_fn;
+    void *log_user;
+    nm_level log_max;
+};
+
+nm_ctx *nm_ctx_new(void)
+{
+    nm_ctx *ctx = nm_calloc(1, sizeof *ctx);
+    if (ctx)
+        ctx->log_max = NM_LOG_WARN;
+    return ctx;
+}
+
+void nm_ctx_free(nm_ctx *ctx)
+{
+    nm_free(ctx);
+}
+
+void nm_ctx_set_log(nm_ctx *ctx, nm_log_fn fn, void *user, nm_level max_level)
+{
+    ctx->log_fn = fn;
+    ctx->log_user = user;
+    ctx->log_max = max_level;
+}
+
+const char *nm_errmsg(const nm_ctx *ctx)
+{
+    return ctx ? ctx->message : "no context";
+}
+
+nm_status nm_errcode(const nm_ctx *ctx)
+{
+    return ctx ? ctx->status : NM_ERROR;
+}
+
+const char *nm_status_str(nm_status status)
+{
+    switch (status) {
+    case NM_OK: return "success";
+    case NM_ERROR: return "failure";
+    case NM_USAGE: return "usage error";
+    case NM_BADDATA: return "bad input data";
+    case NM_NOMEM: return "out of memory";
+    case NM_NOTFOUND: return "not found";
+    case NM_SCHEMA: return "store schema mismatch";
+    }
+    return "unknown status";
+}
+
+const char *nm_version(void)
+{
+    return NM_VERSION;
+}
+
+nm_status nm_fail(nm_ctx *ctx, nm_status status, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (!ctx)
+        return status;
+    ctx->status = status;
+    va_start(ap, fmt);
+    vsnprintf(ctx->message, sizeof ctx->message, fmt, ap);
+    va_end(ap);
+    return status;
+}
+
+void nm_clear(nm_ctx *ctx)
+{
+    if (!ctx)
+        return;
+    ctx->status = NM_OK;
+    ctx->message[0] = '\0';
+}
+
+int nm_log_enabled(const nm_ctx *ctx, nm_level level)
+{
+    return ctx && ctx->log_fn && level <= ctx->log_max;
+}
+
+void nm_log(nm_ctx *ctx, nm_level level, const char *fmt, ...)
+{
+    char line[NM_MSG_MAX];
+    va_list ap;
+
+    if (!nm_log_enabled(ctx, level))
+        return;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    ctx->log_fn(ctx->log_user, level, line);
+}

@@ -1,0 +1,115 @@
+/*
+ * File helpers: checksums of inputs (OpenSSL's libcrypto does the hashing)
+ * and atomic replacement of outputs, so that a reader never sees a
+ * half-written map and a failed run leaves the previous file in place.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "nm_int.h"
+
+nm_status nm_sha256_file(nm_ctx *ctx, const char *path, char hex[65])
+{
+    unsigned char chunk[1 << 16], md[EVP_MAX_MD_SIZE];
+    unsigned int mdlen = 0, i;
+    nm_status rc = NM_OK;
+    EVP_MD_CTX *md_ctx = NULL;
+    FILE *fp = NULL;
+    size_t n;
+
+    fp = fopen(path, "rb");
+    if (!fp) {
+        rc = nm_fail(ctx, NM_NOTFOUND, "%s: cannot open: %s", path, strerror(errno));
+        goto cleanup;
+    }
+    md_ctx = EVP_MD_CTX_new();
+    if (!md_ctx || !EVP_DigestInit_ex(md_ctx, EVP_sha256(), NULL)) {
+        rc = nm_fail(ctx, NM_NOMEM, "%s: cannot start SHA-256", path);
+        goto cleanup;
+    }
+    while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
+        EVP_DigestUpdate(md_ctx, chunk, n);
+    if (ferror(fp)) {
+        rc = nm_fail(ctx, NM_ERROR, "%s: read error: %s", path, strerror(errno));
+        goto cleanup;
+    }
+    EVP_DigestFinal_ex(md_ctx, md, &mdlen);
+    for (i = 0; i < mdlen && i < 32; i++)
+        snprintf(hex + 2 * i, 3, "%02x", md[i]);
+    hex[64] = '\0';
+
+cleanup:
+    EVP_MD_CTX_free(md_ctx);
+    if (fp)
+        fclose(fp);
+    return rc;
+}
+
+nm_status nm_atomic_open(nm_ctx *ctx, const char *target, nm_atomic *a)
+{
+    nm_buf b = {0};
+    int fd;
+
+    memset(a, 0, sizeof *a);
+    a->target = nm_strdup(target);
+    nm_buf_addf(&b, "%s.tmp-XXXXXX", target);
+    a->temp = nm_buf_take(&b);
+    if (!a->target || !a->temp) {
+        nm_atomic_abort(a);
+        return nm_fail(ctx, NM_NOMEM, "out of memory");
+    }
+    fd = mkstemp(a->temp);
+    if (fd < 0) {
+        nm_status rc = nm_fail(ctx, NM_ERROR, "%s: cannot write: %s", target, strerror(errno));
+        nm_free(a->temp);
+        a->temp = NULL;
+        nm_atomic_abort(a);
+        return rc;
+    }
+    /* mkstemp makes the file 0600; outputs are ordinary files */
+    fchmod(fd, 0644);
+    a->fp = fdopen(fd, "wb");
+    if (!a->fp) {
+        close(fd);
+        nm_atomic_abort(a);
+        return nm_fail(ctx, NM_ERROR, "%s: cannot write: %s", target, strerror(errno));
+    }
+    return NM_OK;
+}
+
+nm_status nm_atomic_commit(nm_ctx *ctx, nm_atomic *a)
+{
+    nm_status rc = NM_OK;
+    int failed;
+
+    failed = fflush(a->fp) != 0 || ferror(a->fp) || fsync(fileno(a->fp)) != 0;
+    failed |= fclose(a->fp) != 0;
+    a->fp = NULL;
+    if (failed) {
+        rc = nm_fail(ctx, NM_ERROR, "%s: write failed: %s", a->target, strerror(errno));
+    } else if (rename(a->temp, a->target) != 0) {
+        rc = nm_fail(ctx, NM_ERROR, "%s: cannot replace: %s", a->target, strerror(errno));
+    } else {
+        nm_free(a->temp);
+        a->temp = NULL;
+    }
+    nm_atomic_abort(a);
+    return rc;
+}
+
+void nm_atomic_abort(nm_atomic *a)
+{
+    if (a->fp)
+        fclose(a->fp);
+    if (a->temp)
+        unlink(a->temp);
+    nm_free(a->temp);
+    nm_free(a->target);
+    memset(a, 0, sizeof *a);
+}

@@ -1,0 +1,26 @@
+/*
+ * Shared by the ingest readers: ONS code and name headings, levels, and the
+ * attribution statements of the official sources.  Not published.
+ */
+#ifndef NM_INGEST_INT_H
+#define NM_INGEST_INT_H
+
+#include "needsmap/ingest.h"
+#include "nm_int.h"
+
+/* Returns 1 when 'level' is one the store knows (lsoa, msoa, ...). */
+int nm_level_valid(const char *level);
+/* The level an ONS GSS code belongs to (E01... -> "lsoa"), or NULL. */
+const char *nm_level_of_code(const char *code);
+/* Returns 1 when 'candidate' is the name heading that goes with the code
+ * heading 'code_heading' (LSOA11CD -> LSOA11NM, "LSOA code (2011)" ->
+ * "LSOA name (2011)", lad07_code -> lad07_name). */
+int nm_ons_is_name_for(const char *code_heading, const char *candidate);
+
+/* Attribution statements required by the Open Government Licence. */
+#define NM_ATTR_ONS_BOUNDARIES                                                                 \
+    "Contains National Statistics data (c) Crown copyright and database right. Contains OS "  \
+    "data (c) Crown copyright and database right."
+#define NM_ATTR_ONS_LOOKUP                                                                     \
+    "Source: Office for National Statistics licensed under the Open Government Licence v3.0."
+#endif

@@ -1,0 +1,122 @@
+/*
+ * The schema of the store and its version.  The version lives in SQLite's
+ * user_version and the file is marked as ours with application_id, so that a
+ * store from another version, or any other SQLite file, is recognised before
+ * anything is read or written.
+ */
+#include <string.h>
+
+#include "store/store_int.h"
+
+/* 'NMAP' */
+#define NM_APPLICATION_ID 0x4E4D4150
+
+static const char *const schema_sql =
+    "CREATE TABLE dataset ("
+    "  id INTEGER PRIMARY KEY,"
+    "  kind TEXT NOT NULL,"
+    "  file TEXT NOT NULL,"
+    "  sha256 TEXT NOT NULL,"
+    "  rows INTEGER NOT NULL DEFAULT 0,"
+    "  imported_at TEXT NOT NULL,"
+    "  attribution TEXT);"
+    "CREATE TABLE area ("
+    "  id INTEGER PRIMARY KEY,"
+    "  code TEXT NOT NULL,"
+    "  name TEXT,"
+    "  level TEXT NOT NULL,"
+    "  vintage INTEGER NOT NULL,"
+    "  dataset INTEGER REFERENCES dataset(id),"
+    "  UNIQUE (level, vintage, code));"
+    "CREATE INDEX area_code ON area(code);"
+    "CREATE TABLE indicator ("
+    "  id INTEGER PRIMARY KEY,"
+    "  key TEXT NOT NULL,"
+    "  period TEXT NOT NULL,"
+    "  label TEXT NOT NULL,"
+    "  unit TEXT NOT NULL,"
+    "  polarity INTEGER NOT NULL,"
+    "  level TEXT NOT NULL,"
+    "  vintage INTEGER NOT NULL,"
+    "  dataset INTEGER REFERENCES dataset(id),"
+    "  UNIQUE (key, period));"
+    /* WITHOUT ROWID keeps each value once, clustered by indicator, which is
+       how every map and summary reads them */
+    "CREATE TABLE value ("
+    "  indicator INTEGER NOT NULL REFERENCES indicator(id),"
+    "  code TEXT NOT NULL,"
+    "  value REAL,"
+    "  PRIMARY KEY (indicator, code)) WITHOUT ROWID;"
+    "CREATE TABLE membership ("
+    "  child TEXT NOT NULL,"
+    "  child_level TEXT NOT NULL,"
+    "  child_vintage INTEGER NOT NULL,"
+    "  parent TEXT NOT NULL,"
+    "  parent_level TEXT NOT NULL,"
+    "  parent_vintage INTEGER NOT NULL,"
+    "  method TEXT NOT NULL,"
+    "  weight REAL NOT NULL DEFAULT 1,"
+    "  dataset INTEGER REFERENCES dataset(id),"
+    "  PRIMARY KEY (child_level, child_vintage, child, parent_level, parent_vintage,"
+    "               method, parent)) WITHOUT ROWID;"
+    "CREATE INDEX membership_parent ON membership(parent_level, parent, child_level);";
+
+nm_status nm_schema_create(nm_store *store)
+{
+    nm_status rc;
+    char sql[128];
+
+    /* Only the two reference systems the store uses, not the 6,000 rows of
+       a full spatial_ref_sys: creating a store takes milliseconds. */
+    rc = nm_store_exec(store, "SELECT InitSpatialMetadata(1, 'NONE');");
+    if (rc == NM_OK)
+        rc = nm_store_exec(store, "BEGIN;"
+                                  "SELECT InsertEpsgSrid(27700);"
+                                  "SELECT InsertEpsgSrid(4326);");
+    if (rc == NM_OK)
+        rc = nm_store_exec(store, schema_sql);
+    if (rc == NM_OK)
+        rc = nm_store_exec(store,
+                           "SELECT AddGeometryColumn('area', 'geom', 27700, 'MULTIPOLYGON', 'XY');"
+                           "SELECT CreateSpatialIndex('area', 'geom');");
+    if (rc == NM_OK) {
+        snprintf(sql, sizeof sql, "PRAGMA application_id = %d; PRAGMA user_version = %d;",
+                 NM_APPLICATION_ID, NM_SCHEMA_VERSION);
+        rc = nm_store_exec(store, sql);
+    }
+    return rc;
+}
+
+static long pragma_long(nm_store *store, const char *sql)
+{
+    sqlite3_stmt *st = NULL;
+    long v = -1;
+
+    if (sqlite3_prepare_v2(store->db, sql, -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        v = (long)sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+nm_status nm_schema_check(nm_store *store)
+{
+    long app = pragma_long(store, "PRAGMA application_id");
+    long version = pragma_long(store, "PRAGMA user_version");
+
+    if (app < 0)
+        return nm_fail(store->ctx, NM_SCHEMA,
+                       "%s: not an SQLite database; give another --db or remove the file",
+                       store->path);
+    if (app != NM_APPLICATION_ID)
+        return nm_fail(store->ctx, NM_SCHEMA,
+                       "%s: not a needsmap store (application id %ld); give another --db",
+                       store->path, app);
+    if (version != NM_SCHEMA_VERSION)
+        return nm_fail(store->ctx, NM_SCHEMA,
+                       "%s: store schema version %ld, this needsmap (%s) reads version %d; "
+                       "re-import the inputs into a new store (remove the file or give "
+                       "another --db)",
+                       store->path, version, nm_version(), NM_SCHEMA_VERSION);
+    return NM_OK;
+}

@@ -1,0 +1,255 @@
+/*
+ * Opening, creating and closing the store, transactions and the dataset
+ * register.  A new store is built under a temporary name and renamed into
+ * place, so a failed creation never leaves a half-made file behind.
+ */
+#include <errno.h>
+#include <sqlite3.h>
+#include <spatialite.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "store/store_int.h"
+
+nm_status nm_store_sqlfail(nm_store *store, const char *what)
+{
+    return nm_fail(store->ctx, NM_ERROR, "%s: %s: %s", store->path, what, sqlite3_errmsg(store->db));
+}
+
+nm_status nm_store_exec(nm_store *store, const char *sql)
+{
+    char *err = NULL;
+    nm_status rc = NM_OK;
+
+    if (sqlite3_exec(store->db, sql, NULL, NULL, &err) != SQLITE_OK) {
+        rc = nm_fail(store->ctx, NM_ERROR, "%s: %s", store->path, err ? err : "SQL error");
+        sqlite3_free(err);
+    }
+    return rc;
+}
+
+nm_status nm_store_prepare(nm_store *store, const char *sql, sqlite3_stmt **stmt)
+{
+    if (sqlite3_prepare_v2(store->db, sql, -1, stmt, NULL) != SQLITE_OK)
+        return nm_store_sqlfail(store, "preparing a query");
+    return NM_OK;
+}
+
+nm_status nm_store_begin(nm_store *store)
+{
+    nm_status rc;
+
+    if (!store->writable)
+        return nm_fail(store->ctx, NM_ERROR, "%s: store opened read-only", store->path);
+    rc = nm_store_exec(store, "BEGIN IMMEDIATE");
+    if (rc == NM_OK)
+        store->in_tx = 1;
+    return rc;
+}
+
+nm_status nm_store_commit(nm_store *store)
+{
+    nm_status rc = nm_store_exec(store, "COMMIT");
+    if (rc != NM_OK)
+        nm_store_rollback(store);
+    store->in_tx = 0;
+    return rc;
+}
+
+void nm_store_rollback(nm_store *store)
+{
+    if (store && store->in_tx && !sqlite3_get_autocommit(store->db))
+        sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
+    if (store)
+        store->in_tx = 0;
+}
+
+/* Opens a SQLite connection with SpatiaLite's functions registered. */
+static nm_status connect(nm_store *store, const char *path, int sqlflags)
+{
+    if (sqlite3_open_v2(path, &store->db, sqlflags, NULL) != SQLITE_OK) {
+        nm_status rc = nm_fail(store->ctx, NM_ERROR, "%s: cannot open store: %s", path,
+                               store->db ? sqlite3_errmsg(store->db) : "out of memory");
+        sqlite3_close(store->db);
+        store->db = NULL;
+        return rc;
+    }
+    sqlite3_busy_timeout(store->db, 10000);
+    store->splite = spatialite_alloc_connection();
+    if (!store->splite)
+        return nm_fail(store->ctx, NM_NOMEM, "%s: cannot start SpatiaLite", path);
+    spatialite_init_ex(store->db, store->splite, 0);
+    return NM_OK;
+}
+
+static void disconnect(nm_store *store)
+{
+    if (store->db)
+        sqlite3_close(store->db);
+    if (store->splite)
+        spatialite_cleanup_ex(store->splite);
+    store->db = NULL;
+    store->splite = NULL;
+}
+
+/* Makes the folders leading to 'path' (like mkdir -p of its dirname). */
+static nm_status make_parent_dirs(nm_ctx *ctx, const char *path)
+{
+    char *dir = nm_strdup(path);
+    nm_status rc = NM_OK;
+    char *p;
+
+    if (!dir)
+        return nm_fail(ctx, NM_NOMEM, "out of memory");
+    for (p = dir + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+            rc = nm_fail(ctx, NM_ERROR, "%s: cannot create folder: %s", dir, strerror(errno));
+            break;
+        }
+        *p = '/';
+    }
+    nm_free(dir);
+    return rc;
+}
+
+/* Builds a new store at a temporary name, then renames it to 'path'. */
+static nm_status create_store(nm_store *store, const char *path)
+{
+    nm_buf tmp = {0};
+    char *temp = NULL;
+    nm_status rc;
+
+    rc = make_parent_dirs(store->ctx, path);
+    if (rc != NM_OK)
+        return rc;
+    nm_buf_addf(&tmp, "%s.new-%ld", path, (long)getpid());
+    temp = nm_buf_take(&tmp);
+    if (!temp)
+        return nm_fail(store->ctx, NM_NOMEM, "out of memory");
+    unlink(temp);
+    rc = connect(store, temp, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    if (rc == NM_OK)
+        rc = nm_schema_create(store);
+    if (rc == NM_OK)
+        rc = nm_store_exec(store, "COMMIT");
+    disconnect(store);
+    if (rc == NM_OK && rename(temp, path) != 0)
+        rc = nm_fail(store->ctx, NM_ERROR, "%s: cannot create store: %s", path, strerror(errno));
+    if (rc != NM_OK)
+        unlink(temp);
+    nm_free(temp);
+    return rc;
+}
+
+nm_status nm_store_open(nm_ctx *ctx, const char *path, int flags, nm_store **out)
+{
+    nm_store *store = NULL;
+    struct stat st;
+    nm_status rc = NM_OK;
+    int exists;
+
+    nm_clear(ctx);
+    *out = NULL;
+    store = nm_calloc(1, sizeof *store);
+    if (!store || !(store->path = nm_strdup(path))) {
+        rc = nm_fail(ctx, NM_NOMEM, "out of memory");
+        goto cleanup;
+    }
+    store->ctx = ctx;
+    store->writable = (flags & NM_STORE_WRITE) != 0;
+    exists = stat(path, &st) == 0 && st.st_size > 0;
+    if (!exists) {
+        if ((flags & NM_STORE_CREATE) != NM_STORE_CREATE) {
+            rc = nm_fail(ctx, NM_NOTFOUND,
+                         "%s: no store here; import something first (needsmap import ...) "
+                         "or give --db",
+                         path);
+            goto cleanup;
+        }
+        rc = create_store(store, path);
+        if (rc != NM_OK)
+            goto cleanup;
+    }
+    rc = connect(store, path, store->writable ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY);
+    if (rc == NM_OK)
+        rc = nm_schema_check(store);
+    if (rc == NM_OK)
+        rc = nm_store_exec(store, "PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536;");
+
+cleanup:
+    if (rc != NM_OK) {
+        nm_store_close(store);
+        return rc;
+    }
+    *out = store;
+    return NM_OK;
+}
+
+void nm_store_close(nm_store *store)
+{
+    if (!store)
+        return;
+    nm_store_rollback(store);
+    disconnect(store);
+    nm_free(store->path);
+    nm_free(store);
+}
+
+nm_ctx *nm_store_ctx(const nm_store *store)
+{
+    return store->ctx;
+}
+
+nm_status nm_store_add_dataset(nm_store *store, const char *kind, const char *file,
+                               const char *attribution, long *id)
+{
+    char sha[65], when[32];
+    sqlite3_stmt *st = NULL;
+    time_t now = time(NULL);
+    struct tm tm;
+    nm_status rc;
+
+    rc = nm_sha256_file(store->ctx, file, sha);
+    if (rc != NM_OK)
+        return rc;
+    gmtime_r(&now, &tm);
+    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    rc = nm_store_prepare(store,
+                          "INSERT INTO dataset(kind, file, sha256, imported_at, attribution) "
+                          "VALUES (?, ?, ?, ?, ?)",
+                          &st);
+    if (rc != NM_OK)
+        return rc;
+    sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, file, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, sha, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, when, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, attribution, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) != SQLITE_DONE)
+        rc = nm_store_sqlfail(store, "registering the dataset");
+    else
+        *id = (long)sqlite3_last_insert_rowid(store->db);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+nm_status nm_store_set_dataset_rows(nm_store *store, long id, long rows)
+{
+    sqlite3_stmt *st = NULL;
+    nm_status rc = nm_store_prepare(store, "UPDATE dataset SET rows = ? WHERE id = ?", &st);
+
+    if (rc != NM_OK)
+        return rc;
+    sqlite3_bind_int64(st, 1, rows);
+    sqlite3_bind_int64(st, 2, id);
+    if (sqlite3_step(st) != SQLITE_DONE)
+        rc = nm_store_sqlfail(store, "updating the dataset");
+    sqlite3_finalize(st);
+    return rc;
+}
