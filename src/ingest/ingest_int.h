@@ -17,10 +17,26 @@ const char *nm_level_of_code(const char *code);
  * "LSOA name (2011)", lad07_code -> lad07_name). */
 int nm_ons_is_name_for(const char *code_heading, const char *candidate);
 
+/* Registers GDAL's drivers once per process (thread-safe) and routes its
+ * messages away from stderr. */
+void nm_gdal_init(void);
+
 /* Attribution statements required by the Open Government Licence. */
 #define NM_ATTR_ONS_BOUNDARIES                                                                 \
     "Contains National Statistics data (c) Crown copyright and database right. Contains OS "  \
     "data (c) Crown copyright and database right."
 #define NM_ATTR_ONS_LOOKUP                                                                     \
     "Source: Office for National Statistics licensed under the Open Government Licence v3.0."
+#define NM_ATTR_IOD2019                                                                        \
+    "Contains public sector information licensed under the Open Government Licence v3.0. "     \
+    "Source: Ministry of Housing, Communities and Local Government, English Indices of "      \
+    "Deprivation 2019."
+#define NM_ATTR_IOD_DCLG                                                                       \
+    "Contains public sector information licensed under the Open Government Licence v3.0. "     \
+    "Source: Department for Communities and Local Government, English Indices of "            \
+    "Deprivation %s."
+#define NM_ATTR_IOD_MHCLG                                                                      \
+    "Contains public sector information licensed under the Open Government Licence v3.0. "     \
+    "Source: Ministry of Housing, Communities and Local Government, English Indices of "      \
+    "Deprivation %s."
 #endif

@@ -85,7 +85,7 @@ static const char *split_long(const char *h, const char **level, int *vintage)
             continue;
         p = h + n + 1;
         paren = strstr(p, " (");
-        if (!paren || strlen(paren) != 8 || paren[7] != ')')
+        if (!paren || strlen(paren) != 7 || paren[6] != ')')
             continue;
         if (!isdigit((unsigned char)paren[2]) || !isdigit((unsigned char)paren[5]))
             continue;

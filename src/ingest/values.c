@@ -1,0 +1,526 @@
+/*
+ * The table import engine.  A whole file is read and checked before
+ * anything is written: every cell that is not a number, every empty or
+ * duplicated code is collected (one report per kind, with a count and line
+ * numbers), and only a clean file reaches the store.  Values are written per
+ * indicator in code order, which appends to the value table's B-tree instead
+ * of scattering through it.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ingest/values_int.h"
+
+/* The rows of a table held in memory: codes and a column-major matrix. */
+typedef struct rows {
+    long n, cap;
+    char **codes;
+    long *lines;
+    double **values;   /* values[c][row], NAN when missing */
+    char ***parents;   /* parents[p][row], NULL when empty */
+    char ***pnames;    /* pnames[p][row] */
+    int ncols, nparents;
+} rows;
+
+static void rows_free(rows *r)
+{
+    long i;
+    int c;
+
+    for (i = 0; i < r->n; i++) {
+        nm_free(r->codes[i]);
+        for (c = 0; c < r->nparents; c++) {
+            nm_free(r->parents[c][i]);
+            nm_free(r->pnames[c][i]);
+        }
+    }
+    nm_free(r->codes);
+    nm_free(r->lines);
+    for (c = 0; c < r->ncols; c++)
+        nm_free(r->values ? r->values[c] : NULL);
+    for (c = 0; c < r->nparents; c++) {
+        nm_free(r->parents[c]);
+        nm_free(r->pnames[c]);
+    }
+    nm_free(r->values);
+    nm_free(r->parents);
+    nm_free(r->pnames);
+    memset(r, 0, sizeof *r);
+}
+
+static int rows_grow(rows *r)
+{
+    long cap = r->cap ? r->cap * 2 : 4096;
+    int c;
+
+#define GROW(ptr)                                                                                 \
+    do {                                                                                          \
+        void *p_ = nm_realloc((ptr), (size_t)cap * sizeof *(ptr));                                \
+        if (!p_)                                                                                  \
+            return 0;                                                                             \
+        (ptr) = p_;                                                                               \
+    } while (0)
+    GROW(r->codes);
+    GROW(r->lines);
+    for (c = 0; c < r->ncols; c++)
+        GROW(r->values[c]);
+    for (c = 0; c < r->nparents; c++) {
+        GROW(r->parents[c]);
+        GROW(r->pnames[c]);
+    }
+#undef GROW
+    r->cap = cap;
+    return 1;
+}
+
+void nm_colspecs_free(nm_colspec *cols, int n)
+{
+    int i;
+    for (i = 0; cols && i < n; i++) {
+        nm_free(cols[i].key);
+        nm_free(cols[i].label);
+    }
+    nm_free(cols);
+}
+
+char *nm_make_key(const char *heading)
+{
+    nm_buf b = {0};
+    const char *p;
+    int pending = 0;
+
+    for (p = heading; *p; p++) {
+        unsigned char ch = (unsigned char)*p;
+        if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || (ch >= 'A' && ch <= 'Z')) {
+            char lower = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
+            if (pending && b.len > 0)
+                nm_buf_add(&b, "_", 1);
+            pending = 0;
+            nm_buf_add(&b, &lower, 1);
+        } else {
+            pending = 1;
+        }
+    }
+    return nm_buf_take(&b);
+}
+
+/* Copies a cell; NULL for an empty one.  Sets *oom on allocation failure. */
+static char *cell_copy(const char *s, int *oom)
+{
+    char *copy;
+    if (!*s)
+        return NULL;
+    copy = nm_strdup(s);
+    if (!copy)
+        *oom = 1;
+    return copy;
+}
+
+/* Reads one row into r, reporting bad cells to d. */
+static int read_row(nm_values_job *job, rows *r, nm_diag *d)
+{
+    nm_table *t = job->table;
+    long line = nm_table_line(t), i = r->n;
+    const char *code = nm_table_cell(t, job->key_col);
+    int c, oom = 0;
+
+    if (!nm_table_row_utf8(t))
+        nm_diag_add(d, "utf8", line, "text is not UTF-8; save the file as CSV UTF-8");
+    if (!*code)
+        nm_diag_add(d, "nocode", line, "no area code in column \"%s\"",
+                    nm_table_heading(t, job->key_col));
+    r->codes[i] = nm_strdup(code);
+    r->lines[i] = line;
+    if (!r->codes[i])
+        return 0;
+    for (c = 0; c < job->ncols; c++) {
+        const char *s = nm_table_cell(t, job->cols[c].col);
+        double v = NAN;
+        if (*s && !nm_parse_double(s, &v)) {
+            nm_buf kind = {0}, val = {0};
+            nm_buf_addf(&kind, "nan:%d", c);
+            nm_buf_add_quoted(&val, s, 40);
+            nm_diag_add(d, kind.data ? kind.data : "nan", line,
+                        "value %s in column \"%s\" is not a number", val.data ? val.data : "",
+                        nm_table_heading(t, job->cols[c].col));
+            nm_buf_free(&kind);
+            nm_buf_free(&val);
+        }
+        r->values[c][i] = v;
+    }
+    for (c = 0; c < job->nparents; c++) {
+        r->parents[c][i] = cell_copy(nm_table_cell(t, job->parents[c].col), &oom);
+        r->pnames[c][i] = job->parents[c].name_col >= 0
+                              ? cell_copy(nm_table_cell(t, job->parents[c].name_col), &oom)
+                              : NULL;
+    }
+    r->n++;
+    return !oom;
+}
+
+static const rows *sort_rows_ctx;
+
+static int cmp_row_code(const void *a, const void *b)
+{
+    long i = *(const long *)a, j = *(const long *)b;
+    int c = strcmp(sort_rows_ctx->codes[i], sort_rows_ctx->codes[j]);
+    return c ? c : (i < j ? -1 : i > j);
+}
+
+/* Orders rows by code (qsort is not re-entrant with a context; imports run
+ * one at a time per process, guarded by the store's write lock). */
+static long *order_by_code(const rows *r)
+{
+    long *order = nm_malloc((size_t)(r->n ? r->n : 1) * sizeof *order);
+    long i;
+
+    if (!order)
+        return NULL;
+    for (i = 0; i < r->n; i++)
+        order[i] = i;
+    sort_rows_ctx = r;
+    qsort(order, (size_t)r->n, sizeof *order, cmp_row_code);
+    sort_rows_ctx = NULL;
+    return order;
+}
+
+static void report_duplicates(const rows *r, const long *order, nm_diag *d)
+{
+    long k;
+
+    for (k = 1; k < r->n; k++) {
+        const char *a = r->codes[order[k - 1]], *b = r->codes[order[k]];
+        if (*a && strcmp(a, b) == 0)
+            nm_diag_add(d, "dup", r->lines[order[k]], "area code \"%s\" appears again (first at line %ld)",
+                        b, r->lines[order[k - 1]]);
+    }
+}
+
+/* Creates or replaces the indicator (key, period); returns its id. */
+static nm_status upsert_indicator(nm_store *store, const nm_values_job *job, const nm_colspec *c,
+                                  long dataset, long *id)
+{
+    sqlite3_stmt *st = NULL;
+    nm_status rc = nm_store_prepare(
+        store,
+        "INSERT INTO indicator(key, period, label, unit, polarity, level, vintage, dataset) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(key, period) DO UPDATE SET "
+        "label = ?3, unit = ?4, polarity = ?5, level = ?6, vintage = ?7, dataset = ?8 "
+        "RETURNING id",
+        &st);
+
+    if (rc != NM_OK)
+        return rc;
+    sqlite3_bind_text(st, 1, c->key, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, job->period, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, c->label, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, c->unit, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 5, c->polarity);
+    sqlite3_bind_text(st, 6, job->level, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 7, job->vintage);
+    sqlite3_bind_int64(st, 8, dataset);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        *id = (long)sqlite3_column_int64(st, 0);
+    else
+        rc = nm_store_sqlfail(store, "storing an indicator");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static nm_status write_column(nm_store *store, const rows *r, const long *order, int c, long ind,
+                              long *stored)
+{
+    sqlite3_stmt *del = NULL, *ins = NULL;
+    nm_status rc;
+    long k;
+
+    rc = nm_store_prepare(store, "DELETE FROM value WHERE indicator = ?", &del);
+    if (rc == NM_OK)
+        rc = nm_store_prepare(store, "INSERT INTO value(indicator, code, value) VALUES (?, ?, ?)",
+                              &ins);
+    if (rc != NM_OK)
+        goto cleanup;
+    sqlite3_bind_int64(del, 1, ind);
+    if (sqlite3_step(del) != SQLITE_DONE) {
+        rc = nm_store_sqlfail(store, "replacing values");
+        goto cleanup;
+    }
+    sqlite3_bind_int64(ins, 1, ind);
+    for (k = 0; k < r->n; k++) {
+        long i = order[k];
+        if (isnan(r->values[c][i]))
+            continue;
+        sqlite3_bind_text(ins, 2, r->codes[i], -1, SQLITE_STATIC);
+        sqlite3_bind_double(ins, 3, r->values[c][i]);
+        if (sqlite3_step(ins) != SQLITE_DONE) {
+            rc = nm_store_sqlfail(store, "storing values");
+            goto cleanup;
+        }
+        sqlite3_reset(ins);
+        (*stored)++;
+    }
+
+cleanup:
+    sqlite3_finalize(del);
+    sqlite3_finalize(ins);
+    return rc;
+}
+
+nm_status nm_members_open(nm_store *store, nm_members *m)
+{
+    nm_status rc;
+
+    m->store = store;
+    rc = nm_store_prepare(store,
+                          "DELETE FROM membership WHERE child_level = ? AND child_vintage = ? "
+                          "AND child = ? AND parent_level = ? AND parent_vintage = ? "
+                          "AND method = 'lookup'",
+                          &m->del);
+    if (rc == NM_OK)
+        rc = nm_store_prepare(store,
+                              "INSERT INTO membership(child_level, child_vintage, child,"
+                              " parent_level, parent_vintage, parent, method, weight, dataset) "
+                              "VALUES (?, ?, ?, ?, ?, ?, 'lookup', ?, ?)",
+                              &m->ins);
+    if (rc == NM_OK)
+        rc = nm_store_prepare(store,
+                              "INSERT INTO area(code, name, level, vintage, dataset) "
+                              "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                              &m->area);
+    return rc;
+}
+
+/* Binds the five columns that name a child at a parent level. */
+static void bind_levels(nm_members *m, sqlite3_stmt *st, const char *child)
+{
+    sqlite3_bind_text(st, 1, m->child_level, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, m->child_vintage);
+    sqlite3_bind_text(st, 3, child, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, m->parent_level, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 5, m->parent_vintage);
+}
+
+nm_status nm_members_clear(nm_members *m, const char *child)
+{
+    int s;
+
+    bind_levels(m, m->del, child);
+    s = sqlite3_step(m->del);
+    sqlite3_reset(m->del);
+    return s == SQLITE_DONE ? NM_OK : nm_store_sqlfail(m->store, "replacing memberships");
+}
+
+nm_status nm_members_add(nm_members *m, const char *child, const char *parent, double weight,
+                         const char *parent_name)
+{
+    int s;
+
+    bind_levels(m, m->ins, child);
+    sqlite3_bind_text(m->ins, 6, parent, -1, SQLITE_STATIC);
+    sqlite3_bind_double(m->ins, 7, weight);
+    sqlite3_bind_int64(m->ins, 8, m->dataset);
+    s = sqlite3_step(m->ins);
+    sqlite3_reset(m->ins);
+    if (s != SQLITE_DONE)
+        return nm_store_sqlfail(m->store, "storing memberships");
+    if (!parent_name)
+        return NM_OK;
+    sqlite3_bind_text(m->area, 1, parent, -1, SQLITE_STATIC);
+    sqlite3_bind_text(m->area, 2, parent_name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(m->area, 3, m->parent_level, -1, SQLITE_STATIC);
+    sqlite3_bind_int(m->area, 4, m->parent_vintage);
+    sqlite3_bind_int64(m->area, 5, m->dataset);
+    s = sqlite3_step(m->area);
+    sqlite3_reset(m->area);
+    return s == SQLITE_DONE ? NM_OK : nm_store_sqlfail(m->store, "storing area names");
+}
+
+void nm_members_close(nm_members *m)
+{
+    sqlite3_finalize(m->del);
+    sqlite3_finalize(m->ins);
+    sqlite3_finalize(m->area);
+    m->del = m->ins = m->area = NULL;
+}
+
+/* Memberships from one parent column of a table (the LAD code column of an
+ * IoD file). */
+static nm_status write_parents(nm_store *store, const nm_values_job *job, const rows *r, int p,
+                               long dataset)
+{
+    const nm_parentspec *ps = &job->parents[p];
+    nm_members m = {0};
+    nm_status rc;
+    long i;
+
+    m.child_level = job->level;
+    m.child_vintage = job->vintage;
+    m.parent_level = ps->level;
+    m.parent_vintage = ps->vintage;
+    m.dataset = dataset;
+    rc = nm_members_open(store, &m);
+    for (i = 0; rc == NM_OK && i < r->n; i++) {
+        if (!r->parents[p][i])
+            continue;
+        rc = nm_members_clear(&m, r->codes[i]);
+        if (rc == NM_OK)
+            rc = nm_members_add(&m, r->codes[i], r->parents[p][i], 1.0, r->pnames[p][i]);
+    }
+    nm_members_close(&m);
+    return rc;
+}
+
+nm_status nm_check_unmatched(nm_store *store, const char *path, const char *what, char **codes,
+                             long n, const char *level, int vintage, int strict,
+                             const char *consequence, long *unmatched)
+{
+    sqlite3_stmt *st = NULL;
+    nm_buf first = {0};
+    long i, shown = 0, missing = 0;
+    nm_status rc;
+
+    rc = nm_store_prepare(store, "SELECT 1 FROM area WHERE level = ? AND vintage = ? AND code = ?",
+                          &st);
+    if (rc != NM_OK)
+        return rc;
+    sqlite3_bind_text(st, 1, level, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, vintage);
+    for (i = 0; i < n; i++) {
+        if (!codes[i] || !*codes[i] || (i > 0 && codes[i - 1] && strcmp(codes[i], codes[i - 1]) == 0))
+            continue;
+        sqlite3_bind_text(st, 3, codes[i], -1, SQLITE_STATIC);
+        if (sqlite3_step(st) != SQLITE_ROW) {
+            missing++;
+            if (shown++ < 3)
+                nm_buf_addf(&first, "%s%s", shown > 1 ? ", " : "", codes[i]);
+        }
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    *unmatched = missing;
+    if (missing > 0) {
+        const char *text = first.data ? first.data : "";
+        if (strict)
+            rc = nm_fail(nm_store_ctx(store), NM_BADDATA,
+                         "%s: %ld %s match no stored %s (%d) area (first: %s); nothing was "
+                         "stored (--strict)",
+                         path, missing, what, level, vintage, text);
+        else
+            nm_log(nm_store_ctx(store), NM_LOG_WARN,
+                   "%s: %ld %s match no stored %s (%d) area (first: %s%s); %s", path, missing,
+                   what, level, vintage, text, missing > 3 ? ", ..." : "", consequence);
+    }
+    nm_buf_free(&first);
+    return rc;
+}
+
+/* Reads and checks every row; NM_BADDATA with the report when anything is
+ * wrong. */
+static nm_status read_all(nm_ctx *ctx, nm_values_job *job, rows *r, long **order)
+{
+    nm_diag *d = nm_diag_new(ctx, job->path);
+    nm_status rc = NM_OK;
+    int got;
+
+    if (!d)
+        return nm_fail(ctx, NM_NOMEM, "out of memory");
+    while ((got = nm_table_next(job->table)) == 1) {
+        if (r->n == r->cap && !rows_grow(r)) {
+            rc = nm_fail(ctx, NM_NOMEM, "out of memory");
+            goto cleanup;
+        }
+        if (!read_row(job, r, d)) {
+            rc = nm_fail(ctx, NM_NOMEM, "out of memory");
+            goto cleanup;
+        }
+    }
+    if (got < 0) {
+        rc = nm_errcode(ctx);
+        goto cleanup;
+    }
+    if (r->n == 0) {
+        rc = nm_fail(ctx, NM_BADDATA, "%s: no rows below the headings", job->path);
+        goto cleanup;
+    }
+    *order = order_by_code(r);
+    if (!*order) {
+        rc = nm_fail(ctx, NM_NOMEM, "out of memory");
+        goto cleanup;
+    }
+    report_duplicates(r, *order, d);
+    rc = nm_diag_report(d, NM_LOG_ERROR, NM_BADDATA, "nothing was stored");
+
+cleanup:
+    nm_diag_free(d);
+    return rc;
+}
+
+static nm_status alloc_matrix(nm_ctx *ctx, const nm_values_job *job, rows *r)
+{
+    r->values = nm_calloc((size_t)job->ncols + 1, sizeof *r->values);
+    r->parents = nm_calloc((size_t)job->nparents + 1, sizeof *r->parents);
+    r->pnames = nm_calloc((size_t)job->nparents + 1, sizeof *r->pnames);
+    if (!r->values || !r->parents || !r->pnames)
+        return nm_fail(ctx, NM_NOMEM, "out of memory");
+    r->ncols = job->ncols;
+    r->nparents = job->nparents;
+    return NM_OK;
+}
+
+nm_status nm_values_import(nm_store *store, nm_values_job *job, nm_import_result *result)
+{
+    nm_ctx *ctx = nm_store_ctx(store);
+    rows r = {0};
+    long *order = NULL, dataset = 0, ind, k;
+    char **sorted = NULL;
+    nm_status rc;
+    int c;
+
+    rc = alloc_matrix(ctx, job, &r);
+    if (rc == NM_OK)
+        rc = read_all(ctx, job, &r, &order);
+    if (rc != NM_OK)
+        goto cleanup;
+    result->rows = r.n;
+    rc = nm_store_begin(store);
+    if (rc != NM_OK)
+        goto cleanup;
+    rc = nm_store_add_dataset(store, job->kind, job->path, job->attribution, &dataset);
+    result->dataset = dataset;
+    for (c = 0; rc == NM_OK && c < job->ncols; c++) {
+        rc = upsert_indicator(store, job, &job->cols[c], dataset, &ind);
+        if (rc == NM_OK)
+            rc = write_column(store, &r, order, c, ind, &result->stored);
+        result->indicators++;
+    }
+    for (c = 0; rc == NM_OK && c < job->nparents; c++)
+        rc = write_parents(store, job, &r, c, dataset);
+    if (rc == NM_OK)
+        rc = nm_store_set_dataset_rows(store, dataset, r.n);
+    if (rc == NM_OK) {
+        sorted = nm_malloc((size_t)r.n * sizeof *sorted);
+        if (!sorted)
+            rc = nm_fail(ctx, NM_NOMEM, "out of memory");
+        for (k = 0; rc == NM_OK && k < r.n; k++)
+            sorted[k] = r.codes[order[k]];
+    }
+    if (rc == NM_OK)
+        rc = nm_check_unmatched(store, job->path, "codes", sorted, r.n, job->level, job->vintage,
+                                job->strict,
+                                "their values are kept and count in national and regional ranks",
+                                &result->unmatched);
+    if (rc == NM_OK)
+        rc = nm_store_commit(store);
+    else
+        nm_store_rollback(store);
+    if (rc == NM_OK)
+        nm_log(ctx, NM_LOG_INFO, "%s: %ld rows, %ld indicators, %ld values stored (period %s)",
+               job->path, r.n, result->indicators, result->stored, job->period);
+
+cleanup:
+    nm_free(sorted);
+    nm_free(order);
+    rows_free(&r);
+    return rc;
+}

@@ -1,0 +1,86 @@
+/*
+ * The engine behind every table import: reads the key column and the
+ * chosen value columns of a table, checks every cell, and only when the
+ * whole file is clean writes indicators, values and memberships in the
+ * caller's transaction.
+ */
+#ifndef NM_VALUES_INT_H
+#define NM_VALUES_INT_H
+
+#include "ingest/ingest_int.h"
+#include "ingest/table_int.h"
+#include "store/store_int.h"
+
+/* One value column that becomes an indicator. */
+typedef struct nm_colspec {
+    int col;          /* column index in the table */
+    char *key;        /* indicator id, e.g. "imd_score" (owned) */
+    char *label;      /* e.g. "Index of Multiple Deprivation (IMD) score" (owned) */
+    const char *unit; /* "score", "rate", "rank", "decile", "people", "value" */
+    int polarity;     /* +1 higher is more deprived, -1 lower is, 0 neither */
+} nm_colspec;
+
+/* One column of parent codes that becomes memberships (e.g. the LAD code
+ * column of an IoD file). */
+typedef struct nm_parentspec {
+    int col;
+    int name_col;     /* -1 when the file has no names */
+    const char *level;
+    int vintage;
+} nm_parentspec;
+
+typedef struct nm_values_job {
+    nm_table *table;
+    const char *path;
+    int key_col;
+    const char *level;   /* level of the keyed areas */
+    int vintage;         /* their code vintage */
+    const char *period;
+    nm_colspec *cols;
+    int ncols;
+    nm_parentspec *parents;
+    int nparents;
+    const char *kind;        /* dataset kind */
+    const char *attribution; /* dataset attribution */
+    int strict;
+} nm_values_job;
+
+/* Reads the table, checks it and stores it in one transaction.  Returns
+ * NM_BADDATA (nothing stored) when any cell is wrong. */
+nm_status nm_values_import(nm_store *store, nm_values_job *job, nm_import_result *result);
+
+/* Frees the owned strings of 'n' colspecs and the array. */
+void nm_colspecs_free(nm_colspec *cols, int n);
+
+/* Makes an indicator id from a heading: lower case, runs of anything but
+ * letters and digits become one '_' ("Life expectancy (F)" ->
+ * "life_expectancy_f").  Caller frees with nm_free(). */
+char *nm_make_key(const char *heading);
+
+/* Warns (or, when strict, fails) about codes in 'codes' that match no area
+ * of level/vintage in the store.  'what' says which column they came from;
+ * 'consequence' what happens to those rows, for the warning. */
+nm_status nm_check_unmatched(nm_store *store, const char *path, const char *what,
+                             char **codes, long n, const char *level, int vintage, int strict,
+                             const char *consequence, long *unmatched);
+
+/* Writes memberships from a lookup: for each child, the earlier
+ * memberships at the same parent level are replaced; parent names become
+ * areas without a boundary where none of that code exists. */
+typedef struct nm_members {
+    nm_store *store;
+    sqlite3_stmt *del, *ins, *area;
+    const char *child_level, *parent_level;
+    int child_vintage, parent_vintage;
+    long dataset;
+} nm_members;
+
+nm_status nm_members_open(nm_store *store, nm_members *m);
+/* Removes the child's memberships at the parent level (method 'lookup'). */
+nm_status nm_members_clear(nm_members *m, const char *child);
+/* Adds child -> parent with a weight; 'parent_name' may be NULL. */
+nm_status nm_members_add(nm_members *m, const char *child, const char *parent, double weight,
+                         const char *parent_name);
+void nm_members_close(nm_members *m);
+
+#endif

@@ -1,0 +1,55 @@
+# Shared by the end-to-end scripts: a scratch folder, the store, and checks
+# that print what differed.  Sourced, not run.
+set -euo pipefail
+: "${NM:?NM must name the needsmap binary}"
+: "${NM_DATA:=}"
+T=$(mktemp -d "${TMPDIR:-/tmp}/nm-e2e.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+DB="$T/store.sqlite"
+FAILS=0
+CHECKS=0
+
+need_data() {
+    if [ -z "$NM_DATA" ] || [ ! -d "$NM_DATA/indicators" ]; then
+        echo "skip: ../shared/data not found (NM_DATA=$NM_DATA)"
+        exit 77
+    fi
+}
+
+nm() { "$NM" --db "$DB" "$@"; }
+
+# eq WHAT EXPECTED ACTUAL
+eq() {
+    CHECKS=$((CHECKS + 1))
+    if [ "$2" != "$3" ]; then
+        echo "FAIL: $1: expected [$2], got [$3]"
+        FAILS=$((FAILS + 1))
+    fi
+}
+
+# contains WHAT NEEDLE HAYSTACK
+contains() {
+    CHECKS=$((CHECKS + 1))
+    case "$3" in
+    *"$2"*) ;;
+    *) echo "FAIL: $1: [$2] not in:"; printf '%s\n' "$3" | head -20; FAILS=$((FAILS + 1)) ;;
+    esac
+}
+
+# expect_status WHAT CODE COMMAND...: runs, keeps stderr in $ERR
+expect_status() {
+    local what=$1 want=$2 got=0
+    shift 2
+    ERR=$("$@" 2>&1 >/dev/null) || got=$?
+    eq "$what (exit status)" "$want" "$got"
+}
+
+sql() { sqlite3 -batch -noheader "$DB" "$@"; }
+spatial_sql() { sqlite3 -batch -noheader -cmd "SELECT load_extension('mod_spatialite');" "$DB" "$@" | tail -n +2; }
+
+checksum() { sha256sum "$1" | cut -d' ' -f1; }
+
+finish() {
+    echo "$((CHECKS - FAILS)) passed, $FAILS failed"
+    [ "$FAILS" -eq 0 ]
+}
