@@ -9,5 +9,6 @@
 #include "needsmap/core.h"
 #include "needsmap/store.h"
 #include "needsmap/ingest.h"
+#include "needsmap/classify.h"
 
 #endif
