@@ -17,6 +17,9 @@
 /* Enough to keep the checker busy while the reader stalls on a page write,
    small enough that a queue of England's largest polygons stays a few MB. */
 #define QUEUE_CAP 64
+/* The reader wakes the checker only once this many geometries wait: one
+   wake-up per geometry cost more in futex calls than the copying it saves. */
+#define WAKE_BATCH 16
 #define FIRST_MAX 8
 
 typedef struct queued {
@@ -54,14 +57,19 @@ static void *checker_main(void *arg)
 
     pthread_mutex_lock(&v->lock);
     for (;;) {
-        while (v->len == 0 && !v->closing)
-            pthread_cond_wait(&v->not_empty, &v->lock);
-        if (v->len == 0)
-            break;
+        /* once awake the checker empties the queue, then sleeps until a
+           batch is waiting (see WAKE_BATCH) or the reader is done */
+        if (v->len == 0) {
+            while (v->len < WAKE_BATCH && !v->closing)
+                pthread_cond_wait(&v->not_empty, &v->lock);
+            if (v->len == 0)
+                break;
+        }
         q = v->queue[v->head];
         v->head = (v->head + 1) % QUEUE_CAP;
-        v->len--;
-        pthread_cond_signal(&v->not_full);
+        /* the reader only waits on a full queue */
+        if (v->len-- == QUEUE_CAP)
+            pthread_cond_signal(&v->not_full);
         pthread_mutex_unlock(&v->lock);
         check_one(v, q.geom, q.number);
         pthread_mutex_lock(&v->lock);
@@ -102,8 +110,8 @@ void bnd_valid_push(bnd_valid *v, gaiaGeomCollPtr geom, long number)
     while (v->len == QUEUE_CAP)
         pthread_cond_wait(&v->not_full, &v->lock);
     v->queue[(v->head + v->len) % QUEUE_CAP] = (queued){geom, number};
-    v->len++;
-    pthread_cond_signal(&v->not_empty);
+    if (++v->len == WAKE_BATCH)
+        pthread_cond_signal(&v->not_empty);
     pthread_mutex_unlock(&v->lock);
 }
 

@@ -47,6 +47,7 @@ typedef struct importer {
     bnd_valid *valid;
     nm_diag *diag;
     sqlite3_stmt *upsert;
+    bnd_bulk *bulk;    /* NULL: SpatiaLite's triggers do the per-row work */
     code_set seen;
     nm_buf code, name; /* UTF-8 text of the current feature */
     long recoded;      /* features whose text was recoded */
@@ -401,7 +402,7 @@ static nm_status prepare_upsert(importer *im)
                             "VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
                             "ON CONFLICT(level, vintage, code) DO UPDATE SET "
                             "name = excluded.name, dataset = excluded.dataset, "
-                            "geom = excluded.geom",
+                            "geom = excluded.geom RETURNING id",
                             &im->upsert);
 }
 
@@ -409,7 +410,8 @@ static nm_status store_area(importer *im, gaiaGeomCollPtr geom, int has_name)
 {
     sqlite3_stmt *st = im->upsert;
     unsigned char *blob = NULL;
-    int size = 0, step;
+    sqlite3_int64 last, id = 0;
+    int size = 0, step, inserted;
 
     gaiaMbrGeometry(geom);
     gaiaToSpatiaLiteBlobWkb(geom, &blob, &size);
@@ -425,11 +427,18 @@ static nm_status store_area(importer *im, gaiaGeomCollPtr geom, int has_name)
     sqlite3_bind_int64(st, 5, im->dataset);
     /* SQLite frees the blob: no copy */
     sqlite3_bind_blob(st, 6, blob, size, free);
+    last = sqlite3_last_insert_rowid(im->store->db);
     step = sqlite3_step(st);
+    if (step == SQLITE_ROW) {
+        id = sqlite3_column_int64(st, 0);
+        step = sqlite3_step(st);
+    }
     sqlite3_reset(st);
     if (step != SQLITE_DONE)
         return nm_store_sqlfail(im->store, "storing an area");
-    return NM_OK;
+    /* an upsert that replaced a row leaves last_insert_rowid alone */
+    inserted = sqlite3_last_insert_rowid(im->store->db) != last;
+    return im->bulk ? bnd_bulk_row(im->bulk, id, inserted, geom) : NM_OK;
 }
 
 /* Checks one feature and, while the file has shown no problem, stores it.
@@ -587,6 +596,8 @@ nm_status nm_import_boundaries(nm_store *store, const nm_boundaries_opts *opts,
         rc = nm_store_add_dataset(store, "boundaries", opts->in.path, NM_ATTR_ONS_BOUNDARIES,
                                   &im.dataset);
     if (rc == NM_OK)
+        rc = bnd_bulk_begin(store, &im.bulk);
+    if (rc == NM_OK)
         rc = prepare_upsert(&im);
     if (rc == NM_OK)
         rc = bnd_valid_start(im.ctx, &im.valid);
@@ -601,10 +612,14 @@ nm_status nm_import_boundaries(nm_store *store, const nm_boundaries_opts *opts,
     if (rc == NM_OK && result->rows == 0)
         rc = nm_fail(im.ctx, NM_BADDATA, "%s: no features", opts->in.path);
     if (rc == NM_OK)
+        rc = bnd_bulk_end(im.bulk);
+    if (rc == NM_OK)
         rc = nm_store_set_dataset_rows(store, im.dataset, result->stored);
     if (rc == NM_OK) {
         sqlite3_finalize(im.upsert);
         im.upsert = NULL;
+        bnd_bulk_free(im.bulk);
+        im.bulk = NULL;
         rc = nm_store_commit(store);
     }
     if (rc == NM_OK)
@@ -612,6 +627,7 @@ nm_status nm_import_boundaries(nm_store *store, const nm_boundaries_opts *opts,
 
 cleanup:
     sqlite3_finalize(im.upsert);
+    bnd_bulk_free(im.bulk);
     if (rc != NM_OK) {
         nm_store_rollback(store);
         result->stored = 0;

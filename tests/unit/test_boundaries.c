@@ -277,9 +277,19 @@ static void test_upsert(void **state)
     fixture *f = *state;
     nm_import_result r;
 
+    long triggers = query_long(f, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' "
+                                  "AND tbl_name = 'area'");
+
+    assert_true(triggers >= 6);
     write_good("again.shp");
     assert_int_equal(import(f, "again.shp", "lsoa", &r), NM_OK);
     assert_int_equal(import(f, "again.shp", "lsoa", &r), NM_OK);
+    /* the bulk load put SpatiaLite's triggers back */
+    assert_int_equal(query_long(f, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' "
+                                   "AND tbl_name = 'area'"), triggers);
+    assert_int_equal(query_long(f, "SELECT COUNT(*) FROM area a JOIN idx_area_geom i ON "
+                                   "i.pkid = a.id WHERE abs(i.xmin - MbrMinX(a.geom)) < 0.1 AND "
+                                   "abs(i.ymax - MbrMaxY(a.geom)) < 0.1"), 2);
     assert_int_equal(r.stored, 2);
     assert_int_equal(query_long(f, "SELECT COUNT(*) FROM area"), 2);
     assert_int_equal(query_long(f, "SELECT COUNT(*) FROM dataset"), 2);
