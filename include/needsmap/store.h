@@ -61,7 +61,9 @@ typedef struct nm_indicator_info {
     const char *level;    /* level of the areas the values belong to */
     int vintage;          /* code vintage of those areas */
     long values;          /* values stored */
-    long areas_at_level;  /* stored areas of that level and vintage */
+    long areas_at_level;  /* stored areas of that level and vintage with a
+                             boundary (areas known only by name from a
+                             lookup are not counted) */
     long areas_covered;   /* of which have a value */
     const char *source;   /* attribution text of the dataset */
 } nm_indicator_info;

@@ -37,14 +37,14 @@ static int print_indicator(void *user, const nm_indicator_info *i)
     char cover[64];
 
     if ((*n)++ == 0)
-        printf("\nindicators:\n  %-22s %-7s %-5s %-7s %9s  %-22s %s\n", "id", "period", "level",
+        printf("\nindicators:\n  %-22s %-7s %-5s %-7s %9s  %-24s %s\n", "id", "period", "level",
                "worse", "values", "coverage", "label");
     if (i->areas_at_level > 0)
         snprintf(cover, sizeof cover, "%ld/%ld %s %d", i->areas_covered, i->areas_at_level,
                  i->level, i->vintage);
     else
-        snprintf(cover, sizeof cover, "no %s %d areas", i->level, i->vintage);
-    printf("  %-22s %-7s %-5s %-7s %9ld  %-22s %s\n", i->id, i->period, i->level,
+        snprintf(cover, sizeof cover, "no %s %d boundaries", i->level, i->vintage);
+    printf("  %-22s %-7s %-5s %-7s %9ld  %-24s %s\n", i->id, i->period, i->level,
            i->polarity > 0 ? "higher" : i->polarity < 0 ? "lower" : "-", i->values, cover,
            i->label);
     return 0;

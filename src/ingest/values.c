@@ -2,11 +2,11 @@
  * The table import engine.  A whole file is read and checked before
  * anything is written: every cell that is not a number, every empty or
  * duplicated code is collected (one report per kind, with a count and line
- * numbers), and only a clean file reaches the store.  Values are written per
- * indicator in code order, which appends to the value table's B-tree instead
- * of scattering through it.
+ * numbers), and only a clean file reaches the store.  A file's values go
+ * into one table, data_<dataset id>, a row per area (schema.c says why).
  */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -197,17 +197,18 @@ static void report_duplicates(const rows *r, const long *order, nm_diag *d)
     }
 }
 
-/* Creates or replaces the indicator (key, period); returns its id. */
+/* Creates or replaces the indicator (key, period), pointing it at its
+ * column of the dataset's data table. */
 static nm_status upsert_indicator(nm_store *store, const nm_values_job *job, const nm_colspec *c,
-                                  long dataset, long *id)
+                                  const char *tbl, long dataset)
 {
     sqlite3_stmt *st = NULL;
     nm_status rc = nm_store_prepare(
         store,
-        "INSERT INTO indicator(key, period, label, unit, polarity, level, vintage, dataset) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(key, period) DO UPDATE SET "
-        "label = ?3, unit = ?4, polarity = ?5, level = ?6, vintage = ?7, dataset = ?8 "
-        "RETURNING id",
+        "INSERT INTO indicator(key, period, label, unit, polarity, level, vintage, tbl, col,"
+        " dataset) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?1, ?9) "
+        "ON CONFLICT(key, period) DO UPDATE SET label = ?3, unit = ?4, polarity = ?5,"
+        " level = ?6, vintage = ?7, tbl = ?8, col = ?1, dataset = ?9",
         &st);
 
     if (rc != NM_OK)
@@ -219,59 +220,106 @@ static nm_status upsert_indicator(nm_store *store, const nm_values_job *job, con
     sqlite3_bind_int(st, 5, c->polarity);
     sqlite3_bind_text(st, 6, job->level, -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 7, job->vintage);
-    sqlite3_bind_int64(st, 8, dataset);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        *id = (long)sqlite3_column_int64(st, 0);
-    else
+    sqlite3_bind_text(st, 8, tbl, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 9, dataset);
+    if (sqlite3_step(st) != SQLITE_DONE)
         rc = nm_store_sqlfail(store, "storing an indicator");
     sqlite3_finalize(st);
     return rc;
 }
 
-static nm_status write_column(nm_store *store, const rows *r, const long *order, int c, long ind,
-                              long *stored)
+/* Makes data_<dataset>(code, <key>...) and fills it, a row per area in code
+ * order, so the WITHOUT ROWID B-tree is only ever appended to. */
+static nm_status write_table(nm_store *store, const nm_values_job *job, const rows *r,
+                             const long *order, const char *tbl, long *stored)
 {
-    sqlite3_stmt *del = NULL, *ins = NULL;
-    nm_status rc;
+    nm_buf create = {0}, insert = {0};
+    sqlite3_stmt *ins = NULL;
+    nm_status rc = NM_OK;
     long k;
+    int c;
 
-    rc = nm_store_prepare(store, "DELETE FROM value WHERE indicator = ?", &del);
+    nm_buf_addf(&create, "CREATE TABLE \"%s\" (code TEXT PRIMARY KEY", tbl);
+    nm_buf_addf(&insert, "INSERT INTO \"%s\" VALUES (?", tbl);
+    for (c = 0; c < job->ncols; c++) {
+        nm_buf_addf(&create, ", \"%s\" REAL", job->cols[c].key);
+        nm_buf_addf(&insert, ", ?");
+    }
+    nm_buf_addf(&create, ") WITHOUT ROWID");
+    nm_buf_addf(&insert, ")");
+    if (create.failed || insert.failed)
+        rc = nm_fail(nm_store_ctx(store), NM_NOMEM, "out of memory");
     if (rc == NM_OK)
-        rc = nm_store_prepare(store, "INSERT INTO value(indicator, code, value) VALUES (?, ?, ?)",
-                              &ins);
-    if (rc != NM_OK)
-        goto cleanup;
-    sqlite3_bind_int64(del, 1, ind);
-    if (sqlite3_step(del) != SQLITE_DONE) {
-        rc = nm_store_sqlfail(store, "replacing values");
-        goto cleanup;
-    }
-    sqlite3_bind_int64(ins, 1, ind);
-    for (k = 0; k < r->n; k++) {
+        rc = nm_store_exec(store, create.data);
+    if (rc == NM_OK)
+        rc = nm_store_prepare(store, insert.data, &ins);
+    for (k = 0; rc == NM_OK && k < r->n; k++) {
         long i = order[k];
-        if (isnan(r->values[c][i]))
-            continue;
-        sqlite3_bind_text(ins, 2, r->codes[i], -1, SQLITE_STATIC);
-        sqlite3_bind_double(ins, 3, r->values[c][i]);
-        if (sqlite3_step(ins) != SQLITE_DONE) {
-            rc = nm_store_sqlfail(store, "storing values");
-            goto cleanup;
+        sqlite3_bind_text(ins, 1, r->codes[i], -1, SQLITE_STATIC);
+        for (c = 0; c < job->ncols; c++) {
+            if (isnan(r->values[c][i])) {
+                sqlite3_bind_null(ins, c + 2);
+            } else {
+                sqlite3_bind_double(ins, c + 2, r->values[c][i]);
+                (*stored)++;
+            }
         }
+        if (sqlite3_step(ins) != SQLITE_DONE)
+            rc = nm_store_sqlfail(store, "storing values");
         sqlite3_reset(ins);
-        (*stored)++;
     }
-
-cleanup:
-    sqlite3_finalize(del);
     sqlite3_finalize(ins);
+    nm_buf_free(&create);
+    nm_buf_free(&insert);
     return rc;
+}
+
+/* Two headings that make the same id ("IMD Score", "IMD-score") cannot
+ * both be stored. */
+static nm_status check_keys_unique(nm_ctx *ctx, const nm_values_job *job)
+{
+    int a, b;
+
+    for (a = 0; a < job->ncols; a++)
+        for (b = a + 1; b < job->ncols; b++)
+            if (strcmp(job->cols[a].key, job->cols[b].key) == 0 || strcmp(job->cols[b].key, "code") == 0)
+                return nm_fail(ctx, NM_BADDATA,
+                               "%s: columns \"%s\" and \"%s\" both make the indicator id \"%s\"; "
+                               "choose one with --columns",
+                               job->path, nm_table_heading(job->table, job->cols[a].col),
+                               nm_table_heading(job->table, job->cols[b].col), job->cols[b].key);
+    return NM_OK;
+}
+
+/* Binds the five columns that name a child at a parent level. */
+static void bind_levels(nm_members *m, sqlite3_stmt *st, const char *child)
+{
+    sqlite3_bind_text(st, 1, m->child_level, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, m->child_vintage);
+    sqlite3_bind_text(st, 3, child, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, m->parent_level, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 5, m->parent_vintage);
 }
 
 nm_status nm_members_open(nm_store *store, nm_members *m)
 {
+    sqlite3_stmt *any = NULL;
     nm_status rc;
 
     m->store = store;
+    m->last_named[0] = '\0';
+    /* on a first import there is nothing to replace: skip a DELETE per
+       child, which would double the statements of the whole import */
+    rc = nm_store_prepare(store,
+                          "SELECT EXISTS (SELECT 1 FROM membership WHERE child_level = ?1 AND "
+                          "child_vintage = ?2 AND parent_level = ?4 AND parent_vintage = ?5 "
+                          "AND method = 'lookup' AND ?3 IS NULL)",
+                          &any);
+    if (rc != NM_OK)
+        return rc;
+    bind_levels(m, any, NULL);
+    m->replacing = sqlite3_step(any) == SQLITE_ROW && sqlite3_column_int(any, 0);
+    sqlite3_finalize(any);
     rc = nm_store_prepare(store,
                           "DELETE FROM membership WHERE child_level = ? AND child_vintage = ? "
                           "AND child = ? AND parent_level = ? AND parent_vintage = ? "
@@ -291,20 +339,12 @@ nm_status nm_members_open(nm_store *store, nm_members *m)
     return rc;
 }
 
-/* Binds the five columns that name a child at a parent level. */
-static void bind_levels(nm_members *m, sqlite3_stmt *st, const char *child)
-{
-    sqlite3_bind_text(st, 1, m->child_level, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 2, m->child_vintage);
-    sqlite3_bind_text(st, 3, child, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, m->parent_level, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 5, m->parent_vintage);
-}
-
 nm_status nm_members_clear(nm_members *m, const char *child)
 {
     int s;
 
+    if (!m->replacing)
+        return NM_OK;
     bind_levels(m, m->del, child);
     s = sqlite3_step(m->del);
     sqlite3_reset(m->del);
@@ -324,8 +364,10 @@ nm_status nm_members_add(nm_members *m, const char *child, const char *parent, d
     sqlite3_reset(m->ins);
     if (s != SQLITE_DONE)
         return nm_store_sqlfail(m->store, "storing memberships");
-    if (!parent_name)
+    /* rows come grouped by parent: store each name once, not per child */
+    if (!parent_name || strcmp(parent, m->last_named) == 0)
         return NM_OK;
+    nm_strlcpy(m->last_named, parent, sizeof m->last_named);
     sqlite3_bind_text(m->area, 1, parent, -1, SQLITE_STATIC);
     sqlite3_bind_text(m->area, 2, parent_name, -1, SQLITE_STATIC);
     sqlite3_bind_text(m->area, 3, m->parent_level, -1, SQLITE_STATIC);
@@ -472,12 +514,15 @@ nm_status nm_values_import(nm_store *store, nm_values_job *job, nm_import_result
 {
     nm_ctx *ctx = nm_store_ctx(store);
     rows r = {0};
-    long *order = NULL, dataset = 0, ind, k;
+    long *order = NULL, dataset = 0, k;
+    char tbl[32];
     char **sorted = NULL;
     nm_status rc;
     int c;
 
-    rc = alloc_matrix(ctx, job, &r);
+    rc = check_keys_unique(ctx, job);
+    if (rc == NM_OK)
+        rc = alloc_matrix(ctx, job, &r);
     if (rc == NM_OK)
         rc = read_all(ctx, job, &r, &order);
     if (rc != NM_OK)
@@ -488,12 +533,15 @@ nm_status nm_values_import(nm_store *store, nm_values_job *job, nm_import_result
         goto cleanup;
     rc = nm_store_add_dataset(store, job->kind, job->path, job->attribution, &dataset);
     result->dataset = dataset;
+    snprintf(tbl, sizeof tbl, "data_%ld", dataset);
+    if (rc == NM_OK)
+        rc = write_table(store, job, &r, order, tbl, &result->stored);
     for (c = 0; rc == NM_OK && c < job->ncols; c++) {
-        rc = upsert_indicator(store, job, &job->cols[c], dataset, &ind);
-        if (rc == NM_OK)
-            rc = write_column(store, &r, order, c, ind, &result->stored);
+        rc = upsert_indicator(store, job, &job->cols[c], tbl, dataset);
         result->indicators++;
     }
+    if (rc == NM_OK)
+        rc = nm_store_drop_orphan_data(store);
     for (c = 0; rc == NM_OK && c < job->nparents; c++)
         rc = write_parents(store, job, &r, c, dataset);
     if (rc == NM_OK)

@@ -73,8 +73,12 @@ typedef struct nm_members {
     const char *child_level, *parent_level;
     int child_vintage, parent_vintage;
     long dataset;
+    int replacing;        /* memberships of these levels exist already */
+    char last_named[64];  /* parent whose name was stored last */
 } nm_members;
 
+/* Prepares the writer; the caller has set the levels, vintages and
+ * dataset. */
 nm_status nm_members_open(nm_store *store, nm_members *m);
 /* Removes the child's memberships at the parent level (method 'lookup'). */
 nm_status nm_members_clear(nm_members *m, const char *child);

@@ -60,22 +60,51 @@ nm_status nm_store_levels(nm_store *store, const char *level, nm_level_fn fn, vo
     return rc;
 }
 
-static int indicator_row(sqlite3_stmt *st, void *fn, void *user)
+/* Counts with one query on the indicator's data table. */
+static long count_sql(nm_store *store, const char *sql, const char *level, int vintage)
 {
-    nm_indicator_info info;
+    sqlite3_stmt *st = NULL;
+    long n = -1;
 
-    info.id = col_text(st, 0);
-    info.period = col_text(st, 1);
-    info.label = col_text(st, 2);
-    info.unit = col_text(st, 3);
-    info.polarity = sqlite3_column_int(st, 4);
-    info.level = col_text(st, 5);
-    info.vintage = sqlite3_column_int(st, 6);
-    info.values = (long)sqlite3_column_int64(st, 7);
-    info.areas_at_level = (long)sqlite3_column_int64(st, 8);
-    info.areas_covered = (long)sqlite3_column_int64(st, 9);
-    info.source = col_text(st, 10);
-    return ((nm_indicator_fn)fn)(user, &info);
+    if (sqlite3_prepare_v2(store->db, sql, -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, level, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 2, vintage);
+        if (sqlite3_step(st) == SQLITE_ROW)
+            n = (long)sqlite3_column_int64(st, 0);
+    }
+    sqlite3_finalize(st);
+    return n;
+}
+
+/* Fills the three counts of one indicator: values, mappable areas at its
+ * level, and those of them with a value. */
+static nm_status coverage(nm_store *store, nm_indicator_info *info, const char *tbl,
+                          const char *col)
+{
+    nm_buf a = {0}, b = {0};
+    nm_status rc = NM_OK;
+
+    nm_buf_addf(&a, "SELECT COUNT(\"%s\") FROM \"%s\" WHERE ?1 IS NOT NULL OR ?2", col, tbl);
+    nm_buf_addf(&b,
+                "SELECT COUNT(*) FROM area a JOIN \"%s\" d ON d.code = a.code "
+                "WHERE a.level = ?1 AND a.vintage = ?2 AND a.geom IS NOT NULL "
+                "AND d.\"%s\" IS NOT NULL",
+                tbl, col);
+    if (a.failed || b.failed) {
+        rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
+    } else {
+        info->values = count_sql(store, a.data, info->level, info->vintage);
+        info->areas_at_level = count_sql(store,
+                                         "SELECT COUNT(*) FROM area WHERE level = ?1 AND "
+                                         "vintage = ?2 AND geom IS NOT NULL",
+                                         info->level, info->vintage);
+        info->areas_covered = count_sql(store, b.data, info->level, info->vintage);
+        if (info->values < 0 || info->areas_at_level < 0 || info->areas_covered < 0)
+            rc = nm_store_sqlfail(store, "counting values");
+    }
+    nm_buf_free(&a);
+    nm_buf_free(&b);
+    return rc;
 }
 
 nm_status nm_store_indicators(nm_store *store, const char *id, const char *level,
@@ -83,25 +112,36 @@ nm_status nm_store_indicators(nm_store *store, const char *id, const char *level
 {
     sqlite3_stmt *st = NULL;
     nm_status rc;
+    int s;
 
     nm_clear(store->ctx);
-    rc = nm_store_prepare(
-        store,
-        "SELECT i.key, i.period, i.label, i.unit, i.polarity, i.level, i.vintage,"
-        " (SELECT COUNT(*) FROM value v WHERE v.indicator = i.id),"
-        " (SELECT COUNT(*) FROM area a WHERE a.level = i.level AND a.vintage = i.vintage),"
-        " (SELECT COUNT(*) FROM area a JOIN value v ON v.indicator = i.id AND v.code = a.code"
-        "   WHERE a.level = i.level AND a.vintage = i.vintage AND v.value IS NOT NULL),"
-        " d.attribution "
-        "FROM indicator i LEFT JOIN dataset d ON d.id = i.dataset "
-        "WHERE (?1 IS NULL OR i.key = ?1) AND (?2 IS NULL OR i.level = ?2) "
-        "ORDER BY i.key, i.period",
-        &st);
+    rc = nm_store_prepare(store,
+                          "SELECT i.key, i.period, i.label, i.unit, i.polarity, i.level, i.vintage,"
+                          " i.tbl, i.col, d.attribution "
+                          "FROM indicator i LEFT JOIN dataset d ON d.id = i.dataset "
+                          "WHERE (?1 IS NULL OR i.key = ?1) AND (?2 IS NULL OR i.level = ?2) "
+                          "ORDER BY i.key, i.period",
+                          &st);
     if (rc != NM_OK)
         return rc;
     sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, level, -1, SQLITE_STATIC);
-    rc = each_row(store, st, indicator_row, (void *)fn, user);
+    while (rc == NM_OK && (s = sqlite3_step(st)) == SQLITE_ROW) {
+        nm_indicator_info info;
+        info.id = col_text(st, 0);
+        info.period = col_text(st, 1);
+        info.label = col_text(st, 2);
+        info.unit = col_text(st, 3);
+        info.polarity = sqlite3_column_int(st, 4);
+        info.level = col_text(st, 5);
+        info.vintage = sqlite3_column_int(st, 6);
+        info.source = col_text(st, 9);
+        rc = coverage(store, &info, col_text(st, 7), col_text(st, 8));
+        if (rc == NM_OK && fn(user, &info))
+            break;
+    }
+    if (rc == NM_OK && s != SQLITE_ROW && s != SQLITE_DONE)
+        rc = nm_store_sqlfail(store, "reading indicators");
     sqlite3_finalize(st);
     return rc;
 }
@@ -175,28 +215,31 @@ nm_status nm_store_value(nm_store *store, const char *id, const char *period, co
                          double *value)
 {
     sqlite3_stmt *st = NULL;
+    nm_buf sql = {0};
+    nm_ind ind;
     nm_status rc;
-    int s;
 
     nm_clear(store->ctx);
-    rc = nm_store_prepare(store,
-                          "SELECT v.value FROM indicator i JOIN value v ON v.indicator = i.id "
-                          "WHERE i.key = ?1 AND (?2 IS NULL OR i.period = ?2) AND v.code = ?3 "
-                          "ORDER BY i.period DESC LIMIT 1",
-                          &st);
+    rc = nm_store_find_indicator(store, id, period, &ind);
     if (rc != NM_OK)
         return rc;
-    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, period, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, code, -1, SQLITE_STATIC);
-    s = sqlite3_step(st);
-    if (s == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
-        *value = sqlite3_column_double(st, 0);
-    else if (s == SQLITE_ROW || s == SQLITE_DONE)
-        rc = nm_fail(store->ctx, NM_NOTFOUND, "no value of %s%s%s for %s", id,
-                     period ? " " : "", period ? period : "", code);
-    else
-        rc = nm_store_sqlfail(store, "reading a value");
+    nm_buf_addf(&sql, "SELECT \"%s\" FROM \"%s\" WHERE code = ?", ind.col, ind.tbl);
+    rc = sql.failed ? nm_fail(store->ctx, NM_NOMEM, "out of memory")
+                    : nm_store_prepare(store, sql.data, &st);
+    if (rc == NM_OK) {
+        int s;
+        sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+        s = sqlite3_step(st);
+        if (s == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+            *value = sqlite3_column_double(st, 0);
+        else if (s == SQLITE_ROW || s == SQLITE_DONE)
+            rc = nm_fail(store->ctx, NM_NOTFOUND, "no value of %s %s for %s", id, ind.period,
+                         code);
+        else
+            rc = nm_store_sqlfail(store, "reading a value");
+    }
     sqlite3_finalize(st);
+    nm_buf_free(&sql);
+    nm_ind_clear(&ind);
     return rc;
 }

@@ -42,6 +42,35 @@ nm_status nm_store_add_dataset(nm_store *store, const char *kind, const char *fi
 /* Records the number of rows a dataset contributed. */
 nm_status nm_store_set_dataset_rows(nm_store *store, long id, long rows);
 
+/* An indicator as stored, and where its values are (values.c). */
+typedef struct nm_ind {
+    long id;
+    char key[64];
+    char period[32];
+    char unit[16];
+    char level[16];
+    char tbl[32];  /* data_<dataset> */
+    char col[64];  /* column in tbl (the key, made safe) */
+    int vintage;
+    int polarity;
+    long dataset;
+    char *label;   /* owned; free with nm_ind_clear() */
+    char *source;  /* dataset attribution, owned */
+} nm_ind;
+
+/* Finds indicator 'key' of 'period' (NULL: the latest period).  Returns
+ * NM_NOTFOUND with a message listing the periods that exist. */
+nm_status nm_store_find_indicator(nm_store *store, const char *key, const char *period,
+                                  nm_ind *out);
+void nm_ind_clear(nm_ind *ind);
+/* Calls fn for every stored (non-NULL) value of the indicator, in code
+ * order.  fn returns non-zero to stop. */
+nm_status nm_store_each_value(nm_store *store, const nm_ind *ind,
+                              int (*fn)(void *user, const char *code, double value), void *user);
+/* Drops data_N tables that no indicator refers to any more (inside the
+ * caller's transaction). */
+nm_status nm_store_drop_orphan_data(nm_store *store);
+
 /* Schema (schema.c). */
 nm_status nm_schema_create(nm_store *store);
 nm_status nm_schema_check(nm_store *store);

@@ -1,15 +1,26 @@
 # End to end: the official IoD files, generic indicator tables and ONS
 # lookups, on ../shared/data, and every kind of bad table leaving the store
 # byte for byte as it was.
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/lib.bash"
 need_data
 IOD=$NM_DATA/indicators/iod2019
 
 # --- the assembled 2019 file: 27 indicators, 32,844 LSOAs ------------------
 nm --quiet import iod "$IOD/iod2019_lsoa_assembled.csv"
 eq "indicators from the assembled file" 26 "$(sql "SELECT COUNT(*) FROM indicator WHERE period='2019'")"
-eq "IMD values" 32844 "$(sql "SELECT COUNT(*) FROM value v JOIN indicator i ON i.id=v.indicator WHERE i.key='imd_rank'")"
-val() { sql "SELECT v.value FROM value v JOIN indicator i ON i.id=v.indicator WHERE i.key='$1' AND i.period='$2' AND v.code='$3'"; }
+# values live in data_<dataset> tables; the indicator row says which column
+val() {
+    local where
+    where=$(sql "SELECT '\"' || col || '\" FROM \"' || tbl || '\"' FROM indicator WHERE key='$1' AND period='$2'")
+    sql "SELECT $where WHERE code='$3'"
+}
+# a table of one indicator's values: code, value
+values_of() {
+    local where
+    where=$(sql "SELECT 'code, \"' || col || '\" AS value FROM \"' || tbl || '\"' FROM indicator WHERE key='$1' AND period='$2'")
+    echo "(SELECT $where)"
+}
+eq "IMD values" 32844 "$(sql "SELECT COUNT(value) FROM $(values_of imd_rank 2019)")"
 eq "E01015842 IMD 2019 rank" 136.0 "$(val imd_rank 2019 E01015842)"
 eq "E01015842 IMD 2019 score" 73.557 "$(val imd_score 2019 E01015842)"
 eq "E01015842 IDACI decile" 1.0 "$(val idaci_decile 2019 E01015842)"
@@ -21,9 +32,9 @@ eq "Southend's name" "Southend-on-Sea" "$(sql "SELECT name FROM area WHERE code=
 eq "C1: decile-1 LSOAs, people, children" "9|15823|3628" "$(sql "
   SELECT COUNT(*), CAST(SUM(p.value) AS INT), CAST(SUM(c.value) AS INT)
   FROM membership m
-  JOIN value d ON d.code=m.child AND d.indicator=(SELECT id FROM indicator WHERE key='imd_decile' AND period='2019')
-  JOIN value p ON p.code=m.child AND p.indicator=(SELECT id FROM indicator WHERE key='pop_total' AND period='2019')
-  JOIN value c ON c.code=m.child AND c.indicator=(SELECT id FROM indicator WHERE key='pop_0_15' AND period='2019')
+  JOIN $(values_of imd_decile 2019) d ON d.code=m.child
+  JOIN $(values_of pop_total 2019) p ON p.code=m.child
+  JOIN $(values_of pop_0_15 2019) c ON c.code=m.child
   WHERE m.parent='E06000033' AND d.value=1")"
 
 # --- the published files one by one -----------------------------------------
@@ -32,6 +43,7 @@ nm --quiet import iod "$IOD/File_3_-_IoD2019_Supplementary_Indices_-_IDACI_and_I
 nm --quiet import iod "$IOD/File_6_-_IoD2019_Population_Denominators.csv"
 eq "still 26 indicators of 2019 after Files 2, 3, 6" 26 "$(sql "SELECT COUNT(*) FROM indicator WHERE period='2019'")"
 eq "File 3 numbers written 29199.00" 29199.0 "$(val imd_rank 2019 E01000001)"
+eq "superseded data tables are dropped" 4 "$(sql "SELECT COUNT(*) FROM sqlite_master WHERE name GLOB 'data_[0-9]*'")"
 nm --quiet import iod "$NM_DATA/indicators/imd2010/imd2010_england_lsoa01.csv"
 nm --quiet import iod "$NM_DATA/indicators/imd2007/imd2007_lsoa01_england.csv"
 eq "IMD 2010 indicators" 24 "$(sql "SELECT COUNT(*) FROM indicator WHERE period='2010'")"
@@ -40,8 +52,8 @@ eq "IMD 2007 code vintage" 2001 "$(sql "SELECT vintage FROM indicator WHERE key=
 eq "one id, three periods" "2007,2010,2019" "$(sql "SELECT group_concat(period) FROM (SELECT period FROM indicator WHERE key='imd_score' ORDER BY period)")"
 eq "C4: IMD 2007 decile 1 in Southend" "8|93" "$(sql "
   SELECT COUNT(*), CAST(MIN(r.value) AS INT) FROM membership m
-  JOIN value d ON d.code=m.child AND d.indicator=(SELECT id FROM indicator WHERE key='imd_decile' AND period='2007')
-  JOIN value r ON r.code=m.child AND r.indicator=(SELECT id FROM indicator WHERE key='imd_rank' AND period='2007')
+  JOIN $(values_of imd_decile 2007) d ON d.code=m.child
+  JOIN $(values_of imd_rank 2007) r ON r.code=m.child
   WHERE m.child_vintage=2001 AND m.parent_level='lad' AND m.parent IN (SELECT code FROM area WHERE name='Southend-on-Sea' AND vintage=2007) AND d.value=1")"
 
 # --- info --------------------------------------------------------------------

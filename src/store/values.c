@@ -1,0 +1,157 @@
+/*
+ * Reading indicator values.  Each indicator names the data_<dataset> table
+ * and column that hold its values (see schema.c); this file is the one
+ * place that turns that into SQL, so the rest of the library asks for "the
+ * values of imd_score 2019" and never builds table names itself.
+ */
+#include <string.h>
+
+#include "store/store_int.h"
+
+static void copy_col(char *dst, size_t size, sqlite3_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    nm_strlcpy(dst, t ? (const char *)t : "", size);
+}
+
+void nm_ind_clear(nm_ind *ind)
+{
+    if (!ind)
+        return;
+    nm_free(ind->label);
+    nm_free(ind->source);
+    memset(ind, 0, sizeof *ind);
+}
+
+/* "2007, 2010, 2019" for a message, or "none". */
+static void list_periods(nm_store *store, const char *key, nm_buf *b)
+{
+    sqlite3_stmt *st = NULL;
+    int n = 0;
+
+    if (sqlite3_prepare_v2(store->db, "SELECT period FROM indicator WHERE key = ? ORDER BY period",
+                           -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+        while (sqlite3_step(st) == SQLITE_ROW)
+            nm_buf_addf(b, "%s%s", n++ ? ", " : "", (const char *)sqlite3_column_text(st, 0));
+    }
+    sqlite3_finalize(st);
+    if (n == 0)
+        nm_buf_addf(b, "none");
+}
+
+nm_status nm_store_find_indicator(nm_store *store, const char *key, const char *period,
+                                  nm_ind *out)
+{
+    sqlite3_stmt *st = NULL;
+    nm_status rc;
+    int s;
+
+    memset(out, 0, sizeof *out);
+    rc = nm_store_prepare(store,
+                          "SELECT i.id, i.key, i.period, i.unit, i.level, i.tbl, i.col, i.vintage,"
+                          " i.polarity, i.dataset, i.label, d.attribution "
+                          "FROM indicator i LEFT JOIN dataset d ON d.id = i.dataset "
+                          "WHERE i.key = ?1 AND (?2 IS NULL OR i.period = ?2) "
+                          "ORDER BY i.period DESC LIMIT 1",
+                          &st);
+    if (rc != NM_OK)
+        return rc;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, period, -1, SQLITE_STATIC);
+    s = sqlite3_step(st);
+    if (s == SQLITE_ROW) {
+        const unsigned char *label = sqlite3_column_text(st, 10);
+        const unsigned char *source = sqlite3_column_text(st, 11);
+        out->id = (long)sqlite3_column_int64(st, 0);
+        copy_col(out->key, sizeof out->key, st, 1);
+        copy_col(out->period, sizeof out->period, st, 2);
+        copy_col(out->unit, sizeof out->unit, st, 3);
+        copy_col(out->level, sizeof out->level, st, 4);
+        copy_col(out->tbl, sizeof out->tbl, st, 5);
+        copy_col(out->col, sizeof out->col, st, 6);
+        out->vintage = sqlite3_column_int(st, 7);
+        out->polarity = sqlite3_column_int(st, 8);
+        out->dataset = (long)sqlite3_column_int64(st, 9);
+        out->label = nm_strdup(label ? (const char *)label : "");
+        out->source = nm_strdup(source ? (const char *)source : "");
+        if (!out->label || !out->source)
+            rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
+    } else if (s == SQLITE_DONE) {
+        nm_buf periods = {0};
+        list_periods(store, key, &periods);
+        if (period && strcmp(periods.data ? periods.data : "none", "none") != 0)
+            rc = nm_fail(store->ctx, NM_NOTFOUND,
+                         "indicator \"%s\" has no period \"%s\" (periods stored: %s)", key, period,
+                         periods.data ? periods.data : "");
+        else
+            rc = nm_fail(store->ctx, NM_NOTFOUND,
+                         "no indicator \"%s\" in the store; 'needsmap info' lists them", key);
+        nm_buf_free(&periods);
+    } else {
+        rc = nm_store_sqlfail(store, "finding an indicator");
+    }
+    sqlite3_finalize(st);
+    if (rc != NM_OK)
+        nm_ind_clear(out);
+    return rc;
+}
+
+nm_status nm_store_each_value(nm_store *store, const nm_ind *ind,
+                              int (*fn)(void *user, const char *code, double value), void *user)
+{
+    sqlite3_stmt *st = NULL;
+    nm_buf sql = {0};
+    nm_status rc;
+    int s;
+
+    /* tbl and col were made by ingest from [a-z0-9_] only; quoting is for
+       clarity, not safety */
+    nm_buf_addf(&sql, "SELECT code, \"%s\" FROM \"%s\" WHERE \"%s\" IS NOT NULL ORDER BY code",
+                ind->col, ind->tbl, ind->col);
+    if (sql.failed) {
+        nm_buf_free(&sql);
+        return nm_fail(store->ctx, NM_NOMEM, "out of memory");
+    }
+    rc = nm_store_prepare(store, sql.data, &st);
+    nm_buf_free(&sql);
+    if (rc != NM_OK)
+        return rc;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW)
+        if (fn(user, (const char *)sqlite3_column_text(st, 0), sqlite3_column_double(st, 1)))
+            break;
+    if (s != SQLITE_ROW && s != SQLITE_DONE)
+        rc = nm_store_sqlfail(store, "reading values");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+nm_status nm_store_drop_orphan_data(nm_store *store)
+{
+    sqlite3_stmt *st = NULL;
+    nm_status rc;
+    char *names[256];
+    int n = 0, i;
+
+    rc = nm_store_prepare(store,
+                          "SELECT name FROM sqlite_master WHERE type = 'table' "
+                          "AND name GLOB 'data_[0-9]*' "
+                          "AND name NOT IN (SELECT tbl FROM indicator)",
+                          &st);
+    if (rc != NM_OK)
+        return rc;
+    while (n < 256 && sqlite3_step(st) == SQLITE_ROW)
+        names[n++] = nm_strdup((const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    for (i = 0; i < n; i++) {
+        nm_buf sql = {0};
+        if (rc == NM_OK && names[i]) {
+            nm_buf_addf(&sql, "DROP TABLE \"%s\"", names[i]);
+            rc = sql.failed ? nm_fail(store->ctx, NM_NOMEM, "out of memory")
+                            : nm_store_exec(store, sql.data);
+        }
+        nm_buf_free(&sql);
+        nm_free(names[i]);
+    }
+    return rc;
+}
