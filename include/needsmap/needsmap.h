@@ -9,6 +9,7 @@
 #include "needsmap/core.h"
 #include "needsmap/store.h"
 #include "needsmap/ingest.h"
+#include "needsmap/render.h"
 #include "needsmap/classify.h"
 
 #endif

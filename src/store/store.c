@@ -139,10 +139,11 @@ static nm_status create_store(nm_store *store, const char *path)
     if (rc == NM_OK)
         rc = nm_store_exec(store, "COMMIT");
     disconnect(store);
-    if (rc == NM_OK && rename(temp, path) != 0)
+    /* link, not rename: when two imports create the same store at once,
+       the second must open the first's file, not replace it under it */
+    if (rc == NM_OK && link(temp, path) != 0 && errno != EEXIST)
         rc = nm_fail(store->ctx, NM_ERROR, "%s: cannot create store: %s", path, strerror(errno));
-    if (rc != NM_OK)
-        unlink(temp);
+    unlink(temp);
     nm_free(temp);
     return rc;
 }
