@@ -1,0 +1,191 @@
+/*
+ * needsmap render: draws one printed map page (title, choropleth, overlays,
+ * labels, legend, scale bar, north arrow, source line) from geometry held in
+ * memory, and writes it as PNG, PDF or SVG.  It knows nothing of the store or
+ * of classification: the caller passes coordinates in British National Grid
+ * metres (EPSG:27700) and the colour of every area, and gets a page whose
+ * text and symbols keep the same physical size at every resolution.
+ */
+#ifndef NEEDSMAP_RENDER_H
+#define NEEDSMAP_RENDER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "needsmap/core.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* A map page document: built by the calls below, then written. */
+typedef struct nm_map nm_map;
+
+typedef enum nm_paper { NM_PAPER_A4 = 0, NM_PAPER_A3 = 1 } nm_paper;
+
+typedef enum nm_orient {
+    NM_ORIENT_AUTO = 0, /* the orientation that draws the data largest */
+    NM_ORIENT_PORTRAIT = 1,
+    NM_ORIENT_LANDSCAPE = 2
+} nm_orient;
+
+/* Flags of a feature or legend entry. */
+enum {
+    NM_MAP_MISSING = 1 /* no data: drawn light grey with hatching, colour ignored */
+};
+
+/* Polygon geometry in BNG metres, borrowed for the duration of a call (the
+ * map copies what it keeps).
+ *   xy          x0, y0, x1, y1, ...: 2 * npoints doubles
+ *   ring_start  nrings + 1 point offsets: ring i is points
+ *               [ring_start[i], ring_start[i + 1]); a ring need not repeat
+ *               its first point
+ *   part_start  nparts + 1 ring offsets: part j (one polygon: its first ring
+ *               is the exterior, the others are holes) is rings
+ *               [part_start[j], part_start[j + 1]).  NULL means one part
+ *               holding every ring.
+ * Filling uses the even-odd rule over all rings of a feature, so holes and
+ * self-intersecting rings come out right whatever their winding. */
+typedef struct nm_geom {
+    const double *xy;
+    size_t npoints;
+    const size_t *ring_start;
+    size_t nrings;
+    const size_t *part_start;
+    size_t nparts;
+} nm_geom;
+
+/* A rectangle on the page in millimetres, measured from the top-left
+ * corner of the page, y downwards. */
+typedef struct nm_rect {
+    double x, y, w, h;
+} nm_rect;
+
+/* Rendering options; start from nm_render_opts_init(). */
+typedef struct nm_render_opts {
+    /* Vertices closer than this to the previous kept vertex are dropped, in
+     * output pixels for PNG (default 0.35). */
+    double simplify_px;
+    /* The resolution vector output (PDF, SVG) is simplified at, in dots per
+     * inch (default 600); detail finer than this cannot be printed. */
+    double print_dpi;
+    /* zlib level of PNG output, 0-9 (default 3: fast, files within a few
+     * per cent of level 9 for flat-coloured maps). */
+    int png_level;
+    /* Threads drawing the map of a PNG in horizontal bands, 1-8 (default 2). */
+    int threads;
+    /* Outline of choropleth areas: width in mm (default 0.1).  When
+     * outline_darken is above 0 the outline is the area's own fill darkened
+     * by that fraction (default 0.25), so that dense small areas keep their
+     * colour; at 0 every outline is outline_rgb (0xRRGGBB). */
+    double outline_mm;
+    double outline_darken;
+    uint32_t outline_rgb;
+    /* Draw the scale bar and north arrow (default 1 each). */
+    int scale_bar;
+    int north_arrow;
+} nm_render_opts;
+
+/* Where everything went on the page, and how map coordinates relate to the
+ * pixels of a PNG at the map's dpi.  All rectangles in mm (see nm_rect); an
+ * element not drawn has w = h = 0. */
+typedef struct nm_map_layout {
+    double page_w_mm, page_h_mm;
+    nm_orient orient;           /* PORTRAIT or LANDSCAPE, never AUTO */
+    nm_rect title, map, legend, scale_bar, north_arrow, attribution;
+    nm_rect legend_swatch0;     /* the first legend swatch */
+    double scale;               /* map scale denominator: 1 : scale */
+    double scale_bar_m;         /* length the scale bar shows, metres */
+    int labels_placed;          /* labels drawn (the others would collide) */
+    /* PNG georeference (a world file's six numbers): pixel size in metres,
+     * and BNG x, y of the centre of the top-left pixel of the page. */
+    double dpi;
+    long width_px, height_px;
+    double pixel_size;
+    double origin_x, origin_y;
+} nm_map_layout;
+
+/* Fills 'opts' with the defaults listed at nm_render_opts. */
+void nm_render_opts_init(nm_render_opts *opts);
+
+/* Creates an empty map: A4, orientation AUTO, 300 dpi, default options.
+ * Returns NULL only when memory is exhausted.  Caller frees with
+ * nm_map_free(). */
+nm_map *nm_map_new(void);
+/* Frees a map; NULL is a no-op. */
+void nm_map_free(nm_map *map);
+
+/* Sets paper, orientation and the resolution of PNG output (dpi in
+ * [36, 1200]).  Returns NM_OK, or NM_USAGE for a value out of range. */
+nm_status nm_map_set_page(nm_ctx *ctx, nm_map *map, nm_paper paper, nm_orient orient,
+                          double dpi);
+/* Sets the rendering options (copied).  Returns NM_OK, or NM_USAGE for a
+ * value out of range. */
+nm_status nm_map_set_options(nm_ctx *ctx, nm_map *map, const nm_render_opts *opts);
+/* Sets the area of the world the map must show, in BNG metres; the map is
+ * scaled uniformly to fit it and centred.  Without it the extent of the
+ * features is used.  Returns NM_OK, or NM_USAGE when the box is empty or
+ * not finite. */
+nm_status nm_map_set_extent(nm_ctx *ctx, nm_map *map, double minx, double miny, double maxx,
+                            double maxy);
+/* Sets the title and the subtitle (either may be NULL: none).  UTF-8, copied.
+ * Returns NM_OK, NM_BADDATA for invalid UTF-8, NM_NOMEM. */
+nm_status nm_map_set_title(nm_ctx *ctx, nm_map *map, const char *title, const char *subtitle);
+/* Sets the source and attribution text at the foot of the page, wrapped to
+ * the page width; "\n" starts a new line.  UTF-8, copied; NULL for none.
+ * Returns NM_OK, NM_BADDATA for invalid UTF-8, NM_NOMEM. */
+nm_status nm_map_set_attribution(nm_ctx *ctx, nm_map *map, const char *text);
+
+/* Adds a choropleth area filled with 'rgb' (0xRRGGBB), or with the missing
+ * data style when 'flags' has NM_MAP_MISSING.  Areas are drawn in the order
+ * added.  The geometry is copied.  Returns NM_OK, NM_BADDATA for malformed
+ * geometry (offsets out of order or beyond npoints, non-finite coordinates),
+ * NM_NOMEM. */
+nm_status nm_map_add_feature(nm_ctx *ctx, nm_map *map, const nm_geom *geom, uint32_t rgb,
+                             int flags);
+
+/* Adds an overlay layer of outlines drawn above the choropleth, e.g. ward
+ * boundaries over LSOAs: colour 0xRRGGBB and line width in mm (0 < width <=
+ * 5).  Layers are drawn in the order added.  OUT layer: the id to pass to
+ * nm_map_add_outline().  Returns NM_OK, NM_USAGE, NM_NOMEM. */
+nm_status nm_map_add_layer(nm_ctx *ctx, nm_map *map, uint32_t rgb, double width_mm, int *layer);
+/* Adds the outline of a geometry (copied) to an overlay layer.  Returns
+ * NM_OK, NM_USAGE for an unknown layer, NM_BADDATA for malformed geometry,
+ * NM_NOMEM. */
+nm_status nm_map_add_outline(nm_ctx *ctx, nm_map *map, int layer, const nm_geom *geom);
+
+/* Adds a label (UTF-8, copied) placed inside 'geom': at the point of its
+ * largest part farthest from the edges (pole of inaccessibility).  A label
+ * that would overlap one placed before it is moved a little within its
+ * polygon, or left out; labels of larger areas are placed first.  Returns
+ * NM_OK, NM_BADDATA for malformed geometry or text, NM_NOMEM. */
+nm_status nm_map_add_label(nm_ctx *ctx, nm_map *map, const char *text, const nm_geom *geom);
+
+/* Sets the legend title (UTF-8, copied; NULL for none).  Returns NM_OK,
+ * NM_BADDATA, NM_NOMEM. */
+nm_status nm_map_set_legend_title(nm_ctx *ctx, nm_map *map, const char *title);
+/* Adds a legend entry, shown in the order added: a swatch of 'rgb' (or the
+ * missing data style with NM_MAP_MISSING in 'flags'), 'label' (UTF-8,
+ * copied) and, when count >= 0, the number of areas as "(count)".  Returns
+ * NM_OK, NM_BADDATA, NM_NOMEM. */
+nm_status nm_map_add_legend_entry(nm_ctx *ctx, nm_map *map, uint32_t rgb, int flags,
+                                  const char *label, long count);
+
+/* Computes the page layout as nm_map_write() would draw it at the map's
+ * dpi.  OUT layout.  Returns NM_OK, NM_USAGE when the map has no extent (no
+ * features and none set), NM_ERROR when text cannot be measured. */
+nm_status nm_map_layout_get(nm_ctx *ctx, nm_map *map, nm_map_layout *layout);
+
+/* Writes the page to 'path': PNG, PDF or SVG by the extension (any case).
+ * A PNG gets a world file beside it (same name, extension ".pgw").  Each
+ * output replaces an existing file atomically: on failure the old file is
+ * left as it was and no temporary file remains.  OUT layout (may be NULL):
+ * as nm_map_layout_get(), e.g. for a JSON sidecar.  Returns NM_OK, NM_USAGE
+ * for an unknown extension or an empty map, NM_ERROR for I/O or drawing
+ * failures, NM_NOMEM. */
+nm_status nm_map_write(nm_ctx *ctx, nm_map *map, const char *path, nm_map_layout *layout);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* NEEDSMAP_RENDER_H */

@@ -1,0 +1,387 @@
+/*
+ * The map document: page settings, options, texts, and copies of the
+ * geometry of areas, overlay outlines and labels.  Everything is validated
+ * and copied here so that layout and drawing can trust it; nothing is drawn
+ * until nm_map_write().
+ */
+#include <math.h>
+#include <string.h>
+
+#include "render_int.h"
+
+void nm_render_opts_init(nm_render_opts *opts)
+{
+    memset(opts, 0, sizeof *opts);
+    opts->simplify_px = 0.35;
+    opts->print_dpi = 600;
+    opts->png_level = 3;
+    opts->threads = 2;
+    opts->outline_mm = 0.1;
+    opts->outline_darken = 0.25;
+    opts->outline_rgb = 0x8c8c8c;
+    opts->scale_bar = 1;
+    opts->north_arrow = 1;
+}
+
+nm_map *nm_map_new(void)
+{
+    nm_map *map = nm_calloc(1, sizeof *map);
+
+    if (!map)
+        return NULL;
+    map->paper = NM_PAPER_A4;
+    map->orient = NM_ORIENT_AUTO;
+    map->dpi = 300;
+    nm_render_opts_init(&map->opts);
+    return map;
+}
+
+void nm_map_free(nm_map *map)
+{
+    size_t i;
+
+    if (!map)
+        return;
+    nm_free(map->title);
+    nm_free(map->subtitle);
+    nm_free(map->attribution);
+    nm_free(map->legend_title);
+    nm_free(map->st.xy);
+    nm_free(map->st.rs);
+    nm_free(map->feat);
+    nm_free(map->outl);
+    nm_free(map->layers);
+    for (i = 0; i < map->nlabels; i++)
+        nm_free(map->labels[i].text);
+    nm_free(map->labels);
+    for (i = 0; i < map->nlegend; i++)
+        nm_free(map->legend[i].label);
+    nm_free(map->legend);
+    nm_free(map);
+}
+
+/* Grows an array so that one more element fits; doubling keeps the copies
+ * of a 30,000-area map cheap. */
+static int grow(void **arr, size_t *cap, size_t need, size_t elsize)
+{
+    size_t ncap;
+    void *p;
+
+    if (need <= *cap)
+        return 1;
+    ncap = *cap ? *cap : 16;
+    while (ncap < need)
+        ncap *= 2;
+    p = nm_realloc(*arr, ncap * elsize);
+    if (!p)
+        return 0;
+    *arr = p;
+    *cap = ncap;
+    return 1;
+}
+
+nm_status nm_map_set_page(nm_ctx *ctx, nm_map *map, nm_paper paper, nm_orient orient, double dpi)
+{
+    nm_clear(ctx);
+    if (paper != NM_PAPER_A4 && paper != NM_PAPER_A3)
+        return nm_fail(ctx, NM_USAGE, "unknown paper size %d", (int)paper);
+    if (orient != NM_ORIENT_AUTO && orient != NM_ORIENT_PORTRAIT && orient != NM_ORIENT_LANDSCAPE)
+        return nm_fail(ctx, NM_USAGE, "unknown orientation %d", (int)orient);
+    if (!(dpi >= 36 && dpi <= 1200))
+        return nm_fail(ctx, NM_USAGE, "resolution %g dpi is outside 36 to 1200", dpi);
+    map->paper = paper;
+    map->orient = orient;
+    map->dpi = dpi;
+    return NM_OK;
+}
+
+nm_status nm_map_set_options(nm_ctx *ctx, nm_map *map, const nm_render_opts *o)
+{
+    nm_clear(ctx);
+    if (!(o->simplify_px >= 0 && o->simplify_px <= 10))
+        return nm_fail(ctx, NM_USAGE, "simplification %g px is outside 0 to 10", o->simplify_px);
+    if (!(o->print_dpi >= 72 && o->print_dpi <= 4800))
+        return nm_fail(ctx, NM_USAGE, "print resolution %g dpi is outside 72 to 4800",
+                       o->print_dpi);
+    if (o->png_level < 0 || o->png_level > 9)
+        return nm_fail(ctx, NM_USAGE, "PNG compression level %d is outside 0 to 9", o->png_level);
+    if (o->threads < 1 || o->threads > 8)
+        return nm_fail(ctx, NM_USAGE, "%d threads is outside 1 to 8", o->threads);
+    if (!(o->outline_mm >= 0 && o->outline_mm <= 2))
+        return nm_fail(ctx, NM_USAGE, "outline width %g mm is outside 0 to 2", o->outline_mm);
+    if (!(o->outline_darken >= 0 && o->outline_darken <= 1))
+        return nm_fail(ctx, NM_USAGE, "outline darkening %g is outside 0 to 1",
+                       o->outline_darken);
+    map->opts = *o;
+    map->opts.outline_rgb &= 0xffffff;
+    return NM_OK;
+}
+
+nm_status nm_map_set_extent(nm_ctx *ctx, nm_map *map, double minx, double miny, double maxx,
+                            double maxy)
+{
+    nm_clear(ctx);
+    if (!isfinite(minx) || !isfinite(miny) || !isfinite(maxx) || !isfinite(maxy) ||
+        !(maxx > minx) || !(maxy > miny))
+        return nm_fail(ctx, NM_USAGE, "extent %g %g %g %g is empty", minx, miny, maxx, maxy);
+    map->ext[0] = minx;
+    map->ext[1] = miny;
+    map->ext[2] = maxx;
+    map->ext[3] = maxy;
+    map->has_extent = 1;
+    return NM_OK;
+}
+
+/* Replaces *dst with a copy of 'text' (NULL clears it). */
+static nm_status set_text(nm_ctx *ctx, char **dst, const char *text, const char *what)
+{
+    char *copy = NULL;
+
+    if (text) {
+        if (!nm_utf8_valid(text, strlen(text)))
+            return nm_fail(ctx, NM_BADDATA, "%s is not valid UTF-8", what);
+        copy = nm_strdup(text);
+        if (!copy)
+            return nm_fail(ctx, NM_NOMEM, "out of memory");
+    }
+    nm_free(*dst);
+    *dst = copy;
+    return NM_OK;
+}
+
+nm_status nm_map_set_title(nm_ctx *ctx, nm_map *map, const char *title, const char *subtitle)
+{
+    nm_status rc;
+
+    nm_clear(ctx);
+    if (title && !nm_utf8_valid(title, strlen(title)))
+        return nm_fail(ctx, NM_BADDATA, "title is not valid UTF-8");
+    rc = set_text(ctx, &map->subtitle, subtitle, "subtitle");
+    if (rc == NM_OK)
+        rc = set_text(ctx, &map->title, title, "title");
+    return rc;
+}
+
+nm_status nm_map_set_attribution(nm_ctx *ctx, nm_map *map, const char *text)
+{
+    nm_clear(ctx);
+    return set_text(ctx, &map->attribution, text, "attribution");
+}
+
+nm_status nm_map_set_legend_title(nm_ctx *ctx, nm_map *map, const char *title)
+{
+    nm_clear(ctx);
+    return set_text(ctx, &map->legend_title, title, "legend title");
+}
+
+/* Checks the offsets and coordinates of a geometry. */
+static nm_status check_geom(nm_ctx *ctx, const nm_geom *g)
+{
+    size_t i;
+
+    if (!g || !g->xy || !g->ring_start || g->nrings == 0)
+        return nm_fail(ctx, NM_BADDATA, "geometry has no rings");
+    if (g->ring_start[0] != 0 || g->ring_start[g->nrings] != g->npoints)
+        return nm_fail(ctx, NM_BADDATA, "geometry rings do not cover its %zu points", g->npoints);
+    for (i = 0; i < g->nrings; i++)
+        if (g->ring_start[i + 1] < g->ring_start[i])
+            return nm_fail(ctx, NM_BADDATA, "geometry ring %zu has a negative length", i);
+    if (g->part_start) {
+        if (g->nparts == 0 || g->part_start[0] != 0 || g->part_start[g->nparts] != g->nrings)
+            return nm_fail(ctx, NM_BADDATA, "geometry parts do not cover its %zu rings",
+                           g->nrings);
+        for (i = 0; i < g->nparts; i++)
+            if (g->part_start[i + 1] <= g->part_start[i])
+                return nm_fail(ctx, NM_BADDATA, "geometry part %zu has no ring", i);
+    }
+    for (i = 0; i < 2 * g->npoints; i++)
+        if (!isfinite(g->xy[i]))
+            return nm_fail(ctx, NM_BADDATA, "geometry point %zu is not finite", i / 2);
+    return NM_OK;
+}
+
+/* Copies a checked geometry into the store.  OUT sh: ring range and bbox. */
+static nm_status store_geom(nm_ctx *ctx, rn_store *st, const nm_geom *g, rn_shape *sh)
+{
+    size_t i, base;
+
+    if (!grow((void **)&st->xy, &st->cap_pt, 2 * (st->npt + g->npoints), sizeof(double)) ||
+        !grow((void **)&st->rs, &st->cap_ring, st->nring + g->nrings + 1, sizeof(size_t)))
+        return nm_fail(ctx, NM_NOMEM, "out of memory");
+    base = st->npt;
+    memcpy(st->xy + 2 * base, g->xy, 2 * g->npoints * sizeof(double));
+    st->rs[st->nring] = base;
+    for (i = 1; i <= g->nrings; i++)
+        st->rs[st->nring + i] = base + g->ring_start[i];
+    memset(sh, 0, sizeof *sh);
+    sh->ring0 = st->nring;
+    sh->nrings = g->nrings;
+    st->nring += g->nrings;
+    st->npt += g->npoints;
+    sh->bbox[0] = sh->bbox[1] = INFINITY;
+    sh->bbox[2] = sh->bbox[3] = -INFINITY;
+    for (i = 0; i < g->npoints; i++) {
+        double x = g->xy[2 * i], y = g->xy[2 * i + 1];
+        sh->bbox[0] = fmin(sh->bbox[0], x);
+        sh->bbox[1] = fmin(sh->bbox[1], y);
+        sh->bbox[2] = fmax(sh->bbox[2], x);
+        sh->bbox[3] = fmax(sh->bbox[3], y);
+    }
+    return NM_OK;
+}
+
+nm_status nm_map_add_feature(nm_ctx *ctx, nm_map *map, const nm_geom *geom, uint32_t rgb,
+                             int flags)
+{
+    nm_status rc;
+    rn_shape sh;
+
+    nm_clear(ctx);
+    if ((rc = check_geom(ctx, geom)) != NM_OK)
+        return rc;
+    if (!grow((void **)&map->feat, &map->cap_feat, map->nfeat + 1, sizeof *map->feat))
+        return nm_fail(ctx, NM_NOMEM, "out of memory");
+    if ((rc = store_geom(ctx, &map->st, geom, &sh)) != NM_OK)
+        return rc;
+    sh.rgb = rgb & 0xffffff;
+    sh.flags = flags & NM_MAP_MISSING;
+    sh.layer = -1;
+    map->feat[map->nfeat++] = sh;
+    return NM_OK;
+}
+
+nm_status nm_map_add_layer(nm_ctx *ctx, nm_map *map, uint32_t rgb, double width_mm, int *layer)
+{
+    nm_clear(ctx);
+    if (!(width_mm > 0 && width_mm <= 5))
+        return nm_fail(ctx, NM_USAGE, "line width %g mm is outside 0 to 5", width_mm);
+    if (!grow((void **)&map->layers, &map->cap_layers, map->nlayers + 1, sizeof *map->layers))
+        return nm_fail(ctx, NM_NOMEM, "out of memory");
+    map->layers[map->nlayers].rgb = rgb & 0xffffff;
+    map->layers[map->nlayers].width_mm = width_mm;
+    *layer = (int)map->nlayers++;
+    return NM_OK;
+}
+
+nm_status nm_map_add_outline(nm_ctx *ctx, nm_map *map, int layer, const nm_geom *geom)
+{
+    nm_status rc;
+    rn_shape sh;
+
+    nm_clear(ctx);
+    if (layer < 0 || (size_t)layer >= map->nlayers)
+        return nm_fail(ctx, NM_USAGE, "no overlay layer %d", layer);
+    if ((rc = check_geom(ctx, geom)) != NM_OK)
+        return rc;
+    if (!grow((void **)&map->outl, &map->cap_outl, map->noutl + 1, sizeof *map->outl))
+        return nm_fail(ctx, NM_NOMEM, "out of memory");
+    if ((rc = store_geom(ctx, &map->st, geom, &sh)) != NM_OK)
+        return rc;
+    sh.layer = layer;
+    map->outl[map->noutl++] = sh;
+    return NM_OK;
+}
+
+/* Signed area of ring r of a geometry (shoelace). */
+static double ring_area(const nm_geom *g, size_t r)
+{
+    size_t i, a = g->ring_start[r], b = g->ring_start[r + 1];
+    double s = 0;
+
+    for (i = a; i < b; i++) {
+        size_t j = i + 1 < b ? i + 1 : a;
+        s += g->xy[2 * i] * g->xy[2 * j + 1] - g->xy[2 * j] * g->xy[2 * i + 1];
+    }
+    return s / 2;
+}
+
+/* The part with the largest area (exterior less holes): labels go there. */
+static void largest_part(const nm_geom *g, size_t *ring0, size_t *nrings)
+{
+    size_t p, r, np = g->part_start ? g->nparts : 1;
+    double best = -1;
+
+    *ring0 = 0;
+    *nrings = g->nrings;
+    for (p = 0; p < np; p++) {
+        size_t a = g->part_start ? g->part_start[p] : 0;
+        size_t b = g->part_start ? g->part_start[p + 1] : g->nrings;
+        double area = fabs(ring_area(g, a));
+        for (r = a + 1; r < b; r++)
+            area -= fabs(ring_area(g, r));
+        if (area > best) {
+            best = area;
+            *ring0 = a;
+            *nrings = b - a;
+        }
+    }
+}
+
+/* Extent of rings [ring0, ring0 + nrings) of a geometry: the larger side. */
+static double part_size(const nm_geom *g, size_t ring0, size_t nrings)
+{
+    size_t i;
+    double bb[4] = {INFINITY, INFINITY, -INFINITY, -INFINITY};
+
+    for (i = g->ring_start[ring0]; i < g->ring_start[ring0 + nrings]; i++) {
+        bb[0] = fmin(bb[0], g->xy[2 * i]);
+        bb[1] = fmin(bb[1], g->xy[2 * i + 1]);
+        bb[2] = fmax(bb[2], g->xy[2 * i]);
+        bb[3] = fmax(bb[3], g->xy[2 * i + 1]);
+    }
+    return fmax(bb[2] - bb[0], bb[3] - bb[1]);
+}
+
+nm_status nm_map_add_label(nm_ctx *ctx, nm_map *map, const char *text, const nm_geom *geom)
+{
+    nm_status rc;
+    size_t ring0, nrings;
+    double x, y, dist, size;
+    char *copy = NULL;
+
+    nm_clear(ctx);
+    if ((rc = check_geom(ctx, geom)) != NM_OK)
+        return rc;
+    if (!text || !nm_utf8_valid(text, strlen(text)))
+        return nm_fail(ctx, NM_BADDATA, "label text is missing or not valid UTF-8");
+    largest_part(geom, &ring0, &nrings);
+    size = part_size(geom, ring0, nrings);
+    /* 1/200 of the polygon's size is far below a label's own size */
+    rc = rn_polylabel(ctx, geom->xy, geom->ring_start, ring0, nrings, fmax(size / 200, 1e-6), &x,
+                      &y, &dist);
+    if (rc != NM_OK)
+        return rc;
+    copy = nm_strdup(text);
+    if (!copy ||
+        !grow((void **)&map->labels, &map->cap_labels, map->nlabels + 1, sizeof *map->labels)) {
+        nm_free(copy);
+        return nm_fail(ctx, NM_NOMEM, "out of memory");
+    }
+    map->labels[map->nlabels].text = copy;
+    map->labels[map->nlabels].x = x;
+    map->labels[map->nlabels].y = y;
+    map->labels[map->nlabels].radius = dist;
+    map->nlabels++;
+    return NM_OK;
+}
+
+nm_status nm_map_add_legend_entry(nm_ctx *ctx, nm_map *map, uint32_t rgb, int flags,
+                                  const char *label, long count)
+{
+    char *copy;
+
+    nm_clear(ctx);
+    if (!label || !nm_utf8_valid(label, strlen(label)))
+        return nm_fail(ctx, NM_BADDATA, "legend label is missing or not valid UTF-8");
+    if (!grow((void **)&map->legend, &map->cap_legend, map->nlegend + 1, sizeof *map->legend))
+        return nm_fail(ctx, NM_NOMEM, "out of memory");
+    copy = nm_strdup(label);
+    if (!copy)
+        return nm_fail(ctx, NM_NOMEM, "out of memory");
+    map->legend[map->nlegend].rgb = rgb & 0xffffff;
+    map->legend[map->nlegend].flags = flags & NM_MAP_MISSING;
+    map->legend[map->nlegend].label = copy;
+    map->legend[map->nlegend].count = count < 0 ? -1 : count;
+    map->nlegend++;
+    return NM_OK;
+}

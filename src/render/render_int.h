@@ -1,0 +1,206 @@
+/*
+ * Internals of the render module: the map document (map.c), interior points
+ * for labels (polylabel.c), the page layout in millimetres (layout.c), the
+ * drawing of geometry and page furniture on a cairo context (draw.c) and the
+ * output formats (write.c).  Nothing here is published.
+ */
+#ifndef NM_RENDER_INT_H
+#define NM_RENDER_INT_H
+
+#include <cairo.h>
+#include <pango/pangocairo.h>
+
+#include "needsmap/render.h"
+#include "nm_int.h"
+
+/* Page furniture, mm (layout.c places it, draw.c draws it). */
+#define RN_MARGIN 10.0
+#define RN_TITLE_GAP 1.2     /* title to subtitle */
+#define RN_MAP_GAP 4.0       /* title block to map, map to bottom panel */
+#define RN_FOOT_GAP 3.0      /* above the source line */
+#define RN_PANEL_GAP 6.0     /* map to side panel */
+#define RN_MAP_PAD 2.0       /* data kept this far inside the frame */
+#define RN_SWATCH_W 8.0
+#define RN_SWATCH_H 5.0
+#define RN_ROW_H 6.5         /* legend row pitch */
+#define RN_SWATCH_GAP 2.5    /* swatch to label */
+#define RN_COUNT_GAP 3.0     /* label to count */
+#define RN_COL_GAP 7.0       /* between legend columns */
+#define RN_LEG_TITLE_GAP 2.0 /* legend title to first row */
+#define RN_SCALE_MAX 40.0    /* longest scale bar */
+#define RN_SCALE_H 6.0       /* scale bar with its numbers */
+#define RN_SCALE_BLOCK_W 52.0
+#define RN_ARROW_W 7.0
+#define RN_ARROW_H 13.0 /* with its "N" */
+#define RN_LABEL_HALO 0.5
+#define RN_BOTTOM_LEGEND_MAX_H 42.0
+#define RN_MAX_COLS 4 /* legend columns in a bottom panel */
+
+#define RN_MM_PER_INCH 25.4
+#define RN_PT_PER_MM (72.0 / 25.4)
+
+/* One copied geometry: rings [ring0, ring0 + nrings) of the store. */
+typedef struct rn_shape {
+    size_t ring0, nrings;
+    double bbox[4]; /* minx, miny, maxx, maxy */
+    uint32_t rgb;   /* fill of a feature */
+    int flags;      /* NM_MAP_MISSING */
+    int layer;      /* overlay layer of an outline, -1 for a feature */
+} rn_shape;
+
+/* Every copied coordinate: ring i is points [rs[i], rs[i + 1]). */
+typedef struct rn_store {
+    double *xy;
+    size_t npt, cap_pt;
+    size_t *rs; /* nring + 1 entries once anything was added */
+    size_t nring, cap_ring;
+} rn_store;
+
+typedef struct rn_layer {
+    uint32_t rgb;
+    double width_mm;
+} rn_layer;
+
+typedef struct rn_label {
+    char *text;
+    double x, y;   /* BNG anchor */
+    double radius; /* distance from the anchor to the polygon's edge, metres */
+} rn_label;
+
+typedef struct rn_legend {
+    uint32_t rgb;
+    int flags;
+    char *label;
+    long count;
+} rn_legend;
+
+struct nm_map {
+    nm_paper paper;
+    nm_orient orient;
+    double dpi;
+    nm_render_opts opts;
+    int has_extent;
+    double ext[4];
+    char *title, *subtitle, *attribution, *legend_title;
+    rn_store st;
+    rn_shape *feat;
+    size_t nfeat, cap_feat;
+    rn_shape *outl;
+    size_t noutl, cap_outl;
+    rn_layer *layers;
+    size_t nlayers, cap_layers;
+    rn_label *labels;
+    size_t nlabels, cap_labels;
+    rn_legend *legend;
+    size_t nlegend, cap_legend;
+};
+
+/* Text styles of the page. */
+typedef enum rn_font {
+    RN_F_TITLE,
+    RN_F_SUBTITLE,
+    RN_F_LEGEND_TITLE,
+    RN_F_LEGEND,
+    RN_F_COUNT,
+    RN_F_SCALE,
+    RN_F_NORTH,
+    RN_F_LABEL,
+    RN_F_ATTRIB,
+    RN_F_COUNT_OF_FONTS
+} rn_font;
+
+/* A label where it will be drawn: top-left of its text in mm. */
+typedef struct rn_placed {
+    size_t label;
+    double x, y;
+} rn_placed;
+
+/* The full layout: the public part plus what drawing needs. */
+typedef struct rn_layout {
+    nm_map_layout pub;
+    double ext[4];     /* the extent fitted into the map box */
+    double mm_per_m;   /* uniform map scale on the page */
+    double ax, ay;     /* page mm = (ax + X * mm_per_m, ay - Y * mm_per_m) */
+    nm_rect subtitle;  /* below the title */
+    int legend_cols, legend_rows;
+    double legend_title_h;
+    double legend_col_x[RN_MAX_COLS]; /* from the legend's left edge */
+    double legend_col_w[RN_MAX_COLS]; /* swatch to the end of the counts */
+    double legend_row_h;
+    rn_placed *placed;
+    size_t nplaced;
+} rn_layout;
+
+/* ---- polylabel.c -------------------------------------------------------- */
+
+/* The pole of inaccessibility of the polygon made of rings [ring0, ring0 +
+ * nrings) (first ring exterior; ring i is points [rs[i], rs[i + 1]) of
+ * 'xy'), to within 'precision' metres.  OUT x, y, dist (distance to the
+ * nearest edge).  Returns NM_OK or NM_NOMEM. */
+nm_status rn_polylabel(nm_ctx *ctx, const double *xy, const size_t *rs, size_t ring0,
+                       size_t nrings, double precision, double *x, double *y, double *dist);
+
+/* ---- layout.c ----------------------------------------------------------- */
+
+/* A Pango context whose units are millimetres, with hinting and glyph
+ * rounding off so that text measures the same at every resolution.
+ * Returns NULL when memory is exhausted.  Caller frees with g_object_unref. */
+PangoContext *rn_pango_context(void);
+/* A layout of 'text' in 'font', wrapped at 'width_mm' when above 0.
+ * Caller frees with g_object_unref. */
+PangoLayout *rn_text(PangoContext *pc, rn_font font, const char *text, double width_mm);
+/* Logical size of a layout in mm.  OUT w, h. */
+void rn_text_size(PangoLayout *lay, double *w, double *h);
+/* Size in points, weight and colour (0xRRGGBB) of a font.  OUT pt, bold, rgb. */
+void rn_font_info(rn_font font, double *pt, int *bold, uint32_t *rgb);
+/* The extent the map shows: the one set, or the features'.  Returns 0 when
+ * there is none. */
+int rn_map_extent(const nm_map *map, double ext[4]);
+/* Computes the layout.  OUT lay (free with rn_layout_free).  Returns NM_OK,
+ * NM_USAGE (no extent), NM_NOMEM. */
+nm_status rn_layout_compute(nm_ctx *ctx, const nm_map *map, PangoContext *pc, rn_layout *lay);
+void rn_layout_free(rn_layout *lay);
+
+/* ---- draw.c ------------------------------------------------------------- */
+
+/* Geometry in device space, simplified for one output. */
+typedef struct rn_devshape {
+    size_t pt0, ring0, nrings;
+    float x0, y0, x1, y1; /* device bbox */
+} rn_devshape;
+
+typedef struct rn_dev {
+    float *xy;
+    size_t npt, cap_pt;
+    uint32_t *rlen;
+    size_t nring, cap_ring;
+    rn_devshape *sh; /* one per shape of the source array; nrings 0 = culled */
+    size_t nsh;
+} rn_dev;
+
+/* Transforms shapes to device units (k device units per mm, device origin
+ * at the page's top-left), dropping vertices within 'tol' device units of
+ * the last kept one and shapes outside the map box.  OUT dev (free with
+ * rn_dev_free).  Returns NM_OK or NM_NOMEM. */
+nm_status rn_dev_build(nm_ctx *ctx, const nm_map *map, const rn_layout *lay, const rn_shape *sh,
+                       size_t n, double k, double tol, rn_dev *dev);
+void rn_dev_free(rn_dev *dev);
+
+/* Draws the map's geometry (fills, outlines, overlays) clipped to the map
+ * box on a context whose user space is device units; only shapes meeting
+ * device rows [row0, row1) are drawn.  'vector' is 1 for PDF and SVG. */
+void rn_draw_geometry(cairo_t *cr, const nm_map *map, const rn_layout *lay, const rn_dev *feat,
+                      const rn_dev *outl, double k, double row0, double row1, int vector);
+
+/* Text sink for SVG: text is written as <text> elements rather than glyph
+ * outlines.  NULL to draw text with Pango. */
+typedef struct rn_svgtext {
+    nm_buf buf;
+} rn_svgtext;
+
+/* Draws labels, frame, title, legend, scale bar, north arrow and
+ * attribution on a context whose user space is mm. */
+void rn_draw_furniture(cairo_t *cr, PangoContext *pc, const nm_map *map, const rn_layout *lay,
+                       rn_svgtext *svg);
+
+#endif /* NM_RENDER_INT_H */

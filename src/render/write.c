@@ -1,0 +1,468 @@
+/*
+ * Output of a map page: PNG (drawn in horizontal bands on threads into one
+ * pixel buffer, written with libpng at a chosen compression level, plus a
+ * world file), PDF and SVG (vector, thinned at print resolution, text kept
+ * as text).  Every file replaces its target atomically through
+ * nm_atomic_open/commit; what is drawn is draw.c's business.
+ */
+#include <math.h>
+#include <png.h>
+#include <pthread.h>
+#include <string.h>
+
+#include <cairo-pdf.h>
+#include <cairo-svg.h>
+
+#include "render_int.h"
+
+#define MAX_BANDS 8
+
+typedef enum out_fmt { FMT_NONE, FMT_PNG, FMT_PDF, FMT_SVG } out_fmt;
+
+static out_fmt format_of(const char *path)
+{
+    const char *base = nm_basename(path), *dot = strrchr(base, '.');
+
+    if (!dot)
+        return FMT_NONE;
+    if (nm_strieq(dot, ".png"))
+        return FMT_PNG;
+    if (nm_strieq(dot, ".pdf"))
+        return FMT_PDF;
+    if (nm_strieq(dot, ".svg"))
+        return FMT_SVG;
+    return FMT_NONE;
+}
+
+/* ---- PNG ---------------------------------------------------------------- */
+
+/* One horizontal band of the page, drawn by one thread. */
+typedef struct band {
+    const nm_map *map;
+    const rn_layout *lay;
+    const rn_dev *feat, *outl;
+    unsigned char *pix;
+    int width, stride, row0, row1;
+    double k;
+    cairo_status_t status;
+} band;
+
+static void *draw_band(void *arg)
+{
+    band *b = arg;
+    cairo_surface_t *surf;
+    cairo_t *cr;
+    double pad = 3 * b->k; /* the widest line reaches this far past a shape */
+
+    surf = cairo_image_surface_create_for_data(b->pix + (size_t)b->row0 * (size_t)b->stride,
+                                               CAIRO_FORMAT_RGB24, b->width, b->row1 - b->row0,
+                                               b->stride);
+    cr = cairo_create(surf);
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_paint(cr);
+    cairo_translate(cr, 0, -b->row0);
+    rn_draw_geometry(cr, b->map, b->lay, b->feat, b->outl, b->k, b->row0 - pad, b->row1 + pad, 0);
+    b->status = cairo_status(cr);
+    cairo_destroy(cr);
+    cairo_surface_destroy(surf);
+    return NULL;
+}
+
+/* Adds the points of each shape to the row of its centre. */
+static void weigh_rows(const rn_dev *dev, double *w, int height)
+{
+    size_t i, r;
+
+    for (i = 0; i < dev->nsh; i++) {
+        const rn_devshape *d = &dev->sh[i];
+        long row = lround((d->y0 + d->y1) / 2);
+        size_t pts = 0;
+        for (r = d->ring0; r < d->ring0 + d->nrings; r++)
+            pts += dev->rlen[r];
+        if (pts == 0)
+            continue;
+        row = row < 0 ? 0 : row >= height ? height - 1 : row;
+        w[row] += (double)pts;
+    }
+}
+
+/* Splits the page into bands of about equal drawing work: the points to
+ * draw, not the rows, as a city has far more than its share.  OUT
+ * splits[0..n]. */
+static nm_status band_splits(nm_ctx *ctx, const rn_dev *feat, const rn_dev *outl, int height,
+                             int n, int *splits)
+{
+    double *w = nm_calloc((size_t)height, sizeof *w), total = 0, acc = 0;
+    int row, j = 1;
+
+    if (!w)
+        return nm_fail(ctx, NM_NOMEM, "out of memory");
+    weigh_rows(feat, w, height);
+    weigh_rows(outl, w, height);
+    for (row = 0; row < height; row++)
+        total += w[row] + 1; /* +1: empty rows still cost a little */
+    splits[0] = 0;
+    for (row = 0; row < height && j < n; row++) {
+        acc += w[row] + 1;
+        if (acc >= total * j / n)
+            splits[j++] = row + 1;
+    }
+    while (j <= n)
+        splits[j++] = height;
+    nm_free(w);
+    return NM_OK;
+}
+
+/* Draws the geometry into 'pix' in bands, on threads where possible. */
+static nm_status draw_bands(nm_ctx *ctx, const nm_map *map, const rn_layout *lay,
+                            const rn_dev *feat, const rn_dev *outl, unsigned char *pix, int stride,
+                            double k)
+{
+    int n = map->opts.threads, splits[MAX_BANDS + 1], i;
+    int width = (int)lay->pub.width_px, height = (int)lay->pub.height_px;
+    band bands[MAX_BANDS];
+    pthread_t tid[MAX_BANDS];
+    int started[MAX_BANDS] = {0};
+    nm_status rc;
+
+    if (n > MAX_BANDS)
+        n = MAX_BANDS;
+    if ((rc = band_splits(ctx, feat, outl, height, n, splits)) != NM_OK)
+        return rc;
+    for (i = 0; i < n; i++) {
+        bands[i] = (band){map, lay, feat, outl, pix, width, stride, splits[i], splits[i + 1], k,
+                          CAIRO_STATUS_SUCCESS};
+        if (bands[i].row1 <= bands[i].row0)
+            continue;
+        /* band 0 runs on this thread; a thread that cannot start runs here too */
+        if (i > 0 && pthread_create(&tid[i], NULL, draw_band, &bands[i]) == 0)
+            started[i] = 1;
+    }
+    if (bands[0].row1 > bands[0].row0)
+        draw_band(&bands[0]);
+    for (i = 1; i < n; i++) {
+        if (started[i])
+            pthread_join(tid[i], NULL);
+        else if (bands[i].row1 > bands[i].row0)
+            draw_band(&bands[i]);
+    }
+    for (i = 0; i < n; i++)
+        if (bands[i].status != CAIRO_STATUS_SUCCESS)
+            return nm_fail(ctx, NM_ERROR, "drawing the map failed: %s",
+                           cairo_status_to_string(bands[i].status));
+    return NM_OK;
+}
+
+typedef struct png_err {
+    char msg[200];
+} png_err;
+
+static void png_on_error(png_structp png, png_const_charp msg)
+{
+    png_err *e = png_get_error_ptr(png);
+
+    nm_strlcpy(e->msg, msg, sizeof e->msg);
+    png_longjmp(png, 1);
+}
+
+static void png_on_warning(png_structp png, png_const_charp msg)
+{
+    (void)png;
+    (void)msg; /* the library never prints */
+}
+
+/* Writes cairo RGB24 pixels as an 8-bit RGB PNG.  Returns 1 on success, 0
+ * with e->msg set. */
+static int png_encode(FILE *fp, const unsigned char *pix, int width, int height, int stride,
+                      int level, double dpi, png_err *e)
+{
+    png_structp png;
+    png_infop info = NULL;
+    volatile int ok = 0;
+    const uint32_t one = 1;
+    int y;
+
+    png = png_create_write_struct(PNG_LIBPNG_VER_STRING, e, png_on_error, png_on_warning);
+    if (!png) {
+        nm_strlcpy(e->msg, "out of memory", sizeof e->msg);
+        return 0;
+    }
+    if (setjmp(png_jmpbuf(png)))
+        goto cleanup;
+    info = png_create_info_struct(png);
+    if (!info)
+        png_error(png, "out of memory");
+    png_init_io(png, fp);
+    png_set_IHDR(png, info, (png_uint_32)width, (png_uint_32)height, 8, PNG_COLOR_TYPE_RGB,
+                 PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+    png_set_pHYs(png, info, (png_uint_32)lround(dpi / 0.0254), (png_uint_32)lround(dpi / 0.0254),
+                 PNG_RESOLUTION_METER);
+    png_set_compression_level(png, level);
+    /* flat colour areas: the "up" filter makes repeated rows nearly free
+     * and costs one subtraction a byte; adaptive filtering costs 5 */
+    png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_UP);
+    png_write_info(png, info);
+    /* cairo's RGB24 is a native-endian 0xXXRRGGBB word */
+    if (*(const unsigned char *)&one == 1) {
+        png_set_bgr(png);
+        png_set_filler(png, 0, PNG_FILLER_AFTER);
+    } else {
+        png_set_filler(png, 0, PNG_FILLER_BEFORE);
+    }
+    for (y = 0; y < height; y++)
+        png_write_row(png, pix + (size_t)y * (size_t)stride);
+    png_write_end(png, NULL);
+    ok = 1;
+
+cleanup:
+    png_destroy_write_struct(&png, &info);
+    return ok;
+}
+
+static nm_status write_png(nm_ctx *ctx, const nm_map *map, const rn_layout *lay, PangoContext *pc,
+                           FILE *fp)
+{
+    double k = map->dpi / RN_MM_PER_INCH;
+    int width = (int)lay->pub.width_px, height = (int)lay->pub.height_px;
+    int stride = cairo_format_stride_for_width(CAIRO_FORMAT_RGB24, width);
+    unsigned char *pix = NULL;
+    rn_dev feat = {0}, outl = {0};
+    cairo_surface_t *surf = NULL;
+    cairo_t *cr = NULL;
+    nm_status rc;
+    png_err e = {{0}};
+
+    pix = nm_malloc((size_t)stride * (size_t)height);
+    if (!pix) {
+        rc = nm_fail(ctx, NM_NOMEM, "out of memory for a %dx%d image", width, height);
+        goto cleanup;
+    }
+    if ((rc = rn_dev_build(ctx, map, lay, map->feat, map->nfeat, k, map->opts.simplify_px,
+                           &feat)) != NM_OK ||
+        (rc = rn_dev_build(ctx, map, lay, map->outl, map->noutl, k, map->opts.simplify_px,
+                           &outl)) != NM_OK)
+        goto cleanup;
+    if ((rc = draw_bands(ctx, map, lay, &feat, &outl, pix, stride, k)) != NM_OK)
+        goto cleanup;
+    /* the furniture goes on after the bands are joined: Pango stays on
+     * this thread */
+    surf = cairo_image_surface_create_for_data(pix, CAIRO_FORMAT_RGB24, width, height, stride);
+    cr = cairo_create(surf);
+    cairo_scale(cr, k, k);
+    rn_draw_furniture(cr, pc, map, lay, NULL);
+    if (cairo_status(cr) != CAIRO_STATUS_SUCCESS) {
+        rc = nm_fail(ctx, NM_ERROR, "drawing the page failed: %s",
+                     cairo_status_to_string(cairo_status(cr)));
+        goto cleanup;
+    }
+    cairo_surface_flush(surf);
+    if (!png_encode(fp, pix, width, height, stride, map->opts.png_level, map->dpi, &e))
+        rc = nm_fail(ctx, NM_ERROR, "writing PNG failed: %s", e.msg);
+
+cleanup:
+    if (cr)
+        cairo_destroy(cr);
+    if (surf)
+        cairo_surface_destroy(surf);
+    rn_dev_free(&feat);
+    rn_dev_free(&outl);
+    nm_free(pix);
+    return rc;
+}
+
+/* Replaces the extension of 'path' with ".pgw".  Caller frees with
+ * nm_free(). */
+static char *world_path(const char *path)
+{
+    const char *dot = strrchr(nm_basename(path), '.');
+    size_t n = dot ? (size_t)(dot - path) : strlen(path);
+    nm_buf b = {0};
+
+    nm_buf_add(&b, path, n);
+    nm_buf_add(&b, ".pgw", 4);
+    return nm_buf_take(&b);
+}
+
+/* Writes the world file of a PNG: pixel size, rotation terms, negative
+ * pixel height, and the centre of the top-left pixel, in BNG metres. */
+static nm_status write_world(nm_ctx *ctx, const char *png_path, const nm_map_layout *p)
+{
+    char *path = world_path(png_path);
+    nm_atomic a = {0};
+    nm_status rc;
+
+    if (!path)
+        return nm_fail(ctx, NM_NOMEM, "out of memory");
+    rc = nm_atomic_open(ctx, path, &a);
+    if (rc == NM_OK) {
+        fprintf(a.fp, "%.10f\n0.0000000000\n0.0000000000\n%.10f\n%.10f\n%.10f\n", p->pixel_size,
+                -p->pixel_size, p->origin_x, p->origin_y);
+        rc = nm_atomic_commit(ctx, &a);
+    }
+    nm_atomic_abort(&a);
+    nm_free(path);
+    return rc;
+}
+
+/* ---- PDF and SVG ---------------------------------------------------------- */
+
+static cairo_status_t to_file(void *closure, const unsigned char *data, unsigned int len)
+{
+    return fwrite(data, 1, len, closure) == len ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
+}
+
+static cairo_status_t to_buf(void *closure, const unsigned char *data, unsigned int len)
+{
+    nm_buf *b = closure;
+
+    nm_buf_add(b, (const char *)data, len);
+    return b->failed ? CAIRO_STATUS_NO_MEMORY : CAIRO_STATUS_SUCCESS;
+}
+
+/* Writes the SVG cairo made with a <title> first and the text elements
+ * last, so that the text is drawn over the map. */
+static nm_status splice_svg(nm_ctx *ctx, const nm_map *map, const nm_buf *svg, const nm_buf *text,
+                            FILE *fp)
+{
+    const char *open = svg->data ? strstr(svg->data, "<svg") : NULL;
+    const char *open_end = open ? strchr(open, '>') : NULL;
+    const char *close = NULL, *p;
+    nm_buf title = {0};
+    nm_status rc = NM_OK;
+
+    for (p = svg->data; p && (p = strstr(p, "</svg>")) != NULL; p++)
+        close = p;
+    if (!open_end || !close || close < open_end)
+        return nm_fail(ctx, NM_ERROR, "cairo wrote an SVG without an <svg> element");
+    if (map->title) {
+        nm_buf_add(&title, "\n<title>", 8);
+        for (p = map->title; *p; p++) {
+            if (*p == '&')
+                nm_buf_add(&title, "&amp;", 5);
+            else if (*p == '<')
+                nm_buf_add(&title, "&lt;", 4);
+            else if (*p == '>')
+                nm_buf_add(&title, "&gt;", 4);
+            else
+                nm_buf_add(&title, p, 1);
+        }
+        nm_buf_add(&title, "</title>", 8);
+    }
+    if (title.failed) {
+        rc = nm_fail(ctx, NM_NOMEM, "out of memory");
+        goto cleanup;
+    }
+    fwrite(svg->data, 1, (size_t)(open_end + 1 - svg->data), fp);
+    if (title.len)
+        fwrite(title.data, 1, title.len, fp);
+    fwrite(open_end + 1, 1, (size_t)(close - open_end - 1), fp);
+    if (text->len)
+        fwrite(text->data, 1, text->len, fp);
+    fwrite(close, 1, strlen(close), fp);
+
+cleanup:
+    nm_buf_free(&title);
+    return rc;
+}
+
+static nm_status write_vector(nm_ctx *ctx, const nm_map *map, const rn_layout *lay,
+                              PangoContext *pc, FILE *fp, out_fmt fmt)
+{
+    double k = RN_PT_PER_MM;
+    double wpt = lay->pub.page_w_mm * k, hpt = lay->pub.page_h_mm * k;
+    rn_dev feat = {0}, outl = {0};
+    cairo_surface_t *surf = NULL;
+    cairo_t *cr = NULL;
+    nm_buf svg = {0};
+    rn_svgtext text = {{0}};
+    cairo_status_t st;
+    nm_status rc;
+
+    /* detail finer than a dot of the printer is invisible and bloats the file */
+    if ((rc = rn_dev_build(ctx, map, lay, map->feat, map->nfeat, k, 72 / map->opts.print_dpi,
+                           &feat)) != NM_OK ||
+        (rc = rn_dev_build(ctx, map, lay, map->outl, map->noutl, k, 72 / map->opts.print_dpi,
+                           &outl)) != NM_OK)
+        goto cleanup;
+    if (fmt == FMT_PDF) {
+        surf = cairo_pdf_surface_create_for_stream(to_file, fp, wpt, hpt);
+        if (map->title)
+            cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_TITLE, map->title);
+        cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATOR, "needsmap");
+    } else {
+        surf = cairo_svg_surface_create_for_stream(to_buf, &svg, wpt, hpt);
+    }
+    cr = cairo_create(surf);
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_paint(cr);
+    rn_draw_geometry(cr, map, lay, &feat, &outl, k, -INFINITY, INFINITY, 1);
+    cairo_save(cr);
+    cairo_scale(cr, k, k);
+    rn_draw_furniture(cr, pc, map, lay, fmt == FMT_SVG ? &text : NULL);
+    cairo_restore(cr);
+    st = cairo_status(cr);
+    cairo_destroy(cr);
+    cr = NULL;
+    cairo_surface_finish(surf);
+    if (st == CAIRO_STATUS_SUCCESS)
+        st = cairo_surface_status(surf);
+    if (st != CAIRO_STATUS_SUCCESS) {
+        rc = nm_fail(ctx, st == CAIRO_STATUS_NO_MEMORY ? NM_NOMEM : NM_ERROR,
+                     "drawing the page failed: %s", cairo_status_to_string(st));
+        goto cleanup;
+    }
+    if (text.buf.failed) {
+        rc = nm_fail(ctx, NM_NOMEM, "out of memory");
+        goto cleanup;
+    }
+    if (fmt == FMT_SVG)
+        rc = splice_svg(ctx, map, &svg, &text.buf, fp);
+
+cleanup:
+    if (cr)
+        cairo_destroy(cr);
+    if (surf)
+        cairo_surface_destroy(surf);
+    nm_buf_free(&svg);
+    nm_buf_free(&text.buf);
+    rn_dev_free(&feat);
+    rn_dev_free(&outl);
+    return rc;
+}
+
+nm_status nm_map_write(nm_ctx *ctx, nm_map *map, const char *path, nm_map_layout *out)
+{
+    out_fmt fmt = format_of(path);
+    PangoContext *pc = NULL;
+    nm_atomic a = {0};
+    rn_layout lay;
+    nm_status rc;
+
+    nm_clear(ctx);
+    memset(&lay, 0, sizeof lay);
+    if (fmt == FMT_NONE)
+        return nm_fail(ctx, NM_USAGE, "%s: unknown output format (use .png, .pdf or .svg)", path);
+    pc = rn_pango_context();
+    if (!pc)
+        return nm_fail(ctx, NM_NOMEM, "cannot create a text context");
+    if ((rc = rn_layout_compute(ctx, map, pc, &lay)) != NM_OK)
+        goto cleanup;
+    if ((rc = nm_atomic_open(ctx, path, &a)) != NM_OK)
+        goto cleanup;
+    if (fmt == FMT_PNG)
+        rc = write_png(ctx, map, &lay, pc, a.fp);
+    else
+        rc = write_vector(ctx, map, &lay, pc, a.fp, fmt);
+    if (rc == NM_OK)
+        rc = nm_atomic_commit(ctx, &a);
+    if (rc == NM_OK && fmt == FMT_PNG)
+        rc = write_world(ctx, path, &lay.pub);
+    if (rc == NM_OK && out)
+        *out = lay.pub;
+
+cleanup:
+    nm_atomic_abort(&a);
+    rn_layout_free(&lay);
+    g_object_unref(pc);
+    return rc;
+}
