@@ -76,7 +76,7 @@ typedef struct nm_render_opts {
     int threads;
     /* Outline of choropleth areas: width in mm (default 0.1).  When
      * outline_darken is above 0 the outline is the area's own fill darkened
-     * by that fraction (default 0.25), so that dense small areas keep their
+     * by that fraction (default 0.4), so that dense small areas keep their
      * colour; at 0 every outline is outline_rgb (0xRRGGBB). */
     double outline_mm;
     double outline_darken;

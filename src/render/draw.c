@@ -45,19 +45,25 @@ static uint32_t darken(uint32_t rgb, double f)
 
 /* ---- geometry in device space ----------------------------------------- */
 
+/* Rounds to a grid of 1/snap device units (none when snap is 0). */
+static double snap_to(double v, double snap)
+{
+    return snap > 0 ? floor(v * snap + 0.5) / snap : v;
+}
+
 /* Transforms one ring to device units, keeping a vertex only when it is at
  * least 'tol' from the last kept one on either axis.  Returns the number
  * of points written to 'out'. */
 static size_t thin_ring(const double *xy, size_t n, double s, double ox, double oy, double tol,
-                        float *out)
+                        double snap, float *out)
 {
-    double lx = ox + xy[0] * s, ly = oy - xy[1] * s;
+    double lx = snap_to(ox + xy[0] * s, snap), ly = snap_to(oy - xy[1] * s, snap);
     size_t i, m = 1;
 
     out[0] = (float)lx;
     out[1] = (float)ly;
     for (i = 1; i < n; i++) {
-        double x = ox + xy[2 * i] * s, y = oy - xy[2 * i + 1] * s;
+        double x = snap_to(ox + xy[2 * i] * s, snap), y = snap_to(oy - xy[2 * i + 1] * s, snap);
         if (fabs(x - lx) >= tol || fabs(y - ly) >= tol) {
             out[2 * m] = (float)x;
             out[2 * m + 1] = (float)y;
@@ -82,7 +88,7 @@ static size_t thin_ring(const double *xy, size_t n, double s, double ox, double 
 }
 
 nm_status rn_dev_build(nm_ctx *ctx, const nm_map *map, const rn_layout *lay, const rn_shape *sh,
-                       size_t n, double k, double tol, rn_dev *dev)
+                       size_t n, double k, double tol, double snap, rn_dev *dev)
 {
     const rn_store *st = &map->st;
     const nm_rect *mb = &lay->pub.map;
@@ -120,7 +126,8 @@ nm_status rn_dev_build(nm_ctx *ctx, const nm_map *map, const rn_layout *lay, con
             size_t len = st->rs[r + 1] - st->rs[r];
             if (len < 2)
                 continue;
-            len = thin_ring(st->xy + 2 * st->rs[r], len, s, ox, oy, tol, dev->xy + 2 * dev->npt);
+            len = thin_ring(st->xy + 2 * st->rs[r], len, s, ox, oy, tol, snap,
+                            dev->xy + 2 * dev->npt);
             dev->rlen[dev->nring++] = (uint32_t)len;
             dev->npt += len;
             d->nrings++;

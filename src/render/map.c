@@ -17,7 +17,7 @@ void nm_render_opts_init(nm_render_opts *opts)
     opts->png_level = 3;
     opts->threads = 2;
     opts->outline_mm = 0.1;
-    opts->outline_darken = 0.25;
+    opts->outline_darken = 0.4;
     opts->outline_rgb = 0x8c8c8c;
     opts->scale_bar = 1;
     opts->north_arrow = 1;

@@ -179,11 +179,12 @@ typedef struct rn_dev {
 } rn_dev;
 
 /* Transforms shapes to device units (k device units per mm, device origin
- * at the page's top-left), dropping vertices within 'tol' device units of
- * the last kept one and shapes outside the map box.  OUT dev (free with
- * rn_dev_free).  Returns NM_OK or NM_NOMEM. */
+ * at the page's top-left), rounded to a grid of 1/snap units when snap is
+ * above 0, dropping vertices within 'tol' device units of the last kept
+ * one and shapes outside the map box.  OUT dev (free with rn_dev_free).
+ * Returns NM_OK or NM_NOMEM. */
 nm_status rn_dev_build(nm_ctx *ctx, const nm_map *map, const rn_layout *lay, const rn_shape *sh,
-                       size_t n, double k, double tol, rn_dev *dev);
+                       size_t n, double k, double tol, double snap, rn_dev *dev);
 void rn_dev_free(rn_dev *dev);
 
 /* Draws the map's geometry (fills, outlines, overlays) clipped to the map

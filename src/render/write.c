@@ -237,9 +237,9 @@ static nm_status write_png(nm_ctx *ctx, const nm_map *map, const rn_layout *lay,
         rc = nm_fail(ctx, NM_NOMEM, "out of memory for a %dx%d image", width, height);
         goto cleanup;
     }
-    if ((rc = rn_dev_build(ctx, map, lay, map->feat, map->nfeat, k, map->opts.simplify_px,
+    if ((rc = rn_dev_build(ctx, map, lay, map->feat, map->nfeat, k, map->opts.simplify_px, 0,
                            &feat)) != NM_OK ||
-        (rc = rn_dev_build(ctx, map, lay, map->outl, map->noutl, k, map->opts.simplify_px,
+        (rc = rn_dev_build(ctx, map, lay, map->outl, map->noutl, k, map->opts.simplify_px, 0,
                            &outl)) != NM_OK)
         goto cleanup;
     if ((rc = draw_bands(ctx, map, lay, &feat, &outl, pix, stride, k)) != NM_OK)
@@ -368,7 +368,7 @@ cleanup:
 static nm_status write_vector(nm_ctx *ctx, const nm_map *map, const rn_layout *lay,
                               PangoContext *pc, FILE *fp, out_fmt fmt)
 {
-    double k = RN_PT_PER_MM;
+    double k = RN_PT_PER_MM, snap;
     double wpt = lay->pub.page_w_mm * k, hpt = lay->pub.page_h_mm * k;
     rn_dev feat = {0}, outl = {0};
     cairo_surface_t *surf = NULL;
@@ -378,11 +378,14 @@ static nm_status write_vector(nm_ctx *ctx, const nm_map *map, const rn_layout *l
     cairo_status_t st;
     nm_status rc;
 
-    /* detail finer than a dot of the printer is invisible and bloats the file */
+    /* detail finer than a dot of the printer is invisible and bloats the
+     * file; a grid of a power-of-two fraction of a point near that dot
+     * keeps cairo's numbers short ("12.125", not "12.12109") */
+    snap = pow(2, floor(log2(map->opts.print_dpi / 72)));
     if ((rc = rn_dev_build(ctx, map, lay, map->feat, map->nfeat, k, 72 / map->opts.print_dpi,
-                           &feat)) != NM_OK ||
+                           snap, &feat)) != NM_OK ||
         (rc = rn_dev_build(ctx, map, lay, map->outl, map->noutl, k, 72 / map->opts.print_dpi,
-                           &outl)) != NM_OK)
+                           snap, &outl)) != NM_OK)
         goto cleanup;
     if (fmt == FMT_PDF) {
         surf = cairo_pdf_surface_create_for_stream(to_file, fp, wpt, hpt);
