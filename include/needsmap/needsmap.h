@@ -9,7 +9,9 @@
 #include "needsmap/core.h"
 #include "needsmap/store.h"
 #include "needsmap/ingest.h"
+#include "needsmap/analyse.h"
 #include "needsmap/render.h"
 #include "needsmap/classify.h"
+#include "needsmap/report.h"
 
 #endif

@@ -14,7 +14,7 @@
 
 static const cli_command *const commands[] = {
     &cmd_import_boundaries, &cmd_import_iod, &cmd_import_indicators, &cmd_import_lookup,
-    &cmd_info,
+    &cmd_info, &cmd_map,
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 

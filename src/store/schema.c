@@ -59,7 +59,8 @@ static const char *const schema_sql =
     "  dataset INTEGER REFERENCES dataset(id),"
     "  PRIMARY KEY (child_level, child_vintage, child, parent_level, parent_vintage,"
     "               method, parent)) WITHOUT ROWID;"
-    "CREATE INDEX membership_parent ON membership(parent_level, parent, child_level);";
+    "CREATE INDEX membership_parent ON membership(parent_level, parent, child_level);"
+    "CREATE INDEX membership_child ON membership(child_level, child);";
 
 nm_status nm_schema_create(nm_store *store)
 {

@@ -1,0 +1,93 @@
+/*
+ * Analyse: which areas a figure covers, and the values it shows.  Selects
+ * the areas of a level within a parent area (through stored memberships, or
+ * by the position of each area's interior point where no membership
+ * exists), reads an indicator's values for them, and re-ranks them within
+ * their region or within the selection.  Drawing and classing are left to
+ * classify and render.
+ */
+#ifndef NEEDSMAP_ANALYSE_H
+#define NEEDSMAP_ANALYSE_H
+
+#include <stddef.h>
+
+#include "needsmap/core.h"
+#include "needsmap/store.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* A set of areas of one level and vintage, each with its code, name and
+ * boundary extent. */
+typedef struct nm_areas nm_areas;
+
+/* Selects the areas of 'level' that have a boundary.  'vintage' 0 takes
+ * the latest vintage with boundaries.  'within' NULL selects them all;
+ * otherwise the code of a parent area (a local authority, region, ward or
+ * locality): its descendants through memberships, or, when none are
+ * stored, the areas whose interior point lies in its boundary.  Returns
+ * NM_NOTFOUND (no such level or parent), NM_USAGE (empty selection).
+ * Caller frees with nm_areas_free(). */
+nm_status nm_areas_select(nm_store *store, const char *level, int vintage, const char *within,
+                          nm_areas **out);
+void nm_areas_free(nm_areas *areas);
+
+size_t nm_areas_count(const nm_areas *areas);
+const char *nm_areas_code(const nm_areas *areas, size_t i);  /* owned by areas */
+const char *nm_areas_name(const nm_areas *areas, size_t i);  /* "" when none */
+long nm_areas_rowid(const nm_areas *areas, size_t i);        /* area.id in the store */
+const char *nm_areas_level(const nm_areas *areas);
+int nm_areas_vintage(const nm_areas *areas);
+/* Name of the parent given as 'within' ("Southend-on-Sea"), or "". */
+const char *nm_areas_within_name(const nm_areas *areas);
+/* Bounding box of the areas, BNG metres. */
+void nm_areas_extent(const nm_areas *areas, double *minx, double *miny, double *maxx,
+                     double *maxy);
+
+/* Selects the areas of 'level' (with a boundary) that the set's areas
+ * belong to, through memberships up to two levels up (the wards of a set
+ * of LSOAs); where none are stored, those whose box overlaps the set's
+ * extent.  Used for outlines and labels drawn over a map.  Caller frees
+ * with nm_areas_free(). */
+nm_status nm_areas_parents(nm_store *store, const nm_areas *areas, const char *level,
+                           nm_areas **out);
+
+/* How values are ranked before classing. */
+typedef enum nm_rank_scope {
+    NM_RANK_NONE = 0,     /* the stored values as they are */
+    NM_RANK_NATIONAL = 1, /* the stored values; rank indicators keep their national rank */
+    NM_RANK_REGION = 2,   /* position among all areas of the same region, 1 = most deprived */
+    NM_RANK_LOCAL = 3     /* position within the selection, 1 = most deprived */
+} nm_rank_scope;
+
+/* An indicator's values for a set of areas. */
+typedef struct nm_values {
+    double *value;     /* per area of the set, NAN where missing; owned */
+    long *group_size;  /* per area: areas ranked together (REGION, LOCAL), else 0 */
+    char **group_name; /* per area: region name for REGION ranks; owned */
+    long national_n;   /* values of the indicator stored for its level (all areas) */
+    int polarity;      /* of the values returned: ranked values are -1 */
+    char key[64];
+    char period[32];
+    char unit[16];
+    char *label;       /* owned */
+    char *source;      /* attribution of the indicator's dataset; owned */
+    char *group_label; /* e.g. "East of England" when one region; owned, may be "" */
+    size_t n;
+} nm_values;
+
+/* Reads indicator 'key' (period NULL: the latest) for every area of the
+ * set and ranks as asked.  Values are matched by code; an indicator whose
+ * codes are of another vintage (IMD 2007 on 2001 LSOAs) is carried to the
+ * set's vintage through stored LSOA 2001 -> 2011 memberships where the
+ * area is unchanged.  Returns NM_NOTFOUND (no such indicator or period).
+ * Free with nm_values_clear(). */
+nm_status nm_values_read(nm_store *store, const nm_areas *areas, const char *key,
+                         const char *period, nm_rank_scope scope, nm_values *out);
+void nm_values_clear(nm_values *v);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* NEEDSMAP_ANALYSE_H */

@@ -1,0 +1,483 @@
+/*
+ * An indicator's values for a set of areas, and ranks re-computed within a
+ * region or within the set.  A plan says "among the 20% most deprived in
+ * the East of England": that is a position among all the region's LSOAs,
+ * not only the borough's, so regional ranks read every stored value of the
+ * indicator and the region of every LSOA (through memberships, following
+ * LSOA -> LAD -> region or LSOA 2001 -> 2011 -> region as needed).
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyse/analyse_int.h"
+
+/* Every stored value of an indicator, sorted by code. */
+typedef struct table {
+    size_t n, cap;
+    char **code;
+    double *value;
+    int failed; /* an allocation failed while filling */
+} table;
+
+static void table_free(table *t)
+{
+    size_t i;
+    for (i = 0; i < t->n; i++)
+        nm_free(t->code[i]);
+    nm_free(t->code);
+    nm_free(t->value);
+    memset(t, 0, sizeof *t);
+}
+
+static int table_add(void *user, const char *code, double value)
+{
+    table *t = user;
+
+    if (t->n == t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 4096;
+        char **c = nm_realloc(t->code, cap * sizeof *c);
+        double *v = c ? nm_realloc(t->value, cap * sizeof *v) : NULL;
+        if (c)
+            t->code = c;
+        if (!v)
+            return t->failed = 1;
+        t->value = v;
+        t->cap = cap;
+    }
+    t->code[t->n] = nm_strdup(code);
+    if (!t->code[t->n])
+        return t->failed = 1;
+    t->value[t->n++] = value;
+    return 0;
+}
+
+/* Index of 'code' in the sorted table, or -1.  SQLite sorts text by bytes,
+ * as strcmp does. */
+static long table_find(const table *t, const char *code)
+{
+    size_t lo = 0, hi = t->n;
+
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = strcmp(t->code[mid], code);
+        if (c == 0)
+            return (long)mid;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return -1;
+}
+
+void nm_values_clear(nm_values *v)
+{
+    size_t i;
+
+    if (!v)
+        return;
+    for (i = 0; v->group_name && i < v->n; i++)
+        nm_free(v->group_name[i]);
+    nm_free(v->group_name);
+    nm_free(v->value);
+    nm_free(v->group_size);
+    nm_free(v->label);
+    nm_free(v->source);
+    nm_free(v->group_label);
+    memset(v, 0, sizeof *v);
+}
+
+/* The code under which an area's value is stored when the indicator uses
+ * codes of another vintage: the one older code that maps to it alone
+ * (an unchanged LSOA), else the same code. */
+static nm_status older_codes(nm_store *store, const nm_ind *ind, const nm_areas *a,
+                             char **older)
+{
+    sqlite3_stmt *st = NULL;
+    nm_status rc;
+    size_t i;
+
+    rc = nm_store_prepare(store,
+                          "SELECT MIN(child), COUNT(*) FROM membership WHERE parent = ?1 AND "
+                          "parent_level = ?2 AND parent_vintage = ?3 AND child_level = ?2 AND "
+                          "child_vintage = ?4 AND weight = 1",
+                          &st);
+    for (i = 0; rc == NM_OK && i < a->n; i++) {
+        sqlite3_bind_text(st, 1, a->code[i], -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, a->level, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 3, a->vintage);
+        sqlite3_bind_int(st, 4, ind->vintage);
+        if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 1) == 1)
+            older[i] = nm_strdup((const char *)sqlite3_column_text(st, 0));
+        else
+            older[i] = nm_strdup(a->code[i]);
+        if (!older[i])
+            rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* Reads the values of the set's areas from the full table. */
+static nm_status pick_values(nm_store *store, const nm_ind *ind, const nm_areas *a,
+                             const table *t, nm_values *v, char **keys)
+{
+    size_t i;
+    long k;
+    nm_status rc = NM_OK;
+
+    if (ind->vintage != a->vintage && strcmp(ind->level, a->level) == 0) {
+        rc = older_codes(store, ind, a, keys);
+        nm_log(store->ctx, NM_LOG_INFO, "%s %s uses %s codes of %d; matched to %d areas",
+               ind->key, ind->period, ind->level, ind->vintage, a->vintage);
+    } else {
+        for (i = 0; rc == NM_OK && i < a->n; i++)
+            if (!(keys[i] = nm_strdup(a->code[i])))
+                rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
+    }
+    for (i = 0; rc == NM_OK && i < a->n; i++) {
+        k = table_find(t, keys[i]);
+        v->value[i] = k >= 0 ? t->value[k] : NAN;
+    }
+    return rc;
+}
+
+/* Sort key: the most deprived first. */
+typedef struct ranked {
+    double key;
+    long index;
+} ranked;
+
+static int cmp_ranked(const void *a, const void *b)
+{
+    const ranked *x = a, *y = b;
+    if (x->key != y->key)
+        return x->key < y->key ? -1 : 1;
+    return (x->index > y->index) - (x->index < y->index);
+}
+
+/* Positions 1..n of 'n' values, most deprived first; equal values share
+ * the lower position (1, 2, 2, 4). */
+static nm_status positions(nm_ctx *ctx, const double *vals, size_t n, int polarity, double *pos)
+{
+    ranked *r = nm_malloc((n ? n : 1) * sizeof *r);
+    size_t i, m = 0;
+
+    if (!r)
+        return nm_fail(ctx, NM_NOMEM, "out of memory");
+    for (i = 0; i < n; i++) {
+        pos[i] = NAN;
+        if (isnan(vals[i]))
+            continue;
+        r[m].key = polarity > 0 ? -vals[i] : vals[i];
+        r[m++].index = (long)i;
+    }
+    qsort(r, m, sizeof *r, cmp_ranked);
+    for (i = 0; i < m; i++)
+        pos[r[i].index] = (i > 0 && r[i].key == r[i - 1].key) ? pos[r[i - 1].index] : (double)(i + 1);
+    nm_free(r);
+    return NM_OK;
+}
+
+static nm_status rank_local(nm_ctx *ctx, nm_values *v)
+{
+    double *pos = nm_malloc((v->n ? v->n : 1) * sizeof *pos);
+    long m = 0;
+    size_t i;
+    nm_status rc;
+
+    if (!pos)
+        return nm_fail(ctx, NM_NOMEM, "out of memory");
+    rc = positions(ctx, v->value, v->n, v->polarity, pos);
+    for (i = 0; i < v->n; i++)
+        m += !isnan(pos[i]);
+    for (i = 0; rc == NM_OK && i < v->n; i++) {
+        v->value[i] = pos[i];
+        v->group_size[i] = m;
+    }
+    nm_free(pos);
+    return rc;
+}
+
+/* Region of every code of the indicator's level and vintage, sorted by
+ * code, through up to three memberships. */
+typedef struct region_map {
+    size_t n, cap;
+    char **code;
+    char **region;
+} region_map;
+
+static void region_map_free(region_map *m)
+{
+    size_t i;
+    for (i = 0; i < m->n; i++) {
+        nm_free(m->code[i]);
+        nm_free(m->region[i]);
+    }
+    nm_free(m->code);
+    nm_free(m->region);
+    memset(m, 0, sizeof *m);
+}
+
+static int region_map_add(region_map *m, const char *code, const char *region)
+{
+    if (m->n == m->cap) {
+        size_t cap = m->cap ? m->cap * 2 : 4096;
+        char **c = nm_realloc(m->code, cap * sizeof *c);
+        char **r = c ? nm_realloc(m->region, cap * sizeof *r) : NULL;
+        if (c)
+            m->code = c;
+        if (!r)
+            return 0;
+        m->region = r;
+        m->cap = cap;
+    }
+    m->code[m->n] = nm_strdup(code);
+    m->region[m->n] = nm_strdup(region);
+    if (!m->code[m->n] || !m->region[m->n]) {
+        nm_free(m->code[m->n]);
+        nm_free(m->region[m->n]);
+        return 0;
+    }
+    m->n++;
+    return 1;
+}
+
+static nm_status regions_of(nm_store *store, const nm_ind *ind, region_map *m)
+{
+    sqlite3_stmt *st = NULL;
+    nm_status rc;
+    int s;
+
+    rc = nm_store_prepare(
+        store,
+        "WITH RECURSIVE up(code, anc, anc_level, depth) AS ("
+        "  SELECT child, parent, parent_level, 1 FROM membership"
+        "   WHERE child_level = ?1 AND child_vintage = ?2"
+        "  UNION SELECT up.code, m.parent, m.parent_level, up.depth + 1 FROM up"
+        "   JOIN membership m ON m.child_level = up.anc_level AND m.child = up.anc"
+        "   WHERE up.depth < 3 AND up.anc_level <> 'region') "
+        "SELECT code, MIN(anc) FROM up WHERE anc_level = 'region' GROUP BY code ORDER BY code",
+        &st);
+    if (rc != NM_OK)
+        return rc;
+    sqlite3_bind_text(st, 1, ind->level, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, ind->vintage);
+    while ((s = sqlite3_step(st)) == SQLITE_ROW)
+        if (!region_map_add(m, (const char *)sqlite3_column_text(st, 0),
+                            (const char *)sqlite3_column_text(st, 1)))
+            break;
+    if (s == SQLITE_ROW)
+        rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
+    else if (s != SQLITE_DONE)
+        rc = nm_store_sqlfail(store, "finding regions");
+    sqlite3_finalize(st);
+    if (rc == NM_OK && m->n == 0)
+        rc = nm_fail(store->ctx, NM_NOTFOUND,
+                     "no region is known for %s areas of %d: import a file with regions "
+                     "(the assembled IoD file's RGN19CD, or a LAD to region lookup)",
+                     ind->level, ind->vintage);
+    return rc;
+}
+
+static const char *region_find(const region_map *m, const char *code)
+{
+    size_t lo = 0, hi = m->n;
+
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = strcmp(m->code[mid], code);
+        if (c == 0)
+            return m->region[mid];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+static char *area_name(nm_store *store, const char *code)
+{
+    sqlite3_stmt *st = NULL;
+    char *name = NULL;
+
+    if (nm_store_prepare(store, "SELECT name FROM area WHERE code = ? AND name IS NOT NULL "
+                                "ORDER BY vintage DESC LIMIT 1",
+                         &st) == NM_OK) {
+        sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) == SQLITE_ROW)
+            name = nm_strdup((const char *)sqlite3_column_text(st, 0));
+    }
+    sqlite3_finalize(st);
+    return name ? name : nm_strdup(code);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Position of each area of the set in region R: 1 + the number of the
+ * region's values that are more deprived than its own. */
+static nm_status rank_in_region(nm_store *store, nm_values *v, const double *orig,
+                                const char *const *keys, const table *t, const region_map *m,
+                                const char *region)
+{
+    double *sorted = nm_malloc((t->n ? t->n : 1) * sizeof *sorted);
+    size_t i, n = 0;
+    char *name;
+
+    if (!sorted)
+        return nm_fail(store->ctx, NM_NOMEM, "out of memory");
+    for (i = 0; i < t->n; i++) {
+        const char *r = region_find(m, t->code[i]);
+        if (r && strcmp(r, region) == 0)
+            sorted[n++] = v->polarity > 0 ? -t->value[i] : t->value[i];
+    }
+    qsort(sorted, n, sizeof *sorted, cmp_double);
+    name = area_name(store, region);
+    for (i = 0; i < v->n; i++) {
+        const char *r = region_find(m, keys[i]);
+        double key;
+        size_t lo = 0, hi = n;
+        if (!r || strcmp(r, region) != 0 || isnan(orig[i]))
+            continue;
+        key = v->polarity > 0 ? -orig[i] : orig[i];
+        while (lo < hi) { /* first position with a key >= this one */
+            size_t mid = (lo + hi) / 2;
+            if (sorted[mid] < key)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        v->value[i] = (double)(lo + 1);
+        v->group_size[i] = (long)n;
+        v->group_name[i] = nm_strdup(name ? name : region);
+    }
+    nm_free(sorted);
+    nm_free(name);
+    return NM_OK;
+}
+
+static nm_status rank_region(nm_store *store, const nm_ind *ind, nm_values *v,
+                             const char *const *keys, const table *t)
+{
+    region_map m = {0};
+    nm_status rc = regions_of(store, ind, &m);
+    double *orig = NULL;
+    size_t i, j;
+
+    if (rc == NM_OK && !(orig = nm_malloc((v->n ? v->n : 1) * sizeof *orig)))
+        rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
+    if (rc == NM_OK) {
+        memcpy(orig, v->value, v->n * sizeof *orig);
+        /* areas whose region is unknown cannot be ranked in it */
+        for (i = 0; i < v->n; i++)
+            v->value[i] = NAN;
+    }
+    /* each distinct region of the set once (a borough has one) */
+    for (i = 0; rc == NM_OK && i < v->n; i++) {
+        const char *r = region_find(&m, keys[i]);
+        int seen = 0;
+        if (!r || isnan(orig[i]))
+            continue;
+        for (j = 0; j < i && !seen; j++) {
+            const char *q = region_find(&m, keys[j]);
+            seen = q && strcmp(q, r) == 0;
+        }
+        if (!seen)
+            rc = rank_in_region(store, v, orig, keys, t, &m, r);
+    }
+    nm_free(orig);
+    region_map_free(&m);
+    return rc;
+}
+
+static nm_status alloc_values(nm_ctx *ctx, const nm_areas *a, const nm_ind *ind, nm_values *v)
+{
+    size_t n = a->n ? a->n : 1;
+
+    v->n = a->n;
+    v->value = nm_malloc(n * sizeof *v->value);
+    v->group_size = nm_calloc(n, sizeof *v->group_size);
+    v->group_name = nm_calloc(n, sizeof *v->group_name);
+    v->label = nm_strdup(ind->label);
+    v->source = nm_strdup(ind->source);
+    if (!v->value || !v->group_size || !v->group_name || !v->label || !v->source)
+        return nm_fail(ctx, NM_NOMEM, "out of memory");
+    nm_strlcpy(v->key, ind->key, sizeof v->key);
+    nm_strlcpy(v->period, ind->period, sizeof v->period);
+    nm_strlcpy(v->unit, ind->unit, sizeof v->unit);
+    v->polarity = ind->polarity;
+    return NM_OK;
+}
+
+/* "East of England" when every ranked area is in one region, else "". */
+static char *common_group(const nm_values *v)
+{
+    const char *first = NULL;
+    size_t i;
+
+    for (i = 0; i < v->n; i++) {
+        if (!v->group_name[i])
+            continue;
+        if (!first)
+            first = v->group_name[i];
+        else if (strcmp(first, v->group_name[i]) != 0)
+            return nm_strdup("");
+    }
+    return nm_strdup(first ? first : "");
+}
+
+nm_status nm_values_read(nm_store *store, const nm_areas *a, const char *key, const char *period,
+                         nm_rank_scope scope, nm_values *v)
+{
+    nm_ind ind = {0};
+    table t = {0};
+    char **keys = NULL;
+    nm_status rc;
+    size_t i;
+
+    nm_clear(store->ctx);
+    memset(v, 0, sizeof *v);
+    rc = nm_store_find_indicator(store, key, period, &ind);
+    if (rc == NM_OK)
+        rc = alloc_values(store->ctx, a, &ind, v);
+    if (rc == NM_OK && !(keys = nm_calloc(a->n ? a->n : 1, sizeof *keys)))
+        rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
+    if (rc == NM_OK)
+        rc = nm_store_each_value(store, &ind, table_add, &t);
+    if (rc == NM_OK && t.failed)
+        rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
+    if (rc == NM_OK)
+        rc = pick_values(store, &ind, a, &t, v, keys);
+    v->national_n = (long)t.n;
+    if (rc == NM_OK && scope >= NM_RANK_REGION && ind.polarity == 0)
+        rc = nm_fail(store->ctx, NM_USAGE,
+                     "%s has no direction (more is neither better nor worse): it cannot be "
+                     "ranked by deprivation",
+                     key);
+    if (rc == NM_OK && scope == NM_RANK_LOCAL)
+        rc = rank_local(store->ctx, v);
+    if (rc == NM_OK && scope == NM_RANK_REGION)
+        rc = rank_region(store, &ind, v, (const char *const *)keys, &t);
+    if (rc == NM_OK && scope >= NM_RANK_REGION) {
+        v->polarity = -1;
+        if (!(v->group_label = common_group(v)))
+            rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
+    }
+    if (rc == NM_OK && !v->group_label && !(v->group_label = nm_strdup("")))
+        rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
+    for (i = 0; keys && i < a->n; i++)
+        nm_free(keys[i]);
+    nm_free(keys);
+    table_free(&t);
+    nm_ind_clear(&ind);
+    if (rc != NM_OK)
+        nm_values_clear(v);
+    return rc;
+}

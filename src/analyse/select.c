@@ -1,0 +1,355 @@
+/*
+ * Selecting the areas of a figure: every area of a level, or those within a
+ * parent area.  Memberships are followed down any number of levels (a
+ * locality's wards' LSOAs); where none lead from the parent to the level,
+ * an area belongs to the parent when its interior point (SpatiaLite's
+ * ST_PointOnSurface, always inside the polygon, unlike a centroid) lies in
+ * the parent's boundary, found through the spatial index.
+ */
+#include <float.h>
+#include <math.h>
+#include <string.h>
+
+#include "analyse/analyse_int.h"
+
+void nm_areas_free(nm_areas *a)
+{
+    size_t i;
+
+    if (!a)
+        return;
+    for (i = 0; i < a->n; i++) {
+        nm_free(a->code[i]);
+        nm_free(a->name[i]);
+    }
+    nm_free(a->rowid);
+    nm_free(a->code);
+    nm_free(a->name);
+    nm_free(a->within_name);
+    nm_free(a);
+}
+
+size_t nm_areas_count(const nm_areas *a) { return a->n; }
+const char *nm_areas_code(const nm_areas *a, size_t i) { return a->code[i]; }
+const char *nm_areas_name(const nm_areas *a, size_t i) { return a->name[i] ? a->name[i] : ""; }
+long nm_areas_rowid(const nm_areas *a, size_t i) { return a->rowid[i]; }
+const char *nm_areas_level(const nm_areas *a) { return a->level; }
+int nm_areas_vintage(const nm_areas *a) { return a->vintage; }
+const char *nm_areas_within_name(const nm_areas *a) { return a->within_name ? a->within_name : ""; }
+
+void nm_areas_extent(const nm_areas *a, double *minx, double *miny, double *maxx, double *maxy)
+{
+    *minx = a->minx;
+    *miny = a->miny;
+    *maxx = a->maxx;
+    *maxy = a->maxy;
+}
+
+static int add_area(nm_areas *a, sqlite3_stmt *st)
+{
+    const unsigned char *code = sqlite3_column_text(st, 1), *name = sqlite3_column_text(st, 2);
+
+    if (a->n == a->cap) {
+        size_t cap = a->cap ? a->cap * 2 : 256;
+        long *r = nm_realloc(a->rowid, cap * sizeof *r);
+        char **c = r ? nm_realloc(a->code, cap * sizeof *c) : NULL;
+        char **nm = c ? nm_realloc(a->name, cap * sizeof *nm) : NULL;
+        if (r)
+            a->rowid = r;
+        if (c)
+            a->code = c;
+        if (!nm)
+            return 0;
+        a->name = nm;
+        a->cap = cap;
+    }
+    a->rowid[a->n] = (long)sqlite3_column_int64(st, 0);
+    a->code[a->n] = nm_strdup((const char *)code);
+    a->name[a->n] = name ? nm_strdup((const char *)name) : NULL;
+    if (!a->code[a->n] || (name && !a->name[a->n])) {
+        nm_free(a->code[a->n]);
+        nm_free(a->name[a->n]);
+        return 0;
+    }
+    a->minx = fmin(a->minx, sqlite3_column_double(st, 3));
+    a->miny = fmin(a->miny, sqlite3_column_double(st, 4));
+    a->maxx = fmax(a->maxx, sqlite3_column_double(st, 5));
+    a->maxy = fmax(a->maxy, sqlite3_column_double(st, 6));
+    a->n++;
+    return 1;
+}
+
+/* Runs a query whose rows are (id, code, name, minx, miny, maxx, maxy). */
+static nm_status collect(nm_store *store, sqlite3_stmt *st, nm_areas *a)
+{
+    int s;
+
+    while ((s = sqlite3_step(st)) == SQLITE_ROW)
+        if (!add_area(a, st))
+            return nm_fail(store->ctx, NM_NOMEM, "out of memory");
+    if (s != SQLITE_DONE)
+        return nm_store_sqlfail(store, "selecting areas");
+    return NM_OK;
+}
+
+#define AREA_COLUMNS                                                                               \
+    "a.id, a.code, a.name, MbrMinX(a.geom), MbrMinY(a.geom), MbrMaxX(a.geom), MbrMaxY(a.geom) "
+
+static nm_status latest_vintage(nm_store *store, const char *level, int *vintage)
+{
+    sqlite3_stmt *st = NULL;
+    nm_status rc = nm_store_prepare(
+        store, "SELECT MAX(vintage) FROM area WHERE level = ? AND geom IS NOT NULL", &st);
+
+    if (rc != NM_OK)
+        return rc;
+    sqlite3_bind_text(st, 1, level, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+        *vintage = sqlite3_column_int(st, 0);
+    else
+        rc = nm_fail(store->ctx, NM_NOTFOUND,
+                     "no %s boundaries in the store; import them first (needsmap import "
+                     "boundaries FILE --level %s)",
+                     level, level);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+typedef struct parent {
+    long id;
+    char level[16];
+    int has_geom;
+} parent;
+
+static nm_status find_parent(nm_store *store, const char *code, parent *p, nm_areas *a)
+{
+    sqlite3_stmt *st = NULL;
+    nm_status rc = nm_store_prepare(store,
+                                    "SELECT id, level, name, geom IS NOT NULL FROM area "
+                                    "WHERE code = ? ORDER BY geom IS NOT NULL DESC, vintage DESC "
+                                    "LIMIT 1",
+                                    &st);
+
+    if (rc != NM_OK)
+        return rc;
+    sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        const unsigned char *name = sqlite3_column_text(st, 2);
+        p->id = (long)sqlite3_column_int64(st, 0);
+        nm_strlcpy(p->level, (const char *)sqlite3_column_text(st, 1), sizeof p->level);
+        p->has_geom = sqlite3_column_int(st, 3);
+        a->within_name = nm_strdup(name ? (const char *)name : code);
+        if (!a->within_name)
+            rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
+    } else {
+        rc = nm_fail(store->ctx, NM_NOTFOUND,
+                     "no area \"%s\" in the store (import its boundaries, or a lookup or IoD "
+                     "file that names it)",
+                     code);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static nm_status select_all(nm_store *store, nm_areas *a)
+{
+    sqlite3_stmt *st = NULL;
+    nm_status rc = nm_store_prepare(store,
+                                    "SELECT " AREA_COLUMNS "FROM area a WHERE a.level = ? AND "
+                                    "a.vintage = ? AND a.geom IS NOT NULL ORDER BY a.code",
+                                    &st);
+
+    if (rc != NM_OK)
+        return rc;
+    sqlite3_bind_text(st, 1, a->level, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, a->vintage);
+    rc = collect(store, st, a);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static nm_status select_by_membership(nm_store *store, nm_areas *a, const char *code,
+                                      const parent *p)
+{
+    sqlite3_stmt *st = NULL;
+    nm_status rc = nm_store_prepare(
+        store,
+        "WITH RECURSIVE d(code, level) AS (VALUES (?1, ?2) UNION "
+        "  SELECT m.child, m.child_level FROM membership m JOIN d "
+        "  ON m.parent = d.code AND m.parent_level = d.level WHERE m.child_level <> m.parent_level) "
+        "SELECT " AREA_COLUMNS "FROM area a WHERE a.level = ?3 AND a.vintage = ?4 "
+        "AND a.geom IS NOT NULL AND a.code IN (SELECT code FROM d WHERE level = ?3) "
+        "ORDER BY a.code",
+        &st);
+
+    if (rc != NM_OK)
+        return rc;
+    sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, p->level, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, a->level, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 4, a->vintage);
+    rc = collect(store, st, a);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static nm_status select_by_position(nm_store *store, nm_areas *a, const parent *p)
+{
+    sqlite3_stmt *st = NULL;
+    nm_status rc = nm_store_prepare(
+        store,
+        "SELECT " AREA_COLUMNS "FROM area a, area p WHERE p.id = ?1 AND a.level = ?2 "
+        "AND a.vintage = ?3 AND a.geom IS NOT NULL AND a.id IN (SELECT rowid FROM SpatialIndex "
+        "  WHERE f_table_name = 'area' AND f_geometry_column = 'geom' AND search_frame = p.geom) "
+        "AND ST_Contains(p.geom, ST_PointOnSurface(a.geom)) ORDER BY a.code",
+        &st);
+
+    if (rc != NM_OK)
+        return rc;
+    sqlite3_bind_int64(st, 1, p->id);
+    sqlite3_bind_text(st, 2, a->level, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 3, a->vintage);
+    rc = collect(store, st, a);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+nm_status nm_areas_select(nm_store *store, const char *level, int vintage, const char *within,
+                          nm_areas **out)
+{
+    nm_areas *a = NULL;
+    parent p = {0};
+    nm_status rc;
+
+    nm_clear(store->ctx);
+    *out = NULL;
+    a = nm_calloc(1, sizeof *a);
+    if (!a)
+        return nm_fail(store->ctx, NM_NOMEM, "out of memory");
+    a->minx = a->miny = DBL_MAX;
+    a->maxx = a->maxy = -DBL_MAX;
+    nm_strlcpy(a->level, level, sizeof a->level);
+    a->vintage = vintage;
+    rc = vintage ? NM_OK : latest_vintage(store, level, &a->vintage);
+    if (rc == NM_OK && !within)
+        rc = select_all(store, a);
+    if (rc == NM_OK && within) {
+        rc = find_parent(store, within, &p, a);
+        if (rc == NM_OK && strcmp(p.level, level) == 0)
+            rc = nm_fail(store->ctx, NM_USAGE, "\"%s\" is itself a %s; --within takes a larger area",
+                         within, level);
+        if (rc == NM_OK)
+            rc = select_by_membership(store, a, within, &p);
+        if (rc == NM_OK && a->n == 0 && p.has_geom)
+            rc = select_by_position(store, a, &p);
+    }
+    if (rc == NM_OK && a->n == 0)
+        rc = nm_fail(store->ctx, NM_USAGE, "no %s areas (%d) with a boundary%s%s", level,
+                     a->vintage, within ? " within " : " in the store", within ? within : "");
+    if (rc != NM_OK) {
+        nm_areas_free(a);
+        return rc;
+    }
+    *out = a;
+    return NM_OK;
+}
+
+/* Codes of the set, as a temporary table the parent query can join. */
+static nm_status fill_temp_codes(nm_store *store, const nm_areas *set)
+{
+    sqlite3_stmt *st = NULL;
+    nm_status rc;
+    size_t i;
+
+    rc = nm_store_exec(store, "CREATE TEMP TABLE IF NOT EXISTS nm_set(code TEXT PRIMARY KEY);"
+                              "DELETE FROM nm_set;");
+    if (rc == NM_OK)
+        rc = nm_store_prepare(store, "INSERT OR IGNORE INTO nm_set VALUES (?)", &st);
+    for (i = 0; rc == NM_OK && i < set->n; i++) {
+        sqlite3_bind_text(st, 1, set->code[i], -1, SQLITE_STATIC);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            rc = nm_store_sqlfail(store, "selecting areas");
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static nm_status parents_by_membership(nm_store *store, const nm_areas *set, nm_areas *a)
+{
+    sqlite3_stmt *st = NULL;
+    nm_status rc = nm_store_prepare(
+        store,
+        "WITH up(code, level) AS ("
+        "  SELECT m.parent, m.parent_level FROM membership m JOIN nm_set s ON s.code = m.child"
+        "   WHERE m.child_level = ?1"
+        "  UNION SELECT m2.parent, m2.parent_level FROM membership m1"
+        "   JOIN nm_set s ON s.code = m1.child AND m1.child_level = ?1"
+        "   JOIN membership m2 ON m2.child = m1.parent AND m2.child_level = m1.parent_level) "
+        "SELECT " AREA_COLUMNS "FROM area a WHERE a.level = ?2 AND a.geom IS NOT NULL "
+        "AND a.code IN (SELECT code FROM up WHERE level = ?2) "
+        "AND a.vintage = (SELECT MAX(vintage) FROM area WHERE level = ?2 AND geom IS NOT NULL) "
+        "ORDER BY a.code",
+        &st);
+
+    if (rc != NM_OK)
+        return rc;
+    sqlite3_bind_text(st, 1, set->level, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, a->level, -1, SQLITE_STATIC);
+    rc = collect(store, st, a);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static nm_status parents_by_extent(nm_store *store, const nm_areas *set, nm_areas *a)
+{
+    sqlite3_stmt *st = NULL;
+    nm_status rc = nm_store_prepare(
+        store,
+        "SELECT " AREA_COLUMNS "FROM area a WHERE a.level = ?1 AND a.vintage = ?2 "
+        "AND a.geom IS NOT NULL AND a.id IN (SELECT rowid FROM SpatialIndex WHERE "
+        "  f_table_name = 'area' AND f_geometry_column = 'geom' AND "
+        "  search_frame = BuildMbr(?3, ?4, ?5, ?6, 27700)) ORDER BY a.code",
+        &st);
+
+    if (rc != NM_OK)
+        return rc;
+    sqlite3_bind_text(st, 1, a->level, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, a->vintage);
+    sqlite3_bind_double(st, 3, set->minx);
+    sqlite3_bind_double(st, 4, set->miny);
+    sqlite3_bind_double(st, 5, set->maxx);
+    sqlite3_bind_double(st, 6, set->maxy);
+    rc = collect(store, st, a);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+nm_status nm_areas_parents(nm_store *store, const nm_areas *set, const char *level,
+                           nm_areas **out)
+{
+    nm_areas *a = NULL;
+    nm_status rc;
+
+    nm_clear(store->ctx);
+    *out = NULL;
+    a = nm_calloc(1, sizeof *a);
+    if (!a)
+        return nm_fail(store->ctx, NM_NOMEM, "out of memory");
+    a->minx = a->miny = DBL_MAX;
+    a->maxx = a->maxy = -DBL_MAX;
+    nm_strlcpy(a->level, level, sizeof a->level);
+    rc = latest_vintage(store, level, &a->vintage);
+    if (rc == NM_OK)
+        rc = fill_temp_codes(store, set);
+    if (rc == NM_OK)
+        rc = parents_by_membership(store, set, a);
+    if (rc == NM_OK && a->n == 0)
+        rc = parents_by_extent(store, set, a);
+    if (rc != NM_OK) {
+        nm_areas_free(a);
+        return rc;
+    }
+    *out = a;
+    return NM_OK;
+}

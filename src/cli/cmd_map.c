@@ -1,0 +1,130 @@
+/*
+ * needsmap map: one choropleth of an indicator.
+ */
+#include <string.h>
+
+#include "cli.h"
+
+enum {
+    OPT_PERIOD = 256, OPT_LEVEL, OPT_VINTAGE, OPT_WITHIN, OPT_RANK, OPT_CLASSIFY, OPT_PALETTE,
+    OPT_REVERSE, OPT_GREY, OPT_TITLE, OPT_SUBTITLE, OPT_OVERLAY, OPT_LABELS, OPT_PAGE,
+    OPT_LANDSCAPE, OPT_PORTRAIT, OPT_DPI, OPT_OUTPUT, OPT_NO_SIDECAR
+};
+
+static const cli_opt map_opts[] = {
+    {"output", required_argument, OPT_OUTPUT, "FILE", "the map: .png, .pdf or .svg (required; also -o)"},
+    {"period", required_argument, OPT_PERIOD, "P", "period of the indicator (default: latest)"},
+    {"level", required_argument, OPT_LEVEL, "LEVEL", "areas to shade (default lsoa)"},
+    {"vintage", required_argument, OPT_VINTAGE, "YEAR", "boundary year (default: latest)"},
+    {"within", required_argument, OPT_WITHIN, "CODE", "only the areas within this LAD, region, ward or locality"},
+    {"rank", required_argument, OPT_RANK, "SCOPE", "national (as published), region or local: re-rank first"},
+    {"classify", required_argument, OPT_CLASSIFY, "SPEC", "deciles, quintiles, quantile:N, equal:N, jenks:N, breaks:A,B,..."},
+    {"palette", required_argument, OPT_PALETTE, "NAME", "ColorBrewer scheme (default YlOrRd)"},
+    {"reverse", no_argument, OPT_REVERSE, NULL, "reverse the palette"},
+    {"greyscale", no_argument, OPT_GREY, NULL, "greys, for black-and-white printing"},
+    {"title", required_argument, OPT_TITLE, "TEXT", "title (default: the indicator's label and period)"},
+    {"subtitle", required_argument, OPT_SUBTITLE, "TEXT", "subtitle (default: what and where)"},
+    {"overlay", required_argument, OPT_OVERLAY, "LEVEL", "draw this level's outlines over the map (e.g. ward)"},
+    {"labels", required_argument, OPT_LABELS, "LEVEL", "name this level's areas on the map (e.g. ward)"},
+    {"page", required_argument, OPT_PAGE, "A4|A3", "paper size (default A4)"},
+    {"landscape", no_argument, OPT_LANDSCAPE, NULL, "landscape page (default: what fits the area best)"},
+    {"portrait", no_argument, OPT_PORTRAIT, NULL, "portrait page"},
+    {"dpi", required_argument, OPT_DPI, "N", "PNG resolution (default 150)"},
+    {"no-sidecar", no_argument, OPT_NO_SIDECAR, NULL, "do not write FILE.json beside the map"},
+    {0, 0, 0, 0, 0},
+};
+
+static int on_map_opt(cli *c, int id, const char *arg, void *state)
+{
+    nm_choropleth_opts *o = state;
+    long n;
+
+    switch (id) {
+    case OPT_OUTPUT: o->output = arg; break;
+    case OPT_PERIOD: o->period = arg; break;
+    case OPT_LEVEL: o->level = arg; break;
+    case OPT_WITHIN: o->within = arg; break;
+    case OPT_CLASSIFY: o->classify = arg; break;
+    case OPT_PALETTE: o->palette = arg; break;
+    case OPT_REVERSE: o->reverse = 1; break;
+    case OPT_GREY: o->greyscale = 1; break;
+    case OPT_TITLE: o->title = arg; break;
+    case OPT_SUBTITLE: o->subtitle = arg; break;
+    case OPT_OVERLAY: o->overlay = arg; break;
+    case OPT_LABELS: o->labels = arg; break;
+    case OPT_LANDSCAPE: o->orient = NM_ORIENT_LANDSCAPE; break;
+    case OPT_PORTRAIT: o->orient = NM_ORIENT_PORTRAIT; break;
+    case OPT_NO_SIDECAR: o->sidecar = 0; break;
+    case OPT_VINTAGE:
+        if (!cli_parse_int(c, "vintage", arg, 1900, 2100, &n))
+            return 1;
+        o->vintage = (int)n;
+        break;
+    case OPT_DPI:
+        if (!cli_parse_int(c, "dpi", arg, 36, 1200, &n))
+            return 1;
+        o->dpi = (double)n;
+        break;
+    case OPT_PAGE:
+        if (strcmp(arg, "A4") == 0 || strcmp(arg, "a4") == 0)
+            o->paper = NM_PAPER_A4;
+        else if (strcmp(arg, "A3") == 0 || strcmp(arg, "a3") == 0)
+            o->paper = NM_PAPER_A3;
+        else
+            return cli_usage_error(c, "--page: \"%s\" is not A4 or A3", arg) != 0;
+        break;
+    case OPT_RANK:
+        if (strcmp(arg, "national") == 0)
+            o->rank = NM_RANK_NATIONAL;
+        else if (strcmp(arg, "region") == 0)
+            o->rank = NM_RANK_REGION;
+        else if (strcmp(arg, "local") == 0)
+            o->rank = NM_RANK_LOCAL;
+        else
+            return cli_usage_error(c, "--rank: \"%s\" is not national, region or local", arg) != 0;
+        break;
+    }
+    return 0;
+}
+
+static int run_map(cli *c, int argc, char **argv)
+{
+    nm_choropleth_opts o;
+    nm_choropleth_result r;
+    nm_store *store;
+    nm_status rc;
+    int code = 0, first;
+
+    nm_choropleth_opts_init(&o);
+    /* -o FILE is the familiar short form of --output */
+    for (int i = 1; i + 1 < argc; i++)
+        if (strcmp(argv[i], "-o") == 0)
+            argv[i] = "--output";
+    first = cli_parse(c, &cmd_map, argc, argv, on_map_opt, &o, &code);
+    if (first < 0)
+        return code;
+    if (argc - first != 1)
+        return cli_usage_error(c, argc - first < 1 ? "no INDICATOR given (needsmap info lists them)"
+                                                   : "one INDICATOR at a time");
+    o.indicator = argv[first];
+    if (!o.output)
+        return cli_usage_error(c, "-o FILE is required (.png, .pdf or .svg)");
+    if (!(store = cli_open_store(c, NM_STORE_READONLY, &code)))
+        return code;
+    rc = nm_choropleth(store, &o, &r);
+    if (rc != NM_OK)
+        code = cli_fail(c, rc);
+    else if (!c->quiet)
+        fprintf(stderr, "needsmap: map: %s: %ld areas in %d classes%s, 1:%.0f on %s %s\n",
+                o.output, r.areas, r.classes, r.missing ? " (some without data)" : "",
+                r.layout.scale, o.paper == NM_PAPER_A3 ? "A3" : "A4",
+                r.layout.orient == NM_ORIENT_LANDSCAPE ? "landscape" : "portrait");
+    nm_store_close(store);
+    return code;
+}
+
+const cli_command cmd_map = {
+    "map", "INDICATOR -o FILE [OPTIONS]",
+    "Draw a choropleth map of an indicator (PNG, PDF or SVG).",
+    map_opts, run_map,
+};

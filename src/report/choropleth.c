@@ -1,0 +1,290 @@
+/*
+ * One choropleth map: the areas of a selection shaded by the class of their
+ * value, with outlines and names of another level over them, a legend that
+ * counts the areas in every class (a national scheme keeps all its classes,
+ * empty ones too), and the attribution of every dataset drawn.  Composition
+ * only: selecting, ranking, classing and drawing are the other modules'.
+ */
+#include <json-c/json.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "needsmap/classify.h"
+#include "needsmap/report.h"
+#include "report/report_int.h"
+#include "store/geom_int.h"
+#include "store/store_int.h"
+
+void nm_choropleth_opts_init(nm_choropleth_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->level = "lsoa";
+    o->paper = NM_PAPER_A4;
+    o->orient = NM_ORIENT_AUTO;
+    o->dpi = 150;
+    o->sidecar = 1;
+}
+
+/* Everything one map needs while it is being composed. */
+typedef struct job {
+    nm_store *store;
+    nm_ctx *ctx;
+    const nm_choropleth_opts *o;
+    nm_areas *areas, *over;
+    nm_values vals;
+    nm_classify_spec spec;
+    nm_classes *classes;
+    nm_rgb colours[NM_CLASSES_MAX];
+    double *shown;   /* the values classed: decile numbers for ranked deciles */
+    int *klass;      /* class of each area, -1 missing */
+    nm_map *map;
+    nm_geombuf geom;
+    sqlite3_stmt *geom_stmt;
+} job;
+
+static int is_rank_scheme(const nm_classify_spec *s)
+{
+    return s->method == NM_CLASSIFY_DECILES || s->method == NM_CLASSIFY_QUINTILES;
+}
+
+/* The classification: given, or what the indicator's unit calls for. */
+static nm_status choose_classes(job *j)
+{
+    const char *text = j->o->classify;
+    const nm_values *v = &j->vals;
+    nm_status rc;
+
+    if (!text) {
+        if (j->o->rank >= NM_RANK_REGION)
+            text = "quintiles";
+        else if (strcmp(v->unit, "decile") == 0 || strcmp(v->unit, "rank") == 0)
+            text = "deciles";
+        else
+            text = "quantile:5";
+    }
+    rc = nm_classify_parse(j->ctx, text, &j->spec);
+    if (rc != NM_OK || !is_rank_scheme(&j->spec))
+        return rc;
+    /* deciles and quintiles come from positions: national ranks against
+       all stored values, decile values as they are, regional or local
+       positions as deciles of their own group */
+    if (j->o->rank >= NM_RANK_REGION) {
+        for (size_t i = 0; i < v->n; i++)
+            j->shown[i] = isnan(v->value[i]) || v->group_size[i] <= 0
+                              ? NAN
+                              : ceil(v->value[i] * 10.0 / (double)v->group_size[i]);
+        j->spec.national_n = 0;
+    } else if (strcmp(v->unit, "decile") == 0) {
+        j->spec.national_n = 0;
+    } else if (strcmp(v->unit, "rank") == 0) {
+        if (j->spec.national_n == 0)
+            j->spec.national_n = v->national_n;
+    } else {
+        return nm_fail(j->ctx, NM_USAGE,
+                       "%s is a %s, not a rank or decile: national deciles need ranks; use "
+                       "--rank local or region, or --classify quantile:10",
+                       v->key, v->unit);
+    }
+    return NM_OK;
+}
+
+static nm_status classify_values(job *j)
+{
+    const nm_values *v = &j->vals;
+    int polarity = v->polarity ? v->polarity : 1;
+    nm_status rc;
+    size_t i;
+    int k;
+
+    rc = nm_classify(j->ctx, j->shown, v->n, &j->spec, polarity, &j->classes);
+    if (rc != NM_OK)
+        return rc;
+    k = nm_classes_count(j->classes);
+    rc = nm_palette(j->ctx, j->o->palette ? j->o->palette
+                                          : (j->o->greyscale ? NM_PALETTE_GREYSCALE
+                                                             : NM_PALETTE_DEFAULT),
+                    k, j->o->reverse, j->colours);
+    for (i = 0; rc == NM_OK && i < v->n; i++)
+        j->klass[i] = nm_classes_of(j->classes, j->shown[i]);
+    return rc;
+}
+
+static uint32_t rgb32(nm_rgb c)
+{
+    return (uint32_t)c.r << 16 | (uint32_t)c.g << 8 | c.b;
+}
+
+static nm_geom view(const nm_geombuf *g)
+{
+    nm_geom geom = {g->xy, g->npoints, g->ring_start, g->nrings, g->part_start, g->nparts};
+    return geom;
+}
+
+static nm_status draw_areas(job *j)
+{
+    nm_status rc = NM_OK;
+    size_t i;
+
+    for (i = 0; rc == NM_OK && i < nm_areas_count(j->areas); i++) {
+        nm_geom g;
+        int c = j->klass[i];
+        rc = nm_store_area_geom(j->store, nm_areas_rowid(j->areas, i), &j->geom, &j->geom_stmt);
+        if (rc != NM_OK)
+            break;
+        g = view(&j->geom);
+        rc = nm_map_add_feature(j->ctx, j->map, &g, c >= 0 ? rgb32(j->colours[c]) : 0,
+                                c >= 0 ? 0 : NM_MAP_MISSING);
+    }
+    return rc;
+}
+
+/* Outlines (and names) of another level over the fill: the wards of a map
+ * of LSOAs. */
+static nm_status draw_overlay(job *j)
+{
+    const char *level = j->o->overlay ? j->o->overlay : j->o->labels;
+    nm_status rc;
+    int layer = -1;
+    size_t i;
+
+    if (!level)
+        return NM_OK;
+    rc = nm_areas_parents(j->store, j->areas, level, &j->over);
+    if (rc == NM_OK && j->o->overlay)
+        rc = nm_map_add_layer(j->ctx, j->map, 0x202020, 0.45, &layer);
+    for (i = 0; rc == NM_OK && i < nm_areas_count(j->over); i++) {
+        nm_geom g;
+        rc = nm_store_area_geom(j->store, nm_areas_rowid(j->over, i), &j->geom, &j->geom_stmt);
+        g = view(&j->geom);
+        if (rc == NM_OK && layer >= 0)
+            rc = nm_map_add_outline(j->ctx, j->map, layer, &g);
+        if (rc == NM_OK && j->o->labels && strcmp(j->o->labels, level) == 0 &&
+            *nm_areas_name(j->over, i))
+            rc = nm_map_add_label(j->ctx, j->map, nm_areas_name(j->over, i), &g);
+    }
+    if (rc == NM_OK && j->o->labels && j->o->overlay && strcmp(j->o->labels, j->o->overlay) != 0)
+        rc = nm_fail(j->ctx, NM_USAGE, "--labels %s with --overlay %s: labels name the overlay's "
+                                       "areas; give the same level",
+                     j->o->labels, j->o->overlay);
+    return rc;
+}
+
+static nm_status add_legend(job *j)
+{
+    int k = nm_classes_count(j->classes), c;
+    long missing = nm_classes_missing(j->classes);
+    nm_status rc = NM_OK;
+    char *title = nm_legend_title(&j->vals, &j->spec, j->o->rank, nm_areas_within_name(j->areas));
+
+    if (!title)
+        return nm_fail(j->ctx, NM_NOMEM, "out of memory");
+    rc = nm_map_set_legend_title(j->ctx, j->map, title);
+    nm_free(title);
+    /* the most deprived class first, as plans list them */
+    for (c = k - 1; rc == NM_OK && c >= 0; c--)
+        rc = nm_map_add_legend_entry(j->ctx, j->map, rgb32(j->colours[c]), 0,
+                                     nm_classes_label(j->classes, c),
+                                     nm_classes_members(j->classes, c));
+    if (rc == NM_OK && missing > 0)
+        rc = nm_map_add_legend_entry(j->ctx, j->map, 0, NM_MAP_MISSING, "No data", missing);
+    return rc;
+}
+
+static nm_status compose_page(job *j)
+{
+    double minx, miny, maxx, maxy;
+    char *title = NULL, *subtitle = NULL, *attribution = NULL;
+    nm_status rc;
+
+    j->map = nm_map_new();
+    if (!j->map)
+        return nm_fail(j->ctx, NM_NOMEM, "out of memory");
+    nm_areas_extent(j->areas, &minx, &miny, &maxx, &maxy);
+    title = j->o->title ? nm_strdup(j->o->title) : nm_default_title(&j->vals);
+    subtitle = j->o->subtitle ? nm_strdup(j->o->subtitle)
+                              : nm_default_subtitle(j->areas, &j->vals, &j->spec, j->o->rank);
+    attribution = nm_attribution(j->store, j->areas, j->o->overlay, j->vals.source);
+    if (!title || !subtitle || !attribution)
+        rc = nm_fail(j->ctx, NM_NOMEM, "out of memory");
+    else
+        rc = nm_map_set_page(j->ctx, j->map, j->o->paper, j->o->orient,
+                             j->o->dpi > 0 ? j->o->dpi : 150);
+    if (rc == NM_OK)
+        rc = nm_map_set_extent(j->ctx, j->map, minx, miny, maxx, maxy);
+    if (rc == NM_OK)
+        rc = nm_map_set_title(j->ctx, j->map, title, subtitle);
+    if (rc == NM_OK)
+        rc = nm_map_set_attribution(j->ctx, j->map, attribution);
+    if (rc == NM_OK)
+        rc = draw_areas(j);
+    if (rc == NM_OK)
+        rc = draw_overlay(j);
+    if (rc == NM_OK)
+        rc = add_legend(j);
+    nm_free(title);
+    nm_free(subtitle);
+    nm_free(attribution);
+    return rc;
+}
+
+static void job_free(job *j)
+{
+    nm_map_free(j->map);
+    nm_classes_free(j->classes);
+    nm_values_clear(&j->vals);
+    nm_areas_free(j->areas);
+    nm_areas_free(j->over);
+    nm_geombuf_free(&j->geom);
+    sqlite3_finalize(j->geom_stmt);
+    nm_free(j->shown);
+    nm_free(j->klass);
+}
+
+nm_status nm_choropleth(nm_store *store, const nm_choropleth_opts *o, nm_choropleth_result *res)
+{
+    job j = {0};
+    nm_choropleth_result local;
+    nm_status rc;
+    size_t n;
+
+    nm_clear(nm_store_ctx(store));
+    if (!res)
+        res = &local;
+    memset(res, 0, sizeof *res);
+    j.store = store;
+    j.ctx = nm_store_ctx(store);
+    j.o = o;
+    if (!o->indicator || !o->output)
+        return nm_fail(j.ctx, NM_USAGE, "an indicator and an output file are required");
+    rc = nm_areas_select(store, o->level ? o->level : "lsoa", o->vintage, o->within, &j.areas);
+    if (rc == NM_OK)
+        rc = nm_values_read(store, j.areas, o->indicator, o->period, o->rank, &j.vals);
+    n = j.areas ? nm_areas_count(j.areas) : 0;
+    if (rc == NM_OK) {
+        j.shown = nm_malloc((n ? n : 1) * sizeof *j.shown);
+        j.klass = nm_malloc((n ? n : 1) * sizeof *j.klass);
+        if (!j.shown || !j.klass)
+            rc = nm_fail(j.ctx, NM_NOMEM, "out of memory");
+        else
+            memcpy(j.shown, j.vals.value, n * sizeof *j.shown);
+    }
+    if (rc == NM_OK)
+        rc = choose_classes(&j);
+    if (rc == NM_OK)
+        rc = classify_values(&j);
+    if (rc == NM_OK)
+        rc = compose_page(&j);
+    if (rc == NM_OK)
+        rc = nm_map_write(j.ctx, j.map, o->output, &res->layout);
+    if (rc == NM_OK && o->sidecar)
+        rc = nm_write_sidecar(j.ctx, o, j.areas, &j.vals, j.classes, j.colours, j.shown, j.klass,
+                              &res->layout);
+    if (rc == NM_OK) {
+        res->areas = (long)n;
+        res->missing = nm_classes_missing(j.classes);
+        res->classes = nm_classes_count(j.classes);
+    }
+    job_free(&j);
+    return rc;
+}

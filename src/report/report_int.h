@@ -1,0 +1,39 @@
+/*
+ * Shared by the report module's files: the words around a figure (titles,
+ * legend headings, attribution) and its JSON sidecar.
+ */
+#ifndef NM_REPORT_INT_H
+#define NM_REPORT_INT_H
+
+#include "needsmap/classify.h"
+#include "needsmap/report.h"
+#include "nm_int.h"
+
+/* "12,331": a count with thousands separators.  'buf' needs 32 bytes. */
+const char *nm_fmt_count(long n, char buf[32]);
+
+/* The label of an indicator without its trailing explanation in brackets,
+ * and its period: "Index of Multiple Deprivation (IMD) decile, 2019".
+ * Caller frees with nm_free(). */
+char *nm_default_title(const nm_values *v);
+/* What is shown, where and how it is classed, in one line.  Caller frees. */
+char *nm_default_subtitle(const nm_areas *a, const nm_values *v, const nm_classify_spec *spec,
+                          nm_rank_scope scope);
+/* The legend's heading ("National decile", "Quintile within the East of
+ * England").  Caller frees. */
+char *nm_legend_title(const nm_values *v, const nm_classify_spec *spec, nm_rank_scope scope,
+                      const char *within);
+/* The attribution of every dataset a map draws: the boundaries of the
+ * areas (and overlay level) and the indicator's source, with (c) written
+ * as the copyright sign.  Caller frees. */
+char *nm_attribution(nm_store *store, const nm_areas *a, const char *overlay,
+                     const char *indicator_source);
+
+/* Writes OUTPUT.json: indicator, selection, classification with breaks,
+ * labels, colours and counts, the class and value of every area, and the
+ * page's georeference. */
+nm_status nm_write_sidecar(nm_ctx *ctx, const nm_choropleth_opts *o, const nm_areas *a,
+                           const nm_values *v, const nm_classes *c, const nm_rgb *colours,
+                           const double *shown, const int *klass, const nm_map_layout *layout);
+
+#endif

@@ -1,0 +1,135 @@
+/*
+ * The JSON sidecar of a map: what it shows, its classes with breaks,
+ * colours and counts, the class and value of every area, and where the
+ * image lies in British National Grid.  A GIS or a later build step reads
+ * the numbers here instead of re-deriving them from pixels.  JSON is
+ * written with json-c (a dependency GDAL already brings).
+ */
+#include <json-c/json.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "report/report_int.h"
+
+static const char *scope_name(nm_rank_scope s)
+{
+    switch (s) {
+    case NM_RANK_REGION: return "region";
+    case NM_RANK_LOCAL: return "local";
+    case NM_RANK_NATIONAL: return "national";
+    default: return "none";
+    }
+}
+
+static json_object *number_or_null(double v)
+{
+    return isfinite(v) ? json_object_new_double(v) : NULL;
+}
+
+static json_object *classes_json(const nm_classes *c, const nm_rgb *colours)
+{
+    json_object *arr = json_object_new_array();
+    int i;
+
+    for (i = 0; i < nm_classes_count(c); i++) {
+        json_object *k = json_object_new_object();
+        char hex[8];
+        snprintf(hex, sizeof hex, "#%02x%02x%02x", colours[i].r, colours[i].g, colours[i].b);
+        json_object_object_add(k, "class", json_object_new_int(i));
+        json_object_object_add(k, "label", json_object_new_string(nm_classes_label(c, i)));
+        json_object_object_add(k, "lower", number_or_null(nm_classes_lower(c, i)));
+        json_object_object_add(k, "upper", number_or_null(nm_classes_upper(c, i)));
+        json_object_object_add(k, "count", json_object_new_int64(nm_classes_members(c, i)));
+        json_object_object_add(k, "colour", json_object_new_string(hex));
+        json_object_array_add(arr, k);
+    }
+    return arr;
+}
+
+static json_object *areas_json(const nm_areas *a, const nm_values *v, const double *shown,
+                               const int *klass)
+{
+    json_object *arr = json_object_new_array();
+    size_t i;
+
+    for (i = 0; i < nm_areas_count(a); i++) {
+        json_object *o = json_object_new_object();
+        json_object_object_add(o, "code", json_object_new_string(nm_areas_code(a, i)));
+        json_object_object_add(o, "name", json_object_new_string(nm_areas_name(a, i)));
+        json_object_object_add(o, "value", number_or_null(v->value[i]));
+        if (shown[i] != v->value[i] && isfinite(shown[i]))
+            json_object_object_add(o, "classed_as", number_or_null(shown[i]));
+        json_object_object_add(o, "class", json_object_new_int(klass[i]));
+        json_object_array_add(arr, o);
+    }
+    return arr;
+}
+
+static json_object *page_json(const nm_map_layout *l)
+{
+    json_object *o = json_object_new_object(), *wf = json_object_new_array();
+
+    json_object_object_add(o, "width_mm", json_object_new_double(l->page_w_mm));
+    json_object_object_add(o, "height_mm", json_object_new_double(l->page_h_mm));
+    json_object_object_add(o, "orientation", json_object_new_string(
+                                                 l->orient == NM_ORIENT_LANDSCAPE ? "landscape"
+                                                                                  : "portrait"));
+    json_object_object_add(o, "scale", json_object_new_double(l->scale));
+    json_object_object_add(o, "dpi", json_object_new_double(l->dpi));
+    json_object_object_add(o, "width_px", json_object_new_int64(l->width_px));
+    json_object_object_add(o, "height_px", json_object_new_int64(l->height_px));
+    /* the six numbers of the world file, in its order */
+    json_object_array_add(wf, json_object_new_double(l->pixel_size));
+    json_object_array_add(wf, json_object_new_double(0));
+    json_object_array_add(wf, json_object_new_double(0));
+    json_object_array_add(wf, json_object_new_double(-l->pixel_size));
+    json_object_array_add(wf, json_object_new_double(l->origin_x));
+    json_object_array_add(wf, json_object_new_double(l->origin_y));
+    json_object_object_add(o, "world_file", wf);
+    json_object_object_add(o, "crs", json_object_new_string("EPSG:27700"));
+    return o;
+}
+
+nm_status nm_write_sidecar(nm_ctx *ctx, const nm_choropleth_opts *o, const nm_areas *a,
+                           const nm_values *v, const nm_classes *c, const nm_rgb *colours,
+                           const double *shown, const int *klass, const nm_map_layout *layout)
+{
+    json_object *root = json_object_new_object();
+    nm_atomic out = {0};
+    nm_buf path = {0};
+    const char *text;
+    nm_status rc;
+
+    if (!root)
+        return nm_fail(ctx, NM_NOMEM, "out of memory");
+    json_object_object_add(root, "needsmap", json_object_new_string(nm_version()));
+    json_object_object_add(root, "indicator", json_object_new_string(v->key));
+    json_object_object_add(root, "period", json_object_new_string(v->period));
+    json_object_object_add(root, "label", json_object_new_string(v->label));
+    json_object_object_add(root, "source", json_object_new_string(v->source));
+    json_object_object_add(root, "level", json_object_new_string(nm_areas_level(a)));
+    json_object_object_add(root, "vintage", json_object_new_int(nm_areas_vintage(a)));
+    json_object_object_add(root, "within", o->within ? json_object_new_string(o->within) : NULL);
+    json_object_object_add(root, "rank", json_object_new_string(scope_name(o->rank)));
+    json_object_object_add(root, "classification",
+                           json_object_new_string(o->classify ? o->classify : "default"));
+    json_object_object_add(root, "classes", classes_json(c, colours));
+    json_object_object_add(root, "missing", json_object_new_int64(nm_classes_missing(c)));
+    json_object_object_add(root, "areas", areas_json(a, v, shown, klass));
+    json_object_object_add(root, "page", page_json(layout));
+    text = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
+                                                    JSON_C_TO_STRING_NOSLASHESCAPE);
+    nm_buf_addf(&path, "%s.json", o->output);
+    rc = path.failed || !text ? nm_fail(ctx, NM_NOMEM, "out of memory")
+                              : nm_atomic_open(ctx, path.data, &out);
+    if (rc == NM_OK) {
+        fputs(text, out.fp);
+        fputc('\n', out.fp);
+        rc = nm_atomic_commit(ctx, &out);
+    }
+    nm_atomic_abort(&out);
+    nm_buf_free(&path);
+    json_object_put(root);
+    return rc;
+}

@@ -1,0 +1,175 @@
+/*
+ * The words around a figure.  A map in a council publication is read by
+ * people who will not see the command that made it, so the title, subtitle
+ * and legend heading say what is shown, for which areas, ranked against
+ * what; the attribution names every licensed source drawn.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "report/report_int.h"
+#include "store/store_int.h"
+
+const char *nm_fmt_count(long n, char buf[32])
+{
+    char digits[24];
+    int len, i, o = 0;
+
+    if (n < 0) {
+        buf[o++] = '-';
+        n = -n;
+    }
+    len = snprintf(digits, sizeof digits, "%ld", n);
+    for (i = 0; i < len; i++) {
+        if (i > 0 && (len - i) % 3 == 0)
+            buf[o++] = ',';
+        buf[o++] = digits[i];
+    }
+    buf[o] = '\0';
+    return buf;
+}
+
+/* Copies the label up to a trailing " (...)" that explains the scale. */
+static void label_core(const char *label, nm_buf *b)
+{
+    const char *paren = strrchr(label, '(');
+    size_t n = strlen(label);
+
+    if (paren && paren > label && label[n - 1] == ')' && strchr(paren, '=') != NULL)
+        n = (size_t)(paren - label);
+    while (n > 0 && label[n - 1] == ' ')
+        n--;
+    nm_buf_add(b, label, n);
+}
+
+char *nm_default_title(const nm_values *v)
+{
+    nm_buf b = {0};
+
+    label_core(v->label, &b);
+    nm_buf_addf(&b, ", %s", v->period);
+    return nm_buf_take(&b);
+}
+
+static const char *level_plural(const char *level)
+{
+    if (strcmp(level, "lsoa") == 0)
+        return "LSOAs";
+    if (strcmp(level, "msoa") == 0)
+        return "MSOAs";
+    if (strcmp(level, "ward") == 0)
+        return "Wards";
+    if (strcmp(level, "locality") == 0)
+        return "Localities";
+    if (strcmp(level, "lad") == 0)
+        return "Local authorities";
+    return "Areas";
+}
+
+static long group_size(const nm_values *v)
+{
+    for (size_t i = 0; i < v->n; i++)
+        if (v->group_size[i] > 0)
+            return v->group_size[i];
+    return 0;
+}
+
+char *nm_default_subtitle(const nm_areas *a, const nm_values *v, const nm_classify_spec *spec,
+                          nm_rank_scope scope)
+{
+    const char *within = nm_areas_within_name(a);
+    const char *plural = level_plural(nm_areas_level(a));
+    int tenths = spec->method == NM_CLASSIFY_DECILES;
+    char n[32];
+    nm_buf b = {0};
+
+    nm_buf_addf(&b, "%s%s%s", plural, *within ? " of " : "", within);
+    if (scope == NM_RANK_REGION) {
+        nm_buf_addf(&b, " ranked among the %s %s of %s", nm_fmt_count(group_size(v), n),
+                    plural, *v->group_label ? v->group_label : "their regions");
+    } else if (scope == NM_RANK_LOCAL) {
+        nm_buf_addf(&b, " ranked among themselves (%s %s)", nm_fmt_count(group_size(v), n),
+                    plural);
+    }
+    if (spec->method == NM_CLASSIFY_DECILES || spec->method == NM_CLASSIFY_QUINTILES) {
+        if (scope >= NM_RANK_REGION)
+            nm_buf_addf(&b, "; %s, 1 = most deprived %s", tenths ? "deciles" : "quintiles",
+                        tenths ? "10%" : "20%");
+        else
+            nm_buf_addf(&b, "; national %s, 1 = most deprived %s of %s in England",
+                        tenths ? "deciles" : "quintiles", tenths ? "10%" : "20%", plural);
+    } else if (spec->method == NM_CLASSIFY_JENKS) {
+        nm_buf_addf(&b, "; %d classes by natural breaks (Fisher-Jenks)", spec->nclasses);
+    } else if (spec->method == NM_CLASSIFY_QUANTILE) {
+        nm_buf_addf(&b, "; %d classes of equal counts (quantiles)", spec->nclasses);
+    } else if (spec->method == NM_CLASSIFY_EQUAL) {
+        nm_buf_addf(&b, "; %d classes of equal width", spec->nclasses);
+    }
+    return nm_buf_take(&b);
+}
+
+char *nm_legend_title(const nm_values *v, const nm_classify_spec *spec, nm_rank_scope scope,
+                      const char *within)
+{
+    const char *word = spec->method == NM_CLASSIFY_DECILES    ? "Decile"
+                       : spec->method == NM_CLASSIFY_QUINTILES ? "Quintile"
+                                                               : NULL;
+    nm_buf b = {0};
+
+    if (word && scope == NM_RANK_REGION)
+        nm_buf_addf(&b, "%s within %s", word, *v->group_label ? v->group_label : "region");
+    else if (word && scope == NM_RANK_LOCAL)
+        nm_buf_addf(&b, "%s within %s", word, *within ? within : "the area");
+    else if (word)
+        nm_buf_addf(&b, "National %s", spec->method == NM_CLASSIFY_DECILES ? "decile" : "quintile");
+    else if (scope >= NM_RANK_REGION)
+        nm_buf_addf(&b, "Position (1 = most deprived)");
+    else if (strcmp(v->unit, "rank") == 0)
+        nm_buf_addf(&b, "National rank (1 = most deprived)");
+    else
+        label_core(v->label, &b);
+    return nm_buf_take(&b);
+}
+
+/* Appends 'text' with "(c)" as the copyright sign, unless already there. */
+static void add_statement(nm_buf *b, const char *text)
+{
+    const char *p;
+
+    if (!text || !*text)
+        return;
+    if (b->data && strstr(b->data, text))
+        return;
+    if (b->len)
+        nm_buf_add(b, " ", 1);
+    for (p = text; *p; p++) {
+        if (strncmp(p, "(c)", 3) == 0) {
+            nm_buf_add(b, "\xC2\xA9", 2);
+            p += 2;
+        } else {
+            nm_buf_add(b, p, 1);
+        }
+    }
+}
+
+char *nm_attribution(nm_store *store, const nm_areas *a, const char *overlay,
+                     const char *indicator_source)
+{
+    sqlite3_stmt *st = NULL;
+    nm_buf b = {0};
+
+    if (nm_store_prepare(store,
+                         "SELECT DISTINCT d.attribution FROM area a JOIN dataset d ON "
+                         "d.id = a.dataset WHERE a.geom IS NOT NULL AND ((a.level = ?1 AND "
+                         "a.vintage = ?2) OR a.level = ?3) AND d.attribution IS NOT NULL",
+                         &st) == NM_OK) {
+        sqlite3_bind_text(st, 1, nm_areas_level(a), -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 2, nm_areas_vintage(a));
+        sqlite3_bind_text(st, 3, overlay, -1, SQLITE_STATIC);
+        while (sqlite3_step(st) == SQLITE_ROW)
+            add_statement(&b, (const char *)sqlite3_column_text(st, 0));
+    }
+    sqlite3_finalize(st);
+    add_statement(&b, indicator_source);
+    return nm_buf_take(&b);
+}

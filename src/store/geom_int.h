@@ -1,0 +1,30 @@
+/*
+ * Boundaries as flat arrays (store/geom.c): the layout the renderer's
+ * nm_geom points into.
+ */
+#ifndef NM_GEOM_INT_H
+#define NM_GEOM_INT_H
+
+#include <sqlite3.h>
+#include <stddef.h>
+
+#include "needsmap/store.h"
+
+typedef struct nm_geombuf {
+    double *xy;          /* x0, y0, x1, y1, ... (BNG metres) */
+    size_t npoints, xy_cap;
+    size_t *ring_start;  /* first point of each ring, plus a sentinel */
+    size_t nrings, ring_cap;
+    size_t *part_start;  /* first ring of each polygon, plus a sentinel */
+    size_t nparts, part_cap;
+} nm_geombuf;
+
+/* Decodes a SpatiaLite BLOB into g (reusing its arrays).  Returns 1, 0 when
+ * the BLOB is not an uncompressed XY (MULTI)POLYGON, -1 out of memory. */
+int nm_geom_decode(const void *blob, size_t size, nm_geombuf *g);
+void nm_geombuf_free(nm_geombuf *g);
+/* Reads the boundary of area 'rowid' into g.  '*cache' holds a prepared
+ * statement between calls (start with NULL; sqlite3_finalize it after). */
+nm_status nm_store_area_geom(nm_store *store, long rowid, nm_geombuf *g, sqlite3_stmt **cache);
+
+#endif
