@@ -1,0 +1,58 @@
+# End to end: needsmap map on the Southend data, the files it writes
+# (PNG with world file and JSON sidecar, PDF, SVG), the counts in the
+# sidecar against the CSV, regional ranks against check value C2, and the
+# errors of the command line.
+source "$(dirname "$0")/lib.bash"
+need_data
+nm --quiet import boundaries "$NM_DATA/boundaries/southend/shp/southend_lsoa11.shp" --level lsoa
+nm --quiet import boundaries "$NM_DATA/boundaries/southend/geojson/E06000033_wards13.json" --level ward
+nm --quiet import iod "$NM_DATA/indicators/iod2019/iod2019_lsoa_assembled.csv"
+nm --quiet import lookup "$NM_DATA/lookups/derived/LSOA11_WD13_pointonsurface_EN.csv" --child LSOA11CD --parent WD13CD --parent-level ward
+
+# --- national deciles: files and counts --------------------------------------
+nm --quiet map imd_decile --within E06000033 --overlay ward --labels ward -o "$T/imd.png"
+eq "PNG written" 1 "$([ -s "$T/imd.png" ] && echo 1)"
+eq "world file has six lines" 6 "$(wc -l < "$T/imd.pgw")"
+eq "sidecar counts = CSV decile counts (C1)" "9 14 12 10 13 5 10 8 13 13" \
+   "$(jq -r '[.classes | reverse | .[].count] | join(" ")' "$T/imd.png.json" 2>/dev/null || \
+      python3 -c "import json,sys; d=json.load(open('$T/imd.png.json')); print(' '.join(str(c['count']) for c in reversed(d['classes'])))")"
+CSV_COUNTS=$(awk -F, 'NR>1 && $3=="E06000033" {n[$7]++} END {s=""; for (d=1; d<=10; d++) s=s (d>1?" ":"") n[d]; print s}' "$NM_DATA/indicators/iod2019/iod2019_lsoa_assembled.csv")
+eq "the CSV agrees" "9 14 12 10 13 5 10 8 13 13" "$CSV_COUNTS"
+py() { python3 -c "import json; d=json.load(open('$1')); $2"; }
+eq "E01015842 is in the darkest class" 9 "$(py "$T/imd.png.json" "print([a['class'] for a in d['areas'] if a['code']=='E01015842'][0])")"
+eq "world file pixel size = sidecar" "$(head -1 "$T/imd.pgw")" "$(py "$T/imd.png.json" "print('%.10f' % d['page']['world_file'][0])")"
+
+# --- regional quintiles: the East of England's most deprived 20% (C2) -------
+nm --quiet map imd_rank --within E06000033 --rank region --classify quintiles -o "$T/region.png"
+# Kursaal (E05002216) and Victoria (E05002225): every LSOA in quintile 1
+for ward in E05002216 E05002225; do
+    lsoas=$(sql "SELECT group_concat(child) FROM membership WHERE parent='$ward' AND child_level='lsoa'")
+    eq "every LSOA of $ward in the region's top 20%" 6 "$(py "$T/region.png.json" "print(sum(1 for a in d['areas'] if a['code'] in '$lsoas'.split(',') and a['class']==4))")"
+done
+eq "region size in the sidecar's subtitle source" 1 "$(py "$T/region.png.json" "print(int(d['rank']=='region'))")"
+
+# --- PDF and SVG: text as text -----------------------------------------------
+nm --quiet map idaci_decile --within E06000033 -o "$T/idaci.pdf"
+TXT=$(pdftotext "$T/idaci.pdf" -)
+contains "PDF title" "Income Deprivation Affecting Children Index (IDACI) decile, 2019" "$TXT"
+contains "PDF attribution" "Contains OS data" "$TXT"
+nm --quiet map education_decile --within E06000033 -o "$T/edu.svg"
+contains "SVG has its title as text" "Education, Skills and Training" "$(cat "$T/edu.svg")"
+
+# --- errors --------------------------------------------------------------------
+expect_status "unknown indicator" 1 nm map nothing_here -o "$T/x.png"
+contains "unknown indicator message" 'no indicator "nothing_here"' "$ERR"
+expect_status "unknown area" 1 nm map imd_score --within E06999999 -o "$T/x.png"
+contains "unknown area message" 'no area "E06999999"' "$ERR"
+expect_status "too many classes" 2 nm map imd_decile --within E06000033 --classify quantile:20 -o "$T/x.png"
+expect_status "deciles of a score" 2 nm map imd_score --within E06000033 --classify deciles -o "$T/x.png"
+expect_status "no output" 2 nm map imd_score
+expect_status "bad rank scope" 2 nm map imd_score --rank planet -o "$T/x.png"
+expect_status "unwritable output" 1 nm map imd_score --within E06000033 -o /nonexistent/dir/x.png
+eq "no stray output from failures" "" "$(ls "$T"/x.* 2>/dev/null)"
+# an existing map survives a failed redraw
+cp "$T/imd.png" "$T/keep.png"
+expect_status "failed redraw" 2 nm map imd_decile --within E06000033 --classify jenks:0 -o "$T/imd.png"
+eq "previous map intact" "$(checksum "$T/keep.png")" "$(checksum "$T/imd.png")"
+
+finish
