@@ -71,6 +71,37 @@ nm_status nm_store_each_value(nm_store *store, const nm_ind *ind,
  * caller's transaction). */
 nm_status nm_store_drop_orphan_data(nm_store *store);
 
+/* Writing a batch of indicators computed by needsmap itself (put.c): ward
+ * aggregates, incident counts and rates.  One series per indicator, values
+ * aligned with 'codes' (NAN for none). */
+typedef struct nm_series {
+    const char *key;     /* indicator id, [a-z0-9_] only */
+    const char *label;
+    const char *unit;    /* "people", "score", "share", "count", "rate", ... */
+    int polarity;        /* +1 higher is more deprived, -1 lower is, 0 neither */
+    const double *values;
+} nm_series;
+
+typedef struct nm_batch {
+    const char *level;        /* level of the areas */
+    int vintage;              /* their code vintage */
+    const char *period;
+    const char *kind;         /* dataset kind, e.g. "aggregate", "incidents" */
+    const char *description;  /* dataset "file": what it was computed from */
+    const char *inputs_hash;  /* dataset checksum: a hash of the inputs, or NULL */
+    const char *attribution;  /* dataset attribution (of the sources used) */
+    char **codes;             /* the areas; any order, no duplicates */
+    size_t n;
+    const nm_series *series;
+    int nseries;
+    long dataset;             /* OUT: id of the dataset row */
+} nm_batch;
+
+/* Stores a batch inside the caller's transaction: a dataset row, a table
+ * data_<dataset> and an indicator (key, period) per series, replacing
+ * earlier ones of the same key and period. */
+nm_status nm_store_put_batch(nm_store *store, nm_batch *b);
+
 /* Schema (schema.c). */
 nm_status nm_schema_create(nm_store *store);
 nm_status nm_schema_check(nm_store *store);
