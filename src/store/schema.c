@@ -60,7 +60,22 @@ static const char *const schema_sql =
     "  PRIMARY KEY (child_level, child_vintage, child, parent_level, parent_vintage,"
     "               method, parent)) WITHOUT ROWID;"
     "CREATE INDEX membership_parent ON membership(parent_level, parent, child_level);"
-    "CREATE INDEX membership_child ON membership(child_level, child);";
+    "CREATE INDEX membership_child ON membership(child_level, child);"
+    /* Incidents (police.uk crimes, safeguarding referrals, ...): one row per
+       point, geometry added below.  'name' is the --name of the import, so
+       a re-import replaces exactly its own rows; 'line' is the source line
+       for messages.  Dates are ISO text, 'YYYY-MM' or 'YYYY-MM-DD', so a
+       window is a string comparison. */
+    "CREATE TABLE incident ("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL,"
+    "  dataset INTEGER NOT NULL REFERENCES dataset(id),"
+    "  line INTEGER NOT NULL,"
+    "  date TEXT,"
+    "  category TEXT,"
+    "  sex TEXT CHECK (sex IN ('F', 'M')),"
+    "  children INTEGER CHECK (children IN (0, 1)));"
+    "CREATE INDEX incident_name ON incident(name);";
 
 nm_status nm_schema_create(nm_store *store)
 {
@@ -79,7 +94,9 @@ nm_status nm_schema_create(nm_store *store)
     if (rc == NM_OK)
         rc = nm_store_exec(store,
                            "SELECT AddGeometryColumn('area', 'geom', 27700, 'MULTIPOLYGON', 'XY');"
-                           "SELECT CreateSpatialIndex('area', 'geom');");
+                           "SELECT CreateSpatialIndex('area', 'geom');"
+                           "SELECT AddGeometryColumn('incident', 'geom', 27700, 'POINT', 'XY');"
+                           "SELECT CreateSpatialIndex('incident', 'geom');");
     if (rc == NM_OK) {
         snprintf(sql, sizeof sql, "PRAGMA application_id = %d; PRAGMA user_version = %d;",
                  NM_APPLICATION_ID, NM_SCHEMA_VERSION);
