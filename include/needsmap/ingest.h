@@ -93,6 +93,34 @@ typedef struct nm_lookup_opts {
  * where no area of that code exists. */
 nm_status nm_import_lookup(nm_store *store, const nm_lookup_opts *opts, nm_import_result *result);
 
+typedef struct nm_incidents_opts {
+    nm_import_common in;
+    const char *x, *y;      /* coordinate columns; NULL: detected (longitude/latitude,
+                               lon/lat, easting/northing) */
+    const char *crs;        /* "EPSG:4326" or "EPSG:27700"; NULL: from the columns
+                               (longitude/latitude -> 4326, easting/northing -> 27700) */
+    const char *date;       /* column of dates; NULL: "month" or "date" if present */
+    const char *category;   /* column of categories; NULL: "crime_type", "category" */
+    const char *sex;        /* column of the victim's sex; NULL: none */
+    const char *children;   /* column saying children were present; NULL: none */
+    const char *where;      /* "COLUMN=VALUE": only rows with that value; NULL: all */
+    const char *name;       /* name of the set; NULL: the file name without extension */
+    const char *source;     /* attribution; NULL: the police.uk statement */
+} nm_incidents_opts;
+
+/* Imports incidents (points) from a CSV or spreadsheet through the table
+ * reader.  Coordinates are transformed to EPSG:27700; rows without usable
+ * coordinates (empty, not a number, outside the CRS's range) are reported
+ * with their lines and left out, as are rows whose date cannot be read
+ * (kept, without a date); the import fails with NM_BADDATA only when no row
+ * has usable coordinates.  Sex is normalised to F/M, children to 1/0, dates
+ * to 'YYYY-MM' or 'YYYY-MM-DD'.  Points in no stored area of the finest
+ * level with boundaries are counted in result->unmatched and reported.  The
+ * earlier incidents of the same name are replaced, in one transaction.
+ * result->skipped counts rows left out (bad coordinates or --where). */
+nm_status nm_import_incidents(nm_store *store, const nm_incidents_opts *opts,
+                              nm_import_result *result);
+
 /* ---- ONS code headings ------------------------------------------------ */
 
 /* Recognises an ONS code heading such as "LSOA11CD", "WD13CD", "lsoa01_code"

@@ -97,6 +97,10 @@ nm_status bnd_proj_new(nm_ctx *ctx, const char *path, const char *source_crs, co
 /* Transforms every coordinate of 'geom' in place.  Returns 1, or 0 when a
  * point cannot be transformed (outside the area of use). */
 int bnd_proj_apply(bnd_proj *p, gaiaGeomCollPtr geom);
+/* Transforms 'n' points x0, y0, x1, y1, ... in place (incidents).  A point
+ * that cannot be transformed comes back as HUGE_VAL; the caller checks with
+ * isfinite(). */
+void bnd_proj_points(bnd_proj *p, double *xy, size_t n);
 void bnd_proj_free(bnd_proj *p);
 
 /* ---- validity (bnd_valid.c) ------------------------------------------- */

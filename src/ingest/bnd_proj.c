@@ -119,3 +119,15 @@ int bnd_proj_apply(bnd_proj *p, gaiaGeomCollPtr geom)
     }
     return 1;
 }
+
+void bnd_proj_points(bnd_proj *p, double *xy, size_t n)
+{
+    size_t i;
+
+    proj_trans_generic(p->pj, PJ_FWD, xy, 2 * sizeof(double), n, xy + 1, 2 * sizeof(double), n,
+                       NULL, 0, 0, NULL, 0, 0);
+    /* PROJ may leave a large finite value for a point it could not place */
+    for (i = 0; i < 2 * n; i++)
+        if (fabs(xy[i]) > 1e10)
+            xy[i] = HUGE_VAL;
+}
