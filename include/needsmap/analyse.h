@@ -87,6 +87,59 @@ nm_status nm_values_read(nm_store *store, const nm_areas *areas, const char *key
                          const char *period, nm_rank_scope scope, nm_values *out);
 void nm_values_clear(nm_values *v);
 
+/* ---- incidents per area ------------------------------------------------ */
+
+/* One area's result, passed to nm_count_opts.on_row. */
+typedef struct nm_count_row {
+    const char *code, *name;
+    long count;                 /* incidents in the area */
+    double count_lo, count_hi;  /* exact 95% interval of the count */
+    double population;          /* the --per denominator, NAN when none */
+    double rate, rate_lo, rate_hi; /* per 1,000 of it, NAN when none */
+    int suppressed;             /* count below the threshold: not to be shown */
+    long female, male;          /* counts by sex, when asked for (else 0) */
+    double female_rate, male_rate; /* per 1,000 of the female/male denominators */
+} nm_count_row;
+
+typedef struct nm_count_opts {
+    const char *level;     /* level of the areas counted in (required), e.g. "ward" */
+    int vintage;           /* 0: the latest with boundaries */
+    const char *within;    /* parent area code, NULL: every area of the level */
+    const char *incidents; /* name of the imported set, NULL: all incidents */
+    const char *category;  /* only this category, NULL: all */
+    const char *sex;       /* "F" or "M", NULL: all */
+    const char *from, *to; /* date window, 'YYYY-MM' or 'YYYY-MM-DD', inclusive; NULL: open */
+    const char *per;       /* population indicator for rates (pop_total, ...), NULL: counts only */
+    const char *per_female, *per_male; /* denominators of rates by sex, NULL: none */
+    const char *per_period; /* period of the denominators, NULL: the latest */
+    long suppress_below;   /* counts below this are suppressed; 0: 5; < 0: none */
+    const char *name;      /* prefix of the indicators stored, NULL: "incidents" */
+    void (*on_row)(void *user, const nm_count_row *row); /* NULL: none */
+    void *user;
+} nm_count_opts;
+
+typedef struct nm_count_result {
+    long incidents;   /* incidents read (after the filters) */
+    long counted;     /* of which in an area */
+    long outside;     /* in none of the areas */
+    long areas;
+    long suppressed;  /* areas whose count is suppressed */
+    long indicators;  /* indicators stored */
+    char period[48];  /* of the stored indicators, e.g. "2018-01..2018-06" */
+} nm_count_result;
+
+/* Counts incidents per area of a level with needsmap's own point in polygon
+ * test (a point on an edge shared by two areas counts in exactly one), with
+ * exact Poisson 95% intervals, and rates per 1,000 of a population
+ * indicator (summed from LSOAs through memberships when not stored at the
+ * level).  Stores, in one transaction, indicators <name>_count,
+ * _count_lo, _count_hi, _suppressed (1/0) and, with a denominator, _rate,
+ * _rate_lo, _rate_hi (and _f_* / _m_* for --per-female / --per-male), with
+ * the date window as their period; suppressed areas have no count or rate
+ * stored, only the flag.  Returns NM_USAGE (options), NM_NOTFOUND (no
+ * incidents, level, area or indicator).  'result' may be NULL. */
+nm_status nm_count_incidents(nm_store *store, const nm_count_opts *opts, nm_count_result *result);
+
 #ifdef __cplusplus
 }
 #endif
