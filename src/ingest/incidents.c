@@ -331,14 +331,16 @@ static int category(job *j, const char *s)
     return j->ncats++;
 }
 
-/* Reports a cell with its value quoted and cut short. */
+/* Reports a cell: what it is, its value quoted and cut short, its column,
+ * and what is wrong with it. */
 static void bad_cell(nm_diag *d, const char *kind, long line, const char *what, const char *col,
-                     const char *value)
+                     const char *value, const char *problem)
 {
     nm_buf v = {0};
 
     nm_buf_add_quoted(&v, value, 40);
-    nm_diag_add(d, kind, line, "%s %s in column \"%s\"", what, v.data ? v.data : "\"\"", col);
+    nm_diag_add(d, kind, line, "%s %s in column \"%s\" %s", what, v.data ? v.data : "\"\"", col,
+                problem);
     nm_buf_free(&v);
 }
 
@@ -353,7 +355,8 @@ static int coordinate(job *j, nm_diag *d, int col, double lo, double hi, long li
         return 0;
     }
     if (!nm_parse_double(s, out)) {
-        bad_cell(d, col == j->cx ? "x-nan" : "y-nan", line, "coordinate", h, s);
+        bad_cell(d, col == j->cx ? "x-nan" : "y-nan", line, "coordinate", h, s,
+                 "is not a number; row left out");
         return 0;
     }
     if (*out < lo || *out > hi) {
@@ -396,23 +399,26 @@ static int read_row(job *j, nm_diag *bad, nm_diag *warn)
             nm_diag_add(warn, "date-empty", line, "no date in column \"%s\"; kept without one",
                         nm_table_heading(j->t, j->cdate));
         else if (!nm_incident_date(s, r.date))
-            bad_cell(warn, "date", line, "date (not YYYY-MM, YYYY-MM-DD or DD/MM/YYYY; kept without one)",
-                     nm_table_heading(j->t, j->cdate), nm_table_cell(j->t, j->cdate));
+            bad_cell(warn, "date", line, "date", nm_table_heading(j->t, j->cdate),
+                     nm_table_cell(j->t, j->cdate),
+                     "is not a date as YYYY-MM, YYYY-MM-DD or DD/MM/YYYY; kept without one");
     }
     if (j->ccat >= 0 && (r.category = category(j, nm_table_cell(j->t, j->ccat))) == -2)
         return 0;
     if (j->csex >= 0) {
         int s = nm_incident_sex(nm_table_cell(j->t, j->csex));
         if (s == '?')
-            bad_cell(warn, "sex", line, "sex (not F/Female/W/Woman or M/Male/Man; kept as unknown)",
-                     nm_table_heading(j->t, j->csex), nm_table_cell(j->t, j->csex));
+            bad_cell(warn, "sex", line, "sex", nm_table_heading(j->t, j->csex),
+                     nm_table_cell(j->t, j->csex),
+                     "is not F/Female/W/Woman or M/Male/Man; kept as unknown");
         r.sex = (char)(s == '?' ? 0 : s);
     }
     if (j->cchild >= 0) {
         int c = children_flag(nm_table_cell(j->t, j->cchild));
         if (c == -2)
-            bad_cell(warn, "children", line, "children flag (not Y/N, yes/no, 1/0, true/false; kept as unknown)",
-                     nm_table_heading(j->t, j->cchild), nm_table_cell(j->t, j->cchild));
+            bad_cell(warn, "children", line, "children flag", nm_table_heading(j->t, j->cchild),
+                     nm_table_cell(j->t, j->cchild),
+                     "is not Y/N, yes/no, 1/0 or true/false; kept as unknown");
         r.children = (signed char)(c < 0 ? -1 : c);
     }
     if (j->n == j->cap) {
