@@ -57,6 +57,119 @@ typedef struct nm_choropleth_result {
 nm_status nm_choropleth(nm_store *store, const nm_choropleth_opts *opts,
                         nm_choropleth_result *result);
 
+/* ---- key facts (facts.c) and local-authority summaries (lasummary.c) -- */
+
+/* How a report is written. */
+typedef enum nm_report_format {
+    NM_FORMAT_TEXT = 0, /* plain text for the reader */
+    NM_FORMAT_MD = 1,   /* Markdown (pipe tables, bullet lists) */
+    NM_FORMAT_JSON = 2, /* facts only */
+    NM_FORMAT_CSV = 3   /* la-summary only: every authority, full precision */
+} nm_report_format;
+
+/* Parses "text", "md", "json" or "csv".  Returns 1 on success. */
+int nm_report_format_parse(const char *name, nm_report_format *out);
+
+typedef struct nm_facts_opts {
+    const char *within;            /* code of the borough (or any parent area); NULL: every
+                                      LSOA with a boundary */
+    const char *period;            /* NULL: the latest stored */
+    const char *indicator;         /* index or domain: NULL "imd"; reads <x>_rank, <x>_decile */
+    const char *population_period; /* population denominators of another release, when the
+                                      indicator's own has none (IMD 2007); NULL: the same */
+    nm_report_format format;       /* TEXT, MD or JSON */
+    const char *output;            /* file written atomically; NULL: only result->rendered */
+} nm_facts_opts;
+
+/* One number of a fact, e.g. {"people", 15823}. */
+typedef struct nm_fact_number {
+    const char *name; /* static storage */
+    double value;     /* NAN when not available */
+} nm_fact_number;
+
+#define NM_FACT_MAX_NUMBERS 24
+
+/* One key fact: a sentence with its numbers, what it means and where the
+ * figures come from. */
+typedef struct nm_fact {
+    const char *id;     /* "most_deprived_10", "wards_region_20", ...; static */
+    char *text;         /* owned by the result */
+    char *definition;   /* owned by the result */
+    char *source;       /* owned by the result */
+    nm_fact_number numbers[NM_FACT_MAX_NUMBERS];
+    int nnumbers;
+} nm_fact;
+
+typedef struct nm_facts_result {
+    nm_fact *facts; /* owned; free with nm_facts_result_clear() */
+    size_t n;
+    char *rendered; /* the facts in opts->format; owned */
+} nm_facts_result;
+
+/* Key facts about the LSOAs within an area, for the text of a plan:
+ * people and children in LSOAs of the national most deprived 10% and 20%;
+ * the wards whose every LSOA is among the region's most deprived 20%; the
+ * most deprived LSOA and its ward; the share of LSOAs in each national
+ * decile.  Works for any release stored: values on older codes (IMD 2007
+ * on 2001 LSOAs) are carried through the LSOA 2001 -> 2011 lookup; where a
+ * release has no population, the sentences say so unless
+ * population_period names one.  Writes opts->output atomically when given.
+ * Returns NM_NOTFOUND (indicator, period, area), NM_USAGE (options),
+ * NM_ERROR (output).  Free the result with nm_facts_result_clear(). */
+nm_status nm_facts(nm_store *store, const nm_facts_opts *opts, nm_facts_result *result);
+/* Frees what a result owns; safe on a zeroed struct. */
+void nm_facts_result_clear(nm_facts_result *result);
+
+typedef struct nm_la_summary_opts {
+    const char *period;     /* NULL: the latest stored */
+    const char *indicator;  /* NULL: "imd"; reads <x>_rank and, when stored, <x>_score */
+    const char *la;         /* authority shown (code); NULL: every authority, no comparison */
+    const char *neighbours; /* comma-separated codes compared with 'la', or NULL */
+    const char *population_period; /* NULL: the same period as the indicator */
+    nm_report_format format; /* TEXT, MD or CSV */
+    const char *output;     /* file written atomically; NULL: only result->rendered */
+} nm_la_summary_opts;
+
+/* MHCLG's summary measures of one local authority, from its LSOAs.  Ranks
+ * are among all authorities, 1 = most deprived; 0 where the measure is not
+ * available (no score stored). */
+typedef struct nm_la_row {
+    char *code, *name;     /* owned by the result */
+    long lsoas;
+    double population;
+    double avg_rank;       /* population-weighted mean of the reversed LSOA ranks */
+    double avg_score;      /* population-weighted mean score; NAN without scores */
+    double prop10;         /* share of the LSOAs in the national most deprived 10% */
+    double extent;         /* weighted share of the population in the most deprived 30% */
+    double local_conc;     /* mean reversed rank of the most deprived 10% of the population */
+    long rank_avg_rank, rank_avg_score, rank_prop10, rank_extent, rank_local_conc;
+} nm_la_row;
+
+typedef struct nm_la_summary_result {
+    nm_la_row *rows;  /* every authority, in code order; owned */
+    size_t n;
+    long la;          /* index of opts->la in rows, -1 without */
+    long *neighbours; /* indices of the neighbours found; owned */
+    size_t nneighbours;
+    int has_score;    /* the score measures were computed */
+    long lsoas;       /* LSOAs ranked nationally */
+    char period[32];
+    char *rendered;   /* owned */
+} nm_la_summary_result;
+
+/* Computes average rank, average score, proportion of LSOAs in the most
+ * deprived 10% nationally, extent and local concentration for every local
+ * authority reached from the LSOAs through stored LSOA -> LAD memberships
+ * (docs/MEASURES.md defines them), ranks the authorities on each, and
+ * renders the row of opts->la with its ranks and a comparison with the
+ * mean of the neighbours.  Returns NM_NOTFOUND (indicator, period,
+ * population, authority, a neighbour), NM_USAGE (options), NM_ERROR
+ * (output).  Free the result with nm_la_summary_result_clear(). */
+nm_status nm_la_summary(nm_store *store, const nm_la_summary_opts *opts,
+                        nm_la_summary_result *result);
+/* Frees what a result owns; safe on a zeroed struct. */
+void nm_la_summary_result_clear(nm_la_summary_result *result);
+
 #ifdef __cplusplus
 }
 #endif

@@ -12,15 +12,10 @@
 
 #include "analyse/analyse_int.h"
 
-/* Every stored value of an indicator, sorted by code. */
-typedef struct table {
-    size_t n, cap;
-    char **code;
-    double *value;
-    int failed; /* an allocation failed while filling */
-} table;
+/* Every stored value of an indicator, sorted by code (analyse_int.h). */
+typedef nm_vtable table;
 
-static void table_free(table *t)
+void nm_vtable_free(nm_vtable *t)
 {
     size_t i;
     for (i = 0; i < t->n; i++)
@@ -30,7 +25,7 @@ static void table_free(table *t)
     memset(t, 0, sizeof *t);
 }
 
-static int table_add(void *user, const char *code, double value)
+int nm_vtable_add(void *user, const char *code, double value)
 {
     table *t = user;
 
@@ -52,9 +47,9 @@ static int table_add(void *user, const char *code, double value)
     return 0;
 }
 
-/* Index of 'code' in the sorted table, or -1.  SQLite sorts text by bytes,
- * as strcmp does. */
-static long table_find(const table *t, const char *code)
+/* SQLite sorts text by bytes, as strcmp does, so a binary search finds
+ * the codes nm_store_each_value() gave in order. */
+long nm_vtable_find(const nm_vtable *t, const char *code)
 {
     size_t lo = 0, hi = t->n;
 
@@ -138,7 +133,7 @@ static nm_status pick_values(nm_store *store, const nm_ind *ind, const nm_areas 
                 rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
     }
     for (i = 0; rc == NM_OK && i < a->n; i++) {
-        k = table_find(t, keys[i]);
+        k = nm_vtable_find(t, keys[i]);
         v->value[i] = k >= 0 ? t->value[k] : NAN;
     }
     return rc;
@@ -450,7 +445,7 @@ nm_status nm_values_read(nm_store *store, const nm_areas *a, const char *key, co
     if (rc == NM_OK && !(keys = nm_calloc(a->n ? a->n : 1, sizeof *keys)))
         rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
     if (rc == NM_OK)
-        rc = nm_store_each_value(store, &ind, table_add, &t);
+        rc = nm_store_each_value(store, &ind, nm_vtable_add, &t);
     if (rc == NM_OK && t.failed)
         rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
     if (rc == NM_OK)
@@ -475,7 +470,7 @@ nm_status nm_values_read(nm_store *store, const nm_areas *a, const char *key, co
     for (i = 0; keys && i < a->n; i++)
         nm_free(keys[i]);
     nm_free(keys);
-    table_free(&t);
+    nm_vtable_free(&t);
     nm_ind_clear(&ind);
     if (rc != NM_OK)
         nm_values_clear(v);

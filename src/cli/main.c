@@ -16,6 +16,7 @@ static const cli_command *const commands[] = {
     &cmd_import_boundaries, &cmd_import_iod, &cmd_import_indicators, &cmd_import_lookup,
     &cmd_info, &cmd_map,
     &cmd_import_incidents, &cmd_count_incidents,
+    &cmd_facts, &cmd_la_summary,
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 

@@ -1,0 +1,636 @@
+/*
+ * MHCLG's local-authority summary measures (average rank, average score,
+ * proportion of LSOAs in the most deprived 10% nationally, extent, local
+ * concentration) computed from the stored LSOA values for every authority
+ * reached through LSOA -> LAD memberships, with each authority's rank
+ * among all, and a comparison with its statistical neighbours.
+ * docs/MEASURES.md defines the measures; the store's values are read
+ * through analyse's code-ordered tables (analyse_int.h).
+ */
+#include <math.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyse/analyse_int.h"
+#include "report/report_int.h"
+#include "report/summary_int.h"
+
+/* What one authority's measures are computed from. */
+typedef struct la_lsoa {
+    double rank, score, pop;
+    int in10; /* national decile 1 */
+} la_lsoa;
+
+/* The national tables of one release. */
+typedef struct la_in {
+    nm_ind rank_ind;
+    nm_vtable rank, score, decile, pop;
+    int has_score, has_decile;
+    char *index;
+    char *pop_label;
+    long no_pop; /* LSOAs ranked but without a population */
+} la_in;
+
+static void la_in_free(la_in *in)
+{
+    nm_ind_clear(&in->rank_ind);
+    nm_vtable_free(&in->rank);
+    nm_vtable_free(&in->score);
+    nm_vtable_free(&in->decile);
+    nm_vtable_free(&in->pop);
+    nm_free(in->index);
+    nm_free(in->pop_label);
+    memset(in, 0, sizeof *in);
+}
+
+/* Reads every value of indicator 'key' of 'period' into 't'; 'ind' gets
+ * what the store says of it.  'optional': NM_NOTFOUND leaves 't' empty. */
+static nm_status read_table(nm_store *store, const char *key, const char *period, int optional,
+                            nm_ind *ind, nm_vtable *t)
+{
+    nm_status rc = nm_store_find_indicator(store, key, period, ind);
+
+    if (rc == NM_NOTFOUND && optional) {
+        nm_clear(store->ctx);
+        return NM_NOTFOUND;
+    }
+    if (rc == NM_OK)
+        rc = nm_store_each_value(store, ind, nm_vtable_add, t);
+    if (rc == NM_OK && t->failed)
+        rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
+    return rc;
+}
+
+static nm_status read_inputs(nm_store *store, const nm_la_summary_opts *o, la_in *in)
+{
+    const char *ind = o->indicator ? o->indicator : "imd";
+    nm_ind other = {0};
+    nm_buf key = {0};
+    nm_status rc;
+
+    nm_buf_addf(&key, "%s_rank", ind);
+    rc = key.failed ? nm_fail(store->ctx, NM_NOMEM, "out of memory")
+                    : read_table(store, key.data, o->period, 0, &in->rank_ind, &in->rank);
+    nm_buf_free(&key);
+    if (rc != NM_OK)
+        return rc;
+    if (!(in->index = nm_index_name(ind, in->rank_ind.label)))
+        return nm_fail(store->ctx, NM_NOMEM, "out of memory");
+    nm_buf_addf(&key, "%s_score", ind);
+    rc = read_table(store, key.data, in->rank_ind.period, 1, &other, &in->score);
+    in->has_score = rc == NM_OK;
+    nm_ind_clear(&other);
+    nm_buf_free(&key);
+    if (rc == NM_OK || rc == NM_NOTFOUND) {
+        nm_buf_addf(&key, "%s_decile", ind);
+        rc = read_table(store, key.data, in->rank_ind.period, 1, &other, &in->decile);
+        in->has_decile = rc == NM_OK;
+        nm_ind_clear(&other);
+        nm_buf_free(&key);
+    }
+    if (rc != NM_OK && rc != NM_NOTFOUND)
+        return rc;
+    rc = read_table(store, "pop_total",
+                    o->population_period ? o->population_period : in->rank_ind.period, 1, &other,
+                    &in->pop);
+    if (rc == NM_NOTFOUND)
+        rc = nm_fail(store->ctx, NM_NOTFOUND,
+                     "no population (pop_total) of %s: the measures are population-weighted; "
+                     "give --population-period with a release that has one",
+                     o->population_period ? o->population_period : in->rank_ind.period);
+    else if (rc == NM_OK && other.vintage != in->rank_ind.vintage)
+        rc = nm_fail(store->ctx, NM_USAGE,
+                     "pop_total %s is on %s codes of %d, %s_rank %s on codes of %d: the "
+                     "population cannot weight these LSOAs",
+                     other.period, other.level, other.vintage, ind, in->rank_ind.period,
+                     in->rank_ind.vintage);
+    if (rc == NM_OK && !(in->pop_label = nm_strdup(other.label)))
+        rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
+    nm_ind_clear(&other);
+    return rc;
+}
+
+/* ---- the measures of one authority -------------------------------------- */
+
+static int cmp_lsoa_rank(const void *a, const void *b)
+{
+    const la_lsoa *x = a, *y = b;
+    return (x->rank > y->rank) - (x->rank < y->rank);
+}
+
+/* Extent weight of an LSOA by its national percentile (1 = the most
+ * deprived 1%), as the IoD 2019 Technical Report, Appendix N, puts it:
+ * "The population living in the most deprived 11 to 30 per cent of
+ * Lower-layer Super Output Areas receive a sliding weight, ranging from
+ * 0.95 for those in the most deprived eleventh percentile, to 0.05 for
+ * those in the most deprived thirtieth percentile. In practice this means
+ * that the weight starts from 0.95 in the most deprived eleventh
+ * percentile, and then decreases by (0.95-0.05)/19 for each of the
+ * subsequent nineteen percentiles until it reaches 0.05 for the most
+ * deprived thirtieth percentile, and zero for areas outside the most
+ * deprived 30 per cent."  The most deprived 10% weigh 1. */
+static double extent_weight(double rank, long n)
+{
+    /* percentiles cut the ranks as MHCLG's deciles do (rank x 100 / n,
+       rounded up) */
+    double pct = ceil(rank * 100.0 / (double)n);
+
+    if (pct <= 10)
+        return 1.0;
+    if (pct <= 30)
+        return 0.95 - (0.9 / 19.0) * (pct - 11.0);
+    return 0.0;
+}
+
+/* Fills the measures of row 'r' from its 'm' LSOAs (sorted here). */
+static void measure(nm_la_row *r, la_lsoa *e, size_t m, long n, int has_score)
+{
+    double pop = 0, wrank = 0, wscore = 0, wext = 0, target, acc = 0, conc = 0;
+    long in10 = 0;
+    size_t i;
+
+    for (i = 0; i < m; i++) {
+        /* ranks reversed so that the most deprived LSOA weighs n, as
+           MHCLG does for average rank and local concentration */
+        double rev = (double)n + 1.0 - e[i].rank;
+        pop += e[i].pop;
+        wrank += e[i].pop * rev;
+        wscore += e[i].pop * e[i].score;
+        wext += e[i].pop * extent_weight(e[i].rank, n);
+        in10 += e[i].in10;
+    }
+    r->lsoas = (long)m;
+    r->population = pop;
+    r->prop10 = m ? (double)in10 / (double)m : NAN;
+    if (pop <= 0) {
+        r->avg_rank = r->avg_score = r->extent = r->local_conc = NAN;
+        return;
+    }
+    r->avg_rank = wrank / pop;
+    r->avg_score = has_score ? wscore / pop : NAN;
+    r->extent = wext / pop;
+    /* local concentration: the most deprived LSOAs that hold exactly 10%
+       of the population, the last one only in part */
+    qsort(e, m, sizeof *e, cmp_lsoa_rank);
+    target = 0.1 * pop;
+    for (i = 0; i < m && acc < target; i++) {
+        double take = fmin(e[i].pop, target - acc);
+        conc += take * ((double)n + 1.0 - e[i].rank);
+        acc += take;
+    }
+    r->local_conc = conc / target;
+}
+
+/* Rank among all authorities, 1 = the highest value (most deprived);
+ * equal values share the better rank; 0 for a missing value. */
+static void rank_rows(nm_la_row *rows, size_t n, size_t field_value, size_t field_rank)
+{
+    size_t i, j;
+
+    for (i = 0; i < n; i++) {
+        double x = *(double *)((char *)&rows[i] + field_value);
+        long above = 0;
+        for (j = 0; j < n && !isnan(x); j++) {
+            double y = *(double *)((char *)&rows[j] + field_value);
+            above += !isnan(y) && y > x;
+        }
+        *(long *)((char *)&rows[i] + field_rank) = isnan(x) ? 0 : above + 1;
+    }
+}
+
+static nm_status add_row(nm_ctx *ctx, nm_la_summary_result *res, size_t *cap, const char *code,
+                         const char *name)
+{
+    nm_la_row *r;
+
+    if (res->n == *cap) {
+        size_t c = *cap ? *cap * 2 : 512;
+        nm_la_row *rows = nm_realloc(res->rows, c * sizeof *rows);
+        if (!rows)
+            return nm_fail(ctx, NM_NOMEM, "out of memory");
+        res->rows = rows;
+        *cap = c;
+    }
+    r = &res->rows[res->n++];
+    memset(r, 0, sizeof *r);
+    r->code = nm_strdup(code);
+    r->name = nm_strdup(name);
+    if (!r->code || !r->name)
+        return nm_fail(ctx, NM_NOMEM, "out of memory");
+    return NM_OK;
+}
+
+/* One LSOA of an authority, from the national tables; 0 when unranked. */
+static int lsoa_of(la_in *in, const char *code, double weight, la_lsoa *e)
+{
+    long k = nm_vtable_find(&in->rank, code), p, s, d;
+
+    if (k < 0)
+        return 0;
+    p = nm_vtable_find(&in->pop, code);
+    s = in->has_score ? nm_vtable_find(&in->score, code) : -1;
+    d = in->has_decile ? nm_vtable_find(&in->decile, code) : -1;
+    e->rank = in->rank.value[k];
+    e->pop = p >= 0 ? in->pop.value[p] * weight : 0;
+    e->score = s >= 0 ? in->score.value[s] : NAN;
+    e->in10 = (d >= 0 ? in->decile.value[d] : nm_decile_of_rank(e->rank, (long)in->rank.n)) == 1;
+    in->no_pop += p < 0;
+    return 1;
+}
+
+/* Walks the LSOA -> LAD memberships in authority order, computing each
+ * authority's measures when its last LSOA has been read. */
+static nm_status compute(nm_store *store, la_in *in, nm_la_summary_result *res)
+{
+    sqlite3_stmt *st = NULL;
+    la_lsoa *e = NULL;
+    size_t m = 0, cap = 0, ecap = 0;
+    nm_status rc;
+    int s;
+
+    rc = nm_store_prepare(
+        store,
+        "SELECT m.child, m.parent, COALESCE((SELECT a.name FROM area a WHERE a.code = m.parent "
+        "AND a.level = 'lad' AND a.name IS NOT NULL ORDER BY a.vintage DESC LIMIT 1), m.parent), "
+        "m.weight FROM membership m WHERE m.child_level = ?1 AND m.child_vintage = ?2 AND "
+        "m.parent_level = 'lad' AND m.parent_vintage = (SELECT MAX(parent_vintage) FROM "
+        "membership WHERE child_level = ?1 AND child_vintage = ?2 AND parent_level = 'lad') "
+        "ORDER BY m.parent, m.child",
+        &st);
+    if (rc != NM_OK)
+        return rc;
+    sqlite3_bind_text(st, 1, in->rank_ind.level, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, in->rank_ind.vintage);
+    while (rc == NM_OK && (s = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *child = (const char *)sqlite3_column_text(st, 0);
+        const char *parent = (const char *)sqlite3_column_text(st, 1);
+        if (res->n == 0 || strcmp(res->rows[res->n - 1].code, parent) != 0) {
+            if (res->n)
+                measure(&res->rows[res->n - 1], e, m, (long)in->rank.n, in->has_score);
+            m = 0;
+            rc = add_row(store->ctx, res, &cap, parent, (const char *)sqlite3_column_text(st, 2));
+        }
+        if (rc == NM_OK && m == ecap) {
+            la_lsoa *g = nm_realloc(e, (ecap = ecap ? ecap * 2 : 256) * sizeof *g);
+            if (!g)
+                rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
+            else
+                e = g;
+        }
+        if (rc == NM_OK)
+            m += (size_t)lsoa_of(in, child, sqlite3_column_double(st, 3), &e[m]);
+    }
+    if (rc == NM_OK && s != SQLITE_DONE)
+        rc = nm_store_sqlfail(store, "reading LSOA to LAD memberships");
+    if (rc == NM_OK && res->n)
+        measure(&res->rows[res->n - 1], e, m, (long)in->rank.n, in->has_score);
+    if (rc == NM_OK && res->n == 0)
+        rc = nm_fail(store->ctx, NM_NOTFOUND,
+                     "no LSOA (%d) to local authority memberships in the store: import the IoD "
+                     "file (its LAD column) or an LSOA to LAD lookup",
+                     in->rank_ind.vintage);
+    sqlite3_finalize(st);
+    nm_free(e);
+    return rc;
+}
+
+static void rank_all(nm_la_summary_result *res)
+{
+    rank_rows(res->rows, res->n, offsetof(nm_la_row, avg_rank), offsetof(nm_la_row, rank_avg_rank));
+    rank_rows(res->rows, res->n, offsetof(nm_la_row, avg_score),
+              offsetof(nm_la_row, rank_avg_score));
+    rank_rows(res->rows, res->n, offsetof(nm_la_row, prop10), offsetof(nm_la_row, rank_prop10));
+    rank_rows(res->rows, res->n, offsetof(nm_la_row, extent), offsetof(nm_la_row, rank_extent));
+    rank_rows(res->rows, res->n, offsetof(nm_la_row, local_conc),
+              offsetof(nm_la_row, rank_local_conc));
+}
+
+static long find_row(const nm_la_summary_result *res, const char *code)
+{
+    size_t i;
+
+    for (i = 0; i < res->n; i++)
+        if (strcmp(res->rows[i].code, code) == 0)
+            return (long)i;
+    return -1;
+}
+
+/* Finds opts->la and each neighbour; a code that is no authority of the
+ * release is an error, named. */
+static nm_status find_places(nm_ctx *ctx, const nm_la_summary_opts *o, nm_la_summary_result *res)
+{
+    const char *p = o->neighbours;
+    size_t cap = 0;
+
+    res->la = -1;
+    if (o->la && (res->la = find_row(res, o->la)) < 0)
+        return nm_fail(ctx, NM_NOTFOUND, "no local authority \"%s\" among the %zu of %s", o->la,
+                       res->n, res->period);
+    while (p && *p) {
+        const char *end = strchr(p, ',');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        char code[64];
+        long k;
+        nm_strlcpy(code, p, len + 1 < sizeof code ? len + 1 : sizeof code);
+        p = end ? end + 1 : p + len;
+        if (!*code)
+            continue;
+        if ((k = find_row(res, code)) < 0)
+            return nm_fail(ctx, NM_NOTFOUND, "--neighbours: no local authority \"%s\" among the "
+                                             "%zu of %s",
+                           code, res->n, res->period);
+        if (res->nneighbours == cap) {
+            long *g = nm_realloc(res->neighbours, (cap = cap ? cap * 2 : 16) * sizeof *g);
+            if (!g)
+                return nm_fail(ctx, NM_NOMEM, "out of memory");
+            res->neighbours = g;
+        }
+        res->neighbours[res->nneighbours++] = k;
+    }
+    return NM_OK;
+}
+
+/* ---- rendering ---------------------------------------------------------- */
+
+/* "17,473.2": fixed decimals with thousands separators; "n/a" for NAN. */
+static const char *fmt_num(double v, int decimals, char buf[48])
+{
+    char whole[32];
+    double r;
+
+    if (isnan(v)) {
+        nm_strlcpy(buf, "n/a", 48);
+        return buf;
+    }
+    r = round(fabs(v) * pow(10, decimals));
+    nm_fmt_count((long)floor(r / pow(10, decimals)), whole);
+    if (decimals > 0)
+        snprintf(buf, 48, "%s%s.%0*ld", v < 0 ? "-" : "", whole, decimals,
+                 (long)fmod(r, pow(10, decimals)));
+    else
+        snprintf(buf, 48, "%s%s", v < 0 ? "-" : "", whole);
+    return buf;
+}
+
+typedef struct measure_def {
+    const char *label;
+    size_t value, rank;
+    double scale;  /* 100 for shares shown as percentages */
+    int decimals;
+    int score;     /* needs the score */
+} measure_def;
+
+static const measure_def measures_shown[] = {
+    {"Average rank", offsetof(nm_la_row, avg_rank), offsetof(nm_la_row, rank_avg_rank), 1, 1, 0},
+    {"Average score", offsetof(nm_la_row, avg_score), offsetof(nm_la_row, rank_avg_score), 1, 3,
+     1},
+    {"LSOAs in the most deprived 10% (%)", offsetof(nm_la_row, prop10),
+     offsetof(nm_la_row, rank_prop10), 100, 1, 0},
+    {"Extent (%)", offsetof(nm_la_row, extent), offsetof(nm_la_row, rank_extent), 100, 1, 0},
+    {"Local concentration", offsetof(nm_la_row, local_conc), offsetof(nm_la_row, rank_local_conc),
+     1, 1, 0},
+};
+#define NMEASURES (sizeof measures_shown / sizeof measures_shown[0])
+
+static double value_of(const nm_la_row *r, const measure_def *m)
+{
+    return *(const double *)((const char *)r + m->value) * m->scale;
+}
+
+static long rank_of(const nm_la_row *r, const measure_def *m)
+{
+    return *(const long *)((const char *)r + m->rank);
+}
+
+static double neighbours_mean(const nm_la_summary_result *res, const measure_def *m)
+{
+    double sum = 0;
+    size_t i;
+
+    for (i = 0; i < res->nneighbours; i++)
+        sum += value_of(&res->rows[res->neighbours[i]], m);
+    return res->nneighbours ? sum / (double)res->nneighbours : NAN;
+}
+
+/* One table line: cells separated for text (padded) or Markdown (pipes). */
+static void cells(nm_buf *b, int md, const char *const *cell, const int *width, int ncell)
+{
+    int i;
+
+    for (i = 0; i < ncell; i++) {
+        if (md)
+            nm_buf_addf(b, "| %s ", cell[i]);
+        else
+            nm_buf_addf(b, i == 0 ? "%-*s" : "  %*s", width[i], cell[i]);
+    }
+    nm_buf_addf(b, md ? "|\n" : "\n");
+}
+
+static void rule(nm_buf *b, int md, int ncell)
+{
+    int i;
+
+    if (!md)
+        return;
+    for (i = 0; i < ncell; i++)
+        nm_buf_addf(b, i == 0 ? "|---" : "|---:");
+    nm_buf_addf(b, "|\n");
+}
+
+static void render_la(const nm_la_summary_result *res, const la_in *in, nm_buf *b, int md)
+{
+    const nm_la_row *la = &res->rows[res->la];
+    static const int width[5] = {36, 14, 12, 16, 12};
+    char v[48], rk[48], nb[48], df[48], head[5][96];
+    const char *cell[5];
+    size_t i;
+
+    nm_buf_addf(b, "%s%s (%s): local authority summary measures, %s %s\n\n", md ? "## " : "",
+                la->name, la->code, in->index, res->period);
+    nm_buf_addf(b, "Ranks among %zu local authorities of England, 1 = most deprived; from %s "
+                   "LSOAs weighted by %s.%s\n\n",
+                res->n, fmt_num((double)res->lsoas, 0, v), in->pop_label,
+                in->has_score ? "" : " No score is stored for this release: the average score "
+                                     "cannot be given.");
+    snprintf(head[0], sizeof head[0], "Measure");
+    snprintf(head[1], sizeof head[1], "%s", la->name);
+    snprintf(head[2], sizeof head[2], "Rank of %zu", res->n);
+    snprintf(head[3], sizeof head[3], "Neighbours (%zu)", res->nneighbours);
+    snprintf(head[4], sizeof head[4], "Difference");
+    for (i = 0; i < 5; i++)
+        cell[i] = head[i];
+    cells(b, md, cell, width, res->nneighbours ? 5 : 3);
+    rule(b, md, res->nneighbours ? 5 : 3);
+    for (i = 0; i < NMEASURES; i++) {
+        const measure_def *m = &measures_shown[i];
+        double mine = value_of(la, m), mean = neighbours_mean(res, m);
+        cell[0] = m->label;
+        cell[1] = fmt_num(mine, m->decimals, v);
+        cell[2] = rank_of(la, m) ? fmt_num((double)rank_of(la, m), 0, rk) : "n/a";
+        cell[3] = fmt_num(mean, m->decimals, nb);
+        cell[4] = fmt_num(mine - mean, m->decimals, df);
+        cells(b, md, cell, width, res->nneighbours ? 5 : 3);
+    }
+}
+
+/* Widths of the per-authority table: each measure's heading or 16. */
+static void table_widths(int width[1 + NMEASURES])
+{
+    size_t k;
+
+    width[0] = 40;
+    for (k = 0; k < NMEASURES; k++) {
+        int w = (int)strlen(measures_shown[k].label);
+        width[k + 1] = w > 16 ? w : 16;
+    }
+}
+
+/* A table of authorities, one line each: name and code, then each
+ * measure's value with the authority's rank in brackets.  'which' NULL
+ * lists every authority, else the 'n' indices it holds. */
+static void authority_table(const nm_la_summary_result *res, const long *which, size_t n,
+                            nm_buf *b, int md)
+{
+    int width[1 + NMEASURES];
+    char val[NMEASURES][96], v[48], rk[48], name[96];
+    const char *cell[1 + NMEASURES] = {"Authority (rank in brackets)"};
+    size_t i, k;
+
+    table_widths(width);
+    for (k = 0; k < NMEASURES; k++)
+        cell[k + 1] = measures_shown[k].label;
+    cells(b, md, cell, width, 1 + NMEASURES);
+    rule(b, md, 1 + NMEASURES);
+    for (i = 0; i < n; i++) {
+        const nm_la_row *r = &res->rows[which ? which[i] : (long)i];
+        snprintf(name, sizeof name, "%s (%s)", r->name, r->code);
+        cell[0] = name;
+        for (k = 0; k < NMEASURES; k++) {
+            const measure_def *m = &measures_shown[k];
+            snprintf(val[k], sizeof val[k], "%s (%s)", fmt_num(value_of(r, m), m->decimals, v),
+                     rank_of(r, m) ? fmt_num((double)rank_of(r, m), 0, rk) : "n/a");
+            cell[k + 1] = val[k];
+        }
+        cells(b, md, cell, width, 1 + NMEASURES);
+    }
+}
+
+static void render_neighbours(const nm_la_summary_result *res, nm_buf *b, int md)
+{
+    long *which = nm_malloc((res->nneighbours + 1) * sizeof *which);
+    size_t i;
+
+    if (!which) {
+        b->failed = 1;
+        return;
+    }
+    which[0] = res->la;
+    for (i = 0; i < res->nneighbours; i++)
+        which[i + 1] = res->neighbours[i];
+    nm_buf_addf(b, "\n%sThe authority and its neighbours\n\n", md ? "### " : "");
+    authority_table(res, which, res->nneighbours + 1, b, md);
+    nm_free(which);
+}
+
+static void render_csv(const nm_la_summary_result *res, nm_buf *b)
+{
+    size_t i;
+
+    nm_buf_addf(b, "code,name,lsoas,population,avg_rank,rank_avg_rank,avg_score,rank_avg_score,"
+                   "prop10,rank_prop10,extent,rank_extent,local_conc,rank_local_conc\n");
+    for (i = 0; i < res->n; i++) {
+        const nm_la_row *r = &res->rows[i];
+        nm_buf_addf(b, "%s,\"%s\",%ld,%.17g,%.17g,%ld,", r->code, r->name, r->lsoas,
+                    r->population, r->avg_rank, r->rank_avg_rank);
+        if (isnan(r->avg_score))
+            nm_buf_addf(b, ",,");
+        else
+            nm_buf_addf(b, "%.17g,%ld,", r->avg_score, r->rank_avg_score);
+        nm_buf_addf(b, "%.17g,%ld,%.17g,%ld,%.17g,%ld\n", r->prop10, r->rank_prop10, r->extent,
+                    r->rank_extent, r->local_conc, r->rank_local_conc);
+    }
+}
+
+/* Without --la: every authority, one line each. */
+static void render_all(const nm_la_summary_result *res, const la_in *in, nm_buf *b, int md)
+{
+    nm_buf_addf(b, "%sLocal authority summary measures, %s %s (%zu authorities, 1 = most "
+                   "deprived)\n\n",
+                md ? "## " : "", in->index, res->period, res->n);
+    authority_table(res, NULL, res->n, b, md);
+}
+
+static nm_status render(nm_ctx *ctx, const nm_la_summary_opts *o, const la_in *in,
+                        nm_la_summary_result *res)
+{
+    int md = o->format == NM_FORMAT_MD;
+    nm_buf b = {0};
+
+    if (o->format == NM_FORMAT_CSV) {
+        render_csv(res, &b);
+    } else if (res->la >= 0) {
+        render_la(res, in, &b, md);
+        if (res->nneighbours)
+            render_neighbours(res, &b, md);
+    } else {
+        render_all(res, in, &b, md);
+    }
+    if (b.failed || !(res->rendered = nm_buf_take(&b))) {
+        nm_buf_free(&b);
+        return nm_fail(ctx, NM_NOMEM, "out of memory");
+    }
+    return NM_OK;
+}
+
+void nm_la_summary_result_clear(nm_la_summary_result *res)
+{
+    size_t i;
+
+    if (!res)
+        return;
+    for (i = 0; res->rows && i < res->n; i++) {
+        nm_free(res->rows[i].code);
+        nm_free(res->rows[i].name);
+    }
+    nm_free(res->rows);
+    nm_free(res->neighbours);
+    nm_free(res->rendered);
+    memset(res, 0, sizeof *res);
+}
+
+nm_status nm_la_summary(nm_store *store, const nm_la_summary_opts *o, nm_la_summary_result *res)
+{
+    nm_ctx *ctx = nm_store_ctx(store);
+    la_in in = {0};
+    nm_status rc;
+
+    nm_clear(ctx);
+    memset(res, 0, sizeof *res);
+    res->la = -1;
+    if (o->format == NM_FORMAT_JSON)
+        return nm_fail(ctx, NM_USAGE, "la-summary is written as text, md or csv");
+    if (o->neighbours && !o->la)
+        return nm_fail(ctx, NM_USAGE, "--neighbours needs --la: whose neighbours are they?");
+    rc = read_inputs(store, o, &in);
+    if (rc == NM_OK)
+        rc = compute(store, &in, res);
+    if (rc == NM_OK) {
+        nm_strlcpy(res->period, in.rank_ind.period, sizeof res->period);
+        res->has_score = in.has_score;
+        res->lsoas = (long)in.rank.n;
+        if (in.no_pop)
+            nm_log(ctx, NM_LOG_WARN, "%ld LSOAs have a rank but no population: they weigh 0",
+                   in.no_pop);
+        rank_all(res);
+        rc = find_places(ctx, o, res);
+    }
+    if (rc == NM_OK)
+        rc = render(ctx, o, &in, res);
+    if (rc == NM_OK)
+        rc = nm_report_emit(ctx, res->rendered, o->output);
+    la_in_free(&in);
+    if (rc != NM_OK)
+        nm_la_summary_result_clear(res);
+    return rc;
+}
