@@ -112,24 +112,31 @@ static void bind_filters(sqlite3_stmt *st, const nm_count_opts *o)
 static nm_status prepare_points(nm_store *store, const nm_count_opts *o, const nm_areas *areas,
                                 sqlite3_stmt **st)
 {
-    /* only the points in the selection's box, through the R-tree */
+    /* Within a parent area, only the points in the selection's box are
+       read, through the R-tree.  Over every area of a level the index is
+       no help: handing SQLite a million row ids costs more than reading
+       the rows, and the grid rejects a point outside all boxes at once. */
     nm_status rc = nm_store_prepare(
         store,
-        "SELECT geom, sex, date FROM incident WHERE " FILTERS
-        " AND id IN (SELECT pkid FROM idx_incident_geom WHERE xmax >= ?6 AND xmin <= ?8 "
-        "            AND ymax >= ?7 AND ymin <= ?9)",
+        o->within ? "SELECT geom, sex, date FROM incident WHERE " FILTERS
+                    " AND id IN (SELECT pkid FROM idx_incident_geom WHERE xmax >= ?6 AND xmin <= ?8"
+                    "            AND ymax >= ?7 AND ymin <= ?9)"
+                  : "SELECT geom, sex, date FROM incident WHERE " FILTERS,
         st);
     double minx, miny, maxx, maxy;
 
-    if (rc != NM_OK)
-        return rc;
+    if (rc != NM_OK || !o->within)
+        goto done;
     nm_areas_extent(areas, &minx, &miny, &maxx, &maxy);
-    bind_filters(*st, o);
     sqlite3_bind_double(*st, 6, minx);
     sqlite3_bind_double(*st, 7, miny);
     sqlite3_bind_double(*st, 8, maxx);
     sqlite3_bind_double(*st, 9, maxy);
-    return NM_OK;
+
+done:
+    if (rc == NM_OK)
+        bind_filters(*st, o);
+    return rc;
 }
 
 /* Incidents outside the selection's box are never read; they are counted
