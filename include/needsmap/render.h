@@ -135,6 +135,10 @@ nm_status nm_map_set_title(nm_ctx *ctx, nm_map *map, const char *title, const ch
  * the page width; "\n" starts a new line.  UTF-8, copied; NULL for none.
  * Returns NM_OK, NM_BADDATA for invalid UTF-8, NM_NOMEM. */
 nm_status nm_map_set_attribution(nm_ctx *ctx, nm_map *map, const char *text);
+/* Sets a description of what the map shows (its alt text), written as the
+ * PDF's Subject and the SVG's <desc>; not drawn.  UTF-8, copied; NULL for
+ * none.  Returns NM_OK, NM_BADDATA for invalid UTF-8, NM_NOMEM. */
+nm_status nm_map_set_description(nm_ctx *ctx, nm_map *map, const char *text);
 
 /* Adds a choropleth area filled with 'rgb' (0xRRGGBB), or with the missing
  * data style when 'flags' has NM_MAP_MISSING.  Areas are drawn in the order

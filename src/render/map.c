@@ -46,6 +46,7 @@ void nm_map_free(nm_map *map)
     nm_free(map->subtitle);
     nm_free(map->attribution);
     nm_free(map->legend_title);
+    nm_free(map->description);
     nm_free(map->st.xy);
     nm_free(map->st.rs);
     nm_free(map->feat);
@@ -166,6 +167,12 @@ nm_status nm_map_set_attribution(nm_ctx *ctx, nm_map *map, const char *text)
 {
     nm_clear(ctx);
     return set_text(ctx, &map->attribution, text, "attribution");
+}
+
+nm_status nm_map_set_description(nm_ctx *ctx, nm_map *map, const char *text)
+{
+    nm_clear(ctx);
+    return set_text(ctx, &map->description, text, "description");
 }
 
 nm_status nm_map_set_legend_title(nm_ctx *ctx, nm_map *map, const char *title)

@@ -82,6 +82,7 @@ struct nm_map {
     int has_extent;
     double ext[4];
     char *title, *subtitle, *attribution, *legend_title;
+    char *description; /* alt text: PDF Subject, SVG <desc> */
     rn_store st;
     rn_shape *feat;
     size_t nfeat, cap_feat;

@@ -8,7 +8,9 @@
 #include <math.h>
 #include <png.h>
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
@@ -319,6 +321,25 @@ static cairo_status_t to_buf(void *closure, const unsigned char *data, unsigned 
     return b->failed ? CAIRO_STATUS_NO_MEMORY : CAIRO_STATUS_SUCCESS;
 }
 
+/* Appends "\n<NAME>text</NAME>" with the text escaped for XML. */
+static void svg_element(nm_buf *b, const char *name, const char *text)
+{
+    const char *p;
+
+    nm_buf_addf(b, "\n<%s>", name);
+    for (p = text; *p; p++) {
+        if (*p == '&')
+            nm_buf_add(b, "&amp;", 5);
+        else if (*p == '<')
+            nm_buf_add(b, "&lt;", 4);
+        else if (*p == '>')
+            nm_buf_add(b, "&gt;", 4);
+        else
+            nm_buf_add(b, p, 1);
+    }
+    nm_buf_addf(b, "</%s>", name);
+}
+
 /* Writes the SVG cairo made with a <title> first and the text elements
  * last, so that the text is drawn over the map. */
 static nm_status splice_svg(nm_ctx *ctx, const nm_map *map, const nm_buf *svg, const nm_buf *text,
@@ -334,20 +355,10 @@ static nm_status splice_svg(nm_ctx *ctx, const nm_map *map, const nm_buf *svg, c
         close = p;
     if (!open_end || !close || close < open_end)
         return nm_fail(ctx, NM_ERROR, "cairo wrote an SVG without an <svg> element");
-    if (map->title) {
-        nm_buf_add(&title, "\n<title>", 8);
-        for (p = map->title; *p; p++) {
-            if (*p == '&')
-                nm_buf_add(&title, "&amp;", 5);
-            else if (*p == '<')
-                nm_buf_add(&title, "&lt;", 4);
-            else if (*p == '>')
-                nm_buf_add(&title, "&gt;", 4);
-            else
-                nm_buf_add(&title, p, 1);
-        }
-        nm_buf_add(&title, "</title>", 8);
-    }
+    if (map->title)
+        svg_element(&title, "title", map->title);
+    if (map->description)
+        svg_element(&title, "desc", map->description);
     if (title.failed) {
         rc = nm_fail(ctx, NM_NOMEM, "out of memory");
         goto cleanup;
@@ -365,6 +376,24 @@ cleanup:
     return rc;
 }
 
+/* The PDF's CreationDate: SOURCE_DATE_EPOCH when set (the reproducible
+ * builds convention), else a fixed date, so that the file does not depend
+ * on when it was drawn. */
+static const char *pdf_date(char buf[32])
+{
+    const char *epoch = getenv("SOURCE_DATE_EPOCH");
+    long t;
+    time_t tt;
+    struct tm tm;
+
+    if (!epoch || !nm_parse_long(epoch, 0, 253402300799L, &t))
+        return "2000-01-01T00:00:00Z";
+    tt = (time_t)t;
+    gmtime_r(&tt, &tm);
+    strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
 static nm_status write_vector(nm_ctx *ctx, const nm_map *map, const rn_layout *lay,
                               PangoContext *pc, FILE *fp, out_fmt fmt)
 {
@@ -375,6 +404,7 @@ static nm_status write_vector(nm_ctx *ctx, const nm_map *map, const rn_layout *l
     cairo_t *cr = NULL;
     nm_buf svg = {0};
     rn_svgtext text = {{0}};
+    char date[32];
     cairo_status_t st;
     nm_status rc;
 
@@ -392,6 +422,11 @@ static nm_status write_vector(nm_ctx *ctx, const nm_map *map, const rn_layout *l
         if (map->title)
             cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_TITLE, map->title);
         cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATOR, "needsmap");
+        if (map->description)
+            cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_SUBJECT, map->description);
+        /* the same map gives the same bytes: no clock in the file (a
+           build compares outputs, and -j 1 and -j 2 must agree) */
+        cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATE_DATE, pdf_date(date));
     } else {
         surf = cairo_svg_surface_create_for_stream(to_buf, &svg, wpt, hpt);
     }
