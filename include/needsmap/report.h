@@ -8,6 +8,7 @@
 #define NEEDSMAP_REPORT_H
 
 #include "needsmap/analyse.h"
+#include "needsmap/classify.h"
 #include "needsmap/core.h"
 #include "needsmap/render.h"
 #include "needsmap/store.h"
@@ -56,6 +57,30 @@ typedef struct nm_choropleth_result {
  * selection, impossible classification), NM_ERROR (output). */
 nm_status nm_choropleth(nm_store *store, const nm_choropleth_opts *opts,
                         nm_choropleth_result *result);
+
+/* ---- tables (table.c) -------------------------------------------------- */
+
+typedef struct nm_table_opts {
+    const char *level;      /* NULL: "ward" */
+    int vintage;            /* 0: the latest with boundaries */
+    const char *within;     /* code of a parent area, NULL for all */
+    const char *indicators; /* comma-separated ids; NULL: every indicator of the level */
+    const char *period;     /* NULL: the latest of each */
+    const char *output;     /* .csv or .md (required) */
+} nm_table_opts;
+
+typedef struct nm_table_result {
+    long rows;    /* areas written */
+    int columns;  /* indicator columns */
+} nm_table_result;
+
+/* Writes one row per area (code, name, then each indicator's value) as CSV
+ * (full precision) or a Markdown pipe table (numbers right-aligned, with
+ * thousands separators), atomically.  Empty cells are missing values; the
+ * cells of <x>_count, _rate, _rate_lo and _rate_hi whose <x>_suppressed is
+ * non-zero read "suppressed".  Returns NM_NOTFOUND (indicator, area),
+ * NM_USAGE (options), NM_ERROR (output).  'result' may be NULL. */
+nm_status nm_table_write(nm_store *store, const nm_table_opts *opts, nm_table_result *result);
 
 /* ---- key facts (facts.c) and local-authority summaries (lasummary.c) -- */
 
@@ -169,6 +194,25 @@ nm_status nm_la_summary(nm_store *store, const nm_la_summary_opts *opts,
                         nm_la_summary_result *result);
 /* Frees what a result owns; safe on a zeroed struct. */
 void nm_la_summary_result_clear(nm_la_summary_result *result);
+
+/* ---- alt text (alttext.c) ---------------------------------------------- */
+
+/* What a choropleth shows, for nm_alt_text(). */
+typedef struct nm_alt_text_in {
+    const nm_areas *areas;     /* the areas shaded */
+    const nm_values *values;   /* their values */
+    const nm_classes *classes; /* their classes; the last is the darkest (most deprived) */
+    const int *klass;          /* class of each area, -1 without a value */
+    const char *places;        /* level whose names say where areas lie; NULL: "ward" */
+    const char *scheme;        /* how the classes are made ("National decile"), or NULL */
+} nm_alt_text_in;
+
+/* A short description of a map for readers who cannot see it: what is
+ * shaded where, how many areas the darkest and lightest classes hold and
+ * in which places (through stored memberships, the most frequent first)
+ * and which part of the map, the range of values, and the count of areas
+ * per class.  On NM_OK *out is set; caller frees with nm_free(). */
+nm_status nm_alt_text(nm_store *store, const nm_alt_text_in *in, char **out);
 
 #ifdef __cplusplus
 }

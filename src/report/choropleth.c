@@ -41,6 +41,7 @@ typedef struct job {
     nm_map *map;
     nm_geombuf geom;
     sqlite3_stmt *geom_stmt;
+    char *alt_text;  /* what the map shows, in words */
 } job;
 
 static int is_rank_scheme(const nm_classify_spec *s)
@@ -191,6 +192,24 @@ static nm_status add_legend(job *j)
     return rc;
 }
 
+/* The alt text, for the PDF's subject and the sidecar. */
+static nm_status describe(job *j)
+{
+    nm_alt_text_in in = {j->areas, &j->vals, j->classes, j->klass, NULL, NULL};
+    char *scheme = nm_legend_title(&j->vals, &j->spec, j->o->rank, nm_areas_within_name(j->areas));
+    nm_status rc;
+
+    if (!scheme)
+        return nm_fail(j->ctx, NM_NOMEM, "out of memory");
+    in.scheme = scheme;
+    /* the level named on the map says where areas lie; wards otherwise */
+    if (j->o->labels && strcmp(j->o->labels, nm_areas_level(j->areas)) != 0)
+        in.places = j->o->labels;
+    rc = nm_alt_text(j->store, &in, &j->alt_text);
+    nm_free(scheme);
+    return rc;
+}
+
 static nm_status compose_page(job *j)
 {
     double minx, miny, maxx, maxy;
@@ -217,6 +236,8 @@ static nm_status compose_page(job *j)
     if (rc == NM_OK)
         rc = nm_map_set_attribution(j->ctx, j->map, attribution);
     if (rc == NM_OK)
+        rc = nm_map_set_description(j->ctx, j->map, j->alt_text);
+    if (rc == NM_OK)
         rc = draw_areas(j);
     if (rc == NM_OK)
         rc = draw_overlay(j);
@@ -239,6 +260,7 @@ static void job_free(job *j)
     sqlite3_finalize(j->geom_stmt);
     nm_free(j->shown);
     nm_free(j->klass);
+    nm_free(j->alt_text);
 }
 
 nm_status nm_choropleth(nm_store *store, const nm_choropleth_opts *o, nm_choropleth_result *res)
@@ -274,12 +296,14 @@ nm_status nm_choropleth(nm_store *store, const nm_choropleth_opts *o, nm_choropl
     if (rc == NM_OK)
         rc = classify_values(&j);
     if (rc == NM_OK)
+        rc = describe(&j);
+    if (rc == NM_OK)
         rc = compose_page(&j);
     if (rc == NM_OK)
         rc = nm_map_write(j.ctx, j.map, o->output, &res->layout);
     if (rc == NM_OK && o->sidecar)
-        rc = nm_write_sidecar(j.ctx, o, j.areas, &j.vals, j.classes, j.colours, j.shown, j.klass,
-                              &res->layout);
+        rc = nm_write_sidecar(store, o, j.areas, &j.vals, j.classes, j.colours, j.shown, j.klass,
+                              &res->layout, j.alt_text);
     if (rc == NM_OK) {
         res->areas = (long)n;
         res->missing = nm_classes_missing(j.classes);

@@ -30,10 +30,34 @@ char *nm_attribution(nm_store *store, const nm_areas *a, const char *overlay,
                      const char *indicator_source);
 
 /* Writes OUTPUT.json: indicator, selection, classification with breaks,
- * labels, colours and counts, the class and value of every area, and the
- * page's georeference. */
-nm_status nm_write_sidecar(nm_ctx *ctx, const nm_choropleth_opts *o, const nm_areas *a,
+ * labels, colours and counts, the class and value of every area, the
+ * page's georeference, the datasets read (with checksums) and the alt
+ * text. */
+nm_status nm_write_sidecar(nm_store *store, const nm_choropleth_opts *o, const nm_areas *a,
                            const nm_values *v, const nm_classes *c, const nm_rgb *colours,
-                           const double *shown, const int *klass, const nm_map_layout *layout);
+                           const double *shown, const int *klass, const nm_map_layout *layout,
+                           const char *alt_text);
+
+/* ---- provenance (provenance.c) ------------------------------------------ */
+
+#define NM_INPUT_QUERIES_MAX 6
+
+/* One SQL query returning dataset ids, with its text parameters. */
+typedef struct nm_input_query {
+    const char *sql;
+    const char *params[4]; /* bound as ?1..?4; NULL binds NULL */
+    int nparams;
+    char buf[16];          /* storage for a number parameter */
+} nm_input_query;
+
+/* Fills q (NM_INPUT_QUERIES_MAX entries) with the queries whose union is
+ * the datasets a map of 'o' reads; returns how many. */
+int nm_map_input_queries(const nm_choropleth_opts *o, nm_input_query *q);
+/* Those datasets as a JSON array of {dataset, kind, file, sha256,
+ * imported_at, attribution}, ascending by id.  Caller releases *out with
+ * json_object_put(). */
+struct json_object;
+nm_status nm_map_inputs_json(nm_store *store, const nm_choropleth_opts *o,
+                             struct json_object **out);
 
 #endif

@@ -91,11 +91,13 @@ static json_object *page_json(const nm_map_layout *l)
     return o;
 }
 
-nm_status nm_write_sidecar(nm_ctx *ctx, const nm_choropleth_opts *o, const nm_areas *a,
+nm_status nm_write_sidecar(nm_store *store, const nm_choropleth_opts *o, const nm_areas *a,
                            const nm_values *v, const nm_classes *c, const nm_rgb *colours,
-                           const double *shown, const int *klass, const nm_map_layout *layout)
+                           const double *shown, const int *klass, const nm_map_layout *layout,
+                           const char *alt_text)
 {
-    json_object *root = json_object_new_object();
+    nm_ctx *ctx = nm_store_ctx(store);
+    json_object *root = json_object_new_object(), *inputs = NULL;
     nm_atomic out = {0};
     nm_buf path = {0};
     const char *text;
@@ -103,6 +105,11 @@ nm_status nm_write_sidecar(nm_ctx *ctx, const nm_choropleth_opts *o, const nm_ar
 
     if (!root)
         return nm_fail(ctx, NM_NOMEM, "out of memory");
+    rc = nm_map_inputs_json(store, o, &inputs);
+    if (rc != NM_OK) {
+        json_object_put(root);
+        return rc;
+    }
     json_object_object_add(root, "needsmap", json_object_new_string(nm_version()));
     json_object_object_add(root, "indicator", json_object_new_string(v->key));
     json_object_object_add(root, "period", json_object_new_string(v->period));
@@ -118,6 +125,10 @@ nm_status nm_write_sidecar(nm_ctx *ctx, const nm_choropleth_opts *o, const nm_ar
     json_object_object_add(root, "missing", json_object_new_int64(nm_classes_missing(c)));
     json_object_object_add(root, "areas", areas_json(a, v, shown, klass));
     json_object_object_add(root, "page", page_json(layout));
+    /* provenance and accessibility: what the map was drawn from, and what
+       it shows in words */
+    json_object_object_add(root, "inputs", inputs);
+    json_object_object_add(root, "alt_text", alt_text ? json_object_new_string(alt_text) : NULL);
     text = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
                                                     JSON_C_TO_STRING_NOSLASHESCAPE);
     nm_buf_addf(&path, "%s.json", o->output);

@@ -1,0 +1,295 @@
+/*
+ * Alt text: a few plain sentences saying what a choropleth shows, for
+ * readers who cannot see it (screen readers, the PDF's subject, the
+ * sidecar).  Where the darkest and lightest classes lie is said by the
+ * places that hold their areas (the wards of the LSOAs, through stored
+ * memberships) and by a compass direction from the map's centre; then the
+ * range of values and the count of areas per class.  Composition of words
+ * only: the numbers come from analyse and classify.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyse/analyse_int.h"
+#include "report/report_int.h"
+
+#define MAX_PLACES_NAMED 5
+
+typedef struct place {
+    char *name;
+    long n;
+    long first; /* order of first appearance, to break ties stably */
+} place;
+
+typedef struct places {
+    place *p;
+    size_t n, cap;
+} places;
+
+static const char *plural(const char *level)
+{
+    static const char *const map[][2] = {
+        {"lsoa", "LSOAs"},        {"msoa", "MSOAs"},       {"oa", "output areas"},
+        {"ward", "wards"},        {"locality", "localities"}, {"lad", "local authorities"},
+        {"region", "regions"},
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof map / sizeof map[0]; i++)
+        if (strcmp(map[i][0], level) == 0)
+            return map[i][1];
+    return level;
+}
+
+static const char *singular(const char *level)
+{
+    if (strcmp(level, "lsoa") == 0 || strcmp(level, "msoa") == 0)
+        return strcmp(level, "lsoa") == 0 ? "LSOA" : "MSOA";
+    if (strcmp(level, "oa") == 0)
+        return "output area";
+    return level;
+}
+
+static int add_place(places *ps, const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < ps->n; i++)
+        if (strcmp(ps->p[i].name, name) == 0) {
+            ps->p[i].n++;
+            return 1;
+        }
+    if (ps->n == ps->cap) {
+        size_t cap = ps->cap ? ps->cap * 2 : 16;
+        place *n = nm_realloc(ps->p, cap * sizeof *n);
+        if (!n)
+            return 0;
+        ps->p = n;
+        ps->cap = cap;
+    }
+    ps->p[ps->n].name = nm_strdup(name);
+    if (!ps->p[ps->n].name)
+        return 0;
+    ps->p[ps->n].n = 1;
+    ps->p[ps->n].first = (long)ps->n;
+    ps->n++;
+    return 1;
+}
+
+static void places_free(places *ps)
+{
+    size_t i;
+
+    for (i = 0; i < ps->n; i++)
+        nm_free(ps->p[i].name);
+    nm_free(ps->p);
+    memset(ps, 0, sizeof *ps);
+}
+
+static int by_count(const void *a, const void *b)
+{
+    const place *x = a, *y = b;
+
+    if (x->n != y->n)
+        return x->n > y->n ? -1 : 1;
+    return strcmp(x->name, y->name);
+}
+
+/* The place (e.g. ward) an area belongs to: an official lookup first, then
+ * the largest share.  The join order is fixed: without ANALYZE statistics
+ * SQLite would scan every area of the level first. */
+static const char *const sql_place =
+    "SELECT p.name FROM membership m INDEXED BY membership_child CROSS JOIN area p "
+    "WHERE m.child_level = ?1 AND m.child = ?2 AND m.parent_level = ?3 "
+    "AND p.code = m.parent AND p.level = m.parent_level AND p.name IS NOT NULL "
+    "ORDER BY m.method = 'lookup' DESC, m.weight DESC, p.name LIMIT 1";
+
+/* Centre of an area's bounding box. */
+static const char *const sql_centre =
+    "SELECT (MbrMinX(geom) + MbrMaxX(geom)) / 2, (MbrMinY(geom) + MbrMaxY(geom)) / 2 "
+    "FROM area WHERE id = ?1 AND geom IS NOT NULL";
+
+typedef struct where {
+    places ps;
+    double sx, sy; /* sum of centres */
+    long ncentres;
+} where;
+
+/* Collects the places and centres of the areas of class k. */
+static nm_status locate_class(nm_store *store, const nm_alt_text_in *in, const char *place_level,
+                              int k, where *w)
+{
+    sqlite3_stmt *pl = NULL, *ce = NULL;
+    const nm_areas *a = in->areas;
+    int same = strcmp(nm_areas_level(a), place_level) == 0;
+    nm_status rc = nm_store_prepare(store, sql_place, &pl);
+    size_t i;
+
+    if (rc == NM_OK)
+        rc = nm_store_prepare(store, sql_centre, &ce);
+    for (i = 0; rc == NM_OK && i < nm_areas_count(a); i++) {
+        if (in->klass[i] != k)
+            continue;
+        if (same) {
+            if (*nm_areas_name(a, i) && !add_place(&w->ps, nm_areas_name(a, i)))
+                rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
+        } else {
+            sqlite3_reset(pl);
+            sqlite3_bind_text(pl, 1, nm_areas_level(a), -1, SQLITE_STATIC);
+            sqlite3_bind_text(pl, 2, nm_areas_code(a, i), -1, SQLITE_STATIC);
+            sqlite3_bind_text(pl, 3, place_level, -1, SQLITE_STATIC);
+            if (sqlite3_step(pl) == SQLITE_ROW &&
+                !add_place(&w->ps, (const char *)sqlite3_column_text(pl, 0)))
+                rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
+        }
+        sqlite3_reset(ce);
+        sqlite3_bind_int64(ce, 1, nm_areas_rowid(a, i));
+        if (sqlite3_step(ce) == SQLITE_ROW && sqlite3_column_type(ce, 0) != SQLITE_NULL) {
+            w->sx += sqlite3_column_double(ce, 0);
+            w->sy += sqlite3_column_double(ce, 1);
+            w->ncentres++;
+        }
+    }
+    sqlite3_finalize(pl);
+    sqlite3_finalize(ce);
+    qsort(w->ps.p, w->ps.n, sizeof *w->ps.p, by_count);
+    return rc;
+}
+
+/* "the north-east", "the centre": where the mean centre of a class lies in
+ * the map's extent.  Offsets under a sixth of the half-width count as
+ * central. */
+static const char *compass(const nm_areas *a, const where *w)
+{
+    static const char *const names[] = {"east", "north-east", "north", "north-west",
+                                        "west", "south-west", "south", "south-east"};
+    double minx, miny, maxx, maxy, dx, dy, ang;
+    int sector;
+
+    if (w->ncentres == 0)
+        return NULL;
+    nm_areas_extent(a, &minx, &miny, &maxx, &maxy);
+    if (maxx <= minx || maxy <= miny)
+        return NULL;
+    dx = (w->sx / (double)w->ncentres - (minx + maxx) / 2) / ((maxx - minx) / 2);
+    dy = (w->sy / (double)w->ncentres - (miny + maxy) / 2) / ((maxy - miny) / 2);
+    if (hypot(dx, dy) < 1.0 / 6)
+        return "centre";
+    ang = atan2(dy, dx) * 180 / 3.14159265358979323846;
+    sector = (int)floor((ang + 360 + 22.5) / 45) % 8;
+    return names[sector];
+}
+
+static void add_places(nm_buf *b, const places *ps, const char *place_level)
+{
+    size_t i, shown = ps->n < MAX_PLACES_NAMED ? ps->n : MAX_PLACES_NAMED;
+
+    for (i = 0; i < shown; i++)
+        nm_buf_addf(b, "%s%s (%ld)", i == 0 ? "" : (i + 1 == shown && ps->n == shown ? " and " : ", "),
+                    ps->p[i].name, ps->p[i].n);
+    if (ps->n > shown)
+        nm_buf_addf(b, " and %zu other %s", ps->n - shown,
+                    ps->n - shown == 1 ? place_level : plural(place_level));
+}
+
+/* One sentence on class k: how many areas, where they lie. */
+static nm_status describe_class(nm_store *store, const nm_alt_text_in *in, const char *place_level,
+                                int k, const char *which, nm_buf *b)
+{
+    where w;
+    const char *dir;
+    long members = nm_classes_members(in->classes, k);
+    const char *what = plural(nm_areas_level(in->areas));
+    int same = strcmp(nm_areas_level(in->areas), place_level) == 0;
+    nm_status rc;
+    char cnt[32];
+
+    memset(&w, 0, sizeof w);
+    if (members <= 0) {
+        nm_buf_addf(b, " No %s are in the %s class, %s.", what, which,
+                    nm_classes_label(in->classes, k));
+        return NM_OK;
+    }
+    rc = locate_class(store, in, place_level, k, &w);
+    if (rc == NM_OK) {
+        dir = compass(in->areas, &w);
+        nm_buf_addf(b, " The %s class, %s, holds %s %s", which, nm_classes_label(in->classes, k),
+                    nm_fmt_count(members, cnt),
+                    members == 1 ? singular(nm_areas_level(in->areas)) : what);
+        if (dir && members > 1)
+            nm_buf_addf(b, strcmp(dir, "centre") == 0 ? ", in the %s" : ", mostly in the %s", dir);
+        if (w.ps.n > 0) {
+            nm_buf_addf(b, same ? ": " : ", in ");
+            add_places(b, &w.ps, place_level);
+        }
+        nm_buf_add(b, ".", 1);
+    }
+    places_free(&w.ps);
+    return rc;
+}
+
+static void fmt_value(double v, char *out, size_t n)
+{
+    char cnt[32];
+
+    if (v == floor(v) && fabs(v) < 1e12)
+        nm_strlcpy(out, nm_fmt_count((long)v, cnt), n);
+    else
+        snprintf(out, n, "%.*f", fabs(v) >= 100 ? 1 : 2, v);
+}
+
+nm_status nm_alt_text(nm_store *store, const nm_alt_text_in *in, char **out)
+{
+    const nm_areas *a = in->areas;
+    const nm_values *v = in->values;
+    const char *place_level = in->places ? in->places : "ward";
+    int k = nm_classes_count(in->classes), i;
+    double lo = INFINITY, hi = -INFINITY;
+    char *title = NULL, cnt[32], lo_s[32], hi_s[32];
+    nm_buf b = {0};
+    nm_status rc = NM_OK;
+    size_t j;
+
+    *out = NULL;
+    title = nm_default_title(v);
+    if (!title)
+        return nm_fail(nm_store_ctx(store), NM_NOMEM, "out of memory");
+    nm_buf_addf(&b, "Map of ");
+    if (*nm_areas_within_name(a))
+        nm_buf_addf(&b, "%s's ", nm_areas_within_name(a));
+    nm_buf_addf(&b, "%s %s by %s", nm_fmt_count((long)nm_areas_count(a), cnt),
+                plural(nm_areas_level(a)), title);
+    if (in->scheme && *in->scheme)
+        nm_buf_addf(&b, ", shaded by %c%s", (char)(in->scheme[0] | 0x20), in->scheme + 1);
+    nm_buf_add(&b, ".", 1);
+    if (k > 0)
+        rc = describe_class(store, in, place_level, k - 1, "darkest (most deprived)", &b);
+    if (rc == NM_OK && k > 1)
+        rc = describe_class(store, in, place_level, 0, "lightest (least deprived)", &b);
+    for (j = 0; j < v->n; j++)
+        if (!isnan(v->value[j])) {
+            lo = fmin(lo, v->value[j]);
+            hi = fmax(hi, v->value[j]);
+        }
+    if (lo <= hi) {
+        fmt_value(lo, lo_s, sizeof lo_s);
+        fmt_value(hi, hi_s, sizeof hi_s);
+        nm_buf_addf(&b, " Values range from %s to %s.", lo_s, hi_s);
+    }
+    nm_buf_addf(&b, " %c%s per class, darkest first: ", plural(nm_areas_level(a))[0] & ~0x20,
+                plural(nm_areas_level(a)) + 1);
+    for (i = k - 1; i >= 0; i--)
+        nm_buf_addf(&b, "%s%s", i == k - 1 ? "" : ", ",
+                    nm_fmt_count(nm_classes_members(in->classes, i), cnt));
+    if (nm_classes_missing(in->classes) > 0)
+        nm_buf_addf(&b, "; %s without data", nm_fmt_count(nm_classes_missing(in->classes), cnt));
+    nm_buf_add(&b, ".", 1);
+    nm_free(title);
+    if (rc == NM_OK && b.failed)
+        rc = nm_fail(nm_store_ctx(store), NM_NOMEM, "out of memory");
+    if (rc == NM_OK)
+        *out = nm_buf_take(&b);
+    nm_buf_free(&b);
+    return rc;
+}

@@ -1,0 +1,126 @@
+/*
+ * Provenance of a map: which datasets of the store it reads.  The answer is
+ * a short list of SQL queries whose union is those datasets' ids, so that
+ * the sidecar (which lists them with their checksums) and the build (which
+ * rebuilds a figure when one changes, asking once for many figures) agree
+ * by construction.  The lists err on the side of too many datasets: a
+ * figure rebuilt needlessly is slower, one left stale is wrong.
+ */
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report/report_int.h"
+#include "store/store_int.h"
+
+/* The areas drawn and outlined: their boundaries. */
+static const char *const sql_areas =
+    "SELECT DISTINCT dataset FROM area WHERE level = ?1 AND dataset IS NOT NULL";
+/* The indicator as nm_values_read finds it: the latest period unless one
+ * is given; a computed one of the level under "<level>_<id>". */
+static const char *const sql_indicator =
+    "SELECT dataset FROM indicator WHERE key IN (?1, ?3 || '_' || ?1) "
+    "AND (?2 IS NULL OR period = ?2) AND dataset IS NOT NULL ORDER BY period DESC LIMIT 1";
+/* Memberships leading from the level's areas (of the vintage drawn) to the
+ * parent given as 'within' or to the overlay level. */
+static const char *const sql_members =
+    "SELECT DISTINCT dataset FROM membership WHERE child_level = ?1 "
+    "AND child_vintage = coalesce(NULLIF(?2, '0'), (SELECT max(vintage) FROM area WHERE level = ?1)) "
+    "AND parent_level IN ((SELECT level FROM area WHERE code = ?3), ?4) AND dataset IS NOT NULL";
+/* Values of another code vintage are carried through the level's own
+ * lookup between vintages (LSOA 2001 -> 2011). */
+static const char *const sql_vintages =
+    "SELECT DISTINCT dataset FROM membership WHERE child_level = ?1 AND parent_level = ?1 "
+    "AND dataset IS NOT NULL AND (SELECT vintage FROM indicator WHERE key = ?2 "
+    "ORDER BY period DESC LIMIT 1) <> (SELECT max(vintage) FROM area WHERE level = ?1)";
+
+int nm_map_input_queries(const nm_choropleth_opts *o, nm_input_query *q)
+{
+    const char *level = o->level ? o->level : "lsoa";
+    const char *over = o->overlay ? o->overlay : o->labels;
+    int n = 0;
+
+    q[n++] = (nm_input_query){sql_areas, {level}, 1, ""};
+    if (over)
+        q[n++] = (nm_input_query){sql_areas, {over}, 1, ""};
+    q[n++] = (nm_input_query){sql_indicator, {o->indicator, o->period, level}, 3, ""};
+    q[n++] = (nm_input_query){sql_vintages, {level, o->indicator}, 2, ""};
+    if (o->within || over) {
+        q[n] = (nm_input_query){sql_members, {level, NULL, o->within, over}, 4, ""};
+        snprintf(q[n].buf, sizeof q[n].buf, "%d", o->vintage);
+        q[n].params[1] = q[n].buf;
+        n++;
+    }
+    return n;
+}
+
+/* Adds the ids one query returns to 'ids', skipping duplicates. */
+static nm_status collect(nm_store *store, const nm_input_query *q, long *ids, int *n, int max)
+{
+    sqlite3_stmt *st = NULL;
+    nm_status rc = nm_store_prepare(store, q->sql, &st);
+    int i, s;
+
+    for (i = 0; rc == NM_OK && i < q->nparams; i++)
+        sqlite3_bind_text(st, i + 1, q->params[i], -1, SQLITE_STATIC);
+    while (rc == NM_OK && (s = sqlite3_step(st)) == SQLITE_ROW) {
+        long id = (long)sqlite3_column_int64(st, 0);
+        for (i = 0; i < *n && ids[i] != id; i++)
+            ;
+        if (i == *n && *n < max)
+            ids[(*n)++] = id;
+    }
+    if (rc == NM_OK && s != SQLITE_DONE)
+        rc = nm_store_sqlfail(store, "listing a map's datasets");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int by_id(const void *a, const void *b)
+{
+    long x = *(const long *)a, y = *(const long *)b;
+    return (x > y) - (x < y);
+}
+
+nm_status nm_map_inputs_json(nm_store *store, const nm_choropleth_opts *o, json_object **out)
+{
+    nm_input_query q[NM_INPUT_QUERIES_MAX];
+    long ids[64];
+    int nq = nm_map_input_queries(o, q), n = 0, i;
+    sqlite3_stmt *st = NULL;
+    json_object *arr = NULL;
+    nm_status rc = NM_OK;
+
+    for (i = 0; rc == NM_OK && i < nq; i++)
+        rc = collect(store, &q[i], ids, &n, 64);
+    qsort(ids, (size_t)n, sizeof *ids, by_id);
+    if (rc == NM_OK)
+        rc = nm_store_prepare(store, "SELECT kind, file, sha256, imported_at, attribution "
+                                     "FROM dataset WHERE id = ?", &st);
+    if (rc == NM_OK && !(arr = json_object_new_array()))
+        rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
+    for (i = 0; rc == NM_OK && i < n; i++) {
+        json_object *d;
+        int c;
+        sqlite3_reset(st);
+        sqlite3_bind_int64(st, 1, ids[i]);
+        if (sqlite3_step(st) != SQLITE_ROW)
+            continue;
+        d = json_object_new_object();
+        json_object_object_add(d, "dataset", json_object_new_int64(ids[i]));
+        for (c = 0; c < 5; c++) {
+            const char *v = (const char *)sqlite3_column_text(st, c);
+            json_object_object_add(d, sqlite3_column_name(st, c),
+                                   v ? json_object_new_string(v) : NULL);
+        }
+        json_object_array_add(arr, d);
+    }
+    sqlite3_finalize(st);
+    if (rc != NM_OK) {
+        json_object_put(arr);
+        arr = NULL;
+    }
+    *out = arr;
+    return rc;
+}
