@@ -13,5 +13,6 @@
 #include "needsmap/render.h"
 #include "needsmap/classify.h"
 #include "needsmap/report.h"
+#include "needsmap/build.h"
 
 #endif

@@ -75,7 +75,19 @@ static const char *const schema_sql =
     "  category TEXT,"
     "  sex TEXT CHECK (sex IN ('F', 'M')),"
     "  children INTEGER CHECK (children IN (0, 1)));"
-    "CREATE INDEX incident_name ON incident(name);";
+    "CREATE INDEX incident_name ON incident(name);"
+    /* What 'needsmap build' made: per figure ("map.imd_deciles") or input
+       ("data.iod2019"), the SHA-256 of its definition, what it read (the
+       dataset ids of a figure, the file checksum of an input), the version
+       that made it and its output, so that a later build redoes only what
+       changed. */
+    "CREATE TABLE build ("
+    "  figure TEXT PRIMARY KEY,"
+    "  definition TEXT NOT NULL,"
+    "  inputs TEXT NOT NULL,"
+    "  version TEXT NOT NULL,"
+    "  output TEXT,"
+    "  built_at TEXT NOT NULL);";
 
 nm_status nm_schema_create(nm_store *store)
 {

@@ -1,0 +1,354 @@
+/*
+ * needsmap fetch: the official input files, named by manifests (one INI
+ * file each under boundaries/ and indicators/: name, url, sha256, size,
+ * licence, attribution), downloaded with libcurl or copied from a mirror
+ * into a cache and verified.  A download writes CACHE/NAME.part and resumes
+ * it with an HTTP Range request; only a file whose size and SHA-256 agree
+ * with its manifest becomes CACHE/NAME.
+ */
+#include <curl/curl.h>
+#include <dirent.h>
+#include <errno.h>
+#include <ini.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "build/build_int.h"
+
+typedef struct manifest {
+    char path[1024];   /* the manifest file */
+    char name[256];    /* file name in the cache and on a mirror */
+    char url[1024];
+    char sha256[65];
+    long size;
+    int derived;       /* made by a script: only a mirror has it */
+    int line_bad;      /* first line of a bad key */
+    char bad[256];
+} manifest;
+
+static int on_manifest_key(void *user, const char *section, const char *name, const char *value)
+{
+    manifest *m = user;
+    long n;
+
+    if (strcmp(section, "file") != 0)
+        return 1;
+    if (strcmp(name, "name") == 0)
+        nm_strlcpy(m->name, value, sizeof m->name);
+    else if (strcmp(name, "url") == 0)
+        nm_strlcpy(m->url, value, sizeof m->url);
+    else if (strcmp(name, "sha256") == 0)
+        nm_strlcpy(m->sha256, value, sizeof m->sha256);
+    else if (strcmp(name, "size") == 0 && nm_parse_long(value, 0, 1L << 40, &n))
+        m->size = n;
+    else if (strcmp(name, "derived") == 0)
+        m->derived = strcmp(value, "yes") == 0 || strcmp(value, "true") == 0;
+    return 1;
+}
+
+static nm_status read_manifest(nm_ctx *ctx, manifest *m)
+{
+    int bad = ini_parse(m->path, on_manifest_key, m);
+    size_t i;
+
+    if (bad != 0)
+        return nm_fail(ctx, NM_USAGE, "%s:%d: not a manifest line", m->path, bad < 0 ? 0 : bad);
+    if (!*m->name || strchr(m->name, '/') || m->name[0] == '.')
+        return nm_fail(ctx, NM_USAGE, "%s: [file] name is missing or not a plain file name",
+                       m->path);
+    if (strlen(m->sha256) != 64)
+        return nm_fail(ctx, NM_USAGE, "%s: [file] sha256 must be 64 hex digits", m->path);
+    for (i = 0; i < 64; i++)
+        if (!strchr("0123456789abcdef", m->sha256[i]))
+            return nm_fail(ctx, NM_USAGE, "%s: [file] sha256 must be lowercase hex", m->path);
+    if (m->size <= 0)
+        return nm_fail(ctx, NM_USAGE, "%s: [file] size is missing", m->path);
+    if (!m->derived && !*m->url)
+        return nm_fail(ctx, NM_USAGE, "%s: [file] url is missing (or say derived = yes)",
+                       m->path);
+    return NM_OK;
+}
+
+/* Size and checksum of a file agree with the manifest. */
+static int verified(nm_ctx *ctx, const manifest *m, const char *path)
+{
+    struct stat st;
+    char hex[65];
+
+    if (stat(path, &st) != 0 || (long)st.st_size != m->size)
+        return 0;
+    return nm_sha256_file(ctx, path, hex) == NM_OK && strcmp(hex, m->sha256) == 0;
+}
+
+static nm_status copy_file(nm_ctx *ctx, const char *from, const char *to)
+{
+    FILE *in = fopen(from, "rb"), *out = NULL;
+    char buf[1 << 16];
+    size_t n;
+    nm_status rc = NM_OK;
+
+    if (!in)
+        return nm_fail(ctx, NM_NOTFOUND, "%s: %s", from, strerror(errno));
+    out = fopen(to, "wb");
+    if (!out) {
+        fclose(in);
+        return nm_fail(ctx, NM_ERROR, "%s: %s", to, strerror(errno));
+    }
+    while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+        if (fwrite(buf, 1, n, out) != n) {
+            rc = nm_fail(ctx, NM_ERROR, "%s: %s", to, strerror(errno));
+            break;
+        }
+    fclose(in);
+    if (fclose(out) != 0 && rc == NM_OK)
+        rc = nm_fail(ctx, NM_ERROR, "%s: %s", to, strerror(errno));
+    return rc;
+}
+
+/* Downloads 'url' into 'part', continuing where an earlier run stopped. */
+static nm_status download(nm_ctx *ctx, const nm_fetch_opts *o, const char *url, const char *part)
+{
+    struct stat st;
+    curl_off_t have = stat(part, &st) == 0 ? (curl_off_t)st.st_size : 0;
+    FILE *fp = fopen(part, have ? "ab" : "wb");
+    char err[CURL_ERROR_SIZE] = "";
+    long status = 0;
+    CURLcode cc;
+    CURL *h;
+
+    if (!fp)
+        return nm_fail(ctx, NM_ERROR, "%s: %s", part, strerror(errno));
+    h = curl_easy_init();
+    if (!h) {
+        fclose(fp);
+        return nm_fail(ctx, NM_NOMEM, "cannot start libcurl");
+    }
+    curl_easy_setopt(h, CURLOPT_URL, url);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, fp);
+    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
+    curl_easy_setopt(h, CURLOPT_FAILONERROR, 1L);
+    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, err);
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_USERAGENT, "needsmap-fetch");
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 30L);
+    /* a stalled transfer fails rather than hangs */
+    curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
+    curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, o->timeout > 0 ? o->timeout : 60L);
+    if (have > 0)
+        curl_easy_setopt(h, CURLOPT_RESUME_FROM_LARGE, have);
+    cc = curl_easy_perform(h);
+    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+    curl_easy_cleanup(h);
+    if (fclose(fp) != 0 && cc == CURLE_OK)
+        return nm_fail(ctx, NM_ERROR, "%s: %s", part, strerror(errno));
+    /* a server that ignores Range sends the whole file again: start over */
+    if (cc == CURLE_OK && have > 0 && status == 200)
+        return nm_fail(ctx, NM_ERROR, "%s: the server does not resume downloads; remove %s "
+                                      "and run again", url, part);
+    if (cc != CURLE_OK)
+        return nm_fail(ctx, NM_ERROR, "%s: %s (partial download kept as %s; run again to resume)",
+                       url, *err ? err : curl_easy_strerror(cc), part);
+    return NM_OK;
+}
+
+/* Fetches one manifest's file into the cache. */
+static nm_status fetch_one(nm_ctx *ctx, const nm_fetch_opts *o, const char *cache,
+                           const manifest *m, nm_fetch_result *res)
+{
+    nm_buf target = {0}, part = {0}, src = {0};
+    int remote = o->mirror && (strncmp(o->mirror, "http://", 7) == 0 ||
+                               strncmp(o->mirror, "https://", 8) == 0);
+    nm_status rc = NM_OK;
+
+    nm_buf_addf(&target, "%s/%s", cache, m->name);
+    nm_buf_addf(&part, "%s/%s.part", cache, m->name);
+    if (target.failed || part.failed) {
+        rc = nm_fail(ctx, NM_NOMEM, "out of memory");
+        goto cleanup;
+    }
+    if (verified(ctx, m, target.data)) {
+        res->present++;
+        goto cleanup;
+    }
+    if (m->derived && !o->mirror) {
+        res->derived++;
+        nm_log(ctx, NM_LOG_INFO, "%s: %s is derived (made by a script from official files); "
+                                 "only a --mirror has it", m->path, m->name);
+        goto cleanup;
+    }
+    if (o->mirror && !remote) {
+        nm_buf_addf(&src, "%s/%s", o->mirror, m->name);
+        rc = src.failed ? nm_fail(ctx, NM_NOMEM, "out of memory")
+                        : copy_file(ctx, src.data, part.data);
+    } else {
+        if (remote)
+            nm_buf_addf(&src, "%s%s%s", o->mirror,
+                        o->mirror[strlen(o->mirror) - 1] == '/' ? "" : "/", m->name);
+        else
+            nm_buf_addf(&src, "%s", m->url);
+        rc = src.failed ? nm_fail(ctx, NM_NOMEM, "out of memory")
+                        : download(ctx, o, src.data, part.data);
+    }
+    if (rc == NM_OK && !verified(ctx, m, part.data)) {
+        struct stat st;
+        long got = stat(part.data, &st) == 0 ? (long)st.st_size : -1;
+        /* a wrong file is not kept: a resumed download would build on it */
+        unlink(part.data);
+        rc = nm_fail(ctx, NM_BADDATA, "%s: %s does not match its manifest (%ld bytes, expected "
+                                      "%ld; SHA-256 differs); nothing kept",
+                     src.data, m->name, got, m->size);
+    }
+    if (rc == NM_OK && rename(part.data, target.data) != 0)
+        rc = nm_fail(ctx, NM_ERROR, "%s: %s", target.data, strerror(errno));
+    if (rc == NM_OK)
+        res->fetched++;
+
+cleanup:
+    nm_buf_free(&target);
+    nm_buf_free(&part);
+    nm_buf_free(&src);
+    return rc;
+}
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The manifests of one folder, in name order. */
+static nm_status list_folder(nm_ctx *ctx, const char *dir, char ***names, size_t *n)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    size_t cap = 0;
+
+    if (!d)
+        return NM_OK; /* a folder may be absent */
+    while ((e = readdir(d)) != NULL) {
+        size_t len = strlen(e->d_name);
+        nm_buf path = {0};
+        if (len < 5 || strcmp(e->d_name + len - 4, ".ini") != 0)
+            continue;
+        if (*n == cap) {
+            char **nn = nm_realloc(*names, (cap = cap ? cap * 2 : 32) * sizeof *nn);
+            if (!nn) {
+                closedir(d);
+                return nm_fail(ctx, NM_NOMEM, "out of memory");
+            }
+            *names = nn;
+        }
+        nm_buf_addf(&path, "%s/%s", dir, e->d_name);
+        if (!(( *names)[*n] = nm_buf_take(&path))) {
+            closedir(d);
+            return nm_fail(ctx, NM_NOMEM, "out of memory");
+        }
+        (*n)++;
+    }
+    closedir(d);
+    return NM_OK;
+}
+
+static int only_has(const char *only, const char *name)
+{
+    size_t n = strlen(name);
+    const char *p = only;
+
+    while (p && *p) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        if (len == n && strncmp(p, name, n) == 0)
+            return 1;
+        p += len + (comma ? 1 : 0);
+    }
+    return !only;
+}
+
+static nm_status cache_dir(nm_ctx *ctx, const nm_fetch_opts *o, nm_buf *out)
+{
+    const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+
+    if (o->cache)
+        nm_buf_addf(out, "%s", o->cache);
+    else if (xdg && *xdg)
+        nm_buf_addf(out, "%s/needsmap", xdg);
+    else if (home && *home)
+        nm_buf_addf(out, "%s/.cache/needsmap", home);
+    else
+        nm_buf_addf(out, "output/cache");
+    if (out->failed)
+        return nm_fail(ctx, NM_NOMEM, "out of memory");
+    /* the parent of the default may be missing too */
+    for (char *p = out->data + 1; *p; p++)
+        if (*p == '/') {
+            *p = '\0';
+            mkdir(out->data, 0755);
+            *p = '/';
+        }
+    if (mkdir(out->data, 0755) != 0 && errno != EEXIST)
+        return nm_fail(ctx, NM_ERROR, "%s: cannot create the cache: %s", out->data,
+                       strerror(errno));
+    return NM_OK;
+}
+
+nm_status nm_fetch(nm_ctx *ctx, const nm_fetch_opts *o, nm_fetch_result *res)
+{
+    static const char *const folders[] = {"boundaries", "indicators"};
+    nm_fetch_result local;
+    nm_buf cache = {0};
+    char **names = NULL;
+    size_t n = 0, i;
+    nm_status rc, first_fail = NM_OK;
+
+    nm_clear(ctx);
+    if (!res)
+        res = &local;
+    memset(res, 0, sizeof *res);
+    rc = cache_dir(ctx, o, &cache);
+    for (i = 0; rc == NM_OK && i < 2; i++) {
+        nm_buf dir = {0};
+        nm_buf_addf(&dir, "%s/%s", o->manifests ? o->manifests : ".", folders[i]);
+        rc = dir.failed ? nm_fail(ctx, NM_NOMEM, "out of memory")
+                        : list_folder(ctx, dir.data, &names, &n);
+        nm_buf_free(&dir);
+    }
+    if (rc == NM_OK && n == 0)
+        rc = nm_fail(ctx, NM_NOTFOUND, "no manifests in %s/boundaries or %s/indicators",
+                     o->manifests ? o->manifests : ".", o->manifests ? o->manifests : ".");
+    if (rc == NM_OK)
+        qsort(names, n, sizeof *names, by_name);
+    if (rc == NM_OK)
+        curl_global_init(CURL_GLOBAL_DEFAULT);
+    for (i = 0; rc == NM_OK && i < n; i++) {
+        manifest *m = nm_calloc(1, sizeof *m);
+        nm_status one;
+        if (!m) {
+            rc = nm_fail(ctx, NM_NOMEM, "out of memory");
+            break;
+        }
+        nm_strlcpy(m->path, names[i], sizeof m->path);
+        rc = read_manifest(ctx, m);
+        if (rc == NM_OK && only_has(o->only, m->name)) {
+            res->manifests++;
+            one = fetch_one(ctx, o, cache.data, m, res);
+            if (one != NM_OK) {
+                res->failed++;
+                nm_log(ctx, NM_LOG_ERROR, "%s", nm_errmsg(ctx));
+                if (first_fail == NM_OK)
+                    first_fail = one;
+            }
+        }
+        nm_free(m);
+    }
+    if (rc == NM_OK && n > 0)
+        curl_global_cleanup();
+    if (rc == NM_OK && res->failed)
+        rc = nm_fail(ctx, first_fail == NM_BADDATA ? NM_BADDATA : NM_ERROR,
+                     "%ld of %ld files could not be fetched", res->failed, res->manifests);
+    for (i = 0; i < n; i++)
+        nm_free(names[i]);
+    nm_free(names);
+    nm_buf_free(&cache);
+    return rc;
+}

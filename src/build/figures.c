@@ -1,0 +1,743 @@
+/*
+ * The figures file: an INI file (read with inih) of [vars], [data.NAME]
+ * inputs and one [TYPE.NAME] section per figure.  This file turns it into
+ * sections whose keys fill each type's options struct, expanding ${var}
+ * and resolving paths against the file's folder, and reports every problem
+ * with its file, line and key.  What the types are is types.c's business;
+ * what is stale is stale.c's.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <ini.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "build/build_int.h"
+
+/* Section headers seen by the reader, for the lines of sections. */
+typedef struct header {
+    char *name;
+    int line;
+} header;
+
+typedef struct var {
+    char *name;
+    char *value;
+    int from_set; /* given with --set: a path starting with it is relative to the
+                     current folder, not to the figures file */
+    int line;
+} var;
+
+typedef struct reader {
+    nm_ctx *ctx;
+    bd_file *f;
+    FILE *fp;
+    int line;
+    header *hdr;
+    size_t nhdr, caphdr;
+    var *vars;
+    size_t nvars, capvars;
+    /* the key the last handler call set, for inih's continuation lines */
+    int last_line;
+    bd_kv *last_kv;
+    int long_line; /* a line did not fit inih's buffer */
+    int oom;
+} reader;
+
+NM_PRINTF(4, 5)
+static void problem(reader *r, int line, const char *where, const char *fmt, ...)
+{
+    nm_buf b = {0};
+    va_list ap;
+
+    nm_buf_addf(&b, "%s:%d: %s%s", r->f->path, line, where ? where : "", where ? ": " : "");
+    va_start(ap, fmt);
+    nm_buf_vaddf(&b, fmt, ap);
+    va_end(ap);
+    nm_log(r->ctx, NM_LOG_ERROR, "%s", b.data ? b.data : "out of memory");
+    r->f->errors++;
+    nm_buf_free(&b);
+}
+
+/* inih's line reader: counts lines (inih passes none to the handler in
+ * Debian's build) and notes section headers with their lines. */
+static char *read_line(char *str, int num, void *stream)
+{
+    reader *r = stream;
+    size_t n;
+    const char *p;
+
+    if (!fgets(str, num, r->fp))
+        return NULL;
+    r->line++;
+    n = strlen(str);
+    if (n == (size_t)num - 1 && str[n - 1] != '\n' && !feof(r->fp)) {
+        int c;
+        r->long_line = r->line;
+        /* skip the rest so that it is not read as another line */
+        while ((c = fgetc(r->fp)) != EOF && c != '\n')
+            ;
+    }
+    for (p = str; *p == ' ' || *p == '\t'; p++)
+        ;
+    if (*p == '[') {
+        const char *end = strchr(p, ']');
+        if (end && r->nhdr < 100000) {
+            if (r->nhdr == r->caphdr) {
+                size_t cap = r->caphdr ? r->caphdr * 2 : 16;
+                header *h = nm_realloc(r->hdr, cap * sizeof *h);
+                if (!h) {
+                    r->oom = 1;
+                    return str;
+                }
+                r->hdr = h;
+                r->caphdr = cap;
+            }
+            r->hdr[r->nhdr].line = r->line;
+            r->hdr[r->nhdr].name = nm_malloc((size_t)(end - p));
+            if (!r->hdr[r->nhdr].name) {
+                r->oom = 1;
+                return str;
+            }
+            nm_strlcpy(r->hdr[r->nhdr].name, p + 1, (size_t)(end - p));
+            r->nhdr++;
+        }
+    }
+    return str;
+}
+
+static bd_section *find_section(bd_file *f, const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < f->nsec; i++)
+        if (strcmp(f->sec[i].name, name) == 0)
+            return &f->sec[i];
+    return NULL;
+}
+
+static bd_section *add_section(reader *r, const char *name, int line)
+{
+    bd_file *f = r->f;
+    bd_section *s;
+
+    if (f->nsec == f->capsec) {
+        size_t cap = f->capsec ? f->capsec * 2 : 16;
+        bd_section *n = nm_realloc(f->sec, cap * sizeof *n);
+        if (!n)
+            return NULL;
+        f->sec = n;
+        f->capsec = cap;
+    }
+    s = &f->sec[f->nsec];
+    memset(s, 0, sizeof *s);
+    s->name = nm_strdup(name);
+    if (!s->name)
+        return NULL;
+    s->line = line;
+    f->nsec++;
+    return s;
+}
+
+static bd_kv *add_kv(bd_section *s, const char *key, const char *value, int line)
+{
+    bd_kv *kv;
+
+    if (s->nkv == s->capkv) {
+        size_t cap = s->capkv ? s->capkv * 2 : 8;
+        bd_kv *n = nm_realloc(s->kv, cap * sizeof *n);
+        if (!n)
+            return NULL;
+        s->kv = n;
+        s->capkv = cap;
+    }
+    kv = &s->kv[s->nkv];
+    kv->key = nm_strdup(key);
+    kv->value = nm_strdup(value);
+    kv->line = line;
+    if (!kv->key || !kv->value) {
+        nm_free(kv->key);
+        nm_free(kv->value);
+        return NULL;
+    }
+    s->nkv++;
+    return kv;
+}
+
+/* Line of the latest header of 'name' read so far (the section being
+ * filled); 0 when unknown. */
+static int header_line(const reader *r, const char *name)
+{
+    size_t i;
+
+    for (i = r->nhdr; i-- > 0;)
+        if (strcmp(r->hdr[i].name, name) == 0)
+            return r->hdr[i].line;
+    return 0;
+}
+
+static int on_key(void *user, const char *section, const char *name, const char *value)
+{
+    reader *r = user;
+    bd_section *s = find_section(r->f, section);
+    bd_kv *kv;
+    size_t i;
+
+    if (r->oom)
+        return 1;
+    /* inih calls again with the same name for an indented continuation line */
+    if (r->last_kv && r->last_line == r->line - 1 && s && strcmp(r->last_kv->key, name) == 0 &&
+        r->last_kv >= s->kv && r->last_kv < s->kv + s->nkv) {
+        nm_buf b = {0};
+        nm_buf_addf(&b, "%s %s", r->last_kv->value, value);
+        if (b.failed) {
+            r->oom = 1;
+            return 1;
+        }
+        nm_free(r->last_kv->value);
+        r->last_kv->value = nm_buf_take(&b);
+        r->last_line = r->line;
+        return 1;
+    }
+    if (!*section) {
+        problem(r, r->line, name, "keys must follow a [section] header");
+        return 1;
+    }
+    if (!s && !(s = add_section(r, section, header_line(r, section)))) {
+        r->oom = 1;
+        return 1;
+    }
+    for (i = 0; i < s->nkv; i++)
+        if (strcmp(s->kv[i].key, name) == 0) {
+            char where[160];
+            snprintf(where, sizeof where, "[%s] %s", section, name);
+            problem(r, r->line, where, "given twice (first at line %d)", s->kv[i].line);
+            return 1;
+        }
+    kv = add_kv(s, name, value, r->line);
+    if (!kv)
+        r->oom = 1;
+    r->last_kv = kv;
+    r->last_line = r->line;
+    return 1;
+}
+
+/* ---- variables ------------------------------------------------------------ */
+
+static var *find_var(reader *r, const char *name, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < r->nvars; i++)
+        if (strlen(r->vars[i].name) == n && strncmp(r->vars[i].name, name, n) == 0)
+            return &r->vars[i];
+    return NULL;
+}
+
+static int set_var(reader *r, const char *name, const char *value, int from_set, int line)
+{
+    var *v = find_var(r, name, strlen(name));
+    char *copy = nm_strdup(value);
+
+    if (!copy)
+        return 0;
+    if (v) {
+        if (v->from_set && !from_set) {
+            nm_free(copy); /* --set wins over the file */
+            return 1;
+        }
+        nm_free(v->value);
+        v->value = copy;
+        v->from_set = from_set;
+        return 1;
+    }
+    if (r->nvars == r->capvars) {
+        size_t cap = r->capvars ? r->capvars * 2 : 8;
+        var *nv = nm_realloc(r->vars, cap * sizeof *nv);
+        if (!nv) {
+            nm_free(copy);
+            return 0;
+        }
+        r->vars = nv;
+        r->capvars = cap;
+    }
+    v = &r->vars[r->nvars];
+    v->name = nm_strdup(name);
+    if (!v->name) {
+        nm_free(copy);
+        return 0;
+    }
+    v->value = copy;
+    v->from_set = from_set;
+    v->line = line;
+    r->nvars++;
+    return 1;
+}
+
+/* Expands ${name} in 'in'.  Sets *from_set when the text starts with a
+ * variable given by --set.  Returns NULL (problem logged) for an unknown
+ * variable or an unclosed "${". */
+static char *expand(reader *r, const char *in, int line, const char *where, int *from_set)
+{
+    nm_buf b = {0};
+    const char *p = in;
+
+    *from_set = 0;
+    while (*p) {
+        const char *open = strstr(p, "${"), *close;
+        var *v;
+        if (!open) {
+            nm_buf_add(&b, p, strlen(p));
+            break;
+        }
+        nm_buf_add(&b, p, (size_t)(open - p));
+        close = strchr(open + 2, '}');
+        if (!close) {
+            problem(r, line, where, "\"${\" without a closing \"}\"");
+            nm_buf_free(&b);
+            return NULL;
+        }
+        v = find_var(r, open + 2, (size_t)(close - open - 2));
+        if (!v) {
+            problem(r, line, where, "unknown variable \"%.*s\" (define it in [vars] or give "
+                                    "--set %.*s=VALUE)",
+                    (int)(close - open - 2), open + 2, (int)(close - open - 2), open + 2);
+            nm_buf_free(&b);
+            return NULL;
+        }
+        if (open == in && v->from_set)
+            *from_set = 1;
+        nm_buf_add(&b, v->value, strlen(v->value));
+        p = close + 1;
+    }
+    if (b.failed || !b.data) {
+        nm_buf_free(&b);
+        return nm_strdup("");
+    }
+    return nm_buf_take(&b);
+}
+
+/* [vars] in order (a variable may use those before it), then --set. */
+static void read_vars(reader *r, const char *const *set, int nset)
+{
+    bd_section *s = find_section(r->f, "vars");
+    int i;
+    size_t k;
+
+    for (i = 0; i < nset; i++) {
+        const char *eq = strchr(set[i], '=');
+        char name[64];
+        if (!eq || eq == set[i] || (size_t)(eq - set[i]) >= sizeof name) {
+            problem(r, 0, "--set", "\"%s\" is not NAME=VALUE", set[i]);
+            continue;
+        }
+        nm_strlcpy(name, set[i], (size_t)(eq - set[i]) + 1);
+        if (!set_var(r, name, eq + 1, 1, 0))
+            r->oom = 1;
+    }
+    for (k = 0; s && k < s->nkv; k++) {
+        char where[160];
+        int from_set;
+        char *value;
+        snprintf(where, sizeof where, "[vars] %s", s->kv[k].key);
+        value = expand(r, s->kv[k].value, s->kv[k].line, where, &from_set);
+        if (value && !set_var(r, s->kv[k].key, value, 0, s->kv[k].line))
+            r->oom = 1;
+        /* a variable that starts with a --set one is relative to the current
+           folder like it */
+        if (value && from_set) {
+            var *v = find_var(r, s->kv[k].key, strlen(s->kv[k].key));
+            if (v && !v->from_set && strcmp(v->value, value) == 0)
+                v->from_set = 1;
+        }
+        nm_free(value);
+    }
+}
+
+/* ---- keys into options ---------------------------------------------------- */
+
+static const bd_key *find_key(const bd_key *keys, const char *name)
+{
+    char norm[64];
+    size_t i;
+
+    nm_strlcpy(norm, name, sizeof norm);
+    for (i = 0; norm[i]; i++)
+        norm[i] = norm[i] == '_' ? '-' : (char)tolower((unsigned char)norm[i]);
+    for (; keys && keys->name; keys++)
+        if (strcmp(keys->name, norm) == 0)
+            return keys;
+    return NULL;
+}
+
+static int parse_bool(const char *s, int *out)
+{
+    static const char *const yes[] = {"yes", "true", "on", "1"}, *const no[] = {"no", "false",
+                                                                              "off", "0"};
+    size_t i;
+
+    for (i = 0; i < 4; i++) {
+        if (nm_strieq(s, yes[i])) {
+            *out = 1;
+            return 1;
+        }
+        if (nm_strieq(s, no[i])) {
+            *out = 0;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int parse_enum(const char *choices, const char *s, int *index)
+{
+    const char *p = choices;
+    int i = 0;
+    size_t n = strlen(s);
+
+    while (*p) {
+        const char *bar = strchr(p, '|');
+        size_t len = bar ? (size_t)(bar - p) : strlen(p);
+        if (len == n && strncasecmp(p, s, n) == 0) {
+            *index = i;
+            return 1;
+        }
+        i++;
+        p += len + (bar ? 1 : 0);
+    }
+    return 0;
+}
+
+/* Joins a relative path to the figures file's folder. */
+static char *resolve(reader *r, const char *value, int from_set)
+{
+    nm_buf b = {0};
+
+    if (value[0] == '/' || from_set || strcmp(r->f->dir, ".") == 0)
+        return nm_strdup(value);
+    nm_buf_addf(&b, "%s/%s", r->f->dir, value);
+    return nm_buf_take(&b);
+}
+
+/* Sets one field; returns 0 after logging a problem. */
+static int apply_key(reader *r, bd_section *s, bd_kv *kv, const bd_key *k, const char *where,
+                     int from_set)
+{
+    char *field = (char *)s->opts + k->offset;
+    long l;
+    double d;
+    int i;
+
+    switch (k->kind) {
+    case BD_PATH:
+    case BD_OUTPUT: {
+        char *path = resolve(r, kv->value, from_set);
+        if (!path) {
+            r->oom = 1;
+            return 0;
+        }
+        nm_free(kv->value);
+        kv->value = path;
+        if (k->kind == BD_OUTPUT)
+            s->output = kv->value;
+    }
+    /* fall through */
+    case BD_STR:
+        if (!*kv->value) {
+            problem(r, kv->line, where, "empty value");
+            return 0;
+        }
+        *(const char **)(void *)field = kv->value;
+        return 1;
+    case BD_INT:
+    case BD_LONG:
+        if (!nm_parse_long(kv->value, k->min, k->max, &l)) {
+            problem(r, kv->line, where, "\"%s\" is not a whole number from %ld to %ld",
+                    kv->value, k->min, k->max);
+            return 0;
+        }
+        if (k->kind == BD_LONG)
+            *(long *)(void *)field = l;
+        else
+            *(int *)(void *)field = (int)l;
+        return 1;
+    case BD_DOUBLE:
+        if (!nm_parse_double(kv->value, &d) || d < (double)k->min || d > (double)k->max) {
+            problem(r, kv->line, where, "\"%s\" is not a number from %ld to %ld", kv->value,
+                    k->min, k->max);
+            return 0;
+        }
+        *(double *)(void *)field = d;
+        return 1;
+    case BD_BOOL:
+        if (!parse_bool(kv->value, &i)) {
+            problem(r, kv->line, where, "\"%s\" is not yes or no", kv->value);
+            return 0;
+        }
+        *(int *)(void *)field = i;
+        return 1;
+    case BD_ENUM:
+        if (!parse_enum(k->choices, kv->value, &i)) {
+            problem(r, kv->line, where, "\"%s\" is not one of %s", kv->value, k->choices);
+            return 0;
+        }
+        *(int *)(void *)field = (int)k->min + i;
+        return 1;
+    }
+    return 0;
+}
+
+static int by_key(const void *a, const void *b)
+{
+    return strcmp(((const bd_kv *)a)->key, ((const bd_kv *)b)->key);
+}
+
+/* The definition: type and sorted keys with their values as written
+ * (variables expanded, paths not yet joined to the file's folder, so that
+ * running from another folder changes nothing).  An input's file is left
+ * out: its content is checked by checksum. */
+static void definition_hash(bd_section *s, char **expanded)
+{
+    nm_buf b = {0};
+    size_t i, *order = nm_malloc((s->nkv ? s->nkv : 1) * sizeof *order);
+    bd_kv *sorted = nm_malloc((s->nkv ? s->nkv : 1) * sizeof *sorted);
+
+    if (!order || !sorted) {
+        memset(s->definition, '0', 64);
+        s->definition[64] = '\0';
+        nm_free(order);
+        nm_free(sorted);
+        return;
+    }
+    for (i = 0; i < s->nkv; i++) {
+        sorted[i] = s->kv[i];
+        sorted[i].value = expanded[i];
+    }
+    qsort(sorted, s->nkv, sizeof *sorted, by_key);
+    nm_buf_addf(&b, "needsmap figure\n%s\n", s->type ? s->type->name : "");
+    for (i = 0; i < s->nkv; i++) {
+        if (s->is_input && (strcmp(sorted[i].key, "file") == 0 ||
+                            strcmp(sorted[i].key, "type") == 0))
+            continue;
+        nm_buf_addf(&b, "%s=%s\n", sorted[i].key, sorted[i].value ? sorted[i].value : "");
+    }
+    bd_sha256(b.data ? b.data : "", b.len, s->definition);
+    nm_buf_free(&b);
+    nm_free(order);
+    nm_free(sorted);
+}
+
+/* Finds the section's type: the prefix of a figure's name, the 'type' key
+ * of an input. */
+static void section_type(reader *r, bd_section *s)
+{
+    const char *dot = strchr(s->name, '.');
+    char prefix[32];
+    size_t i;
+
+    if (!dot || dot == s->name || !dot[1] || (size_t)(dot - s->name) >= sizeof prefix) {
+        problem(r, s->line, NULL, "[%s]: a section is [vars], [data.NAME] or [TYPE.NAME] with "
+                                  "TYPE one of %s",
+                s->name, bd_type_names(1));
+        return;
+    }
+    nm_strlcpy(prefix, s->name, (size_t)(dot - s->name) + 1);
+    s->id = dot + 1;
+    if (strcmp(prefix, "data") == 0) {
+        s->is_input = 1;
+        for (i = 0; i < s->nkv; i++)
+            if (strcmp(s->kv[i].key, "type") == 0)
+                break;
+        if (i == s->nkv) {
+            problem(r, s->line, NULL, "[%s]: no type (one of %s)", s->name, bd_type_names(0));
+            return;
+        }
+        s->type = bd_input_type(s->kv[i].value);
+        if (!s->type)
+            problem(r, s->kv[i].line, NULL, "[%s] type: \"%s\" is not one of %s", s->name,
+                    s->kv[i].value, bd_type_names(0));
+        return;
+    }
+    s->type = bd_figure_type(prefix);
+    if (!s->type)
+        problem(r, s->line, NULL, "[%s]: unknown figure type \"%s\" (one of %s)", s->name, prefix,
+                bd_type_names(1));
+}
+
+/* Fills the section's options from its keys; logs every problem. */
+static void fill_section(reader *r, bd_section *s)
+{
+    const bd_key *k;
+    char **expanded;
+    size_t i;
+
+    section_type(r, s);
+    if (!s->type)
+        return;
+    s->opts = nm_calloc(1, s->type->opts_size);
+    expanded = nm_calloc(s->nkv ? s->nkv : 1, sizeof *expanded);
+    if (!s->opts || !expanded) {
+        nm_free(expanded);
+        r->oom = 1;
+        return;
+    }
+    if (s->type->init)
+        s->type->init(s->opts);
+    for (i = 0; i < s->nkv; i++) {
+        bd_kv *kv = &s->kv[i];
+        char where[160];
+        int from_set = 0;
+        snprintf(where, sizeof where, "[%s] %s", s->name, kv->key);
+        expanded[i] = expand(r, kv->value, kv->line, where, &from_set);
+        if (!expanded[i])
+            continue;
+        nm_free(kv->value);
+        kv->value = nm_strdup(expanded[i]);
+        if (!kv->value) {
+            r->oom = 1;
+            break;
+        }
+        if (strcmp(kv->key, "type") == 0) {
+            if (!s->is_input && strcmp(kv->value, s->type->name) != 0)
+                problem(r, kv->line, where, "\"%s\" does not match the section's type \"%s\"",
+                        kv->value, s->type->name);
+            continue;
+        }
+        if (s->is_input && strcmp(kv->key, "file") == 0 && !s->type->nofile) {
+            char *path = resolve(r, kv->value, from_set);
+            if (!path) {
+                r->oom = 1;
+                break;
+            }
+            nm_free(kv->value);
+            kv->value = path;
+            s->file = kv->value;
+            continue;
+        }
+        k = find_key(s->type->keys, kv->key);
+        if (!k) {
+            nm_buf names = {0};
+            for (k = s->type->keys; k && k->name; k++)
+                nm_buf_addf(&names, "%s%s", k == s->type->keys ? "" : ", ", k->name);
+            problem(r, kv->line, where, "unknown key for %s %s (known: %s%s)",
+                    s->is_input ? "an input of type" : "a", s->type->name,
+                    s->is_input && !s->type->nofile ? "file, " : "",
+                    names.data ? names.data : "none");
+            nm_buf_free(&names);
+            continue;
+        }
+        apply_key(r, s, kv, k, where, from_set);
+    }
+    if (s->is_input && !s->type->nofile && !s->file)
+        problem(r, s->line, NULL, "[%s]: the required key \"file\" is missing", s->name);
+    for (k = s->type->keys; k && k->name; k++) {
+        if (!k->required)
+            continue;
+        for (i = 0; i < s->nkv; i++)
+            if (find_key(k, s->kv[i].key) == k)
+                break;
+        if (i == s->nkv)
+            problem(r, s->line, NULL, "[%s]: the required key \"%s\" is missing", s->name,
+                    k->name);
+    }
+    definition_hash(s, expanded);
+    for (i = 0; i < s->nkv; i++)
+        nm_free(expanded[i]);
+    nm_free(expanded);
+}
+
+static void reader_free(reader *r)
+{
+    size_t i;
+
+    for (i = 0; i < r->nhdr; i++)
+        nm_free(r->hdr[i].name);
+    nm_free(r->hdr);
+    for (i = 0; i < r->nvars; i++) {
+        nm_free(r->vars[i].name);
+        nm_free(r->vars[i].value);
+    }
+    nm_free(r->vars);
+}
+
+static nm_status set_dir(bd_file *f, const char *path)
+{
+    const char *slash = strrchr(path, '/');
+
+    f->path = nm_strdup(path);
+    if (!slash)
+        f->dir = nm_strdup(".");
+    else if (slash == path)
+        f->dir = nm_strdup("/");
+    else if ((f->dir = nm_malloc((size_t)(slash - path) + 1)))
+        nm_strlcpy(f->dir, path, (size_t)(slash - path) + 1);
+    return f->path && f->dir ? NM_OK : NM_NOMEM;
+}
+
+nm_status bd_file_read(nm_ctx *ctx, const char *path, const char *const *set, int nset,
+                       bd_file *f)
+{
+    reader r = {0};
+    nm_status rc;
+    size_t i;
+    int bad;
+
+    memset(f, 0, sizeof *f);
+    r.ctx = ctx;
+    r.f = f;
+    if (set_dir(f, path) != NM_OK)
+        return nm_fail(ctx, NM_NOMEM, "out of memory");
+    r.fp = fopen(path, "r");
+    if (!r.fp)
+        return nm_fail(ctx, NM_NOTFOUND, "%s: cannot read the figures file: %s", path,
+                       strerror(errno));
+    bad = ini_parse_stream(read_line, &r, on_key, &r);
+    fclose(r.fp);
+    if (bad > 0 && bad != r.long_line)
+        problem(&r, bad, NULL, "not a [section], key = value, or comment");
+    if (r.long_line)
+        problem(&r, r.long_line, NULL, "line too long for the INI reader; break it with an "
+                                       "indented continuation line");
+    /* sections without keys are still sections: a figure missing its keys */
+    for (i = 0; i < r.nhdr && !r.oom; i++)
+        if (!find_section(f, r.hdr[i].name) && !add_section(&r, r.hdr[i].name, r.hdr[i].line))
+            r.oom = 1;
+    for (i = 0; i < f->nsec; i++)
+        if (f->sec[i].line == 0)
+            f->sec[i].line = header_line(&r, f->sec[i].name);
+    read_vars(&r, set, nset);
+    for (i = 0; i < f->nsec && !r.oom; i++)
+        if (strcmp(f->sec[i].name, "vars") != 0)
+            fill_section(&r, &f->sec[i]);
+    if (r.oom)
+        rc = nm_fail(ctx, NM_NOMEM, "out of memory");
+    else if (f->errors > 0)
+        rc = nm_fail(ctx, NM_USAGE, "%s: %ld problem%s in the figures file; nothing was built",
+                     path, f->errors, f->errors == 1 ? "" : "s");
+    else
+        rc = NM_OK;
+    reader_free(&r);
+    return rc;
+}
+
+void bd_file_free(bd_file *f)
+{
+    size_t i, k;
+
+    if (!f)
+        return;
+    for (i = 0; i < f->nsec; i++) {
+        for (k = 0; k < f->sec[i].nkv; k++) {
+            nm_free(f->sec[i].kv[k].key);
+            nm_free(f->sec[i].kv[k].value);
+        }
+        nm_free(f->sec[i].kv);
+        nm_free(f->sec[i].opts);
+        nm_free(f->sec[i].name);
+    }
+    nm_free(f->sec);
+    nm_free(f->path);
+    nm_free(f->dir);
+    memset(f, 0, sizeof *f);
+}

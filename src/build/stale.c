@@ -1,0 +1,294 @@
+/*
+ * What a build has to redo: the checksums of input files, the datasets a
+ * figure reads (asked once per build for queries that many figures share),
+ * and the store's build table, one row per figure or input recording what
+ * it was made from.
+ */
+#include <openssl/evp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "build/build_int.h"
+#include "store/store_int.h"
+
+void bd_sha256(const void *data, size_t n, char hex[65])
+{
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0, i;
+
+    if (!EVP_Digest(data, n, md, &len, EVP_sha256(), NULL))
+        len = 0;
+    for (i = 0; i < len && i < 32; i++)
+        snprintf(hex + 2 * i, 3, "%02x", md[i]);
+    hex[2 * i] = '\0';
+}
+
+nm_status bd_input_checksum(nm_ctx *ctx, const char *file, char hex[65])
+{
+    static const char *const companions[] = {".dbf", ".shx", ".prj", ".cpg"};
+    size_t n = strlen(file), i;
+    char sums[5][65];
+    nm_buf b = {0};
+    nm_status rc;
+
+    rc = nm_sha256_file(ctx, file, sums[0]);
+    if (rc != NM_OK)
+        return rc;
+    if (n < 4 || !nm_strieq(file + n - 4, ".shp")) {
+        memcpy(hex, sums[0], 65);
+        return NM_OK;
+    }
+    /* a shapefile's names and projection live beside the .shp */
+    nm_buf_add(&b, sums[0], 64);
+    for (i = 0; i < 4; i++) {
+        nm_buf path = {0};
+        nm_buf_add(&path, file, n - 4);
+        nm_buf_add(&path, companions[i], 4);
+        if (path.data && access(path.data, R_OK) == 0 &&
+            nm_sha256_file(ctx, path.data, sums[i + 1]) == NM_OK)
+            nm_buf_addf(&b, "%s%s", companions[i], sums[i + 1]);
+        nm_buf_free(&path);
+    }
+    if (b.failed) {
+        nm_buf_free(&b);
+        return nm_fail(ctx, NM_NOMEM, "out of memory");
+    }
+    bd_sha256(b.data, b.len, hex);
+    nm_buf_free(&b);
+    return NM_OK;
+}
+
+/* ---- dataset ids ------------------------------------------------------------- */
+
+void bd_ids_free(bd_ids *ids)
+{
+    nm_free(ids->id);
+    memset(ids, 0, sizeof *ids);
+}
+
+nm_status bd_ids_add(nm_ctx *ctx, bd_ids *ids, long id)
+{
+    if (ids->n == ids->cap) {
+        size_t cap = ids->cap ? ids->cap * 2 : 16;
+        long *n = nm_realloc(ids->id, cap * sizeof *n);
+        if (!n)
+            return nm_fail(ctx, NM_NOMEM, "out of memory");
+        ids->id = n;
+        ids->cap = cap;
+    }
+    ids->id[ids->n++] = id;
+    return NM_OK;
+}
+
+static int by_id(const void *a, const void *b)
+{
+    long x = *(const long *)a, y = *(const long *)b;
+    return (x > y) - (x < y);
+}
+
+void bd_ids_finish(bd_ids *ids)
+{
+    size_t i, k = 0;
+
+    if (ids->n == 0)
+        return;
+    qsort(ids->id, ids->n, sizeof *ids->id, by_id);
+    for (i = 1; i < ids->n; i++)
+        if (ids->id[i] != ids->id[k])
+            ids->id[++k] = ids->id[i];
+    ids->n = k + 1;
+}
+
+char *bd_ids_text(const bd_ids *ids)
+{
+    nm_buf b = {0};
+    size_t i;
+
+    for (i = 0; i < ids->n; i++)
+        nm_buf_addf(&b, "%s%ld", i ? " " : "", ids->id[i]);
+    if (!b.data && !b.failed)
+        return nm_strdup("");
+    return nm_buf_take(&b);
+}
+
+/* ---- the memo ------------------------------------------------------------------ */
+
+typedef struct memo_entry {
+    char *key;   /* the SQL and its parameters */
+    bd_ids ids;
+} memo_entry;
+
+struct bd_memo {
+    memo_entry *e;
+    size_t n, cap;
+};
+
+bd_memo *bd_memo_new(void)
+{
+    return nm_calloc(1, sizeof(bd_memo));
+}
+
+void bd_memo_free(bd_memo *m)
+{
+    size_t i;
+
+    if (!m)
+        return;
+    for (i = 0; i < m->n; i++) {
+        nm_free(m->e[i].key);
+        bd_ids_free(&m->e[i].ids);
+    }
+    nm_free(m->e);
+    nm_free(m);
+}
+
+static nm_status run_query(nm_store *store, const char *sql, const char *const *params,
+                           int nparams, bd_ids *out)
+{
+    sqlite3_stmt *st = NULL;
+    nm_status rc = nm_store_prepare(store, sql, &st);
+    int i, s = SQLITE_DONE;
+
+    for (i = 0; rc == NM_OK && i < nparams; i++)
+        sqlite3_bind_text(st, i + 1, params[i], -1, SQLITE_STATIC);
+    while (rc == NM_OK && (s = sqlite3_step(st)) == SQLITE_ROW)
+        if (sqlite3_column_type(st, 0) != SQLITE_NULL)
+            rc = bd_ids_add(store->ctx, out, (long)sqlite3_column_int64(st, 0));
+    if (rc == NM_OK && s != SQLITE_DONE)
+        rc = nm_store_sqlfail(store, "listing a figure's datasets");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+nm_status bd_query_ids(nm_store *store, bd_memo *memo, const char *sql, const char *const *params,
+                       int nparams, bd_ids *out)
+{
+    nm_buf key = {0};
+    memo_entry *e = NULL;
+    nm_status rc = NM_OK;
+    size_t i;
+    int p;
+
+    if (!memo)
+        return run_query(store, sql, params, nparams, out);
+    nm_buf_addf(&key, "%s", sql);
+    for (p = 0; p < nparams; p++)
+        nm_buf_addf(&key, "\x1f%s", params[p] ? params[p] : "\x1e");
+    if (key.failed)
+        return nm_fail(store->ctx, NM_NOMEM, "out of memory");
+    for (i = 0; i < memo->n; i++)
+        if (strcmp(memo->e[i].key, key.data) == 0) {
+            e = &memo->e[i];
+            break;
+        }
+    if (!e) {
+        if (memo->n == memo->cap) {
+            size_t cap = memo->cap ? memo->cap * 2 : 16;
+            memo_entry *n = nm_realloc(memo->e, cap * sizeof *n);
+            if (!n) {
+                nm_buf_free(&key);
+                return nm_fail(store->ctx, NM_NOMEM, "out of memory");
+            }
+            memo->e = n;
+            memo->cap = cap;
+        }
+        e = &memo->e[memo->n];
+        memset(e, 0, sizeof *e);
+        rc = run_query(store, sql, params, nparams, &e->ids);
+        if (rc != NM_OK) {
+            bd_ids_free(&e->ids);
+            nm_buf_free(&key);
+            return rc;
+        }
+        e->key = nm_buf_take(&key);
+        memo->n++;
+    }
+    nm_buf_free(&key);
+    for (i = 0; rc == NM_OK && i < e->ids.n; i++)
+        rc = bd_ids_add(store->ctx, out, e->ids.id[i]);
+    return rc;
+}
+
+/* ---- the build table ------------------------------------------------------------ */
+
+static void copy_text(char *dst, size_t n, sqlite3_stmt *st, int col)
+{
+    const char *v = (const char *)sqlite3_column_text(st, col);
+    nm_strlcpy(dst, v ? v : "", n);
+}
+
+nm_status bd_record_read(nm_store *store, const char *name, bd_record *out)
+{
+    sqlite3_stmt *st = NULL;
+    nm_status rc;
+
+    memset(out, 0, sizeof *out);
+    rc = nm_store_prepare(store, "SELECT definition, inputs, version, output FROM build "
+                                 "WHERE figure = ?", &st);
+    if (rc != NM_OK)
+        return rc;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        const char *in = (const char *)sqlite3_column_text(st, 1);
+        const char *outp = (const char *)sqlite3_column_text(st, 3);
+        out->found = 1;
+        copy_text(out->definition, sizeof out->definition, st, 0);
+        copy_text(out->version, sizeof out->version, st, 2);
+        out->inputs = nm_strdup(in ? in : "");
+        out->output = outp ? nm_strdup(outp) : NULL;
+        if (!out->inputs || (outp && !out->output))
+            rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+void bd_record_clear(bd_record *r)
+{
+    nm_free(r->inputs);
+    nm_free(r->output);
+    memset(r, 0, sizeof *r);
+}
+
+nm_status bd_record_write(nm_store *store, const char *name, const char *definition,
+                          const char *inputs, const char *output)
+{
+    sqlite3_stmt *st = NULL;
+    time_t now = time(NULL);
+    struct tm tm;
+    char when[32];
+    nm_status rc;
+
+    gmtime_r(&now, &tm);
+    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    rc = nm_store_prepare(store, "INSERT OR REPLACE INTO build(figure, definition, inputs, version,"
+                                 " output, built_at) VALUES (?, ?, ?, ?, ?, ?)", &st);
+    if (rc != NM_OK)
+        return rc;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, definition, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, inputs, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, nm_version(), -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, output, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, when, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) != SQLITE_DONE)
+        rc = nm_store_sqlfail(store, "recording a build");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+nm_status bd_record_delete(nm_store *store, const char *name)
+{
+    sqlite3_stmt *st = NULL;
+    nm_status rc = nm_store_prepare(store, "DELETE FROM build WHERE figure = ?", &st);
+
+    if (rc != NM_OK)
+        return rc;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) != SQLITE_DONE)
+        rc = nm_store_sqlfail(store, "forgetting a build");
+    sqlite3_finalize(st);
+    return rc;
+}
