@@ -421,6 +421,33 @@ static void *work(void *arg)
     return NULL;
 }
 
+/* The folders of the outputs: a figures file names where its figures go. */
+static nm_status make_output_dirs(run *r)
+{
+    size_t i;
+
+    for (i = 0; i < r->ntodo; i++) {
+        const char *out = r->figs[r->todo[i]].s->output;
+        char *dir = out ? nm_strdup(out) : NULL, *p;
+        if (out && !dir)
+            return nm_fail(r->ctx, NM_NOMEM, "out of memory");
+        for (p = dir ? dir + 1 : NULL; p && *p; p++) {
+            if (*p != '/')
+                continue;
+            *p = '\0';
+            if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+                nm_status rc = nm_fail(r->ctx, NM_ERROR, "%s: cannot create folder: %s", dir,
+                                       strerror(errno));
+                nm_free(dir);
+                return rc;
+            }
+            *p = '/';
+        }
+        nm_free(dir);
+    }
+    return NM_OK;
+}
+
 static nm_status draw_all(run *r)
 {
     int nthreads = r->o->jobs > 1 ? r->o->jobs : 1, started = 0, i;
@@ -557,7 +584,9 @@ nm_status nm_build(nm_ctx *ctx, const nm_build_opts *o, nm_build_result *res)
             emit(&r, r.figs[i].reason.len ? NM_BUILD_STALE : NM_BUILD_UPTODATE, r.figs[i].s->name,
                  r.figs[i].s->output, r.figs[i].reason.data, NM_OK, NULL);
     if (rc == NM_OK && !o->dry_run) {
-        rc = draw_all(&r);
+        rc = make_output_dirs(&r);
+        if (rc == NM_OK)
+            rc = draw_all(&r);
         if (r.store) {
             nm_status rec = record(&r);
             if (rc == NM_OK)
