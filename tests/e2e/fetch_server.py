@@ -1,0 +1,49 @@
+"""A small HTTP server for tests/e2e/fetch.sh: serves one folder on
+127.0.0.1 with Range support.  With --stop-after N it closes the
+connection after N bytes of any response body (once per file), as a
+server that stops halfway does.  Prints the port, then serves until
+killed or --seconds pass.  Standard library only."""
+import argparse, http.server, os, re, sys, threading
+
+p = argparse.ArgumentParser()
+p.add_argument("folder")
+p.add_argument("--stop-after", type=int, default=0)
+p.add_argument("--seconds", type=float, default=60)
+a = p.parse_args()
+stopped = set()
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+    def do_GET(self):
+        path = os.path.join(a.folder, os.path.basename(self.path))
+        if not os.path.isfile(path):
+            self.send_error(404)
+            return
+        data = open(path, "rb").read()
+        start, status = 0, 200
+        m = re.match(r"bytes=(\d+)-", self.headers.get("Range", ""))
+        if m:
+            start, status = int(m.group(1)), 206
+        body = data[start:]
+        self.send_response(status)
+        self.send_header("Content-Length", str(len(body)))
+        if status == 206:
+            self.send_header("Content-Range", "bytes %d-%d/%d" % (start, len(data) - 1, len(data)))
+        self.end_headers()
+        if a.stop_after and path not in stopped and len(body) > a.stop_after:
+            stopped.add(path)
+            self.wfile.write(body[: a.stop_after])
+            self.wfile.flush()
+            self.close_connection = True
+            self.connection.shutdown(2)
+            return
+        self.wfile.write(body)
+
+
+srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+print(srv.server_address[1], flush=True)
+threading.Timer(a.seconds, srv.shutdown).start()
+srv.serve_forever()
