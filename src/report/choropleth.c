@@ -279,7 +279,9 @@ nm_status nm_choropleth(nm_store *store, const nm_choropleth_opts *o, nm_choropl
     j.o = o;
     if (!o->indicator || !o->output)
         return nm_fail(j.ctx, NM_USAGE, "an indicator and an output file are required");
-    rc = nm_areas_select(store, o->level ? o->level : "lsoa", o->vintage, o->within, &j.areas);
+    rc = nm_store_read_begin(store);
+    if (rc == NM_OK)
+        rc = nm_areas_select(store, o->level ? o->level : "lsoa", o->vintage, o->within, &j.areas);
     if (rc == NM_OK)
         rc = nm_values_read(store, j.areas, o->indicator, o->period, o->rank, &j.vals);
     n = j.areas ? nm_areas_count(j.areas) : 0;
@@ -299,6 +301,7 @@ nm_status nm_choropleth(nm_store *store, const nm_choropleth_opts *o, nm_choropl
         rc = describe(&j);
     if (rc == NM_OK)
         rc = compose_page(&j);
+    nm_store_read_end(store);
     if (rc == NM_OK)
         rc = nm_map_write(j.ctx, j.map, o->output, &res->layout);
     if (rc == NM_OK && o->sidecar)

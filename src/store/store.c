@@ -67,6 +67,19 @@ void nm_store_rollback(nm_store *store)
         store->in_tx = 0;
 }
 
+nm_status nm_store_read_begin(nm_store *store)
+{
+    if (!sqlite3_get_autocommit(store->db))
+        return NM_OK; /* already inside a transaction: it holds the lock */
+    return nm_store_exec(store, "BEGIN DEFERRED");
+}
+
+void nm_store_read_end(nm_store *store)
+{
+    if (!store->in_tx && !sqlite3_get_autocommit(store->db))
+        sqlite3_exec(store->db, "COMMIT", NULL, NULL, NULL);
+}
+
 /* Opens a SQLite connection with SpatiaLite's functions registered. */
 static nm_status connect(nm_store *store, const char *path, int sqlflags)
 {
@@ -180,8 +193,13 @@ nm_status nm_store_open(nm_ctx *ctx, const char *path, int flags, nm_store **out
     rc = connect(store, path, store->writable ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY);
     if (rc == NM_OK)
         rc = nm_schema_check(store);
+    /* a large page cache pays for imports, which revisit B-tree pages;
+       readers stream through boundaries once, and a 64 MB cache would
+       only hold on to a whole map's geometry */
     if (rc == NM_OK)
-        rc = nm_store_exec(store, "PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536;");
+        rc = nm_store_exec(store, store->writable
+                                      ? "PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536;"
+                                      : "PRAGMA cache_size = -8192;");
 
 cleanup:
     if (rc != NM_OK) {
