@@ -218,11 +218,15 @@ static int find_parents(nm_table *t, nm_parentspec *ps)
         ps[n].level = level;
         ps[n].vintage = vintage;
         ps[n].name_col = -1;
+        ps[n].via = -1;
         for (int j = 0; j < nm_table_ncols(t); j++)
             if (nm_ons_is_name_for(h, nm_table_heading(t, j)))
                 ps[n].name_col = j;
         n++;
     }
+    /* a region column goes through the LAD column: LAD -> region */
+    if (n == 2 && strcmp(ps[0].level, "lad") == 0 && strcmp(ps[1].level, "region") == 0)
+        ps[1].via = 0;
     return n;
 }
 

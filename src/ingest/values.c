@@ -329,7 +329,9 @@ nm_status nm_members_open(nm_store *store, nm_members *m)
         rc = nm_store_prepare(store,
                               "INSERT INTO membership(child_level, child_vintage, child,"
                               " parent_level, parent_vintage, parent, method, weight, dataset) "
-                              "VALUES (?, ?, ?, ?, ?, ?, 'lookup', ?, ?)",
+                              "VALUES (?, ?, ?, ?, ?, ?, 'lookup', ?, ?) "
+                              "ON CONFLICT DO UPDATE SET weight = excluded.weight,"
+                              " dataset = excluded.dataset",
                               &m->ins);
     if (rc == NM_OK)
         rc = nm_store_prepare(store,
@@ -386,28 +388,34 @@ void nm_members_close(nm_members *m)
     m->del = m->ins = m->area = NULL;
 }
 
-/* Memberships from one parent column of a table (the LAD code column of an
- * IoD file). */
+/* Memberships from one parent column of a table: the LAD code column of an
+ * IoD file makes LSOA -> LAD; the region column, read 'via' the LAD
+ * column, makes LAD -> region (317 rows rather than one per LSOA: regions
+ * are reached through the LAD, and the import writes half as much). */
 static nm_status write_parents(nm_store *store, const nm_values_job *job, const rows *r, int p,
                                long dataset)
 {
     const nm_parentspec *ps = &job->parents[p];
+    const nm_parentspec *via = ps->via >= 0 ? &job->parents[ps->via] : NULL;
+    const char *last = "";
     nm_members m = {0};
     nm_status rc;
     long i;
 
-    m.child_level = job->level;
-    m.child_vintage = job->vintage;
+    m.child_level = via ? via->level : job->level;
+    m.child_vintage = via ? via->vintage : job->vintage;
     m.parent_level = ps->level;
     m.parent_vintage = ps->vintage;
     m.dataset = dataset;
     rc = nm_members_open(store, &m);
     for (i = 0; rc == NM_OK && i < r->n; i++) {
-        if (!r->parents[p][i])
+        const char *child = via ? r->parents[ps->via][i] : r->codes[i];
+        if (!r->parents[p][i] || !child || (via && strcmp(child, last) == 0))
             continue;
-        rc = nm_members_clear(&m, r->codes[i]);
+        last = child;
+        rc = nm_members_clear(&m, child);
         if (rc == NM_OK)
-            rc = nm_members_add(&m, r->codes[i], r->parents[p][i], 1.0, r->pnames[p][i]);
+            rc = nm_members_add(&m, child, r->parents[p][i], 1.0, r->pnames[p][i]);
     }
     nm_members_close(&m);
     return rc;

@@ -27,6 +27,8 @@ typedef struct nm_parentspec {
     int name_col;     /* -1 when the file has no names */
     const char *level;
     int vintage;
+    int via;          /* -1: parents of the keyed areas; else the index of
+                         the parent column whose codes are the children */
 } nm_parentspec;
 
 typedef struct nm_values_job {

@@ -28,6 +28,7 @@ eq "polarity of ranks" -1 "$(sql "SELECT polarity FROM indicator WHERE key='imd_
 eq "polarity of scores" 1 "$(sql "SELECT polarity FROM indicator WHERE key='imd_score'")"
 eq "Southend LSOAs via the LAD column" 107 "$(sql "SELECT COUNT(*) FROM membership WHERE parent='E06000033' AND parent_level='lad'")"
 eq "Southend's name" "Southend-on-Sea" "$(sql "SELECT name FROM area WHERE code='E06000033'")"
+eq "regions through their LADs, once per LAD" "317|0" "$(sql "SELECT (SELECT COUNT(*) FROM membership WHERE child_level='lad' AND parent_level='region'), (SELECT COUNT(*) FROM membership WHERE child_level='lsoa' AND parent_level='region')")"
 # check value C1 of shared/data/README.md, from the store
 eq "C1: decile-1 LSOAs, people, children" "9|15823|3628" "$(sql "
   SELECT COUNT(*), CAST(SUM(p.value) AS INT), CAST(SUM(c.value) AS INT)
@@ -55,6 +56,14 @@ eq "C4: IMD 2007 decile 1 in Southend" "8|93" "$(sql "
   JOIN $(values_of imd_decile 2007) d ON d.code=m.child
   JOIN $(values_of imd_rank 2007) r ON r.code=m.child
   WHERE m.child_vintage=2001 AND m.parent_level='lad' AND m.parent IN (SELECT code FROM area WHERE name='Southend-on-Sea' AND vintage=2007) AND d.value=1")"
+
+# --- the same release as a spreadsheet (XLSX through GDAL) -----------------
+ogr2ogr -f XLSX "$T/southend_iod.xlsx" "$IOD/southend_iod2019_assembled.csv" -oo AUTODETECT_TYPE=YES -nln IoD2019 2>/dev/null
+"$NM" --db "$T/xlsx.sqlite" --quiet import iod "$T/southend_iod.xlsx" 2>/dev/null
+eq "XLSX: release from the population heading" 2019 "$(sqlite3 "$T/xlsx.sqlite" "SELECT DISTINCT period FROM indicator")"
+eq "XLSX: 26 indicators" 26 "$(sqlite3 "$T/xlsx.sqlite" "SELECT COUNT(*) FROM indicator")"
+eq "XLSX: E01015842 rank" 136.0 "$(sqlite3 "$T/xlsx.sqlite" "SELECT imd_rank FROM data_1 WHERE code='E01015842'")"
+eq "XLSX: E01015842 score" 73.557 "$(sqlite3 "$T/xlsx.sqlite" "SELECT imd_score FROM data_1 WHERE code='E01015842'")"
 
 # --- info --------------------------------------------------------------------
 INFO=$(nm info)
