@@ -22,12 +22,14 @@ static const char *const sql_areas =
 static const char *const sql_indicator =
     "SELECT dataset FROM indicator WHERE key IN (?1, ?3 || '_' || ?1) "
     "AND (?2 IS NULL OR period = ?2) AND dataset IS NOT NULL ORDER BY period DESC LIMIT 1";
-/* Memberships leading from the level's areas (of the vintage drawn) to the
- * parent given as 'within' or to the overlay level. */
+/* Memberships leading from the level's areas (of the vintage drawn) to any
+ * larger area: the parent given as 'within' or the overlay level.  Not
+ * narrowed to the parent's own level, so that the maps of 300 authorities
+ * ask one question, not 300. */
 static const char *const sql_members =
     "SELECT DISTINCT dataset FROM membership WHERE child_level = ?1 "
     "AND child_vintage = coalesce(NULLIF(?2, '0'), (SELECT max(vintage) FROM area WHERE level = ?1)) "
-    "AND parent_level IN ((SELECT level FROM area WHERE code = ?3), ?4) AND dataset IS NOT NULL";
+    "AND parent_level <> ?1 AND dataset IS NOT NULL";
 /* Values of another code vintage are carried through the level's own
  * lookup between vintages (LSOA 2001 -> 2011). */
 static const char *const sql_vintages =
@@ -47,7 +49,7 @@ int nm_map_input_queries(const nm_choropleth_opts *o, nm_input_query *q)
     q[n++] = (nm_input_query){sql_indicator, {o->indicator, o->period, level}, 3, ""};
     q[n++] = (nm_input_query){sql_vintages, {level, o->indicator}, 2, ""};
     if (o->within || over) {
-        q[n] = (nm_input_query){sql_members, {level, NULL, o->within, over}, 4, ""};
+        q[n] = (nm_input_query){sql_members, {level, NULL}, 2, ""};
         snprintf(q[n].buf, sizeof q[n].buf, "%d", o->vintage);
         q[n].params[1] = q[n].buf;
         n++;
