@@ -197,80 +197,37 @@ static void report_duplicates(const rows *r, const long *order, nm_diag *d)
     }
 }
 
-/* Creates or replaces the indicator (key, period), pointing it at its
- * column of the dataset's data table. */
-static nm_status upsert_indicator(nm_store *store, const nm_values_job *job, const nm_colspec *c,
-                                  const char *tbl, long dataset)
+/* The table's columns as series for the store (values.c owns the rows). */
+static nm_status write_values(nm_store *store, const nm_values_job *job, const rows *r,
+                              const long *order, long dataset, nm_import_result *result)
 {
-    sqlite3_stmt *st = NULL;
-    nm_status rc = nm_store_prepare(
-        store,
-        "INSERT INTO indicator(key, period, label, unit, polarity, level, vintage, tbl, col,"
-        " dataset) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?1, ?9) "
-        "ON CONFLICT(key, period) DO UPDATE SET label = ?3, unit = ?4, polarity = ?5,"
-        " level = ?6, vintage = ?7, tbl = ?8, col = ?1, dataset = ?9",
-        &st);
-
-    if (rc != NM_OK)
-        return rc;
-    sqlite3_bind_text(st, 1, c->key, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, job->period, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, c->label, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, c->unit, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 5, c->polarity);
-    sqlite3_bind_text(st, 6, job->level, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 7, job->vintage);
-    sqlite3_bind_text(st, 8, tbl, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 9, dataset);
-    if (sqlite3_step(st) != SQLITE_DONE)
-        rc = nm_store_sqlfail(store, "storing an indicator");
-    sqlite3_finalize(st);
-    return rc;
-}
-
-/* Makes data_<dataset>(code, <key>...) and fills it, a row per area in code
- * order, so the WITHOUT ROWID B-tree is only ever appended to. */
-static nm_status write_table(nm_store *store, const nm_values_job *job, const rows *r,
-                             const long *order, const char *tbl, long *stored)
-{
-    nm_buf create = {0}, insert = {0};
-    sqlite3_stmt *ins = NULL;
-    nm_status rc = NM_OK;
-    long k;
+    nm_series *series = nm_calloc((size_t)job->ncols + 1, sizeof *series);
+    nm_batch b = {0};
+    nm_status rc;
     int c;
 
-    nm_buf_addf(&create, "CREATE TABLE \"%s\" (code TEXT PRIMARY KEY", tbl);
-    nm_buf_addf(&insert, "INSERT INTO \"%s\" VALUES (?", tbl);
+    if (!series)
+        return nm_fail(nm_store_ctx(store), NM_NOMEM, "out of memory");
     for (c = 0; c < job->ncols; c++) {
-        nm_buf_addf(&create, ", \"%s\" REAL", job->cols[c].key);
-        nm_buf_addf(&insert, ", ?");
+        series[c].key = job->cols[c].key;
+        series[c].label = job->cols[c].label;
+        series[c].unit = job->cols[c].unit;
+        series[c].polarity = job->cols[c].polarity;
+        series[c].values = r->values[c];
     }
-    nm_buf_addf(&create, ") WITHOUT ROWID");
-    nm_buf_addf(&insert, ")");
-    if (create.failed || insert.failed)
-        rc = nm_fail(nm_store_ctx(store), NM_NOMEM, "out of memory");
-    if (rc == NM_OK)
-        rc = nm_store_exec(store, create.data);
-    if (rc == NM_OK)
-        rc = nm_store_prepare(store, insert.data, &ins);
-    for (k = 0; rc == NM_OK && k < r->n; k++) {
-        long i = order[k];
-        sqlite3_bind_text(ins, 1, r->codes[i], -1, SQLITE_STATIC);
-        for (c = 0; c < job->ncols; c++) {
-            if (isnan(r->values[c][i])) {
-                sqlite3_bind_null(ins, c + 2);
-            } else {
-                sqlite3_bind_double(ins, c + 2, r->values[c][i]);
-                (*stored)++;
-            }
-        }
-        if (sqlite3_step(ins) != SQLITE_DONE)
-            rc = nm_store_sqlfail(store, "storing values");
-        sqlite3_reset(ins);
-    }
-    sqlite3_finalize(ins);
-    nm_buf_free(&create);
-    nm_buf_free(&insert);
+    b.level = job->level;
+    b.vintage = job->vintage;
+    b.period = job->period;
+    b.codes = r->codes;
+    b.n = (size_t)r->n;
+    b.order = order;
+    b.series = series;
+    b.nseries = job->ncols;
+    b.dataset = dataset;
+    rc = nm_store_put_batch(store, &b);
+    result->stored = b.stored;
+    result->indicators = rc == NM_OK ? job->ncols : 0;
+    nm_free(series);
     return rc;
 }
 
@@ -523,7 +480,6 @@ nm_status nm_values_import(nm_store *store, nm_values_job *job, nm_import_result
     nm_ctx *ctx = nm_store_ctx(store);
     rows r = {0};
     long *order = NULL, dataset = 0, k;
-    char tbl[32];
     char **sorted = NULL;
     nm_status rc;
     int c;
@@ -541,15 +497,8 @@ nm_status nm_values_import(nm_store *store, nm_values_job *job, nm_import_result
         goto cleanup;
     rc = nm_store_add_dataset(store, job->kind, job->path, job->attribution, &dataset);
     result->dataset = dataset;
-    snprintf(tbl, sizeof tbl, "data_%ld", dataset);
     if (rc == NM_OK)
-        rc = write_table(store, job, &r, order, tbl, &result->stored);
-    for (c = 0; rc == NM_OK && c < job->ncols; c++) {
-        rc = upsert_indicator(store, job, &job->cols[c], tbl, dataset);
-        result->indicators++;
-    }
-    if (rc == NM_OK)
-        rc = nm_store_drop_orphan_data(store);
+        rc = write_values(store, job, &r, order, dataset, result);
     for (c = 0; rc == NM_OK && c < job->nparents; c++)
         rc = write_parents(store, job, &r, c, dataset);
     if (rc == NM_OK)

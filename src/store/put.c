@@ -109,19 +109,22 @@ nm_status nm_store_put_batch(nm_store *store, nm_batch *b)
             if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_'))
                 return nm_fail(store->ctx, NM_USAGE, "indicator id \"%s\" may hold only a-z, 0-9 and _",
                                b->series[c].key);
-    rc = add_derived_dataset(store, b);
+    rc = b->dataset > 0 ? NM_OK : add_derived_dataset(store, b);
     if (rc != NM_OK)
         return rc;
     snprintf(tbl, sizeof tbl, "data_%ld", b->dataset);
     rc = create_table(store, b, tbl, &ins);
-    for (i = 0; rc == NM_OK && i < b->n; i++) {
+    for (size_t k = 0; rc == NM_OK && k < b->n; k++) {
+        i = b->order ? (size_t)b->order[k] : k;
         sqlite3_bind_text(ins, 1, b->codes[i], -1, SQLITE_STATIC);
         for (c = 0; c < b->nseries; c++) {
             double v = b->series[c].values[i];
-            if (isnan(v))
+            if (isnan(v)) {
                 sqlite3_bind_null(ins, c + 2);
-            else
+            } else {
                 sqlite3_bind_double(ins, c + 2, v);
+                b->stored++;
+            }
         }
         if (sqlite3_step(ins) != SQLITE_DONE)
             rc = nm_store_sqlfail(store, "storing computed values");

@@ -97,16 +97,21 @@ typedef struct nm_batch {
     const char *description;  /* dataset "file": what it was computed from */
     const char *inputs_hash;  /* dataset checksum: a hash of the inputs, or NULL */
     const char *attribution;  /* dataset attribution (of the sources used) */
-    char **codes;             /* the areas; any order, no duplicates */
+    char **codes;             /* the areas; no duplicates */
     size_t n;
+    const long *order;        /* NULL, or the order to write codes[] in:
+                                 code order appends to the table's B-tree */
     const nm_series *series;
     int nseries;
-    long dataset;             /* OUT: id of the dataset row */
+    long dataset;             /* IN: an already registered dataset (an
+                                 imported file), or 0 to register one from
+                                 kind/description/inputs_hash; OUT: its id */
+    long stored;              /* OUT: values written (not NAN) */
 } nm_batch;
 
-/* Stores a batch inside the caller's transaction: a dataset row, a table
- * data_<dataset> and an indicator (key, period) per series, replacing
- * earlier ones of the same key and period. */
+/* Stores a batch inside the caller's transaction: a dataset row (unless
+ * given), a table data_<dataset> and an indicator (key, period) per
+ * series, replacing earlier ones of the same key and period. */
 nm_status nm_store_put_batch(nm_store *store, nm_batch *b);
 
 /* Schema (schema.c). */
