@@ -35,5 +35,8 @@ void nm_vtable_free(nm_vtable *t);
 int nm_vtable_add(void *user, const char *code, double value);
 /* Index of 'code' in the table (filled in code order), or -1. */
 long nm_vtable_find(const nm_vtable *t, const char *code);
+/* Index of 'code' in 'codes' sorted by strcmp (SQLite's order for text),
+ * or -1. */
+long nm_code_find(char *const *codes, size_t n, const char *code);
 
 #endif

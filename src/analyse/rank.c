@@ -49,13 +49,13 @@ int nm_vtable_add(void *user, const char *code, double value)
 
 /* SQLite sorts text by bytes, as strcmp does, so a binary search finds
  * the codes nm_store_each_value() gave in order. */
-long nm_vtable_find(const nm_vtable *t, const char *code)
+long nm_code_find(char *const *codes, size_t n, const char *code)
 {
-    size_t lo = 0, hi = t->n;
+    size_t lo = 0, hi = n;
 
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        int c = strcmp(t->code[mid], code);
+        int c = strcmp(codes[mid], code);
         if (c == 0)
             return (long)mid;
         if (c < 0)
@@ -64,6 +64,11 @@ long nm_vtable_find(const nm_vtable *t, const char *code)
             hi = mid;
     }
     return -1;
+}
+
+long nm_vtable_find(const nm_vtable *t, const char *code)
+{
+    return nm_code_find(t->code, t->n, code);
 }
 
 void nm_values_clear(nm_values *v)
@@ -364,7 +369,7 @@ static nm_status rank_region(nm_store *store, const nm_ind *ind, nm_values *v,
     region_map m = {0};
     nm_status rc = regions_of(store, ind, &m);
     double *orig = NULL;
-    size_t i, j;
+    size_t i;
 
     if (rc == NM_OK && !(orig = nm_malloc((v->n ? v->n : 1) * sizeof *orig)))
         rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
@@ -374,17 +379,12 @@ static nm_status rank_region(nm_store *store, const nm_ind *ind, nm_values *v,
         for (i = 0; i < v->n; i++)
             v->value[i] = NAN;
     }
-    /* each distinct region of the set once (a borough has one) */
+    /* each distinct region of the set once (a borough has one): an area
+       already has its region's name when that region was ranked, which
+       spares comparing with every earlier area (quadratic on England) */
     for (i = 0; rc == NM_OK && i < v->n; i++) {
         const char *r = region_find(&m, keys[i]);
-        int seen = 0;
-        if (!r || isnan(orig[i]))
-            continue;
-        for (j = 0; j < i && !seen; j++) {
-            const char *q = region_find(&m, keys[j]);
-            seen = q && strcmp(q, r) == 0;
-        }
-        if (!seen)
+        if (r && !isnan(orig[i]) && !v->group_name[i])
             rc = rank_in_region(store, v, orig, keys, t, &m, r);
     }
     nm_free(orig);
@@ -428,6 +428,25 @@ static char *common_group(const nm_values *v)
     return nm_strdup(first ? first : "");
 }
 
+/* Aggregates are stored per level as "<level>_<id>" (ward_imd_score_pw;
+ * see nm_aggregate), so that ward and locality figures and the LSOA values
+ * they came from are all kept; a map of wards asks for "imd_score_pw". */
+static nm_status find_for_level(nm_store *store, const char *key, const char *period,
+                                const char *level, nm_ind *ind)
+{
+    char qualified[64];
+    size_t n = strlen(level);
+
+    if (strncmp(key, level, n) != 0 || key[n] != '_') {
+        snprintf(qualified, sizeof qualified, "%s_%s", level, key);
+        if (nm_store_find_indicator(store, qualified, period, ind) == NM_OK) {
+            nm_clear(store->ctx);
+            return NM_OK;
+        }
+    }
+    return nm_store_find_indicator(store, key, period, ind);
+}
+
 nm_status nm_values_read(nm_store *store, const nm_areas *a, const char *key, const char *period,
                          nm_rank_scope scope, nm_values *v)
 {
@@ -439,7 +458,7 @@ nm_status nm_values_read(nm_store *store, const nm_areas *a, const char *key, co
 
     nm_clear(store->ctx);
     memset(v, 0, sizeof *v);
-    rc = nm_store_find_indicator(store, key, period, &ind);
+    rc = find_for_level(store, key, period, a->level, &ind);
     if (rc == NM_OK)
         rc = alloc_values(store->ctx, a, &ind, v);
     if (rc == NM_OK && !(keys = nm_calloc(a->n ? a->n : 1, sizeof *keys)))

@@ -176,9 +176,17 @@ static nm_status select_by_membership(nm_store *store, nm_areas *a, const char *
         store,
         "WITH RECURSIVE d(code, level) AS (VALUES (?1, ?2) UNION "
         "  SELECT m.child, m.child_level FROM membership m JOIN d "
-        "  ON m.parent = d.code AND m.parent_level = d.level WHERE m.child_level <> m.parent_level) "
+        "  ON m.parent = d.code AND m.parent_level = d.level WHERE m.child_level <> m.parent_level), "
+        /* and the areas those descendants belong to, short of the parent's
+           own level: the wards (and localities) of a council's LSOAs when
+           only LSOA -> LAD and LSOA -> ward memberships are stored; shares
+           of area would bring in the neighbours' edges */
+        "u(code, level) AS (SELECT code, level FROM d UNION "
+        "  SELECT m.parent, m.parent_level FROM membership m JOIN u "
+        "  ON m.child = u.code AND m.child_level = u.level WHERE u.code <> ?1 "
+        "  AND m.parent_level NOT IN (?2, m.child_level) AND m.method <> 'area') "
         "SELECT " AREA_COLUMNS "FROM area a WHERE a.level = ?3 AND a.vintage = ?4 "
-        "AND a.geom IS NOT NULL AND a.code IN (SELECT code FROM d WHERE level = ?3) "
+        "AND a.geom IS NOT NULL AND a.code IN (SELECT code FROM u WHERE level = ?3) "
         "ORDER BY a.code",
         &st);
 

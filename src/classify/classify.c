@@ -176,7 +176,10 @@ static void add_number(nm_buf *b, double v, int dec)
 static int exact_at(double v, int dec)
 {
     double t = v * pow(10.0, dec);
-    return fabs(t - nearbyint(t)) <= 1e-6 * fmax(1.0, fabs(t));
+    /* rounding noise of a double is ~1e-16 of the value; at 1e-6, any
+       value of 10 or more looked exact at 5 decimals (t >= 1e6), so a
+       computed mean was labelled "26.30264" */
+    return fabs(t - nearbyint(t)) <= 1e-12 * fmax(1.0, fabs(t));
 }
 
 /* The decimals the data are given to (0..6), or -1 when some value needs
