@@ -87,6 +87,88 @@ nm_status nm_values_read(nm_store *store, const nm_areas *areas, const char *key
                          const char *period, nm_rank_scope scope, nm_values *out);
 void nm_values_clear(nm_values *v);
 
+
+/* ---- memberships computed from boundaries (assign.c) ------------------ */
+
+typedef enum nm_assign_method {
+    NM_ASSIGN_POINT = 0, /* the parent holding the child's interior point, weight 1 */
+    NM_ASSIGN_AREA = 1   /* each parent overlapping the child, weight = share of its area */
+} nm_assign_method;
+
+typedef struct nm_assign_opts {
+    const char *child_level;  /* e.g. "lsoa" (required) */
+    const char *parent_level; /* e.g. "ward" (required) */
+    int child_vintage;        /* 0: the latest with boundaries */
+    int parent_vintage;       /* 0: the latest with boundaries */
+    nm_assign_method method;
+    const char *within;       /* only the children within this area (as nm_areas_select), or NULL */
+    double min_share;         /* area method: parts smaller than this share of the child are
+                                 dropped and the rest renormalised; 0: 0.001 (0.1%) */
+} nm_assign_opts;
+
+/* A child whose assigned parent differs from the official lookup's. */
+typedef struct nm_disagreement {
+    char *child;
+    char *assigned; /* the parent assigned (area method: the largest share) */
+    char *lookup;   /* the lookup's parent (the largest weight) */
+} nm_disagreement;
+
+typedef struct nm_assign_result {
+    long children;    /* children with a boundary considered */
+    long assigned;    /* of which were given a parent */
+    long memberships; /* rows stored */
+    long slivers;     /* area method: overlaps dropped as below min_share */
+    long compared;    /* children that an official lookup of the same levels also places */
+    long disagree;    /* of which the lookup places in another parent */
+    nm_disagreement *disagreements; /* 'disagree' of them; owned, free with
+                                       nm_assign_result_clear() */
+} nm_assign_result;
+
+/* Stores memberships child -> parent computed from the boundaries (method
+ * 'point' or 'area'), replacing earlier ones of the same levels, vintages
+ * and method (for the children considered, with 'within').  Children whose
+ * point lies in no parent, and disagreements with a stored official lookup
+ * of the same levels, are reported as a warning (count and first few); the
+ * full list is in 'result' and logged at info level.  Returns NM_USAGE
+ * (options), NM_NOTFOUND (no boundaries of a level).  'result' may be NULL. */
+nm_status nm_assign(nm_store *store, const nm_assign_opts *opts, nm_assign_result *result);
+/* Frees what a result owns; safe on a zeroed struct. */
+void nm_assign_result_clear(nm_assign_result *result);
+
+/* ---- aggregates to larger areas (aggregate.c) -------------------------- */
+
+typedef struct nm_aggregate_opts {
+    const char *to;         /* ward, locality, lad, ... (required) */
+    const char *from;       /* NULL: "lsoa" */
+    const char *within;     /* only the parents with a child within this area, or NULL */
+    const char *indicators; /* comma-separated ids or domains ("imd_score,idaci_rank");
+                               NULL: "imd" */
+    const char *period;     /* NULL: the latest of each indicator */
+} nm_aggregate_opts;
+
+typedef struct nm_aggregate_result {
+    long parents;      /* areas given values */
+    long children;     /* distinct child areas used */
+    int series;        /* indicators stored */
+    char prefix[24];   /* what the stored ids start with, e.g. "ward_" */
+    char period[32];   /* period they were stored under */
+    long dataset;      /* id of the dataset row */
+} nm_aggregate_result;
+
+/* Sums and population-weighted means of child-area indicators for each
+ * parent area reached through memberships (weights multiply along a chain
+ * such as LSOA -> ward -> locality; where a child has memberships of
+ * several methods, 'lookup' is preferred to 'point', and 'point' to
+ * 'area').  Stored as indicators of the parent level named
+ * "<to>_<id>": <to>_pop_total, <to>_pop_0_15, <to>_lsoas, for each domain D
+ * <to>_D_score_pw, and <to>_D_{nat,reg}{10,20}_{lsoas,share,people,children}
+ * (national deciles; positions within the region as in NM_RANK_REGION).
+ * nm_values_read() finds them also by the short id (imd_score_pw) for areas
+ * of that level.  Returns NM_USAGE (options, nothing to aggregate),
+ * NM_NOTFOUND (an indicator, the population).  'result' may be NULL. */
+nm_status nm_aggregate(nm_store *store, const nm_aggregate_opts *opts,
+                       nm_aggregate_result *result);
+
 /* ---- incidents per area ------------------------------------------------ */
 
 /* One area's result, passed to nm_count_opts.on_row. */
