@@ -93,6 +93,24 @@ typedef struct nm_lookup_opts {
  * where no area of that code exists. */
 nm_status nm_import_lookup(nm_store *store, const nm_lookup_opts *opts, nm_import_result *result);
 
+typedef struct nm_localities_opts {
+    nm_import_common in;
+    const char *ward_column;     /* NULL: "ward", "ward code", "ward name" or an ONS WDnnCD/NM */
+    const char *locality_column; /* NULL: "locality" or "locality name" */
+    const char *code_column;     /* NULL: "locality code" when present, else codes are made */
+    const char *code_prefix;     /* NULL: "LOC-" (West -> LOC-WEST) */
+} nm_localities_opts;
+
+/* Imports a table of ward (code, or name matched ignoring case and
+ * punctuation: "St Luke's" = "St. Luke's") to locality name.  Makes areas
+ * of level 'locality' (vintage = the wards') whose boundary is the union
+ * of their wards, and memberships ward -> locality (method 'lookup'),
+ * replacing the localities stored before.  Returns NM_BADDATA (an unknown
+ * or ambiguous ward, a ward in two localities, an empty file; nothing
+ * stored), NM_NOTFOUND (file, no ward boundaries). */
+nm_status nm_import_localities(nm_store *store, const nm_localities_opts *opts,
+                               nm_import_result *result);
+
 typedef struct nm_incidents_opts {
     nm_import_common in;
     const char *x, *y;      /* coordinate columns; NULL: detected (longitude/latitude,
