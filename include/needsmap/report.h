@@ -58,6 +58,30 @@ typedef struct nm_choropleth_result {
 nm_status nm_choropleth(nm_store *store, const nm_choropleth_opts *opts,
                         nm_choropleth_result *result);
 
+/* ---- tables (table.c) -------------------------------------------------- */
+
+typedef struct nm_table_opts {
+    const char *level;      /* NULL: "ward" */
+    int vintage;            /* 0: the latest with boundaries */
+    const char *within;     /* code of a parent area, NULL for all */
+    const char *indicators; /* comma-separated ids; NULL: every indicator of the level */
+    const char *period;     /* NULL: the latest of each */
+    const char *output;     /* .csv or .md (required) */
+} nm_table_opts;
+
+typedef struct nm_table_result {
+    long rows;    /* areas written */
+    int columns;  /* indicator columns */
+} nm_table_result;
+
+/* Writes one row per area (code, name, then each indicator's value) as CSV
+ * (full precision) or a Markdown pipe table (numbers right-aligned, with
+ * thousands separators), atomically.  Empty cells are missing values; the
+ * cells of <x>_count, _rate, _rate_lo and _rate_hi whose <x>_suppressed is
+ * non-zero read "suppressed".  Returns NM_NOTFOUND (indicator, area),
+ * NM_USAGE (options), NM_ERROR (output).  'result' may be NULL. */
+nm_status nm_table_write(nm_store *store, const nm_table_opts *opts, nm_table_result *result);
+
 /* ---- key facts (facts.c) and local-authority summaries (lasummary.c) -- */
 
 /* How a report is written. */

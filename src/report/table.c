@@ -1,0 +1,340 @@
+/*
+ * Tables of indicators by area: a row per area of a selection and a
+ * column per indicator, as CSV for further work (every digit kept, so a
+ * value read back is the value stored) or as a Markdown table for a report
+ * (numbers right-aligned, thousands separators, shares as percentages).
+ * Small counts suppressed for disclosure control read "suppressed", which
+ * is not the same as an empty cell (no data).  Selecting and reading values
+ * is analyse's; this file only lays them out.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "needsmap/report.h"
+#include "report/report_int.h"
+#include "store/store_int.h"
+
+/* Columns whose cells a "<x>_suppressed" indicator blanks out. */
+static const char *const suppressible[] = {"_count", "_rate", "_rate_lo", "_rate_hi"};
+
+typedef struct column {
+    nm_values v;
+    double *suppressed; /* per area, non-zero = suppressed; NULL when none */
+} column;
+
+typedef struct tjob {
+    nm_store *store;
+    nm_ctx *ctx;
+    const nm_table_opts *o;
+    nm_areas *areas;
+    char **ids;
+    int nids, capids, all; /* all: every indicator of the level, by default */
+    column *cols;
+} tjob;
+
+static nm_status add_id(tjob *j, const char *id, size_t len)
+{
+    for (int i = 0; i < j->nids; i++)
+        if (strlen(j->ids[i]) == len && strncmp(j->ids[i], id, len) == 0)
+            return NM_OK;
+    if (j->nids == j->capids) {
+        int cap = j->capids ? j->capids * 2 : 16;
+        char **n = nm_realloc(j->ids, (size_t)cap * sizeof *n);
+        if (!n)
+            return nm_fail(j->ctx, NM_NOMEM, "out of memory");
+        j->ids = n;
+        j->capids = cap;
+    }
+    if (!(j->ids[j->nids] = nm_malloc(len + 1)))
+        return nm_fail(j->ctx, NM_NOMEM, "out of memory");
+    memcpy(j->ids[j->nids], id, len);
+    j->ids[j->nids++][len] = '\0';
+    return NM_OK;
+}
+
+static int ends_with(const char *s, const char *tail)
+{
+    size_t n = strlen(s), t = strlen(tail);
+    return n > t && strcmp(s + n - t, tail) == 0;
+}
+
+typedef struct listing {
+    tjob *j;
+    nm_status rc;
+} listing;
+
+static int list_one(void *user, const nm_indicator_info *info)
+{
+    listing *l = user;
+
+    if (l->j->o->period && strcmp(info->period, l->j->o->period) != 0)
+        return 0;
+    if (info->vintage != nm_areas_vintage(l->j->areas) || ends_with(info->id, "_suppressed"))
+        return 0;
+    l->rc = add_id(l->j, info->id, strlen(info->id));
+    return l->rc != NM_OK;
+}
+
+static nm_status choose_ids(tjob *j)
+{
+    const char *p = j->o->indicators;
+    listing l = {j, NM_OK};
+    nm_status rc = NM_OK;
+
+    if (!p) {
+        j->all = 1;
+        rc = nm_store_indicators(j->store, NULL, nm_areas_level(j->areas), list_one, &l);
+        if (rc == NM_OK)
+            rc = l.rc;
+        if (rc == NM_OK && j->nids == 0)
+            rc = nm_fail(j->ctx, NM_NOTFOUND, "no indicators of %s areas are stored%s%s",
+                         nm_areas_level(j->areas), j->o->period ? " for period " : "",
+                         j->o->period ? j->o->period : "");
+        return rc;
+    }
+    while (rc == NM_OK && *p) {
+        size_t len = strcspn(p, ",");
+        if (len == 0)
+            return nm_fail(j->ctx, NM_USAGE, "--indicators: an empty id in \"%s\"",
+                           j->o->indicators);
+        rc = add_id(j, p, len);
+        p += len + (p[len] == ',');
+    }
+    return rc;
+}
+
+/* The "<x>_suppressed" flags that go with a count or rate column. */
+static nm_status read_suppression(tjob *j, column *c)
+{
+    char key[80];
+    nm_values s = {0};
+    nm_status rc;
+    size_t k;
+
+    for (k = 0; k < sizeof suppressible / sizeof suppressible[0]; k++)
+        if (ends_with(c->v.key, suppressible[k]))
+            break;
+    if (k == sizeof suppressible / sizeof suppressible[0])
+        return NM_OK;
+    snprintf(key, sizeof key, "%.*s_suppressed",
+             (int)(strlen(c->v.key) - strlen(suppressible[k])), c->v.key);
+    rc = nm_values_read(j->store, j->areas, key, c->v.period, NM_RANK_NONE, &s);
+    if (rc == NM_NOTFOUND) {
+        nm_clear(j->ctx);
+        return NM_OK;
+    }
+    if (rc == NM_OK) {
+        c->suppressed = s.value;
+        s.value = NULL;
+    }
+    nm_values_clear(&s);
+    return rc;
+}
+
+static int is_suppressed(const column *c, size_t i)
+{
+    return c->suppressed && !isnan(c->suppressed[i]) && c->suppressed[i] != 0;
+}
+
+/* ---- CSV ----------------------------------------------------------------- */
+
+static void csv_text(FILE *fp, const char *s)
+{
+    if (!s[strcspn(s, ",\"\r\n")] && s[0] != ' ' && (!*s || s[strlen(s) - 1] != ' ')) {
+        fputs(s, fp);
+        return;
+    }
+    fputc('"', fp);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', fp);
+        fputc(*s, fp);
+    }
+    fputc('"', fp);
+}
+
+/* The shortest decimal that reads back as the same double. */
+static void csv_number(FILE *fp, double x)
+{
+    char buf[40];
+
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf(buf, sizeof buf, "%.*g", prec, x);
+        if (strtod(buf, NULL) == x)
+            break;
+    }
+    fputs(buf, fp);
+}
+
+static void write_csv(const tjob *j, FILE *fp)
+{
+    size_t i;
+    int c;
+
+    fputs("code,name", fp);
+    for (c = 0; c < j->nids; c++) {
+        fputc(',', fp);
+        csv_text(fp, j->cols[c].v.key);
+    }
+    fputc('\n', fp);
+    for (i = 0; i < nm_areas_count(j->areas); i++) {
+        csv_text(fp, nm_areas_code(j->areas, i));
+        fputc(',', fp);
+        csv_text(fp, nm_areas_name(j->areas, i));
+        for (c = 0; c < j->nids; c++) {
+            const column *col = &j->cols[c];
+            fputc(',', fp);
+            if (is_suppressed(col, i))
+                fputs("suppressed", fp);
+            else if (!isnan(col->v.value[i]))
+                csv_number(fp, col->v.value[i]);
+        }
+        fputc('\n', fp);
+    }
+}
+
+/* ---- Markdown ------------------------------------------------------------ */
+
+static void md_text(FILE *fp, const char *s)
+{
+    for (; *s; s++) {
+        if (*s == '|' || *s == '\\')
+            fputc('\\', fp);
+        fputc(*s == '\n' || *s == '\r' ? ' ' : *s, fp);
+    }
+}
+
+/* "12,331", "27.48", "83.3%": decimals by unit, separators always. */
+static void md_number(FILE *fp, double x, const char *unit)
+{
+    int pct = strcmp(unit, "share") == 0;
+    int whole = strcmp(unit, "rank") == 0 || strcmp(unit, "decile") == 0;
+    int people = strcmp(unit, "people") == 0 || strcmp(unit, "count") == 0;
+    int dec = whole ? 0 : pct ? 1 : people ? (x == floor(x) ? 0 : 1) : 2;
+    double scale = pow(10, dec), r;
+    char ip[32];
+
+    if (pct)
+        x *= 100;
+    r = round(fabs(x) * scale);
+    if (r == 0)
+        x = 0; /* no "-0.00" */
+    fprintf(fp, "%s%s", x < 0 ? "-" : "", nm_fmt_count((long)(r / scale), ip));
+    if (dec > 0)
+        fprintf(fp, ".%0*ld", dec, (long)fmod(r, scale));
+    if (pct)
+        fputc('%', fp);
+}
+
+static void write_md(const tjob *j, FILE *fp)
+{
+    size_t i;
+    int c;
+
+    fputs("| Code | Name |", fp);
+    for (c = 0; c < j->nids; c++) {
+        fputc(' ', fp);
+        md_text(fp, j->cols[c].v.label);
+        fputs(" |", fp);
+    }
+    fputs("\n| :--- | :--- |", fp);
+    for (c = 0; c < j->nids; c++)
+        fputs(" ---: |", fp);
+    fputc('\n', fp);
+    for (i = 0; i < nm_areas_count(j->areas); i++) {
+        fputs("| ", fp);
+        md_text(fp, nm_areas_code(j->areas, i));
+        fputs(" | ", fp);
+        md_text(fp, nm_areas_name(j->areas, i));
+        fputs(" |", fp);
+        for (c = 0; c < j->nids; c++) {
+            const column *col = &j->cols[c];
+            fputc(' ', fp);
+            if (is_suppressed(col, i))
+                fputs("suppressed", fp);
+            else if (!isnan(col->v.value[i]))
+                md_number(fp, col->v.value[i], col->v.unit);
+            fputs(" |", fp);
+        }
+        fputc('\n', fp);
+    }
+}
+
+/* ---- the call ------------------------------------------------------------ */
+
+static int format_of(const char *path)
+{
+    const char *dot = strrchr(path, '.');
+
+    if (dot && strcasecmp(dot, ".csv") == 0)
+        return 'c';
+    if (dot && (strcasecmp(dot, ".md") == 0 || strcasecmp(dot, ".markdown") == 0))
+        return 'm';
+    return 0;
+}
+
+static nm_status write_file(tjob *j, int format)
+{
+    nm_atomic a = {0};
+    nm_status rc = nm_atomic_open(j->ctx, j->o->output, &a);
+
+    if (rc != NM_OK)
+        return rc;
+    if (format == 'c')
+        write_csv(j, a.fp);
+    else
+        write_md(j, a.fp);
+    rc = nm_atomic_commit(j->ctx, &a);
+    nm_atomic_abort(&a);
+    return rc;
+}
+
+nm_status nm_table_write(nm_store *store, const nm_table_opts *o, nm_table_result *res)
+{
+    nm_table_result local;
+    tjob j = {0};
+    nm_status rc;
+    int format, c;
+
+    j.store = store;
+    j.ctx = nm_store_ctx(store);
+    j.o = o;
+    nm_clear(j.ctx);
+    if (!res)
+        res = &local;
+    memset(res, 0, sizeof *res);
+    if (!o->output)
+        return nm_fail(j.ctx, NM_USAGE, "an output file is required (.csv or .md)");
+    if (!(format = format_of(o->output)))
+        return nm_fail(j.ctx, NM_USAGE, "%s: the table's format comes from the extension: .csv "
+                       "or .md", o->output);
+    rc = nm_areas_select(store, o->level ? o->level : "ward", o->vintage, o->within, &j.areas);
+    if (rc == NM_OK)
+        rc = choose_ids(&j);
+    if (rc == NM_OK && !(j.cols = nm_calloc((size_t)j.nids, sizeof *j.cols)))
+        rc = nm_fail(j.ctx, NM_NOMEM, "out of memory");
+    for (c = 0; rc == NM_OK && c < j.nids; c++) {
+        rc = nm_values_read(store, j.areas, j.ids[c], o->period, NM_RANK_NONE, &j.cols[c].v);
+        /* the default lists every period; a column takes its own */
+        if (rc == NM_OK)
+            rc = read_suppression(&j, &j.cols[c]);
+    }
+    if (rc == NM_OK)
+        rc = write_file(&j, format);
+    if (rc == NM_OK) {
+        res->rows = (long)nm_areas_count(j.areas);
+        res->columns = j.nids;
+    }
+    for (c = 0; j.cols && c < j.nids; c++) {
+        nm_values_clear(&j.cols[c].v);
+        nm_free(j.cols[c].suppressed);
+    }
+    nm_free(j.cols);
+    for (c = 0; c < j.nids; c++)
+        nm_free(j.ids[c]);
+    nm_free(j.ids);
+    nm_areas_free(j.areas);
+    return rc;
+}
