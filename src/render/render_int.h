@@ -180,19 +180,22 @@ typedef struct rn_dev {
 } rn_dev;
 
 /* Transforms shapes to device units (k device units per mm, device origin
- * at the page's top-left), rounded to a grid of 1/snap units when snap is
- * above 0, dropping vertices within 'tol' device units of the last kept
- * one and shapes outside the map box.  OUT dev (free with rn_dev_free).
- * Returns NM_OK or NM_NOMEM. */
+ * at the page's top-left), snapped to a grid of 'grid' device units (none
+ * when 0), with vertices that deviate less than 'tol' device units from
+ * the line through their neighbours removed, and shapes outside the map
+ * box culled.  OUT dev (free with rn_dev_free).  Returns NM_OK or
+ * NM_NOMEM. */
 nm_status rn_dev_build(nm_ctx *ctx, const nm_map *map, const rn_layout *lay, const rn_shape *sh,
-                       size_t n, double k, double tol, double snap, rn_dev *dev);
+                       size_t n, double k, double grid, double tol, rn_dev *dev);
 void rn_dev_free(rn_dev *dev);
 
 /* Draws the map's geometry (fills, outlines, overlays) clipped to the map
  * box on a context whose user space is device units; only shapes meeting
- * device rows [row0, row1) are drawn.  'vector' is 1 for PDF and SVG. */
-void rn_draw_geometry(cairo_t *cr, const nm_map *map, const rn_layout *lay, const rn_dev *feat,
-                      const rn_dev *outl, double k, double row0, double row1, int vector);
+ * device rows [row0, row1) are drawn.  'vector' is 1 for PDF and SVG.
+ * Returns cairo's status, CAIRO_STATUS_NO_MEMORY when sorting failed. */
+cairo_status_t rn_draw_geometry(cairo_t *cr, const nm_map *map, const rn_layout *lay,
+                                const rn_dev *feat, const rn_dev *outl, double k, double row0,
+                                double row1, int vector);
 
 /* Text sink for SVG: text is written as <text> elements rather than glyph
  * outlines.  NULL to draw text with Pango. */

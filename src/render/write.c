@@ -63,8 +63,8 @@ static void *draw_band(void *arg)
     cairo_set_source_rgb(cr, 1, 1, 1);
     cairo_paint(cr);
     cairo_translate(cr, 0, -b->row0);
-    rn_draw_geometry(cr, b->map, b->lay, b->feat, b->outl, b->k, b->row0 - pad, b->row1 + pad, 0);
-    b->status = cairo_status(cr);
+    b->status = rn_draw_geometry(cr, b->map, b->lay, b->feat, b->outl, b->k, b->row0 - pad,
+                                 b->row1 + pad, 0);
     cairo_destroy(cr);
     cairo_surface_destroy(surf);
     return NULL;
@@ -224,7 +224,7 @@ cleanup:
 static nm_status write_png(nm_ctx *ctx, const nm_map *map, const rn_layout *lay, PangoContext *pc,
                            FILE *fp)
 {
-    double k = map->dpi / RN_MM_PER_INCH;
+    double k = map->dpi / RN_MM_PER_INCH, grid, tol;
     int width = (int)lay->pub.width_px, height = (int)lay->pub.height_px;
     int stride = cairo_format_stride_for_width(CAIRO_FORMAT_RGB24, width);
     unsigned char *pix = NULL;
@@ -239,10 +239,13 @@ static nm_status write_png(nm_ctx *ctx, const nm_map *map, const rn_layout *lay,
         rc = nm_fail(ctx, NM_NOMEM, "out of memory for a %dx%d image", width, height);
         goto cleanup;
     }
-    if ((rc = rn_dev_build(ctx, map, lay, map->feat, map->nfeat, k, map->opts.simplify_px, 0,
-                           &feat)) != NM_OK ||
-        (rc = rn_dev_build(ctx, map, lay, map->outl, map->noutl, k, map->opts.simplify_px, 0,
-                           &outl)) != NM_OK)
+    /* vertices snapped to cells of simplify_px, and dropped where they
+     * stray less than 1.5 cells (0.5 px by default) from their neighbours'
+     * line */
+    grid = map->opts.simplify_px;
+    tol = 1.5 * map->opts.simplify_px;
+    if ((rc = rn_dev_build(ctx, map, lay, map->feat, map->nfeat, k, grid, tol, &feat)) != NM_OK ||
+        (rc = rn_dev_build(ctx, map, lay, map->outl, map->noutl, k, grid, tol, &outl)) != NM_OK)
         goto cleanup;
     if ((rc = draw_bands(ctx, map, lay, &feat, &outl, pix, stride, k)) != NM_OK)
         goto cleanup;
@@ -412,10 +415,10 @@ static nm_status write_vector(nm_ctx *ctx, const nm_map *map, const rn_layout *l
      * file; a grid of a power-of-two fraction of a point near that dot
      * keeps cairo's numbers short ("12.125", not "12.12109") */
     snap = pow(2, floor(log2(map->opts.print_dpi / 72)));
-    if ((rc = rn_dev_build(ctx, map, lay, map->feat, map->nfeat, k, 72 / map->opts.print_dpi,
-                           snap, &feat)) != NM_OK ||
-        (rc = rn_dev_build(ctx, map, lay, map->outl, map->noutl, k, 72 / map->opts.print_dpi,
-                           snap, &outl)) != NM_OK)
+    if ((rc = rn_dev_build(ctx, map, lay, map->feat, map->nfeat, k, 1 / snap,
+                           72 / map->opts.print_dpi, &feat)) != NM_OK ||
+        (rc = rn_dev_build(ctx, map, lay, map->outl, map->noutl, k, 1 / snap,
+                           72 / map->opts.print_dpi, &outl)) != NM_OK)
         goto cleanup;
     if (fmt == FMT_PDF) {
         surf = cairo_pdf_surface_create_for_stream(to_file, fp, wpt, hpt);
@@ -433,12 +436,13 @@ static nm_status write_vector(nm_ctx *ctx, const nm_map *map, const rn_layout *l
     cr = cairo_create(surf);
     cairo_set_source_rgb(cr, 1, 1, 1);
     cairo_paint(cr);
-    rn_draw_geometry(cr, map, lay, &feat, &outl, k, -INFINITY, INFINITY, 1);
+    st = rn_draw_geometry(cr, map, lay, &feat, &outl, k, -INFINITY, INFINITY, 1);
     cairo_save(cr);
     cairo_scale(cr, k, k);
     rn_draw_furniture(cr, pc, map, lay, fmt == FMT_SVG ? &text : NULL);
     cairo_restore(cr);
-    st = cairo_status(cr);
+    if (st == CAIRO_STATUS_SUCCESS)
+        st = cairo_status(cr);
     cairo_destroy(cr);
     cr = NULL;
     cairo_surface_finish(surf);

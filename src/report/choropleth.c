@@ -192,6 +192,12 @@ static nm_status add_legend(job *j)
     return rc;
 }
 
+static int is_png(const char *path)
+{
+    size_t n = strlen(path);
+    return n >= 4 && nm_strieq(path + n - 4, ".png");
+}
+
 /* The alt text, for the PDF's subject and the sidecar. */
 static nm_status describe(job *j)
 {
@@ -297,7 +303,9 @@ nm_status nm_choropleth(nm_store *store, const nm_choropleth_opts *o, nm_choropl
         rc = choose_classes(&j);
     if (rc == NM_OK)
         rc = classify_values(&j);
-    if (rc == NM_OK)
+    /* the alt text goes into a PDF or SVG and the sidecar; a PNG alone
+       has no room for it (it costs a tenth of a map of England) */
+    if (rc == NM_OK && (o->sidecar || !is_png(o->output)))
         rc = describe(&j);
     if (rc == NM_OK)
         rc = compose_page(&j);
