@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <zlib.h>
 
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
@@ -173,16 +174,142 @@ static void png_on_warning(png_structp png, png_const_charp msg)
     (void)msg; /* the library never prints */
 }
 
-/* Writes cairo RGB24 pixels as an 8-bit RGB PNG.  Returns 1 on success, 0
- * with e->msg set. */
-static int png_encode(FILE *fp, const unsigned char *pix, int width, int height, int stride,
-                      int level, double dpi, png_err *e)
+/* The PNG's image data is deflated on threads, a share of the rows each
+ * (pigz's way: every share but the last ends on a byte boundary with an
+ * empty stored block, and the Adler-32 checksums of the shares are
+ * combined), because one deflate stream is a fifth of a map of England's
+ * time and libpng has no way to run two.  libpng still writes the file:
+ * signature, header, pHYs and the chunks around the data. */
+typedef struct zshare {
+    const unsigned char *pix;
+    int width, stride, row0, row1, level, last;
+    unsigned char *out; /* raw deflate of the filtered rows */
+    size_t nout, cap;
+    size_t nraw; /* filtered bytes */
+    uLong adler;
+    int ok;
+} zshare;
+
+/* Row y of cairo's RGB24 (native-endian 0x00RRGGBB words) as RGB bytes. */
+static void rgb_row(const unsigned char *pix, int stride, int width, int y, unsigned char *out)
+{
+    const unsigned char *row = pix + (size_t)y * (size_t)stride;
+    int x;
+
+    for (x = 0; x < width; x++) {
+        uint32_t v;
+        memcpy(&v, row + 4 * (size_t)x, 4);
+        out[3 * x] = (unsigned char)(v >> 16);
+        out[3 * x + 1] = (unsigned char)(v >> 8);
+        out[3 * x + 2] = (unsigned char)v;
+    }
+}
+
+static int zshare_put(zshare *z, z_stream *zs, const unsigned char *in, size_t n, int flush)
+{
+    unsigned char buf[65536];
+    int ret;
+
+    zs->next_in = (Bytef *)in;
+    zs->avail_in = (uInt)n;
+    do {
+        zs->next_out = buf;
+        zs->avail_out = sizeof buf;
+        ret = deflate(zs, flush);
+        if (ret == Z_STREAM_ERROR)
+            return 0;
+        n = sizeof buf - zs->avail_out;
+        if (n == 0)
+            continue;
+        if (z->nout + n > z->cap) {
+            size_t cap = z->cap ? 2 * z->cap : 1 << 18;
+            void *p;
+            while (cap < z->nout + n)
+                cap *= 2;
+            if (!(p = nm_realloc(z->out, cap)))
+                return 0;
+            z->out = p;
+            z->cap = cap;
+        }
+        memcpy(z->out + z->nout, buf, n);
+        z->nout += n;
+    } while (zs->avail_out == 0 || zs->avail_in > 0);
+    return 1;
+}
+
+static int zshare_append(zshare *z, const unsigned char *p, size_t n)
+{
+    if (z->nout + n > z->cap) {
+        void *q = nm_realloc(z->out, z->nout + n);
+        if (!q)
+            return 0;
+        z->out = q;
+        z->cap = z->nout + n;
+    }
+    memcpy(z->out + z->nout, p, n);
+    z->nout += n;
+    return 1;
+}
+
+static int zshare_append_front(zshare *z, const unsigned char *p, size_t n)
+{
+    if (!zshare_append(z, p, n))
+        return 0;
+    memmove(z->out + n, z->out, z->nout - n);
+    memcpy(z->out, p, n);
+    return 1;
+}
+
+/* Filters ("up": flat colour makes repeated rows nearly free for one
+ * subtraction a byte) and deflates rows [row0, row1). */
+static void *deflate_share(void *arg)
+{
+    zshare *z = arg;
+    size_t rowlen = 3 * (size_t)z->width, i;
+    unsigned char *prev = nm_calloc(rowlen, 1), *cur = nm_malloc(rowlen);
+    unsigned char *filt = nm_malloc(rowlen + 1);
+    z_stream zs;
+    int y, zok;
+
+    memset(&zs, 0, sizeof zs);
+    z->adler = adler32(0, NULL, 0);
+    zok = deflateInit2(&zs, z->level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) == Z_OK;
+    z->ok = zok && prev && cur && filt;
+    if (z->ok && z->row0 > 0)
+        rgb_row(z->pix, z->stride, z->width, z->row0 - 1, prev);
+    for (y = z->row0; z->ok && y < z->row1; y++) {
+        unsigned char *t;
+        rgb_row(z->pix, z->stride, z->width, y, cur);
+        filt[0] = 2; /* up */
+        for (i = 0; i < rowlen; i++)
+            filt[i + 1] = (unsigned char)(cur[i] - prev[i]);
+        z->adler = adler32(z->adler, filt, (uInt)(rowlen + 1));
+        z->nraw += rowlen + 1;
+        z->ok = zshare_put(z, &zs, filt, rowlen + 1, Z_NO_FLUSH);
+        t = prev;
+        prev = cur;
+        cur = t;
+    }
+    if (z->ok)
+        z->ok = zshare_put(z, &zs, NULL, 0, z->last ? Z_FINISH : Z_SYNC_FLUSH);
+    if (zok)
+        deflateEnd(&zs);
+    nm_free(prev);
+    nm_free(cur);
+    nm_free(filt);
+    return NULL;
+}
+
+/* Writes the PNG around deflated image data: signature, header, pHYs, the
+ * shares as IDAT chunks, the end.  Returns 1 on success, 0 with e->msg
+ * set. */
+static int png_frame(FILE *fp, const zshare *z, int n, int width, int height, double dpi,
+                     png_err *e)
 {
     png_structp png;
     png_infop info = NULL;
     volatile int ok = 0;
-    const uint32_t one = 1;
-    int y;
+    int i;
 
     png = png_create_write_struct(PNG_LIBPNG_VER_STRING, e, png_on_error, png_on_warning);
     if (!png) {
@@ -199,25 +326,74 @@ static int png_encode(FILE *fp, const unsigned char *pix, int width, int height,
                  PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
     png_set_pHYs(png, info, (png_uint_32)lround(dpi / 0.0254), (png_uint_32)lround(dpi / 0.0254),
                  PNG_RESOLUTION_METER);
-    png_set_compression_level(png, level);
-    /* flat colour areas: the "up" filter makes repeated rows nearly free
-     * and costs one subtraction a byte; adaptive filtering costs 5 */
-    png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_UP);
     png_write_info(png, info);
-    /* cairo's RGB24 is a native-endian 0xXXRRGGBB word */
-    if (*(const unsigned char *)&one == 1) {
-        png_set_bgr(png);
-        png_set_filler(png, 0, PNG_FILLER_AFTER);
-    } else {
-        png_set_filler(png, 0, PNG_FILLER_BEFORE);
-    }
-    for (y = 0; y < height; y++)
-        png_write_row(png, pix + (size_t)y * (size_t)stride);
-    png_write_end(png, NULL);
+    for (i = 0; i < n; i++)
+        png_write_chunk(png, (png_const_bytep) "IDAT", z[i].out, z[i].nout);
+    png_write_chunk(png, (png_const_bytep) "IEND", NULL, 0);
+    png_write_flush(png);
     ok = 1;
 
 cleanup:
     png_destroy_write_struct(&png, &info);
+    return ok;
+}
+
+/* Writes cairo RGB24 pixels as an 8-bit RGB PNG, deflated on 'threads'
+ * threads.  Returns 1 on success, 0 with e->msg set. */
+static int png_encode(FILE *fp, const unsigned char *pix, int width, int height, int stride,
+                      int level, int threads, double dpi, png_err *e)
+{
+    int ok = 0;
+    zshare z[MAX_BANDS];
+    pthread_t tid[MAX_BANDS];
+    int started[MAX_BANDS] = {0}, i, n = threads < 1 ? 1 : threads > MAX_BANDS ? MAX_BANDS : threads;
+    unsigned char head[2] = {0x78, 0x01}, tail[4];
+    uLong adler;
+
+    if (n > height)
+        n = height > 0 ? height : 1;
+    memset(z, 0, sizeof z);
+    for (i = 0; i < n; i++) {
+        z[i].pix = pix;
+        z[i].width = width;
+        z[i].stride = stride;
+        z[i].row0 = (int)((long)height * i / n);
+        z[i].row1 = (int)((long)height * (i + 1) / n);
+        z[i].level = level;
+        z[i].last = i == n - 1;
+        if (i > 0 && pthread_create(&tid[i], NULL, deflate_share, &z[i]) == 0)
+            started[i] = 1;
+    }
+    deflate_share(&z[0]);
+    for (i = 1; i < n; i++) {
+        if (started[i])
+            pthread_join(tid[i], NULL);
+        else
+            deflate_share(&z[i]);
+    }
+    adler = z[0].adler;
+    for (i = 0; i < n; i++) {
+        if (!z[i].ok) {
+            nm_strlcpy(e->msg, "out of memory compressing the image", sizeof e->msg);
+            goto out;
+        }
+        if (i > 0)
+            adler = adler32_combine(adler, z[i].adler, (z_off_t)z[i].nraw);
+    }
+    tail[0] = (unsigned char)(adler >> 24);
+    tail[1] = (unsigned char)(adler >> 16);
+    tail[2] = (unsigned char)(adler >> 8);
+    tail[3] = (unsigned char)adler;
+    /* the zlib stream: header, the shares, the checksum */
+    if (!zshare_append_front(&z[0], head, 2) || !zshare_append(&z[n - 1], tail, 4)) {
+        nm_strlcpy(e->msg, "out of memory compressing the image", sizeof e->msg);
+        goto out;
+    }
+    ok = png_frame(fp, z, n, width, height, dpi, e);
+
+out:
+    for (i = 0; i < n; i++)
+        nm_free(z[i].out);
     return ok;
 }
 
@@ -261,7 +437,8 @@ static nm_status write_png(nm_ctx *ctx, const nm_map *map, const rn_layout *lay,
         goto cleanup;
     }
     cairo_surface_flush(surf);
-    if (!png_encode(fp, pix, width, height, stride, map->opts.png_level, map->dpi, &e))
+    if (!png_encode(fp, pix, width, height, stride, map->opts.png_level, map->opts.threads,
+                    map->dpi, &e))
         rc = nm_fail(ctx, NM_ERROR, "writing PNG failed: %s", e.msg);
 
 cleanup:
