@@ -423,6 +423,18 @@ static nm_status add_population(agg *g)
     return NM_OK;
 }
 
+/* The unit as a string that outlives the values read (a series keeps a
+ * pointer to it until stored). */
+static const char *static_unit(const char *unit)
+{
+    static const char *const known[] = {"score", "rate", "people", "count", "share", "value"};
+
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+        if (strcmp(unit, known[i]) == 0)
+            return known[i];
+    return "value";
+}
+
 /* Mean of x over each parent's children, weighted by membership weight
  * times population: the share of the parent's people living there. */
 static nm_status add_weighted_mean(agg *g, const char *key)
@@ -437,7 +449,8 @@ static nm_status add_weighted_mean(agg *g, const char *key)
         goto cleanup;
     x = v.value;
     snprintf(id, sizeof id, "%s_pw", key);
-    out = add_series(g, id, v.unit, v.polarity, "Population-weighted mean %s", v.label);
+    out = add_series(g, id, static_unit(v.unit), v.polarity, "Population-weighted mean %s",
+                     v.label);
     num = nm_calloc(g->np ? g->np : 1, sizeof *num);
     den = nm_calloc(g->np ? g->np : 1, sizeof *den);
     if (!out || !num || !den) {
@@ -561,9 +574,10 @@ static nm_status regional(agg *g, const domain *d)
 
     snprintf(key, sizeof key, "%s_%s", d->id, d->has_rank ? "rank" : "score");
     rc = read_values(g, key, NM_RANK_REGION, &v);
-    if (rc == NM_NOTFOUND) {
-        /* no regions known (a file without region codes): the national
-           figures stand alone */
+    if (rc == NM_NOTFOUND || rc == NM_USAGE) {
+        /* no regions known (a file without region codes), or a value with
+           no direction (a generic import): the national figures stand
+           alone */
         nm_log(g->ctx, NM_LOG_WARN, "%s; regional figures left out", nm_errmsg(g->ctx));
         nm_clear(g->ctx);
         return NM_OK;
