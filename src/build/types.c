@@ -95,6 +95,23 @@ static nm_status import_lookup(nm_store *store, void *opts, const char *file)
     return nm_import_lookup(store, o, &r);
 }
 
+static const bd_key localities_keys[] = {
+    KEY("ward", BD_STR, nm_localities_opts, ward_column),
+    KEY("locality", BD_STR, nm_localities_opts, locality_column),
+    KEY("code", BD_STR, nm_localities_opts, code_column),
+    KEY("code-prefix", BD_STR, nm_localities_opts, code_prefix),
+    END,
+};
+
+static nm_status import_localities(nm_store *store, void *opts, const char *file)
+{
+    nm_localities_opts *o = opts;
+    nm_import_result r;
+
+    o->in.path = file;
+    return nm_import_localities(store, o, &r);
+}
+
 static const bd_key incidents_keys[] = {
     KEY("x", BD_STR, nm_incidents_opts, x),
     KEY("y", BD_STR, nm_incidents_opts, y),
@@ -116,6 +133,43 @@ static nm_status import_incidents(nm_store *store, void *opts, const char *file)
 
     o->in.path = file;
     return nm_import_incidents(store, o, &r);
+}
+
+static const bd_key assign_keys[] = {
+    REQ("from", BD_STR, nm_assign_opts, child_level),
+    REQ("to", BD_STR, nm_assign_opts, parent_level),
+    NUM("from-vintage", BD_INT, nm_assign_opts, child_vintage, 1900, 2100),
+    NUM("to-vintage", BD_INT, nm_assign_opts, parent_vintage, 1900, 2100),
+    ENUM("method", nm_assign_opts, method, NM_ASSIGN_POINT, "point|area"),
+    KEY("within", BD_STR, nm_assign_opts, within),
+    NUM("min-share", BD_DOUBLE, nm_assign_opts, min_share, 0, 1),
+    END,
+};
+
+static nm_status run_assign(nm_store *store, void *opts, const char *file)
+{
+    nm_assign_result r = {0};
+    nm_status rc;
+
+    (void)file;
+    rc = nm_assign(store, opts, &r);
+    nm_assign_result_clear(&r);
+    return rc;
+}
+
+static const bd_key aggregate_keys[] = {
+    REQ("to", BD_STR, nm_aggregate_opts, to),
+    KEY("from", BD_STR, nm_aggregate_opts, from),
+    KEY("within", BD_STR, nm_aggregate_opts, within),
+    KEY("indicators", BD_STR, nm_aggregate_opts, indicators),
+    KEY("period", BD_STR, nm_aggregate_opts, period),
+    END,
+};
+
+static nm_status run_aggregate(nm_store *store, void *opts, const char *file)
+{
+    (void)file;
+    return nm_aggregate(store, opts, NULL);
 }
 
 static const bd_key count_keys[] = {
@@ -153,7 +207,12 @@ static const bd_type inputs[] = {
     {"indicators", sizeof(nm_indicators_opts), NULL, indicators_keys, import_indicators, 0, 0,
      NULL, NULL},
     {"lookup", sizeof(nm_lookup_opts), NULL, lookup_keys, import_lookup, 0, 0, NULL, NULL},
+    {"localities", sizeof(nm_localities_opts), NULL, localities_keys, import_localities, 1, 0,
+     NULL, NULL},
     {"incidents", sizeof(nm_incidents_opts), NULL, incidents_keys, import_incidents, 0, 0, NULL,
+     NULL},
+    {"assign", sizeof(nm_assign_opts), NULL, assign_keys, run_assign, 1, 1, NULL, NULL},
+    {"aggregate", sizeof(nm_aggregate_opts), NULL, aggregate_keys, run_aggregate, 1, 1, NULL,
      NULL},
     {"count", sizeof(nm_count_opts), NULL, count_keys, run_count, 1, 1, NULL, NULL},
 };
@@ -204,6 +263,21 @@ static nm_status map_inputs(nm_store *store, const void *opts, bd_memo *memo, bd
     return rc;
 }
 
+static const bd_key table_keys[] = {
+    KEY("level", BD_STR, nm_table_opts, level),
+    NUM("vintage", BD_INT, nm_table_opts, vintage, 1900, 2100),
+    KEY("within", BD_STR, nm_table_opts, within),
+    KEY("indicators", BD_STR, nm_table_opts, indicators),
+    KEY("period", BD_STR, nm_table_opts, period),
+    REQ("output", BD_OUTPUT, nm_table_opts, output),
+    END,
+};
+
+static nm_status table_draw(nm_store *store, const void *opts)
+{
+    return nm_table_write(store, opts, NULL);
+}
+
 static const bd_key facts_keys[] = {
     KEY("within", BD_STR, nm_facts_opts, within),
     KEY("period", BD_STR, nm_facts_opts, period),
@@ -251,6 +325,7 @@ static nm_status la_summary_draw(nm_store *store, const void *opts)
  * dataset of the store changed. */
 static const bd_type figures[] = {
     {"map", sizeof(nm_choropleth_opts), map_init, map_keys, NULL, 0, 0, map_draw, map_inputs},
+    {"table", sizeof(nm_table_opts), NULL, table_keys, NULL, 0, 0, table_draw, NULL},
     {"facts", sizeof(nm_facts_opts), NULL, facts_keys, NULL, 0, 0, facts_draw, NULL},
     {"la-summary", sizeof(nm_la_summary_opts), NULL, la_summary_keys, NULL, 0, 0,
      la_summary_draw, NULL},
@@ -281,6 +356,7 @@ const bd_type *bd_figure_type(const char *name)
 const char *bd_type_names(int figs)
 {
     /* fixed texts, kept in step with the tables by the unit test */
-    return figs ? "map, facts, la-summary"
-                : "boundaries, iod, indicators, lookup, incidents, count";
+    return figs ? "map, table, facts, la-summary"
+                : "boundaries, iod, indicators, lookup, localities, incidents, assign, aggregate, "
+                  "count";
 }
