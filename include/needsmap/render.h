@@ -63,11 +63,14 @@ typedef struct nm_rect {
 
 /* Rendering options; start from nm_render_opts_init(). */
 typedef struct nm_render_opts {
-    /* Vertices closer than this to the previous kept vertex are dropped, in
-     * output pixels for PNG (default 0.35). */
+    /* PNG simplification, in output pixels (default 0.35): vertices are
+     * snapped to a grid of this size, and a vertex that strays less than
+     * 1.5 times this from the line through its neighbours is dropped; 0
+     * keeps every vertex. */
     double simplify_px;
     /* The resolution vector output (PDF, SVG) is simplified at, in dots per
-     * inch (default 600); detail finer than this cannot be printed. */
+     * inch (default 400: a 300 dpi rendering shows no difference from 600,
+     * and the file is a third smaller). */
     double print_dpi;
     /* zlib level of PNG output, 0-9 (default 3: fast, files within a few
      * per cent of level 9 for flat-coloured maps). */

@@ -13,7 +13,7 @@ void nm_render_opts_init(nm_render_opts *opts)
 {
     memset(opts, 0, sizeof *opts);
     opts->simplify_px = 0.35;
-    opts->print_dpi = 600;
+    opts->print_dpi = 400;
     opts->png_level = 3;
     opts->threads = 2;
     opts->outline_mm = 0.1;
