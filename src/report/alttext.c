@@ -153,7 +153,8 @@ static nm_status locate_class(nm_store *store, const nm_alt_text_in *in, const c
     }
     sqlite3_finalize(pl);
     sqlite3_finalize(ce);
-    qsort(w->ps.p, w->ps.n, sizeof *w->ps.p, by_count);
+    if (w->ps.n > 1) /* qsort takes no NULL array, even of length 0 */
+        qsort(w->ps.p, w->ps.n, sizeof *w->ps.p, by_count);
     return rc;
 }
 
