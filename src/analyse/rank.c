@@ -121,12 +121,12 @@ static nm_status older_codes(nm_store *store, const nm_ind *ind, const nm_areas 
 }
 
 /* Reads the values of the set's areas from the full table. */
-static nm_status pick_values(nm_store *store, const nm_ind *ind, const nm_areas *a,
-                             const table *t, nm_values *v, char **keys)
+/* The codes the set's values are stored under (older codes for an
+ * indicator of another vintage). */
+static nm_status value_keys(nm_store *store, const nm_ind *ind, const nm_areas *a, char **keys)
 {
-    size_t i;
-    long k;
     nm_status rc = NM_OK;
+    size_t i;
 
     if (ind->vintage != a->vintage && strcmp(ind->level, a->level) == 0) {
         rc = older_codes(store, ind, a, keys);
@@ -137,12 +137,23 @@ static nm_status pick_values(nm_store *store, const nm_ind *ind, const nm_areas 
             if (!(keys[i] = nm_strdup(a->code[i])))
                 rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
     }
-    for (i = 0; rc == NM_OK && i < a->n; i++) {
+    return rc;
+}
+
+static void pick_values(const nm_areas *a, const table *t, nm_values *v, char *const *keys)
+{
+    size_t i;
+    long k;
+
+    for (i = 0; i < a->n; i++) {
         k = nm_vtable_find(t, keys[i]);
         v->value[i] = k >= 0 ? t->value[k] : NAN;
     }
-    return rc;
 }
+
+/* Below this many areas, values are looked up one by one rather than the
+ * whole table read: a borough's map needs 107 of 32,844. */
+#define LOOKUP_MAX 2000
 
 /* Sort key: the most deprived first. */
 typedef struct ranked {
@@ -464,12 +475,21 @@ nm_status nm_values_read(nm_store *store, const nm_areas *a, const char *key, co
     if (rc == NM_OK && !(keys = nm_calloc(a->n ? a->n : 1, sizeof *keys)))
         rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
     if (rc == NM_OK)
+        rc = value_keys(store, &ind, a, keys);
+    if (rc == NM_OK && scope < NM_RANK_REGION && a->n <= LOOKUP_MAX) {
+        rc = nm_store_values_of(store, &ind, keys, a->n, v->value);
+        if (rc == NM_OK)
+            rc = nm_store_count_values(store, &ind, &v->national_n);
+    } else if (rc == NM_OK) {
+        /* regional ranks need every value of the region, and a large set
+           reads faster in one pass */
         rc = nm_store_each_value(store, &ind, nm_vtable_add, &t);
-    if (rc == NM_OK && t.failed)
-        rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
-    if (rc == NM_OK)
-        rc = pick_values(store, &ind, a, &t, v, keys);
-    v->national_n = (long)t.n;
+        if (rc == NM_OK && t.failed)
+            rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
+        if (rc == NM_OK)
+            pick_values(a, &t, v, keys);
+        v->national_n = (long)t.n;
+    }
     if (rc == NM_OK && scope >= NM_RANK_REGION && ind.polarity == 0)
         rc = nm_fail(store->ctx, NM_USAGE,
                      "%s has no direction (more is neither better nor worse): it cannot be "

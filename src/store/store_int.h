@@ -74,6 +74,12 @@ void nm_ind_clear(nm_ind *ind);
  * order.  fn returns non-zero to stop. */
 nm_status nm_store_each_value(nm_store *store, const nm_ind *ind,
                               int (*fn)(void *user, const char *code, double value), void *user);
+/* The values of 'n' codes (NAN where none), looked up one by one: cheaper
+ * than reading the whole table when a map shows a few hundred areas. */
+nm_status nm_store_values_of(nm_store *store, const nm_ind *ind, char *const *codes, size_t n,
+                             double *out);
+/* How many values an indicator has (its national count for ranks). */
+nm_status nm_store_count_values(nm_store *store, const nm_ind *ind, long *count);
 /* Drops data_N tables that no indicator refers to any more (inside the
  * caller's transaction). */
 nm_status nm_store_drop_orphan_data(nm_store *store);

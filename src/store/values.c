@@ -4,6 +4,7 @@
  * place that turns that into SQL, so the rest of the library asks for "the
  * values of imd_score 2019" and never builds table names itself.
  */
+#include <math.h>
 #include <string.h>
 
 #include "store/store_int.h"
@@ -122,6 +123,58 @@ nm_status nm_store_each_value(nm_store *store, const nm_ind *ind,
             break;
     if (s != SQLITE_ROW && s != SQLITE_DONE)
         rc = nm_store_sqlfail(store, "reading values");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* Prepares "SELECT <col> FROM <tbl> <tail>" for an indicator. */
+static nm_status prepare_on(nm_store *store, const nm_ind *ind, const char *what, const char *tail,
+                            sqlite3_stmt **st)
+{
+    nm_buf sql = {0};
+    nm_status rc;
+
+    nm_buf_addf(&sql, "SELECT %s(\"%s\") FROM \"%s\" %s", what, ind->col, ind->tbl, tail);
+    rc = sql.failed ? nm_fail(store->ctx, NM_NOMEM, "out of memory")
+                    : nm_store_prepare(store, sql.data, st);
+    nm_buf_free(&sql);
+    return rc;
+}
+
+nm_status nm_store_values_of(nm_store *store, const nm_ind *ind, char *const *codes, size_t n,
+                             double *out)
+{
+    sqlite3_stmt *st = NULL;
+    nm_status rc = prepare_on(store, ind, "", "WHERE code = ?", &st);
+    size_t i;
+    int s;
+
+    for (i = 0; rc == NM_OK && i < n; i++) {
+        sqlite3_bind_text(st, 1, codes[i], -1, SQLITE_STATIC);
+        s = sqlite3_step(st);
+        if (s == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+            out[i] = sqlite3_column_double(st, 0);
+        else if (s == SQLITE_ROW || s == SQLITE_DONE)
+            out[i] = NAN;
+        else
+            rc = nm_store_sqlfail(store, "reading values");
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+nm_status nm_store_count_values(nm_store *store, const nm_ind *ind, long *count)
+{
+    sqlite3_stmt *st = NULL;
+    nm_status rc = prepare_on(store, ind, "COUNT", "", &st);
+
+    if (rc == NM_OK) {
+        if (sqlite3_step(st) == SQLITE_ROW)
+            *count = (long)sqlite3_column_int64(st, 0);
+        else
+            rc = nm_store_sqlfail(store, "counting values");
+    }
     sqlite3_finalize(st);
     return rc;
 }
