@@ -60,6 +60,15 @@ typedef struct thin_par {
 
 #define THIN_ROUNDS 6
 
+/* The nearest whole number, without a call to floor(). */
+static int64_t nearest(double v)
+{
+    double f = v + 0.5;
+    int64_t t = (int64_t)f;
+
+    return t - (f < (double)t);
+}
+
 /* Squared distance of c from the line through a and b (from a when a and
  * b coincide), in cells. */
 static double dev2(const int64_t *a, const int64_t *b, const int64_t *c)
@@ -96,8 +105,8 @@ static size_t thin_ring(const double *xy, size_t n, const thin_par *tp, int64_t 
     size_t i, m = 0, round;
 
     for (i = 0; i < n; i++) {
-        int64_t x = (int64_t)floor((tp->ox + xy[2 * i] * tp->s) * inv + 0.5);
-        int64_t y = (int64_t)floor((tp->oy - xy[2 * i + 1] * tp->s) * inv + 0.5);
+        int64_t x = nearest((tp->ox + xy[2 * i] * tp->s) * inv);
+        int64_t y = nearest((tp->oy - xy[2 * i + 1] * tp->s) * inv);
         if (m == 0 || x != q[2 * m - 2] || y != q[2 * m - 1]) {
             q[2 * m] = x;
             q[2 * m + 1] = y;
@@ -107,22 +116,29 @@ static size_t thin_ring(const double *xy, size_t n, const thin_par *tp, int64_t 
     /* the closing point repeats the first */
     while (m > 1 && q[0] == q[2 * m - 2] && q[1] == q[2 * m - 1])
         m--;
+    /* d < 0: deviation not known yet; it changes only where a neighbour
+     * went */
+    for (i = 0; i < m; i++)
+        d[i] = -1;
     for (round = 0; round < THIN_ROUNDS && m > 3 && tp->eps2 > 0; round++) {
         size_t w = 0, left = m;
+        for (i = 0; i < m; i++)
+            if (d[i] < 0) {
+                size_t a = i ? i - 1 : m - 1, b = i + 1 < m ? i + 1 : 0;
+                d[i] = dev2(q + 2 * a, q + 2 * b, q + 2 * i);
+            }
         for (i = 0; i < m; i++) {
             size_t a = i ? i - 1 : m - 1, b = i + 1 < m ? i + 1 : 0;
-            d[i] = dev2(q + 2 * a, q + 2 * b, q + 2 * i);
-        }
-        for (i = 0; i < m; i++) {
-            size_t a = i ? i - 1 : m - 1, b = i + 1 < m ? i + 1 : 0;
-            rm[i] = left > 3 && d[i] < tp->eps2 && before(d, q, i, a) && before(d, q, i, b);
+            rm[i] = d[i] < tp->eps2 && left > 3 && before(d, q, i, a) && before(d, q, i, b);
             left -= rm[i];
         }
         for (i = 0; i < m; i++) {
+            size_t a = i ? i - 1 : m - 1, b = i + 1 < m ? i + 1 : 0;
             if (rm[i])
                 continue;
             q[2 * w] = q[2 * i];
             q[2 * w + 1] = q[2 * i + 1];
+            d[w] = rm[a] || rm[b] ? -1 : d[i];
             w++;
         }
         if (w == m)
