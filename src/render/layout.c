@@ -496,3 +496,63 @@ nm_status nm_map_layout_get(nm_ctx *ctx, nm_map *map, nm_map_layout *out)
     g_object_unref(pc);
     return rc;
 }
+
+nm_status rn_layout_box(nm_ctx *ctx, const nm_map *map, PangoContext *pc, const nm_rect *box,
+                        rn_layout *lay)
+{
+    nm_map_layout *p = &lay->pub;
+    double ext[4], leg_w = 0, leg_h = 0, leg_th = 0, panel_w = 0, s, dw, dh;
+    double sb_h = map->opts.scale_bar ? RN_SCALE_H : 0;
+    meas m = {0};
+    nm_status rc = NM_OK;
+
+    memset(lay, 0, sizeof *lay);
+    if (!rn_map_extent(map, ext))
+        return nm_fail(ctx, NM_USAGE, "the map has no features and no extent");
+    if ((rc = measure_texts(ctx, map, pc, &m)) != NM_OK)
+        goto cleanup;
+    p->page_w_mm = box->x + box->w;
+    p->page_h_mm = box->y + box->h;
+    p->orient = NM_ORIENT_PORTRAIT;
+    /* the legend and scale bar beside the map, as a side panel */
+    if (map->nlegend > 0 || map->legend_title) {
+        legend_size(map, pc, &m, 1, &leg_w, &leg_h, &leg_th, lay);
+        panel_w = fmax(leg_w, sb_h > 0 ? RN_SCALE_BLOCK_W : 0) + RN_PANEL_GAP;
+    } else if (sb_h > 0) {
+        panel_w = RN_SCALE_BLOCK_W + RN_PANEL_GAP;
+    }
+    p->map = (nm_rect){box->x, box->y, box->w - panel_w, box->h};
+    if (leg_w > 0 || leg_th > 0)
+        p->legend = (nm_rect){p->map.x + p->map.w + RN_PANEL_GAP, box->y, leg_w, leg_h};
+    if (sb_h > 0)
+        p->scale_bar = (nm_rect){p->map.x + p->map.w + RN_PANEL_GAP, box->y + box->h - sb_h,
+                                 RN_SCALE_BLOCK_W, sb_h};
+    lay->legend_cols = 1;
+    lay->legend_rows = (int)map->nlegend;
+    lay->legend_title_h = leg_th;
+    lay->legend_row_h = RN_ROW_H;
+    if (map->nlegend > 0)
+        p->legend_swatch0 = (nm_rect){p->legend.x, p->legend.y + (leg_th > 0 ? leg_th + RN_LEG_TITLE_GAP : 0),
+                                      RN_SWATCH_W, RN_SWATCH_H};
+    dw = p->map.w - 2 * RN_MAP_PAD;
+    dh = p->map.h - 2 * RN_MAP_PAD;
+    if (dw <= 10 || dh <= 10 || leg_h > box->h) {
+        rc = nm_fail(ctx, NM_USAGE, "a %.0f x %.0f mm box leaves no room for the map", box->w,
+                     box->h);
+        goto cleanup;
+    }
+    s = fmin(dw / (ext[2] - ext[0]), dh / (ext[3] - ext[1]));
+    memcpy(lay->ext, ext, sizeof lay->ext);
+    lay->mm_per_m = s;
+    p->scale = 1000 / s;
+    /* centred in the box; the frame hugs the data across */
+    hug_data(lay, 0);
+    if (map->opts.scale_bar)
+        p->scale_bar_m = round_length(lay->mm_per_m, fmin(RN_SCALE_MAX, p->map.w / 3));
+    georef(map, lay);
+    rc = place_labels(ctx, map, pc, lay);
+
+cleanup:
+    meas_free(&m);
+    return rc;
+}

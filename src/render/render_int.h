@@ -160,6 +160,12 @@ int rn_map_extent(const nm_map *map, double ext[4]);
 /* Computes the layout.  OUT lay (free with rn_layout_free).  Returns NM_OK,
  * NM_USAGE (no extent), NM_NOMEM. */
 nm_status rn_layout_compute(nm_ctx *ctx, const nm_map *map, PangoContext *pc, rn_layout *lay);
+/* Lays the map out inside 'box' (mm on a page drawn by someone else): no
+ * title or source line, the legend and scale bar in a panel at the box's
+ * right, labels placed as on a page.  OUT lay (free with rn_layout_free).
+ * Returns NM_OK, NM_USAGE (no extent, box too small), NM_NOMEM. */
+nm_status rn_layout_box(nm_ctx *ctx, const nm_map *map, PangoContext *pc, const nm_rect *box,
+                        rn_layout *lay);
 void rn_layout_free(rn_layout *lay);
 
 /* ---- draw.c ------------------------------------------------------------- */
@@ -207,5 +213,16 @@ typedef struct rn_svgtext {
  * attribution on a context whose user space is mm. */
 void rn_draw_furniture(cairo_t *cr, PangoContext *pc, const nm_map *map, const rn_layout *lay,
                        rn_svgtext *svg);
+
+/* ---- inset.c ------------------------------------------------------------ */
+
+/* Draws 'map' (geometry, labels, frame, legend, scale bar; never a title
+ * or source line) into 'box' of a page another module draws, e.g. the
+ * maps of a multi-page summary.  'cr' has mm as user space on a device of
+ * 'k' units per mm (cairo_scale(cr, k, k) on a fresh context); 'vector' is
+ * 1 for PDF and SVG surfaces.  OUT layout (may be NULL).  Returns NM_OK,
+ * NM_USAGE (empty map, box too small), NM_ERROR (drawing), NM_NOMEM. */
+nm_status rn_map_draw_in(nm_ctx *ctx, nm_map *map, cairo_t *cr, PangoContext *pc, double k,
+                         int vector, const nm_rect *box, nm_map_layout *layout);
 
 #endif /* NM_RENDER_INT_H */

@@ -1,0 +1,57 @@
+/*
+ * A map drawn into a rectangle of a page that another module lays out (a
+ * summary's overview and locality maps, a comparison's panels), with the
+ * same geometry, outlines, labels and legend as a map page.  The layout is
+ * layout.c's (rn_layout_box), the drawing draw.c's; the page, its surface
+ * and its file belong to the caller.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "render_int.h"
+
+nm_status rn_map_draw_in(nm_ctx *ctx, nm_map *map, cairo_t *cr, PangoContext *pc, double k,
+                         int vector, const nm_rect *box, nm_map_layout *out)
+{
+    rn_layout lay;
+    rn_dev feat = {0}, outl = {0};
+    double grid, tol;
+    cairo_status_t st;
+    nm_status rc;
+
+    memset(&lay, 0, sizeof lay);
+    if ((rc = rn_layout_box(ctx, map, pc, box, &lay)) != NM_OK)
+        goto cleanup;
+    if (vector) {
+        /* as a vector page: a power-of-two grid near the printer's dot */
+        grid = 1 / pow(2, floor(log2(map->opts.print_dpi / 72))) * (k / RN_PT_PER_MM);
+        tol = 72 / map->opts.print_dpi * (k / RN_PT_PER_MM);
+    } else {
+        grid = map->opts.simplify_px;
+        tol = 1.5 * map->opts.simplify_px;
+    }
+    if ((rc = rn_dev_build(ctx, map, &lay, map->feat, map->nfeat, k, grid, tol, &feat)) != NM_OK ||
+        (rc = rn_dev_build(ctx, map, &lay, map->outl, map->noutl, k, grid, tol, &outl)) != NM_OK)
+        goto cleanup;
+    cairo_save(cr);
+    cairo_scale(cr, 1 / k, 1 / k); /* geometry is in device units */
+    st = rn_draw_geometry(cr, map, &lay, &feat, &outl, k, -INFINITY, INFINITY, vector);
+    cairo_restore(cr);
+    if (st == CAIRO_STATUS_SUCCESS) {
+        rn_draw_furniture(cr, pc, map, &lay, NULL);
+        st = cairo_status(cr);
+    }
+    if (st != CAIRO_STATUS_SUCCESS) {
+        rc = nm_fail(ctx, st == CAIRO_STATUS_NO_MEMORY ? NM_NOMEM : NM_ERROR,
+                     "drawing the map failed: %s", cairo_status_to_string(st));
+        goto cleanup;
+    }
+    if (out)
+        *out = lay.pub;
+
+cleanup:
+    rn_dev_free(&feat);
+    rn_dev_free(&outl);
+    rn_layout_free(&lay);
+    return rc;
+}
