@@ -195,6 +195,83 @@ nm_status nm_la_summary(nm_store *store, const nm_la_summary_opts *opts,
 /* Frees what a result owns; safe on a zeroed struct. */
 void nm_la_summary_result_clear(nm_la_summary_result *result);
 
+/* ---- locality summaries (summary.c) and ward comparisons (compare.c) -- */
+
+typedef enum nm_summary_format {
+    NM_SUMMARY_AUTO = 0, /* by the output's extension */
+    NM_SUMMARY_PDF = 1,  /* the printed document: maps, tables, charts */
+    NM_SUMMARY_CSV = 2,  /* every table in one file, with a column naming the table */
+    NM_SUMMARY_XLSX = 3, /* one worksheet per table */
+    NM_SUMMARY_MD = 4    /* one Markdown table per heading */
+} nm_summary_format;
+
+typedef struct nm_summary_opts {
+    const char *within;     /* the borough (code); NULL: every ward stored */
+    int localities;         /* sections by locality (the only grouping; may be left 0) */
+    const char *indicator;  /* the overview and locality maps; NULL: "imd_decile" */
+    const char *indicators; /* comma-separated rows of tables and charts: ward aggregates
+                               (pop_total, imd_nat10_share, imd_score_pw, ...) or incident
+                               sets (violence); NULL: population, children, LSOAs, IMD 10%/20%
+                               shares and people, weighted IMD score, every incident set */
+    const char *period;     /* IoD release; NULL: the latest */
+    const char *title;      /* NULL: "<borough>: locality summaries" */
+    nm_summary_format format;
+    const char *output;     /* required; written atomically */
+} nm_summary_opts;
+
+/* Fills opts with the defaults (format by extension). */
+void nm_summary_opts_init(nm_summary_opts *opts);
+
+typedef struct nm_summary_result {
+    int pages;      /* PDF pages */
+    int localities; /* sections */
+    long wards;     /* wards in them */
+} nm_summary_result;
+
+/* Locality summaries of a borough: for PDF (A4 portrait) a first page
+ * with the headline figures, a contents list and the overview map with
+ * the localities outlined and named; the localities compared in one
+ * table and bar charts; then for each locality (areas of level
+ * 'locality' within the borough, from import localities) a map (its
+ * LSOAs shaded, its wards outlined and named, the rest of the borough
+ * grey), a table of its wards with the locality, borough and England
+ * values, and bar charts (intervals as whiskers, England as a dashed
+ * line).  Every page has its number, the sources and the periods of the
+ * data.  CSV, XLSX and Markdown hold the same tables.  Ward figures are
+ * the stored aggregates and incident counts; a group's are computed from
+ * its wards; England's from every LSOA stored.  Suppressed counts read
+ * "suppressed", missing values are empty (CSV, XLSX) or "–".  Returns
+ * NM_NOTFOUND (no localities stored: import them; an indicator; the
+ * area), NM_USAGE (options, format), NM_ERROR (output).  'result' may be
+ * NULL. */
+nm_status nm_summary(nm_store *store, const nm_summary_opts *opts, nm_summary_result *result);
+
+typedef struct nm_compare_opts {
+    const char *wards;      /* comma-separated ward codes or names (required, 2 to 12) */
+    const char *within;     /* where names are looked up and the borough compared; NULL: the
+                               parent authority of the first ward's LSOAs, if stored */
+    const char *indicator;  /* the maps; NULL: "imd_decile" */
+    const char *indicators; /* rows of the table, as nm_summary_opts */
+    const char *period;     /* IoD release; NULL: the latest */
+    const char *title;      /* NULL: "Wards compared: A, B and C" */
+    double dpi;             /* PNG resolution; 0: 150 */
+    const char *output;     /* .pdf or .png (required) */
+} nm_compare_opts;
+
+typedef struct nm_compare_result {
+    int wards;
+    int classes;
+    nm_paper paper; /* A4 landscape, A3 landscape above 4 wards */
+} nm_compare_result;
+
+/* The wards side by side on one page: a map of each (its LSOAs shaded on
+ * one classification made over all of them, or the national scheme for
+ * ranks and deciles; one legend), titled with the ward's name and key
+ * numbers, and a table of the same rows as a summary's for each ward with
+ * the borough and England.  Returns NM_NOTFOUND (a ward), NM_USAGE
+ * (options), NM_ERROR (output).  'result' may be NULL. */
+nm_status nm_compare(nm_store *store, const nm_compare_opts *opts, nm_compare_result *result);
+
 /* ---- alt text (alttext.c) ---------------------------------------------- */
 
 /* What a choropleth shows, for nm_alt_text(). */

@@ -323,3 +323,90 @@ nm_status nm_choropleth(nm_store *store, const nm_choropleth_opts *o, nm_choropl
     job_free(&j);
     return rc;
 }
+
+/* ---- shading for other figures ------------------------------------------ */
+
+nm_status nm_shading_make(nm_store *store, const nm_choropleth_opts *o, const nm_areas *areas,
+                          nm_shading *out)
+{
+    job j = {0};
+    nm_status rc;
+    size_t n = nm_areas_count(areas);
+
+    memset(out, 0, sizeof *out);
+    j.store = store;
+    j.ctx = nm_store_ctx(store);
+    j.o = o;
+    rc = nm_values_read(store, areas, o->indicator, o->period, o->rank, &j.vals);
+    if (rc == NM_OK) {
+        j.shown = nm_malloc((n ? n : 1) * sizeof *j.shown);
+        j.klass = nm_malloc((n ? n : 1) * sizeof *j.klass);
+        if (!j.shown || !j.klass)
+            rc = nm_fail(j.ctx, NM_NOMEM, "out of memory");
+        else
+            memcpy(j.shown, j.vals.value, n * sizeof *j.shown);
+    }
+    if (rc == NM_OK)
+        rc = choose_classes(&j);
+    if (rc == NM_OK)
+        rc = classify_values(&j);
+    if (rc == NM_OK) {
+        out->legend_title = nm_legend_title(&j.vals, &j.spec, o->rank, nm_areas_within_name(areas));
+        if (!out->legend_title)
+            rc = nm_fail(j.ctx, NM_NOMEM, "out of memory");
+    }
+    /* the job's parts move to the shading */
+    out->vals = j.vals;
+    out->spec = j.spec;
+    out->classes = j.classes;
+    memcpy(out->colours, j.colours, sizeof out->colours);
+    out->shown = j.shown;
+    out->klass = j.klass;
+    if (rc != NM_OK)
+        nm_shading_clear(out);
+    return rc;
+}
+
+void nm_shading_clear(nm_shading *s)
+{
+    nm_values_clear(&s->vals);
+    nm_classes_free(s->classes);
+    nm_free(s->shown);
+    nm_free(s->klass);
+    nm_free(s->legend_title);
+    memset(s, 0, sizeof *s);
+}
+
+uint32_t nm_shading_rgb(const nm_shading *s, int c)
+{
+    return c >= 0 ? rgb32(s->colours[c]) : 0;
+}
+
+int nm_shading_class_of(const nm_shading *s, double x)
+{
+    return nm_classes_of(s->classes, x);
+}
+
+nm_status nm_shading_legend(nm_ctx *ctx, nm_map *map, const nm_shading *s, const int *klass,
+                            size_t n)
+{
+    int k = nm_classes_count(s->classes), c;
+    long count[NM_CLASSES_MAX + 1] = {0};
+    nm_status rc;
+    size_t i;
+
+    if (!klass) {
+        klass = s->klass;
+        n = s->vals.n;
+    }
+    for (i = 0; i < n; i++)
+        count[klass[i] >= 0 && klass[i] < k ? klass[i] : NM_CLASSES_MAX]++;
+    rc = nm_map_set_legend_title(ctx, map, s->legend_title);
+    for (c = k - 1; rc == NM_OK && c >= 0; c--)
+        rc = nm_map_add_legend_entry(ctx, map, rgb32(s->colours[c]), 0,
+                                     nm_classes_label(s->classes, c), count[c]);
+    if (rc == NM_OK && count[NM_CLASSES_MAX] > 0)
+        rc = nm_map_add_legend_entry(ctx, map, 0, NM_MAP_MISSING, "No data",
+                                     count[NM_CLASSES_MAX]);
+    return rc;
+}

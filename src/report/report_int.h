@@ -5,6 +5,8 @@
 #ifndef NM_REPORT_INT_H
 #define NM_REPORT_INT_H
 
+#include <stdio.h>
+
 #include "needsmap/classify.h"
 #include "needsmap/report.h"
 #include "nm_int.h"
@@ -37,6 +39,45 @@ nm_status nm_write_sidecar(nm_store *store, const nm_choropleth_opts *o, const n
                            const nm_values *v, const nm_classes *c, const nm_rgb *colours,
                            const double *shown, const int *klass, const nm_map_layout *layout,
                            const char *alt_text);
+
+/* ---- cells of data tables (table.c) ------------------------------------ */
+
+/* A CSV field, quoted when it must be. */
+void nm_csv_text(FILE *fp, const char *s);
+/* The shortest decimal that reads back as the same double. */
+void nm_csv_number(FILE *fp, double x);
+/* Text in a Markdown table cell ('|' and '\\' escaped, line breaks as spaces). */
+void nm_md_text(FILE *fp, const char *s);
+
+/* ---- shading shared with summaries and comparisons (choropleth.c) ------ */
+
+/* An indicator's values over a set of areas, classed and coloured as
+ * nm_choropleth() would (o->classify, o->palette, ... chosen the same
+ * way). */
+typedef struct nm_shading {
+    nm_values vals;
+    nm_classify_spec spec;
+    nm_classes *classes;
+    nm_rgb colours[NM_CLASSES_MAX];
+    double *shown; /* the values classed */
+    int *klass;    /* class of each area, -1 missing */
+    char *legend_title;
+} nm_shading;
+
+/* Reads, classes and colours o->indicator over 'areas' (o->within, level
+ * and output are not used).  Free with nm_shading_clear().  Returns as
+ * nm_choropleth(). */
+nm_status nm_shading_make(nm_store *store, const nm_choropleth_opts *o, const nm_areas *areas,
+                          nm_shading *out);
+void nm_shading_clear(nm_shading *s);
+/* 0xRRGGBB of class 'c' (-1: 0, for the missing style). */
+uint32_t nm_shading_rgb(const nm_shading *s, int c);
+/* The class of value 'x' on the same classes (-1 when NAN). */
+int nm_shading_class_of(const nm_shading *s, double x);
+/* The legend of the shading, most deprived class first, counting the
+ * areas of 'klass' (n of them; NULL: the shading's own). */
+nm_status nm_shading_legend(nm_ctx *ctx, nm_map *map, const nm_shading *s, const int *klass,
+                            size_t n);
 
 /* ---- provenance (provenance.c) ------------------------------------------ */
 

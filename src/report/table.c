@@ -140,7 +140,7 @@ static int is_suppressed(const column *c, size_t i)
 
 /* ---- CSV ----------------------------------------------------------------- */
 
-static void csv_text(FILE *fp, const char *s)
+void nm_csv_text(FILE *fp, const char *s)
 {
     if (!s[strcspn(s, ",\"\r\n")] && s[0] != ' ' && (!*s || s[strlen(s) - 1] != ' ')) {
         fputs(s, fp);
@@ -156,7 +156,7 @@ static void csv_text(FILE *fp, const char *s)
 }
 
 /* The shortest decimal that reads back as the same double. */
-static void csv_number(FILE *fp, double x)
+void nm_csv_number(FILE *fp, double x)
 {
     char buf[40];
 
@@ -176,20 +176,20 @@ static void write_csv(const tjob *j, FILE *fp)
     fputs("code,name", fp);
     for (c = 0; c < j->nids; c++) {
         fputc(',', fp);
-        csv_text(fp, j->cols[c].v.key);
+        nm_csv_text(fp, j->cols[c].v.key);
     }
     fputc('\n', fp);
     for (i = 0; i < nm_areas_count(j->areas); i++) {
-        csv_text(fp, nm_areas_code(j->areas, i));
+        nm_csv_text(fp, nm_areas_code(j->areas, i));
         fputc(',', fp);
-        csv_text(fp, nm_areas_name(j->areas, i));
+        nm_csv_text(fp, nm_areas_name(j->areas, i));
         for (c = 0; c < j->nids; c++) {
             const column *col = &j->cols[c];
             fputc(',', fp);
             if (is_suppressed(col, i))
                 fputs("suppressed", fp);
             else if (!isnan(col->v.value[i]))
-                csv_number(fp, col->v.value[i]);
+                nm_csv_number(fp, col->v.value[i]);
         }
         fputc('\n', fp);
     }
@@ -197,7 +197,7 @@ static void write_csv(const tjob *j, FILE *fp)
 
 /* ---- Markdown ------------------------------------------------------------ */
 
-static void md_text(FILE *fp, const char *s)
+void nm_md_text(FILE *fp, const char *s)
 {
     for (; *s; s++) {
         if (*s == '|' || *s == '\\')
@@ -236,7 +236,7 @@ static void write_md(const tjob *j, FILE *fp)
     fputs("| Code | Name |", fp);
     for (c = 0; c < j->nids; c++) {
         fputc(' ', fp);
-        md_text(fp, j->cols[c].v.label);
+        nm_md_text(fp, j->cols[c].v.label);
         fputs(" |", fp);
     }
     fputs("\n| :--- | :--- |", fp);
@@ -245,9 +245,9 @@ static void write_md(const tjob *j, FILE *fp)
     fputc('\n', fp);
     for (i = 0; i < nm_areas_count(j->areas); i++) {
         fputs("| ", fp);
-        md_text(fp, nm_areas_code(j->areas, i));
+        nm_md_text(fp, nm_areas_code(j->areas, i));
         fputs(" | ", fp);
-        md_text(fp, nm_areas_name(j->areas, i));
+        nm_md_text(fp, nm_areas_name(j->areas, i));
         fputs(" |", fp);
         for (c = 0; c < j->nids; c++) {
             const column *col = &j->cols[c];

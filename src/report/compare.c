@@ -1,0 +1,355 @@
+/*
+ * Wards compared on one page for a board choosing where to act: a map of
+ * each ward's LSOAs on one classification made over all of them (or the
+ * national scheme for ranks and deciles) with one legend, each titled
+ * with the ward's key numbers, and the summary's table for the wards with
+ * the borough and England.  Figures are groups.c's, the page page.c's.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "analyse/analyse_int.h"
+#include "report/groups_int.h"
+#include "report/page_int.h"
+#include "report/report_int.h"
+#include "store/geom_int.h"
+#include "store/store_int.h"
+
+#define MAX_WARDS 12
+
+typedef struct cjob {
+    nm_store *store;
+    nm_ctx *ctx;
+    const nm_compare_opts *o;
+    gr_set set;
+    long idx[MAX_WARDS];
+    int n;
+    nm_areas *lsoas;  /* the union of the wards' LSOAs */
+    int *lsoa_ward;   /* which of the n wards each is in */
+    nm_shading shade;
+    pg_doc doc;
+    nm_geombuf geom;
+    sqlite3_stmt *gst;
+} cjob;
+
+static nm_status find_wards(cjob *j)
+{
+    const char *p = j->o->wards;
+
+    while (*p) {
+        size_t len = strcspn(p, ",");
+        char name[256];
+        long at;
+        while (len > 0 && *p == ' ') {
+            p++;
+            len--;
+        }
+        snprintf(name, sizeof name, "%.*s", (int)len, p);
+        for (size_t k = strlen(name); k > 0 && name[k - 1] == ' '; k--)
+            name[k - 1] = '\0';
+        if (!*name)
+            return nm_fail(j->ctx, NM_USAGE, "an empty ward in \"%s\"", j->o->wards);
+        if (j->n == MAX_WARDS)
+            return nm_fail(j->ctx, NM_USAGE, "at most %d wards fit on a page", MAX_WARDS);
+        if ((at = gr_find_ward(&j->set, name)) < 0)
+            return nm_fail(j->ctx, NM_NOTFOUND, "unknown ward \"%s\"%s%s (give a code or name "
+                           "of a ward with a boundary)", name, j->o->within ? " in " : "",
+                           j->o->within ? nm_areas_within_name(j->set.wards) : "");
+        for (int i = 0; i < j->n; i++)
+            if (j->idx[i] == at)
+                return nm_fail(j->ctx, NM_USAGE, "ward \"%s\" is given twice", name);
+        j->idx[j->n++] = at;
+        p += len + (p[len] == ',');
+    }
+    if (j->n < 1)
+        return nm_fail(j->ctx, NM_USAGE, "no wards to compare");
+    return NM_OK;
+}
+
+/* The LSOAs of every ward chosen, as one set. */
+static nm_status union_lsoas(cjob *j)
+{
+    nm_areas *u = nm_calloc(1, sizeof *u);
+    nm_status rc = NM_OK;
+    size_t cap = 0;
+
+    if (!u)
+        return nm_fail(j->ctx, NM_NOMEM, "out of memory");
+    j->lsoas = u;
+    u->minx = u->miny = INFINITY;
+    u->maxx = u->maxy = -INFINITY;
+    for (int w = 0; rc == NM_OK && w < j->n; w++) {
+        nm_areas *a = NULL;
+        rc = nm_areas_select(j->store, "lsoa", 0, j->set.ward[j->idx[w]].code, &a);
+        if (rc != NM_OK)
+            break;
+        nm_strlcpy(u->level, a->level, sizeof u->level);
+        u->vintage = a->vintage;
+        if (u->n + a->n > cap) {
+            size_t nc = (u->n + a->n) * 2;
+            long *r = nm_realloc(u->rowid, nc * sizeof *r);
+            char **c = r ? nm_realloc(u->code, nc * sizeof *c) : NULL;
+            char **m = c ? nm_realloc(u->name, nc * sizeof *m) : NULL;
+            int *lw = m ? nm_realloc(j->lsoa_ward, nc * sizeof *lw) : NULL;
+            if (r)
+                u->rowid = r;
+            if (c)
+                u->code = c;
+            if (m)
+                u->name = m;
+            if (lw)
+                j->lsoa_ward = lw;
+            if (!lw) {
+                nm_areas_free(a);
+                return nm_fail(j->ctx, NM_NOMEM, "out of memory");
+            }
+            cap = nc;
+        }
+        for (size_t i = 0; i < a->n; i++) {
+            u->rowid[u->n] = a->rowid[i];
+            u->code[u->n] = a->code[i];
+            u->name[u->n] = a->name[i];
+            j->lsoa_ward[u->n++] = w;
+            a->code[i] = a->name[i] = NULL; /* moved */
+        }
+        u->minx = fmin(u->minx, a->minx);
+        u->miny = fmin(u->miny, a->miny);
+        u->maxx = fmax(u->maxx, a->maxx);
+        u->maxy = fmax(u->maxy, a->maxy);
+        nm_areas_free(a);
+    }
+    return rc;
+}
+
+static nm_geom view(const nm_geombuf *g)
+{
+    nm_geom geom = {g->xy, g->npoints, g->ring_start, g->nrings, g->part_start, g->nparts};
+    return geom;
+}
+
+/* One ward's map: its LSOAs shaded, its outline; no legend (the page has
+ * one). */
+static nm_status panel_map(cjob *j, int w, const nm_rect *box)
+{
+    nm_map *map = nm_map_new();
+    nm_render_opts ro;
+    nm_status rc = NM_OK;
+    int layer = -1;
+    nm_geom g;
+
+    if (!map)
+        return nm_fail(j->ctx, NM_NOMEM, "out of memory");
+    nm_render_opts_init(&ro);
+    ro.north_arrow = 0;
+    ro.scale_bar = 0; /* a panel is too small for one; the wards' sizes show */
+    rc = nm_map_set_options(j->ctx, map, &ro);
+    for (size_t i = 0; rc == NM_OK && i < j->lsoas->n; i++) {
+        int c = j->shade.klass[i];
+        if (j->lsoa_ward[i] != w)
+            continue;
+        rc = nm_store_area_geom(j->store, j->lsoas->rowid[i], &j->geom, &j->gst);
+        g = view(&j->geom);
+        if (rc == NM_OK)
+            rc = nm_map_add_feature(j->ctx, map, &g, nm_shading_rgb(&j->shade, c),
+                                    c < 0 ? NM_MAP_MISSING : 0);
+    }
+    if (rc == NM_OK)
+        rc = nm_map_add_layer(j->ctx, map, 0x202020, 0.6, &layer);
+    if (rc == NM_OK)
+        rc = nm_store_area_geom(j->store, nm_areas_rowid(j->set.wards, (size_t)j->idx[w]),
+                                &j->geom, &j->gst);
+    g = view(&j->geom);
+    if (rc == NM_OK)
+        rc = nm_map_add_outline(j->ctx, map, layer, &g);
+    if (rc == NM_OK)
+        rc = pg_map(&j->doc, map, box, NULL);
+    nm_map_free(map);
+    return rc;
+}
+
+/* "Population 11,668 · IMD score 45.4 · 66.7% of LSOAs in England's most
+ * deprived 20% · Violence and sexual offences 50.8 per 1,000". */
+static void key_numbers(const cjob *j, const gr_row *r, char *out, size_t n)
+{
+    static const struct {
+        const char *id, *before, *after;
+    } keys[] = {{"pop_total", "Population ", ""},
+                {"imd_score_pw", "IMD score ", ""},
+                {"imd_nat20_share", "", " of LSOAs in England's most deprived 20%"}};
+    nm_buf b = {0};
+    char v[48], ci[48];
+    int rate_shown = 0;
+
+    for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
+        for (int c = 0; c < j->set.ncol; c++)
+            if (strcmp(j->set.col[c].id, keys[k].id) == 0) {
+                gr_cell_text(&j->set.col[c], &r->cell[c], v, ci);
+                nm_buf_addf(&b, "%s%s%s%s", b.len ? " \xC2\xB7 " : "", keys[k].before, v,
+                            keys[k].after);
+            }
+    /* the last incident set with a rate: the one a board asked for */
+    for (int c = j->set.ncol - 1; c >= 0 && !rate_shown; c--)
+        if (j->set.col[c].rate && strcmp(j->set.col[c].unit, "rate") == 0 &&
+            !isnan(j->set.borough.cell[c].v)) {
+            gr_cell_text(&j->set.col[c], &r->cell[c], v, ci);
+            nm_buf_addf(&b, "%s%s %s%s", b.len ? " \xC2\xB7 " : "", j->set.col[c].label, v,
+                        r->cell[c].suppressed ? "" : " per 1,000");
+            rate_shown = 1;
+        }
+    snprintf(out, n, "%s", b.data ? b.data : "");
+    nm_buf_free(&b);
+}
+
+/* The shared legend: swatches and labels, most deprived first. */
+static double draw_legend(cjob *j, double x, double y, double w)
+{
+    int k = nm_classes_count(j->shade.classes);
+    double y0 = y;
+
+    y += pg_text(&j->doc, x, y, w, 9, 1, PG_INK, PG_LEFT, j->shade.legend_title) + 2;
+    for (int c = k - 1; c >= 0; c--) {
+        pg_fill(&j->doc, x, y, 8, 5, nm_shading_rgb(&j->shade, c));
+        pg_line(&j->doc, x, y + 5, x + 8, y + 5, 0x737373, 0.1, 0);
+        pg_text(&j->doc, x + 10.5, y + 0.6, w - 10.5, 8, 0, PG_INK, PG_LEFT,
+                nm_classes_label(j->shade.classes, c));
+        y += 6.5;
+    }
+    if (nm_classes_missing(j->shade.classes) > 0) {
+        pg_fill(&j->doc, x, y, 8, 5, 0xdedede);
+        pg_text(&j->doc, x + 10.5, y + 0.6, w - 10.5, 8, 0, PG_INK, PG_LEFT, "No data");
+        y += 6.5;
+    }
+    return y - y0;
+}
+
+static nm_status draw_page(cjob *j, const char *title, nm_paper paper)
+{
+    double pw = paper == NM_PAPER_A3 ? 420 : 297, ph = paper == NM_PAPER_A3 ? 297 : 210;
+    double y = PG_MARGIN, w = pw - 2 * PG_MARGIN, leg_w = 55, table_h, panel_w, panel_h, th, tw;
+    int cols = j->n <= 4 ? j->n : (j->n + 1) / 2, rows = (j->n + cols - 1) / cols, nareas = j->n + 2;
+    const gr_row *arow[MAX_WARDS + 2];
+    const char *heads[MAX_WARDS + 2];
+    int group[MAX_WARDS + 2] = {0};
+    char *sources = gr_sources(j->store, &j->set), *periods = gr_periods(&j->set);
+    char sub[300];
+    nm_status rc;
+
+    if (!sources || !periods) {
+        nm_free(sources);
+        nm_free(periods);
+        return nm_fail(j->ctx, NM_NOMEM, "out of memory");
+    }
+    rc = pg_open(j->ctx, &j->doc, j->o->output, pw, ph, j->o->dpi, title,
+                 "Wards compared: maps on one classification and their figures");
+    if (rc != NM_OK)
+        goto cleanup;
+    pg_set_footer(&j->doc, sources, periods, 1);
+    for (int i = 0; i < j->n; i++) {
+        arow[i] = &j->set.ward[j->idx[i]];
+        heads[i] = arow[i]->name;
+    }
+    arow[j->n] = &j->set.borough;
+    heads[j->n] = j->set.borough.name;
+    arow[j->n + 1] = &j->set.england;
+    heads[j->n + 1] = "England";
+    group[j->n] = group[j->n + 1] = 1;
+    y += pg_text(&j->doc, PG_MARGIN, y, w, PG_TITLE_PT, 1, PG_INK, PG_LEFT, title) + PG_TITLE_GAP;
+    snprintf(sub, sizeof sub, "LSOAs shaded by %s on one classification for all %d wards; "
+             "the table compares them with %s and England.",
+             j->shade.vals.label, j->n, j->set.borough.name);
+    y += pg_text(&j->doc, PG_MARGIN, y, w, 10.5, 0, 0x404040, PG_LEFT, sub) + 4;
+    table_h = pg_area_table(&j->doc, &j->set, arow, heads, group, nareas, 0, 0, w, 0);
+    panel_w = (w - leg_w - 4) / cols;
+    panel_h = (pg_body_bottom(&j->doc) - y - table_h - 5) / rows;
+    pg_measure(&j->doc, 10, 1, "Ward", 0, &tw, &th);
+    for (int i = 0; rc == NM_OK && i < j->n; i++) {
+        double px = PG_MARGIN + (i % cols) * panel_w, py = y + (i / cols) * panel_h, hh;
+        char keys[300];
+        nm_rect box;
+        hh = pg_text(&j->doc, px, py, panel_w - 3, 10, 1, PG_INK, PG_LEFT, arow[i]->name);
+        key_numbers(j, arow[i], keys, sizeof keys);
+        hh += pg_text(&j->doc, px, py + hh, panel_w - 3, 7.5, 0, 0x404040, PG_LEFT, keys) + 1.5;
+        box = (nm_rect){px, py + hh, panel_w - 4, panel_h - hh - 3};
+        rc = panel_map(j, i, &box);
+    }
+    if (rc != NM_OK)
+        goto cleanup;
+    draw_legend(j, PG_MARGIN + w - leg_w, y, leg_w);
+    y += rows * panel_h + 2;
+    pg_area_table(&j->doc, &j->set, arow, heads, group, nareas, PG_MARGIN, y, w, 1);
+    rc = pg_close(&j->doc);
+
+cleanup:
+    pg_free(&j->doc);
+    nm_free(sources);
+    nm_free(periods);
+    return rc;
+}
+
+nm_status nm_compare(nm_store *store, const nm_compare_opts *o, nm_compare_result *res)
+{
+    nm_compare_result local;
+    nm_choropleth_opts co;
+    nm_paper paper;
+    cjob j;
+    nm_buf b = {0};
+    char *title = NULL;
+    nm_status rc;
+    int reading = 0;
+
+    memset(&j, 0, sizeof j);
+    j.store = store;
+    j.ctx = nm_store_ctx(store);
+    j.o = o;
+    nm_clear(j.ctx);
+    if (!res)
+        res = &local;
+    memset(res, 0, sizeof *res);
+    if (!o->wards || !*o->wards || !o->output)
+        return nm_fail(j.ctx, NM_USAGE, "wards and an output file (.pdf or .png) are required");
+    rc = nm_store_read_begin(store);
+    reading = rc == NM_OK;
+    if (rc == NM_OK)
+        rc = gr_set_read(store, o->within, o->indicators, o->period, &j.set);
+    if (rc == NM_OK)
+        rc = find_wards(&j);
+    if (rc == NM_OK)
+        rc = union_lsoas(&j);
+    if (rc == NM_OK) {
+        nm_choropleth_opts_init(&co);
+        co.indicator = o->indicator ? o->indicator : "imd_decile";
+        co.period = o->period;
+        rc = nm_shading_make(store, &co, j.lsoas, &j.shade);
+    }
+    if (rc == NM_OK) {
+        if (o->title) {
+            nm_buf_addf(&b, "%s", o->title);
+        } else {
+            nm_buf_addf(&b, "Wards compared: ");
+            for (int i = 0; i < j.n; i++)
+                nm_buf_addf(&b, "%s%s", i == 0 ? "" : i + 1 == j.n ? " and " : ", ",
+                            j.set.ward[j.idx[i]].name);
+        }
+        if (!(title = nm_buf_take(&b)))
+            rc = nm_fail(j.ctx, NM_NOMEM, "out of memory");
+    }
+    paper = j.n > 4 ? NM_PAPER_A3 : NM_PAPER_A4;
+    if (rc == NM_OK)
+        rc = draw_page(&j, title, paper);
+    if (reading)
+        nm_store_read_end(store);
+    if (rc == NM_OK) {
+        res->wards = j.n;
+        res->classes = nm_classes_count(j.shade.classes);
+        res->paper = paper;
+    }
+    nm_free(title);
+    nm_shading_clear(&j.shade);
+    nm_areas_free(j.lsoas);
+    nm_free(j.lsoa_ward);
+    gr_set_free(&j.set);
+    nm_geombuf_free(&j.geom);
+    sqlite3_finalize(j.gst);
+    return rc;
+}

@@ -1,0 +1,670 @@
+/*
+ * The figures of wards and groups of wards for summaries and comparisons.
+ * Ward values are the stored aggregates (nm_aggregate) and incident counts
+ * (nm_count_incidents); a group's are recomputed from its wards (sums,
+ * shares of the summed LSOAs, population-weighted means, rates of the
+ * summed counts), so a locality, the borough and the wards in one table
+ * agree; England's come from every LSOA value stored.
+ */
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "analyse/analyse_int.h"
+#include "analyse/count_int.h"
+#include "report/groups_int.h"
+#include "report/report_int.h"
+
+static const char *const default_ids[] = {"pop_total",        "pop_0_15",         "lsoas",
+                                          "imd_nat10_share",  "imd_nat20_share",  "imd_nat10_people",
+                                          "imd_nat20_people", "imd_score_pw"};
+
+static int ends_with(const char *s, const char *tail)
+{
+    size_t n = strlen(s), t = strlen(tail);
+    return n > t && strcmp(s + n - t, tail) == 0;
+}
+
+/* ---- columns --------------------------------------------------------------- */
+
+typedef struct finder {
+    const char *want; /* id to find, or NULL to list incident sets */
+    int found;
+    char **sets;      /* incident set prefixes (list mode) */
+    int nsets, failed;
+} finder;
+
+static int find_one(void *user, const nm_indicator_info *info)
+{
+    finder *f = user;
+
+    if (f->want) {
+        f->found |= strcmp(info->id, f->want) == 0;
+        return f->found;
+    }
+    if (ends_with(info->id, "_suppressed")) {
+        size_t n = strlen(info->id) - strlen("_suppressed");
+        char **p = nm_realloc(f->sets, (size_t)(f->nsets + 1) * sizeof *p);
+        char *s = nm_malloc(n + 1);
+        if (!p || !s) {
+            nm_free(s);
+            if (p)
+                f->sets = p;
+            f->failed = 1;
+            return 1;
+        }
+        f->sets = p;
+        memcpy(s, info->id, n);
+        s[n] = '\0';
+        /* one entry per set, whatever its periods */
+        for (int i = 0; i < f->nsets; i++)
+            if (strcmp(f->sets[i], s) == 0) {
+                nm_free(s);
+                return 0;
+            }
+        f->sets[f->nsets++] = s;
+    }
+    return 0;
+}
+
+/* Whether an indicator "<prefix>_suppressed" of wards exists. */
+static int is_incident_set(nm_store *store, const char *prefix, size_t n)
+{
+    char key[96];
+    finder f = {key, 0, NULL, 0, 0};
+
+    if (n + sizeof "_suppressed" > sizeof key)
+        return 0;
+    snprintf(key, sizeof key, "%.*s_suppressed", (int)n, prefix);
+    nm_store_indicators(store, key, "ward", find_one, &f);
+    return f.found;
+}
+
+static nm_status add_col(nm_ctx *ctx, gr_set *s, const char *id, size_t n, int rate)
+{
+    gr_col *p = nm_realloc(s->col, (size_t)(s->ncol + 1) * sizeof *p);
+
+    if (!p)
+        return nm_fail(ctx, NM_NOMEM, "out of memory");
+    s->col = p;
+    memset(&s->col[s->ncol], 0, sizeof *s->col);
+    if (!(s->col[s->ncol].id = nm_malloc(n + 1)))
+        return nm_fail(ctx, NM_NOMEM, "out of memory");
+    memcpy(s->col[s->ncol].id, id, n);
+    s->col[s->ncol].id[n] = '\0';
+    s->col[s->ncol].rate = rate;
+    s->ncol++;
+    return NM_OK;
+}
+
+static nm_status choose_cols(nm_store *store, const char *indicators, gr_set *s)
+{
+    nm_ctx *ctx = nm_store_ctx(store);
+    nm_status rc = NM_OK;
+    size_t i;
+
+    if (!indicators) {
+        finder f = {NULL, 0, NULL, 0, 0};
+        for (i = 0; rc == NM_OK && i < sizeof default_ids / sizeof default_ids[0]; i++)
+            rc = add_col(ctx, s, default_ids[i], strlen(default_ids[i]), 0);
+        if (rc == NM_OK)
+            rc = nm_store_indicators(store, NULL, "ward", find_one, &f);
+        if (rc == NM_OK && f.failed)
+            rc = nm_fail(ctx, NM_NOMEM, "out of memory");
+        for (int k = 0; k < f.nsets; k++) {
+            if (rc == NM_OK)
+                rc = add_col(ctx, s, f.sets[k], strlen(f.sets[k]), 1);
+            nm_free(f.sets[k]);
+        }
+        nm_free(f.sets);
+        return rc;
+    }
+    for (const char *p = indicators; rc == NM_OK && *p;) {
+        size_t len = strcspn(p, ","), cut = len;
+        int rate;
+        if (len == 0)
+            return nm_fail(ctx, NM_USAGE, "--indicators: an empty id in \"%s\"", indicators);
+        /* an incident set by its name, or by one of its figures */
+        if (len > 5 && strncmp(p + len - 5, "_rate", 5) == 0)
+            cut = len - 5;
+        else if (len > 6 && strncmp(p + len - 6, "_count", 6) == 0)
+            cut = len - 6;
+        rate = is_incident_set(store, p, cut);
+        if (!rate)
+            cut = len;
+        rc = add_col(ctx, s, p, cut, rate);
+        p += len + (p[len] == ',');
+    }
+    return rc;
+}
+
+/* The set's name from its rate's label: "Incidents (Violence and sexual
+ * offences), rate per 1,000" -> "Violence and sexual offences". */
+static char *set_label(const char *label, const char *id)
+{
+    const char *open = label ? strstr(label, "Incidents (") : NULL, *close;
+    nm_buf b = {0};
+
+    if (open && (close = strstr(open, "),")) != NULL)
+        nm_buf_add(&b, open + 11, (size_t)(close - open - 11));
+    else if (label && strncmp(label, "Incidents", 9) != 0)
+        nm_buf_addf(&b, "%s", label);
+    else
+        nm_buf_addf(&b, "%s incidents", id);
+    return nm_buf_take(&b);
+}
+
+static char *short_label(const gr_col *c, const char *label)
+{
+    static const struct {
+        const char *id, *label;
+    } names[] = {{"pop_total", "Population"},
+                 {"pop_0_15", "Children aged 0-15"},
+                 {"lsoas", "LSOAs"}};
+
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strcmp(c->id, names[i].id) == 0)
+            return nm_strdup(names[i].label);
+    return nm_strdup(label && *label ? label : c->id);
+}
+
+/* ---- ward values ----------------------------------------------------------- */
+
+static int is_sum(const gr_col *c)
+{
+    return strcmp(c->unit, "people") == 0 || strcmp(c->unit, "count") == 0 ||
+           strncmp(c->id, "pop_", 4) == 0 || strcmp(c->id, "lsoas") == 0 ||
+           ends_with(c->id, "_lsoas") || ends_with(c->id, "_people") ||
+           ends_with(c->id, "_children");
+}
+
+/* Reads 'key' for every ward into a fresh array (NAN where missing);
+ * *out NULL when the indicator does not exist and 'optional'. */
+static nm_status read_key(nm_store *store, const gr_set *s, const char *key, const char *period,
+                          int optional, nm_values *v)
+{
+    nm_status rc = nm_values_read(store, s->wards, key, period, NM_RANK_NONE, v);
+
+    if (rc == NM_NOTFOUND && optional) {
+        nm_clear(nm_store_ctx(store));
+        memset(v, 0, sizeof *v);
+        return NM_OK;
+    }
+    return rc;
+}
+
+static double at(const nm_values *v, size_t i)
+{
+    return v->value ? v->value[i] : NAN;
+}
+
+static nm_status read_rate(nm_store *store, gr_set *s, int c, const double *pop)
+{
+    gr_col *col = &s->col[c];
+    static const char *const parts[] = {"_count", "_rate", "_rate_lo", "_rate_hi", "_suppressed"};
+    nm_values v[5];
+    char key[96];
+    nm_status rc = NM_OK;
+    size_t i;
+    int k;
+
+    memset(v, 0, sizeof v);
+    for (k = 0; rc == NM_OK && k < 5; k++) {
+        snprintf(key, sizeof key, "%s%s", col->id, parts[k]);
+        rc = read_key(store, s, key, NULL, k != 0 && k != 4, &v[k]);
+    }
+    if (rc == NM_OK) {
+        const nm_values *lab = v[1].value ? &v[1] : &v[0];
+        col->label = set_label(lab->label, col->id);
+        col->source = nm_strdup(v[0].source ? v[0].source : "");
+        nm_strlcpy(col->period, v[0].period, sizeof col->period);
+        nm_strlcpy(col->unit, v[1].value ? "rate" : "count", sizeof col->unit);
+        col->chart = 1;
+        if (!col->label || !col->source)
+            rc = nm_fail(nm_store_ctx(store), NM_NOMEM, "out of memory");
+    }
+    for (i = 0; rc == NM_OK && i < nm_areas_count(s->wards); i++) {
+        gr_cell *x = &s->ward[i].cell[c];
+        double sup = at(&v[4], i);
+        x->count = at(&v[0], i);
+        x->v = v[1].value ? at(&v[1], i) : x->count;
+        x->lo = at(&v[2], i);
+        x->hi = at(&v[3], i);
+        x->suppressed = !isnan(sup) && sup != 0;
+        if (x->suppressed)
+            s->suppress_note++;
+        x->num = x->count;
+        /* the denominator the rate was computed on */
+        x->den = v[1].value && x->v > 0 && !isnan(x->count) ? x->count * 1000 / x->v : pop[i];
+    }
+    for (k = 0; k < 5; k++)
+        nm_values_clear(&v[k]);
+    return rc;
+}
+
+static nm_status read_value(nm_store *store, gr_set *s, int c, const char *period,
+                            const double *pop, const double *lsoas)
+{
+    gr_col *col = &s->col[c];
+    nm_values v = {0};
+    nm_status rc;
+    size_t i;
+
+    rc = nm_values_read(store, s->wards, col->id, period, NM_RANK_NONE, &v);
+    if (rc == NM_NOTFOUND && period) {
+        /* an indicator of another release than the index */
+        nm_clear(nm_store_ctx(store));
+        rc = nm_values_read(store, s->wards, col->id, NULL, NM_RANK_NONE, &v);
+    }
+    if (rc != NM_OK)
+        goto cleanup;
+    nm_strlcpy(col->unit, v.unit, sizeof col->unit);
+    nm_strlcpy(col->period, v.period, sizeof col->period);
+    col->label = short_label(col, v.label);
+    col->source = nm_strdup(v.source ? v.source : "");
+    if (!col->label || !col->source) {
+        rc = nm_fail(nm_store_ctx(store), NM_NOMEM, "out of memory");
+        goto cleanup;
+    }
+    col->sum = is_sum(col);
+    /* shares and means are charted; head counts are not comparable */
+    col->chart = !col->sum;
+    for (i = 0; i < v.n; i++) {
+        gr_cell *x = &s->ward[i].cell[c];
+        x->v = v.value[i];
+        x->lo = x->hi = x->count = NAN;
+        if (col->sum) {
+            x->num = x->v;
+            x->den = 1;
+        } else {
+            x->den = strcmp(col->unit, "share") == 0 ? lsoas[i] : pop[i];
+            x->num = x->v * x->den;
+        }
+    }
+
+cleanup:
+    nm_values_clear(&v);
+    return rc;
+}
+
+/* ---- England ------------------------------------------------------------- */
+
+typedef struct england {
+    nm_vtable pop, kids;
+    const char *period;
+} england;
+
+static nm_status load_table(nm_store *store, const char *key, const char *period, nm_vtable *t)
+{
+    nm_ind ind = {0};
+    nm_status rc = nm_store_find_indicator(store, key, period, &ind);
+
+    if (rc == NM_OK)
+        rc = nm_store_each_value(store, &ind, nm_vtable_add, t);
+    if (rc == NM_OK && t->failed)
+        rc = nm_fail(nm_store_ctx(store), NM_NOMEM, "out of memory");
+    if (rc == NM_OK && strcmp(ind.level, "lsoa") != 0) {
+        nm_vtable_free(t);
+        rc = NM_NOTFOUND;
+    }
+    nm_ind_clear(&ind);
+    return rc;
+}
+
+/* England's value of a column from every LSOA stored, NAN when the column
+ * is not one of the IoD's national measures. */
+static double england_value(nm_store *store, england *e, const gr_col *c)
+{
+    nm_vtable t = {0};
+    char dom[64], what[16], key[96];
+    int pct = 0, scored;
+    double num = 0, den = 0, r = NAN;
+    size_t i;
+    const char *p;
+
+    if (strncmp(c->id, "pop_", 4) == 0 || strcmp(c->id, "lsoas") == 0) {
+        if (load_table(store, strcmp(c->id, "lsoas") == 0 ? "pop_total" : c->id, e->period,
+                       &t) != NM_OK)
+            goto cleanup;
+        for (i = 0; i < t.n; i++)
+            num += isnan(t.value[i]) ? 0 : t.value[i];
+        r = strcmp(c->id, "lsoas") == 0 ? (double)t.n : num;
+        goto cleanup;
+    }
+    scored = ends_with(c->id, "_score_pw");
+    p = scored ? NULL : strstr(c->id, "_nat");
+    if (scored) {
+        snprintf(dom, sizeof dom, "%.*s", (int)(strlen(c->id) - strlen("_score_pw")), c->id);
+    } else if (p && sscanf(p, "_nat%d_%15s", &pct, what) == 2 && (pct == 10 || pct == 20)) {
+        snprintf(dom, sizeof dom, "%.*s", (int)(p - c->id), c->id);
+    } else {
+        goto cleanup;
+    }
+    snprintf(key, sizeof key, "%s_%s", dom, scored ? "score" : "decile");
+    if (load_table(store, key, e->period, &t) != NM_OK)
+        goto cleanup;
+    for (i = 0; i < t.n; i++) {
+        long j = nm_vtable_find(&e->pop, t.code[i]);
+        double pop = j >= 0 ? e->pop.value[j] : NAN, x = t.value[i];
+        if (scored) {
+            if (!isnan(pop) && !isnan(x)) {
+                num += pop * x;
+                den += pop;
+            }
+            continue;
+        }
+        den += 1;
+        if (x > pct / 10)
+            continue;
+        if (strcmp(what, "lsoas") == 0 || strcmp(what, "share") == 0) {
+            num += 1;
+        } else if (strcmp(what, "people") == 0) {
+            num += isnan(pop) ? 0 : pop;
+        } else if (strcmp(what, "children") == 0) {
+            long k = nm_vtable_find(&e->kids, t.code[i]);
+            num += k >= 0 && !isnan(e->kids.value[k]) ? e->kids.value[k] : 0;
+        }
+    }
+    if (scored || strcmp(what, "share") == 0)
+        r = den > 0 ? num / den : NAN;
+    else
+        r = num;
+
+cleanup:
+    nm_clear(nm_store_ctx(store));
+    nm_vtable_free(&t);
+    return r;
+}
+
+/* ---- the set ------------------------------------------------------------- */
+
+static void cell_missing(gr_cell *x)
+{
+    x->v = x->lo = x->hi = x->count = x->num = x->den = NAN;
+    x->suppressed = 0;
+}
+
+static nm_status row_alloc(nm_ctx *ctx, int ncol, const char *code, const char *name, char kind,
+                           gr_row *r)
+{
+    memset(r, 0, sizeof *r);
+    r->kind = kind;
+    r->code = nm_strdup(code ? code : "");
+    r->name = nm_strdup(name ? name : "");
+    r->cell = nm_malloc((size_t)(ncol ? ncol : 1) * sizeof *r->cell);
+    if (!r->code || !r->name || !r->cell)
+        return nm_fail(ctx, NM_NOMEM, "out of memory");
+    for (int c = 0; c < ncol; c++)
+        cell_missing(&r->cell[c]);
+    return NM_OK;
+}
+
+void gr_row_clear(gr_row *r)
+{
+    nm_free(r->code);
+    nm_free(r->name);
+    nm_free(r->cell);
+    memset(r, 0, sizeof *r);
+}
+
+nm_status gr_group_row(nm_ctx *ctx, const gr_set *s, const long *idx, size_t n, const char *code,
+                       const char *name, char kind, gr_row *out)
+{
+    nm_status rc = row_alloc(ctx, s->ncol, code, name, kind, out);
+    int c;
+
+    for (c = 0; rc == NM_OK && c < s->ncol; c++) {
+        const gr_col *col = &s->col[c];
+        double num = 0, den = 0;
+        int missing = 0, suppressed = 0;
+        for (size_t i = 0; i < n; i++) {
+            const gr_cell *x = &s->ward[idx[i]].cell[c];
+            suppressed |= x->suppressed;
+            if (isnan(x->num) || isnan(x->den))
+                missing = 1;
+            else {
+                num += x->num;
+                den += x->den;
+            }
+        }
+        if (missing || suppressed || n == 0)
+            continue; /* a withheld count cannot be added up */
+        if (col->rate) {
+            out->cell[c].count = num;
+            out->cell[c].num = num;
+            out->cell[c].den = den;
+            if (strcmp(col->unit, "rate") == 0 && den > 0) {
+                double lo, hi;
+                nm_poisson_ci_exact(lround(num), 0.95, &lo, &hi);
+                out->cell[c].v = num * 1000 / den;
+                out->cell[c].lo = lo * 1000 / den;
+                out->cell[c].hi = hi * 1000 / den;
+            } else {
+                out->cell[c].v = num;
+            }
+        } else if (col->sum) {
+            out->cell[c].v = out->cell[c].num = num;
+            out->cell[c].den = 1;
+        } else if (den > 0) {
+            out->cell[c].v = num / den;
+            out->cell[c].num = num;
+            out->cell[c].den = den;
+        }
+    }
+    return rc;
+}
+
+nm_status gr_set_read(nm_store *store, const char *within, const char *indicators,
+                      const char *period, gr_set *s)
+{
+    nm_ctx *ctx = nm_store_ctx(store);
+    nm_values pop = {0}, lsoas = {0};
+    england e = {{0}, {0}, period};
+    long *all = NULL;
+    size_t i, n = 0;
+    nm_status rc;
+    int c;
+
+    memset(s, 0, sizeof *s);
+    rc = nm_areas_select(store, "ward", 0, within, &s->wards);
+    if (rc == NM_OK)
+        rc = choose_cols(store, indicators, s);
+    if (rc == NM_OK) {
+        n = nm_areas_count(s->wards);
+        s->ward = nm_calloc(n ? n : 1, sizeof *s->ward);
+        all = nm_malloc((n ? n : 1) * sizeof *all);
+        if (!s->ward || !all)
+            rc = nm_fail(ctx, NM_NOMEM, "out of memory");
+    }
+    for (i = 0; rc == NM_OK && i < n; i++) {
+        all[i] = (long)i;
+        rc = row_alloc(ctx, s->ncol, nm_areas_code(s->wards, i), nm_areas_name(s->wards, i), 'w',
+                       &s->ward[i]);
+    }
+    /* the weights of shares and means: the wards' LSOAs and people */
+    if (rc == NM_OK)
+        rc = read_key(store, s, "pop_total", period, 0, &pop);
+    if (rc == NM_NOTFOUND)
+        rc = nm_fail(ctx, NM_NOTFOUND, "no ward populations are stored: run 'needsmap "
+                                       "aggregate --to ward' first");
+    if (rc == NM_OK)
+        rc = read_key(store, s, "lsoas", period, 1, &lsoas);
+    for (c = 0; rc == NM_OK && c < s->ncol; c++) {
+        if (s->col[c].rate)
+            rc = read_rate(store, s, c, pop.value);
+        else
+            rc = read_value(store, s, c, period, pop.value,
+                            lsoas.value ? lsoas.value : pop.value);
+    }
+    if (rc == NM_OK)
+        rc = gr_group_row(ctx, s, all, n, within ? within : "",
+                          nm_areas_within_name(s->wards)[0] ? nm_areas_within_name(s->wards)
+                                                              : "All wards",
+                          'b', &s->borough);
+    if (rc == NM_OK)
+        rc = row_alloc(ctx, s->ncol, "E92000001", "England", 'e', &s->england);
+    if (rc == NM_OK && load_table(store, "pop_total", period, &e.pop) == NM_OK) {
+        load_table(store, "pop_0_15", period, &e.kids);
+        for (c = 0; c < s->ncol; c++)
+            if (!s->col[c].rate)
+                s->england.cell[c].v = england_value(store, &e, &s->col[c]);
+    }
+    nm_clear(ctx);
+    nm_vtable_free(&e.pop);
+    nm_vtable_free(&e.kids);
+    nm_values_clear(&pop);
+    nm_values_clear(&lsoas);
+    nm_free(all);
+    if (rc != NM_OK)
+        gr_set_free(s);
+    return rc;
+}
+
+void gr_set_free(gr_set *s)
+{
+    size_t i;
+    int c;
+
+    for (i = 0; s->ward && s->wards && i < nm_areas_count(s->wards); i++)
+        gr_row_clear(&s->ward[i]);
+    nm_free(s->ward);
+    for (c = 0; c < s->ncol; c++) {
+        nm_free(s->col[c].id);
+        nm_free(s->col[c].label);
+        nm_free(s->col[c].source);
+    }
+    nm_free(s->col);
+    gr_row_clear(&s->borough);
+    gr_row_clear(&s->england);
+    nm_areas_free(s->wards);
+    memset(s, 0, sizeof *s);
+}
+
+long gr_find_ward(const gr_set *s, const char *key)
+{
+    size_t i;
+
+    for (i = 0; i < nm_areas_count(s->wards); i++)
+        if (nm_strieq(nm_areas_code(s->wards, i), key) || nm_strieq(nm_areas_name(s->wards, i), key))
+            return (long)i;
+    return -1;
+}
+
+/* ---- words ----------------------------------------------------------------- */
+
+static void fmt_num(double x, int dec, char out[48])
+{
+    char ip[32];
+    double scale = pow(10, dec), r = round(fabs(x) * scale);
+
+    if (r == 0)
+        x = 0;
+    if (dec > 0)
+        snprintf(out, 48, "%s%s.%0*ld", x < 0 ? "-" : "", nm_fmt_count((long)(r / scale), ip), dec,
+                 (long)fmod(r, scale));
+    else
+        snprintf(out, 48, "%s%s", x < 0 ? "-" : "", nm_fmt_count((long)r, ip));
+}
+
+void gr_cell_text(const gr_col *c, const gr_cell *x, char out[48], char ci[48])
+{
+    char a[48], b[48];
+
+    ci[0] = '\0';
+    if (x->suppressed) {
+        nm_strlcpy(out, "suppressed", 48);
+        return;
+    }
+    if (isnan(x->v)) {
+        nm_strlcpy(out, "\xE2\x80\x93", 48); /* en dash: no data */
+        return;
+    }
+    if (c->sum || strcmp(c->unit, "count") == 0) {
+        fmt_num(x->v, 0, out);
+    } else if (strcmp(c->unit, "share") == 0) {
+        fmt_num(x->v * 100, 1, a);
+        snprintf(out, 48, "%.40s%%", a);
+    } else {
+        fmt_num(x->v, 1, out);
+    }
+    if (c->rate && !isnan(x->lo) && !isnan(x->hi)) {
+        fmt_num(x->lo, 1, a);
+        fmt_num(x->hi, 1, b);
+        snprintf(ci, 48, "(%.20s\xE2\x80\x93%.20s)", a, b);
+    }
+}
+
+void gr_fmt_period(const char *p, char out[48])
+{
+    static const char *const mon[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    int y0, m0, y1, m1;
+
+    if (sscanf(p, "%4d-%2d..%4d-%2d", &y0, &m0, &y1, &m1) == 4 && m0 >= 1 && m0 <= 12 &&
+        m1 >= 1 && m1 <= 12) {
+        if (y0 == y1 && m0 == m1)
+            snprintf(out, 48, "%s %d", mon[m0 - 1], y0);
+        else if (y0 == y1)
+            snprintf(out, 48, "%s\xE2\x80\x93%s %d", mon[m0 - 1], mon[m1 - 1], y0);
+        else
+            snprintf(out, 48, "%s %d\xE2\x80\x93%s %d", mon[m0 - 1], y0, mon[m1 - 1], y1);
+    } else if (strlen(p) == 7 && sscanf(p, "%4d-%2d", &y0, &m0) == 2 && m0 >= 1 && m0 <= 12) {
+        snprintf(out, 48, "%s %d", mon[m0 - 1], y0);
+    } else {
+        nm_strlcpy(out, p, 48);
+    }
+}
+
+char *gr_periods(const gr_set *s)
+{
+    nm_buf b = {0};
+    char phrase[160], when[48];
+    int c;
+
+    for (c = 0; c < s->ncol; c++) {
+        const gr_col *col = &s->col[c];
+        if (!col->period[0])
+            continue;
+        gr_fmt_period(col->period, when);
+        if (col->rate) {
+            char lower[96];
+            snprintf(lower, sizeof lower, "%s", col->label);
+            lower[0] = (char)tolower((unsigned char)lower[0]);
+            snprintf(phrase, sizeof phrase, "%s %s", lower, when);
+        } else if (col->source && strstr(col->source, "Indices of Deprivation")) {
+            snprintf(phrase, sizeof phrase, "IMD %s", when);
+        } else {
+            snprintf(phrase, sizeof phrase, "%s %s", col->id, when);
+        }
+        if (b.data && strstr(b.data, phrase))
+            continue;
+        nm_buf_addf(&b, "%s%s", b.len ? "; " : "", phrase);
+    }
+    if (!b.len)
+        nm_buf_add(&b, "", 0);
+    return nm_buf_take(&b);
+}
+
+char *gr_sources(nm_store *store, const gr_set *s)
+{
+    nm_buf b = {0};
+    char *text;
+    int c;
+
+    for (c = 0; c < s->ncol; c++) {
+        const char *src = s->col[c].source;
+        if (!src || !*src || (b.data && strstr(b.data, src)))
+            continue;
+        nm_buf_addf(&b, "%s%s", b.len ? " " : "", src);
+    }
+    if (!b.len)
+        nm_buf_add(&b, "", 0);
+    if (b.failed) {
+        nm_buf_free(&b);
+        return NULL;
+    }
+    text = nm_attribution(store, s->wards, "lsoa", b.data);
+    nm_buf_free(&b);
+    return text;
+}

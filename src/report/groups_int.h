@@ -1,0 +1,90 @@
+/*
+ * The figures of groups of wards, shared by locality summaries
+ * (summary.c) and ward comparisons (compare.c): which rows a table shows
+ * (ward aggregates and incident sets), their values for every ward, the
+ * same figures summed over a locality or the borough, and England's from
+ * every LSOA stored.  Drawing and writing them is the callers' job.
+ */
+#ifndef NM_GROUPS_INT_H
+#define NM_GROUPS_INT_H
+
+#include "needsmap/report.h"
+#include "nm_int.h"
+
+/* One row of a table (an indicator), one bar chart when 'chart'. */
+typedef struct gr_col {
+    char *id;        /* as asked: "pop_total", "imd_nat10_share", "violence" */
+    char *label;     /* heading for readers */
+    char unit[16];   /* of the values: people, share, score, rate, ... */
+    char period[48]; /* "2019", "2018-01..2018-07" */
+    char *source;    /* attribution of its dataset */
+    int rate;        /* an incident set: count, rate per 1,000 and its interval */
+    int chart;       /* drawn as a bar chart */
+    int sum;         /* summed over a group (people, LSOAs, counts) */
+} gr_col;
+
+/* One figure of one area.  NAN where missing. */
+typedef struct gr_cell {
+    double v, lo, hi; /* rate columns: the rate and its 95% interval */
+    double count;     /* rate columns: incidents */
+    double num, den;  /* what a group's value is made of: shares (LSOAs of
+                         the class, LSOAs), means (value x weight, weight),
+                         rates (count, population) */
+    int suppressed;   /* small count withheld: shown "suppressed" */
+} gr_cell;
+
+/* One area's row: a ward, or a group of them ('w', 'l' locality, 'b'
+ * borough, 'e' England). */
+typedef struct gr_row {
+    char *code, *name;
+    char kind;
+    gr_cell *cell; /* one per column */
+} gr_row;
+
+typedef struct gr_set {
+    gr_col *col;
+    int ncol;
+    nm_areas *wards; /* every ward of the borough, rows in the same order */
+    gr_row *ward;
+    gr_row borough, england;
+    long suppress_note; /* cells suppressed, for a footnote */
+} gr_set;
+
+/* Chooses the columns ('indicators' NULL: population, children, LSOAs,
+ * the IMD's national 10%/20% shares and people, the weighted IMD score and
+ * every incident set stored for wards), reads them for every ward within
+ * 'within' (NULL: every ward), and computes the borough's and England's.
+ * 'period' is the IoD release (NULL: latest).  Free with gr_set_free().
+ * Returns NM_NOTFOUND (an indicator, the area), NM_USAGE. */
+nm_status gr_set_read(nm_store *store, const char *within, const char *indicators,
+                      const char *period, gr_set *out);
+void gr_set_free(gr_set *s);
+
+/* The index in s->ward of a ward by code or name (case-insensitive), or
+ * -1. */
+long gr_find_ward(const gr_set *s, const char *code_or_name);
+
+/* A group's row from the wards at 'idx' (n of them): sums, shares of the
+ * summed LSOAs, weighted means, rates of the summed counts with exact
+ * Poisson intervals (missing when a ward's count is suppressed).  'code'
+ * and 'name' are copied.  Free with gr_row_clear(). */
+nm_status gr_group_row(nm_ctx *ctx, const gr_set *s, const long *idx, size_t n, const char *code,
+                       const char *name, char kind, gr_row *out);
+void gr_row_clear(gr_row *r);
+
+/* A cell as text for a table: "11,668", "33.3%", "27.4", "12.3" with
+ * the interval in 'ci' ("(10.1-14.8)", "" when none), "suppressed", or
+ * "–" when missing.  'out' and 'ci' need 48 bytes. */
+void gr_cell_text(const gr_col *c, const gr_cell *x, char out[48], char ci[48]);
+
+/* A period for readers: "2018-01..2018-07" -> "Jan–Jul 2018", "2018-03"
+ * -> "Mar 2018"; others as they are. */
+void gr_fmt_period(const char *period, char out[48]);
+/* Every column's period in a phrase: "IMD 2019; incidents Jan-Jul 2018".
+ * Caller frees with nm_free(). */
+char *gr_periods(const gr_set *s);
+/* The attribution of every dataset the set reads, with the boundaries'.
+ * Caller frees with nm_free(). */
+char *gr_sources(nm_store *store, const gr_set *s);
+
+#endif

@@ -1,0 +1,583 @@
+/*
+ * Report pages drawn with Cairo and Pango in the style of the map pages
+ * (render/layout.c's fonts, margins and title size): the document and its
+ * pages, text, tables, bar charts, maps in a box and the footer of every
+ * page.  What goes on a page is decided by summary.c and compare.c.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cairo-pdf.h>
+
+#include "render/render_int.h"
+#include "report/groups_int.h"
+#include "report/page_int.h"
+
+static void set_rgb(cairo_t *cr, uint32_t rgb)
+{
+    cairo_set_source_rgb(cr, ((rgb >> 16) & 0xff) / 255.0, ((rgb >> 8) & 0xff) / 255.0,
+                         (rgb & 0xff) / 255.0);
+}
+
+static cairo_status_t to_file(void *closure, const unsigned char *data, unsigned int len)
+{
+    return fwrite(data, 1, len, closure) == len ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
+}
+
+static const char *ext_of(const char *path)
+{
+    const char *dot = strrchr(nm_basename(path), '.');
+    return dot ? dot : "";
+}
+
+/* The PDF's date: SOURCE_DATE_EPOCH when set, else fixed, so that the same
+ * figures give the same bytes (as render/write.c). */
+static const char *pdf_date(char buf[32])
+{
+    const char *epoch = getenv("SOURCE_DATE_EPOCH");
+    long t;
+    time_t tt;
+    struct tm tm;
+
+    if (!epoch || !nm_parse_long(epoch, 0, 253402300799L, &t))
+        return "2000-01-01T00:00:00Z";
+    tt = (time_t)t;
+    gmtime_r(&tt, &tm);
+    strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+nm_status pg_open(nm_ctx *ctx, pg_doc *d, const char *path, double w, double h, double dpi,
+                  const char *title, const char *subject)
+{
+    const char *ext = ext_of(path);
+    char date[32];
+    nm_status rc;
+
+    memset(d, 0, sizeof *d);
+    d->ctx = ctx;
+    d->w = w;
+    d->h = h;
+    d->page = 1;
+    d->npages = 1;
+    if (nm_strieq(ext, ".png"))
+        d->png = 1;
+    else if (!nm_strieq(ext, ".pdf"))
+        return nm_fail(ctx, NM_USAGE, "%s: the format comes from the extension: .pdf or .png",
+                       path);
+    if ((rc = nm_atomic_open(ctx, path, &d->a)) != NM_OK)
+        return rc;
+    if (d->png) {
+        d->dpi = dpi > 0 ? dpi : 150;
+        d->k = d->dpi / RN_MM_PER_INCH;
+        d->surf = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)lround(w * d->k),
+                                             (int)lround(h * d->k));
+    } else {
+        d->k = RN_PT_PER_MM;
+        d->surf = cairo_pdf_surface_create_for_stream(to_file, d->a.fp, w * d->k, h * d->k);
+        cairo_pdf_surface_set_metadata(d->surf, CAIRO_PDF_METADATA_CREATOR, "needsmap");
+        if (title)
+            cairo_pdf_surface_set_metadata(d->surf, CAIRO_PDF_METADATA_TITLE, title);
+        if (subject)
+            cairo_pdf_surface_set_metadata(d->surf, CAIRO_PDF_METADATA_SUBJECT, subject);
+        cairo_pdf_surface_set_metadata(d->surf, CAIRO_PDF_METADATA_CREATE_DATE, pdf_date(date));
+    }
+    d->cr = cairo_create(d->surf);
+    d->pc = rn_pango_context();
+    if (cairo_status(d->cr) != CAIRO_STATUS_SUCCESS || !d->pc)
+        return nm_fail(ctx, NM_NOMEM, "cannot create the page");
+    cairo_set_source_rgb(d->cr, 1, 1, 1);
+    cairo_paint(d->cr);
+    cairo_scale(d->cr, d->k, d->k);
+    pango_cairo_update_context(d->cr, d->pc);
+    return NM_OK;
+}
+
+static PangoLayout *layout_of(pg_doc *d, double pt, int bold, const char *text, double w,
+                              int align)
+{
+    /* align | PG_WORDS: break only between words (headings of narrow
+       columns would otherwise split a name anywhere) */
+    int words = align & PG_WORDS;
+    PangoLayout *lay = pango_layout_new(d->pc);
+    PangoFontDescription *fd = pango_font_description_new();
+
+    pango_font_description_set_family(fd, "DejaVu Sans,sans-serif");
+    pango_font_description_set_size(fd, (gint)(pt * PANGO_SCALE));
+    pango_font_description_set_weight(fd, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
+    pango_layout_set_font_description(lay, fd);
+    pango_font_description_free(fd);
+    if (w > 0) {
+        pango_layout_set_width(lay, (int)(w * PANGO_SCALE));
+        pango_layout_set_wrap(lay, words ? PANGO_WRAP_WORD : PANGO_WRAP_WORD_CHAR);
+        align &= ~PG_WORDS;
+        pango_layout_set_alignment(lay, align == PG_RIGHT    ? PANGO_ALIGN_RIGHT
+                                        : align == PG_CENTRE ? PANGO_ALIGN_CENTER
+                                                             : PANGO_ALIGN_LEFT);
+    }
+    pango_layout_set_text(lay, text ? text : "", -1);
+    return lay;
+}
+
+void pg_measure(pg_doc *d, double pt, int bold, const char *text, double w, double *tw, double *th)
+{
+    PangoLayout *lay = layout_of(d, pt, bold, text, w, PG_LEFT);
+    PangoRectangle log;
+
+    pango_layout_get_extents(lay, NULL, &log);
+    *tw = (double)log.width / PANGO_SCALE;
+    *th = (double)log.height / PANGO_SCALE;
+    g_object_unref(lay);
+}
+
+double pg_text(pg_doc *d, double x, double y, double w, double pt, int bold, uint32_t rgb,
+               int align, const char *text)
+{
+    PangoLayout *lay = layout_of(d, pt, bold, text, w, align);
+    PangoRectangle log;
+
+    pango_layout_get_extents(lay, NULL, &log);
+    cairo_move_to(d->cr, x, y);
+    set_rgb(d->cr, rgb);
+    pango_cairo_show_layout(d->cr, lay);
+    g_object_unref(lay);
+    return (double)log.height / PANGO_SCALE;
+}
+
+void pg_fill(pg_doc *d, double x, double y, double w, double h, uint32_t rgb)
+{
+    cairo_rectangle(d->cr, x, y, w, h);
+    set_rgb(d->cr, rgb);
+    cairo_fill(d->cr);
+}
+
+void pg_line(pg_doc *d, double x0, double y0, double x1, double y1, uint32_t rgb, double width,
+             int dashed)
+{
+    static const double dash[] = {1.2, 0.8};
+
+    cairo_save(d->cr);
+    cairo_move_to(d->cr, x0, y0);
+    cairo_line_to(d->cr, x1, y1);
+    set_rgb(d->cr, rgb);
+    cairo_set_line_width(d->cr, width);
+    if (dashed)
+        cairo_set_dash(d->cr, dash, 2, 0);
+    cairo_stroke(d->cr);
+    cairo_restore(d->cr);
+}
+
+nm_status pg_map(pg_doc *d, nm_map *map, const nm_rect *box, nm_map_layout *layout)
+{
+    nm_status rc = rn_map_draw_in(d->ctx, map, d->cr, d->pc, d->k, !d->png, box, layout);
+
+    pango_cairo_update_context(d->cr, d->pc);
+    return rc;
+}
+
+nm_status pg_map_layout(pg_doc *d, nm_map *map, const nm_rect *box, nm_map_layout *layout)
+{
+    rn_layout lay;
+    nm_status rc = rn_layout_box(d->ctx, map, d->pc, box, &lay);
+
+    if (rc == NM_OK)
+        *layout = lay.pub;
+    rn_layout_free(&lay);
+    return rc;
+}
+
+/* ---- footer ------------------------------------------------------------- */
+
+static double foot_line2_h(pg_doc *d)
+{
+    double w, h;
+
+    pg_measure(d, PG_FOOT_PT, 0, "Page 1 of 1", 0, &w, &h);
+    return h;
+}
+
+void pg_set_footer(pg_doc *d, const char *sources, const char *periods, int npages)
+{
+    double w, h = 0;
+
+    d->sources = sources;
+    d->periods = periods;
+    d->npages = npages;
+    if (sources && *sources)
+        pg_measure(d, PG_FOOT_PT, 0, sources, d->w - 2 * PG_MARGIN, &w, &h);
+    d->foot_h = h + foot_line2_h(d) + 1.0 + RN_FOOT_GAP;
+}
+
+double pg_body_bottom(const pg_doc *d)
+{
+    return d->h - PG_MARGIN - d->foot_h;
+}
+
+static void draw_footer(pg_doc *d)
+{
+    double y = d->h - PG_MARGIN - d->foot_h + RN_FOOT_GAP, l2 = foot_line2_h(d);
+    char num[48], *when = NULL;
+    nm_buf b = {0};
+
+    pg_line(d, PG_MARGIN, y - 1.5, d->w - PG_MARGIN, y - 1.5, 0xbfbfbf, 0.2, 0);
+    if (d->sources && *d->sources)
+        y += pg_text(d, PG_MARGIN, y, d->w - 2 * PG_MARGIN, PG_FOOT_PT, 0, 0x404040, PG_LEFT,
+                     d->sources);
+    y += 1.0;
+    snprintf(num, sizeof num, "Page %d of %d", d->page, d->npages);
+    if (d->periods && *d->periods)
+        nm_buf_addf(&b, "Data: %s", d->periods);
+    when = nm_buf_take(&b);
+    if (when)
+        pg_text(d, PG_MARGIN, y, d->w - 2 * PG_MARGIN - 30, PG_FOOT_PT, 0, 0x404040, PG_LEFT,
+                when);
+    pg_text(d, d->w - PG_MARGIN - 30, y, 30, PG_FOOT_PT, 0, 0x404040, PG_RIGHT, num);
+    (void)l2;
+    nm_free(when);
+}
+
+nm_status pg_next_page(pg_doc *d, double w, double h)
+{
+    draw_footer(d);
+    cairo_show_page(d->cr);
+    d->page++;
+    d->w = w;
+    d->h = h;
+    if (!d->png)
+        cairo_pdf_surface_set_size(d->surf, w * d->k, h * d->k);
+    cairo_identity_matrix(d->cr);
+    cairo_scale(d->cr, d->k, d->k);
+    pango_cairo_update_context(d->cr, d->pc);
+    if (cairo_status(d->cr) != CAIRO_STATUS_SUCCESS)
+        return nm_fail(d->ctx, NM_ERROR, "drawing the page failed: %s",
+                       cairo_status_to_string(cairo_status(d->cr)));
+    return NM_OK;
+}
+
+nm_status pg_close(pg_doc *d)
+{
+    cairo_status_t st;
+    nm_status rc = NM_OK;
+
+    draw_footer(d);
+    if (d->png)
+        cairo_surface_flush(d->surf);
+    else
+        cairo_show_page(d->cr);
+    st = cairo_status(d->cr);
+    cairo_destroy(d->cr);
+    d->cr = NULL;
+    if (st == CAIRO_STATUS_SUCCESS && d->png)
+        st = cairo_surface_write_to_png_stream(d->surf, to_file, d->a.fp);
+    cairo_surface_finish(d->surf);
+    if (st == CAIRO_STATUS_SUCCESS)
+        st = cairo_surface_status(d->surf);
+    if (st != CAIRO_STATUS_SUCCESS)
+        rc = nm_fail(d->ctx, st == CAIRO_STATUS_NO_MEMORY ? NM_NOMEM : NM_ERROR,
+                     "drawing the page failed: %s", cairo_status_to_string(st));
+    if (rc == NM_OK)
+        rc = nm_atomic_commit(d->ctx, &d->a);
+    return rc;
+}
+
+void pg_free(pg_doc *d)
+{
+    if (d->cr)
+        cairo_destroy(d->cr);
+    if (d->surf) {
+        cairo_surface_finish(d->surf);
+        cairo_surface_destroy(d->surf);
+    }
+    if (d->pc)
+        g_object_unref(d->pc);
+    nm_atomic_abort(&d->a);
+    d->cr = NULL;
+    d->surf = NULL;
+    d->pc = NULL;
+}
+
+/* Size of a bold heading wrapped between words only: wider than w when a
+ * word does not fit. */
+static void pg_measure_words(pg_doc *d, double pt, const char *text, double w, double *tw,
+                             double *th)
+{
+    PangoLayout *lay = layout_of(d, pt, 1, text, w, PG_LEFT | PG_WORDS);
+    PangoRectangle ink, log;
+
+    pango_layout_get_extents(lay, &ink, &log);
+    *tw = (double)log.width / PANGO_SCALE;
+    *th = (double)log.height / PANGO_SCALE;
+    g_object_unref(lay);
+}
+
+/* ---- tables -------------------------------------------------------------- */
+
+#define CELL_PAD 1.0 /* mm around a cell's text */
+
+static const char *cell_at(const char *const *a, int i)
+{
+    return a && a[i] ? a[i] : "";
+}
+
+double pg_table_draw(pg_doc *d, const pg_table *t, double x, double y, int draw)
+{
+    double y0 = y, head_h = 0, tw, th, total_w = t->label_w + t->ncols * t->col_w;
+    double sub_pt = t->pt - 1, head_pt;
+    int r, c;
+
+    /* headings in type small enough that no word of them overflows */
+    for (head_pt = t->pt - 0.5; head_pt > 5; head_pt -= 0.25) {
+        double widest = 0;
+        for (c = 0; c < t->ncols; c++) {
+            pg_measure_words(d, head_pt, t->head[c], t->col_w - 2 * CELL_PAD, &tw, &th);
+            widest = fmax(widest, tw);
+        }
+        if (widest <= t->col_w - 2 * CELL_PAD)
+            break;
+    }
+    for (c = 0; c < t->ncols; c++) {
+        pg_measure_words(d, head_pt, t->head[c], t->col_w - 2 * CELL_PAD, &tw, &th);
+        head_h = fmax(head_h, th);
+    }
+    head_h += 2 * CELL_PAD;
+    if (draw) {
+        for (c = 0; c < t->ncols; c++) {
+            double cx = x + t->label_w + c * t->col_w;
+            if (t->group && t->group[c])
+                pg_fill(d, cx, y, t->col_w, head_h, 0xe8e8e8);
+            pg_text(d, cx + CELL_PAD, y + CELL_PAD, t->col_w - 2 * CELL_PAD, head_pt, 1,
+                    PG_INK, PG_RIGHT | PG_WORDS, t->head[c]);
+        }
+        pg_line(d, x, y + head_h, x + total_w, y + head_h, PG_INK, 0.3, 0);
+    }
+    y += head_h;
+    for (r = 0; r < t->nrows; r++) {
+        double rh, lh;
+        int two = 0;
+        pg_measure(d, t->pt, 0, t->label[r], t->label_w - 2 * CELL_PAD, &tw, &lh);
+        for (c = 0; c < t->ncols; c++)
+            two |= *cell_at(t->sub, r * t->ncols + c) != '\0';
+        pg_measure(d, t->pt, 0, "0", 0, &tw, &th);
+        rh = fmax(lh, th);
+        if (two) {
+            double sh;
+            pg_measure(d, sub_pt, 0, "0", 0, &tw, &sh);
+            rh = fmax(rh, th + sh);
+        }
+        rh += 2 * CELL_PAD;
+        if (draw) {
+            if (r % 2 == 1)
+                pg_fill(d, x, y, total_w, rh, 0xf4f4f4);
+            for (c = 0; c < t->ncols; c++)
+                if (t->group && t->group[c])
+                    pg_fill(d, x + t->label_w + c * t->col_w, y, t->col_w, rh,
+                            r % 2 ? 0xe4e4e4 : 0xececec);
+            pg_text(d, x + CELL_PAD, y + CELL_PAD, t->label_w - 2 * CELL_PAD, t->pt, 0, PG_INK,
+                    PG_LEFT, t->label[r]);
+            for (c = 0; c < t->ncols; c++) {
+                double cx = x + t->label_w + c * t->col_w + CELL_PAD, cw = t->col_w - 2 * CELL_PAD;
+                const char *v = cell_at(t->cell, r * t->ncols + c);
+                const char *s = cell_at(t->sub, r * t->ncols + c);
+                int quiet = strcmp(v, "suppressed") == 0;
+                double vh = pg_text(d, cx, y + CELL_PAD, cw, quiet ? t->pt - 1 : t->pt,
+                                    0, quiet ? PG_GREY : PG_INK, PG_RIGHT, v);
+                if (*s)
+                    pg_text(d, cx, y + CELL_PAD + vh, cw, sub_pt, 0, PG_GREY, PG_RIGHT, s);
+            }
+        }
+        y += rh;
+    }
+    if (draw) {
+        pg_line(d, x, y, x + total_w, y, PG_INK, 0.3, 0);
+        for (c = 0; c < t->ncols; c++)
+            if (t->group && t->group[c] && (c == 0 || !t->group[c - 1]))
+                pg_line(d, x + t->label_w + c * t->col_w, y0, x + t->label_w + c * t->col_w, y,
+                        0x8c8c8c, 0.2, 0);
+    }
+    return y - y0;
+}
+
+/* The rows of a table (indicators; an incident set takes two) and their
+ * labels. */
+static int table_rows(const gr_set *s)
+{
+    int n = 0;
+    for (int c = 0; c < s->ncol; c++)
+        n += s->col[c].rate ? 2 : 1;
+    return n;
+}
+
+/* Builds and draws (or measures) the table of 'rows' (areas as columns). */
+double pg_area_table(pg_doc *d, const gr_set *s, const gr_row *const *rows,
+                     const char *const *heads, const int *group, int nareas, double x, double y,
+                     double w, int draw)
+{
+    int nr = table_rows(s), r = 0, c, a;
+    char (*cell)[48] = nm_calloc((size_t)(nr * nareas) + 1, 48);
+    char (*sub)[48] = nm_calloc((size_t)(nr * nareas) + 1, 48);
+    const char **cp = nm_calloc((size_t)(nr * nareas) + 1, sizeof *cp);
+    const char **sp = nm_calloc((size_t)(nr * nareas) + 1, sizeof *sp);
+    const char **labels = nm_calloc((size_t)nr + 1, sizeof *labels);
+    char **owned = nm_calloc((size_t)nr + 1, sizeof *owned);
+    pg_table t;
+    double h = 0;
+
+    if (!cell || !sub || !cp || !sp || !labels || !owned)
+        goto cleanup;
+    for (c = 0; c < s->ncol; c++) {
+        const gr_col *col = &s->col[c];
+        if (col->rate) {
+            nm_buf b = {0};
+            gr_col counts = *col;
+            counts.sum = 1;
+            counts.rate = 0;
+            nm_buf_addf(&b, "%s: incidents", col->label);
+            owned[r] = nm_buf_take(&b);
+            labels[r] = owned[r] ? owned[r] : "";
+            for (a = 0; a < nareas; a++) {
+                gr_cell k = rows[a]->cell[c];
+                k.v = k.count;
+                gr_cell_text(&counts, &k, cell[r * nareas + a], sub[r * nareas + a]);
+            }
+            r++;
+            nm_buf_addf(&b, "%s per 1,000 residents (95%% CI)", col->label);
+            owned[r] = nm_buf_take(&b);
+        } else {
+            owned[r] = nm_strdup(col->label);
+        }
+        labels[r] = owned[r] ? owned[r] : "";
+        for (a = 0; a < nareas; a++)
+            gr_cell_text(col, &rows[a]->cell[c], cell[r * nareas + a], sub[r * nareas + a]);
+        r++;
+    }
+    for (a = 0; a < nr * nareas; a++) {
+        cp[a] = cell[a];
+        sp[a] = sub[a];
+    }
+    t.ncols = nareas;
+    t.nrows = nr;
+    t.pt = PG_SMALL_PT;
+    t.label_w = nareas > 6 ? fmin(44, w * 0.25) : fmin(58, w * 0.3);
+    t.col_w = fmin(24, (w - t.label_w) / nareas);
+    t.head = heads;
+    t.label = labels;
+    t.cell = cp;
+    t.sub = sp;
+    t.group = group;
+    h = pg_table_draw(d, &t, x, y, draw);
+
+cleanup:
+    for (r = 0; owned && r < nr; r++)
+        nm_free(owned[r]);
+    nm_free(owned);
+    nm_free(labels);
+    nm_free(cp);
+    nm_free(sp);
+    nm_free(cell);
+    nm_free(sub);
+    return h;
+}
+
+/* ---- bar charts ------------------------------------------------------------ */
+
+/* A round step (1, 2, 2.5 or 5 times a power of ten) giving about 'n'
+ * intervals up to 'max'. */
+static double nice_step(double max, int n)
+{
+    double raw = max / n, p = pow(10, floor(log10(raw))), f = raw / p;
+
+    return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 2.5 ? 2.5 : f <= 5 ? 5 : 10) * p;
+}
+
+static void fmt_axis(double v, int percent, char out[32])
+{
+    double x = percent ? v * 100 : v;
+
+    if (fabs(x - round(x)) < 1e-9)
+        snprintf(out, 32, "%.0f%s", x, percent ? "%" : "");
+    else
+        snprintf(out, 32, "%.1f%s", x, percent ? "%" : "");
+}
+
+void pg_chart_draw(pg_doc *d, const pg_chart *c, const nm_rect *box)
+{
+    double pt = PG_SMALL_PT, tw, th, label_w = 0, y = box->y, max = 0, step, px, pw, row_h, bar_h;
+    double axis_h, plot_top, plot_bot, value_w;
+    char buf[48];
+    int i, n;
+
+    y += pg_text(d, box->x, y, box->w, PG_TEXT_PT, 1, PG_INK, PG_LEFT, c->title) + 1.5;
+    for (i = 0; i < c->nbars; i++) {
+        pg_measure(d, pt, c->bar[i].bold, c->bar[i].label, 0, &tw, &th);
+        label_w = fmax(label_w, tw);
+        if (!isnan(c->bar[i].v))
+            max = fmax(max, c->bar[i].v);
+        if (!isnan(c->bar[i].hi))
+            max = fmax(max, c->bar[i].hi);
+    }
+    if (!isnan(c->ref))
+        max = fmax(max, c->ref);
+    label_w = fmin(label_w, box->w * 0.32) + 2;
+    if (max <= 0)
+        max = 1;
+    step = nice_step(max, 4);
+    n = (int)ceil(max / step - 1e-9);
+    max = n * step;
+    pg_measure(d, pt, 0, "suppressed", 0, &value_w, &th);
+    px = box->x + label_w;
+    pw = box->w - label_w - value_w - 1;
+    pg_measure(d, pt - 0.5, 0, c->axis, pw, &tw, &axis_h);
+    axis_h += th + 2.5; /* tick labels, then the axis title */
+    plot_top = y + (isnan(c->ref) ? 0 : th + 0.5);
+    plot_bot = box->y + box->h - axis_h;
+    row_h = (plot_bot - plot_top) / (c->nbars ? c->nbars : 1);
+    bar_h = fmin(row_h * 0.62, 5.5);
+    /* grid and ticks */
+    for (i = 0; i <= n; i++) {
+        double gx = px + pw * i / n;
+        pg_line(d, gx, plot_top, gx, plot_bot, i == 0 ? 0x404040 : 0xd9d9d9, i == 0 ? 0.3 : 0.15, 0);
+        fmt_axis(step * i, c->percent, buf);
+        pg_text(d, gx - 10, plot_bot + 0.8, 20, pt - 0.5, 0, PG_GREY, PG_CENTRE, buf);
+    }
+    pg_line(d, px, plot_bot, px + pw, plot_bot, 0x404040, 0.3, 0);
+    pg_text(d, px, plot_bot + 1.0 + th, pw, pt - 0.5, 0, PG_GREY, PG_CENTRE, c->axis);
+    /* England under the bars and their numbers, which stay readable */
+    if (!isnan(c->ref)) {
+        double rx = px + pw * c->ref / max, rw, rh;
+        pg_line(d, rx, plot_top - 0.3, rx, plot_bot, PG_INK, 0.35, 1);
+        pg_measure(d, pt - 0.5, 0, c->ref_label, 0, &rw, &rh);
+        pg_text(d, fmin(rx - rw / 2, box->x + box->w - rw), plot_top - rh - 0.5, 0, pt - 0.5, 0,
+                PG_INK, PG_LEFT, c->ref_label);
+    }
+    for (i = 0; i < c->nbars; i++) {
+        const pg_bar *b = &c->bar[i];
+        double cy = plot_top + row_h * (i + 0.5), lh, vx, vw, vh;
+        pg_measure(d, pt, b->bold, b->label, label_w - 2, &tw, &lh);
+        pg_text(d, box->x, cy - lh / 2, label_w - 2, pt, b->bold, PG_INK, PG_RIGHT, b->label);
+        if (b->suppressed || isnan(b->v)) {
+            const char *why = b->suppressed ? "suppressed (small number)" : "no data";
+            pg_measure(d, pt, 0, why, 0, &vw, &vh);
+            pg_fill(d, px + 0.6, cy - vh / 2, vw + 0.8, vh, 0xffffff);
+            pg_text(d, px + 1, cy - vh / 2, 0, pt, 0, PG_GREY, PG_LEFT, why);
+            continue;
+        }
+        pg_fill(d, px, cy - bar_h / 2, pw * b->v / max, bar_h, b->rgb);
+        if (!isnan(b->lo) && !isnan(b->hi)) {
+            double x0 = px + pw * b->lo / max, x1 = px + pw * b->hi / max;
+            pg_line(d, x0, cy, x1, cy, PG_INK, 0.25, 0);
+            pg_line(d, x0, cy - bar_h / 3, x0, cy + bar_h / 3, PG_INK, 0.25, 0);
+            pg_line(d, x1, cy - bar_h / 3, x1, cy + bar_h / 3, PG_INK, 0.25, 0);
+        }
+        if (!c->percent)
+            snprintf(buf, sizeof buf, "%.1f", b->v);
+        else
+            snprintf(buf, sizeof buf, "%.1f%%", b->v * 100);
+        pg_measure(d, pt - 0.5, b->bold, buf, 0, &vw, &vh);
+        vx = px + pw * fmax(b->v, isnan(b->hi) ? b->v : b->hi) / max + 1;
+        pg_fill(d, vx - 0.3, cy - vh / 2, vw + 0.6, vh, 0xffffff);
+        pg_text(d, vx, cy - vh / 2, 0, pt - 0.5, b->bold, PG_INK, PG_LEFT, buf);
+    }
+}

@@ -1,0 +1,130 @@
+/*
+ * Pages of printed reports drawn with Cairo and Pango in the map pages'
+ * style (DejaVu Sans, 10 mm margins, the same title size): a document of
+ * one or more pages (PDF, or one PNG page), text, ruled tables, horizontal
+ * bar charts with intervals and a reference line, maps in a box (through
+ * the render module) and a footer with the page number, sources and dates.
+ * summary.c and compare.c decide what goes where.
+ */
+#ifndef NM_PAGE_INT_H
+#define NM_PAGE_INT_H
+
+#include <cairo.h>
+#include <pango/pangocairo.h>
+
+#include "needsmap/render.h"
+#include "nm_int.h"
+
+#define PG_MARGIN 10.0
+#define PG_TITLE_GAP 1.2  /* title to subtitle, as a map page */
+#define PG_TITLE_PT 16.0   /* as a map page's title */
+#define PG_HEAD_PT 12.0    /* section headings */
+#define PG_TEXT_PT 9.0
+#define PG_SMALL_PT 7.0    /* tables, chart labels */
+#define PG_FOOT_PT 6.5     /* as a map page's source line */
+#define PG_INK 0x1a1a1aU
+#define PG_GREY 0x595959U
+
+enum { PG_LEFT = 0, PG_RIGHT = 1, PG_CENTRE = 2, PG_WORDS = 8 /* or-ed: wrap between words only */ };
+
+typedef struct pg_doc {
+    nm_ctx *ctx;
+    cairo_surface_t *surf;
+    cairo_t *cr;
+    PangoContext *pc;
+    double w, h;  /* page, mm */
+    double k;     /* device units per mm */
+    int png;      /* one raster page, written at pg_close() */
+    double dpi;
+    nm_atomic a;
+    int page, npages;
+    const char *sources, *periods; /* footer texts, borrowed */
+    double foot_h; /* footer band with its gap, mm */
+} pg_doc;
+
+/* Starts a document at 'path' (.pdf: pages of w x h mm; .png: one page at
+ * 'dpi').  'title' and 'subject' go into a PDF's metadata.  Returns NM_OK,
+ * NM_USAGE (extension), NM_ERROR (cannot write), NM_NOMEM.  End with
+ * pg_close() or pg_free(). */
+nm_status pg_open(nm_ctx *ctx, pg_doc *d, const char *path, double w, double h, double dpi,
+                  const char *title, const char *subject);
+/* Sets the footer's texts (borrowed until pg_close) and the page count. */
+void pg_set_footer(pg_doc *d, const char *sources, const char *periods, int npages);
+/* The lowest y the body of a page may use. */
+double pg_body_bottom(const pg_doc *d);
+/* Draws the footer of the current page and starts the next one, of w x h
+ * mm (PDF only). */
+nm_status pg_next_page(pg_doc *d, double w, double h);
+/* Draws the last footer, finishes and replaces the file atomically. */
+nm_status pg_close(pg_doc *d);
+/* Releases everything; an unfinished file is removed.  Safe after close. */
+void pg_free(pg_doc *d);
+
+/* Text at (x, y) top-left, wrapped at w when w > 0 ('align' then within
+ * w).  Returns its height in mm. */
+double pg_text(pg_doc *d, double x, double y, double w, double pt, int bold, uint32_t rgb,
+               int align, const char *text);
+/* Size of a text.  OUT tw, th. */
+void pg_measure(pg_doc *d, double pt, int bold, const char *text, double w, double *tw,
+                double *th);
+void pg_fill(pg_doc *d, double x, double y, double w, double h, uint32_t rgb);
+void pg_line(pg_doc *d, double x0, double y0, double x1, double y1, uint32_t rgb, double width,
+             int dashed);
+/* Draws a map in a box of the page (render's layout: legend at the
+ * right).  OUT layout may be NULL. */
+nm_status pg_map(pg_doc *d, nm_map *map, const nm_rect *box, nm_map_layout *layout);
+/* Where pg_map() would put the map, without drawing.  OUT layout. */
+nm_status pg_map_layout(pg_doc *d, nm_map *map, const nm_rect *box, nm_map_layout *layout);
+
+/* A table: a label column and 'ncols' columns of right-aligned cells, each
+ * cell a value and an optional second line (an interval) in smaller type.
+ * Columns flagged in 'group' (may be NULL) are set off by a rule and a
+ * tint (totals: locality, borough, England). */
+typedef struct pg_table {
+    int ncols, nrows;
+    double label_w, col_w, pt;
+    const char *const *head;  /* ncols */
+    const char *const *label; /* nrows */
+    const char *const *cell;  /* nrows * ncols */
+    const char *const *sub;   /* nrows * ncols, entries may be NULL or "" */
+    const int *group;         /* ncols */
+} pg_table;
+
+/* Draws the table at (x, y) when 'draw', else only measures it.  Returns
+ * its height. */
+double pg_table_draw(pg_doc *d, const pg_table *t, double x, double y, int draw);
+
+/* The table of a summary or comparison: a row per figure of 's' (an
+ * incident set takes two: incidents, and the rate with its interval), a
+ * column per area of 'rows' headed 'heads', totals flagged in 'group'.
+ * Drawn at (x, y) within width w when 'draw', else measured.  Returns its
+ * height (0 when out of memory). */
+struct gr_set;
+struct gr_row;
+double pg_area_table(pg_doc *d, const struct gr_set *s, const struct gr_row *const *rows,
+                     const char *const *heads, const int *group, int nareas, double x, double y,
+                     double w, int draw);
+
+/* A horizontal bar chart: one bar per entry, whiskers for intervals, a
+ * dashed reference line (England) when ref is a number. */
+typedef struct pg_bar {
+    const char *label;
+    double v, lo, hi;  /* NAN: none */
+    int suppressed;
+    uint32_t rgb;
+    int bold;          /* totals */
+} pg_bar;
+
+typedef struct pg_chart {
+    const char *title;
+    const char *axis;     /* axis title, with its unit */
+    const pg_bar *bar;
+    int nbars;
+    double ref;           /* NAN: no reference line */
+    const char *ref_label;
+    int percent;          /* values are shares, axis in % */
+} pg_chart;
+
+void pg_chart_draw(pg_doc *d, const pg_chart *c, const nm_rect *box);
+
+#endif
