@@ -67,6 +67,7 @@ extern const cli_command cmd_import_boundaries, cmd_import_iod, cmd_import_indic
 extern const cli_command cmd_assign, cmd_import_localities, cmd_aggregate, cmd_table;
 extern const cli_command cmd_import_incidents, cmd_count_incidents;
 extern const cli_command cmd_facts, cmd_la_summary;
+extern const cli_command cmd_summary, cmd_compare;
 extern const cli_command cmd_build, cmd_fetch;
 
 #endif

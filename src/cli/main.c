@@ -17,7 +17,7 @@ static const cli_command *const commands[] = {
     &cmd_info, &cmd_map,
     &cmd_assign, &cmd_import_localities, &cmd_aggregate, &cmd_table,
     &cmd_import_incidents, &cmd_count_incidents,
-    &cmd_facts, &cmd_la_summary,
+    &cmd_facts, &cmd_la_summary, &cmd_summary, &cmd_compare,
     &cmd_build, &cmd_fetch,
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
