@@ -321,6 +321,45 @@ static nm_status la_summary_draw(nm_store *store, const void *opts)
     return rc;
 }
 
+static const bd_key summary_keys[] = {
+    KEY("within", BD_STR, nm_summary_opts, within),
+    NUM("localities", BD_BOOL, nm_summary_opts, localities, 0, 1),
+    KEY("indicator", BD_STR, nm_summary_opts, indicator),
+    KEY("indicators", BD_STR, nm_summary_opts, indicators),
+    KEY("period", BD_STR, nm_summary_opts, period),
+    KEY("title", BD_STR, nm_summary_opts, title),
+    ENUM("format", nm_summary_opts, format, NM_SUMMARY_AUTO, "auto|pdf|csv|xlsx|md"),
+    REQ("output", BD_OUTPUT, nm_summary_opts, output),
+    END,
+};
+
+static void summary_init(void *opts)
+{
+    nm_summary_opts_init(opts);
+}
+
+static nm_status summary_draw(nm_store *store, const void *opts)
+{
+    return nm_summary(store, opts, NULL);
+}
+
+static const bd_key compare_keys[] = {
+    REQ("wards", BD_STR, nm_compare_opts, wards),
+    KEY("within", BD_STR, nm_compare_opts, within),
+    KEY("indicator", BD_STR, nm_compare_opts, indicator),
+    KEY("indicators", BD_STR, nm_compare_opts, indicators),
+    KEY("period", BD_STR, nm_compare_opts, period),
+    KEY("title", BD_STR, nm_compare_opts, title),
+    NUM("dpi", BD_DOUBLE, nm_compare_opts, dpi, 36, 1200),
+    REQ("output", BD_OUTPUT, nm_compare_opts, output),
+    END,
+};
+
+static nm_status compare_draw(nm_store *store, const void *opts)
+{
+    return nm_compare(store, opts, NULL);
+}
+
 /* Figures by section prefix.  inputs NULL: the figure is rebuilt when any
  * dataset of the store changed. */
 static const bd_type figures[] = {
@@ -329,6 +368,9 @@ static const bd_type figures[] = {
     {"facts", sizeof(nm_facts_opts), NULL, facts_keys, NULL, 0, 0, facts_draw, NULL},
     {"la-summary", sizeof(nm_la_summary_opts), NULL, la_summary_keys, NULL, 0, 0,
      la_summary_draw, NULL},
+    {"summary", sizeof(nm_summary_opts), summary_init, summary_keys, NULL, 0, 0, summary_draw,
+     NULL},
+    {"compare", sizeof(nm_compare_opts), NULL, compare_keys, NULL, 0, 0, compare_draw, NULL},
 };
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -356,7 +398,7 @@ const bd_type *bd_figure_type(const char *name)
 const char *bd_type_names(int figs)
 {
     /* fixed texts, kept in step with the tables by the unit test */
-    return figs ? "map, table, facts, la-summary"
+    return figs ? "map, table, facts, la-summary, summary, compare"
                 : "boundaries, iod, indicators, lookup, localities, incidents, assign, aggregate, "
                   "count";
 }
