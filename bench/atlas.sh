@@ -9,7 +9,7 @@
 # Targets: the maps in at most 15 s, the no-op rebuild under 0.3 s.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-NM=${NM:-$here/../build-bld-rel/needsmap}
+NM=${NM:-$here/build/needsmap}
 NM_DATA=${NM_DATA:-$here/../../shared/data}
 OUT=${OUT:-$(mktemp -d "${TMPDIR:-/tmp}/nm-atlas.XXXXXX")}
 DB=$OUT/atlas.sqlite
