@@ -105,7 +105,7 @@ static int csv_deciles(const fixture *f, char codes[][10], int *deciles, int max
         }
         if (k < 8 || strcmp(fields[2], "E06000033") != 0)
             continue;
-        snprintf(codes[n], 10, "%s", fields[0]);
+        snprintf(codes[n], 10, "%.9s", fields[0]);
         deciles[n++] = (int)strtol(fields[6], NULL, 10);
     }
     fclose(fp);
@@ -131,6 +131,7 @@ static void interior_point(const fixture *f, const nm_geombuf *g, double *x, dou
     double best = -1;
     size_t p;
 
+    *x = *y = 0;
     for (p = 0; p < g->nparts; p++) {
         double px, py, d;
         size_t r0 = g->part_start[p], nr = g->part_start[p + 1] - r0;
@@ -178,7 +179,7 @@ static void test_decile_colours(void **state)
     assert_int_equal(nm_areas_count(areas), 107);
     for (i = 0; i < n; i++) {
         size_t k;
-        double x, y, d, px, py;
+        double x = 0, y = 0, d = 0, px, py;
         uint32_t want, got;
         for (k = 0; k < 107 && strcmp(nm_areas_code(areas, k), codes[i]) != 0; k++)
             ;
@@ -244,7 +245,7 @@ static void test_missing_class(void **state)
     img = cairo_image_surface_create_from_png(out);
     assert_int_equal(nm_store_area_geom(f->store, nm_areas_rowid(areas, miss), &g, &cache), NM_OK);
     {
-        double x, y, d;
+        double x = 0, y = 0, d = 0;
         uint32_t got;
         interior_point(f, &g, &x, &y, &d);
         got = pixel(img, (x - r.layout.origin_x) / r.layout.pixel_size,
