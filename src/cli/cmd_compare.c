@@ -51,9 +51,6 @@ static int run_compare(cli *c, int argc, char **argv)
     char *wards = NULL;
     size_t len = 0;
 
-    for (int i = 1; i + 1 < argc; i++)
-        if (strcmp(argv[i], "-o") == 0)
-            argv[i] = "--output";
     first = cli_parse(c, &cmd_compare, argc, argv, on_compare_opt, &o, &code);
     if (first < 0)
         return code;

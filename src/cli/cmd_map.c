@@ -96,10 +96,6 @@ static int run_map(cli *c, int argc, char **argv)
     int code = 0, first;
 
     nm_choropleth_opts_init(&o);
-    /* -o FILE is the familiar short form of --output */
-    for (int i = 1; i + 1 < argc; i++)
-        if (strcmp(argv[i], "-o") == 0)
-            argv[i] = "--output";
     first = cli_parse(c, &cmd_map, argc, argv, on_map_opt, &o, &code);
     if (first < 0)
         return code;

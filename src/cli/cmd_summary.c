@@ -55,9 +55,6 @@ static int run_summary(cli *c, int argc, char **argv)
     int code = 0, first;
 
     nm_summary_opts_init(&o);
-    for (int i = 1; i + 1 < argc; i++)
-        if (strcmp(argv[i], "-o") == 0)
-            argv[i] = "--output";
     first = cli_parse(c, &cmd_summary, argc, argv, on_summary_opt, &o, &code);
     if (first < 0)
         return code;

@@ -45,10 +45,6 @@ static int run_table(cli *c, int argc, char **argv)
     nm_status rc;
     int code = 0, first;
 
-    /* -o FILE is the familiar short form of --output */
-    for (int i = 1; i + 1 < argc; i++)
-        if (strcmp(argv[i], "-o") == 0)
-            argv[i] = "--output";
     first = cli_parse(c, &cmd_table, argc, argv, on_table_opt, &o, &code);
     if (first < 0)
         return code;

@@ -97,13 +97,15 @@ int cli_parse(cli *c, const cli_command *cmd, int argc, char **argv,
 {
     struct option longopts[64];
     const cli_opt *o;
-    int n = 0, ch;
+    int n = 0, ch, output_id = 0;
 
     for (o = cmd->opts; o && o->name && n < 62; o++, n++) {
         longopts[n].name = o->name;
         longopts[n].has_arg = o->has_arg;
         longopts[n].flag = NULL;
         longopts[n].val = o->id;
+        if (strcmp(o->name, "output") == 0)
+            output_id = o->id;
     }
     longopts[n++] = (struct option){"help", no_argument, NULL, 'h'};
     longopts[n] = (struct option){0, 0, 0, 0};
@@ -111,7 +113,11 @@ int cli_parse(cli *c, const cli_command *cmd, int argc, char **argv,
        options were parsed in order-preserving mode */
     optind = 0;
     opterr = 0;
-    while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+    /* -o FILE is the familiar short form of --output, for every command
+       that writes one */
+    while ((ch = getopt_long(argc, argv, output_id ? "ho:" : "h", longopts, NULL)) != -1) {
+        if (ch == 'o')
+            ch = output_id;
         if (ch == 'h') {
             printf("usage: needsmap [--db FILE] %s %s\n%s\n\noptions:\n", cmd->name, cmd->usage,
                    cmd->summary);
@@ -126,7 +132,9 @@ int cli_parse(cli *c, const cli_command *cmd, int argc, char **argv,
             return -1;
         }
         if (ch == '?' || ch == ':') {
-            if (optopt && optopt < 256 && optopt != '?')
+            if (optopt == 'o' && output_id)
+                *exit_code = cli_usage_error(c, "option -o needs a value");
+            else if (optopt && optopt < 256 && optopt != '?')
                 *exit_code = cli_usage_error(c, "unknown option -%c", optopt);
             else if (optopt)
                 *exit_code = cli_usage_error(c, "option %s needs a value", argv[optind - 1]);
