@@ -98,6 +98,12 @@ const char *nm_basename(const char *path);
 /* SHA-256 of a file as 64 lowercase hex digits plus NUL. */
 nm_status nm_sha256_file(nm_ctx *ctx, const char *path, char hex[65]);
 
+/* The date written into an output's metadata (a PDF's CreationDate):
+ * SOURCE_DATE_EPOCH when set (the reproducible-builds convention), else a
+ * fixed date, so that the same figure gives the same bytes whenever it is
+ * drawn.  Returns buf or a static string. */
+const char *nm_output_date(char buf[32]);
+
 /* Atomic replacement of an output file: write to a temporary file in the
  * same folder, then rename over the target. */
 typedef struct nm_atomic {

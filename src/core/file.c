@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "nm_int.h"
@@ -112,4 +113,19 @@ void nm_atomic_abort(nm_atomic *a)
     nm_free(a->temp);
     nm_free(a->target);
     memset(a, 0, sizeof *a);
+}
+
+const char *nm_output_date(char buf[32])
+{
+    const char *epoch = getenv("SOURCE_DATE_EPOCH");
+    long t;
+    time_t tt;
+    struct tm tm;
+
+    if (!epoch || !nm_parse_long(epoch, 0, 253402300799L, &t))
+        return "2000-01-01T00:00:00Z";
+    tt = (time_t)t;
+    gmtime_r(&tt, &tm);
+    strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
 }

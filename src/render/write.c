@@ -556,24 +556,6 @@ cleanup:
     return rc;
 }
 
-/* The PDF's CreationDate: SOURCE_DATE_EPOCH when set (the reproducible
- * builds convention), else a fixed date, so that the file does not depend
- * on when it was drawn. */
-static const char *pdf_date(char buf[32])
-{
-    const char *epoch = getenv("SOURCE_DATE_EPOCH");
-    long t;
-    time_t tt;
-    struct tm tm;
-
-    if (!epoch || !nm_parse_long(epoch, 0, 253402300799L, &t))
-        return "2000-01-01T00:00:00Z";
-    tt = (time_t)t;
-    gmtime_r(&tt, &tm);
-    strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
-}
-
 static nm_status write_vector(nm_ctx *ctx, const nm_map *map, const rn_layout *lay,
                               PangoContext *pc, FILE *fp, out_fmt fmt)
 {
@@ -606,7 +588,7 @@ static nm_status write_vector(nm_ctx *ctx, const nm_map *map, const rn_layout *l
             cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_SUBJECT, map->description);
         /* the same map gives the same bytes: no clock in the file (a
            build compares outputs, and -j 1 and -j 2 must agree) */
-        cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATE_DATE, pdf_date(date));
+        cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATE_DATE, nm_output_date(date));
     } else {
         surf = cairo_svg_surface_create_for_stream(to_buf, &svg, wpt, hpt);
     }

@@ -33,23 +33,6 @@ static const char *ext_of(const char *path)
     return dot ? dot : "";
 }
 
-/* The PDF's date: SOURCE_DATE_EPOCH when set, else fixed, so that the same
- * figures give the same bytes (as render/write.c). */
-static const char *pdf_date(char buf[32])
-{
-    const char *epoch = getenv("SOURCE_DATE_EPOCH");
-    long t;
-    time_t tt;
-    struct tm tm;
-
-    if (!epoch || !nm_parse_long(epoch, 0, 253402300799L, &t))
-        return "2000-01-01T00:00:00Z";
-    tt = (time_t)t;
-    gmtime_r(&tt, &tm);
-    strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
-}
-
 nm_status pg_open(nm_ctx *ctx, pg_doc *d, const char *path, double w, double h, double dpi,
                   const char *title, const char *subject)
 {
@@ -83,7 +66,7 @@ nm_status pg_open(nm_ctx *ctx, pg_doc *d, const char *path, double w, double h, 
             cairo_pdf_surface_set_metadata(d->surf, CAIRO_PDF_METADATA_TITLE, title);
         if (subject)
             cairo_pdf_surface_set_metadata(d->surf, CAIRO_PDF_METADATA_SUBJECT, subject);
-        cairo_pdf_surface_set_metadata(d->surf, CAIRO_PDF_METADATA_CREATE_DATE, pdf_date(date));
+        cairo_pdf_surface_set_metadata(d->surf, CAIRO_PDF_METADATA_CREATE_DATE, nm_output_date(date));
     }
     d->cr = cairo_create(d->surf);
     d->pc = rn_pango_context();
