@@ -286,9 +286,7 @@ nm_status nm_members_open(nm_store *store, nm_members *m)
         rc = nm_store_prepare(store,
                               "INSERT INTO membership(child_level, child_vintage, child,"
                               " parent_level, parent_vintage, parent, method, weight, dataset) "
-                              "VALUES (?, ?, ?, ?, ?, ?, 'lookup', ?, ?) "
-                              "ON CONFLICT DO UPDATE SET weight = excluded.weight,"
-                              " dataset = excluded.dataset",
+                              "VALUES (?, ?, ?, ?, ?, ?, 'lookup', ?, ?)",
                               &m->ins);
     if (rc == NM_OK)
         rc = nm_store_prepare(store,
@@ -345,36 +343,80 @@ void nm_members_close(nm_members *m)
     m->del = m->ins = m->area = NULL;
 }
 
+static const rows *via_rows_ctx;
+static int via_col_ctx, parent_col_ctx;
+
+static int cmp_via_pair(const void *a, const void *b)
+{
+    long i = *(const long *)a, j = *(const long *)b;
+    int c = strcmp(via_rows_ctx->parents[via_col_ctx][i], via_rows_ctx->parents[via_col_ctx][j]);
+    if (!c)
+        c = strcmp(via_rows_ctx->parents[parent_col_ctx][i],
+                   via_rows_ctx->parents[parent_col_ctx][j]);
+    return c ? c : (i < j ? -1 : i > j);
+}
+
+/* The rows that carry each distinct (via, parent) pair once, in 'keep'
+ * (r->n long); returns how many.  Static context as in order_by_code. */
+static long distinct_via_pairs(const rows *r, int via, int p, long *keep)
+{
+    long i, n = 0, k = 0;
+
+    for (i = 0; i < r->n; i++)
+        if (r->parents[via][i] && r->parents[p][i])
+            keep[n++] = i;
+    via_rows_ctx = r;
+    via_col_ctx = via;
+    parent_col_ctx = p;
+    qsort(keep, (size_t)n, sizeof *keep, cmp_via_pair);
+    via_rows_ctx = NULL;
+    for (i = 0; i < n; i++)
+        if (k == 0 || strcmp(r->parents[via][keep[i]], r->parents[via][keep[k - 1]]) != 0 ||
+            strcmp(r->parents[p][keep[i]], r->parents[p][keep[k - 1]]) != 0)
+            keep[k++] = keep[i];
+    return k;
+}
+
 /* Memberships from one parent column of a table: the LAD code column of an
  * IoD file makes LSOA -> LAD; the region column, read 'via' the LAD
  * column, makes LAD -> region (317 rows rather than one per LSOA: regions
- * are reached through the LAD, and the import writes half as much). */
+ * are reached through the LAD, and the import writes half as much).  Each
+ * pair is written once (the table's codes are unique, and 'via' pairs are
+ * made distinct), which lets the writer use a plain INSERT. */
 static nm_status write_parents(nm_store *store, const nm_values_job *job, const rows *r, int p,
                                long dataset)
 {
     const nm_parentspec *ps = &job->parents[p];
     const nm_parentspec *via = ps->via >= 0 ? &job->parents[ps->via] : NULL;
-    const char *last = "";
     nm_members m = {0};
     nm_status rc;
-    long i;
+    long i, k, n = r->n, *keep = NULL;
 
     m.child_level = via ? via->level : job->level;
     m.child_vintage = via ? via->vintage : job->vintage;
     m.parent_level = ps->level;
     m.parent_vintage = ps->vintage;
     m.dataset = dataset;
+    if (via) {
+        if (!(keep = nm_malloc((size_t)(r->n ? r->n : 1) * sizeof *keep)))
+            return nm_fail(nm_store_ctx(store), NM_NOMEM, "out of memory");
+        n = distinct_via_pairs(r, ps->via, p, keep);
+    }
     rc = nm_members_open(store, &m);
-    for (i = 0; rc == NM_OK && i < r->n; i++) {
-        const char *child = via ? r->parents[ps->via][i] : r->codes[i];
-        if (!r->parents[p][i] || !child || (via && strcmp(child, last) == 0))
+    for (k = 0; rc == NM_OK && k < n; k++) {
+        const char *child;
+        i = keep ? keep[k] : k;
+        child = via ? r->parents[ps->via][i] : r->codes[i];
+        if (!r->parents[p][i] || !child)
             continue;
-        last = child;
-        rc = nm_members_clear(&m, child);
+        /* a child under two parents: clear once, before the first */
+        if (!keep || k == 0 || strcmp(child, r->parents[ps->via][keep[k - 1]]) != 0)
+            rc = nm_members_clear(&m, child);
         if (rc == NM_OK)
             rc = nm_members_add(&m, child, r->parents[p][i], 1.0, r->pnames[p][i]);
     }
     nm_members_close(&m);
+    nm_free(keep);
     return rc;
 }
 
