@@ -44,11 +44,45 @@ static int strip_number(const char *s, char *out, size_t cap)
     return n > 0;
 }
 
+/* The common cell, "-12.345" with at most 15 digits, exactly as strtod
+ * reads it: the digits make an integer below 2^53 and 10^k (k <= 15) is a
+ * double too, so one correctly rounded division gives the nearest double
+ * (Clinger's fast path).  An IoD file is 1.9 million such cells, and
+ * strtod took a tenth of its import.  Returns 0 for anything else. */
+static int parse_plain_decimal(const char *s, double *out)
+{
+    static const double pow10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                   1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+    unsigned long long m = 0;
+    int neg = *s == '-', digits = 0, frac = 0, point = 0;
+
+    s += neg;
+    for (; *s; s++) {
+        if (*s >= '0' && *s <= '9') {
+            m = m * 10 + (unsigned)(*s - '0');
+            digits++;
+            frac += point;
+        } else if (*s == '.' && !point) {
+            point = 1;
+        } else {
+            return 0;
+        }
+    }
+    if (digits == 0 || digits > 15 || (point && frac == 0))
+        return 0;
+    *out = (double)m / pow10[frac];
+    if (neg)
+        *out = -*out;
+    return 1;
+}
+
 int nm_parse_double(const char *s, double *out)
 {
     char tmp[128], *end;
     double v;
 
+    if (s && parse_plain_decimal(s, out))
+        return 1;
     if (!s || !strip_number(s, tmp, sizeof tmp))
         return 0;
     errno = 0;

@@ -26,12 +26,18 @@
 #define FIRST_MAX 8
 
 /* A geometry waiting: the common single ring as a flat copy of its points
- * (xy, n), anything else as the gaia geometry itself. */
+ * (xy, n), anything else as the gaia geometry itself.  'buf' belongs to
+ * the slot, not to the geometry: the reader grows it and frees it at the
+ * end, so the checker never frees a block the reader allocated (freeing
+ * across threads takes the other thread's malloc arena lock, and the two
+ * threads spent a tenth of the import waiting on it). */
 typedef struct queued {
     gaiaGeomCollPtr geom;
     double *xy;
     int n;
     long number;
+    double *buf;
+    int cap; /* points buf holds */
 } queued;
 
 /* A segment of a ring in the pre-test's sweep: its smaller x and index. */
@@ -183,7 +189,7 @@ static void check_one(bnd_valid *v, gaiaGeomCollPtr geom, long number)
     gaiaFreeGeomColl(geom);
 }
 
-/* Checks one ring queued as a flat copy and frees the copy: GEOS gets the
+/* Checks one ring queued as a flat copy: GEOS gets the
  * same MULTIPOLYGON the importer built when the pre-test cannot decide. */
 static void check_flat(bnd_valid *v, double *xy, int n, long number)
 {
@@ -205,7 +211,6 @@ static void check_flat(bnd_valid *v, double *xy, int n, long number)
     }
     if (!ok)
         count_invalid(v, number);
-    nm_free(xy);
 }
 
 static void *checker_main(void *arg)
@@ -224,16 +229,17 @@ static void *checker_main(void *arg)
                 break;
         }
         q = v->queue[v->head];
-        v->head = (v->head + 1) % QUEUE_CAP;
-        /* the reader only waits on a full queue */
-        if (v->len-- == QUEUE_CAP)
-            pthread_cond_signal(&v->not_full);
         pthread_mutex_unlock(&v->lock);
         if (q.xy)
             check_flat(v, q.xy, q.n, q.number);
         else
             check_one(v, q.geom, q.number);
         pthread_mutex_lock(&v->lock);
+        /* the slot (and its buffer) goes back to the reader only now */
+        v->head = (v->head + 1) % QUEUE_CAP;
+        /* the reader only waits on a full queue */
+        if (v->len-- == QUEUE_CAP)
+            pthread_cond_signal(&v->not_full);
     }
     pthread_mutex_unlock(&v->lock);
     return NULL;
@@ -264,27 +270,42 @@ nm_status bnd_valid_start(nm_ctx *ctx, bnd_valid **out)
 void bnd_valid_push(bnd_valid *v, gaiaGeomCollPtr geom, long number)
 {
     gaiaRingPtr ring;
-    double *xy = NULL;
-    int n = 0;
+    queued *q;
 
     if (!v->threaded) {
         check_one(v, geom, number);
         return;
     }
-    /* a gaia geometry is dozens of small blocks; freed in the checker they
-       made the two threads fight over malloc's lock, so the common single
-       ring crosses as one flat block and the geometry is freed here */
-    if ((ring = single_ring(geom)) != NULL &&
-        (xy = nm_malloc((size_t)ring->Points * 2 * sizeof *xy)) != NULL) {
-        n = ring->Points;
-        memcpy(xy, ring->Coords, (size_t)n * 2 * sizeof *xy);
-        gaiaFreeGeomColl(geom);
-        geom = NULL;
-    }
     pthread_mutex_lock(&v->lock);
     while (v->len == QUEUE_CAP)
         pthread_cond_wait(&v->not_full, &v->lock);
-    v->queue[(v->head + v->len) % QUEUE_CAP] = (queued){geom, xy, n, number};
+    /* the free slot is the reader's until it is counted in len */
+    q = &v->queue[(v->head + v->len) % QUEUE_CAP];
+    pthread_mutex_unlock(&v->lock);
+    q->geom = geom;
+    q->xy = NULL;
+    q->n = 0;
+    q->number = number;
+    /* a gaia geometry is dozens of small blocks: the common single ring
+       crosses as a flat copy in the slot's buffer, the geometry is freed
+       here */
+    if ((ring = single_ring(geom)) != NULL) {
+        if (ring->Points > q->cap) {
+            double *grown = nm_realloc(q->buf, (size_t)ring->Points * 2 * sizeof *grown);
+            if (grown) {
+                q->buf = grown;
+                q->cap = ring->Points;
+            }
+        }
+        if (ring->Points <= q->cap) {
+            q->xy = q->buf;
+            q->n = ring->Points;
+            memcpy(q->xy, ring->Coords, (size_t)q->n * 2 * sizeof *q->xy);
+            gaiaFreeGeomColl(geom);
+            q->geom = NULL;
+        }
+    }
+    pthread_mutex_lock(&v->lock);
     if (++v->len == WAKE_BATCH)
         pthread_cond_signal(&v->not_empty);
     pthread_mutex_unlock(&v->lock);
@@ -311,6 +332,8 @@ long bnd_valid_finish(bnd_valid *v, long *first, int nfirst)
     pthread_cond_destroy(&v->not_full);
     pthread_mutex_destroy(&v->lock);
     spatialite_cleanup_ex(v->splite);
+    for (i = 0; i < QUEUE_CAP; i++)
+        nm_free(v->queue[i].buf);
     nm_free(v->segs);
     nm_free(v);
     return invalid;

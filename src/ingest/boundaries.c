@@ -435,7 +435,7 @@ static nm_status store_area(importer *im, gaiaGeomCollPtr geom, int has_name)
     sqlite3_int64 last, id = 0;
     int size = 0, step, inserted;
 
-    gaiaMbrGeometry(geom);
+    /* this also computes the MBR that bnd_bulk_row reads */
     gaiaToSpatiaLiteBlobWkb(geom, &blob, &size);
     if (!blob)
         return nm_fail(im->ctx, NM_NOMEM, "out of memory");

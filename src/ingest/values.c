@@ -429,22 +429,28 @@ nm_status nm_check_unmatched(nm_store *store, const char *path, const char *what
     long i, shown = 0, missing = 0;
     nm_status rc;
 
-    rc = nm_store_prepare(store, "SELECT 1 FROM area WHERE level = ? AND vintage = ? AND code = ?",
-                          &st);
+    /* one ordered pass over the level's codes, merged with the sorted
+       list: a third of the time of a lookup per code */
+    rc = nm_store_prepare(store,
+                          "SELECT code FROM area WHERE level = ? AND vintage = ? ORDER BY code", &st);
     if (rc != NM_OK)
         return rc;
     sqlite3_bind_text(st, 1, level, -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 2, vintage);
+    const char *stored = sqlite3_step(st) == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0)
+                                                        : NULL;
     for (i = 0; i < n; i++) {
+        int c = 1;
         if (!codes[i] || !*codes[i] || (i > 0 && codes[i - 1] && strcmp(codes[i], codes[i - 1]) == 0))
             continue;
-        sqlite3_bind_text(st, 3, codes[i], -1, SQLITE_STATIC);
-        if (sqlite3_step(st) != SQLITE_ROW) {
+        while (stored && (c = strcmp(stored, codes[i])) < 0)
+            stored = sqlite3_step(st) == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0)
+                                                    : NULL;
+        if (!stored || c != 0) {
             missing++;
             if (shown++ < 3)
                 nm_buf_addf(&first, "%s%s", shown > 1 ? ", " : "", codes[i]);
         }
-        sqlite3_reset(st);
     }
     sqlite3_finalize(st);
     *unmatched = missing;

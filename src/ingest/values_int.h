@@ -59,9 +59,10 @@ void nm_colspecs_free(nm_colspec *cols, int n);
  * "life_expectancy_f").  Caller frees with nm_free(). */
 char *nm_make_key(const char *heading);
 
-/* Warns (or, when strict, fails) about codes in 'codes' that match no area
- * of level/vintage in the store.  'what' says which column they came from;
- * 'consequence' what happens to those rows, for the warning. */
+/* Warns (or, when strict, fails) about codes in 'codes' (sorted in strcmp
+ * order; empty ones are skipped) that match no area of level/vintage in the
+ * store.  'what' says which column they came from; 'consequence' what
+ * happens to those rows, for the warning. */
 nm_status nm_check_unmatched(nm_store *store, const char *path, const char *what,
                              char **codes, long n, const char *level, int vintage, int strict,
                              const char *consequence, long *unmatched);
