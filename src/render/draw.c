@@ -472,6 +472,130 @@ static void stroke_outlines(cairo_t *cr, const nm_map *map, const rn_dev *feat,
     cairo_restore(cr);
 }
 
+/* ---- hairline outlines --------------------------------------------------
+ * Outlines thin enough to be drawn aliased (see aliased_outlines) are
+ * rasterised here, straight into the image: cairo 1.16 strokes every
+ * segment as a polygon through its general stroker, and on a map of
+ * England that was three fifths of the drawing time (cairo's own hairline
+ * mode arrived in 1.18, after Debian 12).  Each segment is drawn the way an
+ * aliased stroke covers pixels: a pixel is set when its centre lies inside
+ * the segment's band of the outline's width, column by column for a
+ * shallow segment and row by row for a steep one.  Joins are left to the
+ * neighbouring segments, which at a pixel and a bit wide cannot be seen. */
+typedef struct hair_canvas {
+    unsigned char *pix;
+    int stride;
+    int x0, y0, x1, y1; /* pixels that may be set: [x0, x1) x [y0, y1) */
+    double tx, ty;      /* device = user + (tx, ty) */
+    double half;        /* half the line width, pixels */
+    uint32_t rgb;
+} hair_canvas;
+
+static void hair_set(const hair_canvas *c, int x, int y)
+{
+    memcpy(c->pix + (size_t)y * (size_t)c->stride + 4 * (size_t)x, &c->rgb, 4);
+}
+
+/* First and one-past-last whole numbers i whose centre i + 0.5 lies in
+ * [a, b), clipped to [lo, hi). */
+static void centres_in(double a, double b, int lo, int hi, int *first, int *end)
+{
+    double f = ceil(a - 0.5), e = ceil(b - 0.5);
+
+    *first = f < lo ? lo : f > hi ? hi : (int)f;
+    *end = e > hi ? hi : e < lo ? lo : (int)e;
+}
+
+/* One segment, in device pixels.  'major' is the axis walked: the
+ * segment's longer extent; along the other axis the band is the width
+ * divided by the cosine of the segment's angle to the major axis. */
+static void hair_segment(const hair_canvas *c, double ax, double ay, double bx, double by)
+{
+    int steep = fabs(by - ay) > fabs(bx - ax), i, i_end, j, j_end;
+    double u0 = steep ? ay : ax, v0 = steep ? ax : ay;
+    double u1 = steep ? by : bx, v1 = steep ? bx : by;
+    double m, hv;
+
+    if (u0 > u1) {
+        double t = u0;
+        u0 = u1;
+        u1 = t;
+        t = v0;
+        v0 = v1;
+        v1 = t;
+    }
+    if (u1 - u0 <= 0)
+        return;
+    m = (v1 - v0) / (u1 - u0);
+    hv = c->half * sqrt(1 + m * m);
+    /* the segment's closed extent along the major axis: both ends count */
+    centres_in(u0, nextafter(u1, INFINITY), steep ? c->y0 : c->x0, steep ? c->y1 : c->x1, &i,
+               &i_end);
+    for (; i < i_end; i++) {
+        double vc = v0 + ((double)i + 0.5 - u0) * m;
+        centres_in(vc - hv, vc + hv, steep ? c->x0 : c->y0, steep ? c->x1 : c->y1, &j, &j_end);
+        for (; j < j_end; j++) {
+            if (steep)
+                hair_set(c, j, i);
+            else
+                hair_set(c, i, j);
+        }
+    }
+}
+
+/* The outlines of 'order' drawn as hairlines into the image under 'cr',
+ * clipped to the map box; 0 (nothing drawn) when the target is not an
+ * image or the transform is more than a translation, and cairo must
+ * stroke. */
+static int hair_outlines(cairo_t *cr, const nm_map *map, const rn_dev *feat, const keyed *order,
+                         size_t n, double k, const nm_rect *mb)
+{
+    cairo_surface_t *s = cairo_get_target(cr);
+    cairo_matrix_t mx;
+    hair_canvas c;
+    double cx0, cy0, cx1, cy1;
+    size_t i, r, j;
+
+    cairo_get_matrix(cr, &mx);
+    if (cairo_surface_get_type(s) != CAIRO_SURFACE_TYPE_IMAGE ||
+        cairo_image_surface_get_format(s) != CAIRO_FORMAT_RGB24 || mx.xx != 1 || mx.yy != 1 ||
+        mx.xy != 0 || mx.yx != 0)
+        return 0;
+    cairo_surface_flush(s);
+    c.pix = cairo_image_surface_get_data(s);
+    c.stride = cairo_image_surface_get_stride(s);
+    c.tx = mx.x0;
+    c.ty = mx.y0;
+    c.half = map->opts.outline_mm * k / 2;
+    /* pixels whose centres the map box holds, as cairo's aliased clip */
+    cx0 = ceil(mb->x * k + c.tx - 0.5);
+    cy0 = ceil(mb->y * k + c.ty - 0.5);
+    cx1 = ceil((mb->x + mb->w) * k + c.tx - 0.5);
+    cy1 = ceil((mb->y + mb->h) * k + c.ty - 0.5);
+    c.x0 = cx0 < 0 ? 0 : (int)cx0;
+    c.y0 = cy0 < 0 ? 0 : (int)cy0;
+    c.x1 = cx1 > cairo_image_surface_get_width(s) ? cairo_image_surface_get_width(s) : (int)cx1;
+    c.y1 = cy1 > cairo_image_surface_get_height(s) ? cairo_image_surface_get_height(s) : (int)cy1;
+    for (i = 0; i < n; i++) {
+        const rn_devshape *d = &feat->sh[order[i].i];
+        const float *p = feat->xy + 2 * d->pt0;
+        if (d->y1 + c.ty + c.half < c.y0 || d->y0 + c.ty - c.half >= c.y1)
+            continue;
+        c.rgb = outline_rgb(map, order[i].i);
+        for (r = d->ring0; r < d->ring0 + d->nrings; r++) {
+            uint32_t len = feat->rlen[r];
+            for (j = 0; j < len; j++) {
+                size_t e = j + 1 < len ? j + 1 : 0; /* rings close on their start */
+                hair_segment(&c, p[2 * j] + c.tx, p[2 * j + 1] + c.ty, p[2 * e] + c.tx,
+                             p[2 * e + 1] + c.ty);
+            }
+            p += 2 * len;
+        }
+    }
+    cairo_surface_mark_dirty(s);
+    return 1;
+}
+
 /* Vector: the areas of one colour (of one layer) filled and outlined with
  * one path, which cairo's PDF and SVG surfaces write once (PDF "B", one
  * SVG <path>) for the whole batch rather than once or twice per area, and
@@ -565,7 +689,8 @@ cairo_status_t rn_draw_geometry(cairo_t *cr, const nm_map *map, const rn_layout 
                 cairo_restore(cr);
                 return CAIRO_STATUS_NO_MEMORY;
             }
-            stroke_outlines(cr, map, feat, order, n, k);
+            if (!aliased_outlines(map, k) || !hair_outlines(cr, map, feat, order, n, k, mb))
+                stroke_outlines(cr, map, feat, order, n, k);
         }
     }
     stroke_overlays(cr, map, outl, k, row0, row1);

@@ -185,6 +185,81 @@ static void test_squares_300(void **state)
     check_squares(300);
 }
 
+/* The default outline of a fill: the fill darkened by 40%. */
+static uint32_t outline_of(uint32_t rgb)
+{
+    uint32_t r = (uint32_t)(((rgb >> 16) & 0xff) * 0.6), g = (uint32_t)(((rgb >> 8) & 0xff) * 0.6);
+    uint32_t b = (uint32_t)((rgb & 0xff) * 0.6);
+    return r << 16 | g << 8 | b;
+}
+
+static uint32_t pixel_rc(cairo_surface_t *img, long row, long col)
+{
+    const unsigned char *data = cairo_image_surface_get_data(img);
+    return *(const uint32_t *)(data + row * cairo_image_surface_get_stride(img) + col * 4) &
+           0xffffff;
+}
+
+/* Outlines at 300 dpi are 0.1 mm, 1.18 px, drawn aliased: across a
+ * straight edge there are one or two outline pixels, side by side, and
+ * none is missing along it, for a level edge, an upright one and a
+ * diagonal (the bow-tie's, from (700, 700) to (1000, 1000)). */
+static void test_outlines_300(void **state)
+{
+    nm_ctx *ctx = nm_ctx_new();
+    nm_map *map = test_map(ctx, 300);
+    nm_map_layout l;
+    cairo_surface_t *img;
+    char path[128];
+    uint32_t red = outline_of(RED), orange = outline_of(ORANGE);
+    long row, col, k;
+
+    (void)state;
+    tmp_path(path, sizeof path, "outlines.png");
+    assert_int_equal(nm_map_write(ctx, map, path, &l), NM_OK);
+    img = cairo_image_surface_create_from_png(path);
+    assert_int_equal(cairo_surface_status(img), CAIRO_STATUS_SUCCESS);
+    /* the red square's bottom edge (y = 0), column by column */
+    row = lround((l.origin_y - Y0) / l.pixel_size);
+    for (col = lround((X0 + 20 - l.origin_x) / l.pixel_size);
+         col < lround((X0 + 280 - l.origin_x) / l.pixel_size); col++) {
+        int n = 0, first = -1;
+        for (k = -3; k <= 3; k++)
+            if (pixel_rc(img, row + k, col) == red) {
+                n++;
+                if (first < 0)
+                    first = (int)k;
+                else
+                    assert_int_equal(pixel_rc(img, row + k - 1, col), red); /* side by side */
+            }
+        assert_true(n == 1 || n == 2);
+        assert_int_equal(pixel_rc(img, row - 4, col), RED);    /* inside: the fill */
+        assert_int_equal(pixel_rc(img, row + 4, col), 0xffffff); /* outside: paper */
+    }
+    /* its left edge (x = 0), row by row */
+    col = lround((X0 - l.origin_x) / l.pixel_size);
+    for (row = lround((l.origin_y - Y0 - 280) / l.pixel_size);
+         row < lround((l.origin_y - Y0 - 20) / l.pixel_size); row++) {
+        int n = 0;
+        for (k = -3; k <= 3; k++)
+            n += pixel_rc(img, row, col + k) == red;
+        assert_true(n == 1 || n == 2);
+    }
+    /* the bow-tie's diagonal, away from its crossing */
+    for (row = lround((l.origin_y - Y0 - 980) / l.pixel_size);
+         row < lround((l.origin_y - Y0 - 870) / l.pixel_size); row++) {
+        double y = l.origin_y - (double)row * l.pixel_size - Y0; /* BNG offset of the row */
+        long c = lround((X0 + y - l.origin_x) / l.pixel_size);
+        int n = 0;
+        for (k = -3; k <= 3; k++)
+            n += pixel_rc(img, row, c + k) == orange;
+        assert_true(n >= 1 && n <= 3);
+    }
+    cairo_surface_destroy(img);
+    nm_map_free(map);
+    nm_ctx_free(ctx);
+}
+
 static void assert_rect_equal(nm_rect a, nm_rect b)
 {
     assert_true(fabs(a.x - b.x) < 1e-9 && fabs(a.y - b.y) < 1e-9);
@@ -561,6 +636,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_squares_150),   cmocka_unit_test(test_squares_300),
+        cmocka_unit_test(test_outlines_300),
         cmocka_unit_test(test_physical_sizes), cmocka_unit_test(test_pdf_text),
         cmocka_unit_test(test_svg_text),      cmocka_unit_test(test_unwritable),
         cmocka_unit_test(test_atomic_replace), cmocka_unit_test(test_world_file),
