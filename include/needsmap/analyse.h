@@ -41,7 +41,11 @@ const char *nm_areas_level(const nm_areas *areas);
 int nm_areas_vintage(const nm_areas *areas);
 /* Name of the parent given as 'within' ("Southend-on-Sea"), or "". */
 const char *nm_areas_within_name(const nm_areas *areas);
-/* Bounding box of the areas, BNG metres. */
+/* The dataset (nm_store dataset id) the boundary of area i came from. */
+long nm_areas_dataset(const nm_areas *areas, size_t i);
+/* Bounding box of the areas, BNG metres.  For a selection of a whole level
+ * it is read from the store when first asked for: the store must still be
+ * open. */
 void nm_areas_extent(const nm_areas *areas, double *minx, double *miny, double *maxx,
                      double *maxy);
 

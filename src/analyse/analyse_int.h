@@ -8,13 +8,16 @@
 #include "store/store_int.h"
 
 struct nm_areas {
+    nm_store *store; /* for the extent, read when first asked for */
     char level[16];
     int vintage;
     char *within_name;
     size_t n, cap;
     long *rowid;
+    long *dataset;   /* the dataset each boundary came from */
     char **code;
     char **name;
+    int has_extent;  /* minx .. maxy are known */
     double minx, miny, maxx, maxy;
 };
 

@@ -23,6 +23,7 @@ void nm_areas_free(nm_areas *a)
         nm_free(a->name[i]);
     }
     nm_free(a->rowid);
+    nm_free(a->dataset);
     nm_free(a->code);
     nm_free(a->name);
     nm_free(a->within_name);
@@ -37,8 +38,38 @@ const char *nm_areas_level(const nm_areas *a) { return a->level; }
 int nm_areas_vintage(const nm_areas *a) { return a->vintage; }
 const char *nm_areas_within_name(const nm_areas *a) { return a->within_name ? a->within_name : ""; }
 
+long nm_areas_dataset(const nm_areas *a, size_t i) { return a->dataset[i]; }
+
+/* The extent of every boundary of the level, for a selection of them all,
+ * whose query reads no geometry: a map of England's LSOAs reads its
+ * boundaries once, when it draws them, not once more for a box it can
+ * take from what it draws. */
+static void measure_level(nm_areas *a)
+{
+    sqlite3_stmt *st = NULL;
+
+    a->has_extent = 1;
+    if (nm_store_prepare(a->store,
+                         "SELECT min(MbrMinX(geom)), min(MbrMinY(geom)), max(MbrMaxX(geom)), "
+                         "max(MbrMaxY(geom)) FROM area WHERE level = ? AND vintage = ? "
+                         "AND geom IS NOT NULL",
+                         &st) != NM_OK)
+        return;
+    sqlite3_bind_text(st, 1, a->level, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, a->vintage);
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+        a->minx = sqlite3_column_double(st, 0);
+        a->miny = sqlite3_column_double(st, 1);
+        a->maxx = sqlite3_column_double(st, 2);
+        a->maxy = sqlite3_column_double(st, 3);
+    }
+    sqlite3_finalize(st);
+}
+
 void nm_areas_extent(const nm_areas *a, double *minx, double *miny, double *maxx, double *maxy)
 {
+    if (!a->has_extent)
+        measure_level((nm_areas *)a); /* a cache: the areas stay the same */
     *minx = a->minx;
     *miny = a->miny;
     *maxx = a->maxx;
@@ -52,10 +83,13 @@ static int add_area(nm_areas *a, sqlite3_stmt *st)
     if (a->n == a->cap) {
         size_t cap = a->cap ? a->cap * 2 : 256;
         long *r = nm_realloc(a->rowid, cap * sizeof *r);
-        char **c = r ? nm_realloc(a->code, cap * sizeof *c) : NULL;
+        long *d = r ? nm_realloc(a->dataset, cap * sizeof *d) : NULL;
+        char **c = d ? nm_realloc(a->code, cap * sizeof *c) : NULL;
         char **nm = c ? nm_realloc(a->name, cap * sizeof *nm) : NULL;
         if (r)
             a->rowid = r;
+        if (d)
+            a->dataset = d;
         if (c)
             a->code = c;
         if (!nm)
@@ -64,6 +98,7 @@ static int add_area(nm_areas *a, sqlite3_stmt *st)
         a->cap = cap;
     }
     a->rowid[a->n] = (long)sqlite3_column_int64(st, 0);
+    a->dataset[a->n] = (long)sqlite3_column_int64(st, 3);
     a->code[a->n] = nm_strdup((const char *)code);
     a->name[a->n] = name ? nm_strdup((const char *)name) : NULL;
     if (!a->code[a->n] || (name && !a->name[a->n])) {
@@ -71,15 +106,18 @@ static int add_area(nm_areas *a, sqlite3_stmt *st)
         nm_free(a->name[a->n]);
         return 0;
     }
-    a->minx = fmin(a->minx, sqlite3_column_double(st, 3));
-    a->miny = fmin(a->miny, sqlite3_column_double(st, 4));
-    a->maxx = fmax(a->maxx, sqlite3_column_double(st, 5));
-    a->maxy = fmax(a->maxy, sqlite3_column_double(st, 6));
+    if (sqlite3_column_count(st) > 4) {
+        a->minx = fmin(a->minx, sqlite3_column_double(st, 4));
+        a->miny = fmin(a->miny, sqlite3_column_double(st, 5));
+        a->maxx = fmax(a->maxx, sqlite3_column_double(st, 6));
+        a->maxy = fmax(a->maxy, sqlite3_column_double(st, 7));
+    }
     a->n++;
     return 1;
 }
 
-/* Runs a query whose rows are (id, code, name, minx, miny, maxx, maxy). */
+/* Runs a query whose rows are (id, code, name, dataset[, minx, miny, maxx,
+ * maxy]). */
 static nm_status collect(nm_store *store, sqlite3_stmt *st, nm_areas *a)
 {
     int s;
@@ -93,7 +131,8 @@ static nm_status collect(nm_store *store, sqlite3_stmt *st, nm_areas *a)
 }
 
 #define AREA_COLUMNS                                                                               \
-    "a.id, a.code, a.name, MbrMinX(a.geom), MbrMinY(a.geom), MbrMaxX(a.geom), MbrMaxY(a.geom) "
+    "a.id, a.code, a.name, a.dataset, MbrMinX(a.geom), MbrMinY(a.geom), MbrMaxX(a.geom), "         \
+    "MbrMaxY(a.geom) "
 
 static nm_status latest_vintage(nm_store *store, const char *level, int *vintage)
 {
@@ -155,8 +194,9 @@ static nm_status select_all(nm_store *store, nm_areas *a)
 {
     sqlite3_stmt *st = NULL;
     nm_status rc = nm_store_prepare(store,
-                                    "SELECT " AREA_COLUMNS "FROM area a WHERE a.level = ? AND "
-                                    "a.vintage = ? AND a.geom IS NOT NULL ORDER BY a.code",
+                                    "SELECT a.id, a.code, a.name, a.dataset FROM area a "
+                                    "WHERE a.level = ? AND a.vintage = ? AND a.geom IS NOT NULL "
+                                    "ORDER BY a.code",
                                     &st);
 
     if (rc != NM_OK)
@@ -165,6 +205,7 @@ static nm_status select_all(nm_store *store, nm_areas *a)
     sqlite3_bind_int(st, 2, a->vintage);
     rc = collect(store, st, a);
     sqlite3_finalize(st);
+    a->has_extent = 0; /* measured when asked for */
     return rc;
 }
 
@@ -234,6 +275,8 @@ nm_status nm_areas_select(nm_store *store, const char *level, int vintage, const
     a = nm_calloc(1, sizeof *a);
     if (!a)
         return nm_fail(store->ctx, NM_NOMEM, "out of memory");
+    a->store = store;
+    a->has_extent = 1;
     a->minx = a->miny = DBL_MAX;
     a->maxx = a->maxy = -DBL_MAX;
     nm_strlcpy(a->level, level, sizeof a->level);
@@ -324,10 +367,13 @@ static nm_status parents_by_extent(nm_store *store, const nm_areas *set, nm_area
         return rc;
     sqlite3_bind_text(st, 1, a->level, -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 2, a->vintage);
-    sqlite3_bind_double(st, 3, set->minx);
-    sqlite3_bind_double(st, 4, set->miny);
-    sqlite3_bind_double(st, 5, set->maxx);
-    sqlite3_bind_double(st, 6, set->maxy);
+    double minx, miny, maxx, maxy;
+
+    nm_areas_extent(set, &minx, &miny, &maxx, &maxy);
+    sqlite3_bind_double(st, 3, minx);
+    sqlite3_bind_double(st, 4, miny);
+    sqlite3_bind_double(st, 5, maxx);
+    sqlite3_bind_double(st, 6, maxy);
     rc = collect(store, st, a);
     sqlite3_finalize(st);
     return rc;
@@ -344,6 +390,8 @@ nm_status nm_areas_parents(nm_store *store, const nm_areas *set, const char *lev
     a = nm_calloc(1, sizeof *a);
     if (!a)
         return nm_fail(store->ctx, NM_NOMEM, "out of memory");
+    a->store = store;
+    a->has_extent = 1;
     a->minx = a->miny = DBL_MAX;
     a->maxx = a->maxy = -DBL_MAX;
     nm_strlcpy(a->level, level, sizeof a->level);

@@ -218,14 +218,12 @@ static nm_status describe(job *j)
 
 static nm_status compose_page(job *j)
 {
-    double minx, miny, maxx, maxy;
     char *title = NULL, *subtitle = NULL, *attribution = NULL;
     nm_status rc;
 
     j->map = nm_map_new();
     if (!j->map)
         return nm_fail(j->ctx, NM_NOMEM, "out of memory");
-    nm_areas_extent(j->areas, &minx, &miny, &maxx, &maxy);
     title = j->o->title ? nm_strdup(j->o->title) : nm_default_title(&j->vals);
     subtitle = j->o->subtitle ? nm_strdup(j->o->subtitle)
                               : nm_default_subtitle(j->areas, &j->vals, &j->spec, j->o->rank);
@@ -235,8 +233,7 @@ static nm_status compose_page(job *j)
     else
         rc = nm_map_set_page(j->ctx, j->map, j->o->paper, j->o->orient,
                              j->o->dpi > 0 ? j->o->dpi : 150);
-    if (rc == NM_OK)
-        rc = nm_map_set_extent(j->ctx, j->map, minx, miny, maxx, maxy);
+    /* no extent set: the map shows its features, the areas selected */
     if (rc == NM_OK)
         rc = nm_map_set_title(j->ctx, j->map, title, subtitle);
     if (rc == NM_OK)

@@ -77,6 +77,8 @@ static nm_status union_lsoas(cjob *j)
     if (!u)
         return nm_fail(j->ctx, NM_NOMEM, "out of memory");
     j->lsoas = u;
+    u->store = j->store;
+    u->has_extent = 1;
     u->minx = u->miny = INFINITY;
     u->maxx = u->maxy = -INFINITY;
     for (int w = 0; rc == NM_OK && w < j->n; w++) {
@@ -91,9 +93,12 @@ static nm_status union_lsoas(cjob *j)
             long *r = nm_realloc(u->rowid, nc * sizeof *r);
             char **c = r ? nm_realloc(u->code, nc * sizeof *c) : NULL;
             char **m = c ? nm_realloc(u->name, nc * sizeof *m) : NULL;
-            int *lw = m ? nm_realloc(j->lsoa_ward, nc * sizeof *lw) : NULL;
+            long *d = m ? nm_realloc(u->dataset, nc * sizeof *d) : NULL;
+            int *lw = d ? nm_realloc(j->lsoa_ward, nc * sizeof *lw) : NULL;
             if (r)
                 u->rowid = r;
+            if (d)
+                u->dataset = d;
             if (c)
                 u->code = c;
             if (m)
@@ -108,6 +113,7 @@ static nm_status union_lsoas(cjob *j)
         }
         for (size_t i = 0; i < a->n; i++) {
             u->rowid[u->n] = a->rowid[i];
+            u->dataset[u->n] = a->dataset[i];
             u->code[u->n] = a->code[i];
             u->name[u->n] = a->name[i];
             j->lsoa_ward[u->n++] = w;

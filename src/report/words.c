@@ -157,15 +157,33 @@ char *nm_attribution(nm_store *store, const nm_areas *a, const char *overlay,
 {
     sqlite3_stmt *st = NULL;
     nm_buf b = {0};
+    long last = -1;
+    size_t i;
 
-    if (nm_store_prepare(store,
+    /* the datasets of the boundaries drawn, as the selection found them
+       (scanning the level's rows for them read all of England's
+       geometry); the overlay level's few areas by query */
+    if (nm_store_prepare(store, "SELECT attribution FROM dataset WHERE id = ?", &st) == NM_OK) {
+        for (i = 0; i < nm_areas_count(a); i++) {
+            long id = nm_areas_dataset(a, i);
+            if (id == last)
+                continue;
+            last = id;
+            sqlite3_bind_int64(st, 1, id);
+            if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+                add_statement(&b, (const char *)sqlite3_column_text(st, 0));
+            sqlite3_reset(st);
+        }
+    }
+    sqlite3_finalize(st);
+    st = NULL;
+    if (overlay &&
+        nm_store_prepare(store,
                          "SELECT DISTINCT d.attribution FROM area a JOIN dataset d ON "
-                         "d.id = a.dataset WHERE a.geom IS NOT NULL AND ((a.level = ?1 AND "
-                         "a.vintage = ?2) OR a.level = ?3) AND d.attribution IS NOT NULL",
+                         "d.id = a.dataset WHERE a.level = ?1 AND a.geom IS NOT NULL "
+                         "AND d.attribution IS NOT NULL",
                          &st) == NM_OK) {
-        sqlite3_bind_text(st, 1, nm_areas_level(a), -1, SQLITE_STATIC);
-        sqlite3_bind_int(st, 2, nm_areas_vintage(a));
-        sqlite3_bind_text(st, 3, overlay, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 1, overlay, -1, SQLITE_STATIC);
         while (sqlite3_step(st) == SQLITE_ROW)
             add_statement(&b, (const char *)sqlite3_column_text(st, 0));
     }
