@@ -4,6 +4,7 @@
  * and copied here so that layout and drawing can trust it; nothing is drawn
  * until nm_map_write().
  */
+#include <float.h>
 #include <math.h>
 #include <string.h>
 
@@ -201,17 +202,44 @@ static nm_status check_geom(nm_ctx *ctx, const nm_geom *g)
             if (g->part_start[i + 1] <= g->part_start[i])
                 return nm_fail(ctx, NM_BADDATA, "geometry part %zu has no ring", i);
     }
-    for (i = 0; i < 2 * g->npoints; i++)
-        if (!isfinite(g->xy[i]))
-            return nm_fail(ctx, NM_BADDATA, "geometry point %zu is not finite", i / 2);
     return NM_OK;
+}
+
+/* The box of a geometry's points; 0 when a coordinate is not finite.  One
+ * pass with plain comparisons: fmin and fmax are calls, and this runs over
+ * every point of a map of England. */
+static int measure_geom(const nm_geom *g, double bbox[4])
+{
+    double x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY;
+    size_t i;
+
+    for (i = 0; i < g->npoints; i++) {
+        double x = g->xy[2 * i], y = g->xy[2 * i + 1];
+        if (!(fabs(x) <= DBL_MAX && fabs(y) <= DBL_MAX))
+            return 0;
+        x0 = x < x0 ? x : x0;
+        y0 = y < y0 ? y : y0;
+        x1 = x > x1 ? x : x1;
+        y1 = y > y1 ? y : y1;
+    }
+    bbox[0] = x0;
+    bbox[1] = y0;
+    bbox[2] = x1;
+    bbox[3] = y1;
+    return 1;
 }
 
 /* Copies a checked geometry into the store.  OUT sh: ring range and bbox. */
 static nm_status store_geom(nm_ctx *ctx, rn_store *st, const nm_geom *g, rn_shape *sh)
 {
+    double bbox[4];
     size_t i, base;
 
+    if (!measure_geom(g, bbox)) {
+        for (i = 0; i < 2 * g->npoints && isfinite(g->xy[i]); i++)
+            ;
+        return nm_fail(ctx, NM_BADDATA, "geometry point %zu is not finite", i / 2);
+    }
     if (!grow((void **)&st->xy, &st->cap_pt, 2 * (st->npt + g->npoints), sizeof(double)) ||
         !grow((void **)&st->rs, &st->cap_ring, st->nring + g->nrings + 1, sizeof(size_t)))
         return nm_fail(ctx, NM_NOMEM, "out of memory");
@@ -225,15 +253,7 @@ static nm_status store_geom(nm_ctx *ctx, rn_store *st, const nm_geom *g, rn_shap
     sh->nrings = g->nrings;
     st->nring += g->nrings;
     st->npt += g->npoints;
-    sh->bbox[0] = sh->bbox[1] = INFINITY;
-    sh->bbox[2] = sh->bbox[3] = -INFINITY;
-    for (i = 0; i < g->npoints; i++) {
-        double x = g->xy[2 * i], y = g->xy[2 * i + 1];
-        sh->bbox[0] = fmin(sh->bbox[0], x);
-        sh->bbox[1] = fmin(sh->bbox[1], y);
-        sh->bbox[2] = fmax(sh->bbox[2], x);
-        sh->bbox[3] = fmax(sh->bbox[3], y);
-    }
+    memcpy(sh->bbox, bbox, sizeof bbox);
     return NM_OK;
 }
 
