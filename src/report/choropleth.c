@@ -122,21 +122,28 @@ static nm_geom view(const nm_geombuf *g)
     return geom;
 }
 
+static nm_status add_area(void *user, size_t i, const nm_geombuf *geom)
+{
+    job *j = user;
+    nm_geom g = view(geom);
+    int c = j->klass[i];
+
+    return nm_map_add_feature(j->ctx, j->map, &g, c >= 0 ? rgb32(j->colours[c]) : 0,
+                              c >= 0 ? 0 : NM_MAP_MISSING);
+}
+
 static nm_status draw_areas(job *j)
 {
-    nm_status rc = NM_OK;
-    size_t i;
+    size_t i, n = nm_areas_count(j->areas);
+    long *rowids = nm_malloc((n ? n : 1) * sizeof *rowids);
+    nm_status rc;
 
-    for (i = 0; rc == NM_OK && i < nm_areas_count(j->areas); i++) {
-        nm_geom g;
-        int c = j->klass[i];
-        rc = nm_store_area_geom(j->store, nm_areas_rowid(j->areas, i), &j->geom, &j->geom_stmt);
-        if (rc != NM_OK)
-            break;
-        g = view(&j->geom);
-        rc = nm_map_add_feature(j->ctx, j->map, &g, c >= 0 ? rgb32(j->colours[c]) : 0,
-                                c >= 0 ? 0 : NM_MAP_MISSING);
-    }
+    if (!rowids)
+        return nm_fail(j->ctx, NM_NOMEM, "out of memory");
+    for (i = 0; i < n; i++)
+        rowids[i] = nm_areas_rowid(j->areas, i);
+    rc = nm_store_each_geom(j->store, rowids, n, add_area, j);
+    nm_free(rowids);
     return rc;
 }
 

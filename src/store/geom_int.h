@@ -27,4 +27,15 @@ void nm_geombuf_free(nm_geombuf *g);
  * statement between calls (start with NULL; sqlite3_finalize it after). */
 nm_status nm_store_area_geom(nm_store *store, long rowid, nm_geombuf *g, sqlite3_stmt **cache);
 
+/* Calls 'each' with the boundary of every area of 'rowids' ('i' is the
+ * index in 'rowids', 'g' valid during the call): in that order for a small
+ * selection; for a large one in the order of the ids, the store's, read on
+ * a second connection in a thread while 'each' runs here (feed.c).  The
+ * caller must hold a read transaction (nm_store_read_begin) so that both
+ * connections see the same store.  Stops at the first status other than
+ * NM_OK, from 'each' or from reading. */
+typedef nm_status (*nm_geom_each_fn)(void *user, size_t i, const nm_geombuf *g);
+nm_status nm_store_each_geom(nm_store *store, const long *rowids, size_t n, nm_geom_each_fn each,
+                             void *user);
+
 #endif
