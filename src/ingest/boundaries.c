@@ -7,16 +7,15 @@
  * bnd_shp.c (shapelib) and bnd_ogr.c (GDAL), coordinates to bnd_proj.c and
  * the validity test to bnd_valid.c.
  */
-#include <cpl_conv.h>
-#include <cpl_error.h>
-#include <cpl_string.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 
 #include "ingest/bnd_int.h"
+#include "ingest/gdal_api.h"
 #include "store/store_int.h"
 
 /* Feature numbers of invalid geometries named in the log. */
@@ -380,7 +379,7 @@ static int field_utf8(importer *im, const bnd_feature *f, int field, nm_buf *out
                         f->number, src->fields[field]);
         return ok;
     }
-    recoded = CPLRecode(raw, src->encoding, CPL_ENC_UTF8);
+    recoded = nm_gdal_recode(raw, src->encoding);
     ok = recoded && nm_utf8_valid(recoded, strlen(recoded));
     if (ok) {
         nm_buf_add(out, recoded, strlen(recoded));
@@ -390,7 +389,7 @@ static int field_utf8(importer *im, const bnd_feature *f, int field, nm_buf *out
                     "feature %ld: field %s cannot be recoded from %s to UTF-8", f->number,
                     src->fields[field], src->encoding);
     }
-    CPLFree(recoded);
+    nm_free(recoded);
     return ok;
 }
 
@@ -595,9 +594,6 @@ nm_status nm_import_boundaries(nm_store *store, const nm_boundaries_opts *opts,
         result = &dummy;
     memset(result, 0, sizeof *result);
     nm_clear(im.ctx);
-    /* GDAL (the OGR reader, CPLRecode) must not print: its messages are
-       read back with CPLGetLastErrorMsg */
-    CPLPushErrorHandler(CPLQuietErrorHandler);
     rc = check_opts(im.ctx, opts, im.level, sizeof im.level);
     if (rc == NM_OK)
         rc = open_source(im.ctx, opts->in.path, &im.src);
@@ -663,6 +659,5 @@ cleanup:
     nm_buf_free(&im.name);
     bnd_proj_free(im.proj);
     bnd_source_close(im.src);
-    CPLPopErrorHandler();
     return rc;
 }

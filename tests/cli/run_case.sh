@@ -6,6 +6,7 @@
 #   stdout:  a text stdout must contain (may repeat)
 #   stderr:  a text stderr must contain (may repeat)
 #   nostderr: a text stderr must not contain
+#   env:     NAME=VALUE set for the command (may repeat)
 # Each case runs in an empty scratch folder with its own store.
 set -uo pipefail
 case_file=$1
@@ -16,6 +17,9 @@ cd "$work"
 args=$(sed -n 's/^args: //p' "$case_file")
 want_exit=$(sed -n 's/^exit: //p' "$case_file")
 eval "set -- $args"
+while IFS= read -r assignment; do
+    export "${assignment?}"
+done < <(sed -n 's/^env: //p' "$case_file")
 "$NM" --db "$work/store.sqlite" "$@" >"$work/out" 2>"$work/err"
 got=$?
 fails=0

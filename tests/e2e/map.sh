@@ -39,6 +39,16 @@ contains "PDF attribution" "Contains OS data" "$TXT"
 nm --quiet map education_decile --within E06000033 -o "$T/edu.svg"
 contains "SVG has its title as text" "Education, Skills and Training" "$(cat "$T/edu.svg")"
 
+# --- GDAL is loaded only by what reads through it -----------------------------
+# needsmap-gdal.so made unfindable: maps and shapefile imports still work,
+# a CSV import says what is missing
+NEEDSMAP_GDAL_MODULE=/nonexistent/needsmap-gdal.so nm --quiet map imd_decile --within E06000033 -o "$T/nogdal.png"
+eq "a map needs no GDAL" 1 "$([ -s "$T/nogdal.png" ] && echo 1)"
+NEEDSMAP_GDAL_MODULE=/nonexistent/needsmap-gdal.so nm --quiet import boundaries "$NM_DATA/boundaries/southend/shp/southend_msoa11.shp" --level msoa
+eq "a shapefile import needs no GDAL" 17 "$(sql "SELECT count(*) FROM area WHERE level='msoa'")"
+expect_status "a CSV import without the module" 1 env NEEDSMAP_GDAL_MODULE=/nonexistent/needsmap-gdal.so "$NM" --db "$DB" import iod "$NM_DATA/indicators/iod2019/iod2019_lsoa_assembled.csv"
+contains "which says what is missing" "cannot load needsmap-gdal.so" "$ERR"
+
 # --- errors --------------------------------------------------------------------
 expect_status "unknown indicator" 1 nm map nothing_here -o "$T/x.png"
 contains "unknown indicator message" 'no indicator "nothing_here"' "$ERR"

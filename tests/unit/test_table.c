@@ -47,7 +47,7 @@ static char *rows_by_ogr(const char *path, int ncols)
     nm_buf b = {0};
     int i;
 
-    nm_gdal_init();
+    GDALAllRegister();
     ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, opts, NULL);
     assert_non_null(ds);
     layer = GDALDatasetGetLayer(ds, 0);

@@ -1,0 +1,123 @@
+/*
+ * Loading needsmap-gdal.so on first use (see gdal_api.h) and forwarding
+ * the table and OGR functions to it.  The module is looked for where
+ * NEEDSMAP_GDAL_MODULE says, then beside the program, then where this
+ * build put it; a needsmap that cannot find it says so and what to set.
+ */
+#include <dlfcn.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ingest/gdal_api.h"
+
+#define MODULE_NAME "needsmap-gdal.so"
+
+static pthread_once_t load_once = PTHREAD_ONCE_INIT;
+static const nm_gdal_api *api;
+static char load_error[512] = "not found";
+
+/* Opens the module at 'path'; 1 when it is usable. */
+static int try_module(const char *path)
+{
+    void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    nm_gdal_module_fn entry;
+    const nm_gdal_api *a;
+
+    if (!h) {
+        const char *e = dlerror();
+        /* a file that is there but will not load says more than a missing one */
+        if (access(path, F_OK) == 0 || strcmp(load_error, "not found") == 0)
+            snprintf(load_error, sizeof load_error, "%s", e ? e : path);
+        return 0;
+    }
+    *(void **)&entry = dlsym(h, NM_GDAL_MODULE_SYMBOL);
+    a = entry ? entry() : NULL;
+    if (!a || a->version != NM_GDAL_API_VERSION) {
+        snprintf(load_error, sizeof load_error, "%s is from another version of needsmap", path);
+        dlclose(h);
+        return 0;
+    }
+    api = a; /* never closed: GDAL keeps state until exit */
+    return 1;
+}
+
+static void load_module(void)
+{
+    const char *env = getenv("NEEDSMAP_GDAL_MODULE");
+    char exe[PATH_MAX], path[PATH_MAX + sizeof MODULE_NAME];
+    ssize_t n;
+
+    if (env && *env) {
+        try_module(env);
+        return;
+    }
+    n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        char *slash;
+        exe[n] = '\0';
+        slash = strrchr(exe, '/');
+        if (slash) {
+            *slash = '\0';
+            snprintf(path, sizeof path, "%s/%s", exe, MODULE_NAME);
+            if (try_module(path))
+                return;
+        }
+    }
+#ifdef NM_GDAL_MODULE_BUILD
+    try_module(NM_GDAL_MODULE_BUILD);
+#endif
+}
+
+/* The module's table, loading it the first time; NULL (with the error set
+ * on ctx when given) when it cannot be loaded. */
+static const nm_gdal_api *gdal(nm_ctx *ctx)
+{
+    pthread_once(&load_once, load_module);
+    if (!api && ctx)
+        nm_fail(ctx, NM_ERROR,
+                "cannot load %s, the part of needsmap that reads through GDAL: %s; install it "
+                "beside the needsmap program or set NEEDSMAP_GDAL_MODULE to its path",
+                MODULE_NAME, load_error);
+    return api;
+}
+
+nm_status nm_table_open(nm_ctx *ctx, const char *path,
+                        int (*accept)(void *user, int ncols, const char *const *headings),
+                        void *user, nm_table **out)
+{
+    *out = NULL;
+    return gdal(ctx) ? api->table_open(ctx, path, accept, user, out) : NM_ERROR;
+}
+
+/* A table exists only once the module is loaded: the rest forward as they are. */
+void nm_table_close(nm_table *t)
+{
+    if (t)
+        api->table_close(t);
+}
+
+int nm_table_ncols(const nm_table *t) { return api->table_ncols(t); }
+const char *nm_table_heading(const nm_table *t, int i) { return api->table_heading(t, i); }
+int nm_table_find(const nm_table *t, const char *name) { return api->table_find(t, name); }
+char *nm_table_headings_text(const nm_table *t) { return api->table_headings_text(t); }
+void nm_table_rewind(nm_table *t) { api->table_rewind(t); }
+int nm_table_next(nm_table *t) { return api->table_next(t); }
+const char *nm_table_cell(const nm_table *t, int i) { return api->table_cell(t, i); }
+long nm_table_line(const nm_table *t) { return api->table_line(t); }
+int nm_table_row_utf8(const nm_table *t) { return api->table_row_utf8(t); }
+const char *nm_table_line_word(const nm_table *t) { return api->table_line_word(t); }
+
+nm_status bnd_ogr_open(nm_ctx *ctx, const char *path, bnd_source **out)
+{
+    *out = NULL;
+    return gdal(ctx) ? api->ogr_open(ctx, path, out) : NM_ERROR;
+}
+
+char *nm_gdal_recode(const char *text, const char *from)
+{
+    return gdal(NULL) ? api->recode(text, from) : NULL;
+}
