@@ -131,25 +131,29 @@ char *nm_legend_title(const nm_values *v, const nm_classify_spec *spec, nm_rank_
     return nm_buf_take(&b);
 }
 
-/* Appends 'text' with "(c)" as the copyright sign, unless already there. */
+/* Appends 'text' with "(c)" as the copyright sign, unless already there
+ * (two boundary files often carry the same statement). */
 static void add_statement(nm_buf *b, const char *text)
 {
+    nm_buf s = {0};
     const char *p;
 
     if (!text || !*text)
         return;
-    if (b->data && strstr(b->data, text))
-        return;
-    if (b->len)
-        nm_buf_add(b, " ", 1);
     for (p = text; *p; p++) {
         if (strncmp(p, "(c)", 3) == 0) {
-            nm_buf_add(b, "\xC2\xA9", 2);
+            nm_buf_add(&s, "\xC2\xA9", 2);
             p += 2;
         } else {
-            nm_buf_add(b, p, 1);
+            nm_buf_add(&s, p, 1);
         }
     }
+    if (s.data && !(b->data && strstr(b->data, s.data))) {
+        if (b->len)
+            nm_buf_add(b, " ", 1);
+        nm_buf_add(b, s.data, s.len);
+    }
+    nm_buf_free(&s);
 }
 
 char *nm_attribution(nm_store *store, const nm_areas *a, const char *overlay,

@@ -32,10 +32,11 @@ done
 eq "region size in the sidecar's subtitle source" 1 "$(py "$T/region.png.json" "print(int(d['rank']=='region'))")"
 
 # --- PDF and SVG: text as text -----------------------------------------------
-nm --quiet map idaci_decile --within E06000033 -o "$T/idaci.pdf"
+nm --quiet map idaci_decile --within E06000033 --overlay ward -o "$T/idaci.pdf"
 TXT=$(pdftotext "$T/idaci.pdf" -)
 contains "PDF title" "Income Deprivation Affecting Children Index (IDACI) decile, 2019" "$TXT"
 contains "PDF attribution" "Contains OS data" "$TXT"
+eq "each statement once, though two boundary files carry it" 1 "$(grep -o "Contains OS data" <<<"$TXT" | wc -l)"
 nm --quiet map education_decile --within E06000033 -o "$T/edu.svg"
 contains "SVG has its title as text" "Education, Skills and Training" "$(cat "$T/edu.svg")"
 
