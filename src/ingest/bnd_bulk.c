@@ -1,32 +1,36 @@
 /*
- * Bulk loading of the area table.  SpatiaLite guards a geometry column with
- * per-row triggers (type/SRID check, last-change time, R-tree upkeep through
- * RTreeAlign, which prepares SQL on every row); on England's 32,844 LSOAs they
- * cost more than everything else together.  Inside the import's transaction
- * this module drops exactly those six triggers, keeps the R-tree itself, and
+ * Bulk loading of a table with a geometry column: the areas of a boundary
+ * import, the points of an incident import.  SpatiaLite guards a geometry
+ * column with per-row triggers (type/SRID check, last-change time, R-tree
+ * upkeep through RTreeAlign, which prepares SQL on every row); on England's
+ * 32,844 LSOAs they cost more than everything else together, and a million
+ * incidents took twice ogr2ogr's time.  Inside the import's transaction this
+ * module drops exactly those six triggers, keeps the R-tree itself, and
  * restores the triggers from their stored SQL before commit; a rollback
  * restores them anyway.  The R-tree is built at the end: a packed tree
  * written straight into its shadow tables (as GDAL and SpatiaLite 5.1 bulk
  * load theirs), since each row through the virtual table rewrites whole
  * 1.2 KB nodes and took 0.18 s for England's LSOAs.  Type and SRID need no
- * check: the importer builds every geometry as MULTIPOLYGON in EPSG:27700.
- * Should the store gain a bulk-load call, this belongs there.
- */
+ * check: the importers build every geometry themselves, MULTIPOLYGONs and
+ * POINTs in EPSG:27700.  Should the store gain a bulk-load call, this
+ * belongs there. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ingest/bnd_int.h"
 #include "store/store_int.h"
 
-#define MAX_TRIGGERS 6
+#define MAX_TRIGGERS 8
+#define FIRST_DELETE_TRIGGER 6
 
-/* The triggers AddGeometryColumn and CreateSpatialIndex put on area.geom
- * whose work is done here instead.  The delete triggers stay. */
-static const char *const bypassed[MAX_TRIGGERS] = {
-    "ggi_area_geom", "ggu_area_geom", "tmi_area_geom",
-    "tmu_area_geom", "gii_area_geom", "giu_area_geom",
-};
+/* The triggers AddGeometryColumn and CreateSpatialIndex put on a geometry
+ * column (named <prefix>_<table>_geom) whose work is done here instead:
+ * those of inserts and updates always, those of deletes (the last two)
+ * only for bnd_bulk_delete. */
+static const char *const bypassed[MAX_TRIGGERS] = {"ggi", "ggu", "tmi", "tmu",
+                                                   "gii", "giu", "gid", "tmd"};
 
 /* An entry of the R-tree: a row id (or child node) and its box as the
  * R-tree stores it, in single precision rounded outwards. */
@@ -37,8 +41,11 @@ typedef struct rt_entry {
 
 struct bnd_bulk {
     nm_store *store;
+    char table[16];          /* "area" or "incident": its column 'geom' */
     char *sql[MAX_TRIGGERS]; /* CREATE TRIGGER statements to restore */
-    int inserted, updated;
+    int inserted, updated, deleted;
+    sqlite3_int64 *gone;     /* ids deleted by bnd_bulk_delete, sorted */
+    size_t ngone;
     rt_entry *rows;          /* boxes of the rows stored, in order */
     size_t nrows, caprows;
 };
@@ -55,8 +62,8 @@ static long query_long(nm_store *store, const char *sql)
     return v;
 }
 
-/* Saves and drops the bypassed triggers. */
-static nm_status drop_triggers(bnd_bulk *b)
+/* Saves and drops the bypassed triggers from..to-1. */
+static nm_status drop_triggers(bnd_bulk *b, int from, int to)
 {
     sqlite3_stmt *st = NULL;
     nm_buf drop = {0};
@@ -64,13 +71,16 @@ static nm_status drop_triggers(bnd_bulk *b)
     int i;
 
     rc = nm_store_prepare(b->store, "SELECT sql FROM sqlite_master WHERE type = 'trigger' "
-                                    "AND tbl_name = 'area' AND name = ?", &st);
-    for (i = 0; rc == NM_OK && i < MAX_TRIGGERS; i++) {
-        sqlite3_bind_text(st, 1, bypassed[i], -1, SQLITE_STATIC);
+                                    "AND tbl_name = ? AND name = ?", &st);
+    sqlite3_bind_text(st, 1, b->table, -1, SQLITE_STATIC);
+    for (i = from; rc == NM_OK && i < to; i++) {
+        char name[64];
+        snprintf(name, sizeof name, "%s_%s_geom", bypassed[i], b->table);
+        sqlite3_bind_text(st, 2, name, -1, SQLITE_TRANSIENT);
         if (sqlite3_step(st) == SQLITE_ROW) {
             if (!(b->sql[i] = nm_strdup((const char *)sqlite3_column_text(st, 0))))
                 rc = nm_fail(b->store->ctx, NM_NOMEM, "out of memory");
-            nm_buf_addf(&drop, "DROP TRIGGER \"%s\";", bypassed[i]);
+            nm_buf_addf(&drop, "DROP TRIGGER \"%s\";", name);
         }
         sqlite3_reset(st);
     }
@@ -83,27 +93,90 @@ static nm_status drop_triggers(bnd_bulk *b)
     return rc;
 }
 
-nm_status bnd_bulk_begin(nm_store *store, bnd_bulk **out)
+nm_status bnd_bulk_begin(nm_store *store, const char *table, bnd_bulk **out)
 {
     bnd_bulk *b;
     nm_status rc;
+    char sql[160];
 
     *out = NULL;
     /* 1: a plain R*Tree index, the one this module knows how to keep; with
        anything else the triggers stay and do their work row by row */
-    if (query_long(store, "SELECT spatial_index_enabled FROM geometry_columns "
-                          "WHERE f_table_name = 'area' AND f_geometry_column = 'geom'") != 1)
+    snprintf(sql, sizeof sql, "SELECT spatial_index_enabled FROM geometry_columns "
+                              "WHERE f_table_name = '%s' AND f_geometry_column = 'geom'", table);
+    if (query_long(store, sql) != 1)
         return NM_OK;
     if (!(b = nm_calloc(1, sizeof *b)))
         return nm_fail(store->ctx, NM_NOMEM, "out of memory");
     b->store = store;
-    rc = drop_triggers(b);
+    nm_strlcpy(b->table, table, sizeof b->table);
+    rc = drop_triggers(b, 0, FIRST_DELETE_TRIGGER);
     if (rc != NM_OK) {
         bnd_bulk_free(b);
         return rc;
     }
     *out = b;
     return NM_OK;
+}
+
+static int cmp_int64(const void *pa, const void *pb)
+{
+    sqlite3_int64 a = *(const sqlite3_int64 *)pa, b = *(const sqlite3_int64 *)pb;
+    return a < b ? -1 : a > b;
+}
+
+static int is_gone(const bnd_bulk *b, sqlite3_int64 id)
+{
+    return b->ngone && bsearch(&id, b->gone, b->ngone, sizeof *b->gone, cmp_int64);
+}
+
+nm_status bnd_bulk_delete(bnd_bulk *b, const char *where, const char *param)
+{
+    sqlite3_stmt *st = NULL;
+    nm_buf sql = {0};
+    size_t cap = 0;
+    nm_status rc;
+    int step;
+
+    rc = drop_triggers(b, FIRST_DELETE_TRIGGER, MAX_TRIGGERS);
+    nm_buf_addf(&sql, "SELECT id FROM \"%s\" WHERE %s", b->table, where);
+    if (rc == NM_OK)
+        rc = sql.failed ? nm_fail(b->store->ctx, NM_NOMEM, "out of memory")
+                        : nm_store_prepare(b->store, sql.data, &st);
+    if (rc == NM_OK)
+        sqlite3_bind_text(st, 1, param, -1, SQLITE_STATIC);
+    while (rc == NM_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        if (b->ngone == cap) {
+            size_t grown_cap = cap ? 2 * cap : 4096;
+            sqlite3_int64 *grown = nm_realloc(b->gone, grown_cap * sizeof *grown);
+            if (!grown) {
+                rc = nm_fail(b->store->ctx, NM_NOMEM, "out of memory");
+                break;
+            }
+            b->gone = grown;
+            cap = grown_cap;
+        }
+        b->gone[b->ngone++] = sqlite3_column_int64(st, 0);
+    }
+    if (rc == NM_OK && step != SQLITE_DONE)
+        rc = nm_store_sqlfail(b->store, "listing the rows to replace");
+    sqlite3_finalize(st);
+    st = NULL;
+    qsort(b->gone, b->ngone, sizeof *b->gone, cmp_int64);
+    sql.len = 0;
+    nm_buf_addf(&sql, "DELETE FROM \"%s\" WHERE %s", b->table, where);
+    if (rc == NM_OK)
+        rc = sql.failed ? nm_fail(b->store->ctx, NM_NOMEM, "out of memory")
+                        : nm_store_prepare(b->store, sql.data, &st);
+    if (rc == NM_OK) {
+        sqlite3_bind_text(st, 1, param, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            rc = nm_store_sqlfail(b->store, "replacing rows");
+    }
+    sqlite3_finalize(st);
+    nm_buf_free(&sql);
+    b->deleted = b->ngone > 0;
+    return rc;
 }
 
 /* The R-tree's rounding of a box (rtreeValueDown and rtreeValueUp in
@@ -124,7 +197,7 @@ static float round_up(double d)
     return f;
 }
 
-nm_status bnd_bulk_row(bnd_bulk *b, sqlite3_int64 id, int inserted, gaiaGeomCollPtr geom)
+nm_status bnd_bulk_row(bnd_bulk *b, sqlite3_int64 id, int inserted, const double box[4])
 {
     rt_entry *e;
 
@@ -142,10 +215,10 @@ nm_status bnd_bulk_row(bnd_bulk *b, sqlite3_int64 id, int inserted, gaiaGeomColl
     }
     e = &b->rows[b->nrows++];
     e->id = id;
-    e->box[0] = round_down(geom->MinX);
-    e->box[1] = round_up(geom->MaxX);
-    e->box[2] = round_down(geom->MinY);
-    e->box[3] = round_up(geom->MaxY);
+    e->box[0] = round_down(box[0]);
+    e->box[1] = round_up(box[2]);
+    e->box[2] = round_down(box[1]);
+    e->box[3] = round_up(box[3]);
     return NM_OK;
 }
 
@@ -231,8 +304,11 @@ static nm_status write_rtree(bnd_bulk *b)
     int node_size = 0, depth = 0;
     nm_status rc;
 
-    rc = nm_store_prepare(b->store, "SELECT length(data) FROM idx_area_geom_node WHERE nodeno = 1",
-                          &size);
+    char sql[160];
+
+    snprintf(sql, sizeof sql, "SELECT length(data) FROM idx_%s_geom_node WHERE nodeno = 1",
+             b->table);
+    rc = nm_store_prepare(b->store, sql, &size);
     if (rc == NM_OK && sqlite3_step(size) == SQLITE_ROW)
         node_size = sqlite3_column_int(size, 0);
     sqlite3_finalize(size);
@@ -242,14 +318,18 @@ static nm_status write_rtree(bnd_bulk *b)
     if (fan < 2)
         return nm_fail(b->store->ctx, NM_ERROR, "%s: unexpected spatial index node size %d",
                        b->store->path, node_size);
-    rc = nm_store_exec(b->store, "DELETE FROM idx_area_geom_node; DELETE FROM idx_area_geom_rowid;"
-                                 "DELETE FROM idx_area_geom_parent;");
+    snprintf(sql, sizeof sql, "DELETE FROM idx_%1$s_geom_node; DELETE FROM idx_%1$s_geom_rowid;"
+                              "DELETE FROM idx_%1$s_geom_parent;", b->table);
+    rc = nm_store_exec(b->store, sql);
+    snprintf(sql, sizeof sql, "INSERT INTO idx_%s_geom_node VALUES (?, ?)", b->table);
     if (rc == NM_OK)
-        rc = nm_store_prepare(b->store, "INSERT INTO idx_area_geom_node VALUES (?, ?)", &node);
+        rc = nm_store_prepare(b->store, sql, &node);
+    snprintf(sql, sizeof sql, "INSERT INTO idx_%s_geom_rowid VALUES (?, ?)", b->table);
     if (rc == NM_OK)
-        rc = nm_store_prepare(b->store, "INSERT INTO idx_area_geom_rowid VALUES (?, ?)", &rowid);
+        rc = nm_store_prepare(b->store, sql, &rowid);
+    snprintf(sql, sizeof sql, "INSERT INTO idx_%s_geom_parent VALUES (?, ?)", b->table);
     if (rc == NM_OK)
-        rc = nm_store_prepare(b->store, "INSERT INTO idx_area_geom_parent VALUES (?, ?)", &parent);
+        rc = nm_store_prepare(b->store, sql, &parent);
     blob = nm_malloc((size_t)node_size);
     up = nm_malloc(((n + fan - 1) / fan + 1) * sizeof *up);
     if (rc == NM_OK && (!blob || !up))
@@ -333,11 +413,14 @@ static nm_status add_existing(bnd_bulk *b)
         return nm_fail(b->store->ctx, NM_NOMEM, "out of memory");
     memcpy(mine, b->rows, n * sizeof *mine);
     qsort(mine, n, sizeof *mine, cmp_id);
-    rc = nm_store_prepare(b->store, "SELECT pkid, xmin, xmax, ymin, ymax FROM idx_area_geom", &st);
+    char sql[96];
+
+    snprintf(sql, sizeof sql, "SELECT pkid, xmin, xmax, ymin, ymax FROM idx_%s_geom", b->table);
+    rc = nm_store_prepare(b->store, sql, &st);
     while (rc == NM_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
         rt_entry e;
         e.id = sqlite3_column_int64(st, 0);
-        if (bsearch(&e, mine, n, sizeof *mine, cmp_id))
+        if (bsearch(&e, mine, n, sizeof *mine, cmp_id) || is_gone(b, e.id))
             continue;
         /* stored as floats, read back exactly */
         for (i = 0; i < 4; i++)
@@ -366,21 +449,35 @@ static nm_status add_existing(bnd_bulk *b)
 static nm_status update_rtree(bnd_bulk *b)
 {
     sqlite3_stmt *st = NULL;
-    long existing = query_long(b->store, "SELECT count(*) FROM idx_area_geom_rowid");
+    char sql[128];
+    long existing;
     nm_status rc = NM_OK;
     size_t i;
 
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM idx_%s_geom_rowid", b->table);
+    existing = query_long(b->store, sql);
     if (existing < 0)
         return nm_store_sqlfail(b->store, "reading the spatial index");
-    if ((size_t)existing <= 4 * b->nrows) {
+    if ((size_t)existing <= 4 * b->nrows + b->ngone) {
         if (existing > 0)
             rc = add_existing(b);
         return rc == NM_OK ? write_rtree(b) : rc;
     }
-    rc = nm_store_prepare(b->store,
-                          "INSERT OR REPLACE INTO idx_area_geom(pkid, xmin, xmax, ymin, ymax) "
-                          "VALUES (?, ?, ?, ?, ?)",
-                          &st);
+    /* a few rows in a large index: take the deleted ones out, one by one */
+    snprintf(sql, sizeof sql, "DELETE FROM idx_%s_geom WHERE pkid = ?", b->table);
+    if (b->ngone)
+        rc = nm_store_prepare(b->store, sql, &st);
+    for (i = 0; rc == NM_OK && i < b->ngone; i++) {
+        sqlite3_bind_int64(st, 1, b->gone[i]);
+        rc = step_reset(b, st);
+    }
+    sqlite3_finalize(st);
+    st = NULL;
+    snprintf(sql, sizeof sql,
+             "INSERT OR REPLACE INTO idx_%s_geom(pkid, xmin, xmax, ymin, ymax) "
+             "VALUES (?, ?, ?, ?, ?)",
+             b->table);
+    rc = nm_store_prepare(b->store, sql, &st);
     for (i = 0; rc == NM_OK && i < b->nrows; i++) {
         int c;
         sqlite3_bind_int64(st, 1, b->rows[i].id);
@@ -408,13 +505,16 @@ nm_status bnd_bulk_end(bnd_bulk *b)
         if (b->sql[i])
             nm_buf_addf(&sql, "%s;", b->sql[i]);
     /* what the time triggers would have recorded, once */
-    if (b->inserted || b->updated)
+    if (b->inserted || b->updated || b->deleted)
         nm_buf_addf(&sql,
-                    "UPDATE geometry_columns_time SET %s%s%s WHERE "
-                    "Lower(f_table_name) = 'area' AND Lower(f_geometry_column) = 'geom';",
+                    "UPDATE geometry_columns_time SET %s%s%s%s%s WHERE "
+                    "Lower(f_table_name) = '%s' AND Lower(f_geometry_column) = 'geom';",
                     b->inserted ? "last_insert = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')" : "",
-                    b->inserted && b->updated ? ", " : "",
-                    b->updated ? "last_update = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')" : "");
+                    b->inserted && (b->updated || b->deleted) ? ", " : "",
+                    b->updated ? "last_update = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')" : "",
+                    b->updated && b->deleted ? ", " : "",
+                    b->deleted ? "last_delete = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')" : "",
+                    b->table);
     if (sql.failed)
         rc = nm_fail(b->store->ctx, NM_NOMEM, "out of memory");
     else if (sql.len)
@@ -430,6 +530,7 @@ void bnd_bulk_free(bnd_bulk *b)
     if (!b)
         return;
     nm_free(b->rows);
+    nm_free(b->gone);
     for (i = 0; i < MAX_TRIGGERS; i++)
         nm_free(b->sql[i]);
     nm_free(b);

@@ -123,13 +123,18 @@ long bnd_valid_finish(bnd_valid *v, long *first, int nfirst);
 typedef struct bnd_bulk bnd_bulk;
 
 /* Inside the caller's transaction, replaces SpatiaLite's per-row triggers on
- * area.geom by bnd_bulk_row().  Sets *out to NULL (and changes nothing) when
- * the column has no plain R*Tree index.  Caller frees with bnd_bulk_free(),
- * after bnd_bulk_end() on success. */
-nm_status bnd_bulk_begin(nm_store *store, bnd_bulk **out);
-/* Records the bounding box of the area row 'id' (its geometry's MBR must be
- * computed) in the spatial index; 'inserted' is 0 for a replaced row. */
-nm_status bnd_bulk_row(bnd_bulk *b, sqlite3_int64 id, int inserted, gaiaGeomCollPtr geom);
+ * <table>.geom ('table' is "area" or "incident") by bnd_bulk_row().  Sets
+ * *out to NULL (and changes nothing) when the column has no plain R*Tree
+ * index.  Caller frees with bnd_bulk_free(), after bnd_bulk_end() on
+ * success. */
+nm_status bnd_bulk_begin(nm_store *store, const char *table, bnd_bulk **out);
+/* Deletes the rows of the table matching 'where' (SQL with one parameter,
+ * bound to 'param'), their index entries going with the rebuild at
+ * bnd_bulk_end rather than one by one through SpatiaLite's triggers. */
+nm_status bnd_bulk_delete(bnd_bulk *b, const char *where, const char *param);
+/* Records the bounding box (minx, miny, maxx, maxy) of row 'id' in the
+ * spatial index; 'inserted' is 0 for a replaced row. */
+nm_status bnd_bulk_row(bnd_bulk *b, sqlite3_int64 id, int inserted, const double box[4]);
 /* Restores the triggers; NULL is a no-op returning NM_OK. */
 nm_status bnd_bulk_end(bnd_bulk *b);
 void bnd_bulk_free(bnd_bulk *b);

@@ -461,7 +461,11 @@ static nm_status store_area(importer *im, gaiaGeomCollPtr geom, int has_name)
     inserted = sqlite3_last_insert_rowid(im->store->db) != last;
     if (!im->replacing)
         id = sqlite3_last_insert_rowid(im->store->db);
-    return im->bulk ? bnd_bulk_row(im->bulk, id, inserted, geom) : NM_OK;
+    if (im->bulk) {
+        double box[4] = {geom->MinX, geom->MinY, geom->MaxX, geom->MaxY};
+        return bnd_bulk_row(im->bulk, id, inserted, box);
+    }
+    return NM_OK;
 }
 
 /* Checks one feature and, while the file has shown no problem, stores it.
@@ -616,7 +620,7 @@ nm_status nm_import_boundaries(nm_store *store, const nm_boundaries_opts *opts,
         rc = nm_store_add_dataset(store, "boundaries", opts->in.path, NM_ATTR_ONS_BOUNDARIES,
                                   &im.dataset);
     if (rc == NM_OK)
-        rc = bnd_bulk_begin(store, &im.bulk);
+        rc = bnd_bulk_begin(store, "area", &im.bulk);
     if (rc == NM_OK)
         rc = prepare_store(&im);
     if (rc == NM_OK)

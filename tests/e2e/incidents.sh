@@ -16,6 +16,18 @@ eq "incidents stored" 14885 "$(sql "SELECT COUNT(*) FROM incident WHERE name='po
 eq "months normalised" "2018-01|2018-07" "$(sql "SELECT MIN(date), MAX(date) FROM incident")"
 eq "categories" 14 "$(sql "SELECT COUNT(DISTINCT category) FROM incident")"
 eq "spatial index filled" 14885 "$(sql "SELECT COUNT(*) FROM idx_incident_geom")"
+# the index is built in bulk: it must be whole, hold each point, and the
+# SpatiaLite triggers must be back for other writers
+index_ok() {
+    eq "$1: R-tree consistent" ok "$(sql "SELECT rtreecheck('idx_incident_geom')")"
+    eq "$1: each point inside its box" "$(sql "SELECT COUNT(*) FROM incident")" "$(spatial_sql "
+      SELECT COUNT(*) FROM incident i JOIN idx_incident_geom r ON r.pkid = i.id
+       WHERE r.xmin <= ST_X(i.geom) AND r.xmax >= ST_X(i.geom)
+         AND r.ymin <= ST_Y(i.geom) AND r.ymax >= ST_Y(i.geom)")"
+    eq "$1: index rows = incidents" "$(sql "SELECT COUNT(*) FROM incident")" "$(sql "SELECT COUNT(*) FROM idx_incident_geom_rowid")"
+    eq "$1: SpatiaLite's 8 triggers restored" 8 "$(sql "SELECT COUNT(*) FROM sqlite_master WHERE type='trigger' AND tbl_name='incident'")"
+}
+index_ok "first import"
 
 # --- counts per ward against SpatiaLite on the raw CSV ------------------------
 nm count incidents --level ward --incidents police --name crime > "$T/counts.tsv" 2> "$T/count.err"
@@ -59,6 +71,13 @@ eq "suppressed flags stored, counts not" "$(grep -c suppressed "$T/bikes.tsv")|0
 # --- a re-import replaces; bad input leaves the store alone ------------------
 nm --quiet import incidents "$CRIME" --name police
 eq "re-import replaces" 14885 "$(sql "SELECT COUNT(*) FROM incident")"
+index_ok "re-import"
+# a small second set in a large index takes the one-by-one path
+head -101 "$CRIME" > "$T/few.csv"
+nm --quiet import incidents "$T/few.csv" --name few
+nm --quiet import incidents "$T/few.csv" --name few
+eq "a second set beside the first" 14985 "$(sql "SELECT COUNT(*) FROM incident")"
+index_ok "small re-import"
 printf 'longitude,latitude,month\n,,2018-01\nabc,51.5,2018-01\n200,51.5,2018-01\n' > "$T/bad.csv"
 before=$(checksum "$DB")
 expect_status "a file with no usable coordinates" 3 nm import incidents "$T/bad.csv"
