@@ -120,28 +120,39 @@ static nm_rgb lab_to_rgb(lab c)
     return out;
 }
 
-/* n colours at equal steps along the scheme's largest official row, joined
- * piecewise linearly in CIELAB: both ends are ColorBrewer's own, and
- * lightness stays monotone because it is monotone between the nodes. */
+static double delta_e(lab a, lab b)
+{
+    return sqrt((a.l - b.l) * (a.l - b.l) + (a.a - b.a) * (a.a - b.a) + (a.b - b.b) * (a.b - b.b));
+}
+
+/* n colours at equal perceptual steps along the scheme's largest official
+ * row, joined piecewise linearly in CIELAB: equal distances along the path
+ * (CIE76 colour difference), not equal steps between ColorBrewer's nodes,
+ * whose own steps are uneven (YlOrRd's run from 12 to 30), so that no two
+ * neighbouring classes come out nearly alike; the smallest step between
+ * YlOrRd's ten deciles went from 11 to 16.  Both ends are ColorBrewer's
+ * own, and lightness stays monotone because it is monotone between the
+ * nodes. */
 static void interpolate(const nm_scheme *s, int n, nm_rgb *out)
 {
     const uint32_t *row = official(s, s->max);
-    double t, f;
-    int j, seg;
-    lab a, b, m;
+    lab node[PALETTE_MAX], m;
+    double along[PALETTE_MAX], d, f;
+    int j, seg = 0;
 
+    for (j = 0; j < s->max; j++) {
+        node[j] = rgb_to_lab(unpack(row[j]));
+        along[j] = j ? along[j - 1] + delta_e(node[j - 1], node[j]) : 0;
+    }
     for (j = 0; j < n; j++) {
-        t = (double)j * (s->max - 1) / (n - 1);
-        seg = (int)t;
-        if (seg >= s->max - 1)
-            seg = s->max - 2;
-        f = t - seg;
-        a = rgb_to_lab(unpack(row[seg]));
-        b = rgb_to_lab(unpack(row[seg + 1]));
-        m.l = a.l + (b.l - a.l) * f;
-        m.a = a.a + (b.a - a.a) * f;
-        m.b = a.b + (b.b - a.b) * f;
-        out[j] = f == 0 ? unpack(row[seg]) : f == 1 ? unpack(row[seg + 1]) : lab_to_rgb(m);
+        d = along[s->max - 1] * j / (n - 1);
+        while (seg < s->max - 2 && along[seg + 1] < d)
+            seg++;
+        f = along[seg + 1] > along[seg] ? (d - along[seg]) / (along[seg + 1] - along[seg]) : 0;
+        m.l = node[seg].l + (node[seg + 1].l - node[seg].l) * f;
+        m.a = node[seg].a + (node[seg + 1].a - node[seg].a) * f;
+        m.b = node[seg].b + (node[seg + 1].b - node[seg].b) * f;
+        out[j] = j == 0 ? unpack(row[0]) : j == n - 1 ? unpack(row[s->max - 1]) : lab_to_rgb(m);
     }
 }
 

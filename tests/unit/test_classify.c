@@ -678,6 +678,73 @@ static double luminance(nm_rgb c)
     return 0.2126 * l[0] + 0.7152 * l[1] + 0.0722 * l[2];
 }
 
+/* CIELAB (D65) of an sRGB colour, for colour differences. */
+static void to_lab(nm_rgb c, double lab[3])
+{
+    double v[3] = {c.r / 255.0, c.g / 255.0, c.b / 255.0}, l[3], xyz[3], f[3];
+    static const double m[3][3] = {{0.4124564, 0.3575761, 0.1804375},
+                                   {0.2126729, 0.7151522, 0.0721750},
+                                   {0.0193339, 0.1191920, 0.9503041}};
+    static const double white[3] = {0.95047, 1.0, 1.08883};
+    int i;
+
+    for (i = 0; i < 3; i++)
+        l[i] = v[i] <= 0.04045 ? v[i] / 12.92 : pow((v[i] + 0.055) / 1.055, 2.4);
+    for (i = 0; i < 3; i++) {
+        xyz[i] = (m[i][0] * l[0] + m[i][1] * l[1] + m[i][2] * l[2]) / white[i];
+        f[i] = xyz[i] > 216.0 / 24389.0 ? cbrt(xyz[i]) : (24389.0 / 27.0 * xyz[i] + 16.0) / 116.0;
+    }
+    lab[0] = 116 * f[1] - 16;
+    lab[1] = 500 * (f[0] - f[1]);
+    lab[2] = 200 * (f[1] - f[2]);
+}
+
+static double colour_step(nm_rgb a, nm_rgb b)
+{
+    double x[3], y[3];
+
+    to_lab(a, x);
+    to_lab(b, y);
+    return sqrt((x[0] - y[0]) * (x[0] - y[0]) + (x[1] - y[1]) * (x[1] - y[1]) +
+                (x[2] - y[2]) * (x[2] - y[2]));
+}
+
+/* Stretched past ColorBrewer's 9 classes, a scheme keeps its neighbours
+ * apart: no step between two classes under two thirds of the mean step
+ * (with steps taken evenly between ColorBrewer's nodes, BuGn's were down
+ * to 0.37 of it, YlOrRd's deciles 3 and 4 were 11 apart against a mean of
+ * 18; corners of the path keep the even ones a little under 1). */
+static void test_palette_even_steps(void **state)
+{
+    nm_ctx *ctx = nm_ctx_new();
+    nm_rgb p[11];
+    const char *name;
+    int i, n, j;
+    (void)state;
+
+    for (i = 0; (name = nm_palette_name(i)); i++) {
+        nm_palette_info info;
+        assert_int_equal(nm_palette_describe(ctx, name, 10, &info), NM_OK);
+        if (info.kind != NM_PALETTE_SEQUENTIAL)
+            continue;
+        for (n = 10; n <= 11; n++) {
+            double total = 0, least = 1e9;
+            assert_int_equal(nm_palette(ctx, name, n, 0, p), NM_OK);
+            for (j = 1; j < n; j++) {
+                double d = colour_step(p[j - 1], p[j]);
+                total += d;
+                least = d < least ? d : least;
+            }
+            if (least < 0.65 * total / (n - 1))
+                fail_msg("%s %d: smallest step %.1f, mean %.1f", name, n, least, total / (n - 1));
+        }
+    }
+    assert_int_equal(nm_palette(ctx, "YlOrRd", 10, 0, p), NM_OK);
+    for (j = 1; j < 10; j++)
+        assert_true(colour_step(p[j - 1], p[j]) > 15);
+    nm_ctx_free(ctx);
+}
+
 static void test_palette_colours(void **state)
 {
     nm_ctx *ctx = nm_ctx_new();
@@ -824,6 +891,7 @@ int main(void)
         cmocka_unit_test(test_alloc_failures),
         cmocka_unit_test(test_palette_colours),
         cmocka_unit_test(test_palette_ten_classes),
+        cmocka_unit_test(test_palette_even_steps),
         cmocka_unit_test(test_palette_flags_and_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
