@@ -45,6 +45,46 @@ PangoContext *rn_pango_context(void)
     return pc;
 }
 
+static int is_word_byte(unsigned char c)
+{
+    return c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+/* A line may break after a hyphen (Unicode's rules), which split the
+ * legend title "Quintile within Southend-on-Sea" as "Southend-" and
+ * "on-Sea".  Words joined by hyphens, as place names are, are kept whole;
+ * the text itself is left alone, so PDF and SVG still hold plain
+ * hyphens. */
+static void keep_hyphenated_words(PangoLayout *lay, const char *text)
+{
+    PangoAttrList *attrs = NULL;
+    const char *p = text;
+
+    while (*p) {
+        const char *start = p, *q;
+        int hyphens = 0;
+        while (*p && *p != ' ' && *p != '\n')
+            p++;
+        for (q = start + 1; q + 1 < p; q++)
+            hyphens += *q == '-' && is_word_byte((unsigned char)q[-1]) &&
+                       is_word_byte((unsigned char)q[1]);
+        if (hyphens) {
+            PangoAttribute *a = pango_attr_allow_breaks_new(FALSE);
+            if (!attrs)
+                attrs = pango_attr_list_new();
+            a->start_index = (guint)(start - text);
+            a->end_index = (guint)(p - text);
+            pango_attr_list_insert(attrs, a);
+        }
+        while (*p == ' ' || *p == '\n')
+            p++;
+    }
+    if (attrs) {
+        pango_layout_set_attributes(lay, attrs);
+        pango_attr_list_unref(attrs);
+    }
+}
+
 PangoLayout *rn_text(PangoContext *pc, rn_font font, const char *text, double width_mm)
 {
     PangoLayout *lay = pango_layout_new(pc);
@@ -61,6 +101,7 @@ PangoLayout *rn_text(PangoContext *pc, rn_font font, const char *text, double wi
         pango_layout_set_wrap(lay, PANGO_WRAP_WORD_CHAR);
     }
     pango_layout_set_text(lay, text ? text : "", -1);
+    keep_hyphenated_words(lay, text ? text : "");
     return lay;
 }
 

@@ -260,6 +260,29 @@ static void test_outlines_300(void **state)
     nm_ctx_free(ctx);
 }
 
+/* A hyphenated place name is not split at a line end: the legend title
+ * "Quintile within Southend-on-Sea" wraps before the name, not after
+ * "Southend-". */
+static void test_hyphenated_names_kept(void **state)
+{
+    PangoContext *pc = rn_pango_context();
+    const char *text = "Quintile within Southend-on-Sea";
+    PangoLayout *lay = rn_text(pc, RN_F_LEGEND_TITLE, text, 48);
+    int i, n = pango_layout_get_line_count(lay);
+
+    (void)state;
+    assert_int_equal(n, 2);
+    for (i = 0; i < n; i++) {
+        PangoLayoutLine *line = pango_layout_get_line_readonly(lay, i);
+        const char *end = text + line->start_index + line->length;
+        assert_false(line->length > 0 && end[-1] == '-');
+    }
+    assert_int_equal(pango_layout_get_line_readonly(lay, 1)->start_index,
+                     (int)(strstr(text, "Southend") - text));
+    g_object_unref(lay);
+    g_object_unref(pc);
+}
+
 static void assert_rect_equal(nm_rect a, nm_rect b)
 {
     assert_true(fabs(a.x - b.x) < 1e-9 && fabs(a.y - b.y) < 1e-9);
@@ -636,7 +659,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_squares_150),   cmocka_unit_test(test_squares_300),
-        cmocka_unit_test(test_outlines_300),
+        cmocka_unit_test(test_outlines_300),  cmocka_unit_test(test_hyphenated_names_kept),
         cmocka_unit_test(test_physical_sizes), cmocka_unit_test(test_pdf_text),
         cmocka_unit_test(test_svg_text),      cmocka_unit_test(test_unwritable),
         cmocka_unit_test(test_atomic_replace), cmocka_unit_test(test_world_file),
