@@ -306,11 +306,24 @@ static void add_series(nm_series *s, int *ns, block *b, const char *name, const 
     }
 }
 
-/* The attribution of the incident sets counted. */
-static char *attribution(nm_store *store, const char *name)
+/* Appends the text of each row of 'st' not already in 'b'. */
+static void add_statements(nm_buf *b, sqlite3_stmt *st)
 {
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const char *text = (const char *)sqlite3_column_text(st, 0);
+        if (text && *text && !(b->data && strstr(b->data, text)))
+            nm_buf_addf(b, "%s%s", b->len ? " " : "", text);
+    }
+}
+
+/* The attribution of the incident sets counted and, for rates, of the
+ * populations they are divided by (the IoD's, usually): a rate uses both. */
+static char *attribution(nm_store *store, const nm_count_opts *o)
+{
+    const char *per[3] = {o->per, o->per_female, o->per_male};
     sqlite3_stmt *st = NULL;
     nm_buf b = {0};
+    int k;
 
     if (nm_store_prepare(store,
                          "SELECT DISTINCT attribution FROM dataset WHERE attribution IS NOT NULL "
@@ -318,9 +331,24 @@ static char *attribution(nm_store *store, const char *name)
                          "WHERE ?1 IS NULL OR name = ?1)",
                          &st) != NM_OK)
         return NULL;
-    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-    while (sqlite3_step(st) == SQLITE_ROW)
-        nm_buf_addf(&b, "%s%s", b.len ? " " : "", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_bind_text(st, 1, o->incidents, -1, SQLITE_STATIC);
+    add_statements(&b, st);
+    sqlite3_finalize(st);
+    st = NULL;
+    if (nm_store_prepare(store,
+                         "SELECT d.attribution FROM indicator i JOIN dataset d ON d.id = i.dataset "
+                         "WHERE i.key = ?1 AND (?2 IS NULL OR i.period = ?2) "
+                         "ORDER BY i.period DESC LIMIT 1",
+                         &st) != NM_OK)
+        return nm_buf_take(&b);
+    for (k = 0; k < 3; k++) {
+        if (!per[k])
+            continue;
+        sqlite3_bind_text(st, 1, per[k], -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, o->per_period, -1, SQLITE_STATIC);
+        add_statements(&b, st);
+        sqlite3_reset(st);
+    }
     sqlite3_finalize(st);
     if (!b.data)
         nm_buf_addf(&b, "%s", "");
@@ -362,7 +390,7 @@ static nm_status store_results(nm_store *store, const nm_count_opts *o, const nm
     nm_buf_addf(&desc, "incidents%s%s per %s%s%s%s%s", o->incidents ? " " : "",
                 o->incidents ? o->incidents : "", areas->level, o->category ? ", category " : "",
                 o->category ? o->category : "", o->per ? ", per 1,000 of " : "", o->per ? o->per : "");
-    attr = attribution(store, o->incidents);
+    attr = attribution(store, o);
     if (desc.failed || !attr) {
         rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
         goto cleanup;

@@ -55,6 +55,9 @@ nm --quiet import lookup "$NM_DATA/lookups/ons/LSOA11_WD19_LAD19_EW_LU.csv" --ch
 nm --quiet count incidents --level ward --category "Violence and sexual offences" --from 2018-01 --to 2018-06 \
     --per pop_total --name violence > "$T/violence.tsv"
 eq "violence period" "2018-01..2018-06" "$(sql "SELECT DISTINCT period FROM indicator WHERE key LIKE 'violence_%'")"
+VATTR=$(sql "SELECT d.attribution FROM indicator i JOIN dataset d ON d.id = i.dataset WHERE i.key = 'violence_rate'")
+contains "a rate credits the incidents" "data.police.uk" "$VATTR"
+contains "and the populations it divides by" "English Indices of Deprivation" "$VATTR"
 milton_pop=$(sql "SELECT CAST(SUM(p.pop_total) AS INT) FROM membership m JOIN data_$(sql "SELECT dataset FROM indicator WHERE key='pop_total'") p ON p.code=m.child
   WHERE m.parent='E05002218' AND m.parent_level='ward'")
 milton_n=$(sqlite3 -batch "$T/check.sqlite" "SELECT COUNT(*) FROM incident i JOIN area a ON a.code='E05002218'
