@@ -131,12 +131,28 @@ char *nm_legend_title(const nm_values *v, const nm_classify_spec *spec, nm_rank_
     return nm_buf_take(&b);
 }
 
-/* Appends 'text' with "(c)" as the copyright sign, unless already there
- * (two boundary files often carry the same statement). */
+/* Appends one sentence (n bytes) unless the text holds it already. */
+static void add_sentence(nm_buf *b, const char *s, size_t n)
+{
+    nm_buf one = {0};
+
+    nm_buf_add(&one, s, n);
+    if (one.data && !(b->data && strstr(b->data, one.data))) {
+        if (b->len)
+            nm_buf_add(b, " ", 1);
+        nm_buf_add(b, one.data, one.len);
+    }
+    nm_buf_free(&one);
+}
+
+/* Appends 'text' with "(c)" as the copyright sign, sentence by sentence,
+ * leaving out sentences already there: two boundary files often carry the
+ * same statement, and a computed dataset's text joins its sources' (a
+ * rate's names the IoD, which the page names already). */
 static void add_statement(nm_buf *b, const char *text)
 {
     nm_buf s = {0};
-    const char *p;
+    const char *p, *start;
 
     if (!text || !*text)
         return;
@@ -148,11 +164,15 @@ static void add_statement(nm_buf *b, const char *text)
             nm_buf_add(&s, p, 1);
         }
     }
-    if (s.data && !(b->data && strstr(b->data, s.data))) {
-        if (b->len)
-            nm_buf_add(b, " ", 1);
-        nm_buf_add(b, s.data, s.len);
+    /* a sentence ends at ". " before a capital, or at the end */
+    for (p = start = s.data; p && *p; p++) {
+        if (p[0] == '.' && p[1] == ' ' && p[2] >= 'A' && p[2] <= 'Z') {
+            add_sentence(b, start, (size_t)(p + 1 - start));
+            start = p + 2;
+        }
     }
+    if (start && *start)
+        add_sentence(b, start, strlen(start));
     nm_buf_free(&s);
 }
 
