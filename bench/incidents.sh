@@ -34,30 +34,10 @@ die() { echo "bench/incidents.sh: $*" >&2; exit 2; }
 [[ $POINTS =~ ^[1-9][0-9]*$ ]] || die "POINTS must be a positive whole number, not '$POINTS'"
 [[ -f $shp ]] || die "no $shp (give NM_DATA=DIR; see ../shared/data/README.md)"
 
-# ---- tools ---------------------------------------------------------------
-missing=()
-command -v ogr2ogr >/dev/null || missing+=(gdal-bin)
-command -v spatialite >/dev/null || missing+=(spatialite-bin)
-[[ -x /usr/bin/time ]] || missing+=(time)
-if ((${#missing[@]})); then
-    sudo=
-    if [[ $(id -u) != 0 ]]; then
-        command -v sudo >/dev/null || die "needs ${missing[*]}: install them, or run as root"
-        sudo=sudo
-    fi
-    echo "installing ${missing[*]}" >&2
-    $sudo apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
-
-# ---- needsmap ------------------------------------------------------------
-if [[ -z ${NM:-} ]]; then
-    echo "building needsmap (Release) in bench/build" >&2
-    cmake -S "$repo" -B "$here/build" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF >/dev/null
-    cmake --build "$here/build" -j"$(nproc 2>/dev/null || echo 2)" >/dev/null
-    NM=$here/build/needsmap
-fi
-[[ -x $NM ]] || die "$NM is not an executable"
+# ---- tools and the binary --------------------------------------------------
+source "$here/lib.sh"
+bench_need_tools gdal-bin:ogr2ogr spatialite-bin:spatialite time:/usr/bin/time
+bench_needsmap
 
 # ---- the points ----------------------------------------------------------
 # Uniform over England's box in BNG, from the Park-Miller generator (exact

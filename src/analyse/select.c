@@ -263,6 +263,22 @@ static nm_status select_by_position(nm_store *store, nm_areas *a, const parent *
     return rc;
 }
 
+/* An empty selection of 'level', its extent an empty box; NULL when out of
+ * memory. */
+static nm_areas *new_areas(nm_store *store, const char *level)
+{
+    nm_areas *a = nm_calloc(1, sizeof *a);
+
+    if (!a)
+        return NULL;
+    a->store = store;
+    a->has_extent = 1;
+    a->minx = a->miny = DBL_MAX;
+    a->maxx = a->maxy = -DBL_MAX;
+    nm_strlcpy(a->level, level, sizeof a->level);
+    return a;
+}
+
 nm_status nm_areas_select(nm_store *store, const char *level, int vintage, const char *within,
                           nm_areas **out)
 {
@@ -272,14 +288,8 @@ nm_status nm_areas_select(nm_store *store, const char *level, int vintage, const
 
     nm_clear(store->ctx);
     *out = NULL;
-    a = nm_calloc(1, sizeof *a);
-    if (!a)
+    if (!(a = new_areas(store, level)))
         return nm_fail(store->ctx, NM_NOMEM, "out of memory");
-    a->store = store;
-    a->has_extent = 1;
-    a->minx = a->miny = DBL_MAX;
-    a->maxx = a->maxy = -DBL_MAX;
-    nm_strlcpy(a->level, level, sizeof a->level);
     a->vintage = vintage;
     rc = vintage ? NM_OK : latest_vintage(store, level, &a->vintage);
     if (rc == NM_OK && !within)
@@ -387,14 +397,8 @@ nm_status nm_areas_parents(nm_store *store, const nm_areas *set, const char *lev
 
     nm_clear(store->ctx);
     *out = NULL;
-    a = nm_calloc(1, sizeof *a);
-    if (!a)
+    if (!(a = new_areas(store, level)))
         return nm_fail(store->ctx, NM_NOMEM, "out of memory");
-    a->store = store;
-    a->has_extent = 1;
-    a->minx = a->miny = DBL_MAX;
-    a->maxx = a->maxy = -DBL_MAX;
-    nm_strlcpy(a->level, level, sizeof a->level);
     rc = latest_vintage(store, level, &a->vintage);
     if (rc == NM_OK)
         rc = fill_temp_codes(store, set);
