@@ -51,9 +51,9 @@ void nm_areas_extent(const nm_areas *areas, double *minx, double *miny, double *
 
 /* Selects the areas of 'level' (with a boundary) that the set's areas
  * belong to, through memberships up to two levels up (the wards of a set
- * of LSOAs); where none are stored, those whose box overlaps the set's
- * extent.  Used for outlines and labels drawn over a map.  Caller frees
- * with nm_areas_free(). */
+ * of LSOAs); where none are stored, those holding the interior point of
+ * one of the set's areas.  Used for outlines and labels drawn over a map.
+ * Caller frees with nm_areas_free(). */
 nm_status nm_areas_parents(nm_store *store, const nm_areas *areas, const char *level,
                            nm_areas **out);
 

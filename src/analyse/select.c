@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "analyse/analyse_int.h"
+#include "analyse/pip_int.h"
 
 void nm_areas_free(nm_areas *a)
 {
@@ -362,9 +363,12 @@ static nm_status parents_by_membership(nm_store *store, const nm_areas *set, nm_
     return rc;
 }
 
-static nm_status parents_by_extent(nm_store *store, const nm_areas *set, nm_areas *a)
+/* Candidates for parents_by_position: the areas of the level whose box
+ * overlaps the set's extent. */
+static nm_status parents_in_extent(nm_store *store, const nm_areas *set, nm_areas *a)
 {
     sqlite3_stmt *st = NULL;
+    double minx, miny, maxx, maxy;
     nm_status rc = nm_store_prepare(
         store,
         "SELECT " AREA_COLUMNS "FROM area a WHERE a.level = ?1 AND a.vintage = ?2 "
@@ -375,17 +379,79 @@ static nm_status parents_by_extent(nm_store *store, const nm_areas *set, nm_area
 
     if (rc != NM_OK)
         return rc;
+    nm_areas_extent(set, &minx, &miny, &maxx, &maxy);
     sqlite3_bind_text(st, 1, a->level, -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 2, a->vintage);
-    double minx, miny, maxx, maxy;
-
-    nm_areas_extent(set, &minx, &miny, &maxx, &maxy);
     sqlite3_bind_double(st, 3, minx);
     sqlite3_bind_double(st, 4, miny);
     sqlite3_bind_double(st, 5, maxx);
     sqlite3_bind_double(st, 6, maxy);
     rc = collect(store, st, a);
     sqlite3_finalize(st);
+    return rc;
+}
+
+/* Keeps the areas of 'a' whose flag is set, in order. */
+static void keep_flagged(nm_areas *a, const unsigned char *keep)
+{
+    size_t i, w = 0;
+
+    for (i = 0; i < a->n; i++) {
+        if (!keep[i]) {
+            nm_free(a->code[i]);
+            nm_free(a->name[i]);
+            continue;
+        }
+        a->rowid[w] = a->rowid[i];
+        a->dataset[w] = a->dataset[i];
+        a->code[w] = a->code[i];
+        a->name[w] = a->name[i];
+        w++;
+    }
+    a->n = w;
+}
+
+/* Where no memberships lead up: the areas of the level holding the
+ * interior point (ST_PointOnSurface) of at least one area of the set, the
+ * rule `assign --method point` applies.  Areas that merely share the set's
+ * bounding box would outline and name the wards of the neighbouring
+ * counties around a region's map.  The candidates are those in the set's
+ * extent, tested with the point-in-polygon index (pip.c): one SQL join of
+ * points and polygons through SpatiaLite's index took minutes for a
+ * region. */
+static nm_status parents_by_position(nm_store *store, const nm_areas *set, nm_areas *a)
+{
+    sqlite3_stmt *st = NULL;
+    unsigned char *keep = NULL;
+    nm_pip *pip = NULL;
+    nm_status rc;
+    size_t i;
+
+    rc = parents_in_extent(store, set, a);
+    if (rc != NM_OK || a->n == 0)
+        return rc;
+    rc = nm_pip_build(store, a, &pip);
+    if (rc == NM_OK && !(keep = nm_calloc(a->n, 1)))
+        rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
+    if (rc == NM_OK)
+        rc = nm_store_prepare(store,
+                              "SELECT ST_X(p), ST_Y(p) FROM (SELECT ST_PointOnSurface(geom) AS p "
+                              "FROM area WHERE id = ?)",
+                              &st);
+    for (i = 0; rc == NM_OK && i < set->n; i++) {
+        sqlite3_bind_int64(st, 1, set->rowid[i]);
+        if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+            long k = nm_pip_find(pip, sqlite3_column_double(st, 0), sqlite3_column_double(st, 1));
+            if (k >= 0)
+                keep[k] = 1;
+        }
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    if (rc == NM_OK)
+        keep_flagged(a, keep);
+    nm_free(keep);
+    nm_pip_free(pip);
     return rc;
 }
 
@@ -405,7 +471,7 @@ nm_status nm_areas_parents(nm_store *store, const nm_areas *set, const char *lev
     if (rc == NM_OK)
         rc = parents_by_membership(store, set, a);
     if (rc == NM_OK && a->n == 0)
-        rc = parents_by_extent(store, set, a);
+        rc = parents_by_position(store, set, a);
     if (rc != NM_OK) {
         nm_areas_free(a);
         return rc;

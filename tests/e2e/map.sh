@@ -40,6 +40,31 @@ eq "each statement once, though two boundary files carry it" 1 "$(grep -o "Conta
 nm --quiet map education_decile --within E06000033 -o "$T/edu.svg"
 contains "SVG has its title as text" "Education, Skills and Training" "$(cat "$T/edu.svg")"
 
+# --- overlay without memberships: the wards that hold the LSOAs ---------------
+# England's wards and no LSOA -> ward lookup: the overlay takes the wards
+# holding an LSOA's interior point, not every ward in Southend's box
+MAIN_DB=$DB
+DB="$T/nolookup.sqlite"
+nm --quiet import boundaries "$NM_DATA/boundaries/southend/shp/southend_lsoa11.shp" --level lsoa
+nm --quiet import boundaries "$NM_DATA/boundaries/england/england_wards13.shp" --level ward
+nm --quiet import iod "$NM_DATA/indicators/iod2019/iod2019_lsoa_assembled.csv"
+nm --quiet map imd_decile --within E06000033 --overlay ward --labels ward -o "$T/overlay.pdf"
+OTXT=$(pdftotext "$T/overlay.pdf" - | tr '\n' ' ')
+expected=$(spatial_sql "SELECT DISTINCT w.name FROM area w, area l WHERE w.level = 'ward'
+  AND l.level = 'lsoa' AND ST_Contains(w.geom, ST_PointOnSurface(l.geom)) ORDER BY 1")
+others=$(spatial_sql "SELECT w.name FROM area w WHERE w.level = 'ward'
+  AND MbrIntersects(w.geom, (SELECT Extent(geom) FROM area WHERE level = 'lsoa'))
+  AND w.name NOT IN (SELECT DISTINCT w2.name FROM area w2, area l WHERE w2.level = 'ward'
+  AND l.level = 'lsoa' AND ST_Contains(w2.geom, ST_PointOnSurface(l.geom))) ORDER BY 1")
+eq "the wards holding Southend's LSOAs" 17 "$(printf '%s\n' "$expected" | grep -c .)"
+eq "neighbours in the box to leave out" 1 "$([ "$(printf '%s\n' "$others" | grep -c .)" -gt 0 ] && echo 1)"
+while IFS= read -r w; do contains "overlay names $w" "$w" "$OTXT"; done <<<"$expected"
+while IFS= read -r w; do
+    if grep -qF -- "$w" <<<"$expected"; then continue; fi # a name inside another's
+    eq "overlay leaves out $w" 0 "$(grep -cF -- "$w" <<<"$OTXT" || true)"
+done <<<"$others"
+DB=$MAIN_DB
+
 # --- GDAL is loaded only by what reads through it -----------------------------
 # needsmap-gdal.so made unfindable: maps and shapefile imports still work,
 # a CSV import says what is missing
