@@ -162,7 +162,8 @@ nm_status bnd_bulk_delete(bnd_bulk *b, const char *where, const char *param)
         rc = nm_store_sqlfail(b->store, "listing the rows to replace");
     sqlite3_finalize(st);
     st = NULL;
-    qsort(b->gone, b->ngone, sizeof *b->gone, cmp_int64);
+    if (b->ngone)
+        qsort(b->gone, b->ngone, sizeof *b->gone, cmp_int64);
     sql.len = 0;
     nm_buf_addf(&sql, "DELETE FROM \"%s\" WHERE %s", b->table, where);
     if (rc == NM_OK)
@@ -411,8 +412,10 @@ static nm_status add_existing(bnd_bulk *b)
     mine = nm_malloc((n ? n : 1) * sizeof *mine);
     if (!mine)
         return nm_fail(b->store->ctx, NM_NOMEM, "out of memory");
-    memcpy(mine, b->rows, n * sizeof *mine);
-    qsort(mine, n, sizeof *mine, cmp_id);
+    if (n) {
+        memcpy(mine, b->rows, n * sizeof *mine);
+        qsort(mine, n, sizeof *mine, cmp_id);
+    }
     char sql[96];
 
     snprintf(sql, sizeof sql, "SELECT pkid, xmin, xmax, ymin, ymax FROM idx_%s_geom", b->table);
