@@ -111,6 +111,25 @@ static nm_status classify_values(job *j)
     return rc;
 }
 
+/* The areas' values, the classes and each area's class: what a map and
+ * the shading of other figures share. */
+static nm_status class_areas(job *j, const nm_areas *areas)
+{
+    size_t n = nm_areas_count(areas);
+    nm_status rc = nm_values_read(j->store, areas, j->o->indicator, j->o->period, j->o->rank,
+                                  &j->vals);
+
+    if (rc != NM_OK)
+        return rc;
+    j->shown = nm_malloc((n ? n : 1) * sizeof *j->shown);
+    j->klass = nm_malloc((n ? n : 1) * sizeof *j->klass);
+    if (!j->shown || !j->klass)
+        return nm_fail(j->ctx, NM_NOMEM, "out of memory");
+    memcpy(j->shown, j->vals.value, n * sizeof *j->shown);
+    rc = choose_classes(j);
+    return rc == NM_OK ? classify_values(j) : rc;
+}
+
 static uint32_t rgb32(nm_rgb c)
 {
     return (uint32_t)c.r << 16 | (uint32_t)c.g << 8 | c.b;
@@ -292,21 +311,9 @@ nm_status nm_choropleth(nm_store *store, const nm_choropleth_opts *o, nm_choropl
     rc = nm_store_read_begin(store);
     if (rc == NM_OK)
         rc = nm_areas_select(store, o->level ? o->level : "lsoa", o->vintage, o->within, &j.areas);
-    if (rc == NM_OK)
-        rc = nm_values_read(store, j.areas, o->indicator, o->period, o->rank, &j.vals);
     n = j.areas ? nm_areas_count(j.areas) : 0;
-    if (rc == NM_OK) {
-        j.shown = nm_malloc((n ? n : 1) * sizeof *j.shown);
-        j.klass = nm_malloc((n ? n : 1) * sizeof *j.klass);
-        if (!j.shown || !j.klass)
-            rc = nm_fail(j.ctx, NM_NOMEM, "out of memory");
-        else
-            memcpy(j.shown, j.vals.value, n * sizeof *j.shown);
-    }
     if (rc == NM_OK)
-        rc = choose_classes(&j);
-    if (rc == NM_OK)
-        rc = classify_values(&j);
+        rc = class_areas(&j, j.areas);
     /* the alt text goes into a PDF or SVG and the sidecar; a PNG alone
        has no room for it (it costs a tenth of a map of England) */
     if (rc == NM_OK && (o->sidecar || !is_png(o->output)))
@@ -335,25 +342,12 @@ nm_status nm_shading_make(nm_store *store, const nm_choropleth_opts *o, const nm
 {
     job j = {0};
     nm_status rc;
-    size_t n = nm_areas_count(areas);
 
     memset(out, 0, sizeof *out);
     j.store = store;
     j.ctx = nm_store_ctx(store);
     j.o = o;
-    rc = nm_values_read(store, areas, o->indicator, o->period, o->rank, &j.vals);
-    if (rc == NM_OK) {
-        j.shown = nm_malloc((n ? n : 1) * sizeof *j.shown);
-        j.klass = nm_malloc((n ? n : 1) * sizeof *j.klass);
-        if (!j.shown || !j.klass)
-            rc = nm_fail(j.ctx, NM_NOMEM, "out of memory");
-        else
-            memcpy(j.shown, j.vals.value, n * sizeof *j.shown);
-    }
-    if (rc == NM_OK)
-        rc = choose_classes(&j);
-    if (rc == NM_OK)
-        rc = classify_values(&j);
+    rc = class_areas(&j, areas);
     if (rc == NM_OK) {
         out->legend_title = nm_legend_title(&j.vals, &j.spec, o->rank, nm_areas_within_name(areas));
         if (!out->legend_title)
