@@ -158,10 +158,13 @@ nm_status nm_schema_check(nm_store *store)
                        "re-import the inputs into a new store (remove the file or give "
                        "another --db)",
                        store->path, version, nm_version(), NM_SCHEMA_VERSION);
-    /* a store made before the index existed gains it at its next import;
-       until then maps read the rows instead, only more slowly */
-    if (store->writable && pragma_long(store, "SELECT count(*) FROM sqlite_master WHERE "
-                                              "type = 'index' AND name = 'area_drawn'") == 0)
+    return NM_OK;
+}
+
+nm_status nm_schema_upgrade(nm_store *store)
+{
+    if (pragma_long(store, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND "
+                           "name = 'area_drawn'") == 0)
         return nm_store_exec(store, AREA_DRAWN_INDEX);
     return NM_OK;
 }

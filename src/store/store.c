@@ -128,6 +128,10 @@ nm_status nm_store_begin(nm_store *store)
     rc = nm_store_exec(store, "BEGIN IMMEDIATE");
     if (rc == NM_OK)
         store->in_tx = 1;
+    if (rc == NM_OK)
+        rc = nm_schema_upgrade(store);
+    if (rc != NM_OK)
+        nm_store_rollback(store);
     return rc;
 }
 

@@ -127,5 +127,9 @@ nm_status nm_store_put_batch(nm_store *store, nm_batch *b);
 /* Schema (schema.c). */
 nm_status nm_schema_create(nm_store *store);
 nm_status nm_schema_check(nm_store *store);
+/* Adds what a store of this schema version made by an earlier needsmap
+ * lacks (the index area_drawn), inside the caller's write transaction, so
+ * that a failed import leaves the file as it was. */
+nm_status nm_schema_upgrade(nm_store *store);
 
 #endif
