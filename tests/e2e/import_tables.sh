@@ -138,6 +138,18 @@ sqlite3 "$T/old.sqlite" "PRAGMA user_version = 99"
 expect_status "other schema version" 1 "$NM" --db "$T/old.sqlite" info
 contains "schema message says what to do" "store schema version 99" "$ERR"
 contains "schema message says what to do (2)" "re-import the inputs into a new store" "$ERR"
+# a store of this schema made before the index area_drawn: an import that
+# fails inside its transaction leaves it as it was, a good one adds the index
+cp "$DB" "$T/older.sqlite"
+sqlite3 "$T/older.sqlite" "DROP INDEX area_drawn"
+OLDER=$(checksum "$T/older.sqlite")
+printf 'code,v\nE01099999,1\n' > "$T/unmatched.csv"
+expect_status "a failed import into an older store" 3 "$NM" --db "$T/older.sqlite" import indicators "$T/unmatched.csv" --key code --period 2019 --level lsoa --strict
+eq "the older store unchanged" "$OLDER" "$(checksum "$T/older.sqlite")"
+printf 'code,v\nE01000001,1\n' > "$T/one.csv"
+"$NM" --db "$T/older.sqlite" --quiet import indicators "$T/one.csv" --key code --period 2019
+eq "the older store gains the index" 1 "$(sqlite3 "$T/older.sqlite" "SELECT COUNT(*) FROM sqlite_master WHERE name = 'area_drawn'")"
+
 sqlite3 "$T/foreign.sqlite" "CREATE TABLE t(x)"
 expect_status "foreign SQLite file" 1 "$NM" --db "$T/foreign.sqlite" info
 contains "foreign file message" "not a needsmap store" "$ERR"
