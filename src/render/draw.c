@@ -577,7 +577,9 @@ static int hair_outlines(cairo_t *cr, const nm_map *map, const rn_dev *feat, con
     c.stride = cairo_image_surface_get_stride(s);
     c.tx = mx.x0;
     c.ty = mx.y0;
-    c.half = map->opts.outline_mm * k / 2;
+    /* at least a pixel wide: a thinner band (0.1 mm is 0.8 px at 200 dpi)
+       can pass between pixel centres and leave gaps along a line */
+    c.half = fmax(map->opts.outline_mm * k / 2, 0.5);
     /* pixels whose centres the map box holds, as cairo's aliased clip */
     cx0 = ceil(mb->x * k + c.tx - 0.5);
     cy0 = ceil(mb->y * k + c.ty - 0.5);

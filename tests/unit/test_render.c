@@ -203,19 +203,19 @@ static uint32_t pixel_rc(cairo_surface_t *img, long row, long col)
 /* Outlines at 300 dpi are 0.1 mm, 1.18 px, drawn aliased: across a
  * straight edge there are one or two outline pixels, side by side, and
  * none is missing along it, for a level edge, an upright one and a
- * diagonal (the bow-tie's, from (700, 700) to (1000, 1000)). */
-static void test_outlines_300(void **state)
+ * diagonal (the bow-tie's, from (700, 700) to (1000, 1000)).  At 200 dpi
+ * the outline is 0.79 px, still at least a pixel everywhere. */
+static void check_outlines(double dpi)
 {
     nm_ctx *ctx = nm_ctx_new();
-    nm_map *map = test_map(ctx, 300);
+    nm_map *map = test_map(ctx, dpi);
     nm_map_layout l;
     cairo_surface_t *img;
     char path[128];
     uint32_t red = outline_of(RED), orange = outline_of(ORANGE);
     long row, col, k;
 
-    (void)state;
-    tmp_path(path, sizeof path, "outlines.png");
+    snprintf(path, sizeof path, "%s/outlines_%g.png", (make_tmpdir(), tmpdir), dpi);
     assert_int_equal(nm_map_write(ctx, map, path, &l), NM_OK);
     img = cairo_image_surface_create_from_png(path);
     assert_int_equal(cairo_surface_status(img), CAIRO_STATUS_SUCCESS);
@@ -281,6 +281,45 @@ static void test_hyphenated_names_kept(void **state)
                      (int)(strstr(text, "Southend") - text));
     g_object_unref(lay);
     g_object_unref(pc);
+}
+
+static void test_outlines_300(void **state)
+{
+    (void)state;
+    check_outlines(300);
+}
+
+static void test_outlines_200(void **state)
+{
+    nm_ctx *ctx = nm_ctx_new();
+    nm_map *map = test_map(ctx, 200);
+    nm_map_layout l;
+    cairo_surface_t *img;
+    char path[128];
+    long row, col, k;
+    double y;
+
+    (void)state;
+    check_outlines(200);
+    /* 0.1 mm is 0.79 px at 200 dpi: a level edge lying on the boundary
+     * between two rows of pixel centres must still show, a pixel wide */
+    snprintf(path, sizeof path, "%s/edge_200.png", (make_tmpdir(), tmpdir));
+    assert_int_equal(nm_map_write(ctx, map, path, &l), NM_OK);
+    row = lround((l.origin_y - (Y0 + 100)) / l.pixel_size);
+    y = l.origin_y - ((double)row - 0.5) * l.pixel_size - Y0; /* the top edge of row 'row' */
+    add_square(ctx, map, 350, y, 150, BLUE);
+    assert_int_equal(nm_map_write(ctx, map, path, &l), NM_OK);
+    img = cairo_image_surface_create_from_png(path);
+    for (col = lround((X0 + 370 - l.origin_x) / l.pixel_size);
+         col < lround((X0 + 480 - l.origin_x) / l.pixel_size); col++) {
+        int n = 0;
+        for (k = -3; k <= 3; k++)
+            n += pixel_rc(img, row + k, col) == outline_of(BLUE);
+        assert_true(n >= 1);
+    }
+    cairo_surface_destroy(img);
+    nm_map_free(map);
+    nm_ctx_free(ctx);
 }
 
 static void assert_rect_equal(nm_rect a, nm_rect b)
@@ -659,7 +698,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_squares_150),   cmocka_unit_test(test_squares_300),
-        cmocka_unit_test(test_outlines_300),  cmocka_unit_test(test_hyphenated_names_kept),
+        cmocka_unit_test(test_outlines_300),  cmocka_unit_test(test_outlines_200),
+        cmocka_unit_test(test_hyphenated_names_kept),
         cmocka_unit_test(test_physical_sizes), cmocka_unit_test(test_pdf_text),
         cmocka_unit_test(test_svg_text),      cmocka_unit_test(test_unwritable),
         cmocka_unit_test(test_atomic_replace), cmocka_unit_test(test_world_file),
