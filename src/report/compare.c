@@ -265,7 +265,8 @@ static nm_status draw_page(cjob *j, const char *title, nm_paper paper)
              "the table compares them with %s and England.",
              j->shade.vals.label, j->n, j->set.borough.name);
     y += pg_text(&j->doc, PG_MARGIN, y, w, 10.5, 0, 0x404040, PG_LEFT, sub) + 4;
-    table_h = pg_area_table(&j->doc, &j->set, arow, heads, group, nareas, 0, 0, w, 0);
+    table_h = pg_area_table(&j->doc, &j->set, arow, heads, group, nareas, 0, 0, w, 0, NULL, NULL,
+                            NULL);
     panel_w = (w - leg_w - 4) / cols;
     panel_h = (pg_body_bottom(&j->doc) - y - table_h - 5) / rows;
     pg_measure(&j->doc, 10, 1, "Ward", 0, &tw, &th);
@@ -283,7 +284,8 @@ static nm_status draw_page(cjob *j, const char *title, nm_paper paper)
         goto cleanup;
     draw_legend(j, PG_MARGIN + w - leg_w, y, leg_w);
     y += rows * panel_h + 2;
-    pg_area_table(&j->doc, &j->set, arow, heads, group, nareas, PG_MARGIN, y, w, 1);
+    pg_area_table(&j->doc, &j->set, arow, heads, group, nareas, PG_MARGIN, y, w, 1, NULL, NULL,
+                  NULL);
     rc = pg_close(&j->doc);
 
 cleanup:

@@ -62,6 +62,7 @@ typedef struct sjob {
     head_fig head;
     pg_doc doc;
     int draw;         /* 0: only counting pages */
+    const char *cont; /* heading of a page a table continues on */
     int page;
     nm_geombuf geom;
     sqlite3_stmt *gst;
@@ -206,6 +207,18 @@ static double text(sjob *j, double x, double y, double w, double pt, int bold, u
         return pg_text(&j->doc, x, y, w, pt, bold, rgb, PG_LEFT, s);
     pg_measure(&j->doc, pt, bold, s, w, &tw, &th);
     return th;
+}
+
+/* A table too long for its page goes on under the section's heading. */
+static nm_status table_break(void *user, double *y)
+{
+    sjob *j = user;
+    nm_status rc = new_page(j);
+
+    *y = PG_MARGIN;
+    if (rc == NM_OK && j->cont)
+        *y += text(j, PG_MARGIN, *y, A4_W - 2 * PG_MARGIN, PG_HEAD_PT, 1, PG_INK, j->cont) + 3;
+    return rc;
 }
 
 static nm_geom view(const nm_geombuf *g)
@@ -462,33 +475,39 @@ static nm_status group_pages(sjob *j, int sec)
     y += text(j, PG_MARGIN, y, A4_W - 2 * PG_MARGIN, PG_HEAD_PT + 2, 1, PG_INK, heading) + 1.2;
     y += text(j, PG_MARGIN, y, A4_W - 2 * PG_MARGIN, PG_TEXT_PT, 0, PG_GREY, sub) + 4;
     /* the table under the map, the map as large as leaves room */
-    {
-        table_h = pg_area_table(&j->doc, &j->set, rows, heads, group, nareas, 0, 0, A4_W - 2 * PG_MARGIN, 0);
-        if (j->set.suppress_note)
-            pg_measure(&j->doc, PG_SMALL_PT - 0.5, 0, note, A4_W - 2 * PG_MARGIN, &tw, &note_h);
-    }
+    table_h = pg_area_table(&j->doc, &j->set, rows, heads, group, nareas, 0, 0,
+                            A4_W - 2 * PG_MARGIN, 0, NULL, NULL, &rc);
+    if (rc != NM_OK)
+        goto cleanup;
+    if (j->set.suppress_note)
+        pg_measure(&j->doc, PG_SMALL_PT - 0.5, 0, note, A4_W - 2 * PG_MARGIN, &tw, &note_h);
     if (sec >= 0) {
         nm_rect box;
         double used = 0;
         map_h = fmin(150, pg_body_bottom(&j->doc) - y - table_h - note_h - 8);
-        if (map_h < 60)
-            map_h = 60;
+        if (map_h < 100) /* too long a table: the map keeps its size, the table follows */
+            map_h = fmin(150, pg_body_bottom(&j->doc) - y - 8);
         box = (nm_rect){PG_MARGIN, y, A4_W - 2 * PG_MARGIN, map_h};
         if ((rc = draw_map(j, sec, &box, &used)) != NM_OK)
             goto cleanup;
         y += used + 6;
     }
-    if (y + table_h > pg_body_bottom(&j->doc)) {
-        if ((rc = new_page(j)) != NM_OK)
-            goto cleanup;
-        y = PG_MARGIN;
-    }
-    y += pg_area_table(&j->doc, &j->set, rows, heads, group, nareas, PG_MARGIN, y, A4_W - 2 * PG_MARGIN, j->draw) + 2;
+    /* a table that fits a page starts on a new one rather than split; a
+       longer one flows on from here */
+    snprintf(sub, sizeof sub, "%s (continued)", heading);
+    j->cont = sub;
+    if (y + table_h > pg_body_bottom(&j->doc) && PG_MARGIN + table_h <= pg_body_bottom(&j->doc) &&
+        (rc = table_break(j, &y)) != NM_OK)
+        goto cleanup;
+    y = pg_area_table(&j->doc, &j->set, rows, heads, group, nareas, PG_MARGIN, y,
+                      A4_W - 2 * PG_MARGIN, j->draw, table_break, j, &rc) + 2;
+    j->cont = NULL;
+    if (rc != NM_OK)
+        goto cleanup;
     if (j->set.suppress_note)
         y += text(j, PG_MARGIN, y, A4_W - 2 * PG_MARGIN, PG_SMALL_PT - 0.5, 0, PG_GREY, note);
     y += 6;
     /* charts: the group's areas without England, which is the dashed line */
-    snprintf(sub, sizeof sub, "%s (continued)", heading);
     rc = charts(j, rows, rgb, bold, nareas - 1, sub, y);
 
 cleanup:

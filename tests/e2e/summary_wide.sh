@@ -1,0 +1,98 @@
+# End to end: locality tables too wide for their page on Blackpool
+# (E06000009, 21 wards), cut from England's boundaries by the test.  With
+# 8 wards per locality, and then one locality of all 21, every number of
+# the summary's CSV is found whole in the PDF's text (no "54,728,2" with
+# "04" on the next line), and the 21-ward table keeps every ward.
+source "$(dirname "$0")/lib.bash"
+need_data
+B=$NM_DATA/boundaries/england
+ogr2ogr -f GPKG "$T/bp.gpkg" "$B/england_lsoa11.shp" -where "LAD11CD = 'E06000009'" -nln lsoa
+ogr2ogr -f GPKG "$T/bpw.gpkg" "$B/england_wards13.shp" -where "LAD13CD = 'E06000009'" -nln ward
+nm --quiet import boundaries "$T/bp.gpkg" --level lsoa
+nm --quiet import boundaries "$T/bpw.gpkg" --level ward
+nm --quiet import iod "$NM_DATA/indicators/iod2019/iod2019_lsoa_assembled.csv"
+nm --quiet import lookup "$NM_DATA/lookups/derived/LSOA11_WD13_pointonsurface_EN.csv" \
+   --child LSOA11CD --parent WD13CD --parent-level ward
+cat > "$T/loc.csv" <<'CSV'
+ward,locality
+Anchorsholme,North Shore
+Bispham,North Shore
+Greenlands,North Shore
+Ingthorpe,North Shore
+Norbreck,North Shore
+Warbreck,North Shore
+Bloomfield,Central
+Brunswick,Central
+Claremont,Central
+Talbot,Central
+Tyldesley,Central
+Victoria,Central
+Layton,Central
+Park,Central
+Clifton,South
+Hawes Side,South
+Highfield,South
+Marton,South
+Squires Gate,South
+Stanley,South
+Waterloo,South
+CSV
+nm --quiet import localities "$T/loc.csv"
+nm --quiet aggregate --to ward --within E06000009
+nm --quiet aggregate --to locality --within E06000009
+
+# whole_numbers WHAT CSV PDF: every figure of the CSV, as the PDF prints it
+# (counts with thousands separators, shares as percentages, scores to one
+# place), is a whole word of the pages of its section (a locality's pages
+# hold its wards, itself, the borough and England; "Blackpool by
+# locality" the localities, the borough and England)
+whole_numbers() {
+    local missing
+    missing=$(pdftotext -layout "$3" - | python3 -c "
+import csv, sys
+pages = sys.stdin.read().split('\f')
+rows = list(csv.DictReader(open(sys.argv[1])))
+borough = [r for r in rows if r['level'] in ('borough', 'country')]
+def shown(v, k):
+    x = float(v)
+    if k.endswith('_share'):
+        return f'{x * 100:.1f}%'
+    if k.endswith('_pw') or 'score' in k:
+        return f'{x:.1f}'
+    return f'{round(x):,}'
+missing = []
+for table in sorted({r['table'] for r in rows}):
+    head = 'Blackpool by locality' if table == 'Blackpool' else table + ' locality'
+    text = [p for p in pages if p.lstrip().startswith(head)]
+    words = set(' '.join(text).split())
+    if not text:
+        missing.append('no pages for ' + head)
+    for r in [r for r in rows if r['table'] == table] + borough:
+        for k, v in r.items():
+            if k in ('table', 'level', 'code', 'name') or v in ('', 'suppressed'):
+                continue
+            if shown(v, k) not in words:
+                missing.append(f'{table}/{r[\"name\"]}/{k}={shown(v, k)}')
+print(len(missing), ' '.join(missing[:8]))" "$2")
+    eq "$1" "0 " "$missing"
+}
+
+nm --quiet summary --within E06000009 -o "$T/eight.pdf"
+nm --quiet summary --within E06000009 -o "$T/eight.csv"
+eq "the CSV has England's population" 54728204 "$(awk -F, '$4 == "England" {print $5; exit}' "$T/eight.csv")"
+whole_numbers "8 wards a locality: every number whole in the PDF" "$T/eight.csv" "$T/eight.pdf"
+TXT=$(pdftotext -layout "$T/eight.pdf" -)
+contains "England's population whole" "54,728,204" "$TXT"
+
+# one locality of all 21 wards: the table is set in blocks of columns
+(echo ward,locality; tail -n +2 "$T/loc.csv" | sed 's/,.*$/,Whole town/') > "$T/one.csv"
+nm --quiet import localities "$T/one.csv"
+nm --quiet aggregate --to locality --within E06000009
+nm --quiet summary --within E06000009 -o "$T/one.pdf"
+nm --quiet summary --within E06000009 -o "$T/one.csv"
+whole_numbers "21 wards in one locality: every number whole" "$T/one.csv" "$T/one.pdf"
+# the borough's table (locality, borough, England) and the locality's (21
+# wards, locality, borough, England), however many blocks they take
+eq "every population cell set" 27 "$(pdftotext -layout "$T/one.pdf" - |
+   sed -n 's/^ *Population  *\([0-9]\)/\1/p' | wc -w)"
+finish
