@@ -57,6 +57,14 @@ typedef struct nm_classify_spec {
      * ceil(rank * 5 / N), as MHCLG publishes them; when 0 the values are
      * the published decile numbers 1..10 (quintile = ceil(decile / 2)). */
     long national_n;
+    /* optional, range methods: the values' possible range (shares: 0 to
+     * 1).  Fixed breaks on or outside it are dropped (no class is drawn
+     * that no value can reach) and the outer classes are bounded by it:
+     * "0% to under 25%" ... "75% to 100%". */
+    int bounded;
+    double lo, hi;
+    /* labels as percentages: the values are shares, 0.25 is "25%" */
+    int percent;
 } nm_classify_spec;
 
 /* The result of a classification.  Opaque. */
@@ -122,6 +130,19 @@ const char *nm_classes_label(const nm_classes *c, int i);
 /* Number of input values in class i (0 for an empty class), -1 for an i out
  * of range. */
 long nm_classes_members(const nm_classes *c, int i);
+
+/* The number of classes asked for (quantile, equal, jenks: N; fixed
+ * breaks: one more than the breaks given), which nm_classes_count() can
+ * be below when tied values or the possible range merged classes. */
+int nm_classes_asked(const nm_classes *c);
+
+/* When quantile classes were merged: how many values share the most
+ * repeated value, which goes in OUT value (may be NULL).  0 otherwise. */
+long nm_classes_tie(const nm_classes *c, double *value);
+
+/* A value as the labels write it ("25%" for shares, "1,234.5"), into a
+ * buffer of 'size' bytes. */
+void nm_classes_format(const nm_classes *c, double v, char *out, size_t size);
 
 /* Number of missing (NaN) input values. */
 long nm_classes_missing(const nm_classes *c);

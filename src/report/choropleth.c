@@ -65,6 +65,13 @@ static nm_status choose_classes(job *j)
             text = "quantile:5";
     }
     rc = nm_classify_parse(j->ctx, text, &j->spec);
+    if (rc == NM_OK && strcmp(v->unit, "share") == 0) {
+        /* shares read as percentages, and no class beyond 0 to 100% */
+        j->spec.percent = 1;
+        j->spec.bounded = 1;
+        j->spec.lo = 0;
+        j->spec.hi = 1;
+    }
     if (rc != NM_OK || !is_rank_scheme(&j->spec))
         return rc;
     /* deciles and quintiles come from positions: national ranks against
@@ -252,7 +259,8 @@ static nm_status compose_page(job *j)
         return nm_fail(j->ctx, NM_NOMEM, "out of memory");
     title = j->o->title ? nm_strdup(j->o->title) : nm_default_title(&j->vals);
     subtitle = j->o->subtitle ? nm_strdup(j->o->subtitle)
-                              : nm_default_subtitle(j->areas, &j->vals, &j->spec, j->o->rank);
+                              : nm_default_subtitle(j->areas, &j->vals, &j->spec, j->o->rank,
+                                                    j->classes);
     attribution = nm_attribution(j->store, j->areas, j->o->overlay, j->vals.source);
     if (!title || !subtitle || !attribution)
         rc = nm_fail(j->ctx, NM_NOMEM, "out of memory");

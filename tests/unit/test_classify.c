@@ -122,6 +122,90 @@ static void test_quantile_ties(void **state)
     nm_ctx_free(ctx);
 }
 
+/* Many areas at 0 (issue 12): quantile:5 gives 3 classes; the class of
+ * zeros says "0", not "0 to 320", and the tie is reported for the
+ * subtitle. */
+static void test_quantile_tied_zeros(void **state)
+{
+    double v[20] = {0}, tie = -1;
+    double rest[] = {321, 400, 500, 600, 700, 800, 900, 1000};
+    nm_ctx *ctx = nm_ctx_new();
+    nm_classes *c;
+    (void)state;
+
+    memcpy(v + 12, rest, sizeof rest);
+    c = classify_ok(ctx, v, LEN(v), "quantile:5", 1);
+    assert_int_equal(nm_classes_count(c), 3);
+    assert_int_equal(nm_classes_asked(c), 5);
+    assert_int_equal(nm_classes_members(c, 0), 12);
+    assert_string_equal(nm_classes_label(c, 0), "0");
+    assert_string_equal(nm_classes_label(c, 1), "321 to 699");
+    assert_int_equal(nm_classes_tie(c, &tie), 12);
+    assert_true(tie == 0);
+    nm_classes_free(c);
+    /* no tie reported when every class asked for is drawn */
+    c = classify_ok(ctx, rest, LEN(rest), "quantile:4", 1);
+    assert_int_equal(nm_classes_count(c), 4);
+    assert_int_equal(nm_classes_tie(c, NULL), 0);
+    nm_classes_free(c);
+    nm_ctx_free(ctx);
+}
+
+/* Fixed breaks on shares clipped to 0..1 (issue 12): no "under 0" class,
+ * no "1 and over"; a share of 1 is in the top class; labels in %. */
+static void test_fixed_breaks_bounded_shares(void **state)
+{
+    double v[] = {0, 0.1, 0.25, 0.5, 0.8, 1.0};
+    nm_ctx *ctx = nm_ctx_new();
+    nm_classify_spec s;
+    nm_classes *c = NULL;
+    char text[48];
+    (void)state;
+
+    assert_int_equal(nm_classify_parse(ctx, "breaks:0,0.25,0.5,0.75,1", &s), NM_OK);
+    s.percent = s.bounded = 1;
+    s.lo = 0;
+    s.hi = 1;
+    assert_int_equal(nm_classify(ctx, v, LEN(v), &s, 1, &c), NM_OK);
+    assert_int_equal(nm_classes_count(c), 4);
+    assert_int_equal(nm_classes_asked(c), 6);
+    assert_string_equal(nm_classes_label(c, 0), "0% to under 25%");
+    assert_string_equal(nm_classes_label(c, 1), "25% to under 50%");
+    assert_string_equal(nm_classes_label(c, 3), "75% to 100%");
+    assert_int_equal(nm_classes_members(c, 0), 2);
+    assert_int_equal(nm_classes_members(c, 3), 2);
+    assert_int_equal(nm_classes_of(c, 1.0), 3);
+    assert_true(nm_classes_lower(c, 0) == 0 && nm_classes_upper(c, 3) == 1);
+    nm_classes_format(c, 0.125, text, sizeof text);
+    assert_string_equal(text, "12.5%");
+    nm_classes_free(c);
+    /* unbounded, the same breaks keep their open classes */
+    s.bounded = 0;
+    s.percent = 0;
+    assert_int_equal(nm_classify(ctx, v, LEN(v), &s, 1, &c), NM_OK);
+    assert_int_equal(nm_classes_count(c), 6);
+    nm_classes_free(c);
+    nm_ctx_free(ctx);
+}
+
+/* Shares classed by quantiles read as percentages. */
+static void test_percent_labels(void **state)
+{
+    double v[] = {0.1, 0.2, 0.3, 0.4};
+    nm_ctx *ctx = nm_ctx_new();
+    nm_classify_spec s;
+    nm_classes *c = NULL;
+    (void)state;
+
+    assert_int_equal(nm_classify_parse(ctx, "quantile:2", &s), NM_OK);
+    s.percent = 1;
+    assert_int_equal(nm_classify(ctx, v, LEN(v), &s, 1, &c), NM_OK);
+    assert_string_equal(nm_classes_label(c, 0), "under 30%");
+    assert_string_equal(nm_classes_label(c, 1), "30% and over");
+    nm_classes_free(c);
+    nm_ctx_free(ctx);
+}
+
 static void test_quantile_ranks_match_deciles(void **state)
 {
     enum { N = 32844 };
@@ -874,6 +958,9 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_quantile_plain),
         cmocka_unit_test(test_quantile_ties),
+        cmocka_unit_test(test_quantile_tied_zeros),
+        cmocka_unit_test(test_fixed_breaks_bounded_shares),
+        cmocka_unit_test(test_percent_labels),
         cmocka_unit_test(test_quantile_ranks_match_deciles),
         cmocka_unit_test(test_equal),
         cmocka_unit_test(test_equal_labels_round_up),

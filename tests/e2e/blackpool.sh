@@ -1,8 +1,10 @@
-# End to end: locality tables too wide for their page on Blackpool
-# (E06000009, 21 wards), cut from England's boundaries by the test.  With
-# 8 wards per locality, and then one locality of all 21, every number of
-# the summary's CSV is found whole in the PDF's text (no "54,728,2" with
-# "04" on the next line), and the 21-ward table keeps every ward.
+# End to end on Blackpool (E06000009, 21 wards), cut from England's
+# boundaries by the test: locality tables too wide for their page (with 8
+# wards per locality, and then one locality of all 21, every number of the
+# summary's CSV is found whole in the PDF's text, no "54,728,2" with "04"
+# on the next line), and legends that say what is drawn for a ward share
+# with many wards at 0 (quantiles merged by ties, fixed breaks clipped to
+# 0-100%, percentages).
 source "$(dirname "$0")/lib.bash"
 need_data
 B=$NM_DATA/boundaries/england
@@ -83,6 +85,26 @@ eq "the CSV has England's population" 54728204 "$(awk -F, '$4 == "England" {prin
 whole_numbers "8 wards a locality: every number whole in the PDF" "$T/eight.csv" "$T/eight.pdf"
 TXT=$(pdftotext -layout "$T/eight.pdf" -)
 contains "England's population whole" "54,728,204" "$TXT"
+
+# --- legends of a ward share with ties --------------------------------------
+ZEROS=$(sql "SELECT count(*) FROM data_$(sql "SELECT dataset FROM indicator WHERE key='ward_imd_nat10_share'") d
+  WHERE d.ward_imd_nat10_share = 0")
+eq "Blackpool wards with no LSOA in the 10% (as stored)" 7 "$ZEROS"
+nm --quiet map ward_imd_nat10_share --level ward --within E06000009 --classify quantile:5 -o "$T/q5.pdf"
+QTXT=$(pdftotext "$T/q5.pdf" - | tr '\n' ' ')
+contains "subtitle: the classes drawn and why" "4 classes, not the 5 asked: $ZEROS of 21 wards share the value 0%" "$QTXT"
+eq "no subtitle of 5 classes" 0 "$(printf '%s' "$QTXT" | grep -c '5 classes of equal counts' || true)"
+eq "the class of zeros says 0%, with its count" "0%|$ZEROS" "$(python3 -c "
+import json; c = json.load(open('$T/q5.pdf.json'))['classes'][0]; print(c['label'] + '|' + str(c['count']))")"
+nm --quiet map ward_imd_nat10_share --level ward --within E06000009 --classify breaks:0,0.25,0.5,0.75,1 -o "$T/br.pdf"
+eq "fixed breaks within 0-100%: the classes and counts" \
+   "0% to under 25%:$(sql "SELECT count(*) FROM data_$(sql "SELECT dataset FROM indicator WHERE key='ward_imd_nat10_share'") WHERE ward_imd_nat10_share < 0.25") 25% to under 50% 50% to under 75% 75% to 100%:$(sql "SELECT count(*) FROM data_$(sql "SELECT dataset FROM indicator WHERE key='ward_imd_nat10_share'") WHERE ward_imd_nat10_share >= 0.75")" \
+   "$(python3 -c "
+import json; cs = json.load(open('$T/br.pdf.json'))['classes']
+print(' '.join(c['label'] + (':' + str(c['count']) if i in (0, len(cs) - 1) else '') for i, c in enumerate(cs)))")"
+BTXT=$(pdftotext "$T/br.pdf" - | tr '\n' ' ')
+contains "breaks: the dropped break said" "4 classes, not the 6 asked: 2 breaks lie outside" "$BTXT"
+eq "no class under 0 or over 100%" 0 "$(printf '%s' "$BTXT" | grep -c -E 'under 0|and over' || true)"
 
 # one locality of all 21 wards: the table is set in blocks of columns
 (echo ward,locality; tail -n +2 "$T/loc.csv" | sed 's/,.*$/,Whole town/') > "$T/one.csv"
