@@ -25,7 +25,7 @@ typedef struct nm_choropleth_opts {
     const char *within;     /* code of a parent area, NULL for all */
     nm_rank_scope rank;     /* NM_RANK_NONE: as stored */
     const char *classify;   /* "quantile:5", "deciles", ...; NULL: by the indicator's unit */
-    const char *palette;    /* ColorBrewer name; NULL: YlOrRd (Greys with greyscale) */
+    const char *palette;    /* scheme name; NULL: YlOrRd (Greyscale with greyscale) */
     int reverse;            /* reverse the palette */
     int greyscale;          /* black-and-white printing */
     const char *title;      /* NULL: from the indicator */
@@ -66,7 +66,8 @@ typedef struct nm_table_opts {
     const char *within;     /* code of a parent area, NULL for all */
     const char *indicators; /* comma-separated ids; NULL: every indicator of the level */
     const char *period;     /* NULL: the latest of each */
-    const char *output;     /* .csv or .md (required) */
+    const char *output;     /* .csv, .xlsx or .md (required) */
+    int ids;                /* CSV: indicator ids as headings and every digit kept */
 } nm_table_opts;
 
 typedef struct nm_table_result {
@@ -74,9 +75,13 @@ typedef struct nm_table_result {
     int columns;  /* indicator columns */
 } nm_table_result;
 
-/* Writes one row per area (code, name, then each indicator's value) as CSV
- * (full precision) or a Markdown pipe table (numbers right-aligned, with
- * thousands separators), atomically.  Empty cells are missing values; the
+/* Writes one row per area (code, name, then each indicator's value)
+ * atomically: as CSV headed by the indicators' labels with values rounded
+ * to their unit's precision (shares as percentages to 1 place, scores to
+ * 3, rates to 2, counts whole), or with 'ids' headed by the ids at full
+ * precision; as an XLSX workbook (labels as headings, a units row, number
+ * formats, and a sheet of sources and definitions); or as a Markdown pipe
+ * table (numbers right-aligned, with thousands separators).  Empty cells are missing values; the
  * cells of <x>_count, _rate, _rate_lo and _rate_hi whose <x>_suppressed is
  * non-zero read "suppressed".  Returns NM_NOTFOUND (indicator, area),
  * NM_USAGE (options), NM_ERROR (output).  'result' may be NULL. */

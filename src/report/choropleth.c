@@ -108,14 +108,50 @@ static nm_status classify_values(job *j)
     rc = nm_classify(j->ctx, j->shown, v->n, &j->spec, polarity, &j->classes);
     if (rc != NM_OK)
         return rc;
+    const char *name = j->o->palette ? j->o->palette
+                                     : (j->o->greyscale ? NM_PALETTE_GREYSCALE : NM_PALETTE_DEFAULT);
+    nm_palette_info info;
+
     k = nm_classes_count(j->classes);
-    rc = nm_palette(j->ctx, j->o->palette ? j->o->palette
-                                          : (j->o->greyscale ? NM_PALETTE_GREYSCALE
-                                                             : NM_PALETTE_DEFAULT),
-                    k, j->o->reverse, j->colours);
+    /* a diverging scheme's warm end (listed first) goes on the most
+       deprived class, the last, whatever the indicator's direction: the
+       classes are already ordered by it */
+    rc = nm_palette_describe(j->ctx, name, k, &info);
+    if (rc == NM_OK)
+        rc = nm_palette(j->ctx, name, k,
+                        j->o->reverse ^ (info.kind == NM_PALETTE_DIVERGING), j->colours);
     for (i = 0; rc == NM_OK && i < v->n; i++)
         j->klass[i] = nm_classes_of(j->classes, j->shown[i]);
     return rc;
+}
+
+/* An indicator with no value for any area of the level asked for is
+ * most often an LSOA figure mapped at a larger level: say which command
+ * makes that level's figures. */
+static nm_status check_any_value(job *j, const nm_areas *areas)
+{
+    const char *level = nm_areas_level(areas), *key = j->o->indicator;
+    size_t i, n = j->vals.n;
+
+    for (i = 0; i < n; i++)
+        if (!isnan(j->vals.value[i]))
+            return NM_OK;
+    if (n == 0 || strcmp(level, "lsoa") == 0)
+        return NM_OK; /* the classification says it */
+    if (strstr(key, "_score") && !strstr(key, "_pw"))
+        return nm_fail(j->ctx, NM_NOTFOUND,
+                       "%s has no values for %s areas (it is an LSOA figure): run 'needsmap "
+                       "aggregate --to %s%s%s' and map %.*s_score_pw, the population-weighted "
+                       "score of each %s",
+                       key, level, level, j->o->within ? " --within " : "",
+                       j->o->within ? j->o->within : "", (int)(strstr(key, "_score") - key), key,
+                       level);
+    return nm_fail(j->ctx, NM_NOTFOUND,
+                   "%s has no values for %s areas: run 'needsmap aggregate --to %s%s%s' to sum "
+                   "and average LSOA figures to them (indicators %s_pop_total, "
+                   "%s_imd_score_pw, ...), or map them with --level lsoa",
+                   key, level, level, j->o->within ? " --within " : "",
+                   j->o->within ? j->o->within : "", level, level);
 }
 
 /* The areas' values, the classes and each area's class: what a map and
@@ -127,6 +163,8 @@ static nm_status class_areas(job *j, const nm_areas *areas)
                                   &j->vals);
 
     if (rc != NM_OK)
+        return rc;
+    if ((rc = check_any_value(j, areas)) != NM_OK)
         return rc;
     j->shown = nm_malloc((n ? n : 1) * sizeof *j->shown);
     j->klass = nm_malloc((n ? n : 1) * sizeof *j->klass);

@@ -91,6 +91,27 @@ static json_object *page_json(const nm_map_layout *l)
     return o;
 }
 
+/* How far apart the legend's adjacent colours are (CIEDE2000), in normal
+ * vision and as deuteranopes and protanopes see them, with the thresholds
+ * the default schemes keep. */
+static json_object *contrast_json(const nm_classes *c, const nm_rgb *colours)
+{
+    static const char *const vision[] = {"normal", "deuteranopia", "protanopia"};
+    json_object *o = json_object_new_object(), *least = json_object_new_object();
+    double de[3];
+
+    nm_palette_contrast(colours, nm_classes_count(c), de);
+    for (int i = 0; i < 3; i++)
+        json_object_object_add(least, vision[i],
+                               json_object_new_double(round(de[i] * 100) / 100));
+    json_object_object_add(o, "measure", json_object_new_string("CIEDE2000"));
+    json_object_object_add(o, "simulation", json_object_new_string("Machado et al. 2009, severity 1.0"));
+    json_object_object_add(o, "adjacent_min", least);
+    json_object_object_add(o, "threshold_normal", json_object_new_double(NM_PALETTE_MIN_DE_NORMAL));
+    json_object_object_add(o, "threshold_cvd", json_object_new_double(NM_PALETTE_MIN_DE_CVD));
+    return o;
+}
+
 nm_status nm_write_sidecar(nm_store *store, const nm_choropleth_opts *o, const nm_areas *a,
                            const nm_values *v, const nm_classes *c, const nm_rgb *colours,
                            const double *shown, const int *klass, const nm_map_layout *layout,
@@ -122,6 +143,7 @@ nm_status nm_write_sidecar(nm_store *store, const nm_choropleth_opts *o, const n
     json_object_object_add(root, "classification",
                            json_object_new_string(o->classify ? o->classify : "default"));
     json_object_object_add(root, "classes", classes_json(c, colours));
+    json_object_object_add(root, "colour_contrast", contrast_json(c, colours));
     json_object_object_add(root, "missing", json_object_new_int64(nm_classes_missing(c)));
     json_object_object_add(root, "areas", areas_json(a, v, shown, klass));
     json_object_object_add(root, "page", page_json(layout));

@@ -106,6 +106,43 @@ BTXT=$(pdftotext "$T/br.pdf" - | tr '\n' ' ')
 contains "breaks: the dropped break said" "4 classes, not the 6 asked: 2 breaks lie outside" "$BTXT"
 eq "no class under 0 or over 100%" 0 "$(printf '%s' "$BTXT" | grep -c -E 'under 0|and over' || true)"
 
+# --- a level without values: the message names the command ------------------
+expect_status "imd_score of wards" 1 nm map imd_score --level ward --within E06000009 -o "$T/none.png"
+contains "says which command makes ward figures" "run 'needsmap aggregate --to ward --within E06000009' and map imd_score_pw" "$ERR"
+
+# --- tables for spreadsheets: labels, precision, XLSX read back through GDAL --
+nm --quiet table --level ward --within E06000009 --indicators pop_total,imd_score_pw,imd_nat10_share -o "$T/w.csv"
+eq "CSV headings are labels" "Code,Name,Total population,Population-weighted mean Index of Multiple Deprivation (IMD) score,Share of LSOAs among the 10% most deprived nationally (IMD) (%)" \
+   "$(head -1 "$T/w.csv" | sed 's/\r//')"
+nm --quiet table --level ward --within E06000009 --indicators pop_total,imd_score_pw,imd_nat10_share --ids -o "$T/ids.csv"
+eq "--ids: ids as headings" "code,name,ward_pop_total,ward_imd_score_pw,ward_imd_nat10_share" "$(head -1 "$T/ids.csv")"
+eq "CSV rounded to the unit's precision, = the full values rounded" \
+   "$(python3 -c "
+import csv
+for r in csv.DictReader(open('$T/ids.csv')):
+    print(r['code'], round(float(r['ward_pop_total'])), '%.3f' % float(r['ward_imd_score_pw']), '%.1f' % (100 * float(r['ward_imd_nat10_share'])))")" \
+   "$(tail -n +2 "$T/w.csv" | python3 -c "
+import csv, sys
+for r in csv.reader(sys.stdin): print(r[0], r[2], r[3], r[4])")"
+nm --quiet table --level ward --within E06000009 --indicators pop_total,imd_score_pw,imd_nat10_share -o "$T/w.xlsx"
+XCSV=$(OGR_XLSX_HEADERS=FORCE OGR_XLSX_FIELD_TYPES=STRING ogr2ogr -f CSV /vsistdout/ "$T/w.xlsx" Table 2>/dev/null)
+eq "XLSX headings are labels" "Code,Name,Total population,Population-weighted mean Index of Multiple Deprivation (IMD) score,Share of LSOAs among the 10% most deprived nationally (IMD)" \
+   "$(printf '%s\n' "$XCSV" | head -1 | sed 's/\r//; s/"//g')"
+eq "XLSX units row" ",,people,score,%" "$(printf '%s\n' "$XCSV" | sed -n 2p | sed 's/\r//; s/"//g')"
+eq "XLSX values = the stored values (full precision under the formats)" \
+   "$(tail -n +2 "$T/ids.csv" | cut -d, -f1,3- | python3 -c "
+import sys
+for l in sys.stdin:
+    c = l.strip().split(','); print(c[0], '%.9g' % float(c[1]), '%.9g' % float(c[2]), '%.9g' % float(c[3]))")" \
+   "$(printf '%s\n' "$XCSV" | tail -n +3 | python3 -c "
+import csv, sys
+for r in csv.reader(sys.stdin): print(r[0], '%.9g' % float(r[2]), '%.9g' % float(r[3]), '%.9g' % float(r[4]))")"
+unzip -p "$T/w.xlsx" xl/styles.xml > "$T/styles.xml"
+for f in '#,##0' '0.000' '0.0%'; do contains "XLSX number format $f" "formatCode=\"$f\"" "$(cat "$T/styles.xml")"; done
+SRC=$(OGR_XLSX_HEADERS=FORCE ogr2ogr -f CSV /vsistdout/ "$T/w.xlsx" Sources 2>/dev/null)
+contains "XLSX sources sheet: the IoD's attribution" "English Indices of Deprivation 2019" "$SRC"
+contains "XLSX sources sheet: ids and units" "ward_imd_score_pw,score" "$SRC"
+
 # one locality of all 21 wards: the table is set in blocks of columns
 (echo ward,locality; tail -n +2 "$T/loc.csv" | sed 's/,.*$/,Whole town/') > "$T/one.csv"
 nm --quiet import localities "$T/one.csv"
