@@ -74,4 +74,15 @@ expect_status "summary of wards never aggregated" 1 "$NM" --db "$T/plain.sqlite"
 contains "the summary says what to run" "needsmap aggregate --to ward" "$ERR"
 eq "no summary written" "no" "$([ -e "$T/s.csv" ] && echo yes || echo no)"
 eq "refused summary leaves the store as it was" "$PLAIN" "$(checksum "$T/plain.sqlite")"
+
+# --- the code year of a table comes from its codes and the stored boundaries ----
+L21="$T/lsoa21.sqlite"
+"$NM" --db "$L21" --quiet import boundaries "$NM_DATA/boundaries/england/england_lsoa21_bsc.geojson" --level lsoa
+OUT=$("$NM" --db "$L21" import indicators "$NM_DATA/indicators/census2021/TS021_ethnic_group_lsoa21.csv" --key "geography code" --period 2021 2>&1)
+contains "TS021: the code year is stated" "on the codes of lsoa 2021" "$OUT"
+contains "TS021: only the Welsh codes are unmatched" "1917 codes match no stored lsoa (2021) area (first: W01" "$OUT"
+eq "TS021 filed under LSOA 2021" "lsoa|2021" "$(sqlite3 "$L21" "SELECT DISTINCT level||'|'||vintage FROM indicator")"
+TS=$(sqlite3 "$L21" "SELECT p.tbl FROM indicator_part p LIMIT 1")
+eq "TS021: the 1,945 codes of 2021 only have values on a 2021 boundary" 1945 \
+   "$(sqlite3 "$L21" "SELECT COUNT(*) FROM \"$TS\" d JOIN area a ON a.code = d.code AND a.level = 'lsoa' AND a.vintage = 2021 WHERE d.code > 'E01033768' AND d.code < 'E02'")"
 finish
