@@ -515,6 +515,21 @@ static nm_status vintage_of_codes(nm_store *store, nm_values_job *job, char **so
     return NM_OK;
 }
 
+static int level_drawn(nm_store *store, const char *level)
+{
+    sqlite3_stmt *st = NULL;
+    int yes = 0;
+
+    if (sqlite3_prepare_v2(store->db,
+                           "SELECT EXISTS (SELECT 1 FROM area WHERE level = ? AND geom IS NOT NULL)",
+                           -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, level, -1, SQLITE_STATIC);
+        yes = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
+    }
+    sqlite3_finalize(st);
+    return yes;
+}
+
 /* For codes that match no area of level/vintage: the stored vintage of
  * the level they look like (the one most of them match), as "; they look
  * like ward 2013 codes (5,012 of them are stored ward 2013 areas)", or
@@ -565,7 +580,12 @@ nm_status nm_check_unmatched(nm_store *store, const char *path, const char *what
 {
     nm_buf first = {0};
     long missing = 0, matched = 0;
-    nm_status rc = count_matched(store, codes, n, level, vintage, drawn, &matched, &missing, &first);
+    nm_status rc;
+
+    /* against boundaries where the level has any, else against the areas
+       other imports named (LSOAs of an IoD file in a store of no maps) */
+    drawn = drawn && level_drawn(store, level);
+    rc = count_matched(store, codes, n, level, vintage, drawn, &matched, &missing, &first);
 
     if (rc != NM_OK)
         return rc;
