@@ -90,6 +90,8 @@ typedef struct nm_values {
 nm_status nm_values_read(nm_store *store, const nm_areas *areas, const char *key,
                          const char *period, nm_rank_scope scope, nm_values *out);
 void nm_values_clear(nm_values *v);
+/* How many of the set's areas have a value (not NAN); 0 for NULL. */
+size_t nm_values_known(const nm_values *v);
 
 
 /* ---- memberships computed from boundaries (assign.c) ------------------ */
