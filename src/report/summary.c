@@ -740,15 +740,91 @@ static void sheet_name(const char *name, char out[32])
     out[o] = '\0';
 }
 
+/* A column's heading for readers and its number format: part p of a rate
+ * column is its count, rate and the rate's two limits. */
+static void xlsx_head(const gr_col *c, int p, char *out, size_t size, const char **format)
+{
+    static const char *const rate_heads[] = {": incidents", " per 1,000 residents",
+                                             " per 1,000: lower 95% limit",
+                                             " per 1,000: upper 95% limit"};
+    int whole = c->sum || strcmp(c->unit, "count") == 0 || strcmp(c->unit, "people") == 0;
+
+    snprintf(out, size, "%s%s", c->label, c->rate ? rate_heads[p] : "");
+    *format = c->rate ? (p == 0 ? "#,##0" : "0.0")
+              : whole ? "#,##0"
+              : strcmp(c->unit, "share") == 0 ? "0.0%"
+                                              : "0.0";
+}
+
+/* The sheet of sources and definitions: what each column is, its id, unit,
+ * period and source, and how to read empty and suppressed cells. */
+static void xlsx_sources(sjob *j, lxw_workbook *wb, lxw_format *bold, lxw_format *wrap)
+{
+    static const char *const head[] = {"Figure", "Id", "Unit", "Period", "Source"};
+    const gr_set *s = &j->set;
+    lxw_worksheet *ws = workbook_add_worksheet(wb, "Sources and definitions");
+    lxw_row_t r = 0;
+
+    if (!ws)
+        return;
+    worksheet_write_string(ws, r++, 0, j->title, bold);
+    worksheet_write_string(ws, r++, 0, j->sources, wrap);
+    r++;
+    for (lxw_col_t c = 0; c < 5; c++)
+        worksheet_write_string(ws, r, c, head[c], bold);
+    for (int c = 0; c < s->ncol; c++) {
+        const gr_col *col = &s->col[c];
+        r++;
+        worksheet_write_string(ws, r, 0, col->label, wrap);
+        worksheet_write_string(ws, r, 1, col->id, NULL);
+        worksheet_write_string(ws, r, 2, col->rate ? "incidents; per 1,000 residents" : col->unit,
+                               NULL);
+        worksheet_write_string(ws, r, 3, col->period, NULL);
+        worksheet_write_string(ws, r, 4, col->source ? col->source : "", wrap);
+    }
+    r += 2;
+    worksheet_write_string(ws, r++, 0, "Group totals are computed from their wards; England from "
+                                       "every LSOA stored.", NULL);
+    worksheet_write_string(ws, r++, 0, "An empty cell: no data.  \"suppressed\": fewer incidents "
+                                       "than the disclosure threshold, not shown.", NULL);
+    worksheet_write_string(ws, r, 0, "Rates: exact Poisson 95% confidence intervals.", NULL);
+    worksheet_set_column(ws, 0, 0, 50, NULL);
+    worksheet_set_column(ws, 1, 1, 22, NULL);
+    worksheet_set_column(ws, 2, 3, 16, NULL);
+    worksheet_set_column(ws, 4, 4, 80, NULL);
+}
+
 static nm_status write_xlsx(sjob *j, const dtable *t, int nt, const char *path)
 {
     const gr_set *s = &j->set;
     lxw_workbook *wb = workbook_new(path);
+    lxw_format *bold = wb ? workbook_add_format(wb) : NULL, *wrap = wb ? workbook_add_format(wb) : NULL;
+    lxw_format *grey = wb ? workbook_add_format(wb) : NULL;
+    lxw_format *fmt[4 * 64];
     lxw_error err;
-    int i;
+    int i, nf = 0;
 
     if (!wb)
         return nm_fail(j->ctx, NM_ERROR, "%s: cannot create the workbook", j->o->output);
+    format_set_bold(bold);
+    format_set_text_wrap(bold);
+    format_set_align(bold, LXW_ALIGN_VERTICAL_TOP);
+    format_set_text_wrap(wrap);
+    format_set_font_color(grey, 0x595959);
+    /* one number format per column part, shared by every sheet */
+    for (int c = 0; c < s->ncol && nf + 4 <= (int)(sizeof fmt / sizeof fmt[0]); c++) {
+        double v[4];
+        gr_cell dummy = {0};
+        int k = cell_values(&s->col[c], &dummy, v);
+        for (int p = 0; p < k; p++) {
+            char head[160];
+            const char *code;
+            xlsx_head(&s->col[c], p, head, sizeof head, &code);
+            if ((fmt[nf] = workbook_add_format(wb)))
+                format_set_num_format(fmt[nf], code);
+            nf++;
+        }
+    }
     for (i = 0; i < nt; i++) {
         char name[32];
         lxw_worksheet *ws;
@@ -757,23 +833,24 @@ static nm_status write_xlsx(sjob *j, const dtable *t, int nt, const char *path)
         ws = workbook_add_worksheet(wb, name);
         if (!ws)
             continue;
-        worksheet_write_string(ws, 0, col++, "level", NULL);
-        worksheet_write_string(ws, 0, col++, "code", NULL);
-        worksheet_write_string(ws, 0, col++, "name", NULL);
+        worksheet_write_string(ws, 0, col++, "Level", bold);
+        worksheet_write_string(ws, 0, col++, "Code", bold);
+        worksheet_write_string(ws, 0, col++, "Name", bold);
         for (int c = 0; c < s->ncol; c++) {
             double v[4];
             gr_cell dummy = {0};
             int k = cell_values(&s->col[c], &dummy, v);
             for (int p = 0; p < k; p++) {
-                char head[128];
-                snprintf(head, sizeof head, "%s%s", s->col[c].id,
-                         s->col[c].rate ? rate_parts[p] : "");
-                worksheet_write_string(ws, 0, col++, head, NULL);
+                char head[160];
+                const char *code;
+                xlsx_head(&s->col[c], p, head, sizeof head, &code);
+                worksheet_write_string(ws, 0, col++, head, bold);
             }
         }
         for (int r = 0; r < t[i].n; r++) {
             const gr_row *row = t[i].rows[r];
             lxw_row_t y = (lxw_row_t)(r + 1);
+            int f = 0;
             col = 0;
             worksheet_write_string(ws, y, col++, level_name(row->kind), NULL);
             worksheet_write_string(ws, y, col++, row->code, NULL);
@@ -781,15 +858,21 @@ static nm_status write_xlsx(sjob *j, const dtable *t, int nt, const char *path)
             for (int c = 0; c < s->ncol; c++) {
                 double v[4];
                 int k = cell_values(&s->col[c], &row->cell[c], v);
-                for (int p = 0; p < k; p++, col++) {
+                for (int p = 0; p < k; p++, col++, f++) {
                     if (row->cell[c].suppressed)
-                        worksheet_write_string(ws, y, col, "suppressed", NULL);
+                        worksheet_write_string(ws, y, col, "suppressed", grey);
                     else if (!isnan(v[p]))
-                        worksheet_write_number(ws, y, col, v[p], NULL);
+                        worksheet_write_number(ws, y, col, v[p], f < nf ? fmt[f] : NULL);
                 }
             }
         }
+        worksheet_set_column(ws, 0, 1, 11, NULL);
+        worksheet_set_column(ws, 2, 2, 24, NULL);
+        worksheet_set_column(ws, 3, (lxw_col_t)(col > 3 ? col - 1 : 3), 14, NULL);
+        worksheet_set_row(ws, 0, 75, NULL);
+        worksheet_freeze_panes(ws, 1, 3);
     }
+    xlsx_sources(j, wb, bold, wrap);
     err = workbook_close(wb);
     if (err != LXW_NO_ERROR)
         return nm_fail(j->ctx, NM_ERROR, "%s: cannot write the workbook: %s", j->o->output,
