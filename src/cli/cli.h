@@ -22,6 +22,7 @@ typedef struct cli {
     const char *command; /* e.g. "import boundaries", for messages */
     char *resolved[4];   /* area codes found for names given (cli_open_store_within) */
     size_t nresolved;
+    long ward_vintage;   /* --ward-vintage, 0: the store's rule */
 } cli;
 
 /* One option of a command: the getopt_long entry and its help line. */
