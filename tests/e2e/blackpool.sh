@@ -107,7 +107,7 @@ contains "breaks: the dropped break said" "4 classes, not the 6 asked: 2 breaks 
 eq "no class under 0 or over 100%" 0 "$(printf '%s' "$BTXT" | grep -c -E 'under 0|and over' || true)"
 
 # --- a level without values: the message names the command ------------------
-expect_status "imd_score of wards" 1 nm map imd_score --level ward --within E06000009 -o "$T/none.png"
+expect_status "imd_score of wards" 2 nm map imd_score --level ward --within E06000009 -o "$T/none.png"
 contains "says which command makes ward figures" "run 'needsmap aggregate --to ward --within E06000009' and map imd_score_pw" "$ERR"
 
 # --- tables for spreadsheets: labels, precision, XLSX read back through GDAL --
