@@ -530,8 +530,12 @@ nm_status nm_values_import(nm_store *store, nm_values_job *job, nm_import_result
     long *order = NULL, dataset = 0, k;
     char **sorted = NULL;
     nm_status rc;
-    int c;
+    int c, most = sqlite3_limit(store->db, SQLITE_LIMIT_COLUMN, -1) - 1;
 
+    /* a table of the store holds the code and one column per indicator */
+    if (job->ncols > most)
+        return nm_fail(ctx, NM_BADDATA, "%s: %d columns of values, more than one import takes "
+                       "(%d); choose some with --columns", job->path, job->ncols, most);
     rc = check_keys_unique(ctx, job);
     if (rc == NM_OK)
         rc = alloc_matrix(ctx, job, &r);
