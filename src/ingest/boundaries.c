@@ -75,8 +75,7 @@ static nm_status open_source(nm_ctx *ctx, const char *path, bnd_source **out)
     struct stat st;
 
     if (stat(path, &st) != 0)
-        return nm_fail(ctx, errno == ENOENT ? NM_NOTFOUND : NM_ERROR, "%s: %s", path,
-                       strerror(errno));
+        return nm_fail(ctx, NM_ERROR, "%s: %s", path, strerror(errno));
     return is_shapefile(path) ? bnd_shp_open(ctx, path, out) : bnd_ogr_open(ctx, path, out);
 }
 
@@ -260,10 +259,7 @@ static nm_status check_opts(nm_ctx *ctx, const nm_boundaries_opts *o, char *leve
         level[i] = (char)(o->level[i] >= 'A' && o->level[i] <= 'Z' ? o->level[i] + 32 : o->level[i]);
     level[i] = '\0';
     if (!nm_level_valid(level))
-        return nm_fail(ctx, NM_USAGE,
-                       "import boundaries: unknown level '%s' (oa, lsoa, msoa, ward, locality, "
-                       "lad, county, region, country)",
-                       o->level);
+        return nm_level_unknown(ctx, o->level);
     if (o->vintage < 0 || o->vintage > 2100)
         return nm_fail(ctx, NM_USAGE, "import boundaries: vintage %d is not a year", o->vintage);
     return NM_OK;
@@ -330,7 +326,7 @@ static const struct {
 } typical_size[] = {
     {"oa", 200, 1e9},       {"lsoa", 1e3, 3e9},    {"msoa", 1e4, 5e9},
     {"ward", 2e3, 5e9},     {"locality", 1e4, 2e10}, {"lad", 1e5, 2e10},
-    {"county", 1e6, 5e10},  {"region", 1e8, 1e11}, {"country", 1e9, 3e11},
+    {"county", 1e6, 5e10},  {"utla", 1e6, 5e10},  {"region", 1e8, 1e11}, {"country", 1e9, 3e11},
 };
 
 /* Sets where the areas must lie (England or --extent, and the area of use
