@@ -74,4 +74,16 @@ contains "land defined" "area_ha = land area of the area in hectares" "$IND"
 nm map nonwhite_share --within E06000033 -o "$T/share.png" 2>/dev/null
 eq "map of the share: 108 areas" "108" "$(jq '[.classes[].count] | add' "$T/share.png.json")"
 contains "map credits the census" "TS021_ethnic_group_lsoa21.csv" "$(jq -r '.source' "$T/share.png.json")"
+# --- the same step in a figures file -------------------------------------------------
+cat >"$T/figures.ini" <<INI
+[data.ratio]
+type = derive
+id = white_per_child
+expression = ethnic_group_white / age_aged_15_years_and_under
+period = 2021
+worse = none
+label = White residents per child
+INI
+nm --quiet build "$T/figures.ini"
+contains "figures file step stored it" "White residents per child" "$(nm info)"
 finish
