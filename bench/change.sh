@@ -31,14 +31,16 @@ echo "== preparing the store (not timed)"
 "$NM" --quiet --db "$DB" import lookup "$DATA/lookups/ons/LSOA11_LSOA21_LAD22_EW_LU.csv" \
     --child LSOA11CD --parent LSOA21CD --parent-level lsoa 2>/dev/null
 
-plain() { "$NM" --quiet --db "$DB" map imd_decile --period 2025 --dpi 300 -o "$W/plain.png"; }
-change() { "$NM" --quiet --db "$DB" map imd_decile --period 2025 --since 2019 --dpi 300 -o "$W/change.png"; }
-# run NAME: appends "wall user sys minor-faults rss-kb" to $W/NAME.times
+PLAIN=("$NM" --quiet --db "$DB" map imd_decile --period 2025 --dpi 300 -o "$W/plain.png")
+CHANGE=("$NM" --quiet --db "$DB" map imd_decile --period 2025 --since 2019 --dpi 300 -o "$W/change.png")
+# run NAME: runs that side's command, appending "wall user sys minor-faults
+# rss-kb" to $W/NAME.times
 run() {
-    /usr/bin/time -f "%e %U %S %R %M" -o "$W/t" "$1" >/dev/null 2>&1 || die "$1 failed"
+    local -n cmd=${1^^}
+    /usr/bin/time -f "%e %U %S %R %M" -o "$W/t" "${cmd[@]}" >/dev/null 2>&1 || die "$1 failed"
     cat "$W/t" >>"$W/$1.times"
 }
-plain; change
+"${PLAIN[@]}"; "${CHANGE[@]}"
 LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
 for ((i = 1; i <= N; i++)); do
     if ((i % 2)); then run plain; run change; else run change; run plain; fi
