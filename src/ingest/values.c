@@ -102,6 +102,16 @@ char *nm_make_key(const char *heading)
             pending = 1;
         }
     }
+    /* ids live in 64-byte fields of the store's records: a long heading
+       ("Ethnic group: Black, Black British, Black Welsh, Caribbean or
+       African") is cut at the last word that fits */
+    if (b.data && b.len > NM_KEY_MAX) {
+        size_t cut = NM_KEY_MAX;
+        while (cut > NM_KEY_MAX / 2 && b.data[cut] != '_')
+            cut--;
+        b.data[b.data[cut] == '_' ? cut : NM_KEY_MAX] = '\0';
+        b.len = strlen(b.data);
+    }
     return nm_buf_take(&b);
 }
 
