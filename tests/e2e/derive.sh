@@ -38,7 +38,7 @@ eq "store unchanged after every refusal" "$before" "$(sha256sum "$DB" | cut -d' 
 nm derive nonwhite_share "($TOTAL - ethnic_group_white) / $TOTAL" --unit share --higher-worse \
    --label "Residents outside the White ethnic group (Census 2021)" 2>"$T/derive.err"
 contains "reports its counts" "35,672 values stored for 35,672 areas" "$(sed 's/\([0-9]\)\([0-9]\{3\}\) /\1,\2 /g' "$T/derive.err")"
-nm table --level lsoa --within E06000033 --indicators nonwhite_share -o "$T/share.csv"
+nm table --level lsoa --within E06000033 --indicators nonwhite_share --ids -o "$T/share.csv"
 python3 - "$C/TS021_ethnic_group_lsoa21.csv" "$T/share.csv" >"$T/share.cmp" <<'PY'
 import csv, sys
 want = {r['geography code']: (int(r['Ethnic group: Total: All usual residents']) - int(r['Ethnic group: White']))
@@ -53,7 +53,7 @@ eq "every Southend LSOA's share = TS021 (108 LSOAs, 0 differ)" "108 0" "$(cat "$
 # --- the density: land from the boundaries ------------------------------------------
 nm derive child_density "age_aged_15_years_and_under / area_ha" --unit per_ha \
    --label "Children aged 0-15 per hectare (Census 2021)" 2>/dev/null
-nm table --level lsoa --within E06000033 --indicators child_density -o "$T/density.csv"
+nm table --level lsoa --within E06000033 --indicators child_density --ids -o "$T/density.csv"
 ogr2ogr -f SQLite -dsco SPATIALITE=YES -t_srs EPSG:27700 "$T/ogr.sqlite" "$G" -nln l 2>/dev/null
 sqlite3 -csv "$T/ogr.sqlite" "SELECT load_extension('mod_spatialite'); SELECT lsoa21cd, ST_Area(GEOMETRY) / 10000.0 FROM l" 2>/dev/null | sed 1d >"$T/ha.csv"
 python3 - "$C/census2021_usual_residents_age6_lsoa21.csv" "$T/ha.csv" "$T/density.csv" >"$T/density.cmp" <<'PY'
