@@ -32,6 +32,8 @@ typedef struct nm_choropleth_opts {
     const char *subtitle;   /* NULL: from the selection, ranking and classes */
     const char *overlay;    /* level whose outlines are drawn over the fill, or NULL */
     const char *labels;     /* level whose names are placed inside their areas, or NULL */
+    int label_codes;        /* label areas by code rather than name */
+    double label_pt;        /* label size in points; 0: 7.5 (names shrink to 5.5 pt at least) */
     nm_paper paper;
     nm_orient orient;
     double dpi;             /* PNG resolution; 0: 150 */
@@ -49,6 +51,9 @@ typedef struct nm_choropleth_result {
     long missing;        /* of which without a value */
     int classes;
     nm_map_layout layout;
+    /* The labels left out, one line each ("CODE NAME: why"), or NULL when
+     * every label was placed; caller frees with nm_free(). */
+    char *unplaced;
 } nm_choropleth_result;
 
 /* Draws one choropleth of an indicator and writes it (atomically) to

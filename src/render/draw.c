@@ -21,6 +21,9 @@
 #define SWATCH_LINE_RGB 0x737373
 #define SWATCH_LINE_MM 0.15
 #define HALO_W_MM 0.7
+#define LEADER_RGB 0x1a1a1a
+#define LEADER_W_MM 0.2
+#define LEADER_DOT_MM 0.45
 /* Points stroked at once: cairo's stroker holds about 200 bytes a point, so
  * a bounded batch keeps two threads' peak memory small at no cost in time. */
 #define FLUSH_POINTS 20000
@@ -732,8 +735,8 @@ static void xml_add(nm_buf *b, const char *text, size_t n)
 
 /* Writes a layout as SVG <text> elements, one per line, so that the text
  * stays text (cairo's SVG surface would write glyph outlines). */
-static void svg_text(cairo_t *cr, rn_svgtext *svg, PangoLayout *lay, rn_font f, double x,
-                     double y, int halo)
+static void svg_text(cairo_t *cr, rn_svgtext *svg, PangoLayout *lay, rn_font f, double size_pt,
+                     double x, double y, int halo)
 {
     PangoLayoutIter *it = pango_layout_get_iter(lay);
     const char *all = pango_layout_get_text(lay);
@@ -742,6 +745,8 @@ static void svg_text(cairo_t *cr, rn_svgtext *svg, PangoLayout *lay, rn_font f, 
     uint32_t rgb;
 
     rn_font_info(f, &pt, &bold, &rgb);
+    if (size_pt > 0)
+        pt = size_pt;
     do {
         PangoLayoutLine *line = pango_layout_iter_get_line_readonly(it);
         PangoRectangle lr;
@@ -771,19 +776,17 @@ static void svg_text(cairo_t *cr, rn_svgtext *svg, PangoLayout *lay, rn_font f, 
     pango_layout_iter_free(it);
 }
 
-/* Draws a text with its top-left at (x, y) mm, wrapped at 'width' when
- * above 0, with a white halo when asked.  Returns nothing: cairo's status
- * is checked once per page. */
-static void draw_text(cairo_t *cr, PangoContext *pc, rn_svgtext *svg, rn_font f, const char *text,
-                      double x, double y, double width, int halo)
+/* Draws a laid-out text with its top-left at (x, y) mm, at 'size_pt'
+ * (0: the font's size), with a white halo when asked.  Consumes 'lay'. */
+static void show_text(cairo_t *cr, rn_svgtext *svg, PangoLayout *lay, rn_font f, double size_pt,
+                      double x, double y, int halo)
 {
-    PangoLayout *lay = rn_text(pc, f, text, width);
     double pt;
     int bold;
     uint32_t rgb;
 
     if (svg) {
-        svg_text(cr, svg, lay, f, x, y, halo);
+        svg_text(cr, svg, lay, f, size_pt, x, y, halo);
     } else {
         if (halo) {
             cairo_move_to(cr, x, y);
@@ -799,6 +802,37 @@ static void draw_text(cairo_t *cr, PangoContext *pc, rn_svgtext *svg, rn_font f,
         pango_cairo_show_layout(cr, lay);
     }
     g_object_unref(lay);
+}
+
+/* Draws a text with its top-left at (x, y) mm, wrapped at 'width' when
+ * above 0, with a white halo when asked.  Returns nothing: cairo's status
+ * is checked once per page. */
+static void draw_text(cairo_t *cr, PangoContext *pc, rn_svgtext *svg, rn_font f, const char *text,
+                      double x, double y, double width, int halo)
+{
+    show_text(cr, svg, rn_text(pc, f, text, width), f, 0, x, y, halo);
+}
+
+/* A name outside its area: a thin line with a white casing from a dot on
+ * the area's label point to the text. */
+static void draw_leader(cairo_t *cr, const rn_placed *p)
+{
+    int pass;
+
+    cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
+    for (pass = 0; pass < 2; pass++) {
+        cairo_move_to(cr, p->x0, p->y0);
+        cairo_line_to(cr, p->x1, p->y1);
+        if (pass == 0)
+            cairo_set_source_rgb(cr, 1, 1, 1);
+        else
+            set_rgb(cr, LEADER_RGB);
+        cairo_set_line_width(cr, pass == 0 ? LEADER_W_MM + 0.4 : LEADER_W_MM);
+        cairo_stroke(cr);
+        cairo_arc(cr, p->x0, p->y0, pass == 0 ? LEADER_DOT_MM + 0.2 : LEADER_DOT_MM, 0,
+                  2 * 3.14159265358979323846);
+        cairo_fill(cr);
+    }
 }
 
 /* Width of a text in mm. */
@@ -942,8 +976,13 @@ void rn_draw_furniture(cairo_t *cr, PangoContext *pc, const nm_map *map, const r
 
     pango_cairo_update_context(cr, pc);
     for (i = 0; i < lay->nplaced; i++)
-        draw_text(cr, pc, svg, RN_F_LABEL, map->labels[lay->placed[i].label].text,
-                  lay->placed[i].x, lay->placed[i].y, 0, 1);
+        if (lay->placed[i].leader)
+            draw_leader(cr, &lay->placed[i]);
+    for (i = 0; i < lay->nplaced; i++) {
+        const rn_placed *pl = &lay->placed[i];
+        show_text(cr, svg, rn_text_pt(pc, RN_F_LABEL, pl->pt, map->labels[pl->label].text, 0),
+                  RN_F_LABEL, pl->pt, pl->x, pl->y, 1);
+    }
     cairo_rectangle(cr, p->map.x, p->map.y, p->map.w, p->map.h);
     set_rgb(cr, FRAME_RGB);
     cairo_set_line_width(cr, FRAME_W_MM);

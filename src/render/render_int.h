@@ -63,8 +63,13 @@ typedef struct rn_layer {
 
 typedef struct rn_label {
     char *text;
+    char *key;     /* the area's code, for reports; may be NULL */
+    int flags;     /* NM_LABEL_OWN */
     double x, y;   /* BNG anchor */
     double radius; /* distance from the anchor to the polygon's edge, metres */
+    /* the last layout's outcome (nm_map_label_info) */
+    nm_label_status status;
+    double pt;
 } rn_label;
 
 typedef struct rn_legend {
@@ -110,10 +115,15 @@ typedef enum rn_font {
     RN_F_COUNT_OF_FONTS
 } rn_font;
 
-/* A label where it will be drawn: top-left of its text in mm. */
+/* A label where it will be drawn: top-left of its text in mm, its size,
+ * and for a name outside its area the leader line from the area's label
+ * point (x0, y0) to the text's edge (x1, y1). */
 typedef struct rn_placed {
     size_t label;
     double x, y;
+    double pt;
+    int leader;
+    double x0, y0, x1, y1;
 } rn_placed;
 
 /* The full layout: the public part plus what drawing needs. */
@@ -130,6 +140,7 @@ typedef struct rn_layout {
     double legend_row_h;
     rn_placed *placed;
     size_t nplaced;
+    nm_label_status *label_status; /* per label of the map */
 } rn_layout;
 
 /* ---- polylabel.c -------------------------------------------------------- */
@@ -150,6 +161,9 @@ PangoContext *rn_pango_context(void);
 /* A layout of 'text' in 'font', wrapped at 'width_mm' when above 0.
  * Caller frees with g_object_unref. */
 PangoLayout *rn_text(PangoContext *pc, rn_font font, const char *text, double width_mm);
+/* As rn_text() at 'pt' points instead of the font's own size. */
+PangoLayout *rn_text_pt(PangoContext *pc, rn_font font, double pt, const char *text,
+                        double width_mm);
 /* Logical size of a layout in mm.  OUT w, h. */
 void rn_text_size(PangoLayout *lay, double *w, double *h);
 /* Size in points, weight and colour (0xRRGGBB) of a font.  OUT pt, bold, rgb. */
@@ -167,6 +181,8 @@ nm_status rn_layout_compute(nm_ctx *ctx, const nm_map *map, PangoContext *pc, rn
 nm_status rn_layout_box(nm_ctx *ctx, const nm_map *map, PangoContext *pc, const nm_rect *box,
                         rn_layout *lay);
 void rn_layout_free(rn_layout *lay);
+/* Copies the labels' outcome of a layout into the map (nm_map_label_info). */
+void rn_layout_record(nm_map *map, const rn_layout *lay);
 
 /* ---- draw.c ------------------------------------------------------------- */
 

@@ -660,6 +660,8 @@ nm_status nm_map_write(nm_ctx *ctx, nm_map *map, const char *path, nm_map_layout
         rc = write_world(ctx, path, &lay.pub);
     if (rc == NM_OK && out)
         *out = lay.pub;
+    if (rc == NM_OK)
+        rn_layout_record(map, &lay);
 
 cleanup:
     nm_atomic_abort(&a);

@@ -166,6 +166,16 @@ static nm_status draw_areas(job *j)
     return rc;
 }
 
+/* The name (or code) of area i of 'set' as a label; every area of the
+ * selection's parents is the council's own. */
+static nm_status add_name(job *j, const nm_areas *set, size_t i, const nm_geom *g)
+{
+    const char *code = nm_areas_code(set, i), *name = nm_areas_name(set, i);
+    const char *text = j->o->label_codes || !*name ? code : name;
+
+    return *text ? nm_map_add_label_keyed(j->ctx, j->map, text, code, NM_LABEL_OWN, g) : NM_OK;
+}
+
 /* Outlines (and names) of another level over the fill: the wards of a map
  * of LSOAs. */
 static nm_status draw_overlay(job *j)
@@ -186,9 +196,8 @@ static nm_status draw_overlay(job *j)
         g = view(&j->geom);
         if (rc == NM_OK && layer >= 0)
             rc = nm_map_add_outline(j->ctx, j->map, layer, &g);
-        if (rc == NM_OK && j->o->labels && strcmp(j->o->labels, level) == 0 &&
-            *nm_areas_name(j->over, i))
-            rc = nm_map_add_label(j->ctx, j->map, nm_areas_name(j->over, i), &g);
+        if (rc == NM_OK && j->o->labels && strcmp(j->o->labels, level) == 0)
+            rc = add_name(j, j->over, i, &g);
     }
     if (rc == NM_OK && j->o->labels && j->o->overlay && strcmp(j->o->labels, j->o->overlay) != 0)
         rc = nm_fail(j->ctx, NM_USAGE, "--labels %s with --overlay %s: labels name the overlay's "
@@ -242,6 +251,37 @@ static nm_status describe(job *j)
     return rc;
 }
 
+/* The drawing options the command line sets. */
+static nm_status set_render_opts(job *j)
+{
+    nm_render_opts ro;
+
+    nm_render_opts_init(&ro);
+    if (j->o->label_pt > 0) {
+        ro.label_pt = j->o->label_pt;
+        ro.label_min_pt = fmin(ro.label_min_pt, ro.label_pt);
+    }
+    return nm_map_set_options(j->ctx, j->map, &ro);
+}
+
+/* One line per label left out, for --verbose; NULL when none was. */
+static char *unplaced_report(const nm_map *map)
+{
+    nm_buf b = {0};
+    nm_label_info li;
+    size_t i;
+
+    for (i = 0; nm_map_label_info(map, i, &li); i++)
+        if (li.status == NM_LABEL_NO_ROOM || li.status == NM_LABEL_OUTSIDE)
+            nm_buf_addf(&b, "%s%s%s: %s\n", li.key, *li.key ? " " : "",
+                        strcmp(li.key, li.text) ? li.text : "", li.reason);
+    if (b.failed) {
+        nm_buf_free(&b);
+        return NULL;
+    }
+    return b.data;
+}
+
 static nm_status compose_page(job *j)
 {
     char *title = NULL, *subtitle = NULL, *attribution = NULL;
@@ -260,6 +300,8 @@ static nm_status compose_page(job *j)
         rc = nm_map_set_page(j->ctx, j->map, j->o->paper, j->o->orient,
                              j->o->dpi > 0 ? j->o->dpi : 150);
     /* no extent set: the map shows its features, the areas selected */
+    if (rc == NM_OK)
+        rc = set_render_opts(j);
     if (rc == NM_OK)
         rc = nm_map_set_title(j->ctx, j->map, title, subtitle);
     if (rc == NM_OK)
@@ -325,7 +367,9 @@ nm_status nm_choropleth(nm_store *store, const nm_choropleth_opts *o, nm_choropl
         rc = nm_map_write(j.ctx, j.map, o->output, &res->layout);
     if (rc == NM_OK && o->sidecar)
         rc = nm_write_sidecar(store, o, j.areas, &j.vals, j.classes, j.colours, j.shown, j.klass,
-                              &res->layout, j.alt_text);
+                              &res->layout, j.alt_text, j.map);
+    if (rc == NM_OK && res != &local)
+        res->unplaced = unplaced_report(j.map);
     if (rc == NM_OK) {
         res->areas = (long)n;
         res->missing = nm_classes_missing(j.classes);
