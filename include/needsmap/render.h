@@ -21,7 +21,20 @@ extern "C" {
 /* A map page document: built by the calls below, then written. */
 typedef struct nm_map nm_map;
 
-typedef enum nm_paper { NM_PAPER_A4 = 0, NM_PAPER_A3 = 1 } nm_paper;
+typedef enum nm_paper {
+    NM_PAPER_A4 = 0,
+    NM_PAPER_A3 = 1,
+    NM_PAPER_CUSTOM = 2 /* a figure's own size: nm_map_set_size() */
+} nm_paper;
+
+/* Where the legend goes. */
+typedef enum nm_legend_pos {
+    NM_LEGEND_AUTO = 0,   /* beside or below the map, whichever draws it larger */
+    NM_LEGEND_RIGHT = 1,
+    NM_LEGEND_BOTTOM = 2,
+    NM_LEGEND_INSIDE = 3, /* in the map's emptiest corner, on white */
+    NM_LEGEND_NONE = 4
+} nm_legend_pos;
 
 typedef enum nm_orient {
     NM_ORIENT_AUTO = 0, /* the orientation that draws the data largest */
@@ -31,7 +44,11 @@ typedef enum nm_orient {
 
 /* Flags of a feature or legend entry. */
 enum {
-    NM_MAP_MISSING = 1 /* no data: drawn light grey with hatching, colour ignored */
+    NM_MAP_MISSING = 1, /* no data: drawn light grey with hatching, colour ignored */
+    /* context around the selection (a neighbouring area): drawn in its
+     * colour under lighter outlines, and left out of the extent a map
+     * without nm_map_set_extent() shows */
+    NM_MAP_CONTEXT = 2
 };
 
 /* Polygon geometry in BNG metres, borrowed for the duration of a call (the
@@ -94,6 +111,14 @@ typedef struct nm_render_opts {
     double label_pt;
     double label_min_pt;
     int label_leaders;
+    /* Legend position (default NM_LEGEND_AUTO); the margin around the page
+     * in mm (default 10; a figure for a document wants 2 or 3). */
+    nm_legend_pos legend_pos;
+    double margin_mm;
+    /* The map's frame takes all the room the page leaves, for context
+     * around the data (default 0: the frame hugs the data, and the page's
+     * spare room is left below or beside it). */
+    int fill_page;
 } nm_render_opts;
 
 /* Where everything went on the page, and how map coordinates relate to the
@@ -130,6 +155,10 @@ void nm_map_free(nm_map *map);
  * [36, 1200]).  Returns NM_OK, or NM_USAGE for a value out of range. */
 nm_status nm_map_set_page(nm_ctx *ctx, nm_map *map, nm_paper paper, nm_orient orient,
                           double dpi);
+/* Sets a page of any size, w x h mm (each 30 to 2000), for a figure
+ * placed in a document; orientation follows the size.  Returns NM_OK, or
+ * NM_USAGE for a size out of range. */
+nm_status nm_map_set_size(nm_ctx *ctx, nm_map *map, double w_mm, double h_mm);
 /* Sets the rendering options (copied).  Returns NM_OK, or NM_USAGE for a
  * value out of range. */
 nm_status nm_map_set_options(nm_ctx *ctx, nm_map *map, const nm_render_opts *opts);

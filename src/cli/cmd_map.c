@@ -9,7 +9,8 @@ enum {
     OPT_PERIOD = 256, OPT_LEVEL, OPT_VINTAGE, OPT_WITHIN, OPT_RANK, OPT_CLASSIFY, OPT_PALETTE,
     OPT_REVERSE, OPT_GREY, OPT_TITLE, OPT_SUBTITLE, OPT_OVERLAY, OPT_LABELS, OPT_PAGE,
     OPT_LANDSCAPE, OPT_PORTRAIT, OPT_DPI, OPT_OUTPUT, OPT_NO_SIDECAR, OPT_SINCE, OPT_LABEL_FIELD,
-    OPT_LABEL_SIZE
+    OPT_LABEL_SIZE, OPT_NO_CONTEXT, OPT_OUTLINE_WIDTH, OPT_NO_OUTLINES, OPT_SIZE, OPT_FIGURE,
+    OPT_LEGEND
 };
 
 static const cli_opt map_opts[] = {
@@ -30,6 +31,12 @@ static const cli_opt map_opts[] = {
     {"labels", required_argument, OPT_LABELS, "LEVEL", "name this level's areas on the map (e.g. ward)"},
     {"label-field", required_argument, OPT_LABEL_FIELD, "name|code", "what labels show (default name)"},
     {"label-size", required_argument, OPT_LABEL_SIZE, "PT", "label size in points (default 7.5; names shrink to 5.5 pt, then go on leader lines)"},
+    {"size", required_argument, OPT_SIZE, "WxHmm", "a figure's own page size, e.g. 160x120mm (instead of --page)"},
+    {"figure", no_argument, OPT_FIGURE, NULL, "the figure only: no title or subtitle, narrow margins; the source line stays"},
+    {"legend", required_argument, OPT_LEGEND, "POS", "auto, right, bottom, inside (in the map's emptiest corner) or none"},
+    {"no-context", no_argument, OPT_NO_CONTEXT, NULL, "leave the neighbouring areas out (default: drawn in grey around the selection)"},
+    {"outline-width", required_argument, OPT_OUTLINE_WIDTH, "MM", "outline of the shaded areas (default 0.1 mm)"},
+    {"no-outlines", no_argument, OPT_NO_OUTLINES, NULL, "no outlines around the shaded areas"},
     {"page", required_argument, OPT_PAGE, "A4|A3", "paper size (default A4)"},
     {"landscape", no_argument, OPT_LANDSCAPE, NULL, "landscape page (default: what fits the area best)"},
     {"portrait", no_argument, OPT_PORTRAIT, NULL, "portrait page"},
@@ -60,6 +67,15 @@ static int on_map_opt(cli *c, int id, const char *arg, void *state)
     case OPT_LANDSCAPE: o->orient = NM_ORIENT_LANDSCAPE; break;
     case OPT_PORTRAIT: o->orient = NM_ORIENT_PORTRAIT; break;
     case OPT_NO_SIDECAR: o->sidecar = 0; break;
+    case OPT_NO_CONTEXT: o->context = 0; break;
+    case OPT_SIZE: o->size = arg; break;
+    case OPT_FIGURE: o->figure = 1; break;
+    case OPT_LEGEND: o->legend = arg; break;
+    case OPT_NO_OUTLINES: o->no_outlines = 1; break;
+    case OPT_OUTLINE_WIDTH:
+        if (!cli_parse_double(c, "outline-width", arg, 0.01, 2, &o->outline_mm))
+            return 1;
+        break;
     case OPT_LABEL_FIELD:
         if (strcmp(arg, "name") == 0 || strcmp(arg, "code") == 0)
             o->label_codes = strcmp(arg, "code") == 0;
@@ -149,7 +165,7 @@ static int run_map(cli *c, int argc, char **argv)
     else if (!c->quiet)
         fprintf(stderr, "needsmap: map: %s: %ld areas in %d classes%s, 1:%.0f on %s %s\n",
                 o.output, r.areas, r.classes, r.missing ? " (some without data)" : "",
-                r.layout.scale, o.paper == NM_PAPER_A3 ? "A3" : "A4",
+                r.layout.scale, o.size ? o.size : o.paper == NM_PAPER_A3 ? "A3" : "A4",
                 r.layout.orient == NM_ORIENT_LANDSCAPE ? "landscape" : "portrait");
     if (rc == NM_OK && !c->quiet && o.labels)
         report_labels(c, &o, &r);

@@ -21,6 +21,7 @@
 #define SWATCH_LINE_RGB 0x737373
 #define SWATCH_LINE_MM 0.15
 #define HALO_W_MM 0.7
+#define CONTEXT_DARKEN 0.2
 #define LEADER_RGB 0x1a1a1a
 #define LEADER_W_MM 0.2
 #define LEADER_DOT_MM 0.45
@@ -364,6 +365,11 @@ static int meets_rows(const rn_devshape *d, double row0, double row1)
 static uint32_t outline_rgb(const nm_map *map, size_t i)
 {
     uint32_t fill = map->feat[i].flags & NM_MAP_MISSING ? MISSING_FILL : map->feat[i].rgb;
+
+    /* context stays in the background: its outlines lighter than the
+       selection's */
+    if (map->feat[i].flags & NM_MAP_CONTEXT)
+        return darken(fill, CONTEXT_DARKEN);
 
     if (map->opts.outline_darken > 0)
         return darken(fill, map->opts.outline_darken);
@@ -968,6 +974,17 @@ static void draw_north_arrow(cairo_t *cr, PangoContext *pc, const rn_layout *lay
     cairo_stroke(cr);
 }
 
+/* A white panel with a thin frame, 2 mm around r. */
+static void white_box(cairo_t *cr, const nm_rect *r)
+{
+    cairo_rectangle(cr, r->x - 2, r->y - 2, r->w + 4, r->h + 4);
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_fill_preserve(cr);
+    set_rgb(cr, SWATCH_LINE_RGB);
+    cairo_set_line_width(cr, SWATCH_LINE_MM);
+    cairo_stroke(cr);
+}
+
 void rn_draw_furniture(cairo_t *cr, PangoContext *pc, const nm_map *map, const rn_layout *lay,
                        rn_svgtext *svg)
 {
@@ -993,6 +1010,19 @@ void rn_draw_furniture(cairo_t *cr, PangoContext *pc, const nm_map *map, const r
     if (map->subtitle)
         draw_text(cr, pc, svg, RN_F_SUBTITLE, map->subtitle, lay->subtitle.x, lay->subtitle.y,
                   lay->subtitle.w, 0);
+    if (map->opts.legend_pos == NM_LEGEND_INSIDE || map->opts.legend_pos == NM_LEGEND_NONE) {
+        /* furniture over the map stands on white */
+        if (p->legend.w > 0)
+            white_box(cr, &p->legend);
+        if (p->scale_bar.w > 0 || p->north_arrow.w > 0) {
+            const nm_rect *a = p->north_arrow.w > 0 ? &p->north_arrow : &p->scale_bar;
+            const nm_rect *b = p->scale_bar.w > 0 ? &p->scale_bar : &p->north_arrow;
+            /* as wide as the bar and its "km" */
+            double bw = p->scale_bar.w > 0 ? lay->pub.scale_bar_m * lay->mm_per_m + 9 : 0;
+            nm_rect u = {a->x, a->y, fmin(RN_SCALE_BLOCK_W, fmax(bw, RN_ARROW_W)), b->y + b->h - a->y};
+            white_box(cr, &u);
+        }
+    }
     if (p->legend.w > 0)
         draw_legend(cr, pc, map, lay, svg);
     if (p->scale_bar.w > 0)

@@ -145,17 +145,19 @@ int rn_map_extent(const nm_map *map, double ext[4])
         memcpy(ext, map->ext, sizeof map->ext);
         return 1;
     }
-    if (map->nfeat == 0 && map->noutl == 0)
-        return 0;
     ext[0] = ext[1] = INFINITY;
     ext[2] = ext[3] = -INFINITY;
     for (i = 0; i < map->nfeat + map->noutl; i++) {
         const rn_shape *s = i < map->nfeat ? &map->feat[i] : &map->outl[i - map->nfeat];
+        if (s->flags & NM_MAP_CONTEXT)
+            continue;
         ext[0] = fmin(ext[0], s->bbox[0]);
         ext[1] = fmin(ext[1], s->bbox[1]);
         ext[2] = fmax(ext[2], s->bbox[2]);
         ext[3] = fmax(ext[3], s->bbox[3]);
     }
+    if (!(ext[2] >= ext[0]))
+        return 0; /* nothing but context */
     /* a single point or line still needs an area to show */
     if (ext[2] - ext[0] < 1) {
         ext[0] -= 50;
@@ -233,12 +235,18 @@ static double place(const nm_map *map, PangoContext *pc, const meas *m, const do
 {
     nm_map_layout *p = &lay->pub;
     double pw = map->paper == NM_PAPER_A3 ? 297 : 210, ph = map->paper == NM_PAPER_A3 ? 420 : 297;
+    double mg = map->opts.margin_mm;
+    /* a legend inside the frame, or none, leaves the map the whole box */
+    int outside = map->opts.legend_pos != NM_LEGEND_INSIDE && map->opts.legend_pos != NM_LEGEND_NONE;
     double top, foot_h = 0, w, h, leg_w = 0, leg_h = 0, leg_th = 0, band = 0, s, dw, dh;
     double sb_h = map->opts.scale_bar ? RN_SCALE_H : 0, na_h = map->opts.north_arrow ? RN_ARROW_H : 0;
     int cols = 1;
 
     memset(lay, 0, sizeof *lay);
-    if (landscape) {
+    if (map->paper == NM_PAPER_CUSTOM) {
+        pw = map->size_mm[0];
+        ph = map->size_mm[1];
+    } else if (landscape) {
         double t = pw;
         pw = ph;
         ph = t;
@@ -246,26 +254,28 @@ static double place(const nm_map *map, PangoContext *pc, const meas *m, const do
     p->page_w_mm = pw;
     p->page_h_mm = ph;
     p->orient = landscape ? NM_ORIENT_LANDSCAPE : NM_ORIENT_PORTRAIT;
-    top = RN_MARGIN;
+    top = mg;
     if (map->title) {
-        measure(pc, RN_F_TITLE, map->title, pw - 2 * RN_MARGIN, &w, &h);
-        p->title = (nm_rect){RN_MARGIN, top, pw - 2 * RN_MARGIN, h};
+        measure(pc, RN_F_TITLE, map->title, pw - 2 * mg, &w, &h);
+        p->title = (nm_rect){mg, top, pw - 2 * mg, h};
         top += h;
     }
     if (map->subtitle) {
         top += map->title ? RN_TITLE_GAP : 0;
-        measure(pc, RN_F_SUBTITLE, map->subtitle, pw - 2 * RN_MARGIN, &w, &h);
-        lay->subtitle = (nm_rect){RN_MARGIN, top, pw - 2 * RN_MARGIN, h};
+        measure(pc, RN_F_SUBTITLE, map->subtitle, pw - 2 * mg, &w, &h);
+        lay->subtitle = (nm_rect){mg, top, pw - 2 * mg, h};
         top += h;
     }
     if (map->title || map->subtitle)
         top += RN_MAP_GAP;
     if (map->attribution) {
-        measure(pc, RN_F_ATTRIB, map->attribution, pw - 2 * RN_MARGIN, &w, &foot_h);
-        p->attribution = (nm_rect){RN_MARGIN, ph - RN_MARGIN - foot_h, pw - 2 * RN_MARGIN, foot_h};
+        measure(pc, RN_F_ATTRIB, map->attribution, pw - 2 * mg, &w, &foot_h);
+        p->attribution = (nm_rect){mg, ph - mg - foot_h, pw - 2 * mg, foot_h};
         foot_h += RN_FOOT_GAP;
     }
-    if (bottom) {
+    if (!outside) {
+        p->map = (nm_rect){mg, top, pw - 2 * mg, ph - top - mg - foot_h};
+    } else if (bottom) {
         /* as few columns as keep the band low, as long as they fit beside
          * the scale bar */
         for (cols = 1; cols < RN_MAX_COLS; cols++) {
@@ -273,23 +283,23 @@ static double place(const nm_map *map, PangoContext *pc, const meas *m, const do
             if (leg_h <= RN_BOTTOM_LEGEND_MAX_H)
                 break;
         }
-        while (cols > 1 && leg_w > pw - 2 * RN_MARGIN - RN_SCALE_BLOCK_W - RN_PANEL_GAP)
+        while (cols > 1 && leg_w > pw - 2 * mg - RN_SCALE_BLOCK_W - RN_PANEL_GAP)
             legend_size(map, pc, m, --cols, &leg_w, &leg_h, &leg_th, lay);
         band = fmax(leg_h, na_h + (na_h > 0 && sb_h > 0 ? 3 : 0) + sb_h);
-        p->map = (nm_rect){RN_MARGIN, top, pw - 2 * RN_MARGIN,
-                           ph - top - RN_MARGIN - foot_h - (band > 0 ? band + RN_MAP_GAP : 0)};
-        p->legend = (nm_rect){RN_MARGIN, p->map.y + p->map.h + RN_MAP_GAP, leg_w, leg_h};
+        p->map = (nm_rect){mg, top, pw - 2 * mg,
+                           ph - top - mg - foot_h - (band > 0 ? band + RN_MAP_GAP : 0)};
+        p->legend = (nm_rect){mg, p->map.y + p->map.h + RN_MAP_GAP, leg_w, leg_h};
         if (sb_h > 0)
-            p->scale_bar = (nm_rect){pw - RN_MARGIN - RN_SCALE_BLOCK_W, p->legend.y + band - sb_h,
+            p->scale_bar = (nm_rect){pw - mg - RN_SCALE_BLOCK_W, p->legend.y + band - sb_h,
                                      RN_SCALE_BLOCK_W, sb_h};
         if (na_h > 0)
-            p->north_arrow = (nm_rect){pw - RN_MARGIN - RN_ARROW_W, p->legend.y, RN_ARROW_W, RN_ARROW_H};
+            p->north_arrow = (nm_rect){pw - mg - RN_ARROW_W, p->legend.y, RN_ARROW_W, RN_ARROW_H};
     } else {
         double panel_w;
         legend_size(map, pc, m, 1, &leg_w, &leg_h, &leg_th, lay);
         panel_w = fmax(leg_w, sb_h > 0 ? RN_SCALE_BLOCK_W : RN_ARROW_W);
-        p->map = (nm_rect){RN_MARGIN, top, pw - 2 * RN_MARGIN - RN_PANEL_GAP - panel_w,
-                           ph - top - RN_MARGIN - foot_h};
+        p->map = (nm_rect){mg, top, pw - 2 * mg - RN_PANEL_GAP - panel_w,
+                           ph - top - mg - foot_h};
         p->legend = (nm_rect){p->map.x + p->map.w + RN_PANEL_GAP, top, leg_w, leg_h};
         if (sb_h > 0)
             p->scale_bar = (nm_rect){p->legend.x, p->map.y + p->map.h - sb_h, RN_SCALE_BLOCK_W, sb_h};
@@ -299,7 +309,7 @@ static double place(const nm_map *map, PangoContext *pc, const meas *m, const do
         if (leg_h + 4 + na_h + sb_h + 5 > p->map.h)
             return 0;
     }
-    if (map->nlegend == 0 && !map->legend_title)
+    if ((map->nlegend == 0 && !map->legend_title) || !outside)
         p->legend = (nm_rect){0, 0, 0, 0};
     lay->legend_cols = cols;
     lay->legend_rows = (int)((map->nlegend + (size_t)cols - 1) / (size_t)cols);
@@ -765,10 +775,93 @@ static void hug_data(rn_layout *lay, int bottom)
     lay->ay = p->map.y + p->map.h / 2 + (lay->ext[1] + lay->ext[3]) / 2 * s;
 }
 
+/* How much of the selection's areas a page box would cover, mm^2 (by
+ * their boxes: a corner without data scores 0). */
+static double cover(const nm_map *map, const rn_layout *lay, const nm_rect *r)
+{
+    double sum = 0, s = lay->mm_per_m;
+    size_t i;
+
+    for (i = 0; i < map->nfeat; i++) {
+        const double *b = map->feat[i].bbox;
+        double x0 = lay->ax + b[0] * s, x1 = lay->ax + b[2] * s;
+        double y0 = lay->ay - b[3] * s, y1 = lay->ay - b[1] * s;
+        double w = fmin(x1, r->x + r->w) - fmax(x0, r->x), h = fmin(y1, r->y + r->h) - fmax(y0, r->y);
+        if (!(map->feat[i].flags & NM_MAP_CONTEXT) && w > 0 && h > 0)
+            sum += w * h;
+    }
+    return sum;
+}
+
+/* A box of w x h in the corner of the map frame that hides the least of
+ * the selection, other than corner 'not' (-1: any).  OUT r.  Returns the
+ * corner: 0 top-right, 1 top-left, 2 bottom-right, 3 bottom-left. */
+static int emptiest_corner(const nm_map *map, const rn_layout *lay, double w, double h, int not,
+                           nm_rect *r)
+{
+    const nm_rect *m = &lay->pub.map;
+    double inset = 3, best = INFINITY;
+    int c, pick = 0;
+
+    for (c = 0; c < 4; c++) {
+        nm_rect b = {c % 2 ? m->x + inset : m->x + m->w - inset - w,
+                     c < 2 ? m->y + inset : m->y + m->h - inset - h, w, h};
+        double v = c == not ? INFINITY : cover(map, lay, &b);
+        if (v < best) {
+            best = v;
+            pick = c;
+            *r = b;
+        }
+    }
+    return pick;
+}
+
+/* A legend of one column where lay->pub.legend says, its title 'title_h'
+ * high. */
+static void one_column(const nm_map *map, rn_layout *lay, double title_h)
+{
+    nm_map_layout *p = &lay->pub;
+
+    lay->legend_cols = 1;
+    lay->legend_rows = (int)map->nlegend;
+    lay->legend_title_h = title_h;
+    lay->legend_row_h = RN_ROW_H;
+    if (map->nlegend > 0)
+        p->legend_swatch0 = (nm_rect){p->legend.x,
+                                      p->legend.y + (title_h > 0 ? title_h + RN_LEG_TITLE_GAP : 0),
+                                      RN_SWATCH_W, RN_SWATCH_H};
+}
+
+/* A legend inside the frame (or none): the legend in the corner that
+ * hides the least, the north arrow and scale bar in the next emptiest. */
+static void furniture_inside(const nm_map *map, PangoContext *pc, const meas *m, rn_layout *lay)
+{
+    nm_map_layout *p = &lay->pub;
+    double sb_h = map->opts.scale_bar ? RN_SCALE_H : 0, na_h = map->opts.north_arrow ? RN_ARROW_H : 0;
+    double leg_w = 0, leg_h = 0, leg_th = 0, bh = na_h + (na_h > 0 && sb_h > 0 ? 3 : 0) + sb_h;
+    int used = -1;
+    nm_rect r;
+
+    if (map->opts.legend_pos == NM_LEGEND_INSIDE && (map->nlegend > 0 || map->legend_title)) {
+        legend_size(map, pc, m, 1, &leg_w, &leg_h, &leg_th, lay);
+        /* 2 mm of white around it (drawn by draw.c) */
+        used = emptiest_corner(map, lay, leg_w + 4, leg_h + 4, -1, &r);
+        p->legend = (nm_rect){r.x + 2, r.y + 2, leg_w, leg_h};
+        one_column(map, lay, leg_th);
+    }
+    if (bh <= 0)
+        return;
+    emptiest_corner(map, lay, RN_SCALE_BLOCK_W + 4, bh + 4, used, &r);
+    if (na_h > 0)
+        p->north_arrow = (nm_rect){r.x + 2, r.y + 2, RN_ARROW_W, RN_ARROW_H};
+    if (sb_h > 0)
+        p->scale_bar = (nm_rect){r.x + 2, r.y + 2 + bh - sb_h, RN_SCALE_BLOCK_W, sb_h};
+}
+
 nm_status rn_layout_compute(nm_ctx *ctx, const nm_map *map, PangoContext *pc, rn_layout *lay)
 {
     double ext[4], best = -1, s;
-    int land, bottom, best_land = 0, best_bottom = 1;
+    int land, bottom, best_land = 0, best_bottom = map->opts.legend_pos == NM_LEGEND_RIGHT ? 0 : 1;
     meas m = {0};
     nm_status rc = NM_OK;
 
@@ -782,6 +875,9 @@ nm_status rn_layout_compute(nm_ctx *ctx, const nm_map *map, PangoContext *pc, rn
             (!land && map->orient == NM_ORIENT_LANDSCAPE))
             continue;
         for (bottom = 0; bottom < 2; bottom++) {
+            if ((bottom && map->opts.legend_pos == NM_LEGEND_RIGHT) ||
+                (!bottom && map->opts.legend_pos == NM_LEGEND_BOTTOM))
+                continue;
             s = place(map, pc, &m, ext, land, bottom, lay);
             /* a near tie goes to the first tried: portrait, side panel */
             if (s > best * 1.02) {
@@ -795,7 +891,11 @@ nm_status rn_layout_compute(nm_ctx *ctx, const nm_map *map, PangoContext *pc, rn
         rc = nm_fail(ctx, NM_USAGE, "the legend does not leave room for the map on the page");
         goto cleanup;
     }
-    hug_data(lay, best_bottom);
+    /* furniture inside the frame wants the frame's whole width */
+    if (map->opts.legend_pos == NM_LEGEND_INSIDE || map->opts.legend_pos == NM_LEGEND_NONE)
+        furniture_inside(map, pc, &m, lay);
+    else if (!map->opts.fill_page)
+        hug_data(lay, best_bottom);
     if (map->opts.scale_bar)
         lay->pub.scale_bar_m = round_length(lay->mm_per_m, fmin(RN_SCALE_MAX, lay->pub.map.w / 3));
     georef(map, lay);
@@ -865,13 +965,7 @@ nm_status rn_layout_box(nm_ctx *ctx, const nm_map *map, PangoContext *pc, const 
     if (sb_h > 0)
         p->scale_bar = (nm_rect){p->map.x + p->map.w + RN_PANEL_GAP, box->y + box->h - sb_h,
                                  RN_SCALE_BLOCK_W, sb_h};
-    lay->legend_cols = 1;
-    lay->legend_rows = (int)map->nlegend;
-    lay->legend_title_h = leg_th;
-    lay->legend_row_h = RN_ROW_H;
-    if (map->nlegend > 0)
-        p->legend_swatch0 = (nm_rect){p->legend.x, p->legend.y + (leg_th > 0 ? leg_th + RN_LEG_TITLE_GAP : 0),
-                                      RN_SWATCH_W, RN_SWATCH_H};
+    one_column(map, lay, leg_th);
     dw = p->map.w - 2 * RN_MAP_PAD;
     dh = p->map.h - 2 * RN_MAP_PAD;
     if (dw <= 10 || dh <= 10 || leg_h > box->h) {

@@ -25,6 +25,8 @@ void nm_render_opts_init(nm_render_opts *opts)
     opts->label_pt = 7.5;
     opts->label_min_pt = 5.5;
     opts->label_leaders = 1;
+    opts->legend_pos = NM_LEGEND_AUTO;
+    opts->margin_mm = 10;
 }
 
 nm_map *nm_map_new(void)
@@ -90,7 +92,8 @@ static int grow(void **arr, size_t *cap, size_t need, size_t elsize)
 nm_status nm_map_set_page(nm_ctx *ctx, nm_map *map, nm_paper paper, nm_orient orient, double dpi)
 {
     nm_clear(ctx);
-    if (paper != NM_PAPER_A4 && paper != NM_PAPER_A3)
+    if (paper != NM_PAPER_A4 && paper != NM_PAPER_A3 &&
+        !(paper == NM_PAPER_CUSTOM && map->size_mm[0] > 0))
         return nm_fail(ctx, NM_USAGE, "unknown paper size %d", (int)paper);
     if (orient != NM_ORIENT_AUTO && orient != NM_ORIENT_PORTRAIT && orient != NM_ORIENT_LANDSCAPE)
         return nm_fail(ctx, NM_USAGE, "unknown orientation %d", (int)orient);
@@ -102,9 +105,26 @@ nm_status nm_map_set_page(nm_ctx *ctx, nm_map *map, nm_paper paper, nm_orient or
     return NM_OK;
 }
 
+nm_status nm_map_set_size(nm_ctx *ctx, nm_map *map, double w_mm, double h_mm)
+{
+    nm_clear(ctx);
+    if (!(w_mm >= 30 && w_mm <= 2000 && h_mm >= 30 && h_mm <= 2000))
+        return nm_fail(ctx, NM_USAGE, "a page of %g x %g mm is outside 30 to 2000 mm", w_mm,
+                       h_mm);
+    map->size_mm[0] = w_mm;
+    map->size_mm[1] = h_mm;
+    map->paper = NM_PAPER_CUSTOM;
+    map->orient = w_mm > h_mm ? NM_ORIENT_LANDSCAPE : NM_ORIENT_PORTRAIT;
+    return NM_OK;
+}
+
 nm_status nm_map_set_options(nm_ctx *ctx, nm_map *map, const nm_render_opts *o)
 {
     nm_clear(ctx);
+    if (o->legend_pos < NM_LEGEND_AUTO || o->legend_pos > NM_LEGEND_NONE)
+        return nm_fail(ctx, NM_USAGE, "unknown legend position %d", (int)o->legend_pos);
+    if (!(o->margin_mm >= 0 && o->margin_mm <= 50))
+        return nm_fail(ctx, NM_USAGE, "margin %g mm is outside 0 to 50", o->margin_mm);
     if (!(o->simplify_px >= 0 && o->simplify_px <= 10))
         return nm_fail(ctx, NM_USAGE, "simplification %g px is outside 0 to 10", o->simplify_px);
     if (!(o->print_dpi >= 72 && o->print_dpi <= 4800))
@@ -281,7 +301,7 @@ nm_status nm_map_add_feature(nm_ctx *ctx, nm_map *map, const nm_geom *geom, uint
     if ((rc = store_geom(ctx, &map->st, geom, &sh)) != NM_OK)
         return rc;
     sh.rgb = rgb & 0xffffff;
-    sh.flags = flags & NM_MAP_MISSING;
+    sh.flags = flags & (NM_MAP_MISSING | NM_MAP_CONTEXT);
     sh.layer = -1;
     map->feat[map->nfeat++] = sh;
     return NM_OK;

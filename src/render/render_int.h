@@ -14,7 +14,7 @@
 #include "nm_int.h"
 
 /* Page furniture, mm (layout.c places it, draw.c draws it). */
-#define RN_MARGIN 10.0
+#define RN_MARGIN_DEFAULT 10.0
 #define RN_TITLE_GAP 1.2     /* title to subtitle */
 #define RN_MAP_GAP 4.0       /* title block to map, map to bottom panel */
 #define RN_FOOT_GAP 3.0      /* above the source line */
@@ -81,6 +81,7 @@ typedef struct rn_legend {
 
 struct nm_map {
     nm_paper paper;
+    double size_mm[2]; /* NM_PAPER_CUSTOM: width, height */
     nm_orient orient;
     double dpi;
     nm_render_opts opts;

@@ -87,6 +87,15 @@ static json_object *page_json(const nm_map_layout *l)
     json_object_array_add(wf, json_object_new_double(l->origin_x));
     json_object_array_add(wf, json_object_new_double(l->origin_y));
     json_object_object_add(o, "world_file", wf);
+    {
+        /* the map's frame on the page, mm from the top-left: x, y, w, h */
+        json_object *mb = json_object_new_array();
+        json_object_array_add(mb, json_object_new_double(l->map.x));
+        json_object_array_add(mb, json_object_new_double(l->map.y));
+        json_object_array_add(mb, json_object_new_double(l->map.w));
+        json_object_array_add(mb, json_object_new_double(l->map.h));
+        json_object_object_add(o, "map_mm", mb);
+    }
     json_object_object_add(o, "crs", json_object_new_string("EPSG:27700"));
     return o;
 }
