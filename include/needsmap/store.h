@@ -30,8 +30,8 @@ enum {
 };
 
 /* Opens the store at 'path'.  With NM_STORE_CREATE a missing file (and its
- * folder) is created with the current schema.  Returns NM_OK, NM_NOTFOUND
- * (no store there), NM_SCHEMA (another schema version, or not a needsmap
+ * folder) is created with the current schema.  Returns NM_OK, NM_ERROR
+ * (no store there, or it cannot be read), NM_SCHEMA (another schema version, or not a needsmap
  * store) or NM_ERROR.  On success *out is set; caller frees with
  * nm_store_close().  The store keeps a pointer to ctx, which must outlive
  * it. */
@@ -39,6 +39,12 @@ nm_status nm_store_open(nm_ctx *ctx, const char *path, int flags, nm_store **out
 
 /* Closes the store; NULL is a no-op. */
 void nm_store_close(nm_store *store);
+
+/* Names the code year of 'level' every command on this handle uses (its
+ * boundaries and the memberships into it), e.g. ("ward", 2019) for
+ * --ward-vintage 2019; 0 returns to the rule: the latest year with stored
+ * boundaries, else the latest any membership leads to. */
+void nm_store_set_vintage(nm_store *store, const char *level, int vintage);
 
 /* The context the store reports through.  Owned by the caller of open. */
 nm_ctx *nm_store_ctx(const nm_store *store);

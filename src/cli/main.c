@@ -36,7 +36,8 @@ int cli_exit_code(nm_status status)
 {
     switch (status) {
     case NM_OK: return EXIT_OK;
-    case NM_USAGE: return EXIT_USAGE;
+    case NM_USAGE:
+    case NM_NOTFOUND: return EXIT_USAGE; /* an unknown id, code, name or period */
     case NM_BADDATA: return EXIT_BADDATA;
     default: return EXIT_FAIL;
     }
@@ -102,6 +103,29 @@ nm_store *cli_open_store(cli *c, int flags, int *exit_code)
         *exit_code = cli_fail(c, rc);
         return NULL;
     }
+    nm_store_set_vintage(store, "ward", (int)c->ward_vintage);
+    return store;
+}
+
+nm_store *cli_open_store_within(cli *c, int flags, const char **within, int *exit_code)
+{
+    nm_store *store = cli_open_store(c, flags, exit_code);
+    nm_status rc;
+    char *code = NULL;
+
+    if (!store || !within || !*within)
+        return store;
+    rc = nm_resolve_area(store, *within, &code);
+    if (rc != NM_OK || c->nresolved == sizeof c->resolved / sizeof c->resolved[0]) {
+        *exit_code = cli_fail(c, rc != NM_OK ? rc : NM_ERROR);
+        nm_free(code);
+        nm_store_close(store);
+        return NULL;
+    }
+    if (strcmp(code, *within) != 0 && c->verbose)
+        fprintf(stderr, "needsmap: %s: \"%s\" is %s\n", c->command, *within, code);
+    c->resolved[c->nresolved++] = code;
+    *within = code;
     return store;
 }
 
@@ -170,12 +194,15 @@ static void print_usage(FILE *fp)
 {
     size_t i;
 
-    fprintf(fp, "usage: needsmap [--db FILE] [--quiet] [--verbose] COMMAND [OPTIONS]\n\n"
+    fprintf(fp, "usage: needsmap [--db FILE] [--ward-vintage YEAR] [--quiet] [--verbose] COMMAND "
+                "[OPTIONS]\n\n"
                 "commands:\n");
     for (i = 0; i < NCOMMANDS; i++)
         fprintf(fp, "  %-22s %s\n", commands[i]->name, commands[i]->summary);
     fprintf(fp, "\nglobal options:\n"
                 "  --db FILE              the store (default " DEFAULT_DB ")\n"
+                "  --ward-vintage YEAR    wards of this year, and the memberships into them,\n"
+                "                         for every figure (default: the latest with boundaries)\n"
                 "  --quiet                only errors on stderr\n"
                 "  --verbose              also say what was done\n"
                 "  --version              print the version and exit\n"
@@ -211,7 +238,8 @@ int main(int argc, char **argv)
     static const struct option global[] = {
         {"db", required_argument, NULL, 'd'},  {"quiet", no_argument, NULL, 'q'},
         {"verbose", no_argument, NULL, 'v'},   {"version", no_argument, NULL, 'V'},
-        {"help", no_argument, NULL, 'h'},      {0, 0, 0, 0},
+        {"help", no_argument, NULL, 'h'},      {"ward-vintage", required_argument, NULL, 'W'},
+        {0, 0, 0, 0},
     };
     cli c = {0};
     const cli_command *cmd;
@@ -225,6 +253,10 @@ int main(int argc, char **argv)
         case 'q': c.quiet = 1; break;
         case 'v': c.verbose = 1; break;
         case 'V': printf("needsmap %s\n", nm_version()); return EXIT_OK;
+        case 'W':
+            if (!cli_parse_int(&c, "ward-vintage", optarg, 1990, 2100, &c.ward_vintage))
+                return EXIT_USAGE;
+            break;
         case 'h': print_usage(stdout); return EXIT_OK;
         default:
             fprintf(stderr, "needsmap: unknown option %s\ntry 'needsmap --help'\n",
@@ -250,6 +282,8 @@ int main(int argc, char **argv)
     nm_ctx_set_log(c.ctx, log_to_stderr, &c, c.verbose ? NM_LOG_INFO : NM_LOG_WARN);
     /* the command sees its own name as argv[0], as getopt expects */
     rc = cmd->run(&c, argc - optind - words + 1, argv + optind + words - 1);
+    while (c.nresolved > 0)
+        nm_free(c.resolved[--c.nresolved]);
     nm_ctx_free(c.ctx);
     return rc;
 }
