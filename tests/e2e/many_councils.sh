@@ -140,4 +140,10 @@ eq "Norwich 2007: 28 in deciles 1-2" 28 "$(python3 -c "import json; d={f['id']: 
 WARDS07=$(python3 -c "import json; d={f['id']: f for f in json.load(open('$T/nor2007.json'))}; print(d['wards_region_20']['text'])")
 contains "Norwich 2007 wards name Bowthorpe" "Bowthorpe" "$WARDS07"
 contains "Norwich 2007 wards name Mancroft" "Mancroft" "$WARDS07"
+# a head count of 2019 (2011 codes) for the old LSOAs: a split one is the sum of its parts
+NORPOP=$(python3 -c "
+import csv
+print(sum(int(r['Total population: mid 2015 (excluding prisoners)']) for r in csv.DictReader(open('$NM_DATA/indicators/iod2019/iod2019_lsoa_assembled.csv', encoding='utf-8')) if r['Local Authority District code (2019)'] == 'E07000148'))")
+nm facts --within E07000148 --period 2007 --population-period 2019 --format json -o "$T/nor07pop.json"
+eq "Norwich 2007 with 2019 population: all of Norwich's people" "$NORPOP" "$(python3 -c "import json; d={f['id']: f for f in json.load(open('$T/nor07pop.json'))}; print(d['most_deprived_10']['numbers']['population'])")"
 finish
