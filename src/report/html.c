@@ -633,7 +633,7 @@ static void json_areas(hjob *j)
         json_str(b, nm_areas_code(p->lsoas, i));
         nm_buf_add(b, ",\"n\":", 5);
         json_str(b, nm_areas_name(p->lsoas, i));
-        nm_buf_addf(b, ",\"s\":%d,\"x\":[", p->lsoa_sec[i]);
+        nm_buf_addf(b, ",\"s\":%d,\"x\":[", p->lsoa_sec ? p->lsoa_sec[i] : -1);
         for (int e = 0, first = 1; e < 3; e++)
             if (j->extra[e].ok) {
                 nm_buf_add(b, first ? "" : ",", first ? 0 : 1);
@@ -643,6 +643,10 @@ static void json_areas(hjob *j)
         nm_buf_add(b, "]}", 2);
     }
     nm_buf_add(b, "],\"cols\":[", 10);
+    if (!s) { /* one map: no ward figures */
+        nm_buf_add(b, "],\"ward\":[],\"secs\":[]", strlen("],\"ward\":[],\"secs\":[]"));
+        return;
+    }
     for (int c = 0; c < s->ncol; c++) {
         nm_buf_addf(b, "%s{\"label\":", c ? "," : "");
         json_str(b, s->col[c].label);
@@ -715,14 +719,27 @@ static void section_heading(hjob *j, int s)
     }
 }
 
+/* The heading of the table of groups: "Southend-on-Sea compared", or for
+ * wards compared "The wards, Southend-on-Sea and England". */
+static void groups_heading(hjob *j)
+{
+    if (!j->p->head)
+        nm_buf_add(&j->b, "The wards, ", strlen("The wards, "));
+    esc(&j->b, j->p->place);
+    if (j->p->head)
+        nm_buf_add(&j->b, " compared", strlen(" compared"));
+    else
+        nm_buf_add(&j->b, " and England", strlen(" and England"));
+}
+
 static void write_contents(hjob *j)
 {
     nm_buf_add(&j->b, "<nav class=\"toc\" aria-label=\"Contents\"><h2>Contents</h2><ol>"
                       "<li><a href=\"#groups\">",
                strlen("<nav class=\"toc\" aria-label=\"Contents\"><h2>Contents</h2><ol>"
                       "<li><a href=\"#groups\">"));
-    esc(&j->b, j->p->place);
-    nm_buf_add(&j->b, " compared</a></li>", strlen(" compared</a></li>"));
+    groups_heading(j);
+    nm_buf_add(&j->b, "</a></li>", 9);
     for (int s = 0; s < j->p->nsec; s++) {
         nm_buf_addf(&j->b, "<li><a href=\"#sec-%d\">", s);
         section_heading(j, s);
@@ -804,7 +821,7 @@ static nm_status write_overview(hjob *j, char **csv, const gr_row ***rows)
     const gr_set *s = p->set;
     nm_alt_text_in ai = {p->lsoas, &p->shade->vals, p->shade->classes, p->shade->klass, NULL,
                          p->shade->legend_title};
-    const gr_row **body = nm_calloc((size_t)p->nsec + 1, sizeof *body);
+    const gr_row **body = nm_calloc(nm_areas_count(s->wards) + (size_t)p->nsec + 1, sizeof *body);
     const gr_row *foot[2] = {&s->borough, &s->england};
     char *alt = NULL;
     nm_status rc;
@@ -836,13 +853,17 @@ static nm_status write_overview(hjob *j, char **csv, const gr_row ***rows)
                       "<p>Point at an area, or press Tab to reach the map and the arrow keys "
                       "to move between its wards, to see its figures.</p></div></div></div>"
                       "</section>"));
+    /* the groups' totals; wards compared have no group but themselves */
     for (int q = 0; q < p->nsec; q++)
         if (p->sec[q].total)
             body[nb++] = p->sec[q].total;
+        else
+            for (size_t k = 0; k < p->sec[q].n; k++)
+                body[nb++] = &s->ward[p->sec[q].idx[k]];
     nm_buf_add(&j->b, "<section id=\"groups\" class=\"groups\"><h2>",
                strlen("<section id=\"groups\" class=\"groups\"><h2>"));
-    esc(&j->b, p->place);
-    nm_buf_add(&j->b, " compared</h2>", strlen(" compared</h2>"));
+    groups_heading(j);
+    nm_buf_add(&j->b, "</h2>", 5);
     write_table(j, p->nsec, p->place, body, nb, foot, 2);
     nm_buf_add(&j->b, "</section>", 10);
     /* the borough's table is the last of the data downloads */
@@ -960,7 +981,7 @@ static void write_data(hjob *j, char *const *csv)
     nm_buf_add(&j->b, "]}</script>", 11);
 }
 
-static void write_head(hjob *j)
+static void write_head(hjob *j, const char *title)
 {
     nm_buf_add(&j->b, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
                       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
@@ -977,12 +998,33 @@ static void write_head(hjob *j)
     csp_hash(&j->b, nm_html_js);
     nm_buf_add(&j->b, "; img-src data:; base-uri 'none'; form-action 'none'\"><title>",
                strlen("; img-src data:; base-uri 'none'; form-action 'none'\"><title>"));
-    esc(&j->b, j->p->title);
+    esc(&j->b, title);
     nm_buf_add(&j->b, "</title><style>", 15);
     nm_buf_add(&j->b, nm_html_css, strlen(nm_html_css));
     nm_buf_add(&j->b, "</style></head><body><header><h1>", strlen("</style></head><body><header><h1>"));
-    esc(&j->b, j->p->title);
+    esc(&j->b, title);
     nm_buf_add(&j->b, "</h1>", 5);
+}
+
+/* The page, finished in j->b, to its file atomically. */
+static nm_status save(hjob *j, const char *path)
+{
+    nm_atomic a = {0};
+    nm_status rc = nm_atomic_open(j->ctx, path, &a);
+
+    if (rc == NM_OK && fwrite(j->b.data, 1, j->b.len, a.fp) != j->b.len)
+        rc = nm_fail(j->ctx, NM_ERROR, "%s: cannot write the page", path);
+    if (rc == NM_OK)
+        rc = nm_atomic_commit(j->ctx, &a);
+    nm_atomic_abort(&a);
+    return rc;
+}
+
+static void write_tail(hjob *j)
+{
+    nm_buf_add(&j->b, "<script>", 8);
+    nm_buf_add(&j->b, nm_html_js, strlen(nm_html_js));
+    nm_buf_add(&j->b, "</script></body></html>\n", strlen("</script></body></html>\n"));
 }
 
 nm_status nm_html_page(const hs_page *p)
@@ -991,7 +1033,6 @@ nm_status nm_html_page(const hs_page *p)
     int nt = p->nsec + 1;
     char **csv = nm_calloc((size_t)nt, sizeof *csv);
     const gr_row ***rows = nm_calloc((size_t)nt, sizeof *rows);
-    nm_atomic a = {0};
     nm_status rc = NM_OK;
     char n[32], n2[32];
 
@@ -1007,13 +1048,14 @@ nm_status nm_html_page(const hs_page *p)
     if (rc == NM_OK)
         rc = find_outlines(&j);
     if (rc == NM_OK) {
-        write_head(&j);
+        write_head(&j, p->title);
         nm_buf_add(&j.b, "<p class=\"sub\">", 15);
-        nm_buf_addf(&j.b, "%d %s, %s wards and %s LSOAs. ", p->nsec,
+        nm_buf_addf(&j.b, "%d %s", p->nsec,
                     p->nsec == 1 ? (p->group_word ? p->group_word : "group")
-                                 : (p->group_plural ? p->group_plural : "groups"),
-                    nm_fmt_count((long)nm_areas_count(p->set->wards), n),
-                    nm_fmt_count((long)nm_areas_count(p->lsoas), n2));
+                                 : (p->group_plural ? p->group_plural : "groups"));
+        if (p->head)
+            nm_buf_addf(&j.b, ", %s wards", nm_fmt_count((long)nm_areas_count(p->set->wards), n));
+        nm_buf_addf(&j.b, " and %s LSOAs. ", nm_fmt_count((long)nm_areas_count(p->lsoas), n2));
         nm_buf_add(&j.b, "Data: ", 6);
         esc(&j.b, p->periods);
         nm_buf_add(&j.b, ".</p></header><main>", strlen(".</p></header><main>"));
@@ -1032,19 +1074,12 @@ nm_status nm_html_page(const hs_page *p)
         nm_buf_add(&j.b, "</main>", 7);
         write_notes(&j);
         write_data(&j, csv);
-        nm_buf_add(&j.b, "<script>", 8);
-        nm_buf_add(&j.b, nm_html_js, strlen(nm_html_js));
-        nm_buf_add(&j.b, "</script></body></html>\n", strlen("</script></body></html>\n"));
+        write_tail(&j);
         if (j.b.failed)
             rc = nm_fail(j.ctx, NM_NOMEM, "out of memory");
     }
     if (rc == NM_OK)
-        rc = nm_atomic_open(j.ctx, p->output, &a);
-    if (rc == NM_OK && fwrite(j.b.data, 1, j.b.len, a.fp) != j.b.len)
-        rc = nm_fail(j.ctx, NM_ERROR, "%s: cannot write the page", p->output);
-    if (rc == NM_OK)
-        rc = nm_atomic_commit(j.ctx, &a);
-    nm_atomic_abort(&a);
+        rc = save(&j, p->output);
     for (int t = 0; t < nt; t++) {
         if (csv)
             free(csv[t]);
@@ -1060,6 +1095,209 @@ nm_status nm_html_page(const hs_page *p)
     nm_free(j.map);
     for (int e = 0; e < 3; e++)
         nm_values_clear(&j.extra[e].v);
+    nm_free(j.loc_rowid);
+    nm_geombuf_free(&j.geom);
+    sqlite3_finalize(j.gst);
+    nm_buf_free(&j.b);
+    return rc;
+}
+
+/* ---- one map (map -o FILE.html) ---------------------------------------------- */
+
+/* The map's SVG: its areas filled and focusable (one tab stop, arrows
+ * between them), the overlay outlined and named. */
+static nm_status write_one_svg(hjob *j, const hs_map *m)
+{
+    size_t n = nm_areas_count(m->areas), no = m->over ? nm_areas_count(m->over) : 0, i;
+    nm_map *map = nm_map_new();
+    nm_map_svg svg = {0};
+    nm_status rc = NM_OK;
+    int layer = -1;
+
+    if (!map)
+        return nm_fail(j->ctx, NM_NOMEM, "out of memory");
+    rc = nm_map_add_layer(j->ctx, map, 0, 1.0, &layer);
+    for (i = 0; rc == NM_OK && i < n; i++)
+        rc = add_area(j, map, nm_areas_rowid(m->areas, i), 0, NULL);
+    for (i = 0; rc == NM_OK && i < no; i++)
+        rc = add_area(j, map, nm_areas_rowid(m->over, i), 1,
+                      m->labels ? nm_areas_name(m->over, i) : NULL);
+    if (rc == NM_OK)
+        rc = nm_map_svg_paths(j->ctx, map, MAP_W_MM, MAP_H_MM, &svg);
+    if (rc != NM_OK)
+        goto cleanup;
+    nm_buf_addf(&j->b, "<svg class=\"map\" id=\"map-o\" viewBox=\"0 0 %.2f %.2f\" role=\"group\" "
+                       "tabindex=\"-1\" aria-labelledby=\"map-o-t\" aria-describedby=\"map-o-d\" "
+                       "data-sec=\"-1\"><title id=\"map-o-t\">", svg.width, svg.height);
+    esc(&j->b, m->title);
+    nm_buf_add(&j->b, "</title><desc id=\"map-o-d\">", strlen("</title><desc id=\"map-o-d\">"));
+    esc(&j->b, m->alt);
+    nm_buf_add(&j->b, "</desc><g class=\"lsoas\">", strlen("</desc><g class=\"lsoas\">"));
+    for (i = 0; i < n; i++) {
+        if (!*svg.feature[i])
+            continue;
+        nm_buf_addf(&j->b, "<path data-i=\"%zu\" tabindex=\"%d\" role=\"img\" aria-label=\"", i,
+                    i == 0 ? 0 : -1);
+        esc(&j->b, *nm_areas_name(m->areas, i) ? nm_areas_name(m->areas, i)
+                                               : nm_areas_code(m->areas, i));
+        nm_buf_addf(&j->b, "\" d=\"%s\" fill=\"", svg.feature[i]);
+        if (m->sh->klass[i] >= 0)
+            hex_rgb(&j->b, nm_shading_rgb(m->sh, m->sh->klass[i]));
+        else
+            nm_buf_add(&j->b, MISSING, strlen(MISSING));
+        nm_buf_add(&j->b, "\"/>", 3);
+    }
+    nm_buf_add(&j->b, "</g><g class=\"wards\"></g><g class=\"groups\">",
+               strlen("</g><g class=\"wards\"></g><g class=\"groups\">"));
+    for (i = 0; i < svg.noutlines; i++)
+        nm_buf_addf(&j->b, "<path d=\"%s\"/>", svg.outline[i]);
+    nm_buf_add(&j->b, "</g><g class=\"names\" aria-hidden=\"true\">",
+               strlen("</g><g class=\"names\" aria-hidden=\"true\">"));
+    for (i = 0, n = 0; i < no && m->labels; i++) {
+        if (!*nm_areas_name(m->over, i) || n >= svg.nlabels)
+            continue;
+        nm_buf_addf(&j->b, "<text x=\"%.1f\" y=\"%.1f\">", svg.label_xy[2 * n],
+                    svg.label_xy[2 * n + 1]);
+        esc(&j->b, nm_areas_name(m->over, i));
+        nm_buf_add(&j->b, "</text>", 7);
+        n++;
+    }
+    nm_buf_add(&j->b, "</g></svg>", strlen("</g></svg>"));
+
+cleanup:
+    nm_map_svg_clear(&svg);
+    nm_map_free(map);
+    return rc;
+}
+
+/* The areas' values and classes as a table and its CSV. */
+static char *one_table(hjob *j, const hs_map *m)
+{
+    const nm_shading *sh = m->sh;
+    char *data = NULL;
+    size_t len = 0, i;
+    FILE *fp = open_memstream(&data, &len);
+
+    nm_buf_add(&j->b, "<div class=\"tw\"><table class=\"data\" id=\"tab-0\" data-t=\"0\">"
+                      "<caption>Areas</caption><thead><tr>",
+               strlen("<div class=\"tw\"><table class=\"data\" id=\"tab-0\" data-t=\"0\">"
+                      "<caption>Areas</caption><thead><tr>"));
+    write_head_cell(j, "Area", "");
+    write_head_cell(j, "Code", "");
+    write_head_cell(j, sh->vals.label, "");
+    write_head_cell(j, sh->legend_title, "");
+    nm_buf_add(&j->b, "</tr></thead><tbody>", strlen("</tr></thead><tbody>"));
+    if (fp)
+        fprintf(fp, "code,name,%s,class\n", sh->vals.key);
+    for (i = 0; i < nm_areas_count(m->areas); i++) {
+        int c = sh->klass[i];
+        double v = sh->vals.value[i];
+        nm_buf_add(&j->b, "<tr data-code=\"", strlen("<tr data-code=\""));
+        esc(&j->b, nm_areas_code(m->areas, i));
+        nm_buf_add(&j->b, "\"><th scope=\"row\">", strlen("\"><th scope=\"row\">"));
+        esc(&j->b, nm_areas_name(m->areas, i));
+        nm_buf_add(&j->b, "</th><td data-v=\"\">", strlen("</th><td data-v=\"\">"));
+        esc(&j->b, nm_areas_code(m->areas, i));
+        nm_buf_add(&j->b, "</td><td data-v=\"", strlen("</td><td data-v=\""));
+        if (!isnan(v))
+            nm_buf_addf(&j->b, "%.17g\">%.10g", v, v);
+        else
+            nm_buf_add(&j->b, "\">\xE2\x80\x93", 5);
+        nm_buf_addf(&j->b, "</td><td data-v=\"%d\">", c);
+        esc(&j->b, c >= 0 ? nm_classes_label(sh->classes, c) : "No data");
+        nm_buf_add(&j->b, "</td></tr>", 10);
+        if (fp) {
+            nm_csv_text(fp, nm_areas_code(m->areas, i));
+            fputc(',', fp);
+            nm_csv_text(fp, nm_areas_name(m->areas, i));
+            fputc(',', fp);
+            if (!isnan(v))
+                nm_csv_number(fp, v);
+            fputc(',', fp);
+            nm_csv_text(fp, c >= 0 ? nm_classes_label(sh->classes, c) : "");
+            fputc('\n', fp);
+        }
+    }
+    nm_buf_add(&j->b, "</tbody></table></div><p class=\"dl\" hidden><button type=\"button\" "
+                      "class=\"csv\" data-t=\"0\">Download this table (CSV)</button></p>",
+               strlen("</tbody></table></div><p class=\"dl\" hidden><button type=\"button\" "
+                      "class=\"csv\" data-t=\"0\">Download this table (CSV)</button></p>"));
+    if (!fp || fclose(fp) != 0) {
+        free(data);
+        return NULL;
+    }
+    return data;
+}
+
+nm_status nm_html_map(const hs_map *m)
+{
+    hjob j;
+    hmap one;
+    hs_page none;
+    char *csv = NULL;
+    nm_status rc;
+
+    memset(&j, 0, sizeof j);
+    memset(&one, 0, sizeof one);
+    memset(&none, 0, sizeof none);
+    none.store = m->store;
+    none.lsoas = m->areas;
+    j.p = &none;
+    j.ctx = nm_store_ctx(m->store);
+    nm_strlcpy(one.key, m->sh->vals.key, sizeof one.key);
+    one.sh = m->sh;
+    one.alt = (char *)m->alt; /* borrowed: not freed here */
+    j.map = &one;
+    j.nmap = 1;
+    write_head(&j, m->title);
+    nm_buf_add(&j.b, "<p class=\"sub\">", 15);
+    esc(&j.b, m->subtitle);
+    nm_buf_add(&j.b, "</p></header><main><section id=\"overview\" class=\"overview\">"
+                     "<select id=\"ind\" hidden disabled><option value=\"0\" selected>",
+               strlen("</p></header><main><section id=\"overview\" class=\"overview\">"
+                      "<select id=\"ind\" hidden disabled><option value=\"0\" selected>"));
+    esc(&j.b, m->title);
+    nm_buf_add(&j.b, "</option></select><div class=\"mapbox\"><figure>",
+               strlen("</option></select><div class=\"mapbox\"><figure>"));
+    rc = write_one_svg(&j, m);
+    nm_buf_add(&j.b, "<figcaption class=\"alt\">", strlen("<figcaption class=\"alt\">"));
+    esc(&j.b, m->alt);
+    nm_buf_add(&j.b, "</figcaption></figure><div class=\"side\">",
+               strlen("</figcaption></figure><div class=\"side\">"));
+    write_legend(&j, -1);
+    nm_buf_add(&j.b, "<div id=\"info\" class=\"info\" aria-live=\"polite\" hidden><p>Point at an "
+                     "area, or press Tab to reach the map and the arrow keys to move between its "
+                     "areas, to see its figures.</p></div></div></div></section><section>",
+               strlen("<div id=\"info\" class=\"info\" aria-live=\"polite\" hidden><p>Point at an "
+                      "area, or press Tab to reach the map and the arrow keys to move between its "
+                      "areas, to see its figures.</p></div></div></div></section><section>"));
+    if (rc == NM_OK && !(csv = one_table(&j, m)))
+        rc = nm_fail(j.ctx, NM_NOMEM, "out of memory");
+    nm_buf_add(&j.b, "</section></main><footer class=\"notes\"><h2>Sources and licence</h2><p "
+                     "class=\"src\">",
+               strlen("</section></main><footer class=\"notes\"><h2>Sources and licence</h2><p "
+                      "class=\"src\">"));
+    esc(&j.b, m->attribution);
+    nm_buf_add(&j.b, "</p><p>Made by needsmap.</p></footer>",
+               strlen("</p><p>Made by needsmap.</p></footer>"));
+    if (rc == NM_OK) {
+        nm_buf_add(&j.b, "<script type=\"application/json\" id=\"nm-data\">{",
+                   strlen("<script type=\"application/json\" id=\"nm-data\">{"));
+        json_maps(&j);
+        nm_buf_add(&j.b, ",\"level\":", 9);
+        json_str(&j.b, nm_areas_level(m->areas));
+        json_areas(&j);
+        nm_buf_add(&j.b, ",\"tables\":[{\"name\":\"areas\",\"csv\":",
+                   strlen(",\"tables\":[{\"name\":\"areas\",\"csv\":"));
+        json_str(&j.b, csv);
+        nm_buf_add(&j.b, "}]}</script>", 12);
+        write_tail(&j);
+        if (j.b.failed)
+            rc = nm_fail(j.ctx, NM_NOMEM, "out of memory");
+    }
+    if (rc == NM_OK)
+        rc = save(&j, m->output);
+    free(csv);
     nm_free(j.loc_rowid);
     nm_geombuf_free(&j.geom);
     sqlite3_finalize(j.gst);

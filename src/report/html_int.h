@@ -46,6 +46,20 @@ typedef struct hs_page {
  * NM_ERROR (output), NM_NOMEM. */
 nm_status nm_html_page(const hs_page *p);
 
+/* One map as a page (map -o FILE.html): its areas shaded by 'sh'
+ * (choropleth.c's classes), 'over' outlined and, with 'labels', named. */
+typedef struct hs_map {
+    nm_store *store;
+    const char *output, *title, *subtitle, *attribution, *alt;
+    const nm_areas *areas;
+    const nm_shading *sh;
+    const nm_areas *over; /* may be NULL */
+    int labels;
+} hs_map;
+
+/* Writes that page.  Returns NM_OK, NM_ERROR (output), NM_NOMEM. */
+nm_status nm_html_map(const hs_map *m);
+
 /* The page's style sheet and script (html/page.css, html/page.js,
  * compiled in). */
 extern const char nm_html_css[];

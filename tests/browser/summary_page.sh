@@ -12,7 +12,7 @@ CHROMIUM=${NM_CHROMIUM:-/usr/bin/chromium}
 OUT=${NM_BROWSER_OUT:-$T/out}
 mkdir -p "$OUT"
 
-# a ward whose name is a script (Kursaal, E05002222... by code in the test)
+# a ward whose name is a script (Kursaal, E05002216)
 ogr2ogr -dialect SQLite -sql "SELECT WD13CD, WD13CDO, CAST(CASE WHEN WD13NM = 'Kursaal' THEN \
 '<script>alert(1)</script>' ELSE WD13NM END AS CHARACTER(60)) AS WD13NM, geometry FROM southend_wards13" \
     "$T/wards.shp" "$NM_DATA/boundaries/southend/shp/southend_wards13.shp" -lco ENCODING=UTF-8
@@ -44,5 +44,30 @@ CHECKS=$((CHECKS + 1))
 if ! python3 "$HERE/summary_page.py" "$T/page.html" "$T/page.csv" "$T/wards.png.json" "$T/lsoas.png.json" "$OUT"; then
     FAILS=$((FAILS + 1))
 fi
+# the comparison and a single map as pages
+OUTMSG=$(nm compare "<script>alert(1)</script>" Victoria Milton --within E06000033 -o "$T/compare.html" 2>&1)
+contains "compare makes a page" "3 wards" "$OUTMSG"
+# the comparison's legend counts the three wards' LSOAs by national decile:
+# counted here from the LSOA map's sidecar and the lookup
+python3 - "$T/lsoas.png.json" "$NM_DATA/lookups/derived/LSOA11_WD13_pointonsurface_EN.csv" \
+    E05002216 E05002225 E05002218 > "$T/compare.json" <<'PY'
+import csv, json, sys
+side = json.load(open(sys.argv[1]))
+wards = set(sys.argv[3:])
+mine = {r["LSOA11CD"] for r in csv.DictReader(open(sys.argv[2])) if r["WD13CD"] in wards}
+for c in side["classes"]:
+    c["count"] = sum(1 for a in side["areas"] if a["code"] in mine and a["class"] == c["class"])
+side["missing"] = 0
+json.dump(side, sys.stdout)
+PY
+CHECKS=$((CHECKS + 1))
+python3 "$HERE/page_basic.py" "$T/compare.html" "$T/compare.json" "$OUT/compare.png" \
+    "Victoria ward" "Milton ward" "<script>alert(1)</script> ward" || FAILS=$((FAILS + 1))
+nm --quiet map imd_decile --within E06000033 --overlay ward --labels ward -o "$T/map.html"
+eq "map -o FILE.html writes no sidecar" 0 "$(ls "$T" | grep -c '^map.html.json' || true)"
+CHECKS=$((CHECKS + 1))
+python3 "$HERE/page_basic.py" "$T/map.html" "$T/lsoas.png.json" "$OUT/map.png" "Index of Multiple Deprivation" \
+    || FAILS=$((FAILS + 1))
+
 cp "$T/page.html" "$T/page.csv" "$T/wards.png.json" "$T/lsoas.png.json" "$OUT/" 2>/dev/null || true
 finish

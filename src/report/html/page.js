@@ -120,7 +120,7 @@
     info.textContent = '';
     info.appendChild(el('h3', (a.n || a.c) + ' ward'));
     info.lastChild.setAttribute('data-code', a.c);
-    if (a.s >= 0) info.appendChild(el('p', data.secs[a.s] + ' \u00b7 ' + a.c));
+    info.appendChild(el('p', (a.s >= 0 ? data.secs[a.s] + ' \u00b7 ' : '') + a.c));
     if (m.ward) row(t, m.title, classText(m, w));
     data.cols.forEach(function (col, c) {
       var f = a.f[c];
@@ -139,7 +139,7 @@
     var a = data.lsoa[i], m = data.maps[0], t = el('table');
     info.textContent = '';
     info.appendChild(el('h3', a.n || a.c));
-    info.appendChild(el('p', 'LSOA ' + a.c + (a.s >= 0 ? ' \u00b7 ' + data.secs[a.s] : '')));
+    info.appendChild(el('p', (data.level || 'lsoa').toUpperCase() + ' ' + a.c + (a.s >= 0 ? ' \u00b7 ' + data.secs[a.s] : '')));
     row(t, m.label, fmt(m.value[i]));
     row(t, m.title, classText(m, i));
     data.extra.forEach(function (label, e) { row(t, label, fmt(a.x[e])); });
@@ -171,7 +171,7 @@
 
   // ---- keyboard: one tab stop per map, arrows between its wards ----------------
   function keys(svg, ev) {
-    var list = Array.prototype.slice.call(svg.querySelectorAll('.wards path[tabindex]'));
+    var list = Array.prototype.slice.call(svg.querySelectorAll('path[tabindex]'));
     var at = list.indexOf(document.activeElement), to = -1;
     if (at < 0) return;
     if (ev.key === 'ArrowRight' || ev.key === 'ArrowDown') to = (at + 1) % list.length;
