@@ -488,6 +488,12 @@ nm_status gr_set_read(nm_store *store, const char *within, const char *indicator
     if (rc == NM_NOTFOUND)
         rc = nm_fail(ctx, NM_NOTFOUND, "no ward populations are stored: run 'needsmap "
                                        "aggregate --to ward' first");
+    if (rc == NM_OK && n > 0 && nm_values_known(&pop) == 0)
+        rc = nm_fail(ctx, NM_NOTFOUND,
+                     "none of the %zu wards%s%s has a stored population (ward_pop_total): run "
+                     "'needsmap aggregate --to ward%s%s' first",
+                     n, within ? " within " : "", within ? within : "",
+                     within ? " --within " : "", within ? within : "");
     if (rc == NM_OK)
         rc = read_key(store, s, "lsoas", period, 1, &lsoas);
     for (c = 0; rc == NM_OK && c < s->ncol; c++) {
@@ -510,7 +516,8 @@ nm_status gr_set_read(nm_store *store, const char *within, const char *indicator
             if (!s->col[c].rate)
                 s->england.cell[c].v = england_value(store, &e, &s->col[c]);
     }
-    nm_clear(ctx);
+    if (rc == NM_OK)
+        nm_clear(ctx);
     nm_vtable_free(&e.pop);
     nm_vtable_free(&e.kids);
     nm_values_clear(&pop);
@@ -666,6 +673,17 @@ char *gr_sources(nm_store *store, const gr_set *s)
     }
     text = nm_attribution(store, s->wards, "lsoa", b.data);
     nm_buf_free(&b);
+    /* and which wards, by which memberships */
+    if (text) {
+        char *wards = NULL;
+        const char *within = s->borough.code && *s->borough.code ? s->borough.code : NULL;
+        if (nm_wards_said_within(store, within, &wards) == NM_OK && wards) {
+            nm_buf_addf(&b, "%s %s", text, wards);
+            nm_free(text);
+            text = nm_buf_take(&b);
+        }
+        nm_free(wards);
+    }
     return text;
 }
 

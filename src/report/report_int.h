@@ -31,6 +31,15 @@ char *nm_legend_title(const nm_values *v, const nm_classify_spec *spec, nm_rank_
 char *nm_attribution(nm_store *store, const nm_areas *a, const char *overlay,
                      const char *indicator_source);
 
+/* The sentence every output with wards carries (provenance.c): "Wards:
+ * ward 2013 boundaries; LSOA 2011 to ward 2013 by the lookup X.csv." and,
+ * where another stored lookup places some of the LSOAs in other wards,
+ * how many and which.  Caller frees *out with nm_free(). */
+nm_status nm_wards_said(nm_store *store, const nm_areas *lsoas, char **out);
+/* The same for the LSOAs within 'within' (NULL: all); *out NULL when the
+ * store has no LSOAs to speak of. */
+nm_status nm_wards_said_within(nm_store *store, const char *within, char **out);
+
 /* Writes OUTPUT.json: indicator, selection, classification with breaks,
  * labels, colours and counts, the class and value of every area, the
  * page's georeference, the datasets read (with checksums) and the alt
@@ -48,6 +57,29 @@ void nm_csv_text(FILE *fp, const char *s);
 void nm_csv_number(FILE *fp, double x);
 /* Text in a Markdown table cell ('|' and '\\' escaped, line breaks as spaces). */
 void nm_md_text(FILE *fp, const char *s);
+
+/* ---- change between releases (change.c) ------------------------------- */
+
+/* The unit of a change map's values: national deciles moved, negative
+ * towards more deprivation. */
+#define NM_UNIT_DECILE_CHANGE "decile change"
+
+/* The change in national decile of 'key' between releases 'since' and
+ * 'period' as the values of a map (unit NM_UNIT_DECILE_CHANGE, polarity
+ * -1, NAN where an area does not compare), with a subtitle saying how the
+ * areas compare (*note; caller frees). */
+nm_status nm_change_shown(nm_store *store, const nm_areas *a, const char *key, const char *period,
+                          const char *since, nm_values *out, char **note);
+/* True for values made by nm_change_shown(). */
+int nm_is_change(const nm_values *v);
+/* The five fixed classes of a change map, and their labels once classed. */
+nm_status nm_change_spec(nm_ctx *ctx, nm_classify_spec *spec);
+nm_status nm_change_relabel(nm_ctx *ctx, nm_classes *classes);
+/* The change facts of index 'ind' (e.g. "imd") for the LSOAs of 'a',
+ * written into facts[0..*n-1] (at most NM_FACTS_SINCE). */
+#define NM_FACTS_SINCE 3
+nm_status nm_facts_since(nm_store *store, const nm_areas *a, const char *ind, const char *period,
+                         const char *since, const char *place, nm_fact *facts, size_t *n);
 
 /* ---- shading shared with summaries and comparisons (choropleth.c) ------ */
 

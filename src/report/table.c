@@ -32,6 +32,7 @@ typedef struct tjob {
     char **ids;
     int nids, capids, all; /* all: every indicator of the level, by default */
     column *cols;
+    char *wards_said; /* the wards' years and memberships (ward tables) */
 } tjob;
 
 static nm_status add_id(tjob *j, const char *id, size_t len)
@@ -89,9 +90,12 @@ static nm_status choose_ids(tjob *j)
         if (rc == NM_OK)
             rc = l.rc;
         if (rc == NM_OK && j->nids == 0)
-            rc = nm_fail(j->ctx, NM_NOTFOUND, "no indicators of %s areas are stored%s%s",
+            rc = nm_fail(j->ctx, NM_NOTFOUND,
+                         "no indicators of %s areas are stored%s%s: run 'needsmap aggregate "
+                         "--to %s%s%s' first",
                          nm_areas_level(j->areas), j->o->period ? " for period " : "",
-                         j->o->period ? j->o->period : "");
+                         j->o->period ? j->o->period : "", nm_areas_level(j->areas),
+                         j->o->within ? " --within " : "", j->o->within ? j->o->within : "");
         return rc;
     }
     while (rc == NM_OK && *p) {
@@ -260,6 +264,11 @@ static void write_md(const tjob *j, FILE *fp)
         }
         fputc('\n', fp);
     }
+    if (j->wards_said) {
+        fputs("\n", fp);
+        nm_md_text(fp, j->wards_said);
+        fputc('\n', fp);
+    }
 }
 
 /* ---- the call ------------------------------------------------------------ */
@@ -289,6 +298,31 @@ static nm_status write_file(tjob *j, int format)
     rc = nm_atomic_commit(j->ctx, &a);
     nm_atomic_abort(&a);
     return rc;
+}
+
+/* A table of nothing but empty cells is a mistake to report, not a file:
+ * the values of these areas were never computed, or were of others. */
+static nm_status check_some_known(const tjob *j)
+{
+    const char *level = j->o->level ? j->o->level : "ward";
+    const char *within = j->o->within;
+    int c;
+
+    if (nm_areas_count(j->areas) == 0 || j->nids == 0)
+        return NM_OK;
+    for (c = 0; c < j->nids; c++)
+        if (nm_values_known(&j->cols[c].v) > 0)
+            return NM_OK;
+    if (strcmp(level, "lsoa") == 0)
+        return nm_fail(j->ctx, NM_NOTFOUND,
+                       "none of the %zu %s areas%s%s has a value of the %d indicators asked for",
+                       nm_areas_count(j->areas), level, within ? " within " : "",
+                       within ? within : "", j->nids);
+    return nm_fail(j->ctx, NM_NOTFOUND,
+                   "none of the %zu %s areas%s%s has a value of the %d indicators asked for: run "
+                   "'needsmap aggregate --to %s%s%s' first",
+                   nm_areas_count(j->areas), level, within ? " within " : "", within ? within : "",
+                   j->nids, level, within ? " --within " : "", within ? within : "");
 }
 
 nm_status nm_table_write(nm_store *store, const nm_table_opts *o, nm_table_result *res)
@@ -322,6 +356,15 @@ nm_status nm_table_write(nm_store *store, const nm_table_opts *o, nm_table_resul
             rc = read_suppression(&j, &j.cols[c]);
     }
     if (rc == NM_OK)
+        rc = check_some_known(&j);
+    /* which wards: said under a Markdown table, and in the log (a CSV
+       stays a plain grid) */
+    if (rc == NM_OK && strcmp(nm_areas_level(j.areas), "ward") == 0)
+        rc = nm_wards_said_within(store, o->within, &j.wards_said);
+    if (rc == NM_OK && j.wards_said)
+        nm_log(j.ctx, strstr(j.wards_said, "in another ward") ? NM_LOG_WARN : NM_LOG_INFO, "%s",
+               j.wards_said);
+    if (rc == NM_OK)
         rc = write_file(&j, format);
     if (rc == NM_OK) {
         res->rows = (long)nm_areas_count(j.areas);
@@ -332,6 +375,7 @@ nm_status nm_table_write(nm_store *store, const nm_table_opts *o, nm_table_resul
         nm_free(j.cols[c].suppressed);
     }
     nm_free(j.cols);
+    nm_free(j.wards_said);
     for (c = 0; c < j.nids; c++)
         nm_free(j.ids[c]);
     nm_free(j.ids);

@@ -19,6 +19,8 @@ struct nm_store {
     int writable;
     int in_tx;
     struct nm_hash_job *hash; /* a dataset's SHA-256 still being computed */
+    char vlevel[16];  /* the level whose year the user named (vintage.c) */
+    int vvintage;     /* that year, 0 for none */
 };
 
 /* Sets the context's error from SQLite's message: "what: sqlite message". */
@@ -60,8 +62,9 @@ typedef struct nm_ind {
     char period[32];
     char unit[16];
     char level[16];
-    char tbl[32];  /* data_<dataset> */
-    char col[64];  /* column in tbl (the key, made safe) */
+    char col[64];  /* the column of src that holds the values */
+    char *src;     /* SQL naming where the values are: a table, or the
+                      union of the indicator's parts; owned */
     int vintage;
     int polarity;
     long dataset;
@@ -69,7 +72,13 @@ typedef struct nm_ind {
     char *source;  /* dataset attribution, owned */
 } nm_ind;
 
-/* Finds indicator 'key' of 'period' (NULL: the latest period).  Returns
+/* Where the values of indicator 'id' are: OUT 'src', SQL usable after
+ * FROM (a table or a union of parts; caller frees with nm_free()), and
+ * OUT 'col', the column of src with the values. */
+nm_status nm_store_ind_source(nm_store *store, long id, const char *key, char **src,
+                              char col[64]);
+/* Finds indicator 'key' of 'period' (NULL: the latest period; of several
+ * vintages, the one whose boundaries are drawn).  Returns
  * NM_NOTFOUND with a message listing the periods that exist. */
 nm_status nm_store_find_indicator(nm_store *store, const char *key, const char *period,
                                   nm_ind *out);
@@ -120,9 +129,27 @@ typedef struct nm_batch {
 } nm_batch;
 
 /* Stores a batch inside the caller's transaction: a dataset row (unless
- * given), a table data_<dataset> and an indicator (key, period) per
- * series, replacing earlier ones of the same key and period. */
+ * given), a table data_<dataset> and per series a part of the indicator
+ * (key, period, level, vintage) that takes over the batch's codes from
+ * older parts; other areas' values are kept. */
 nm_status nm_store_put_batch(nm_store *store, nm_batch *b);
+
+/* The membership rule (vintage.c).  The code year of 'level' for this
+ * run: the one set with nm_store_set_vintage(), else the latest with
+ * boundaries, else ('drawn' 0) the latest any membership leads to; 0 when
+ * none. */
+int nm_store_vintage_of(nm_store *store, const char *level, int drawn);
+/* Appends to 'out' the words naming the boundaries and memberships used:
+ * "ward 2013 boundaries; lsoa 2011 to ward 2013 by the lookup X.csv". */
+nm_status nm_store_members_said(nm_store *store, const char *child_level, int child_vintage,
+                                const char *parent_level, int parent_vintage, nm_buf *out);
+/* Of the 'n' children, those another stored lookup or assignment places
+ * in another parent (by name across years) than the memberships of
+ * parent_vintage: OUT 'count', and a sentence per other source appended
+ * to 'out' with the first ten ("E01026796 (Bowthorpe; University)"). */
+nm_status nm_store_members_differ(nm_store *store, const char *child_level, int child_vintage,
+                                  const char *const *codes, size_t n, const char *parent_level,
+                                  int parent_vintage, nm_buf *out, long *count);
 
 /* Schema (schema.c). */
 nm_status nm_schema_create(nm_store *store);
