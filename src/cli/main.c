@@ -15,7 +15,7 @@
 static const cli_command *const commands[] = {
     &cmd_import_boundaries, &cmd_import_iod, &cmd_import_indicators, &cmd_import_lookup,
     &cmd_info, &cmd_map,
-    &cmd_assign, &cmd_import_localities, &cmd_aggregate, &cmd_table,
+    &cmd_assign, &cmd_import_localities, &cmd_aggregate, &cmd_derive, &cmd_table,
     &cmd_import_incidents, &cmd_count_incidents,
     &cmd_facts, &cmd_la_summary, &cmd_summary, &cmd_compare,
     &cmd_build, &cmd_fetch,
