@@ -32,6 +32,16 @@ typedef struct nm_areas nm_areas;
 nm_status nm_areas_select(nm_store *store, const char *level, int vintage, const char *within,
                           nm_areas **out);
 void nm_areas_free(nm_areas *areas);
+/* The areas of an older code year that make up 'set' (same level), by the
+ * stored lookup between the years: every old area with a part in the set,
+ * an old area split into several counting once; one split between the set
+ * and others counts where most of its parts are (OUT 'split_across': how
+ * many were split so).  Used to summarise a release on older codes (IMD
+ * 2007 on 2001 LSOAs) for an area of newer ones.  The result has no
+ * boundaries.  Returns NM_NOTFOUND when no lookup leads to the set.
+ * Caller frees with nm_areas_free(). */
+nm_status nm_areas_older(nm_store *store, const nm_areas *set, int vintage, nm_areas **out,
+                         long *split_across);
 
 size_t nm_areas_count(const nm_areas *areas);
 const char *nm_areas_code(const nm_areas *areas, size_t i);  /* owned by areas */

@@ -32,6 +32,15 @@ typedef struct nm_choropleth_opts {
     const char *subtitle;   /* NULL: from the selection, ranking and classes */
     const char *overlay;    /* level whose outlines are drawn over the fill, or NULL */
     const char *labels;     /* level whose names are placed inside their areas, or NULL */
+    int label_codes;        /* label areas by code rather than name */
+    double outline_mm;      /* outline of the shaded areas, mm; 0: 0.1 */
+    int no_outlines;        /* no outlines at all */
+    const char *size;       /* a figure's own page, "160x120mm" (or "160x120"); NULL: paper */
+    int figure;             /* figure only: no title or subtitle, narrow margins (the source
+                               line stays, as the licences require) */
+    const char *legend;     /* "auto", "right", "bottom", "inside" or "none"; NULL: auto */
+    int context;            /* with 'within': the neighbouring areas of the level in grey (default 1) */
+    double label_pt;        /* label size in points; 0: 7.5 (names shrink to 5.5 pt at least) */
     nm_paper paper;
     nm_orient orient;
     double dpi;             /* PNG resolution; 0: 150 */
@@ -51,6 +60,9 @@ typedef struct nm_choropleth_result {
     long missing;        /* of which without a value */
     int classes;
     nm_map_layout layout;
+    /* The labels left out, one line each ("CODE NAME: why"), or NULL when
+     * every label was placed; caller frees with nm_free(). */
+    char *unplaced;
 } nm_choropleth_result;
 
 /* Draws one choropleth of an indicator and writes it (atomically) to

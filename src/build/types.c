@@ -257,6 +257,14 @@ static const bd_key map_keys[] = {
     NUM("dpi", BD_DOUBLE, nm_choropleth_opts, dpi, 36, 1200),
     REQ("output", BD_OUTPUT, nm_choropleth_opts, output),
     NUM("sidecar", BD_BOOL, nm_choropleth_opts, sidecar, 0, 1),
+    KEY("size", BD_STR, nm_choropleth_opts, size),
+    NUM("figure", BD_BOOL, nm_choropleth_opts, figure, 0, 1),
+    KEY("legend", BD_STR, nm_choropleth_opts, legend),
+    NUM("context", BD_BOOL, nm_choropleth_opts, context, 0, 1),
+    NUM("label-size", BD_DOUBLE, nm_choropleth_opts, label_pt, 3, 36),
+    NUM("label-codes", BD_BOOL, nm_choropleth_opts, label_codes, 0, 1),
+    NUM("outline-width", BD_DOUBLE, nm_choropleth_opts, outline_mm, 0.01, 2),
+    NUM("no-outlines", BD_BOOL, nm_choropleth_opts, no_outlines, 0, 1),
     END,
 };
 

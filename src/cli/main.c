@@ -78,6 +78,22 @@ int cli_parse_int(cli *c, const char *option, const char *arg, long min, long ma
     return 1;
 }
 
+int cli_parse_double(cli *c, const char *option, const char *arg, double min, double max,
+                     double *out)
+{
+    char *end;
+    double v;
+
+    errno = 0;
+    v = strtod(arg, &end);
+    if (errno || end == arg || *end || !(v >= min && v <= max)) {
+        cli_usage_error(c, "--%s: \"%s\" is not a number from %g to %g", option, arg, min, max);
+        return 0;
+    }
+    *out = v;
+    return 1;
+}
+
 nm_store *cli_open_store(cli *c, int flags, int *exit_code)
 {
     nm_store *store = NULL;

@@ -47,7 +47,7 @@ nm_status nm_wards_said_within(nm_store *store, const char *within, char **out);
 nm_status nm_write_sidecar(nm_store *store, const nm_choropleth_opts *o, const nm_areas *a,
                            const nm_values *v, const nm_classes *c, const nm_rgb *colours,
                            const double *shown, const int *klass, const nm_map_layout *layout,
-                           const char *alt_text);
+                           const char *alt_text, const nm_map *map);
 
 /* ---- cells of data tables (table.c) ------------------------------------ */
 

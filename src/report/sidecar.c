@@ -87,14 +87,66 @@ static json_object *page_json(const nm_map_layout *l)
     json_object_array_add(wf, json_object_new_double(l->origin_x));
     json_object_array_add(wf, json_object_new_double(l->origin_y));
     json_object_object_add(o, "world_file", wf);
+    {
+        /* the map's frame on the page, mm from the top-left: x, y, w, h */
+        json_object *mb = json_object_new_array();
+        json_object_array_add(mb, json_object_new_double(l->map.x));
+        json_object_array_add(mb, json_object_new_double(l->map.y));
+        json_object_array_add(mb, json_object_new_double(l->map.w));
+        json_object_array_add(mb, json_object_new_double(l->map.h));
+        json_object_object_add(o, "map_mm", mb);
+    }
     json_object_object_add(o, "crs", json_object_new_string("EPSG:27700"));
+    return o;
+}
+
+static const char *label_status_name(nm_label_status s)
+{
+    switch (s) {
+    case NM_LABEL_PLACED: return "placed";
+    case NM_LABEL_SMALLER: return "smaller";
+    case NM_LABEL_LEADER: return "leader";
+    case NM_LABEL_NO_ROOM: return "no_room";
+    case NM_LABEL_OUTSIDE: return "outside";
+    default: return "pending";
+    }
+}
+
+/* Every label of the map and what became of it: the ones left out are
+ * listed apart, with why, so that nothing is dropped without a word. */
+static json_object *labels_json(const nm_map *map)
+{
+    json_object *o = json_object_new_object(), *all = json_object_new_array();
+    json_object *left = json_object_new_array();
+    size_t i, placed = 0;
+    nm_label_info li;
+
+    for (i = 0; nm_map_label_info(map, i, &li); i++) {
+        json_object *e = json_object_new_object();
+        int ok = li.status >= NM_LABEL_PLACED && li.status <= NM_LABEL_LEADER;
+        json_object_object_add(e, "code", json_object_new_string(li.key));
+        json_object_object_add(e, "text", json_object_new_string(li.text));
+        json_object_object_add(e, "status", json_object_new_string(label_status_name(li.status)));
+        if (ok) {
+            json_object_object_add(e, "pt", json_object_new_double(li.pt));
+            placed++;
+            json_object_array_add(all, e);
+        } else {
+            json_object_object_add(e, "reason", json_object_new_string(li.reason));
+            json_object_array_add(left, e);
+        }
+    }
+    json_object_object_add(o, "count", json_object_new_int64((int64_t)i));
+    json_object_object_add(o, "placed", json_object_new_int64((int64_t)placed));
+    json_object_object_add(o, "placed_labels", all);
+    json_object_object_add(o, "unplaced", left);
     return o;
 }
 
 nm_status nm_write_sidecar(nm_store *store, const nm_choropleth_opts *o, const nm_areas *a,
                            const nm_values *v, const nm_classes *c, const nm_rgb *colours,
                            const double *shown, const int *klass, const nm_map_layout *layout,
-                           const char *alt_text)
+                           const char *alt_text, const nm_map *map)
 {
     nm_ctx *ctx = nm_store_ctx(store);
     json_object *root = json_object_new_object(), *inputs = NULL;
@@ -131,6 +183,8 @@ nm_status nm_write_sidecar(nm_store *store, const nm_choropleth_opts *o, const n
     json_object_object_add(root, "missing", json_object_new_int64(nm_classes_missing(c)));
     json_object_object_add(root, "areas", areas_json(a, v, shown, klass));
     json_object_object_add(root, "page", page_json(layout));
+    if (map && nm_map_label_count(map) > 0)
+        json_object_object_add(root, "labels", labels_json(map));
     /* provenance and accessibility: what the map was drawn from, and what
        it shows in words */
     json_object_object_add(root, "inputs", inputs);
