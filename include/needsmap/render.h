@@ -269,6 +269,30 @@ nm_status nm_map_layout_get(nm_ctx *ctx, nm_map *map, nm_map_layout *layout);
  * failures, NM_NOMEM. */
 nm_status nm_map_write(nm_ctx *ctx, nm_map *map, const char *path, nm_map_layout *layout);
 
+/* A map's geometry as SVG path data, for pages that style and script the
+ * areas themselves (an HTML page).  Coordinates are points (1/72 inch) in
+ * a viewBox of width x height with the origin at the top-left. */
+typedef struct nm_map_svg {
+    double width, height; /* of the box fitted to the map's extent */
+    char **feature;       /* path data of each feature, in the order added ("" when
+                             it falls outside the extent); owned */
+    size_t nfeatures;
+    char **outline;       /* of each overlay outline, in the order added; owned */
+    size_t noutlines;
+    double *label_xy;     /* anchor of each label added, x then y; owned */
+    size_t nlabels;
+} nm_map_svg;
+
+/* Fits the map's extent (the one set, or the features') into a box of at
+ * most width_mm x height_mm and writes every feature and outline as path
+ * data thinned as for PDF output at the map's print_dpi.  OUT out (free
+ * with nm_map_svg_clear()).  Returns NM_OK, NM_USAGE (empty map, no box),
+ * NM_NOMEM. */
+nm_status nm_map_svg_paths(nm_ctx *ctx, const nm_map *map, double width_mm, double height_mm,
+                           nm_map_svg *out);
+/* Frees what 'out' owns; safe on a zeroed struct. */
+void nm_map_svg_clear(nm_map_svg *out);
+
 #ifdef __cplusplus
 }
 #endif

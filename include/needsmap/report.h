@@ -224,7 +224,8 @@ typedef enum nm_summary_format {
     NM_SUMMARY_PDF = 1,  /* the printed document: maps, tables, charts */
     NM_SUMMARY_CSV = 2,  /* every table in one file, with a column naming the table */
     NM_SUMMARY_XLSX = 3, /* one worksheet per table */
-    NM_SUMMARY_MD = 4    /* one Markdown table per heading */
+    NM_SUMMARY_MD = 4,   /* one Markdown table per heading */
+    NM_SUMMARY_HTML = 5  /* one self-contained web page: maps, tables, its data */
 } nm_summary_format;
 
 typedef struct nm_summary_opts {

@@ -14,7 +14,7 @@ enum {
 };
 
 static const cli_opt map_opts[] = {
-    {"output", required_argument, OPT_OUTPUT, "FILE", "the map: .png, .pdf or .svg (required; also -o)"},
+    {"output", required_argument, OPT_OUTPUT, "FILE", "the map: .png, .pdf, .svg or .html (required; also -o)"},
     {"period", required_argument, OPT_PERIOD, "P", "period of the indicator (default: latest)"},
     {"since", required_argument, OPT_SINCE, "P", "map the change in national decile since release P (ranks, deciles)"},
     {"level", required_argument, OPT_LEVEL, "LEVEL", "areas to shade (default lsoa)"},
@@ -155,7 +155,7 @@ static int run_map(cli *c, int argc, char **argv)
                                                    : "one INDICATOR at a time");
     o.indicator = argv[first];
     if (!o.output)
-        return cli_usage_error(c, "-o FILE is required (.png, .pdf or .svg)");
+        return cli_usage_error(c, "-o FILE is required (.png, .pdf, .svg or .html)");
     if (!(store = cli_open_store_within(c, NM_STORE_READONLY, &o.within, &code)))
         return code;
     memset(&r, 0, sizeof r);

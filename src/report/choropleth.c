@@ -13,6 +13,7 @@
 
 #include "needsmap/classify.h"
 #include "needsmap/report.h"
+#include "report/html_int.h"
 #include "report/report_int.h"
 #include "store/geom_int.h"
 #include "store/store_int.h"
@@ -545,6 +546,46 @@ static nm_status compose_page(job *j)
     return rc;
 }
 
+/* map -o FILE.html: the same classes and words as a page of its own
+ * (html.c), no sidecar. */
+static nm_status write_html(job *j)
+{
+    nm_shading sh = {j->vals, j->spec, j->classes, {{0}}, j->shown, j->klass, NULL};
+    char *title = j->o->title            ? nm_strdup(j->o->title)
+                  : nm_is_change(&j->vals) ? nm_strdup(j->vals.label)
+                                           : nm_default_title(&j->vals);
+    char *subtitle = j->o->subtitle   ? nm_strdup(j->o->subtitle)
+                     : j->change_note ? nm_strdup(j->change_note)
+                                      : nm_default_subtitle(j->areas, &j->vals, &j->spec,
+                                                            j->o->rank, j->classes);
+    char *attribution = nm_attribution(j->store, j->areas, j->o->overlay, j->vals.source);
+    const char *level = j->o->overlay ? j->o->overlay : j->o->labels;
+    hs_map m = {j->store, j->o->output, title, subtitle, attribution, j->alt_text, j->areas, &sh,
+                NULL, j->o->labels != NULL};
+    nm_status rc = NM_OK;
+
+    memcpy(sh.colours, j->colours, sizeof sh.colours);
+    sh.legend_title = nm_legend_title(&j->vals, &j->spec, j->o->rank, nm_areas_within_name(j->areas));
+    if (!title || !subtitle || !attribution || !sh.legend_title)
+        rc = nm_fail(j->ctx, NM_NOMEM, "out of memory");
+    if (rc == NM_OK && level)
+        rc = nm_areas_parents(j->store, j->areas, level, &j->over);
+    m.over = j->over;
+    if (rc == NM_OK)
+        rc = nm_html_map(&m);
+    nm_free(sh.legend_title);
+    nm_free(title);
+    nm_free(subtitle);
+    nm_free(attribution);
+    return rc;
+}
+
+static int is_html(const char *path)
+{
+    const char *dot = strrchr(nm_basename(path), '.');
+    return dot && (nm_strieq(dot, ".html") || nm_strieq(dot, ".htm"));
+}
+
 static void job_free(job *j)
 {
     nm_map_free(j->map);
@@ -586,6 +627,17 @@ nm_status nm_choropleth(nm_store *store, const nm_choropleth_opts *o, nm_choropl
        has no room for it (it costs a tenth of a map of England) */
     if (rc == NM_OK && (o->sidecar || !is_png(o->output)))
         rc = describe(&j);
+    if (rc == NM_OK && is_html(o->output)) {
+        rc = write_html(&j);
+        nm_store_read_end(store);
+        if (rc == NM_OK) {
+            res->areas = (long)n;
+            res->missing = nm_classes_missing(j.classes);
+            res->classes = nm_classes_count(j.classes);
+        }
+        job_free(&j);
+        return rc;
+    }
     if (rc == NM_OK)
         rc = compose_page(&j);
     nm_store_read_end(store);

@@ -14,6 +14,7 @@
 #include <xlsxwriter.h>
 
 #include "report/groups_int.h"
+#include "report/html_int.h"
 #include "report/page_int.h"
 #include "report/report_int.h"
 #include "store/geom_int.h"
@@ -614,69 +615,12 @@ typedef struct dtable {
     int n;
 } dtable;
 
-static const char *level_name(char kind)
-{
-    return kind == 'w' ? "ward" : kind == 'l' ? "locality" : kind == 'b' ? "borough" : "country";
-}
-
-/* The figures of one cell as the data formats hold them: 1 to 4 numbers
- * (a rate's count, rate, lower and upper limits). */
-static int cell_values(const gr_col *c, const gr_cell *x, double v[4])
-{
-    if (!c->rate) {
-        v[0] = x->v;
-        return 1;
-    }
-    v[0] = x->count;
-    v[1] = x->v;
-    v[2] = x->lo;
-    v[3] = x->hi;
-    return strcmp(c->unit, "rate") == 0 ? 4 : 1;
-}
-
-static const char *const rate_parts[] = {"_count", "_rate", "_rate_lo", "_rate_hi"};
-
-
-
-static void csv_head(const gr_set *s, FILE *fp)
-{
-    fputs("table,level,code,name", fp);
-    for (int c = 0; c < s->ncol; c++) {
-        double v[4];
-        gr_cell dummy = {0};
-        int k = cell_values(&s->col[c], &dummy, v);
-        for (int p = 0; p < k; p++)
-            fprintf(fp, ",%s%s", s->col[c].id, s->col[c].rate ? rate_parts[p] : "");
-    }
-    fputc('\n', fp);
-}
-
 static void write_csv(const sjob *j, const dtable *t, int nt, FILE *fp)
 {
-    const gr_set *s = &j->set;
-
-    csv_head(s, fp);
+    gr_csv_head(&j->set, fp);
     for (int i = 0; i < nt; i++)
-        for (int r = 0; r < t[i].n; r++) {
-            const gr_row *row = t[i].rows[r];
-            nm_csv_text(fp, t[i].name);
-            fprintf(fp, ",%s,", level_name(row->kind));
-            nm_csv_text(fp, row->code);
-            fputc(',', fp);
-            nm_csv_text(fp, row->name);
-            for (int c = 0; c < s->ncol; c++) {
-                double v[4];
-                int k = cell_values(&s->col[c], &row->cell[c], v);
-                for (int p = 0; p < k; p++) {
-                    fputc(',', fp);
-                    if (row->cell[c].suppressed)
-                        fputs("suppressed", fp);
-                    else if (!isnan(v[p]))
-                        nm_csv_number(fp, v[p]);
-                }
-            }
-            fputc('\n', fp);
-        }
+        for (int r = 0; r < t[i].n; r++)
+            gr_csv_row(&j->set, t[i].name, t[i].rows[r], fp);
 }
 
 
@@ -815,7 +759,7 @@ static nm_status write_xlsx(sjob *j, const dtable *t, int nt, const char *path)
     for (int c = 0; c < s->ncol && nf + 4 <= (int)(sizeof fmt / sizeof fmt[0]); c++) {
         double v[4];
         gr_cell dummy = {0};
-        int k = cell_values(&s->col[c], &dummy, v);
+        int k = gr_cell_values(&s->col[c], &dummy, v);
         for (int p = 0; p < k; p++) {
             char head[160];
             const char *code;
@@ -839,7 +783,7 @@ static nm_status write_xlsx(sjob *j, const dtable *t, int nt, const char *path)
         for (int c = 0; c < s->ncol; c++) {
             double v[4];
             gr_cell dummy = {0};
-            int k = cell_values(&s->col[c], &dummy, v);
+            int k = gr_cell_values(&s->col[c], &dummy, v);
             for (int p = 0; p < k; p++) {
                 char head[160];
                 const char *code;
@@ -852,12 +796,12 @@ static nm_status write_xlsx(sjob *j, const dtable *t, int nt, const char *path)
             lxw_row_t y = (lxw_row_t)(r + 1);
             int f = 0;
             col = 0;
-            worksheet_write_string(ws, y, col++, level_name(row->kind), NULL);
+            worksheet_write_string(ws, y, col++, gr_level_name(row->kind), NULL);
             worksheet_write_string(ws, y, col++, row->code, NULL);
             worksheet_write_string(ws, y, col++, row->name, NULL);
             for (int c = 0; c < s->ncol; c++) {
                 double v[4];
-                int k = cell_values(&s->col[c], &row->cell[c], v);
+                int k = gr_cell_values(&s->col[c], &row->cell[c], v);
                 for (int p = 0; p < k; p++, col++, f++) {
                     if (row->cell[c].suppressed)
                         worksheet_write_string(ws, y, col, "suppressed", grey);
@@ -932,6 +876,28 @@ cleanup:
     return rc;
 }
 
+/* ---- the web page (html.c) ------------------------------------------------ */
+
+static nm_status write_html(sjob *j)
+{
+    hs_section *sec = nm_calloc((size_t)j->nsec + 1, sizeof *sec);
+    hs_head head = {j->head.pop, j->head.kids, j->head.lsoas, j->head.n10, j->head.p10,
+                    j->head.k10, j->head.n20, j->head.p20, j->head.k20};
+    hs_page p = {j->store, j->o->output, j->title, j->sources, j->periods, j->place, "locality",
+                 "localities", j->o->period, &j->set, sec, j->nsec, j->lsoas, j->lsoa_sec, &j->shade, &head,
+                 "locality"};
+    nm_status rc;
+
+    if (!sec)
+        return nm_fail(j->ctx, NM_NOMEM, "out of memory");
+    for (int s = 0; s < j->nsec; s++)
+        sec[s] = (hs_section){j->sec[s].code, j->sec[s].name, j->sec[s].idx, j->sec[s].n,
+                              &j->sec[s].total};
+    rc = nm_html_page(&p);
+    nm_free(sec);
+    return rc;
+}
+
 /* ---- the call ------------------------------------------------------------- */
 
 static nm_summary_format format_of(const nm_summary_opts *o)
@@ -948,6 +914,8 @@ static nm_summary_format format_of(const nm_summary_opts *o)
         return NM_SUMMARY_XLSX;
     if (dot && (nm_strieq(dot, ".md") || nm_strieq(dot, ".markdown")))
         return NM_SUMMARY_MD;
+    if (dot && (nm_strieq(dot, ".html") || nm_strieq(dot, ".htm")))
+        return NM_SUMMARY_HTML;
     return NM_SUMMARY_AUTO;
 }
 
@@ -989,10 +957,10 @@ nm_status nm_summary(nm_store *store, const nm_summary_opts *o, nm_summary_resul
         res = &local;
     memset(res, 0, sizeof *res);
     if (!o->output)
-        return nm_fail(j.ctx, NM_USAGE, "an output file is required (.pdf, .csv, .xlsx or .md)");
+        return nm_fail(j.ctx, NM_USAGE, "an output file is required (.pdf, .html, .csv, .xlsx or .md)");
     if ((fmt = format_of(o)) == NM_SUMMARY_AUTO)
-        return nm_fail(j.ctx, NM_USAGE, "%s: give --format, or an output ending in .pdf, .csv, "
-                                        ".xlsx or .md", o->output);
+        return nm_fail(j.ctx, NM_USAGE, "%s: give --format, or an output ending in .pdf, .html, "
+                                        ".csv, .xlsx or .md", o->output);
     rc = nm_store_read_begin(store);
     reading = rc == NM_OK;
     if (rc == NM_OK)
@@ -1009,7 +977,7 @@ nm_status nm_summary(nm_store *store, const nm_summary_opts *o, nm_summary_resul
         rc = place_lsoas(&j);
     if (rc == NM_OK)
         rc = read_headline(&j);
-    if (rc == NM_OK && fmt == NM_SUMMARY_PDF) {
+    if (rc == NM_OK && (fmt == NM_SUMMARY_PDF || fmt == NM_SUMMARY_HTML)) {
         nm_choropleth_opts_init(&co);
         co.indicator = o->indicator ? o->indicator : "imd_decile";
         co.period = o->period;
@@ -1028,7 +996,9 @@ nm_status nm_summary(nm_store *store, const nm_summary_opts *o, nm_summary_resul
             rc = nm_fail(j.ctx, NM_NOMEM, "out of memory");
     }
     if (rc == NM_OK)
-        rc = fmt == NM_SUMMARY_PDF ? write_pdf(&j) : write_data(&j, fmt);
+        rc = fmt == NM_SUMMARY_PDF    ? write_pdf(&j)
+             : fmt == NM_SUMMARY_HTML ? write_html(&j)
+                                      : write_data(&j, fmt);
     if (reading)
         nm_store_read_end(store);
     if (rc == NM_OK) {
