@@ -510,7 +510,10 @@ nm_status gr_set_read(nm_store *store, const char *within, const char *indicator
             if (!s->col[c].rate)
                 s->england.cell[c].v = england_value(store, &e, &s->col[c]);
     }
-    nm_clear(ctx);
+    /* England's population is optional: its absence only blanks England's
+       rates; an earlier failure keeps its message */
+    if (rc == NM_OK)
+        nm_clear(ctx);
     nm_vtable_free(&e.pop);
     nm_vtable_free(&e.kids);
     nm_values_clear(&pop);
