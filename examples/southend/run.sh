@@ -11,5 +11,5 @@ DATA=${2:-$here/../../../shared/data}
 OUT=${3:-output/southend}
 mkdir -p "$OUT"
 "$NM" --db "$OUT/needsmap.sqlite" build "$here/figures.ini" -j 2 \
-    --set data="$DATA" --set out="$OUT"
+    --set data="$DATA" --set out="$OUT" --out "$OUT"
 echo "figures written to $OUT"
