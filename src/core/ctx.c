@@ -10,7 +10,6 @@
 
 #include "nm_int.h"
 
-#define NM_MSG_MAX 2048
 /* a run reads a store and a few files; fixed, so noting one cannot fail */
 #define NM_INPUTS_MAX 64
 
