@@ -1,0 +1,16 @@
+/*
+ * Shared by the libFuzzer targets: a scratch file per process that each
+ * input is written to, for readers that take a path.  Not part of the
+ * library.
+ */
+#ifndef NM_FUZZ_COMMON_H
+#define NM_FUZZ_COMMON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Writes 'n' bytes to the scratch file "DIR/NAME" (DIR made once per
+ * process) and returns its path, or NULL. */
+const char *fuzz_file(const char *name, const uint8_t *data, size_t n);
+
+#endif
