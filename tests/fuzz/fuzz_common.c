@@ -1,6 +1,7 @@
 /*
- * The scratch folder of a fuzz target: one per process under $TMPDIR,
- * removed at exit, so that parallel runs do not share files.
+ * The scratch folder of a fuzz target (one per process under $TMPDIR,
+ * removed at exit, so that parallel runs do not share files) and the
+ * reading of a boundaries source to its end.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +9,7 @@
 #include <unistd.h>
 
 #include "fuzz_common.h"
+#include "ingest/bnd_int.h"
 
 static char dir[256];
 static char path[512];
@@ -42,4 +44,18 @@ const char *fuzz_file(const char *name, const uint8_t *data, size_t n)
     }
     fclose(fp);
     return path;
+}
+
+void fuzz_drain(bnd_source *src)
+{
+    bnd_feature f;
+    int done = 0, i;
+    long n = 0;
+
+    while (n++ < 100000 && src->ops->next(src, &f, &done) == NM_OK && !done) {
+        if (f.geom)
+            gaiaFreeGeomColl(f.geom);
+        for (i = 0; i < src->nfields; i++)
+            src->ops->text(src, i);
+    }
 }

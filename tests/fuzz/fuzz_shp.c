@@ -34,17 +34,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         !(shp = fuzz_file("f.shp", data + 4, nshp)))
         return 0;
     ctx = nm_ctx_new();
-    if (bnd_shp_open(ctx, shp, &src) == NM_OK) {
-        bnd_feature f;
-        int done = 0, i;
-        long n = 0;
-        while (n++ < 100000 && src->ops->next(src, &f, &done) == NM_OK && !done) {
-            if (f.geom)
-                gaiaFreeGeomColl(f.geom);
-            for (i = 0; i < src->nfields; i++)
-                src->ops->text(src, i);
-        }
-    }
+    if (bnd_shp_open(ctx, shp, &src) == NM_OK)
+        fuzz_drain(src);
     bnd_source_close(src);
     nm_ctx_free(ctx);
     return 0;
