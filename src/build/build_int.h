@@ -97,7 +97,7 @@ typedef struct bd_file {
 
 /* Reads and checks a figures file.  Every problem is logged at error level
  * as "FILE:LINE: [section] key: what"; returns NM_USAGE when any was found
- * (with a summary as the context's error), NM_NOTFOUND when the file cannot
+ * (with a summary as the context's error), NM_ERROR when the file cannot
  * be read.  'set' are "NAME=VALUE" overrides of [vars].  Every output must
  * lie under the file's folder or 'out_root' (may be NULL), symlinks
  * resolved, and be no other figure's. */
