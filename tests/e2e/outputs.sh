@@ -41,7 +41,7 @@ done
 
 # a failure's message reaches the terminal: summary on a store without ward
 # aggregates printed only "needsmap: "
-expect_status "summary without ward aggregates" 1 nm summary --within E06000033 -o "$T/x.pdf"
+expect_status "summary without ward aggregates" 2 nm summary --within E06000033 -o "$T/x.pdf"
 contains "summary says what is missing" "no ward populations are stored: run 'needsmap aggregate --to ward' first" "$ERR"
 eq "summary: store unchanged" "$SUM" "$(checksum "$DB")"
 finish
