@@ -29,7 +29,8 @@ typedef struct bd_key {
     bd_kind kind;
     size_t offset;       /* of the field in the options struct */
     int required;
-    long min, max;       /* BD_INT, BD_DOUBLE ranges; BD_ENUM: value of the first choice */
+    double min, max;     /* BD_INT, BD_DOUBLE ranges (a double range may be fractional);
+                            BD_ENUM: value of the first choice */
     const char *choices; /* BD_ENUM: "national|region|local" */
 } bd_key;
 

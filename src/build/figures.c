@@ -605,9 +605,9 @@ static int apply_key(reader *r, bd_section *s, bd_kv *kv, const bd_key *k, const
         return 1;
     case BD_INT:
     case BD_LONG:
-        if (!nm_parse_long(kv->value, k->min, k->max, &l)) {
+        if (!nm_parse_long(kv->value, (long)k->min, (long)k->max, &l)) {
             problem(r, kv->line, where, "\"%s\" is not a whole number from %ld to %ld",
-                    kv->value, k->min, k->max);
+                    kv->value, (long)k->min, (long)k->max);
             return 0;
         }
         if (k->kind == BD_LONG)
@@ -616,8 +616,8 @@ static int apply_key(reader *r, bd_section *s, bd_kv *kv, const bd_key *k, const
             *(int *)(void *)field = (int)l;
         return 1;
     case BD_DOUBLE:
-        if (!nm_parse_double(kv->value, &d) || d < (double)k->min || d > (double)k->max) {
-            problem(r, kv->line, where, "\"%s\" is not a number from %ld to %ld", kv->value,
+        if (!nm_parse_double(kv->value, &d) || d < k->min || d > k->max) {
+            problem(r, kv->line, where, "\"%s\" is not a number from %g to %g", kv->value,
                     k->min, k->max);
             return 0;
         }
