@@ -7,11 +7,12 @@
 
 #include "cli.h"
 
-enum { OPT_PERIOD = 256, OPT_INDICATOR, OPT_LA, OPT_NEIGHBOURS, OPT_POP_PERIOD, OPT_FORMAT,
-       OPT_OUTPUT };
+enum { OPT_PERIOD = 256, OPT_INDICATOR, OPT_LA, OPT_LEVEL, OPT_NEIGHBOURS, OPT_POP_PERIOD,
+       OPT_FORMAT, OPT_OUTPUT };
 
 static const cli_opt la_opts[] = {
     {"la", required_argument, OPT_LA, "CODE", "the authority shown (default: every authority)"},
+    {"level", required_argument, OPT_LEVEL, "lad|utla", "districts and unitaries (lad, default) or upper-tier authorities: counties and unitaries (utla)"},
     {"neighbours", required_argument, OPT_NEIGHBOURS, "CODE,...", "authorities compared with --la (their mean and each one)"},
     {"period", required_argument, OPT_PERIOD, "P", "release of the index (default: latest stored)"},
     {"indicator", required_argument, OPT_INDICATOR, "ID", "index or domain: imd (default), idaci, income, ..."},
@@ -27,6 +28,11 @@ static int on_la_opt(cli *c, int id, const char *arg, void *state)
 
     switch (id) {
     case OPT_LA: o->la = arg; break;
+    case OPT_LEVEL:
+        if (strcmp(arg, "lad") != 0 && strcmp(arg, "utla") != 0 && strcmp(arg, "county") != 0)
+            return cli_usage_error(c, "--level: \"%s\" is not lad or utla", arg) != 0;
+        o->level = arg;
+        break;
     case OPT_NEIGHBOURS: o->neighbours = arg; break;
     case OPT_PERIOD: o->period = arg; break;
     case OPT_INDICATOR: o->indicator = arg; break;
