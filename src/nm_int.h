@@ -20,6 +20,9 @@
 
 /* ---- context ---------------------------------------------------------- */
 
+/* The longest message a context or a log line holds, NUL included. */
+#define NM_MSG_MAX 2048
+
 /* Sets the context's error and returns 'status', so that a caller can write
  * 'return nm_fail(ctx, NM_BADDATA, "%s:%ld: ...", ...)'. */
 nm_status nm_fail(nm_ctx *ctx, nm_status status, const char *fmt, ...) NM_PRINTF(3, 4);

@@ -90,6 +90,8 @@ typedef struct nm_values {
 nm_status nm_values_read(nm_store *store, const nm_areas *areas, const char *key,
                          const char *period, nm_rank_scope scope, nm_values *out);
 void nm_values_clear(nm_values *v);
+/* How many of the set's areas have a value (not NAN); 0 for NULL. */
+size_t nm_values_known(const nm_values *v);
 
 
 /* ---- memberships computed from boundaries (assign.c) ------------------ */
@@ -225,6 +227,59 @@ typedef struct nm_count_result {
  * stored, only the flag.  Returns NM_USAGE (options), NM_NOTFOUND (no
  * incidents, level, area or indicator).  'result' may be NULL. */
 nm_status nm_count_incidents(nm_store *store, const nm_count_opts *opts, nm_count_result *result);
+
+/* ---- change between releases (change.c) -------------------------------- */
+
+/* How an area of the later code year came from those of the earlier one,
+ * read from the stored memberships between the years (the ONS change
+ * codes U, S, M, X of the LSOA 2011 -> 2021 lookup). */
+typedef enum nm_lineage {
+    NM_LINEAGE_SAME = 0,    /* the same area: same code year, or unchanged (U) */
+    NM_LINEAGE_SPLIT = 1,   /* one part of an older area split into several (S) */
+    NM_LINEAGE_MERGED = 2,  /* several whole older areas merged into it (M) */
+    NM_LINEAGE_REDRAWN = 3, /* made of parts of older areas shared with others (X) */
+    NM_LINEAGE_NONE = 4     /* no older area reaches it through the memberships */
+} nm_lineage;
+
+/* "unchanged", "split", "merged", "redrawn", "new"; static storage. */
+const char *nm_lineage_name(nm_lineage lineage);
+
+/* An indicator in two releases for one set of areas. */
+typedef struct nm_change {
+    nm_values now;        /* the later release, as nm_values_read gives it */
+    double *then;         /* per area: the earlier value compared, NAN when none; owned */
+    char **then_code;     /* per area: the older code it came from, NULL when none; owned */
+    nm_lineage *lineage;  /* per area; owned */
+    char *then_label;     /* label of the earlier release's indicator; owned */
+    char since[32];       /* period of the earlier release */
+    char lookup[128];     /* file name of the lookup between the code years, "" when the
+                             code years are the same */
+    int since_vintage;    /* its code year */
+    long then_national_n; /* values of the earlier release stored (its national count) */
+    long count[5];        /* areas by lineage */
+    long compared;        /* areas with a value in both releases */
+    size_t n;
+    /* the distinct older areas the set's areas come from, with their
+       values in the earlier release (NAN where none), in code order: what
+       the earlier release said of the same place */
+    char **older_code;    /* owned */
+    double *older_value;  /* owned */
+    size_t nolder;
+} nm_change;
+
+/* Reads indicator 'key' in release 'period' (NULL: the latest) and in the
+ * earlier release 'since' for every area of the set.  Only ranks and
+ * deciles compare: a score is refused (NM_USAGE), since MHCLG's scores are
+ * not on one scale across releases.  An earlier release on other codes is
+ * carried through the stored memberships between the two code years: an
+ * unchanged or split area takes its older area's value; a merged one the
+ * deciles its older areas share, and no value where they differ; a
+ * redrawn or new one none.  Returns NM_NOTFOUND (indicator, period, or no
+ * lookup between the code years), NM_USAGE.  Free with nm_change_clear(). */
+nm_status nm_change_read(nm_store *store, const nm_areas *areas, const char *key,
+                         const char *period, const char *since, nm_change *out);
+/* Frees what a change owns; safe on a zeroed struct. */
+void nm_change_clear(nm_change *change);
 
 #ifdef __cplusplus
 }

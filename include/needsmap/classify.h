@@ -119,6 +119,10 @@ double nm_classes_upper(const nm_classes *c, int i);
  * NULL for an i out of range. */
 const char *nm_classes_label(const nm_classes *c, int i);
 
+/* Replaces the legend label of class i, for classes whose meaning the
+ * caller knows better than their range ("No change").  Returns NM_OK,
+ * NM_USAGE for an i out of range, NM_NOMEM. */
+nm_status nm_classes_relabel(nm_ctx *ctx, nm_classes *c, int i, const char *label);
 /* Number of input values in class i (0 for an empty class), -1 for an i out
  * of range. */
 long nm_classes_members(const nm_classes *c, int i);

@@ -27,6 +27,8 @@ typedef struct nm_import_result {
     long repaired;      /* invalid geometries met (kept; see DESIGN) */
     long skipped;       /* rows left out on purpose (e.g. other countries) */
     long dataset;       /* id of the dataset row */
+    char codes[32];     /* the codes values were filed under, "lsoa 2021"
+                           ("" for imports of no values) */
 } nm_import_result;
 
 /* Shared by every import. */

@@ -37,6 +37,8 @@ typedef struct nm_choropleth_opts {
     double dpi;             /* PNG resolution; 0: 150 */
     const char *output;     /* .png, .pdf or .svg (required) */
     int sidecar;            /* write OUTPUT.json beside the map (breaks, classes, counts) */
+    const char *since;      /* an earlier release: map the change in national decile since
+                               then (rank or decile indicators), NULL: the values */
 } nm_choropleth_opts;
 
 /* Fills opts with the defaults (A4, automatic orientation, 150 dpi, a
@@ -104,6 +106,9 @@ typedef struct nm_facts_opts {
                                       indicator's own has none (IMD 2007); NULL: the same */
     nm_report_format format;       /* TEXT, MD or JSON */
     const char *output;            /* file written atomically; NULL: only result->rendered */
+    const char *since;             /* an earlier release: add what changed since then (LSOAs
+                                      in the most deprived 10% then and now, moves between
+                                      deciles, the most deprived LSOA's rank); NULL: none */
 } nm_facts_opts;
 
 /* One number of a fact, e.g. {"people", 15823}. */

@@ -19,7 +19,7 @@ extern "C" {
 
 /* Schema version written by this library.  A store with another version is
  * refused with NM_SCHEMA. */
-#define NM_SCHEMA_VERSION 1
+#define NM_SCHEMA_VERSION 2
 
 typedef struct nm_store nm_store;
 

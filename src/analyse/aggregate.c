@@ -590,10 +590,9 @@ static nm_status regional(agg *g, const domain *d)
         f20[i] = known ? v.value[i] * 10.0 <= 2.0 * (double)v.group_size[i] : -1;
     }
     if (rc == NM_OK) {
-        if (v.group_label && *v.group_label)
-            snprintf(where, sizeof where, "in the %s region", v.group_label);
-        else
-            snprintf(where, sizeof where, "in their region");
+        /* neutral: one label serves every council's wards, which lie in
+           different regions (the region is a property of each value) */
+        snprintf(where, sizeof where, "in their region");
         rc = add_class(g, d, "reg10", 10, where, f10);
     }
     if (rc == NM_OK)

@@ -139,24 +139,6 @@ done:
     return rc;
 }
 
-/* Incidents outside the selection's box are never read; they are counted
- * here so that "outside" means all incidents not in an area. */
-static nm_status count_all(nm_store *store, const nm_count_opts *o, long *n)
-{
-    sqlite3_stmt *st = NULL;
-    nm_status rc = nm_store_prepare(store, "SELECT COUNT(*) FROM incident WHERE " FILTERS, &st);
-
-    if (rc != NM_OK)
-        return rc;
-    bind_filters(st, o);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        *n = (long)sqlite3_column_int64(st, 0);
-    else
-        rc = nm_store_sqlfail(store, "counting incidents");
-    sqlite3_finalize(st);
-    return rc;
-}
-
 static void see_date(tally *t, const unsigned char *date)
 {
     const char *d = (const char *)date;
@@ -167,6 +149,30 @@ static void see_date(tally *t, const unsigned char *date)
         nm_strlcpy(t->first, d, sizeof t->first);
     if (!t->last[0] || strncmp(d, t->last, 10) > 0)
         nm_strlcpy(t->last, d, sizeof t->last);
+}
+
+/* Incidents outside the selection's box are never read; they are counted
+ * here so that "outside" means all incidents not in an area.  The dates
+ * they span make the period, so that councils counted one by one from
+ * one set share one period whatever falls in their own areas. */
+static nm_status count_all(nm_store *store, const nm_count_opts *o, long *n, tally *t)
+{
+    sqlite3_stmt *st = NULL;
+    nm_status rc = nm_store_prepare(
+        store, "SELECT COUNT(*), MIN(date), MAX(date) FROM incident WHERE " FILTERS, &st);
+
+    if (rc != NM_OK)
+        return rc;
+    bind_filters(st, o);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        *n = (long)sqlite3_column_int64(st, 0);
+        t->first[0] = t->last[0] = '\0';
+        see_date(t, sqlite3_column_text(st, 1));
+        see_date(t, sqlite3_column_text(st, 2));
+    } else
+        rc = nm_store_sqlfail(store, "counting incidents");
+    sqlite3_finalize(st);
+    return rc;
 }
 
 /* Places every incident that passes the filters. */
@@ -516,7 +522,7 @@ nm_status nm_count_incidents(nm_store *store, const nm_count_opts *o, nm_count_r
     if (rc == NM_OK)
         rc = assign_points(store, o, areas, pip, &t, result);
     if (rc == NM_OK)
-        rc = count_all(store, o, &all);
+        rc = count_all(store, o, &all, &t);
     if (rc != NM_OK)
         goto cleanup;
     result->areas = (long)t.n;

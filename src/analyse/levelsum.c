@@ -92,10 +92,10 @@ static nm_status sum_children(nm_store *store, const nm_ind *ind, const char *le
     /* a child without a value makes the parent's sum unknown, not smaller */
     nm_buf_addf(&sql,
                 "SELECT m.parent, SUM(d.\"%s\" * m.weight), COUNT(d.\"%s\") = COUNT(*) "
-                "FROM membership m LEFT JOIN \"%s\" d ON d.code = m.child "
+                "FROM membership m LEFT JOIN %s d ON d.code = m.child "
                 "WHERE m.parent_level = ?1 AND m.parent_vintage = ?2 AND m.child_level = ?3 "
                 "AND m.child_vintage = ?4 AND m.method = ?5 GROUP BY m.parent",
-                ind->col, ind->col, ind->tbl);
+                ind->col, ind->col, ind->src);
     if (sql.failed)
         return nm_fail(store->ctx, NM_NOMEM, "out of memory");
     rc = nm_store_prepare(store, sql.data, &st);

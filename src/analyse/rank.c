@@ -88,6 +88,15 @@ void nm_values_clear(nm_values *v)
     memset(v, 0, sizeof *v);
 }
 
+size_t nm_values_known(const nm_values *v)
+{
+    size_t i, k = 0;
+
+    for (i = 0; v && v->value && i < v->n; i++)
+        k += !isnan(v->value[i]);
+    return k;
+}
+
 /* The code under which an area's value is stored when the indicator uses
  * codes of another vintage: the one older code that maps to it alone
  * (an unchanged LSOA), else the same code. */

@@ -222,6 +222,7 @@ static const bd_type inputs[] = {
 static const bd_key map_keys[] = {
     REQ("indicator", BD_STR, nm_choropleth_opts, indicator),
     KEY("period", BD_STR, nm_choropleth_opts, period),
+    KEY("since", BD_STR, nm_choropleth_opts, since),
     KEY("level", BD_STR, nm_choropleth_opts, level),
     NUM("vintage", BD_INT, nm_choropleth_opts, vintage, 1900, 2100),
     KEY("within", BD_STR, nm_choropleth_opts, within),
@@ -281,6 +282,7 @@ static nm_status table_draw(nm_store *store, const void *opts)
 static const bd_key facts_keys[] = {
     KEY("within", BD_STR, nm_facts_opts, within),
     KEY("period", BD_STR, nm_facts_opts, period),
+    KEY("since", BD_STR, nm_facts_opts, since),
     KEY("indicator", BD_STR, nm_facts_opts, indicator),
     KEY("population-period", BD_STR, nm_facts_opts, population_period),
     ENUM("format", nm_facts_opts, format, NM_FORMAT_TEXT, "text|md|json"),

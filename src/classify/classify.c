@@ -658,6 +658,19 @@ double nm_classes_upper(const nm_classes *c, int i)
     return c && i >= 0 && i < c->k ? c->upper[i] : NAN;
 }
 
+nm_status nm_classes_relabel(nm_ctx *ctx, nm_classes *c, int i, const char *label)
+{
+    char *copy;
+
+    if (!c || i < 0 || i >= c->k)
+        return nm_fail(ctx, NM_USAGE, "no class %d to relabel", i);
+    if (!(copy = nm_strdup(label)))
+        return nm_fail(ctx, NM_NOMEM, "out of memory");
+    nm_free(c->labels[i]);
+    c->labels[i] = copy;
+    return NM_OK;
+}
+
 const char *nm_classes_label(const nm_classes *c, int i)
 {
     return c && i >= 0 && i < c->k ? c->labels[i] : NULL;

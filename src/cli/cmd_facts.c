@@ -6,11 +6,12 @@
 
 #include "cli.h"
 
-enum { OPT_WITHIN = 256, OPT_PERIOD, OPT_INDICATOR, OPT_POP_PERIOD, OPT_FORMAT, OPT_OUTPUT };
+enum { OPT_WITHIN = 256, OPT_PERIOD, OPT_INDICATOR, OPT_POP_PERIOD, OPT_FORMAT, OPT_OUTPUT, OPT_SINCE };
 
 static const cli_opt facts_opts[] = {
     {"within", required_argument, OPT_WITHIN, "CODE", "the borough (or ward, locality, region): its LSOAs"},
     {"period", required_argument, OPT_PERIOD, "P", "release of the index (default: latest stored)"},
+    {"since", required_argument, OPT_SINCE, "P", "add what changed since release P (e.g. 2019)"},
     {"indicator", required_argument, OPT_INDICATOR, "ID", "index or domain: imd (default), idaci, income, ..."},
     {"population-period", required_argument, OPT_POP_PERIOD, "P", "population of another release where the index's has none (e.g. 2019 for IMD 2007)"},
     {"format", required_argument, OPT_FORMAT, "FMT", "text (default), md or json"},
@@ -25,6 +26,7 @@ static int on_facts_opt(cli *c, int id, const char *arg, void *state)
     switch (id) {
     case OPT_WITHIN: o->within = arg; break;
     case OPT_PERIOD: o->period = arg; break;
+    case OPT_SINCE: o->since = arg; break;
     case OPT_INDICATOR: o->indicator = arg; break;
     case OPT_POP_PERIOD: o->population_period = arg; break;
     case OPT_OUTPUT: o->output = arg; break;

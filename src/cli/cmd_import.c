@@ -75,8 +75,9 @@ static int finish_import(cli *c, nm_store *store, nm_status rc, const nm_import_
     if (rc != NM_OK)
         code = cli_fail(c, rc);
     else if (!c->quiet)
-        fprintf(stderr, "needsmap: %s: %ld %s stored from %ld rows%s\n", c->command, r->stored,
-                what, r->rows, r->unmatched ? " (see warning on unmatched codes)" : "");
+        fprintf(stderr, "needsmap: %s: %ld %s stored from %ld rows%s%s%s\n", c->command,
+                r->stored, what, r->rows, r->codes[0] ? " on the codes of " : "", r->codes,
+                r->unmatched ? " (see warning on unmatched codes)" : "");
     nm_store_close(store);
     return code;
 }

@@ -8,12 +8,13 @@
 enum {
     OPT_PERIOD = 256, OPT_LEVEL, OPT_VINTAGE, OPT_WITHIN, OPT_RANK, OPT_CLASSIFY, OPT_PALETTE,
     OPT_REVERSE, OPT_GREY, OPT_TITLE, OPT_SUBTITLE, OPT_OVERLAY, OPT_LABELS, OPT_PAGE,
-    OPT_LANDSCAPE, OPT_PORTRAIT, OPT_DPI, OPT_OUTPUT, OPT_NO_SIDECAR
+    OPT_LANDSCAPE, OPT_PORTRAIT, OPT_DPI, OPT_OUTPUT, OPT_NO_SIDECAR, OPT_SINCE
 };
 
 static const cli_opt map_opts[] = {
     {"output", required_argument, OPT_OUTPUT, "FILE", "the map: .png, .pdf or .svg (required; also -o)"},
     {"period", required_argument, OPT_PERIOD, "P", "period of the indicator (default: latest)"},
+    {"since", required_argument, OPT_SINCE, "P", "map the change in national decile since release P (ranks, deciles)"},
     {"level", required_argument, OPT_LEVEL, "LEVEL", "areas to shade (default lsoa)"},
     {"vintage", required_argument, OPT_VINTAGE, "YEAR", "boundary year (default: latest)"},
     {"within", required_argument, OPT_WITHIN, "CODE", "only the areas within this LAD, region, ward or locality"},
@@ -42,6 +43,7 @@ static int on_map_opt(cli *c, int id, const char *arg, void *state)
     switch (id) {
     case OPT_OUTPUT: o->output = arg; break;
     case OPT_PERIOD: o->period = arg; break;
+    case OPT_SINCE: o->since = arg; break;
     case OPT_LEVEL: o->level = arg; break;
     case OPT_WITHIN: o->within = arg; break;
     case OPT_CLASSIFY: o->classify = arg; break;

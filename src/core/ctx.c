@@ -8,7 +8,6 @@
 
 #include "nm_int.h"
 
-#define NM_MSG_MAX 2048
 
 struct nm_ctx {
     nm_status status;

@@ -17,7 +17,29 @@
 
 /* Raised whenever the table changes shape: the stub refuses a module of
  * another version rather than calling into it. */
-#define NM_GDAL_API_VERSION 1
+#define NM_GDAL_API_VERSION 2
+
+/* What the module needs of the library, handed to it at load (as SQLite
+ * hands an extension its sqlite3_api_routines): the module resolves no
+ * symbol from the program, so a program may link libneedsmap.a or
+ * libneedsmap.so the ordinary way, without exporting its symbols.  The
+ * module's own copies of these names forward here (gdal/host.c); the
+ * stateless helpers (core/buf.c, text.c, diag.c) are compiled into the
+ * module as they are. */
+typedef struct nm_gdal_host {
+    int version;
+    /* the library's allocator, so that the module's blocks are freed by
+       the host and allocation-failure injection reaches the module */
+    void *(*malloc_fn)(size_t size);
+    void *(*calloc_fn)(size_t count, size_t size);
+    void *(*realloc_fn)(void *ptr, size_t size);
+    void (*free_fn)(void *ptr);
+    char *(*strdup_fn)(const char *s);
+    /* the context: the message is already formatted */
+    nm_status (*fail)(nm_ctx *ctx, nm_status status, const char *message);
+    void (*log)(nm_ctx *ctx, nm_level level, const char *message);
+    int (*log_enabled)(const nm_ctx *ctx, nm_level level);
+} nm_gdal_host;
 
 typedef struct nm_gdal_api {
     int version;
@@ -41,9 +63,13 @@ typedef struct nm_gdal_api {
     char *(*recode)(const char *text, const char *from);
 } nm_gdal_api;
 
-/* The module's one exported symbol. */
+/* The module's one exported symbol: takes the host's table (kept until
+ * exit) and returns the module's, or NULL when the host's version differs. */
 #define NM_GDAL_MODULE_SYMBOL "nm_gdal_module"
-typedef const nm_gdal_api *(*nm_gdal_module_fn)(void);
+typedef const nm_gdal_api *(*nm_gdal_module_fn)(const nm_gdal_host *host);
+
+/* In the module: the host table its forwarders call (gdal/host.c). */
+void nm_gdal_host_set(const nm_gdal_host *host);
 
 /* Text recoded to UTF-8 through the module (see nm_gdal_api.recode);
  * NULL also when the module cannot be loaded. */

@@ -1,9 +1,12 @@
 /*
  * Loading needsmap-gdal.so on first use (see gdal_api.h) and forwarding
  * the table and OGR functions to it.  The module is looked for where
- * NEEDSMAP_GDAL_MODULE says, then beside the program, then where this
- * build put it; a needsmap that cannot find it says so and what to set.
+ * NEEDSMAP_GDAL_MODULE says, then beside the file this code is in (the
+ * libneedsmap.so in use, or the program that linked libneedsmap.a),
+ * then where `cmake --install` puts it, then where this build put it; a
+ * needsmap that cannot find it says so and what to set.
  */
+#define _GNU_SOURCE /* dladdr */
 #include <dlfcn.h>
 #include <limits.h>
 #include <pthread.h>
@@ -15,6 +18,21 @@
 #include "ingest/gdal_api.h"
 
 #define MODULE_NAME "needsmap-gdal.so"
+
+static nm_status host_fail(nm_ctx *ctx, nm_status status, const char *message)
+{
+    return nm_fail(ctx, status, "%s", message);
+}
+
+static void host_log(nm_ctx *ctx, nm_level level, const char *message)
+{
+    nm_log(ctx, level, "%s", message);
+}
+
+static const nm_gdal_host host = {
+    NM_GDAL_API_VERSION, nm_malloc, nm_calloc, nm_realloc, nm_free, nm_strdup,
+    host_fail, host_log, nm_log_enabled,
+};
 
 static pthread_once_t load_once = PTHREAD_ONCE_INIT;
 static const nm_gdal_api *api;
@@ -35,7 +53,7 @@ static int try_module(const char *path)
         return 0;
     }
     *(void **)&entry = dlsym(h, NM_GDAL_MODULE_SYMBOL);
-    a = entry ? entry() : NULL;
+    a = entry ? entry(&host) : NULL;
     if (!a || a->version != NM_GDAL_API_VERSION) {
         snprintf(load_error, sizeof load_error, "%s is from another version of needsmap", path);
         dlclose(h);
@@ -45,28 +63,61 @@ static int try_module(const char *path)
     return 1;
 }
 
+/* Tries the module at 'sub' (a relative folder ending in '/', or "") from
+ * the folder of 'file'; 1 when it loaded. */
+static int try_near(const char *file, const char *sub)
+{
+    char path[2 * PATH_MAX];
+    const char *slash = file ? strrchr(file, '/') : NULL;
+
+    if (!slash || slash - file >= PATH_MAX)
+        return 0;
+    snprintf(path, sizeof path, "%.*s/%s%s", (int)(slash - file), file, sub, MODULE_NAME);
+    return try_module(path);
+}
+
+/* Beside 'file', or where an installed tree puts the module relative to
+ * it: lib/needsmap/ beside libneedsmap.so, or from bin/ for the program
+ * (NM_GDAL_MODULE_FROM_BIN), so that an installed tree may be moved. */
+static int try_beside(const char *file)
+{
+    if (try_near(file, "") || try_near(file, "needsmap/"))
+        return 1;
+#ifdef NM_GDAL_MODULE_FROM_BIN
+    if (try_near(file, NM_GDAL_MODULE_FROM_BIN "/"))
+        return 1;
+#endif
+    return 0;
+}
+
 static void load_module(void)
 {
     const char *env = getenv("NEEDSMAP_GDAL_MODULE");
-    char exe[PATH_MAX], path[PATH_MAX + sizeof MODULE_NAME];
+    char exe[PATH_MAX];
+    Dl_info self;
     ssize_t n;
 
     if (env && *env) {
         try_module(env);
         return;
     }
+    /* dladdr names the object holding this function: libneedsmap.so when
+       the library is shared.  For a program that linked the archive glibc
+       gives argv[0], which may be relative or bare, so the program's own
+       path comes from /proc/self/exe. */
+    if (dladdr((void *)load_module, &self) && self.dli_fname && self.dli_fname[0] == '/' &&
+        try_beside(self.dli_fname))
+        return;
     n = readlink("/proc/self/exe", exe, sizeof exe - 1);
     if (n > 0) {
-        char *slash;
         exe[n] = '\0';
-        slash = strrchr(exe, '/');
-        if (slash) {
-            *slash = '\0';
-            snprintf(path, sizeof path, "%s/%s", exe, MODULE_NAME);
-            if (try_module(path))
-                return;
-        }
+        if (try_beside(exe))
+            return;
     }
+#ifdef NM_GDAL_MODULE_INSTALLED
+    if (try_module(NM_GDAL_MODULE_INSTALLED))
+        return;
+#endif
 #ifdef NM_GDAL_MODULE_BUILD
     try_module(NM_GDAL_MODULE_BUILD);
 #endif

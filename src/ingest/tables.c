@@ -139,9 +139,11 @@ static nm_status pick_columns(nm_ctx *ctx, nm_table *t, const nm_indicators_opts
     return rc;
 }
 
-/* Level and vintage of the keyed codes: given, from the heading, or from
- * the first code; the vintage defaults to 2011, the codes of the IoD 2015
- * and 2019 releases. */
+/* Level and vintage of the keyed codes: given, or from the heading; the
+ * level else from the first code.  A vintage neither given nor named is
+ * left to the codes themselves (values.c: the stored vintage they match
+ * best), 2011 (the codes of the IoD 2015 and 2019) when nothing is
+ * stored. */
 static nm_status key_level(nm_ctx *ctx, nm_table *t, const nm_indicators_opts *o, int key_col,
                            nm_values_job *job)
 {
@@ -170,7 +172,8 @@ static nm_status key_level(nm_ctx *ctx, nm_table *t, const nm_indicators_opts *o
     if (!nm_level_valid(level))
         return nm_fail(ctx, NM_USAGE, "unknown level \"%s\"", level);
     job->level = level;
-    job->vintage = vintage ? vintage : 2011;
+    job->vintage = vintage;
+    job->vintage_default = 2011;
     return NM_OK;
 }
 

@@ -37,6 +37,8 @@ typedef struct nm_values_job {
     int key_col;
     const char *level;   /* level of the keyed areas */
     int vintage;         /* their code vintage */
+    int vintage_default; /* vintage 0: the vintage is the one of the stored
+                            areas that most codes match, this when none */
     const char *period;
     nm_colspec *cols;
     int ncols;

@@ -42,6 +42,7 @@ typedef struct job {
     nm_geombuf geom;
     sqlite3_stmt *geom_stmt;
     char *alt_text;  /* what the map shows, in words */
+    char *change_note; /* a change map's subtitle: how its areas compare */
 } job;
 
 static int is_rank_scheme(const nm_classify_spec *s)
@@ -56,6 +57,8 @@ static nm_status choose_classes(job *j)
     const nm_values *v = &j->vals;
     nm_status rc;
 
+    if (nm_is_change(v))
+        return nm_change_spec(j->ctx, &j->spec);
     if (!text) {
         if (j->o->rank >= NM_RANK_REGION)
             text = "quintiles";
@@ -99,13 +102,20 @@ static nm_status classify_values(job *j)
     int k;
 
     rc = nm_classify(j->ctx, j->shown, v->n, &j->spec, polarity, &j->classes);
+    if (rc == NM_OK && nm_is_change(v))
+        rc = nm_change_relabel(j->ctx, j->classes);
     if (rc != NM_OK)
         return rc;
     k = nm_classes_count(j->classes);
-    rc = nm_palette(j->ctx, j->o->palette ? j->o->palette
-                                          : (j->o->greyscale ? NM_PALETTE_GREYSCALE
-                                                             : NM_PALETTE_DEFAULT),
-                    k, j->o->reverse, j->colours);
+    if (nm_is_change(v) && !j->o->palette && !j->o->greyscale)
+        /* diverging, "no change" pale in the middle, more deprived red:
+           ColorBrewer's RdBu runs red to blue, class 0 (less deprived) first */
+        rc = nm_palette(j->ctx, "RdBu", k, !j->o->reverse, j->colours);
+    else
+        rc = nm_palette(j->ctx, j->o->palette ? j->o->palette
+                                              : (j->o->greyscale ? NM_PALETTE_GREYSCALE
+                                                                 : NM_PALETTE_DEFAULT),
+                        k, j->o->reverse, j->colours);
     for (i = 0; rc == NM_OK && i < v->n; i++)
         j->klass[i] = nm_classes_of(j->classes, j->shown[i]);
     return rc;
@@ -116,8 +126,10 @@ static nm_status classify_values(job *j)
 static nm_status class_areas(job *j, const nm_areas *areas)
 {
     size_t n = nm_areas_count(areas);
-    nm_status rc = nm_values_read(j->store, areas, j->o->indicator, j->o->period, j->o->rank,
-                                  &j->vals);
+    nm_status rc = j->o->since ? nm_change_shown(j->store, areas, j->o->indicator, j->o->period,
+                                                 j->o->since, &j->vals, &j->change_note)
+                               : nm_values_read(j->store, areas, j->o->indicator, j->o->period,
+                                                j->o->rank, &j->vals);
 
     if (rc != NM_OK)
         return rc;
@@ -214,7 +226,8 @@ static nm_status add_legend(job *j)
                                      nm_classes_label(j->classes, c),
                                      nm_classes_members(j->classes, c));
     if (rc == NM_OK && missing > 0)
-        rc = nm_map_add_legend_entry(j->ctx, j->map, 0, NM_MAP_MISSING, "No data", missing);
+        rc = nm_map_add_legend_entry(j->ctx, j->map, 0, NM_MAP_MISSING,
+                                     nm_is_change(&j->vals) ? "Not compared" : "No data", missing);
     return rc;
 }
 
@@ -250,9 +263,12 @@ static nm_status compose_page(job *j)
     j->map = nm_map_new();
     if (!j->map)
         return nm_fail(j->ctx, NM_NOMEM, "out of memory");
-    title = j->o->title ? nm_strdup(j->o->title) : nm_default_title(&j->vals);
-    subtitle = j->o->subtitle ? nm_strdup(j->o->subtitle)
-                              : nm_default_subtitle(j->areas, &j->vals, &j->spec, j->o->rank);
+    title = j->o->title            ? nm_strdup(j->o->title)
+            : nm_is_change(&j->vals) ? nm_strdup(j->vals.label)
+                                     : nm_default_title(&j->vals);
+    subtitle = j->o->subtitle  ? nm_strdup(j->o->subtitle)
+               : j->change_note ? nm_strdup(j->change_note)
+                                : nm_default_subtitle(j->areas, &j->vals, &j->spec, j->o->rank);
     attribution = nm_attribution(j->store, j->areas, j->o->overlay, j->vals.source);
     if (!title || !subtitle || !attribution)
         rc = nm_fail(j->ctx, NM_NOMEM, "out of memory");
@@ -290,6 +306,7 @@ static void job_free(job *j)
     nm_free(j->shown);
     nm_free(j->klass);
     nm_free(j->alt_text);
+    nm_free(j->change_note);
 }
 
 nm_status nm_choropleth(nm_store *store, const nm_choropleth_opts *o, nm_choropleth_result *res)
@@ -353,6 +370,7 @@ nm_status nm_shading_make(nm_store *store, const nm_choropleth_opts *o, const nm
         if (!out->legend_title)
             rc = nm_fail(j.ctx, NM_NOMEM, "out of memory");
     }
+    nm_free(j.change_note);
     /* the job's parts move to the shading */
     out->vals = j.vals;
     out->spec = j.spec;

@@ -604,7 +604,7 @@ void nm_facts_result_clear(nm_facts_result *r)
     memset(r, 0, sizeof *r);
 }
 
-enum { NFACTS = 5 };
+enum { NFACTS = 5 + NM_FACTS_SINCE };
 
 nm_status nm_facts(nm_store *store, const nm_facts_opts *o, nm_facts_result *r)
 {
@@ -629,6 +629,12 @@ nm_status nm_facts(nm_store *store, const nm_facts_opts *o, nm_facts_result *r)
         rc = fact_most_deprived(ctx, &in, &r->facts[r->n++]);
     if (rc == NM_OK)
         rc = fact_deciles(ctx, &in, &r->facts[r->n++]);
+    if (rc == NM_OK && o->since) {
+        size_t added = 0;
+        rc = nm_facts_since(store, in.a, o->indicator ? o->indicator : "imd", in.period, o->since,
+                            in.place, &r->facts[r->n], &added);
+        r->n += added;
+    }
     if (rc == NM_OK)
         rc = render(ctx, o, &in, r);
     if (rc == NM_OK)

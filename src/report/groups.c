@@ -488,6 +488,12 @@ nm_status gr_set_read(nm_store *store, const char *within, const char *indicator
     if (rc == NM_NOTFOUND)
         rc = nm_fail(ctx, NM_NOTFOUND, "no ward populations are stored: run 'needsmap "
                                        "aggregate --to ward' first");
+    if (rc == NM_OK && n > 0 && nm_values_known(&pop) == 0)
+        rc = nm_fail(ctx, NM_NOTFOUND,
+                     "none of the %zu wards%s%s has a stored population (ward_pop_total): run "
+                     "'needsmap aggregate --to ward%s%s' first",
+                     n, within ? " within " : "", within ? within : "",
+                     within ? " --within " : "", within ? within : "");
     if (rc == NM_OK)
         rc = read_key(store, s, "lsoas", period, 1, &lsoas);
     for (c = 0; rc == NM_OK && c < s->ncol; c++) {
@@ -510,7 +516,8 @@ nm_status gr_set_read(nm_store *store, const char *within, const char *indicator
             if (!s->col[c].rate)
                 s->england.cell[c].v = england_value(store, &e, &s->col[c]);
     }
-    nm_clear(ctx);
+    if (rc == NM_OK)
+        nm_clear(ctx);
     nm_vtable_free(&e.pop);
     nm_vtable_free(&e.kids);
     nm_values_clear(&pop);

@@ -20,8 +20,9 @@ static const char *const sql_areas =
 /* The indicator as nm_values_read finds it: the latest period unless one
  * is given; a computed one of the level under "<level>_<id>". */
 static const char *const sql_indicator =
-    "SELECT dataset FROM indicator WHERE key IN (?1, ?3 || '_' || ?1) "
-    "AND (?2 IS NULL OR period = ?2) AND dataset IS NOT NULL ORDER BY period DESC LIMIT 1";
+    "SELECT DISTINCT p.dataset FROM indicator_part p WHERE p.dataset IS NOT NULL AND p.indicator IN "
+    "(SELECT id FROM indicator WHERE key IN (?1, ?3 || '_' || ?1) "
+    "AND (?2 IS NULL OR period = ?2) ORDER BY period DESC LIMIT 1)";
 /* Memberships leading from the level's areas (of the vintage drawn) to any
  * larger area: the parent given as 'within' or the overlay level.  Not
  * narrowed to the parent's own level, so that the maps of 300 authorities

@@ -49,6 +49,29 @@ void nm_csv_number(FILE *fp, double x);
 /* Text in a Markdown table cell ('|' and '\\' escaped, line breaks as spaces). */
 void nm_md_text(FILE *fp, const char *s);
 
+/* ---- change between releases (change.c) ------------------------------- */
+
+/* The unit of a change map's values: national deciles moved, negative
+ * towards more deprivation. */
+#define NM_UNIT_DECILE_CHANGE "decile change"
+
+/* The change in national decile of 'key' between releases 'since' and
+ * 'period' as the values of a map (unit NM_UNIT_DECILE_CHANGE, polarity
+ * -1, NAN where an area does not compare), with a subtitle saying how the
+ * areas compare (*note; caller frees). */
+nm_status nm_change_shown(nm_store *store, const nm_areas *a, const char *key, const char *period,
+                          const char *since, nm_values *out, char **note);
+/* True for values made by nm_change_shown(). */
+int nm_is_change(const nm_values *v);
+/* The five fixed classes of a change map, and their labels once classed. */
+nm_status nm_change_spec(nm_ctx *ctx, nm_classify_spec *spec);
+nm_status nm_change_relabel(nm_ctx *ctx, nm_classes *classes);
+/* The change facts of index 'ind' (e.g. "imd") for the LSOAs of 'a',
+ * written into facts[0..*n-1] (at most NM_FACTS_SINCE). */
+#define NM_FACTS_SINCE 3
+nm_status nm_facts_since(nm_store *store, const nm_areas *a, const char *ind, const char *period,
+                         const char *since, const char *place, nm_fact *facts, size_t *n);
+
 /* ---- shading shared with summaries and comparisons (choropleth.c) ------ */
 
 /* An indicator's values over a set of areas, classed and coloured as

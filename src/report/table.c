@@ -89,9 +89,12 @@ static nm_status choose_ids(tjob *j)
         if (rc == NM_OK)
             rc = l.rc;
         if (rc == NM_OK && j->nids == 0)
-            rc = nm_fail(j->ctx, NM_NOTFOUND, "no indicators of %s areas are stored%s%s",
+            rc = nm_fail(j->ctx, NM_NOTFOUND,
+                         "no indicators of %s areas are stored%s%s: run 'needsmap aggregate "
+                         "--to %s%s%s' first",
                          nm_areas_level(j->areas), j->o->period ? " for period " : "",
-                         j->o->period ? j->o->period : "");
+                         j->o->period ? j->o->period : "", nm_areas_level(j->areas),
+                         j->o->within ? " --within " : "", j->o->within ? j->o->within : "");
         return rc;
     }
     while (rc == NM_OK && *p) {
@@ -291,6 +294,31 @@ static nm_status write_file(tjob *j, int format)
     return rc;
 }
 
+/* A table of nothing but empty cells is a mistake to report, not a file:
+ * the values of these areas were never computed, or were of others. */
+static nm_status check_some_known(const tjob *j)
+{
+    const char *level = j->o->level ? j->o->level : "ward";
+    const char *within = j->o->within;
+    int c;
+
+    if (nm_areas_count(j->areas) == 0 || j->nids == 0)
+        return NM_OK;
+    for (c = 0; c < j->nids; c++)
+        if (nm_values_known(&j->cols[c].v) > 0)
+            return NM_OK;
+    if (strcmp(level, "lsoa") == 0)
+        return nm_fail(j->ctx, NM_NOTFOUND,
+                       "none of the %zu %s areas%s%s has a value of the %d indicators asked for",
+                       nm_areas_count(j->areas), level, within ? " within " : "",
+                       within ? within : "", j->nids);
+    return nm_fail(j->ctx, NM_NOTFOUND,
+                   "none of the %zu %s areas%s%s has a value of the %d indicators asked for: run "
+                   "'needsmap aggregate --to %s%s%s' first",
+                   nm_areas_count(j->areas), level, within ? " within " : "", within ? within : "",
+                   j->nids, level, within ? " --within " : "", within ? within : "");
+}
+
 nm_status nm_table_write(nm_store *store, const nm_table_opts *o, nm_table_result *res)
 {
     nm_table_result local;
@@ -321,6 +349,8 @@ nm_status nm_table_write(nm_store *store, const nm_table_opts *o, nm_table_resul
         if (rc == NM_OK)
             rc = read_suppression(&j, &j.cols[c]);
     }
+    if (rc == NM_OK)
+        rc = check_some_known(&j);
     if (rc == NM_OK)
         rc = write_file(&j, format);
     if (rc == NM_OK) {

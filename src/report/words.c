@@ -122,6 +122,8 @@ char *nm_legend_title(const nm_values *v, const nm_classify_spec *spec, nm_rank_
         nm_buf_addf(&b, "%s within %s", word, *within ? within : "the area");
     else if (word)
         nm_buf_addf(&b, "National %s", spec->method == NM_CLASSIFY_DECILES ? "decile" : "quintile");
+    else if (strcmp(v->unit, NM_UNIT_DECILE_CHANGE) == 0)
+        nm_buf_addf(&b, "Change in national decile");
     else if (scope >= NM_RANK_REGION)
         nm_buf_addf(&b, "Position (1 = most deprived)");
     else if (strcmp(v->unit, "rank") == 0)

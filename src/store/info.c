@@ -78,15 +78,18 @@ static long count_sql(nm_store *store, const char *sql, const char *level, int v
 
 /* Fills the three counts of one indicator: values, mappable areas at its
  * level, and those of them with a value. */
-static nm_status coverage(nm_store *store, nm_indicator_info *info, const char *tbl,
-                          const char *col)
+static nm_status coverage(nm_store *store, nm_indicator_info *info, long id)
 {
     nm_buf a = {0}, b = {0};
-    nm_status rc = NM_OK;
+    char *tbl = NULL, col[64];
+    nm_status rc = nm_store_ind_source(store, id, info->id, &tbl, col);
 
-    nm_buf_addf(&a, "SELECT COUNT(\"%s\") FROM \"%s\" WHERE ?1 IS NOT NULL OR ?2", col, tbl);
+    if (rc != NM_OK)
+        return rc;
+
+    nm_buf_addf(&a, "SELECT COUNT(\"%s\") FROM %s WHERE ?1 IS NOT NULL OR ?2", col, tbl);
     nm_buf_addf(&b,
-                "SELECT COUNT(*) FROM area a JOIN \"%s\" d ON d.code = a.code "
+                "SELECT COUNT(*) FROM area a JOIN %s d ON d.code = a.code "
                 "WHERE a.level = ?1 AND a.vintage = ?2 AND a.geom IS NOT NULL "
                 "AND d.\"%s\" IS NOT NULL",
                 tbl, col);
@@ -104,6 +107,7 @@ static nm_status coverage(nm_store *store, nm_indicator_info *info, const char *
     }
     nm_buf_free(&a);
     nm_buf_free(&b);
+    nm_free(tbl);
     return rc;
 }
 
@@ -117,7 +121,7 @@ nm_status nm_store_indicators(nm_store *store, const char *id, const char *level
     nm_clear(store->ctx);
     rc = nm_store_prepare(store,
                           "SELECT i.key, i.period, i.label, i.unit, i.polarity, i.level, i.vintage,"
-                          " i.tbl, i.col, d.attribution "
+                          " i.id, '', d.attribution "
                           "FROM indicator i LEFT JOIN dataset d ON d.id = i.dataset "
                           "WHERE (?1 IS NULL OR i.key = ?1) AND (?2 IS NULL OR i.level = ?2) "
                           "ORDER BY i.key, i.period",
@@ -136,7 +140,7 @@ nm_status nm_store_indicators(nm_store *store, const char *id, const char *level
         info.level = col_text(st, 5);
         info.vintage = sqlite3_column_int(st, 6);
         info.source = col_text(st, 9);
-        rc = coverage(store, &info, col_text(st, 7), col_text(st, 8));
+        rc = coverage(store, &info, (long)sqlite3_column_int64(st, 7));
         if (rc == NM_OK && fn(user, &info))
             break;
     }
@@ -223,7 +227,7 @@ nm_status nm_store_value(nm_store *store, const char *id, const char *period, co
     rc = nm_store_find_indicator(store, id, period, &ind);
     if (rc != NM_OK)
         return rc;
-    nm_buf_addf(&sql, "SELECT \"%s\" FROM \"%s\" WHERE code = ?", ind.col, ind.tbl);
+    nm_buf_addf(&sql, "SELECT \"%s\" FROM %s WHERE code = ?", ind.col, ind.src);
     rc = sql.failed ? nm_fail(store->ctx, NM_NOMEM, "out of memory")
                     : nm_store_prepare(store, sql.data, &st);
     if (rc == NM_OK) {

@@ -1,8 +1,9 @@
 /*
- * Storing indicators needsmap computes itself (aggregates to wards and
- * localities, incident counts and rates) in the same shape as imported
- * ones: a data_<dataset> table and an indicator row per series, so maps,
- * tables and summaries read them through one path.
+ * Storing a batch of values, imported or computed (aggregates to wards
+ * and localities, incident counts and rates): a data_<dataset> table, and
+ * per series an indicator with this table as its newest part.  Only the
+ * areas the batch covers are taken from older parts (see schema.c), so
+ * maps, tables and summaries read every indicator through one path.
  */
 #include <math.h>
 #include <stdio.h>
@@ -68,15 +69,17 @@ static nm_status create_table(nm_store *store, const nm_batch *b, const char *tb
     return rc;
 }
 
-static nm_status upsert(nm_store *store, const nm_batch *b, const nm_series *s, const char *tbl)
+/* The indicator (key, period, level, vintage) of a series, made or
+ * updated; its label and unit are those of the latest computation. */
+static nm_status upsert(nm_store *store, const nm_batch *b, const nm_series *s, long *id)
 {
     sqlite3_stmt *st = NULL;
     nm_status rc = nm_store_prepare(
         store,
-        "INSERT INTO indicator(key, period, label, unit, polarity, level, vintage, tbl, col,"
-        " dataset) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?1, ?9) "
-        "ON CONFLICT(key, period) DO UPDATE SET label = ?3, unit = ?4, polarity = ?5,"
-        " level = ?6, vintage = ?7, tbl = ?8, col = ?1, dataset = ?9",
+        "INSERT INTO indicator(key, period, label, unit, polarity, level, vintage, dataset)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+        "ON CONFLICT(key, period, level, vintage) DO UPDATE SET label = ?3, unit = ?4,"
+        " polarity = ?5, dataset = ?8 RETURNING id",
         &st);
 
     if (rc != NM_OK)
@@ -88,8 +91,126 @@ static nm_status upsert(nm_store *store, const nm_batch *b, const nm_series *s, 
     sqlite3_bind_int(st, 5, s->polarity);
     sqlite3_bind_text(st, 6, b->level, -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 7, b->vintage);
-    sqlite3_bind_text(st, 8, tbl, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 9, b->dataset);
+    sqlite3_bind_int64(st, 8, b->dataset);
+    if (sqlite3_step(st) != SQLITE_ROW)
+        rc = nm_store_sqlfail(store, "storing an indicator");
+    else
+        *id = (long)sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+typedef struct part {
+    char tbl[32];
+    char col[64];
+} part;
+
+/* Runs 'fmt', filled with a part's table and column and the new table
+ * (all made of [a-z0-9_] by ingest), and reads its one count if any. */
+static nm_status exec_part(nm_store *store, const char *fmt, const part *p, const char *tbl,
+                           long *count)
+{
+    sqlite3_stmt *st = NULL;
+    nm_buf sql = {0};
+    nm_status rc;
+
+    nm_buf_addf(&sql, fmt, p->tbl, p->col, tbl);
+    rc = sql.failed ? nm_fail(store->ctx, NM_NOMEM, "out of memory")
+                    : nm_store_prepare(store, sql.data, &st);
+    nm_buf_free(&sql);
+    if (rc != NM_OK)
+        return rc;
+    switch (sqlite3_step(st)) {
+    case SQLITE_ROW:
+        if (count)
+            *count = (long)sqlite3_column_int64(st, 0);
+        break;
+    case SQLITE_DONE:
+        break;
+    default:
+        rc = nm_store_sqlfail(store, "replacing older values");
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* Hands the codes of table 'tbl' over from the indicator's older parts:
+ * a part whose every value is covered goes, any other loses just those
+ * values.  Values of areas the new computation does not cover stay. */
+static nm_status take_over(nm_store *store, long id, const char *tbl)
+{
+    sqlite3_stmt *st = NULL;
+    part *parts = NULL;
+    size_t n = 0, cap = 0, i;
+    nm_status rc = nm_store_prepare(
+        store, "SELECT tbl, col FROM indicator_part WHERE indicator = ?1 AND tbl <> ?2", &st);
+
+    if (rc != NM_OK)
+        return rc;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_text(st, 2, tbl, -1, SQLITE_STATIC);
+    while (rc == NM_OK && sqlite3_step(st) == SQLITE_ROW) {
+        if (n == cap) {
+            part *g = nm_realloc(parts, (cap = cap ? 2 * cap : 4) * sizeof *g);
+            if (!g) {
+                rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
+                break;
+            }
+            parts = g;
+        }
+        nm_strlcpy(parts[n].tbl, (const char *)sqlite3_column_text(st, 0), sizeof parts[n].tbl);
+        nm_strlcpy(parts[n].col, (const char *)sqlite3_column_text(st, 1), sizeof parts[n].col);
+        n++;
+    }
+    sqlite3_finalize(st);
+    for (i = 0; rc == NM_OK && i < n; i++) {
+        long left = 0;
+        rc = exec_part(store,
+                       "SELECT COUNT(*) FROM \"%s\" WHERE \"%s\" IS NOT NULL "
+                       "AND code NOT IN (SELECT code FROM \"%s\")",
+                       &parts[i], tbl, &left);
+        if (rc == NM_OK && left > 0)
+            rc = exec_part(store,
+                           "UPDATE \"%s\" SET \"%s\" = NULL "
+                           "WHERE code IN (SELECT code FROM \"%s\")",
+                           &parts[i], tbl, NULL);
+        if (rc == NM_OK && left == 0) {
+            sqlite3_stmt *del = NULL;
+            rc = nm_store_prepare(store,
+                                  "DELETE FROM indicator_part WHERE indicator = ?1 AND tbl = ?2",
+                                  &del);
+            if (rc == NM_OK) {
+                sqlite3_bind_int64(del, 1, id);
+                sqlite3_bind_text(del, 2, parts[i].tbl, -1, SQLITE_STATIC);
+                if (sqlite3_step(del) != SQLITE_DONE)
+                    rc = nm_store_sqlfail(store, "replacing older values");
+            }
+            sqlite3_finalize(del);
+        }
+    }
+    nm_free(parts);
+    return rc;
+}
+
+static nm_status add_part(nm_store *store, const nm_batch *b, const nm_series *s, const char *tbl)
+{
+    sqlite3_stmt *st = NULL;
+    long id = 0;
+    nm_status rc = upsert(store, b, s, &id);
+
+    if (rc == NM_OK)
+        rc = take_over(store, id, tbl);
+    if (rc == NM_OK)
+        rc = nm_store_prepare(store,
+                              "INSERT OR REPLACE INTO indicator_part(indicator, tbl, col, dataset) "
+                              "VALUES (?, ?, ?, ?)",
+                              &st);
+    if (rc != NM_OK)
+        return rc;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_text(st, 2, tbl, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, s->key, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, b->dataset);
     if (sqlite3_step(st) != SQLITE_DONE)
         rc = nm_store_sqlfail(store, "storing an indicator");
     sqlite3_finalize(st);
@@ -132,7 +253,7 @@ nm_status nm_store_put_batch(nm_store *store, nm_batch *b)
     }
     sqlite3_finalize(ins);
     for (c = 0; rc == NM_OK && c < b->nseries; c++)
-        rc = upsert(store, b, &b->series[c], tbl);
+        rc = add_part(store, b, &b->series[c], tbl);
     if (rc == NM_OK)
         rc = nm_store_drop_orphan_data(store);
     return rc;

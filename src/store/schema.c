@@ -36,11 +36,16 @@ static const char *const schema_sql =
     "  dataset INTEGER REFERENCES dataset(id),"
     "  UNIQUE (level, vintage, code));"
     "CREATE INDEX area_code ON area(code);"
-    /* Values live in one table per imported dataset, "data_<dataset id>",
-       a row per area code and a REAL column per indicator: a 32,844-row
-       IoD file is 32,844 inserts rather than 850,000, and the tables read
-       naturally in any SQLite client.  'tbl' and 'col' say where each
-       indicator's values are. */
+    /* Values live in tables "data_<dataset id>", one per imported file or
+       computation, a row per area code and a REAL column per indicator: a
+       32,844-row IoD file is 32,844 inserts rather than 850,000, and the
+       tables read naturally in any SQLite client.  An indicator is one
+       series of one period on the codes of one level and vintage; its
+       values may come from several such tables (indicator_part), each
+       covering its own areas: aggregating Norwich's wards after
+       Blackpool's adds a part and leaves Blackpool's values where they
+       are.  A new part takes over the codes it covers from older parts
+       (their cells are set to NULL, a part left empty is removed). */
     "CREATE TABLE indicator ("
     "  id INTEGER PRIMARY KEY,"
     "  key TEXT NOT NULL,"
@@ -50,10 +55,15 @@ static const char *const schema_sql =
     "  polarity INTEGER NOT NULL,"
     "  level TEXT NOT NULL,"
     "  vintage INTEGER NOT NULL,"
+    "  dataset INTEGER REFERENCES dataset(id),"
+    "  UNIQUE (key, period, level, vintage));"
+    "CREATE TABLE indicator_part ("
+    "  indicator INTEGER NOT NULL REFERENCES indicator(id),"
     "  tbl TEXT NOT NULL,"
     "  col TEXT NOT NULL,"
     "  dataset INTEGER REFERENCES dataset(id),"
-    "  UNIQUE (key, period));"
+    "  PRIMARY KEY (indicator, tbl)) WITHOUT ROWID;"
+    "CREATE INDEX indicator_part_tbl ON indicator_part(tbl);"
     "CREATE TABLE membership ("
     "  child TEXT NOT NULL,"
     "  child_level TEXT NOT NULL,"

@@ -60,8 +60,9 @@ typedef struct nm_ind {
     char period[32];
     char unit[16];
     char level[16];
-    char tbl[32];  /* data_<dataset> */
-    char col[64];  /* column in tbl (the key, made safe) */
+    char col[64];  /* the column of src that holds the values */
+    char *src;     /* SQL naming where the values are: a table, or the
+                      union of the indicator's parts; owned */
     int vintage;
     int polarity;
     long dataset;
@@ -69,7 +70,13 @@ typedef struct nm_ind {
     char *source;  /* dataset attribution, owned */
 } nm_ind;
 
-/* Finds indicator 'key' of 'period' (NULL: the latest period).  Returns
+/* Where the values of indicator 'id' are: OUT 'src', SQL usable after
+ * FROM (a table or a union of parts; caller frees with nm_free()), and
+ * OUT 'col', the column of src with the values. */
+nm_status nm_store_ind_source(nm_store *store, long id, const char *key, char **src,
+                              char col[64]);
+/* Finds indicator 'key' of 'period' (NULL: the latest period; of several
+ * vintages, the one whose boundaries are drawn).  Returns
  * NM_NOTFOUND with a message listing the periods that exist. */
 nm_status nm_store_find_indicator(nm_store *store, const char *key, const char *period,
                                   nm_ind *out);
@@ -120,8 +127,9 @@ typedef struct nm_batch {
 } nm_batch;
 
 /* Stores a batch inside the caller's transaction: a dataset row (unless
- * given), a table data_<dataset> and an indicator (key, period) per
- * series, replacing earlier ones of the same key and period. */
+ * given), a table data_<dataset> and per series a part of the indicator
+ * (key, period, level, vintage) that takes over the batch's codes from
+ * older parts; other areas' values are kept. */
 nm_status nm_store_put_batch(nm_store *store, nm_batch *b);
 
 /* Schema (schema.c). */

@@ -1,8 +1,9 @@
 /*
- * Reading indicator values.  Each indicator names the data_<dataset> table
- * and column that hold its values (see schema.c); this file is the one
- * place that turns that into SQL, so the rest of the library asks for "the
- * values of imd_score 2019" and never builds table names itself.
+ * Reading indicator values.  An indicator's values are in one or more
+ * parts, each a column of a data_<dataset> table (see schema.c); this file
+ * is the one place that turns them into SQL (the table itself, or the
+ * union of the parts), so the rest of the library asks for "the values of
+ * imd_score 2019" and never builds table names itself.
  */
 #include <math.h>
 #include <string.h>
@@ -21,6 +22,7 @@ void nm_ind_clear(nm_ind *ind)
         return;
     nm_free(ind->label);
     nm_free(ind->source);
+    nm_free(ind->src);
     memset(ind, 0, sizeof *ind);
 }
 
@@ -41,6 +43,53 @@ static void list_periods(nm_store *store, const char *key, nm_buf *b)
         nm_buf_addf(b, "none");
 }
 
+nm_status nm_store_ind_source(nm_store *store, long id, const char *key, char **src,
+                              char col[64])
+{
+    sqlite3_stmt *st = NULL;
+    nm_buf sql = {0}, one = {0};
+    char first[64] = "";
+    int n = 0, s;
+    nm_status rc = nm_store_prepare(
+        store, "SELECT tbl, col FROM indicator_part WHERE indicator = ? ORDER BY tbl", &st);
+
+    *src = NULL;
+    if (rc != NM_OK)
+        return rc;
+    sqlite3_bind_int64(st, 1, id);
+    /* tbl and col were made by ingest from [a-z0-9_] only; quoting is for
+       clarity, not safety */
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *t = (const char *)sqlite3_column_text(st, 0);
+        const char *c = (const char *)sqlite3_column_text(st, 1);
+        if (n == 0) {
+            nm_strlcpy(first, c, sizeof first);
+            nm_buf_addf(&one, "\"%s\"", t);
+        }
+        /* several parts: their union, under the key's name */
+        nm_buf_addf(&sql, "%s SELECT code, \"%s\" AS \"%s\" FROM \"%s\" WHERE \"%s\" IS NOT NULL",
+                    n ? " UNION ALL" : "(", c, key, t, c);
+        n++;
+    }
+    if (s != SQLITE_DONE)
+        rc = nm_store_sqlfail(store, "finding an indicator's values");
+    else if (n == 0)
+        rc = nm_fail(store->ctx, NM_NOTFOUND, "indicator \"%s\" holds no values", key);
+    sqlite3_finalize(st);
+    nm_buf_addf(&sql, ")");
+    if (rc == NM_OK && (sql.failed || one.failed))
+        rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
+    if (rc == NM_OK) {
+        nm_buf *use = n > 1 ? &sql : &one;
+        nm_strlcpy(col, n > 1 ? key : first, 64);
+        *src = use->data;
+        use->data = NULL;
+    }
+    nm_buf_free(&sql);
+    nm_buf_free(&one);
+    return rc;
+}
+
 nm_status nm_store_find_indicator(nm_store *store, const char *key, const char *period,
                                   nm_ind *out)
 {
@@ -50,11 +99,14 @@ nm_status nm_store_find_indicator(nm_store *store, const char *key, const char *
 
     memset(out, 0, sizeof *out);
     rc = nm_store_prepare(store,
-                          "SELECT i.id, i.key, i.period, i.unit, i.level, i.tbl, i.col, i.vintage,"
+                          "SELECT i.id, i.key, i.period, i.unit, i.level, '', '', i.vintage,"
                           " i.polarity, i.dataset, i.label, d.attribution "
                           "FROM indicator i LEFT JOIN dataset d ON d.id = i.dataset "
                           "WHERE i.key = ?1 AND (?2 IS NULL OR i.period = ?2) "
-                          "ORDER BY i.period DESC LIMIT 1",
+                          /* of one period's vintages, the one drawn */
+                          "ORDER BY i.period DESC, i.vintage = (SELECT MAX(vintage) FROM area "
+                          " WHERE level = i.level AND geom IS NOT NULL) DESC, i.vintage DESC "
+                          "LIMIT 1",
                           &st);
     if (rc != NM_OK)
         return rc;
@@ -69,8 +121,6 @@ nm_status nm_store_find_indicator(nm_store *store, const char *key, const char *
         copy_col(out->period, sizeof out->period, st, 2);
         copy_col(out->unit, sizeof out->unit, st, 3);
         copy_col(out->level, sizeof out->level, st, 4);
-        copy_col(out->tbl, sizeof out->tbl, st, 5);
-        copy_col(out->col, sizeof out->col, st, 6);
         out->vintage = sqlite3_column_int(st, 7);
         out->polarity = sqlite3_column_int(st, 8);
         out->dataset = (long)sqlite3_column_int64(st, 9);
@@ -78,6 +128,8 @@ nm_status nm_store_find_indicator(nm_store *store, const char *key, const char *
         out->source = nm_strdup(source ? (const char *)source : "");
         if (!out->label || !out->source)
             rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
+        else
+            rc = nm_store_ind_source(store, out->id, out->key, &out->src, out->col);
     } else if (s == SQLITE_DONE) {
         nm_buf periods = {0};
         list_periods(store, key, &periods);
@@ -106,10 +158,8 @@ nm_status nm_store_each_value(nm_store *store, const nm_ind *ind,
     nm_status rc;
     int s;
 
-    /* tbl and col were made by ingest from [a-z0-9_] only; quoting is for
-       clarity, not safety */
-    nm_buf_addf(&sql, "SELECT code, \"%s\" FROM \"%s\" WHERE \"%s\" IS NOT NULL ORDER BY code",
-                ind->col, ind->tbl, ind->col);
+    nm_buf_addf(&sql, "SELECT code, \"%s\" FROM %s WHERE \"%s\" IS NOT NULL ORDER BY code",
+                ind->col, ind->src, ind->col);
     if (sql.failed) {
         nm_buf_free(&sql);
         return nm_fail(store->ctx, NM_NOMEM, "out of memory");
@@ -127,14 +177,14 @@ nm_status nm_store_each_value(nm_store *store, const nm_ind *ind,
     return rc;
 }
 
-/* Prepares "SELECT <col> FROM <tbl> <tail>" for an indicator. */
+/* Prepares "SELECT <col> FROM <source> <tail>" for an indicator. */
 static nm_status prepare_on(nm_store *store, const nm_ind *ind, const char *what, const char *tail,
                             sqlite3_stmt **st)
 {
     nm_buf sql = {0};
     nm_status rc;
 
-    nm_buf_addf(&sql, "SELECT %s(\"%s\") FROM \"%s\" %s", what, ind->col, ind->tbl, tail);
+    nm_buf_addf(&sql, "SELECT %s(\"%s\") FROM %s %s", what, ind->col, ind->src, tail);
     rc = sql.failed ? nm_fail(store->ctx, NM_NOMEM, "out of memory")
                     : nm_store_prepare(store, sql.data, st);
     nm_buf_free(&sql);
@@ -189,7 +239,7 @@ nm_status nm_store_drop_orphan_data(nm_store *store)
     rc = nm_store_prepare(store,
                           "SELECT name FROM sqlite_master WHERE type = 'table' "
                           "AND name GLOB 'data_[0-9]*' "
-                          "AND name NOT IN (SELECT tbl FROM indicator)",
+                          "AND name NOT IN (SELECT tbl FROM indicator_part)",
                           &st);
     if (rc != NM_OK)
         return rc;

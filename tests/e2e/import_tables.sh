@@ -11,13 +11,13 @@ eq "indicators from the assembled file" 26 "$(sql "SELECT COUNT(*) FROM indicato
 # values live in data_<dataset> tables; the indicator row says which column
 val() {
     local where
-    where=$(sql "SELECT '\"' || col || '\" FROM \"' || tbl || '\"' FROM indicator WHERE key='$1' AND period='$2'")
+    where=$(sql "SELECT '\"' || p.col || '\" FROM \"' || p.tbl || '\"' FROM indicator i JOIN indicator_part p ON p.indicator = i.id WHERE i.key='$1' AND i.period='$2'")
     sql "SELECT $where WHERE code='$3'"
 }
 # a table of one indicator's values: code, value
 values_of() {
     local where
-    where=$(sql "SELECT 'code, \"' || col || '\" AS value FROM \"' || tbl || '\"' FROM indicator WHERE key='$1' AND period='$2'")
+    where=$(sql "SELECT 'code, \"' || p.col || '\" AS value FROM \"' || p.tbl || '\"' FROM indicator i JOIN indicator_part p ON p.indicator = i.id WHERE i.key='$1' AND i.period='$2'")
     echo "(SELECT $where)"
 }
 eq "IMD values" 32844 "$(sql "SELECT COUNT(value) FROM $(values_of imd_rank 2019)")"

@@ -70,7 +70,7 @@ bad = checked = 0
 for key in rows[0]:
     if key in ('code', 'name'):
         continue
-    tbl, col = db.execute("SELECT tbl, col FROM indicator WHERE key=? ORDER BY period DESC LIMIT 1", (key,)).fetchone()
+    tbl, col = db.execute("SELECT p.tbl, p.col FROM indicator i JOIN indicator_part p ON p.indicator = i.id WHERE i.key=? ORDER BY i.period DESC LIMIT 1", (key,)).fetchone()
     stored = dict(db.execute('SELECT code, "%s" FROM "%s"' % (col, tbl)))
     for r in rows:
         checked += 1

@@ -1,6 +1,7 @@
 /*
- * The entry of needsmap-gdal.so (see gdal_api.h): the table of the
- * functions this module implements.  Everything here is compiled with
+ * The entry of needsmap-gdal.so (see gdal_api.h): takes the library's
+ * table of host functions and returns the table of the functions this
+ * module implements.  Everything here is compiled with
  * hidden visibility, so that the module's calls among its own functions
  * never bind to the stubs of the same names in the program.
  */
@@ -38,9 +39,12 @@ static const nm_gdal_api api = {
     recode,
 };
 
-const nm_gdal_api *nm_gdal_module(void) __attribute__((visibility("default")));
+const nm_gdal_api *nm_gdal_module(const nm_gdal_host *host) __attribute__((visibility("default")));
 
-const nm_gdal_api *nm_gdal_module(void)
+const nm_gdal_api *nm_gdal_module(const nm_gdal_host *host)
 {
+    if (!host || host->version != NM_GDAL_API_VERSION)
+        return NULL;
+    nm_gdal_host_set(host);
     return &api;
 }
