@@ -128,6 +128,8 @@ typedef struct nm_assign_result {
     long disagree;    /* of which the lookup places in another parent */
     nm_disagreement *disagreements; /* 'disagree' of them; owned, free with
                                        nm_assign_result_clear() */
+    long lookups_differ; /* stored lookups (of any parent year) that place
+                            some child elsewhere; each is logged */
 } nm_assign_result;
 
 /* Stores memberships child -> parent computed from the boundaries (method

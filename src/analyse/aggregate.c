@@ -138,7 +138,8 @@ static nm_status vintages(agg *g)
         rc = nm_fail(g->ctx, NM_NOTFOUND, "no %s areas in the store", g->o->to);
     else {
         g->from_vintage = sqlite3_column_int(st, 0);
-        g->to_vintage = sqlite3_column_int(st, 1);
+        /* the run's year of the level (vintage.c) */
+        g->to_vintage = nm_store_vintage_of(g->store, g->o->to, 0);
     }
     sqlite3_finalize(st);
     return rc;
@@ -188,6 +189,40 @@ typedef struct raw {
     char **child;
     size_t n, cap;
 } raw;
+
+/* Why no parent was reached: memberships into other years of the level
+ * (a WD19 lookup where the wards drawn are of 2013), or none at all. */
+static nm_status no_links(agg *g)
+{
+    sqlite3_stmt *st = NULL;
+    nm_buf years = {0};
+    nm_status rc = nm_store_prepare(g->store,
+                                    "SELECT DISTINCT parent_vintage FROM membership WHERE "
+                                    "child_level = ?1 AND parent_level = ?2 ORDER BY 1 DESC",
+                                    &st);
+
+    if (rc != NM_OK)
+        return rc;
+    sqlite3_bind_text(st, 1, g->from, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, g->o->to, -1, SQLITE_STATIC);
+    while (sqlite3_step(st) == SQLITE_ROW)
+        nm_buf_addf(&years, "%s%d", years.len ? ", " : "", sqlite3_column_int(st, 0));
+    sqlite3_finalize(st);
+    if (years.data)
+        rc = nm_fail(g->ctx, NM_USAGE,
+                     "no memberships lead from %s %d to %s %d (the %s year of this run); the "
+                     "stored ones lead to %s %s: give --%s-vintage YEAR, or import a lookup into "
+                     "%s %d",
+                     g->from, g->from_vintage, g->o->to, g->to_vintage, g->o->to, g->o->to,
+                     years.data, g->o->to, g->o->to, g->to_vintage);
+    else
+        rc = nm_fail(g->ctx, NM_USAGE,
+                     "no %s areas are reached from %s %d areas through memberships: import a "
+                     "lookup, or assign them (needsmap assign --child %s --parent %s)",
+                     g->o->to, g->from, g->from_vintage, g->from, g->o->to);
+    nm_buf_free(&years);
+    return rc;
+}
 
 static nm_status read_links(agg *g, raw *r)
 {
@@ -241,10 +276,7 @@ static nm_status read_links(agg *g, raw *r)
         rc = nm_store_sqlfail(g->store, "following memberships");
     sqlite3_finalize(st);
     if (rc == NM_OK && g->np == 0)
-        rc = nm_fail(g->ctx, NM_USAGE,
-                     "no %s areas are reached from %s %d areas through memberships: import a "
-                     "lookup, or assign them (needsmap assign --child %s --parent %s)",
-                     g->o->to, g->from, g->from_vintage, g->from, g->o->to);
+        rc = no_links(g);
     return rc;
 }
 

@@ -287,30 +287,93 @@ static const char *method_words(const run *r)
     return r->o->method == NM_ASSIGN_AREA ? "by area" : "by interior point";
 }
 
-static void report_disagreements(run *r)
+/* The name of a parent the run placed a child in, or its code. */
+static const char *parent_name(const run *r, const char *code)
 {
-    const nm_assign_result *res = r->res;
-    nm_buf b = {0};
-    long i;
+    long k = nm_code_find(r->parents->code, r->parents->n, code);
+    return k >= 0 && r->parents->name[k] ? r->parents->name[k] : code;
+}
 
-    if (res->disagree == 0) {
-        if (res->compared > 0)
-            nm_log(r->ctx, NM_LOG_INFO, "%s %s agrees with the official lookup for all %ld %ss",
-                   r->parents->level, method_words(r), res->compared, r->children->level);
-        return;
+/* Compares the placings with one stored lookup: by code when it is of the
+ * parents' year, else by name (ward codes of 2013 and 2019 differ where the
+ * wards did not).  Logs how many children it places elsewhere and which. */
+static nm_status compare_one(run *r, long dataset, const char *file, int vintage, sqlite3_stmt *st)
+{
+    const char *slash = strrchr(file, '/');
+    int by_code = vintage == r->parents->vintage;
+    long compared = 0, differ = 0;
+    nm_buf b = {0};
+    size_t i;
+
+    for (i = 0; i < r->children->n; i++) {
+        const placing *p = &r->placed[i];
+        sqlite3_bind_text(st, 1, r->children->code[i], -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, dataset);
+        if (sqlite3_step(st) == SQLITE_ROW && p->n > 0) {
+            const char *code = (const char *)sqlite3_column_text(st, 0);
+            const char *name = (const char *)sqlite3_column_text(st, 1);
+            const char *mine = by_code ? p->parent[0] : parent_name(r, p->parent[0]);
+            compared++;
+            if (strcmp(by_code ? code : name, mine) != 0 && differ++ < SHOW_FIRST)
+                nm_buf_addf(&b, "%s%s (%s; lookup %s)", differ > 1 ? ", " : "",
+                            r->children->code[i], parent_name(r, p->parent[0]), name);
+        }
+        sqlite3_reset(st);
     }
-    for (i = 0; i < res->disagree && i < SHOW_FIRST; i++)
-        nm_buf_addf(&b, "%s%s (%s, lookup %s)", i ? ", " : "", res->disagreements[i].child,
-                    res->disagreements[i].assigned, res->disagreements[i].lookup);
-    if (res->disagree > SHOW_FIRST)
-        nm_buf_addf(&b, " and %ld more (--verbose lists them)", res->disagree - SHOW_FIRST);
-    nm_log(r->ctx, NM_LOG_WARN, "%ld of %ld %ss are placed %s in another %s than the official "
-           "lookup's: %s", res->disagree, res->compared, r->children->level, method_words(r),
-           r->parents->level, b.data ? b.data : "");
+    if (differ > SHOW_FIRST)
+        nm_buf_addf(&b, " and %ld more", differ - SHOW_FIRST);
+    if (differ > 0) {
+        r->res->lookups_differ++;
+        nm_log(r->ctx, NM_LOG_WARN,
+               "%ld of %ld %ss are placed %s in another %s than by the lookup %s (%s %d%s): %s",
+               differ, compared, r->children->level, method_words(r), r->parents->level,
+               slash ? slash + 1 : file, r->parents->level, vintage,
+               by_code ? "" : ", compared by name", b.data ? b.data : "");
+    } else if (compared > 0) {
+        nm_log(r->ctx, NM_LOG_INFO, "%s %s agrees with the lookup %s (%s %d) for all %ld %ss",
+               r->parents->level, method_words(r), slash ? slash + 1 : file, r->parents->level,
+               vintage, compared, r->children->level);
+    }
+    differ = b.failed;
     nm_buf_free(&b);
-    for (i = 0; i < res->disagree && nm_log_enabled(r->ctx, NM_LOG_INFO); i++)
-        nm_log(r->ctx, NM_LOG_INFO, "%s: %s %s, lookup %s", res->disagreements[i].child,
-               method_words(r), res->disagreements[i].assigned, res->disagreements[i].lookup);
+    return differ ? nm_fail(r->ctx, NM_NOMEM, "out of memory") : NM_OK;
+}
+
+/* Every stored lookup between the two levels, whatever its parents' year. */
+static nm_status compare_each_lookup(run *r)
+{
+    sqlite3_stmt *list = NULL, *one = NULL;
+    nm_status rc = nm_store_prepare(
+        r->store,
+        "SELECT DISTINCT m.dataset, coalesce(d.file, ''), m.parent_vintage FROM membership m "
+        "LEFT JOIN dataset d ON d.id = m.dataset WHERE m.child_level = ?1 AND m.child_vintage = ?2 "
+        "AND m.parent_level = ?3 AND m.method = 'lookup' AND m.dataset IS NOT NULL ORDER BY 1",
+        &list);
+
+    if (rc == NM_OK)
+        rc = nm_store_prepare(
+            r->store,
+            "SELECT m.parent, coalesce((SELECT a.name FROM area a WHERE a.code = m.parent AND "
+            "a.level = m.parent_level AND a.vintage = m.parent_vintage AND a.name IS NOT NULL "
+            "LIMIT 1), m.parent) FROM membership m WHERE m.child = ?1 AND m.dataset = ?2 "
+            "AND m.child_level = ?3 AND m.child_vintage = ?4 AND m.parent_level = ?5 "
+            "AND m.method = 'lookup' ORDER BY m.weight DESC, m.parent LIMIT 1",
+            &one);
+    if (rc == NM_OK) {
+        sqlite3_bind_text(list, 1, r->children->level, -1, SQLITE_STATIC);
+        sqlite3_bind_int(list, 2, r->children->vintage);
+        sqlite3_bind_text(list, 3, r->parents->level, -1, SQLITE_STATIC);
+        sqlite3_bind_text(one, 3, r->children->level, -1, SQLITE_STATIC);
+        sqlite3_bind_int(one, 4, r->children->vintage);
+        sqlite3_bind_text(one, 5, r->parents->level, -1, SQLITE_STATIC);
+    }
+    while (rc == NM_OK && sqlite3_step(list) == SQLITE_ROW)
+        rc = compare_one(r, (long)sqlite3_column_int64(list, 0),
+                         (const char *)sqlite3_column_text(list, 1), sqlite3_column_int(list, 2),
+                         one);
+    sqlite3_finalize(list);
+    sqlite3_finalize(one);
+    return rc;
 }
 
 static void report_unplaced(run *r)
@@ -389,7 +452,7 @@ nm_status nm_assign(nm_store *store, const nm_assign_opts *o, nm_assign_result *
         nm_store_rollback(store);
     if (rc == NM_OK) {
         report_unplaced(&r);
-        report_disagreements(&r);
+        rc = compare_each_lookup(&r);
     }
 
 cleanup:

@@ -137,15 +137,24 @@ static nm_status collect(nm_store *store, sqlite3_stmt *st, nm_areas *a)
 
 static nm_status latest_vintage(nm_store *store, const char *level, int *vintage)
 {
+    /* the run's year of the level (vintage.c), checked for boundaries */
     sqlite3_stmt *st = NULL;
+    int v = nm_store_vintage_of(store, level, 1);
     nm_status rc = nm_store_prepare(
-        store, "SELECT MAX(vintage) FROM area WHERE level = ? AND geom IS NOT NULL", &st);
+        store, "SELECT EXISTS (SELECT 1 FROM area WHERE level = ? AND vintage = ? AND geom IS NOT NULL)",
+        &st);
 
     if (rc != NM_OK)
         return rc;
     sqlite3_bind_text(st, 1, level, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
-        *vintage = sqlite3_column_int(st, 0);
+    sqlite3_bind_int(st, 2, v);
+    if (v > 0 && sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0))
+        *vintage = v;
+    else if (v > 0 && store->vvintage == v && strcmp(store->vlevel, level) == 0)
+        rc = nm_fail(store->ctx, NM_NOTFOUND,
+                     "no %s %d boundaries in the store (the %s year asked for); import them "
+                     "(needsmap import boundaries FILE --level %s) or name another year",
+                     level, v, level, level);
     else
         rc = nm_fail(store->ctx, NM_NOTFOUND,
                      "no %s boundaries in the store; import them first (needsmap import "
@@ -226,7 +235,8 @@ static nm_status select_by_membership(nm_store *store, nm_areas *a, const char *
         "u(code, level) AS (SELECT code, level FROM d UNION "
         "  SELECT m.parent, m.parent_level FROM membership m JOIN u "
         "  ON m.child = u.code AND m.child_level = u.level WHERE u.code <> ?1 "
-        "  AND m.parent_level NOT IN (?2, m.child_level) AND m.method <> 'area') "
+        "  AND m.parent_level NOT IN (?2, m.child_level) AND m.method <> 'area' "
+        "  AND (m.parent_level <> ?3 OR m.parent_vintage = ?4)) "
         "SELECT " AREA_COLUMNS "FROM area a WHERE a.level = ?3 AND a.vintage = ?4 "
         "AND a.geom IS NOT NULL AND a.code IN (SELECT code FROM u WHERE level = ?3) "
         "ORDER BY a.code",

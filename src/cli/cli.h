@@ -20,6 +20,7 @@ typedef struct cli {
     int quiet;
     int verbose;
     const char *command; /* e.g. "import boundaries", for messages */
+    long ward_vintage;   /* --ward-vintage, 0: the store's rule */
 } cli;
 
 /* One option of a command: the getopt_long entry and its help line. */

@@ -75,9 +75,9 @@ static int run_assign(cli *c, int argc, char **argv)
                         "stored%s\n",
                 r.assigned, r.children, o.child_level, o.parent_level,
                 o.method == NM_ASSIGN_AREA ? "area" : "interior point", r.memberships,
-                r.compared ? (r.disagree ? "; see the warning on the official lookup"
-                                         : "; the official lookup agrees")
-                           : "");
+                r.lookups_differ ? "; see the warnings on the stored lookups"
+                : r.compared     ? "; every stored lookup agrees"
+                                 : "");
     nm_assign_result_clear(&r);
     nm_store_close(store);
     return code;

@@ -86,6 +86,7 @@ nm_store *cli_open_store(cli *c, int flags, int *exit_code)
         *exit_code = cli_fail(c, rc);
         return NULL;
     }
+    nm_store_set_vintage(store, "ward", (int)c->ward_vintage);
     return store;
 }
 
@@ -154,12 +155,15 @@ static void print_usage(FILE *fp)
 {
     size_t i;
 
-    fprintf(fp, "usage: needsmap [--db FILE] [--quiet] [--verbose] COMMAND [OPTIONS]\n\n"
+    fprintf(fp, "usage: needsmap [--db FILE] [--ward-vintage YEAR] [--quiet] [--verbose] COMMAND "
+                "[OPTIONS]\n\n"
                 "commands:\n");
     for (i = 0; i < NCOMMANDS; i++)
         fprintf(fp, "  %-22s %s\n", commands[i]->name, commands[i]->summary);
     fprintf(fp, "\nglobal options:\n"
                 "  --db FILE              the store (default " DEFAULT_DB ")\n"
+                "  --ward-vintage YEAR    wards of this year, and the memberships into them,\n"
+                "                         for every figure (default: the latest with boundaries)\n"
                 "  --quiet                only errors on stderr\n"
                 "  --verbose              also say what was done\n"
                 "  --version              print the version and exit\n"
@@ -195,7 +199,8 @@ int main(int argc, char **argv)
     static const struct option global[] = {
         {"db", required_argument, NULL, 'd'},  {"quiet", no_argument, NULL, 'q'},
         {"verbose", no_argument, NULL, 'v'},   {"version", no_argument, NULL, 'V'},
-        {"help", no_argument, NULL, 'h'},      {0, 0, 0, 0},
+        {"help", no_argument, NULL, 'h'},      {"ward-vintage", required_argument, NULL, 'W'},
+        {0, 0, 0, 0},
     };
     cli c = {0};
     const cli_command *cmd;
@@ -209,6 +214,10 @@ int main(int argc, char **argv)
         case 'q': c.quiet = 1; break;
         case 'v': c.verbose = 1; break;
         case 'V': printf("needsmap %s\n", nm_version()); return EXIT_OK;
+        case 'W':
+            if (!cli_parse_int(&c, "ward-vintage", optarg, 1990, 2100, &c.ward_vintage))
+                return EXIT_USAGE;
+            break;
         case 'h': print_usage(stdout); return EXIT_OK;
         default:
             fprintf(stderr, "needsmap: unknown option %s\ntry 'needsmap --help'\n",

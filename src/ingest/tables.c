@@ -305,22 +305,32 @@ static nm_status lookup_columns(nm_ctx *ctx, nm_table *t, const nm_lookup_opts *
 static nm_status read_pairs(nm_ctx *ctx, nm_table *t, const nm_lookup_opts *o,
                             const lookup_cols *lc, pair **out, long *nout)
 {
-    nm_diag *d = nm_diag_new(ctx, o->in.path);
+    nm_diag *d = nm_diag_new(ctx, o->in.path), *orphans = nm_diag_new(ctx, o->in.path);
     pair *pairs = NULL;
-    long n = 0, cap = 0, i;
+    long n = 0, cap = 0, i, w;
     nm_status rc = NM_OK;
     int got;
 
-    if (!d)
+    if (!d || !orphans) {
+        nm_diag_free(d);
+        nm_diag_free(orphans);
         return nm_fail(ctx, NM_NOMEM, "out of memory");
+    }
     while ((got = nm_table_next(t)) == 1) {
         const char *c = nm_table_cell(t, lc->child), *p = nm_table_cell(t, lc->parent);
         long line = nm_table_line(t);
         if (!nm_table_row_utf8(t))
             nm_diag_add(d, "utf8", line, "text is not UTF-8; save the file as CSV UTF-8");
-        if (!*c || !*p) {
-            nm_diag_add(d, "empty", line, "no %s code in column \"%s\"", *c ? "parent" : "child",
-                        *c ? o->parent : o->child);
+        if (!*c) {
+            nm_diag_add(d, "empty", line, "no child code in column \"%s\"", o->child);
+            continue;
+        }
+        if (!*p) {
+            /* a unitary authority has no county: a row to count, not an
+               error */
+            nm_diag_add(orphans, "noparent", line,
+                        "\"%s\" has no parent code in column \"%s\"; left without a %s", c,
+                        o->parent, lc->parent_level);
             continue;
         }
         if (n == cap) {
@@ -353,15 +363,28 @@ static nm_status read_pairs(nm_ctx *ctx, nm_table *t, const nm_lookup_opts *o,
         goto cleanup;
     }
     qsort(pairs, (size_t)n, sizeof *pairs, cmp_pair);
-    for (i = 1; i < n; i++)
-        if (strcmp(pairs[i].child, pairs[i - 1].child) == 0 &&
-            strcmp(pairs[i].parent, pairs[i - 1].parent) == 0)
-            nm_diag_add(d, "dup", pairs[i].line, "\"%s\" -> \"%s\" appears again (first at line %ld)",
-                        pairs[i].child, pairs[i].parent, pairs[i - 1].line);
+    /* a pair repeated (a LAD on every row of its wards) is one membership */
+    for (i = w = (n > 0); i < n; i++) {
+        if (strcmp(pairs[i].child, pairs[w - 1].child) == 0 &&
+            strcmp(pairs[i].parent, pairs[w - 1].parent) == 0) {
+            nm_free(pairs[i].child);
+            nm_free(pairs[i].parent);
+            nm_free(pairs[i].pname);
+        } else {
+            pairs[w++] = pairs[i];
+        }
+    }
+    n = w;
     rc = nm_diag_report(d, NM_LOG_ERROR, NM_BADDATA, "nothing was stored");
+    if (rc == NM_OK && nm_diag_count(orphans) > 0) {
+        nm_diag_report(orphans, NM_LOG_WARN, NM_OK, NULL);
+        nm_log(ctx, NM_LOG_WARN, "%s: %ld rows without a parent code were left out", o->in.path,
+               nm_diag_count(orphans));
+    }
 
 cleanup:
     nm_diag_free(d);
+    nm_diag_free(orphans);
     if (rc != NM_OK) {
         pairs_free(pairs, n);
         return rc;
@@ -395,6 +418,34 @@ static nm_status write_pairs(nm_store *store, const lookup_cols *lc, const pair 
                                 pairs[k].pname);
     }
     nm_members_close(&m);
+    return rc;
+}
+
+static int cmp_code(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The parents are checked against the stored areas of their level and
+ * year as the children are: a WD19 lookup into a store of 2013 wards says
+ * at once that no ward of 2019 has a boundary, instead of aggregate
+ * finding no wards later. */
+static nm_status check_parents(nm_store *store, const nm_lookup_opts *o, const lookup_cols *lc,
+                               const pair *pairs, long n)
+{
+    char **codes = nm_malloc((size_t)(n ? n : 1) * sizeof *codes);
+    long i, unmatched = 0;
+    nm_status rc;
+
+    if (!codes)
+        return nm_fail(nm_store_ctx(store), NM_NOMEM, "out of memory");
+    for (i = 0; i < n; i++)
+        codes[i] = pairs[i].parent;
+    qsort(codes, (size_t)n, sizeof *codes, cmp_code);
+    rc = nm_check_unmatched(store, o->in.path, "parent codes", codes, n, lc->parent_level,
+                            lc->parent_vintage, 1, o->in.strict,
+                            "their memberships are kept, but lead to no stored area", &unmatched);
+    nm_free(codes);
     return rc;
 }
 
@@ -437,9 +488,11 @@ nm_status nm_import_lookup(nm_store *store, const nm_lookup_opts *opts, nm_impor
         rc = nm_store_set_dataset_rows(store, dataset, n);
     if (rc == NM_OK)
         rc = nm_check_unmatched(store, opts->in.path, "child codes", codes, n, lc.child_level,
-                                lc.child_vintage, opts->in.strict,
+                                lc.child_vintage, 1, opts->in.strict,
                                 "their memberships are kept for aggregation",
                                 &result->unmatched);
+    if (rc == NM_OK)
+        rc = check_parents(store, opts, &lc, pairs, n);
     if (rc == NM_OK)
         rc = nm_store_commit(store);
     else

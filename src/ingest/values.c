@@ -426,13 +426,17 @@ static nm_status write_parents(nm_store *store, const nm_values_job *job, const 
  * level's codes, merged with the sorted list: a third of the time of a
  * lookup per code. */
 static nm_status count_matched(nm_store *store, char **codes, long n, const char *level,
-                               int vintage, long *matched, long *missing, nm_buf *first)
+                               int vintage, int drawn, long *matched, long *missing, nm_buf *first)
 {
     sqlite3_stmt *st = NULL;
     const char *stored;
     long i, hit = 0, miss = 0;
     nm_status rc = nm_store_prepare(
-        store, "SELECT code FROM area WHERE level = ? AND vintage = ? ORDER BY code", &st);
+        store,
+        drawn ? "SELECT code FROM area WHERE level = ? AND vintage = ? AND geom IS NOT NULL "
+                "ORDER BY code"
+              : "SELECT code FROM area WHERE level = ? AND vintage = ? ORDER BY code",
+        &st);
 
     if (rc != NM_OK)
         return rc;
@@ -479,7 +483,7 @@ static nm_status vintage_of_codes(nm_store *store, nm_values_job *job, char **so
     while (rc == NM_OK && sqlite3_step(st) == SQLITE_ROW) {
         int v = sqlite3_column_int(st, 0);
         long hits = 0;
-        rc = count_matched(store, sorted, n, job->level, v, &hits, NULL, NULL);
+        rc = count_matched(store, sorted, n, job->level, v, 0, &hits, NULL, NULL);
         if (rc == NM_OK && best_hits >= 0)
             nm_buf_addf(&other, "; %d: %ld", hits > best_hits ? best : v,
                         hits > best_hits ? best_hits : hits);
@@ -511,28 +515,97 @@ static nm_status vintage_of_codes(nm_store *store, nm_values_job *job, char **so
     return NM_OK;
 }
 
+static int level_drawn(nm_store *store, const char *level)
+{
+    sqlite3_stmt *st = NULL;
+    int yes = 0;
+
+    if (sqlite3_prepare_v2(store->db,
+                           "SELECT EXISTS (SELECT 1 FROM area WHERE level = ? AND geom IS NOT NULL)",
+                           -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, level, -1, SQLITE_STATIC);
+        yes = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
+    }
+    sqlite3_finalize(st);
+    return yes;
+}
+
+/* For codes that match no area of level/vintage: the stored vintage of
+ * the level they look like (the one most of them match), as "; they look
+ * like ward 2013 codes (5,012 of them are stored ward 2013 areas)", or
+ * "; no ward areas of any year are stored". */
+static nm_status look_alike(nm_store *store, char **codes, long n, const char *level, int vintage,
+                            int drawn, nm_buf *hint)
+{
+    sqlite3_stmt *st = NULL;
+    long best_hits = 0, any = 0;
+    int best = 0;
+    const char *what = drawn ? "boundaries" : "areas";
+    nm_status rc = nm_store_prepare(
+        store,
+        drawn ? "SELECT DISTINCT vintage FROM area WHERE level = ? AND geom IS NOT NULL "
+                "ORDER BY vintage DESC"
+              : "SELECT DISTINCT vintage FROM area WHERE level = ? ORDER BY vintage DESC",
+        &st);
+
+    if (rc != NM_OK)
+        return rc;
+    sqlite3_bind_text(st, 1, level, -1, SQLITE_STATIC);
+    while (rc == NM_OK && sqlite3_step(st) == SQLITE_ROW) {
+        int v = sqlite3_column_int(st, 0);
+        long hits = 0;
+        any++;
+        if (v == vintage)
+            continue;
+        rc = count_matched(store, codes, n, level, v, drawn, &hits, NULL, NULL);
+        if (rc == NM_OK && hits > best_hits) {
+            best_hits = hits;
+            best = v;
+        }
+    }
+    sqlite3_finalize(st);
+    if (rc == NM_OK && any == 0)
+        nm_buf_addf(hint, "; no %s %s of any year are stored", level, what);
+    else if (rc == NM_OK && best_hits > 0)
+        nm_buf_addf(hint, "; they look like %s %d codes (%ld of them have stored %s %d %s)",
+                    level, best, best_hits, level, best, what);
+    else if (rc == NM_OK && any > 0)
+        nm_buf_addf(hint, "; none is among the stored %s %s of other years either", level, what);
+    return rc;
+}
+
 nm_status nm_check_unmatched(nm_store *store, const char *path, const char *what, char **codes,
-                             long n, const char *level, int vintage, int strict,
+                             long n, const char *level, int vintage, int drawn, int strict,
                              const char *consequence, long *unmatched)
 {
     nm_buf first = {0};
     long missing = 0, matched = 0;
-    nm_status rc = count_matched(store, codes, n, level, vintage, &matched, &missing, &first);
+    nm_status rc;
+
+    /* against boundaries where the level has any, else against the areas
+       other imports named (LSOAs of an IoD file in a store of no maps) */
+    drawn = drawn && level_drawn(store, level);
+    rc = count_matched(store, codes, n, level, vintage, drawn, &matched, &missing, &first);
 
     if (rc != NM_OK)
         return rc;
     *unmatched = missing;
     if (missing > 0) {
         const char *text = first.data ? first.data : "";
-        if (strict)
+        nm_buf hint = {0};
+        rc = look_alike(store, codes, n, level, vintage, drawn, &hint);
+        if (rc == NM_OK && strict)
             rc = nm_fail(nm_store_ctx(store), NM_BADDATA,
-                         "%s: %ld %s match no stored %s (%d) area (first: %s); nothing was "
+                         "%s: %ld %s match no stored %s (%d) %s (first: %s)%s; nothing was "
                          "stored (--strict)",
-                         path, missing, what, level, vintage, text);
-        else
+                         path, missing, what, level, vintage, drawn ? "boundary" : "area", text,
+                         hint.data ? hint.data : "");
+        else if (rc == NM_OK)
             nm_log(nm_store_ctx(store), NM_LOG_WARN,
-                   "%s: %ld %s match no stored %s (%d) area (first: %s%s); %s", path, missing,
-                   what, level, vintage, text, missing > 3 ? ", ..." : "", consequence);
+                   "%s: %ld %s match no stored %s (%d) %s (first: %s%s)%s; %s", path, missing,
+                   what, level, vintage, drawn ? "boundary" : "area", text, missing > 3 ? ", ..." : "",
+                   hint.data ? hint.data : "", consequence);
+        nm_buf_free(&hint);
     }
     nm_buf_free(&first);
     return rc;
@@ -631,7 +704,7 @@ nm_status nm_values_import(nm_store *store, nm_values_job *job, nm_import_result
     if (rc == NM_OK)
         rc = nm_store_set_dataset_rows(store, dataset, r.n);
     if (rc == NM_OK)
-        rc = nm_check_unmatched(store, job->path, "codes", sorted, r.n, job->level, job->vintage,
+        rc = nm_check_unmatched(store, job->path, "codes", sorted, r.n, job->level, job->vintage, 0,
                                 job->strict,
                                 "their values are kept and count in national and regional ranks",
                                 &result->unmatched);

@@ -63,10 +63,12 @@ char *nm_make_key(const char *heading);
 
 /* Warns (or, when strict, fails) about codes in 'codes' (sorted in strcmp
  * order; empty ones are skipped) that match no area of level/vintage in the
- * store.  'what' says which column they came from; 'consequence' what
- * happens to those rows, for the warning. */
+ * store ('drawn': areas with a boundary), and says which stored year of
+ * the level they look like.  'what' says which column they came from;
+ * 'consequence' what happens to those rows, for the warning. */
 nm_status nm_check_unmatched(nm_store *store, const char *path, const char *what,
-                             char **codes, long n, const char *level, int vintage, int strict,
+                             char **codes, long n, const char *level, int vintage, int drawn,
+                             int strict,
                              const char *consequence, long *unmatched);
 
 /* Writes memberships from a lookup: for each child, the earlier

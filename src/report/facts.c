@@ -37,6 +37,8 @@ typedef struct facts_in {
     char *pop_note;    /* set when the population is of another release */
     char *region;      /* "East of England", NULL when positions are unknown */
     int have_wards;
+    int ward_vintage;  /* the run's ward year (the store's membership rule) */
+    char *wards_said;  /* which wards and memberships, and where lookups differ */
 } facts_in;
 
 static void facts_in_free(facts_in *in)
@@ -48,6 +50,7 @@ static void facts_in_free(facts_in *in)
         nm_free(in->row[i].ward_name);
     }
     nm_free(in->row);
+    nm_free(in->wards_said);
     nm_areas_free(in->a);
     nm_free(in->index);
     nm_free(in->place);
@@ -187,12 +190,16 @@ static nm_status read_wards(nm_store *store, facts_in *in)
         "SELECT m.parent, COALESCE((SELECT w.name FROM area w WHERE w.code = m.parent AND "
         "w.level = 'ward' AND w.name IS NOT NULL ORDER BY w.vintage DESC LIMIT 1), m.parent) "
         "FROM membership m WHERE m.child = ?1 AND m.child_level = 'lsoa' AND "
-        "m.child_vintage = ?2 AND m.parent_level = 'ward' ORDER BY CASE m.method WHEN 'lookup' "
-        "THEN 0 WHEN 'point' THEN 1 ELSE 2 END, m.weight DESC, m.parent_vintage DESC LIMIT 1",
+        "m.child_vintage = ?2 AND m.parent_level = 'ward' AND m.parent_vintage = ?3 "
+        "ORDER BY CASE m.method WHEN 'lookup' "
+        "THEN 0 WHEN 'point' THEN 1 ELSE 2 END, m.dataset DESC, m.weight DESC LIMIT 1",
         &st);
+    /* the wards of the store's one rule, as tables, maps and summaries */
+    in->ward_vintage = nm_store_vintage_of(store, "ward", 0);
     for (i = 0; rc == NM_OK && i < in->n; i++) {
         sqlite3_bind_text(st, 1, nm_areas_code(in->a, i), -1, SQLITE_STATIC);
         sqlite3_bind_int(st, 2, nm_areas_vintage(in->a));
+        sqlite3_bind_int(st, 3, in->ward_vintage);
         if (sqlite3_step(st) == SQLITE_ROW) {
             in->row[i].ward = nm_strdup((const char *)sqlite3_column_text(st, 0));
             in->row[i].ward_name = nm_strdup((const char *)sqlite3_column_text(st, 1));
@@ -203,6 +210,8 @@ static nm_status read_wards(nm_store *store, facts_in *in)
         sqlite3_reset(st);
     }
     sqlite3_finalize(st);
+    if (rc == NM_OK && in->have_wards)
+        rc = nm_wards_said(store, in->a, &in->wards_said);
     return rc;
 }
 
@@ -430,6 +439,8 @@ static nm_status fact_wards(nm_ctx *ctx, const facts_in *in, nm_fact *f)
     add_number(f, "region_lsoas", (double)regn);
     add_number(f, "region_threshold", 0.2 * (double)regn);
     add_number(f, "people", in->pop_label && q ? people : in->pop_label ? 0 : NAN);
+    if (in->wards_said)
+        nm_buf_addf(&d, " %s", in->wards_said);
     rc = fact_finish(ctx, f, "wards_region_20", &t, &d, in->source);
     nm_free(w);
     return rc;
@@ -473,6 +484,8 @@ static nm_status fact_most_deprived(nm_ctx *ctx, const facts_in *in, nm_fact *f)
     add_number(f, "rank", ties ? best : NAN);
     add_number(f, "lsoas_national", (double)in->national_n);
     add_number(f, "tied", (double)ties);
+    if (in->wards_said)
+        nm_buf_addf(&d, " %s", in->wards_said);
     return fact_finish(ctx, f, "most_deprived_lsoa", &t, &d, in->source);
 }
 

@@ -673,5 +673,16 @@ char *gr_sources(nm_store *store, const gr_set *s)
     }
     text = nm_attribution(store, s->wards, "lsoa", b.data);
     nm_buf_free(&b);
+    /* and which wards, by which memberships */
+    if (text) {
+        char *wards = NULL;
+        const char *within = s->borough.code && *s->borough.code ? s->borough.code : NULL;
+        if (nm_wards_said_within(store, within, &wards) == NM_OK && wards) {
+            nm_buf_addf(&b, "%s %s", text, wards);
+            nm_free(text);
+            text = nm_buf_take(&b);
+        }
+        nm_free(wards);
+    }
     return text;
 }

@@ -127,3 +127,52 @@ nm_status nm_map_inputs_json(nm_store *store, const nm_choropleth_opts *o, json_
     *out = arr;
     return rc;
 }
+
+nm_status nm_wards_said(nm_store *store, const nm_areas *lsoas, char **out)
+{
+    nm_buf b = {0}, differ = {0};
+    size_t i, n = nm_areas_count(lsoas);
+    const char **codes = nm_malloc((n ? n : 1) * sizeof *codes);
+    int wv = nm_store_vintage_of(store, "ward", 0);
+    long moved = 0;
+    nm_status rc;
+
+    *out = NULL;
+    if (!codes)
+        return nm_fail(store->ctx, NM_NOMEM, "out of memory");
+    for (i = 0; i < n; i++)
+        codes[i] = nm_areas_code(lsoas, i);
+    nm_buf_addf(&b, "Wards: ");
+    rc = nm_store_members_said(store, nm_areas_level(lsoas), nm_areas_vintage(lsoas), "ward", wv,
+                               &b);
+    if (rc == NM_OK)
+        rc = nm_store_members_differ(store, nm_areas_level(lsoas), nm_areas_vintage(lsoas), codes,
+                                     n, "ward", wv, &differ, &moved);
+    nm_buf_addf(&b, ".");
+    if (rc == NM_OK && moved > 0)
+        nm_buf_addf(&b, " %s", differ.data);
+    nm_free(codes);
+    nm_buf_free(&differ);
+    if (rc == NM_OK && !(*out = nm_buf_take(&b)))
+        rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
+    nm_buf_free(&b);
+    return rc;
+}
+
+nm_status nm_wards_said_within(nm_store *store, const char *within, char **out)
+{
+    nm_areas *lsoas = NULL;
+    nm_status rc;
+
+    *out = NULL;
+    rc = nm_areas_select(store, "lsoa", 0, within, &lsoas);
+    if (rc == NM_OK)
+        rc = nm_wards_said(store, lsoas, out);
+    nm_areas_free(lsoas);
+    if (rc != NM_OK) {
+        /* no LSOAs to speak of (a store of wards alone): nothing to say */
+        nm_clear(store->ctx);
+        rc = NM_OK;
+    }
+    return rc;
+}

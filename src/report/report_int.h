@@ -31,6 +31,15 @@ char *nm_legend_title(const nm_values *v, const nm_classify_spec *spec, nm_rank_
 char *nm_attribution(nm_store *store, const nm_areas *a, const char *overlay,
                      const char *indicator_source);
 
+/* The sentence every output with wards carries (provenance.c): "Wards:
+ * ward 2013 boundaries; LSOA 2011 to ward 2013 by the lookup X.csv." and,
+ * where another stored lookup places some of the LSOAs in other wards,
+ * how many and which.  Caller frees *out with nm_free(). */
+nm_status nm_wards_said(nm_store *store, const nm_areas *lsoas, char **out);
+/* The same for the LSOAs within 'within' (NULL: all); *out NULL when the
+ * store has no LSOAs to speak of. */
+nm_status nm_wards_said_within(nm_store *store, const char *within, char **out);
+
 /* Writes OUTPUT.json: indicator, selection, classification with breaks,
  * labels, colours and counts, the class and value of every area, the
  * page's georeference, the datasets read (with checksums) and the alt

@@ -118,6 +118,12 @@ nm_status nm_write_sidecar(nm_store *store, const nm_choropleth_opts *o, const n
     json_object_object_add(root, "level", json_object_new_string(nm_areas_level(a)));
     json_object_object_add(root, "vintage", json_object_new_int(nm_areas_vintage(a)));
     json_object_object_add(root, "within", o->within ? json_object_new_string(o->within) : NULL);
+    if (strcmp(nm_areas_level(a), "ward") == 0 || o->overlay || o->labels) {
+        char *wards = NULL;
+        if (nm_wards_said_within(store, o->within, &wards) == NM_OK && wards)
+            json_object_object_add(root, "wards", json_object_new_string(wards));
+        nm_free(wards);
+    }
     json_object_object_add(root, "rank", json_object_new_string(scope_name(o->rank)));
     json_object_object_add(root, "classification",
                            json_object_new_string(o->classify ? o->classify : "default"));

@@ -32,6 +32,7 @@ typedef struct tjob {
     char **ids;
     int nids, capids, all; /* all: every indicator of the level, by default */
     column *cols;
+    char *wards_said; /* the wards' years and memberships (ward tables) */
 } tjob;
 
 static nm_status add_id(tjob *j, const char *id, size_t len)
@@ -263,6 +264,11 @@ static void write_md(const tjob *j, FILE *fp)
         }
         fputc('\n', fp);
     }
+    if (j->wards_said) {
+        fputs("\n", fp);
+        nm_md_text(fp, j->wards_said);
+        fputc('\n', fp);
+    }
 }
 
 /* ---- the call ------------------------------------------------------------ */
@@ -351,6 +357,13 @@ nm_status nm_table_write(nm_store *store, const nm_table_opts *o, nm_table_resul
     }
     if (rc == NM_OK)
         rc = check_some_known(&j);
+    /* which wards: said under a Markdown table, and in the log (a CSV
+       stays a plain grid) */
+    if (rc == NM_OK && strcmp(nm_areas_level(j.areas), "ward") == 0)
+        rc = nm_wards_said_within(store, o->within, &j.wards_said);
+    if (rc == NM_OK && j.wards_said)
+        nm_log(j.ctx, strstr(j.wards_said, "in another ward") ? NM_LOG_WARN : NM_LOG_INFO, "%s",
+               j.wards_said);
     if (rc == NM_OK)
         rc = write_file(&j, format);
     if (rc == NM_OK) {
@@ -362,6 +375,7 @@ nm_status nm_table_write(nm_store *store, const nm_table_opts *o, nm_table_resul
         nm_free(j.cols[c].suppressed);
     }
     nm_free(j.cols);
+    nm_free(j.wards_said);
     for (c = 0; c < j.nids; c++)
         nm_free(j.ids[c]);
     nm_free(j.ids);

@@ -19,6 +19,8 @@ struct nm_store {
     int writable;
     int in_tx;
     struct nm_hash_job *hash; /* a dataset's SHA-256 still being computed */
+    char vlevel[16];  /* the level whose year the user named (vintage.c) */
+    int vvintage;     /* that year, 0 for none */
 };
 
 /* Sets the context's error from SQLite's message: "what: sqlite message". */
@@ -131,6 +133,23 @@ typedef struct nm_batch {
  * (key, period, level, vintage) that takes over the batch's codes from
  * older parts; other areas' values are kept. */
 nm_status nm_store_put_batch(nm_store *store, nm_batch *b);
+
+/* The membership rule (vintage.c).  The code year of 'level' for this
+ * run: the one set with nm_store_set_vintage(), else the latest with
+ * boundaries, else ('drawn' 0) the latest any membership leads to; 0 when
+ * none. */
+int nm_store_vintage_of(nm_store *store, const char *level, int drawn);
+/* Appends to 'out' the words naming the boundaries and memberships used:
+ * "ward 2013 boundaries; lsoa 2011 to ward 2013 by the lookup X.csv". */
+nm_status nm_store_members_said(nm_store *store, const char *child_level, int child_vintage,
+                                const char *parent_level, int parent_vintage, nm_buf *out);
+/* Of the 'n' children, those another stored lookup or assignment places
+ * in another parent (by name across years) than the memberships of
+ * parent_vintage: OUT 'count', and a sentence per other source appended
+ * to 'out' with the first ten ("E01026796 (Bowthorpe; University)"). */
+nm_status nm_store_members_differ(nm_store *store, const char *child_level, int child_vintage,
+                                  const char *const *codes, size_t n, const char *parent_level,
+                                  int parent_vintage, nm_buf *out, long *count);
 
 /* Schema (schema.c). */
 nm_status nm_schema_create(nm_store *store);

@@ -119,9 +119,17 @@ bad "not an IoD file" 3 'not an Indices of Deprivation file' iod "$T/nan.csv"
 printf 'LSOA code (2011),IMD Score\nE01000001,1\n' > "$T/unknown-release.csv"
 bad "IoD release unknown" 2 'give --period YEAR' iod "$T/unknown-release.csv"
 printf 'LSOA11CD,WD19CD\nE01000001,E05000001\nE01000001,E05000001\n,E05000002\n' > "$T/lu.csv"
-bad "bad lookup" 3 'lu.csv: 2 problems' lookup "$T/lu.csv" --child LSOA11CD --parent WD19CD --parent-level ward
-contains "bad lookup names the duplicate" 'lu.csv:3: "E01000001" -> "E05000001" appears again' "$ERR"
-contains "bad lookup names the empty row" 'lu.csv:4: no child code' "$ERR"
+# a repeated pair is one membership (a LAD on every row of its wards); a row
+# without a child code is an error
+bad "bad lookup" 3 'lu.csv:4: no child code' lookup "$T/lu.csv" --child LSOA11CD --parent WD19CD --parent-level ward
+eq "the repeated pair is not a problem" "" "$(printf '%s\n' "$ERR" | grep 'appears again')"
+# a row without a parent (a unitary with no county) is counted, not fatal
+printf 'LAD19CD,CTY19CD\nE07000070,E10000012\nE07000070,E10000012\nE06000033,\n' > "$T/cty.csv"
+OUT=$(nm import lookup "$T/cty.csv" --child LAD19CD --parent CTY19CD --parent-level region 2>&1)
+contains "row without a parent reported" '1 rows without a parent code were left out' "$OUT"
+contains "row without a parent named" 'cty.csv:4: "E06000033" has no parent code in column "CTY19CD"' "$OUT"
+eq "one membership from the repeated pair" 1 "$(sql "SELECT COUNT(*) FROM membership WHERE child = 'E07000070' AND parent = 'E10000012'")"
+BEFORE=$(checksum "$DB")
 printf 'LSOA11CD,WD19CD\nE01099999,E05000001\n' > "$T/strict.csv"
 bad "--strict unmatched" 3 '1 child codes match no stored lsoa (2011) area (first: E01099999)' lookup "$T/strict.csv" --child LSOA11CD --parent WD19CD --parent-level ward --strict
 # a failure halfway through writing (the second column is fine to parse but

@@ -85,4 +85,40 @@ eq "TS021 filed under LSOA 2021" "lsoa|2021" "$(sqlite3 "$L21" "SELECT DISTINCT 
 TS=$(sqlite3 "$L21" "SELECT p.tbl FROM indicator_part p LIMIT 1")
 eq "TS021: the 1,945 codes of 2021 only have values on a 2021 boundary" 1945 \
    "$(sqlite3 "$L21" "SELECT COUNT(*) FROM \"$TS\" d JOIN area a ON a.code = d.code AND a.level = 'lsoa' AND a.vintage = 2021 WHERE d.code > 'E01033768' AND d.code < 'E02'")"
+# --- two ward lookups: one rule for every command, said on every output ----------
+WD19="$NM_DATA/lookups/ons/LSOA11_WD19_LAD19_EW_LU.csv"
+BEFORE=$(checksum "$DB")
+expect_status "WD19 lookup, --strict, into a store of 2013 wards" 3 "$NM" --db "$DB" import lookup "$WD19" --child LSOA11CD --parent WD19CD --parent-level ward --strict
+eq "refused lookup leaves the store as it was" "$BEFORE" "$(checksum "$DB")"
+OUT=$(nm import lookup "$WD19" --child LSOA11CD --parent WD19CD --parent-level ward 2>&1)
+contains "lookup: WD19 codes have no boundary" "parent codes match no stored ward (2019) boundary" "$OUT"
+contains "lookup: the year they look like" "they look like ward 2013 codes" "$OUT"
+SAID="Wards: ward 2013 boundaries; LSOA 2011 to ward 2013 by the lookup LSOA11_WD13_pointonsurface_EN.csv."
+MOVED="6 LSOAs lie in another ward by the lookup LSOA11_WD19_LAD19_EW_LU.csv (ward 2019): E01026796 (Bowthorpe; University), E01026824 (Mancroft; Nelson), E01026825 (Mancroft; Wensum), E01026848 (Thorpe Hamlet; Crome), E01026857 (Town Close; Eaton), E01026863 (Wensum; Nelson)."
+FACTS=$(nm facts --within E07000148)
+contains "facts use the 2013 wards, as tables do (Mancroft 10,364)" "Mancroft, every LSOA is among the 20% most deprived of the 3,614 LSOAs of East of England (IMD 2019); 10,364 people" "$FACTS"
+contains "facts say which wards" "$SAID" "$FACTS"
+contains "facts name the 6 LSOAs that move" "$MOVED" "$FACTS"
+nm table --level ward --within E07000148 -o "$T/nor.md" 2> "$T/nor.err"
+contains "md table says which wards" "$SAID" "$(cat "$T/nor.md")"
+contains "md table names the LSOAs that move" "6 LSOAs lie in another ward" "$(cat "$T/nor.md")"
+contains "CSV table warns of the LSOAs that move" "$MOVED" "$(nm table --level ward --within E07000148 -o "$T/nor2.csv" 2>&1)"
+eq "Norwich's table after the WD19 lookup = alone" "" "$(cmp "$T/alone_E07000148.csv" "$T/nor2.csv" 2>&1)"
+nm --quiet map ward_imd_score_pw --level ward --within E07000148 -o "$T/nor.png"
+contains "map sidecar says which wards" "$SAID $MOVED" "$(python3 -c "import json; print(json.load(open('$T/nor.png.json'))['wards'])")"
+printf 'ward,locality\nE05005882,Centre\nE05005877,West\n' > "$T/norloc.csv"
+nm --quiet import localities "$T/norloc.csv" --ward ward --locality locality
+nm --quiet summary --within E07000148 -o "$T/nor_summary.md"
+contains "summary says which wards" "$SAID" "$(tr '\n' ' ' < "$T/nor_summary.md")"
+# the user names the year
+FACTS19=$(nm --ward-vintage 2019 facts --within E07000148)
+contains "--ward-vintage 2019: Mancroft of 2019 (7,412)" "Mancroft, every LSOA is among the 20% most deprived of the 3,614 LSOAs of East of England (IMD 2019); 7,412 people" "$FACTS19"
+contains "--ward-vintage 2019 said" "Wards: ward 2019 codes (no boundaries stored); LSOA 2011 to ward 2019 by the lookup LSOA11_WD19_LAD19_EW_LU.csv." "$FACTS19"
+BEFORE=$(checksum "$DB")
+expect_status "table of 2019 wards without their boundaries" 1 "$NM" --db "$DB" --ward-vintage 2019 table --level ward --within E07000148 -o "$T/w19.csv"
+contains "says the 2019 boundaries are missing" "no ward 2019 boundaries in the store" "$ERR"
+eq "refused table (2019) leaves the store as it was" "$BEFORE" "$(checksum "$DB")"
+OUT=$(nm assign --child lsoa --parent ward --within E07000148 2>&1)
+contains "assign names the WD19 lookup's disagreements" "6 of 83 lsoas are placed by interior point in another ward than by the lookup LSOA11_WD19_LAD19_EW_LU.csv (ward 2019, compared by name): E01026796 (Bowthorpe; lookup University)" "$OUT"
+contains "assign does not say all agree" "see the warnings on the stored lookups" "$OUT"
 finish
