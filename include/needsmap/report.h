@@ -156,7 +156,10 @@ typedef struct nm_la_summary_opts {
     const char *la;         /* authority shown (code); NULL: every authority, no comparison */
     const char *level;      /* "lad" (NULL, districts and unitaries) or "utla" (counties and
                                unitaries, through stored LAD -> upper-tier memberships) */
-    const char *neighbours; /* comma-separated codes compared with 'la', or NULL */
+    const char *neighbours; /* comma-separated codes compared with 'la', "dfe" (DfE's
+                               stored statistical neighbours of 'la'), or NULL */
+    const char *model;      /* with "dfe": the model, "2021" or "2025"; NULL: the latest stored */
+    const char *neighbours_file; /* a DfE file read for 'la's neighbours (not stored) */
     const char *population_period; /* NULL: the same period as the indicator */
     nm_report_format format; /* TEXT, MD or CSV */
     const char *output;     /* file written atomically; NULL: only result->rendered */
@@ -191,6 +194,7 @@ typedef struct nm_la_summary_result {
     int ranked;       /* the authorities were ranked: every one whole (all LSOAs of
                          England ranked, reached and with a population) */
     char no_rank[256]; /* when not ranked: what is missing ("rank not given: ...") */
+    char neighbours_from[128]; /* "DfE statistical neighbours, 2021 model", or "" */
     char period[32];
     char *rendered;   /* owned */
 } nm_la_summary_result;

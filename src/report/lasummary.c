@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "analyse/analyse_int.h"
+#include "needsmap/ingest.h"
 #include "report/report_int.h"
 #include "report/summary_int.h"
 
@@ -290,20 +291,25 @@ static const char district_sql[] =
     "ORDER BY m.parent, m.child";
 
 /* The same, then LAD -> upper tier (an ONS LAD -> UTLA lookup, stored at
- * level utla or county; a unitary is its own upper tier) of the latest
- * year, joined by district code: LAD codes of 2023 and 2024 are the same
- * in England. */
+ * level utla or county; a unitary is its own upper tier), joined by
+ * district code: the lookup whose districts are of the LSOA -> LAD year
+ * when stored (LAD19_UTLA19 for IoD 2019), else the latest (LAD codes of
+ * 2023 and 2024 are the same in England). */
 static const char upper_sql[] =
-    "WITH lu AS (SELECT child, parent, weight FROM membership WHERE child_level = 'lad' AND "
-    "parent_level IN ('utla', 'county') AND method = 'lookup' AND parent_vintage = (SELECT "
-    "MAX(parent_vintage) FROM membership WHERE child_level = 'lad' AND parent_level IN "
-    "('utla', 'county') AND method = 'lookup')) "
+    "WITH ladv AS (SELECT MAX(parent_vintage) AS v FROM membership WHERE child_level = ?1 AND "
+    "child_vintage = ?2 AND parent_level = 'lad'), "
+    "pick AS (SELECT child_vintage AS cv, parent_vintage AS pv FROM membership, ladv WHERE "
+    "child_level = 'lad' AND parent_level IN ('utla', 'county') AND method = 'lookup' "
+    "GROUP BY child_vintage, parent_vintage ORDER BY child_vintage = ladv.v DESC, "
+    "parent_vintage DESC LIMIT 1), "
+    "lu AS (SELECT child, parent, weight FROM membership, pick WHERE child_level = 'lad' AND "
+    "parent_level IN ('utla', 'county') AND method = 'lookup' AND child_vintage = pick.cv AND "
+    "parent_vintage = pick.pv) "
     "SELECT m.child, lu.parent, COALESCE((SELECT a.name FROM area a WHERE a.code = lu.parent "
     "AND a.level IN ('utla', 'county') AND a.name IS NOT NULL ORDER BY a.vintage DESC LIMIT 1), "
-    "lu.parent), m.weight * lu.weight FROM membership m JOIN lu ON lu.child = m.parent "
+    "lu.parent), m.weight * lu.weight FROM membership m JOIN lu ON lu.child = m.parent, ladv "
     "WHERE m.child_level = ?1 AND m.child_vintage = ?2 AND m.parent_level = 'lad' AND "
-    "m.parent_vintage = (SELECT MAX(parent_vintage) FROM membership WHERE child_level = ?1 "
-    "AND child_vintage = ?2 AND parent_level = 'lad') ORDER BY lu.parent, m.child";
+    "m.parent_vintage = ladv.v ORDER BY lu.parent, m.child";
 
 /* Walks the LSOA -> authority memberships in authority order, computing
  * each authority's measures when its last LSOA has been read. */
@@ -413,37 +419,123 @@ static long find_row(const nm_la_summary_result *res, const char *code)
     return -1;
 }
 
+static nm_status add_neighbour(nm_ctx *ctx, nm_la_summary_result *res, size_t *cap,
+                               const char *code, const char *from)
+{
+    long k = find_row(res, code);
+
+    if (k < 0)
+        return nm_fail(ctx, NM_NOTFOUND, "%s: no local authority \"%s\" among the %zu of %s",
+                       from, code, res->n, res->period);
+    if (res->nneighbours == *cap) {
+        long *g = nm_realloc(res->neighbours, (*cap = *cap ? *cap * 2 : 16) * sizeof *g);
+        if (!g)
+            return nm_fail(ctx, NM_NOMEM, "out of memory");
+        res->neighbours = g;
+    }
+    res->neighbours[res->nneighbours++] = k;
+    return NM_OK;
+}
+
+/* DfE's neighbours of 'la' as stored by import neighbours, closest
+ * first; 'model' NULL takes the latest model stored. */
+static nm_status stored_neighbours(nm_store *store, const nm_la_summary_opts *o,
+                                   nm_la_summary_result *res, size_t *cap)
+{
+    sqlite3_stmt *st = NULL;
+    char model[16] = "";
+    nm_status rc;
+    int s, any = 0;
+
+    rc = nm_store_prepare(store,
+                          "SELECT substr(method, 8), parent FROM membership WHERE "
+                          "parent_level = 'neighbour' AND method = COALESCE('dfe-sn-' || ?2, "
+                          "(SELECT MAX(method) FROM membership WHERE parent_level = 'neighbour' "
+                          "AND method LIKE 'dfe-sn-%')) AND child = ?1 ORDER BY weight",
+                          &st);
+    if (rc != NM_OK)
+        return rc;
+    sqlite3_bind_text(st, 1, o->la, -1, SQLITE_STATIC);
+    if (o->model)
+        sqlite3_bind_text(st, 2, o->model, -1, SQLITE_STATIC);
+    while (rc == NM_OK && (s = sqlite3_step(st)) == SQLITE_ROW) {
+        nm_strlcpy(model, (const char *)sqlite3_column_text(st, 0), sizeof model);
+        rc = add_neighbour(store->ctx, res, cap, (const char *)sqlite3_column_text(st, 1),
+                           "--neighbours dfe");
+        any = 1;
+    }
+    if (rc == NM_OK && s != SQLITE_DONE)
+        rc = nm_store_sqlfail(store, "reading neighbours");
+    sqlite3_finalize(st);
+    if (rc == NM_OK && !any)
+        rc = nm_fail(store->ctx, NM_NOTFOUND,
+                     "no DfE statistical neighbours of %s%s%s stored: import them (needsmap "
+                     "import neighbours neighbours/dfe/sn_model_2025_wide.csv); DfE groups "
+                     "children's services (upper-tier) authorities",
+                     o->la, o->model ? " in the model " : "", o->model ? o->model : "");
+    if (rc == NM_OK)
+        snprintf(res->neighbours_from, sizeof res->neighbours_from,
+                 "DfE statistical neighbours, %s model", model);
+    return rc;
+}
+
+/* The neighbours of 'la' in a DfE file, read now. */
+static nm_status file_neighbours(nm_store *store, const nm_la_summary_opts *o,
+                                 nm_la_summary_result *res, size_t *cap)
+{
+    nm_sn_table sn = {0};
+    nm_status rc = nm_neighbours_read(store, o->neighbours_file, o->model, &sn);
+    size_t i;
+    int k, found = 0;
+
+    for (i = 0; rc == NM_OK && i < sn.n; i++) {
+        if (strcmp(sn.rows[i].code, o->la) != 0)
+            continue;
+        found = 1;
+        for (k = 0; rc == NM_OK && k < sn.rows[i].nsn; k++)
+            rc = add_neighbour(store->ctx, res, cap, sn.rows[sn.rows[i].sn[k]].code,
+                               o->neighbours_file);
+    }
+    if (rc == NM_OK && !found)
+        rc = nm_fail(store->ctx, NM_NOTFOUND,
+                     "%s: %s is no authority of the file (DfE groups children's services, "
+                     "upper-tier, authorities)",
+                     o->neighbours_file, o->la);
+    if (rc == NM_OK)
+        snprintf(res->neighbours_from, sizeof res->neighbours_from,
+                 "DfE statistical neighbours, %s model (%s)", sn.model,
+                 nm_basename(o->neighbours_file));
+    nm_sn_table_clear(&sn);
+    return rc;
+}
+
 /* Finds opts->la and each neighbour; a code that is no authority of the
  * release is an error, named. */
-static nm_status find_places(nm_ctx *ctx, const nm_la_summary_opts *o, nm_la_summary_result *res)
+static nm_status find_places(nm_store *store, const nm_la_summary_opts *o,
+                             nm_la_summary_result *res)
 {
+    nm_ctx *ctx = store->ctx;
     const char *p = o->neighbours;
     size_t cap = 0;
 
     res->la = -1;
     if (o->la && (res->la = find_row(res, o->la)) < 0)
-        return nm_fail(ctx, NM_NOTFOUND, "no local authority \"%s\" among the %zu of %s", o->la,
-                       res->n, res->period);
+        return nm_fail(ctx, NM_NOTFOUND, "no local authority \"%s\" among the %zu %s of %s",
+                       o->la, res->n, res->upper ? "upper-tier authorities" : "districts",
+                       res->period);
+    if (o->neighbours_file)
+        return file_neighbours(store, o, res, &cap);
+    if (p && strcmp(p, "dfe") == 0)
+        return stored_neighbours(store, o, res, &cap);
     while (p && *p) {
         const char *end = strchr(p, ',');
         size_t len = end ? (size_t)(end - p) : strlen(p);
         char code[64];
-        long k;
+        nm_status rc;
         nm_strlcpy(code, p, len + 1 < sizeof code ? len + 1 : sizeof code);
         p = end ? end + 1 : p + len;
-        if (!*code)
-            continue;
-        if ((k = find_row(res, code)) < 0)
-            return nm_fail(ctx, NM_NOTFOUND, "--neighbours: no local authority \"%s\" among the "
-                                             "%zu of %s",
-                           code, res->n, res->period);
-        if (res->nneighbours == cap) {
-            long *g = nm_realloc(res->neighbours, (cap = cap ? cap * 2 : 16) * sizeof *g);
-            if (!g)
-                return nm_fail(ctx, NM_NOMEM, "out of memory");
-            res->neighbours = g;
-        }
-        res->neighbours[res->nneighbours++] = k;
+        if (*code && (rc = add_neighbour(ctx, res, &cap, code, "--neighbours")) != NM_OK)
+            return rc;
     }
     return NM_OK;
 }
@@ -554,7 +646,7 @@ static void render_la(const nm_la_summary_result *res, const la_in *in, nm_buf *
     nm_buf_addf(b, "%s%s (%s): local authority summary measures, %s %s\n\n", md ? "## " : "",
                 la->name, la->code, in->index, res->period);
     if (res->ranked)
-        nm_buf_addf(b, "Ranks among %zu %s, 1 = most deprived; ", res->n, tier_words(res));
+        nm_buf_addf(b, "Ranks among %zu %s, 1 = most deprived. ", res->n, tier_words(res));
     else
         nm_buf_addf(b, "%s. ", res->no_rank);
     nm_buf_addf(b, "From %s LSOAs (ranks of %s) weighted by %s.%s%s\n\n",
@@ -649,7 +741,9 @@ static void render_neighbours(const nm_la_summary_result *res, nm_buf *b, int md
     which[0] = res->la;
     for (i = 0; i < res->nneighbours; i++)
         which[i + 1] = res->neighbours[i];
-    nm_buf_addf(b, "\n%sThe authority and its neighbours\n\n", md ? "### " : "");
+    nm_buf_addf(b, "\n%sThe authority and its neighbours%s%s%s\n\n", md ? "### " : "",
+                res->neighbours_from[0] ? " (" : "", res->neighbours_from,
+                res->neighbours_from[0] ? ")" : "");
     authority_table(res, which, res->nneighbours + 1, b, md);
     nm_free(which);
 }
@@ -745,6 +839,150 @@ void nm_la_summary_result_clear(nm_la_summary_result *res)
     memset(res, 0, sizeof *res);
 }
 
+/* ---- Table 1: every domain beside the neighbours ------------------------ */
+
+static const char *const table1_domains[] = {"imd",       "income",     "employment", "education",
+                                             "health",    "crime",      "barriers",   "living_env",
+                                             "idaci",     "idaopi"};
+
+/* Summarises one domain at the level of 'upper' into 'r' (ranked only when
+ * whole).  NM_NOTFOUND when the release has no such rank. */
+static nm_status summarise(nm_store *store, const nm_la_summary_opts *o, const char *domain,
+                           int upper, nm_la_summary_result *r, la_in *in)
+{
+    nm_la_summary_opts d = *o;
+    nm_status rc;
+
+    memset(r, 0, sizeof *r);
+    memset(in, 0, sizeof *in);
+    d.indicator = domain;
+    in->upper = upper;
+    rc = read_inputs(store, &d, in);
+    if (rc == NM_OK) {
+        in->national = national_n(in);
+        rc = compute(store, in, r);
+    }
+    if (rc == NM_OK && (r->ranked = ranks_complete(in, r)))
+        rank_all(r);
+    return rc;
+}
+
+/* One Table 1 line: the domain, the measure shown (the average score when
+ * the release has the domain's score, else the average rank), the
+ * authority's value and rank, the neighbours' mean and each neighbour. */
+static void table1_line(const nm_la_summary_result *res, const nm_la_summary_result *r,
+                        const la_in *in, nm_buf *b, int md, int csv)
+{
+    const measure_def *m = &measures_shown[in->has_score ? 1 : 0];
+    long la = find_row(r, res->rows[res->la].code);
+    double sum = 0, v;
+    size_t i, nn = 0;
+    char x[48], y[48], z[48];
+
+    if (la < 0)
+        return;
+    for (i = 0; i < res->nneighbours; i++) {
+        long k = find_row(r, res->rows[res->neighbours[i]].code);
+        v = k >= 0 ? value_of(&r->rows[k], m) : NAN;
+        sum += v;
+        nn++;
+    }
+    v = value_of(&r->rows[la], m);
+    if (csv) {
+        nm_buf_addf(b, "\"%s\",%s", in->index, m->score ? "avg_score" : "avg_rank");
+        csv_num(b, v);
+        csv_rank(b, r, rank_of(&r->rows[la], m));
+        csv_num(b, nn ? sum / (double)nn : NAN);
+    } else {
+        long rk = r->ranked ? rank_of(&r->rows[la], m) : 0;
+        nm_buf_addf(b, md ? "| %s | %s | %s | %s | %s |" : "%-40s %-14s %12s %8s %12s",
+                    in->index, m->label, fmt_num(v, m->decimals, x),
+                    rk ? fmt_num((double)rk, 0, y) : "-",
+                    fmt_num(nn ? sum / (double)nn : NAN, m->decimals, z));
+    }
+    for (i = 0; i < res->nneighbours; i++) {
+        long k = find_row(r, res->rows[res->neighbours[i]].code);
+        v = k >= 0 ? value_of(&r->rows[k], m) : NAN;
+        if (csv)
+            csv_num(b, v);
+        else
+            nm_buf_addf(b, md ? " %s |" : " %10s", fmt_num(v, m->decimals, x));
+    }
+    nm_buf_addf(b, "\n");
+}
+
+static nm_status render_table1(nm_store *store, const nm_la_summary_opts *o,
+                               const nm_la_summary_result *res, nm_buf *b)
+{
+    int md = o->format == NM_FORMAT_MD, csv = o->format == NM_FORMAT_CSV;
+    nm_status rc = NM_OK;
+    size_t i, d;
+
+    if (csv) {
+        nm_buf_addf(b, "domain,measure,%s,rank,neighbours_mean", res->rows[res->la].code);
+        for (i = 0; i < res->nneighbours; i++)
+            nm_buf_addf(b, ",%s", res->rows[res->neighbours[i]].code);
+        nm_buf_addf(b, "\n");
+    } else {
+        nm_buf_addf(b, "\n%sTable 1: %s on each domain beside its neighbours%s%s%s\n\n",
+                    md ? "### " : "", res->rows[res->la].name,
+                    res->neighbours_from[0] ? " (" : "", res->neighbours_from,
+                    res->neighbours_from[0] ? ")" : "");
+        if (md)
+            nm_buf_addf(b, "| Domain | Measure | %s | Rank | Neighbours' mean |",
+                        res->rows[res->la].name);
+        else
+            nm_buf_addf(b, "%-40s %-14s %12.12s %8s %12s", "Domain", "Measure",
+                        res->rows[res->la].name, "Rank", "Mean");
+        for (i = 0; i < res->nneighbours; i++)
+            nm_buf_addf(b, md ? " %s |" : " %10.10s", res->rows[res->neighbours[i]].name);
+        nm_buf_addf(b, "\n");
+        if (md) {
+            nm_buf_addf(b, "|---|---|---:|---:|---:|");
+            for (i = 0; i < res->nneighbours; i++)
+                nm_buf_addf(b, "---:|");
+            nm_buf_addf(b, "\n");
+        }
+    }
+    for (d = 0; rc == NM_OK && d < sizeof table1_domains / sizeof table1_domains[0]; d++) {
+        nm_la_summary_result r;
+        la_in in;
+        rc = summarise(store, o, table1_domains[d], res->upper, &r, &in);
+        if (rc == NM_OK)
+            table1_line(res, &r, &in, b, md, csv);
+        if (rc == NM_NOTFOUND) {
+            nm_clear(store->ctx);
+            rc = NM_OK;
+        }
+        la_in_free(&in);
+        nm_la_summary_result_clear(&r);
+    }
+    if (rc == NM_OK && !csv && !res->ranked)
+        nm_buf_addf(b, "\n%s\n", res->no_rank);
+    return rc;
+}
+
+/* Appends Table 1 to the rendered text. */
+static nm_status append_table1(nm_store *store, const nm_la_summary_opts *o,
+                               nm_la_summary_result *res)
+{
+    nm_buf b = {0};
+    nm_status rc;
+
+    /* a CSV holds one table: with neighbours, Table 1 alone */
+    if (o->format != NM_FORMAT_CSV)
+        nm_buf_addf(&b, "%s", res->rendered);
+    rc = render_table1(store, o, res, &b);
+    if (rc == NM_OK && b.failed)
+        rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
+    if (rc == NM_OK) {
+        nm_free(res->rendered);
+        res->rendered = nm_buf_take(&b);
+    }
+    nm_buf_free(&b);
+    return rc;
+}
+
 nm_status nm_la_summary(nm_store *store, const nm_la_summary_opts *o, nm_la_summary_result *res)
 {
     nm_ctx *ctx = nm_store_ctx(store);
@@ -756,9 +994,20 @@ nm_status nm_la_summary(nm_store *store, const nm_la_summary_opts *o, nm_la_summ
     res->la = -1;
     if (o->format == NM_FORMAT_JSON)
         return nm_fail(ctx, NM_USAGE, "la-summary is written as text, md or csv");
-    if (o->neighbours && !o->la)
+    if ((o->neighbours || o->neighbours_file) && !o->la)
         return nm_fail(ctx, NM_USAGE, "--neighbours needs --la: whose neighbours are they?");
     in.upper = o->level && (strcmp(o->level, "utla") == 0 || strcmp(o->level, "county") == 0);
+    /* DfE groups children's services authorities: the upper tier */
+    if (o->neighbours_file || (o->neighbours && strcmp(o->neighbours, "dfe") == 0)) {
+        if (o->level && !in.upper)
+            return nm_fail(ctx, NM_USAGE, "DfE's neighbours are upper-tier authorities: "
+                                          "--level lad cannot show them");
+        in.upper = 1;
+    }
+    if (o->model && strcmp(o->model, "2021") != 0 && strcmp(o->model, "2025") != 0)
+        return nm_fail(ctx, NM_USAGE,
+                       "--model: \"%s\" is no DfE statistical-neighbour model (2021 or 2025)",
+                       o->model);
     if (o->level && !in.upper && strcmp(o->level, "lad") != 0)
         return nm_fail(ctx, NM_USAGE, "--level: \"%s\" is not lad or utla", o->level);
     rc = read_inputs(store, o, &in);
@@ -779,10 +1028,12 @@ nm_status nm_la_summary(nm_store *store, const nm_la_summary_opts *o, nm_la_summ
                    in.no_pop);
         if ((res->ranked = ranks_complete(&in, res)))
             rank_all(res);
-        rc = find_places(ctx, o, res);
+        rc = find_places(store, o, res);
     }
     if (rc == NM_OK)
         rc = render(ctx, o, &in, res);
+    if (rc == NM_OK && res->la >= 0 && res->nneighbours)
+        rc = append_table1(store, o, res);
     if (rc == NM_OK)
         rc = nm_report_emit(ctx, res->rendered, o->output);
     la_in_free(&in);
