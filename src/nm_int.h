@@ -96,6 +96,28 @@ void nm_strlcpy(char *dst, const char *src, size_t size);
 /* Last path component (no allocation). */
 const char *nm_basename(const char *path);
 
+/* ---- nearest word (near.c) -------------------------------------------- */
+
+/* The candidates nearest to a word the user typed, for "did you mean"
+ * messages.  Offer every candidate; at most NM_NEAR_KEEP of the smallest
+ * distance are kept, in the order offered. */
+#define NM_NEAR_KEEP 3
+typedef struct nm_near {
+    const char *word; /* not owned; must outlive the struct */
+    size_t limit;     /* largest distance that still suggests */
+    size_t dist;      /* distance of the kept candidates */
+    size_t count;
+    char best[NM_NEAR_KEEP][96];
+    char note[NM_NEAR_KEEP][64]; /* shown in brackets after the candidate */
+} nm_near;
+
+void nm_near_init(nm_near *n, const char *word);
+/* Offers 'cand' with an optional 'note' ("E06000009, lad"); NULL and the
+ * word itself are ignored. */
+void nm_near_offer(nm_near *n, const char *cand, const char *note);
+/* Appends '; did you mean "a" (note) or "b"?' when anything was near. */
+void nm_near_add_to(const nm_near *n, nm_buf *b);
+
 /* ---- files ------------------------------------------------------------ */
 
 /* SHA-256 of a file as 64 lowercase hex digits plus NUL. */

@@ -94,6 +94,19 @@ void nm_values_clear(nm_values *v);
 size_t nm_values_known(const nm_values *v);
 
 
+/* ---- what the user typed (resolve.c) ----------------------------------- */
+
+/* Turns an area as a user gives it -- its code in any case ("e06000009")
+ * or its stored name ignoring case ("Blackpool", "southend-on-sea") -- into
+ * the stored code, which every other call takes.  Returns NM_OK with *code
+ * set (caller frees with nm_free()); NM_USAGE when several areas carry the
+ * name (the message lists their codes, names and levels); NM_NOTFOUND when
+ * nothing matches (the message suggests the nearest codes or names). */
+nm_status nm_resolve_area(nm_store *store, const char *text, char **code);
+/* Returns NM_OK when indicator 'key' is stored (any period), else
+ * NM_NOTFOUND with the nearest ids suggested ("did you mean imd_decile?"). */
+nm_status nm_resolve_indicator(nm_store *store, const char *key);
+
 /* ---- memberships computed from boundaries (assign.c) ------------------ */
 
 typedef enum nm_assign_method {

@@ -16,14 +16,17 @@ extern "C" {
 #endif
 
 /* Status of every fallible call.  The tool maps them to exit codes:
- * NM_OK 0, NM_USAGE 2, NM_BADDATA 3, anything else 1. */
+ * NM_OK 0; NM_USAGE and NM_NOTFOUND 2 (the user asked for something that
+ * is not there: fix the command or import it first); NM_BADDATA 3;
+ * anything else 1 (README "Errors and exit status"). */
 typedef enum nm_status {
     NM_OK = 0,
-    NM_ERROR = 1,    /* failure not caused by the input data (I/O, library) */
+    NM_ERROR = 1,    /* failure not caused by the input data (I/O, a missing file) */
     NM_USAGE = 2,    /* the caller asked for something impossible */
     NM_BADDATA = 3,  /* the input file is wrong; nothing was stored */
     NM_NOMEM = 4,    /* an allocation failed */
-    NM_NOTFOUND = 5, /* a named indicator, area or file does not exist */
+    NM_NOTFOUND = 5, /* a named indicator, area, period, level or palette is not
+                        in the store (a missing file is NM_ERROR) */
     NM_SCHEMA = 6    /* the store was written by another schema version */
 } nm_status;
 

@@ -100,7 +100,10 @@ typedef struct nm_localities_opts {
     const char *ward_column;     /* NULL: "ward", "ward code", "ward name" or an ONS WDnnCD/NM */
     const char *locality_column; /* NULL: "locality" or "locality name" */
     const char *code_column;     /* NULL: "locality code" when present, else codes are made */
-    const char *code_prefix;     /* NULL: "LOC-" (West -> LOC-WEST) */
+    const char *code_prefix;     /* NULL: "LOC-" (West -> LOC-WEST; with 'within'
+                                    LOC-E06000009-WEST) */
+    const char *within;          /* code of the council: only its wards are matched, and
+                                    only localities holding its wards replaced; NULL: all */
 } nm_localities_opts;
 
 /* Imports a table of ward (code, or name matched ignoring case and

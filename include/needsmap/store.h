@@ -30,8 +30,8 @@ enum {
 };
 
 /* Opens the store at 'path'.  With NM_STORE_CREATE a missing file (and its
- * folder) is created with the current schema.  Returns NM_OK, NM_NOTFOUND
- * (no store there), NM_SCHEMA (another schema version, or not a needsmap
+ * folder) is created with the current schema.  Returns NM_OK, NM_ERROR
+ * (no store there, or it cannot be read), NM_SCHEMA (another schema version, or not a needsmap
  * store) or NM_ERROR.  On success *out is set; caller frees with
  * nm_store_close().  The store keeps a pointer to ctx, which must outlive
  * it. */

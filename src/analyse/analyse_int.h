@@ -42,4 +42,12 @@ long nm_vtable_find(const nm_vtable *t, const char *code);
  * or -1. */
 long nm_code_find(char *const *codes, size_t n, const char *code);
 
+/* Fails with NM_NOTFOUND: no area 'text', with the nearest codes or names
+ * as suggestions (resolve.c). */
+nm_status nm_area_unknown(nm_store *store, const char *text);
+/* Fails with NM_NOTFOUND: no indicator 'key', with the nearest ids. */
+nm_status nm_indicator_unknown(nm_store *store, const char *key);
+/* 1 when an indicator 'key' is stored for any period. */
+int nm_indicator_known(nm_store *store, const char *key);
+
 #endif

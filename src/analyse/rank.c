@@ -454,8 +454,9 @@ static char *common_group(const nm_values *v)
 static nm_status find_for_level(nm_store *store, const char *key, const char *period,
                                 const char *level, nm_ind *ind)
 {
-    char qualified[64];
+    char qualified[64] = "";
     size_t n = strlen(level);
+    nm_status rc;
 
     if (strncmp(key, level, n) != 0 || key[n] != '_') {
         snprintf(qualified, sizeof qualified, "%s_%s", level, key);
@@ -464,7 +465,12 @@ static nm_status find_for_level(nm_store *store, const char *key, const char *pe
             return NM_OK;
         }
     }
-    return nm_store_find_indicator(store, key, period, ind);
+    rc = nm_store_find_indicator(store, key, period, ind);
+    /* an id stored under no period at all is a typo more often than not */
+    if (rc == NM_NOTFOUND && !nm_indicator_known(store, key) &&
+        !nm_indicator_known(store, qualified))
+        rc = nm_indicator_unknown(store, key);
+    return rc;
 }
 
 nm_status nm_values_read(nm_store *store, const nm_areas *a, const char *key, const char *period,

@@ -135,6 +135,32 @@ static nm_status collect(nm_store *store, sqlite3_stmt *st, nm_areas *a)
     "a.id, a.code, a.name, a.dataset, MbrMinX(a.geom), MbrMinY(a.geom), MbrMaxX(a.geom), "         \
     "MbrMaxY(a.geom) "
 
+/* No boundaries of 'level': a typo ("lsao") is answered with the levels
+ * that have boundaries. */
+static nm_status no_level(nm_store *store, const char *level)
+{
+    sqlite3_stmt *st = NULL;
+    nm_buf msg = {0};
+    nm_near near;
+    nm_status rc;
+
+    nm_near_init(&near, level);
+    if (nm_store_prepare(store, "SELECT DISTINCT level FROM area WHERE geom IS NOT NULL", &st) ==
+        NM_OK)
+        while (sqlite3_step(st) == SQLITE_ROW)
+            nm_near_offer(&near, (const char *)sqlite3_column_text(st, 0), NULL);
+    sqlite3_finalize(st);
+    nm_buf_addf(&msg, "no %s boundaries in the store", level);
+    if (near.count)
+        nm_near_add_to(&near, &msg);
+    else
+        nm_buf_addf(&msg, "; import them first (needsmap import boundaries FILE --level %s)",
+                    level);
+    rc = nm_fail(store->ctx, NM_NOTFOUND, "%s", msg.data ? msg.data : "no boundaries");
+    nm_buf_free(&msg);
+    return rc;
+}
+
 static nm_status latest_vintage(nm_store *store, const char *level, int *vintage)
 {
     /* the run's year of the level (vintage.c), checked for boundaries */
@@ -156,10 +182,7 @@ static nm_status latest_vintage(nm_store *store, const char *level, int *vintage
                      "(needsmap import boundaries FILE --level %s) or name another year",
                      level, v, level, level);
     else
-        rc = nm_fail(store->ctx, NM_NOTFOUND,
-                     "no %s boundaries in the store; import them first (needsmap import "
-                     "boundaries FILE --level %s)",
-                     level, level);
+        rc = no_level(store, level);
     sqlite3_finalize(st);
     return rc;
 }
@@ -191,10 +214,7 @@ static nm_status find_parent(nm_store *store, const char *code, parent *p, nm_ar
         if (!a->within_name)
             rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
     } else {
-        rc = nm_fail(store->ctx, NM_NOTFOUND,
-                     "no area \"%s\" in the store (import its boundaries, or a lookup or IoD "
-                     "file that names it)",
-                     code);
+        rc = nm_area_unknown(store, code);
     }
     sqlite3_finalize(st);
     return rc;
@@ -347,18 +367,56 @@ static nm_status fill_temp_codes(nm_store *store, const nm_areas *set)
     return rc;
 }
 
+/* The areas the set's areas belong to, one or two memberships up. */
+#define UP_CTE                                                                                     \
+    "WITH up(code, level) AS ("                                                                    \
+    "  SELECT m.parent, m.parent_level FROM membership m JOIN nm_set s ON s.code = m.child"        \
+    "   WHERE m.child_level = ?1"                                                                  \
+    "  UNION SELECT m2.parent, m2.parent_level FROM membership m1"                                 \
+    "   JOIN nm_set s ON s.code = m1.child AND m1.child_level = ?1"                                \
+    "   JOIN membership m2 ON m2.child = m1.parent AND m2.child_level = m1.parent_level) "
+
+/* Parents the memberships name that have no boundary of the vintage
+ * drawn: LAD boundaries of 2024 under a lookup of 2019 codes lose the
+ * districts merged since.  Said as a warning, never silently replaced. */
+static void warn_unmatched_parents(nm_store *store, const nm_areas *set, const nm_areas *a)
+{
+    sqlite3_stmt *st = NULL;
+    nm_buf first = {0};
+    long n = 0;
+
+    if (nm_store_prepare(store,
+                         UP_CTE "SELECT code FROM up WHERE level = ?2 AND code NOT IN "
+                                "(SELECT code FROM area WHERE level = ?2 AND vintage = ?3 "
+                                "AND geom IS NOT NULL) ORDER BY code",
+                         &st) != NM_OK)
+        return;
+    sqlite3_bind_text(st, 1, set->level, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, a->level, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 3, a->vintage);
+    while (sqlite3_step(st) == SQLITE_ROW)
+        if (n++ < 5)
+            nm_buf_addf(&first, "%s%s", n > 1 ? ", " : "", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    if (n > 0)
+        nm_log(store->ctx, NM_LOG_WARN,
+               "%ld %s code%s that the stored memberships give for these %s areas ha%s no %s "
+               "boundary of %d (%s%s): the %s boundaries are of another year's codes than the "
+               "lookup; %s",
+               n, a->level, n == 1 ? "" : "s", set->level, n == 1 ? "s" : "ve", a->level,
+               a->vintage, first.data ? first.data : "", n > 5 ? ", ..." : "", a->level,
+               a->n ? "those areas are not outlined"
+                    : "outlines are placed by position instead; import boundaries whose codes "
+                      "match the lookup's");
+    nm_buf_free(&first);
+}
+
 static nm_status parents_by_membership(nm_store *store, const nm_areas *set, nm_areas *a)
 {
     sqlite3_stmt *st = NULL;
     nm_status rc = nm_store_prepare(
         store,
-        "WITH up(code, level) AS ("
-        "  SELECT m.parent, m.parent_level FROM membership m JOIN nm_set s ON s.code = m.child"
-        "   WHERE m.child_level = ?1"
-        "  UNION SELECT m2.parent, m2.parent_level FROM membership m1"
-        "   JOIN nm_set s ON s.code = m1.child AND m1.child_level = ?1"
-        "   JOIN membership m2 ON m2.child = m1.parent AND m2.child_level = m1.parent_level) "
-        "SELECT " AREA_COLUMNS "FROM area a WHERE a.level = ?2 AND a.geom IS NOT NULL "
+        UP_CTE "SELECT " AREA_COLUMNS "FROM area a WHERE a.level = ?2 AND a.geom IS NOT NULL "
         "AND a.code IN (SELECT code FROM up WHERE level = ?2) "
         "AND a.vintage = (SELECT MAX(vintage) FROM area WHERE level = ?2 AND geom IS NOT NULL) "
         "ORDER BY a.code",
@@ -370,6 +428,8 @@ static nm_status parents_by_membership(nm_store *store, const nm_areas *set, nm_
     sqlite3_bind_text(st, 2, a->level, -1, SQLITE_STATIC);
     rc = collect(store, st, a);
     sqlite3_finalize(st);
+    if (rc == NM_OK)
+        warn_unmatched_parents(store, set, a);
     return rc;
 }
 

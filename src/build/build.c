@@ -526,13 +526,12 @@ static nm_status open_store(run *r)
     nm_status rc;
 
     if (r->o->dry_run) {
-        rc = nm_store_open(r->ctx, r->o->db, NM_STORE_READONLY, &r->store);
-        if (rc == NM_NOTFOUND) {
-            nm_clear(r->ctx);
-            r->store = NULL;
-            rc = NM_OK;
-        }
-        return rc;
+        struct stat st;
+        r->store = NULL;
+        /* a dry run of a first build has no store to read yet */
+        if (stat(r->o->db, &st) != 0 || st.st_size == 0)
+            return NM_OK;
+        return nm_store_open(r->ctx, r->o->db, NM_STORE_READONLY, &r->store);
     }
     rc = nm_store_open(r->ctx, r->o->db, NM_STORE_CREATE, &r->store);
     /* a store made before builds were recorded gets the table */

@@ -95,7 +95,7 @@ typedef struct bd_file {
 
 /* Reads and checks a figures file.  Every problem is logged at error level
  * as "FILE:LINE: [section] key: what"; returns NM_USAGE when any was found
- * (with a summary as the context's error), NM_NOTFOUND when the file cannot
+ * (with a summary as the context's error), NM_ERROR when the file cannot
  * be read.  'set' are "NAME=VALUE" overrides of [vars]. */
 nm_status bd_file_read(nm_ctx *ctx, const char *path, const char *const *set, int nset,
                        bd_file *out);

@@ -90,7 +90,7 @@ static nm_status copy_file(nm_ctx *ctx, const char *from, const char *to)
     nm_status rc = NM_OK;
 
     if (!in)
-        return nm_fail(ctx, NM_NOTFOUND, "%s: %s", from, strerror(errno));
+        return nm_fail(ctx, NM_ERROR, "%s: %s", from, strerror(errno));
     out = fopen(to, "wb");
     if (!out) {
         fclose(in);

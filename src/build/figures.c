@@ -690,7 +690,7 @@ nm_status bd_file_read(nm_ctx *ctx, const char *path, const char *const *set, in
         return nm_fail(ctx, NM_NOMEM, "out of memory");
     r.fp = fopen(path, "r");
     if (!r.fp)
-        return nm_fail(ctx, NM_NOTFOUND, "%s: cannot read the figures file: %s", path,
+        return nm_fail(ctx, NM_ERROR, "%s: cannot read the figures file: %s", path,
                        strerror(errno));
     bad = ini_parse_stream(read_line, &r, on_key, &r);
     fclose(r.fp);

@@ -108,8 +108,19 @@ nm_status nm_classify_parse(nm_ctx *ctx, const char *text, nm_classify_spec *out
     for (i = 0; i < sizeof methods / sizeof methods[0]; i++)
         if (nm_strieq(name, methods[i].name))
             break;
-    if (i == sizeof methods / sizeof methods[0])
-        return spec_fail(ctx, text, unknown_method);
+    if (i == sizeof methods / sizeof methods[0]) {
+        nm_buf why = {0};
+        nm_near near;
+        nm_status rc;
+        nm_near_init(&near, name);
+        for (i = 0; i < sizeof methods / sizeof methods[0]; i++)
+            nm_near_offer(&near, methods[i].name, NULL);
+        nm_buf_addf(&why, "%s", unknown_method);
+        nm_near_add_to(&near, &why);
+        rc = spec_fail(ctx, text, why.data ? why.data : unknown_method);
+        nm_buf_free(&why);
+        return rc;
+    }
     out->method = methods[i].method;
 
     switch (out->method) {

@@ -26,14 +26,21 @@ static const nm_scheme *find_scheme(const char *name)
 static nm_status lookup(nm_ctx *ctx, const char *name, int nclasses, const nm_scheme **out)
 {
     nm_buf b = {0};
+    nm_near near;
     int i;
 
     *out = find_scheme(name);
     if (!*out) {
+        nm_near_init(&near, name ? name : "");
+        for (i = 0; i < nm_nschemes; i++)
+            nm_near_offer(&near, nm_schemes[i].name, NULL);
         nm_buf_add_quoted(&b, name ? name : "", 40);
-        nm_buf_addf(&b, " is no palette; known:");
+        nm_buf_addf(&b, " is no palette");
+        nm_near_add_to(&near, &b);
+        nm_buf_addf(&b, " (known:");
         for (i = 0; i < nm_nschemes; i++)
             nm_buf_addf(&b, "%s %s", i ? "," : "", nm_schemes[i].name);
+        nm_buf_addf(&b, ")");
         nm_fail(ctx, NM_NOTFOUND, "%s", b.failed ? "unknown palette" : b.data);
         nm_buf_free(&b);
         return NM_NOTFOUND;

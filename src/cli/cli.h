@@ -20,6 +20,8 @@ typedef struct cli {
     int quiet;
     int verbose;
     const char *command; /* e.g. "import boundaries", for messages */
+    char *resolved[4];   /* area codes found for names given (cli_open_store_within) */
+    size_t nresolved;
     long ward_vintage;   /* --ward-vintage, 0: the store's rule */
 } cli;
 
@@ -61,6 +63,11 @@ int cli_parse_int(cli *c, const char *option, const char *arg, long min, long ma
 /* Opens the store; prints the error and returns NULL on failure (the exit
  * code is put in *exit_code). */
 nm_store *cli_open_store(cli *c, int flags, int *exit_code);
+/* The same, then turns the area in *within (a code in any case or a stored
+ * name) into its code, which *within then points to (owned by c until the
+ * command ends).  NULL *within is left alone.  Prints the error (ambiguous
+ * or unknown names with suggestions) and returns NULL on failure. */
+nm_store *cli_open_store_within(cli *c, int flags, const char **within, int *exit_code);
 
 /* Commands (one file each). */
 extern const cli_command cmd_import_boundaries, cmd_import_iod, cmd_import_indicators,

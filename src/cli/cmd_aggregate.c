@@ -11,7 +11,7 @@ enum { OPT_TO = 256, OPT_FROM, OPT_WITHIN, OPT_INDICATORS, OPT_PERIOD };
 static const cli_opt aggregate_opts[] = {
     {"to", required_argument, OPT_TO, "LEVEL", "ward, locality or lad (required)"},
     {"from", required_argument, OPT_FROM, "LEVEL", "the small areas (default lsoa)"},
-    {"within", required_argument, OPT_WITHIN, "CODE", "only the areas with LSOAs within this area"},
+    {"within", required_argument, OPT_WITHIN, "CODE|NAME", "only the areas with LSOAs within this area"},
     {"indicators", required_argument, OPT_INDICATORS, "A,B",
      "ids or domains, e.g. imd_score,idaci_rank (default imd)"},
     {"period", required_argument, OPT_PERIOD, "P", "period of the indicators (default: latest)"},
@@ -48,7 +48,7 @@ static int run_aggregate(cli *c, int argc, char **argv)
         return cli_usage_error(c, "unexpected \"%s\"", argv[first]);
     if (!o.to)
         return cli_usage_error(c, "--to is required (ward, locality or lad)");
-    if (!(store = cli_open_store(c, NM_STORE_WRITE, &code)))
+    if (!(store = cli_open_store_within(c, NM_STORE_WRITE, &o.within, &code)))
         return code;
     rc = nm_aggregate(store, &o, &r);
     if (rc != NM_OK)

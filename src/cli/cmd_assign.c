@@ -13,7 +13,7 @@ static const cli_opt assign_opts[] = {
     {"parent", required_argument, OPT_PARENT, "LEVEL", "the larger areas, e.g. ward (required)"},
     {"method", required_argument, OPT_METHOD, "point|area",
      "interior point (weight 1) or share of area (default point)"},
-    {"within", required_argument, OPT_WITHIN, "CODE", "only the children within this area"},
+    {"within", required_argument, OPT_WITHIN, "CODE|NAME", "only the children within this area"},
     {"child-vintage", required_argument, OPT_CHILD_VINTAGE, "YEAR", "year of the child boundaries (default: latest)"},
     {"parent-vintage", required_argument, OPT_PARENT_VINTAGE, "YEAR", "year of the parent boundaries (default: latest)"},
     {0, 0, 0, 0, 0},
@@ -65,7 +65,7 @@ static int run_assign(cli *c, int argc, char **argv)
         return cli_usage_error(c, "unexpected \"%s\"", argv[first]);
     if (!o.child_level || !o.parent_level)
         return cli_usage_error(c, "--child and --parent are required (e.g. --child lsoa --parent ward)");
-    if (!(store = cli_open_store(c, NM_STORE_WRITE, &code)))
+    if (!(store = cli_open_store_within(c, NM_STORE_WRITE, &o.within, &code)))
         return code;
     rc = nm_assign(store, &o, &r);
     if (rc != NM_OK)

@@ -10,7 +10,7 @@ enum { OPT_WITHIN = 256, OPT_INDICATOR, OPT_INDICATORS, OPT_PERIOD, OPT_TITLE, O
        OPT_OUTPUT };
 
 static const cli_opt compare_opts[] = {
-    {"within", required_argument, OPT_WITHIN, "CODE", "the borough: where names are looked up, compared in the table"},
+    {"within", required_argument, OPT_WITHIN, "CODE|NAME", "the borough: where names are looked up, compared in the table"},
     {"indicator", required_argument, OPT_INDICATOR, "ID", "indicator of the maps (default imd_decile)"},
     {"indicators", required_argument, OPT_INDICATORS, "A,B,...", "rows of the table, as for summary"},
     {"period", required_argument, OPT_PERIOD, "P", "release of the index (default: latest stored)"},
@@ -74,7 +74,7 @@ static int run_compare(cli *c, int argc, char **argv)
         at += (int)n;
     }
     o.wards = wards;
-    if ((store = cli_open_store(c, NM_STORE_READONLY, &code)) != NULL) {
+    if ((store = cli_open_store_within(c, NM_STORE_READONLY, &o.within, &code)) != NULL) {
         rc = nm_compare(store, &o, &r);
         if (rc != NM_OK)
             code = cli_fail(c, rc);

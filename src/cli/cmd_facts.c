@@ -9,7 +9,7 @@
 enum { OPT_WITHIN = 256, OPT_PERIOD, OPT_INDICATOR, OPT_POP_PERIOD, OPT_FORMAT, OPT_OUTPUT, OPT_SINCE };
 
 static const cli_opt facts_opts[] = {
-    {"within", required_argument, OPT_WITHIN, "CODE", "the borough (or ward, locality, region): its LSOAs"},
+    {"within", required_argument, OPT_WITHIN, "CODE|NAME", "the borough (or ward, locality, region): its LSOAs"},
     {"period", required_argument, OPT_PERIOD, "P", "release of the index (default: latest stored)"},
     {"since", required_argument, OPT_SINCE, "P", "add what changed since release P (e.g. 2019)"},
     {"indicator", required_argument, OPT_INDICATOR, "ID", "index or domain: imd (default), idaci, income, ..."},
@@ -51,7 +51,7 @@ static int run_facts(cli *c, int argc, char **argv)
         return code;
     if (first < argc)
         return cli_usage_error(c, "unexpected argument \"%s\"", argv[first]);
-    if (!(store = cli_open_store(c, NM_STORE_READONLY, &code)))
+    if (!(store = cli_open_store_within(c, NM_STORE_READONLY, &o.within, &code)))
         return code;
     rc = nm_facts(store, &o, &r);
     if (rc != NM_OK)

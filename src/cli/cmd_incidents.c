@@ -123,7 +123,7 @@ static int on_count_opt(cli *c, int id, const char *arg, void *state)
 static const cli_opt count_opts[] = {
     {"level", required_argument, OPT_LEVEL, "LEVEL", "areas to count in, e.g. ward (required)"},
     {"vintage", required_argument, OPT_VINTAGE, "YEAR", "year of their codes (default: latest)"},
-    {"within", required_argument, OPT_WITHIN, "CODE", "only the areas within this one"},
+    {"within", required_argument, OPT_WITHIN, "CODE|NAME", "only the areas within this one"},
     {"incidents", required_argument, OPT_INCIDENTS, "NAME", "only the set imported as NAME"},
     {"category", required_argument, OPT_CATEGORY, "TEXT", "only this category"},
     {"sex", required_argument, OPT_SEX, "F|M", "only incidents of this victim sex"},
@@ -186,7 +186,7 @@ static int run_count_incidents(cli *c, int argc, char **argv)
         return cli_usage_error(c, "--level is required (ward, lsoa, ...)");
     o.on_row = print_row;
     o.user = &o;
-    if (!(store = cli_open_store(c, NM_STORE_WRITE, &code)))
+    if (!(store = cli_open_store_within(c, NM_STORE_WRITE, &o.within, &code)))
         return code;
     printf("code\tname\tcount\tcount_lo\tcount_hi%s%s\n", o.per ? "\trate\trate_lo\trate_hi" : "",
            o.per_female || o.per_male ? "\tfemale\tmale" : "");

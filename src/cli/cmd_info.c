@@ -98,9 +98,10 @@ static int run_info(cli *c, int argc, char **argv)
     if (rc == NM_OK)
         rc = nm_store_indicators(store, a.indicator, a.level, print_indicator, &ni);
     if (rc == NM_OK && a.indicator && ni == 0) {
-        fprintf(stderr, "needsmap: info: no indicator \"%s\" in %s\n", a.indicator, c->db);
+        rc = nm_resolve_indicator(store, a.indicator);
+        code = cli_fail(c, rc != NM_OK ? rc : NM_NOTFOUND); /* known, not at this level */
         nm_store_close(store);
-        return EXIT_FAIL;
+        return code;
     }
     if (rc == NM_OK && !a.indicator && !a.level)
         rc = nm_store_datasets(store, print_dataset, &nd);

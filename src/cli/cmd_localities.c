@@ -4,13 +4,14 @@
  */
 #include "cli.h"
 
-enum { OPT_WARD = 256, OPT_LOCALITY, OPT_CODE, OPT_PREFIX };
+enum { OPT_WARD = 256, OPT_LOCALITY, OPT_CODE, OPT_PREFIX, OPT_WITHIN };
 
 static const cli_opt localities_opts[] = {
     {"ward", required_argument, OPT_WARD, "COLUMN", "ward codes or names (default: ward, WDnnCD, ...)"},
     {"locality", required_argument, OPT_LOCALITY, "COLUMN", "locality names (default: locality)"},
     {"code", required_argument, OPT_CODE, "COLUMN", "locality codes (default: made from the names)"},
-    {"code-prefix", required_argument, OPT_PREFIX, "TEXT", "start of the codes made (default LOC-)"},
+    {"code-prefix", required_argument, OPT_PREFIX, "TEXT", "start of the codes made (default LOC-, LOC-CODE- with --within)"},
+    {"within", required_argument, OPT_WITHIN, "CODE|NAME", "the council: only its wards are matched and its localities replaced"},
     {0, 0, 0, 0, 0},
 };
 
@@ -24,6 +25,7 @@ static int on_localities_opt(cli *c, int id, const char *arg, void *state)
     case OPT_LOCALITY: o->locality_column = arg; break;
     case OPT_CODE: o->code_column = arg; break;
     case OPT_PREFIX: o->code_prefix = arg; break;
+    case OPT_WITHIN: o->within = arg; break;
     }
     return 0;
 }
@@ -42,7 +44,7 @@ static int run_localities(cli *c, int argc, char **argv)
     if (argc - first != 1)
         return cli_usage_error(c, argc - first < 1 ? "no input FILE given" : "one input FILE at a time");
     o.in.path = argv[first];
-    if (!(store = cli_open_store(c, NM_STORE_WRITE, &code)))
+    if (!(store = cli_open_store_within(c, NM_STORE_WRITE, &o.within, &code)))
         return code;
     rc = nm_import_localities(store, &o, &r);
     if (rc != NM_OK)

@@ -17,7 +17,7 @@ static const cli_opt map_opts[] = {
     {"since", required_argument, OPT_SINCE, "P", "map the change in national decile since release P (ranks, deciles)"},
     {"level", required_argument, OPT_LEVEL, "LEVEL", "areas to shade (default lsoa)"},
     {"vintage", required_argument, OPT_VINTAGE, "YEAR", "boundary year (default: latest)"},
-    {"within", required_argument, OPT_WITHIN, "CODE", "only the areas within this LAD, region, ward or locality"},
+    {"within", required_argument, OPT_WITHIN, "CODE|NAME", "only the areas within this LAD, region, ward or locality"},
     {"rank", required_argument, OPT_RANK, "SCOPE", "national (as published), region or local: re-rank first"},
     {"classify", required_argument, OPT_CLASSIFY, "SPEC", "deciles, quintiles, quantile:N, equal:N, jenks:N, breaks:A,B,..."},
     {"palette", required_argument, OPT_PALETTE, "NAME", "ColorBrewer scheme (default YlOrRd)"},
@@ -107,7 +107,7 @@ static int run_map(cli *c, int argc, char **argv)
     o.indicator = argv[first];
     if (!o.output)
         return cli_usage_error(c, "-o FILE is required (.png, .pdf or .svg)");
-    if (!(store = cli_open_store(c, NM_STORE_READONLY, &code)))
+    if (!(store = cli_open_store_within(c, NM_STORE_READONLY, &o.within, &code)))
         return code;
     rc = nm_choropleth(store, &o, &r);
     if (rc != NM_OK)

@@ -10,7 +10,7 @@ enum { OPT_WITHIN = 256, OPT_LOCALITIES, OPT_INDICATOR, OPT_INDICATORS, OPT_PERI
        OPT_FORMAT, OPT_OUTPUT };
 
 static const cli_opt summary_opts[] = {
-    {"within", required_argument, OPT_WITHIN, "CODE", "the borough: its wards and localities"},
+    {"within", required_argument, OPT_WITHIN, "CODE|NAME", "the borough: its wards and localities"},
     {"localities", no_argument, OPT_LOCALITIES, NULL, "a section per locality (the default; from 'import localities')"},
     {"indicator", required_argument, OPT_INDICATOR, "ID", "indicator of the maps (default imd_decile)"},
     {"indicators", required_argument, OPT_INDICATORS, "A,B,...", "rows of the tables and charts: ward aggregates (pop_total, imd_nat10_share, imd_score_pw, ...) or incident sets (violence)"},
@@ -62,7 +62,7 @@ static int run_summary(cli *c, int argc, char **argv)
         return cli_usage_error(c, "unexpected argument \"%s\"", argv[first]);
     if (!o.output)
         return cli_usage_error(c, "an output file is required (-o FILE)");
-    if (!(store = cli_open_store(c, NM_STORE_READONLY, &code)))
+    if (!(store = cli_open_store_within(c, NM_STORE_READONLY, &o.within, &code)))
         return code;
     rc = nm_summary(store, &o, &r);
     if (rc != NM_OK)

@@ -11,7 +11,7 @@ static const cli_opt table_opts[] = {
     {"output", required_argument, OPT_OUTPUT, "FILE", ".csv or .md (required; also -o)"},
     {"level", required_argument, OPT_LEVEL, "LEVEL", "one row per area of this level (default ward)"},
     {"vintage", required_argument, OPT_VINTAGE, "YEAR", "boundary year (default: latest)"},
-    {"within", required_argument, OPT_WITHIN, "CODE", "only the areas within this area"},
+    {"within", required_argument, OPT_WITHIN, "CODE|NAME", "only the areas within this area"},
     {"indicators", required_argument, OPT_INDICATORS, "A,B", "columns (default: every indicator of the level)"},
     {"period", required_argument, OPT_PERIOD, "P", "period of the indicators (default: latest)"},
     {0, 0, 0, 0, 0},
@@ -52,7 +52,7 @@ static int run_table(cli *c, int argc, char **argv)
         return cli_usage_error(c, "unexpected \"%s\"", argv[first]);
     if (!o.output)
         return cli_usage_error(c, "-o FILE is required (.csv or .md)");
-    if (!(store = cli_open_store(c, NM_STORE_READONLY, &code)))
+    if (!(store = cli_open_store_within(c, NM_STORE_READONLY, &o.within, &code)))
         return code;
     rc = nm_table_write(store, &o, &r);
     if (rc != NM_OK)

@@ -36,7 +36,8 @@ int cli_exit_code(nm_status status)
 {
     switch (status) {
     case NM_OK: return EXIT_OK;
-    case NM_USAGE: return EXIT_USAGE;
+    case NM_USAGE:
+    case NM_NOTFOUND: return EXIT_USAGE; /* an unknown id, code, name or period */
     case NM_BADDATA: return EXIT_BADDATA;
     default: return EXIT_FAIL;
     }
@@ -87,6 +88,28 @@ nm_store *cli_open_store(cli *c, int flags, int *exit_code)
         return NULL;
     }
     nm_store_set_vintage(store, "ward", (int)c->ward_vintage);
+    return store;
+}
+
+nm_store *cli_open_store_within(cli *c, int flags, const char **within, int *exit_code)
+{
+    nm_store *store = cli_open_store(c, flags, exit_code);
+    nm_status rc;
+    char *code = NULL;
+
+    if (!store || !within || !*within)
+        return store;
+    rc = nm_resolve_area(store, *within, &code);
+    if (rc != NM_OK || c->nresolved == sizeof c->resolved / sizeof c->resolved[0]) {
+        *exit_code = cli_fail(c, rc != NM_OK ? rc : NM_ERROR);
+        nm_free(code);
+        nm_store_close(store);
+        return NULL;
+    }
+    if (strcmp(code, *within) != 0 && c->verbose)
+        fprintf(stderr, "needsmap: %s: \"%s\" is %s\n", c->command, *within, code);
+    c->resolved[c->nresolved++] = code;
+    *within = code;
     return store;
 }
 
@@ -243,6 +266,8 @@ int main(int argc, char **argv)
     nm_ctx_set_log(c.ctx, log_to_stderr, &c, c.verbose ? NM_LOG_INFO : NM_LOG_WARN);
     /* the command sees its own name as argv[0], as getopt expects */
     rc = cmd->run(&c, argc - optind - words + 1, argv + optind + words - 1);
+    while (c.nresolved > 0)
+        nm_free(c.resolved[--c.nresolved]);
     nm_ctx_free(c.ctx);
     return rc;
 }

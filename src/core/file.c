@@ -26,7 +26,7 @@ nm_status nm_sha256_file(nm_ctx *ctx, const char *path, char hex[65])
 
     fp = fopen(path, "rb");
     if (!fp) {
-        rc = nm_fail(ctx, NM_NOTFOUND, "%s: cannot open: %s", path, strerror(errno));
+        rc = nm_fail(ctx, NM_ERROR, "%s: cannot open: %s", path, strerror(errno));
         goto cleanup;
     }
     md_ctx = EVP_MD_CTX_new();

@@ -67,8 +67,7 @@ static nm_status open_source(nm_ctx *ctx, const char *path, bnd_source **out)
     struct stat st;
 
     if (stat(path, &st) != 0)
-        return nm_fail(ctx, errno == ENOENT ? NM_NOTFOUND : NM_ERROR, "%s: %s", path,
-                       strerror(errno));
+        return nm_fail(ctx, NM_ERROR, "%s: %s", path, strerror(errno));
     return is_shapefile(path) ? bnd_shp_open(ctx, path, out) : bnd_ogr_open(ctx, path, out);
 }
 
@@ -252,10 +251,7 @@ static nm_status check_opts(nm_ctx *ctx, const nm_boundaries_opts *o, char *leve
         level[i] = (char)(o->level[i] >= 'A' && o->level[i] <= 'Z' ? o->level[i] + 32 : o->level[i]);
     level[i] = '\0';
     if (!nm_level_valid(level))
-        return nm_fail(ctx, NM_USAGE,
-                       "import boundaries: unknown level '%s' (oa, lsoa, msoa, ward, locality, "
-                       "lad, county, region, country)",
-                       o->level);
+        return nm_level_unknown(ctx, o->level);
     if (o->vintage < 0 || o->vintage > 2100)
         return nm_fail(ctx, NM_USAGE, "import boundaries: vintage %d is not a year", o->vintage);
     return NM_OK;

@@ -10,6 +10,9 @@
 
 /* Returns 1 when 'level' is one the store knows (lsoa, msoa, ...). */
 int nm_level_valid(const char *level);
+/* Fails with NM_USAGE: 'level' is not one of them (listed, the nearest
+ * suggested). */
+nm_status nm_level_unknown(nm_ctx *ctx, const char *level);
 /* The level an ONS GSS code belongs to (E01... -> "lsoa"), or NULL. */
 const char *nm_level_of_code(const char *code);
 /* Returns 1 when 'candidate' is the name heading that goes with the code

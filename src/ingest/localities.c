@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "ingest/values_int.h"
+#include "needsmap/analyse.h"
 
 #define DEFAULT_PREFIX "LOC-"
 
@@ -40,6 +41,7 @@ typedef struct job {
     locality *locs;
     int nlocs, caplocs;
     long rows;
+    char prefix[48]; /* of the codes made: --code-prefix, else LOC- (LOC-E06000009- within) */
 } job;
 
 /* "St. Luke's" -> "stlukes": letters and digits only, lower case. */
@@ -163,6 +165,47 @@ static nm_status find_columns(job *j)
     return rc;
 }
 
+/* With --within, only the wards of that area are matched: ward names
+ * repeat across England ("Greenlands" is in Blackpool and elsewhere).  The
+ * selection is analyse's, the one every figure within the area uses; the
+ * scoped wards are also listed in nm_loc_scope for remove_earlier(). */
+static nm_status keep_within(job *j)
+{
+    nm_areas *set = NULL;
+    sqlite3_stmt *st = NULL;
+    size_t i, w = 0, k = 0, n;
+    nm_status rc = nm_areas_select(j->store, "ward", j->vintage, j->o->within, &set);
+
+    if (rc == NM_OK)
+        rc = nm_store_exec(j->store, "CREATE TEMP TABLE IF NOT EXISTS nm_loc_scope(code TEXT "
+                                     "PRIMARY KEY); DELETE FROM nm_loc_scope");
+    if (rc == NM_OK)
+        rc = nm_store_prepare(j->store, "INSERT OR IGNORE INTO nm_loc_scope VALUES (?)", &st);
+    n = rc == NM_OK ? nm_areas_count(set) : 0;
+    /* both lists are in code order */
+    for (i = 0; rc == NM_OK && i < j->nwards; i++) {
+        int c = 1;
+        while (k < n && (c = strcmp(nm_areas_code(set, k), j->wards[i].code)) < 0)
+            k++;
+        if (k < n && c == 0) {
+            sqlite3_bind_text(st, 1, j->wards[i].code, -1, SQLITE_STATIC);
+            if (sqlite3_step(st) != SQLITE_DONE)
+                rc = nm_store_sqlfail(j->store, "selecting wards");
+            sqlite3_reset(st);
+            j->wards[w++] = j->wards[i];
+        } else {
+            nm_free(j->wards[i].code);
+            nm_free(j->wards[i].name);
+            nm_free(j->wards[i].key);
+        }
+    }
+    sqlite3_finalize(st);
+    if (rc == NM_OK)
+        j->nwards = w;
+    nm_areas_free(set);
+    return rc;
+}
+
 /* The wards of the latest vintage with boundaries, the ones a union can
  * be made of. */
 static nm_status load_wards(job *j)
@@ -204,6 +247,8 @@ static nm_status load_wards(job *j)
         rc = nm_fail(j->ctx, NM_NOTFOUND,
                      "no ward boundaries in the store: a locality is the union of its wards; "
                      "import them first (needsmap import boundaries FILE --level ward)");
+    if (rc == NM_OK && j->o->within)
+        rc = keep_within(j);
     return rc;
 }
 
@@ -240,7 +285,7 @@ static int row_locality(job *j, const char *name, const char *given, long line, 
                         int *oom)
 {
     int k = find_locality(j, name);
-    const char *prefix = j->o->code_prefix ? j->o->code_prefix : DEFAULT_PREFIX;
+    const char *prefix = j->prefix;
 
     if (k >= 0) {
         if (*given && strcmp(given, j->locs[k].code) != 0)
@@ -319,11 +364,14 @@ static nm_status read_rows(job *j)
         w = match_ward(j, cell, key);
         nm_free(key);
         if (w == -1)
-            nm_diag_add(d, "unknown", line, "unknown ward \"%s\": no stored ward %d has this code "
-                        "or name", cell, j->vintage);
+            nm_diag_add(d, "unknown", line, "unknown ward \"%s\": no stored ward %d%s%s has this "
+                        "code or name", cell, j->vintage, j->o->within ? " within " : "",
+                        j->o->within ? j->o->within : "");
         else if (w == -2)
-            nm_diag_add(d, "ambiguous", line, "ward name \"%s\" matches several stored wards; "
-                        "give the ward code", cell);
+            nm_diag_add(d, "ambiguous", line, "ward name \"%s\" matches several stored wards%s%s; "
+                        "give the ward code%s", cell, j->o->within ? " within " : "",
+                        j->o->within ? j->o->within : "",
+                        j->o->within ? "" : ", or --within the council");
         k = row_locality(j, name, given, line, d, &oom);
         if (w >= 0 && k >= 0)
             place_ward(j, w, k, cell, line, d);
@@ -340,15 +388,11 @@ static nm_status read_rows(job *j)
     return rc;
 }
 
-/* Replaces the localities of this vintage and their memberships. */
-static nm_status remove_earlier(job *j)
+/* Runs one statement of remove_earlier() with the vintage as ?1. */
+static nm_status run_for_vintage(job *j, const char *sql)
 {
     sqlite3_stmt *st = NULL;
-    nm_status rc = nm_store_prepare(
-        j->store,
-        "DELETE FROM membership WHERE parent_level = 'locality' AND parent_vintage = ?1 AND "
-        "method = 'lookup'",
-        &st);
+    nm_status rc = nm_store_prepare(j->store, sql, &st);
 
     if (rc == NM_OK) {
         sqlite3_bind_int(st, 1, j->vintage);
@@ -356,16 +400,36 @@ static nm_status remove_earlier(job *j)
             rc = nm_store_sqlfail(j->store, "replacing localities");
     }
     sqlite3_finalize(st);
-    st = NULL;
-    if (rc == NM_OK)
-        rc = nm_store_prepare(j->store,
-                              "DELETE FROM area WHERE level = 'locality' AND vintage = ?1", &st);
-    if (rc == NM_OK) {
-        sqlite3_bind_int(st, 1, j->vintage);
-        if (sqlite3_step(st) != SQLITE_DONE)
-            rc = nm_store_sqlfail(j->store, "replacing localities");
+    return rc;
+}
+
+/* Replaces the localities of this vintage and their memberships: all of
+ * them, or with --within those holding a ward of the area, so that one
+ * council's localities leave another's alone. */
+static nm_status remove_earlier(job *j)
+{
+    nm_status rc;
+
+    if (!j->o->within) {
+        rc = run_for_vintage(j, "DELETE FROM membership WHERE parent_level = 'locality' AND "
+                                "parent_vintage = ?1 AND method = 'lookup'");
+        return rc == NM_OK
+                   ? run_for_vintage(j, "DELETE FROM area WHERE level = 'locality' AND vintage = ?1")
+                   : rc;
     }
-    sqlite3_finalize(st);
+    rc = nm_store_exec(j->store, "CREATE TEMP TABLE IF NOT EXISTS nm_loc_gone(code TEXT "
+                                 "PRIMARY KEY); DELETE FROM nm_loc_gone;");
+    if (rc == NM_OK)
+        rc = run_for_vintage(j, "INSERT OR IGNORE INTO nm_loc_gone SELECT parent FROM membership "
+                                "WHERE parent_level = 'locality' AND parent_vintage = ?1 AND "
+                                "method = 'lookup' AND child IN (SELECT code FROM nm_loc_scope)");
+    if (rc == NM_OK)
+        rc = run_for_vintage(j, "DELETE FROM membership WHERE parent_level = 'locality' AND "
+                                "parent_vintage = ?1 AND method = 'lookup' AND parent IN "
+                                "(SELECT code FROM nm_loc_gone)");
+    if (rc == NM_OK)
+        rc = run_for_vintage(j, "DELETE FROM area WHERE level = 'locality' AND vintage = ?1 AND "
+                                "code IN (SELECT code FROM nm_loc_gone)");
     return rc;
 }
 
@@ -505,6 +569,11 @@ nm_status nm_import_localities(nm_store *store, const nm_localities_opts *opts,
     j.ctx = nm_store_ctx(store);
     j.o = opts;
     nm_clear(j.ctx);
+    if (opts->code_prefix)
+        nm_strlcpy(j.prefix, opts->code_prefix, sizeof j.prefix);
+    else
+        snprintf(j.prefix, sizeof j.prefix, "%s%s%s", DEFAULT_PREFIX,
+                 opts->within ? opts->within : "", opts->within ? "-" : "");
     if (!result)
         result = &local;
     memset(result, 0, sizeof *result);

@@ -19,7 +19,7 @@ typedef struct prefix_level {
 /* Longer prefixes first: "LSOA" must win over "OA". */
 static const prefix_level prefixes[] = {
     {"LSOA", "lsoa"}, {"MSOA", "msoa"}, {"OA", "oa"},       {"WD", "ward"},
-    {"LAD", "lad"},   {"LTLA", "lad"},  {"UTLA", "lad"},    {"CTYUA", "lad"},
+    {"LAD", "lad"},   {"LTLA", "lad"},  {"UTLA", "utla"},   {"CTYUA", "utla"},
     {"RGN", "region"}, {"GOR", "region"}, {"EER", "region"}, {"LOC", "locality"},
     {"CTRY", "country"}, {"CTY", "county"},
 };
@@ -33,8 +33,33 @@ static const prefix_level long_names[] = {
     {"REGION", "region"},
 };
 
-static const char *const levels[] = {"oa", "lsoa", "msoa", "ward", "locality",
-                                     "lad", "county", "region", "country"};
+/* "utla" is the upper tier of local government, which runs children's
+ * services: counties (E10) and unitaries, a unitary being its own upper
+ * tier (ONS UTLAnnCD).  "county" is kept for ONS CTYnnCD columns, which
+ * name counties only. */
+static const char *const levels[] = {"oa",  "lsoa", "msoa",   "ward",   "locality",
+                                     "lad", "utla", "county", "region", "country"};
+
+nm_status nm_level_unknown(nm_ctx *ctx, const char *level)
+{
+    nm_buf msg = {0};
+    nm_near near;
+    nm_status rc;
+    size_t i;
+
+    nm_near_init(&near, level ? level : "");
+    for (i = 0; i < sizeof levels / sizeof levels[0]; i++)
+        nm_near_offer(&near, levels[i], NULL);
+    nm_buf_addf(&msg, "unknown level \"%s\"", level ? level : "");
+    nm_near_add_to(&near, &msg);
+    nm_buf_addf(&msg, " (the levels are");
+    for (i = 0; i < sizeof levels / sizeof levels[0]; i++)
+        nm_buf_addf(&msg, "%s %s", i ? "," : "", levels[i]);
+    nm_buf_addf(&msg, ")");
+    rc = nm_fail(ctx, NM_USAGE, "%s", msg.data ? msg.data : "unknown level");
+    nm_buf_free(&msg);
+    return rc;
+}
 
 int nm_level_valid(const char *level)
 {
@@ -134,7 +159,7 @@ const char *nm_level_of_code(const char *code)
         {"E00", "oa"},     {"W00", "oa"},     {"E01", "lsoa"},   {"W01", "lsoa"},
         {"E02", "msoa"},   {"W02", "msoa"},   {"E05", "ward"},   {"W05", "ward"},
         {"E06", "lad"},    {"E07", "lad"},    {"E08", "lad"},    {"E09", "lad"},
-        {"W06", "lad"},    {"E10", "county"}, {"E12", "region"}, {"E15", "region"},
+        {"W06", "lad"},    {"E10", "utla"}, {"E12", "region"}, {"E15", "region"},
         {"E92", "country"},
     };
     size_t i;

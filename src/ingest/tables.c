@@ -170,7 +170,7 @@ static nm_status key_level(nm_ctx *ctx, nm_table *t, const nm_indicators_opts *o
                        "%s: cannot tell the level of the codes in \"%s\"; give --level", o->in.path,
                        nm_table_heading(t, key_col));
     if (!nm_level_valid(level))
-        return nm_fail(ctx, NM_USAGE, "unknown level \"%s\"", level);
+        return nm_level_unknown(ctx, level);
     job->level = level;
     job->vintage = vintage;
     job->vintage_default = 2011;
@@ -293,8 +293,8 @@ static nm_status lookup_columns(nm_ctx *ctx, nm_table *t, const nm_lookup_opts *
         return nm_fail(ctx, NM_USAGE, "%s: cannot tell the level of \"%s\"; give --child-level",
                        o->in.path, o->child);
     if (!nm_level_valid(lc->child_level) || !nm_level_valid(lc->parent_level))
-        return nm_fail(ctx, NM_USAGE, "unknown level \"%s\"",
-                       nm_level_valid(lc->child_level) ? lc->parent_level : lc->child_level);
+        return nm_level_unknown(ctx, nm_level_valid(lc->child_level) ? lc->parent_level
+                                                                     : lc->child_level);
     if (!lc->child_vintage || !lc->parent_vintage)
         return nm_fail(ctx, NM_USAGE, "%s: cannot tell the year of the %s codes; give --%s-vintage",
                        o->in.path, lc->child_vintage ? "parent" : "child",

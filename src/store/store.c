@@ -285,7 +285,7 @@ nm_status nm_store_open(nm_ctx *ctx, const char *path, int flags, nm_store **out
     exists = stat(path, &st) == 0 && st.st_size > 0;
     if (!exists) {
         if ((flags & NM_STORE_CREATE) != NM_STORE_CREATE) {
-            rc = nm_fail(ctx, NM_NOTFOUND,
+            rc = nm_fail(ctx, NM_ERROR,
                          "%s: no store here; import something first (needsmap import ...) "
                          "or give --db",
                          path);

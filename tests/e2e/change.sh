@@ -14,7 +14,7 @@ nm --quiet import iod "$I19" 2>/dev/null
 
 # --- without the lookup: a clear error, nothing written ---------------------
 sum_before=$(sha256sum "$DB" | cut -d' ' -f1)
-expect_status "change without a lookup" 1 nm map imd_decile --within E06000033 --period 2025 --since 2019 -o "$T/x.png"
+expect_status "change without a lookup" 2 nm map imd_decile --within E06000033 --period 2025 --since 2019 -o "$T/x.png"
 contains "names the missing lookup" "no lookup between the two is stored" "$ERR"
 contains "says what to import" "LSOA11_LSOA21_LAD22_EW_LU.csv" "$ERR"
 eq "no map written" "no" "$([ -e "$T/x.png" ] && echo yes || echo no)"

@@ -77,9 +77,9 @@ contains "2007 with 2019 population" "live in the 8 LSOAs of Southend-on-Sea tha
 # --- Markdown, errors ------------------------------------------------------------
 contains "markdown heading" "## Key facts: Southend-on-Sea (IMD 2019)" "$(nm facts --within E06000033 --format md)"
 expect_status "bad format" 2 nm facts --within E06000033 --format csv
-expect_status "unknown area" 1 nm facts --within E06999999
+expect_status "unknown area" 2 nm facts --within E06999999
 contains "unknown area message" 'no area "E06999999"' "$ERR"
-expect_status "unknown period" 1 nm facts --within E06000033 --period 2004
+expect_status "unknown period" 2 nm facts --within E06000033 --period 2004
 contains "periods listed" "periods stored: 2007, 2019" "$ERR"
 expect_status "unwritable output" 1 nm facts --within E06000033 -o /nonexistent/dir/f.txt
 

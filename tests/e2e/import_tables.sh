@@ -71,7 +71,7 @@ contains "info lists imd_score 2019" "imd_score              2019" "$INFO"
 contains "info lists the dataset checksum" "$(checksum "$IOD/iod2019_lsoa_assembled.csv")" "$INFO"
 INFO=$(nm info --indicator idaci_rank)
 contains "info --indicator" "idaci_rank" "$INFO"
-expect_status "info of an unknown indicator" 1 nm info --indicator no_such_thing
+expect_status "info of an unknown indicator" 2 nm info --indicator no_such_thing
 
 # --- lookups -----------------------------------------------------------------
 nm --quiet import lookup "$NM_DATA/lookups/ons/LSOA11_WD19_LAD19_EW_LU.csv" --child LSOA11CD --parent WD19CD --parent-level ward

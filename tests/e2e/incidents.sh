@@ -91,6 +91,6 @@ expect_status "an unknown column" 2 nm import incidents "$CRIME" --category nope
 contains "lists the columns" "no column \"nope\"" "$ERR"
 eq "store unchanged" "$before" "$(checksum "$DB")"
 expect_status "count without --level" 2 nm count incidents
-expect_status "count of an unknown set" 1 nm count incidents --level ward --incidents nothing
+expect_status "count of an unknown set" 2 nm count incidents --level ward --incidents nothing
 
 finish

@@ -70,12 +70,12 @@ MD=$(nm la-summary --la E06000033 --neighbours E06000009 --format md)
 contains "markdown table" "| Average rank | 16,811.9 | 129 |" "$MD"
 
 # --- errors ----------------------------------------------------------------------
-expect_status "unknown authority" 1 nm la-summary --la E06999999
+expect_status "unknown authority" 2 nm la-summary --la E06999999
 contains "unknown authority message" 'no local authority "E06999999"' "$ERR"
 expect_status "neighbours without --la" 2 nm la-summary --neighbours E06000009
 expect_status "json is not a table format" 2 nm la-summary --format json
 nm --quiet import iod "$NM_DATA/indicators/imd2007/imd2007_lsoa01_england.csv"
-expect_status "IMD 2007 has no population" 1 nm la-summary --period 2007
+expect_status "IMD 2007 has no population" 2 nm la-summary --period 2007
 contains "says why" "no population (pop_total) of 2007" "$ERR"
 
 finish

@@ -17,7 +17,7 @@ cp "$DB" "$T/base.sqlite"
 
 # --- before any aggregate: a ward table or summary of empty cells is refused -
 BASE=$(checksum "$DB")
-expect_status "table of wards never aggregated" 1 "$NM" --db "$DB" table --level ward --within E06000009 -o "$T/empty.csv"
+expect_status "table of wards never aggregated" 2 "$NM" --db "$DB" table --level ward --within E06000009 -o "$T/empty.csv"
 contains "the table says what to run" "run 'needsmap aggregate --to ward --within E06000009' first" "$ERR"
 eq "no table written" "no" "$([ -e "$T/empty.csv" ] && echo yes || echo no)"
 eq "refused table leaves the store as it was" "$BASE" "$(checksum "$DB")"
@@ -60,9 +60,9 @@ expect_status "map of Blackpool's wards" 0 "$NM" --db "$DB" map ward_imd_score_p
 
 # --- a failed aggregate leaves the store byte for byte --------------------------
 BEFORE=$(checksum "$DB")
-expect_status "aggregate within an unknown code" 1 "$NM" --db "$DB" aggregate --to ward --within E99999999
+expect_status "aggregate within an unknown code" 2 "$NM" --db "$DB" aggregate --to ward --within E99999999
 eq "failed aggregate leaves the store as it was" "$BEFORE" "$(checksum "$DB")"
-expect_status "aggregate of an unknown indicator" 1 "$NM" --db "$DB" aggregate --to ward --within E06000009 --indicators nosuch
+expect_status "aggregate of an unknown indicator" 2 "$NM" --db "$DB" aggregate --to ward --within E06000009 --indicators nosuch
 eq "failed aggregate (indicator) leaves the store as it was" "$BEFORE" "$(checksum "$DB")"
 
 # --- summary of wards without values: an error, not a page of dashes -------------
@@ -70,7 +70,7 @@ cp "$T/base.sqlite" "$T/plain.sqlite"
 printf 'ward,locality\nE05001643,North\n' > "$T/loc.csv"
 "$NM" --db "$T/plain.sqlite" --quiet import localities "$T/loc.csv" --ward ward --locality locality 2>/dev/null || true
 PLAIN=$(checksum "$T/plain.sqlite")
-expect_status "summary of wards never aggregated" 1 "$NM" --db "$T/plain.sqlite" summary --within E06000009 -o "$T/s.csv"
+expect_status "summary of wards never aggregated" 2 "$NM" --db "$T/plain.sqlite" summary --within E06000009 -o "$T/s.csv"
 contains "the summary says what to run" "needsmap aggregate --to ward" "$ERR"
 eq "no summary written" "no" "$([ -e "$T/s.csv" ] && echo yes || echo no)"
 eq "refused summary leaves the store as it was" "$PLAIN" "$(checksum "$T/plain.sqlite")"
@@ -115,7 +115,7 @@ FACTS19=$(nm --ward-vintage 2019 facts --within E07000148)
 contains "--ward-vintage 2019: Mancroft of 2019 (7,412)" "Mancroft, every LSOA is among the 20% most deprived of the 3,614 LSOAs of East of England (IMD 2019); 7,412 people" "$FACTS19"
 contains "--ward-vintage 2019 said" "Wards: ward 2019 codes (no boundaries stored); LSOA 2011 to ward 2019 by the lookup LSOA11_WD19_LAD19_EW_LU.csv." "$FACTS19"
 BEFORE=$(checksum "$DB")
-expect_status "table of 2019 wards without their boundaries" 1 "$NM" --db "$DB" --ward-vintage 2019 table --level ward --within E07000148 -o "$T/w19.csv"
+expect_status "table of 2019 wards without their boundaries" 2 "$NM" --db "$DB" --ward-vintage 2019 table --level ward --within E07000148 -o "$T/w19.csv"
 contains "says the 2019 boundaries are missing" "no ward 2019 boundaries in the store" "$ERR"
 eq "refused table (2019) leaves the store as it was" "$BEFORE" "$(checksum "$DB")"
 OUT=$(nm assign --child lsoa --parent ward --within E07000148 2>&1)

@@ -76,9 +76,9 @@ expect_status "a CSV import without the module" 1 env NEEDSMAP_GDAL_MODULE=/none
 contains "which says what is missing" "cannot load needsmap-gdal.so" "$ERR"
 
 # --- errors --------------------------------------------------------------------
-expect_status "unknown indicator" 1 nm map nothing_here -o "$T/x.png"
+expect_status "unknown indicator" 2 nm map nothing_here -o "$T/x.png"
 contains "unknown indicator message" 'no indicator "nothing_here"' "$ERR"
-expect_status "unknown area" 1 nm map imd_score --within E06999999 -o "$T/x.png"
+expect_status "unknown area" 2 nm map imd_score --within E06999999 -o "$T/x.png"
 contains "unknown area message" 'no area "E06999999"' "$ERR"
 expect_status "too many classes" 2 nm map imd_decile --within E06000033 --classify quantile:20 -o "$T/x.png"
 expect_status "deciles of a score" 2 nm map imd_score --within E06000033 --classify deciles -o "$T/x.png"

@@ -14,7 +14,7 @@ nm --quiet import lookup "$NM_DATA/lookups/derived/LSOA11_WD13_pointonsurface_EN
 
 # --- no localities yet: the message says what to do ---------------------------
 nm --quiet aggregate --to ward --within E06000033
-expect_status "no localities stored" 1 nm summary --within E06000033 -o "$T/none.pdf"
+expect_status "no localities stored" 2 nm summary --within E06000033 -o "$T/none.pdf"
 contains "no localities: run import localities" "run 'needsmap import localities FILE' first" "$ERR"
 eq "no file left behind" "" "$(ls "$T" | grep -c none.pdf | grep -v 0 || true)"
 
@@ -104,7 +104,7 @@ eq "five wards: an A3 landscape PNG" "PNG 3 2480" "$(python3 -c "
 import struct; d=open('$T/cmp5.png','rb').read(24); w,h=struct.unpack('>II', d[16:24]); print(d[1:4].decode(), round(w/h*2), w)")"
 
 # --- errors ----------------------------------------------------------------------
-expect_status "unknown ward" 1 nm compare Kursaal Nowhere -o "$T/bad.pdf"
+expect_status "unknown ward" 2 nm compare Kursaal Nowhere -o "$T/bad.pdf"
 contains "unknown ward named" "unknown ward \"Nowhere\"" "$ERR"
 eq "no output for an unknown ward" 0 "$(ls "$T" | grep -c '^bad.pdf' || true)"
 expect_status "unwritable output" 1 nm summary --within E06000033 -o /nonexistent/dir/loc.pdf
@@ -112,6 +112,6 @@ expect_status "unwritable compare output" 1 nm compare Kursaal Victoria -o /none
 expect_status "unknown format" 2 nm summary --within E06000033 -o "$T/loc.txt"
 expect_status "bad --format" 2 nm summary --format docx -o "$T/loc.pdf"
 expect_status "compare needs wards" 2 nm compare -o "$T/c.pdf"
-expect_status "unknown indicator" 1 nm summary --within E06000033 --indicators nothing_here -o "$T/x.csv"
+expect_status "unknown indicator" 2 nm summary --within E06000033 --indicators nothing_here -o "$T/x.csv"
 
 finish

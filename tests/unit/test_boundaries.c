@@ -343,7 +343,7 @@ static void test_usage(void **state)
     assert_int_equal(import(f, "usage.shp", "ward", &r), NM_USAGE);
     assert_non_null(strstr(nm_errmsg(f->ctx), "LSOA11CD, LSOA11NM"));
     assert_int_equal(import(f, "usage.shp", "parish", &r), NM_USAGE);
-    assert_int_equal(import(f, "nothere.shp", "lsoa", &r), NM_NOTFOUND);
+    assert_int_equal(import(f, "nothere.shp", "lsoa", &r), NM_ERROR);
     assert_non_null(strstr(nm_errmsg(f->ctx), "nothere.shp"));
     /* no .prj and no --crs */
     path_of(path, sizeof path, "usage.shp");

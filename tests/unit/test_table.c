@@ -227,7 +227,7 @@ static void test_refusals(void **state)
     assert_non_null(strstr(nm_errmsg(ctx), "expected headings"));
 
     path_in(path, sizeof path, "absent.csv");
-    assert_int_equal(nm_table_open(ctx, path, NULL, NULL, &t), NM_NOTFOUND);
+    assert_int_equal(nm_table_open(ctx, path, NULL, NULL, &t), NM_ERROR);
     assert_null(t);
     nm_ctx_free(ctx);
 }

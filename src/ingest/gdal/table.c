@@ -59,7 +59,7 @@ static nm_status check_encoding(nm_ctx *ctx, const char *path)
     FILE *fp = fopen(path, "rb");
 
     if (!fp)
-        return nm_fail(ctx, NM_NOTFOUND, "%s: cannot open: no such file or not readable", path);
+        return nm_fail(ctx, NM_ERROR, "%s: cannot open: no such file or not readable", path);
     n = fread(head, 1, sizeof head, fp);
     fclose(fp);
     if (n == 0)
@@ -130,7 +130,7 @@ static nm_status csv_open(nm_table *t)
 
     t->csv = VSIFOpenL(t->path, "rb");
     if (!t->csv)
-        return nm_fail(t->ctx, NM_NOTFOUND, "%s: cannot open: no such file or not readable",
+        return nm_fail(t->ctx, NM_ERROR, "%s: cannot open: no such file or not readable",
                        t->path);
     first = CPLReadLineL(t->csv);
     t->delim[0] = first ? CSVDetectSeperator(first) : ',';
