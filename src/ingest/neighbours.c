@@ -130,7 +130,7 @@ static nm_status load_names(nm_store *store, sn_names *s)
                      "no upper-tier authority names in the store to find DfE's authorities by: "
                      "import the ONS lookup first (needsmap import lookup "
                      "lookups/ons/LAD23_UTLA23_EW_LU.csv --child LAD23CD --parent UTLA23CD "
-                     "--parent-level county)");
+                     "--parent-level utla)");
     return rc;
 }
 

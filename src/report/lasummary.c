@@ -355,7 +355,7 @@ static nm_status compute(nm_store *store, la_in *in, nm_la_summary_result *res)
         rc = nm_fail(store->ctx, NM_NOTFOUND,
                      "no district -> upper-tier memberships reach the LSOA (%d) districts: import "
                      "an ONS LAD -> UTLA lookup (lookups/ons/LAD23_UTLA23_EW_LU.csv --child "
-                     "LAD23CD --parent UTLA23CD --parent-level county)",
+                     "LAD23CD --parent UTLA23CD --parent-level utla)",
                      in->rank_ind.vintage);
     else if (rc == NM_OK && res->n == 0)
         rc = nm_fail(store->ctx, NM_NOTFOUND,
