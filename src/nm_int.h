@@ -76,7 +76,8 @@ long nm_diag_count(const nm_diag *d);
 /* Logs every kind at 'level' as "FILE:LINE: message (and N more like this,
  * lines a, b, c, ...)", then, when any problem was recorded and status is not
  * NM_OK, sets the context's error to a one-line summary and returns status;
- * returns NM_OK when nothing was recorded. */
+ * returns NM_OK when nothing was recorded.  A failure of a single problem
+ * is not logged: the error says it all, and the tool prints it once. */
 nm_status nm_diag_report(nm_diag *d, nm_level level, nm_status status, const char *summary);
 
 /* ---- text and numbers ------------------------------------------------- */

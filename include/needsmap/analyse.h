@@ -32,6 +32,16 @@ typedef struct nm_areas nm_areas;
 nm_status nm_areas_select(nm_store *store, const char *level, int vintage, const char *within,
                           nm_areas **out);
 void nm_areas_free(nm_areas *areas);
+/* The areas of an older code year that make up 'set' (same level), by the
+ * stored lookup between the years: every old area with a part in the set,
+ * an old area split into several counting once; one split between the set
+ * and others counts where most of its parts are (OUT 'split_across': how
+ * many were split so).  Used to summarise a release on older codes (IMD
+ * 2007 on 2001 LSOAs) for an area of newer ones.  The result has no
+ * boundaries.  Returns NM_NOTFOUND when no lookup leads to the set.
+ * Caller frees with nm_areas_free(). */
+nm_status nm_areas_older(nm_store *store, const nm_areas *set, int vintage, nm_areas **out,
+                         long *split_across);
 
 size_t nm_areas_count(const nm_areas *areas);
 const char *nm_areas_code(const nm_areas *areas, size_t i);  /* owned by areas */
@@ -295,6 +305,38 @@ nm_status nm_change_read(nm_store *store, const nm_areas *areas, const char *key
                          const char *period, const char *since, nm_change *out);
 /* Frees what a change owns; safe on a zeroed struct. */
 void nm_change_clear(nm_change *change);
+
+/* ---- derived indicators (derive.c) ------------------------------------- */
+
+typedef struct nm_derive_opts {
+    const char *id;         /* the new indicator's id, [a-z0-9_] (required) */
+    const char *expression; /* + - * / and brackets over indicator ids, numbers and area_ha,
+                               each area's land in hectares (required) */
+    const char *period;     /* of the inputs and the result; NULL: the first input's latest */
+    const char *label;      /* NULL: the expression */
+    const char *unit;       /* "share", "per_ha", "count", ...; NULL: "value" */
+    int polarity;           /* +1 higher is more deprived, -1 lower is, 0 neither */
+} nm_derive_opts;
+
+typedef struct nm_derive_result {
+    long areas;      /* areas holding a value of any input */
+    long stored;     /* values stored */
+    long missing;    /* areas lacking an input */
+    long divzero;    /* areas where a division by zero (or overflow) left no value */
+    char period[32]; /* of the inputs and the result */
+    char level[16];
+    int vintage;
+} nm_derive_result;
+
+/* Computes indicator 'id' from an expression over stored indicators of
+ * one level, code year and period, for every area holding a value of any
+ * of them, and stores it in one transaction (replacing earlier values of
+ * 'id' for those areas only), with the inputs' sources as its attribution
+ * and the expression with its inputs' labels as its definition.  Missing
+ * inputs and divisions by zero give missing values, counted in 'result'.
+ * Returns NM_USAGE (bad expression, unknown id, inputs of different areas,
+ * an id defined by itself).  'result' may be NULL. */
+nm_status nm_derive(nm_store *store, const nm_derive_opts *opts, nm_derive_result *result);
 
 #ifdef __cplusplus
 }

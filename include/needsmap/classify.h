@@ -57,6 +57,14 @@ typedef struct nm_classify_spec {
      * ceil(rank * 5 / N), as MHCLG publishes them; when 0 the values are
      * the published decile numbers 1..10 (quintile = ceil(decile / 2)). */
     long national_n;
+    /* optional, range methods: the values' possible range (shares: 0 to
+     * 1).  Fixed breaks on or outside it are dropped (no class is drawn
+     * that no value can reach) and the outer classes are bounded by it:
+     * "0% to under 25%" ... "75% to 100%". */
+    int bounded;
+    double lo, hi;
+    /* labels as percentages: the values are shares, 0.25 is "25%" */
+    int percent;
 } nm_classify_spec;
 
 /* The result of a classification.  Opaque. */
@@ -127,6 +135,19 @@ nm_status nm_classes_relabel(nm_ctx *ctx, nm_classes *c, int i, const char *labe
  * of range. */
 long nm_classes_members(const nm_classes *c, int i);
 
+/* The number of classes asked for (quantile, equal, jenks: N; fixed
+ * breaks: one more than the breaks given), which nm_classes_count() can
+ * be below when tied values or the possible range merged classes. */
+int nm_classes_asked(const nm_classes *c);
+
+/* When quantile classes were merged: how many values share the most
+ * repeated value, which goes in OUT value (may be NULL).  0 otherwise. */
+long nm_classes_tie(const nm_classes *c, double *value);
+
+/* A value as the labels write it ("25%" for shares, "1,234.5"), into a
+ * buffer of 'size' bytes. */
+void nm_classes_format(const nm_classes *c, double v, char *out, size_t size);
+
 /* Number of missing (NaN) input values. */
 long nm_classes_missing(const nm_classes *c);
 
@@ -161,18 +182,50 @@ typedef struct nm_palette_info {
     nm_palette_fit photocopy;   /* survives greyscale photocopying */
 } nm_palette_info;
 
-/* Colour-blind safe and lightness-monotone: the default fill. */
+/* Colour-blind safe and lightness-monotone: the default fill (ColorBrewer
+ * up to 9 classes, spaced by measurement past them; see nm_palette()). */
 #define NM_PALETTE_DEFAULT "YlOrRd"
-/* The greyscale option: lightness-monotone greys for 1..11 classes. */
-#define NM_PALETTE_GREYSCALE "Greys"
+/* The greyscale option: greys from #fcfcfc to #3b3b3b (never near-black,
+ * so outlines still show), spaced at equal CIEDE2000 steps for any count. */
+#define NM_PALETTE_GREYSCALE "Greyscale"
+
+/* The smallest colour differences (CIEDE2000) that the default schemes
+ * keep between adjacent classes, in normal vision and under simulated
+ * deuteranopia and protanopia. */
+#define NM_PALETTE_MIN_DE_NORMAL 8.0
+#define NM_PALETTE_MIN_DE_CVD 5.0
+
+typedef enum nm_vision {
+    NM_VISION_NORMAL = 0,
+    NM_VISION_DEUTERANOPIA = 1, /* Machado, Oliveira & Fernandes 2009, severity 1.0 */
+    NM_VISION_PROTANOPIA = 2
+} nm_vision;
+
+/* CIELAB (D65) of an sRGB colour as seen with 'vision' (the simulation
+ * works on linear RGB, clipped to the gamut).  OUT lab: L*, a*, b*. */
+void nm_colour_lab(nm_rgb c, nm_vision vision, double lab[3]);
+
+/* The CIEDE2000 colour difference of two CIELAB colours (Sharma, Wu and
+ * Dalal 2005, kL = kC = kH = 1). */
+double nm_colour_difference(const double lab1[3], const double lab2[3]);
+
+/* The smallest CIEDE2000 difference between adjacent colours of 'c' (n
+ * of them) for each vision: OUT min_de[NM_VISION_NORMAL ..
+ * NM_VISION_PROTANOPIA].  0 when n < 2. */
+void nm_palette_contrast(const nm_rgb *c, int n, double min_de[3]);
 
 /* Fills 'out' with 'nclasses' colours of a named scheme, lightest (class 0)
  * to darkest (class nclasses-1) for sequential schemes; 'reverse' non-zero
  * turns the order round.  ColorBrewer's own colours for 3..9 classes (3..11
  * for diverging schemes); 1 and 2 classes take the ends of the 3-class
- * scheme (1: its darkest); 10 and 11 sequential classes are interpolated
- * from the 9-class scheme, piecewise linearly in CIELAB at equal steps, so
- * both ends stay ColorBrewer's and lightness stays monotone.
+ * scheme (1: its darkest); 10 and 11 sequential classes lie on the path
+ * through the 9-class scheme's colours (piecewise linear in CIELAB), placed
+ * so that the smallest adjacent difference, in CIEDE2000 over the
+ * thresholds above and in all three visions, is as large as it can be;
+ * both ends stay ColorBrewer's and lightness stays monotone.  "Greyscale"
+ * is constructed the same way for every count.  Diverging schemes list
+ * their warm end first (RdYlBu: red), as ColorBrewer does; the maps put
+ * that end on the most deprived class.
  *   name      a scheme name, case-insensitive ("YlOrRd", "Blues", "RdBu")
  *   nclasses  1..11
  *   reverse   0 or 1

@@ -44,6 +44,8 @@ typedef struct nm_boundaries_opts {
     const char *name_field; /* NULL: detected (LSOA11NM, ...); may be absent */
     int vintage;            /* 0: from the code heading (LSOA11CD -> 2011) */
     const char *crs;        /* NULL: the source's own (.prj, GeoJSON crs); else "EPSG:N" */
+    const char *extent;     /* NULL: every area must lie in England; else
+                               "XMIN,YMIN,XMAX,YMAX" in EPSG:27700 metres */
 } nm_boundaries_opts;
 
 /* Imports areas from a shapefile or any OGR vector source.  Areas already

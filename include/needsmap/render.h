@@ -21,7 +21,20 @@ extern "C" {
 /* A map page document: built by the calls below, then written. */
 typedef struct nm_map nm_map;
 
-typedef enum nm_paper { NM_PAPER_A4 = 0, NM_PAPER_A3 = 1 } nm_paper;
+typedef enum nm_paper {
+    NM_PAPER_A4 = 0,
+    NM_PAPER_A3 = 1,
+    NM_PAPER_CUSTOM = 2 /* a figure's own size: nm_map_set_size() */
+} nm_paper;
+
+/* Where the legend goes. */
+typedef enum nm_legend_pos {
+    NM_LEGEND_AUTO = 0,   /* beside or below the map, whichever draws it larger */
+    NM_LEGEND_RIGHT = 1,
+    NM_LEGEND_BOTTOM = 2,
+    NM_LEGEND_INSIDE = 3, /* in the map's emptiest corner, on white */
+    NM_LEGEND_NONE = 4
+} nm_legend_pos;
 
 typedef enum nm_orient {
     NM_ORIENT_AUTO = 0, /* the orientation that draws the data largest */
@@ -31,7 +44,11 @@ typedef enum nm_orient {
 
 /* Flags of a feature or legend entry. */
 enum {
-    NM_MAP_MISSING = 1 /* no data: drawn light grey with hatching, colour ignored */
+    NM_MAP_MISSING = 1, /* no data: drawn light grey with hatching, colour ignored */
+    /* context around the selection (a neighbouring area): drawn in its
+     * colour under lighter outlines, and left out of the extent a map
+     * without nm_map_set_extent() shows */
+    NM_MAP_CONTEXT = 2
 };
 
 /* Polygon geometry in BNG metres, borrowed for the duration of a call (the
@@ -87,6 +104,21 @@ typedef struct nm_render_opts {
     /* Draw the scale bar and north arrow (default 1 each). */
     int scale_bar;
     int north_arrow;
+    /* Labels: the size names are tried at first, in points (default 7.5),
+     * and the smallest they may shrink to (default 5.5) before a name goes
+     * outside its area on a leader line (label_leaders, default 1) or is
+     * reported as not placed (nm_map_label_info). */
+    double label_pt;
+    double label_min_pt;
+    int label_leaders;
+    /* Legend position (default NM_LEGEND_AUTO); the margin around the page
+     * in mm (default 10; a figure for a document wants 2 or 3). */
+    nm_legend_pos legend_pos;
+    double margin_mm;
+    /* The map's frame takes all the room the page leaves, for context
+     * around the data (default 0: the frame hugs the data, and the page's
+     * spare room is left below or beside it). */
+    int fill_page;
 } nm_render_opts;
 
 /* Where everything went on the page, and how map coordinates relate to the
@@ -99,7 +131,8 @@ typedef struct nm_map_layout {
     nm_rect legend_swatch0;     /* the first legend swatch */
     double scale;               /* map scale denominator: 1 : scale */
     double scale_bar_m;         /* length the scale bar shows, metres */
-    int labels_placed;          /* labels drawn (the others would collide) */
+    int labels_placed;          /* labels drawn, at any size or on a leader line */
+    int labels_unplaced;        /* labels left out: nm_map_label_info says why */
     /* PNG georeference (a world file's six numbers): pixel size in metres,
      * and BNG x, y of the centre of the top-left pixel of the page. */
     double dpi;
@@ -122,6 +155,10 @@ void nm_map_free(nm_map *map);
  * [36, 1200]).  Returns NM_OK, or NM_USAGE for a value out of range. */
 nm_status nm_map_set_page(nm_ctx *ctx, nm_map *map, nm_paper paper, nm_orient orient,
                           double dpi);
+/* Sets a page of any size, w x h mm (each 30 to 2000), for a figure
+ * placed in a document; orientation follows the size.  Returns NM_OK, or
+ * NM_USAGE for a size out of range. */
+nm_status nm_map_set_size(nm_ctx *ctx, nm_map *map, double w_mm, double h_mm);
 /* Sets the rendering options (copied).  Returns NM_OK, or NM_USAGE for a
  * value out of range. */
 nm_status nm_map_set_options(nm_ctx *ctx, nm_map *map, const nm_render_opts *opts);
@@ -168,6 +205,46 @@ nm_status nm_map_add_outline(nm_ctx *ctx, nm_map *map, int layer, const nm_geom 
  * NM_OK, NM_BADDATA for malformed geometry or text, NM_NOMEM. */
 nm_status nm_map_add_label(nm_ctx *ctx, nm_map *map, const char *text, const nm_geom *geom);
 
+/* How a label was placed by the last layout (nm_map_layout_get,
+ * nm_map_write). */
+typedef enum nm_label_status {
+    NM_LABEL_PENDING = 0,  /* not laid out yet */
+    NM_LABEL_PLACED = 1,   /* inside its area at the full size */
+    NM_LABEL_SMALLER = 2,  /* inside its area, at a smaller size */
+    NM_LABEL_LEADER = 3,   /* outside its area, joined to it by a line */
+    NM_LABEL_NO_ROOM = 4,  /* left out: other names fill the room around it */
+    NM_LABEL_OUTSIDE = 5   /* left out: its area lies outside the map's frame */
+} nm_label_status;
+
+/* Flags of a label. */
+enum {
+    /* one of the selection's own areas: placed before every label without
+     * the flag, so a neighbour's name never displaces it */
+    NM_LABEL_OWN = 1
+};
+
+/* Adds a label as nm_map_add_label() does, with a key that identifies its
+ * area in reports (e.g. its code; copied, may be NULL) and flags
+ * (NM_LABEL_OWN).  Labels with NM_LABEL_OWN are placed first, then the
+ * others, each group largest area first.  Returns as nm_map_add_label(). */
+nm_status nm_map_add_label_keyed(nm_ctx *ctx, nm_map *map, const char *text, const char *key,
+                                 int flags, const nm_geom *geom);
+
+/* What became of one label in the last layout. */
+typedef struct nm_label_info {
+    const char *text;       /* owned by the map, valid until it is freed */
+    const char *key;        /* as given, or "" */
+    nm_label_status status;
+    double pt;              /* size drawn, points; 0 when left out */
+    const char *reason;     /* why it was left out or moved, in words; static */
+} nm_label_info;
+
+/* The number of labels added. */
+size_t nm_map_label_count(const nm_map *map);
+/* What became of label i (in the order added) in the last layout.  OUT
+ * info.  Returns 0 when i is out of range. */
+int nm_map_label_info(const nm_map *map, size_t i, nm_label_info *info);
+
 /* Sets the legend title (UTF-8, copied; NULL for none).  Returns NM_OK,
  * NM_BADDATA, NM_NOMEM. */
 nm_status nm_map_set_legend_title(nm_ctx *ctx, nm_map *map, const char *title);
@@ -191,6 +268,30 @@ nm_status nm_map_layout_get(nm_ctx *ctx, nm_map *map, nm_map_layout *layout);
  * for an unknown extension or an empty map, NM_ERROR for I/O or drawing
  * failures, NM_NOMEM. */
 nm_status nm_map_write(nm_ctx *ctx, nm_map *map, const char *path, nm_map_layout *layout);
+
+/* A map's geometry as SVG path data, for pages that style and script the
+ * areas themselves (an HTML page).  Coordinates are points (1/72 inch) in
+ * a viewBox of width x height with the origin at the top-left. */
+typedef struct nm_map_svg {
+    double width, height; /* of the box fitted to the map's extent */
+    char **feature;       /* path data of each feature, in the order added ("" when
+                             it falls outside the extent); owned */
+    size_t nfeatures;
+    char **outline;       /* of each overlay outline, in the order added; owned */
+    size_t noutlines;
+    double *label_xy;     /* anchor of each label added, x then y; owned */
+    size_t nlabels;
+} nm_map_svg;
+
+/* Fits the map's extent (the one set, or the features') into a box of at
+ * most width_mm x height_mm and writes every feature and outline as path
+ * data thinned as for PDF output at the map's print_dpi.  OUT out (free
+ * with nm_map_svg_clear()).  Returns NM_OK, NM_USAGE (empty map, no box),
+ * NM_NOMEM. */
+nm_status nm_map_svg_paths(nm_ctx *ctx, const nm_map *map, double width_mm, double height_mm,
+                           nm_map_svg *out);
+/* Frees what 'out' owns; safe on a zeroed struct. */
+void nm_map_svg_clear(nm_map_svg *out);
 
 #ifdef __cplusplus
 }

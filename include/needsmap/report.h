@@ -25,13 +25,22 @@ typedef struct nm_choropleth_opts {
     const char *within;     /* code of a parent area, NULL for all */
     nm_rank_scope rank;     /* NM_RANK_NONE: as stored */
     const char *classify;   /* "quantile:5", "deciles", ...; NULL: by the indicator's unit */
-    const char *palette;    /* ColorBrewer name; NULL: YlOrRd (Greys with greyscale) */
+    const char *palette;    /* scheme name; NULL: YlOrRd (Greyscale with greyscale) */
     int reverse;            /* reverse the palette */
     int greyscale;          /* black-and-white printing */
     const char *title;      /* NULL: from the indicator */
     const char *subtitle;   /* NULL: from the selection, ranking and classes */
     const char *overlay;    /* level whose outlines are drawn over the fill, or NULL */
     const char *labels;     /* level whose names are placed inside their areas, or NULL */
+    int label_codes;        /* label areas by code rather than name */
+    double outline_mm;      /* outline of the shaded areas, mm; 0: 0.1 */
+    int no_outlines;        /* no outlines at all */
+    const char *size;       /* a figure's own page, "160x120mm" (or "160x120"); NULL: paper */
+    int figure;             /* figure only: no title or subtitle, narrow margins (the source
+                               line stays, as the licences require) */
+    const char *legend;     /* "auto", "right", "bottom", "inside" or "none"; NULL: auto */
+    int context;            /* with 'within': the neighbouring areas of the level in grey (default 1) */
+    double label_pt;        /* label size in points; 0: 7.5 (names shrink to 5.5 pt at least) */
     nm_paper paper;
     nm_orient orient;
     double dpi;             /* PNG resolution; 0: 150 */
@@ -51,6 +60,9 @@ typedef struct nm_choropleth_result {
     long missing;        /* of which without a value */
     int classes;
     nm_map_layout layout;
+    /* The labels left out, one line each ("CODE NAME: why"), or NULL when
+     * every label was placed; caller frees with nm_free(). */
+    char *unplaced;
 } nm_choropleth_result;
 
 /* Draws one choropleth of an indicator and writes it (atomically) to
@@ -68,7 +80,8 @@ typedef struct nm_table_opts {
     const char *within;     /* code of a parent area, NULL for all */
     const char *indicators; /* comma-separated ids; NULL: every indicator of the level */
     const char *period;     /* NULL: the latest of each */
-    const char *output;     /* .csv or .md (required) */
+    const char *output;     /* .csv, .xlsx or .md (required) */
+    int ids;                /* CSV: indicator ids as headings and every digit kept */
 } nm_table_opts;
 
 typedef struct nm_table_result {
@@ -76,9 +89,13 @@ typedef struct nm_table_result {
     int columns;  /* indicator columns */
 } nm_table_result;
 
-/* Writes one row per area (code, name, then each indicator's value) as CSV
- * (full precision) or a Markdown pipe table (numbers right-aligned, with
- * thousands separators), atomically.  Empty cells are missing values; the
+/* Writes one row per area (code, name, then each indicator's value)
+ * atomically: as CSV headed by the indicators' labels with values rounded
+ * to their unit's precision (shares as percentages to 1 place, scores to
+ * 3, rates to 2, counts whole), or with 'ids' headed by the ids at full
+ * precision; as an XLSX workbook (labels as headings, a units row, number
+ * formats, and a sheet of sources and definitions); or as a Markdown pipe
+ * table (numbers right-aligned, with thousands separators).  Empty cells are missing values; the
  * cells of <x>_count, _rate, _rate_lo and _rate_hi whose <x>_suppressed is
  * non-zero read "suppressed".  Returns NM_NOTFOUND (indicator, area),
  * NM_USAGE (options), NM_ERROR (output).  'result' may be NULL. */
@@ -220,7 +237,8 @@ typedef enum nm_summary_format {
     NM_SUMMARY_PDF = 1,  /* the printed document: maps, tables, charts */
     NM_SUMMARY_CSV = 2,  /* every table in one file, with a column naming the table */
     NM_SUMMARY_XLSX = 3, /* one worksheet per table */
-    NM_SUMMARY_MD = 4    /* one Markdown table per heading */
+    NM_SUMMARY_MD = 4,   /* one Markdown table per heading */
+    NM_SUMMARY_HTML = 5  /* one self-contained web page: maps, tables, its data */
 } nm_summary_format;
 
 typedef struct nm_summary_opts {

@@ -473,6 +473,51 @@ static nm_status find_for_level(nm_store *store, const char *key, const char *pe
     return rc;
 }
 
+/* Areas of older codes than the indicator's (an LSOA of 2001, a population
+ * of 2019 on 2011 codes): a head count of one that kept its code is read
+ * by code; one split since is the sum of its parts, when every part has a
+ * value and no other old area shares it.  Other units (scores, ranks) are not additive and stay missing. */
+static nm_status sum_newer_parts(nm_store *store, const nm_ind *ind, const nm_areas *a,
+                                 nm_values *v)
+{
+    sqlite3_stmt *st = NULL;
+    nm_status rc;
+    size_t i;
+
+    if (strcmp(ind->unit, "people") != 0 && strcmp(ind->unit, "count") != 0)
+        return NM_OK;
+    rc = nm_store_prepare(store,
+                          "SELECT m.parent, (SELECT COUNT(*) FROM membership o WHERE "
+                          "o.parent = m.parent AND o.child_level = ?2 AND o.child_vintage = ?3 "
+                          "AND o.parent_level = ?2 AND o.parent_vintage = ?4) FROM membership m "
+                          "WHERE m.child = ?1 AND m.child_level = ?2 AND m.child_vintage = ?3 "
+                          "AND m.parent_level = ?2 AND m.parent_vintage = ?4",
+                          &st);
+    for (i = 0; rc == NM_OK && i < a->n; i++) {
+        double sum = 0, one;
+        int parts = 0, known = 1;
+        if (!isnan(v->value[i]))
+            continue;
+        sqlite3_bind_text(st, 1, a->code[i], -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, a->level, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 3, a->vintage);
+        sqlite3_bind_int(st, 4, ind->vintage);
+        while (rc == NM_OK && known && sqlite3_step(st) == SQLITE_ROW) {
+            char *part = (char *)sqlite3_column_text(st, 0);
+            /* a part shared with another old area (a merge) is no one's */
+            rc = nm_store_values_of(store, ind, &part, 1, &one);
+            known = !isnan(one) && sqlite3_column_int(st, 1) == 1;
+            sum += one;
+            parts++;
+        }
+        sqlite3_reset(st);
+        if (parts > 0 && known)
+            v->value[i] = sum;
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
 nm_status nm_values_read(nm_store *store, const nm_areas *a, const char *key, const char *period,
                          nm_rank_scope scope, nm_values *v)
 {
@@ -505,6 +550,9 @@ nm_status nm_values_read(nm_store *store, const nm_areas *a, const char *key, co
             pick_values(a, &t, v, keys);
         v->national_n = (long)t.n;
     }
+    if (rc == NM_OK && scope == NM_RANK_NONE && a->vintage < ind.vintage &&
+        strcmp(a->level, ind.level) == 0)
+        rc = sum_newer_parts(store, &ind, a, v);
     if (rc == NM_OK && scope >= NM_RANK_REGION && ind.polarity == 0)
         rc = nm_fail(store->ctx, NM_USAGE,
                      "%s has no direction (more is neither better nor worse): it cannot be "

@@ -346,6 +346,105 @@ nm_status nm_areas_select(nm_store *store, const char *level, int vintage, const
     return NM_OK;
 }
 
+/* The older codes of the set's areas (an LSOA of 2001 -> its parts of 2011)
+ * with the share of each old area's parts (by membership weight) that lie
+ * in the set, and its name. */
+static const char *const older_sql =
+    "SELECT m.child, SUM(CASE WHEN s.code IS NOT NULL THEN m.weight ELSE 0 END), SUM(m.weight), "
+    " (SELECT a.name FROM area a WHERE a.code = m.child AND a.level = ?1 AND a.name IS NOT NULL "
+    "  ORDER BY a.vintage = ?2 DESC LIMIT 1), MIN(s.code) "
+    "FROM membership m LEFT JOIN nm_set s ON s.code = m.parent "
+    "WHERE m.child_level = ?1 AND m.child_vintage = ?2 AND m.parent_level = ?1 "
+    "AND m.parent_vintage = ?3 AND m.child IN (SELECT m2.child FROM membership m2 JOIN nm_set s2 "
+    " ON s2.code = m2.parent WHERE m2.child_level = ?1 AND m2.child_vintage = ?2 "
+    " AND m2.parent_level = ?1 AND m2.parent_vintage = ?3) "
+    "GROUP BY m.child ORDER BY m.child";
+
+static nm_status fill_temp_codes(nm_store *store, const nm_areas *set);
+
+static int push_area(nm_areas *a, const char *code, const char *name)
+{
+    if (a->n == a->cap) {
+        size_t cap = a->cap ? 2 * a->cap : 128;
+        char **c = nm_realloc(a->code, cap * sizeof *c);
+        char **nm = c ? nm_realloc(a->name, cap * sizeof *nm) : NULL;
+        long *r = nm ? nm_realloc(a->rowid, cap * sizeof *r) : NULL;
+        long *d = r ? nm_realloc(a->dataset, cap * sizeof *d) : NULL;
+        if (c)
+            a->code = c;
+        if (nm)
+            a->name = nm;
+        if (r)
+            a->rowid = r;
+        if (!d)
+            return 0;
+        a->dataset = d;
+        a->cap = cap;
+    }
+    a->code[a->n] = nm_strdup(code);
+    a->name[a->n] = name ? nm_strdup(name) : NULL;
+    a->rowid[a->n] = 0;
+    a->dataset[a->n] = 0;
+    if (!a->code[a->n])
+        return 0;
+    a->n++;
+    return 1;
+}
+
+nm_status nm_areas_older(nm_store *store, const nm_areas *set, int vintage, nm_areas **out,
+                         long *split_across)
+{
+    sqlite3_stmt *st = NULL;
+    nm_areas *a = new_areas(store, set->level);
+    nm_status rc = a ? fill_temp_codes(store, set) : nm_fail(store->ctx, NM_NOMEM, "out of memory");
+    int s = SQLITE_DONE;
+
+    *out = NULL;
+    *split_across = 0;
+    if (rc == NM_OK)
+        rc = nm_store_prepare(store, older_sql, &st);
+    if (rc == NM_OK) {
+        a->vintage = vintage;
+        a->has_extent = set->has_extent;
+        a->minx = set->minx;
+        a->miny = set->miny;
+        a->maxx = set->maxx;
+        a->maxy = set->maxy;
+        if (set->within_name && !(a->within_name = nm_strdup(set->within_name)))
+            rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
+        sqlite3_bind_text(st, 1, set->level, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 2, vintage);
+        sqlite3_bind_int(st, 3, set->vintage);
+    }
+    while (rc == NM_OK && (s = sqlite3_step(st)) == SQLITE_ROW) {
+        double in = sqlite3_column_double(st, 1), all = sqlite3_column_double(st, 2);
+        /* an old area split between this set and another counts once, in
+           the one holding most of it (a tie: the one holding its first
+           part) */
+        int whole = in >= all - 1e-9;
+        if (!whole)
+            (*split_across)++;
+        if (whole || in > all / 2 + 1e-9 || (fabs(in - all / 2) <= 1e-9 && sqlite3_column_type(st, 4) != SQLITE_NULL))
+            if (!push_area(a, (const char *)sqlite3_column_text(st, 0),
+                           (const char *)sqlite3_column_text(st, 3)))
+                rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
+    }
+    if (rc == NM_OK && s != SQLITE_DONE)
+        rc = nm_store_sqlfail(store, "finding older codes");
+    sqlite3_finalize(st);
+    if (rc == NM_OK && a->n == 0)
+        rc = nm_fail(store->ctx, NM_NOTFOUND,
+                     "no %s codes of %d lead to the %zu %s areas of %d: import the ONS lookup "
+                     "between them (e.g. LSOA01_LSOA11_LAD11_EW_LU.csv with --child LSOA01CD "
+                     "--parent LSOA11CD --parent-level lsoa)",
+                     set->level, vintage, set->n, set->level, set->vintage);
+    if (rc != NM_OK)
+        nm_areas_free(a);
+    else
+        *out = a;
+    return rc;
+}
+
 /* Codes of the set, as a temporary table the parent query can join. */
 static nm_status fill_temp_codes(nm_store *store, const nm_areas *set)
 {

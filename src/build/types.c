@@ -199,6 +199,22 @@ static nm_status run_count(nm_store *store, void *opts, const char *file)
     return nm_count_incidents(store, opts, &r);
 }
 
+static const bd_key derive_keys[] = {
+    REQ("id", BD_STR, nm_derive_opts, id),
+    REQ("expression", BD_STR, nm_derive_opts, expression),
+    KEY("period", BD_STR, nm_derive_opts, period),
+    KEY("label", BD_STR, nm_derive_opts, label),
+    KEY("unit", BD_STR, nm_derive_opts, unit),
+    ENUM("worse", nm_derive_opts, polarity, -1, "lower|none|higher"),
+    END,
+};
+
+static nm_status run_derive(nm_store *store, void *opts, const char *file)
+{
+    (void)file;
+    return nm_derive(store, opts, NULL);
+}
+
 /* Imports and steps in the order a needs analysis takes them. */
 static const bd_type inputs[] = {
     {"boundaries", sizeof(nm_boundaries_opts), NULL, boundaries_keys, import_boundaries, 0, 0,
@@ -215,6 +231,7 @@ static const bd_type inputs[] = {
     {"aggregate", sizeof(nm_aggregate_opts), NULL, aggregate_keys, run_aggregate, 1, 1, NULL,
      NULL},
     {"count", sizeof(nm_count_opts), NULL, count_keys, run_count, 1, 1, NULL, NULL},
+    {"derive", sizeof(nm_derive_opts), NULL, derive_keys, run_derive, 1, 1, NULL, NULL},
 };
 
 /* ---- figures --------------------------------------------------------------- */
@@ -240,6 +257,14 @@ static const bd_key map_keys[] = {
     NUM("dpi", BD_DOUBLE, nm_choropleth_opts, dpi, 36, 1200),
     REQ("output", BD_OUTPUT, nm_choropleth_opts, output),
     NUM("sidecar", BD_BOOL, nm_choropleth_opts, sidecar, 0, 1),
+    KEY("size", BD_STR, nm_choropleth_opts, size),
+    NUM("figure", BD_BOOL, nm_choropleth_opts, figure, 0, 1),
+    KEY("legend", BD_STR, nm_choropleth_opts, legend),
+    NUM("context", BD_BOOL, nm_choropleth_opts, context, 0, 1),
+    NUM("label-size", BD_DOUBLE, nm_choropleth_opts, label_pt, 3, 36),
+    NUM("label-codes", BD_BOOL, nm_choropleth_opts, label_codes, 0, 1),
+    NUM("outline-width", BD_DOUBLE, nm_choropleth_opts, outline_mm, 0.01, 2),
+    NUM("no-outlines", BD_BOOL, nm_choropleth_opts, no_outlines, 0, 1),
     END,
 };
 

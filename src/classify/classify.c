@@ -17,6 +17,13 @@ struct nm_classes {
     int polarity; /* +1: class index follows ascending values; -1: reversed */
     int ntile;    /* deciles 10, quintiles 5, else 0 */
     long national_n;
+    int asked;        /* classes asked for */
+    long tie_n;       /* merged quantiles: the most repeated value's count */
+    double tie_value;
+    int percent;      /* labels in % */
+    int dec;          /* decimals of the labels */
+    int bounded;      /* outer classes bounded by the possible range */
+    double dom_lo, dom_hi;
     /* range methods: a value v sits at ascending position p when
      * breaks[p-1] <= v < breaks[p] */
     double breaks[NM_CLASSES_MAX - 1];
@@ -195,13 +202,13 @@ static int exact_at(double v, int dec)
 
 /* The decimals the data are given to (0..6), or -1 when some value needs
  * more: computed rates and means have no fixed precision. */
-static int data_decimals(const double *sorted, size_t n)
+static int data_decimals(const double *sorted, size_t n, double scale)
 {
     int dec = 0;
     size_t i;
 
     for (i = 0; i < n; i++) {
-        while (dec <= 6 && !exact_at(sorted[i], dec))
+        while (dec <= 6 && !exact_at(sorted[i] * scale, dec))
             dec++;
         if (dec > 6)
             return -1;
@@ -230,19 +237,66 @@ typedef struct labeller {
     int round_up;    /* breaks rounded up to the data's precision */
     int whole;       /* integer data: inclusive ranges "1 to 3,284" */
     int open_ends;   /* fixed breaks: "up to", "and over" at the ends */
-    double min, max; /* the data's range */
+    double min, max; /* the data's range, as shown */
+    double scale;    /* 100 for percentages */
+    const char *unit; /* "%" or "" after each number */
 } labeller;
+
+static void add_shown(nm_buf *b, const labeller *l, double v, int dec)
+{
+    add_number(b, v, dec);
+    nm_buf_add(b, l->unit, strlen(l->unit));
+}
+
+/* The lowest and highest member of the class at ascending position p,
+ * from the sorted data; 0 when the class is empty. */
+static int members_range(const nm_classes *c, const double *x, size_t n, int p, double *lo,
+                         double *hi)
+{
+    int got = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        int cls = nm_classes_of(c, x[i]), at = c->polarity > 0 ? cls : c->k - 1 - cls;
+        if (at != p)
+            continue;
+        if (!got)
+            *lo = x[i];
+        *hi = x[i];
+        got = 1;
+    }
+    return got;
+}
 
 /* Text of the class at ascending position p (k classes, breaks between). */
 static char *range_label(const labeller *l, int p)
 {
     const nm_classes *c = l->c;
     int k = c->k;
-    double lo = p > 0 ? shown(c->breaks[p - 1], l->dec, l->round_up) : l->min;
-    double hi = p < k - 1 ? shown(c->breaks[p], l->dec, l->round_up) : l->max;
+    double lo = p > 0 ? shown(c->breaks[p - 1] * l->scale, l->dec, l->round_up) : l->min;
+    double hi = p < k - 1 ? shown(c->breaks[p] * l->scale, l->dec, l->round_up) : l->max;
     nm_buf b = {0};
 
-    if (l->whole) {
+    if (c->bounded) {
+        /* fixed breaks within the possible range: both ends are known */
+        if (p == 0)
+            lo = shown(c->dom_lo * l->scale, l->dec, 0);
+        if (p == k - 1)
+            hi = shown(c->dom_hi * l->scale, l->dec, 0);
+        add_shown(&b, l, lo, l->dec);
+        nm_buf_add(&b, p == k - 1 ? " to " : " to under ", p == k - 1 ? 4 : 10);
+        add_shown(&b, l, hi, l->dec);
+    } else if (l->unit[0] && k > 1) {
+        if (p == 0)
+            nm_buf_add(&b, "under ", 6);
+        if (p > 0)
+            add_shown(&b, l, lo, l->dec);
+        if (p > 0 && p < k - 1)
+            nm_buf_add(&b, " to under ", 10);
+        if (p < k - 1)
+            add_shown(&b, l, hi, l->dec);
+        else
+            nm_buf_add(&b, " and over", 9);
+    } else if (l->whole) {
         /* integer data: [lo, hi) holds lo .. hi-1, the last class holds max */
         if (p < k - 1)
             hi -= 1;
@@ -284,14 +338,21 @@ static char *range_label(const labeller *l, int p)
 /* Chooses decimals and style from the data (sorted, n > 0) and breaks. */
 static void choose_style(labeller *l, const nm_classes *c, const double *sorted, size_t n)
 {
-    int dec = data_decimals(sorted, n), p;
+    double scale = c->percent ? 100 : 1;
+    int dec = data_decimals(sorted, n, scale), p;
 
     l->c = c;
-    l->min = sorted[0];
-    l->max = sorted[n - 1];
+    l->scale = scale;
+    l->unit = c->percent ? "%" : "";
+    l->min = sorted[0] * scale;
+    l->max = sorted[n - 1] * scale;
     l->open_ends = c->method == NM_CLASSIFY_BREAKS;
-    l->whole = dec == 0;
+    l->whole = dec == 0 && !c->percent;
     l->round_up = dec >= 0;
+    if (dec == 0 && c->percent) {
+        l->dec = 0;
+        return;
+    }
     if (l->whole) {
         l->dec = 0;
         /* an integer class range can come out empty (breaks 3.2 and 3.7
@@ -310,7 +371,7 @@ static void choose_style(labeller *l, const nm_classes *c, const double *sorted,
     /* no fixed precision: the fewest decimals (1..6) that keep breaks apart */
     for (l->dec = 1; l->dec < 6; l->dec++) {
         for (p = 1; p < c->k - 1; p++)
-            if (shown(c->breaks[p], l->dec, 0) == shown(c->breaks[p - 1], l->dec, 0))
+            if (shown(c->breaks[p] * scale, l->dec, 0) == shown(c->breaks[p - 1] * scale, l->dec, 0))
                 break;
         if (p >= c->k - 1)
             break;
@@ -346,9 +407,22 @@ static nm_status make_labels(nm_ctx *ctx, nm_classes *c, const double *sorted, s
         return NM_OK;
     }
     choose_style(&l, c, sorted, n);
+    c->dec = l.dec;
     for (p = 0; p < c->k; p++) {
+        double lo, hi;
         i = c->polarity > 0 ? p : c->k - 1 - p;
-        c->labels[i] = range_label(&l, p);
+        /* a class of one value only says that value: five wards at 0 are
+           "0", not "0 to 320" */
+        if (c->method == NM_CLASSIFY_QUANTILE && c->k > 1 &&
+            members_range(c, sorted, n, p, &lo, &hi) &&
+            lo == hi) {
+            memset(&b, 0, sizeof b);
+            int dec = l.whole ? 0 : data_decimals(&lo, 1, l.scale);
+            add_shown(&b, &l, lo * l.scale, dec < 0 ? l.dec : dec);
+            c->labels[i] = b.failed ? (nm_buf_free(&b), NULL) : nm_buf_take(&b);
+        } else {
+            c->labels[i] = range_label(&l, p);
+        }
         if (!c->labels[i])
             return nm_fail(ctx, NM_NOMEM, "out of memory");
     }
@@ -423,6 +497,19 @@ static void quantile_breaks(nm_ctx *ctx, nm_classes *c, const double *x, size_t 
             continue;
         c->breaks[c->k - 1] = x[s];
         c->k++;
+    }
+    if (c->k < k) {
+        /* the run of equal values that swallowed the breaks */
+        size_t i, run = 1;
+        c->tie_n = 1;
+        c->tie_value = x[0];
+        for (i = 1; i < n; i++) {
+            run = x[i] == x[i - 1] ? run + 1 : 1;
+            if ((long)run > c->tie_n) {
+                c->tie_n = (long)run;
+                c->tie_value = x[i];
+            }
+        }
     }
     if (c->k < k)
         nm_log(ctx, NM_LOG_WARN,
@@ -514,9 +601,10 @@ static nm_status range_breaks(nm_ctx *ctx, nm_classes *c, const nm_classify_spec
         for (j = 1; j < spec->nbreaks; j++)
             if (!(spec->breaks[j] > spec->breaks[j - 1]))
                 return nm_fail(ctx, NM_USAGE, "classification: breaks must be strictly increasing");
-        c->k = spec->nbreaks + 1;
+        c->k = 1;
         for (j = 0; j < spec->nbreaks; j++)
-            c->breaks[j] = spec->breaks[j];
+            if (!spec->bounded || (spec->breaks[j] > spec->lo && spec->breaks[j] < spec->hi))
+                c->breaks[c->k++ - 1] = spec->breaks[j];
         return NM_OK;
     }
     if (k < 1 || k > NM_CLASSES_MAX)
@@ -547,8 +635,8 @@ static void range_bounds(nm_classes *c, const double *x, size_t n)
 
     for (p = 0; p < c->k; p++) {
         i = c->polarity > 0 ? p : c->k - 1 - p;
-        c->lower[i] = p > 0 ? c->breaks[p - 1] : fixed ? -INFINITY : x[0];
-        c->upper[i] = p < c->k - 1 ? c->breaks[p] : fixed ? INFINITY : x[n - 1];
+        c->lower[i] = p > 0 ? c->breaks[p - 1] : c->bounded ? c->dom_lo : fixed ? -INFINITY : x[0];
+        c->upper[i] = p < c->k - 1 ? c->breaks[p] : c->bounded ? c->dom_hi : fixed ? INFINITY : x[n - 1];
     }
 }
 
@@ -606,6 +694,11 @@ nm_status nm_classify(nm_ctx *ctx, const double *values, size_t n, const nm_clas
     }
     c->method = spec->method;
     c->polarity = polarity;
+    c->asked = spec->method == NM_CLASSIFY_BREAKS ? spec->nbreaks + 1 : spec->nclasses;
+    c->percent = spec->percent;
+    c->bounded = spec->bounded && spec->method == NM_CLASSIFY_BREAKS && spec->lo < spec->hi;
+    c->dom_lo = spec->lo;
+    c->dom_hi = spec->hi;
     rc = gather(ctx, values, n, &x, &m, &c->missing);
     if (rc != NM_OK)
         goto cleanup;
@@ -695,4 +788,29 @@ long nm_classes_members(const nm_classes *c, int i)
 long nm_classes_missing(const nm_classes *c)
 {
     return c ? c->missing : 0;
+}
+
+int nm_classes_asked(const nm_classes *c)
+{
+    return c ? (c->ntile ? c->k : c->asked) : 0;
+}
+
+long nm_classes_tie(const nm_classes *c, double *value)
+{
+    if (value)
+        *value = c && c->tie_n ? c->tie_value : NAN;
+    return c ? c->tie_n : 0;
+}
+
+void nm_classes_format(const nm_classes *c, double v, char *out, size_t size)
+{
+    double scale = c && c->percent ? 100 : 1, x = v * scale;
+    int dec = data_decimals(&x, 1, 1);
+    nm_buf b = {0};
+
+    add_number(&b, x, dec < 0 ? (c ? c->dec : 1) : dec);
+    if (c && c->percent)
+        nm_buf_add(&b, "%", 1);
+    nm_strlcpy(out, b.data && !b.failed ? b.data : "", size);
+    nm_buf_free(&b);
 }

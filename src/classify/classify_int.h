@@ -26,6 +26,9 @@ typedef struct nm_scheme {
     unsigned char blind[9];
     unsigned char print[9];
     unsigned char copy[9];
+    /* constructed schemes (colours NULL): the two ends of a grey ramp,
+       spaced by measurement for every class count */
+    uint32_t from, to;
 } nm_scheme;
 
 extern const nm_scheme nm_schemes[];

@@ -132,35 +132,229 @@ static double delta_e(lab a, lab b)
     return sqrt((a.l - b.l) * (a.l - b.l) + (a.a - b.a) * (a.a - b.a) + (a.b - b.b) * (a.b - b.b));
 }
 
-/* n colours at equal perceptual steps along the scheme's largest official
- * row, joined piecewise linearly in CIELAB: equal distances along the path
- * (CIE76 colour difference), not equal steps between ColorBrewer's nodes,
- * whose own steps are uneven (YlOrRd's run from 12 to 30), so that no two
- * neighbouring classes come out nearly alike; the smallest step between
- * YlOrRd's ten deciles went from 11 to 16.  Both ends are ColorBrewer's
- * own, and lightness stays monotone because it is monotone between the
- * nodes. */
+/* ---- colour differences and colour vision ------------------------------ */
+
+#define NM_PI 3.14159265358979323846
+
+/* Machado, Oliveira and Fernandes (2009), "A physiologically-based model
+ * for simulation of color vision deficiency", severity 1.0, on linear
+ * RGB. */
+static const double machado[3][3][3] = {
+    {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}},
+    {{0.367322, 0.860646, -0.227968}, {0.280085, 0.672501, 0.047413}, {-0.011820, 0.042940, 0.968881}},
+    {{0.152286, 1.052583, -0.204868}, {0.114503, 0.786281, 0.099216}, {-0.003882, -0.048116, 1.051998}},
+};
+
+void nm_colour_lab(nm_rgb c, nm_vision vision, double out[3])
+{
+    const double(*m)[3] = machado[vision >= NM_VISION_NORMAL && vision <= NM_VISION_PROTANOPIA ? vision : 0];
+    double in[3] = {to_linear(c.r), to_linear(c.g), to_linear(c.b)}, v[3], fx, fy, fz;
+
+    for (int i = 0; i < 3; i++)
+        v[i] = fmin(1, fmax(0, m[i][0] * in[0] + m[i][1] * in[1] + m[i][2] * in[2]));
+    fx = lab_f((0.4124564 * v[0] + 0.3575761 * v[1] + 0.1804375 * v[2]) / white[0]);
+    fy = lab_f((0.2126729 * v[0] + 0.7151522 * v[1] + 0.0721750 * v[2]) / white[1]);
+    fz = lab_f((0.0193339 * v[0] + 0.1191920 * v[1] + 0.9503041 * v[2]) / white[2]);
+    out[0] = 116.0 * fy - 16.0;
+    out[1] = 500.0 * (fx - fy);
+    out[2] = 200.0 * (fy - fz);
+}
+
+static double deg(double r)
+{
+    return r * 180.0 / NM_PI;
+}
+
+static double rad(double d)
+{
+    return d * NM_PI / 180.0;
+}
+
+/* Hue angle in degrees, 0..360; 0 for a neutral colour. */
+static double hue(double b, double a)
+{
+    double h;
+
+    if (a == 0 && b == 0)
+        return 0;
+    h = deg(atan2(b, a));
+    return h < 0 ? h + 360 : h;
+}
+
+/* Sharma, Wu and Dalal (2005), "The CIEDE2000 color-difference formula:
+ * implementation notes, supplementary test data, and mathematical
+ * observations", equations 1-22. */
+double nm_colour_difference(const double x[3], const double y[3])
+{
+    double c1 = hypot(x[1], x[2]), c2 = hypot(y[1], y[2]), cb = (c1 + c2) / 2;
+    double cb7 = pow(cb, 7), g = 0.5 * (1 - sqrt(cb7 / (cb7 + pow(25, 7))));
+    double a1 = (1 + g) * x[1], a2 = (1 + g) * y[1];
+    double cp1 = hypot(a1, x[2]), cp2 = hypot(a2, y[2]);
+    double h1 = hue(x[2], a1), h2 = hue(y[2], a2);
+    double dl = y[0] - x[0], dc = cp2 - cp1, dh = 0, lb, cbp, hb, t, dth, rc, sl, sc, sh, rt;
+    double cbp7;
+
+    if (cp1 * cp2 != 0) {
+        dh = h2 - h1;
+        if (dh > 180)
+            dh -= 360;
+        else if (dh < -180)
+            dh += 360;
+    }
+    dh = 2 * sqrt(cp1 * cp2) * sin(rad(dh / 2));
+    lb = (x[0] + y[0]) / 2;
+    cbp = (cp1 + cp2) / 2;
+    if (cp1 * cp2 == 0)
+        hb = h1 + h2;
+    else if (fabs(h1 - h2) <= 180)
+        hb = (h1 + h2) / 2;
+    else
+        hb = h1 + h2 < 360 ? (h1 + h2 + 360) / 2 : (h1 + h2 - 360) / 2;
+    t = 1 - 0.17 * cos(rad(hb - 30)) + 0.24 * cos(rad(2 * hb)) + 0.32 * cos(rad(3 * hb + 6)) -
+        0.20 * cos(rad(4 * hb - 63));
+    dth = 30 * exp(-((hb - 275) / 25) * ((hb - 275) / 25));
+    cbp7 = pow(cbp, 7);
+    rc = 2 * sqrt(cbp7 / (cbp7 + pow(25, 7)));
+    sl = 1 + 0.015 * (lb - 50) * (lb - 50) / sqrt(20 + (lb - 50) * (lb - 50));
+    sc = 1 + 0.045 * cbp;
+    sh = 1 + 0.015 * cbp * t;
+    rt = -sin(rad(2 * dth)) * rc;
+    return sqrt((dl / sl) * (dl / sl) + (dc / sc) * (dc / sc) + (dh / sh) * (dh / sh) +
+                rt * (dc / sc) * (dh / sh));
+}
+
+static double difference(nm_rgb a, nm_rgb b, nm_vision v)
+{
+    double x[3], y[3];
+
+    nm_colour_lab(a, v, x);
+    nm_colour_lab(b, v, y);
+    return nm_colour_difference(x, y);
+}
+
+void nm_palette_contrast(const nm_rgb *c, int n, double min_de[3])
+{
+    for (int v = 0; v < 3; v++) {
+        min_de[v] = n < 2 ? 0 : INFINITY;
+        for (int i = 1; i < n; i++)
+            min_de[v] = fmin(min_de[v], difference(c[i - 1], c[i], (nm_vision)v));
+    }
+}
+
+/* How far apart two colours are against the thresholds, in the vision
+ * where they are closest: 1 = just at a threshold. */
+static double separation(nm_rgb a, nm_rgb b)
+{
+    return fmin(difference(a, b, NM_VISION_NORMAL) / NM_PALETTE_MIN_DE_NORMAL,
+                fmin(difference(a, b, NM_VISION_DEUTERANOPIA) / NM_PALETTE_MIN_DE_CVD,
+                     difference(a, b, NM_VISION_PROTANOPIA) / NM_PALETTE_MIN_DE_CVD));
+}
+
+/* ---- schemes past ColorBrewer's counts ------------------------------------ */
+
+/* A path through CIELAB nodes, piecewise linear, by arc length 0..1. */
+typedef struct lab_path {
+    lab node[PALETTE_MAX];
+    double along[PALETTE_MAX];
+    int n, grey;
+} lab_path;
+
+static nm_rgb path_at(const lab_path *p, double t)
+{
+    double d = t * p->along[p->n - 1], f;
+    int seg = 0;
+    lab m;
+    nm_rgb c;
+
+    while (seg < p->n - 2 && p->along[seg + 1] < d)
+        seg++;
+    f = p->along[seg + 1] > p->along[seg] ? (d - p->along[seg]) / (p->along[seg + 1] - p->along[seg])
+                                          : 0;
+    f = fmin(1, fmax(0, f));
+    m.l = p->node[seg].l + (p->node[seg + 1].l - p->node[seg].l) * f;
+    m.a = p->node[seg].a + (p->node[seg + 1].a - p->node[seg].a) * f;
+    m.b = p->node[seg].b + (p->node[seg + 1].b - p->node[seg].b) * f;
+    c = lab_to_rgb(m);
+    if (p->grey) /* a grey stays neutral after rounding */
+        c.r = c.b = c.g;
+    return c;
+}
+
+/* Places n colours on the path greedily, each the nearest after the last
+ * that is at least 'least' apart from it (by separation()).  Returns 0
+ * when the path ends first; OUT t. */
+static int place(const lab_path *p, int n, double least, double *t)
+{
+    t[0] = 0;
+    for (int j = 1; j < n; j++) {
+        double lo = t[j - 1], hi = 1;
+        if (separation(path_at(p, lo), path_at(p, hi)) < least)
+            return 0;
+        for (int it = 0; it < 24; it++) {
+            double mid = (lo + hi) / 2;
+            if (separation(path_at(p, t[j - 1]), path_at(p, mid)) >= least)
+                hi = mid;
+            else
+                lo = mid;
+        }
+        t[j] = hi;
+    }
+    return 1;
+}
+
+/* n colours along the path, as far apart as they can all be: the largest
+ * smallest separation (by bisection on it, each trial placed greedily),
+ * which for ColorBrewer's YlOrRd gives deciles at least 8.9 apart in
+ * CIEDE2000, 5.5 under deuteranopia and 6.8 under protanopia (at equal
+ * CIELAB steps: 8.6, 4.6 and 6.7).  The ends are the path's own. */
+static void spaced(const lab_path *p, int n, nm_rgb *out)
+{
+    double t[PALETTE_MAX], best[PALETTE_MAX], lo = 0, hi = 8;
+    int j;
+
+    for (j = 0; j < n; j++)
+        best[j] = (double)j / (n - 1);
+    for (int it = 0; it < 24; it++) {
+        double mid = (lo + hi) / 2;
+        if (place(p, n - 1, mid, t) && separation(path_at(p, t[n - 2]), path_at(p, 1)) >= mid) {
+            lo = mid;
+            memcpy(best, t, (size_t)(n - 1) * sizeof *t);
+            best[n - 1] = 1;
+        } else {
+            hi = mid;
+        }
+    }
+    for (j = 0; j < n; j++)
+        out[j] = path_at(p, best[j]);
+}
+
+/* The path of a scheme: its largest official row, or a constructed
+ * scheme's two ends. */
+static void scheme_path(const nm_scheme *s, lab_path *p)
+{
+    uint32_t ends[2] = {s->from, s->to};
+    const uint32_t *row = s->colours ? official(s, s->max) : ends;
+
+    p->n = s->colours ? s->max : 2;
+    p->grey = 1;
+    for (int j = 0; j < p->n; j++)
+        p->grey &= (row[j] >> 16 & 0xff) == (row[j] >> 8 & 0xff) && (row[j] & 0xff) == (row[j] >> 8 & 0xff);
+    for (int j = 0; j < p->n; j++) {
+        p->node[j] = rgb_to_lab(unpack(row[j]));
+        p->along[j] = j ? p->along[j - 1] + delta_e(p->node[j - 1], p->node[j]) : 0;
+    }
+}
+
 static void interpolate(const nm_scheme *s, int n, nm_rgb *out)
 {
-    const uint32_t *row = official(s, s->max);
-    lab node[PALETTE_MAX], m;
-    double along[PALETTE_MAX], d, f;
-    int j, seg = 0;
+    lab_path p;
 
-    for (j = 0; j < s->max; j++) {
-        node[j] = rgb_to_lab(unpack(row[j]));
-        along[j] = j ? along[j - 1] + delta_e(node[j - 1], node[j]) : 0;
+    scheme_path(s, &p);
+    if (n == 1) {
+        out[0] = path_at(&p, 1);
+        return;
     }
-    for (j = 0; j < n; j++) {
-        d = along[s->max - 1] * j / (n - 1);
-        while (seg < s->max - 2 && along[seg + 1] < d)
-            seg++;
-        f = along[seg + 1] > along[seg] ? (d - along[seg]) / (along[seg + 1] - along[seg]) : 0;
-        m.l = node[seg].l + (node[seg + 1].l - node[seg].l) * f;
-        m.a = node[seg].a + (node[seg + 1].a - node[seg].a) * f;
-        m.b = node[seg].b + (node[seg + 1].b - node[seg].b) * f;
-        out[j] = j == 0 ? unpack(row[0]) : j == n - 1 ? unpack(row[s->max - 1]) : lab_to_rgb(m);
-    }
+    spaced(&p, n, out);
 }
 
 nm_status nm_palette(nm_ctx *ctx, const char *name, int nclasses, int reverse, nm_rgb *out)
@@ -174,7 +368,9 @@ nm_status nm_palette(nm_ctx *ctx, const char *name, int nclasses, int reverse, n
     rc = lookup(ctx, name, nclasses, &s);
     if (rc != NM_OK)
         return rc;
-    if (nclasses >= 3 && nclasses <= s->max) {
+    if (!s->colours) {
+        interpolate(s, nclasses, out);
+    } else if (nclasses >= 3 && nclasses <= s->max) {
         for (i = 0; i < nclasses; i++)
             out[i] = unpack(official(s, nclasses)[i]);
     } else if (nclasses == 2) {

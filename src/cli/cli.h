@@ -60,6 +60,10 @@ int cli_fail(cli *c, nm_status status);
 int cli_exit_code(nm_status status);
 /* Parses a whole positive integer option; prints a usage error on failure. */
 int cli_parse_int(cli *c, const char *option, const char *arg, long min, long max, long *out);
+/* Parses a number option within [min, max]; prints a usage error on
+ * failure. */
+int cli_parse_double(cli *c, const char *option, const char *arg, double min, double max,
+                     double *out);
 /* Opens the store; prints the error and returns NULL on failure (the exit
  * code is put in *exit_code). */
 nm_store *cli_open_store(cli *c, int flags, int *exit_code);
@@ -72,7 +76,7 @@ nm_store *cli_open_store_within(cli *c, int flags, const char **within, int *exi
 /* Commands (one file each). */
 extern const cli_command cmd_import_boundaries, cmd_import_iod, cmd_import_indicators,
     cmd_import_lookup, cmd_import_neighbours, cmd_info, cmd_map;
-extern const cli_command cmd_assign, cmd_import_localities, cmd_aggregate, cmd_table;
+extern const cli_command cmd_assign, cmd_import_localities, cmd_aggregate, cmd_table, cmd_derive;
 extern const cli_command cmd_import_incidents, cmd_count_incidents;
 extern const cli_command cmd_facts, cmd_la_summary;
 extern const cli_command cmd_summary, cmd_compare;

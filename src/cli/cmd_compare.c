@@ -16,7 +16,7 @@ static const cli_opt compare_opts[] = {
     {"period", required_argument, OPT_PERIOD, "P", "release of the index (default: latest stored)"},
     {"title", required_argument, OPT_TITLE, "TEXT", "title of the page"},
     {"dpi", required_argument, OPT_DPI, "N", "resolution of a PNG (default 150)"},
-    {"output", required_argument, OPT_OUTPUT, "FILE", ".pdf or .png, written atomically; also -o"},
+    {"output", required_argument, OPT_OUTPUT, "FILE", ".pdf, .png or .html, written atomically; also -o"},
     {0, 0, 0, 0, 0},
 };
 
@@ -57,7 +57,7 @@ static int run_compare(cli *c, int argc, char **argv)
     if (first >= argc)
         return cli_usage_error(c, "give the wards to compare (codes or names)");
     if (!o.output)
-        return cli_usage_error(c, "an output file is required (-o FILE.pdf or FILE.png)");
+        return cli_usage_error(c, "an output file is required (-o FILE.pdf, FILE.png or FILE.html)");
     for (int i = first; i < argc; i++) {
         if (strchr(argv[i], ','))
             return cli_usage_error(c, "a ward name with a comma: \"%s\"", argv[i]);
@@ -88,7 +88,7 @@ static int run_compare(cli *c, int argc, char **argv)
 }
 
 const cli_command cmd_compare = {
-    "compare", "WARD [WARD ...] [OPTIONS] -o FILE.pdf|FILE.png",
+    "compare", "WARD [WARD ...] [OPTIONS] -o FILE.pdf|FILE.png|FILE.html",
     "Wards side by side: maps on one classification, one legend, and their figures.",
     compare_opts, run_compare,
 };

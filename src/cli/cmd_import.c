@@ -11,13 +11,13 @@
 enum {
     OPT_LEVEL = 256, OPT_CODE, OPT_NAME, OPT_VINTAGE, OPT_CRS, OPT_STRICT, OPT_PERIOD, OPT_KEY,
     OPT_COLUMNS, OPT_SOURCE, OPT_CHILD, OPT_PARENT, OPT_CHILD_LEVEL, OPT_PARENT_LEVEL,
-    OPT_CHILD_VINTAGE, OPT_PARENT_VINTAGE, OPT_MODEL
+    OPT_CHILD_VINTAGE, OPT_PARENT_VINTAGE, OPT_EXTENT, OPT_MODEL
 };
 
 /* Every import's options land here; each command reads what it needs. */
 typedef struct import_args {
     nm_import_common in;
-    const char *level, *code, *name, *crs, *period, *key, *columns, *source;
+    const char *level, *code, *name, *crs, *extent, *period, *key, *columns, *source;
     const char *child, *parent, *child_level, *parent_level, *model;
     long vintage, child_vintage, parent_vintage;
 } import_args;
@@ -31,6 +31,7 @@ static int on_import_opt(cli *c, int id, const char *arg, void *state)
     case OPT_CODE: a->code = arg; break;
     case OPT_NAME: a->name = arg; break;
     case OPT_CRS: a->crs = arg; break;
+    case OPT_EXTENT: a->extent = arg; break;
     case OPT_STRICT: a->in.strict = 1; break;
     case OPT_PERIOD: a->period = arg; break;
     case OPT_KEY: a->key = arg; break;
@@ -92,6 +93,8 @@ static const cli_opt boundaries_opts[] = {
     {"name", required_argument, OPT_NAME, "FIELD", "field with the area name (default: ONS heading)"},
     {"vintage", required_argument, OPT_VINTAGE, "YEAR", "year of the codes (default: from heading)"},
     {"crs", required_argument, OPT_CRS, "EPSG:N", "source CRS when the file has none or a wrong one"},
+    {"extent", required_argument, OPT_EXTENT, "XMIN,YMIN,XMAX,YMAX",
+     "where every area must lie, EPSG:27700 metres (default: England)"},
     {0, 0, 0, 0, 0},
 };
 
@@ -113,6 +116,7 @@ static int run_import_boundaries(cli *c, int argc, char **argv)
     o.name_field = a.name;
     o.vintage = (int)a.vintage;
     o.crs = a.crs;
+    o.extent = a.extent;
     if (!(store = cli_open_store(c, NM_STORE_CREATE, &code)))
         return code;
     code = finish_import(c, store, nm_import_boundaries(store, &o, &r), &r, "areas");

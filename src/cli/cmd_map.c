@@ -8,11 +8,13 @@
 enum {
     OPT_PERIOD = 256, OPT_LEVEL, OPT_VINTAGE, OPT_WITHIN, OPT_RANK, OPT_CLASSIFY, OPT_PALETTE,
     OPT_REVERSE, OPT_GREY, OPT_TITLE, OPT_SUBTITLE, OPT_OVERLAY, OPT_LABELS, OPT_PAGE,
-    OPT_LANDSCAPE, OPT_PORTRAIT, OPT_DPI, OPT_OUTPUT, OPT_NO_SIDECAR, OPT_SINCE
+    OPT_LANDSCAPE, OPT_PORTRAIT, OPT_DPI, OPT_OUTPUT, OPT_NO_SIDECAR, OPT_SINCE, OPT_LABEL_FIELD,
+    OPT_LABEL_SIZE, OPT_NO_CONTEXT, OPT_OUTLINE_WIDTH, OPT_NO_OUTLINES, OPT_SIZE, OPT_FIGURE,
+    OPT_LEGEND
 };
 
 static const cli_opt map_opts[] = {
-    {"output", required_argument, OPT_OUTPUT, "FILE", "the map: .png, .pdf or .svg (required; also -o)"},
+    {"output", required_argument, OPT_OUTPUT, "FILE", "the map: .png, .pdf, .svg or .html (required; also -o)"},
     {"period", required_argument, OPT_PERIOD, "P", "period of the indicator (default: latest)"},
     {"since", required_argument, OPT_SINCE, "P", "map the change in national decile since release P (ranks, deciles)"},
     {"level", required_argument, OPT_LEVEL, "LEVEL", "areas to shade (default lsoa)"},
@@ -27,6 +29,14 @@ static const cli_opt map_opts[] = {
     {"subtitle", required_argument, OPT_SUBTITLE, "TEXT", "subtitle (default: what and where)"},
     {"overlay", required_argument, OPT_OVERLAY, "LEVEL", "draw this level's outlines over the map (e.g. ward)"},
     {"labels", required_argument, OPT_LABELS, "LEVEL", "name this level's areas on the map (e.g. ward)"},
+    {"label-field", required_argument, OPT_LABEL_FIELD, "name|code", "what labels show (default name)"},
+    {"label-size", required_argument, OPT_LABEL_SIZE, "PT", "label size in points (default 7.5; names shrink to 5.5 pt, then go on leader lines)"},
+    {"size", required_argument, OPT_SIZE, "WxHmm", "a figure's own page size, e.g. 160x120mm (instead of --page)"},
+    {"figure", no_argument, OPT_FIGURE, NULL, "the figure only: no title or subtitle, narrow margins; the source line stays"},
+    {"legend", required_argument, OPT_LEGEND, "POS", "auto, right, bottom, inside (in the map's emptiest corner) or none"},
+    {"no-context", no_argument, OPT_NO_CONTEXT, NULL, "leave the neighbouring areas out (default: drawn in grey around the selection)"},
+    {"outline-width", required_argument, OPT_OUTLINE_WIDTH, "MM", "outline of the shaded areas (default 0.1 mm)"},
+    {"no-outlines", no_argument, OPT_NO_OUTLINES, NULL, "no outlines around the shaded areas"},
     {"page", required_argument, OPT_PAGE, "A4|A3", "paper size (default A4)"},
     {"landscape", no_argument, OPT_LANDSCAPE, NULL, "landscape page (default: what fits the area best)"},
     {"portrait", no_argument, OPT_PORTRAIT, NULL, "portrait page"},
@@ -57,6 +67,25 @@ static int on_map_opt(cli *c, int id, const char *arg, void *state)
     case OPT_LANDSCAPE: o->orient = NM_ORIENT_LANDSCAPE; break;
     case OPT_PORTRAIT: o->orient = NM_ORIENT_PORTRAIT; break;
     case OPT_NO_SIDECAR: o->sidecar = 0; break;
+    case OPT_NO_CONTEXT: o->context = 0; break;
+    case OPT_SIZE: o->size = arg; break;
+    case OPT_FIGURE: o->figure = 1; break;
+    case OPT_LEGEND: o->legend = arg; break;
+    case OPT_NO_OUTLINES: o->no_outlines = 1; break;
+    case OPT_OUTLINE_WIDTH:
+        if (!cli_parse_double(c, "outline-width", arg, 0.01, 2, &o->outline_mm))
+            return 1;
+        break;
+    case OPT_LABEL_FIELD:
+        if (strcmp(arg, "name") == 0 || strcmp(arg, "code") == 0)
+            o->label_codes = strcmp(arg, "code") == 0;
+        else
+            return cli_usage_error(c, "--label-field: \"%s\" is not name or code", arg) != 0;
+        break;
+    case OPT_LABEL_SIZE:
+        if (!cli_parse_double(c, "label-size", arg, 3, 36, &o->label_pt))
+            return 1;
+        break;
     case OPT_VINTAGE:
         if (!cli_parse_int(c, "vintage", arg, 1900, 2100, &n))
             return 1;
@@ -89,6 +118,26 @@ static int on_map_opt(cli *c, int id, const char *arg, void *state)
     return 0;
 }
 
+/* Labels left out are never silent: their number always, each with why
+ * under --verbose (and in the sidecar). */
+static void report_labels(cli *c, const nm_choropleth_opts *o, const nm_choropleth_result *r)
+{
+    const char *p = r->unplaced, *e;
+
+    if (!p)
+        return;
+    fprintf(stderr, "needsmap: map: %s: %d of %d %s labels not placed%s\n", o->output,
+            r->layout.labels_unplaced, r->layout.labels_placed + r->layout.labels_unplaced,
+            o->labels, c->verbose ? ":" : " (--verbose or the sidecar lists them)");
+    while (c->verbose && *p) {
+        e = strchr(p, '\n');
+        if (!e)
+            e = p + strlen(p);
+        fprintf(stderr, "needsmap: map:   %.*s\n", (int)(e - p), p);
+        p = *e ? e + 1 : e;
+    }
+}
+
 static int run_map(cli *c, int argc, char **argv)
 {
     nm_choropleth_opts o;
@@ -106,17 +155,21 @@ static int run_map(cli *c, int argc, char **argv)
                                                    : "one INDICATOR at a time");
     o.indicator = argv[first];
     if (!o.output)
-        return cli_usage_error(c, "-o FILE is required (.png, .pdf or .svg)");
+        return cli_usage_error(c, "-o FILE is required (.png, .pdf, .svg or .html)");
     if (!(store = cli_open_store_within(c, NM_STORE_READONLY, &o.within, &code)))
         return code;
+    memset(&r, 0, sizeof r);
     rc = nm_choropleth(store, &o, &r);
     if (rc != NM_OK)
         code = cli_fail(c, rc);
     else if (!c->quiet)
         fprintf(stderr, "needsmap: map: %s: %ld areas in %d classes%s, 1:%.0f on %s %s\n",
                 o.output, r.areas, r.classes, r.missing ? " (some without data)" : "",
-                r.layout.scale, o.paper == NM_PAPER_A3 ? "A3" : "A4",
+                r.layout.scale, o.size ? o.size : o.paper == NM_PAPER_A3 ? "A3" : "A4",
                 r.layout.orient == NM_ORIENT_LANDSCAPE ? "landscape" : "portrait");
+    if (rc == NM_OK && !c->quiet && o.labels)
+        report_labels(c, &o, &r);
+    nm_free(r.unplaced);
     nm_store_close(store);
     return code;
 }

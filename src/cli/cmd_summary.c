@@ -16,14 +16,14 @@ static const cli_opt summary_opts[] = {
     {"indicators", required_argument, OPT_INDICATORS, "A,B,...", "rows of the tables and charts: ward aggregates (pop_total, imd_nat10_share, imd_score_pw, ...) or incident sets (violence)"},
     {"period", required_argument, OPT_PERIOD, "P", "release of the index (default: latest stored)"},
     {"title", required_argument, OPT_TITLE, "TEXT", "title of the document"},
-    {"format", required_argument, OPT_FORMAT, "FMT", "pdf, csv, xlsx or md (default: by the extension)"},
+    {"format", required_argument, OPT_FORMAT, "FMT", "pdf, csv, xlsx, md or html (default: by the extension)"},
     {"output", required_argument, OPT_OUTPUT, "FILE", "file written (atomically); also -o"},
     {0, 0, 0, 0, 0},
 };
 
 static int on_summary_opt(cli *c, int id, const char *arg, void *state)
 {
-    static const char *const names[] = {"pdf", "csv", "xlsx", "md"};
+    static const char *const names[] = {"pdf", "csv", "xlsx", "md", "html"};
     nm_summary_opts *o = state;
     size_t i;
 
@@ -39,7 +39,7 @@ static int on_summary_opt(cli *c, int id, const char *arg, void *state)
         for (i = 0; i < sizeof names / sizeof names[0] && strcmp(arg, names[i]) != 0; i++)
             ;
         if (i == sizeof names / sizeof names[0])
-            return cli_usage_error(c, "--format: \"%s\" is not pdf, csv, xlsx or md", arg) != 0;
+            return cli_usage_error(c, "--format: \"%s\" is not pdf, csv, xlsx, md or html", arg) != 0;
         o->format = (nm_summary_format)(NM_SUMMARY_PDF + (int)i);
         break;
     }

@@ -1,19 +1,20 @@
 /*
- * needsmap table: indicators by area as CSV or a Markdown table.
+ * needsmap table: indicators by area as CSV, XLSX or a Markdown table.
  */
 #include <string.h>
 
 #include "cli.h"
 
-enum { OPT_LEVEL = 256, OPT_VINTAGE, OPT_WITHIN, OPT_INDICATORS, OPT_PERIOD, OPT_OUTPUT };
+enum { OPT_LEVEL = 256, OPT_VINTAGE, OPT_WITHIN, OPT_INDICATORS, OPT_PERIOD, OPT_OUTPUT, OPT_IDS };
 
 static const cli_opt table_opts[] = {
-    {"output", required_argument, OPT_OUTPUT, "FILE", ".csv or .md (required; also -o)"},
+    {"output", required_argument, OPT_OUTPUT, "FILE", ".csv, .xlsx or .md (required; also -o)"},
     {"level", required_argument, OPT_LEVEL, "LEVEL", "one row per area of this level (default ward)"},
     {"vintage", required_argument, OPT_VINTAGE, "YEAR", "boundary year (default: latest)"},
     {"within", required_argument, OPT_WITHIN, "CODE|NAME", "only the areas within this area"},
     {"indicators", required_argument, OPT_INDICATORS, "A,B", "columns (default: every indicator of the level)"},
     {"period", required_argument, OPT_PERIOD, "P", "period of the indicators (default: latest)"},
+    {"ids", no_argument, OPT_IDS, NULL, "CSV: indicator ids as headings, every digit kept"},
     {0, 0, 0, 0, 0},
 };
 
@@ -28,6 +29,7 @@ static int on_table_opt(cli *c, int id, const char *arg, void *state)
     case OPT_WITHIN: o->within = arg; break;
     case OPT_INDICATORS: o->indicators = arg; break;
     case OPT_PERIOD: o->period = arg; break;
+    case OPT_IDS: o->ids = 1; break;
     case OPT_VINTAGE:
         if (!cli_parse_int(c, "vintage", arg, 1900, 2100, &n))
             return 1;
@@ -51,7 +53,7 @@ static int run_table(cli *c, int argc, char **argv)
     if (first < argc)
         return cli_usage_error(c, "unexpected \"%s\"", argv[first]);
     if (!o.output)
-        return cli_usage_error(c, "-o FILE is required (.csv or .md)");
+        return cli_usage_error(c, "-o FILE is required (.csv, .xlsx or .md)");
     if (!(store = cli_open_store_within(c, NM_STORE_READONLY, &o.within, &code)))
         return code;
     rc = nm_table_write(store, &o, &r);
@@ -65,7 +67,7 @@ static int run_table(cli *c, int argc, char **argv)
 }
 
 const cli_command cmd_table = {
-    "table", "-o FILE.csv|FILE.md [OPTIONS]",
-    "Write indicators by area as CSV or a Markdown table.",
+    "table", "-o FILE.csv|FILE.xlsx|FILE.md [OPTIONS]",
+    "Write indicators by area as CSV, an XLSX workbook or a Markdown table.",
     table_opts, run_table,
 };

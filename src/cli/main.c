@@ -15,7 +15,7 @@
 static const cli_command *const commands[] = {
     &cmd_import_boundaries, &cmd_import_iod, &cmd_import_indicators, &cmd_import_lookup, &cmd_import_neighbours,
     &cmd_info, &cmd_map,
-    &cmd_assign, &cmd_import_localities, &cmd_aggregate, &cmd_table,
+    &cmd_assign, &cmd_import_localities, &cmd_aggregate, &cmd_derive, &cmd_table,
     &cmd_import_incidents, &cmd_count_incidents,
     &cmd_facts, &cmd_la_summary, &cmd_summary, &cmd_compare,
     &cmd_build, &cmd_fetch,
@@ -72,6 +72,22 @@ int cli_parse_int(cli *c, const char *option, const char *arg, long min, long ma
     if (errno || end == arg || *end || v < min || v > max) {
         cli_usage_error(c, "--%s: \"%s\" is not a whole number from %ld to %ld", option, arg, min,
                         max);
+        return 0;
+    }
+    *out = v;
+    return 1;
+}
+
+int cli_parse_double(cli *c, const char *option, const char *arg, double min, double max,
+                     double *out)
+{
+    char *end;
+    double v;
+
+    errno = 0;
+    v = strtod(arg, &end);
+    if (errno || end == arg || *end || !(v >= min && v <= max)) {
+        cli_usage_error(c, "--%s: \"%s\" is not a number from %g to %g", option, arg, min, max);
         return 0;
     }
     *out = v;

@@ -134,24 +134,29 @@ static void log_kind(nm_diag *d, const diag_kind *k, nm_level level)
     nm_buf_free(&b);
 }
 
+static nm_status fail_one(nm_diag *d, nm_status status, const diag_kind *k)
+{
+    if (k->lines[0] > 0)
+        return nm_fail(d->ctx, status, "%s:%ld: %s", d->file, k->lines[0], k->message);
+    return nm_fail(d->ctx, status, "%s: %s", d->file, k->message);
+}
+
 nm_status nm_diag_report(nm_diag *d, nm_level level, nm_status status, const char *summary)
 {
     int i;
 
     if (!d || d->total == 0)
         return NM_OK;
+    /* a failure of one problem is all in the error: logging it as well
+       printed it twice */
+    if (status != NM_OK && d->nkinds == 1 && d->kinds[0].count == 1 && d->other == 0)
+        return fail_one(d, status, &d->kinds[0]);
     for (i = 0; i < d->nkinds; i++)
         log_kind(d, &d->kinds[i], level);
     if (d->other > 0)
         nm_log(d->ctx, level, "%s: %ld further problems of other kinds", d->file, d->other);
     if (status == NM_OK)
         return NM_OK;
-    if (d->nkinds == 1 && d->kinds[0].count == 1) {
-        const diag_kind *k = &d->kinds[0];
-        if (k->lines[0] > 0)
-            return nm_fail(d->ctx, status, "%s:%ld: %s", d->file, k->lines[0], k->message);
-        return nm_fail(d->ctx, status, "%s: %s", d->file, k->message);
-    }
     return nm_fail(d->ctx, status, "%s: %ld problem%s; %s", d->file, d->total,
                    d->total == 1 ? "" : "s", summary ? summary : "see above");
 }

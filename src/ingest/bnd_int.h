@@ -102,6 +102,12 @@ int bnd_proj_apply(bnd_proj *p, gaiaGeomCollPtr geom);
  * isfinite(). */
 void bnd_proj_points(bnd_proj *p, double *xy, size_t n);
 void bnd_proj_free(bnd_proj *p);
+/* The area of use of 'source_crs' as PROJ knows it (proj_get_area_of_use),
+ * as a box of EPSG:27700 metres (xmin, ymin, xmax, ymax; an empty box, min
+ * above max, when the area is nowhere near Great Britain), and described in
+ * words in 'name'.  Returns 1, or 0 when the CRS does not say (a custom
+ * WKT) or the area cannot be expressed: then box and name are unchanged. */
+int bnd_proj_area_of_use(const char *source_crs, double box[4], char *name, size_t size);
 
 /* ---- validity (bnd_valid.c) ------------------------------------------- */
 

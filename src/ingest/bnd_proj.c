@@ -131,3 +131,53 @@ void bnd_proj_points(bnd_proj *p, double *xy, size_t n)
         if (fabs(xy[i]) > 1e10)
             xy[i] = HUGE_VAL;
 }
+
+/* The neighbourhood of Great Britain in degrees (west, south, east,
+ * north).  A CRS's area of use is cut to it before it is expressed in
+ * British National Grid, which cannot map the whole world: anything beyond
+ * it lies outside England in any case. */
+static const double near_gb[4] = {-15.0, 45.0, 10.0, 65.0};
+
+int bnd_proj_area_of_use(const char *source_crs, double box[4], char *name, size_t size)
+{
+    PJ_CONTEXT *pj_ctx = proj_context_create();
+    PJ *src = NULL, *raw = NULL, *to_bng = NULL;
+    const char *area = NULL, *crs_name;
+    double w, s, e, n;
+    int ok = 0;
+
+    if (!pj_ctx)
+        return 0;
+    proj_log_level(pj_ctx, PJ_LOG_NONE);
+    src = proj_create(pj_ctx, source_crs);
+    if (!src || !proj_get_area_of_use(pj_ctx, src, &w, &s, &e, &n, &area) || w < -180 ||
+        w > e) /* unknown (-1000) or across the antimeridian: nothing to say */
+        goto cleanup;
+    crs_name = proj_get_name(src);
+    snprintf(name, size, "the area of use of %s (%s: %.2f to %.2f E, %.2f to %.2f N)",
+             crs_name ? crs_name : source_crs, area ? area : "unnamed", w, e, s, n);
+    w = fmax(w, near_gb[0]);
+    s = fmax(s, near_gb[1]);
+    e = fmin(e, near_gb[2]);
+    n = fmin(n, near_gb[3]);
+    if (w >= e || s >= n) {
+        /* the CRS is for somewhere else altogether: no feature of England fits */
+        box[0] = box[1] = HUGE_VAL;
+        box[2] = box[3] = -HUGE_VAL;
+        ok = 1;
+        goto cleanup;
+    }
+    raw = proj_create_crs_to_crs(pj_ctx, "EPSG:4326", "EPSG:27700", NULL);
+    to_bng = raw ? proj_normalize_for_visualization(pj_ctx, raw) : NULL;
+    /* 21 points a side follow the curved edges, as PROJ recommends */
+    ok = to_bng && proj_trans_bounds(pj_ctx, to_bng, PJ_FWD, w, s, e, n, &box[0], &box[1], &box[2],
+                                     &box[3], 21) &&
+         isfinite(box[0]) && isfinite(box[1]) && isfinite(box[2]) && isfinite(box[3]);
+
+cleanup:
+    proj_destroy(to_bng);
+    proj_destroy(raw);
+    proj_destroy(src);
+    proj_context_destroy(pj_ctx);
+    return ok;
+}

@@ -7,6 +7,7 @@
  * DBF's language driver id; recoding is left to boundaries.c.
  */
 #include <errno.h>
+#include <math.h>
 #include <shapefil.h>
 #include <string.h>
 #include <strings.h>
@@ -170,6 +171,14 @@ static nm_status convert_object(shp_reader *r, const SHPObject *o, bnd_feature *
         feature_problem(f, "geometry-empty", "empty or NULL geometry");
         return NM_OK;
     }
+    /* NaN and infinities would also upset the ring assembly below */
+    for (i = 0; i < o->nVertices; i++)
+        if (!isfinite(o->padfX[i]) || !isfinite(o->padfY[i])) {
+            snprintf(f->what, sizeof f->what, "point %d is not a finite number (x = %g, y = %g)",
+                     i + 1, o->padfX[i], o->padfY[i]);
+            f->problem = "geometry-not-finite";
+            return NM_OK;
+        }
     if (o->nParts > r->rings_cap) {
         ring *grown = nm_realloc(r->rings, (size_t)o->nParts * sizeof *grown);
         if (!grown)
@@ -320,12 +329,35 @@ static const struct {
     {201, "CP1251"},  {202, "CP1254"}, {203, "CP1253"},
 };
 
+/* The iconv name of a code page as Esri tools write it in a .cpg: "1252",
+ * "ANSI 1252", "88591", "ISO 88591" (GDAL's shapefile driver reads them
+ * the same way).  Copies 'page' itself when it is none of those. */
+static void cpg_name(const char *page, char *out, size_t size)
+{
+    const char *digits = page;
+    long n;
+
+    if (strncasecmp(digits, "ANSI ", 5) == 0)
+        digits += 5;
+    else if (strncasecmp(digits, "ISO ", 4) == 0)
+        digits += 4;
+    if (nm_parse_long(digits, 1, 999999, &n)) {
+        if (n >= 88591 && n <= 885916)
+            snprintf(out, size, "ISO-8859-%ld", n - 88590);
+        else
+            snprintf(out, size, "CP%ld", n);
+        return;
+    }
+    nm_strlcpy(out, page, size);
+}
+
 /* Sets the source's encoding from what the DBF says: the .cpg text or
  * "LDID/n".  Nothing said: text that is not UTF-8 is taken as Latin-1,
  * GDAL's default for shapefiles. */
 static nm_status set_encoding(bnd_source *src, const char *page)
 {
     const char *enc = NULL;
+    char named[64];
     long id;
     size_t i;
 
@@ -339,7 +371,8 @@ static nm_status set_encoding(bnd_source *src, const char *page)
                         strcmp(page, "65001") == 0)) {
         return NM_OK;
     } else if (page && *page) {
-        enc = page;
+        cpg_name(page, named, sizeof named);
+        enc = named;
     }
     if (!enc) {
         enc = "ISO-8859-1";
@@ -378,6 +411,26 @@ static nm_status check_siblings(nm_ctx *ctx, const char *path)
         nm_free(found);
         nm_free(tried);
     }
+    return rc;
+}
+
+/* A .dbf shorter than its header says (a copy cut short) reads as empty
+ * values, which would be reported as empty codes: say what it is. */
+static nm_status check_dbf_size(nm_ctx *ctx, const char *path, DBFHandle dbf)
+{
+    char *tried = NULL, *name = sibling(path, ".dbf", &tried);
+    double want = (double)dbf->nHeaderLength + (double)dbf->nRecords * dbf->nRecordLength;
+    struct stat st;
+    nm_status rc = NM_OK;
+
+    if (name && stat(name, &st) == 0 && (double)st.st_size < want)
+        rc = nm_fail(ctx, NM_BADDATA,
+                     "%s: the .dbf is cut short: %s has %lld bytes where its header says %.0f "
+                     "(%d records of %d bytes)",
+                     path, name, (long long)st.st_size, want, dbf->nRecords,
+                     dbf->nRecordLength);
+    nm_free(name);
+    nm_free(tried);
     return rc;
 }
 
@@ -425,7 +478,9 @@ nm_status bnd_shp_open(nm_ctx *ctx, const char *path, bnd_source **out)
         goto cleanup;
     }
     src->count = entities;
-    rc = read_fields(src, r->dbf);
+    rc = check_dbf_size(ctx, path, r->dbf);
+    if (rc == NM_OK)
+        rc = read_fields(src, r->dbf);
     if (rc == NM_OK)
         rc = set_encoding(src, DBFGetCodePage(r->dbf));
     if (rc != NM_OK)

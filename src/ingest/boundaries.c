@@ -8,6 +8,7 @@
  * the validity test to bnd_valid.c.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -49,6 +50,13 @@ typedef struct importer {
     int replacing; /* areas of this level and vintage are stored already */
     bnd_bulk *bulk;    /* NULL: SpatiaLite's triggers do the per-row work */
     code_set seen;
+    double within[4];  /* England or --extent, in EPSG:27700 metres */
+    char within_what[48];
+    double use[4];     /* the area of use of the source CRS, in the same */
+    char use_what[320];
+    int has_use;
+    double size_min, size_max; /* plausible areas of the level, m2 */
+    nm_diag *warn;     /* implausible sizes: warned of, not refused */
     nm_buf code, name; /* UTF-8 text of the current feature */
     long recoded;      /* features whose text was recoded */
     long dataset;
@@ -273,6 +281,201 @@ static nm_status choose_crs(importer *im)
                         is_shapefile(path) ? ".prj" : "layer's", NM_BADDATA, &im->proj);
 }
 
+/* ---- where the areas must lie ------------------------------------------ */
+
+/* England in EPSG:27700 metres: the ONS boundary files reach x 82,672 to
+ * 655,605 and y 5,341 to 657,534 (the Isles of Scilly to Berwick), and a
+ * margin of 5 km takes in coastlines drawn more generously.  Wales lies
+ * inside this box too, so England-and-Wales files pass.  No CRS has
+ * England as its area of use, so this one box is written down here. */
+static const double england[4] = {77000, 0, 661000, 663000};
+
+/* Parses --extent "XMIN,YMIN,XMAX,YMAX" (EPSG:27700 metres). */
+static nm_status parse_extent(nm_ctx *ctx, const char *text, double box[4])
+{
+    const char *p = text;
+    char part[64];
+    int i;
+
+    for (i = 0; i < 4; i++) {
+        const char *comma = strchr(p, ',');
+        size_t n = comma ? (size_t)(comma - p) : strlen(p);
+        if ((i < 3) != (comma != NULL) || n >= sizeof part)
+            break;
+        memcpy(part, p, n);
+        part[n] = '\0';
+        if (!nm_parse_double(part, &box[i]))
+            break;
+        p = comma ? comma + 1 : p + n;
+    }
+    if (i < 4 || box[0] >= box[2] || box[1] >= box[3])
+        return nm_fail(ctx, NM_USAGE,
+                       "import boundaries: --extent \"%s\" is not XMIN,YMIN,XMAX,YMAX in "
+                       "EPSG:27700 metres with XMIN < XMAX and YMIN < YMAX",
+                       text);
+    return NM_OK;
+}
+
+/* Plausible areas in m2 of one area of each level: a few times beyond the
+ * smallest and largest of England's (LSOAs 2011: 16,902 m2 to 684 km2;
+ * wards 2013: 47,253 m2 to 868 km2; districts 2.9 to 5,027 km2; regions
+ * 1,573 to 23,852 km2). */
+static const struct {
+    const char *level;
+    double min, max;
+} typical_size[] = {
+    {"oa", 200, 1e9},       {"lsoa", 1e3, 3e9},    {"msoa", 1e4, 5e9},
+    {"ward", 2e3, 5e9},     {"locality", 1e4, 2e10}, {"lad", 1e5, 2e10},
+    {"county", 1e6, 5e10},  {"utla", 1e6, 5e10},  {"region", 1e8, 1e11}, {"country", 1e9, 3e11},
+};
+
+/* Sets where the areas must lie (England or --extent, and the area of use
+ * of the source CRS) and the plausible sizes of the level. */
+static nm_status choose_bounds(importer *im)
+{
+    const char *crs = im->opts->crs ? im->opts->crs : im->src->crs;
+    size_t i;
+    nm_status rc = NM_OK;
+
+    memcpy(im->within, england, sizeof england);
+    nm_strlcpy(im->within_what, "England", sizeof im->within_what);
+    if (im->opts->extent) {
+        rc = parse_extent(im->ctx, im->opts->extent, im->within);
+        nm_strlcpy(im->within_what, "the --extent", sizeof im->within_what);
+    }
+    im->has_use = crs && bnd_proj_area_of_use(crs, im->use, im->use_what, sizeof im->use_what);
+    im->size_min = 0;
+    im->size_max = HUGE_VAL;
+    for (i = 0; i < sizeof typical_size / sizeof typical_size[0]; i++)
+        if (strcmp(typical_size[i].level, im->level) == 0) {
+            im->size_min = typical_size[i].min;
+            im->size_max = typical_size[i].max;
+        }
+    return rc;
+}
+
+static size_t ring_stride(const gaiaRing *ring)
+{
+    switch (ring->DimensionModel) {
+    case GAIA_XY_Z:
+    case GAIA_XY_M: return 3;
+    case GAIA_XY_Z_M: return 4;
+    default: return 2;
+    }
+}
+
+/* 0 when a point of the ring is not finite; *at gets its 1-based number
+ * counted over the whole geometry, xy its coordinates. */
+static int ring_finite(const gaiaRing *ring, long *at, double xy[2])
+{
+    size_t stride = ring_stride(ring);
+    int i;
+
+    for (i = 0; i < ring->Points; i++, (*at)++) {
+        const double *c = ring->Coords + (size_t)i * stride;
+        if (!isfinite(c[0]) || !isfinite(c[1])) {
+            xy[0] = c[0];
+            xy[1] = c[1];
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* Refuses NaN and infinite coordinates, which no transform or map can
+ * place.  Returns 0 after recording the problem. */
+static int check_finite(importer *im, const bnd_feature *f, const char *code,
+                        gaiaGeomCollPtr geom)
+{
+    gaiaPolygonPtr pg;
+    double xy[2];
+    long at = 1;
+    int i, ok = 1;
+
+    for (pg = geom->FirstPolygon; pg && ok; pg = pg->Next) {
+        ok = ring_finite(pg->Exterior, &at, xy);
+        for (i = 0; ok && i < pg->NumInteriors; i++)
+            ok = ring_finite(pg->Interiors + i, &at, xy);
+    }
+    if (!ok)
+        nm_diag_add(im->diag, "geometry-not-finite", 0,
+                    "feature %ld (%s): point %ld is not a finite number (x = %g, y = %g)",
+                    f->number, code, at, xy[0], xy[1]);
+    return ok;
+}
+
+/* Degrees of longitude and latitude near Great Britain. */
+static const double lonlat[4] = {-15, 45, 10, 65};
+
+static int box_inside(const double *box, double minx, double miny, double maxx, double maxy)
+{
+    return minx >= box[0] && miny >= box[1] && maxx <= box[2] && maxy <= box[3];
+}
+
+/* Refuses a feature outside England (or --extent) or outside the area of
+ * use of its CRS: coordinates in another CRS than the one declared (lon/lat
+ * said to be British National Grid), or wild values.  'geom' is in BNG. */
+static int check_place(importer *im, const bnd_feature *f, const char *code,
+                       gaiaGeomCollPtr geom)
+{
+    const char *where = NULL;
+
+    gaiaMbrGeometry(geom);
+    if (!box_inside(im->within, geom->MinX, geom->MinY, geom->MaxX, geom->MaxY))
+        where = im->within_what;
+    else if (im->has_use && !box_inside(im->use, geom->MinX, geom->MinY, geom->MaxX, geom->MaxY))
+        where = im->use_what;
+    if (!where)
+        return 1;
+    nm_diag_add(im->diag, "geometry-outside", 0,
+                "feature %ld (%s): lies outside %s: x %.6g to %.6g, y %.6g to %.6g in "
+                "EPSG:27700 metres; %s",
+                f->number, code, where, geom->MinX, geom->MaxX, geom->MinY, geom->MaxY,
+                !im->proj && box_inside(lonlat, geom->MinX, geom->MinY, geom->MaxX, geom->MaxY)
+                    ? "these look like longitude and latitude: give --crs EPSG:4326"
+                    : "are the coordinates in the CRS declared?");
+    return 0;
+}
+
+static double ring_area(const gaiaRing *ring)
+{
+    size_t stride = ring_stride(ring);
+    double a = 0;
+    int i;
+
+    for (i = 0; i + 1 < ring->Points; i++) {
+        const double *p = ring->Coords + (size_t)i * stride, *q = p + stride;
+        a += p[0] * q[1] - q[0] * p[1];
+    }
+    return fabs(a) / 2;
+}
+
+/* Warns of an area far from the sizes its level has in England: a sign of
+ * the wrong --level, of units other than metres, or of a broken file. */
+static void check_size(importer *im, const bnd_feature *f, const char *code,
+                       gaiaGeomCollPtr geom)
+{
+    gaiaPolygonPtr pg;
+    double area = 0;
+    int i;
+
+    for (pg = geom->FirstPolygon; pg; pg = pg->Next) {
+        area += ring_area(pg->Exterior);
+        for (i = 0; i < pg->NumInteriors; i++)
+            area -= ring_area(pg->Interiors + i);
+    }
+    if (area < im->size_min)
+        nm_diag_add(im->warn, "size-small", 0,
+                    "feature %ld (%s): %.3g m2, far smaller than any %s of England (below "
+                    "%.3g m2): is the level right?",
+                    f->number, code, area, im->level, im->size_min);
+    else if (area > im->size_max)
+        nm_diag_add(im->warn, "size-large", 0,
+                    "feature %ld (%s): %.3g m2, far larger than any %s of England (above "
+                    "%.3g m2): is the level right?",
+                    f->number, code, area, im->level, im->size_max);
+}
+
 /* ---- text ------------------------------------------------------------- */
 
 static int is_ascii(const char *s)
@@ -434,8 +637,13 @@ static nm_status import_feature(importer *im, bnd_feature *f, nm_import_result *
     }
     if (im->name_field >= 0)
         ok = field_utf8(im, f, im->name_field, &im->name, &name_null);
-    if (!ok || !geom || nm_diag_count(im->diag) > 0)
-        goto cleanup; /* nothing will be kept: only look for more problems */
+    if (ok && geom && !geom->FirstPolygon) {
+        nm_diag_add(im->diag, "geometry-empty", 0, "feature %ld (%s): empty or NULL geometry",
+                    f->number, code);
+        goto cleanup;
+    }
+    if (!ok || !geom || !check_finite(im, f, code, geom))
+        goto cleanup;
     if (im->proj && !bnd_proj_apply(im->proj, geom)) {
         nm_diag_add(im->diag, "geometry-transform", 0,
                     "feature %ld (%s): coordinates cannot be transformed to EPSG:27700 "
@@ -443,6 +651,11 @@ static nm_status import_feature(importer *im, bnd_feature *f, nm_import_result *
                     f->number, code);
         goto cleanup;
     }
+    if (!check_place(im, f, code, geom))
+        goto cleanup;
+    check_size(im, f, code, geom);
+    if (nm_diag_count(im->diag) > 0)
+        goto cleanup; /* nothing will be kept: only look for more problems */
     if (im->code.failed || im->name.failed) {
         rc = nm_fail(im->ctx, NM_NOMEM, "out of memory");
         goto cleanup;
@@ -540,9 +753,13 @@ nm_status nm_import_boundaries(nm_store *store, const nm_boundaries_opts *opts,
         rc = choose_name_field(&im);
     if (rc == NM_OK)
         rc = choose_crs(&im);
+    if (rc == NM_OK)
+        rc = choose_bounds(&im);
     if (rc != NM_OK)
         goto cleanup;
-    if (!(im.diag = nm_diag_new(im.ctx, opts->in.path))) {
+    im.diag = nm_diag_new(im.ctx, opts->in.path);
+    im.warn = nm_diag_new(im.ctx, opts->in.path);
+    if (!im.diag || !im.warn) {
         rc = nm_fail(im.ctx, NM_NOMEM, "out of memory");
         goto cleanup;
     }
@@ -577,8 +794,10 @@ nm_status nm_import_boundaries(nm_store *store, const nm_boundaries_opts *opts,
         im.bulk = NULL;
         rc = nm_store_commit(store);
     }
-    if (rc == NM_OK)
+    if (rc == NM_OK) {
+        nm_diag_report(im.warn, NM_LOG_WARN, NM_OK, NULL);
         log_summary(&im, result, invalid, seconds_since(&t0));
+    }
 
 cleanup:
     sqlite3_finalize(im.upsert);
@@ -589,6 +808,7 @@ cleanup:
     }
     bnd_valid_finish(im.valid, NULL, 0);
     nm_diag_free(im.diag);
+    nm_diag_free(im.warn);
     code_set_free(&im.seen);
     nm_buf_free(&im.code);
     nm_buf_free(&im.name);

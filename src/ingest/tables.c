@@ -157,11 +157,13 @@ static nm_status key_level(nm_ctx *ctx, nm_table *t, const nm_indicators_opts *o
         vintage = o->vintage;
     if (!level) {
         /* the first code says: E01... is an LSOA, E05... a ward */
-        int rows = 0;
-        while (!level && nm_table_next(t) == 1 && ++rows)
+        int rows = 0, got = 0;
+        while (!level && (got = nm_table_next(t)) == 1 && ++rows)
             if (*nm_table_cell(t, key_col))
                 level = nm_level_of_code(nm_table_cell(t, key_col));
         nm_table_rewind(t);
+        if (got < 0)
+            return nm_errcode(ctx);
         if (rows == 0)
             return nm_fail(ctx, NM_BADDATA, "%s: no rows below the headings", o->in.path);
     }

@@ -102,6 +102,16 @@ char *nm_make_key(const char *heading)
             pending = 1;
         }
     }
+    /* ids live in 64-byte fields of the store's records: a long heading
+       ("Ethnic group: Black, Black British, Black Welsh, Caribbean or
+       African") is cut at the last word that fits */
+    if (b.data && b.len > NM_KEY_MAX) {
+        size_t cut = NM_KEY_MAX;
+        while (cut > NM_KEY_MAX / 2 && b.data[cut] != '_')
+            cut--;
+        b.data[b.data[cut] == '_' ? cut : NM_KEY_MAX] = '\0';
+        b.len = strlen(b.data);
+    }
     return nm_buf_take(&b);
 }
 
@@ -671,8 +681,12 @@ nm_status nm_values_import(nm_store *store, nm_values_job *job, nm_import_result
     long *order = NULL, dataset = 0, k;
     char **sorted = NULL;
     nm_status rc;
-    int c;
+    int c, most = sqlite3_limit(store->db, SQLITE_LIMIT_COLUMN, -1) - 1;
 
+    /* a table of the store holds the code and one column per indicator */
+    if (job->ncols > most)
+        return nm_fail(ctx, NM_BADDATA, "%s: %d columns of values, more than one import takes "
+                       "(%d); choose some with --columns", job->path, job->ncols, most);
     rc = check_keys_unique(ctx, job);
     if (rc == NM_OK)
         rc = alloc_matrix(ctx, job, &r);

@@ -59,6 +59,8 @@ void nm_colspecs_free(nm_colspec *cols, int n);
 /* Makes an indicator id from a heading: lower case, runs of anything but
  * letters and digits become one '_' ("Life expectancy (F)" ->
  * "life_expectancy_f").  Caller frees with nm_free(). */
+/* The longest indicator id, so that it fits the store's 64-byte fields. */
+#define NM_KEY_MAX 63
 char *nm_make_key(const char *heading);
 
 /* Warns (or, when strict, fails) about codes in 'codes' (sorted in strcmp

@@ -21,6 +21,10 @@
 #define SWATCH_LINE_RGB 0x737373
 #define SWATCH_LINE_MM 0.15
 #define HALO_W_MM 0.7
+#define CONTEXT_DARKEN 0.2
+#define LEADER_RGB 0x1a1a1a
+#define LEADER_W_MM 0.2
+#define LEADER_DOT_MM 0.45
 /* Points stroked at once: cairo's stroker holds about 200 bytes a point, so
  * a bounded batch keeps two threads' peak memory small at no cost in time. */
 #define FLUSH_POINTS 20000
@@ -361,6 +365,11 @@ static int meets_rows(const rn_devshape *d, double row0, double row1)
 static uint32_t outline_rgb(const nm_map *map, size_t i)
 {
     uint32_t fill = map->feat[i].flags & NM_MAP_MISSING ? MISSING_FILL : map->feat[i].rgb;
+
+    /* context stays in the background: its outlines lighter than the
+       selection's */
+    if (map->feat[i].flags & NM_MAP_CONTEXT)
+        return darken(fill, CONTEXT_DARKEN);
 
     if (map->opts.outline_darken > 0)
         return darken(fill, map->opts.outline_darken);
@@ -732,8 +741,8 @@ static void xml_add(nm_buf *b, const char *text, size_t n)
 
 /* Writes a layout as SVG <text> elements, one per line, so that the text
  * stays text (cairo's SVG surface would write glyph outlines). */
-static void svg_text(cairo_t *cr, rn_svgtext *svg, PangoLayout *lay, rn_font f, double x,
-                     double y, int halo)
+static void svg_text(cairo_t *cr, rn_svgtext *svg, PangoLayout *lay, rn_font f, double size_pt,
+                     double x, double y, int halo)
 {
     PangoLayoutIter *it = pango_layout_get_iter(lay);
     const char *all = pango_layout_get_text(lay);
@@ -742,6 +751,8 @@ static void svg_text(cairo_t *cr, rn_svgtext *svg, PangoLayout *lay, rn_font f, 
     uint32_t rgb;
 
     rn_font_info(f, &pt, &bold, &rgb);
+    if (size_pt > 0)
+        pt = size_pt;
     do {
         PangoLayoutLine *line = pango_layout_iter_get_line_readonly(it);
         PangoRectangle lr;
@@ -771,19 +782,17 @@ static void svg_text(cairo_t *cr, rn_svgtext *svg, PangoLayout *lay, rn_font f, 
     pango_layout_iter_free(it);
 }
 
-/* Draws a text with its top-left at (x, y) mm, wrapped at 'width' when
- * above 0, with a white halo when asked.  Returns nothing: cairo's status
- * is checked once per page. */
-static void draw_text(cairo_t *cr, PangoContext *pc, rn_svgtext *svg, rn_font f, const char *text,
-                      double x, double y, double width, int halo)
+/* Draws a laid-out text with its top-left at (x, y) mm, at 'size_pt'
+ * (0: the font's size), with a white halo when asked.  Consumes 'lay'. */
+static void show_text(cairo_t *cr, rn_svgtext *svg, PangoLayout *lay, rn_font f, double size_pt,
+                      double x, double y, int halo)
 {
-    PangoLayout *lay = rn_text(pc, f, text, width);
     double pt;
     int bold;
     uint32_t rgb;
 
     if (svg) {
-        svg_text(cr, svg, lay, f, x, y, halo);
+        svg_text(cr, svg, lay, f, size_pt, x, y, halo);
     } else {
         if (halo) {
             cairo_move_to(cr, x, y);
@@ -799,6 +808,37 @@ static void draw_text(cairo_t *cr, PangoContext *pc, rn_svgtext *svg, rn_font f,
         pango_cairo_show_layout(cr, lay);
     }
     g_object_unref(lay);
+}
+
+/* Draws a text with its top-left at (x, y) mm, wrapped at 'width' when
+ * above 0, with a white halo when asked.  Returns nothing: cairo's status
+ * is checked once per page. */
+static void draw_text(cairo_t *cr, PangoContext *pc, rn_svgtext *svg, rn_font f, const char *text,
+                      double x, double y, double width, int halo)
+{
+    show_text(cr, svg, rn_text(pc, f, text, width), f, 0, x, y, halo);
+}
+
+/* A name outside its area: a thin line with a white casing from a dot on
+ * the area's label point to the text. */
+static void draw_leader(cairo_t *cr, const rn_placed *p)
+{
+    int pass;
+
+    cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
+    for (pass = 0; pass < 2; pass++) {
+        cairo_move_to(cr, p->x0, p->y0);
+        cairo_line_to(cr, p->x1, p->y1);
+        if (pass == 0)
+            cairo_set_source_rgb(cr, 1, 1, 1);
+        else
+            set_rgb(cr, LEADER_RGB);
+        cairo_set_line_width(cr, pass == 0 ? LEADER_W_MM + 0.4 : LEADER_W_MM);
+        cairo_stroke(cr);
+        cairo_arc(cr, p->x0, p->y0, pass == 0 ? LEADER_DOT_MM + 0.2 : LEADER_DOT_MM, 0,
+                  2 * 3.14159265358979323846);
+        cairo_fill(cr);
+    }
 }
 
 /* Width of a text in mm. */
@@ -934,6 +974,17 @@ static void draw_north_arrow(cairo_t *cr, PangoContext *pc, const rn_layout *lay
     cairo_stroke(cr);
 }
 
+/* A white panel with a thin frame, 2 mm around r. */
+static void white_box(cairo_t *cr, const nm_rect *r)
+{
+    cairo_rectangle(cr, r->x - 2, r->y - 2, r->w + 4, r->h + 4);
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_fill_preserve(cr);
+    set_rgb(cr, SWATCH_LINE_RGB);
+    cairo_set_line_width(cr, SWATCH_LINE_MM);
+    cairo_stroke(cr);
+}
+
 void rn_draw_furniture(cairo_t *cr, PangoContext *pc, const nm_map *map, const rn_layout *lay,
                        rn_svgtext *svg)
 {
@@ -942,8 +993,13 @@ void rn_draw_furniture(cairo_t *cr, PangoContext *pc, const nm_map *map, const r
 
     pango_cairo_update_context(cr, pc);
     for (i = 0; i < lay->nplaced; i++)
-        draw_text(cr, pc, svg, RN_F_LABEL, map->labels[lay->placed[i].label].text,
-                  lay->placed[i].x, lay->placed[i].y, 0, 1);
+        if (lay->placed[i].leader)
+            draw_leader(cr, &lay->placed[i]);
+    for (i = 0; i < lay->nplaced; i++) {
+        const rn_placed *pl = &lay->placed[i];
+        show_text(cr, svg, rn_text_pt(pc, RN_F_LABEL, pl->pt, map->labels[pl->label].text, 0),
+                  RN_F_LABEL, pl->pt, pl->x, pl->y, 1);
+    }
     cairo_rectangle(cr, p->map.x, p->map.y, p->map.w, p->map.h);
     set_rgb(cr, FRAME_RGB);
     cairo_set_line_width(cr, FRAME_W_MM);
@@ -954,6 +1010,19 @@ void rn_draw_furniture(cairo_t *cr, PangoContext *pc, const nm_map *map, const r
     if (map->subtitle)
         draw_text(cr, pc, svg, RN_F_SUBTITLE, map->subtitle, lay->subtitle.x, lay->subtitle.y,
                   lay->subtitle.w, 0);
+    if (map->opts.legend_pos == NM_LEGEND_INSIDE || map->opts.legend_pos == NM_LEGEND_NONE) {
+        /* furniture over the map stands on white */
+        if (p->legend.w > 0)
+            white_box(cr, &p->legend);
+        if (p->scale_bar.w > 0 || p->north_arrow.w > 0) {
+            const nm_rect *a = p->north_arrow.w > 0 ? &p->north_arrow : &p->scale_bar;
+            const nm_rect *b = p->scale_bar.w > 0 ? &p->scale_bar : &p->north_arrow;
+            /* as wide as the bar and its "km" */
+            double bw = p->scale_bar.w > 0 ? lay->pub.scale_bar_m * lay->mm_per_m + 9 : 0;
+            nm_rect u = {a->x, a->y, fmin(RN_SCALE_BLOCK_W, fmax(bw, RN_ARROW_W)), b->y + b->h - a->y};
+            white_box(cr, &u);
+        }
+    }
     if (p->legend.w > 0)
         draw_legend(cr, pc, map, lay, svg);
     if (p->scale_bar.w > 0)

@@ -48,6 +48,7 @@ nm_status rn_map_draw_in(nm_ctx *ctx, nm_map *map, cairo_t *cr, PangoContext *pc
     }
     if (out)
         *out = lay.pub;
+    rn_layout_record(map, &lay);
 
 cleanup:
     rn_dev_free(&feat);

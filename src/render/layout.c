@@ -87,11 +87,17 @@ static void keep_hyphenated_words(PangoLayout *lay, const char *text)
 
 PangoLayout *rn_text(PangoContext *pc, rn_font font, const char *text, double width_mm)
 {
+    return rn_text_pt(pc, font, fonts[font].pt, text, width_mm);
+}
+
+PangoLayout *rn_text_pt(PangoContext *pc, rn_font font, double pt, const char *text,
+                        double width_mm)
+{
     PangoLayout *lay = pango_layout_new(pc);
     PangoFontDescription *fd = pango_font_description_new();
 
     pango_font_description_set_family(fd, "DejaVu Sans,sans-serif");
-    pango_font_description_set_size(fd, (gint)(fonts[font].pt * PANGO_SCALE));
+    pango_font_description_set_size(fd, (gint)(pt * PANGO_SCALE));
     pango_font_description_set_weight(fd, fonts[font].bold ? PANGO_WEIGHT_BOLD
                                                             : PANGO_WEIGHT_NORMAL);
     pango_layout_set_font_description(lay, fd);
@@ -139,17 +145,19 @@ int rn_map_extent(const nm_map *map, double ext[4])
         memcpy(ext, map->ext, sizeof map->ext);
         return 1;
     }
-    if (map->nfeat == 0 && map->noutl == 0)
-        return 0;
     ext[0] = ext[1] = INFINITY;
     ext[2] = ext[3] = -INFINITY;
     for (i = 0; i < map->nfeat + map->noutl; i++) {
         const rn_shape *s = i < map->nfeat ? &map->feat[i] : &map->outl[i - map->nfeat];
+        if (s->flags & NM_MAP_CONTEXT)
+            continue;
         ext[0] = fmin(ext[0], s->bbox[0]);
         ext[1] = fmin(ext[1], s->bbox[1]);
         ext[2] = fmax(ext[2], s->bbox[2]);
         ext[3] = fmax(ext[3], s->bbox[3]);
     }
+    if (!(ext[2] >= ext[0]))
+        return 0; /* nothing but context */
     /* a single point or line still needs an area to show */
     if (ext[2] - ext[0] < 1) {
         ext[0] -= 50;
@@ -227,12 +235,18 @@ static double place(const nm_map *map, PangoContext *pc, const meas *m, const do
 {
     nm_map_layout *p = &lay->pub;
     double pw = map->paper == NM_PAPER_A3 ? 297 : 210, ph = map->paper == NM_PAPER_A3 ? 420 : 297;
+    double mg = map->opts.margin_mm;
+    /* a legend inside the frame, or none, leaves the map the whole box */
+    int outside = map->opts.legend_pos != NM_LEGEND_INSIDE && map->opts.legend_pos != NM_LEGEND_NONE;
     double top, foot_h = 0, w, h, leg_w = 0, leg_h = 0, leg_th = 0, band = 0, s, dw, dh;
     double sb_h = map->opts.scale_bar ? RN_SCALE_H : 0, na_h = map->opts.north_arrow ? RN_ARROW_H : 0;
     int cols = 1;
 
     memset(lay, 0, sizeof *lay);
-    if (landscape) {
+    if (map->paper == NM_PAPER_CUSTOM) {
+        pw = map->size_mm[0];
+        ph = map->size_mm[1];
+    } else if (landscape) {
         double t = pw;
         pw = ph;
         ph = t;
@@ -240,26 +254,28 @@ static double place(const nm_map *map, PangoContext *pc, const meas *m, const do
     p->page_w_mm = pw;
     p->page_h_mm = ph;
     p->orient = landscape ? NM_ORIENT_LANDSCAPE : NM_ORIENT_PORTRAIT;
-    top = RN_MARGIN;
+    top = mg;
     if (map->title) {
-        measure(pc, RN_F_TITLE, map->title, pw - 2 * RN_MARGIN, &w, &h);
-        p->title = (nm_rect){RN_MARGIN, top, pw - 2 * RN_MARGIN, h};
+        measure(pc, RN_F_TITLE, map->title, pw - 2 * mg, &w, &h);
+        p->title = (nm_rect){mg, top, pw - 2 * mg, h};
         top += h;
     }
     if (map->subtitle) {
         top += map->title ? RN_TITLE_GAP : 0;
-        measure(pc, RN_F_SUBTITLE, map->subtitle, pw - 2 * RN_MARGIN, &w, &h);
-        lay->subtitle = (nm_rect){RN_MARGIN, top, pw - 2 * RN_MARGIN, h};
+        measure(pc, RN_F_SUBTITLE, map->subtitle, pw - 2 * mg, &w, &h);
+        lay->subtitle = (nm_rect){mg, top, pw - 2 * mg, h};
         top += h;
     }
     if (map->title || map->subtitle)
         top += RN_MAP_GAP;
     if (map->attribution) {
-        measure(pc, RN_F_ATTRIB, map->attribution, pw - 2 * RN_MARGIN, &w, &foot_h);
-        p->attribution = (nm_rect){RN_MARGIN, ph - RN_MARGIN - foot_h, pw - 2 * RN_MARGIN, foot_h};
+        measure(pc, RN_F_ATTRIB, map->attribution, pw - 2 * mg, &w, &foot_h);
+        p->attribution = (nm_rect){mg, ph - mg - foot_h, pw - 2 * mg, foot_h};
         foot_h += RN_FOOT_GAP;
     }
-    if (bottom) {
+    if (!outside) {
+        p->map = (nm_rect){mg, top, pw - 2 * mg, ph - top - mg - foot_h};
+    } else if (bottom) {
         /* as few columns as keep the band low, as long as they fit beside
          * the scale bar */
         for (cols = 1; cols < RN_MAX_COLS; cols++) {
@@ -267,23 +283,23 @@ static double place(const nm_map *map, PangoContext *pc, const meas *m, const do
             if (leg_h <= RN_BOTTOM_LEGEND_MAX_H)
                 break;
         }
-        while (cols > 1 && leg_w > pw - 2 * RN_MARGIN - RN_SCALE_BLOCK_W - RN_PANEL_GAP)
+        while (cols > 1 && leg_w > pw - 2 * mg - RN_SCALE_BLOCK_W - RN_PANEL_GAP)
             legend_size(map, pc, m, --cols, &leg_w, &leg_h, &leg_th, lay);
         band = fmax(leg_h, na_h + (na_h > 0 && sb_h > 0 ? 3 : 0) + sb_h);
-        p->map = (nm_rect){RN_MARGIN, top, pw - 2 * RN_MARGIN,
-                           ph - top - RN_MARGIN - foot_h - (band > 0 ? band + RN_MAP_GAP : 0)};
-        p->legend = (nm_rect){RN_MARGIN, p->map.y + p->map.h + RN_MAP_GAP, leg_w, leg_h};
+        p->map = (nm_rect){mg, top, pw - 2 * mg,
+                           ph - top - mg - foot_h - (band > 0 ? band + RN_MAP_GAP : 0)};
+        p->legend = (nm_rect){mg, p->map.y + p->map.h + RN_MAP_GAP, leg_w, leg_h};
         if (sb_h > 0)
-            p->scale_bar = (nm_rect){pw - RN_MARGIN - RN_SCALE_BLOCK_W, p->legend.y + band - sb_h,
+            p->scale_bar = (nm_rect){pw - mg - RN_SCALE_BLOCK_W, p->legend.y + band - sb_h,
                                      RN_SCALE_BLOCK_W, sb_h};
         if (na_h > 0)
-            p->north_arrow = (nm_rect){pw - RN_MARGIN - RN_ARROW_W, p->legend.y, RN_ARROW_W, RN_ARROW_H};
+            p->north_arrow = (nm_rect){pw - mg - RN_ARROW_W, p->legend.y, RN_ARROW_W, RN_ARROW_H};
     } else {
         double panel_w;
         legend_size(map, pc, m, 1, &leg_w, &leg_h, &leg_th, lay);
         panel_w = fmax(leg_w, sb_h > 0 ? RN_SCALE_BLOCK_W : RN_ARROW_W);
-        p->map = (nm_rect){RN_MARGIN, top, pw - 2 * RN_MARGIN - RN_PANEL_GAP - panel_w,
-                           ph - top - RN_MARGIN - foot_h};
+        p->map = (nm_rect){mg, top, pw - 2 * mg - RN_PANEL_GAP - panel_w,
+                           ph - top - mg - foot_h};
         p->legend = (nm_rect){p->map.x + p->map.w + RN_PANEL_GAP, top, leg_w, leg_h};
         if (sb_h > 0)
             p->scale_bar = (nm_rect){p->legend.x, p->map.y + p->map.h - sb_h, RN_SCALE_BLOCK_W, sb_h};
@@ -293,7 +309,7 @@ static double place(const nm_map *map, PangoContext *pc, const meas *m, const do
         if (leg_h + 4 + na_h + sb_h + 5 > p->map.h)
             return 0;
     }
-    if (map->nlegend == 0 && !map->legend_title)
+    if ((map->nlegend == 0 && !map->legend_title) || !outside)
         p->legend = (nm_rect){0, 0, 0, 0};
     lay->legend_cols = cols;
     lay->legend_rows = (int)((map->nlegend + (size_t)cols - 1) / (size_t)cols);
@@ -339,75 +355,362 @@ static int inside(const nm_rect *in, const nm_rect *box)
            in->y + in->h <= box->y + box->h;
 }
 
-/* A label to place and the size of its area (its inscribed radius). */
+/* A label to place: own areas first, then by the size of the area (its
+ * inscribed radius). */
 typedef struct ranked {
+    int own;
     double r;
     size_t i;
 } ranked;
 
-static int by_radius(const void *a, const void *b)
+static int by_rank(const void *a, const void *b)
 {
-    double ra = ((const ranked *)a)->r, rb = ((const ranked *)b)->r;
-    return ra < rb ? 1 : ra > rb ? -1 : 0;
+    const ranked *x = a, *y = b;
+
+    if (x->own != y->own)
+        return x->own ? -1 : 1;
+    if (x->r != y->r)
+        return x->r < y->r ? 1 : -1;
+    return x->i < y->i ? -1 : x->i > y->i;
 }
 
-/* Places labels largest area first; a label that would overlap a placed
- * one is shifted within its polygon's inscribed circle, or left out. */
-static nm_status place_labels(nm_ctx *ctx, const nm_map *map, PangoContext *pc, rn_layout *lay)
+/* The boxes of placed names and the leader lines, found through a grid of
+ * cells over the map box so that a map naming thousands of LSOAs checks
+ * each candidate against its neighbours only. */
+#define GRID_MM 6.0
+typedef struct cell_ent {
+    size_t box;
+    size_t next; /* index + 1 of the next entry of the cell; 0 ends */
+} cell_ent;
+
+typedef struct lab_index {
+    const nm_rect *frame;
+    int nx, ny;
+    size_t *head; /* per cell: entry index + 1; 0 empty */
+    cell_ent *ent;
+    size_t nent, cap_ent;
+    nm_rect *box;
+    size_t nbox;
+    double (*seg)[4]; /* leader lines */
+    size_t nseg, cap_seg;
+    size_t *seen; /* per box: the query that last looked at it */
+    size_t query;
+} lab_index;
+
+static int cell_range(const lab_index *ix, const nm_rect *b, int c[4])
+{
+    c[0] = (int)floor((b->x - ix->frame->x) / GRID_MM);
+    c[1] = (int)floor((b->y - ix->frame->y) / GRID_MM);
+    c[2] = (int)floor((b->x + b->w - ix->frame->x) / GRID_MM);
+    c[3] = (int)floor((b->y + b->h - ix->frame->y) / GRID_MM);
+    c[0] = c[0] < 0 ? 0 : c[0];
+    c[1] = c[1] < 0 ? 0 : c[1];
+    c[2] = c[2] >= ix->nx ? ix->nx - 1 : c[2];
+    c[3] = c[3] >= ix->ny ? ix->ny - 1 : c[3];
+    return c[0] <= c[2] && c[1] <= c[3];
+}
+
+static int index_add(lab_index *ix, const nm_rect *b)
+{
+    int c[4], x, y;
+
+    ix->box[ix->nbox] = *b;
+    if (cell_range(ix, b, c))
+        for (y = c[1]; y <= c[3]; y++)
+            for (x = c[0]; x <= c[2]; x++) {
+                size_t cell = (size_t)y * (size_t)ix->nx + (size_t)x;
+                if (ix->nent == ix->cap_ent) {
+                    size_t ncap = ix->cap_ent ? 2 * ix->cap_ent : 256;
+                    void *p = nm_realloc(ix->ent, ncap * sizeof *ix->ent);
+                    if (!p)
+                        return 0;
+                    ix->ent = p;
+                    ix->cap_ent = ncap;
+                }
+                ix->ent[ix->nent].box = ix->nbox;
+                ix->ent[ix->nent].next = ix->head[cell];
+                ix->head[cell] = ++ix->nent;
+            }
+    ix->nbox++;
+    return 1;
+}
+
+/* Whether segment (x0, y0)-(x1, y1) crosses rectangle b (Liang-Barsky). */
+static int seg_hits(const nm_rect *b, double x0, double y0, double x1, double y1)
+{
+    double t0 = 0, t1 = 1, dx = x1 - x0, dy = y1 - y0;
+    double p[4] = {-dx, dx, -dy, dy};
+    double q[4] = {x0 - b->x, b->x + b->w - x0, y0 - b->y, b->y + b->h - y0};
+    int i;
+
+    for (i = 0; i < 4; i++) {
+        if (p[i] == 0) {
+            if (q[i] < 0)
+                return 0;
+        } else {
+            double t = q[i] / p[i];
+            if (p[i] < 0 && t > t0)
+                t0 = t;
+            else if (p[i] > 0 && t < t1)
+                t1 = t;
+            if (t0 > t1)
+                return 0;
+        }
+    }
+    return 1;
+}
+
+/* Whether b meets a placed box; with a segment (seg != NULL), whether the
+ * segment crosses a placed box instead. */
+static int index_hits(lab_index *ix, const nm_rect *b, const double *seg)
+{
+    int c[4], x, y;
+    size_t e;
+
+    if (!cell_range(ix, b, c))
+        return 0;
+    ix->query++;
+    for (y = c[1]; y <= c[3]; y++)
+        for (x = c[0]; x <= c[2]; x++)
+            for (e = ix->head[(size_t)y * (size_t)ix->nx + (size_t)x]; e; e = ix->ent[e - 1].next) {
+                size_t k = ix->ent[e - 1].box;
+                if (ix->seen[k] == ix->query)
+                    continue;
+                ix->seen[k] = ix->query;
+                if (seg ? seg_hits(&ix->box[k], seg[0], seg[1], seg[2], seg[3])
+                        : overlaps(b, &ix->box[k]))
+                    return 1;
+            }
+    return 0;
+}
+
+/* Whether b is crossed by a leader line drawn before. */
+static int crosses_leaders(const lab_index *ix, const nm_rect *b)
+{
+    size_t i;
+
+    for (i = 0; i < ix->nseg; i++)
+        if (seg_hits(b, ix->seg[i][0], ix->seg[i][1], ix->seg[i][2], ix->seg[i][3]))
+            return 1;
+    return 0;
+}
+
+/* The box of a name of w x h mm with its halo, top-left at (x, y). */
+static nm_rect halo_box(double x, double y, double w, double h)
+{
+    return (nm_rect){x - RN_LABEL_HALO, y - RN_LABEL_HALO, w + 2 * RN_LABEL_HALO,
+                     h + 2 * RN_LABEL_HALO};
+}
+
+static void put(rn_layout *lay, size_t label, const nm_rect *b, double pt)
+{
+    rn_placed *p = &lay->placed[lay->nplaced++];
+
+    memset(p, 0, sizeof *p);
+    p->label = label;
+    p->x = b->x + RN_LABEL_HALO;
+    p->y = b->y + RN_LABEL_HALO;
+    p->pt = pt;
+}
+
+/* Inside the area: at its label point or shifted within its inscribed
+ * circle, at sizes from the full one down to the smallest. */
+static int place_inside(lab_index *ix, const rn_layout *lay, const nm_map *map, double cx,
+                        double cy, double r, double w0, double h0, double *pt_out)
 {
     static const double shifts[][2] = {{0, 0},     {0, -0.6}, {0, 0.6},  {-0.35, 0}, {0.35, 0},
                                        {-0.35, -0.6}, {0.35, -0.6}, {-0.35, 0.6}, {0.35, 0.6}};
-    nm_rect *boxes = NULL;
+    double pt0 = map->opts.label_pt, pt;
+    size_t k;
+
+    for (pt = pt0; pt >= map->opts.label_min_pt - 1e-9; pt -= 0.5) {
+        double f = pt / pt0, w = w0 * f, h = h0 * f;
+        /* an area thinner than the text: the name would hide it */
+        for (k = 0; r >= h / 2 && k < sizeof shifts / sizeof shifts[0]; k++) {
+            double dx = shifts[k][0] * w, dy = shifts[k][1] * h;
+            nm_rect b = halo_box(cx + dx - w / 2, cy + dy - h / 2, w, h);
+            if (sqrt(dx * dx + dy * dy) > 0.7 * r || !inside(&b, &lay->pub.map) ||
+                index_hits(ix, &b, NULL) || crosses_leaders(ix, &b))
+                continue;
+            *pt_out = pt;
+            return index_add(ix, &b) ? 1 : -1;
+        }
+        /* the smallest size is always tried, whatever the steps */
+        if (pt > map->opts.label_min_pt && pt - 0.5 < map->opts.label_min_pt)
+            pt = map->opts.label_min_pt + 0.5;
+    }
+    return 0;
+}
+
+/* Outside the area, joined to its label point by a line: rings of
+ * positions farther and farther out, the nearest free one taken. */
+static int place_leader(lab_index *ix, rn_layout *lay, const nm_map *map, double cx, double cy,
+                        double r, double w0, double h0)
+{
+    static const double gaps[] = {1.5, 4, 8, 13};
+    static const double angles[] = {0, 180, 90, 270, 45, 135, 225, 315, 22.5, 157.5, 202.5, 337.5};
+    double pts[2] = {map->opts.label_pt, map->opts.label_min_pt};
+    int s;
+    size_t g, a;
+
+    for (s = 0; s < 2; s++) {
+        double f = pts[s] / map->opts.label_pt, w = w0 * f, h = h0 * f;
+        for (g = 0; g < sizeof gaps / sizeof gaps[0]; g++)
+            for (a = 0; a < sizeof angles / sizeof angles[0]; a++) {
+                double t = angles[a] * 3.14159265358979323846 / 180, c = cos(t), sn = -sin(t);
+                double d = fmin(r, 3.0) + gaps[g], px = cx + d * c, py = cy + d * sn;
+                double bx = c > 0.3 ? px : c < -0.3 ? px - w : px - w / 2;
+                double by = sn > 0.3 ? py : sn < -0.3 ? py - h : py - h / 2;
+                nm_rect b = halo_box(bx, by, w, h);
+                double seg[4], ex, ey;
+                rn_placed *p;
+                if (!inside(&b, &lay->pub.map) || index_hits(ix, &b, NULL) ||
+                    crosses_leaders(ix, &b))
+                    continue;
+                /* the line ends at the text's nearest point */
+                ex = fmin(fmax(cx, b.x), b.x + b.w);
+                ey = fmin(fmax(cy, b.y), b.y + b.h);
+                seg[0] = cx;
+                seg[1] = cy;
+                seg[2] = ex;
+                seg[3] = ey;
+                if (index_hits(ix, &(nm_rect){fmin(cx, ex), fmin(cy, ey), fabs(ex - cx),
+                                              fabs(ey - cy)},
+                               seg))
+                    continue;
+                if (ix->nseg == ix->cap_seg) {
+                    size_t ncap = ix->cap_seg ? 2 * ix->cap_seg : 32;
+                    void *q = nm_realloc(ix->seg, ncap * sizeof *ix->seg);
+                    if (!q)
+                        return -1;
+                    ix->seg = q;
+                    ix->cap_seg = ncap;
+                }
+                memcpy(ix->seg[ix->nseg++], seg, sizeof seg);
+                if (!index_add(ix, &b))
+                    return -1;
+                put(lay, 0, &b, pts[s]);
+                p = &lay->placed[lay->nplaced - 1];
+                p->leader = 1;
+                p->x0 = cx;
+                p->y0 = cy;
+                p->x1 = ex;
+                p->y1 = ey;
+                return 1;
+            }
+    }
+    return 0;
+}
+
+/* The size of a name at the full label size.  OUT w, h.  Returns 0 when
+ * memory is exhausted. */
+static int measure_label(PangoContext *pc, const nm_map *map, const char *text, double *w,
+                         double *h)
+{
+    PangoLayout *t = rn_text_pt(pc, RN_F_LABEL, map->opts.label_pt, text, 0);
+
+    if (!t)
+        return 0;
+    rn_text_size(t, w, h);
+    g_object_unref(t);
+    return 1;
+}
+
+/* Places labels, own areas first, larger areas first: inside the area at
+ * the full size, then smaller down to the smallest size, then outside on
+ * a leader line; whatever is left is recorded as not placed, with why. */
+static nm_status place_labels(nm_ctx *ctx, const nm_map *map, PangoContext *pc, rn_layout *lay)
+{
+    lab_index ix = {0};
     ranked *order = NULL;
-    size_t i, k;
+    size_t i;
+    int pass;
     nm_status rc = NM_OK;
 
     if (map->nlabels == 0)
         return NM_OK;
+    ix.frame = &lay->pub.map;
+    ix.nx = (int)ceil(lay->pub.map.w / GRID_MM) + 1;
+    ix.ny = (int)ceil(lay->pub.map.h / GRID_MM) + 1;
     order = nm_malloc(map->nlabels * sizeof *order);
-    boxes = nm_malloc(map->nlabels * sizeof *boxes);
+    ix.box = nm_malloc(map->nlabels * sizeof *ix.box);
+    ix.seen = nm_calloc(map->nlabels, sizeof *ix.seen);
+    ix.head = nm_calloc((size_t)ix.nx * (size_t)ix.ny, sizeof *ix.head);
     lay->placed = nm_malloc(map->nlabels * sizeof *lay->placed);
-    if (!order || !boxes || !lay->placed) {
+    lay->label_status = nm_calloc(map->nlabels, sizeof *lay->label_status);
+    if (!order || !ix.box || !ix.seen || !ix.head || !lay->placed || !lay->label_status) {
         rc = nm_fail(ctx, NM_NOMEM, "out of memory");
         goto cleanup;
     }
     for (i = 0; i < map->nlabels; i++) {
+        order[i].own = (map->labels[i].flags & NM_LABEL_OWN) != 0;
         order[i].r = map->labels[i].radius;
         order[i].i = i;
     }
-    qsort(order, map->nlabels, sizeof *order, by_radius);
-    for (i = 0; i < map->nlabels; i++) {
-        const rn_label *l = &map->labels[order[i].i];
-        double w, h, cx = lay->ax + l->x * lay->mm_per_m, cy = lay->ay - l->y * lay->mm_per_m;
-        double r = l->radius * lay->mm_per_m;
-        measure(pc, RN_F_LABEL, l->text, 0, &w, &h);
-        if (r < h / 2) /* the area is thinner than the text: the label would hide it */
-            continue;
-        for (k = 0; k < sizeof shifts / sizeof shifts[0]; k++) {
-            double dx = shifts[k][0] * w, dy = shifts[k][1] * h;
-            nm_rect b = {cx + dx - w / 2 - RN_LABEL_HALO, cy + dy - h / 2 - RN_LABEL_HALO,
-                         w + 2 * RN_LABEL_HALO, h + 2 * RN_LABEL_HALO};
-            size_t j;
-            if (sqrt(dx * dx + dy * dy) > 0.7 * r || !inside(&b, &lay->pub.map))
+    qsort(order, map->nlabels, sizeof *order, by_rank);
+    /* own areas inside, own areas on leader lines, then the others alike:
+       a leader line never takes the room a name inside its area needs */
+    for (pass = 0; pass < 4; pass++)
+        for (i = 0; i < map->nlabels; i++) {
+            size_t li = order[i].i;
+            const rn_label *l = &map->labels[li];
+            double w0, h0, pt = 0, cx = lay->ax + l->x * lay->mm_per_m;
+            double cy = lay->ay - l->y * lay->mm_per_m, r = l->radius * lay->mm_per_m;
+            nm_rect pin = {cx, cy, 0, 0};
+            int got, leader = pass % 2;
+            if (order[i].own != (pass < 2) ||
+                (leader && lay->label_status[li] != NM_LABEL_NO_ROOM))
                 continue;
-            for (j = 0; j < lay->nplaced && !overlaps(&b, &boxes[j]); j++)
-                ;
-            if (j < lay->nplaced)
+            if (!inside(&pin, &lay->pub.map)) {
+                lay->label_status[li] = NM_LABEL_OUTSIDE;
                 continue;
-            boxes[lay->nplaced] = b;
-            lay->placed[lay->nplaced].label = order[i].i;
-            lay->placed[lay->nplaced].x = b.x + RN_LABEL_HALO;
-            lay->placed[lay->nplaced].y = b.y + RN_LABEL_HALO;
-            lay->nplaced++;
-            break;
+            }
+            /* without hinting, text scales with its size: measured once */
+            if (!measure_label(pc, map, l->text, &w0, &h0)) {
+                rc = nm_fail(ctx, NM_NOMEM, "out of memory");
+                goto cleanup;
+            }
+            if (!leader)
+                got = place_inside(&ix, lay, map, cx, cy, r, w0, h0, &pt);
+            else
+                got = map->opts.label_leaders ? place_leader(&ix, lay, map, cx, cy, r, w0, h0) : 0;
+            if (got < 0) {
+                rc = nm_fail(ctx, NM_NOMEM, "out of memory");
+                goto cleanup;
+            }
+            if (got > 0 && !leader) {
+                put(lay, li, &ix.box[ix.nbox - 1], pt);
+                lay->label_status[li] = pt < map->opts.label_pt ? NM_LABEL_SMALLER : NM_LABEL_PLACED;
+            } else if (got > 0) {
+                lay->placed[lay->nplaced - 1].label = li;
+                lay->label_status[li] = NM_LABEL_LEADER;
+            } else {
+                lay->label_status[li] = NM_LABEL_NO_ROOM;
+            }
         }
-    }
     lay->pub.labels_placed = (int)lay->nplaced;
+    lay->pub.labels_unplaced = (int)(map->nlabels - lay->nplaced);
 
 cleanup:
     nm_free(order);
-    nm_free(boxes);
+    nm_free(ix.box);
+    nm_free(ix.seen);
+    nm_free(ix.head);
+    nm_free(ix.ent);
+    nm_free(ix.seg);
     return rc;
+}
+
+void rn_layout_record(nm_map *map, const rn_layout *lay)
+{
+    size_t i;
+
+    for (i = 0; i < map->nlabels; i++) {
+        map->labels[i].status = lay->label_status ? lay->label_status[i] : NM_LABEL_PENDING;
+        map->labels[i].pt = 0;
+    }
+    for (i = 0; i < lay->nplaced; i++)
+        map->labels[lay->placed[i].label].pt = lay->placed[i].pt;
 }
 
 /* The PNG georeference of the page at the map's dpi. */
@@ -472,10 +775,93 @@ static void hug_data(rn_layout *lay, int bottom)
     lay->ay = p->map.y + p->map.h / 2 + (lay->ext[1] + lay->ext[3]) / 2 * s;
 }
 
+/* How much of the selection's areas a page box would cover, mm^2 (by
+ * their boxes: a corner without data scores 0). */
+static double cover(const nm_map *map, const rn_layout *lay, const nm_rect *r)
+{
+    double sum = 0, s = lay->mm_per_m;
+    size_t i;
+
+    for (i = 0; i < map->nfeat; i++) {
+        const double *b = map->feat[i].bbox;
+        double x0 = lay->ax + b[0] * s, x1 = lay->ax + b[2] * s;
+        double y0 = lay->ay - b[3] * s, y1 = lay->ay - b[1] * s;
+        double w = fmin(x1, r->x + r->w) - fmax(x0, r->x), h = fmin(y1, r->y + r->h) - fmax(y0, r->y);
+        if (!(map->feat[i].flags & NM_MAP_CONTEXT) && w > 0 && h > 0)
+            sum += w * h;
+    }
+    return sum;
+}
+
+/* A box of w x h in the corner of the map frame that hides the least of
+ * the selection, other than corner 'not' (-1: any).  OUT r.  Returns the
+ * corner: 0 top-right, 1 top-left, 2 bottom-right, 3 bottom-left. */
+static int emptiest_corner(const nm_map *map, const rn_layout *lay, double w, double h, int not,
+                           nm_rect *r)
+{
+    const nm_rect *m = &lay->pub.map;
+    double inset = 3, best = INFINITY;
+    int c, pick = 0;
+
+    for (c = 0; c < 4; c++) {
+        nm_rect b = {c % 2 ? m->x + inset : m->x + m->w - inset - w,
+                     c < 2 ? m->y + inset : m->y + m->h - inset - h, w, h};
+        double v = c == not ? INFINITY : cover(map, lay, &b);
+        if (v < best) {
+            best = v;
+            pick = c;
+            *r = b;
+        }
+    }
+    return pick;
+}
+
+/* A legend of one column where lay->pub.legend says, its title 'title_h'
+ * high. */
+static void one_column(const nm_map *map, rn_layout *lay, double title_h)
+{
+    nm_map_layout *p = &lay->pub;
+
+    lay->legend_cols = 1;
+    lay->legend_rows = (int)map->nlegend;
+    lay->legend_title_h = title_h;
+    lay->legend_row_h = RN_ROW_H;
+    if (map->nlegend > 0)
+        p->legend_swatch0 = (nm_rect){p->legend.x,
+                                      p->legend.y + (title_h > 0 ? title_h + RN_LEG_TITLE_GAP : 0),
+                                      RN_SWATCH_W, RN_SWATCH_H};
+}
+
+/* A legend inside the frame (or none): the legend in the corner that
+ * hides the least, the north arrow and scale bar in the next emptiest. */
+static void furniture_inside(const nm_map *map, PangoContext *pc, const meas *m, rn_layout *lay)
+{
+    nm_map_layout *p = &lay->pub;
+    double sb_h = map->opts.scale_bar ? RN_SCALE_H : 0, na_h = map->opts.north_arrow ? RN_ARROW_H : 0;
+    double leg_w = 0, leg_h = 0, leg_th = 0, bh = na_h + (na_h > 0 && sb_h > 0 ? 3 : 0) + sb_h;
+    int used = -1;
+    nm_rect r;
+
+    if (map->opts.legend_pos == NM_LEGEND_INSIDE && (map->nlegend > 0 || map->legend_title)) {
+        legend_size(map, pc, m, 1, &leg_w, &leg_h, &leg_th, lay);
+        /* 2 mm of white around it (drawn by draw.c) */
+        used = emptiest_corner(map, lay, leg_w + 4, leg_h + 4, -1, &r);
+        p->legend = (nm_rect){r.x + 2, r.y + 2, leg_w, leg_h};
+        one_column(map, lay, leg_th);
+    }
+    if (bh <= 0)
+        return;
+    emptiest_corner(map, lay, RN_SCALE_BLOCK_W + 4, bh + 4, used, &r);
+    if (na_h > 0)
+        p->north_arrow = (nm_rect){r.x + 2, r.y + 2, RN_ARROW_W, RN_ARROW_H};
+    if (sb_h > 0)
+        p->scale_bar = (nm_rect){r.x + 2, r.y + 2 + bh - sb_h, RN_SCALE_BLOCK_W, sb_h};
+}
+
 nm_status rn_layout_compute(nm_ctx *ctx, const nm_map *map, PangoContext *pc, rn_layout *lay)
 {
     double ext[4], best = -1, s;
-    int land, bottom, best_land = 0, best_bottom = 1;
+    int land, bottom, best_land = 0, best_bottom = map->opts.legend_pos == NM_LEGEND_RIGHT ? 0 : 1;
     meas m = {0};
     nm_status rc = NM_OK;
 
@@ -489,6 +875,9 @@ nm_status rn_layout_compute(nm_ctx *ctx, const nm_map *map, PangoContext *pc, rn
             (!land && map->orient == NM_ORIENT_LANDSCAPE))
             continue;
         for (bottom = 0; bottom < 2; bottom++) {
+            if ((bottom && map->opts.legend_pos == NM_LEGEND_RIGHT) ||
+                (!bottom && map->opts.legend_pos == NM_LEGEND_BOTTOM))
+                continue;
             s = place(map, pc, &m, ext, land, bottom, lay);
             /* a near tie goes to the first tried: portrait, side panel */
             if (s > best * 1.02) {
@@ -502,7 +891,11 @@ nm_status rn_layout_compute(nm_ctx *ctx, const nm_map *map, PangoContext *pc, rn
         rc = nm_fail(ctx, NM_USAGE, "the legend does not leave room for the map on the page");
         goto cleanup;
     }
-    hug_data(lay, best_bottom);
+    /* furniture inside the frame wants the frame's whole width */
+    if (map->opts.legend_pos == NM_LEGEND_INSIDE || map->opts.legend_pos == NM_LEGEND_NONE)
+        furniture_inside(map, pc, &m, lay);
+    else if (!map->opts.fill_page)
+        hug_data(lay, best_bottom);
     if (map->opts.scale_bar)
         lay->pub.scale_bar_m = round_length(lay->mm_per_m, fmin(RN_SCALE_MAX, lay->pub.map.w / 3));
     georef(map, lay);
@@ -516,6 +909,8 @@ cleanup:
 void rn_layout_free(rn_layout *lay)
 {
     nm_free(lay->placed);
+    nm_free(lay->label_status);
+    lay->label_status = NULL;
     lay->placed = NULL;
     lay->nplaced = 0;
 }
@@ -531,8 +926,10 @@ nm_status nm_map_layout_get(nm_ctx *ctx, nm_map *map, nm_map_layout *out)
     if (!pc)
         return nm_fail(ctx, NM_NOMEM, "cannot create a text context");
     rc = rn_layout_compute(ctx, map, pc, &lay);
-    if (rc == NM_OK)
+    if (rc == NM_OK) {
         *out = lay.pub;
+        rn_layout_record(map, &lay);
+    }
     rn_layout_free(&lay);
     g_object_unref(pc);
     return rc;
@@ -568,13 +965,7 @@ nm_status rn_layout_box(nm_ctx *ctx, const nm_map *map, PangoContext *pc, const 
     if (sb_h > 0)
         p->scale_bar = (nm_rect){p->map.x + p->map.w + RN_PANEL_GAP, box->y + box->h - sb_h,
                                  RN_SCALE_BLOCK_W, sb_h};
-    lay->legend_cols = 1;
-    lay->legend_rows = (int)map->nlegend;
-    lay->legend_title_h = leg_th;
-    lay->legend_row_h = RN_ROW_H;
-    if (map->nlegend > 0)
-        p->legend_swatch0 = (nm_rect){p->legend.x, p->legend.y + (leg_th > 0 ? leg_th + RN_LEG_TITLE_GAP : 0),
-                                      RN_SWATCH_W, RN_SWATCH_H};
+    one_column(map, lay, leg_th);
     dw = p->map.w - 2 * RN_MAP_PAD;
     dh = p->map.h - 2 * RN_MAP_PAD;
     if (dw <= 10 || dh <= 10 || leg_h > box->h) {

@@ -22,6 +22,11 @@ void nm_render_opts_init(nm_render_opts *opts)
     opts->outline_rgb = 0x8c8c8c;
     opts->scale_bar = 1;
     opts->north_arrow = 1;
+    opts->label_pt = 7.5;
+    opts->label_min_pt = 5.5;
+    opts->label_leaders = 1;
+    opts->legend_pos = NM_LEGEND_AUTO;
+    opts->margin_mm = 10;
 }
 
 nm_map *nm_map_new(void)
@@ -53,8 +58,10 @@ void nm_map_free(nm_map *map)
     nm_free(map->feat);
     nm_free(map->outl);
     nm_free(map->layers);
-    for (i = 0; i < map->nlabels; i++)
+    for (i = 0; i < map->nlabels; i++) {
         nm_free(map->labels[i].text);
+        nm_free(map->labels[i].key);
+    }
     nm_free(map->labels);
     for (i = 0; i < map->nlegend; i++)
         nm_free(map->legend[i].label);
@@ -85,7 +92,8 @@ static int grow(void **arr, size_t *cap, size_t need, size_t elsize)
 nm_status nm_map_set_page(nm_ctx *ctx, nm_map *map, nm_paper paper, nm_orient orient, double dpi)
 {
     nm_clear(ctx);
-    if (paper != NM_PAPER_A4 && paper != NM_PAPER_A3)
+    if (paper != NM_PAPER_A4 && paper != NM_PAPER_A3 &&
+        !(paper == NM_PAPER_CUSTOM && map->size_mm[0] > 0))
         return nm_fail(ctx, NM_USAGE, "unknown paper size %d", (int)paper);
     if (orient != NM_ORIENT_AUTO && orient != NM_ORIENT_PORTRAIT && orient != NM_ORIENT_LANDSCAPE)
         return nm_fail(ctx, NM_USAGE, "unknown orientation %d", (int)orient);
@@ -97,9 +105,26 @@ nm_status nm_map_set_page(nm_ctx *ctx, nm_map *map, nm_paper paper, nm_orient or
     return NM_OK;
 }
 
+nm_status nm_map_set_size(nm_ctx *ctx, nm_map *map, double w_mm, double h_mm)
+{
+    nm_clear(ctx);
+    if (!(w_mm >= 30 && w_mm <= 2000 && h_mm >= 30 && h_mm <= 2000))
+        return nm_fail(ctx, NM_USAGE, "a page of %g x %g mm is outside 30 to 2000 mm", w_mm,
+                       h_mm);
+    map->size_mm[0] = w_mm;
+    map->size_mm[1] = h_mm;
+    map->paper = NM_PAPER_CUSTOM;
+    map->orient = w_mm > h_mm ? NM_ORIENT_LANDSCAPE : NM_ORIENT_PORTRAIT;
+    return NM_OK;
+}
+
 nm_status nm_map_set_options(nm_ctx *ctx, nm_map *map, const nm_render_opts *o)
 {
     nm_clear(ctx);
+    if (o->legend_pos < NM_LEGEND_AUTO || o->legend_pos > NM_LEGEND_NONE)
+        return nm_fail(ctx, NM_USAGE, "unknown legend position %d", (int)o->legend_pos);
+    if (!(o->margin_mm >= 0 && o->margin_mm <= 50))
+        return nm_fail(ctx, NM_USAGE, "margin %g mm is outside 0 to 50", o->margin_mm);
     if (!(o->simplify_px >= 0 && o->simplify_px <= 10))
         return nm_fail(ctx, NM_USAGE, "simplification %g px is outside 0 to 10", o->simplify_px);
     if (!(o->print_dpi >= 72 && o->print_dpi <= 4800))
@@ -114,6 +139,11 @@ nm_status nm_map_set_options(nm_ctx *ctx, nm_map *map, const nm_render_opts *o)
     if (!(o->outline_darken >= 0 && o->outline_darken <= 1))
         return nm_fail(ctx, NM_USAGE, "outline darkening %g is outside 0 to 1",
                        o->outline_darken);
+    if (!(o->label_pt >= 3 && o->label_pt <= 36))
+        return nm_fail(ctx, NM_USAGE, "label size %g pt is outside 3 to 36", o->label_pt);
+    if (!(o->label_min_pt >= 3 && o->label_min_pt <= o->label_pt))
+        return nm_fail(ctx, NM_USAGE, "smallest label size %g pt is outside 3 to %g",
+                       o->label_min_pt, o->label_pt);
     map->opts = *o;
     map->opts.outline_rgb &= 0xffffff;
     return NM_OK;
@@ -271,7 +301,7 @@ nm_status nm_map_add_feature(nm_ctx *ctx, nm_map *map, const nm_geom *geom, uint
     if ((rc = store_geom(ctx, &map->st, geom, &sh)) != NM_OK)
         return rc;
     sh.rgb = rgb & 0xffffff;
-    sh.flags = flags & NM_MAP_MISSING;
+    sh.flags = flags & (NM_MAP_MISSING | NM_MAP_CONTEXT);
     sh.layer = -1;
     map->feat[map->nfeat++] = sh;
     return NM_OK;
@@ -361,10 +391,17 @@ static double part_size(const nm_geom *g, size_t ring0, size_t nrings)
 
 nm_status nm_map_add_label(nm_ctx *ctx, nm_map *map, const char *text, const nm_geom *geom)
 {
+    return nm_map_add_label_keyed(ctx, map, text, NULL, 0, geom);
+}
+
+nm_status nm_map_add_label_keyed(nm_ctx *ctx, nm_map *map, const char *text, const char *key,
+                                 int flags, const nm_geom *geom)
+{
     nm_status rc;
     size_t ring0, nrings;
     double x, y, dist, size;
-    char *copy = NULL;
+    char *copy = NULL, *kcopy = NULL;
+    rn_label *l;
 
     nm_clear(ctx);
     if ((rc = check_geom(ctx, geom)) != NM_OK)
@@ -378,18 +415,55 @@ nm_status nm_map_add_label(nm_ctx *ctx, nm_map *map, const char *text, const nm_
                       &y, &dist);
     if (rc != NM_OK)
         return rc;
+    if (key && !nm_utf8_valid(key, strlen(key)))
+        return nm_fail(ctx, NM_BADDATA, "label key is not valid UTF-8");
     copy = nm_strdup(text);
-    if (!copy ||
+    kcopy = key ? nm_strdup(key) : NULL;
+    if (!copy || (key && !kcopy) ||
         !grow((void **)&map->labels, &map->cap_labels, map->nlabels + 1, sizeof *map->labels)) {
         nm_free(copy);
+        nm_free(kcopy);
         return nm_fail(ctx, NM_NOMEM, "out of memory");
     }
-    map->labels[map->nlabels].text = copy;
-    map->labels[map->nlabels].x = x;
-    map->labels[map->nlabels].y = y;
-    map->labels[map->nlabels].radius = dist;
-    map->nlabels++;
+    l = &map->labels[map->nlabels++];
+    memset(l, 0, sizeof *l);
+    l->text = copy;
+    l->key = kcopy;
+    l->flags = flags & NM_LABEL_OWN;
+    l->x = x;
+    l->y = y;
+    l->radius = dist;
     return NM_OK;
+}
+
+size_t nm_map_label_count(const nm_map *map)
+{
+    return map->nlabels;
+}
+
+int nm_map_label_info(const nm_map *map, size_t i, nm_label_info *info)
+{
+    const rn_label *l;
+
+    if (i >= map->nlabels)
+        return 0;
+    l = &map->labels[i];
+    info->text = l->text;
+    info->key = l->key ? l->key : "";
+    info->status = l->status;
+    info->pt = l->pt;
+    switch (l->status) {
+    case NM_LABEL_PLACED: info->reason = ""; break;
+    case NM_LABEL_SMALLER: info->reason = "shrunk to fit inside its area"; break;
+    case NM_LABEL_LEADER: info->reason = "placed outside its area on a leader line"; break;
+    case NM_LABEL_NO_ROOM:
+        info->reason = "no room: other names or the frame block it inside its area at every "
+                       "size down to the smallest, and at every leader-line position";
+        break;
+    case NM_LABEL_OUTSIDE: info->reason = "its label point lies outside the map's frame"; break;
+    default: info->reason = "not laid out yet"; break;
+    }
+    return 1;
 }
 
 nm_status nm_map_add_legend_entry(nm_ctx *ctx, nm_map *map, uint32_t rgb, int flags,

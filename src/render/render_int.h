@@ -14,7 +14,7 @@
 #include "nm_int.h"
 
 /* Page furniture, mm (layout.c places it, draw.c draws it). */
-#define RN_MARGIN 10.0
+#define RN_MARGIN_DEFAULT 10.0
 #define RN_TITLE_GAP 1.2     /* title to subtitle */
 #define RN_MAP_GAP 4.0       /* title block to map, map to bottom panel */
 #define RN_FOOT_GAP 3.0      /* above the source line */
@@ -63,8 +63,13 @@ typedef struct rn_layer {
 
 typedef struct rn_label {
     char *text;
+    char *key;     /* the area's code, for reports; may be NULL */
+    int flags;     /* NM_LABEL_OWN */
     double x, y;   /* BNG anchor */
     double radius; /* distance from the anchor to the polygon's edge, metres */
+    /* the last layout's outcome (nm_map_label_info) */
+    nm_label_status status;
+    double pt;
 } rn_label;
 
 typedef struct rn_legend {
@@ -76,6 +81,7 @@ typedef struct rn_legend {
 
 struct nm_map {
     nm_paper paper;
+    double size_mm[2]; /* NM_PAPER_CUSTOM: width, height */
     nm_orient orient;
     double dpi;
     nm_render_opts opts;
@@ -110,10 +116,15 @@ typedef enum rn_font {
     RN_F_COUNT_OF_FONTS
 } rn_font;
 
-/* A label where it will be drawn: top-left of its text in mm. */
+/* A label where it will be drawn: top-left of its text in mm, its size,
+ * and for a name outside its area the leader line from the area's label
+ * point (x0, y0) to the text's edge (x1, y1). */
 typedef struct rn_placed {
     size_t label;
     double x, y;
+    double pt;
+    int leader;
+    double x0, y0, x1, y1;
 } rn_placed;
 
 /* The full layout: the public part plus what drawing needs. */
@@ -130,6 +141,7 @@ typedef struct rn_layout {
     double legend_row_h;
     rn_placed *placed;
     size_t nplaced;
+    nm_label_status *label_status; /* per label of the map */
 } rn_layout;
 
 /* ---- polylabel.c -------------------------------------------------------- */
@@ -150,6 +162,9 @@ PangoContext *rn_pango_context(void);
 /* A layout of 'text' in 'font', wrapped at 'width_mm' when above 0.
  * Caller frees with g_object_unref. */
 PangoLayout *rn_text(PangoContext *pc, rn_font font, const char *text, double width_mm);
+/* As rn_text() at 'pt' points instead of the font's own size. */
+PangoLayout *rn_text_pt(PangoContext *pc, rn_font font, double pt, const char *text,
+                        double width_mm);
 /* Logical size of a layout in mm.  OUT w, h. */
 void rn_text_size(PangoLayout *lay, double *w, double *h);
 /* Size in points, weight and colour (0xRRGGBB) of a font.  OUT pt, bold, rgb. */
@@ -167,6 +182,8 @@ nm_status rn_layout_compute(nm_ctx *ctx, const nm_map *map, PangoContext *pc, rn
 nm_status rn_layout_box(nm_ctx *ctx, const nm_map *map, PangoContext *pc, const nm_rect *box,
                         rn_layout *lay);
 void rn_layout_free(rn_layout *lay);
+/* Copies the labels' outcome of a layout into the map (nm_map_label_info). */
+void rn_layout_record(nm_map *map, const rn_layout *lay);
 
 /* ---- draw.c ------------------------------------------------------------- */
 

@@ -16,6 +16,7 @@
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
 
+#include "bng_prj.h"
 #include "render_int.h"
 
 #define MAX_BANDS 8
@@ -454,22 +455,22 @@ cleanup:
 
 /* Replaces the extension of 'path' with ".pgw".  Caller frees with
  * nm_free(). */
-static char *world_path(const char *path)
+static char *world_path(const char *path, const char *ext)
 {
     const char *dot = strrchr(nm_basename(path), '.');
     size_t n = dot ? (size_t)(dot - path) : strlen(path);
     nm_buf b = {0};
 
     nm_buf_add(&b, path, n);
-    nm_buf_add(&b, ".pgw", 4);
+    nm_buf_add(&b, ext, strlen(ext));
     return nm_buf_take(&b);
 }
 
-/* Writes the world file of a PNG: pixel size, rotation terms, negative
- * pixel height, and the centre of the top-left pixel, in BNG metres. */
-static nm_status write_world(nm_ctx *ctx, const char *png_path, const nm_map_layout *p)
+/* Writes 'text' to the file beside a PNG with extension 'ext', atomically. */
+static nm_status write_beside(nm_ctx *ctx, const char *png_path, const char *ext,
+                              const char *text)
 {
-    char *path = world_path(png_path);
+    char *path = world_path(png_path, ext);
     nm_atomic a = {0};
     nm_status rc;
 
@@ -477,13 +478,26 @@ static nm_status write_world(nm_ctx *ctx, const char *png_path, const nm_map_lay
         return nm_fail(ctx, NM_NOMEM, "out of memory");
     rc = nm_atomic_open(ctx, path, &a);
     if (rc == NM_OK) {
-        fprintf(a.fp, "%.10f\n0.0000000000\n0.0000000000\n%.10f\n%.10f\n%.10f\n", p->pixel_size,
-                -p->pixel_size, p->origin_x, p->origin_y);
+        fputs(text, a.fp);
         rc = nm_atomic_commit(ctx, &a);
     }
     nm_atomic_abort(&a);
     nm_free(path);
     return rc;
+}
+
+/* Writes the world file of a PNG (pixel size, rotation terms, negative
+ * pixel height, and the centre of the top-left pixel, in BNG metres) and
+ * the .prj beside it: British National Grid in ESRI's WKT, as PROJ writes
+ * it (bng_prj.h is generated at build time). */
+static nm_status write_world(nm_ctx *ctx, const char *png_path, const nm_map_layout *p)
+{
+    char text[160];
+
+    snprintf(text, sizeof text, "%.10f\n0.0000000000\n0.0000000000\n%.10f\n%.10f\n%.10f\n",
+             p->pixel_size, -p->pixel_size, p->origin_x, p->origin_y);
+    nm_status rc = write_beside(ctx, png_path, ".pgw", text);
+    return rc == NM_OK ? write_beside(ctx, png_path, ".prj", RN_BNG_PRJ) : rc;
 }
 
 /* ---- PDF and SVG ---------------------------------------------------------- */
@@ -660,6 +674,8 @@ nm_status nm_map_write(nm_ctx *ctx, nm_map *map, const char *path, nm_map_layout
         rc = write_world(ctx, path, &lay.pub);
     if (rc == NM_OK && out)
         *out = lay.pub;
+    if (rc == NM_OK)
+        rn_layout_record(map, &lay);
 
 cleanup:
     nm_atomic_abort(&a);

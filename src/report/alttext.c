@@ -3,8 +3,9 @@
  * readers who cannot see it (screen readers, the PDF's subject, the
  * sidecar).  Where the darkest and lightest classes lie is said by the
  * places that hold their areas (the wards of the LSOAs, through stored
- * memberships) and by a compass direction from the map's centre; then the
- * range of values and the count of areas per class.  Composition of words
+ * memberships, with how many of the class each holds) and, only when most
+ * of the class lies to one side, by that side of the map; then the range
+ * of values and the count of areas per class.  Composition of words
  * only: the numbers come from analyse and classify.
  */
 #include <math.h>
@@ -114,7 +115,27 @@ typedef struct where {
     places ps;
     double sx, sy; /* sum of centres */
     long ncentres;
+    long side[9];  /* centres by side of the map (compass sector), 8: central */
 } where;
+
+#define NM_PI 3.14159265358979323846
+
+/* The side of the map a point lies on: compass sector 0 (east) to 7
+ * (south-east) counter-clockwise, or 8 within a third of the half-extent
+ * of the centre. */
+static int side_of(const nm_areas *a, double x, double y)
+{
+    double minx, miny, maxx, maxy, dx, dy;
+
+    nm_areas_extent(a, &minx, &miny, &maxx, &maxy);
+    if (maxx <= minx || maxy <= miny)
+        return 8;
+    dx = (x - (minx + maxx) / 2) / ((maxx - minx) / 2);
+    dy = (y - (miny + maxy) / 2) / ((maxy - miny) / 2);
+    if (hypot(dx, dy) < 1.0 / 3)
+        return 8;
+    return (int)floor((atan2(dy, dx) * 180 / NM_PI + 360 + 22.5) / 45) % 8;
+}
 
 /* Collects the places and centres of the areas of class k. */
 static nm_status locate_class(nm_store *store, const nm_alt_text_in *in, const char *place_level,
@@ -146,8 +167,10 @@ static nm_status locate_class(nm_store *store, const nm_alt_text_in *in, const c
         sqlite3_reset(ce);
         sqlite3_bind_int64(ce, 1, nm_areas_rowid(a, i));
         if (sqlite3_step(ce) == SQLITE_ROW && sqlite3_column_type(ce, 0) != SQLITE_NULL) {
-            w->sx += sqlite3_column_double(ce, 0);
-            w->sy += sqlite3_column_double(ce, 1);
+            double x = sqlite3_column_double(ce, 0), y = sqlite3_column_double(ce, 1);
+            w->sx += x;
+            w->sy += y;
+            w->side[side_of(a, x, y)]++;
             w->ncentres++;
         }
     }
@@ -158,28 +181,27 @@ static nm_status locate_class(nm_store *store, const nm_alt_text_in *in, const c
     return rc;
 }
 
-/* "the north-east", "the centre": where the mean centre of a class lies in
- * the map's extent.  Offsets under a sixth of the half-width count as
- * central. */
+/* "the north-east", "the centre": the side of the map where at least two
+ * thirds of a class's areas lie (their own side or the two beside it), or
+ * NULL when the class is spread out: a mean centre a little off the
+ * map's says nothing about where the areas are (Southend's decile-1
+ * LSOAs, 0.3 km off the centre, were "mostly in the south-west"). */
 static const char *compass(const nm_areas *a, const where *w)
 {
     static const char *const names[] = {"east", "north-east", "north", "north-west",
                                         "west", "south-west", "south", "south-east"};
-    double minx, miny, maxx, maxy, dx, dy, ang;
-    int sector;
+    int s;
+    long near;
 
     if (w->ncentres == 0)
         return NULL;
-    nm_areas_extent(a, &minx, &miny, &maxx, &maxy);
-    if (maxx <= minx || maxy <= miny)
-        return NULL;
-    dx = (w->sx / (double)w->ncentres - (minx + maxx) / 2) / ((maxx - minx) / 2);
-    dy = (w->sy / (double)w->ncentres - (miny + maxy) / 2) / ((maxy - miny) / 2);
-    if (hypot(dx, dy) < 1.0 / 6)
+    if (3 * w->side[8] >= 2 * w->ncentres)
         return "centre";
-    ang = atan2(dy, dx) * 180 / 3.14159265358979323846;
-    sector = (int)floor((ang + 360 + 22.5) / 45) % 8;
-    return names[sector];
+    s = side_of(a, w->sx / (double)w->ncentres, w->sy / (double)w->ncentres);
+    if (s == 8)
+        return NULL;
+    near = w->side[s] + w->side[(s + 1) % 8] + w->side[(s + 7) % 8];
+    return 3 * near >= 2 * w->ncentres ? names[s] : NULL;
 }
 
 static void add_places(nm_buf *b, const places *ps, const char *place_level)

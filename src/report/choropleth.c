@@ -8,10 +8,12 @@
 #include <json-c/json.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "needsmap/classify.h"
 #include "needsmap/report.h"
+#include "report/html_int.h"
 #include "report/report_int.h"
 #include "store/geom_int.h"
 #include "store/store_int.h"
@@ -24,6 +26,7 @@ void nm_choropleth_opts_init(nm_choropleth_opts *o)
     o->orient = NM_ORIENT_AUTO;
     o->dpi = 150;
     o->sidecar = 1;
+    o->context = 1;
 }
 
 /* Everything one map needs while it is being composed. */
@@ -68,6 +71,13 @@ static nm_status choose_classes(job *j)
             text = "quantile:5";
     }
     rc = nm_classify_parse(j->ctx, text, &j->spec);
+    if (rc == NM_OK && strcmp(v->unit, "share") == 0) {
+        /* shares read as percentages, and no class beyond 0 to 100% */
+        j->spec.percent = 1;
+        j->spec.bounded = 1;
+        j->spec.lo = 0;
+        j->spec.hi = 1;
+    }
     if (rc != NM_OK || !is_rank_scheme(&j->spec))
         return rc;
     /* deciles and quintiles come from positions: national ranks against
@@ -106,19 +116,56 @@ static nm_status classify_values(job *j)
         rc = nm_change_relabel(j->ctx, j->classes);
     if (rc != NM_OK)
         return rc;
+    const char *name = j->o->palette ? j->o->palette
+                                     : (j->o->greyscale ? NM_PALETTE_GREYSCALE : NM_PALETTE_DEFAULT);
+    nm_palette_info info;
+
     k = nm_classes_count(j->classes);
-    if (nm_is_change(v) && !j->o->palette && !j->o->greyscale)
+    if (nm_is_change(v) && !j->o->palette && !j->o->greyscale) {
         /* diverging, "no change" pale in the middle, more deprived red:
            ColorBrewer's RdBu runs red to blue, class 0 (less deprived) first */
         rc = nm_palette(j->ctx, "RdBu", k, !j->o->reverse, j->colours);
-    else
-        rc = nm_palette(j->ctx, j->o->palette ? j->o->palette
-                                              : (j->o->greyscale ? NM_PALETTE_GREYSCALE
-                                                                 : NM_PALETTE_DEFAULT),
-                        k, j->o->reverse, j->colours);
+    } else {
+        /* a diverging scheme's warm end (listed first) goes on the most
+           deprived class, the last, whatever the indicator's direction: the
+           classes are already ordered by it */
+        rc = nm_palette_describe(j->ctx, name, k, &info);
+        if (rc == NM_OK)
+            rc = nm_palette(j->ctx, name, k,
+                            j->o->reverse ^ (info.kind == NM_PALETTE_DIVERGING), j->colours);
+    }
     for (i = 0; rc == NM_OK && i < v->n; i++)
         j->klass[i] = nm_classes_of(j->classes, j->shown[i]);
     return rc;
+}
+
+/* An indicator with no value for any area of the level asked for is
+ * most often an LSOA figure mapped at a larger level: say which command
+ * makes that level's figures. */
+static nm_status check_any_value(job *j, const nm_areas *areas)
+{
+    const char *level = nm_areas_level(areas), *key = j->o->indicator;
+    size_t i, n = j->vals.n;
+
+    for (i = 0; i < n; i++)
+        if (!isnan(j->vals.value[i]))
+            return NM_OK;
+    if (n == 0 || strcmp(level, "lsoa") == 0)
+        return NM_OK; /* the classification says it */
+    if (strstr(key, "_score") && !strstr(key, "_pw"))
+        return nm_fail(j->ctx, NM_NOTFOUND,
+                       "%s has no values for %s areas (it is an LSOA figure): run 'needsmap "
+                       "aggregate --to %s%s%s' and map %.*s_score_pw, the population-weighted "
+                       "score of each %s",
+                       key, level, level, j->o->within ? " --within " : "",
+                       j->o->within ? j->o->within : "", (int)(strstr(key, "_score") - key), key,
+                       level);
+    return nm_fail(j->ctx, NM_NOTFOUND,
+                   "%s has no values for %s areas: run 'needsmap aggregate --to %s%s%s' to sum "
+                   "and average LSOA figures to them (indicators %s_pop_total, "
+                   "%s_imd_score_pw, ...), or map them with --level lsoa",
+                   key, level, level, j->o->within ? " --within " : "",
+                   j->o->within ? j->o->within : "", level, level);
 }
 
 /* The areas' values, the classes and each area's class: what a map and
@@ -132,6 +179,8 @@ static nm_status class_areas(job *j, const nm_areas *areas)
                                                 j->o->rank, &j->vals);
 
     if (rc != NM_OK)
+        return rc;
+    if ((rc = check_any_value(j, areas)) != NM_OK)
         return rc;
     j->shown = nm_malloc((n ? n : 1) * sizeof *j->shown);
     j->klass = nm_malloc((n ? n : 1) * sizeof *j->klass);
@@ -178,6 +227,16 @@ static nm_status draw_areas(job *j)
     return rc;
 }
 
+/* The name (or code) of area i of 'set' as a label; every area of the
+ * selection's parents is the council's own. */
+static nm_status add_name(job *j, const nm_areas *set, size_t i, const nm_geom *g)
+{
+    const char *code = nm_areas_code(set, i), *name = nm_areas_name(set, i);
+    const char *text = j->o->label_codes || !*name ? code : name;
+
+    return *text ? nm_map_add_label_keyed(j->ctx, j->map, text, code, NM_LABEL_OWN, g) : NM_OK;
+}
+
 /* Outlines (and names) of another level over the fill: the wards of a map
  * of LSOAs. */
 static nm_status draw_overlay(job *j)
@@ -198,9 +257,8 @@ static nm_status draw_overlay(job *j)
         g = view(&j->geom);
         if (rc == NM_OK && layer >= 0)
             rc = nm_map_add_outline(j->ctx, j->map, layer, &g);
-        if (rc == NM_OK && j->o->labels && strcmp(j->o->labels, level) == 0 &&
-            *nm_areas_name(j->over, i))
-            rc = nm_map_add_label(j->ctx, j->map, nm_areas_name(j->over, i), &g);
+        if (rc == NM_OK && j->o->labels && strcmp(j->o->labels, level) == 0)
+            rc = add_name(j, j->over, i, &g);
     }
     if (rc == NM_OK && j->o->labels && j->o->overlay && strcmp(j->o->labels, j->o->overlay) != 0)
         rc = nm_fail(j->ctx, NM_USAGE, "--labels %s with --overlay %s: labels name the overlay's "
@@ -255,6 +313,189 @@ static nm_status describe(job *j)
     return rc;
 }
 
+/* ---- context: the neighbouring areas in the map's frame ---------------- */
+
+#define CONTEXT_RGB 0xe9e9e9
+
+static nm_status add_context(void *user, size_t i, const nm_geombuf *geom)
+{
+    job *j = user;
+    nm_geom g = view(geom);
+
+    (void)i;
+    return nm_map_add_feature(j->ctx, j->map, &g, CONTEXT_RGB, NM_MAP_CONTEXT);
+}
+
+static int cmp_long(const void *a, const void *b)
+{
+    long x = *(const long *)a, y = *(const long *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The rowids of areas of the selection's level and vintage whose boxes
+ * meet the world box, less the selection's own.  OUT ids, n (caller frees
+ * ids with nm_free()). */
+static nm_status context_ids(job *j, const double box[4], long **ids, size_t *n)
+{
+    size_t k, ns = nm_areas_count(j->areas), cap = 64;
+    long *own = nm_malloc((ns ? ns : 1) * sizeof *own);
+    sqlite3_stmt *st = NULL;
+    nm_status rc;
+    int s = SQLITE_DONE;
+
+    *n = 0;
+    *ids = nm_malloc(cap * sizeof **ids);
+    if (!own || !*ids) {
+        nm_free(own);
+        return nm_fail(j->ctx, NM_NOMEM, "out of memory");
+    }
+    for (k = 0; k < ns; k++)
+        own[k] = nm_areas_rowid(j->areas, k);
+    qsort(own, ns, sizeof *own, cmp_long);
+    rc = nm_store_prepare(j->store,
+                          "SELECT a.id FROM area a WHERE a.level = ?1 AND a.vintage = ?2 "
+                          "AND a.geom IS NOT NULL AND a.id IN (SELECT rowid FROM SpatialIndex "
+                          "WHERE f_table_name = 'area' AND f_geometry_column = 'geom' "
+                          "AND search_frame = BuildMbr(?3, ?4, ?5, ?6, 27700)) ORDER BY a.id",
+                          &st);
+    if (rc == NM_OK) {
+        sqlite3_bind_text(st, 1, nm_areas_level(j->areas), -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 2, nm_areas_vintage(j->areas));
+        for (k = 0; k < 4; k++)
+            sqlite3_bind_double(st, (int)k + 3, box[k]);
+    }
+    while (rc == NM_OK && (s = sqlite3_step(st)) == SQLITE_ROW) {
+        long id = (long)sqlite3_column_int64(st, 0);
+        if (bsearch(&id, own, ns, sizeof *own, cmp_long))
+            continue;
+        if (*n == cap) {
+            long *p = nm_realloc(*ids, 2 * cap * sizeof *p);
+            if (!p) {
+                rc = nm_fail(j->ctx, NM_NOMEM, "out of memory");
+                break;
+            }
+            *ids = p;
+            cap *= 2;
+        }
+        (*ids)[(*n)++] = id;
+    }
+    if (rc == NM_OK && s != SQLITE_DONE)
+        rc = nm_store_sqlfail(j->store, "reading the neighbouring areas");
+    sqlite3_finalize(st);
+    nm_free(own);
+    return rc;
+}
+
+/* The neighbouring areas of the same level in light grey under their own
+ * outlines: where the council lies among its neighbours, and, since the
+ * boundaries are clipped to the coast, the sea left white.  Only what the
+ * map's frame shows is read. */
+static nm_status draw_context(job *j)
+{
+    nm_map_layout l;
+    double k, box[4];
+    long *ids = NULL;
+    size_t n = 0;
+    nm_status rc;
+
+    if (!j->o->context || !j->o->within)
+        return NM_OK;
+    rc = nm_map_layout_get(j->ctx, j->map, &l);
+    if (rc != NM_OK)
+        return rc;
+    /* the frame in world metres, through the page's georeference */
+    k = l.dpi / 25.4;
+    box[0] = l.origin_x + (l.map.x * k - 0.5) * l.pixel_size;
+    box[2] = l.origin_x + ((l.map.x + l.map.w) * k - 0.5) * l.pixel_size;
+    box[3] = l.origin_y - (l.map.y * k - 0.5) * l.pixel_size;
+    box[1] = l.origin_y - ((l.map.y + l.map.h) * k - 0.5) * l.pixel_size;
+    rc = context_ids(j, box, &ids, &n);
+    if (rc == NM_OK && n > 0)
+        rc = nm_store_each_geom(j->store, ids, n, add_context, j);
+    nm_free(ids);
+    return rc;
+}
+
+/* "160x120mm" (the unit may be left out).  OUT w, h.  Returns 0 when the
+ * text is not a size. */
+static int parse_size(const char *text, double *w, double *h)
+{
+    char *end;
+
+    *w = strtod(text, &end);
+    if (end == text || (*end != 'x' && *end != 'X'))
+        return 0;
+    text = end + 1;
+    *h = strtod(text, &end);
+    if (end == text)
+        return 0;
+    return *end == 0 || strcmp(end, "mm") == 0;
+}
+
+static const char *const legend_names[] = {"auto", "right", "bottom", "inside", "none"};
+static const nm_legend_pos legend_values[] = {NM_LEGEND_AUTO, NM_LEGEND_RIGHT, NM_LEGEND_BOTTOM,
+                                              NM_LEGEND_INSIDE, NM_LEGEND_NONE};
+
+/* The page's size and the drawing options the command line sets. */
+static nm_status set_render_opts(job *j)
+{
+    nm_render_opts ro;
+    double w, h;
+    size_t k;
+    nm_status rc;
+
+    nm_render_opts_init(&ro);
+    if (j->o->size) {
+        if (!parse_size(j->o->size, &w, &h))
+            return nm_fail(j->ctx, NM_USAGE, "size \"%s\" is not WIDTHxHEIGHTmm (e.g. 160x120mm)",
+                           j->o->size);
+        if ((rc = nm_map_set_size(j->ctx, j->map, w, h)) != NM_OK)
+            return rc;
+    }
+    if (j->o->legend) {
+        for (k = 0; k < sizeof legend_names / sizeof *legend_names; k++)
+            if (strcmp(j->o->legend, legend_names[k]) == 0)
+                break;
+        if (k == sizeof legend_names / sizeof *legend_names)
+            return nm_fail(j->ctx, NM_USAGE,
+                           "legend position \"%s\" is not auto, right, bottom, inside or none",
+                           j->o->legend);
+        ro.legend_pos = legend_values[k];
+    }
+    /* with the neighbours drawn, the page's spare room shows them */
+    ro.fill_page = j->o->context && j->o->within;
+    /* a figure is framed by the document it goes in */
+    if (j->o->figure || j->o->size)
+        ro.margin_mm = 2;
+    if (j->o->outline_mm > 0)
+        ro.outline_mm = j->o->outline_mm;
+    if (j->o->no_outlines)
+        ro.outline_mm = 0;
+    if (j->o->label_pt > 0) {
+        ro.label_pt = j->o->label_pt;
+        ro.label_min_pt = fmin(ro.label_min_pt, ro.label_pt);
+    }
+    return nm_map_set_options(j->ctx, j->map, &ro);
+}
+
+/* One line per label left out, for --verbose; NULL when none was. */
+static char *unplaced_report(const nm_map *map)
+{
+    nm_buf b = {0};
+    nm_label_info li;
+    size_t i;
+
+    for (i = 0; nm_map_label_info(map, i, &li); i++)
+        if (li.status == NM_LABEL_NO_ROOM || li.status == NM_LABEL_OUTSIDE)
+            nm_buf_addf(&b, "%s%s%s: %s\n", li.key, *li.key ? " " : "",
+                        strcmp(li.key, li.text) ? li.text : "", li.reason);
+    if (b.failed) {
+        nm_buf_free(&b);
+        return NULL;
+    }
+    return b.data;
+}
+
 static nm_status compose_page(job *j)
 {
     char *title = NULL, *subtitle = NULL, *attribution = NULL;
@@ -268,14 +509,22 @@ static nm_status compose_page(job *j)
                                      : nm_default_title(&j->vals);
     subtitle = j->o->subtitle  ? nm_strdup(j->o->subtitle)
                : j->change_note ? nm_strdup(j->change_note)
-                                : nm_default_subtitle(j->areas, &j->vals, &j->spec, j->o->rank);
+                                : nm_default_subtitle(j->areas, &j->vals, &j->spec, j->o->rank,
+                                                      j->classes);
+    if (j->o->figure) { /* the document's caption says what it is */
+        nm_free(title);
+        nm_free(subtitle);
+        title = subtitle = NULL;
+    }
     attribution = nm_attribution(j->store, j->areas, j->o->overlay, j->vals.source);
-    if (!title || !subtitle || !attribution)
+    if ((!j->o->figure && (!title || !subtitle)) || !attribution)
         rc = nm_fail(j->ctx, NM_NOMEM, "out of memory");
     else
         rc = nm_map_set_page(j->ctx, j->map, j->o->paper, j->o->orient,
                              j->o->dpi > 0 ? j->o->dpi : 150);
     /* no extent set: the map shows its features, the areas selected */
+    if (rc == NM_OK)
+        rc = set_render_opts(j);
     if (rc == NM_OK)
         rc = nm_map_set_title(j->ctx, j->map, title, subtitle);
     if (rc == NM_OK)
@@ -285,13 +534,56 @@ static nm_status compose_page(job *j)
     if (rc == NM_OK)
         rc = draw_areas(j);
     if (rc == NM_OK)
-        rc = draw_overlay(j);
-    if (rc == NM_OK)
         rc = add_legend(j);
+    /* the page is laid out by now: the context fills the map's frame */
+    if (rc == NM_OK)
+        rc = draw_context(j);
+    if (rc == NM_OK)
+        rc = draw_overlay(j);
     nm_free(title);
     nm_free(subtitle);
     nm_free(attribution);
     return rc;
+}
+
+/* map -o FILE.html: the same classes and words as a page of its own
+ * (html.c), no sidecar. */
+static nm_status write_html(job *j)
+{
+    nm_shading sh = {j->vals, j->spec, j->classes, {{0}}, j->shown, j->klass, NULL};
+    char *title = j->o->title            ? nm_strdup(j->o->title)
+                  : nm_is_change(&j->vals) ? nm_strdup(j->vals.label)
+                                           : nm_default_title(&j->vals);
+    char *subtitle = j->o->subtitle   ? nm_strdup(j->o->subtitle)
+                     : j->change_note ? nm_strdup(j->change_note)
+                                      : nm_default_subtitle(j->areas, &j->vals, &j->spec,
+                                                            j->o->rank, j->classes);
+    char *attribution = nm_attribution(j->store, j->areas, j->o->overlay, j->vals.source);
+    const char *level = j->o->overlay ? j->o->overlay : j->o->labels;
+    hs_map m = {j->store, j->o->output, title, subtitle, attribution, j->alt_text, j->areas, &sh,
+                NULL, j->o->labels != NULL};
+    nm_status rc = NM_OK;
+
+    memcpy(sh.colours, j->colours, sizeof sh.colours);
+    sh.legend_title = nm_legend_title(&j->vals, &j->spec, j->o->rank, nm_areas_within_name(j->areas));
+    if (!title || !subtitle || !attribution || !sh.legend_title)
+        rc = nm_fail(j->ctx, NM_NOMEM, "out of memory");
+    if (rc == NM_OK && level)
+        rc = nm_areas_parents(j->store, j->areas, level, &j->over);
+    m.over = j->over;
+    if (rc == NM_OK)
+        rc = nm_html_map(&m);
+    nm_free(sh.legend_title);
+    nm_free(title);
+    nm_free(subtitle);
+    nm_free(attribution);
+    return rc;
+}
+
+static int is_html(const char *path)
+{
+    const char *dot = strrchr(nm_basename(path), '.');
+    return dot && (nm_strieq(dot, ".html") || nm_strieq(dot, ".htm"));
 }
 
 static void job_free(job *j)
@@ -335,6 +627,17 @@ nm_status nm_choropleth(nm_store *store, const nm_choropleth_opts *o, nm_choropl
        has no room for it (it costs a tenth of a map of England) */
     if (rc == NM_OK && (o->sidecar || !is_png(o->output)))
         rc = describe(&j);
+    if (rc == NM_OK && is_html(o->output)) {
+        rc = write_html(&j);
+        nm_store_read_end(store);
+        if (rc == NM_OK) {
+            res->areas = (long)n;
+            res->missing = nm_classes_missing(j.classes);
+            res->classes = nm_classes_count(j.classes);
+        }
+        job_free(&j);
+        return rc;
+    }
     if (rc == NM_OK)
         rc = compose_page(&j);
     nm_store_read_end(store);
@@ -342,7 +645,9 @@ nm_status nm_choropleth(nm_store *store, const nm_choropleth_opts *o, nm_choropl
         rc = nm_map_write(j.ctx, j.map, o->output, &res->layout);
     if (rc == NM_OK && o->sidecar)
         rc = nm_write_sidecar(store, o, j.areas, &j.vals, j.classes, j.colours, j.shown, j.klass,
-                              &res->layout, j.alt_text);
+                              &res->layout, j.alt_text, j.map);
+    if (rc == NM_OK && res != &local)
+        res->unplaced = unplaced_report(j.map);
     if (rc == NM_OK) {
         res->areas = (long)n;
         res->missing = nm_classes_missing(j.classes);

@@ -11,6 +11,7 @@
 
 #include "analyse/analyse_int.h"
 #include "report/groups_int.h"
+#include "report/html_int.h"
 #include "report/page_int.h"
 #include "report/report_int.h"
 #include "store/geom_int.h"
@@ -265,7 +266,8 @@ static nm_status draw_page(cjob *j, const char *title, nm_paper paper)
              "the table compares them with %s and England.",
              j->shade.vals.label, j->n, j->set.borough.name);
     y += pg_text(&j->doc, PG_MARGIN, y, w, 10.5, 0, 0x404040, PG_LEFT, sub) + 4;
-    table_h = pg_area_table(&j->doc, &j->set, arow, heads, group, nareas, 0, 0, w, 0);
+    table_h = pg_area_table(&j->doc, &j->set, arow, heads, group, nareas, 0, 0, w, 0, NULL, NULL,
+                            NULL);
     panel_w = (w - leg_w - 4) / cols;
     panel_h = (pg_body_bottom(&j->doc) - y - table_h - 5) / rows;
     pg_measure(&j->doc, 10, 1, "Ward", 0, &tw, &th);
@@ -283,7 +285,8 @@ static nm_status draw_page(cjob *j, const char *title, nm_paper paper)
         goto cleanup;
     draw_legend(j, PG_MARGIN + w - leg_w, y, leg_w);
     y += rows * panel_h + 2;
-    pg_area_table(&j->doc, &j->set, arow, heads, group, nareas, PG_MARGIN, y, w, 1);
+    pg_area_table(&j->doc, &j->set, arow, heads, group, nareas, PG_MARGIN, y, w, 1, NULL, NULL,
+                  NULL);
     rc = pg_close(&j->doc);
 
 cleanup:
@@ -291,6 +294,33 @@ cleanup:
     nm_free(sources);
     nm_free(periods);
     return rc;
+}
+
+/* The web page: a section per ward, the comparison table, the maps on
+ * the PDF's classes (html.c). */
+static nm_status write_html(cjob *j, const char *title)
+{
+    hs_section sec[MAX_WARDS];
+    char *sources = gr_sources(j->store, &j->set), *periods = gr_periods(&j->set);
+    const char *place = *nm_areas_within_name(j->set.wards) ? nm_areas_within_name(j->set.wards)
+                                                             : "All areas";
+    hs_page p = {j->store, j->o->output, title, sources, periods, place, "ward", "wards",
+                 j->o->period, &j->set, sec, j->n, j->lsoas, j->lsoa_ward, &j->shade, NULL, NULL};
+    nm_status rc;
+
+    for (int i = 0; i < j->n; i++)
+        sec[i] = (hs_section){j->set.ward[j->idx[i]].code, j->set.ward[j->idx[i]].name,
+                              &j->idx[i], 1, NULL};
+    rc = sources && periods ? nm_html_page(&p) : nm_fail(j->ctx, NM_NOMEM, "out of memory");
+    nm_free(sources);
+    nm_free(periods);
+    return rc;
+}
+
+static int is_html(const char *path)
+{
+    const char *dot = strrchr(nm_basename(path), '.');
+    return dot && (nm_strieq(dot, ".html") || nm_strieq(dot, ".htm"));
 }
 
 nm_status nm_compare(nm_store *store, const nm_compare_opts *o, nm_compare_result *res)
@@ -313,7 +343,7 @@ nm_status nm_compare(nm_store *store, const nm_compare_opts *o, nm_compare_resul
         res = &local;
     memset(res, 0, sizeof *res);
     if (!o->wards || !*o->wards || !o->output)
-        return nm_fail(j.ctx, NM_USAGE, "wards and an output file (.pdf or .png) are required");
+        return nm_fail(j.ctx, NM_USAGE, "wards and an output file (.pdf, .png or .html) are required");
     rc = nm_store_read_begin(store);
     reading = rc == NM_OK;
     if (rc == NM_OK)
@@ -342,7 +372,7 @@ nm_status nm_compare(nm_store *store, const nm_compare_opts *o, nm_compare_resul
     }
     paper = j.n > 4 ? NM_PAPER_A3 : NM_PAPER_A4;
     if (rc == NM_OK)
-        rc = draw_page(&j, title, paper);
+        rc = is_html(o->output) ? write_html(&j, title) : draw_page(&j, title, paper);
     if (reading)
         nm_store_read_end(store);
     if (rc == NM_OK) {

@@ -39,6 +39,8 @@ typedef struct facts_in {
     int have_wards;
     int ward_vintage;  /* the run's ward year (the store's membership rule) */
     char *wards_said;  /* which wards and memberships, and where lookups differ */
+    char *codes_note;  /* set when the release is on older codes than the area */
+    int newer_vintage; /* the selection's own year when rows are older codes */
 } facts_in;
 
 static void facts_in_free(facts_in *in)
@@ -51,6 +53,7 @@ static void facts_in_free(facts_in *in)
     }
     nm_free(in->row);
     nm_free(in->wards_said);
+    nm_free(in->codes_note);
     nm_areas_free(in->a);
     nm_free(in->index);
     nm_free(in->place);
@@ -189,10 +192,13 @@ static nm_status read_wards(nm_store *store, facts_in *in)
         store,
         "SELECT m.parent, COALESCE((SELECT w.name FROM area w WHERE w.code = m.parent AND "
         "w.level = 'ward' AND w.name IS NOT NULL ORDER BY w.vintage DESC LIMIT 1), m.parent) "
-        "FROM membership m WHERE m.child = ?1 AND m.child_level = 'lsoa' AND "
-        "m.child_vintage = ?2 AND m.parent_level = 'ward' AND m.parent_vintage = ?3 "
-        "ORDER BY CASE m.method WHEN 'lookup' "
-        "THEN 0 WHEN 'point' THEN 1 ELSE 2 END, m.dataset DESC, m.weight DESC LIMIT 1",
+        "FROM membership m WHERE m.child IN (SELECT ?1 UNION ALL SELECT l.parent FROM membership l "
+        " WHERE l.child = ?1 AND l.child_level = 'lsoa' AND l.child_vintage = ?2 "
+        " AND l.parent_level = 'lsoa' AND l.parent_vintage = ?4) AND m.child_level = 'lsoa' AND "
+        "m.child_vintage IN (?2, ?4) AND m.parent_level = 'ward' AND m.parent_vintage = ?3 "
+        /* an older LSOA's ward is that of its parts (the first, when split) */
+        "ORDER BY m.child_vintage = ?2 DESC, CASE m.method WHEN 'lookup' "
+        "THEN 0 WHEN 'point' THEN 1 ELSE 2 END, m.dataset DESC, m.weight DESC, m.child LIMIT 1",
         &st);
     /* the wards of the store's one rule, as tables, maps and summaries */
     in->ward_vintage = nm_store_vintage_of(store, "ward", 0);
@@ -200,6 +206,7 @@ static nm_status read_wards(nm_store *store, facts_in *in)
         sqlite3_bind_text(st, 1, nm_areas_code(in->a, i), -1, SQLITE_STATIC);
         sqlite3_bind_int(st, 2, nm_areas_vintage(in->a));
         sqlite3_bind_int(st, 3, in->ward_vintage);
+        sqlite3_bind_int(st, 4, in->newer_vintage ? in->newer_vintage : nm_areas_vintage(in->a));
         if (sqlite3_step(st) == SQLITE_ROW) {
             in->row[i].ward = nm_strdup((const char *)sqlite3_column_text(st, 0));
             in->row[i].ward_name = nm_strdup((const char *)sqlite3_column_text(st, 1));
@@ -210,8 +217,60 @@ static nm_status read_wards(nm_store *store, facts_in *in)
         sqlite3_reset(st);
     }
     sqlite3_finalize(st);
-    if (rc == NM_OK && in->have_wards)
+    if (rc == NM_OK && in->have_wards && !in->wards_said)
         rc = nm_wards_said(store, in->a, &in->wards_said);
+    return rc;
+}
+
+/* A release on older codes than the area's (IMD 2007 and 2010 on LSOAs of
+ * 2001, the area's LSOAs of 2011): the rows become the old LSOAs that make
+ * up the area by the stored ONS lookup, each counted once, as MHCLG's
+ * guidance on comparing releases has it, instead of the new LSOAs that
+ * keep their old code (which lost the four split LSOAs of Norwich). */
+static nm_status older_codes(nm_store *store, const nm_facts_opts *o, const char *ind,
+                             facts_in *in)
+{
+    nm_areas *old = NULL;
+    nm_buf key = {0}, note = {0};
+    nm_ind found;
+    long split = 0;
+    nm_status rc;
+
+    nm_buf_addf(&key, "%s_rank", ind);
+    if (key.failed)
+        return nm_fail(store->ctx, NM_NOMEM, "out of memory");
+    rc = nm_store_find_indicator(store, key.data, o->period, &found);
+    nm_buf_free(&key);
+    if (rc != NM_OK) {
+        /* read_ranks says what is missing */
+        nm_clear(store->ctx);
+        return NM_OK;
+    }
+    if (strcmp(found.level, "lsoa") == 0 && found.vintage < nm_areas_vintage(in->a))
+        rc = nm_areas_older(store, in->a, found.vintage, &old, &split);
+    if (rc == NM_OK && old) {
+        char c1[32], c2[32];
+        nm_buf_addf(&note,
+                    "The %s release is on LSOA codes of %d: the %s LSOAs of %d that make up the "
+                    "%s LSOAs of %d by the ONS lookup, an LSOA split since counting once",
+                    found.period, found.vintage, nm_fmt_count((long)nm_areas_count(old), c1),
+                    found.vintage, nm_fmt_count((long)nm_areas_count(in->a), c2),
+                    nm_areas_vintage(in->a));
+        if (split > 0)
+            nm_buf_addf(&note, "; %ld split between this area and another count%s where most "
+                               "of %s parts lie",
+                        split, split == 1 ? "s" : "", split == 1 ? "its" : "their");
+        nm_buf_addf(&note, ".");
+        in->newer_vintage = nm_areas_vintage(in->a);
+        /* the wards are those of the newer LSOAs the old ones lie in */
+        rc = nm_wards_said(store, in->a, &in->wards_said);
+        nm_areas_free(in->a);
+        in->a = old;
+        if (rc == NM_OK && !(in->codes_note = nm_buf_take(&note)))
+            rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
+    }
+    nm_buf_free(&note);
+    nm_ind_clear(&found);
     return rc;
 }
 
@@ -222,6 +281,8 @@ static nm_status read_inputs(nm_store *store, const nm_facts_opts *o, facts_in *
     size_t i;
 
     rc = nm_areas_select(store, "lsoa", 0, o->within, &in->a);
+    if (rc == NM_OK)
+        rc = older_codes(store, o, ind, in);
     if (rc != NM_OK)
         return rc;
     in->n = nm_areas_count(in->a);
@@ -647,6 +708,14 @@ nm_status nm_facts(nm_store *store, const nm_facts_opts *o, nm_facts_result *r)
         rc = nm_facts_since(store, in.a, o->indicator ? o->indicator : "imd", in.period, o->since,
                             in.place, &r->facts[r->n], &added);
         r->n += added;
+    }
+    /* every figure counts the older LSOAs: every definition says so */
+    for (size_t k = 0; rc == NM_OK && in.codes_note && k < r->n; k++) {
+        nm_buf b = {0};
+        nm_buf_addf(&b, "%s %s", r->facts[k].definition, in.codes_note);
+        nm_free(r->facts[k].definition);
+        if (!(r->facts[k].definition = nm_buf_take(&b)))
+            rc = nm_fail(ctx, NM_NOMEM, "out of memory");
     }
     if (rc == NM_OK)
         rc = render(ctx, o, &in, r);

@@ -686,3 +686,59 @@ char *gr_sources(nm_store *store, const gr_set *s)
     }
     return text;
 }
+
+/* ---- the data formats' cells --------------------------------------------- */
+
+const char *const gr_rate_parts[4] = {"_count", "_rate", "_rate_lo", "_rate_hi"};
+
+const char *gr_level_name(char kind)
+{
+    return kind == 'w' ? "ward" : kind == 'l' ? "locality" : kind == 'b' ? "borough" : "country";
+}
+
+int gr_cell_values(const gr_col *c, const gr_cell *x, double v[4])
+{
+    if (!c->rate) {
+        v[0] = x->v;
+        return 1;
+    }
+    v[0] = x->count;
+    v[1] = x->v;
+    v[2] = x->lo;
+    v[3] = x->hi;
+    return strcmp(c->unit, "rate") == 0 ? 4 : 1;
+}
+
+void gr_csv_head(const gr_set *s, FILE *fp)
+{
+    fputs("table,level,code,name", fp);
+    for (int c = 0; c < s->ncol; c++) {
+        double v[4];
+        gr_cell none = {0};
+        int k = gr_cell_values(&s->col[c], &none, v);
+        for (int p = 0; p < k; p++)
+            fprintf(fp, ",%s%s", s->col[c].id, s->col[c].rate ? gr_rate_parts[p] : "");
+    }
+    fputc('\n', fp);
+}
+
+void gr_csv_row(const gr_set *s, const char *table, const gr_row *row, FILE *fp)
+{
+    nm_csv_text(fp, table);
+    fprintf(fp, ",%s,", gr_level_name(row->kind));
+    nm_csv_text(fp, row->code);
+    fputc(',', fp);
+    nm_csv_text(fp, row->name);
+    for (int c = 0; c < s->ncol; c++) {
+        double v[4];
+        int k = gr_cell_values(&s->col[c], &row->cell[c], v);
+        for (int p = 0; p < k; p++) {
+            fputc(',', fp);
+            if (row->cell[c].suppressed)
+                fputs("suppressed", fp);
+            else if (!isnan(v[p]))
+                nm_csv_number(fp, v[p]);
+        }
+    }
+    fputc('\n', fp);
+}

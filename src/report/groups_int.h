@@ -8,6 +8,8 @@
 #ifndef NM_GROUPS_INT_H
 #define NM_GROUPS_INT_H
 
+#include <stdio.h>
+
 #include "needsmap/report.h"
 #include "nm_int.h"
 
@@ -76,6 +78,21 @@ void gr_row_clear(gr_row *r);
  * the interval in 'ci' ("(10.1-14.8)", "" when none), "suppressed", or
  * "–" when missing.  'out' and 'ci' need 48 bytes. */
 void gr_cell_text(const gr_col *c, const gr_cell *x, char out[48], char ci[48]);
+
+/* ---- the data formats' cells (summary.c's CSV and XLSX, html.c) ---- */
+
+/* "ward", "locality", "borough" or "country" for a row's kind. */
+const char *gr_level_name(char kind);
+/* The numbers of one cell as the data formats hold them: 1 to 4 (a rate's
+ * count, rate, lower and upper limits).  Returns how many. */
+int gr_cell_values(const gr_col *c, const gr_cell *x, double v[4]);
+/* Suffixes of a rate's columns: "_count", "_rate", "_rate_lo", "_rate_hi". */
+extern const char *const gr_rate_parts[4];
+/* The heading line of the CSV of a set's tables (table,level,code,name,...). */
+void gr_csv_head(const gr_set *s, FILE *fp);
+/* One row of that CSV: full precision, "suppressed" cells, empty when
+ * missing. */
+void gr_csv_row(const gr_set *s, const char *table, const gr_row *row, FILE *fp);
 
 /* A period for readers: "2018-01..2018-07" -> "Jan–Jul 2018", "2018-03"
  * -> "Mar 2018"; others as they are. */

@@ -284,13 +284,13 @@ void pg_free(pg_doc *d)
 
 /* Size of a bold heading wrapped between words only: wider than w when a
  * word does not fit. */
-static void pg_measure_words(pg_doc *d, double pt, const char *text, double w, double *tw,
-                             double *th)
+static void pg_measure_words(pg_doc *d, double pt, int bold, const char *text, double w,
+                             double *tw, double *th)
 {
-    PangoLayout *lay = layout_of(d, pt, 1, text, w, PG_LEFT | PG_WORDS);
-    PangoRectangle ink, log;
+    PangoLayout *lay = layout_of(d, pt, bold, text, w, PG_LEFT | PG_WORDS);
+    PangoRectangle log;
 
-    pango_layout_get_extents(lay, &ink, &log);
+    pango_layout_get_extents(lay, NULL, &log);
     *tw = (double)log.width / PANGO_SCALE;
     *th = (double)log.height / PANGO_SCALE;
     g_object_unref(lay);
@@ -298,89 +298,312 @@ static void pg_measure_words(pg_doc *d, double pt, const char *text, double w, d
 
 /* ---- tables -------------------------------------------------------------- */
 
-#define CELL_PAD 1.0 /* mm around a cell's text */
+#define CELL_PAD 1.0   /* mm around a cell's text */
+#define COL_MAX 24.0   /* columns widen to this when the width allows */
+#define FIT_SLACK 1.03 /* widths scale with the type; this covers hinting */
 
 static const char *cell_at(const char *const *a, int i)
 {
     return a && a[i] ? a[i] : "";
 }
 
-double pg_table_draw(pg_doc *d, const pg_table *t, double x, double y, int draw)
+/* How a table is set: its type, its columns' widths and the blocks of
+ * columns it is cut into when it cannot fit the width at the smallest
+ * type. */
+typedef struct tb_fit {
+    double pt, head_pt, sub_pt, label_w;
+    double *col_w;  /* ncols */
+    int *start;     /* nblocks + 1 column indices */
+    int nblocks;
+} tb_fit;
+
+/* Natural widths at the table's largest type: each column's widest cell,
+ * interval and heading word; the labels' widest word and whole label. */
+typedef struct tb_natural {
+    double *col;         /* ncols, text only */
+    double label_word, label_whole;
+} tb_natural;
+
+static double sub_pt_of(double pt)
 {
-    double y0 = y, head_h = 0, tw, th, total_w = t->label_w + t->ncols * t->col_w;
-    double sub_pt = t->pt - 1, head_pt;
+    return fmax(pt - 1, PG_TABLE_MIN_PT - 0.5);
+}
+
+static void natural_widths(pg_doc *d, const pg_table *t, tb_natural *n)
+{
+    double tw, th, head_pt = t->pt - 0.5, sub_pt = sub_pt_of(t->pt);
     int r, c;
 
-    /* headings in type small enough that no word of them overflows */
-    for (head_pt = t->pt - 0.5; head_pt > 5; head_pt -= 0.25) {
-        double widest = 0;
-        for (c = 0; c < t->ncols; c++) {
-            pg_measure_words(d, head_pt, t->head[c], t->col_w - 2 * CELL_PAD, &tw, &th);
-            widest = fmax(widest, tw);
-        }
-        if (widest <= t->col_w - 2 * CELL_PAD)
-            break;
+    n->label_word = n->label_whole = 0;
+    for (r = 0; r < t->nrows; r++) {
+        pg_measure(d, t->pt, 0, t->label[r], 0, &tw, &th);
+        n->label_whole = fmax(n->label_whole, tw);
+        pg_measure_words(d, t->pt, 0, t->label[r], 0.1, &tw, &th);
+        n->label_word = fmax(n->label_word, tw);
     }
     for (c = 0; c < t->ncols; c++) {
-        pg_measure_words(d, head_pt, t->head[c], t->col_w - 2 * CELL_PAD, &tw, &th);
-        head_h = fmax(head_h, th);
-    }
-    head_h += 2 * CELL_PAD;
-    if (draw) {
-        for (c = 0; c < t->ncols; c++) {
-            double cx = x + t->label_w + c * t->col_w;
-            if (t->group && t->group[c])
-                pg_fill(d, cx, y, t->col_w, head_h, 0xe8e8e8);
-            pg_text(d, cx + CELL_PAD, y + CELL_PAD, t->col_w - 2 * CELL_PAD, head_pt, 1,
-                    PG_INK, PG_RIGHT | PG_WORDS, t->head[c]);
-        }
-        pg_line(d, x, y + head_h, x + total_w, y + head_h, PG_INK, 0.3, 0);
-    }
-    y += head_h;
-    for (r = 0; r < t->nrows; r++) {
-        double rh, lh;
-        int two = 0;
-        pg_measure(d, t->pt, 0, t->label[r], t->label_w - 2 * CELL_PAD, &tw, &lh);
-        for (c = 0; c < t->ncols; c++)
-            two |= *cell_at(t->sub, r * t->ncols + c) != '\0';
-        pg_measure(d, t->pt, 0, "0", 0, &tw, &th);
-        rh = fmax(lh, th);
-        if (two) {
-            double sh;
-            pg_measure(d, sub_pt, 0, "0", 0, &tw, &sh);
-            rh = fmax(rh, th + sh);
-        }
-        rh += 2 * CELL_PAD;
-        if (draw) {
-            if (r % 2 == 1)
-                pg_fill(d, x, y, total_w, rh, 0xf4f4f4);
-            for (c = 0; c < t->ncols; c++)
-                if (t->group && t->group[c])
-                    pg_fill(d, x + t->label_w + c * t->col_w, y, t->col_w, rh,
-                            r % 2 ? 0xe4e4e4 : 0xececec);
-            pg_text(d, x + CELL_PAD, y + CELL_PAD, t->label_w - 2 * CELL_PAD, t->pt, 0, PG_INK,
-                    PG_LEFT, t->label[r]);
-            for (c = 0; c < t->ncols; c++) {
-                double cx = x + t->label_w + c * t->col_w + CELL_PAD, cw = t->col_w - 2 * CELL_PAD;
-                const char *v = cell_at(t->cell, r * t->ncols + c);
-                const char *s = cell_at(t->sub, r * t->ncols + c);
-                int quiet = strcmp(v, "suppressed") == 0;
-                double vh = pg_text(d, cx, y + CELL_PAD, cw, quiet ? t->pt - 1 : t->pt,
-                                    0, quiet ? PG_GREY : PG_INK, PG_RIGHT, v);
-                if (*s)
-                    pg_text(d, cx, y + CELL_PAD + vh, cw, sub_pt, 0, PG_GREY, PG_RIGHT, s);
+        pg_measure_words(d, head_pt, 1, t->head[c], 0.1, &tw, &th);
+        n->col[c] = tw * t->pt / head_pt; /* kept at the cells' scale */
+        for (r = 0; r < t->nrows; r++) {
+            const char *v = cell_at(t->cell, r * t->ncols + c);
+            const char *s = cell_at(t->sub, r * t->ncols + c);
+            pg_measure(d, t->pt, 0, v, 0, &tw, &th);
+            n->col[c] = fmax(n->col[c], tw);
+            if (*s) {
+                pg_measure(d, sub_pt, 0, s, 0, &tw, &th);
+                n->col[c] = fmax(n->col[c], tw * t->pt / sub_pt);
             }
         }
+    }
+}
+
+/* Widens the columns of block [c0, c1) into 'spare' mm: the narrowest
+ * first, towards one width for all (evenly spaced figures), then evenly up
+ * to COL_MAX; none is made narrower. */
+static void widen(tb_fit *f, int c0, int c1, double spare)
+{
+    double lo = 0, hi = COL_MAX;
+    int c, i;
+
+    for (c = c0; c < c1; c++)
+        hi = fmax(hi, f->col_w[c]);
+    for (i = 0; i < 40; i++) { /* the level the spare width fills to */
+        double mid = (lo + hi) / 2, need = 0;
+        for (c = c0; c < c1; c++)
+            need += fmax(0, mid - f->col_w[c]);
+        if (need > spare)
+            hi = mid;
+        else
+            lo = mid;
+    }
+    for (c = c0; c < c1; c++)
+        f->col_w[c] = fmax(f->col_w[c], lo);
+}
+
+/* Cuts the columns into blocks that fit w beside the labels, at most
+ * 'per' columns each, each widened to w when 'fill'.  Returns the number
+ * of blocks. */
+static int cut_blocks(tb_fit *f, int ncols, double w, int per, int fill)
+{
+    int c = 0;
+
+    f->nblocks = 0;
+    f->start[0] = 0;
+    while (c < ncols) {
+        double used = f->label_w;
+        int c0 = c;
+        do
+            used += f->col_w[c++];
+        while (c < ncols && c - c0 < per && used + f->col_w[c] <= w + 1e-6);
+        if (fill)
+            widen(f, c0, c, w - used);
+        f->start[++f->nblocks] = c;
+    }
+    return f->nblocks;
+}
+
+/* The largest type at which the table fits w (in one block), else the
+ * smallest type and as many blocks as it takes. */
+static void fit_table(const pg_table *t, const tb_natural *n, double w, tb_fit *f)
+{
+    double pt, k = 1, label_w = 0, sum = 0, lab_min = 0, lab_pref = 0;
+    int c, fewest, per, i;
+
+    for (pt = t->pt;; pt -= 0.25) {
+        k = pt / t->pt * FIT_SLACK;
+        lab_min = n->label_word * k + 2 * CELL_PAD;
+        lab_pref = fmax(lab_min, fmin(n->label_whole * k + 2 * CELL_PAD, 0.3 * w));
+        sum = 0;
+        for (c = 0; c < t->ncols; c++)
+            sum += n->col[c] * k + 2 * CELL_PAD;
+        label_w = fmax(lab_min, fmin(lab_pref, w - sum));
+        if (label_w + sum <= w || pt - 0.25 < PG_TABLE_MIN_PT - 1e-9)
+            break;
+    }
+    f->pt = pt;
+    f->head_pt = pt - 0.5;
+    f->sub_pt = sub_pt_of(pt);
+    for (c = 0; c < t->ncols; c++)
+        f->col_w[c] = n->col[c] * k + 2 * CELL_PAD;
+    if (label_w + sum <= w) {
+        f->label_w = label_w;
+        cut_blocks(f, t->ncols, w, t->ncols, 1);
+        return;
+    }
+    /* blocks of columns: as few as the narrowest labels allow, the labels
+       then as wide as keeps that number, the columns shared out evenly */
+    f->label_w = lab_min;
+    fewest = cut_blocks(f, t->ncols, w, t->ncols, 0);
+    per = (t->ncols + fewest - 1) / fewest;
+    for (i = 4; i >= 0; i--) {
+        f->label_w = lab_min + (lab_pref - lab_min) * i / 4;
+        if (cut_blocks(f, t->ncols, w, per, 0) == fewest || i == 0)
+            break;
+    }
+    cut_blocks(f, t->ncols, w, per, 1);
+}
+
+static double head_height(pg_doc *d, const pg_table *t, const tb_fit *f, int c0, int c1)
+{
+    double h = 0, tw, th;
+
+    for (int c = c0; c < c1; c++) {
+        pg_measure_words(d, f->head_pt, 1, t->head[c], f->col_w[c] - 2 * CELL_PAD, &tw, &th);
+        h = fmax(h, th);
+    }
+    return h + 2 * CELL_PAD;
+}
+
+static double row_height(pg_doc *d, const pg_table *t, const tb_fit *f, int r, int c0, int c1)
+{
+    double tw, lh, th, sh, rh;
+    int two = 0;
+
+    pg_measure_words(d, f->pt, 0, t->label[r], f->label_w - 2 * CELL_PAD, &tw, &lh);
+    for (int c = c0; c < c1; c++)
+        two |= *cell_at(t->sub, r * t->ncols + c) != '\0';
+    pg_measure(d, f->pt, 0, "0", 0, &tw, &th);
+    rh = fmax(lh, th);
+    if (two) {
+        pg_measure(d, f->sub_pt, 0, "0", 0, &tw, &sh);
+        rh = fmax(rh, th + sh);
+    }
+    return rh + 2 * CELL_PAD;
+}
+
+/* Right-aligned text that never wraps: the column is as wide as it. */
+static double text_right(pg_doc *d, double right, double y, double pt, uint32_t rgb,
+                         const char *s)
+{
+    double tw, th;
+
+    pg_measure(d, pt, 0, s, 0, &tw, &th);
+    pg_text(d, right - tw, y, 0, pt, 0, rgb, PG_LEFT, s);
+    return th;
+}
+
+static double col_x(const tb_fit *f, double x, int c0, int c)
+{
+    x += f->label_w;
+    for (int i = c0; i < c; i++)
+        x += f->col_w[i];
+    return x;
+}
+
+static void draw_head(pg_doc *d, const pg_table *t, const tb_fit *f, int c0, int c1, double x,
+                      double y, double head_h, double total_w)
+{
+    for (int c = c0; c < c1; c++) {
+        double cx = col_x(f, x, c0, c);
+        if (t->group && t->group[c])
+            pg_fill(d, cx, y, f->col_w[c], head_h, 0xe8e8e8);
+        pg_text(d, cx + CELL_PAD, y + CELL_PAD, f->col_w[c] - 2 * CELL_PAD, f->head_pt, 1, PG_INK,
+                PG_RIGHT | PG_WORDS, t->head[c]);
+    }
+    pg_line(d, x, y + head_h, x + total_w, y + head_h, PG_INK, 0.3, 0);
+}
+
+static void draw_row(pg_doc *d, const pg_table *t, const tb_fit *f, int r, int c0, int c1,
+                     double x, double y, double rh, double total_w)
+{
+    if (r % 2 == 1)
+        pg_fill(d, x, y, total_w, rh, 0xf4f4f4);
+    for (int c = c0; c < c1; c++)
+        if (t->group && t->group[c])
+            pg_fill(d, col_x(f, x, c0, c), y, f->col_w[c], rh, r % 2 ? 0xe4e4e4 : 0xececec);
+    pg_text(d, x + CELL_PAD, y + CELL_PAD, f->label_w - 2 * CELL_PAD, f->pt, 0, PG_INK,
+            PG_LEFT | PG_WORDS, t->label[r]);
+    for (int c = c0; c < c1; c++) {
+        double right = col_x(f, x, c0, c + 1) - CELL_PAD;
+        const char *v = cell_at(t->cell, r * t->ncols + c);
+        const char *s = cell_at(t->sub, r * t->ncols + c);
+        int quiet = strcmp(v, "suppressed") == 0;
+        double vh = text_right(d, right, y + CELL_PAD, quiet ? fmax(f->pt - 1, PG_TABLE_MIN_PT - 0.5)
+                                                            : f->pt,
+                               quiet ? PG_GREY : PG_INK, v);
+        if (*s)
+            text_right(d, right, y + CELL_PAD + vh, f->sub_pt, PG_GREY, s);
+    }
+}
+
+/* The bottom rule and the rules before the group columns of a block
+ * drawn from y0 to y1. */
+static void close_block(pg_doc *d, const pg_table *t, const tb_fit *f, int c0, int c1, double x,
+                        double y0, double y1, double total_w)
+{
+    pg_line(d, x, y1, x + total_w, y1, PG_INK, 0.3, 0);
+    for (int c = c0; c < c1; c++)
+        if (t->group && t->group[c] && (c == c0 || !t->group[c - 1])) {
+            double gx = col_x(f, x, c0, c);
+            pg_line(d, gx, y0, gx, y1, 0x8c8c8c, 0.2, 0);
+        }
+}
+
+/* One block of columns, rows continuing on new pages with the header
+ * repeated.  Returns the y below it. */
+static double draw_block(pg_doc *d, const pg_table *t, const tb_fit *f, int c0, int c1,
+                         double x, double y, int draw, nm_status *rc)
+{
+    double total_w = col_x(f, 0, c0, c1), head_h = head_height(d, t, f, c0, c1), y0;
+    int r;
+
+    /* a header is never left alone at the foot of a page */
+    if (t->next_page && t->nrows > 0 &&
+        y + head_h + row_height(d, t, f, 0, c0, c1) > pg_body_bottom(d) &&
+        (*rc = t->next_page(t->user, &y)) != NM_OK)
+        return 0;
+    y0 = y;
+    if (draw)
+        draw_head(d, t, f, c0, c1, x, y, head_h, total_w);
+    y += head_h;
+    for (r = 0; r < t->nrows; r++) {
+        double rh = row_height(d, t, f, r, c0, c1);
+        if (t->next_page && y + rh > pg_body_bottom(d) && r > 0) {
+            if (draw)
+                close_block(d, t, f, c0, c1, x, y0, y, total_w);
+            if ((*rc = t->next_page(t->user, &y)) != NM_OK)
+                return 0;
+            y0 = y;
+            if (draw)
+                draw_head(d, t, f, c0, c1, x, y, head_h, total_w);
+            y += head_h;
+        }
+        if (draw)
+            draw_row(d, t, f, r, c0, c1, x, y, rh, total_w);
         y += rh;
     }
-    if (draw) {
-        pg_line(d, x, y, x + total_w, y, PG_INK, 0.3, 0);
-        for (c = 0; c < t->ncols; c++)
-            if (t->group && t->group[c] && (c == 0 || !t->group[c - 1]))
-                pg_line(d, x + t->label_w + c * t->col_w, y0, x + t->label_w + c * t->col_w, y,
-                        0x8c8c8c, 0.2, 0);
+    if (draw)
+        close_block(d, t, f, c0, c1, x, y0, y, total_w);
+    return y;
+}
+
+double pg_table_draw(pg_doc *d, const pg_table *t, double x, double y, double w, int draw,
+                     nm_status *rc)
+{
+    nm_status local = NM_OK;
+    tb_natural n = {nm_calloc((size_t)t->ncols + 1, sizeof(double)), 0, 0};
+    tb_fit f = {0};
+
+    if (!rc)
+        rc = &local;
+    *rc = NM_OK;
+    f.col_w = nm_calloc((size_t)t->ncols + 1, sizeof *f.col_w);
+    f.start = nm_calloc((size_t)t->ncols + 2, sizeof *f.start);
+    if (!n.col || !f.col_w || !f.start) {
+        *rc = nm_fail(d->ctx, NM_NOMEM, "out of memory");
+        y = 0;
+        goto cleanup;
     }
-    return y - y0;
+    natural_widths(d, t, &n);
+    fit_table(t, &n, w, &f);
+    for (int b = 0; b < f.nblocks && *rc == NM_OK; b++)
+        y = draw_block(d, t, &f, f.start[b], f.start[b + 1], x, y + (b ? 3.0 : 0), draw, rc);
+
+cleanup:
+    nm_free(n.col);
+    nm_free(f.col_w);
+    nm_free(f.start);
+    return *rc == NM_OK ? y : 0;
 }
 
 /* The rows of a table (indicators; an incident set takes two) and their
@@ -396,7 +619,7 @@ static int table_rows(const gr_set *s)
 /* Builds and draws (or measures) the table of 'rows' (areas as columns). */
 double pg_area_table(pg_doc *d, const gr_set *s, const gr_row *const *rows,
                      const char *const *heads, const int *group, int nareas, double x, double y,
-                     double w, int draw)
+                     double w, int draw, pg_break_fn next_page, void *user, nm_status *rc)
 {
     int nr = table_rows(s), r = 0, c, a;
     char (*cell)[48] = nm_calloc((size_t)(nr * nareas) + 1, 48);
@@ -408,8 +631,12 @@ double pg_area_table(pg_doc *d, const gr_set *s, const gr_row *const *rows,
     pg_table t;
     double h = 0;
 
-    if (!cell || !sub || !cp || !sp || !labels || !owned)
+    if (!cell || !sub || !cp || !sp || !labels || !owned) {
+        nm_status nomem = nm_fail(d->ctx, NM_NOMEM, "out of memory");
+        if (rc)
+            *rc = nomem;
         goto cleanup;
+    }
     for (c = 0; c < s->ncol; c++) {
         const gr_col *col = &s->col[c];
         if (col->rate) {
@@ -443,14 +670,14 @@ double pg_area_table(pg_doc *d, const gr_set *s, const gr_row *const *rows,
     t.ncols = nareas;
     t.nrows = nr;
     t.pt = PG_SMALL_PT;
-    t.label_w = nareas > 6 ? fmin(44, w * 0.25) : fmin(58, w * 0.3);
-    t.col_w = fmin(24, (w - t.label_w) / nareas);
     t.head = heads;
     t.label = labels;
     t.cell = cp;
     t.sub = sp;
     t.group = group;
-    h = pg_table_draw(d, &t, x, y, draw);
+    t.next_page = next_page;
+    t.user = user;
+    h = pg_table_draw(d, &t, x, y, w, draw, rc);
 
 cleanup:
     for (r = 0; owned && r < nr; r++)

@@ -76,34 +76,51 @@ nm_status pg_map(pg_doc *d, nm_map *map, const nm_rect *box, nm_map_layout *layo
 /* Where pg_map() would put the map, without drawing.  OUT layout. */
 nm_status pg_map_layout(pg_doc *d, nm_map *map, const nm_rect *box, nm_map_layout *layout);
 
+/* Tables never cut a number: columns are as wide as their widest cell,
+ * type shrinks from 'pt' down to PG_TABLE_MIN_PT to fit the width, and a
+ * table still too wide is set as several blocks of columns, each with the
+ * row labels.  With a page-break callback, rows that reach the bottom of
+ * the page continue on the next with the header repeated. */
+#define PG_TABLE_MIN_PT 5.5
+
+/* Starts a new page for a table that continues.  OUT y: where the body of
+ * the new page starts.  Returns NM_OK or the page's error. */
+typedef nm_status (*pg_break_fn)(void *user, double *y);
+
 /* A table: a label column and 'ncols' columns of right-aligned cells, each
  * cell a value and an optional second line (an interval) in smaller type.
  * Columns flagged in 'group' (may be NULL) are set off by a rule and a
  * tint (totals: locality, borough, England). */
 typedef struct pg_table {
     int ncols, nrows;
-    double label_w, col_w, pt;
+    double pt;                /* the largest type; shrinks to fit */
     const char *const *head;  /* ncols */
     const char *const *label; /* nrows */
     const char *const *cell;  /* nrows * ncols */
     const char *const *sub;   /* nrows * ncols, entries may be NULL or "" */
     const int *group;         /* ncols */
+    pg_break_fn next_page;    /* NULL: the table stays on this page */
+    void *user;               /* for next_page */
 } pg_table;
 
-/* Draws the table at (x, y) when 'draw', else only measures it.  Returns
- * its height. */
-double pg_table_draw(pg_doc *d, const pg_table *t, double x, double y, int draw);
+/* Draws the table at (x, y) within width w when 'draw', else only
+ * measures it (page breaks are still taken, so that pages can be counted).
+ * Returns the y below it, on the page where it ended; 0 when out of
+ * memory or a page break failed (OUT rc, which may be NULL). */
+double pg_table_draw(pg_doc *d, const pg_table *t, double x, double y, double w, int draw,
+                     nm_status *rc);
 
 /* The table of a summary or comparison: a row per figure of 's' (an
  * incident set takes two: incidents, and the rate with its interval), a
  * column per area of 'rows' headed 'heads', totals flagged in 'group'.
- * Drawn at (x, y) within width w when 'draw', else measured.  Returns its
- * height (0 when out of memory). */
+ * Drawn at (x, y) within width w when 'draw', else measured; 'next_page'
+ * (may be NULL) continues it on new pages.  Returns the y below it (a
+ * measure at y = 0 is its height), 0 when out of memory. */
 struct gr_set;
 struct gr_row;
 double pg_area_table(pg_doc *d, const struct gr_set *s, const struct gr_row *const *rows,
                      const char *const *heads, const int *group, int nareas, double x, double y,
-                     double w, int draw);
+                     double w, int draw, pg_break_fn next_page, void *user, nm_status *rc);
 
 /* A horizontal bar chart: one bar per entry, whiskers for intervals, a
  * dashed reference line (England) when ref is a number. */

@@ -18,9 +18,11 @@ const char *nm_fmt_count(long n, char buf[32]);
  * and its period: "Index of Multiple Deprivation (IMD) decile, 2019".
  * Caller frees with nm_free(). */
 char *nm_default_title(const nm_values *v);
-/* What is shown, where and how it is classed, in one line.  Caller frees. */
+/* What is shown, where and how it is classed, in one line: the classes
+ * drawn ('classes', may be NULL), and why fewer than asked.  Caller
+ * frees. */
 char *nm_default_subtitle(const nm_areas *a, const nm_values *v, const nm_classify_spec *spec,
-                          nm_rank_scope scope);
+                          nm_rank_scope scope, const nm_classes *classes);
 /* The legend's heading ("National decile", "Quintile within the East of
  * England").  Caller frees. */
 char *nm_legend_title(const nm_values *v, const nm_classify_spec *spec, nm_rank_scope scope,
@@ -47,7 +49,7 @@ nm_status nm_wards_said_within(nm_store *store, const char *within, char **out);
 nm_status nm_write_sidecar(nm_store *store, const nm_choropleth_opts *o, const nm_areas *a,
                            const nm_values *v, const nm_classes *c, const nm_rgb *colours,
                            const double *shown, const int *klass, const nm_map_layout *layout,
-                           const char *alt_text);
+                           const char *alt_text, const nm_map *map);
 
 /* ---- cells of data tables (table.c) ------------------------------------ */
 

@@ -87,14 +87,87 @@ static json_object *page_json(const nm_map_layout *l)
     json_object_array_add(wf, json_object_new_double(l->origin_x));
     json_object_array_add(wf, json_object_new_double(l->origin_y));
     json_object_object_add(o, "world_file", wf);
+    {
+        /* the map's frame on the page, mm from the top-left: x, y, w, h */
+        json_object *mb = json_object_new_array();
+        json_object_array_add(mb, json_object_new_double(l->map.x));
+        json_object_array_add(mb, json_object_new_double(l->map.y));
+        json_object_array_add(mb, json_object_new_double(l->map.w));
+        json_object_array_add(mb, json_object_new_double(l->map.h));
+        json_object_object_add(o, "map_mm", mb);
+    }
     json_object_object_add(o, "crs", json_object_new_string("EPSG:27700"));
+    return o;
+}
+
+/* How far apart the legend's adjacent colours are (CIEDE2000), in normal
+ * vision and as deuteranopes and protanopes see them, with the thresholds
+ * the default schemes keep. */
+static json_object *contrast_json(const nm_classes *c, const nm_rgb *colours)
+{
+    static const char *const vision[] = {"normal", "deuteranopia", "protanopia"};
+    json_object *o = json_object_new_object(), *least = json_object_new_object();
+    double de[3];
+
+    nm_palette_contrast(colours, nm_classes_count(c), de);
+    for (int i = 0; i < 3; i++)
+        json_object_object_add(least, vision[i],
+                               json_object_new_double(round(de[i] * 100) / 100));
+    json_object_object_add(o, "measure", json_object_new_string("CIEDE2000"));
+    json_object_object_add(o, "simulation", json_object_new_string("Machado et al. 2009, severity 1.0"));
+    json_object_object_add(o, "adjacent_min", least);
+    json_object_object_add(o, "threshold_normal", json_object_new_double(NM_PALETTE_MIN_DE_NORMAL));
+    json_object_object_add(o, "threshold_cvd", json_object_new_double(NM_PALETTE_MIN_DE_CVD));
+    return o;
+}
+
+static const char *label_status_name(nm_label_status s)
+{
+    switch (s) {
+    case NM_LABEL_PLACED: return "placed";
+    case NM_LABEL_SMALLER: return "smaller";
+    case NM_LABEL_LEADER: return "leader";
+    case NM_LABEL_NO_ROOM: return "no_room";
+    case NM_LABEL_OUTSIDE: return "outside";
+    default: return "pending";
+    }
+}
+
+/* Every label of the map and what became of it: the ones left out are
+ * listed apart, with why, so that nothing is dropped without a word. */
+static json_object *labels_json(const nm_map *map)
+{
+    json_object *o = json_object_new_object(), *all = json_object_new_array();
+    json_object *left = json_object_new_array();
+    size_t i, placed = 0;
+    nm_label_info li;
+
+    for (i = 0; nm_map_label_info(map, i, &li); i++) {
+        json_object *e = json_object_new_object();
+        int ok = li.status >= NM_LABEL_PLACED && li.status <= NM_LABEL_LEADER;
+        json_object_object_add(e, "code", json_object_new_string(li.key));
+        json_object_object_add(e, "text", json_object_new_string(li.text));
+        json_object_object_add(e, "status", json_object_new_string(label_status_name(li.status)));
+        if (ok) {
+            json_object_object_add(e, "pt", json_object_new_double(li.pt));
+            placed++;
+            json_object_array_add(all, e);
+        } else {
+            json_object_object_add(e, "reason", json_object_new_string(li.reason));
+            json_object_array_add(left, e);
+        }
+    }
+    json_object_object_add(o, "count", json_object_new_int64((int64_t)i));
+    json_object_object_add(o, "placed", json_object_new_int64((int64_t)placed));
+    json_object_object_add(o, "placed_labels", all);
+    json_object_object_add(o, "unplaced", left);
     return o;
 }
 
 nm_status nm_write_sidecar(nm_store *store, const nm_choropleth_opts *o, const nm_areas *a,
                            const nm_values *v, const nm_classes *c, const nm_rgb *colours,
                            const double *shown, const int *klass, const nm_map_layout *layout,
-                           const char *alt_text)
+                           const char *alt_text, const nm_map *map)
 {
     nm_ctx *ctx = nm_store_ctx(store);
     json_object *root = json_object_new_object(), *inputs = NULL;
@@ -128,9 +201,12 @@ nm_status nm_write_sidecar(nm_store *store, const nm_choropleth_opts *o, const n
     json_object_object_add(root, "classification",
                            json_object_new_string(o->classify ? o->classify : "default"));
     json_object_object_add(root, "classes", classes_json(c, colours));
+    json_object_object_add(root, "colour_contrast", contrast_json(c, colours));
     json_object_object_add(root, "missing", json_object_new_int64(nm_classes_missing(c)));
     json_object_object_add(root, "areas", areas_json(a, v, shown, klass));
     json_object_object_add(root, "page", page_json(layout));
+    if (map && nm_map_label_count(map) > 0)
+        json_object_object_add(root, "labels", labels_json(map));
     /* provenance and accessibility: what the map was drawn from, and what
        it shows in words */
     json_object_object_add(root, "inputs", inputs);

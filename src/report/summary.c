@@ -14,6 +14,7 @@
 #include <xlsxwriter.h>
 
 #include "report/groups_int.h"
+#include "report/html_int.h"
 #include "report/page_int.h"
 #include "report/report_int.h"
 #include "store/geom_int.h"
@@ -62,6 +63,7 @@ typedef struct sjob {
     head_fig head;
     pg_doc doc;
     int draw;         /* 0: only counting pages */
+    const char *cont; /* heading of a page a table continues on */
     int page;
     nm_geombuf geom;
     sqlite3_stmt *gst;
@@ -206,6 +208,18 @@ static double text(sjob *j, double x, double y, double w, double pt, int bold, u
         return pg_text(&j->doc, x, y, w, pt, bold, rgb, PG_LEFT, s);
     pg_measure(&j->doc, pt, bold, s, w, &tw, &th);
     return th;
+}
+
+/* A table too long for its page goes on under the section's heading. */
+static nm_status table_break(void *user, double *y)
+{
+    sjob *j = user;
+    nm_status rc = new_page(j);
+
+    *y = PG_MARGIN;
+    if (rc == NM_OK && j->cont)
+        *y += text(j, PG_MARGIN, *y, A4_W - 2 * PG_MARGIN, PG_HEAD_PT, 1, PG_INK, j->cont) + 3;
+    return rc;
 }
 
 static nm_geom view(const nm_geombuf *g)
@@ -462,33 +476,39 @@ static nm_status group_pages(sjob *j, int sec)
     y += text(j, PG_MARGIN, y, A4_W - 2 * PG_MARGIN, PG_HEAD_PT + 2, 1, PG_INK, heading) + 1.2;
     y += text(j, PG_MARGIN, y, A4_W - 2 * PG_MARGIN, PG_TEXT_PT, 0, PG_GREY, sub) + 4;
     /* the table under the map, the map as large as leaves room */
-    {
-        table_h = pg_area_table(&j->doc, &j->set, rows, heads, group, nareas, 0, 0, A4_W - 2 * PG_MARGIN, 0);
-        if (j->set.suppress_note)
-            pg_measure(&j->doc, PG_SMALL_PT - 0.5, 0, note, A4_W - 2 * PG_MARGIN, &tw, &note_h);
-    }
+    table_h = pg_area_table(&j->doc, &j->set, rows, heads, group, nareas, 0, 0,
+                            A4_W - 2 * PG_MARGIN, 0, NULL, NULL, &rc);
+    if (rc != NM_OK)
+        goto cleanup;
+    if (j->set.suppress_note)
+        pg_measure(&j->doc, PG_SMALL_PT - 0.5, 0, note, A4_W - 2 * PG_MARGIN, &tw, &note_h);
     if (sec >= 0) {
         nm_rect box;
         double used = 0;
         map_h = fmin(150, pg_body_bottom(&j->doc) - y - table_h - note_h - 8);
-        if (map_h < 60)
-            map_h = 60;
+        if (map_h < 100) /* too long a table: the map keeps its size, the table follows */
+            map_h = fmin(150, pg_body_bottom(&j->doc) - y - 8);
         box = (nm_rect){PG_MARGIN, y, A4_W - 2 * PG_MARGIN, map_h};
         if ((rc = draw_map(j, sec, &box, &used)) != NM_OK)
             goto cleanup;
         y += used + 6;
     }
-    if (y + table_h > pg_body_bottom(&j->doc)) {
-        if ((rc = new_page(j)) != NM_OK)
-            goto cleanup;
-        y = PG_MARGIN;
-    }
-    y += pg_area_table(&j->doc, &j->set, rows, heads, group, nareas, PG_MARGIN, y, A4_W - 2 * PG_MARGIN, j->draw) + 2;
+    /* a table that fits a page starts on a new one rather than split; a
+       longer one flows on from here */
+    snprintf(sub, sizeof sub, "%s (continued)", heading);
+    j->cont = sub;
+    if (y + table_h > pg_body_bottom(&j->doc) && PG_MARGIN + table_h <= pg_body_bottom(&j->doc) &&
+        (rc = table_break(j, &y)) != NM_OK)
+        goto cleanup;
+    y = pg_area_table(&j->doc, &j->set, rows, heads, group, nareas, PG_MARGIN, y,
+                      A4_W - 2 * PG_MARGIN, j->draw, table_break, j, &rc) + 2;
+    j->cont = NULL;
+    if (rc != NM_OK)
+        goto cleanup;
     if (j->set.suppress_note)
         y += text(j, PG_MARGIN, y, A4_W - 2 * PG_MARGIN, PG_SMALL_PT - 0.5, 0, PG_GREY, note);
     y += 6;
     /* charts: the group's areas without England, which is the dashed line */
-    snprintf(sub, sizeof sub, "%s (continued)", heading);
     rc = charts(j, rows, rgb, bold, nareas - 1, sub, y);
 
 cleanup:
@@ -595,69 +615,12 @@ typedef struct dtable {
     int n;
 } dtable;
 
-static const char *level_name(char kind)
-{
-    return kind == 'w' ? "ward" : kind == 'l' ? "locality" : kind == 'b' ? "borough" : "country";
-}
-
-/* The figures of one cell as the data formats hold them: 1 to 4 numbers
- * (a rate's count, rate, lower and upper limits). */
-static int cell_values(const gr_col *c, const gr_cell *x, double v[4])
-{
-    if (!c->rate) {
-        v[0] = x->v;
-        return 1;
-    }
-    v[0] = x->count;
-    v[1] = x->v;
-    v[2] = x->lo;
-    v[3] = x->hi;
-    return strcmp(c->unit, "rate") == 0 ? 4 : 1;
-}
-
-static const char *const rate_parts[] = {"_count", "_rate", "_rate_lo", "_rate_hi"};
-
-
-
-static void csv_head(const gr_set *s, FILE *fp)
-{
-    fputs("table,level,code,name", fp);
-    for (int c = 0; c < s->ncol; c++) {
-        double v[4];
-        gr_cell dummy = {0};
-        int k = cell_values(&s->col[c], &dummy, v);
-        for (int p = 0; p < k; p++)
-            fprintf(fp, ",%s%s", s->col[c].id, s->col[c].rate ? rate_parts[p] : "");
-    }
-    fputc('\n', fp);
-}
-
 static void write_csv(const sjob *j, const dtable *t, int nt, FILE *fp)
 {
-    const gr_set *s = &j->set;
-
-    csv_head(s, fp);
+    gr_csv_head(&j->set, fp);
     for (int i = 0; i < nt; i++)
-        for (int r = 0; r < t[i].n; r++) {
-            const gr_row *row = t[i].rows[r];
-            nm_csv_text(fp, t[i].name);
-            fprintf(fp, ",%s,", level_name(row->kind));
-            nm_csv_text(fp, row->code);
-            fputc(',', fp);
-            nm_csv_text(fp, row->name);
-            for (int c = 0; c < s->ncol; c++) {
-                double v[4];
-                int k = cell_values(&s->col[c], &row->cell[c], v);
-                for (int p = 0; p < k; p++) {
-                    fputc(',', fp);
-                    if (row->cell[c].suppressed)
-                        fputs("suppressed", fp);
-                    else if (!isnan(v[p]))
-                        nm_csv_number(fp, v[p]);
-                }
-            }
-            fputc('\n', fp);
-        }
+        for (int r = 0; r < t[i].n; r++)
+            gr_csv_row(&j->set, t[i].name, t[i].rows[r], fp);
 }
 
 
@@ -721,15 +684,91 @@ static void sheet_name(const char *name, char out[32])
     out[o] = '\0';
 }
 
+/* A column's heading for readers and its number format: part p of a rate
+ * column is its count, rate and the rate's two limits. */
+static void xlsx_head(const gr_col *c, int p, char *out, size_t size, const char **format)
+{
+    static const char *const rate_heads[] = {": incidents", " per 1,000 residents",
+                                             " per 1,000: lower 95% limit",
+                                             " per 1,000: upper 95% limit"};
+    int whole = c->sum || strcmp(c->unit, "count") == 0 || strcmp(c->unit, "people") == 0;
+
+    snprintf(out, size, "%s%s", c->label, c->rate ? rate_heads[p] : "");
+    *format = c->rate ? (p == 0 ? "#,##0" : "0.0")
+              : whole ? "#,##0"
+              : strcmp(c->unit, "share") == 0 ? "0.0%"
+                                              : "0.0";
+}
+
+/* The sheet of sources and definitions: what each column is, its id, unit,
+ * period and source, and how to read empty and suppressed cells. */
+static void xlsx_sources(sjob *j, lxw_workbook *wb, lxw_format *bold, lxw_format *wrap)
+{
+    static const char *const head[] = {"Figure", "Id", "Unit", "Period", "Source"};
+    const gr_set *s = &j->set;
+    lxw_worksheet *ws = workbook_add_worksheet(wb, "Sources and definitions");
+    lxw_row_t r = 0;
+
+    if (!ws)
+        return;
+    worksheet_write_string(ws, r++, 0, j->title, bold);
+    worksheet_write_string(ws, r++, 0, j->sources, wrap);
+    r++;
+    for (lxw_col_t c = 0; c < 5; c++)
+        worksheet_write_string(ws, r, c, head[c], bold);
+    for (int c = 0; c < s->ncol; c++) {
+        const gr_col *col = &s->col[c];
+        r++;
+        worksheet_write_string(ws, r, 0, col->label, wrap);
+        worksheet_write_string(ws, r, 1, col->id, NULL);
+        worksheet_write_string(ws, r, 2, col->rate ? "incidents; per 1,000 residents" : col->unit,
+                               NULL);
+        worksheet_write_string(ws, r, 3, col->period, NULL);
+        worksheet_write_string(ws, r, 4, col->source ? col->source : "", wrap);
+    }
+    r += 2;
+    worksheet_write_string(ws, r++, 0, "Group totals are computed from their wards; England from "
+                                       "every LSOA stored.", NULL);
+    worksheet_write_string(ws, r++, 0, "An empty cell: no data.  \"suppressed\": fewer incidents "
+                                       "than the disclosure threshold, not shown.", NULL);
+    worksheet_write_string(ws, r, 0, "Rates: exact Poisson 95% confidence intervals.", NULL);
+    worksheet_set_column(ws, 0, 0, 50, NULL);
+    worksheet_set_column(ws, 1, 1, 22, NULL);
+    worksheet_set_column(ws, 2, 3, 16, NULL);
+    worksheet_set_column(ws, 4, 4, 80, NULL);
+}
+
 static nm_status write_xlsx(sjob *j, const dtable *t, int nt, const char *path)
 {
     const gr_set *s = &j->set;
     lxw_workbook *wb = workbook_new(path);
+    lxw_format *bold = wb ? workbook_add_format(wb) : NULL, *wrap = wb ? workbook_add_format(wb) : NULL;
+    lxw_format *grey = wb ? workbook_add_format(wb) : NULL;
+    lxw_format *fmt[4 * 64];
     lxw_error err;
-    int i;
+    int i, nf = 0;
 
     if (!wb)
         return nm_fail(j->ctx, NM_ERROR, "%s: cannot create the workbook", j->o->output);
+    format_set_bold(bold);
+    format_set_text_wrap(bold);
+    format_set_align(bold, LXW_ALIGN_VERTICAL_TOP);
+    format_set_text_wrap(wrap);
+    format_set_font_color(grey, 0x595959);
+    /* one number format per column part, shared by every sheet */
+    for (int c = 0; c < s->ncol && nf + 4 <= (int)(sizeof fmt / sizeof fmt[0]); c++) {
+        double v[4];
+        gr_cell dummy = {0};
+        int k = gr_cell_values(&s->col[c], &dummy, v);
+        for (int p = 0; p < k; p++) {
+            char head[160];
+            const char *code;
+            xlsx_head(&s->col[c], p, head, sizeof head, &code);
+            if ((fmt[nf] = workbook_add_format(wb)))
+                format_set_num_format(fmt[nf], code);
+            nf++;
+        }
+    }
     for (i = 0; i < nt; i++) {
         char name[32];
         lxw_worksheet *ws;
@@ -738,39 +777,46 @@ static nm_status write_xlsx(sjob *j, const dtable *t, int nt, const char *path)
         ws = workbook_add_worksheet(wb, name);
         if (!ws)
             continue;
-        worksheet_write_string(ws, 0, col++, "level", NULL);
-        worksheet_write_string(ws, 0, col++, "code", NULL);
-        worksheet_write_string(ws, 0, col++, "name", NULL);
+        worksheet_write_string(ws, 0, col++, "Level", bold);
+        worksheet_write_string(ws, 0, col++, "Code", bold);
+        worksheet_write_string(ws, 0, col++, "Name", bold);
         for (int c = 0; c < s->ncol; c++) {
             double v[4];
             gr_cell dummy = {0};
-            int k = cell_values(&s->col[c], &dummy, v);
+            int k = gr_cell_values(&s->col[c], &dummy, v);
             for (int p = 0; p < k; p++) {
-                char head[128];
-                snprintf(head, sizeof head, "%s%s", s->col[c].id,
-                         s->col[c].rate ? rate_parts[p] : "");
-                worksheet_write_string(ws, 0, col++, head, NULL);
+                char head[160];
+                const char *code;
+                xlsx_head(&s->col[c], p, head, sizeof head, &code);
+                worksheet_write_string(ws, 0, col++, head, bold);
             }
         }
         for (int r = 0; r < t[i].n; r++) {
             const gr_row *row = t[i].rows[r];
             lxw_row_t y = (lxw_row_t)(r + 1);
+            int f = 0;
             col = 0;
-            worksheet_write_string(ws, y, col++, level_name(row->kind), NULL);
+            worksheet_write_string(ws, y, col++, gr_level_name(row->kind), NULL);
             worksheet_write_string(ws, y, col++, row->code, NULL);
             worksheet_write_string(ws, y, col++, row->name, NULL);
             for (int c = 0; c < s->ncol; c++) {
                 double v[4];
-                int k = cell_values(&s->col[c], &row->cell[c], v);
-                for (int p = 0; p < k; p++, col++) {
+                int k = gr_cell_values(&s->col[c], &row->cell[c], v);
+                for (int p = 0; p < k; p++, col++, f++) {
                     if (row->cell[c].suppressed)
-                        worksheet_write_string(ws, y, col, "suppressed", NULL);
+                        worksheet_write_string(ws, y, col, "suppressed", grey);
                     else if (!isnan(v[p]))
-                        worksheet_write_number(ws, y, col, v[p], NULL);
+                        worksheet_write_number(ws, y, col, v[p], f < nf ? fmt[f] : NULL);
                 }
             }
         }
+        worksheet_set_column(ws, 0, 1, 11, NULL);
+        worksheet_set_column(ws, 2, 2, 24, NULL);
+        worksheet_set_column(ws, 3, (lxw_col_t)(col > 3 ? col - 1 : 3), 14, NULL);
+        worksheet_set_row(ws, 0, 75, NULL);
+        worksheet_freeze_panes(ws, 1, 3);
     }
+    xlsx_sources(j, wb, bold, wrap);
     err = workbook_close(wb);
     if (err != LXW_NO_ERROR)
         return nm_fail(j->ctx, NM_ERROR, "%s: cannot write the workbook: %s", j->o->output,
@@ -830,6 +876,28 @@ cleanup:
     return rc;
 }
 
+/* ---- the web page (html.c) ------------------------------------------------ */
+
+static nm_status write_html(sjob *j)
+{
+    hs_section *sec = nm_calloc((size_t)j->nsec + 1, sizeof *sec);
+    hs_head head = {j->head.pop, j->head.kids, j->head.lsoas, j->head.n10, j->head.p10,
+                    j->head.k10, j->head.n20, j->head.p20, j->head.k20};
+    hs_page p = {j->store, j->o->output, j->title, j->sources, j->periods, j->place, "locality",
+                 "localities", j->o->period, &j->set, sec, j->nsec, j->lsoas, j->lsoa_sec, &j->shade, &head,
+                 "locality"};
+    nm_status rc;
+
+    if (!sec)
+        return nm_fail(j->ctx, NM_NOMEM, "out of memory");
+    for (int s = 0; s < j->nsec; s++)
+        sec[s] = (hs_section){j->sec[s].code, j->sec[s].name, j->sec[s].idx, j->sec[s].n,
+                              &j->sec[s].total};
+    rc = nm_html_page(&p);
+    nm_free(sec);
+    return rc;
+}
+
 /* ---- the call ------------------------------------------------------------- */
 
 static nm_summary_format format_of(const nm_summary_opts *o)
@@ -846,6 +914,8 @@ static nm_summary_format format_of(const nm_summary_opts *o)
         return NM_SUMMARY_XLSX;
     if (dot && (nm_strieq(dot, ".md") || nm_strieq(dot, ".markdown")))
         return NM_SUMMARY_MD;
+    if (dot && (nm_strieq(dot, ".html") || nm_strieq(dot, ".htm")))
+        return NM_SUMMARY_HTML;
     return NM_SUMMARY_AUTO;
 }
 
@@ -887,10 +957,10 @@ nm_status nm_summary(nm_store *store, const nm_summary_opts *o, nm_summary_resul
         res = &local;
     memset(res, 0, sizeof *res);
     if (!o->output)
-        return nm_fail(j.ctx, NM_USAGE, "an output file is required (.pdf, .csv, .xlsx or .md)");
+        return nm_fail(j.ctx, NM_USAGE, "an output file is required (.pdf, .html, .csv, .xlsx or .md)");
     if ((fmt = format_of(o)) == NM_SUMMARY_AUTO)
-        return nm_fail(j.ctx, NM_USAGE, "%s: give --format, or an output ending in .pdf, .csv, "
-                                        ".xlsx or .md", o->output);
+        return nm_fail(j.ctx, NM_USAGE, "%s: give --format, or an output ending in .pdf, .html, "
+                                        ".csv, .xlsx or .md", o->output);
     rc = nm_store_read_begin(store);
     reading = rc == NM_OK;
     if (rc == NM_OK)
@@ -907,7 +977,7 @@ nm_status nm_summary(nm_store *store, const nm_summary_opts *o, nm_summary_resul
         rc = place_lsoas(&j);
     if (rc == NM_OK)
         rc = read_headline(&j);
-    if (rc == NM_OK && fmt == NM_SUMMARY_PDF) {
+    if (rc == NM_OK && (fmt == NM_SUMMARY_PDF || fmt == NM_SUMMARY_HTML)) {
         nm_choropleth_opts_init(&co);
         co.indicator = o->indicator ? o->indicator : "imd_decile";
         co.period = o->period;
@@ -926,7 +996,9 @@ nm_status nm_summary(nm_store *store, const nm_summary_opts *o, nm_summary_resul
             rc = nm_fail(j.ctx, NM_NOMEM, "out of memory");
     }
     if (rc == NM_OK)
-        rc = fmt == NM_SUMMARY_PDF ? write_pdf(&j) : write_data(&j, fmt);
+        rc = fmt == NM_SUMMARY_PDF    ? write_pdf(&j)
+             : fmt == NM_SUMMARY_HTML ? write_html(&j)
+                                      : write_data(&j, fmt);
     if (reading)
         nm_store_read_end(store);
     if (rc == NM_OK) {

@@ -1,7 +1,9 @@
 /*
  * Tables of indicators by area: a row per area of a selection and a
- * column per indicator, as CSV for further work (every digit kept, so a
- * value read back is the value stored) or as a Markdown table for a report
+ * column per indicator, as CSV for spreadsheets (labels as headings,
+ * values to their unit's precision; with --ids, ids and every digit, so a
+ * value read back is the value stored), as an XLSX workbook with number
+ * formats and a sheet of sources, or as a Markdown table for a report
  * (numbers right-aligned, thousands separators, shares as percentages).
  * Small counts suppressed for disclosure control read "suppressed", which
  * is not the same as an empty cell (no data).  Selecting and reading values
@@ -11,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+#include <xlsxwriter.h>
 
 #include "needsmap/report.h"
 #include "report/report_int.h"
@@ -172,15 +176,67 @@ void nm_csv_number(FILE *fp, double x)
     fputs(buf, fp);
 }
 
+/* How a unit's values are written for readers: decimals, percentages,
+ * the spreadsheet's number format and the units row's word. */
+typedef struct unit_style {
+    int dec, pct;
+    const char *xlsx, *word;
+} unit_style;
+
+static unit_style style_of(const char *unit)
+{
+    static const struct {
+        const char *unit;
+        unit_style s;
+    } styles[] = {
+        {"share", {1, 1, "0.0%", "%"}},     {"score", {3, 0, "0.000", "score"}},
+        {"rate", {2, 0, "0.00", "per 1,000"}}, {"people", {0, 0, "#,##0", "people"}},
+        {"count", {0, 0, "#,##0", "count"}}, {"rank", {0, 0, "#,##0", "rank (1 = most deprived)"}},
+        {"decile", {0, 0, "0", "decile (1 = most deprived)"}},
+    };
+    unit_style other = {3, 0, "#,##0.###", ""};
+
+    for (size_t i = 0; i < sizeof styles / sizeof styles[0]; i++)
+        if (strcmp(unit, styles[i].unit) == 0)
+            return styles[i].s;
+    other.word = unit;
+    return other;
+}
+
+/* A value rounded to its unit's precision: "28.771", "33.3", "11668". */
+static void csv_rounded(FILE *fp, double x, const char *unit)
+{
+    unit_style st = style_of(unit);
+    double v = st.pct ? x * 100 : x, scale = pow(10, st.dec), r = round(v * scale) / scale;
+
+    if (r == 0)
+        r = 0; /* no "-0" */
+    fprintf(fp, "%.*f", st.dec, r);
+}
+
+/* A column's heading for readers: its label, "(%)" for shares. */
+static void csv_heading(FILE *fp, const nm_values *v)
+{
+    nm_buf b = {0};
+
+    nm_buf_addf(&b, "%s%s", v->label && *v->label ? v->label : v->key,
+                style_of(v->unit).pct ? " (%)" : "");
+    nm_csv_text(fp, b.data && !b.failed ? b.data : v->key);
+    nm_buf_free(&b);
+}
+
 static void write_csv(const tjob *j, FILE *fp)
 {
     size_t i;
     int c;
 
-    fputs("code,name", fp);
+    fputs(j->o->ids ? "code,name" : "Code,Name", fp);
     for (c = 0; c < j->nids; c++) {
         fputc(',', fp);
-        nm_csv_text(fp, j->cols[c].v.key);
+        if (j->o->ids)
+            nm_csv_text(fp, j->cols[c].v.key);
+        else
+            csv_heading(fp, &j->cols[c].v);
     }
     fputc('\n', fp);
     for (i = 0; i < nm_areas_count(j->areas); i++) {
@@ -192,11 +248,113 @@ static void write_csv(const tjob *j, FILE *fp)
             fputc(',', fp);
             if (is_suppressed(col, i))
                 fputs("suppressed", fp);
-            else if (!isnan(col->v.value[i]))
+            else if (!isnan(col->v.value[i]) && j->o->ids)
                 nm_csv_number(fp, col->v.value[i]);
+            else if (!isnan(col->v.value[i]))
+                csv_rounded(fp, col->v.value[i], col->v.unit);
         }
         fputc('\n', fp);
     }
+}
+
+/* ---- XLSX ------------------------------------------------------------------ */
+
+/* The sheet of sources and definitions: one row per indicator. */
+static void xlsx_sources(const tjob *j, lxw_workbook *wb, lxw_format *bold, lxw_format *wrap)
+{
+    static const char *const head[] = {"Indicator", "Id", "Unit", "Period", "Source"};
+    lxw_worksheet *ws = workbook_add_worksheet(wb, "Sources");
+    lxw_row_t r = 0;
+
+    if (!ws)
+        return;
+    for (lxw_col_t c = 0; c < 5; c++)
+        worksheet_write_string(ws, r, c, head[c], bold);
+    for (int c = 0; c < j->nids; c++) {
+        const nm_values *v = &j->cols[c].v;
+        r++;
+        worksheet_write_string(ws, r, 0, v->label ? v->label : v->key, wrap);
+        worksheet_write_string(ws, r, 1, v->key, NULL);
+        worksheet_write_string(ws, r, 2, style_of(v->unit).word, NULL);
+        worksheet_write_string(ws, r, 3, v->period, NULL);
+        worksheet_write_string(ws, r, 4, v->source ? v->source : "", wrap);
+    }
+    r += 2;
+    worksheet_write_string(ws, r++, 0, "An empty cell: no data.  \"suppressed\": a small count "
+                                       "withheld for disclosure control.", NULL);
+    worksheet_write_string(ws, r, 0, "Shares are stored as fractions (0 to 1) and shown as "
+                                     "percentages.", NULL);
+    worksheet_set_column(ws, 0, 0, 50, NULL);
+    worksheet_set_column(ws, 1, 1, 24, NULL);
+    worksheet_set_column(ws, 2, 3, 14, NULL);
+    worksheet_set_column(ws, 4, 4, 80, NULL);
+}
+
+static nm_status write_xlsx(const tjob *j, const char *path)
+{
+    lxw_workbook *wb = workbook_new(path);
+    lxw_worksheet *ws;
+    lxw_format *bold, *wrap, *grey, **fmt;
+    lxw_error err;
+    size_t i;
+    int c;
+
+    if (!wb)
+        return nm_fail(j->ctx, NM_ERROR, "%s: cannot create the workbook", j->o->output);
+    fmt = nm_calloc((size_t)j->nids + 1, sizeof *fmt);
+    ws = workbook_add_worksheet(wb, "Table");
+    bold = workbook_add_format(wb);
+    wrap = workbook_add_format(wb);
+    grey = workbook_add_format(wb);
+    if (!fmt || !ws || !bold || !wrap || !grey) {
+        nm_free(fmt);
+        workbook_close(wb);
+        return nm_fail(j->ctx, NM_NOMEM, "out of memory");
+    }
+    format_set_bold(bold);
+    format_set_text_wrap(bold);
+    format_set_align(bold, LXW_ALIGN_VERTICAL_TOP);
+    format_set_text_wrap(wrap);
+    format_set_italic(grey);
+    format_set_font_color(grey, 0x595959);
+    /* row 1: labels; row 2: units; then one row per area */
+    worksheet_write_string(ws, 0, 0, "Code", bold);
+    worksheet_write_string(ws, 0, 1, "Name", bold);
+    worksheet_write_string(ws, 1, 0, "", grey);
+    worksheet_write_string(ws, 1, 1, "", grey);
+    for (c = 0; c < j->nids; c++) {
+        const nm_values *v = &j->cols[c].v;
+        lxw_col_t col = (lxw_col_t)(c + 2);
+        worksheet_write_string(ws, 0, col, v->label && *v->label ? v->label : v->key, bold);
+        worksheet_write_string(ws, 1, col, style_of(v->unit).word, grey);
+        if ((fmt[c] = workbook_add_format(wb)))
+            format_set_num_format(fmt[c], style_of(v->unit).xlsx);
+    }
+    for (i = 0; i < nm_areas_count(j->areas); i++) {
+        lxw_row_t r = (lxw_row_t)(i + 2);
+        worksheet_write_string(ws, r, 0, nm_areas_code(j->areas, i), NULL);
+        worksheet_write_string(ws, r, 1, nm_areas_name(j->areas, i), NULL);
+        for (c = 0; c < j->nids; c++) {
+            const column *col = &j->cols[c];
+            if (is_suppressed(col, i))
+                worksheet_write_string(ws, r, (lxw_col_t)(c + 2), "suppressed", grey);
+            else if (!isnan(col->v.value[i]))
+                worksheet_write_number(ws, r, (lxw_col_t)(c + 2), col->v.value[i], fmt[c]);
+        }
+    }
+    worksheet_set_column(ws, 0, 0, 12, NULL);
+    worksheet_set_column(ws, 1, 1, 28, NULL);
+    if (j->nids > 0)
+        worksheet_set_column(ws, 2, (lxw_col_t)(j->nids + 1), 16, NULL);
+    worksheet_set_row(ws, 0, 60, NULL);
+    worksheet_freeze_panes(ws, 2, 2);
+    xlsx_sources(j, wb, bold, wrap);
+    err = workbook_close(wb);
+    nm_free(fmt);
+    if (err != LXW_NO_ERROR)
+        return nm_fail(j->ctx, NM_ERROR, "%s: cannot write the workbook: %s", j->o->output,
+                       lxw_strerror(err));
+    return NM_OK;
 }
 
 /* ---- Markdown ------------------------------------------------------------ */
@@ -279,6 +437,8 @@ static int format_of(const char *path)
 
     if (dot && strcasecmp(dot, ".csv") == 0)
         return 'c';
+    if (dot && strcasecmp(dot, ".xlsx") == 0)
+        return 'x';
     if (dot && (strcasecmp(dot, ".md") == 0 || strcasecmp(dot, ".markdown") == 0))
         return 'm';
     return 0;
@@ -293,9 +453,12 @@ static nm_status write_file(tjob *j, int format)
         return rc;
     if (format == 'c')
         write_csv(j, a.fp);
+    else if (format == 'x')
+        rc = write_xlsx(j, a.temp);
     else
         write_md(j, a.fp);
-    rc = nm_atomic_commit(j->ctx, &a);
+    if (rc == NM_OK)
+        rc = nm_atomic_commit(j->ctx, &a);
     nm_atomic_abort(&a);
     return rc;
 }
@@ -340,10 +503,10 @@ nm_status nm_table_write(nm_store *store, const nm_table_opts *o, nm_table_resul
         res = &local;
     memset(res, 0, sizeof *res);
     if (!o->output)
-        return nm_fail(j.ctx, NM_USAGE, "an output file is required (.csv or .md)");
+        return nm_fail(j.ctx, NM_USAGE, "an output file is required (.csv, .xlsx or .md)");
     if (!(format = format_of(o->output)))
-        return nm_fail(j.ctx, NM_USAGE, "%s: the table's format comes from the extension: .csv "
-                       "or .md", o->output);
+        return nm_fail(j.ctx, NM_USAGE, "%s: the table's format comes from the extension: .csv, "
+                       ".xlsx or .md", o->output);
     rc = nm_areas_select(store, o->level ? o->level : "ward", o->vintage, o->within, &j.areas);
     if (rc == NM_OK)
         rc = choose_ids(&j);

@@ -74,8 +74,42 @@ static long group_size(const nm_values *v)
     return 0;
 }
 
+/* The classes of a data-driven or fixed scheme as drawn: "5 classes of
+ * equal counts (quantiles)", or "3 classes, not the 5 asked: 142 of 305
+ * wards share the value 0%". */
+static void add_classes(nm_buf *b, const nm_classify_spec *spec, const nm_classes *c,
+                        const char *plural)
+{
+    int k = c ? nm_classes_count(c) : spec->nclasses, asked = c ? nm_classes_asked(c) : k;
+    const char *how = spec->method == NM_CLASSIFY_JENKS   ? "by natural breaks (Fisher-Jenks)"
+                      : spec->method == NM_CLASSIFY_EQUAL ? "of equal width"
+                      : spec->method == NM_CLASSIFY_BREAKS ? "by the breaks given"
+                                                           : "of equal counts (quantiles)";
+    double tie;
+    long ntie = nm_classes_tie(c, &tie);
+    char val[48], n1[32], n2[32];
+
+    if (k == asked || !c) {
+        if (spec->method != NM_CLASSIFY_BREAKS)
+            nm_buf_addf(b, "; %d class%s %s", k, k == 1 ? "" : "es", how);
+        return;
+    }
+    nm_buf_addf(b, "; %d class%s, not the %d asked", k, k == 1 ? "" : "es", asked);
+    if (spec->method == NM_CLASSIFY_QUANTILE && ntie > 0) {
+        long n = 0;
+        for (int i = 0; i < k; i++)
+            n += nm_classes_members(c, i);
+        nm_classes_format(c, tie, val, sizeof val);
+        nm_buf_addf(b, ": %s of %s %s share the value %s", nm_fmt_count(ntie, n1),
+                    nm_fmt_count(n, n2), plural, val);
+    } else if (spec->method == NM_CLASSIFY_BREAKS) {
+        nm_buf_addf(b, ": %d break%s outside the values' possible range", asked - k,
+                    asked - k == 1 ? " lies" : "s lie");
+    }
+}
+
 char *nm_default_subtitle(const nm_areas *a, const nm_values *v, const nm_classify_spec *spec,
-                          nm_rank_scope scope)
+                          nm_rank_scope scope, const nm_classes *classes)
 {
     const char *within = nm_areas_within_name(a);
     const char *plural = level_plural(nm_areas_level(a));
@@ -98,12 +132,13 @@ char *nm_default_subtitle(const nm_areas *a, const nm_values *v, const nm_classi
         else
             nm_buf_addf(&b, "; national %s, 1 = most deprived %s of %s in England",
                         tenths ? "deciles" : "quintiles", tenths ? "10%" : "20%", plural);
-    } else if (spec->method == NM_CLASSIFY_JENKS) {
-        nm_buf_addf(&b, "; %d classes by natural breaks (Fisher-Jenks)", spec->nclasses);
-    } else if (spec->method == NM_CLASSIFY_QUANTILE) {
-        nm_buf_addf(&b, "; %d classes of equal counts (quantiles)", spec->nclasses);
-    } else if (spec->method == NM_CLASSIFY_EQUAL) {
-        nm_buf_addf(&b, "; %d classes of equal width", spec->nclasses);
+    } else {
+        char lower[64];
+        nm_strlcpy(lower, plural, sizeof lower);
+        /* "Wards" in a sentence, "LSOAs" as they are */
+        if (lower[0] >= 'A' && lower[0] <= 'Z' && lower[1] >= 'a' && lower[1] <= 'z')
+            lower[0] = (char)(lower[0] + 32);
+        add_classes(&b, spec, classes, lower);
     }
     return nm_buf_take(&b);
 }

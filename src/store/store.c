@@ -283,6 +283,12 @@ nm_status nm_store_open(nm_ctx *ctx, const char *path, int flags, nm_store **out
     store->ctx = ctx;
     store->writable = (flags & NM_STORE_WRITE) != 0;
     exists = stat(path, &st) == 0 && st.st_size > 0;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        /* SQLite says only "disk I/O error" */
+        rc = nm_fail(ctx, NM_USAGE, "%s: a folder, not a store file; give --db FOLDER/NAME.sqlite",
+                     path);
+        goto cleanup;
+    }
     if (!exists) {
         if ((flags & NM_STORE_CREATE) != NM_STORE_CREATE) {
             rc = nm_fail(ctx, NM_ERROR,

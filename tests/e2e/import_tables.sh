@@ -113,7 +113,7 @@ bad "missing file" 1 'nosuch.csv: cannot open' indicators "$T/nosuch.csv" --key 
 printf '\xff\xfec\x00o\x00d\x00e\x00\n\x00' > "$T/utf16.csv"
 bad "UTF-16 file" 3 'utf16.csv: the file is UTF-16 text' indicators "$T/utf16.csv" --key code --period 2019
 printf 'code,name,v\nE01000001,Caf\xe9,1\n' > "$T/latin1.csv"
-bad "Latin-1 text" 3 'latin1.csv:2: text is not UTF-8' indicators "$T/latin1.csv" --key code --period 2019 --columns v
+bad "Latin-1 text" 3 'latin1.csv:2: column "name": value "Caf\xE9" is not UTF-8 text' indicators "$T/latin1.csv" --key code --period 2019 --columns v
 bad "unknown key column" 2 'no key column "lsoa"' indicators "$T/nan.csv" --key lsoa --period 2019
 bad "not an IoD file" 3 'not an Indices of Deprivation file' iod "$T/nan.csv"
 printf 'LSOA code (2011),IMD Score\nE01000001,1\n' > "$T/unknown-release.csv"

@@ -121,4 +121,29 @@ eq "refused table (2019) leaves the store as it was" "$BEFORE" "$(checksum "$DB"
 OUT=$(nm assign --child lsoa --parent ward --within E07000148 2>&1)
 contains "assign names the WD19 lookup's disagreements" "6 of 83 lsoas are placed by interior point in another ward than by the lookup LSOA11_WD19_LAD19_EW_LU.csv (ward 2019, compared by name): E01026796 (Bowthorpe; lookup University)" "$OUT"
 contains "assign does not say all agree" "see the warnings on the stored lookups" "$OUT"
+# --- releases on 2001 codes count every old LSOA of the area ---------------------
+nm --quiet import iod "$NM_DATA/indicators/imd2007/imd2007_lsoa01_england.csv"
+nm --quiet import iod "$NM_DATA/indicators/imd2010/imd2010_england_lsoa01.csv"
+nm --quiet import lookup "$NM_DATA/lookups/ons/LSOA01_LSOA11_LAD11_EW_LU.csv" --child LSOA01CD --parent LSOA11CD --parent-level lsoa
+# independently: IMD 2007's own district column
+NOR07=$(python3 -c "
+import csv
+r = [x for x in csv.DictReader(open('$NM_DATA/indicators/imd2007/imd2007_lsoa01_england.csv')) if x['lad07_name'] == 'Norwich']
+print(len(r), sum(1 for x in r if int(x['IMD_decile']) <= 2))")
+eq "IMD 2007 puts 79 LSOAs in Norwich, 28 in deciles 1-2" "79 28" "$NOR07"
+for year in 2007 2010; do
+    nm facts --within E07000148 --period $year --format json -o "$T/nor$year.json"
+    eq "Norwich $year: 79 LSOAs" 79 "$(python3 -c "import json; d={f['id']: f for f in json.load(open('$T/nor$year.json'))}; n=d['decile_shares']['numbers']; print(sum(n['decile_%d' % k] for k in range(1, 11)))")"
+    contains "Norwich $year: the rule is said" "the 79 LSOAs of 2001 that make up the 83 LSOAs of 2011 by the ONS lookup" "$(python3 -c "import json; print(json.load(open('$T/nor$year.json'))[0]['definition'])")"
+done
+eq "Norwich 2007: 28 in deciles 1-2" 28 "$(python3 -c "import json; d={f['id']: f for f in json.load(open('$T/nor2007.json'))}; n=d['decile_shares']['numbers']; print(n['decile_1'] + n['decile_2'])")"
+WARDS07=$(python3 -c "import json; d={f['id']: f for f in json.load(open('$T/nor2007.json'))}; print(d['wards_region_20']['text'])")
+contains "Norwich 2007 wards name Bowthorpe" "Bowthorpe" "$WARDS07"
+contains "Norwich 2007 wards name Mancroft" "Mancroft" "$WARDS07"
+# a head count of 2019 (2011 codes) for the old LSOAs: a split one is the sum of its parts
+NORPOP=$(python3 -c "
+import csv
+print(sum(int(r['Total population: mid 2015 (excluding prisoners)']) for r in csv.DictReader(open('$NM_DATA/indicators/iod2019/iod2019_lsoa_assembled.csv', encoding='utf-8')) if r['Local Authority District code (2019)'] == 'E07000148'))")
+nm facts --within E07000148 --period 2007 --population-period 2019 --format json -o "$T/nor07pop.json"
+eq "Norwich 2007 with 2019 population: all of Norwich's people" "$NORPOP" "$(python3 -c "import json; d={f['id']: f for f in json.load(open('$T/nor07pop.json'))}; print(d['most_deprived_10']['numbers']['population'])")"
 finish

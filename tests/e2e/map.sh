@@ -22,6 +22,14 @@ py() { python3 -c "import json; d=json.load(open('$1')); $2"; }
 eq "E01015842 is in the darkest class" 9 "$(py "$T/imd.png.json" "print([a['class'] for a in d['areas'] if a['code']=='E01015842'][0])")"
 eq "world file pixel size = sidecar" "$(head -1 "$T/imd.pgw")" "$(py "$T/imd.png.json" "print('%.10f' % d['page']['world_file'][0])")"
 
+# --- alt text: where, in wards; a side of the map only when 2/3 lie there ----
+ALT=$(py "$T/imd.png.json" "print(d['alt_text'])")
+contains "alt text: the darkest class by its wards" "holds 9 LSOAs, in Kursaal (2), Southchurch (2)" "$ALT"
+eq "alt text: every side named holds 2/3 of its class" ok "$(spatial_sql "SELECT code,
+  (MbrMinX(geom) + MbrMaxX(geom)) / 2, (MbrMinY(geom) + MbrMaxY(geom)) / 2, MbrMinX(geom),
+  MbrMinY(geom), MbrMaxX(geom), MbrMaxY(geom) FROM area WHERE level = 'lsoa'" |
+  python3 "$NM_SRC/tests/e2e/alt_sides.py" "$T/imd.png.json")"
+
 # --- regional quintiles: the East of England's most deprived 20% (C2) -------
 nm --quiet map imd_rank --within E06000033 --rank region --classify quintiles -o "$T/region.png"
 # Kursaal (E05002216) and Victoria (E05002225): every LSOA in quintile 1

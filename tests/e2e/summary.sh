@@ -55,10 +55,24 @@ csv() { python3 -c "
 import csv, sys
 for r in csv.DictReader(open('$T/loc.csv')):
     if r['table'] == sys.argv[1] and r['name'] == sys.argv[2]: print(r[sys.argv[3]])" "$@"; }
-xlsx() { ogr2ogr -f CSV /vsistdout/ "$T/loc.xlsx" "$1" 2>/dev/null | python3 -c "
+# xlsx SHEET NAME ID: a cell of the workbook, found by the heading the
+# "Sources and definitions" sheet gives the id (labels head the columns)
+xlsx() { OGR_XLSX_HEADERS=FORCE ogr2ogr -f CSV /vsistdout/ "$T/loc.xlsx" "Sources and definitions" 2>/dev/null > "$T/src.csv"
+    ogr2ogr -f CSV /vsistdout/ "$T/loc.xlsx" "$1" 2>/dev/null | python3 -c "
 import csv, sys
+label = {}
+for r in csv.reader(open(sys.argv[3])):
+    if len(r) > 1: label[r[1]] = r[0]
+key = sys.argv[2]
+for tail, head in (('_count', ': incidents'), ('_rate_lo', ' per 1,000: lower 95% limit'),
+                   ('_rate_hi', ' per 1,000: upper 95% limit'), ('_rate', ' per 1,000 residents')):
+    if key.endswith(tail) and key[:-len(tail)] in label:
+        key = label[key[:-len(tail)]] + head
+        break
+else:
+    key = label[key]
 for r in csv.DictReader(sys.stdin):
-    if r['name'] == sys.argv[1]: print(r[sys.argv[2]])" "$2" "$3"; }
+    if r['Name'] == sys.argv[1]: print(r[key])" "$2" "$3" "$T/src.csv"; }
 eq "Kursaal population in the CSV" 11668 "$(csv East Kursaal pop_total)"
 eq "Kursaal population in the XLSX" 11668 "$(xlsx East Kursaal pop_total)"
 contains "Kursaal population in the PDF" "11,668" "$TXT"
@@ -83,8 +97,14 @@ for loc in West Central East; do
     eq "$loc population in the XLSX" "$stored" "$(xlsx "$loc" "$loc" pop_total)"
     contains "$loc population in the PDF" "$(python3 -c "print(f'{$stored:,}')")" "$TXT"
 done
-eq "XLSX: one sheet per locality and the borough" "Central East West Southend-on-Sea" \
+eq "XLSX: one sheet per locality and the borough, and the sources" "Central East West Southend-on-Sea Sources" \
    "$(ogrinfo -ro -q "$T/loc.xlsx" 2>/dev/null | sed -n 's/^[0-9]*: \([^ ]*\).*/\1/p' | paste -sd' ')"
+XH=$(ogr2ogr -f CSV /vsistdout/ "$T/loc.xlsx" East 2>/dev/null | head -1)
+contains "XLSX headed by labels" "Level,Code,Name,Population," "$XH"
+unzip -p "$T/loc.xlsx" xl/styles.xml > "$T/styles.xml"
+for f in '#,##0' '0.0%' '0.0'; do contains "XLSX number format $f" "formatCode=\"$f\"" "$(cat "$T/styles.xml")"; done
+contains "XLSX sources sheet: the IoD's attribution" "English Indices of Deprivation 2019" \
+   "$(OGR_XLSX_HEADERS=FORCE ogr2ogr -f CSV /vsistdout/ "$T/loc.xlsx" "Sources and definitions" 2>/dev/null)"
 contains "Markdown headings" "## East" "$(cat "$T/loc.md")"
 contains "Markdown row" "| Kursaal | 11,668 |" "$(cat "$T/loc.md")"
 nm --quiet summary --within E06000033 --indicators pop_total,violence -o "$T/two.csv"

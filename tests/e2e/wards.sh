@@ -35,7 +35,7 @@ eq "assign replaces its earlier memberships" "$before" "$(sql "SELECT COUNT(*) F
 # --- aggregates to wards against an independent calculation -----------------
 nm --quiet aggregate --to ward --within E06000033
 nm --quiet table --level ward --within E06000033 \
-   --indicators pop_total,pop_0_15,imd_score_pw,imd_nat10_lsoas,imd_reg20_share,imd_reg20_lsoas -o "$T/wards.csv"
+   --indicators pop_total,pop_0_15,imd_score_pw,imd_nat10_lsoas,imd_reg20_share,imd_reg20_lsoas --ids -o "$T/wards.csv"
 C="$T/check.sqlite"
 sqlite3 -batch "$C" ".import --csv $IOD iod" ".import --csv $LOOKUP lk" ".import --csv $T/wards.csv nm"
 expected=$(sqlite3 -batch "$C" "
@@ -61,7 +61,7 @@ eq "Milton: 5 of 6 (C2)" "0.833333|5" "$(sqlite3 -batch "$C" "SELECT printf('%.6
 eq "only Kursaal and Victoria wholly in it" "Kursaal Victoria" "$(sqlite3 -batch "$C" "SELECT group_concat(name, ' ') FROM (SELECT name FROM nm WHERE CAST(ward_imd_reg20_share AS REAL) = 1 ORDER BY name)")"
 
 # --- table read back = stored values -----------------------------------------
-nm --quiet table --level ward --within E06000033 -o "$T/all.csv"
+nm --quiet table --level ward --within E06000033 --ids -o "$T/all.csv"
 python3 - "$T/all.csv" "$DB" > "$T/roundtrip.txt" <<'PY'
 import csv, sqlite3, sys
 rows = list(csv.DictReader(open(sys.argv[1], newline='')))

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <proj.h>
 #include <shapefil.h>
 
 #include "ingest/bnd_int.h"
@@ -235,7 +236,8 @@ static void expect_bad(fixture *f, const char *bad, const char *want)
     write_good("base.shp");
     assert_int_equal(import(f, "base.shp", "lsoa", &r), NM_OK);
     assert_int_equal(nm_sha256_file(f->ctx, f->db, before), NM_OK);
-    assert_int_equal(import(f, bad, "lsoa", &r), NM_BADDATA);
+    if (import(f, bad, "lsoa", &r) != NM_BADDATA)
+        fail_msg("%s: not NM_BADDATA: %s", bad, nm_errmsg(f->ctx));
     if (!strstr(nm_errmsg(f->ctx), want) || !strstr(nm_errmsg(f->ctx), bad))
         fail_msg("message \"%s\" lacks \"%s\" or the file name", nm_errmsg(f->ctx), want);
     assert_int_equal(nm_sha256_file(f->ctx, f->db, after), NM_OK);
@@ -476,6 +478,263 @@ static void test_repeated_problems(void **state)
         fail_msg("log: %s", f->log.data);
 }
 
+/* ---- coordinates checked at the door (issue 15, finding 2) ------------ */
+
+/* A square of 100 m at (X0 + x, Y0) whose second point is (px, py),
+ * absolute. */
+static void add_with_point(shp_out *o, const char *code, double x, double px, double py)
+{
+    double xy[10];
+    const int starts[] = {0};
+    double ax[5], ay[5];
+    SHPObject *obj;
+    int i;
+
+    square(xy, x, 0, 100, 1);
+    for (i = 0; i < 5; i++) {
+        ax[i] = X0 + xy[2 * i];
+        ay[i] = Y0 + xy[2 * i + 1];
+    }
+    ax[1] = px;
+    ay[1] = py;
+    obj = SHPCreateObject(SHPT_POLYGON, -1, 1, starts, NULL, 5, ax, ay, NULL, NULL);
+    assert_int_equal(SHPWriteObject(o->shp, -1, obj), o->n);
+    SHPDestroyObject(obj);
+    DBFWriteStringAttribute(o->dbf, o->n, 0, code);
+    DBFWriteStringAttribute(o->dbf, o->n, 1, "x");
+    o->n++;
+}
+
+/* NaN and infinite coordinates are refused with the feature and its code
+ * (they were stored with a warning, and every later map failed). */
+static void test_not_finite(void **state)
+{
+    fixture *f = *state;
+    shp_out o = fx_create("nan.shp", SHPT_POLYGON);
+
+    add_holed(&o, "E01000001", "A", 0);
+    add_with_point(&o, "E01000006", 200, NAN, Y0);
+    fx_close(&o);
+    expect_bad(f, "nan.shp", "feature 2 (E01000006): point 2 is not a finite number (x = nan");
+    o = fx_create("inf.shp", SHPT_POLYGON);
+    add_with_point(&o, "E01000007", 200, X0, INFINITY);
+    fx_close(&o);
+    expect_bad(f, "inf.shp", "feature 1 (E01000007): point 2 is not a finite number");
+}
+
+/* A coordinate of 1e300, and one off England's coast, are outside England. */
+static void test_outside_england(void **state)
+{
+    fixture *f = *state;
+    shp_out o = fx_create("huge.shp", SHPT_POLYGON);
+
+    add_with_point(&o, "E01000008", 0, 1e300, Y0);
+    fx_close(&o);
+    expect_bad(f, "huge.shp", "feature 1 (E01000008): lies outside England: x 500000 to 1e+300");
+    o = fx_create("sea.shp", SHPT_POLYGON);
+    add_with_point(&o, "E01000009", 0, 20000, Y0);
+    fx_close(&o);
+    expect_bad(f, "sea.shp", "feature 1 (E01000009): lies outside England: x 20000 to 500100");
+}
+
+/* Longitude and latitude in a file that declares British National Grid:
+ * areas of a few m2 near the grid's origin, refused with a hint. */
+static void test_lonlat_as_bng(void **state)
+{
+    fixture *f = *state;
+    const double xy[] = {0.70, 51.54, 0.70, 51.55, 0.71, 51.55, 0.71, 51.54, 0.70, 51.54};
+    const int starts[] = {0};
+    shp_out o = fx_create("lonlat.shp", SHPT_POLYGON);
+    double x[5], y[5];
+    SHPObject *obj;
+    int i;
+
+    for (i = 0; i < 5; i++) {
+        x[i] = xy[2 * i];
+        y[i] = xy[2 * i + 1];
+    }
+    obj = SHPCreateObject(SHPT_POLYGON, -1, 1, starts, NULL, 5, x, y, NULL, NULL);
+    SHPWriteObject(o.shp, -1, obj);
+    SHPDestroyObject(obj);
+    DBFWriteStringAttribute(o.dbf, 0, 0, "E01000010");
+    DBFWriteStringAttribute(o.dbf, 0, 1, "x");
+    fx_close(&o);
+    expect_bad(f, "lonlat.shp", "these look like longitude and latitude: give --crs EPSG:4326");
+}
+
+/* A GeoJSON square near (lon, lat) in 'crs', its corners transformed by
+ * PROJ from lon/lat; 'out_bng' receives the smallest x and y of its corners
+ * in British National Grid. */
+static void write_geojson_in(const char *name, const char *crs, double lon, double lat,
+                             double out_bng[2])
+{
+    PJ_CONTEXT *pc = proj_context_create();
+    PJ *raw = proj_create_crs_to_crs(pc, "EPSG:4326", crs, NULL);
+    PJ *to = proj_normalize_for_visualization(pc, raw);
+    PJ *raw_bng = proj_create_crs_to_crs(pc, "EPSG:4326", "EPSG:27700", NULL);
+    PJ *bng = proj_normalize_for_visualization(pc, raw_bng);
+    const double d[5][2] = {{0, 0}, {0, 0.01}, {0.01, 0.01}, {0.01, 0}, {0, 0}};
+    nm_buf b = {0};
+    int i;
+
+    assert_non_null(to);
+    assert_non_null(bng);
+    nm_buf_addf(&b, "{\"type\":\"FeatureCollection\",\"crs\":{\"type\":\"name\",\"properties\":"
+                    "{\"name\":\"%s\"}},\"features\":[{\"type\":\"Feature\",\"properties\":"
+                    "{\"LSOA11CD\":\"E01000011\"},\"geometry\":{\"type\":\"Polygon\","
+                    "\"coordinates\":[[",
+                crs);
+    for (i = 0; i < 5; i++) {
+        PJ_COORD c = proj_trans(to, PJ_FWD, proj_coord(lon + d[i][0], lat + d[i][1], 0, 0));
+        nm_buf_addf(&b, "%s[%.6f,%.6f]", i ? "," : "", c.xy.x, c.xy.y);
+    }
+    nm_buf_addf(&b, "]]}}]}");
+    write_text(name, b.data);
+    for (i = 0; out_bng && i < 4; i++) {
+        PJ_COORD c = proj_trans(bng, PJ_FWD, proj_coord(lon + d[i][0], lat + d[i][1], 0, 0));
+        out_bng[0] = i ? fmin(out_bng[0], c.xy.x) : c.xy.x;
+        out_bng[1] = i ? fmin(out_bng[1], c.xy.y) : c.xy.y;
+    }
+    nm_buf_free(&b);
+    proj_destroy(to);
+    proj_destroy(raw);
+    proj_destroy(bng);
+    proj_destroy(raw_bng);
+    proj_context_destroy(pc);
+}
+
+static nm_status import_as_is(fixture *f, const char *name)
+{
+    char path[160];
+    nm_boundaries_opts o = {0};
+
+    path_of(path, sizeof path, name);
+    o.in.path = path;
+    o.level = "lsoa";
+    return nm_import_boundaries(f->store, &o, NULL);
+}
+
+/* Real CRSs transform correctly: Web Mercator and UTM zone 31N land where
+ * PROJ puts the same point from lon/lat. */
+static void test_real_crs(void **state)
+{
+    fixture *f = *state;
+    static const char *const crs[] = {"EPSG:3857", "EPSG:32631", "EPSG:4258"};
+    double want[2];
+    size_t i;
+
+    for (i = 0; i < sizeof crs / sizeof crs[0]; i++) {
+        write_geojson_in("real.geojson", crs[i], 1.0, 52.2, want);
+        assert_int_equal(import_as_is(f, "real.geojson"), NM_OK);
+        assert_true(fabs(query_double(f, "SELECT MbrMinX(geom) FROM area") - want[0]) < 1.0);
+        assert_true(fabs(query_double(f, "SELECT MbrMinY(geom) FROM area") - want[1]) < 1.0);
+    }
+}
+
+/* UTM zone 31N is for 0 to 6 degrees east: an area at 2 degrees west in
+ * its coordinates transforms, but lies outside the CRS's area of use. */
+static void test_crs_area_of_use(void **state)
+{
+    fixture *f = *state;
+    char before[65], after[65];
+
+    write_geojson_in("utm.geojson", "EPSG:32631", -2.0, 52.5, NULL);
+    assert_int_equal(nm_sha256_file(f->ctx, f->db, before), NM_OK);
+    assert_int_equal(import_as_is(f, "utm.geojson"), NM_BADDATA);
+    if (!strstr(nm_errmsg(f->ctx), "feature 1 (E01000011): lies outside the area of use of "
+                                   "WGS 84 / UTM zone 31N"))
+        fail_msg("%s", nm_errmsg(f->ctx));
+    assert_int_equal(nm_sha256_file(f->ctx, f->db, after), NM_OK);
+    assert_string_equal(before, after);
+}
+
+/* A CRS PROJ does not know, named in a GeoJSON file, is refused (GDAL took
+ * it as WGS 84 without a word). */
+static void test_unknown_crs(void **state)
+{
+    fixture *f = *state;
+
+    write_text("unknown.geojson",
+               "{\"type\":\"FeatureCollection\",\"crs\":{\"type\":\"name\",\"properties\":"
+               "{\"name\":\"EPSG:999999\"}},\"features\":[{\"type\":\"Feature\","
+               "\"properties\":{\"LSOA11CD\":\"E01000012\"},\"geometry\":{\"type\":\"Polygon\","
+               "\"coordinates\":[[[0.7,51.5],[0.7,51.51],[0.71,51.51],[0.7,51.5]]]}}]}");
+    assert_int_equal(import_as_is(f, "unknown.geojson"), NM_BADDATA);
+    assert_non_null(strstr(nm_errmsg(f->ctx), "PROJ does not know"));
+    assert_int_equal(query_long(f, "SELECT COUNT(*) FROM area"), 0);
+}
+
+/* Areas far from the sizes of their level are imported with a warning. */
+static void test_implausible_size(void **state)
+{
+    fixture *f = *state;
+    nm_import_result r;
+    double xy[10];
+    const int starts[] = {0};
+    shp_out o = fx_create("tiny.shp", SHPT_POLYGON);
+
+    square(xy, 0, 0, 2, 1);
+    fx_add(&o, "E01000013", "Tiny", 1, starts, 5, xy);
+    add_holed(&o, "E01000014", "Fine", 100);
+    fx_close(&o);
+    assert_int_equal(import(f, "tiny.shp", "lsoa", &r), NM_OK);
+    assert_int_equal(r.stored, 2);
+    if (!strstr(f->log.data, "feature 1 (E01000013): 4 m2, far smaller than any lsoa of England"))
+        fail_msg("log: %s", f->log.data);
+    assert_null(strstr(f->log.data, "E01000014): "));
+}
+
+/* ---- the smaller ones (finding 6) ------------------------------------ */
+
+/* Esri tools write the code page as "1252" or "ANSI 1252". */
+static void test_cpg_numbers(void **state)
+{
+    fixture *f = *state;
+    static const char *const pages[] = {"1252", "ANSI 1252", "88591"};
+    nm_import_result r;
+    size_t i;
+
+    for (i = 0; i < sizeof pages / sizeof pages[0]; i++) {
+        shp_out o = fx_create("cp.shp", SHPT_POLYGON);
+        add_holed(&o, "E01000015", "Caf\xe9 \xb0", 0);
+        fx_close(&o);
+        write_text("cp.cpg", pages[i]);
+        assert_int_equal(import(f, "cp.shp", "lsoa", &r), NM_OK);
+        assert_int_equal(query_long(f, "SELECT COUNT(*) FROM area WHERE name = "
+                                       "'Caf\xc3\xa9 \xc2\xb0'"), 1);
+    }
+}
+
+/* A .dbf cut short is reported as such, not as empty codes. */
+static void test_truncated_dbf(void **state)
+{
+    fixture *f = *state;
+    char path[160];
+
+    write_good("cutdbf.shp");
+    path_of(path, sizeof path, "cutdbf.dbf");
+    /* header of 32 + 2 fields of 32 + 1, then the first record only */
+    assert_int_equal(truncate(path, 97 + 50), 0);
+    expect_bad(f, "cutdbf.shp", "the .dbf is cut short: ");
+    assert_non_null(strstr(nm_errmsg(f->ctx), "cutdbf.dbf has 147 bytes where its header says 197"));
+}
+
+/* One problem is in the error, not in the log too (it was printed twice). */
+static void test_single_problem_once(void **state)
+{
+    fixture *f = *state;
+    shp_out o = fx_create("once.shp", SHPT_POLYGON);
+
+    add_holed(&o, "E01000001", "A", 0);
+    add_holed(&o, "E01000001", "B", 200);
+    fx_close(&o);
+    f->log.len = 0;
+    if (f->log.data)
+        f->log.data[0] = '\0';
+    expect_bad(f, "once.shp", "once.shp: feature 2 (E01000001): code already used");
+    assert_null(strstr(f->log.data ? f->log.data : "", "once.shp: feature 2"));
+}
+
 /* ---- main ------------------------------------------------------------- */
 
 static void remove_tmpdir(void)
@@ -513,6 +772,16 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_missing_dbf, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_utf8, setup, teardown),
         cmocka_unit_test_setup_teardown(test_repeated_problems, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_not_finite, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_outside_england, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_lonlat_as_bng, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_real_crs, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_crs_area_of_use, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_unknown_crs, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_implausible_size, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cpg_numbers, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_truncated_dbf, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_single_problem_once, setup, teardown),
     };
     int failed;
 

@@ -122,6 +122,90 @@ static void test_quantile_ties(void **state)
     nm_ctx_free(ctx);
 }
 
+/* Many areas at 0 (issue 12): quantile:5 gives 3 classes; the class of
+ * zeros says "0", not "0 to 320", and the tie is reported for the
+ * subtitle. */
+static void test_quantile_tied_zeros(void **state)
+{
+    double v[20] = {0}, tie = -1;
+    double rest[] = {321, 400, 500, 600, 700, 800, 900, 1000};
+    nm_ctx *ctx = nm_ctx_new();
+    nm_classes *c;
+    (void)state;
+
+    memcpy(v + 12, rest, sizeof rest);
+    c = classify_ok(ctx, v, LEN(v), "quantile:5", 1);
+    assert_int_equal(nm_classes_count(c), 3);
+    assert_int_equal(nm_classes_asked(c), 5);
+    assert_int_equal(nm_classes_members(c, 0), 12);
+    assert_string_equal(nm_classes_label(c, 0), "0");
+    assert_string_equal(nm_classes_label(c, 1), "321 to 699");
+    assert_int_equal(nm_classes_tie(c, &tie), 12);
+    assert_true(tie == 0);
+    nm_classes_free(c);
+    /* no tie reported when every class asked for is drawn */
+    c = classify_ok(ctx, rest, LEN(rest), "quantile:4", 1);
+    assert_int_equal(nm_classes_count(c), 4);
+    assert_int_equal(nm_classes_tie(c, NULL), 0);
+    nm_classes_free(c);
+    nm_ctx_free(ctx);
+}
+
+/* Fixed breaks on shares clipped to 0..1 (issue 12): no "under 0" class,
+ * no "1 and over"; a share of 1 is in the top class; labels in %. */
+static void test_fixed_breaks_bounded_shares(void **state)
+{
+    double v[] = {0, 0.1, 0.25, 0.5, 0.8, 1.0};
+    nm_ctx *ctx = nm_ctx_new();
+    nm_classify_spec s;
+    nm_classes *c = NULL;
+    char text[48];
+    (void)state;
+
+    assert_int_equal(nm_classify_parse(ctx, "breaks:0,0.25,0.5,0.75,1", &s), NM_OK);
+    s.percent = s.bounded = 1;
+    s.lo = 0;
+    s.hi = 1;
+    assert_int_equal(nm_classify(ctx, v, LEN(v), &s, 1, &c), NM_OK);
+    assert_int_equal(nm_classes_count(c), 4);
+    assert_int_equal(nm_classes_asked(c), 6);
+    assert_string_equal(nm_classes_label(c, 0), "0% to under 25%");
+    assert_string_equal(nm_classes_label(c, 1), "25% to under 50%");
+    assert_string_equal(nm_classes_label(c, 3), "75% to 100%");
+    assert_int_equal(nm_classes_members(c, 0), 2);
+    assert_int_equal(nm_classes_members(c, 3), 2);
+    assert_int_equal(nm_classes_of(c, 1.0), 3);
+    assert_true(nm_classes_lower(c, 0) == 0 && nm_classes_upper(c, 3) == 1);
+    nm_classes_format(c, 0.125, text, sizeof text);
+    assert_string_equal(text, "12.5%");
+    nm_classes_free(c);
+    /* unbounded, the same breaks keep their open classes */
+    s.bounded = 0;
+    s.percent = 0;
+    assert_int_equal(nm_classify(ctx, v, LEN(v), &s, 1, &c), NM_OK);
+    assert_int_equal(nm_classes_count(c), 6);
+    nm_classes_free(c);
+    nm_ctx_free(ctx);
+}
+
+/* Shares classed by quantiles read as percentages. */
+static void test_percent_labels(void **state)
+{
+    double v[] = {0.1, 0.2, 0.3, 0.4};
+    nm_ctx *ctx = nm_ctx_new();
+    nm_classify_spec s;
+    nm_classes *c = NULL;
+    (void)state;
+
+    assert_int_equal(nm_classify_parse(ctx, "quantile:2", &s), NM_OK);
+    s.percent = 1;
+    assert_int_equal(nm_classify(ctx, v, LEN(v), &s, 1, &c), NM_OK);
+    assert_string_equal(nm_classes_label(c, 0), "under 30%");
+    assert_string_equal(nm_classes_label(c, 1), "30% and over");
+    nm_classes_free(c);
+    nm_ctx_free(ctx);
+}
+
 static void test_quantile_ranks_match_deciles(void **state)
 {
     enum { N = 32844 };
@@ -710,7 +794,9 @@ static double colour_step(nm_rgb a, nm_rgb b)
 }
 
 /* Stretched past ColorBrewer's 9 classes, a scheme keeps its neighbours
- * apart: no step between two classes under two thirds of the mean step
+ * apart: no step between two classes under 0.55 of the mean CIE76 step
+ * (the classes are now spaced for the smallest CIEDE2000 step in three
+ * visions, which makes CIE76 steps a little uneven; Reds 11: 0.59)
  * (with steps taken evenly between ColorBrewer's nodes, BuGn's were down
  * to 0.37 of it, YlOrRd's deciles 3 and 4 were 11 apart against a mean of
  * 18; corners of the path keep the even ones a little under 1). */
@@ -735,13 +821,137 @@ static void test_palette_even_steps(void **state)
                 total += d;
                 least = d < least ? d : least;
             }
-            if (least < 0.65 * total / (n - 1))
+            if (least < 0.55 * total / (n - 1))
                 fail_msg("%s %d: smallest step %.1f, mean %.1f", name, n, least, total / (n - 1));
         }
     }
+    /* YlOrRd's deciles: no CIE76 step under 12 (CIEDE2000 in
+       test_default_palettes_measured) */
     assert_int_equal(nm_palette(ctx, "YlOrRd", 10, 0, p), NM_OK);
     for (j = 1; j < 10; j++)
-        assert_true(colour_step(p[j - 1], p[j]) > 15);
+        assert_true(colour_step(p[j - 1], p[j]) > 12);
+    nm_ctx_free(ctx);
+}
+
+/* CIEDE2000 against the 34 test pairs of Sharma, Wu and Dalal (2005),
+ * Table 1, published to 4 decimals. */
+static void test_ciede2000_sharma(void **state)
+{
+    static const double pair[34][7] = {
+        {50.0000, 2.6772, -79.7751, 50.0000, 0.0000, -82.7485, 2.0425},
+        {50.0000, 3.1571, -77.2803, 50.0000, 0.0000, -82.7485, 2.8615},
+        {50.0000, 2.8361, -74.0200, 50.0000, 0.0000, -82.7485, 3.4412},
+        {50.0000, -1.3802, -84.2814, 50.0000, 0.0000, -82.7485, 1.0000},
+        {50.0000, -1.1848, -84.8006, 50.0000, 0.0000, -82.7485, 1.0000},
+        {50.0000, -0.9009, -85.5211, 50.0000, 0.0000, -82.7485, 1.0000},
+        {50.0000, 0.0000, 0.0000, 50.0000, -1.0000, 2.0000, 2.3669},
+        {50.0000, -1.0000, 2.0000, 50.0000, 0.0000, 0.0000, 2.3669},
+        {50.0000, 2.4900, -0.0010, 50.0000, -2.4900, 0.0009, 7.1792},
+        {50.0000, 2.4900, -0.0010, 50.0000, -2.4900, 0.0010, 7.1792},
+        {50.0000, 2.4900, -0.0010, 50.0000, -2.4900, 0.0011, 7.2195},
+        {50.0000, 2.4900, -0.0010, 50.0000, -2.4900, 0.0012, 7.2195},
+        {50.0000, -0.0010, 2.4900, 50.0000, 0.0009, -2.4900, 4.8045},
+        {50.0000, -0.0010, 2.4900, 50.0000, 0.0010, -2.4900, 4.8045},
+        {50.0000, -0.0010, 2.4900, 50.0000, 0.0011, -2.4900, 4.7461},
+        {50.0000, 2.5000, 0.0000, 50.0000, 0.0000, -2.5000, 4.3065},
+        {50.0000, 2.5000, 0.0000, 73.0000, 25.0000, -18.0000, 27.1492},
+        {50.0000, 2.5000, 0.0000, 61.0000, -5.0000, 29.0000, 22.8977},
+        {50.0000, 2.5000, 0.0000, 56.0000, -27.0000, -3.0000, 31.9030},
+        {50.0000, 2.5000, 0.0000, 58.0000, 24.0000, 15.0000, 19.4535},
+        {50.0000, 2.5000, 0.0000, 50.0000, 3.1736, 0.5854, 1.0000},
+        {50.0000, 2.5000, 0.0000, 50.0000, 3.2972, 0.0000, 1.0000},
+        {50.0000, 2.5000, 0.0000, 50.0000, 1.8634, 0.5757, 1.0000},
+        {50.0000, 2.5000, 0.0000, 50.0000, 3.2592, 0.3350, 1.0000},
+        {60.2574, -34.0099, 36.2677, 60.4626, -34.1751, 39.4387, 1.2644},
+        {63.0109, -31.0961, -5.8663, 62.8187, -29.7946, -4.0864, 1.2630},
+        {61.2901, 3.7196, -5.3901, 61.4292, 2.2480, -4.9620, 1.8731},
+        {35.0831, -44.1164, 3.7933, 35.0232, -40.0716, 1.5901, 1.8645},
+        {22.7233, 20.0904, -46.6940, 23.0331, 14.9730, -42.5619, 2.0373},
+        {36.4612, 47.8580, 18.3852, 36.2715, 50.5065, 21.2231, 1.4146},
+        {90.8027, -2.0831, 1.4410, 91.1528, -1.6435, 0.0447, 1.4441},
+        {90.9257, -0.5406, -0.9208, 88.6381, -0.8985, -0.7239, 1.5381},
+        {6.7747, -0.2908, -2.4247, 5.8714, -0.0985, -2.2286, 0.6377},
+        {2.0776, 0.0795, -1.1350, 0.9033, -0.0636, -0.5514, 0.9082},
+    };
+    (void)state;
+
+    for (size_t i = 0; i < LEN(pair); i++) {
+        double d = nm_colour_difference(pair[i], pair[i] + 3);
+        double back = nm_colour_difference(pair[i] + 3, pair[i]);
+        if (fabs(d - pair[i][6]) > 0.00006 || fabs(back - pair[i][6]) > 0.00006)
+            fail_msg("pair %zu: %.4f (reversed %.4f), published %.4f", i + 1, d, back, pair[i][6]);
+    }
+}
+
+/* Machado et al.'s simulation, severity 1.0: pure red as a protanope and
+ * a deuteranope sees it (the matrices' first column, on linear RGB), and
+ * greys unchanged. */
+static void test_colour_vision(void **state)
+{
+    nm_rgb red = {255, 0, 0}, grey = {128, 128, 128};
+    double a[3], b[3];
+    (void)state;
+
+    nm_colour_lab(grey, NM_VISION_NORMAL, a);
+    nm_colour_lab(grey, NM_VISION_PROTANOPIA, b);
+    assert_true(fabs(a[0] - b[0]) < 0.05 && fabs(b[1]) < 0.2 && fabs(b[2]) < 0.2);
+    /* protanopia: linear (0.152286, 0.114503, 0): a dark olive, L* 40.3 */
+    nm_colour_lab(red, NM_VISION_PROTANOPIA, b);
+    assert_true(fabs(b[0] - 40.29) < 0.05 && fabs(b[2] - 47.47) < 0.05);
+    nm_colour_lab(red, NM_VISION_NORMAL, a);
+    assert_true(fabs(a[0] - 53.24) < 0.05 && fabs(a[1] - 80.09) < 0.05);
+    assert_true(nm_colour_difference(a, b) > 40);
+}
+
+/* Every default scheme at 5 and 10 classes (issue 12): adjacent legend
+ * colours at least 8 apart in CIEDE2000 in normal vision and 5 under
+ * deuteranopia and protanopia.  The greyscale ramp stops at #3b3b3b so
+ * outlines show over its darkest class; lightness alone cannot keep 10
+ * greys 8 apart short of black, so its deciles are held to 6. */
+static void test_default_palettes_measured(void **state)
+{
+    static const struct {
+        const char *name;
+        int n;
+        double normal, cvd;
+    } want[] = {
+        {NM_PALETTE_DEFAULT, 5, NM_PALETTE_MIN_DE_NORMAL, NM_PALETTE_MIN_DE_CVD},
+        {NM_PALETTE_DEFAULT, 10, NM_PALETTE_MIN_DE_NORMAL, NM_PALETTE_MIN_DE_CVD},
+        {NM_PALETTE_GREYSCALE, 5, NM_PALETTE_MIN_DE_NORMAL, NM_PALETTE_MIN_DE_CVD},
+        {NM_PALETTE_GREYSCALE, 10, 6.0, 6.0},
+    };
+    nm_ctx *ctx = nm_ctx_new();
+    nm_rgb p[11];
+    double de[3], lab[3];
+    (void)state;
+
+    for (size_t i = 0; i < LEN(want); i++) {
+        assert_int_equal(nm_palette(ctx, want[i].name, want[i].n, 0, p), NM_OK);
+        nm_palette_contrast(p, want[i].n, de);
+        if (de[0] < want[i].normal || de[1] < want[i].cvd || de[2] < want[i].cvd)
+            fail_msg("%s %d: adjacent CIEDE2000 at least %.2f, %.2f (deuteranopia), %.2f "
+                     "(protanopia)", want[i].name, want[i].n, de[0], de[1], de[2]);
+        /* the measure is the pairwise one */
+        for (int j = 1; j < want[i].n; j++) {
+            double x[3], y[3];
+            nm_colour_lab(p[j - 1], NM_VISION_DEUTERANOPIA, x);
+            nm_colour_lab(p[j], NM_VISION_DEUTERANOPIA, y);
+            assert_true(nm_colour_difference(x, y) >= de[1] - 1e-9);
+        }
+    }
+    /* the old YlOrRd deciles (equal CIELAB steps) failed deuteranopia */
+    nm_rgb old[10] = {{0xff, 0xff, 0xcc}, {0xff, 0xeb, 0x9b}, {0xfe, 0xd1, 0x6e},
+                      {0xfe, 0xb0, 0x4b}, {0xfd, 0x8f, 0x3d}, {0xfd, 0x6b, 0x31},
+                      {0xf1, 0x3b, 0x24}, {0xcd, 0x0c, 0x22}, {0xa7, 0x00, 0x26},
+                      {0x80, 0x00, 0x26}};
+    nm_palette_contrast(old, 10, de);
+    assert_true(de[1] < NM_PALETTE_MIN_DE_CVD);
+    /* greyscale: neutral, and its darkest no darker than L* 24 */
+    assert_int_equal(nm_palette(ctx, NM_PALETTE_GREYSCALE, 10, 0, p), NM_OK);
+    for (int j = 0; j < 10; j++)
+        assert_true(p[j].r == p[j].g && p[j].g == p[j].b);
+    nm_colour_lab(p[9], NM_VISION_NORMAL, lab);
+    assert_true(lab[0] >= 24);
     nm_ctx_free(ctx);
 }
 
@@ -829,8 +1039,8 @@ static void test_palette_flags_and_names(void **state)
         seq += info.kind == NM_PALETTE_SEQUENTIAL;
         count++;
     }
-    assert_int_equal(count, 27);
-    assert_int_equal(seq, 18);
+    assert_int_equal(count, 28); /* ColorBrewer's 27 and the Greyscale ramp */
+    assert_int_equal(seq, 19);
     assert_null(nm_palette_name(-1));
 
     /* the default is colour-blind safe for every count a map may use */
@@ -874,6 +1084,9 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_quantile_plain),
         cmocka_unit_test(test_quantile_ties),
+        cmocka_unit_test(test_quantile_tied_zeros),
+        cmocka_unit_test(test_fixed_breaks_bounded_shares),
+        cmocka_unit_test(test_percent_labels),
         cmocka_unit_test(test_quantile_ranks_match_deciles),
         cmocka_unit_test(test_equal),
         cmocka_unit_test(test_equal_labels_round_up),
@@ -890,6 +1103,9 @@ int main(void)
         cmocka_unit_test(test_too_many_classes),
         cmocka_unit_test(test_alloc_failures),
         cmocka_unit_test(test_palette_colours),
+        cmocka_unit_test(test_ciede2000_sharma),
+        cmocka_unit_test(test_colour_vision),
+        cmocka_unit_test(test_default_palettes_measured),
         cmocka_unit_test(test_palette_ten_classes),
         cmocka_unit_test(test_palette_even_steps),
         cmocka_unit_test(test_palette_flags_and_names),

@@ -158,6 +158,8 @@ static int setup(void **state)
     b.code_field = "code";
     b.name_field = "name";
     b.vintage = 2013;
+    /* the squares lie near the grid's origin, off England's coast */
+    b.extent = "0,0,10000,10000";
     assert_int_equal(nm_import_boundaries(f->store, &b, NULL), NM_OK);
     i.in.path = pop;
     i.key = "LSOA11CD";

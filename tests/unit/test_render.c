@@ -694,6 +694,67 @@ static int cleanup_dir(void **state)
     return 0;
 }
 
+/* The selection's own names go first, a sliver's name goes outside on a
+ * leader line, and every label's outcome is reported. */
+static void test_labels_own_first(void **state)
+{
+    nm_ctx *ctx = nm_ctx_new();
+    nm_map *map = nm_map_new();
+    double xy[8];
+    size_t rs[2] = {0, 4};
+    nm_geom g = {xy, 4, rs, 1, NULL, 0};
+    nm_map_layout l;
+    nm_label_info a, b, c;
+    double thin[8] = {X0 + 100, Y0 + 800, X0 + 900, Y0 + 800, X0 + 900, Y0 + 802, X0 + 100,
+                      Y0 + 802};
+
+    (void)state;
+    assert_int_equal(nm_map_set_extent(ctx, map, X0, Y0, X0 + 1000, Y0 + 1000), NM_OK);
+    /* a neighbour's large area, added first, and an own smaller one with the
+     * same label point */
+    square_ring(xy, 0, 0, 600);
+    assert_int_equal(nm_map_add_feature(ctx, map, &g, RED, 0), NM_OK);
+    assert_int_equal(nm_map_add_label_keyed(ctx, map, "A neighbouring district", "N1", 0, &g),
+                     NM_OK);
+    square_ring(xy, 200, 200, 200);
+    assert_int_equal(nm_map_add_label_keyed(ctx, map, "Own ward name", "W1", NM_LABEL_OWN, &g),
+                     NM_OK);
+    /* a sliver 2 m wide: far thinner than any text */
+    g.xy = thin;
+    assert_int_equal(nm_map_add_label_keyed(ctx, map, "Sliver", "W2", NM_LABEL_OWN, &g), NM_OK);
+    assert_int_equal(nm_map_label_count(map), 3);
+    assert_true(nm_map_label_info(map, 1, &b));
+    assert_int_equal(b.status, NM_LABEL_PENDING);
+    assert_int_equal(nm_map_layout_get(ctx, map, &l), NM_OK);
+    assert_true(nm_map_label_info(map, 0, &a));
+    assert_true(nm_map_label_info(map, 1, &b));
+    assert_true(nm_map_label_info(map, 2, &c));
+    assert_false(nm_map_label_info(map, 3, &c));
+    assert_int_equal(b.status, NM_LABEL_PLACED);
+    assert_string_equal(b.key, "W1");
+    assert_true(b.pt == 7.5);
+    assert_true(a.status != NM_LABEL_PLACED && a.status != NM_LABEL_PENDING);
+    assert_int_equal(c.status, NM_LABEL_LEADER);
+    assert_true(c.pt >= 5.5);
+    assert_int_equal(l.labels_placed + l.labels_unplaced, 3);
+    /* without leader lines the sliver is reported, with a reason */
+    {
+        nm_render_opts o;
+        nm_render_opts_init(&o);
+        o.label_leaders = 0;
+        assert_int_equal(nm_map_set_options(ctx, map, &o), NM_OK);
+        assert_int_equal(nm_map_layout_get(ctx, map, &l), NM_OK);
+        assert_true(nm_map_label_info(map, 2, &c));
+        assert_int_equal(c.status, NM_LABEL_NO_ROOM);
+        assert_true(strlen(c.reason) > 10);
+        assert_true(c.pt == 0);
+        o.label_min_pt = 9; /* above the size tried first */
+        assert_int_equal(nm_map_set_options(ctx, map, &o), NM_USAGE);
+    }
+    nm_map_free(map);
+    nm_ctx_free(ctx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -704,6 +765,7 @@ int main(void)
         cmocka_unit_test(test_svg_text),      cmocka_unit_test(test_unwritable),
         cmocka_unit_test(test_atomic_replace), cmocka_unit_test(test_world_file),
         cmocka_unit_test(test_polylabel),     cmocka_unit_test(test_labels_collide),
+        cmocka_unit_test(test_labels_own_first),
         cmocka_unit_test(test_bad_input),     cmocka_unit_test(test_orientation),
     };
     return cmocka_run_group_tests(tests, NULL, cleanup_dir);

@@ -3,7 +3,8 @@
  * by GDAL's CSV line parser directly; these tests hold it to what OGR's CSV
  * driver gives for the same bytes (the same cells, blank lines skipped),
  * and check what only needsmap adds: the line each row starts on, counting
- * line breaks inside quoted cells, and the per-row UTF-8 check.
+ * line breaks inside quoted cells, and that every row has the heading's
+ * number of fields in UTF-8 text.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,6 +17,7 @@
 
 #include <cmocka.h>
 #include <gdal.h>
+#include <xlsxwriter.h>
 #include <ogr_api.h>
 
 #include "ingest/ingest_int.h"
@@ -85,7 +87,7 @@ static char *rows_by_table(nm_ctx *ctx, const char *path, int *ncols, long *line
 }
 
 /* Quoted separators, quotes and a line break inside a cell, a blank line,
- * a short row and CRLF line ends: the cells equal OGR's, and each row
+ * an empty cell and CRLF line ends: the cells equal OGR's, and each row
  * carries the line it starts on. */
 static void test_cells_and_lines(void **state)
 {
@@ -100,7 +102,7 @@ static void test_cells_and_lines(void **state)
                      "E01000001,\"Smith, \"\"Old\"\" Town\",1.5\r\n"
                      "E01000002,\"two\r\nlines\",2\r\n"
                      "\r\n"
-                     "E01000003,short\r\n"
+                     "E01000003,short,\r\n"
                      "E01000004,,4\r\n");
     mine = rows_by_table(ctx, path, &ncols, lines, 8);
     assert_int_equal(ncols, 3);
@@ -173,8 +175,9 @@ static void test_rewind(void **state)
     nm_ctx_free(ctx);
 }
 
-/* A row with bytes that are not UTF-8 is flagged; its neighbours are not. */
-static void test_utf8_per_row(void **state)
+/* A row with bytes that are not UTF-8 stops the reading with its line,
+ * column and value, the bytes escaped; the rows before it are read. */
+static void test_not_utf8_refused(void **state)
 {
     nm_ctx *ctx = nm_ctx_new();
     nm_table *t = NULL;
@@ -182,14 +185,86 @@ static void test_utf8_per_row(void **state)
 
     (void)state;
     path_in(path, sizeof path, "latin1.csv");
-    write_file(path, "code,name\nA,caf\xC3\xA9\nB,caf\xE9\nC,plain\n");
+    write_file(path, "code,name\nA,caf\xC3\xA9\nB,caf\xE9s\nC,plain\n");
     assert_int_equal(nm_table_open(ctx, path, NULL, NULL, &t), NM_OK);
     assert_int_equal(nm_table_next(t), 1);
     assert_true(nm_table_row_utf8(t));
-    assert_int_equal(nm_table_next(t), 1);
-    assert_false(nm_table_row_utf8(t));
-    assert_int_equal(nm_table_next(t), 1);
-    assert_true(nm_table_row_utf8(t));
+    assert_int_equal(nm_table_next(t), -1);
+    assert_int_equal(nm_errcode(ctx), NM_BADDATA);
+    assert_non_null(strstr(nm_errmsg(ctx), "latin1.csv:3: column \"name\": value "
+                                           "\"caf\\xE9s\" is not UTF-8 text"));
+    nm_table_close(t);
+    nm_ctx_free(ctx);
+}
+
+/* Every row has the heading's number of fields: a row cut short (a file
+ * truncated in its last row) or with one too many fails, naming the file,
+ * the line and both counts. */
+static void test_ragged_rows(void **state)
+{
+    static const struct {
+        const char *text, *want;
+    } cases[] = {
+        {"code,a,b\nE1,1,2\nE2,1", "ragged.csv:3: 2 fields where the heading has 3 (the file "
+                                   "ends inside it: cut short?)"},
+        {"code,a,b\nE1,1,2\nE2,1\nE3,1,2\n", "ragged.csv:3: 2 fields where the heading has 3"},
+        {"code,a,b\nE1,1,2,\nE2,1,2\n", "ragged.csv:2: 4 fields where the heading has 3"},
+        {"code,a,b\nE1,\"1,5\",2,9\n", "ragged.csv:2: 4 fields where the heading has 3"},
+    };
+    nm_ctx *ctx = nm_ctx_new();
+    char path[128];
+    size_t k;
+
+    (void)state;
+    path_in(path, sizeof path, "ragged.csv");
+    for (k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        nm_table *t = NULL;
+        int got;
+        write_file(path, cases[k].text);
+        assert_int_equal(nm_table_open(ctx, path, NULL, NULL, &t), NM_OK);
+        while ((got = nm_table_next(t)) == 1)
+            ;
+        assert_int_equal(got, -1);
+        assert_int_equal(nm_errcode(ctx), NM_BADDATA);
+        if (!strstr(nm_errmsg(ctx), cases[k].want))
+            fail_msg("case %zu: \"%s\" lacks \"%s\"", k, nm_errmsg(ctx), cases[k].want);
+        nm_table_close(t);
+    }
+    nm_ctx_free(ctx);
+}
+
+/* A spreadsheet row with a cell to the right of the heading row fails the
+ * same way; cells left empty at the end of a row are just empty. */
+static void test_ragged_sheet(void **state)
+{
+    nm_ctx *ctx = nm_ctx_new();
+    nm_table *t = NULL;
+    char path[128];
+    lxw_workbook *wb;
+    lxw_worksheet *ws;
+    int got, rows = 0;
+
+    (void)state;
+    path_in(path, sizeof path, "ragged.xlsx");
+    wb = workbook_new(path);
+    ws = workbook_add_worksheet(wb, NULL);
+    worksheet_write_string(ws, 0, 0, "code", NULL);
+    worksheet_write_string(ws, 0, 1, "a", NULL);
+    worksheet_write_string(ws, 0, 2, "b", NULL);
+    worksheet_write_string(ws, 1, 0, "E1", NULL);
+    worksheet_write_number(ws, 1, 1, 1, NULL);
+    worksheet_write_string(ws, 2, 0, "E2", NULL);
+    worksheet_write_number(ws, 2, 1, 1, NULL);
+    worksheet_write_number(ws, 2, 2, 2, NULL);
+    worksheet_write_number(ws, 2, 3, 9, NULL);
+    assert_int_equal(workbook_close(wb), LXW_NO_ERROR);
+    assert_int_equal(nm_table_open(ctx, path, NULL, NULL, &t), NM_OK);
+    assert_int_equal(nm_table_ncols(t), 3);
+    while ((got = nm_table_next(t)) == 1)
+        rows++;
+    assert_int_equal(rows, 1);
+    assert_int_equal(got, -1);
+    assert_non_null(strstr(nm_errmsg(ctx), "ragged.xlsx:3: 4 cells where the heading row has 3"));
     nm_table_close(t);
     nm_ctx_free(ctx);
 }
@@ -251,7 +326,9 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cells_and_lines), cmocka_unit_test(test_semicolons),
-        cmocka_unit_test(test_rewind),          cmocka_unit_test(test_utf8_per_row),
+        cmocka_unit_test(test_rewind),          cmocka_unit_test(test_not_utf8_refused),
+        cmocka_unit_test(test_ragged_rows),
+        cmocka_unit_test(test_ragged_sheet),
         cmocka_unit_test(test_refusals),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

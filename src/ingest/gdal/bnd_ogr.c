@@ -23,7 +23,20 @@ typedef struct ogr_reader {
     size_t wkb_cap;
     char *text;          /* trimmed copy of a field value */
     size_t text_cap;
+    char failure[256];   /* GDAL's first error while opening, or "" */
 } ogr_reader;
+
+/* Keeps GDAL's messages off stderr, noting the first error: some drivers
+ * report a problem and carry on, as the GeoJSON driver does with a CRS it
+ * cannot resolve (EPSG:999999), which it then takes as WGS 84. */
+static void on_gdal_error(CPLErr level, CPLErrorNum number, const char *message)
+{
+    ogr_reader *r = CPLGetErrorHandlerUserData();
+
+    (void)number;
+    if (level >= CE_Failure && r && !r->failure[0])
+        nm_strlcpy(r->failure, message ? message : "unknown error", sizeof r->failure);
+}
 
 /* The last GDAL message, or "" when there is none. */
 static const char *gdal_message(void)
@@ -185,10 +198,17 @@ nm_status bnd_ogr_open(nm_ctx *ctx, const char *path, bnd_source **out)
     }
     src->impl = r;
     /* popped in ogr_close; GDAL's handler stack is per thread */
-    CPLPushErrorHandler(CPLQuietErrorHandler);
+    CPLPushErrorHandlerEx(on_gdal_error, r);
     GDALAllRegister();
     CPLErrorReset();
     r->ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+    if (r->ds && r->failure[0]) {
+        rc = nm_fail(ctx, NM_BADDATA, "%s: %s (GDAL, on opening the file)%s", path, r->failure,
+                     strncmp(r->failure, "PROJ:", 5) == 0
+                         ? "; the file names a coordinate reference system PROJ does not know"
+                         : "");
+        goto cleanup;
+    }
     if (!r->ds) {
         rc = nm_fail(ctx, NM_BADDATA, "%s: not a vector file GDAL reads%s%s", path,
                      *gdal_message() ? ": " : "", gdal_message());
@@ -207,6 +227,8 @@ nm_status bnd_ogr_open(nm_ctx *ctx, const char *path, bnd_source **out)
     rc = read_fields(src, OGR_L_GetLayerDefn(r->layer));
     if (rc == NM_OK)
         rc = read_crs(src, r->layer);
+    if (rc == NM_OK && r->failure[0])
+        rc = nm_fail(ctx, NM_BADDATA, "%s: %s (GDAL, on reading the layer)", path, r->failure);
     if (rc != NM_OK)
         goto cleanup;
     *out = src;

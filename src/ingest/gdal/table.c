@@ -33,6 +33,8 @@ struct nm_table {
     long line;      /* line of the current row */
     long next_line; /* line where the next row starts */
     int spreadsheet;
+    int nfields;    /* OGR's fields, ncols and any made for cells beyond
+                       the heading row (see headed_columns) */
     int utf8_ok;
 };
 
@@ -162,6 +164,22 @@ static nm_status csv_open(nm_table *t)
     return NM_OK;
 }
 
+/* The columns of a spreadsheet that have a heading.  OGR gives a cell to
+ * the right of the heading row a field of its own, named "Field<n>" after
+ * its position; those trailing fields are cells without a heading, which
+ * nm_table_next refuses. */
+static int headed_columns(OGRFeatureDefnH defn, int n)
+{
+    char name[32];
+
+    for (; n > 0; n--) {
+        snprintf(name, sizeof name, "Field%d", n);
+        if (strcmp(OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, n - 1)), name) != 0)
+            break;
+    }
+    return n;
+}
+
 /* Loads the headings of 'layer' into t. */
 static nm_status load_headings(nm_table *t, OGRLayerH layer)
 {
@@ -169,6 +187,9 @@ static nm_status load_headings(nm_table *t, OGRLayerH layer)
     int i, n = OGR_FD_GetFieldCount(defn);
 
     free_headings(t);
+    t->nfields = n;
+    if (t->spreadsheet)
+        n = headed_columns(defn, n);
     t->headings = nm_calloc((size_t)(n > 0 ? n : 1), sizeof *t->headings);
     if (!t->headings)
         return nm_fail(t->ctx, NM_NOMEM, "out of memory");
@@ -318,7 +339,30 @@ void nm_table_rewind(nm_table *t)
     t->line = 0;
 }
 
-/* The next CSV row; its cells are checked for UTF-8 as they stand. */
+/* Fails on cell i, which is not UTF-8, quoting it with its bytes beyond
+ * ASCII escaped, as the terminal could not show them. */
+static int fail_not_utf8(nm_table *t, int i)
+{
+    const unsigned char *p = (const unsigned char *)t->cells[i];
+    nm_buf v = {0};
+    int n;
+
+    for (n = 0; p[n] && n < 40; n++) {
+        if (p[n] >= 0x80 || p[n] < 0x20 || p[n] == '"')
+            nm_buf_addf(&v, "\\x%02X", p[n]);
+        else
+            nm_buf_add(&v, (const char *)p + n, 1);
+    }
+    nm_fail(t->ctx, NM_BADDATA,
+            "%s:%ld: column \"%s\": value \"%s%s\" is not UTF-8 text (Latin-1 or "
+            "Windows-1252?); save the file as CSV UTF-8",
+            t->path, t->line, nm_table_heading(t, i), v.failed || !v.data ? "" : v.data,
+            p[n] ? "..." : "");
+    nm_buf_free(&v);
+    return -1;
+}
+
+/* The next CSV row, with as many fields as the heading, all UTF-8 text. */
 static int csv_next(nm_table *t)
 {
     int i;
@@ -328,9 +372,19 @@ static int csv_next(nm_table *t)
     t->ncells = CSLCount(t->cells);
     if (!t->cells)
         return 0;
+    /* a row cut short (a truncated file) or with a stray separator would
+       shift or lose values without a word */
+    if (t->ncells != t->ncols) {
+        nm_fail(t->ctx, NM_BADDATA, "%s:%ld: %d field%s where the heading has %d%s", t->path,
+                t->line, t->ncells, t->ncells == 1 ? "" : "s", t->ncols,
+                t->ncells < t->ncols && VSIFEofL(t->csv) ? " (the file ends inside it: cut short?)"
+                                                         : "");
+        return -1;
+    }
     t->utf8_ok = 1;
-    for (i = 0; i < t->ncells && t->utf8_ok; i++)
-        t->utf8_ok = nm_utf8_valid(t->cells[i], strlen(t->cells[i]));
+    for (i = 0; i < t->ncells; i++)
+        if (!nm_utf8_valid(t->cells[i], strlen(t->cells[i])))
+            return fail_not_utf8(t, i);
     return 1;
 }
 
@@ -355,6 +409,12 @@ int nm_table_next(nm_table *t)
     t->line = t->next_line;
     t->next_line++;
     t->utf8_ok = 1;
+    for (i = t->nfields - 1; i >= t->ncols; i--)
+        if (OGR_F_IsFieldSetAndNotNull(t->feature, i) && *OGR_F_GetFieldAsString(t->feature, i)) {
+            nm_fail(t->ctx, NM_BADDATA, "%s:%ld: %d cells where the heading row has %d", t->path,
+                    t->line, i + 1, t->ncols);
+            return -1;
+        }
     /* a quoted cell may hold line breaks: count them so that later rows
        are reported at their real line */
     for (i = 0; i < t->ncols; i++) {

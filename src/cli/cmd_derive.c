@@ -1,0 +1,69 @@
+/*
+ * needsmap derive: an indicator computed from stored ones (a share, a
+ * density per hectare), stored like any other.
+ */
+#include <string.h>
+
+#include "cli.h"
+
+enum { OPT_PERIOD = 256, OPT_LABEL, OPT_UNIT, OPT_HIGHER, OPT_LOWER };
+
+static const cli_opt derive_opts[] = {
+    {"period", required_argument, OPT_PERIOD, "P", "period of the inputs and the result (default: latest)"},
+    {"label", required_argument, OPT_LABEL, "TEXT", "what the result is, for titles and legends"},
+    {"unit", required_argument, OPT_UNIT, "UNIT", "share, rate, per_ha, count, people, score, ... (default value)"},
+    {"higher-worse", no_argument, OPT_HIGHER, NULL, "a higher value is more deprived"},
+    {"lower-worse", no_argument, OPT_LOWER, NULL, "a lower value is more deprived"},
+    {0, 0, 0, 0, 0},
+};
+
+static int on_derive_opt(cli *c, int id, const char *arg, void *state)
+{
+    nm_derive_opts *o = state;
+
+    (void)c;
+    switch (id) {
+    case OPT_PERIOD: o->period = arg; break;
+    case OPT_LABEL: o->label = arg; break;
+    case OPT_UNIT: o->unit = arg; break;
+    case OPT_HIGHER: o->polarity = 1; break;
+    case OPT_LOWER: o->polarity = -1; break;
+    }
+    return 0;
+}
+
+static int run_derive(cli *c, int argc, char **argv)
+{
+    nm_derive_opts o = {0};
+    nm_derive_result r;
+    nm_store *store;
+    nm_status rc;
+    int code = 0, first;
+
+    first = cli_parse(c, &cmd_derive, argc, argv, on_derive_opt, &o, &code);
+    if (first < 0)
+        return code;
+    if (argc - first != 2)
+        return cli_usage_error(c, "give the new id and the expression, e.g. derive nonwhite_share "
+                                  "\"(a - b) / a\"");
+    o.id = argv[first];
+    o.expression = argv[first + 1];
+    if (!(store = cli_open_store(c, NM_STORE_WRITE, &code)))
+        return code;
+    rc = nm_derive(store, &o, &r);
+    if (rc != NM_OK)
+        code = cli_fail(c, rc);
+    else if (!c->quiet)
+        fprintf(stderr,
+                "needsmap: derive: %s (%s %d, period %s): %ld values stored for %ld areas; %ld "
+                "without every input, %ld divided by zero\n",
+                o.id, r.level, r.vintage, r.period, r.stored, r.areas, r.missing, r.divzero);
+    nm_store_close(store);
+    return code;
+}
+
+const cli_command cmd_derive = {
+    "derive", "ID EXPRESSION [OPTIONS]",
+    "Compute an indicator from stored ones: + - * / over ids, numbers and area_ha (hectares).",
+    derive_opts, run_derive,
+};
