@@ -14,7 +14,7 @@ nm --quiet import iod "$F7" 2>/dev/null
 eq "period 2025 on LSOA 2021 codes" "2025|lsoa|2021" \
    "$(sql "SELECT DISTINCT period, level, vintage FROM indicator")"
 nm --quiet import boundaries "$NM_DATA/boundaries/southend/geojson/southend_lsoa21_bsc.geojson" --level lsoa 2>/dev/null
-nm table --level lsoa --indicators cyp_decile,pop_working_age -o "$T/t.csv"
+nm table --level lsoa --indicators cyp_decile,pop_working_age --ids -o "$T/t.csv"
 python3 - "$F7" "$T/t.csv" > "$T/f7.txt" <<'PY'
 import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1], encoding='utf-8-sig')))
