@@ -212,6 +212,8 @@ typedef struct nm_la_summary_result {
                          England ranked, reached and with a population) */
     char no_rank[256]; /* when not ranked: what is missing ("rank not given: ...") */
     char neighbours_from[128]; /* "DfE statistical neighbours, 2021 model", or "" */
+    char grouping[256]; /* upper tier: which LAD -> UTLA lookup grouped the districts
+                           (and which others are stored), or "" */
     char period[32];
     char *rendered;   /* owned */
 } nm_la_summary_result;

@@ -353,7 +353,9 @@ static nm_status resolve(nm_ctx *ctx, const sn_names *names, nm_diag *d, nm_sn_t
         } else {
             r->code = nm_strdup(m->code);
             r->name = nm_strdup(m->name);
-            r->level = m->level;
+            /* a literal, not m->level: the names are freed before the rows
+             * are stored (a dangling level once corrupted the store's index) */
+            r->level = strcmp(m->level, "county") == 0 ? "county" : "utla";
             r->vintage = m->vintage;
             if (!r->code || !r->name) {
                 nm_free(norm);

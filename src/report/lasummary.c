@@ -292,24 +292,77 @@ static const char district_sql[] =
 
 /* The same, then LAD -> upper tier (an ONS LAD -> UTLA lookup, stored at
  * level utla or county; a unitary is its own upper tier), joined by
- * district code: the lookup whose districts are of the LSOA -> LAD year
- * when stored (LAD19_UTLA19 for IoD 2019), else the latest (LAD codes of
- * 2023 and 2024 are the same in England). */
+ * district code through the lookup of years ?3 -> ?4 that pick_lookup()
+ * chose. */
 static const char upper_sql[] =
     "WITH ladv AS (SELECT MAX(parent_vintage) AS v FROM membership WHERE child_level = ?1 AND "
     "child_vintage = ?2 AND parent_level = 'lad'), "
-    "pick AS (SELECT child_vintage AS cv, parent_vintage AS pv FROM membership, ladv WHERE "
-    "child_level = 'lad' AND parent_level IN ('utla', 'county') AND method = 'lookup' "
-    "GROUP BY child_vintage, parent_vintage ORDER BY child_vintage = ladv.v DESC, "
-    "parent_vintage DESC LIMIT 1), "
-    "lu AS (SELECT child, parent, weight FROM membership, pick WHERE child_level = 'lad' AND "
-    "parent_level IN ('utla', 'county') AND method = 'lookup' AND child_vintage = pick.cv AND "
-    "parent_vintage = pick.pv) "
+    "lu AS (SELECT child, parent, weight FROM membership WHERE child_level = 'lad' AND "
+    "parent_level IN ('utla', 'county') AND method = 'lookup' AND child_vintage = ?3 AND "
+    "parent_vintage = ?4) "
     "SELECT m.child, lu.parent, COALESCE((SELECT a.name FROM area a WHERE a.code = lu.parent "
     "AND a.level IN ('utla', 'county') AND a.name IS NOT NULL ORDER BY a.vintage DESC LIMIT 1), "
     "lu.parent), m.weight * lu.weight FROM membership m JOIN lu ON lu.child = m.parent, ladv "
     "WHERE m.child_level = ?1 AND m.child_vintage = ?2 AND m.parent_level = 'lad' AND "
     "m.parent_vintage = ladv.v ORDER BY lu.parent, m.child";
+
+/* The stored LAD -> upper-tier lookups, the one used first: the lookup
+ * whose district year is that of the LSOA -> LAD memberships (LAD19_UTLA19
+ * for IoD 2019), else the one of the latest years (LAD codes of 2023 and
+ * 2024 are the same in England); ties by the later district year.  The
+ * rule is in docs/ARCHITECTURE.md ("Which lookup groups districts"). */
+static const char lookups_sql[] =
+    "WITH ladv AS (SELECT MAX(parent_vintage) AS v FROM membership WHERE child_level = ?1 AND "
+    "child_vintage = ?2 AND parent_level = 'lad') "
+    "SELECT child_vintage, parent_vintage, ladv.v FROM membership, ladv WHERE "
+    "child_level = 'lad' AND parent_level IN ('utla', 'county') AND method = 'lookup' "
+    "GROUP BY child_vintage, parent_vintage "
+    "ORDER BY child_vintage = ladv.v DESC, parent_vintage DESC, child_vintage DESC";
+
+/* Chooses the LAD -> upper-tier lookup into *cv -> *pv (0 when none is
+ * stored) and says in res->grouping which, and which others are stored. */
+static nm_status pick_lookup(nm_store *store, const la_in *in, nm_la_summary_result *res,
+                             int *cv, int *pv)
+{
+    sqlite3_stmt *st = NULL;
+    nm_buf b = {0}, others = {0};
+    nm_status rc;
+    int s, n = 0, ladv = 0;
+
+    *cv = *pv = 0;
+    rc = nm_store_prepare(store, lookups_sql, &st);
+    if (rc != NM_OK)
+        return rc;
+    sqlite3_bind_text(st, 1, in->rank_ind.level, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, in->rank_ind.vintage);
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        int c = sqlite3_column_int(st, 0), p = sqlite3_column_int(st, 1);
+        if (n++ == 0) {
+            *cv = c;
+            *pv = p;
+            ladv = sqlite3_column_int(st, 2);
+        } else {
+            nm_buf_addf(&others, "%sLAD %d -> UTLA %d", n > 2 ? ", " : "", c, p);
+        }
+    }
+    if (s != SQLITE_DONE)
+        rc = nm_store_sqlfail(store, "reading the LAD -> upper-tier lookups");
+    sqlite3_finalize(st);
+    if (rc == NM_OK && n) {
+        nm_buf_addf(&b, "Districts (%d codes) grouped into the upper tier by the LAD %d -> UTLA %d "
+                        "lookup%s%s%s",
+                    ladv, *cv, *pv,
+                    *cv == ladv ? " (the districts' year)"
+                                : " (the latest: no lookup of the districts' year is stored)",
+                    n > 1 ? "; also stored, not used: " : "", n > 1 ? others.data : "");
+        nm_strlcpy(res->grouping, b.failed ? "" : b.data, sizeof res->grouping);
+        if (b.failed || others.failed)
+            rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
+    }
+    nm_buf_free(&b);
+    nm_buf_free(&others);
+    return rc;
+}
 
 /* Walks the LSOA -> authority memberships in authority order, computing
  * each authority's measures when its last LSOA has been read. */
@@ -321,11 +374,19 @@ static nm_status compute(nm_store *store, la_in *in, nm_la_summary_result *res)
     nm_status rc;
     int s;
 
-    rc = nm_store_prepare(store, in->upper ? upper_sql : district_sql, &st);
+    int cv = 0, pv = 0;
+
+    rc = in->upper ? pick_lookup(store, in, res, &cv, &pv) : NM_OK;
+    if (rc == NM_OK)
+        rc = nm_store_prepare(store, in->upper ? upper_sql : district_sql, &st);
     if (rc != NM_OK)
         return rc;
     sqlite3_bind_text(st, 1, in->rank_ind.level, -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 2, in->rank_ind.vintage);
+    if (in->upper) {
+        sqlite3_bind_int(st, 3, cv);
+        sqlite3_bind_int(st, 4, pv);
+    }
     while (rc == NM_OK && (s = sqlite3_step(st)) == SQLITE_ROW) {
         const char *child = (const char *)sqlite3_column_text(st, 0);
         const char *parent = (const char *)sqlite3_column_text(st, 1);
@@ -649,9 +710,10 @@ static void render_la(const nm_la_summary_result *res, const la_in *in, nm_buf *
         nm_buf_addf(b, "Ranks among %zu %s, 1 = most deprived. ", res->n, tier_words(res));
     else
         nm_buf_addf(b, "%s. ", res->no_rank);
-    nm_buf_addf(b, "From %s LSOAs (ranks of %s) weighted by %s.%s%s\n\n",
+    nm_buf_addf(b, "From %s LSOAs (ranks of %s) weighted by %s.%s%s%s%s%s\n\n",
                 fmt_num((double)la->lsoas, 0, v), fmt_num((double)res->national, 0, rk),
-                in->pop_label,
+                in->pop_label, res->grouping[0] ? " " : "", res->grouping,
+                res->grouping[0] ? "." : "",
                 in->has_score ? "" : " No score is stored for this release: the average score "
                                      "cannot be given.",
                 la->no_pop ? " Some of its LSOAs have no population: the weighted measures are "
@@ -798,6 +860,8 @@ static void render_all(const nm_la_summary_result *res, const la_in *in, nm_buf 
                 res->ranked ? ", 1 = most deprived" : "");
     if (!res->ranked)
         nm_buf_addf(b, "%s.\n\n", res->no_rank);
+    if (res->grouping[0])
+        nm_buf_addf(b, "%s.\n\n", res->grouping);
     authority_table(res, NULL, res->n, b, md);
 }
 

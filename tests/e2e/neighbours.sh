@@ -58,12 +58,27 @@ done
 contains "2025: Leeds, Milton Keynes, Bury ..." "E06000058|E08000035|E06000042|E08000002" \
     "$(sql "SELECT group_concat(parent, '|') FROM (SELECT parent FROM membership WHERE method='dfe-sn-2025' AND child='E06000033' ORDER BY weight)")"
 
+# --- the stored neighbours are whole -------------------------------------------
+# A level string freed before it was stored once gave rows whose index
+# entries differed from the table (which neighbours a query found depended
+# on the heap, so on the data's path): the store must check whole.
+eq "store integrity after import neighbours" ok "$(sql 'PRAGMA integrity_check')"
+eq "every neighbour row of a stored upper-tier level" \
+   "dfe-sn-2021|utla|1520 dfe-sn-2025|utla|1530" \
+   "$(sql "SELECT group_concat(r, ' ') FROM (SELECT method || '|' || child_level || '|' || COUNT(*) r FROM membership WHERE parent_level = 'neighbour' GROUP BY method, child_level ORDER BY 1)")"
+
 # --- Table 1 on IoD 2019 (every authority whole) ---------------------------------
 nm --quiet import iod "$NM_DATA/indicators/iod2019/iod2019_lsoa_assembled.csv" 2>/dev/null
 nm la-summary --la E06000033 --neighbours dfe --model 2021 --format csv -o "$T/t1.csv"
-python3 - "$NM_DATA/indicators/iod2019/iod2019_lsoa_assembled.csv" "$UT19" "$SN21" "$UT23" > "$T/t1.txt" <<'PY'
-import csv, sys
-up = {r['LAD19CD']: r['UTLA19CD'] for r in csv.DictReader(open(sys.argv[2], encoding='utf-8-sig'))}
+# python3 straight from the CSVs: the IMD score weighted by population over
+# each upper-tier authority of the 2019 lookup (IoD 2019's districts are of
+# 2019), and Southend's ten 2021-model neighbours found by name in it
+python3 - "$NM_DATA/indicators/iod2019/iod2019_lsoa_assembled.csv" "$UT19" "$SN21" > "$T/t1.txt" <<'PY'
+import csv, re, sys
+lu = list(csv.DictReader(open(sys.argv[2], encoding='utf-8-sig')))
+up = {r['LAD19CD']: r['UTLA19CD'] for r in lu}
+norm = lambda s: re.sub('[^a-z]', '', s.lower().replace('&', 'and'))
+code = {norm(r['UTLA19NM']): r['UTLA19CD'] for r in lu}
 pop, ws = {}, {}
 for r in csv.DictReader(open(sys.argv[1], encoding='utf-8')):
     u = up[r['Local Authority District code (2019)']]
@@ -71,13 +86,28 @@ for r in csv.DictReader(open(sys.argv[1], encoding='utf-8')):
     pop[u] = pop.get(u, 0) + p
     ws[u] = ws.get(u, 0) + p * float(r['Index of Multiple Deprivation (IMD) Score'])
 avg = {u: ws[u] / pop[u] for u in pop}
-# Southend's 2021 neighbours by ONS code (names as in the 2019 lookup)
-code = {r['UTLA19NM']: r['UTLA19CD'] for r in csv.DictReader(open(sys.argv[2], encoding='utf-8-sig'))}
-sn = ['E06000058', 'E06000030', 'E06000035', 'E10000016', 'E10000011', 'E06000026', 'E06000046', 'E06000020', 'E10000029', 'E10000012']
+rows = {r['LA num']: r for r in csv.DictReader(open(sys.argv[3], encoding='utf-8-sig'))}
+sn = [code[norm(rows[rows['882']['SN%d' % k]]['LA Name'])] for k in range(1, 11)]
 print('%.6f %.6f' % (avg['E06000033'], sum(avg[c] for c in sn) / len(sn)))
 PY
 eq "Table 1: Southend's IMD average score and the neighbours' mean = python" "$(cat "$T/t1.txt")" \
    "$(awk -F, '$1=="\"IMD\"" {printf "%.6f %.6f", $3, $5}' "$T/t1.csv")"
+TXT=$(nm la-summary --la E06000033 --neighbours dfe --model 2021)
+contains "says which of the two stored lookups grouped the districts" \
+    "Districts (2019 codes) grouped into the upper tier by the LAD 2019 -> UTLA 2019 lookup (the districts' year); also stored, not used: LAD 2023 -> UTLA 2023." "$TXT"
+
+# --- the same table from a store built in the other order ------------------------
+DB1=$DB
+DB="$T/other-order.sqlite"
+nm --quiet import lookup "$UT19" --child LAD19CD --parent UTLA19CD --parent-level utla 2>/dev/null
+nm --quiet import iod "$NM_DATA/indicators/iod2019/iod2019_lsoa_assembled.csv" 2>/dev/null
+nm --quiet import lookup "$UT23" --child LAD23CD --parent UTLA23CD --parent-level utla 2>/dev/null
+nm --quiet import neighbours "$SN25"
+nm --quiet import neighbours "$SN21" 2>/dev/null
+eq "other order: store integrity" ok "$(sql 'PRAGMA integrity_check')"
+eq "other order: the same Table 1" "$(cat "$T/t1.csv")" \
+   "$(nm la-summary --la E06000033 --neighbours dfe --model 2021 --format csv)"
+DB=$DB1
 eq "Table 1: ten domains" 11 "$(wc -l < "$T/t1.csv")"
 MD=$(nm la-summary --la E06000033 --neighbours dfe --model 2025 --format md)
 contains "Table 1 heading" "### Table 1: Southend-on-Sea on each domain beside its neighbours (DfE statistical neighbours, 2025 model)" "$MD"
