@@ -5,7 +5,8 @@
 # ogr2ogr copy, and exit codes for bad input.  Exits 77 (skip) without data.
 set -euo pipefail
 
-[ -n "${NM_DATA:-}" ] && [ -d "$NM_DATA/boundaries" ] || exit 77
+[ -n "${NM_DATA:-}" ] && [ -d "$NM_DATA/boundaries" ] ||
+    { echo "FAIL: the real data is missing: expected it in ../shared/data (NM_DATA=${NM_DATA:-})"; exit 1; }
 B="$NM_DATA/boundaries"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

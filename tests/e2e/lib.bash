@@ -11,8 +11,8 @@ CHECKS=0
 
 need_data() {
     if [ -z "$NM_DATA" ] || [ ! -d "$NM_DATA/indicators" ]; then
-        echo "skip: ../shared/data not found (NM_DATA=$NM_DATA)"
-        exit 77
+        echo "FAIL: the real data is missing: expected it in ../shared/data beside the clone (NM_DATA=$NM_DATA)"
+        exit 1
     fi
 }
 
