@@ -69,6 +69,10 @@ OUT=$(build --dry-run 2>&1)
 contains "nothing to do" "0 of 3 figures would be rebuilt" "$OUT"
 expect_status "no-op build" 0 build
 contains "no-op says so" "every figure is up to date" "$ERR"
+# the staleness question of every figure (which datasets its boundaries
+# came from) reads an index, not every boundary of the level
+PLAN=$(sqlite3 "$DB" "EXPLAIN QUERY PLAN SELECT DISTINCT dataset FROM area WHERE level = 'lsoa' AND dataset IS NOT NULL")
+contains "boundary datasets from a covering index" "COVERING INDEX area_dataset" "$PLAN"
 
 # change the indicator file: only map.extra
 sed -i '2s/,[0-9]*$/,99/' "$T/extra.csv"
