@@ -122,7 +122,7 @@ output = z.png
 INI
 expect_status "bad figures file" 2 "$NM" --db "$DB" build "$T/bad.ini"
 contains "unknown key" "bad.ini:3: [map.x] colour: unknown key" "$ERR"
-contains "bad value" "bad.ini:4: [map.x] dpi: \"lots\" is not a number" "$ERR"
+contains "bad value" "bad.ini:4: [map.x] dpi: \"lots\" is not a whole number" "$ERR"
 contains "missing key" "bad.ini:1: [map.x]: the required key \"output\" is missing" "$ERR"
 contains "missing indicator" "bad.ini:5: [map.y]: the required key \"indicator\" is missing" "$ERR"
 contains "unknown type" "bad.ini:8: [plot.z]: unknown figure type" "$ERR"
