@@ -303,6 +303,7 @@ static const nm_opt build_opts[] = {
     FLAG("force", nm_build_opts, force, 1, 0, "rebuild every figure (inputs still by checksum)"),
     FLAG("dry-run", nm_build_opts, dry_run, 1, 0, "list what would be imported and rebuilt, and why"),
     STR("only", nm_build_opts, only, "NAME,...", "only these figures (e.g. imd_deciles)"),
+    STR("out", nm_build_opts, out_root, "DIR", "outputs may also go under DIR (default: only under the figures file's folder)"),
     {.name = "set", .kind = NM_OPT_CUSTOM, .metavar = "NAME=VALUE", .help = "override a variable of [vars] (repeatable)"},
     {.name = "quiet", .kind = NM_OPT_CUSTOM, .help = "no progress; only errors"},
     END,

@@ -137,7 +137,7 @@ static int run_build(cli *c, int argc, char **argv)
 }
 
 const cli_command cmd_build = {
-    "build", "FIGURES.ini [-j N] [--force] [--dry-run] [--only NAME,...] [--set NAME=VALUE]",
+    "build", "FIGURES.ini [-j N] [--force] [--dry-run] [--only NAME,...] [--set NAME=VALUE] [--out DIR]",
     "Import what changed and redraw the stale figures of a figures file.",
     NULL, run_build,
 };
