@@ -264,6 +264,64 @@ done:
     return result;
 }
 
+/* Markdown text with its pipes escaped, for a table cell. */
+static void print_cell(const char *text)
+{
+    for (; text && *text; text++)
+        printf(*text == '|' ? "\\|" : "%c", *text);
+}
+
+/* README's "Options of every command", made from the same tables as
+ * getopt_long and --help (scripts/readme-options splices it in). */
+static void print_options_markdown(void)
+{
+    const nm_optset *set;
+    const nm_opt *o;
+    size_t i;
+
+    for (i = 0; (set = nm_optset_at(i)) != NULL; i++) {
+        printf("\n#### `needsmap %s`\n\n", set->command);
+        if (set->section)
+            printf(set->figure ? "In a figures file: `[%s.NAME]`.\n\n"
+                               : "In a figures file: `[data.NAME]` with `type = %s`.\n\n",
+                   set->section);
+        printf("| option | figures-file key | what |\n|---|---|---|\n");
+        for (o = set->opts; o->name; o++) {
+            if (o->flags & NM_OPT_DEPRECATED)
+                continue;
+            printf("| ");
+            if (o->flags & NM_OPT_OPERAND)
+                printf("the operand %s", o->name);
+            else {
+                printf("`--%s", o->name);
+                if (o->metavar) {
+                    printf(" ");
+                    print_cell(o->metavar);
+                }
+                printf("`");
+                if (o->letter)
+                    printf(", `-%c`", o->letter);
+            }
+            if (!set->section || o->kind == NM_OPT_CUSTOM)
+                printf(" | - | ");
+            else
+                printf(" | `%s = %s` | ", o->name, o->kind == NM_OPT_FLAG ? "yes" : "...");
+            print_cell(o->help ? o->help : "");
+            printf(" |\n");
+        }
+        for (o = set->opts; o->name; o++)
+            if (o->flags & NM_OPT_DEPRECATED)
+                printf("%s`%s` (write `%s`)", o == set->opts || !(o[-1].flags & NM_OPT_DEPRECATED)
+                                                  ? "\nOld keys still read, with a warning: "
+                                                  : ", ",
+                       o->name, o->instead);
+        for (o = set->opts; o->name && !(o->flags & NM_OPT_DEPRECATED); o++)
+            ;
+        if (o->name)
+            printf(".\n");
+    }
+}
+
 static void print_usage(FILE *fp)
 {
     size_t i;
@@ -313,6 +371,7 @@ int main(int argc, char **argv)
         {"db", required_argument, NULL, 'd'},  {"quiet", no_argument, NULL, 'q'},
         {"verbose", no_argument, NULL, 'v'},   {"version", no_argument, NULL, 'V'},
         {"help", no_argument, NULL, 'h'},      {"ward-vintage", required_argument, NULL, 'W'},
+        {"options-markdown", no_argument, NULL, 'M'},
         {0, 0, 0, 0},
     };
     cli c = {0};
@@ -332,6 +391,7 @@ int main(int argc, char **argv)
                 return EXIT_USAGE;
             break;
         case 'h': print_usage(stdout); return EXIT_OK;
+        case 'M': print_options_markdown(); return EXIT_OK;
         default:
             fprintf(stderr, "needsmap: unknown option %s\ntry 'needsmap --help'\n",
                     argv[optind - 1]);
