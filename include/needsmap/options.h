@@ -30,6 +30,7 @@ typedef enum nm_opt_kind {
     NM_OPT_FLAG,   /* int set to 'on'.  Command line: no value.  Figures file:
                       yes/true/on/1 sets 'on', no/false/off/0 sets 'off' */
     NM_OPT_ENUM,   /* int: the value of the choice named (case-insensitive) */
+    NM_OPT_WORD,   /* const char *: one of the choices' names (as the table spells it) */
     NM_OPT_CUSTOM  /* handled by the caller (repeatable or tool-only options) */
 } nm_opt_kind;
 
@@ -57,7 +58,7 @@ typedef struct nm_opt {
     int flags;              /* NM_OPT_REQUIRED, ... */
     double min, max;        /* numbers: the range */
     int on, off;            /* NM_OPT_FLAG: the values set by yes and no */
-    const nm_opt_choice *choices; /* NM_OPT_ENUM: terminated by a NULL name */
+    const nm_opt_choice *choices; /* NM_OPT_ENUM, NM_OPT_WORD: terminated by a NULL name */
     const char *metavar;    /* "FILE" in --help; NULL for flags */
     const char *help;       /* the --help line, with the default */
     const char *instead;    /* NM_OPT_DEPRECATED: what to write instead */

@@ -82,6 +82,11 @@ static const nm_opt lookup_opts[] = {
     END,
 };
 
+static const nm_opt neighbours_opts[] = {
+    STR("model", nm_neighbours_opts, model, "YEAR", "DfE model: 2021 or 2025 (default: from the file name)"),
+    END,
+};
+
 static const nm_opt localities_opts[] = {
     STR("ward", nm_localities_opts, ward_column, "COLUMN", "ward codes or names (default: ward, WDnnCD, ...)"),
     STR("locality", nm_localities_opts, locality_column, "COLUMN", "locality names (default: locality)"),
@@ -255,9 +260,18 @@ static const nm_opt facts_opts[] = {
 static const nm_opt_choice la_formats[] = {
     {"text", NM_FORMAT_TEXT}, {"md", NM_FORMAT_MD}, {"csv", NM_FORMAT_CSV}, {NULL, 0}};
 
+static const nm_opt_choice la_levels[] = {{"lad", 0}, {"utla", 0}, {"county", 0}, {NULL, 0}};
+
 static const nm_opt la_summary_opts[] = {
     STR("la", nm_la_summary_opts, la, "CODE", "the authority shown (default: every authority)"),
-    STR("neighbours", nm_la_summary_opts, neighbours, "CODE,...", "authorities compared with --la (their mean and each one)"),
+    {.name = "level", .kind = NM_OPT_WORD, .offset = offsetof(nm_la_summary_opts, level),
+     .choices = la_levels, .metavar = "lad|utla",
+     .help = "districts and unitaries (lad, default) or upper-tier authorities: counties and unitaries (utla)"},
+    STR("neighbours", nm_la_summary_opts, neighbours, "CODE,...|dfe",
+        "authorities compared with --la (their mean and each one); dfe: DfE's stored statistical neighbours (upper tier)"),
+    STR("model", nm_la_summary_opts, model, "YEAR",
+        "with --neighbours dfe or --neighbours-file: DfE model 2021 or 2025 (default: the latest stored)"),
+    STR("neighbours-file", nm_la_summary_opts, neighbours_file, "FILE", "DfE's neighbours of --la read from FILE (not stored)"),
     STR("period", nm_la_summary_opts, period, "P", "release of the index (default: latest stored)"),
     STR("indicator", nm_la_summary_opts, indicator, "ID", "index or domain: imd (default), idaci, income, ..."),
     STR("population-period", nm_la_summary_opts, population_period, "P", "population denominators of another release"),
@@ -337,6 +351,7 @@ static const nm_optset sets[] = {
     SET("import iod", "iod", 0, nm_iod_opts, NULL, iod_opts),
     SET("import indicators", "indicators", 0, nm_indicators_opts, NULL, indicators_opts),
     SET("import lookup", "lookup", 0, nm_lookup_opts, NULL, lookup_opts),
+    SET("import neighbours", "neighbours", 0, nm_neighbours_opts, NULL, neighbours_opts),
     SET("import localities", "localities", 0, nm_localities_opts, NULL, localities_opts),
     SET("import incidents", "incidents", 0, nm_incidents_opts, NULL, incidents_opts),
     SET("assign", "assign", 0, nm_assign_opts, NULL, assign_opts),
@@ -468,9 +483,13 @@ nm_status nm_opt_parse(nm_ctx *ctx, const nm_opt *o, void *opts, const char *val
         *(const char **)(void *)field = value;
         return NM_OK;
     case NM_OPT_ENUM:
+    case NM_OPT_WORD:
         for (c = o->choices; c && c->name; c++)
             if (nm_strieq(c->name, value)) {
-                *(int *)(void *)field = c->value;
+                if (o->kind == NM_OPT_WORD)
+                    *(const char **)(void *)field = c->name;
+                else
+                    *(int *)(void *)field = c->value;
                 return NM_OK;
             }
         nm_opt_choices_text(o, text, sizeof text);

@@ -52,6 +52,15 @@ static nm_status import_lookup(nm_store *store, void *opts, const char *file)
     return nm_import_lookup(store, o, &r);
 }
 
+static nm_status import_neighbours(nm_store *store, void *opts, const char *file)
+{
+    nm_neighbours_opts *o = opts;
+    nm_import_result r;
+
+    o->in.path = file;
+    return nm_import_neighbours(store, o, &r);
+}
+
 static nm_status import_localities(nm_store *store, void *opts, const char *file)
 {
     nm_localities_opts *o = opts;
@@ -108,6 +117,7 @@ static const bd_type inputs[] = {
     {"iod", "import iod", import_iod, 0, 0, NULL, NULL},
     {"indicators", "import indicators", import_indicators, 0, 0, NULL, NULL},
     {"lookup", "import lookup", import_lookup, 0, 0, NULL, NULL},
+    {"neighbours", "import neighbours", import_neighbours, 0, 0, NULL, NULL},
     {"localities", "import localities", import_localities, 1, 0, NULL, NULL},
     {"incidents", "import incidents", import_incidents, 0, 0, NULL, NULL},
     {"assign", "assign", run_assign, 1, 1, NULL, NULL},
@@ -208,6 +218,6 @@ const char *bd_type_names(int figs)
 {
     /* fixed texts, kept in step with the tables by the unit test */
     return figs ? "map, table, facts, la-summary, summary, compare"
-                : "boundaries, iod, indicators, lookup, localities, incidents, assign, aggregate, "
-                  "count";
+                : "boundaries, iod, indicators, lookup, neighbours, localities, incidents, assign, "
+                  "aggregate, count, derive";
 }

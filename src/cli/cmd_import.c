@@ -142,3 +142,26 @@ const cli_command cmd_import_lookup = {
     "Import memberships from a lookup table (LSOA to ward, ward to region, ...).",
     NULL, run_import_lookup,
 };
+
+/* ---- import neighbours ------------------------------------------------ */
+
+
+static int run_import_neighbours(cli *c, int argc, char **argv)
+{
+    nm_neighbours_opts o = {0};
+    nm_import_result r = {0};
+    nm_store *store;
+    int code = 0;
+
+    if (parse_import(c, &cmd_import_neighbours, argc, argv, &o, &o.in, &code) < 0)
+        return code;
+    if (!(store = cli_open_store(c, NM_STORE_CREATE, &code)))
+        return code;
+    return finish_import(c, store, nm_import_neighbours(store, &o, &r), &r, "authorities' neighbours");
+}
+
+const cli_command cmd_import_neighbours = {
+    "import neighbours", "FILE [--model 2021|2025]",
+    "Import DfE's statistical neighbours (authorities found by name among stored upper-tier names).",
+    NULL, run_import_neighbours,
+};

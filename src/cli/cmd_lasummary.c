@@ -20,8 +20,10 @@ static int run_la_summary(cli *c, int argc, char **argv)
         return code;
     if (first < argc)
         return cli_usage_error(c, "unexpected argument \"%s\"", argv[first]);
-    if (o.neighbours && !o.la)
+    if ((o.neighbours || o.neighbours_file) && !o.la)
         return cli_usage_error(c, "--neighbours needs --la CODE");
+    if (o.neighbours && o.neighbours_file)
+        return cli_usage_error(c, "--neighbours and --neighbours-file: give one");
     if (!(store = cli_open_store(c, NM_STORE_READONLY, &code)))
         return code;
     rc = nm_la_summary(store, &o, &r);

@@ -17,6 +17,7 @@ pairs=(
   "import iod|[data.x] type=iod|"
   "import indicators|[data.x] type=indicators|"
   "import lookup|[data.x] type=lookup|"
+  "import neighbours|[data.x] type=neighbours|"
   "import localities|[data.x] type=localities|"
   "import incidents|[data.x] type=incidents|"
   "assign|[data.x] type=assign|"
