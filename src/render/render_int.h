@@ -182,6 +182,11 @@ nm_status rn_layout_compute(nm_ctx *ctx, const nm_map *map, PangoContext *pc, rn
 nm_status rn_layout_box(nm_ctx *ctx, const nm_map *map, PangoContext *pc, const nm_rect *box,
                         rn_layout *lay);
 void rn_layout_free(rn_layout *lay);
+/* Places the map's labels on a layout whose frame (pub.map), scale and
+ * offsets (mm_per_m, ax, ay) are set, as rn_layout_compute() does: OUT
+ * lay->placed, lay->label_status.  For pages drawn by others (svgpath.c).
+ * Returns NM_OK or NM_NOMEM. */
+nm_status rn_place_labels(nm_ctx *ctx, const nm_map *map, PangoContext *pc, rn_layout *lay);
 /* Copies the labels' outcome of a layout into the map (nm_map_label_info). */
 void rn_layout_record(nm_map *map, const rn_layout *lay);
 

@@ -16,6 +16,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import cdp  # noqa: E402
+import pagechecks  # noqa: E402
 
 PAGE, CSV, WARD_SIDECAR, LSOA_SIDECAR, OUT = sys.argv[1:6]
 HOSTILE = "<script>alert(1)</script>"
@@ -144,6 +145,8 @@ def main():
         eq("the style sheet applied under the CSP", "1200px",
            b.js("getComputedStyle(document.body).maxWidth"))
         b.screenshot(os.path.join(OUT, "desktop.png"))
+        bad, _ = pagechecks.name_collisions(b)
+        eq("desktop: no two names meet on any map", [], bad[:8])
 
         # ---- keyboard: Tab to the overview map, arrows through every ward ---------
         for _ in range(40):
@@ -298,11 +301,15 @@ def main():
            len({tuple(v) for v in heads.values()}))
         check("print: sources on paper", "Open Government Licence" in subprocess.run(
             ["pdftotext", pdf, "-"], capture_output=True, text=True).stdout)
+        eq("print: sources, licence and page number on every page", [],
+           pagechecks.footer_problems(pagechecks.pdf_pages(pdf))[:6])
 
         # ---- a phone ------------------------------------------------------------------------
         b.open_page(390, 844, mobile=True)
         b.load(PAGE)
         b.screenshot(os.path.join(OUT, "phone.png"))
+        bad, _ = pagechecks.name_collisions(b)
+        eq("phone: no two names meet on any map", [], bad[:8])
         eq("phone: no sideways scrolling of the page", True,
            b.js("document.documentElement.scrollWidth <= 390"))
         b.js("document.querySelector('section.group').scrollIntoView()")
