@@ -19,26 +19,13 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import cdp  # noqa: E402
 import pagechecks  # noqa: E402
+from pagechecks import check, eq  # noqa: E402
 
 PAGE, CSV, SIDECAR, LOOKUP, OUT = sys.argv[1:6]
-FAILS = []
-CHECKS = [0]
 # the page must answer at once: generous bounds on a shared machine, the
 # measures printed for the record
 READY_MS = 8000
 SWITCH_MS = 1000
-
-
-def check(what, ok, detail=""):
-    CHECKS[0] += 1
-    if not ok:
-        FAILS.append(what)
-        print("FAIL: %s %s" % (what, detail))
-
-
-def eq(what, want, got):
-    check(what, want == got, "expected [%s], got [%s]" % (want, got))
-
 
 rows = list(csv.DictReader(open(CSV, encoding="utf-8")))
 districts = {r["code"]: r["name"] for r in rows if r["level"] == "lad" and r["table"] == r["name"]}
@@ -172,8 +159,7 @@ def main():
         eq("scripts off: overview legend", want0, legend(b, -1))
     finally:
         b.close()
-    print("%d passed, %d failed" % (CHECKS[0] - len(FAILS), len(FAILS)))
-    return 1 if FAILS else 0
+    return pagechecks.report()
 
 
 sys.exit(main())

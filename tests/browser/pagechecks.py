@@ -1,7 +1,27 @@
-"""Checks shared by the browser tests of summary pages: names on the maps
+"""Checks shared by the browser tests of summary pages: the tally, names on the maps
 that meet, and the printed pages (one section per page, the sources,
 licence and page number on every page)."""
 import subprocess
+
+FAILS = []
+CHECKS = [0]
+
+
+def check(what, ok, detail=""):
+    CHECKS[0] += 1
+    if not ok:
+        FAILS.append(what)
+        print("FAIL: %s %s" % (what, detail))
+
+
+def eq(what, want, got):
+    check(what, want == got, "expected [%s], got [%s]" % (want, got))
+
+
+def report():
+    """Prints the tally; the exit status of the test."""
+    print("%d passed, %d failed" % (CHECKS[0] - len(FAILS), len(FAILS)))
+    return 1 if FAILS else 0
 
 # the boxes, in CSS pixels, of the names shown on each map (those of a
 # hidden variant, display: none, have no box)

@@ -20,19 +20,7 @@ import pagechecks  # noqa: E402
 
 PAGE, CSV, WARD_SIDECAR, LSOA_SIDECAR, OUT = sys.argv[1:6]
 HOSTILE = "<script>alert(1)</script>"
-FAILS = []
-CHECKS = [0]
-
-
-def check(what, ok, detail=""):
-    CHECKS[0] += 1
-    if not ok:
-        FAILS.append(what)
-        print("FAIL: %s %s" % (what, detail))
-
-
-def eq(what, want, got):
-    check(what, want == got, "expected [%s], got [%s]" % (want, got))
+from pagechecks import check, eq  # noqa: E402
 
 
 def fmt_int(x):
@@ -325,8 +313,7 @@ def main():
         check("scripts off: map described", len(b.js("document.querySelector('#map-o desc').textContent")) > 40)
     finally:
         b.close()
-    print("%d passed, %d failed" % (CHECKS[0] - len(FAILS), len(FAILS)))
-    return 1 if FAILS else 0
+    return pagechecks.report()
 
 
 sys.exit(main())
