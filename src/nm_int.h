@@ -28,6 +28,15 @@
 nm_status nm_fail(nm_ctx *ctx, nm_status status, const char *fmt, ...) NM_PRINTF(3, 4);
 /* Clears the context's error (at the start of a public call). */
 void nm_clear(nm_ctx *ctx);
+/* Notes that the run reads 'path' (by device and inode; 'what' says what it
+ * is, "the store"), so that nm_atomic_open refuses to replace it.  A path
+ * that does not exist is not noted. */
+void nm_note_input(nm_ctx *ctx, const char *path, const char *what);
+/* What 'path' is when it is a noted input, else NULL. */
+const char *nm_input_what(const nm_ctx *ctx, const char *path);
+/* Sets 'status' with the current message prefixed by "PATH: " (unless it
+ * already starts so), for errors of code that does not know the file. */
+nm_status nm_fail_naming(nm_ctx *ctx, nm_status status, const char *path);
 /* Passes a message to the log callback. */
 void nm_log(nm_ctx *ctx, nm_level level, const char *fmt, ...) NM_PRINTF(3, 4);
 /* True when messages of 'level' reach the callback (skip costly formatting). */

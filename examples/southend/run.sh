@@ -19,5 +19,5 @@ case $PLAN in
 esac
 mkdir -p "$OUT"
 "$NM" --db "$OUT/needsmap.sqlite" build "$FIGURES" -j 2 \
-    --set data="$DATA" --set out="$OUT"
+    --set data="$DATA" --set out="$OUT" --out "$OUT"
 echo "figures of the $PLAN plan written to $OUT"

@@ -53,6 +53,8 @@ typedef struct nm_build_opts {
     int dry_run;             /* say what would be imported and rebuilt; change nothing */
     const char *only;        /* comma-separated figure names ("imd_deciles" or
                                 "map.imd_deciles"); NULL: all */
+    const char *out_root;    /* a folder outputs may go under besides the figures
+                                file's own; NULL: only that one */
     nm_build_fn on_event;    /* NULL: no events */
     void *user;
 } nm_build_opts;
@@ -67,7 +69,9 @@ typedef struct nm_build_result {
 } nm_build_result;
 
 /* Builds the figures file.  Errors in the file (unknown section or key, bad
- * value, missing required key, unknown variable) are each logged as
+ * value, missing required key, unknown variable, a key given twice, an
+ * output outside the figures file's folder and 'out_root' or shared by two
+ * figures, an output that is an input or the store) are each logged as
  * "FILE:LINE: [section] key: what" and the call returns NM_USAGE without
  * touching the store.  An input that fails to import stops the build with
  * its status.  A figure that fails is reported (NM_BUILD_DONE with its

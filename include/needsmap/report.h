@@ -291,6 +291,7 @@ typedef struct nm_compare_result {
     int wards;
     int classes;
     nm_paper paper; /* A4 landscape, A3 landscape above 4 wards */
+    double scale;   /* every map's, 1 : scale on that paper (0 for .html) */
 } nm_compare_result;
 
 /* The wards side by side on one page: a map of each (its LSOAs shaded on

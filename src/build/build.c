@@ -521,6 +521,33 @@ static nm_status record(run *r)
     return rc;
 }
 
+/* No figure may write over the store, the figures file or an input (by
+ * device and inode: another name for the same file is caught too). */
+static nm_status check_outputs(run *r)
+{
+    long bad = 0;
+    size_t i;
+
+    nm_note_input(r->ctx, r->o->figures, "the figures file");
+    nm_note_input(r->ctx, r->o->db, "the store");
+    for (i = 0; i < r->file.nsec; i++)
+        if (r->file.sec[i].is_input && r->file.sec[i].file)
+            nm_note_input(r->ctx, r->file.sec[i].file, "an input of this build");
+    for (i = 0; i < r->file.nsec; i++) {
+        const bd_section *s = &r->file.sec[i];
+        const char *what = s->output && is_figure(s) ? nm_input_what(r->ctx, s->output) : NULL;
+        if (what) {
+            nm_log(r->ctx, NM_LOG_ERROR, "%s:%d: [%s] output: \"%s\" is %s", r->file.path,
+                   s->output_line, s->name, s->output, what);
+            bad++;
+        }
+    }
+    if (bad)
+        return nm_fail(r->ctx, NM_USAGE, "%s: %ld problem%s in the figures file; nothing was built",
+                       r->file.path, bad, bad == 1 ? "" : "s");
+    return NM_OK;
+}
+
 static nm_status open_store(run *r)
 {
     nm_status rc;
@@ -572,9 +599,11 @@ nm_status nm_build(nm_ctx *ctx, const nm_build_opts *o, nm_build_result *res)
         return nm_fail(ctx, NM_USAGE, "a figures file and a store are required");
     if (pthread_mutex_init(&r.mu, NULL) != 0)
         return nm_fail(ctx, NM_ERROR, "cannot create a mutex");
-    rc = bd_file_read(ctx, o->figures, o->set, o->nset, &r.file);
+    rc = bd_file_read(ctx, o->figures, o->set, o->nset, o->out_root, &r.file);
     if (rc == NM_OK)
         rc = check_only(&r);
+    if (rc == NM_OK)
+        rc = check_outputs(&r);
     if (rc == NM_OK)
         rc = open_store(&r);
     if (rc == NM_OK)

@@ -29,7 +29,8 @@ typedef struct bd_key {
     bd_kind kind;
     size_t offset;       /* of the field in the options struct */
     int required;
-    long min, max;       /* BD_INT, BD_DOUBLE ranges; BD_ENUM: value of the first choice */
+    double min, max;     /* BD_INT, BD_DOUBLE ranges (a double range may be fractional);
+                            BD_ENUM: value of the first choice */
     const char *choices; /* BD_ENUM: "national|region|local" */
 } bd_key;
 
@@ -81,6 +82,8 @@ typedef struct bd_section {
     void *opts;          /* the type's options struct, filled from kv */
     const char *file;    /* inputs: the resolved file, or NULL (derived steps) */
     const char *output;  /* figures: the resolved output, or NULL */
+    char *output_real;   /* the output's absolute path without symlinks */
+    int output_line;
     char definition[65]; /* SHA-256 of the type and sorted keys and values */
     int changed;         /* inputs: (to be) imported in this build */
 } bd_section;
@@ -96,9 +99,11 @@ typedef struct bd_file {
 /* Reads and checks a figures file.  Every problem is logged at error level
  * as "FILE:LINE: [section] key: what"; returns NM_USAGE when any was found
  * (with a summary as the context's error), NM_ERROR when the file cannot
- * be read.  'set' are "NAME=VALUE" overrides of [vars]. */
+ * be read.  'set' are "NAME=VALUE" overrides of [vars].  Every output must
+ * lie under the file's folder or 'out_root' (may be NULL), symlinks
+ * resolved, and be no other figure's. */
 nm_status bd_file_read(nm_ctx *ctx, const char *path, const char *const *set, int nset,
-                       bd_file *out);
+                       const char *out_root, bd_file *out);
 void bd_file_free(bd_file *f);
 
 /* ---- hashing ------------------------------------------------------------ */

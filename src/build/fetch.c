@@ -4,7 +4,9 @@
  * licence, attribution), downloaded with libcurl or copied from a mirror
  * into a cache and verified.  A download writes CACHE/NAME.part and resumes
  * it with an HTTP Range request; only a file whose size and SHA-256 agree
- * with its manifest becomes CACHE/NAME.
+ * with its manifest becomes CACHE/NAME.  The server is not trusted: only
+ * http and https are spoken (redirects included), the manifest's size caps
+ * what is written, and the disk's free space is checked first.
  */
 #include <curl/curl.h>
 #include <dirent.h>
@@ -12,7 +14,9 @@
 #include <ini.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "build/build_int.h"
@@ -48,6 +52,11 @@ static int on_manifest_key(void *user, const char *section, const char *name, co
     return 1;
 }
 
+static int web_url(const char *url)
+{
+    return strncasecmp(url, "http://", 7) == 0 || strncasecmp(url, "https://", 8) == 0;
+}
+
 static nm_status read_manifest(nm_ctx *ctx, manifest *m)
 {
     int bad = ini_parse(m->path, on_manifest_key, m);
@@ -68,6 +77,9 @@ static nm_status read_manifest(nm_ctx *ctx, manifest *m)
     if (!m->derived && !*m->url)
         return nm_fail(ctx, NM_USAGE, "%s: [file] url is missing (or say derived = yes)",
                        m->path);
+    if (*m->url && !web_url(m->url))
+        return nm_fail(ctx, NM_USAGE, "%s: [file] url \"%s\" is not http:// or https:// (the "
+                                      "only protocols fetch speaks)", m->path, m->url);
     return NM_OK;
 }
 
@@ -82,11 +94,14 @@ static int verified(nm_ctx *ctx, const manifest *m, const char *path)
     return nm_sha256_file(ctx, path, hex) == NM_OK && strcmp(hex, m->sha256) == 0;
 }
 
-static nm_status copy_file(nm_ctx *ctx, const char *from, const char *to)
+/* Copies a mirror's file, no more than 'cap' bytes: a larger file is not
+ * the manifest's and fails (NM_BADDATA) without filling the disk. */
+static nm_status copy_file(nm_ctx *ctx, const char *from, const char *to, long cap)
 {
     FILE *in = fopen(from, "rb"), *out = NULL;
     char buf[1 << 16];
     size_t n;
+    long total = 0;
     nm_status rc = NM_OK;
 
     if (!in)
@@ -96,38 +111,149 @@ static nm_status copy_file(nm_ctx *ctx, const char *from, const char *to)
         fclose(in);
         return nm_fail(ctx, NM_ERROR, "%s: %s", to, strerror(errno));
     }
-    while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+    while ((n = fread(buf, 1, sizeof buf, in)) > 0) {
+        if ((total += (long)n) > cap) {
+            rc = nm_fail(ctx, NM_BADDATA, "%s: larger than the manifest's %ld bytes", from, cap);
+            break;
+        }
         if (fwrite(buf, 1, n, out) != n) {
             rc = nm_fail(ctx, NM_ERROR, "%s: %s", to, strerror(errno));
             break;
         }
+    }
     fclose(in);
     if (fclose(out) != 0 && rc == NM_OK)
         rc = nm_fail(ctx, NM_ERROR, "%s: %s", to, strerror(errno));
     return rc;
 }
 
-/* Downloads 'url' into 'part', continuing where an earlier run stopped. */
-static nm_status download(nm_ctx *ctx, const nm_fetch_opts *o, const char *url, const char *part)
+/* Where a download's bytes go: the .part file, up to the manifest's size. */
+typedef struct sink {
+    FILE *fp;
+    curl_off_t have;  /* bytes in the file, including an earlier run's */
+    curl_off_t cap;   /* the manifest's size */
+    int over;         /* the server sent more than 'cap' */
+    int err;          /* errno of a failed write */
+} sink;
+
+/* curl's write callback: a short count stops the transfer */
+static size_t to_sink(char *data, size_t size, size_t n, void *user)
+{
+    sink *k = user;
+    size_t len = size * n;
+
+    if (k->have + (curl_off_t)len > k->cap) {
+        k->over = 1;
+        return 0;
+    }
+    if (fwrite(data, 1, len, k->fp) != len) {
+        k->err = errno;
+        return 0;
+    }
+    k->have += (curl_off_t)len;
+    return len;
+}
+
+/* The manifest's file fits in what is free beside the cache. */
+static nm_status check_space(nm_ctx *ctx, const char *part, long need)
+{
+    nm_buf dir = {0};
+    struct statvfs vs;
+    const char *slash = strrchr(part, '/');
+    nm_status rc = NM_OK;
+
+    nm_buf_add(&dir, part, slash ? (size_t)(slash - part) : 0);
+    if (!slash)
+        nm_buf_add(&dir, ".", 1);
+    if (dir.failed)
+        return nm_fail(ctx, NM_NOMEM, "out of memory");
+    if (statvfs(dir.data, &vs) == 0 && (double)vs.f_bavail * (double)vs.f_frsize < (double)need)
+        rc = nm_fail(ctx, NM_ERROR, "%s: needs %ld bytes but only %.0f are free in %s; nothing "
+                                    "downloaded", nm_basename(part), need,
+                     (double)vs.f_bavail * (double)vs.f_frsize, dir.data);
+    nm_buf_free(&dir);
+    return rc;
+}
+
+static void allow_web_only(CURL *h)
+{
+#if LIBCURL_VERSION_NUM >= 0x075500 /* 7.85: the string forms */
+    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+#else
+    curl_easy_setopt(h, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+    curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+#endif
+}
+
+/* A failed download keeps its .part only when it holds a true beginning
+ * of the file that a later run can resume: nothing empty or oversized. */
+static nm_status download_failed(nm_ctx *ctx, const char *url, const char *part, const sink *k,
+                                 CURLcode cc, const char *err)
+{
+    const char *why = *err ? err : curl_easy_strerror(cc);
+
+    if (k->over || cc == CURLE_FILESIZE_EXCEEDED) {
+        unlink(part);
+        return nm_fail(ctx, NM_BADDATA, "%s: the server sends more than the manifest's %ld "
+                                        "bytes; nothing kept", url, (long)k->cap);
+    }
+    if (k->err) {
+        unlink(part);
+        return nm_fail(ctx, NM_ERROR, "%s: %s; nothing kept", part, strerror(k->err));
+    }
+    if (cc == CURLE_UNSUPPORTED_PROTOCOL)
+        why = "redirected off http and https, the only protocols fetch speaks";
+    if (k->have == 0) {
+        unlink(part);
+        return nm_fail(ctx, NM_ERROR, "%s: %s; nothing kept", url, why);
+    }
+    return nm_fail(ctx, NM_ERROR, "%s: %s (partial download of %ld bytes kept as %s; run again "
+                                  "to resume)", url, why, (long)k->have, part);
+}
+
+/* Downloads 'url' into 'part', continuing where an earlier run stopped,
+ * never writing more than 'size' bytes in all. */
+static nm_status download(nm_ctx *ctx, const nm_fetch_opts *o, const char *url, const char *part,
+                          long size)
 {
     struct stat st;
-    curl_off_t have = stat(part, &st) == 0 ? (curl_off_t)st.st_size : 0;
-    FILE *fp = fopen(part, have ? "ab" : "wb");
+    sink k = {0};
     char err[CURL_ERROR_SIZE] = "";
     long status = 0;
+    nm_status rc;
     CURLcode cc;
     CURL *h;
+    int resumed;
 
-    if (!fp)
+    k.have = stat(part, &st) == 0 ? (curl_off_t)st.st_size : 0;
+    k.cap = size;
+    /* a .part longer than the file is not the beginning of it */
+    if (k.have >= k.cap) {
+        unlink(part);
+        k.have = 0;
+    }
+    resumed = k.have > 0;
+    if ((rc = check_space(ctx, part, size - (long)k.have)) != NM_OK)
+        return rc;
+    k.fp = fopen(part, k.have ? "ab" : "wb");
+    if (!k.fp)
         return nm_fail(ctx, NM_ERROR, "%s: %s", part, strerror(errno));
     h = curl_easy_init();
     if (!h) {
-        fclose(fp);
+        fclose(k.fp);
+        if (!k.have)
+            unlink(part);
         return nm_fail(ctx, NM_NOMEM, "cannot start libcurl");
     }
     curl_easy_setopt(h, CURLOPT_URL, url);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, fp);
+    allow_web_only(h);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, to_sink);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, &k);
+    /* a Content-Length above the rest of the file stops before any byte */
+    curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, k.cap - k.have);
     curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
+    curl_easy_setopt(h, CURLOPT_MAXREDIRS, 10L);
     curl_easy_setopt(h, CURLOPT_FAILONERROR, 1L);
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, err);
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
@@ -136,20 +262,23 @@ static nm_status download(nm_ctx *ctx, const nm_fetch_opts *o, const char *url, 
     /* a stalled transfer fails rather than hangs */
     curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
     curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, o->timeout > 0 ? o->timeout : 60L);
-    if (have > 0)
-        curl_easy_setopt(h, CURLOPT_RESUME_FROM_LARGE, have);
+    if (k.have > 0)
+        curl_easy_setopt(h, CURLOPT_RESUME_FROM_LARGE, k.have);
     cc = curl_easy_perform(h);
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
     curl_easy_cleanup(h);
-    if (fclose(fp) != 0 && cc == CURLE_OK)
-        return nm_fail(ctx, NM_ERROR, "%s: %s", part, strerror(errno));
-    /* a server that ignores Range sends the whole file again: start over */
-    if (cc == CURLE_OK && have > 0 && status == 200)
-        return nm_fail(ctx, NM_ERROR, "%s: the server does not resume downloads; remove %s "
-                                      "and run again", url, part);
+    if (fclose(k.fp) != 0 && cc == CURLE_OK && !k.err)
+        k.err = errno;
+    if (cc == CURLE_OK && k.err)
+        cc = CURLE_WRITE_ERROR;
     if (cc != CURLE_OK)
-        return nm_fail(ctx, NM_ERROR, "%s: %s (partial download kept as %s; run again to resume)",
-                       url, *err ? err : curl_easy_strerror(cc), part);
+        return download_failed(ctx, url, part, &k, cc, err);
+    /* a server that ignores Range sends the whole file again: start over */
+    if (resumed && status == 200) {
+        unlink(part);
+        return nm_fail(ctx, NM_ERROR, "%s: the server does not resume downloads; the partial "
+                                      "file was removed: run again to start over", url);
+    }
     return NM_OK;
 }
 
@@ -181,7 +310,11 @@ static nm_status fetch_one(nm_ctx *ctx, const nm_fetch_opts *o, const char *cach
     if (o->mirror && !remote) {
         nm_buf_addf(&src, "%s/%s", o->mirror, m->name);
         rc = src.failed ? nm_fail(ctx, NM_NOMEM, "out of memory")
-                        : copy_file(ctx, src.data, part.data);
+                        : check_space(ctx, part.data, m->size);
+        if (rc == NM_OK)
+            rc = copy_file(ctx, src.data, part.data, m->size);
+        if (rc != NM_OK)
+            unlink(part.data);
     } else {
         if (remote)
             nm_buf_addf(&src, "%s%s%s", o->mirror,
@@ -189,7 +322,7 @@ static nm_status fetch_one(nm_ctx *ctx, const nm_fetch_opts *o, const char *cach
         else
             nm_buf_addf(&src, "%s", m->url);
         rc = src.failed ? nm_fail(ctx, NM_NOMEM, "out of memory")
-                        : download(ctx, o, src.data, part.data);
+                        : download(ctx, o, src.data, part.data, m->size);
     }
     if (rc == NM_OK && !verified(ctx, m, part.data)) {
         struct stat st;

@@ -6,12 +6,14 @@
  * with its file, line and key.  What the types are is types.c's business;
  * what is stale is stale.c's.
  */
+#define _XOPEN_SOURCE 700 /* realpath */
 #include <ctype.h>
 #include <errno.h>
 #include <ini.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "build/build_int.h"
 
@@ -41,7 +43,10 @@ typedef struct reader {
     /* the key the last handler call set, for inih's continuation lines */
     int last_line;
     bd_kv *last_kv;
+    int indented;  /* the line being read starts with a blank: a continuation */
     int long_line; /* a line did not fit inih's buffer */
+    char **roots;  /* folders outputs may go under, resolved (realpath) */
+    int nroots;
     int oom;
 } reader;
 
@@ -71,6 +76,7 @@ static char *read_line(char *str, int num, void *stream)
     if (!fgets(str, num, r->fp))
         return NULL;
     r->line++;
+    r->indented = str[0] == ' ' || str[0] == '\t';
     n = strlen(str);
     if (n == (size_t)num - 1 && str[n - 1] != '\n' && !feof(r->fp)) {
         int c;
@@ -186,8 +192,9 @@ static int on_key(void *user, const char *section, const char *name, const char 
 
     if (r->oom)
         return 1;
-    /* inih calls again with the same name for an indented continuation line */
-    if (r->last_kv && r->last_line == r->line - 1 && s && strcmp(r->last_kv->key, name) == 0 &&
+    /* inih calls again with the same name for an indented continuation line;
+       the same key unindented on the next line is the key given twice */
+    if (r->indented && r->last_kv && r->last_line == r->line - 1 && s && strcmp(r->last_kv->key, name) == 0 &&
         r->last_kv >= s->kv && r->last_kv < s->kv + s->nkv) {
         nm_buf b = {0};
         nm_buf_addf(&b, "%s %s", r->last_kv->value, value);
@@ -275,10 +282,23 @@ static int set_var(reader *r, const char *name, const char *value, int from_set,
     return 1;
 }
 
-/* Expands ${name} in 'in'.  Sets *from_set when the text starts with a
+/* A key of [vars] named so (not yet defined: it comes later). */
+static int var_later(reader *r, const char *name, size_t n)
+{
+    bd_section *s = find_section(r->f, "vars");
+    size_t k;
+
+    for (k = 0; s && k < s->nkv; k++)
+        if (strlen(s->kv[k].key) == n && strncmp(s->kv[k].key, name, n) == 0)
+            return 1;
+    return 0;
+}
+
+/* Expands ${name} in 'in'; 'self' is the variable being defined, if any.  Sets *from_set when the text starts with a
  * variable given by --set.  Returns NULL (problem logged) for an unknown
  * variable or an unclosed "${". */
-static char *expand(reader *r, const char *in, int line, const char *where, int *from_set)
+static char *expand(reader *r, const char *in, int line, const char *where, const char *self,
+                    int *from_set)
 {
     nm_buf b = {0};
     const char *p = in;
@@ -299,6 +319,19 @@ static char *expand(reader *r, const char *in, int line, const char *where, int 
             return NULL;
         }
         v = find_var(r, open + 2, (size_t)(close - open - 2));
+        if (!v && self && strlen(self) == (size_t)(close - open - 2) &&
+            strncmp(self, open + 2, strlen(self)) == 0) {
+            problem(r, line, where, "\"${%s}\" refers to itself", self);
+            nm_buf_free(&b);
+            return NULL;
+        }
+        if (!v && self && var_later(r, open + 2, (size_t)(close - open - 2))) {
+            problem(r, line, where, "variable \"%.*s\" is defined later in [vars]; a variable "
+                                    "may use only those before it",
+                    (int)(close - open - 2), open + 2);
+            nm_buf_free(&b);
+            return NULL;
+        }
         if (!v) {
             problem(r, line, where, "unknown variable \"%.*s\" (define it in [vars] or give "
                                     "--set %.*s=VALUE)",
@@ -341,7 +374,7 @@ static void read_vars(reader *r, const char *const *set, int nset)
         int from_set;
         char *value;
         snprintf(where, sizeof where, "[vars] %s", s->kv[k].key);
-        value = expand(r, s->kv[k].value, s->kv[k].line, where, &from_set);
+        value = expand(r, s->kv[k].value, s->kv[k].line, where, s->kv[k].key, &from_set);
         if (value && !set_var(r, s->kv[k].key, value, 0, s->kv[k].line))
             r->oom = 1;
         /* a variable that starts with a --set one is relative to the current
@@ -420,6 +453,123 @@ static char *resolve(reader *r, const char *value, int from_set)
     return nm_buf_take(&b);
 }
 
+/* ---- where outputs may go ------------------------------------------------- */
+
+/* 'path' made absolute, with its longest existing prefix resolved by
+ * realpath (so that no symlink leads elsewhere) and the rest, which does
+ * not exist and so holds no symlink, normalised by hand.  NULL when out of
+ * memory or the current folder is unknown. */
+static char *canonical(const char *path)
+{
+    nm_buf abs = {0}, out = {0};
+    char cwd[4096], *real = NULL;
+    const char *p;
+    size_t split;
+
+    if (path[0] != '/') {
+        if (!getcwd(cwd, sizeof cwd))
+            return NULL;
+        nm_buf_addf(&abs, "%s/", cwd);
+    }
+    nm_buf_addf(&abs, "%s", path);
+    if (abs.failed)
+        return NULL;
+    for (split = abs.len;;) {
+        char keep = abs.data[split];
+        abs.data[split] = '\0';
+        real = realpath(split ? abs.data : "/", NULL);
+        abs.data[split] = keep;
+        if (real || split == 0)
+            break;
+        while (split > 0 && abs.data[--split] != '/')
+            ;
+    }
+    if (real && strcmp(real, "/") != 0)
+        nm_buf_addf(&out, "%s", real);
+    for (p = abs.data + split; real && *p;) {
+        size_t n;
+        while (*p == '/')
+            p++;
+        n = strcspn(p, "/");
+        if (n == 2 && p[0] == '.' && p[1] == '.') {
+            char *slash = out.data ? strrchr(out.data, '/') : NULL;
+            if (slash) {
+                out.len = (size_t)(slash - out.data);
+                *slash = '\0';
+            }
+        } else if (n > 0 && !(n == 1 && p[0] == '.')) {
+            nm_buf_addf(&out, "/%.*s", (int)n, p);
+        }
+        p += n;
+    }
+    if (real && out.len == 0)
+        nm_buf_add(&out, "/", 1);
+    nm_buf_free(&abs);
+    if (!real || out.failed) {
+        free(real);
+        nm_buf_free(&out);
+        return NULL;
+    }
+    free(real);
+    return nm_buf_take(&out);
+}
+
+static int under(const char *path, const char *root)
+{
+    size_t n = strlen(root);
+
+    if (strcmp(root, "/") == 0)
+        return 1;
+    return strncmp(path, root, n) == 0 && path[n] == '/';
+}
+
+/* The folders outputs may go under: the figures file's and --out's. */
+static int set_roots(reader *r, const char *out_root)
+{
+    r->roots = nm_calloc(2, sizeof *r->roots);
+    if (!r->roots || !(r->roots[0] = canonical(r->f->dir)))
+        return 0;
+    r->nroots = 1;
+    if (out_root) {
+        if (!(r->roots[1] = canonical(out_root)))
+            return 0;
+        r->nroots = 2;
+    }
+    return 1;
+}
+
+/* An output must lie under a root and be no other figure's output. */
+static int check_output(reader *r, bd_section *s, bd_kv *kv, const char *where)
+{
+    size_t i;
+    int k;
+
+    s->output_real = canonical(kv->value);
+    if (!s->output_real) {
+        r->oom = 1;
+        return 0;
+    }
+    for (k = 0; k < r->nroots && !under(s->output_real, r->roots[k]); k++)
+        ;
+    if (k == r->nroots) {
+        problem(r, kv->line, where, "\"%s\" lies outside %s%s%s (outputs stay under the "
+                                    "figures file's folder; give build --out DIR to allow "
+                                    "another)",
+                kv->value, r->roots[0], r->nroots > 1 ? " and " : "",
+                r->nroots > 1 ? r->roots[1] : "");
+        return 0;
+    }
+    for (i = 0; &r->f->sec[i] != s; i++)
+        if (r->f->sec[i].output_real && strcmp(r->f->sec[i].output_real, s->output_real) == 0) {
+            problem(r, kv->line, where, "\"%s\" is also the output of [%s] (line %d); each "
+                                        "figure needs a file of its own",
+                    kv->value, r->f->sec[i].name, r->f->sec[i].output_line);
+            return 0;
+        }
+    s->output_line = kv->line;
+    return 1;
+}
+
 /* Sets one field; returns 0 after logging a problem. */
 static int apply_key(reader *r, bd_section *s, bd_kv *kv, const bd_key *k, const char *where,
                      int from_set)
@@ -439,8 +589,11 @@ static int apply_key(reader *r, bd_section *s, bd_kv *kv, const bd_key *k, const
         }
         nm_free(kv->value);
         kv->value = path;
-        if (k->kind == BD_OUTPUT)
+        if (k->kind == BD_OUTPUT) {
             s->output = kv->value;
+            if (*kv->value && !check_output(r, s, kv, where))
+                return 0;
+        }
     }
     /* fall through */
     case BD_STR:
@@ -452,9 +605,9 @@ static int apply_key(reader *r, bd_section *s, bd_kv *kv, const bd_key *k, const
         return 1;
     case BD_INT:
     case BD_LONG:
-        if (!nm_parse_long(kv->value, k->min, k->max, &l)) {
+        if (!nm_parse_long(kv->value, (long)k->min, (long)k->max, &l)) {
             problem(r, kv->line, where, "\"%s\" is not a whole number from %ld to %ld",
-                    kv->value, k->min, k->max);
+                    kv->value, (long)k->min, (long)k->max);
             return 0;
         }
         if (k->kind == BD_LONG)
@@ -463,8 +616,8 @@ static int apply_key(reader *r, bd_section *s, bd_kv *kv, const bd_key *k, const
             *(int *)(void *)field = (int)l;
         return 1;
     case BD_DOUBLE:
-        if (!nm_parse_double(kv->value, &d) || d < (double)k->min || d > (double)k->max) {
-            problem(r, kv->line, where, "\"%s\" is not a number from %ld to %ld", kv->value,
+        if (!nm_parse_double(kv->value, &d) || d < k->min || d > k->max) {
+            problem(r, kv->line, where, "\"%s\" is not a number from %g to %g", kv->value,
                     k->min, k->max);
             return 0;
         }
@@ -589,7 +742,7 @@ static void fill_section(reader *r, bd_section *s)
         char where[160];
         int from_set = 0;
         snprintf(where, sizeof where, "[%s] %s", s->name, kv->key);
-        expanded[i] = expand(r, kv->value, kv->line, where, &from_set);
+        expanded[i] = expand(r, kv->value, kv->line, where, NULL, &from_set);
         if (!expanded[i])
             continue;
         nm_free(kv->value);
@@ -659,6 +812,9 @@ static void reader_free(reader *r)
         nm_free(r->vars[i].value);
     }
     nm_free(r->vars);
+    for (i = 0; i < (size_t)r->nroots; i++)
+        nm_free(r->roots[i]);
+    nm_free(r->roots);
 }
 
 static nm_status set_dir(bd_file *f, const char *path)
@@ -676,7 +832,7 @@ static nm_status set_dir(bd_file *f, const char *path)
 }
 
 nm_status bd_file_read(nm_ctx *ctx, const char *path, const char *const *set, int nset,
-                       bd_file *f)
+                       const char *out_root, bd_file *f)
 {
     reader r = {0};
     nm_status rc;
@@ -692,6 +848,12 @@ nm_status bd_file_read(nm_ctx *ctx, const char *path, const char *const *set, in
     if (!r.fp)
         return nm_fail(ctx, NM_ERROR, "%s: cannot read the figures file: %s", path,
                        strerror(errno));
+    if (!set_roots(&r, out_root)) {
+        fclose(r.fp);
+        reader_free(&r);
+        return nm_fail(ctx, NM_NOMEM, "%s: out of memory, or the current folder is unknown",
+                       path);
+    }
     bad = ini_parse_stream(read_line, &r, on_key, &r);
     fclose(r.fp);
     if (bad > 0 && bad != r.long_line)
@@ -735,6 +897,7 @@ void bd_file_free(bd_file *f)
         nm_free(f->sec[i].kv);
         nm_free(f->sec[i].opts);
         nm_free(f->sec[i].name);
+        nm_free(f->sec[i].output_real);
     }
     nm_free(f->sec);
     nm_free(f->path);

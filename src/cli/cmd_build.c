@@ -9,13 +9,14 @@
 
 #include "cli.h"
 
-enum { OPT_JOBS = 256, OPT_FORCE, OPT_DRY_RUN, OPT_ONLY, OPT_QUIET, OPT_SET };
+enum { OPT_JOBS = 256, OPT_FORCE, OPT_DRY_RUN, OPT_ONLY, OPT_QUIET, OPT_SET, OPT_OUT };
 
 static const cli_opt build_opts[] = {
     {"jobs", required_argument, OPT_JOBS, "N", "draw N figures at once (also -j N; default 1)"},
     {"force", no_argument, OPT_FORCE, NULL, "rebuild every figure (inputs still by checksum)"},
     {"dry-run", no_argument, OPT_DRY_RUN, NULL, "list what would be imported and rebuilt, and why"},
     {"only", required_argument, OPT_ONLY, "NAME,...", "only these figures (e.g. imd_deciles)"},
+    {"out", required_argument, OPT_OUT, "DIR", "outputs may also go under DIR (default: only under the figures file's folder)"},
     {"set", required_argument, OPT_SET, "NAME=VALUE", "override a variable of [vars] (repeatable)"},
     {"quiet", no_argument, OPT_QUIET, NULL, "no progress; only errors"},
     {0, 0, 0, 0, 0},
@@ -46,6 +47,7 @@ static int on_build_opt(cli *c, int id, const char *arg, void *state)
     case OPT_FORCE: a->o.force = 1; break;
     case OPT_DRY_RUN: a->o.dry_run = 1; break;
     case OPT_ONLY: a->o.only = arg; break;
+    case OPT_OUT: a->o.out_root = arg; break;
     case OPT_QUIET: a->quiet = 1; break;
     case OPT_SET:
         if (!strchr(arg, '=') || arg[0] == '=')
@@ -174,7 +176,7 @@ static int run_build(cli *c, int argc, char **argv)
 }
 
 const cli_command cmd_build = {
-    "build", "FIGURES.ini [-j N] [--force] [--dry-run] [--only NAME,...] [--set NAME=VALUE]",
+    "build", "FIGURES.ini [-j N] [--force] [--dry-run] [--only NAME,...] [--set NAME=VALUE] [--out DIR]",
     "Import what changed and redraw the stale figures of a figures file.",
     build_opts, run_build,
 };

@@ -78,9 +78,11 @@ static int run_compare(cli *c, int argc, char **argv)
         rc = nm_compare(store, &o, &r);
         if (rc != NM_OK)
             code = cli_fail(c, rc);
+        else if (!c->quiet && r.scale > 0)
+            fprintf(stderr, "%s: %d wards on %s landscape, %d classes, every map at 1:%.0f\n",
+                    o.output, r.wards, r.paper == NM_PAPER_A3 ? "A3" : "A4", r.classes, r.scale);
         else if (!c->quiet)
-            fprintf(stderr, "%s: %d wards on %s landscape, %d classes\n", o.output, r.wards,
-                    r.paper == NM_PAPER_A3 ? "A3" : "A4", r.classes);
+            fprintf(stderr, "%s: %d wards, %d classes\n", o.output, r.wards, r.classes);
         nm_store_close(store);
     }
     nm_free(wards);

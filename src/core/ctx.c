@@ -1,13 +1,23 @@
 /*
- * The context: the last error's status and message, and the log callback
- * that the tool installs.  Messages are formatted into a fixed buffer so
- * that reporting an out-of-memory error needs no memory.
+ * The context: the last error's status and message, the log callback
+ * that the tool installs, and the files the run reads (so that no output
+ * replaces them).  Messages are formatted into a fixed buffer so that
+ * reporting an out-of-memory error needs no memory.
  */
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "nm_int.h"
 
+/* a run reads a store and a few files; fixed, so noting one cannot fail */
+#define NM_INPUTS_MAX 64
+
+typedef struct nm_input_id {
+    dev_t dev;
+    ino_t ino;
+    char what[96];
+} nm_input_id;
 
 struct nm_ctx {
     nm_status status;
@@ -15,6 +25,8 @@ struct nm_ctx {
     nm_log_fn log_fn;
     void *log_user;
     nm_level log_max;
+    nm_input_id input[NM_INPUTS_MAX];
+    int ninputs;
 };
 
 nm_ctx *nm_ctx_new(void)
@@ -77,6 +89,52 @@ nm_status nm_fail(nm_ctx *ctx, nm_status status, const char *fmt, ...)
     vsnprintf(ctx->message, sizeof ctx->message, fmt, ap);
     va_end(ap);
     return status;
+}
+
+void nm_note_input(nm_ctx *ctx, const char *path, const char *what)
+{
+    struct stat st;
+    int i;
+
+    if (!ctx || stat(path, &st) != 0)
+        return;
+    for (i = 0; i < ctx->ninputs; i++)
+        if (ctx->input[i].dev == st.st_dev && ctx->input[i].ino == st.st_ino)
+            return;
+    if (ctx->ninputs == NM_INPUTS_MAX)
+        return;
+    ctx->input[ctx->ninputs].dev = st.st_dev;
+    ctx->input[ctx->ninputs].ino = st.st_ino;
+    snprintf(ctx->input[ctx->ninputs].what, sizeof ctx->input[0].what, "%s", what);
+    ctx->ninputs++;
+}
+
+const char *nm_input_what(const nm_ctx *ctx, const char *path)
+{
+    struct stat st;
+    int i;
+
+    if (!ctx || stat(path, &st) != 0)
+        return NULL;
+    for (i = 0; i < ctx->ninputs; i++)
+        if (ctx->input[i].dev == st.st_dev && ctx->input[i].ino == st.st_ino)
+            return ctx->input[i].what;
+    return NULL;
+}
+
+nm_status nm_fail_naming(nm_ctx *ctx, nm_status status, const char *path)
+{
+    char copy[NM_MSG_MAX];
+    size_t n = strlen(path);
+
+    if (!ctx)
+        return status;
+    if (strncmp(ctx->message, path, n) == 0 && ctx->message[n] == ':') {
+        ctx->status = status;
+        return status;
+    }
+    snprintf(copy, sizeof copy, "%s", ctx->message);
+    return nm_fail(ctx, status, "%s: %s", path, copy);
 }
 
 void nm_clear(nm_ctx *ctx)

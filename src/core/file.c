@@ -1,7 +1,8 @@
 /*
  * File helpers: checksums of inputs (OpenSSL's libcrypto does the hashing)
  * and atomic replacement of outputs, so that a reader never sees a
- * half-written map and a failed run leaves the previous file in place.
+ * half-written map, a failed run leaves the previous file in place, and no
+ * output replaces the store or another file the run reads.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -54,10 +55,17 @@ cleanup:
 
 nm_status nm_atomic_open(nm_ctx *ctx, const char *target, nm_atomic *a)
 {
+    const char *input = nm_input_what(ctx, target);
     nm_buf b = {0};
     int fd;
 
     memset(a, 0, sizeof *a);
+    /* every output passes here: the one place that keeps a run from
+       replacing its store or a file it reads (by inode, so that another
+       name or a link for the same file is caught too) */
+    if (input)
+        return nm_fail(ctx, NM_USAGE, "%s: is %s, which this run reads; write the output "
+                                      "elsewhere", target, input);
     a->target = nm_strdup(target);
     nm_buf_addf(&b, "%s.tmp-XXXXXX", target);
     a->temp = nm_buf_take(&b);

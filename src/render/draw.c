@@ -907,12 +907,12 @@ static void fmt_length(char *out, size_t n, double metres, int km, int unit)
     snprintf(out, n, "%g%s", km ? metres / 1000 : metres, unit ? (km ? " km" : " m") : "");
 }
 
-static void draw_scale_bar(cairo_t *cr, PangoContext *pc, const rn_layout *lay, rn_svgtext *svg)
+void rn_scale_bar_draw(cairo_t *cr, PangoContext *pc, const nm_rect *b, double metres,
+                       double mm_per_m, rn_svgtext *svg)
 {
-    const nm_rect *b = &lay->pub.scale_bar;
-    double len = lay->pub.scale_bar_m * lay->mm_per_m, bar_h = 1.6, y = b->y + b->h - bar_h;
+    double len = metres * mm_per_m, bar_h = 1.6, y = b->y + b->h - bar_h;
     double x0 = b->x + 1; /* room for the "0" to centre on the end */
-    int km = lay->pub.scale_bar_m >= 1000, i;
+    int km = metres >= 1000, i;
     char txt[3][32];
     double at[3] = {0, len / 2, len};
 
@@ -933,8 +933,8 @@ static void draw_scale_bar(cairo_t *cr, PangoContext *pc, const rn_layout *lay, 
     cairo_set_line_width(cr, 0.2);
     cairo_stroke(cr);
     fmt_length(txt[0], sizeof txt[0], 0, km, 0);
-    fmt_length(txt[1], sizeof txt[1], lay->pub.scale_bar_m / 2, km, 0);
-    fmt_length(txt[2], sizeof txt[2], lay->pub.scale_bar_m, km, 0);
+    fmt_length(txt[1], sizeof txt[1], metres / 2, km, 0);
+    fmt_length(txt[2], sizeof txt[2], metres, km, 0);
     for (i = 0; i < 3; i++) {
         double w = text_w(pc, RN_F_SCALE, txt[i]);
         draw_text(cr, pc, svg, RN_F_SCALE, txt[i], x0 + at[i] - w / 2, b->y, 0, 0);
@@ -1026,7 +1026,7 @@ void rn_draw_furniture(cairo_t *cr, PangoContext *pc, const nm_map *map, const r
     if (p->legend.w > 0)
         draw_legend(cr, pc, map, lay, svg);
     if (p->scale_bar.w > 0)
-        draw_scale_bar(cr, pc, lay, svg);
+        rn_scale_bar_draw(cr, pc, &p->scale_bar, lay->pub.scale_bar_m, lay->mm_per_m, svg);
     if (p->north_arrow.w > 0)
         draw_north_arrow(cr, pc, lay, svg);
     if (map->attribution)

@@ -333,7 +333,7 @@ static double place(const nm_map *map, PangoContext *pc, const meas *m, const do
 
 /* The longest round length (1, 2 or 5 times a power of ten metres) whose
  * bar is at most 'max_mm' long. */
-static double round_length(double mm_per_m, double max_mm)
+double rn_round_length(double mm_per_m, double max_mm)
 {
     double m = max_mm / mm_per_m, p = pow(10, floor(log10(m)));
 
@@ -897,7 +897,7 @@ nm_status rn_layout_compute(nm_ctx *ctx, const nm_map *map, PangoContext *pc, rn
     else if (!map->opts.fill_page)
         hug_data(lay, best_bottom);
     if (map->opts.scale_bar)
-        lay->pub.scale_bar_m = round_length(lay->mm_per_m, fmin(RN_SCALE_MAX, lay->pub.map.w / 3));
+        lay->pub.scale_bar_m = rn_round_length(lay->mm_per_m, fmin(RN_SCALE_MAX, lay->pub.map.w / 3));
     georef(map, lay);
     rc = place_labels(ctx, map, pc, lay);
 
@@ -980,7 +980,7 @@ nm_status rn_layout_box(nm_ctx *ctx, const nm_map *map, PangoContext *pc, const 
     /* centred in the box; the frame hugs the data across */
     hug_data(lay, 0);
     if (map->opts.scale_bar)
-        p->scale_bar_m = round_length(lay->mm_per_m, fmin(RN_SCALE_MAX, p->map.w / 3));
+        p->scale_bar_m = rn_round_length(lay->mm_per_m, fmin(RN_SCALE_MAX, p->map.w / 3));
     georef(map, lay);
     rc = place_labels(ctx, map, pc, lay);
 

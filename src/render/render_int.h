@@ -187,6 +187,9 @@ void rn_layout_free(rn_layout *lay);
  * lay->placed, lay->label_status.  For pages drawn by others (svgpath.c).
  * Returns NM_OK or NM_NOMEM. */
 nm_status rn_place_labels(nm_ctx *ctx, const nm_map *map, PangoContext *pc, rn_layout *lay);
+/* The longest round length (1, 2 or 5 times a power of ten metres) a
+ * scale bar of at most max_mm shows at mm_per_m. */
+double rn_round_length(double mm_per_m, double max_mm);
 /* Copies the labels' outcome of a layout into the map (nm_map_label_info). */
 void rn_layout_record(nm_map *map, const rn_layout *lay);
 
@@ -235,6 +238,11 @@ typedef struct rn_svgtext {
  * attribution on a context whose user space is mm. */
 void rn_draw_furniture(cairo_t *cr, PangoContext *pc, const nm_map *map, const rn_layout *lay,
                        rn_svgtext *svg);
+
+/* Draws a scale bar of 'metres' at mm_per_m, its numbers above it, in
+ * box b (mm; the bar on its foot, RN_SCALE_H high). */
+void rn_scale_bar_draw(cairo_t *cr, PangoContext *pc, const nm_rect *b, double metres,
+                       double mm_per_m, rn_svgtext *svg);
 
 /* ---- inset.c ------------------------------------------------------------ */
 

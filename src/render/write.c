@@ -668,6 +668,8 @@ nm_status nm_map_write(nm_ctx *ctx, nm_map *map, const char *path, nm_map_layout
         rc = write_png(ctx, map, &lay, pc, a.fp);
     else
         rc = write_vector(ctx, map, &lay, pc, a.fp, fmt);
+    if (rc != NM_OK)
+        rc = nm_fail_naming(ctx, rc, path);
     if (rc == NM_OK)
         rc = nm_atomic_commit(ctx, &a);
     if (rc == NM_OK && fmt == FMT_PNG)

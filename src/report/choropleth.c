@@ -315,77 +315,6 @@ static nm_status describe(job *j)
 
 /* ---- context: the neighbouring areas in the map's frame ---------------- */
 
-#define CONTEXT_RGB 0xe9e9e9
-
-static nm_status add_context(void *user, size_t i, const nm_geombuf *geom)
-{
-    job *j = user;
-    nm_geom g = view(geom);
-
-    (void)i;
-    return nm_map_add_feature(j->ctx, j->map, &g, CONTEXT_RGB, NM_MAP_CONTEXT);
-}
-
-static int cmp_long(const void *a, const void *b)
-{
-    long x = *(const long *)a, y = *(const long *)b;
-    return x < y ? -1 : x > y;
-}
-
-/* The rowids of areas of the selection's level and vintage whose boxes
- * meet the world box, less the selection's own.  OUT ids, n (caller frees
- * ids with nm_free()). */
-static nm_status context_ids(job *j, const double box[4], long **ids, size_t *n)
-{
-    size_t k, ns = nm_areas_count(j->areas), cap = 64;
-    long *own = nm_malloc((ns ? ns : 1) * sizeof *own);
-    sqlite3_stmt *st = NULL;
-    nm_status rc;
-    int s = SQLITE_DONE;
-
-    *n = 0;
-    *ids = nm_malloc(cap * sizeof **ids);
-    if (!own || !*ids) {
-        nm_free(own);
-        return nm_fail(j->ctx, NM_NOMEM, "out of memory");
-    }
-    for (k = 0; k < ns; k++)
-        own[k] = nm_areas_rowid(j->areas, k);
-    qsort(own, ns, sizeof *own, cmp_long);
-    rc = nm_store_prepare(j->store,
-                          "SELECT a.id FROM area a WHERE a.level = ?1 AND a.vintage = ?2 "
-                          "AND a.geom IS NOT NULL AND a.id IN (SELECT rowid FROM SpatialIndex "
-                          "WHERE f_table_name = 'area' AND f_geometry_column = 'geom' "
-                          "AND search_frame = BuildMbr(?3, ?4, ?5, ?6, 27700)) ORDER BY a.id",
-                          &st);
-    if (rc == NM_OK) {
-        sqlite3_bind_text(st, 1, nm_areas_level(j->areas), -1, SQLITE_STATIC);
-        sqlite3_bind_int(st, 2, nm_areas_vintage(j->areas));
-        for (k = 0; k < 4; k++)
-            sqlite3_bind_double(st, (int)k + 3, box[k]);
-    }
-    while (rc == NM_OK && (s = sqlite3_step(st)) == SQLITE_ROW) {
-        long id = (long)sqlite3_column_int64(st, 0);
-        if (bsearch(&id, own, ns, sizeof *own, cmp_long))
-            continue;
-        if (*n == cap) {
-            long *p = nm_realloc(*ids, 2 * cap * sizeof *p);
-            if (!p) {
-                rc = nm_fail(j->ctx, NM_NOMEM, "out of memory");
-                break;
-            }
-            *ids = p;
-            cap *= 2;
-        }
-        (*ids)[(*n)++] = id;
-    }
-    if (rc == NM_OK && s != SQLITE_DONE)
-        rc = nm_store_sqlfail(j->store, "reading the neighbouring areas");
-    sqlite3_finalize(st);
-    nm_free(own);
-    return rc;
-}
-
 /* The neighbouring areas of the same level in light grey under their own
  * outlines: where the council lies among its neighbours, and, since the
  * boundaries are clipped to the coast, the sea left white.  Only what the
@@ -393,9 +322,9 @@ static nm_status context_ids(job *j, const double box[4], long **ids, size_t *n)
 static nm_status draw_context(job *j)
 {
     nm_map_layout l;
-    double k, box[4];
-    long *ids = NULL;
-    size_t n = 0;
+    double box[4];
+    size_t k, ns = nm_areas_count(j->areas);
+    long *own;
     nm_status rc;
 
     if (!j->o->context || !j->o->within)
@@ -403,16 +332,14 @@ static nm_status draw_context(job *j)
     rc = nm_map_layout_get(j->ctx, j->map, &l);
     if (rc != NM_OK)
         return rc;
-    /* the frame in world metres, through the page's georeference */
-    k = l.dpi / 25.4;
-    box[0] = l.origin_x + (l.map.x * k - 0.5) * l.pixel_size;
-    box[2] = l.origin_x + ((l.map.x + l.map.w) * k - 0.5) * l.pixel_size;
-    box[3] = l.origin_y - (l.map.y * k - 0.5) * l.pixel_size;
-    box[1] = l.origin_y - ((l.map.y + l.map.h) * k - 0.5) * l.pixel_size;
-    rc = context_ids(j, box, &ids, &n);
-    if (rc == NM_OK && n > 0)
-        rc = nm_store_each_geom(j->store, ids, n, add_context, j);
-    nm_free(ids);
+    nm_layout_world_box(&l, box);
+    if (!(own = nm_malloc((ns ? ns : 1) * sizeof *own)))
+        return nm_fail(j->ctx, NM_NOMEM, "out of memory");
+    for (k = 0; k < ns; k++)
+        own[k] = nm_areas_rowid(j->areas, k);
+    rc = nm_context_add(j->store, j->map, nm_areas_level(j->areas), nm_areas_vintage(j->areas),
+                        own, ns, box);
+    nm_free(own);
     return rc;
 }
 

@@ -32,6 +32,7 @@ typedef struct cjob {
     pg_doc doc;
     nm_geombuf geom;
     sqlite3_stmt *gst;
+    double scale; /* of every panel's map: 1 : scale */
 } cjob;
 
 static nm_status find_wards(cjob *j)
@@ -135,9 +136,20 @@ static nm_geom view(const nm_geombuf *g)
     return geom;
 }
 
-/* One ward's map: its LSOAs shaded, its outline; no legend (the page has
- * one). */
-static nm_status panel_map(cjob *j, int w, const nm_rect *box)
+static void grow(double ext[4], const nm_geombuf *g)
+{
+    for (size_t i = 0; i < g->npoints; i++) {
+        ext[0] = fmin(ext[0], g->xy[2 * i]);
+        ext[1] = fmin(ext[1], g->xy[2 * i + 1]);
+        ext[2] = fmax(ext[2], g->xy[2 * i]);
+        ext[3] = fmax(ext[3], g->xy[2 * i + 1]);
+    }
+}
+
+/* One ward's map: its LSOAs shaded, its outline; no legend or scale bar
+ * (the page has one of each, all maps being at one scale).  OUT *out
+ * (caller frees with nm_map_free()), ext: the ward's box. */
+static nm_status panel_map(cjob *j, int w, nm_map **out, double ext[4])
 {
     nm_map *map = nm_map_new();
     nm_render_opts ro;
@@ -145,11 +157,14 @@ static nm_status panel_map(cjob *j, int w, const nm_rect *box)
     int layer = -1;
     nm_geom g;
 
+    *out = map;
+    ext[0] = ext[1] = INFINITY;
+    ext[2] = ext[3] = -INFINITY;
     if (!map)
         return nm_fail(j->ctx, NM_NOMEM, "out of memory");
     nm_render_opts_init(&ro);
     ro.north_arrow = 0;
-    ro.scale_bar = 0; /* a panel is too small for one; the wards' sizes show */
+    ro.scale_bar = 0;
     rc = nm_map_set_options(j->ctx, map, &ro);
     for (size_t i = 0; rc == NM_OK && i < j->lsoas->n; i++) {
         int c = j->shade.klass[i];
@@ -157,6 +172,7 @@ static nm_status panel_map(cjob *j, int w, const nm_rect *box)
             continue;
         rc = nm_store_area_geom(j->store, j->lsoas->rowid[i], &j->geom, &j->gst);
         g = view(&j->geom);
+        grow(ext, &j->geom);
         if (rc == NM_OK)
             rc = nm_map_add_feature(j->ctx, map, &g, nm_shading_rgb(&j->shade, c),
                                     c < 0 ? NM_MAP_MISSING : 0);
@@ -167,11 +183,53 @@ static nm_status panel_map(cjob *j, int w, const nm_rect *box)
         rc = nm_store_area_geom(j->store, nm_areas_rowid(j->set.wards, (size_t)j->idx[w]),
                                 &j->geom, &j->gst);
     g = view(&j->geom);
-    if (rc == NM_OK)
+    if (rc == NM_OK) {
+        grow(ext, &j->geom);
         rc = nm_map_add_outline(j->ctx, map, layer, &g);
+    }
+    return rc;
+}
+
+/* The one scale of every panel, mm per metre: the largest at which the
+ * biggest ward fits its box, its denominator rounded up to two figures
+ * (1:24,000) so that the page can state it. */
+static double shared_scale(double ext[][4], int n, const nm_rect *box)
+{
+    double s = INFINITY, d, p;
+
+    for (int i = 0; i < n; i++)
+        s = fmin(s, pg_map_fit(box, fmax(ext[i][2] - ext[i][0], 1), fmax(ext[i][3] - ext[i][1], 1)));
+    d = 1000 / s;
+    p = pow(10, floor(log10(d)) - 1);
+    return 1000 / (ceil(d / p - 1e-9) * p);
+}
+
+/* A ward's map at the shared scale, centred on the ward, the LSOAs around
+ * it in grey (the sea, where the boundaries follow the coast, white). */
+static nm_status draw_panel(cjob *j, int w, nm_map *map, const double ext[4], double s,
+                            const nm_rect *box)
+{
+    double e[4], frame[4], pad = 2.5 / s; /* the frame's padding, and a little */
+    long *own = nm_malloc((j->lsoas->n ? j->lsoas->n : 1) * sizeof *own);
+    size_t nown = 0;
+    nm_status rc;
+
+    if (!own)
+        return nm_fail(j->ctx, NM_NOMEM, "out of memory");
+    for (size_t i = 0; i < j->lsoas->n; i++)
+        if (j->lsoa_ward[i] == w)
+            own[nown++] = j->lsoas->rowid[i];
+    pg_map_world(box, s, (ext[0] + ext[2]) / 2, (ext[1] + ext[3]) / 2, e);
+    frame[0] = e[0] - pad;
+    frame[1] = e[1] - pad;
+    frame[2] = e[2] + pad;
+    frame[3] = e[3] + pad;
+    rc = nm_map_set_extent(j->ctx, map, e[0], e[1], e[2], e[3]);
+    if (rc == NM_OK)
+        rc = nm_context_add(j->store, map, j->lsoas->level, j->lsoas->vintage, own, nown, frame);
     if (rc == NM_OK)
         rc = pg_map(&j->doc, map, box, NULL);
-    nm_map_free(map);
+    nm_free(own);
     return rc;
 }
 
@@ -233,7 +291,11 @@ static double draw_legend(cjob *j, double x, double y, double w)
 static nm_status draw_page(cjob *j, const char *title, nm_paper paper)
 {
     double pw = paper == NM_PAPER_A3 ? 420 : 297, ph = paper == NM_PAPER_A3 ? 297 : 210;
-    double y = PG_MARGIN, w = pw - 2 * PG_MARGIN, leg_w = 55, table_h, panel_w, panel_h, th, tw;
+    double y = PG_MARGIN, w = pw - 2 * PG_MARGIN, leg_w = 55, table_h, panel_w, panel_h, tw, ly, s;
+    double ext[MAX_WARDS][4], head_h[MAX_WARDS] = {0};
+    nm_rect box[MAX_WARDS], fit;
+    nm_map *maps[MAX_WARDS] = {0};
+    char keys[MAX_WARDS][300], scale_note[160], denom[32];
     int cols = j->n <= 4 ? j->n : (j->n + 1) / 2, rows = (j->n + cols - 1) / cols, nareas = j->n + 2;
     const gr_row *arow[MAX_WARDS + 2];
     const char *heads[MAX_WARDS + 2];
@@ -262,7 +324,8 @@ static nm_status draw_page(cjob *j, const char *title, nm_paper paper)
     heads[j->n + 1] = "England";
     group[j->n] = group[j->n + 1] = 1;
     y += pg_text(&j->doc, PG_MARGIN, y, w, PG_TITLE_PT, 1, PG_INK, PG_LEFT, title) + PG_TITLE_GAP;
-    snprintf(sub, sizeof sub, "LSOAs shaded by %s on one classification for all %d wards; "
+    snprintf(sub, sizeof sub, "LSOAs shaded by %s on one classification and at one scale for "
+             "all %d wards; "
              "the table compares them with %s and England.",
              j->shade.vals.label, j->n, j->set.borough.name);
     y += pg_text(&j->doc, PG_MARGIN, y, w, 10.5, 0, 0x404040, PG_LEFT, sub) + 4;
@@ -270,20 +333,41 @@ static nm_status draw_page(cjob *j, const char *title, nm_paper paper)
                             NULL);
     panel_w = (w - leg_w - 4) / cols;
     panel_h = (pg_body_bottom(&j->doc) - y - table_h - 5) / rows;
-    pg_measure(&j->doc, 10, 1, "Ward", 0, &tw, &th);
+    /* the frames of a row start under its tallest heading, all the same size */
+    for (int i = 0; i < j->n; i++) {
+        double hn, hk;
+        key_numbers(j, arow[i], keys[i], sizeof keys[i]);
+        pg_measure(&j->doc, 10, 1, arow[i]->name, panel_w - 3, &tw, &hn);
+        pg_measure(&j->doc, 7.5, 0, keys[i], panel_w - 3, &tw, &hk);
+        head_h[i / cols] = fmax(head_h[i / cols], hn + hk + 1.5);
+    }
+    for (int r = 0; r < rows; r++)
+        fit.h = fmin(r ? fit.h : INFINITY, panel_h - head_h[r] - 3);
+    fit.w = panel_w - 4;
     for (int i = 0; rc == NM_OK && i < j->n; i++) {
         double px = PG_MARGIN + (i % cols) * panel_w, py = y + (i / cols) * panel_h, hh;
-        char keys[300];
-        nm_rect box;
         hh = pg_text(&j->doc, px, py, panel_w - 3, 10, 1, PG_INK, PG_LEFT, arow[i]->name);
-        key_numbers(j, arow[i], keys, sizeof keys);
-        hh += pg_text(&j->doc, px, py + hh, panel_w - 3, 7.5, 0, 0x404040, PG_LEFT, keys) + 1.5;
-        box = (nm_rect){px, py + hh, panel_w - 4, panel_h - hh - 3};
-        rc = panel_map(j, i, &box);
+        pg_text(&j->doc, px, py + hh, panel_w - 3, 7.5, 0, 0x404040, PG_LEFT, keys[i]);
+        box[i] = (nm_rect){px, py + head_h[i / cols], fit.w, fit.h};
+        rc = panel_map(j, i, &maps[i], ext[i]);
     }
+    /* every panel at the scale at which the largest ward fits: sizes
+     * compare at a glance */
+    s = rc == NM_OK ? shared_scale(ext, j->n, &fit) : 0;
+    for (int i = 0; rc == NM_OK && i < j->n; i++) {
+        rc = draw_panel(j, i, maps[i], ext[i], s, &box[i]);
+    }
+    for (int i = 0; i < j->n; i++)
+        nm_map_free(maps[i]);
     if (rc != NM_OK)
         goto cleanup;
-    draw_legend(j, PG_MARGIN + w - leg_w, y, leg_w);
+    /* one scale bar for all: the scale is the page's, stated */
+    j->scale = 1000 / s;
+    snprintf(scale_note, sizeof scale_note, "Every map at 1:%s on %s paper",
+             nm_fmt_count(lround(j->scale), denom), paper == NM_PAPER_A3 ? "A3" : "A4");
+    ly = y + draw_legend(j, PG_MARGIN + w - leg_w, y, leg_w) + 5;
+    ly += pg_text(&j->doc, PG_MARGIN + w - leg_w, ly, leg_w, 8, 0, PG_INK, PG_LEFT, scale_note) + 1;
+    pg_scale_bar(&j->doc, PG_MARGIN + w - leg_w, ly, s, leg_w - 5);
     y += rows * panel_h + 2;
     pg_area_table(&j->doc, &j->set, arow, heads, group, nareas, PG_MARGIN, y, w, 1, NULL, NULL,
                   NULL);
@@ -379,6 +463,7 @@ nm_status nm_compare(nm_store *store, const nm_compare_opts *o, nm_compare_resul
         res->wards = j.n;
         res->classes = nm_classes_count(j.shade.classes);
         res->paper = paper;
+        res->scale = j.scale;
     }
     nm_free(title);
     nm_shading_clear(&j.shade);

@@ -172,6 +172,30 @@ nm_status pg_map_layout(pg_doc *d, nm_map *map, const nm_rect *box, nm_map_layou
     return rc;
 }
 
+double pg_map_fit(const nm_rect *box, double ext_w, double ext_h)
+{
+    return fmin((box->w - 2 * RN_MAP_PAD) / ext_w, (box->h - 2 * RN_MAP_PAD) / ext_h);
+}
+
+void pg_map_world(const nm_rect *box, double mm_per_m, double cx, double cy, double ext[4])
+{
+    double hw = (box->w - 2 * RN_MAP_PAD) / mm_per_m / 2, hh = (box->h - 2 * RN_MAP_PAD) / mm_per_m / 2;
+
+    ext[0] = cx - hw;
+    ext[1] = cy - hh;
+    ext[2] = cx + hw;
+    ext[3] = cy + hh;
+}
+
+double pg_scale_bar(pg_doc *d, double x, double y, double mm_per_m, double max_w)
+{
+    nm_rect b = {x, y, max_w, RN_SCALE_H};
+
+    rn_scale_bar_draw(d->cr, d->pc, &b, rn_round_length(mm_per_m, max_w - 8), mm_per_m, NULL);
+    pango_cairo_update_context(d->cr, d->pc);
+    return RN_SCALE_H;
+}
+
 /* ---- footer ------------------------------------------------------------- */
 
 static double foot_line2_h(pg_doc *d)

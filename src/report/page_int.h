@@ -73,6 +73,15 @@ void pg_line(pg_doc *d, double x0, double y0, double x1, double y1, uint32_t rgb
 /* Draws a map in a box of the page (render's layout: legend at the
  * right).  OUT layout may be NULL. */
 nm_status pg_map(pg_doc *d, nm_map *map, const nm_rect *box, nm_map_layout *layout);
+/* The scale (mm per metre) at which a world box ext_w x ext_h metres
+ * fills the map frame pg_map() draws in 'box' (no legend, no scale bar). */
+double pg_map_fit(const nm_rect *box, double ext_w, double ext_h);
+/* The extent to give a map so that pg_map() draws it in 'box' at mm_per_m
+ * centred on cx, cy (BNG metres), its frame filling the box.  OUT ext. */
+void pg_map_world(const nm_rect *box, double mm_per_m, double cx, double cy, double ext[4]);
+/* Draws a scale bar for mm_per_m, at most max_w mm long with its unit, at
+ * x, y; returns its height. */
+double pg_scale_bar(pg_doc *d, double x, double y, double mm_per_m, double max_w);
 /* Where pg_map() would put the map, without drawing.  OUT layout. */
 nm_status pg_map_layout(pg_doc *d, nm_map *map, const nm_rect *box, nm_map_layout *layout);
 

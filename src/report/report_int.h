@@ -113,6 +113,18 @@ int nm_shading_class_of(const nm_shading *s, double x);
 nm_status nm_shading_legend(nm_ctx *ctx, nm_map *map, const nm_shading *s, const int *klass,
                             size_t n);
 
+/* ---- context (context.c) ------------------------------------------------ */
+
+/* Adds to 'map', as NM_MAP_CONTEXT features in light grey, the areas of
+ * 'level' and 'vintage' whose boxes meet the world box (BNG metres: minx,
+ * miny, maxx, maxy), less the rowids of 'own' (nown of them; sorted in
+ * place).  The caller holds a read transaction.  Returns NM_OK, NM_NOMEM,
+ * NM_ERROR (store). */
+nm_status nm_context_add(nm_store *store, nm_map *map, const char *level, int vintage, long *own,
+                         size_t nown, const double box[4]);
+/* The world box (BNG metres) a layout's map frame shows.  OUT box. */
+void nm_layout_world_box(const nm_map_layout *l, double box[4]);
+
 /* ---- provenance (provenance.c) ------------------------------------------ */
 
 #define NM_INPUT_QUERIES_MAX 6

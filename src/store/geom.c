@@ -71,6 +71,8 @@ static int read_points(reader *r, nm_geombuf *g, int npoints)
 
     if (npoints < 0 || (size_t)(r->end - r->p) < bytes)
         return 0;
+    if (npoints == 0)
+        return 1; /* an empty ring: no array to copy into (memcpy on NULL) */
     if (!grow((void **)&g->xy, &g->xy_cap, 2 * (g->npoints + (size_t)npoints), sizeof *g->xy))
         return -1;
     if (r->little) {

@@ -304,6 +304,8 @@ nm_status nm_store_open(nm_ctx *ctx, const char *path, int flags, nm_store **out
     rc = connect(store, path, store->writable ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY);
     if (rc == NM_OK)
         rc = nm_schema_check(store);
+    if (rc == NM_OK)
+        nm_note_input(ctx, path, "the store");
     /* a large page cache pays for imports, which revisit B-tree pages;
        readers stream through boundaries once, and a 64 MB cache would
        only hold on to a whole map's geometry */

@@ -2,14 +2,13 @@
 # End-to-end checks of `needsmap import boundaries` on the real ONS files in
 # $NM_DATA (see its README, sections 1, 2 and 7): counts, areas, upsert,
 # the count of invalid geometries against SpatiaLite's ST_IsValid on an
-# ogr2ogr copy, and exit codes for bad input.  Exits 77 (skip) without data.
+# ogr2ogr copy, and exit codes for bad input.  Fails without the data.
 set -euo pipefail
-
-[ -n "${NM_DATA:-}" ] && [ -d "$NM_DATA/boundaries" ] ||
-    { echo "FAIL: the real data is missing: expected it in ../shared/data (NM_DATA=${NM_DATA:-})"; exit 1; }
+source "$(dirname "$0")/lib.bash"
+need_data
 B="$NM_DATA/boundaries"
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+trap 'rm -rf "$tmp" "$T"' EXIT
 db="$tmp/store.sqlite"
 
 fail() { echo "FAIL: $*" >&2; exit 1; }

@@ -127,4 +127,65 @@ contains "missing key" "bad.ini:1: [map.x]: the required key \"output\" is missi
 contains "missing indicator" "bad.ini:5: [map.y]: the required key \"indicator\" is missing" "$ERR"
 contains "unknown type" "bad.ini:8: [plot.z]: unknown figure type" "$ERR"
 expect_status "unknown variable" 2 "$NM" --db "$DB" build "$T/fig.ini" --set data= --only nothing
+
+# --- outputs stay where they belong (issue 15, finding 4) ---------------------
+# every output under the figures file's folder or --out DIR, symlinks
+# resolved; refused at its line with exit 2 before anything is written, and
+# --dry-run says so too
+mkdir -p "$T/w/sub" "$T/elsewhere"
+ln -s "$T/elsewhere" "$T/w/sub/escape"
+BEFORE=$(checksum "$DB")
+escape() { # LINE-2-OUTPUT: a figures file in $T/w/sub with one map
+    printf '[map.x]\nindicator = imd_decile\nwithin = E06000033\noutput = %s\n' "$1" > "$T/w/sub/f.ini"
+}
+for out in ../../elsewhere/evil.png "$T/elsewhere/abs.png" ../../etc_like/passwd.csv escape/evil.png; do
+    escape "$out"
+    for dry in "" --dry-run; do
+        expect_status "output $out $dry refused" 2 "$NM" --db "$DB" build "$T/w/sub/f.ini" $dry
+        contains "output $out $dry: file, line, why" "f.ini:4: [map.x] output: \"" "$ERR"
+        contains "output $out $dry: lies outside" "lies outside $T/w/sub" "$ERR"
+    done
+done
+eq "nothing written elsewhere" "" "$(ls "$T/elsewhere"; ls -d "$T/etc_like" 2>/dev/null || true)"
+eq "refused builds leave the store" "$BEFORE" "$(checksum "$DB")"
+# --out DIR allows a folder elsewhere (a symlink into it is fine)
+escape escape/ok.png
+expect_status "output under --out" 0 "$NM" --db "$DB" build "$T/w/sub/f.ini" --out "$T/elsewhere" --quiet
+eq "written under --out" 1 "$(ls "$T/elsewhere" | grep -c '^ok.png$')"
+# two figures with one output; a key twice in a section; a variable that
+# refers to itself or to one defined later
+cat > "$T/w/dup.ini" <<'INI'
+[vars]
+self = ${self}/x
+early = ${late}
+late = y
+[map.a]
+indicator = imd_decile
+within = E06000033
+output = same.png
+[map.b]
+indicator = idaci_decile
+indicator = imd_decile
+within = E06000033
+output = ./sub/../same.png
+INI
+for dry in "" --dry-run; do
+    expect_status "duplicates $dry" 2 "$NM" --db "$DB" build "$T/w/dup.ini" $dry
+    contains "one output twice $dry" "dup.ini:13: [map.b] output: \"$T/w/./sub/../same.png\" is also the output of [map.a] (line 8)" "$ERR"
+    contains "a key twice $dry" "dup.ini:11: [map.b] indicator: given twice (first at line 10)" "$ERR"
+    contains "self-reference $dry" "dup.ini:2: [vars] self: \"\${self}\" refers to itself" "$ERR"
+    contains "defined later $dry" "dup.ini:3: [vars] early: variable \"late\" is defined later in [vars]" "$ERR"
+done
+eq "duplicates: nothing built" "" "$(ls "$T/w" | grep same.png || true)"
+# an output that is the store (a hard link: another name, the same inode)
+# or an input
+BEFORE=$(checksum "$DB")
+ln "$DB" "$T/w/store.png"
+printf '[data.iod]\ntype = iod\nfile = %s\n[map.a]\nindicator = imd_decile\nwithin = E06000033\noutput = store.png\n[table.t]\noutput = iod.csv\n' \
+    "$T/w/iod.csv" > "$T/w/onto.ini"
+cp "$D/indicators/iod2019/southend_iod2019_assembled.csv" "$T/w/iod.csv"
+expect_status "output onto the store or an input" 2 "$NM" --db "$DB" build "$T/w/onto.ini"
+contains "onto the store" "onto.ini:7: [map.a] output: \"$T/w/store.png\" is the store" "$ERR"
+contains "onto an input" "onto.ini:9: [table.t] output: \"$T/w/iod.csv\" is an input of this build" "$ERR"
+eq "the store intact" "$BEFORE" "$(checksum "$DB")"
 finish

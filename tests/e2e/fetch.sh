@@ -45,6 +45,50 @@ expect_status "second run: all cached but bad" 3 timeout 60 "$NM" fetch --manife
 contains "cached counted" "2 already cached" "$ERR"
 stop_server
 
+# --- a server that cannot be trusted (issue 15, finding 3) -------------------
+# the manifest's size caps the download: a 20 MB file said to be 1000 bytes,
+# and an endless stream, stop within a few socket buffers of it
+mkdir -p "$T/u/indicators" "$T/cache3"
+head -c 20000000 /dev/zero > "$T/files/huge.bin"
+untrusted() { # NAME URL [SIZE]
+    printf '[file]\nname = %s\nurl = %s\nsha256 = %s\nsize = %s\nlicence = OGL v3\n' \
+        "$1" "$2" "$(printf '%064d' 0)" "${3:-1000}" > "$T/u/indicators/$1.ini"
+}
+start_server --log "$T/sent.log" --redirect tofile=file:///etc/passwd --redirect togopher=gopher://127.0.0.1:1/x
+untrusted huge.bin "http://127.0.0.1:$PORT/huge.bin"
+untrusted endless "http://127.0.0.1:$PORT/endless"
+untrusted tofile "http://127.0.0.1:$PORT/tofile"
+untrusted togopher "http://127.0.0.1:$PORT/togopher"
+for f in huge.bin endless; do
+    expect_status "$f: more than the manifest's size" 3 timeout 60 "$NM" fetch --manifests "$T/u" --cache "$T/cache3" --only $f --timeout 5
+    contains "$f: says the server sends too much" "sends more than the manifest's 1000 bytes; nothing kept" "$ERR"
+    eq "$f: nothing kept" "" "$(ls "$T/cache3")"
+done
+for f in tofile togopher; do
+    expect_status "$f: a redirect off the web" 1 timeout 60 "$NM" fetch --manifests "$T/u" --cache "$T/cache3" --only $f --timeout 5
+    contains "$f: refused, nothing kept" "nothing kept" "$ERR"
+    eq "$f: no partial download claimed" "" "$(grep -o 'partial download' <<<"$ERR" || true)"
+    eq "$f: nothing in the cache" "" "$(ls "$T/cache3")"
+done
+stop_server
+# what the server managed to send (its log is written as each answer ends)
+SENT=$(awk '$1 == "huge.bin" || $1 == "endless" {if ($2 > m) m = $2} END {print m + 0}' "$T/sent.log")
+eq "at most a few MB sent of 20 MB and of an endless stream ($SENT bytes)" 1 "$([ "$SENT" -lt 8000000 ] && echo 1)"
+# free space is checked before a byte is written: a terabyte never fits here
+untrusted tera.bin "http://127.0.0.1:1/tera.bin" 1099511627776
+expect_status "a file larger than the free space" 1 "$NM" fetch --manifests "$T/u" --cache "$T/cache3" --only tera.bin
+contains "free space named" "needs 1099511627776 bytes but only" "$ERR"
+eq "free space: nothing written" "" "$(ls "$T/cache3")"
+# only http and https, in the manifest itself: refused before any transfer
+for url in file:///etc/passwd gopher://127.0.0.1:1/x dict://127.0.0.1:1/x; do
+    rm -f "$T/u/indicators"/*.ini
+    untrusted passwd "$url" "$(stat -c %s /etc/passwd)"
+    sed -i "s/^sha256 = .*/sha256 = $(checksum /etc/passwd)/" "$T/u/indicators/passwd.ini"
+    expect_status "$url refused" 2 "$NM" fetch --manifests "$T/u" --cache "$T/cache3"
+    contains "$url: says why" "is not http:// or https://" "$ERR"
+    eq "$url: nothing in the cache" "" "$(ls "$T/cache3")"
+done
+
 # a mirror folder
 rm -f "$T/cache/good.csv"
 expect_status "mirror folder" 0 "$NM" fetch --manifests "$T/m" --cache "$T/cache" --mirror "$T/files" --only good.csv

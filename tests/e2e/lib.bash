@@ -9,9 +9,12 @@ DB="$T/store.sqlite"
 FAILS=0
 CHECKS=0
 
+# A test on the real data fails without it: a suite that skips would pass
+# hollow.  The data belongs in ../shared/data beside the clone (README "Data").
 need_data() {
-    if [ -z "$NM_DATA" ] || [ ! -d "$NM_DATA/indicators" ]; then
-        echo "FAIL: the real data is missing: expected it in ../shared/data beside the clone (NM_DATA=$NM_DATA)"
+    if [ -z "$NM_DATA" ] || [ ! -d "$NM_DATA/indicators" ] || [ ! -d "$NM_DATA/boundaries" ]; then
+        echo "FAIL: the real data is missing: expected ../shared/data beside the clone" \
+             "(NM_DATA=${NM_DATA:-unset}; cmake -DNM_SHARED_DATA=DIR names another folder)" >&2
         exit 1
     fi
 }
@@ -42,6 +45,19 @@ expect_status() {
     shift 2
     ERR=$("$@" 2>&1 >/dev/null) || got=$?
     eq "$what (exit status)" "$want" "$got"
+}
+
+# as_other_user COMMAND...: runs COMMAND as an unprivileged user, so that
+# file permissions hold (root ignores them, and CI runs as root).  The
+# scratch folder becomes readable for it.
+as_other_user() {
+    if [ "$(id -u)" != 0 ]; then
+        "$@"
+        return
+    fi
+    getent passwd nobody >/dev/null || useradd --system --no-create-home nobody
+    chmod a+rx "$T"
+    setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups -- "$@"
 }
 
 sql() { sqlite3 -batch -noheader "$DB" "$@"; }

@@ -37,7 +37,22 @@ for ward in E05002216 E05002225; do
     lsoas=$(sql "SELECT group_concat(child) FROM membership WHERE parent='$ward' AND child_level='lsoa'")
     eq "every LSOA of $ward in the region's top 20%" 6 "$(py "$T/region.png.json" "print(sum(1 for a in d['areas'] if a['code'] in '$lsoas'.split(',') and a['class']==4))")"
 done
-eq "region size in the sidecar's subtitle source" 1 "$(py "$T/region.png.json" "print(int(d['rank']=='region'))")"
+eq "ranked within the region" region "$(py "$T/region.png.json" "print(d['rank'])")"
+# the region's ranks and its size (the East of England's LSOAs, counted in
+# the CSV): each Southend LSOA's value is its rank among them, and its
+# decile is ceil(rank * 10 / size)
+REGION=$(python3 - "$NM_DATA/indicators/iod2019/iod2019_lsoa_assembled.csv" "$T/region.png.json" <<'PY'
+import csv, json, math, sys
+rows = [r for r in csv.reader(open(sys.argv[1]))][1:]
+east = sorted((int(r[5]), r[0]) for r in rows if r[-2] == "E12000006")
+rank = {code: i + 1 for i, (_, code) in enumerate(east)}
+d = json.load(open(sys.argv[2]))
+bad = [a["code"] for a in d["areas"]
+       if a["value"] != rank[a["code"]] or a["classed_as"] != math.ceil(rank[a["code"]] * 10 / len(east))]
+print(len(east), len(d["areas"]), len(bad))
+PY
+)
+eq "region size 3614, 107 LSOAs, none ranked or classed otherwise" "3614 107 0" "$REGION"
 
 # --- PDF and SVG: text as text -----------------------------------------------
 nm --quiet map idaci_decile --within E06000033 --overlay ward -o "$T/idaci.pdf"

@@ -55,4 +55,5 @@ def main():
     print("%02x%02x%02x" % tuple(line[3 * col:3 * col + 3]))
 
 
-main()
+if __name__ == "__main__":
+    main()

@@ -16,7 +16,7 @@ nm --quiet import lookup "$NM_DATA/lookups/derived/LSOA11_WD13_pointonsurface_EN
 nm --quiet aggregate --to ward --within E06000033
 expect_status "no localities stored" 2 nm summary --within E06000033 -o "$T/none.pdf"
 contains "no localities: run import localities" "run 'needsmap import localities FILE' first" "$ERR"
-eq "no file left behind" "" "$(ls "$T" | grep -c none.pdf | grep -v 0 || true)"
+eq "no file left behind" "" "$(ls "$T" | grep none.pdf || true)"
 
 nm --quiet import localities "$NM_SRC/examples/southend/localities.csv"
 nm --quiet aggregate --to locality --within E06000033

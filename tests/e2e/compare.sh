@@ -1,0 +1,49 @@
+# End to end: the ward comparison's maps at one shared, stated scale with
+# one scale bar, on Southend's wards of very different sizes (Westborough
+# 1.4 km across, Shoeburyness 3.1 km).  Each panel's scale is measured in
+# the PNG (pixels of shaded LSOAs against the LSOAs' extent read with
+# SpatiaLite), compared with the others and with the scale the page states.
+source "$(dirname "$0")/lib.bash"
+need_data
+nm --quiet import boundaries "$NM_DATA/boundaries/southend/shp/southend_lsoa11.shp" --level lsoa
+nm --quiet import boundaries "$NM_DATA/boundaries/southend/shp/southend_wards13.shp" --level ward
+nm --quiet import iod "$NM_DATA/indicators/iod2019/iod2019_lsoa_assembled.csv"
+nm --quiet import lookup "$NM_DATA/lookups/derived/LSOA11_WD13_pointonsurface_EN.csv" --child LSOA11CD --parent WD13CD --parent-level ward
+nm --quiet aggregate --to ward --within E06000033
+
+WARDS="Westborough Shoeburyness Kursaal"
+# the extent of each ward's LSOAs, as the panels draw them
+exts() {
+    for w in $WARDS; do
+        spatial_sql "SELECT (max(MbrMaxX(a.geom)) - min(MbrMinX(a.geom))) || ',' ||
+                            (max(MbrMaxY(a.geom)) - min(MbrMinY(a.geom)))
+                     FROM area a JOIN membership m ON m.child = a.code AND m.child_level = 'lsoa'
+                     JOIN area p ON p.code = m.parent AND p.level = 'ward'
+                     WHERE a.level = 'lsoa' AND p.name = '$w'"
+    done
+}
+EXTS=$(exts | tr '\n' ' ')
+
+OUT=$(nm compare $WARDS --within E06000033 --dpi 150 -o "$T/cmp.png" 2>&1)
+contains "compare states the scale" "every map at 1:" "$OUT"
+DENOM=$(printf '%s\n' "$OUT" | sed -n 's/.*every map at 1:\([0-9]*\).*/\1/p')
+MEAS=$(python3 "$(dirname "$0")/panels.py" "$T/cmp.png" 150 $EXTS)
+SPREAD=$(printf '%s\n' "$MEAS" | tail -1)
+eq "every panel at one scale (largest relative difference under 3%)" 1 \
+   "$(echo "$SPREAD < 0.03" | bc -l)"
+# the stated scale is the one drawn: 150 dpi at 1:DENOM is 150/25.4*1000/DENOM px per metre
+WANT=$(echo "150 / 25.4 * 1000 / ${DENOM:-1}" | bc -l)
+FIRST=$(printf '%s\n' "$MEAS" | head -1 | cut -d' ' -f1)
+eq "the scale drawn is the one stated (within 3%)" 1 \
+   "$(echo "define a(x) { if (x < 0) return -x; return x; }; a($FIRST / $WANT - 1) < 0.03" | bc -l)"
+
+nm --quiet compare $WARDS --within E06000033 -o "$T/cmp.pdf"
+TXT=$(pdftotext -layout "$T/cmp.pdf" -)
+contains "the page states the scale" "Every map at 1:" "$TXT"
+contains "the subtitle says one scale" "at one scale" "$TXT"
+eq "one scale bar, in km" 1 "$(printf '%s\n' "$TXT" | grep -cE '^ *0 +[0-9.]+ +[0-9.]+ +km *$|[^0-9]0 +[0-9.]+ +[0-9.]+ +km *$')"
+
+# the neighbours around a small ward are drawn in grey, the sea left white
+eq "context around the panels" 1 "$(python3 "$(dirname "$0")/pixel.py" "$T/cmp.png" --count e9e9e9 | awk '{print ($1 > 1000)}')"
+
+finish

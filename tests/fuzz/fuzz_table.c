@@ -1,0 +1,43 @@
+/*
+ * libFuzzer target: the table reader (ingest/gdal/table.c in the GDAL
+ * module) on CSV and XLSX.  The first byte picks the format (even: CSV,
+ * odd: XLSX); every cell of every row is read with its line.
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fuzz_common.h"
+#include "ingest/table_int.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    const char *path;
+    nm_table *t = NULL;
+    nm_ctx *ctx;
+
+    if (size < 1)
+        return 0;
+    path = fuzz_file(data[0] & 1 ? "f.xlsx" : "f.csv", data + 1, size - 1);
+    if (!path)
+        return 0;
+    ctx = nm_ctx_new();
+    if (nm_table_open(ctx, path, NULL, NULL, &t) == NM_OK) {
+        int i, n = nm_table_ncols(t);
+        char *heads = nm_table_headings_text(t);
+        long rows = 0;
+        nm_free(heads);
+        for (i = 0; i < n; i++)
+            nm_table_find(t, nm_table_heading(t, i));
+        while (rows++ < 100000 && nm_table_next(t) == 1) {
+            for (i = 0; i < n; i++)
+                nm_table_cell(t, i);
+            nm_table_line(t);
+            nm_table_row_utf8(t);
+        }
+    }
+    nm_table_close(t);
+    nm_ctx_free(ctx);
+    return 0;
+}
