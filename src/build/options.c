@@ -238,6 +238,7 @@ static const nm_opt table_opts[] = {
     STR("within", nm_table_opts, within, "CODE|NAME", "only the areas within this area"),
     STR("indicators", nm_table_opts, indicators, "A,B", "columns (default: every indicator of the level)"),
     STR("period", nm_table_opts, period, "P", "period of the indicators (default: latest)"),
+    STR("since", nm_table_opts, since, "P", "each rank and decile in release P too, and the change"),
     FLAG("ids", nm_table_opts, ids, 1, 0, "CSV: indicator ids as headings, every digit kept"),
     END,
 };
@@ -287,6 +288,7 @@ static const nm_opt_choice summary_formats[] = {
 static const nm_opt summary_opts[] = {
     STR("within", nm_summary_opts, within, "CODE|NAME", "the borough: its wards and localities"),
     FLAG("localities", nm_summary_opts, localities, 1, 0, "a section per locality (the default; from 'import localities')"),
+    FLAG("districts", nm_summary_opts, districts, 1, 0, "a section per district of a county (the default where no localities are stored within it)"),
     STR("indicator", nm_summary_opts, indicator, "ID", "indicator of the maps (default imd_decile)"),
     STR("indicators", nm_summary_opts, indicators, "A,B,...",
         "rows of the tables and charts: ward aggregates (pop_total, imd_nat10_share, imd_score_pw, ...) or incident sets (violence)"),

@@ -27,16 +27,20 @@ static int run_summary(cli *c, int argc, char **argv)
     if (rc != NM_OK)
         code = cli_fail(c, rc);
     else if (!c->quiet && r.pages > 0)
-        fprintf(stderr, "%s: %d localities, %ld wards, %d pages\n", o.output, r.localities,
-                r.wards, r.pages);
+        fprintf(stderr, "%s: %d %s, %ld wards, %d pages\n", o.output, r.localities,
+                r.by_district ? "districts" : "localities", r.wards, r.pages);
     else if (!c->quiet)
-        fprintf(stderr, "%s: %d localities, %ld wards\n", o.output, r.localities, r.wards);
+        fprintf(stderr, "%s: %d %s, %ld wards\n", o.output, r.localities,
+                r.by_district ? "districts" : "localities", r.wards);
+    if (rc == NM_OK && !c->quiet && r.by_district && !o.districts)
+        fprintf(stderr, "needsmap: no localities are stored within %s: one section per district "
+                        "(import localities FILE to group its wards otherwise)\n", o.within);
     nm_store_close(store);
     return code;
 }
 
 const cli_command cmd_summary = {
-    "summary", "[--within CODE] [--localities] [OPTIONS] -o FILE",
+    "summary", "[--within CODE] [--localities|--districts] [OPTIONS] -o FILE",
     "Locality summaries: maps, ward tables and charts (PDF), or the tables (CSV, XLSX, Markdown).",
     NULL, run_summary,
 };
