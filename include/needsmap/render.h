@@ -129,6 +129,7 @@ typedef struct nm_map_layout {
     nm_orient orient;           /* PORTRAIT or LANDSCAPE, never AUTO */
     nm_rect title, map, legend, scale_bar, north_arrow, attribution;
     nm_rect legend_swatch0;     /* the first legend swatch */
+    nm_rect locator;            /* the locator inset (nm_map_locator), in a corner of the map */
     double scale;               /* map scale denominator: 1 : scale */
     double scale_bar_m;         /* length the scale bar shows, metres */
     int labels_placed;          /* labels drawn, at any size or on a leader line */
@@ -254,6 +255,15 @@ nm_status nm_map_set_legend_title(nm_ctx *ctx, nm_map *map, const char *title);
  * NM_OK, NM_BADDATA, NM_NOMEM. */
 nm_status nm_map_add_legend_entry(nm_ctx *ctx, nm_map *map, uint32_t rgb, int flags,
                                   const char *label, long count);
+
+/* The map's locator: a small map, drawn in the corner of the frame that
+ * hides the least of the selection, showing where the map lies (e.g. the
+ * council, added in a strong colour, among England's regions in grey).
+ * Add features and outlines to it with the calls above; its extent is its
+ * own features'.  A locator without features is not drawn.  Returns the
+ * locator (created on the first call), owned by 'map' and valid until it
+ * is freed, or NULL when memory is exhausted. */
+nm_map *nm_map_locator(nm_map *map);
 
 /* Computes the page layout as nm_map_write() would draw it at the map's
  * dpi.  OUT layout.  Returns NM_OK, NM_USAGE when the map has no extent (no

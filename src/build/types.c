@@ -261,6 +261,7 @@ static const bd_key map_keys[] = {
     NUM("figure", BD_BOOL, nm_choropleth_opts, figure, 0, 1),
     KEY("legend", BD_STR, nm_choropleth_opts, legend),
     NUM("context", BD_BOOL, nm_choropleth_opts, context, 0, 1),
+    NUM("locator", BD_BOOL, nm_choropleth_opts, locator, 0, 1),
     NUM("label-size", BD_DOUBLE, nm_choropleth_opts, label_pt, 3, 36),
     NUM("label-codes", BD_BOOL, nm_choropleth_opts, label_codes, 0, 1),
     NUM("outline-width", BD_DOUBLE, nm_choropleth_opts, outline_mm, 0.01, 2),

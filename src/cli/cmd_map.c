@@ -10,7 +10,7 @@ enum {
     OPT_REVERSE, OPT_GREY, OPT_TITLE, OPT_SUBTITLE, OPT_OVERLAY, OPT_LABELS, OPT_PAGE,
     OPT_LANDSCAPE, OPT_PORTRAIT, OPT_DPI, OPT_OUTPUT, OPT_NO_SIDECAR, OPT_SINCE, OPT_LABEL_FIELD,
     OPT_LABEL_SIZE, OPT_NO_CONTEXT, OPT_OUTLINE_WIDTH, OPT_NO_OUTLINES, OPT_SIZE, OPT_FIGURE,
-    OPT_LEGEND
+    OPT_LEGEND, OPT_LOCATOR
 };
 
 static const cli_opt map_opts[] = {
@@ -34,6 +34,7 @@ static const cli_opt map_opts[] = {
     {"size", required_argument, OPT_SIZE, "WxHmm", "a figure's own page size, e.g. 160x120mm (instead of --page)"},
     {"figure", no_argument, OPT_FIGURE, NULL, "the figure only: no title or subtitle, narrow margins; the source line stays"},
     {"legend", required_argument, OPT_LEGEND, "POS", "auto, right, bottom, inside (in the map's emptiest corner) or none"},
+    {"locator", no_argument, OPT_LOCATOR, NULL, "an inset of England with the --within area marked (needs region or district boundaries)"},
     {"no-context", no_argument, OPT_NO_CONTEXT, NULL, "leave the neighbouring areas out (default: drawn in grey around the selection)"},
     {"outline-width", required_argument, OPT_OUTLINE_WIDTH, "MM", "outline of the shaded areas (default 0.1 mm)"},
     {"no-outlines", no_argument, OPT_NO_OUTLINES, NULL, "no outlines around the shaded areas"},
@@ -68,6 +69,7 @@ static int on_map_opt(cli *c, int id, const char *arg, void *state)
     case OPT_PORTRAIT: o->orient = NM_ORIENT_PORTRAIT; break;
     case OPT_NO_SIDECAR: o->sidecar = 0; break;
     case OPT_NO_CONTEXT: o->context = 0; break;
+    case OPT_LOCATOR: o->locator = 1; break;
     case OPT_SIZE: o->size = arg; break;
     case OPT_FIGURE: o->figure = 1; break;
     case OPT_LEGEND: o->legend = arg; break;

@@ -465,6 +465,10 @@ static nm_status compose_page(job *j)
     /* the page is laid out by now: the context fills the map's frame */
     if (rc == NM_OK)
         rc = draw_context(j);
+    if (rc == NM_OK && j->o->locator)
+        rc = j->o->within ? nm_locator_add(j->store, j->map, j->o->within, j->areas,
+                                           j->o->greyscale ? 0x000000 : 0xcb181d)
+                          : nm_fail(j->ctx, NM_USAGE, "a locator needs --within: the area to show");
     if (rc == NM_OK)
         rc = draw_overlay(j);
     nm_free(title);

@@ -122,6 +122,14 @@ nm_status nm_shading_legend(nm_ctx *ctx, nm_map *map, const nm_shading *s, const
  * NM_ERROR (store). */
 nm_status nm_context_add(nm_store *store, nm_map *map, const char *level, int vintage, long *own,
                          size_t nown, const double box[4]);
+/* Fills the map's locator inset: every area of the first level of region,
+ * lad, utla and county with boundaries, in grey, and 'within' (its own
+ * boundary, else the map's 'areas') in 'accent', ringed when too small to
+ * see.  The caller holds a read transaction.  Returns NM_OK, NM_USAGE (no
+ * such boundaries stored: the message says what to import), NM_NOMEM,
+ * NM_ERROR. */
+nm_status nm_locator_add(nm_store *store, nm_map *map, const char *within, const nm_areas *areas,
+                         uint32_t accent);
 /* The world box (BNG metres) a layout's map frame shows.  OUT box. */
 void nm_layout_world_box(const nm_map_layout *l, double box[4]);
 

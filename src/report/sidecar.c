@@ -66,6 +66,18 @@ static json_object *areas_json(const nm_areas *a, const nm_values *v, const doub
     return arr;
 }
 
+/* A box on the page, mm from the top-left: [x, y, w, h]. */
+static json_object *rect_json(const nm_rect *r)
+{
+    json_object *a = json_object_new_array();
+
+    json_object_array_add(a, json_object_new_double(r->x));
+    json_object_array_add(a, json_object_new_double(r->y));
+    json_object_array_add(a, json_object_new_double(r->w));
+    json_object_array_add(a, json_object_new_double(r->h));
+    return a;
+}
+
 static json_object *page_json(const nm_map_layout *l)
 {
     json_object *o = json_object_new_object(), *wf = json_object_new_array();
@@ -87,15 +99,10 @@ static json_object *page_json(const nm_map_layout *l)
     json_object_array_add(wf, json_object_new_double(l->origin_x));
     json_object_array_add(wf, json_object_new_double(l->origin_y));
     json_object_object_add(o, "world_file", wf);
-    {
-        /* the map's frame on the page, mm from the top-left: x, y, w, h */
-        json_object *mb = json_object_new_array();
-        json_object_array_add(mb, json_object_new_double(l->map.x));
-        json_object_array_add(mb, json_object_new_double(l->map.y));
-        json_object_array_add(mb, json_object_new_double(l->map.w));
-        json_object_array_add(mb, json_object_new_double(l->map.h));
-        json_object_object_add(o, "map_mm", mb);
-    }
+    /* the map's frame on the page, and the locator inset in it */
+    json_object_object_add(o, "map_mm", rect_json(&l->map));
+    if (l->locator.w > 0)
+        json_object_object_add(o, "locator_mm", rect_json(&l->locator));
     json_object_object_add(o, "crs", json_object_new_string("EPSG:27700"));
     return o;
 }
