@@ -132,6 +132,7 @@ typedef struct nm_map_layout {
     nm_rect locator;            /* the locator inset (nm_map_locator), in a corner of the map */
     double scale;               /* map scale denominator: 1 : scale */
     double scale_bar_m;         /* length the scale bar shows, metres */
+    double outline_mm;          /* width the areas' outlines are drawn at (0: none) */
     int labels_placed;          /* labels drawn, at any size or on a leader line */
     int labels_unplaced;        /* labels left out: nm_map_label_info says why */
     /* PNG georeference (a world file's six numbers): pixel size in metres,
@@ -188,6 +189,13 @@ nm_status nm_map_set_description(nm_ctx *ctx, nm_map *map, const char *text);
  * NM_NOMEM. */
 nm_status nm_map_add_feature(nm_ctx *ctx, nm_map *map, const nm_geom *geom, uint32_t rgb,
                              int flags);
+
+/* The outline colour the map draws around an area filled with 'fill'
+ * (0xRRGGBB) under its options: the fill darkened by outline_darken, or,
+ * for a fill of relative luminance under 0.1, lightened towards white by
+ * that fraction so that the line still shows; outline_rgb when
+ * outline_darken is 0. */
+uint32_t nm_map_outline_rgb(const nm_map *map, uint32_t fill);
 
 /* Adds an overlay layer of outlines drawn above the choropleth, e.g. ward
  * boundaries over LSOAs: colour 0xRRGGBB and line width in mm (0 < width <=

@@ -938,6 +938,7 @@ nm_status rn_layout_compute(nm_ctx *ctx, const nm_map *map, PangoContext *pc, rn
     if (map->opts.scale_bar)
         lay->pub.scale_bar_m = rn_round_length(lay->mm_per_m, fmin(RN_SCALE_MAX, lay->pub.map.w / 3));
     place_locator(map, lay);
+    lay->pub.outline_mm = map->opts.outline_mm;
     georef(map, lay);
     rc = place_labels(ctx, map, pc, lay);
 

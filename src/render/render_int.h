@@ -20,6 +20,7 @@
 #define RN_FOOT_GAP 3.0      /* above the source line */
 #define RN_PANEL_GAP 6.0     /* map to side panel */
 #define RN_MAP_PAD 2.0       /* data kept this far inside the frame */
+#define RN_DARK_LUMINANCE 0.1 /* fills darker (relative luminance) get lighter outlines */
 #define RN_SWATCH_W 8.0
 #define RN_SWATCH_H 5.0
 #define RN_ROW_H 6.5         /* legend row pitch */

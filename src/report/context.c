@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include "needsmap/analyse.h"
+#include "needsmap/classify.h"
 #include "report/report_int.h"
 #include "store/geom_int.h"
 #include "store/store_int.h"
@@ -116,6 +117,21 @@ void nm_layout_world_box(const nm_map_layout *l, double box[4])
     box[2] = l->origin_x + ((l->map.x + l->map.w) * k - 0.5) * l->pixel_size;
     box[3] = l->origin_y - (l->map.y * k - 0.5) * l->pixel_size;
     box[1] = l->origin_y - ((l->map.y + l->map.h) * k - 0.5) * l->pixel_size;
+}
+
+char *nm_contrast_note(const nm_rgb *colours, int n)
+{
+    nm_buf b = {0};
+    double de[3];
+
+    nm_palette_contrast(colours, n, de);
+    if (de[0] >= NM_PALETTE_MIN_DE_NORMAL && de[1] >= NM_PALETTE_MIN_DE_CVD &&
+        de[2] >= NM_PALETTE_MIN_DE_CVD)
+        return NULL;
+    nm_buf_addf(&b, "Adjacent classes are as little as %.1f apart (CIEDE2000; %g is the aim): "
+                "%d shades are more than print tells apart, fewer classes read better.",
+                fmin(de[0], fmin(de[1], de[2])), NM_PALETTE_MIN_DE_NORMAL, n);
+    return nm_buf_take(&b);
 }
 
 /* ---- the locator inset -------------------------------------------------- */

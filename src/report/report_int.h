@@ -113,6 +113,12 @@ int nm_shading_class_of(const nm_shading *s, double x);
 nm_status nm_shading_legend(nm_ctx *ctx, nm_map *map, const nm_shading *s, const int *klass,
                             size_t n);
 
+/* When adjacent colours of the legend are closer than the default
+ * schemes' thresholds (CIEDE2000 8 in normal vision, 5 simulated), a
+ * sentence saying so for the map and its sidecar; NULL when they are not
+ * (or memory is short).  Caller frees with nm_free(). */
+char *nm_contrast_note(const nm_rgb *colours, int n);
+
 /* ---- context (context.c) ------------------------------------------------ */
 
 /* Adds to 'map', as NM_MAP_CONTEXT features in light grey, the areas of

@@ -27,21 +27,26 @@ static json_object *number_or_null(double v)
     return isfinite(v) ? json_object_new_double(v) : NULL;
 }
 
-static json_object *classes_json(const nm_classes *c, const nm_rgb *colours)
+static json_object *classes_json(const nm_classes *c, const nm_rgb *colours, const nm_map *map)
 {
     json_object *arr = json_object_new_array();
     int i;
 
     for (i = 0; i < nm_classes_count(c); i++) {
         json_object *k = json_object_new_object();
-        char hex[8];
+        uint32_t fill = (uint32_t)colours[i].r << 16 | (uint32_t)colours[i].g << 8 | colours[i].b;
+        char hex[8], line[8];
         snprintf(hex, sizeof hex, "#%02x%02x%02x", colours[i].r, colours[i].g, colours[i].b);
+        if (map)
+            snprintf(line, sizeof line, "#%06x", (unsigned)nm_map_outline_rgb(map, fill));
         json_object_object_add(k, "class", json_object_new_int(i));
         json_object_object_add(k, "label", json_object_new_string(nm_classes_label(c, i)));
         json_object_object_add(k, "lower", number_or_null(nm_classes_lower(c, i)));
         json_object_object_add(k, "upper", number_or_null(nm_classes_upper(c, i)));
         json_object_object_add(k, "count", json_object_new_int64(nm_classes_members(c, i)));
         json_object_object_add(k, "colour", json_object_new_string(hex));
+        if (map) /* the line drawn around the class's areas */
+            json_object_object_add(k, "outline", json_object_new_string(line));
         json_object_array_add(arr, k);
     }
     return arr;
@@ -88,6 +93,7 @@ static json_object *page_json(const nm_map_layout *l)
                                                  l->orient == NM_ORIENT_LANDSCAPE ? "landscape"
                                                                                   : "portrait"));
     json_object_object_add(o, "scale", json_object_new_double(l->scale));
+    json_object_object_add(o, "outline_mm", json_object_new_double(l->outline_mm));
     json_object_object_add(o, "dpi", json_object_new_double(l->dpi));
     json_object_object_add(o, "width_px", json_object_new_int64(l->width_px));
     json_object_object_add(o, "height_px", json_object_new_int64(l->height_px));
@@ -125,6 +131,14 @@ static json_object *contrast_json(const nm_classes *c, const nm_rgb *colours)
     json_object_object_add(o, "adjacent_min", least);
     json_object_object_add(o, "threshold_normal", json_object_new_double(NM_PALETTE_MIN_DE_NORMAL));
     json_object_object_add(o, "threshold_cvd", json_object_new_double(NM_PALETTE_MIN_DE_CVD));
+    /* said, not hidden: ten greys cannot all be 8 apart short of black */
+    {
+        char *note = nm_contrast_note(colours, nm_classes_count(c));
+        json_object_object_add(o, "meets_thresholds", json_object_new_boolean(note == NULL));
+        if (note)
+            json_object_object_add(o, "note", json_object_new_string(note));
+        nm_free(note);
+    }
     return o;
 }
 
@@ -207,7 +221,7 @@ nm_status nm_write_sidecar(nm_store *store, const nm_choropleth_opts *o, const n
     json_object_object_add(root, "rank", json_object_new_string(scope_name(o->rank)));
     json_object_object_add(root, "classification",
                            json_object_new_string(o->classify ? o->classify : "default"));
-    json_object_object_add(root, "classes", classes_json(c, colours));
+    json_object_object_add(root, "classes", classes_json(c, colours, map));
     json_object_object_add(root, "colour_contrast", contrast_json(c, colours));
     json_object_object_add(root, "missing", json_object_new_int64(nm_classes_missing(c)));
     json_object_object_add(root, "areas", areas_json(a, v, shown, klass));
