@@ -31,3 +31,15 @@ bench_needsmap() {
     fi
     [[ -x $NM ]] || die "$NM is not an executable"
 }
+
+# bench_timed DIR NAME CMD...: runs CMD under /usr/bin/time and appends
+# "NAME wall user sys major_faults minor_faults peak_rss_kb" to DIR/times;
+# CMD's output goes to DIR/NAME.log; a failure stops the bench.
+bench_timed() {
+    local dir=$1 name=$2; shift 2
+    if ! /usr/bin/time -o "$dir/t" -f "%e %U %S %F %R %M" "$@" >"$dir/$name.log" 2>&1; then
+        cat "$dir/$name.log" >&2
+        die "$name failed: $*"
+    fi
+    echo "$name $(tail -n 1 "$dir/t")" >>"$dir/times"
+}

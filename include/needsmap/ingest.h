@@ -153,6 +153,51 @@ nm_status nm_import_incidents(nm_store *store, const nm_incidents_opts *opts,
  * returns 1; returns 0 when the heading is not one. */
 int nm_ons_code_heading(const char *heading, const char **level, int *vintage);
 
+/* ---- DfE statistical neighbours (neighbours.c) ------------------------- */
+
+#define NM_SN_MAX 10
+
+/* One authority of a DfE statistical-neighbour file. */
+typedef struct nm_sn_row {
+    int number;            /* old three-digit LA number (882) */
+    char *file_name;       /* its name in the file; owned */
+    char *code, *name;     /* the stored upper-tier authority found by name; owned */
+    const char *level;     /* its stored level ("county" or "utla"), static */
+    int vintage;           /* its code year */
+    long line;
+    int nsn;               /* neighbours given */
+    int sn_number[NM_SN_MAX];
+    long sn[NM_SN_MAX];    /* index of each neighbour in rows */
+} nm_sn_row;
+
+typedef struct nm_sn_table {
+    nm_sn_row *rows; /* owned */
+    size_t n;
+    char model[8];   /* "2021", "2025" */
+} nm_sn_table;
+
+/* Reads a DfE file (New_Statistical_Neighbour_Groupings_April_2021.csv,
+ * sn_model_2025_wide.csv) and finds each authority's ONS code by its name
+ * among the stored upper-tier names.  'model' NULL: from the file name.
+ * Every name that matches none (with the nearest stored one) and every
+ * neighbour number that is no authority of the file is reported; any makes
+ * it NM_BADDATA.  NM_USAGE: an unknown model; NM_NOTFOUND: no upper-tier
+ * names stored.  Free with nm_sn_table_clear(). */
+nm_status nm_neighbours_read(nm_store *store, const char *path, const char *model,
+                             nm_sn_table *out);
+void nm_sn_table_clear(nm_sn_table *t);
+
+typedef struct nm_neighbours_opts {
+    nm_import_common in;
+    const char *model; /* "2021" or "2025"; NULL: from the file name */
+} nm_neighbours_opts;
+
+/* Stores the neighbours of a DfE file as memberships authority ->
+ * neighbour (level "neighbour", method "dfe-sn-MODEL", weight the place
+ * 1..10), replacing the model's earlier ones; one transaction. */
+nm_status nm_import_neighbours(nm_store *store, const nm_neighbours_opts *opts,
+                               nm_import_result *result);
+
 #ifdef __cplusplus
 }
 #endif

@@ -173,7 +173,12 @@ typedef struct nm_la_summary_opts {
     const char *period;     /* NULL: the latest stored */
     const char *indicator;  /* NULL: "imd"; reads <x>_rank and, when stored, <x>_score */
     const char *la;         /* authority shown (code); NULL: every authority, no comparison */
-    const char *neighbours; /* comma-separated codes compared with 'la', or NULL */
+    const char *level;      /* "lad" (NULL, districts and unitaries) or "utla" (counties and
+                               unitaries, through stored LAD -> upper-tier memberships) */
+    const char *neighbours; /* comma-separated codes compared with 'la', "dfe" (DfE's
+                               stored statistical neighbours of 'la'), or NULL */
+    const char *model;      /* with "dfe": the model, "2021" or "2025"; NULL: the latest stored */
+    const char *neighbours_file; /* a DfE file read for 'la's neighbours (not stored) */
     const char *population_period; /* NULL: the same period as the indicator */
     nm_report_format format; /* TEXT, MD or CSV */
     const char *output;     /* file written atomically; NULL: only result->rendered */
@@ -192,6 +197,7 @@ typedef struct nm_la_row {
     double extent;         /* weighted share of the population in the most deprived 30% */
     double local_conc;     /* mean reversed rank of the most deprived 10% of the population */
     long rank_avg_rank, rank_avg_score, rank_prop10, rank_extent, rank_local_conc;
+    long no_pop;           /* its LSOAs without a population: weighted measures NAN */
 } nm_la_row;
 
 typedef struct nm_la_summary_result {
@@ -202,6 +208,14 @@ typedef struct nm_la_summary_result {
     size_t nneighbours;
     int has_score;    /* the score measures were computed */
     long lsoas;       /* LSOAs ranked nationally */
+    long national;    /* N, England's LSOAs the ranks run over */
+    int upper;        /* rows are upper-tier authorities */
+    int ranked;       /* the authorities were ranked: every one whole (all LSOAs of
+                         England ranked, reached and with a population) */
+    char no_rank[256]; /* when not ranked: what is missing ("rank not given: ...") */
+    char neighbours_from[128]; /* "DfE statistical neighbours, 2021 model", or "" */
+    char grouping[256]; /* upper tier: which LAD -> UTLA lookup grouped the districts
+                           (and which others are stored), or "" */
     char period[32];
     char *rendered;   /* owned */
 } nm_la_summary_result;
@@ -211,7 +225,8 @@ typedef struct nm_la_summary_result {
  * authority reached from the LSOAs through stored LSOA -> LAD memberships
  * (docs/MEASURES.md defines them), ranks the authorities on each, and
  * renders the row of opts->la with its ranks and a comparison with the
- * mean of the neighbours.  Returns NM_NOTFOUND (indicator, period,
+ * mean of the neighbours.  Ranks are given only when every authority is
+ * whole (result->ranked); else result->no_rank says what is missing.  Returns NM_NOTFOUND (indicator, period,
  * population, authority, a neighbour), NM_USAGE (options), NM_ERROR
  * (output).  Free the result with nm_la_summary_result_clear(). */
 nm_status nm_la_summary(nm_store *store, const nm_la_summary_opts *opts,

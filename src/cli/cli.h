@@ -75,7 +75,7 @@ nm_store *cli_open_store_within(cli *c, int flags, const char **within, int *exi
 
 /* Commands (one file each). */
 extern const cli_command cmd_import_boundaries, cmd_import_iod, cmd_import_indicators,
-    cmd_import_lookup, cmd_info, cmd_map;
+    cmd_import_lookup, cmd_import_neighbours, cmd_info, cmd_map;
 extern const cli_command cmd_assign, cmd_import_localities, cmd_aggregate, cmd_table, cmd_derive;
 extern const cli_command cmd_import_incidents, cmd_count_incidents;
 extern const cli_command cmd_facts, cmd_la_summary;

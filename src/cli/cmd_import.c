@@ -11,14 +11,14 @@
 enum {
     OPT_LEVEL = 256, OPT_CODE, OPT_NAME, OPT_VINTAGE, OPT_CRS, OPT_STRICT, OPT_PERIOD, OPT_KEY,
     OPT_COLUMNS, OPT_SOURCE, OPT_CHILD, OPT_PARENT, OPT_CHILD_LEVEL, OPT_PARENT_LEVEL,
-    OPT_CHILD_VINTAGE, OPT_PARENT_VINTAGE, OPT_EXTENT
+    OPT_CHILD_VINTAGE, OPT_PARENT_VINTAGE, OPT_EXTENT, OPT_MODEL
 };
 
 /* Every import's options land here; each command reads what it needs. */
 typedef struct import_args {
     nm_import_common in;
     const char *level, *code, *name, *crs, *extent, *period, *key, *columns, *source;
-    const char *child, *parent, *child_level, *parent_level;
+    const char *child, *parent, *child_level, *parent_level, *model;
     long vintage, child_vintage, parent_vintage;
 } import_args;
 
@@ -41,6 +41,7 @@ static int on_import_opt(cli *c, int id, const char *arg, void *state)
     case OPT_PARENT: a->parent = arg; break;
     case OPT_CHILD_LEVEL: a->child_level = arg; break;
     case OPT_PARENT_LEVEL: a->parent_level = arg; break;
+    case OPT_MODEL: a->model = arg; break;
     case OPT_VINTAGE: return !cli_parse_int(c, "vintage", arg, 1900, 2100, &a->vintage);
     case OPT_CHILD_VINTAGE:
         return !cli_parse_int(c, "child-vintage", arg, 1900, 2100, &a->child_vintage);
@@ -246,4 +247,34 @@ const cli_command cmd_import_lookup = {
     "import lookup", "FILE --child COLUMN --parent COLUMN --parent-level LEVEL [OPTIONS]",
     "Import memberships from a lookup table (LSOA to ward, ward to region, ...).",
     lookup_opts, run_import_lookup,
+};
+
+/* ---- import neighbours ------------------------------------------------ */
+
+static const cli_opt neighbours_opts[] = {
+    {"model", required_argument, OPT_MODEL, "YEAR", "DfE model: 2021 or 2025 (default: from the file name)"},
+    {0, 0, 0, 0, 0},
+};
+
+static int run_import_neighbours(cli *c, int argc, char **argv)
+{
+    import_args a = {0};
+    nm_neighbours_opts o = {0};
+    nm_import_result r = {0};
+    nm_store *store;
+    int code = 0;
+
+    if (parse_import(c, &cmd_import_neighbours, argc, argv, &a, &code) < 0)
+        return code;
+    o.in = a.in;
+    o.model = a.model;
+    if (!(store = cli_open_store(c, NM_STORE_CREATE, &code)))
+        return code;
+    return finish_import(c, store, nm_import_neighbours(store, &o, &r), &r, "authorities' neighbours");
+}
+
+const cli_command cmd_import_neighbours = {
+    "import neighbours", "FILE [--model 2021|2025]",
+    "Import DfE's statistical neighbours (authorities found by name among stored upper-tier names).",
+    neighbours_opts, run_import_neighbours,
 };

@@ -13,7 +13,7 @@
 #define DEFAULT_DB "output/needsmap.sqlite"
 
 static const cli_command *const commands[] = {
-    &cmd_import_boundaries, &cmd_import_iod, &cmd_import_indicators, &cmd_import_lookup,
+    &cmd_import_boundaries, &cmd_import_iod, &cmd_import_indicators, &cmd_import_lookup, &cmd_import_neighbours,
     &cmd_info, &cmd_map,
     &cmd_assign, &cmd_import_localities, &cmd_aggregate, &cmd_derive, &cmd_table,
     &cmd_import_incidents, &cmd_count_incidents,

@@ -68,6 +68,8 @@ static const iod_measure measures[] = {
     {" Rank (where 1 is most deprived)", "rank", "rank (1 = most deprived)", "rank", -1},
     {" Decile (where 1 is most deprived 10% of LSOAs)", "decile",
      "decile (1 = most deprived 10%)", "decile", -1},
+    {" Rank", "rank", "rank (1 = most deprived)", "rank", -1},
+    {" Decile", "decile", "decile (1 = most deprived 10%)", "decile", -1},
     {"_score", "score", "score", "score", +1},
     {"_rank_decile", "decile", "decile (1 = most deprived 10%)", "decile", -1},
     {"_rank", "rank", "rank (1 = most deprived)", "rank", -1},
@@ -85,8 +87,36 @@ static const iod_population populations[] = {
     {"Dependent Children aged 0-15", "pop_0_15", "Dependent children aged 0-15"},
     {"Population aged 16-59", "pop_16_59", "Population aged 16-59"},
     {"Older population aged 60 and over", "pop_60_plus", "Older population aged 60 and over"},
-    {"Working age population 18-59/64", "pop_working_age", "Working age population 18-59/64"},
+    /* 2019 "18-59/64: for use with ...", 2025 "18-66 (for use with ...): mid
+       2022": the age range comes from the heading (label NULL) */
+    {"Working age population", "pop_working_age", NULL},
 };
+
+/* The population heading's own words up to its colon or parenthesis:
+ * "Working age population 18-66". */
+static void population_label(const char *h, nm_buf *label)
+{
+    size_t n = strcspn(h, ":(");
+
+    while (n > 0 && h[n - 1] == ' ')
+        n--;
+    nm_buf_addf(label, "%.*s", (int)n, h);
+}
+
+/* Whether 'rest' is " Rank" or " Decile" followed by the start of its
+ * parenthesis cut short: MHCLG's File 7 (2025) ends a heading at "...Decile
+ * (where 1 is most deprived 10% of LSO".  The measure word must be whole
+ * and what follows a prefix of the full wording, so "Decile (rate)" is no
+ * decile. */
+static int truncated(const char *rest, const iod_measure *full, const iod_measure *word)
+{
+    size_t n = strlen(word->suffix);
+
+    if (strncasecmp(rest, word->suffix, n) != 0 || rest[n] != ' ' || rest[n + 1] != '(')
+        return 0;
+    return strlen(rest) < strlen(full->suffix) &&
+           strncasecmp(rest, full->suffix, strlen(rest)) == 0;
+}
 
 /* Matches "<name><measure>" or "<name>_<year>_<measure>" (IMD_2019_score). */
 static const iod_measure *match_measure(const char *rest)
@@ -99,6 +129,11 @@ static const iod_measure *match_measure(const char *rest)
     for (i = 0; i < sizeof measures / sizeof measures[0]; i++)
         if (nm_strieq(rest, measures[i].suffix))
             return &measures[i];
+    /* measures[2] and [3] are the full rank and decile wordings, [4] and
+       [5] their bare words */
+    for (i = 2; i < 4; i++)
+        if (truncated(rest, &measures[i], &measures[i + 2]))
+            return &measures[i];
     return NULL;
 }
 
@@ -110,9 +145,13 @@ static int iod_column(const char *h, nm_colspec *spec)
 
     for (i = 0; i < sizeof populations / sizeof populations[0]; i++) {
         size_t n = strlen(populations[i].prefix);
-        if (strncasecmp(h, populations[i].prefix, n) == 0 && h[n] == ':') {
+        if (strncasecmp(h, populations[i].prefix, n) == 0 &&
+            (h[n] == ':' || (!populations[i].label && h[n] == ' ' && strchr(h, ':')))) {
             const char *when = strstr(h, "mid ");
-            nm_buf_addf(&label, "%s", populations[i].label);
+            if (populations[i].label)
+                nm_buf_addf(&label, "%s", populations[i].label);
+            else
+                population_label(h, &label);
             if (when)
                 nm_buf_addf(&label, ", %.8s", when);
             spec->key = nm_strdup(populations[i].id);
@@ -168,7 +207,8 @@ static int accept_iod(void *user, int ncols, const char *const *headings)
 }
 
 /* The release year: from the file name (IoD2019, imd2010, iod_2025), else
- * from the population base year ("mid 2015" is the 2019 release's). */
+ * from the population base year ("mid 2015" is the 2019 release's,
+ * "mid 2022" the 2025 one's). */
 static int detect_period(const char *path, nm_table *t, char period[8])
 {
     const char *base = nm_basename(path), *p;
@@ -191,6 +231,10 @@ static int detect_period(const char *path, nm_table *t, char period[8])
         const char *h = nm_table_heading(t, i);
         if (strstr(h, "mid 2015")) {
             nm_strlcpy(period, "2019", 8);
+            return 1;
+        }
+        if (strstr(h, "mid 2022")) {
+            nm_strlcpy(period, "2025", 8);
             return 1;
         }
         if (strstr(h, "mid 2012")) {

@@ -13,13 +13,15 @@
 #include <string.h>
 
 #include "analyse/analyse_int.h"
+#include "needsmap/ingest.h"
 #include "report/report_int.h"
 #include "report/summary_int.h"
 
 /* What one authority's measures are computed from. */
 typedef struct la_lsoa {
     double rank, score, pop;
-    int in10; /* national decile 1 */
+    int in10;    /* national decile 1 */
+    int has_pop; /* a population is stored for it */
 } la_lsoa;
 
 /* The national tables of one release. */
@@ -30,6 +32,10 @@ typedef struct la_in {
     char *index;
     char *pop_label;
     long no_pop; /* LSOAs ranked but without a population */
+    long national; /* N: the LSOAs of England the ranks run over */
+    double reached; /* ranked LSOAs reached through the memberships (split
+                       ones in parts) */
+    int upper;     /* authorities of the upper tier (counties, unitaries) */
 } la_in;
 
 static void la_in_free(la_in *in)
@@ -111,6 +117,37 @@ static nm_status read_inputs(nm_store *store, const nm_la_summary_opts *o, la_in
     return rc;
 }
 
+/* England's LSOAs by code year: the ranks of a release run from 1 to this
+ * (MHCLG ranks every LSOA).  Known so that a store holding one borough's
+ * rows (File 7 for Southend) still reverses ranks and cuts percentiles
+ * against the whole country. */
+static long england_lsoas(int vintage)
+{
+    switch (vintage) {
+    case 2001: return 32482;
+    case 2011: return 32844;
+    case 2021: return 33755;
+    default: return 0;
+    }
+}
+
+/* N for the measures: the ranks stored when they are all there (1..n
+ * once each, as in a generated test), else England's count for their
+ * code year, never below the highest rank seen. */
+static long national_n(const la_in *in)
+{
+    long n = (long)in->rank.n, known = england_lsoas(in->rank_ind.vintage);
+    double top = 0;
+    size_t i;
+
+    for (i = 0; i < in->rank.n; i++)
+        if (in->rank.value[i] > top)
+            top = in->rank.value[i];
+    if ((double)n >= top)
+        return n;
+    return (double)known >= top ? known : (long)top;
+}
+
 /* ---- the measures of one authority -------------------------------------- */
 
 static int cmp_lsoa_rank(const void *a, const void *b)
@@ -147,10 +184,11 @@ static double extent_weight(double rank, long n)
 static void measure(nm_la_row *r, la_lsoa *e, size_t m, long n, int has_score)
 {
     double pop = 0, wrank = 0, wscore = 0, wext = 0, target, acc = 0, conc = 0;
-    long in10 = 0;
+    long in10 = 0, no_pop = 0;
     size_t i;
 
     for (i = 0; i < m; i++) {
+        no_pop += !e[i].has_pop;
         /* ranks reversed so that the most deprived LSOA weighs n, as
            MHCLG does for average rank and local concentration */
         double rev = (double)n + 1.0 - e[i].rank;
@@ -163,7 +201,10 @@ static void measure(nm_la_row *r, la_lsoa *e, size_t m, long n, int has_score)
     r->lsoas = (long)m;
     r->population = pop;
     r->prop10 = m ? (double)in10 / (double)m : NAN;
-    if (pop <= 0) {
+    r->no_pop = no_pop;
+    /* a population-weighted measure of an authority with LSOAs of unknown
+       population would be another authority's: not given */
+    if (pop <= 0 || no_pop > 0) {
         r->avg_rank = r->avg_score = r->extent = r->local_conc = NAN;
         return;
     }
@@ -233,14 +274,98 @@ static int lsoa_of(la_in *in, const char *code, double weight, la_lsoa *e)
     d = in->has_decile ? nm_vtable_find(&in->decile, code) : -1;
     e->rank = in->rank.value[k];
     e->pop = p >= 0 ? in->pop.value[p] * weight : 0;
+    e->has_pop = p >= 0;
     e->score = s >= 0 ? in->score.value[s] : NAN;
-    e->in10 = (d >= 0 ? in->decile.value[d] : nm_decile_of_rank(e->rank, (long)in->rank.n)) == 1;
+    e->in10 = (d >= 0 ? in->decile.value[d] : nm_decile_of_rank(e->rank, in->national)) == 1;
     in->no_pop += p < 0;
     return 1;
 }
 
-/* Walks the LSOA -> LAD memberships in authority order, computing each
- * authority's measures when its last LSOA has been read. */
+/* LSOA -> LAD memberships of the latest LAD year stored for these LSOAs. */
+static const char district_sql[] =
+    "SELECT m.child, m.parent, COALESCE((SELECT a.name FROM area a WHERE a.code = m.parent "
+    "AND a.level = 'lad' AND a.name IS NOT NULL ORDER BY a.vintage DESC LIMIT 1), m.parent), "
+    "m.weight FROM membership m WHERE m.child_level = ?1 AND m.child_vintage = ?2 AND "
+    "m.parent_level = 'lad' AND m.parent_vintage = (SELECT MAX(parent_vintage) FROM "
+    "membership WHERE child_level = ?1 AND child_vintage = ?2 AND parent_level = 'lad') "
+    "ORDER BY m.parent, m.child";
+
+/* The same, then LAD -> upper tier (an ONS LAD -> UTLA lookup, stored at
+ * level utla or county; a unitary is its own upper tier), joined by
+ * district code through the lookup of years ?3 -> ?4 that pick_lookup()
+ * chose. */
+static const char upper_sql[] =
+    "WITH ladv AS (SELECT MAX(parent_vintage) AS v FROM membership WHERE child_level = ?1 AND "
+    "child_vintage = ?2 AND parent_level = 'lad'), "
+    "lu AS (SELECT child, parent, weight FROM membership WHERE child_level = 'lad' AND "
+    "parent_level IN ('utla', 'county') AND method = 'lookup' AND child_vintage = ?3 AND "
+    "parent_vintage = ?4) "
+    "SELECT m.child, lu.parent, COALESCE((SELECT a.name FROM area a WHERE a.code = lu.parent "
+    "AND a.level IN ('utla', 'county') AND a.name IS NOT NULL ORDER BY a.vintage DESC LIMIT 1), "
+    "lu.parent), m.weight * lu.weight FROM membership m JOIN lu ON lu.child = m.parent, ladv "
+    "WHERE m.child_level = ?1 AND m.child_vintage = ?2 AND m.parent_level = 'lad' AND "
+    "m.parent_vintage = ladv.v ORDER BY lu.parent, m.child";
+
+/* The stored LAD -> upper-tier lookups, the one used first: the lookup
+ * whose district year is that of the LSOA -> LAD memberships (LAD19_UTLA19
+ * for IoD 2019), else the one of the latest years (LAD codes of 2023 and
+ * 2024 are the same in England); ties by the later district year.  The
+ * rule is in docs/ARCHITECTURE.md ("Which lookup groups districts"). */
+static const char lookups_sql[] =
+    "WITH ladv AS (SELECT MAX(parent_vintage) AS v FROM membership WHERE child_level = ?1 AND "
+    "child_vintage = ?2 AND parent_level = 'lad') "
+    "SELECT child_vintage, parent_vintage, ladv.v FROM membership, ladv WHERE "
+    "child_level = 'lad' AND parent_level IN ('utla', 'county') AND method = 'lookup' "
+    "GROUP BY child_vintage, parent_vintage "
+    "ORDER BY child_vintage = ladv.v DESC, parent_vintage DESC, child_vintage DESC";
+
+/* Chooses the LAD -> upper-tier lookup into *cv -> *pv (0 when none is
+ * stored) and says in res->grouping which, and which others are stored. */
+static nm_status pick_lookup(nm_store *store, const la_in *in, nm_la_summary_result *res,
+                             int *cv, int *pv)
+{
+    sqlite3_stmt *st = NULL;
+    nm_buf b = {0}, others = {0};
+    nm_status rc;
+    int s, n = 0, ladv = 0;
+
+    *cv = *pv = 0;
+    rc = nm_store_prepare(store, lookups_sql, &st);
+    if (rc != NM_OK)
+        return rc;
+    sqlite3_bind_text(st, 1, in->rank_ind.level, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, in->rank_ind.vintage);
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        int c = sqlite3_column_int(st, 0), p = sqlite3_column_int(st, 1);
+        if (n++ == 0) {
+            *cv = c;
+            *pv = p;
+            ladv = sqlite3_column_int(st, 2);
+        } else {
+            nm_buf_addf(&others, "%sLAD %d -> UTLA %d", n > 2 ? ", " : "", c, p);
+        }
+    }
+    if (s != SQLITE_DONE)
+        rc = nm_store_sqlfail(store, "reading the LAD -> upper-tier lookups");
+    sqlite3_finalize(st);
+    if (rc == NM_OK && n) {
+        nm_buf_addf(&b, "Districts (%d codes) grouped into the upper tier by the LAD %d -> UTLA %d "
+                        "lookup%s%s%s",
+                    ladv, *cv, *pv,
+                    *cv == ladv ? " (the districts' year)"
+                                : " (the latest: no lookup of the districts' year is stored)",
+                    n > 1 ? "; also stored, not used: " : "", n > 1 ? others.data : "");
+        nm_strlcpy(res->grouping, b.failed ? "" : b.data, sizeof res->grouping);
+        if (b.failed || others.failed)
+            rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
+    }
+    nm_buf_free(&b);
+    nm_buf_free(&others);
+    return rc;
+}
+
+/* Walks the LSOA -> authority memberships in authority order, computing
+ * each authority's measures when its last LSOA has been read. */
 static nm_status compute(nm_store *store, la_in *in, nm_la_summary_result *res)
 {
     sqlite3_stmt *st = NULL;
@@ -249,25 +374,25 @@ static nm_status compute(nm_store *store, la_in *in, nm_la_summary_result *res)
     nm_status rc;
     int s;
 
-    rc = nm_store_prepare(
-        store,
-        "SELECT m.child, m.parent, COALESCE((SELECT a.name FROM area a WHERE a.code = m.parent "
-        "AND a.level = 'lad' AND a.name IS NOT NULL ORDER BY a.vintage DESC LIMIT 1), m.parent), "
-        "m.weight FROM membership m WHERE m.child_level = ?1 AND m.child_vintage = ?2 AND "
-        "m.parent_level = 'lad' AND m.parent_vintage = (SELECT MAX(parent_vintage) FROM "
-        "membership WHERE child_level = ?1 AND child_vintage = ?2 AND parent_level = 'lad') "
-        "ORDER BY m.parent, m.child",
-        &st);
+    int cv = 0, pv = 0;
+
+    rc = in->upper ? pick_lookup(store, in, res, &cv, &pv) : NM_OK;
+    if (rc == NM_OK)
+        rc = nm_store_prepare(store, in->upper ? upper_sql : district_sql, &st);
     if (rc != NM_OK)
         return rc;
     sqlite3_bind_text(st, 1, in->rank_ind.level, -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 2, in->rank_ind.vintage);
+    if (in->upper) {
+        sqlite3_bind_int(st, 3, cv);
+        sqlite3_bind_int(st, 4, pv);
+    }
     while (rc == NM_OK && (s = sqlite3_step(st)) == SQLITE_ROW) {
         const char *child = (const char *)sqlite3_column_text(st, 0);
         const char *parent = (const char *)sqlite3_column_text(st, 1);
         if (res->n == 0 || strcmp(res->rows[res->n - 1].code, parent) != 0) {
             if (res->n)
-                measure(&res->rows[res->n - 1], e, m, (long)in->rank.n, in->has_score);
+                measure(&res->rows[res->n - 1], e, m, in->national, in->has_score);
             m = 0;
             rc = add_row(store->ctx, res, &cap, parent, (const char *)sqlite3_column_text(st, 2));
         }
@@ -278,14 +403,22 @@ static nm_status compute(nm_store *store, la_in *in, nm_la_summary_result *res)
             else
                 e = g;
         }
-        if (rc == NM_OK)
-            m += (size_t)lsoa_of(in, child, sqlite3_column_double(st, 3), &e[m]);
+        if (rc == NM_OK && lsoa_of(in, child, sqlite3_column_double(st, 3), &e[m])) {
+            in->reached += sqlite3_column_double(st, 3);
+            m++;
+        }
     }
     if (rc == NM_OK && s != SQLITE_DONE)
         rc = nm_store_sqlfail(store, "reading LSOA to LAD memberships");
     if (rc == NM_OK && res->n)
-        measure(&res->rows[res->n - 1], e, m, (long)in->rank.n, in->has_score);
-    if (rc == NM_OK && res->n == 0)
+        measure(&res->rows[res->n - 1], e, m, in->national, in->has_score);
+    if (rc == NM_OK && res->n == 0 && in->upper)
+        rc = nm_fail(store->ctx, NM_NOTFOUND,
+                     "no district -> upper-tier memberships reach the LSOA (%d) districts: import "
+                     "an ONS LAD -> UTLA lookup (lookups/ons/LAD23_UTLA23_EW_LU.csv --child "
+                     "LAD23CD --parent UTLA23CD --parent-level utla)",
+                     in->rank_ind.vintage);
+    else if (rc == NM_OK && res->n == 0)
         rc = nm_fail(store->ctx, NM_NOTFOUND,
                      "no LSOA (%d) to local authority memberships in the store: import the IoD "
                      "file (its LAD column) or an LSOA to LAD lookup",
@@ -306,6 +439,37 @@ static void rank_all(nm_la_summary_result *res)
               offsetof(nm_la_row, rank_local_conc));
 }
 
+/* Ranks among authorities need every authority whole: every LSOA of
+ * England ranked, reached through the memberships and with a population.
+ * Otherwise res->no_rank says what is missing and no rank is given. */
+static int ranks_complete(const la_in *in, nm_la_summary_result *res)
+{
+    const char *what = in->upper ? "upper-tier authorities" : "districts";
+    char a[48], b[48];
+    long whole = 0;
+    size_t i;
+
+    for (i = 0; i < res->n; i++)
+        whole += res->rows[i].no_pop == 0 && res->rows[i].population > 0;
+    if ((long)in->rank.n < in->national)
+        snprintf(res->no_rank, sizeof res->no_rank,
+                 "Rank not given: %s ranks stored for %s of the %s LSOAs of England", in->index,
+                 nm_fmt_count((long)in->rank.n, a), nm_fmt_count(in->national, b));
+    else if (whole < (long)res->n)
+        snprintf(res->no_rank, sizeof res->no_rank,
+                 "Rank not given: population denominators present for %s of %s %s",
+                 nm_fmt_count(whole, a), nm_fmt_count((long)res->n, b), what);
+    else if (in->reached + 0.5 < (double)in->rank.n)
+        snprintf(res->no_rank, sizeof res->no_rank,
+                 "Rank not given: %s of the %s ranked LSOAs reach no %s through the stored "
+                 "memberships",
+                 nm_fmt_count((long)((double)in->rank.n - in->reached + 0.5), a),
+                 nm_fmt_count((long)in->rank.n, b), what);
+    else
+        return 1;
+    return 0;
+}
+
 static long find_row(const nm_la_summary_result *res, const char *code)
 {
     size_t i;
@@ -316,37 +480,123 @@ static long find_row(const nm_la_summary_result *res, const char *code)
     return -1;
 }
 
+static nm_status add_neighbour(nm_ctx *ctx, nm_la_summary_result *res, size_t *cap,
+                               const char *code, const char *from)
+{
+    long k = find_row(res, code);
+
+    if (k < 0)
+        return nm_fail(ctx, NM_NOTFOUND, "%s: no local authority \"%s\" among the %zu of %s",
+                       from, code, res->n, res->period);
+    if (res->nneighbours == *cap) {
+        long *g = nm_realloc(res->neighbours, (*cap = *cap ? *cap * 2 : 16) * sizeof *g);
+        if (!g)
+            return nm_fail(ctx, NM_NOMEM, "out of memory");
+        res->neighbours = g;
+    }
+    res->neighbours[res->nneighbours++] = k;
+    return NM_OK;
+}
+
+/* DfE's neighbours of 'la' as stored by import neighbours, closest
+ * first; 'model' NULL takes the latest model stored. */
+static nm_status stored_neighbours(nm_store *store, const nm_la_summary_opts *o,
+                                   nm_la_summary_result *res, size_t *cap)
+{
+    sqlite3_stmt *st = NULL;
+    char model[16] = "";
+    nm_status rc;
+    int s, any = 0;
+
+    rc = nm_store_prepare(store,
+                          "SELECT substr(method, 8), parent FROM membership WHERE "
+                          "parent_level = 'neighbour' AND method = COALESCE('dfe-sn-' || ?2, "
+                          "(SELECT MAX(method) FROM membership WHERE parent_level = 'neighbour' "
+                          "AND method LIKE 'dfe-sn-%')) AND child = ?1 ORDER BY weight",
+                          &st);
+    if (rc != NM_OK)
+        return rc;
+    sqlite3_bind_text(st, 1, o->la, -1, SQLITE_STATIC);
+    if (o->model)
+        sqlite3_bind_text(st, 2, o->model, -1, SQLITE_STATIC);
+    while (rc == NM_OK && (s = sqlite3_step(st)) == SQLITE_ROW) {
+        nm_strlcpy(model, (const char *)sqlite3_column_text(st, 0), sizeof model);
+        rc = add_neighbour(store->ctx, res, cap, (const char *)sqlite3_column_text(st, 1),
+                           "--neighbours dfe");
+        any = 1;
+    }
+    if (rc == NM_OK && s != SQLITE_DONE)
+        rc = nm_store_sqlfail(store, "reading neighbours");
+    sqlite3_finalize(st);
+    if (rc == NM_OK && !any)
+        rc = nm_fail(store->ctx, NM_NOTFOUND,
+                     "no DfE statistical neighbours of %s%s%s stored: import them (needsmap "
+                     "import neighbours neighbours/dfe/sn_model_2025_wide.csv); DfE groups "
+                     "children's services (upper-tier) authorities",
+                     o->la, o->model ? " in the model " : "", o->model ? o->model : "");
+    if (rc == NM_OK)
+        snprintf(res->neighbours_from, sizeof res->neighbours_from,
+                 "DfE statistical neighbours, %s model", model);
+    return rc;
+}
+
+/* The neighbours of 'la' in a DfE file, read now. */
+static nm_status file_neighbours(nm_store *store, const nm_la_summary_opts *o,
+                                 nm_la_summary_result *res, size_t *cap)
+{
+    nm_sn_table sn = {0};
+    nm_status rc = nm_neighbours_read(store, o->neighbours_file, o->model, &sn);
+    size_t i;
+    int k, found = 0;
+
+    for (i = 0; rc == NM_OK && i < sn.n; i++) {
+        if (strcmp(sn.rows[i].code, o->la) != 0)
+            continue;
+        found = 1;
+        for (k = 0; rc == NM_OK && k < sn.rows[i].nsn; k++)
+            rc = add_neighbour(store->ctx, res, cap, sn.rows[sn.rows[i].sn[k]].code,
+                               o->neighbours_file);
+    }
+    if (rc == NM_OK && !found)
+        rc = nm_fail(store->ctx, NM_NOTFOUND,
+                     "%s: %s is no authority of the file (DfE groups children's services, "
+                     "upper-tier, authorities)",
+                     o->neighbours_file, o->la);
+    if (rc == NM_OK)
+        snprintf(res->neighbours_from, sizeof res->neighbours_from,
+                 "DfE statistical neighbours, %s model (%s)", sn.model,
+                 nm_basename(o->neighbours_file));
+    nm_sn_table_clear(&sn);
+    return rc;
+}
+
 /* Finds opts->la and each neighbour; a code that is no authority of the
  * release is an error, named. */
-static nm_status find_places(nm_ctx *ctx, const nm_la_summary_opts *o, nm_la_summary_result *res)
+static nm_status find_places(nm_store *store, const nm_la_summary_opts *o,
+                             nm_la_summary_result *res)
 {
+    nm_ctx *ctx = store->ctx;
     const char *p = o->neighbours;
     size_t cap = 0;
 
     res->la = -1;
     if (o->la && (res->la = find_row(res, o->la)) < 0)
-        return nm_fail(ctx, NM_NOTFOUND, "no local authority \"%s\" among the %zu of %s", o->la,
-                       res->n, res->period);
+        return nm_fail(ctx, NM_NOTFOUND, "no local authority \"%s\" among the %zu %s of %s",
+                       o->la, res->n, res->upper ? "upper-tier authorities" : "districts",
+                       res->period);
+    if (o->neighbours_file)
+        return file_neighbours(store, o, res, &cap);
+    if (p && strcmp(p, "dfe") == 0)
+        return stored_neighbours(store, o, res, &cap);
     while (p && *p) {
         const char *end = strchr(p, ',');
         size_t len = end ? (size_t)(end - p) : strlen(p);
         char code[64];
-        long k;
+        nm_status rc;
         nm_strlcpy(code, p, len + 1 < sizeof code ? len + 1 : sizeof code);
         p = end ? end + 1 : p + len;
-        if (!*code)
-            continue;
-        if ((k = find_row(res, code)) < 0)
-            return nm_fail(ctx, NM_NOTFOUND, "--neighbours: no local authority \"%s\" among the "
-                                             "%zu of %s",
-                           code, res->n, res->period);
-        if (res->nneighbours == cap) {
-            long *g = nm_realloc(res->neighbours, (cap = cap ? cap * 2 : 16) * sizeof *g);
-            if (!g)
-                return nm_fail(ctx, NM_NOMEM, "out of memory");
-            res->neighbours = g;
-        }
-        res->neighbours[res->nneighbours++] = k;
+        if (*code && (rc = add_neighbour(ctx, res, &cap, code, "--neighbours")) != NM_OK)
+            return rc;
     }
     return NM_OK;
 }
@@ -438,39 +688,60 @@ static void rule(nm_buf *b, int md, int ncell)
     nm_buf_addf(b, "|\n");
 }
 
+/* "districts and unitaries of England" or "upper-tier authorities ...". */
+static const char *tier_words(const nm_la_summary_result *res)
+{
+    return res->upper ? "upper-tier authorities (counties and unitaries) of England"
+                      : "local authority districts of England";
+}
+
 static void render_la(const nm_la_summary_result *res, const la_in *in, nm_buf *b, int md)
 {
     const nm_la_row *la = &res->rows[res->la];
     static const int width[5] = {36, 14, 12, 16, 12};
     char v[48], rk[48], nb[48], df[48], head[5][96];
     const char *cell[5];
+    int ncell, k;
     size_t i;
 
     nm_buf_addf(b, "%s%s (%s): local authority summary measures, %s %s\n\n", md ? "## " : "",
                 la->name, la->code, in->index, res->period);
-    nm_buf_addf(b, "Ranks among %zu local authorities of England, 1 = most deprived; from %s "
-                   "LSOAs weighted by %s.%s\n\n",
-                res->n, fmt_num((double)res->lsoas, 0, v), in->pop_label,
+    if (res->ranked)
+        nm_buf_addf(b, "Ranks among %zu %s, 1 = most deprived. ", res->n, tier_words(res));
+    else
+        nm_buf_addf(b, "%s. ", res->no_rank);
+    nm_buf_addf(b, "From %s LSOAs (ranks of %s) weighted by %s.%s%s%s%s%s\n\n",
+                fmt_num((double)la->lsoas, 0, v), fmt_num((double)res->national, 0, rk),
+                in->pop_label, res->grouping[0] ? " " : "", res->grouping,
+                res->grouping[0] ? "." : "",
                 in->has_score ? "" : " No score is stored for this release: the average score "
-                                     "cannot be given.");
-    snprintf(head[0], sizeof head[0], "Measure");
-    snprintf(head[1], sizeof head[1], "%s", la->name);
-    snprintf(head[2], sizeof head[2], "Rank of %zu", res->n);
-    snprintf(head[3], sizeof head[3], "Neighbours (%zu)", res->nneighbours);
-    snprintf(head[4], sizeof head[4], "Difference");
-    for (i = 0; i < 5; i++)
-        cell[i] = head[i];
-    cells(b, md, cell, width, res->nneighbours ? 5 : 3);
-    rule(b, md, res->nneighbours ? 5 : 3);
+                                     "cannot be given.",
+                la->no_pop ? " Some of its LSOAs have no population: the weighted measures are "
+                             "not given."
+                           : "");
+    k = 0;
+    snprintf(head[k++], sizeof head[0], "Measure");
+    snprintf(head[k++], sizeof head[0], "%s", la->name);
+    if (res->ranked)
+        snprintf(head[k++], sizeof head[0], "Rank of %zu", res->n);
+    snprintf(head[k++], sizeof head[0], "Neighbours (%zu)", res->nneighbours);
+    snprintf(head[k++], sizeof head[0], "Difference");
+    ncell = res->nneighbours ? k : k - 2;
+    for (k = 0; k < 5; k++)
+        cell[k] = head[k];
+    cells(b, md, cell, width, ncell);
+    rule(b, md, ncell);
     for (i = 0; i < NMEASURES; i++) {
         const measure_def *m = &measures_shown[i];
         double mine = value_of(la, m), mean = neighbours_mean(res, m);
-        cell[0] = m->label;
-        cell[1] = fmt_num(mine, m->decimals, v);
-        cell[2] = rank_of(la, m) ? fmt_num((double)rank_of(la, m), 0, rk) : "n/a";
-        cell[3] = fmt_num(mean, m->decimals, nb);
-        cell[4] = fmt_num(mine - mean, m->decimals, df);
-        cells(b, md, cell, width, res->nneighbours ? 5 : 3);
+        k = 0;
+        cell[k++] = m->label;
+        cell[k++] = fmt_num(mine, m->decimals, v);
+        if (res->ranked)
+            cell[k++] = rank_of(la, m) ? fmt_num((double)rank_of(la, m), 0, rk) : "n/a";
+        cell[k++] = fmt_num(mean, m->decimals, nb);
+        cell[k++] = fmt_num(mine - mean, m->decimals, df);
+        cells(b, md, cell, width, ncell);
     }
 }
 
@@ -494,7 +765,7 @@ static void authority_table(const nm_la_summary_result *res, const long *which, 
 {
     int width[1 + NMEASURES];
     char val[NMEASURES][96], v[48], rk[48], name[96];
-    const char *cell[1 + NMEASURES] = {"Authority (rank in brackets)"};
+    const char *cell[1 + NMEASURES] = {res->ranked ? "Authority (rank in brackets)" : "Authority"};
     size_t i, k;
 
     table_widths(width);
@@ -508,8 +779,12 @@ static void authority_table(const nm_la_summary_result *res, const long *which, 
         cell[0] = name;
         for (k = 0; k < NMEASURES; k++) {
             const measure_def *m = &measures_shown[k];
-            snprintf(val[k], sizeof val[k], "%s (%s)", fmt_num(value_of(r, m), m->decimals, v),
-                     rank_of(r, m) ? fmt_num((double)rank_of(r, m), 0, rk) : "n/a");
+            if (res->ranked)
+                snprintf(val[k], sizeof val[k], "%s (%s)",
+                         fmt_num(value_of(r, m), m->decimals, v),
+                         rank_of(r, m) ? fmt_num((double)rank_of(r, m), 0, rk) : "n/a");
+            else
+                snprintf(val[k], sizeof val[k], "%s", fmt_num(value_of(r, m), m->decimals, v));
             cell[k + 1] = val[k];
         }
         cells(b, md, cell, width, 1 + NMEASURES);
@@ -528,9 +803,29 @@ static void render_neighbours(const nm_la_summary_result *res, nm_buf *b, int md
     which[0] = res->la;
     for (i = 0; i < res->nneighbours; i++)
         which[i + 1] = res->neighbours[i];
-    nm_buf_addf(b, "\n%sThe authority and its neighbours\n\n", md ? "### " : "");
+    nm_buf_addf(b, "\n%sThe authority and its neighbours%s%s%s\n\n", md ? "### " : "",
+                res->neighbours_from[0] ? " (" : "", res->neighbours_from,
+                res->neighbours_from[0] ? ")" : "");
     authority_table(res, which, res->nneighbours + 1, b, md);
     nm_free(which);
+}
+
+/* A CSV number cell: empty for a missing value (never "nan"). */
+static void csv_num(nm_buf *b, double v)
+{
+    if (isnan(v))
+        nm_buf_addf(b, ",");
+    else
+        nm_buf_addf(b, ",%.17g", v);
+}
+
+/* A CSV rank cell: empty when not ranked or missing. */
+static void csv_rank(nm_buf *b, const nm_la_summary_result *res, long rank)
+{
+    if (res->ranked && rank > 0)
+        nm_buf_addf(b, ",%ld", rank);
+    else
+        nm_buf_addf(b, ",");
 }
 
 static void render_csv(const nm_la_summary_result *res, nm_buf *b)
@@ -541,23 +836,32 @@ static void render_csv(const nm_la_summary_result *res, nm_buf *b)
                    "prop10,rank_prop10,extent,rank_extent,local_conc,rank_local_conc\n");
     for (i = 0; i < res->n; i++) {
         const nm_la_row *r = &res->rows[i];
-        nm_buf_addf(b, "%s,\"%s\",%ld,%.17g,%.17g,%ld,", r->code, r->name, r->lsoas,
-                    r->population, r->avg_rank, r->rank_avg_rank);
-        if (isnan(r->avg_score))
-            nm_buf_addf(b, ",,");
-        else
-            nm_buf_addf(b, "%.17g,%ld,", r->avg_score, r->rank_avg_score);
-        nm_buf_addf(b, "%.17g,%ld,%.17g,%ld,%.17g,%ld\n", r->prop10, r->rank_prop10, r->extent,
-                    r->rank_extent, r->local_conc, r->rank_local_conc);
+        nm_buf_addf(b, "%s,\"%s\",%ld", r->code, r->name, r->lsoas);
+        csv_num(b, r->no_pop ? NAN : r->population);
+        csv_num(b, r->avg_rank);
+        csv_rank(b, res, r->rank_avg_rank);
+        csv_num(b, r->avg_score);
+        csv_rank(b, res, r->rank_avg_score);
+        csv_num(b, r->prop10);
+        csv_rank(b, res, r->rank_prop10);
+        csv_num(b, r->extent);
+        csv_rank(b, res, r->rank_extent);
+        csv_num(b, r->local_conc);
+        csv_rank(b, res, r->rank_local_conc);
+        nm_buf_addf(b, "\n");
     }
 }
 
 /* Without --la: every authority, one line each. */
 static void render_all(const nm_la_summary_result *res, const la_in *in, nm_buf *b, int md)
 {
-    nm_buf_addf(b, "%sLocal authority summary measures, %s %s (%zu authorities, 1 = most "
-                   "deprived)\n\n",
-                md ? "## " : "", in->index, res->period, res->n);
+    nm_buf_addf(b, "%sLocal authority summary measures, %s %s (%zu %s%s)\n\n", md ? "## " : "",
+                in->index, res->period, res->n, tier_words(res),
+                res->ranked ? ", 1 = most deprived" : "");
+    if (!res->ranked)
+        nm_buf_addf(b, "%s.\n\n", res->no_rank);
+    if (res->grouping[0])
+        nm_buf_addf(b, "%s.\n\n", res->grouping);
     authority_table(res, NULL, res->n, b, md);
 }
 
@@ -599,6 +903,150 @@ void nm_la_summary_result_clear(nm_la_summary_result *res)
     memset(res, 0, sizeof *res);
 }
 
+/* ---- Table 1: every domain beside the neighbours ------------------------ */
+
+static const char *const table1_domains[] = {"imd",       "income",     "employment", "education",
+                                             "health",    "crime",      "barriers",   "living_env",
+                                             "idaci",     "idaopi"};
+
+/* Summarises one domain at the level of 'upper' into 'r' (ranked only when
+ * whole).  NM_NOTFOUND when the release has no such rank. */
+static nm_status summarise(nm_store *store, const nm_la_summary_opts *o, const char *domain,
+                           int upper, nm_la_summary_result *r, la_in *in)
+{
+    nm_la_summary_opts d = *o;
+    nm_status rc;
+
+    memset(r, 0, sizeof *r);
+    memset(in, 0, sizeof *in);
+    d.indicator = domain;
+    in->upper = upper;
+    rc = read_inputs(store, &d, in);
+    if (rc == NM_OK) {
+        in->national = national_n(in);
+        rc = compute(store, in, r);
+    }
+    if (rc == NM_OK && (r->ranked = ranks_complete(in, r)))
+        rank_all(r);
+    return rc;
+}
+
+/* One Table 1 line: the domain, the measure shown (the average score when
+ * the release has the domain's score, else the average rank), the
+ * authority's value and rank, the neighbours' mean and each neighbour. */
+static void table1_line(const nm_la_summary_result *res, const nm_la_summary_result *r,
+                        const la_in *in, nm_buf *b, int md, int csv)
+{
+    const measure_def *m = &measures_shown[in->has_score ? 1 : 0];
+    long la = find_row(r, res->rows[res->la].code);
+    double sum = 0, v;
+    size_t i, nn = 0;
+    char x[48], y[48], z[48];
+
+    if (la < 0)
+        return;
+    for (i = 0; i < res->nneighbours; i++) {
+        long k = find_row(r, res->rows[res->neighbours[i]].code);
+        v = k >= 0 ? value_of(&r->rows[k], m) : NAN;
+        sum += v;
+        nn++;
+    }
+    v = value_of(&r->rows[la], m);
+    if (csv) {
+        nm_buf_addf(b, "\"%s\",%s", in->index, m->score ? "avg_score" : "avg_rank");
+        csv_num(b, v);
+        csv_rank(b, r, rank_of(&r->rows[la], m));
+        csv_num(b, nn ? sum / (double)nn : NAN);
+    } else {
+        long rk = r->ranked ? rank_of(&r->rows[la], m) : 0;
+        nm_buf_addf(b, md ? "| %s | %s | %s | %s | %s |" : "%-40s %-14s %12s %8s %12s",
+                    in->index, m->label, fmt_num(v, m->decimals, x),
+                    rk ? fmt_num((double)rk, 0, y) : "-",
+                    fmt_num(nn ? sum / (double)nn : NAN, m->decimals, z));
+    }
+    for (i = 0; i < res->nneighbours; i++) {
+        long k = find_row(r, res->rows[res->neighbours[i]].code);
+        v = k >= 0 ? value_of(&r->rows[k], m) : NAN;
+        if (csv)
+            csv_num(b, v);
+        else
+            nm_buf_addf(b, md ? " %s |" : " %10s", fmt_num(v, m->decimals, x));
+    }
+    nm_buf_addf(b, "\n");
+}
+
+static nm_status render_table1(nm_store *store, const nm_la_summary_opts *o,
+                               const nm_la_summary_result *res, nm_buf *b)
+{
+    int md = o->format == NM_FORMAT_MD, csv = o->format == NM_FORMAT_CSV;
+    nm_status rc = NM_OK;
+    size_t i, d;
+
+    if (csv) {
+        nm_buf_addf(b, "domain,measure,%s,rank,neighbours_mean", res->rows[res->la].code);
+        for (i = 0; i < res->nneighbours; i++)
+            nm_buf_addf(b, ",%s", res->rows[res->neighbours[i]].code);
+        nm_buf_addf(b, "\n");
+    } else {
+        nm_buf_addf(b, "\n%sTable 1: %s on each domain beside its neighbours%s%s%s\n\n",
+                    md ? "### " : "", res->rows[res->la].name,
+                    res->neighbours_from[0] ? " (" : "", res->neighbours_from,
+                    res->neighbours_from[0] ? ")" : "");
+        if (md)
+            nm_buf_addf(b, "| Domain | Measure | %s | Rank | Neighbours' mean |",
+                        res->rows[res->la].name);
+        else
+            nm_buf_addf(b, "%-40s %-14s %12.12s %8s %12s", "Domain", "Measure",
+                        res->rows[res->la].name, "Rank", "Mean");
+        for (i = 0; i < res->nneighbours; i++)
+            nm_buf_addf(b, md ? " %s |" : " %10.10s", res->rows[res->neighbours[i]].name);
+        nm_buf_addf(b, "\n");
+        if (md) {
+            nm_buf_addf(b, "|---|---|---:|---:|---:|");
+            for (i = 0; i < res->nneighbours; i++)
+                nm_buf_addf(b, "---:|");
+            nm_buf_addf(b, "\n");
+        }
+    }
+    for (d = 0; rc == NM_OK && d < sizeof table1_domains / sizeof table1_domains[0]; d++) {
+        nm_la_summary_result r;
+        la_in in;
+        rc = summarise(store, o, table1_domains[d], res->upper, &r, &in);
+        if (rc == NM_OK)
+            table1_line(res, &r, &in, b, md, csv);
+        if (rc == NM_NOTFOUND) {
+            nm_clear(store->ctx);
+            rc = NM_OK;
+        }
+        la_in_free(&in);
+        nm_la_summary_result_clear(&r);
+    }
+    if (rc == NM_OK && !csv && !res->ranked)
+        nm_buf_addf(b, "\n%s\n", res->no_rank);
+    return rc;
+}
+
+/* Appends Table 1 to the rendered text. */
+static nm_status append_table1(nm_store *store, const nm_la_summary_opts *o,
+                               nm_la_summary_result *res)
+{
+    nm_buf b = {0};
+    nm_status rc;
+
+    /* a CSV holds one table: with neighbours, Table 1 alone */
+    if (o->format != NM_FORMAT_CSV)
+        nm_buf_addf(&b, "%s", res->rendered);
+    rc = render_table1(store, o, res, &b);
+    if (rc == NM_OK && b.failed)
+        rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
+    if (rc == NM_OK) {
+        nm_free(res->rendered);
+        res->rendered = nm_buf_take(&b);
+    }
+    nm_buf_free(&b);
+    return rc;
+}
+
 nm_status nm_la_summary(nm_store *store, const nm_la_summary_opts *o, nm_la_summary_result *res)
 {
     nm_ctx *ctx = nm_store_ctx(store);
@@ -610,23 +1058,46 @@ nm_status nm_la_summary(nm_store *store, const nm_la_summary_opts *o, nm_la_summ
     res->la = -1;
     if (o->format == NM_FORMAT_JSON)
         return nm_fail(ctx, NM_USAGE, "la-summary is written as text, md or csv");
-    if (o->neighbours && !o->la)
+    if ((o->neighbours || o->neighbours_file) && !o->la)
         return nm_fail(ctx, NM_USAGE, "--neighbours needs --la: whose neighbours are they?");
+    in.upper = o->level && (strcmp(o->level, "utla") == 0 || strcmp(o->level, "county") == 0);
+    /* DfE groups children's services authorities: the upper tier */
+    if (o->neighbours_file || (o->neighbours && strcmp(o->neighbours, "dfe") == 0)) {
+        if (o->level && !in.upper)
+            return nm_fail(ctx, NM_USAGE, "DfE's neighbours are upper-tier authorities: "
+                                          "--level lad cannot show them");
+        in.upper = 1;
+    }
+    if (o->model && strcmp(o->model, "2021") != 0 && strcmp(o->model, "2025") != 0)
+        return nm_fail(ctx, NM_USAGE,
+                       "--model: \"%s\" is no DfE statistical-neighbour model (2021 or 2025)",
+                       o->model);
+    if (o->level && !in.upper && strcmp(o->level, "lad") != 0)
+        return nm_fail(ctx, NM_USAGE, "--level: \"%s\" is not lad or utla", o->level);
     rc = read_inputs(store, o, &in);
-    if (rc == NM_OK)
+    if (rc == NM_OK) {
+        in.national = national_n(&in);
         rc = compute(store, &in, res);
+    }
     if (rc == NM_OK) {
         nm_strlcpy(res->period, in.rank_ind.period, sizeof res->period);
         res->has_score = in.has_score;
         res->lsoas = (long)in.rank.n;
+        res->national = in.national;
+        res->upper = in.upper;
         if (in.no_pop)
-            nm_log(ctx, NM_LOG_WARN, "%ld LSOAs have a rank but no population: they weigh 0",
+            nm_log(ctx, NM_LOG_WARN,
+                   "%ld LSOAs have a rank but no population: the population-weighted measures "
+                   "of their authorities are not given",
                    in.no_pop);
-        rank_all(res);
-        rc = find_places(ctx, o, res);
+        if ((res->ranked = ranks_complete(&in, res)))
+            rank_all(res);
+        rc = find_places(store, o, res);
     }
     if (rc == NM_OK)
         rc = render(ctx, o, &in, res);
+    if (rc == NM_OK && res->la >= 0 && res->nneighbours)
+        rc = append_table1(store, o, res);
     if (rc == NM_OK)
         rc = nm_report_emit(ctx, res->rendered, o->output);
     la_in_free(&in);
