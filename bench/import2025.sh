@@ -10,8 +10,8 @@
 #   NM=/path/needsmap ...       use that binary instead of building one
 #   NM_DATA=/path/data ...      the data folder (default ../shared/data)
 #
-# Prints, per step, the medians of wall, user and sys seconds, page faults
-# (major/minor) and peak resident memory.  Exit status 0 when the ratio
+# Every side: median wall, user and system time, peak RSS, page faults and
+# the load average before each run (bench/lib.sh).  Exit status 0 when the ratio
 # holds, 1 when not, 2 when the bench cannot run.
 set -euo pipefail
 
@@ -21,8 +21,6 @@ N=${N:-5}
 data=${NM_DATA:-$repo/../shared/data}
 geojson=$data/boundaries/england/england_lsoa21_bsc.geojson
 iod=$data/indicators/iod2025/iod2025_lsoa21_assembled.csv
-work=$(mktemp -d "${TMPDIR:-/tmp}/nm-bench2025.XXXXXX")
-trap 'rm -rf "$work"' EXIT
 MAX_RATIO=1.5
 
 die() { echo "bench/import2025.sh: $*" >&2; exit 2; }
@@ -33,56 +31,38 @@ die() { echo "bench/import2025.sh: $*" >&2; exit 2; }
 source "$here/lib.sh"
 bench_need_tools gdal-bin:ogr2ogr time:/usr/bin/time
 bench_needsmap
+bench_init
+work=$BENCH_DIR
 
 run_ogr() {
     rm -f "$work/ogr.sqlite"
-    bench_timed "$work" ogr2ogr ogr2ogr -f SQLite -dsco SPATIALITE=YES "$work/ogr.sqlite" \
+    bench_run ogr2ogr ogr2ogr -f SQLite -dsco SPATIALITE=YES "$work/ogr.sqlite" \
         "$geojson" -nln england_lsoa21 -nlt PROMOTE_TO_MULTI
 }
 
 run_nm() {
     rm -f "$work/nm.sqlite"
-    bench_timed "$work" nm_boundaries "$NM" --db "$work/nm.sqlite" --quiet import boundaries \
+    bench_run nm_boundaries "$NM" --db "$work/nm.sqlite" --quiet import boundaries \
         "$geojson" --level lsoa
-    bench_timed "$work" nm_iod "$NM" --db "$work/nm.sqlite" --quiet import iod "$iod"
+    bench_run nm_iod "$NM" --db "$work/nm.sqlite" --quiet import iod "$iod"
 }
 
 echo "warm-up (page cache, dynamic loader)" >&2
 run_ogr
 run_nm
-: >"$work/times"
+bench_clear ogr2ogr nm_boundaries nm_iod
 for ((i = 1; i <= N; i++)); do
     echo "run $i of $N" >&2
     if ((i % 2)); then run_ogr; run_nm; else run_nm; run_ogr; fi
 done
 
-awk -v n="$N" -v max_ratio="$MAX_RATIO" -v nm="$NM" '
-function median(a, k,   i, j, t, b) {
-    for (i = 1; i <= k; i++) b[i] = a[i]
-    for (i = 2; i <= k; i++)
-        for (j = i; j > 1 && b[j - 1] > b[j]; j--) { t = b[j]; b[j] = b[j - 1]; b[j - 1] = t }
-    return k % 2 ? b[(k + 1) / 2] : (b[k / 2] + b[k / 2 + 1]) / 2
-}
-{ k = ++cnt[$1]; for (f = 2; f <= 7; f++) v[$1, f, k] = $f }
-function med(name, f,   i, a) { for (i = 1; i <= n; i++) a[i] = v[name, f, i]; return median(a, n) }
-function line(label, name) {
-    printf "%-30s %7.2f %7.2f %7.2f %8d %9d %8.0f\n", label, med(name, 2), med(name, 3),
-           med(name, 4), med(name, 5), med(name, 6), med(name, 7) / 1024
-}
-END {
-    for (i = 1; i <= n; i++) {
-        for (f = 2; f <= 6; f++) v["both", f, i] = v["nm_boundaries", f, i] + v["nm_iod", f, i]
-        r1 = v["nm_boundaries", 7, i]; r2 = v["nm_iod", 7, i]
-        v["both", 7, i] = r1 > r2 ? r1 : r2
-    }
-    printf "needsmap: %s\n%d runs each after one warm-up; medians\n\n", nm, n
-    printf "%-30s %7s %7s %7s %8s %9s %8s\n", "", "wall s", "user s", "sys s", "major pf", "minor pf", "peak MB"
-    line("ogr2ogr, GeoJSON only", "ogr2ogr")
-    line("needsmap import boundaries", "nm_boundaries")
-    line("needsmap import iod", "nm_iod")
-    line("needsmap both", "both")
-    ratio = med("both", 2) / med("ogr2ogr", 2)
-    printf "\nratio needsmap both / ogr2ogr (wall): %.2f (target <= %.1f): %s\n", ratio, max_ratio,
-           ratio <= max_ratio ? "PASS" : "FAIL"
-    exit !(ratio <= max_ratio)
-}' "$work/times"
+bench_sum both nm_boundaries nm_iod
+echo "needsmap: $NM; $N runs each after one warm-up, alternating"
+bench_header
+bench_row "ogr2ogr, GeoJSON only" ogr2ogr
+bench_row "needsmap import boundaries" nm_boundaries
+bench_row "needsmap import iod" nm_iod
+bench_row "needsmap both" both
+echo
+bench_ratio "ratio needsmap both / ogr2ogr (wall)" both ogr2ogr "$MAX_RATIO"
+exit $BENCH_FAIL

@@ -23,8 +23,6 @@ N=${N:-3}
 POINTS=${POINTS:-1000000}
 data=${NM_DATA:-$repo/../shared/data}
 shp=$data/boundaries/england/england_wards13.shp
-work=$(mktemp -d "${TMPDIR:-/tmp}/nm-bench-inc.XXXXXX")
-trap 'rm -rf "$work"' EXIT
 MAX_RATIO=0.5
 MAX_RSS_MB=300
 
@@ -38,6 +36,8 @@ die() { echo "bench/incidents.sh: $*" >&2; exit 2; }
 source "$here/lib.sh"
 bench_need_tools gdal-bin:ogr2ogr spatialite-bin:spatialite time:/usr/bin/time
 bench_needsmap
+bench_init
+work=$BENCH_DIR
 
 # ---- the points ----------------------------------------------------------
 # Uniform over England's box in BNG, from the Park-Miller generator (exact
@@ -56,19 +56,12 @@ awk -v n="$POINTS" 'BEGIN {
     }
 }' >"$work/points.csv"
 
-# ---- one timed command ---------------------------------------------------
-# timed NAME OUT CMD...: runs CMD under /usr/bin/time, its stdout to OUT and
-# stderr to $work/NAME.err; appends "NAME wall rss_kb" to $work/times.
+# timed NAME OUT CMD...: one run of CMD, its stdout to OUT (bench/lib.sh)
 timed() {
     local name=$1 out=$2; shift 2
-    if ! /usr/bin/time -o "$work/t" -f "%e %M" "$@" >"$out" 2>"$work/$name.err"; then
-        cat "$work/$name.err" >&2
-        die "$name failed: $*"
-    fi
-    echo "$name $(tail -n 1 "$work/t")" >>"$work/times"
+    BENCH_OUT=$out bench_run "$name" "$@"
 }
 
-: >"$work/times"
 echo "loading: needsmap import boundaries + incidents; ogr2ogr wards + points" >&2
 timed nm_load_wards /dev/null "$NM" --db "$work/nm.sqlite" --quiet import boundaries "$shp" --level ward
 timed nm_load_points /dev/null "$NM" --db "$work/nm.sqlite" --quiet import incidents "$work/points.csv" --name bench --sex sex
@@ -114,39 +107,19 @@ else
 fi
 
 # ---- report --------------------------------------------------------------
-awk -v n="$N" -v pts="$POINTS" -v max_ratio="$MAX_RATIO" -v max_rss="$MAX_RSS_MB" -v nm="$NM" \
-    -v same="$same" -v agree="$agree" '
-function median(a, k,   i, j, t, b) {
-    for (i = 1; i <= k; i++) b[i] = a[i]
-    for (i = 2; i <= k; i++)
-        for (j = i; j > 1 && b[j - 1] > b[j]; j--) { t = b[j]; b[j] = b[j - 1]; b[j - 1] = t }
-    return k % 2 ? b[(k + 1) / 2] : (b[k / 2] + b[k / 2 + 1]) / 2
-}
-function row(label, name,   i, a, r, lo, hi, rmax) {
-    for (i = 1; i <= cnt[name]; i++) { a[i] = wall[name, i]; if (rss[name, i] > rmax) rmax = rss[name, i] }
-    lo = hi = a[1]
-    for (i = 2; i <= cnt[name]; i++) { if (a[i] < lo) lo = a[i]; if (a[i] > hi) hi = a[i] }
-    med[name] = median(a, cnt[name]); peak[name] = rmax / 1024
-    printf "%-44s %5d %8.2f %8.2f %8.2f %9.0f\n", label, cnt[name], med[name], lo, hi, peak[name]
-}
-{ wall[$1, ++cnt[$1]] = $2; rss[$1, cnt[$1]] = $3 }
-END {
-    printf "needsmap: %s\n%d points, England wards 2013 (7,681); wall seconds, peak RSS\n\n", nm, pts
-    printf "%-44s %5s %8s %8s %8s %9s\n", "", "runs", "median", "min", "max", "RSS (MB)"
-    row("needsmap import boundaries (wards)", "nm_load_wards")
-    row("needsmap import incidents (points)", "nm_load_points")
-    row("ogr2ogr wards into SpatiaLite", "sl_load_wards")
-    row("ogr2ogr points into SpatiaLite", "sl_load_points")
-    row("needsmap count incidents --level ward", "nm_count")
-    row("SpatiaLite ST_Contains join, R-tree", "sl_join")
-    ratio = med["nm_count"] / med["sl_join"]
-    rmax = 0
-    split("nm_load_wards nm_load_points nm_count", names, " ")
-    for (k in names) if (peak[names[k]] > rmax) rmax = peak[names[k]]
-    t_ok = ratio <= max_ratio; m_ok = rmax < max_rss
-    printf "\ncounts per ward: %s\n", agree
-    printf "ratio needsmap / SpatiaLite: %.3f (%.0f times faster; target <= %.1f): %s\n", ratio, 1 / ratio, max_ratio, t_ok ? "PASS" : "FAIL"
-    printf "peak RSS of needsmap: %.0f MB (target < %d MB): %s\n", rmax, max_rss, m_ok ? "PASS" : "FAIL"
-    printf "same counts: %s\n", same ? "PASS" : "FAIL"
-    exit !(t_ok && m_ok && same)
-}' "$work/times"
+echo "needsmap: $NM"
+echo "$POINTS points, England wards 2013 (7,681)"
+bench_header
+bench_row "needsmap import boundaries (wards)" nm_load_wards
+bench_row "needsmap import incidents (points)" nm_load_points
+bench_row "ogr2ogr wards into SpatiaLite" sl_load_wards
+bench_row "ogr2ogr points into SpatiaLite" sl_load_points
+bench_row "needsmap count incidents --level ward" nm_count
+bench_row "SpatiaLite ST_Contains join, R-tree" sl_join
+echo
+echo "counts per ward: $agree"
+bench_ratio "ratio needsmap / SpatiaLite" nm_count sl_join "$MAX_RATIO"
+peak=$(for n in nm_load_wards nm_load_points nm_count; do bench_stat $n rss max; done | sort -n | tail -1)
+bench_verdict "peak RSS of needsmap" "$((peak / 1024))" "<" "$MAX_RSS_MB" MB
+if ((same)); then echo "same counts: PASS"; else echo "same counts: FAIL"; BENCH_FAIL=1; fi
+exit $BENCH_FAIL

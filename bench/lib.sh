@@ -1,5 +1,10 @@
-# bench/lib.sh: what the benchmark scripts share.  Source it after setting
-# 'here' (this folder), 'repo' (the repository) and a die() function.
+# bench/lib.sh: what the benchmark scripts share: the tools, the binary, and
+# one way of timing a command and reporting it.  Every timed run goes
+# through bench_run, which records wall, user and system seconds, peak RSS,
+# minor and major page faults (/usr/bin/time) and the 1-minute load average
+# just before the run; bench_row prints the medians of one side, bench_ratio
+# and bench_limit the PASS/FAIL lines.  Source it after setting 'here' (this
+# folder), 'repo' (the repository) and a die() function.
 
 # bench_need_tools PKG:COMMAND...: installs each Debian package whose command
 # is missing (as root or through sudo).  COMMAND may be a path.
@@ -32,14 +37,103 @@ bench_needsmap() {
     [[ -x $NM ]] || die "$NM is not an executable"
 }
 
-# bench_timed DIR NAME CMD...: runs CMD under /usr/bin/time and appends
-# "NAME wall user sys major_faults minor_faults peak_rss_kb" to DIR/times;
-# CMD's output goes to DIR/NAME.log; a failure stops the bench.
-bench_timed() {
-    local dir=$1 name=$2; shift 2
-    if ! /usr/bin/time -o "$dir/t" -f "%e %U %S %F %R %M" "$@" >"$dir/$name.log" 2>&1; then
-        cat "$dir/$name.log" >&2
+# bench_init: makes the folder BENCH_DIR for the runs' records (removed on
+# exit) and clears the verdict.  Call once, after bench_need_tools.
+bench_init() {
+    [[ -x /usr/bin/time ]] || bench_need_tools time:/usr/bin/time
+    BENCH_DIR=$(mktemp -d "${TMPDIR:-/tmp}/nm-bench.XXXXXX")
+    trap 'rm -rf "$BENCH_DIR"' EXIT
+    BENCH_FAIL=0
+}
+
+# bench_run NAME CMD...: runs CMD once under /usr/bin/time and appends
+# "wall user sys rss_kb minor major load" to $BENCH_DIR/NAME.times, load
+# being the 1-minute load average just before.  CMD's stdout goes to
+# $BENCH_OUT when set (else NAME.out), stderr to NAME.log; a failure stops
+# the bench with CMD's messages.
+bench_run() {
+    local name=$1 load; shift
+    load=$(cut -d' ' -f1 /proc/loadavg)
+    if ! /usr/bin/time -o "$BENCH_DIR/t" -f "%e %U %S %M %R %F" "$@" \
+        >"${BENCH_OUT:-$BENCH_DIR/$name.out}" 2>"$BENCH_DIR/$name.log"; then
+        tail -n 20 "$BENCH_DIR/$name.log" >&2
         die "$name failed: $*"
     fi
-    echo "$name $(tail -n 1 "$dir/t")" >>"$dir/times"
+    echo "$(tail -n 1 "$BENCH_DIR/t") $load" >>"$BENCH_DIR/$name.times"
+}
+
+# bench_sum NAME A B: NAME's runs as A's and B's run by run (the two
+# commands of one step): times and faults added, the larger RSS, A's load.
+bench_sum() {
+    paste -d' ' "$BENCH_DIR/$2.times" "$BENCH_DIR/$3.times" |
+        awk '{ printf "%.2f %.2f %.2f %d %d %d %s\n", $1 + $8, $2 + $9, $3 + $10,
+               ($4 > $11 ? $4 : $11), $5 + $12, $6 + $13, $7 }' >"$BENCH_DIR/$1.times"
+}
+
+# bench_clear NAME...: forgets the runs of NAME (after a warm-up).
+bench_clear() {
+    local n
+    for n in "$@"; do rm -f "$BENCH_DIR/$n.times"; done
+}
+
+# bench_stat NAME FIELD [max]: the median (or the largest) of FIELD over
+# NAME's runs: wall, user, sys, rss (kB), minor, major or load.
+bench_stat() {
+    local col
+    case $2 in wall) col=1;; user) col=2;; sys) col=3;; rss) col=4;; minor) col=5;;
+        major) col=6;; load) col=7;; *) die "bench_stat: no field '$2'";; esac
+    [[ -s $BENCH_DIR/$1.times ]] || die "bench_stat: no runs of $1"
+    cut -d' ' -f"$col" "$BENCH_DIR/$1.times" | sort -g | awk -v max="${3:-}" '
+        { a[NR] = $1 }
+        END { if (max == "max") print a[NR]
+              else print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
+}
+
+# bench_header: the machine, then the column headings of bench_row.
+bench_header() {
+    echo "machine: $(nproc 2>/dev/null || echo '?') cores, $(uname -sr)," \
+        "transparent huge pages: $(sed 's/.*\[\(.*\)\].*/\1/' /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null || echo '?')"
+    printf '%-44s %4s %8s %7s %7s %8s %9s %6s %s\n' "" runs "wall s" "user s" "sys s" \
+        "peak MB" "minor pf" "major" "load before each run"
+}
+
+# bench_row LABEL NAME: one side: medians of wall, user and system time and
+# of the faults, the largest peak RSS, and the load before each run.
+bench_row() {
+    printf '%-44s %4d %8.3f %7.3f %7.3f %8.1f %9.0f %6.0f %s\n' "$1" \
+        "$(wc -l <"$BENCH_DIR/$2.times")" "$(bench_stat "$2" wall)" "$(bench_stat "$2" user)" \
+        "$(bench_stat "$2" sys)" "$(awk -v k="$(bench_stat "$2" rss max)" 'BEGIN { print k / 1024 }')" \
+        "$(bench_stat "$2" minor)" "$(bench_stat "$2" major)" \
+        "$(cut -d' ' -f7 "$BENCH_DIR/$2.times" | tr '\n' ' ')"
+}
+
+# bench_verdict LABEL VALUE OP TARGET [UNIT] [DETAIL]: prints "LABEL: VALUE
+# UNIT DETAIL (target OP TARGET UNIT): PASS" or FAIL, and remembers a
+# failure in BENCH_FAIL.  OP is <= or <.
+bench_verdict() {
+    local ok unit=${5:+ $5}
+    ok=$(awk -v v="$2" -v t="$4" -v op="$3" 'BEGIN { print (op == "<" ? v < t : v <= t) ? "PASS" : "FAIL" }')
+    printf '%s: %s%s%s (target %s %s%s): %s\n' "$1" "$2" "$unit" "${6:+ $6}" "$3" "$4" "$unit" "$ok"
+    [[ $ok == PASS ]] || BENCH_FAIL=1
+}
+
+# bench_ratio LABEL A B TARGET: the ratio of A's to B's median wall times,
+# judged against TARGET (at most).
+bench_ratio() {
+    local a b
+    a=$(bench_stat "$2" wall); b=$(bench_stat "$3" wall)
+    bench_verdict "$1" "$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 99) }')" \
+        "<=" "$4" "" "($a s against $b s)"
+}
+
+# bench_limit LABEL NAME FIELD OP TARGET UNIT [DETAIL]: a median (the peak for rss,
+# in MB) of NAME judged against TARGET.
+bench_limit() {
+    local v
+    if [[ $3 == rss ]]; then
+        v=$(awk -v k="$(bench_stat "$2" rss max)" 'BEGIN { printf "%.0f", k / 1024 }')
+    else
+        v=$(bench_stat "$2" "$3")
+    fi
+    bench_verdict "$1" "$v" "$4" "$5" "$6" "${7:-}"
 }

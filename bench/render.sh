@@ -1,36 +1,39 @@
 #!/usr/bin/env bash
 # bench/render.sh: the same choropleth (IMD 2019 national deciles, thin
-# outlines, A4 at 300 dpi) drawn by needsmap and by MapServer (map2img:
-# AGG for PNG, Cairo for PDF), side by side in one run, for all 32,844
-# LSOAs of England and for Southend-on-Sea's 107.
+# outlines, A4 portrait at 300 dpi) drawn by needsmap and by MapServer
+# (map2img: AGG for PNG, Cairo for PDF), side by side in one run, for all
+# 32,844 LSOAs of England and for Southend-on-Sea's 107.
 #
 #   bench/render.sh            # N=5 repetitions, ../shared/data
-#   N=3 NM=build/needsmap NM_DATA=/path/to/data bench/render.sh
+#   N=7 NM=build/needsmap NM_DATA=/path/to/data bench/render.sh
 #
-# Both sides draw from the same shapefile geometry and the same decile
-# of every LSOA (joined into the shapefile for MapServer in an untimed
-# preparation step). needsmap's page also carries a title, legend, scale
-# bar, north arrow and attribution; MapServer's draws the map alone, so
-# the comparison favours MapServer slightly.
+# needsmap runs as a user types it: `map imd_decile --dpi 300 --portrait -o
+# FILE`, which also writes the JSON sidecar; England is drawn once more with
+# --no-sidecar to show what the sidecar costs.  Both sides draw from the
+# same shapefile geometry and the same decile of every LSOA (joined into
+# the shapefile for MapServer in an untimed preparation step).  needsmap's
+# page also carries a title, legend, scale bar, north arrow and
+# attribution; MapServer's draws the map alone, so the comparison favours
+# MapServer slightly.  Every side: median wall, user and system time, peak
+# RSS, page faults, and the load average before each run (bench/lib.sh).
+#
+# Targets (issue 16): England PNG at most 0.5 of MapServer AGG's time; the
+# sidecar at most 10% more than without; England PDF at most half
+# MapServer Cairo's time and size; Southend's PNG in at most 0.1 s; peak
+# memory under 150 MB.  Exit 0 when all hold, 1 when not, 2 when the
+# bench cannot run.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
 N=${N:-5}
 DATA=${NM_DATA:-$repo/../shared/data}
-W=$(mktemp -d /tmp/nm-bench-render.XXXXXX)
-trap 'rm -rf "$W"' EXIT
-
-need() { command -v "$1" >/dev/null 2>&1; }
-if ! need map2img || ! need ogr2ogr || ! [ -x /usr/bin/time ] || ! need pdftoppm; then
-  SUDO=; [ "$(id -u)" = 0 ] || SUDO=sudo
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq mapserver-bin gdal-bin time poppler-utils >/dev/null
-fi
-if [ -z "${NM:-}" ]; then
-  cmake -S "$repo" -B "$here/build" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF >/dev/null
-  cmake --build "$here/build" -j2 >/dev/null
-  NM=$here/build/needsmap
-fi
+die() { echo "bench/render.sh: $*" >&2; exit 2; }
+[[ $N =~ ^[1-9][0-9]*$ ]] || die "N must be a positive whole number, not '$N'"
+source "$here/lib.sh"
+bench_need_tools mapserver-bin:map2img gdal-bin:ogr2ogr time:/usr/bin/time poppler-utils:pdftoppm
+bench_needsmap
+bench_init
+W=$BENCH_DIR
 
 echo "== preparing (not timed)"
 ENG=$DATA/boundaries/england/england_lsoa11.shp
@@ -77,59 +80,47 @@ mapfile_for() { # AREA FORMAT -> writes $W/AREA.map
   } > "$W/$area.map"
 }
 
-# run LABEL OUTFILE COMMAND...: appends "seconds max_rss_kb" to $W/LABEL.times
-run() {
-  local label=$1 out=$2; shift 2
-  rm -f "$out"
-  /usr/bin/time -f "%e %M" -o "$W/t" "$@" >/dev/null 2>&1 || { echo "failed: $*" >&2; cat "$W/t" >&2; exit 2; }
-  cat "$W/t" >> "$W/$label.times"
-  stat -c %s "$out" > "$W/$label.size"
-}
-
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
-
 for area in england southend; do
   mapfile_for $area
+  nm=("$NM" --quiet --db "$W/$area.sqlite" map imd_decile)
   # one untimed warm-up of each, then alternate
   map2img -m "$W/$area.map" -i png -o "$W/warm.png" >/dev/null 2>&1
-  "$NM" --quiet --db "$W/$area.sqlite" map imd_decile --dpi 300 --portrait --no-sidecar -o "$W/warm.png"
+  "${nm[@]}" --dpi 300 --portrait -o "$W/warm.png"
   for i in $(seq "$N"); do
-    run "$area-ms-png" "$W/ms.png" map2img -m "$W/$area.map" -i png -o "$W/ms.png"
-    run "$area-nm-png" "$W/nm.png" "$NM" --quiet --db "$W/$area.sqlite" map imd_decile --dpi 300 --portrait --no-sidecar -o "$W/nm.png"
-    run "$area-ms-pdf" "$W/ms.pdf" map2img -m "$W/$area.map" -i pdf -o "$W/ms.pdf"
-    run "$area-nm-pdf" "$W/nm.pdf" "$NM" --quiet --db "$W/$area.sqlite" map imd_decile --portrait --no-sidecar -o "$W/nm.pdf"
+    bench_run "$area-ms-png" map2img -m "$W/$area.map" -i png -o "$W/ms.png"
+    bench_run "$area-nm-png" "${nm[@]}" --dpi 300 --portrait -o "$W/nm.png"
+    [ $area = england ] && bench_run "$area-nm-png-bare" "${nm[@]}" --dpi 300 --portrait --no-sidecar -o "$W/nm-bare.png"
+    bench_run "$area-ms-pdf" map2img -m "$W/$area.map" -i pdf -o "$W/ms.pdf"
+    bench_run "$area-nm-pdf" "${nm[@]}" --portrait -o "$W/nm.pdf"
   done
-  if [ "$area" = england ]; then
-    mkdir -p "${KEEP:-$W}"
-    cp "$W/ms.png" "$W/nm.png" "$W/ms.pdf" "$W/nm.pdf" "${KEEP:-$W}/" 2>/dev/null || true
+  for f in ms.png nm.png ms.pdf nm.pdf; do stat -c %s "$W/$f" >"$W/$area-$f.size"; done
+  if [ "$area" = england ] && [ -n "${KEEP:-}" ]; then
+    mkdir -p "$KEEP"
+    cp "$W/ms.png" "$W/nm.png" "$W/ms.pdf" "$W/nm.pdf" "$KEEP/"
   fi
 done
 
 echo
-printf "%-10s %-22s %9s %9s %9s %10s %11s\n" area tool median min max "RSS MB" "size KB"
-status=0
+echo "needsmap: $NM; $N runs of each, alternating"
+bench_header
 for area in england southend; do
-  for t in ms-png nm-png ms-pdf nm-pdf; do
-    f=$W/$area-$t.times
-    med=$(cut -d' ' -f1 "$f" | median); mn=$(cut -d' ' -f1 "$f" | sort -n | head -1); mx=$(cut -d' ' -f1 "$f" | sort -n | tail -1)
-    rss=$(cut -d' ' -f2 "$f" | sort -n | tail -1)
-    case $t in ms-png) name="MapServer AGG PNG";; nm-png) name="needsmap PNG";; ms-pdf) name="MapServer Cairo PDF";; nm-pdf) name="needsmap PDF";; esac
-    printf "%-10s %-22s %9.2f %9.2f %9.2f %10d %11d\n" $area "$name" "$med" "$mn" "$mx" $((rss / 1024)) $(( $(cat "$W/$area-$t.size") / 1024 ))
-    eval "${area}_${t//-/_}_t=$med; ${area}_${t//-/_}_rss=$rss; ${area}_${t//-/_}_size=$(cat "$W/$area-$t.size")"
-  done
+  bench_row "$area: MapServer AGG PNG" $area-ms-png
+  bench_row "$area: needsmap PNG (with its sidecar)" $area-nm-png
+  [ $area = england ] && bench_row "$area: needsmap PNG --no-sidecar" $area-nm-png-bare
+  bench_row "$area: MapServer Cairo PDF" $area-ms-pdf
+  bench_row "$area: needsmap PDF (with its sidecar)" $area-nm-pdf
 done
 echo
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
-verdict() { awk -v r="$1" -v t="$2" 'BEGIN {print (r <= t) ? "PASS" : "FAIL"}'; }
-r1=$(ratio "$england_nm_png_t" "$england_ms_png_t"); v1=$(verdict "$r1" 0.5)
-r2=$(ratio "$england_nm_pdf_t" "$england_ms_pdf_t"); v2=$(verdict "$r2" 0.5)
-r3=$(ratio "$england_nm_pdf_size" "$england_ms_pdf_size"); v3=$(verdict "$r3" 0.5)
-peak=$(( $(printf "%s\n" "$england_nm_png_rss" "$england_nm_pdf_rss" | sort -n | tail -1) / 1024 ))
-v4=$(awk -v m="$peak" 'BEGIN {print (m < 150) ? "PASS" : "FAIL"}')
-echo "England PNG time, needsmap / MapServer AGG:   $r1 (target <= 0.5): $v1"
-echo "England PDF time, needsmap / MapServer Cairo: $r2 (target <= 0.5): $v2"
-echo "England PDF size, needsmap / MapServer Cairo: $r3 (target <= 0.5): $v3"
-echo "needsmap peak memory: $peak MB (target < 150 MB): $v4"
-echo "Southend PNG time ratio: $(ratio "$southend_nm_png_t" "$southend_ms_png_t"), PDF: $(ratio "$southend_nm_pdf_t" "$southend_ms_pdf_t")"
-for v in $v1 $v2 $v3 $v4; do [ "$v" = PASS ] || status=1; done
-exit $status
+size() { cat "$W/$1.size"; }
+bench_ratio "England PNG time, needsmap / MapServer AGG" england-nm-png england-ms-png 0.5
+bench_ratio "England PNG time, with the sidecar / without" england-nm-png england-nm-png-bare 1.10
+bench_ratio "England PDF time, needsmap / MapServer Cairo" england-nm-pdf england-ms-pdf 0.5
+bench_verdict "England PDF size, needsmap / MapServer Cairo" \
+  "$(awk -v a="$(size england-nm.pdf)" -v b="$(size england-ms.pdf)" 'BEGIN { printf "%.2f", a / b }')" "<=" 0.5 "" \
+  "($(( $(size england-nm.pdf) / 1024 )) KB against $(( $(size england-ms.pdf) / 1024 )) KB)"
+bench_limit "Southend PNG A4 300 dpi, needsmap median wall" southend-nm-png wall "<=" 0.1 s
+peak=$(for n in england-nm-png england-nm-pdf southend-nm-png southend-nm-pdf; do bench_stat $n rss max; done | sort -n | tail -1)
+bench_verdict "needsmap peak memory" "$((peak / 1024))" "<" 150 MB
+echo "Southend time ratios (information): PNG $(awk -v a="$(bench_stat southend-nm-png wall)" -v b="$(bench_stat southend-ms-png wall)" 'BEGIN { printf "%.2f", a / b }')," \
+  "PDF $(awk -v a="$(bench_stat southend-nm-pdf wall)" -v b="$(bench_stat southend-ms-pdf wall)" 'BEGIN { printf "%.2f", a / b }')"
+exit $BENCH_FAIL

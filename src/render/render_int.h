@@ -233,6 +233,13 @@ typedef struct rn_svgtext {
 
 /* Draws labels, frame, title, legend, scale bar, north arrow and
  * attribution on a context whose user space is mm. */
+/* Memory for a PNG page image of 'size' bytes (pagebuf.c): a build
+ * worker's is kept for its next map, the main thread's is fresh.  Give it
+ * back with rn_page_image_done(*hold) (a no-op for a kept one).  NULL when
+ * out of memory. */
+unsigned char *rn_page_image(size_t size, void **hold);
+void rn_page_image_done(void *hold);
+
 void rn_draw_furniture(cairo_t *cr, PangoContext *pc, const nm_map *map, const rn_layout *lay,
                        rn_svgtext *svg);
 

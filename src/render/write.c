@@ -405,13 +405,14 @@ static nm_status write_png(nm_ctx *ctx, const nm_map *map, const rn_layout *lay,
     int width = (int)lay->pub.width_px, height = (int)lay->pub.height_px;
     int stride = cairo_format_stride_for_width(CAIRO_FORMAT_RGB24, width);
     unsigned char *pix = NULL;
+    void *pix_hold = NULL;
     rn_dev feat = {0}, outl = {0};
     cairo_surface_t *surf = NULL;
     cairo_t *cr = NULL;
     nm_status rc;
     png_err e = {{0}};
 
-    pix = nm_malloc((size_t)stride * (size_t)height);
+    pix = rn_page_image((size_t)stride * (size_t)height, &pix_hold);
     if (!pix) {
         rc = nm_fail(ctx, NM_NOMEM, "out of memory for a %dx%d image", width, height);
         goto cleanup;
@@ -451,7 +452,7 @@ cleanup:
         cairo_surface_destroy(surf);
     rn_dev_free(&feat);
     rn_dev_free(&outl);
-    nm_free(pix);
+    rn_page_image_done(pix_hold);
     return rc;
 }
 

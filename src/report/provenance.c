@@ -58,25 +58,22 @@ int nm_map_input_queries(const nm_choropleth_opts *o, nm_input_query *q)
     return n;
 }
 
-/* Adds the ids one query returns to 'ids', skipping duplicates. */
+/* Adds the ids one query returns to 'ids', skipping duplicates; the
+ * answers come from the connection's memo, since every map of a build
+ * asks the same. */
 static nm_status collect(nm_store *store, const nm_input_query *q, long *ids, int *n, int max)
 {
-    sqlite3_stmt *st = NULL;
-    nm_status rc = nm_store_prepare(store, q->sql, &st);
-    int i, s;
+    const long *got = NULL;
+    int ngot = 0, i, j;
+    nm_status rc = nm_store_memo_ids(store, q->sql, q->params, q->nparams,
+                                     "listing a map's datasets", &got, &ngot);
 
-    for (i = 0; rc == NM_OK && i < q->nparams; i++)
-        sqlite3_bind_text(st, i + 1, q->params[i], -1, SQLITE_STATIC);
-    while (rc == NM_OK && (s = sqlite3_step(st)) == SQLITE_ROW) {
-        long id = (long)sqlite3_column_int64(st, 0);
-        for (i = 0; i < *n && ids[i] != id; i++)
+    for (j = 0; rc == NM_OK && j < ngot; j++) {
+        for (i = 0; i < *n && ids[i] != got[j]; i++)
             ;
         if (i == *n && *n < max)
-            ids[(*n)++] = id;
+            ids[(*n)++] = got[j];
     }
-    if (rc == NM_OK && s != SQLITE_DONE)
-        rc = nm_store_sqlfail(store, "listing a map's datasets");
-    sqlite3_finalize(st);
     return rc;
 }
 

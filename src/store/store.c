@@ -328,6 +328,7 @@ void nm_store_close(nm_store *store)
     if (!store)
         return;
     nm_store_rollback(store);
+    nm_store_memo_free(store);
     disconnect(store);
     nm_free(store->path);
     nm_free(store);

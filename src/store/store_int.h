@@ -21,7 +21,19 @@ struct nm_store {
     struct nm_hash_job *hash; /* a dataset's SHA-256 still being computed */
     char vlevel[16];  /* the level whose year the user named (vintage.c) */
     int vvintage;     /* that year, 0 for none */
+    struct nm_store_memo *memo;   /* remembered id lists (memo.c) */
+    long long memo_version, memo_changes; /* the state they hold for */
 };
+typedef struct nm_store_memo nm_store_memo;
+
+/* The ids (an integer first column) that SQL with text parameters returns,
+ * remembered on this connection while the store is unchanged, so that the
+ * maps of a build ask each such question once.  *ids is owned by the store,
+ * valid until the next call on it; 'what' names the query in an error. */
+nm_status nm_store_memo_ids(nm_store *store, const char *sql, const char *const *params,
+                            int nparams, const char *what, const long **ids, int *n);
+/* Forgets them all (at close). */
+void nm_store_memo_free(nm_store *store);
 
 /* Sets the context's error from SQLite's message: "what: sqlite message". */
 nm_status nm_store_sqlfail(nm_store *store, const char *what);

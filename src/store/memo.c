@@ -1,0 +1,126 @@
+/*
+ * The connection's memo of small id lists: the datasets a figure reads are
+ * asked by every map of a build with the same few queries (each a scan of
+ * a level's rows), so one worker connection answers each once and keeps
+ * the ids while the store is unchanged.  Unchanged means the same
+ * PRAGMA data_version (no other connection committed) and the same count
+ * of this connection's own changes.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store_int.h"
+
+struct nm_store_memo {
+    struct nm_store_memo *next;
+    char *key;   /* the SQL, then each parameter, 0x1f apart */
+    long *ids;
+    int n;
+};
+
+static void memo_clear(nm_store *store)
+{
+    while (store->memo) {
+        nm_store_memo *m = store->memo;
+        store->memo = m->next;
+        nm_free(m->key);
+        nm_free(m->ids);
+        nm_free(m);
+    }
+}
+
+void nm_store_memo_free(nm_store *store)
+{
+    memo_clear(store);
+}
+
+/* The store's state now: the data version and this connection's changes. */
+static nm_status stamp(nm_store *store, long long *version, long long *changes)
+{
+    sqlite3_stmt *st = NULL;
+    nm_status rc = nm_store_prepare(store, "PRAGMA data_version", &st);
+
+    if (rc == NM_OK && sqlite3_step(st) == SQLITE_ROW)
+        *version = sqlite3_column_int64(st, 0);
+    else if (rc == NM_OK)
+        rc = nm_store_sqlfail(store, "reading the data version");
+    sqlite3_finalize(st);
+    *changes = sqlite3_total_changes64(store->db);
+    return rc;
+}
+
+static nm_status run_query(nm_store *store, const char *sql, const char *const *params,
+                           int nparams, const char *what, nm_store_memo *m)
+{
+    sqlite3_stmt *st = NULL;
+    nm_status rc = nm_store_prepare(store, sql, &st);
+    int i, s = SQLITE_DONE, cap = 0;
+
+    for (i = 0; rc == NM_OK && i < nparams; i++)
+        sqlite3_bind_text(st, i + 1, params[i], -1, SQLITE_STATIC);
+    while (rc == NM_OK && (s = sqlite3_step(st)) == SQLITE_ROW) {
+        if (m->n == cap) {
+            long *more = nm_realloc(m->ids, (size_t)(cap = cap ? 2 * cap : 8) * sizeof *more);
+            if (!more) {
+                rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
+                break;
+            }
+            m->ids = more;
+        }
+        m->ids[m->n++] = (long)sqlite3_column_int64(st, 0);
+    }
+    if (rc == NM_OK && s != SQLITE_DONE)
+        rc = nm_store_sqlfail(store, what);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+nm_status nm_store_memo_ids(nm_store *store, const char *sql, const char *const *params,
+                            int nparams, const char *what, const long **ids, int *n)
+{
+    long long version = 0, changes = 0;
+    nm_buf key = {0};
+    nm_store_memo *m;
+    nm_status rc = stamp(store, &version, &changes);
+    int i;
+
+    if (rc != NM_OK)
+        return rc;
+    if (version != store->memo_version || changes != store->memo_changes) {
+        memo_clear(store);
+        store->memo_version = version;
+        store->memo_changes = changes;
+    }
+    nm_buf_add(&key, sql, strlen(sql));
+    for (i = 0; i < nparams; i++)
+        nm_buf_addf(&key, "\x1f%s", params[i] ? params[i] : "\x1e");
+    if (key.failed) {
+        nm_buf_free(&key);
+        return nm_fail(store->ctx, NM_NOMEM, "out of memory");
+    }
+    for (m = store->memo; m && strcmp(m->key, key.data) != 0; m = m->next)
+        ;
+    if (!m) {
+        m = nm_malloc(sizeof *m);
+        if (!m) {
+            nm_buf_free(&key);
+            return nm_fail(store->ctx, NM_NOMEM, "out of memory");
+        }
+        memset(m, 0, sizeof *m);
+        rc = run_query(store, sql, params, nparams, what, m);
+        if (rc != NM_OK) {
+            nm_free(m->ids);
+            nm_free(m);
+            nm_buf_free(&key);
+            return rc;
+        }
+        m->key = key.data;
+        key.data = NULL;
+        m->next = store->memo;
+        store->memo = m;
+    }
+    nm_buf_free(&key);
+    *ids = m->ids;
+    *n = m->n;
+    return NM_OK;
+}
