@@ -84,6 +84,8 @@ typedef struct nm_table_opts {
     const char *period;     /* NULL: the latest of each */
     const char *output;     /* .csv, .xlsx or .md (required) */
     int ids;                /* CSV: indicator ids as headings and every digit kept */
+    const char *since;      /* an earlier release: each rank and decile in both, and the
+                               change (scores do not compare); NULL: one release */
 } nm_table_opts;
 
 typedef struct nm_table_result {

@@ -5,7 +5,7 @@
 
 #include "cli.h"
 
-enum { OPT_LEVEL = 256, OPT_VINTAGE, OPT_WITHIN, OPT_INDICATORS, OPT_PERIOD, OPT_OUTPUT, OPT_IDS };
+enum { OPT_LEVEL = 256, OPT_VINTAGE, OPT_WITHIN, OPT_INDICATORS, OPT_PERIOD, OPT_OUTPUT, OPT_IDS, OPT_SINCE };
 
 static const cli_opt table_opts[] = {
     {"output", required_argument, OPT_OUTPUT, "FILE", ".csv, .xlsx or .md (required; also -o)"},
@@ -15,6 +15,7 @@ static const cli_opt table_opts[] = {
     {"indicators", required_argument, OPT_INDICATORS, "A,B", "columns (default: every indicator of the level)"},
     {"period", required_argument, OPT_PERIOD, "P", "period of the indicators (default: latest)"},
     {"ids", no_argument, OPT_IDS, NULL, "CSV: indicator ids as headings, every digit kept"},
+    {"since", required_argument, OPT_SINCE, "P", "each rank and decile in release P too, and the change"},
     {0, 0, 0, 0, 0},
 };
 
@@ -30,6 +31,7 @@ static int on_table_opt(cli *c, int id, const char *arg, void *state)
     case OPT_INDICATORS: o->indicators = arg; break;
     case OPT_PERIOD: o->period = arg; break;
     case OPT_IDS: o->ids = 1; break;
+    case OPT_SINCE: o->since = arg; break;
     case OPT_VINTAGE:
         if (!cli_parse_int(c, "vintage", arg, 1900, 2100, &n))
             return 1;

@@ -65,6 +65,9 @@ void nm_md_text(FILE *fp, const char *s);
 /* The unit of a change map's values: national deciles moved, negative
  * towards more deprivation. */
 #define NM_UNIT_DECILE_CHANGE "decile change"
+/* A table's change of rank between releases, negative towards more
+ * deprived. */
+#define NM_UNIT_RANK_CHANGE "rank change"
 
 /* The change in national decile of 'key' between releases 'since' and
  * 'period' as the values of a map (unit NM_UNIT_DECILE_CHANGE, polarity
@@ -72,6 +75,11 @@ void nm_md_text(FILE *fp, const char *s);
  * areas compare (*note; caller frees). */
 nm_status nm_change_shown(nm_store *store, const nm_areas *a, const char *key, const char *period,
                           const char *since, nm_values *out, char **note);
+/* "LSOAs of Southend-on-Sea (2021 boundaries), IMD 2025 against 2019 on
+ * 2011 LSOAs through LSOA11_LSOA21_LAD22_EW_LU.csv (106 unchanged, 2
+ * split)": how the areas of a change compare (caller frees; NULL when out
+ * of memory). */
+char *nm_change_note(const nm_areas *a, const nm_change *c, const char *index);
 /* True for values made by nm_change_shown(). */
 int nm_is_change(const nm_values *v);
 /* The five fixed classes of a change map, and their labels once classed. */
