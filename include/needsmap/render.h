@@ -290,6 +290,16 @@ nm_status nm_map_write(nm_ctx *ctx, nm_map *map, const char *path, nm_map_layout
 /* A map's geometry as SVG path data, for pages that style and script the
  * areas themselves (an HTML page).  Coordinates are points (1/72 inch) in
  * a viewBox of width x height with the origin at the top-left. */
+/* A name placed on the SVG map, as on a printed page: inside its area,
+ * smaller, or outside on a leader line; never over another name. */
+typedef struct nm_map_svg_label {
+    size_t label;          /* which label, in the order added */
+    double x, y;           /* middle of the text's baseline, points */
+    double size;           /* font size in points (bold DejaVu Sans, as the PDF's) */
+    int leader;            /* outside its area: a line from its point (x0, y0) to the text */
+    double x0, y0, x1, y1; /* the leader line, points */
+} nm_map_svg_label;
+
 typedef struct nm_map_svg {
     double width, height; /* of the box fitted to the map's extent */
     char **feature;       /* path data of each feature, in the order added ("" when
@@ -297,13 +307,17 @@ typedef struct nm_map_svg {
     size_t nfeatures;
     char **outline;       /* of each overlay outline, in the order added; owned */
     size_t noutlines;
-    double *label_xy;     /* anchor of each label added, x then y; owned */
-    size_t nlabels;
+    /* the names placed for the map shown at its print size ([0], a screen)
+       and at half of it ([1], a phone: names twice as large on the map);
+       labels without room are left out of either; owned */
+    nm_map_svg_label *names[2];
+    size_t nnames[2];
 } nm_map_svg;
 
 /* Fits the map's extent (the one set, or the features') into a box of at
  * most width_mm x height_mm and writes every feature and outline as path
- * data thinned as for PDF output at the map's print_dpi.  OUT out (free
+ * data thinned as for PDF output at the map's print_dpi, and places its
+ * labels at the map's label size twice (see nm_map_svg).  OUT out (free
  * with nm_map_svg_clear()).  Returns NM_OK, NM_USAGE (empty map, no box),
  * NM_NOMEM. */
 nm_status nm_map_svg_paths(nm_ctx *ctx, const nm_map *map, double width_mm, double height_mm,

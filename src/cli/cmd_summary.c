@@ -7,11 +7,12 @@
 #include "cli.h"
 
 enum { OPT_WITHIN = 256, OPT_LOCALITIES, OPT_INDICATOR, OPT_INDICATORS, OPT_PERIOD, OPT_TITLE,
-       OPT_FORMAT, OPT_OUTPUT };
+       OPT_FORMAT, OPT_OUTPUT, OPT_DISTRICTS };
 
 static const cli_opt summary_opts[] = {
     {"within", required_argument, OPT_WITHIN, "CODE|NAME", "the borough: its wards and localities"},
     {"localities", no_argument, OPT_LOCALITIES, NULL, "a section per locality (the default; from 'import localities')"},
+    {"districts", no_argument, OPT_DISTRICTS, NULL, "a section per district of a county (the default where no localities are stored within it)"},
     {"indicator", required_argument, OPT_INDICATOR, "ID", "indicator of the maps (default imd_decile)"},
     {"indicators", required_argument, OPT_INDICATORS, "A,B,...", "rows of the tables and charts: ward aggregates (pop_total, imd_nat10_share, imd_score_pw, ...) or incident sets (violence)"},
     {"period", required_argument, OPT_PERIOD, "P", "release of the index (default: latest stored)"},
@@ -30,6 +31,7 @@ static int on_summary_opt(cli *c, int id, const char *arg, void *state)
     switch (id) {
     case OPT_WITHIN: o->within = arg; break;
     case OPT_LOCALITIES: o->localities = 1; break;
+    case OPT_DISTRICTS: o->districts = 1; break;
     case OPT_INDICATOR: o->indicator = arg; break;
     case OPT_INDICATORS: o->indicators = arg; break;
     case OPT_PERIOD: o->period = arg; break;
@@ -68,16 +70,20 @@ static int run_summary(cli *c, int argc, char **argv)
     if (rc != NM_OK)
         code = cli_fail(c, rc);
     else if (!c->quiet && r.pages > 0)
-        fprintf(stderr, "%s: %d localities, %ld wards, %d pages\n", o.output, r.localities,
-                r.wards, r.pages);
+        fprintf(stderr, "%s: %d %s, %ld wards, %d pages\n", o.output, r.localities,
+                r.by_district ? "districts" : "localities", r.wards, r.pages);
     else if (!c->quiet)
-        fprintf(stderr, "%s: %d localities, %ld wards\n", o.output, r.localities, r.wards);
+        fprintf(stderr, "%s: %d %s, %ld wards\n", o.output, r.localities,
+                r.by_district ? "districts" : "localities", r.wards);
+    if (rc == NM_OK && !c->quiet && r.by_district && !o.districts)
+        fprintf(stderr, "needsmap: no localities are stored within %s: one section per district "
+                        "(import localities FILE to group its wards otherwise)\n", o.within);
     nm_store_close(store);
     return code;
 }
 
 const cli_command cmd_summary = {
-    "summary", "[--within CODE] [--localities] [OPTIONS] -o FILE",
+    "summary", "[--within CODE] [--localities|--districts] [OPTIONS] -o FILE",
     "Locality summaries: maps, ward tables and charts (PDF), or the tables (CSV, XLSX, Markdown).",
     summary_opts, run_summary,
 };

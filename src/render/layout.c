@@ -1029,3 +1029,8 @@ cleanup:
     meas_free(&m);
     return rc;
 }
+
+nm_status rn_place_labels(nm_ctx *ctx, const nm_map *map, PangoContext *pc, rn_layout *lay)
+{
+    return place_labels(ctx, map, pc, lay);
+}

@@ -184,6 +184,11 @@ nm_status rn_layout_compute(nm_ctx *ctx, const nm_map *map, PangoContext *pc, rn
 nm_status rn_layout_box(nm_ctx *ctx, const nm_map *map, PangoContext *pc, const nm_rect *box,
                         rn_layout *lay);
 void rn_layout_free(rn_layout *lay);
+/* Places the map's labels on a layout whose frame (pub.map), scale and
+ * offsets (mm_per_m, ax, ay) are set, as rn_layout_compute() does: OUT
+ * lay->placed, lay->label_status.  For pages drawn by others (svgpath.c).
+ * Returns NM_OK or NM_NOMEM. */
+nm_status rn_place_labels(nm_ctx *ctx, const nm_map *map, PangoContext *pc, rn_layout *lay);
 /* The longest round length (1, 2 or 5 times a power of ten metres) a
  * scale bar of at most max_mm shows at mm_per_m. */
 double rn_round_length(double mm_per_m, double max_mm);

@@ -461,6 +461,25 @@ static char *unplaced_report(const nm_map *map)
     return b.data;
 }
 
+/* The source line: every dataset's attribution, then the boundaries and
+ * the ward lookup the map used.  NULL when out of memory. */
+static char *map_attribution(job *j)
+{
+    char *attr = nm_attribution(j->store, j->areas, j->o->overlay, j->vals.source);
+    char *said = NULL;
+    nm_buf b = {0};
+
+    if (!attr || nm_boundaries_said(j->store, j->areas, j->o->overlay ? j->o->overlay : j->o->labels,
+                                    j->o->within, &said) != NM_OK) {
+        nm_free(attr);
+        return NULL;
+    }
+    nm_buf_addf(&b, "%s%s%s", attr, *attr && said ? " " : "", said ? said : "");
+    nm_free(attr);
+    nm_free(said);
+    return nm_buf_take(&b);
+}
+
 static nm_status compose_page(job *j)
 {
     char *title = NULL, *subtitle = NULL, *attribution = NULL;
@@ -492,7 +511,7 @@ static nm_status compose_page(job *j)
         nm_free(subtitle);
         title = subtitle = NULL;
     }
-    attribution = nm_attribution(j->store, j->areas, j->o->overlay, j->vals.source);
+    attribution = map_attribution(j);
     if ((!j->o->figure && (!title || !subtitle)) || !attribution)
         rc = nm_fail(j->ctx, NM_NOMEM, "out of memory");
     else
@@ -541,7 +560,7 @@ static nm_status write_html(job *j)
                      : j->change_note ? nm_strdup(j->change_note)
                                       : nm_default_subtitle(j->areas, &j->vals, &j->spec,
                                                             j->o->rank, j->classes);
-    char *attribution = nm_attribution(j->store, j->areas, j->o->overlay, j->vals.source);
+    char *attribution = map_attribution(j);
     const char *level = j->o->overlay ? j->o->overlay : j->o->labels;
     hs_map m = {j->store, j->o->output, title, subtitle, attribution, j->alt_text, j->areas, &sh,
                 NULL, j->o->labels != NULL};

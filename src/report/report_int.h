@@ -42,6 +42,13 @@ nm_status nm_wards_said(nm_store *store, const nm_areas *lsoas, char **out);
  * store has no LSOAs to speak of. */
 nm_status nm_wards_said_within(nm_store *store, const char *within, char **out);
 
+/* The boundaries a map draws, for its source line: "Boundaries: LSOA
+ * 2011." (with an overlay's year: "; LAD 2013 outlines"), and where it
+ * shows wards (their level, or an overlay of them) nm_wards_said() of the
+ * LSOAs within 'within'.  Caller frees *out with nm_free(). */
+nm_status nm_boundaries_said(nm_store *store, const nm_areas *a, const char *overlay,
+                             const char *within, char **out);
+
 /* Writes OUTPUT.json: indicator, selection, classification with breaks,
  * labels, colours and counts, the class and value of every area, the
  * page's georeference, the datasets read (with checksums) and the alt

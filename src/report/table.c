@@ -313,6 +313,8 @@ static void xlsx_sources(const tjob *j, lxw_workbook *wb, lxw_format *bold, lxw_
                                        "withheld for disclosure control.", NULL);
     worksheet_write_string(ws, r, 0, "Shares are stored as fractions (0 to 1) and shown as "
                                      "percentages.", NULL);
+    if (j->wards_said) /* the ward boundaries and lookup, as the Markdown says */
+        worksheet_write_string(ws, ++r, 0, j->wards_said, NULL);
     worksheet_set_column(ws, 0, 0, 50, NULL);
     worksheet_set_column(ws, 1, 1, 24, NULL);
     worksheet_set_column(ws, 2, 3, 14, NULL);
