@@ -129,8 +129,10 @@ typedef struct nm_map_layout {
     nm_orient orient;           /* PORTRAIT or LANDSCAPE, never AUTO */
     nm_rect title, map, legend, scale_bar, north_arrow, attribution;
     nm_rect legend_swatch0;     /* the first legend swatch */
+    nm_rect locator;            /* the locator inset (nm_map_locator), in a corner of the map */
     double scale;               /* map scale denominator: 1 : scale */
     double scale_bar_m;         /* length the scale bar shows, metres */
+    double outline_mm;          /* width the areas' outlines are drawn at (0: none) */
     int labels_placed;          /* labels drawn, at any size or on a leader line */
     int labels_unplaced;        /* labels left out: nm_map_label_info says why */
     /* PNG georeference (a world file's six numbers): pixel size in metres,
@@ -187,6 +189,13 @@ nm_status nm_map_set_description(nm_ctx *ctx, nm_map *map, const char *text);
  * NM_NOMEM. */
 nm_status nm_map_add_feature(nm_ctx *ctx, nm_map *map, const nm_geom *geom, uint32_t rgb,
                              int flags);
+
+/* The outline colour the map draws around an area filled with 'fill'
+ * (0xRRGGBB) under its options: the fill darkened by outline_darken, or,
+ * for a fill of relative luminance under 0.1, lightened towards white by
+ * that fraction so that the line still shows; outline_rgb when
+ * outline_darken is 0. */
+uint32_t nm_map_outline_rgb(const nm_map *map, uint32_t fill);
 
 /* Adds an overlay layer of outlines drawn above the choropleth, e.g. ward
  * boundaries over LSOAs: colour 0xRRGGBB and line width in mm (0 < width <=
@@ -254,6 +263,15 @@ nm_status nm_map_set_legend_title(nm_ctx *ctx, nm_map *map, const char *title);
  * NM_OK, NM_BADDATA, NM_NOMEM. */
 nm_status nm_map_add_legend_entry(nm_ctx *ctx, nm_map *map, uint32_t rgb, int flags,
                                   const char *label, long count);
+
+/* The map's locator: a small map, drawn in the corner of the frame that
+ * hides the least of the selection, showing where the map lies (e.g. the
+ * council, added in a strong colour, among England's regions in grey).
+ * Add features and outlines to it with the calls above; its extent is its
+ * own features'.  A locator without features is not drawn.  Returns the
+ * locator (created on the first call), owned by 'map' and valid until it
+ * is freed, or NULL when memory is exhausted. */
+nm_map *nm_map_locator(nm_map *map);
 
 /* Computes the page layout as nm_map_write() would draw it at the map's
  * dpi.  OUT layout.  Returns NM_OK, NM_USAGE when the map has no extent (no

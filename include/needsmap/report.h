@@ -40,6 +40,8 @@ typedef struct nm_choropleth_opts {
                                line stays, as the licences require) */
     const char *legend;     /* "auto", "right", "bottom", "inside" or "none"; NULL: auto */
     int context;            /* with 'within': the neighbouring areas of the level in grey (default 1) */
+    int locator;            /* with 'within': an inset of England's regions (or districts) with
+                               the area marked in it */
     double label_pt;        /* label size in points; 0: 7.5 (names shrink to 5.5 pt at least) */
     nm_paper paper;
     nm_orient orient;

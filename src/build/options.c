@@ -225,6 +225,7 @@ static const nm_opt map_opts[] = {
     FLAG("portrait", nm_choropleth_opts, orient, NM_ORIENT_PORTRAIT, NM_ORIENT_AUTO, "portrait page"),
     NUM("dpi", NM_OPT_WHOLE, nm_choropleth_opts, dpi, 36, 1200, "N", "PNG resolution (default 150)"),
     FLAG("no-sidecar", nm_choropleth_opts, sidecar, 0, 1, "do not write FILE.json beside the map"),
+    FLAG("locator", nm_choropleth_opts, locator, 1, 0, "an inset of England with the --within area marked (needs region or district boundaries)"),
     OLD("sidecar", NM_OPT_FLAG, nm_choropleth_opts, sidecar, 0, 0, 1, 0, "no-sidecar = yes"),
     OLD("context", NM_OPT_FLAG, nm_choropleth_opts, context, 0, 0, 1, 0, "no-context = yes"),
     OLD("label-codes", NM_OPT_FLAG, nm_choropleth_opts, label_codes, 0, 0, 1, 0, "label-field = code"),

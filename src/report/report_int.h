@@ -128,6 +128,12 @@ int nm_shading_class_of(const nm_shading *s, double x);
 nm_status nm_shading_legend(nm_ctx *ctx, nm_map *map, const nm_shading *s, const int *klass,
                             size_t n);
 
+/* When adjacent colours of the legend are closer than the default
+ * schemes' thresholds (CIEDE2000 8 in normal vision, 5 simulated), a
+ * sentence saying so for the map and its sidecar; NULL when they are not
+ * (or memory is short).  Caller frees with nm_free(). */
+char *nm_contrast_note(const nm_rgb *colours, int n);
+
 /* ---- context (context.c) ------------------------------------------------ */
 
 /* Adds to 'map', as NM_MAP_CONTEXT features in light grey, the areas of
@@ -137,6 +143,14 @@ nm_status nm_shading_legend(nm_ctx *ctx, nm_map *map, const nm_shading *s, const
  * NM_ERROR (store). */
 nm_status nm_context_add(nm_store *store, nm_map *map, const char *level, int vintage, long *own,
                          size_t nown, const double box[4]);
+/* Fills the map's locator inset: every area of the first level of region,
+ * lad, utla and county with boundaries, in grey, and 'within' (its own
+ * boundary, else the map's 'areas') in 'accent', ringed when too small to
+ * see.  The caller holds a read transaction.  Returns NM_OK, NM_USAGE (no
+ * such boundaries stored: the message says what to import), NM_NOMEM,
+ * NM_ERROR. */
+nm_status nm_locator_add(nm_store *store, nm_map *map, const char *within, const nm_areas *areas,
+                         uint32_t accent);
 /* The world box (BNG metres) a layout's map frame shows.  OUT box. */
 void nm_layout_world_box(const nm_map_layout *l, double box[4]);
 
