@@ -14,5 +14,6 @@
 #include "needsmap/classify.h"
 #include "needsmap/report.h"
 #include "needsmap/build.h"
+#include "needsmap/options.h"
 
 #endif

@@ -129,8 +129,10 @@ typedef struct nm_map_layout {
     nm_orient orient;           /* PORTRAIT or LANDSCAPE, never AUTO */
     nm_rect title, map, legend, scale_bar, north_arrow, attribution;
     nm_rect legend_swatch0;     /* the first legend swatch */
+    nm_rect locator;            /* the locator inset (nm_map_locator), in a corner of the map */
     double scale;               /* map scale denominator: 1 : scale */
     double scale_bar_m;         /* length the scale bar shows, metres */
+    double outline_mm;          /* width the areas' outlines are drawn at (0: none) */
     int labels_placed;          /* labels drawn, at any size or on a leader line */
     int labels_unplaced;        /* labels left out: nm_map_label_info says why */
     /* PNG georeference (a world file's six numbers): pixel size in metres,
@@ -187,6 +189,13 @@ nm_status nm_map_set_description(nm_ctx *ctx, nm_map *map, const char *text);
  * NM_NOMEM. */
 nm_status nm_map_add_feature(nm_ctx *ctx, nm_map *map, const nm_geom *geom, uint32_t rgb,
                              int flags);
+
+/* The outline colour the map draws around an area filled with 'fill'
+ * (0xRRGGBB) under its options: the fill darkened by outline_darken, or,
+ * for a fill of relative luminance under 0.1, lightened towards white by
+ * that fraction so that the line still shows; outline_rgb when
+ * outline_darken is 0. */
+uint32_t nm_map_outline_rgb(const nm_map *map, uint32_t fill);
 
 /* Adds an overlay layer of outlines drawn above the choropleth, e.g. ward
  * boundaries over LSOAs: colour 0xRRGGBB and line width in mm (0 < width <=
@@ -255,6 +264,15 @@ nm_status nm_map_set_legend_title(nm_ctx *ctx, nm_map *map, const char *title);
 nm_status nm_map_add_legend_entry(nm_ctx *ctx, nm_map *map, uint32_t rgb, int flags,
                                   const char *label, long count);
 
+/* The map's locator: a small map, drawn in the corner of the frame that
+ * hides the least of the selection, showing where the map lies (e.g. the
+ * council, added in a strong colour, among England's regions in grey).
+ * Add features and outlines to it with the calls above; its extent is its
+ * own features'.  A locator without features is not drawn.  Returns the
+ * locator (created on the first call), owned by 'map' and valid until it
+ * is freed, or NULL when memory is exhausted. */
+nm_map *nm_map_locator(nm_map *map);
+
 /* Computes the page layout as nm_map_write() would draw it at the map's
  * dpi.  OUT layout.  Returns NM_OK, NM_USAGE when the map has no extent (no
  * features and none set), NM_ERROR when text cannot be measured. */
@@ -272,6 +290,16 @@ nm_status nm_map_write(nm_ctx *ctx, nm_map *map, const char *path, nm_map_layout
 /* A map's geometry as SVG path data, for pages that style and script the
  * areas themselves (an HTML page).  Coordinates are points (1/72 inch) in
  * a viewBox of width x height with the origin at the top-left. */
+/* A name placed on the SVG map, as on a printed page: inside its area,
+ * smaller, or outside on a leader line; never over another name. */
+typedef struct nm_map_svg_label {
+    size_t label;          /* which label, in the order added */
+    double x, y;           /* middle of the text's baseline, points */
+    double size;           /* font size in points (bold DejaVu Sans, as the PDF's) */
+    int leader;            /* outside its area: a line from its point (x0, y0) to the text */
+    double x0, y0, x1, y1; /* the leader line, points */
+} nm_map_svg_label;
+
 typedef struct nm_map_svg {
     double width, height; /* of the box fitted to the map's extent */
     char **feature;       /* path data of each feature, in the order added ("" when
@@ -279,13 +307,17 @@ typedef struct nm_map_svg {
     size_t nfeatures;
     char **outline;       /* of each overlay outline, in the order added; owned */
     size_t noutlines;
-    double *label_xy;     /* anchor of each label added, x then y; owned */
-    size_t nlabels;
+    /* the names placed for the map shown at its print size ([0], a screen)
+       and at half of it ([1], a phone: names twice as large on the map);
+       labels without room are left out of either; owned */
+    nm_map_svg_label *names[2];
+    size_t nnames[2];
 } nm_map_svg;
 
 /* Fits the map's extent (the one set, or the features') into a box of at
  * most width_mm x height_mm and writes every feature and outline as path
- * data thinned as for PDF output at the map's print_dpi.  OUT out (free
+ * data thinned as for PDF output at the map's print_dpi, and places its
+ * labels at the map's label size twice (see nm_map_svg).  OUT out (free
  * with nm_map_svg_clear()).  Returns NM_OK, NM_USAGE (empty map, no box),
  * NM_NOMEM. */
 nm_status nm_map_svg_paths(nm_ctx *ctx, const nm_map *map, double width_mm, double height_mm,

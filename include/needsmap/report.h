@@ -40,6 +40,8 @@ typedef struct nm_choropleth_opts {
                                line stays, as the licences require) */
     const char *legend;     /* "auto", "right", "bottom", "inside" or "none"; NULL: auto */
     int context;            /* with 'within': the neighbouring areas of the level in grey (default 1) */
+    int locator;            /* with 'within': an inset of England's regions (or districts) with
+                               the area marked in it */
     double label_pt;        /* label size in points; 0: 7.5 (names shrink to 5.5 pt at least) */
     nm_paper paper;
     nm_orient orient;
@@ -82,6 +84,8 @@ typedef struct nm_table_opts {
     const char *period;     /* NULL: the latest of each */
     const char *output;     /* .csv, .xlsx or .md (required) */
     int ids;                /* CSV: indicator ids as headings and every digit kept */
+    const char *since;      /* an earlier release: each rank and decile in both, and the
+                               change (scores do not compare); NULL: one release */
 } nm_table_opts;
 
 typedef struct nm_table_result {
@@ -245,7 +249,10 @@ typedef enum nm_summary_format {
 
 typedef struct nm_summary_opts {
     const char *within;     /* the borough (code); NULL: every ward stored */
-    int localities;         /* sections by locality (the only grouping; may be left 0) */
+    int localities;         /* sections by locality where stored (may be left 0) */
+    int districts;          /* 1: a section per district of a county (or region) even where
+                               localities are stored; without localities within the area
+                               its districts are the sections anyway */
     const char *indicator;  /* the overview and locality maps; NULL: "imd_decile" */
     const char *indicators; /* comma-separated rows of tables and charts: ward aggregates
                                (pop_total, imd_nat10_share, imd_score_pw, ...) or incident
@@ -263,6 +270,7 @@ void nm_summary_opts_init(nm_summary_opts *opts);
 typedef struct nm_summary_result {
     int pages;      /* PDF pages */
     int localities; /* sections */
+    int by_district; /* 1: the sections are districts (no localities stored within) */
     long wards;     /* wards in them */
 } nm_summary_result;
 
@@ -279,7 +287,9 @@ typedef struct nm_summary_result {
  * the stored aggregates and incident counts; a group's are computed from
  * its wards; England's from every LSOA stored.  Suppressed counts read
  * "suppressed", missing values are empty (CSV, XLSX) or "–".  Returns
- * NM_NOTFOUND (no localities stored: import them; an indicator; the
+ * Where no localities are stored within it, a county's (or region's)
+ * districts are the sections (nm_summary_result.by_district says so).
+ * NM_NOTFOUND (no localities stored and no districts: import them; an indicator; the
  * area), NM_USAGE (options, format), NM_ERROR (output).  'result' may be
  * NULL. */
 nm_status nm_summary(nm_store *store, const nm_summary_opts *opts, nm_summary_result *result);

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "build/build_int.h"
+#include "needsmap/analyse.h"
 #include "store/store_int.h"
 
 typedef struct fig {
@@ -85,6 +86,42 @@ static void add_reason(nm_buf *b, const char *text)
 /* ---- inputs ------------------------------------------------------------------ */
 
 /* Imports one input when its file, definition or an earlier input changed. */
+
+/* A 'within' given by name in the figures file ("Essex", "southend-on-sea")
+ * becomes its code for the run of one step or figure, as on the command
+ * line; resolved on the connection that runs it, once earlier inputs are
+ * in the store.  OUT *saved: the text to put back with within_restore(). */
+static nm_status within_resolve(nm_store *store, const bd_section *s, char **saved)
+{
+    const nm_opt *k = nm_opt_find(nm_optset_find(s->type->command), "within");
+    char **field, *code = NULL;
+    nm_status rc;
+
+    *saved = NULL;
+    if (!k || k->kind != NM_OPT_STR)
+        return NM_OK;
+    field = (char **)(void *)((char *)s->opts + k->offset);
+    if (!*field)
+        return NM_OK;
+    rc = nm_resolve_area(store, *field, &code);
+    if (rc != NM_OK)
+        return rc;
+    *saved = *field;
+    *field = code;
+    return NM_OK;
+}
+
+static void within_restore(const bd_section *s, char *saved)
+{
+    const nm_opt *k = nm_opt_find(nm_optset_find(s->type->command), "within");
+    char **field;
+
+    if (!saved || !k)
+        return;
+    field = (char **)(void *)((char *)s->opts + k->offset);
+    nm_free(*field);
+    *field = saved;
+}
 static nm_status update_input(run *r, bd_section *s, int earlier_changed, int *changed)
 {
     char sum[65] = "", name[160];
@@ -120,7 +157,13 @@ static nm_status update_input(run *r, bd_section *s, int earlier_changed, int *c
     nm_buf_free(&why);
     if (r->o->dry_run)
         return NM_OK;
-    rc = s->type->import(r->store, s->opts, s->file);
+    {
+        char *saved = NULL;
+        rc = within_resolve(r->store, s, &saved);
+        if (rc == NM_OK)
+            rc = s->type->import(r->store, s->opts, s->file);
+        within_restore(s, saved);
+    }
     if (rc == NM_OK)
         rc = bd_record_write(r->store, name, s->definition, sum, NULL);
     if (rc == NM_OK)
@@ -407,7 +450,14 @@ static void *work(void *arg)
         f = &r->figs[r->todo[r->next++]];
         pthread_mutex_unlock(&r->mu);
         w->figure = f->s->name;
-        rc = open_rc != NM_OK ? open_rc : f->s->type->draw(store, f->s->opts);
+        rc = open_rc;
+        if (rc == NM_OK) {
+            char *saved = NULL;
+            rc = within_resolve(store, f->s, &saved);
+            if (rc == NM_OK)
+                rc = f->s->type->draw(store, f->s->opts);
+            within_restore(f->s, saved);
+        }
         pthread_mutex_lock(&r->mu);
         f->status = rc;
         if (rc != NM_OK)

@@ -9,30 +9,9 @@
 #include <stddef.h>
 
 #include "needsmap/build.h"
+#include "needsmap/options.h"
 #include "needsmap/store.h"
 #include "nm_int.h"
-
-/* How a key's text becomes a field of a type's options struct. */
-typedef enum bd_kind {
-    BD_STR,     /* const char * as written */
-    BD_PATH,    /* const char *, relative to the figures file */
-    BD_OUTPUT,  /* a BD_PATH that names what the figure writes */
-    BD_INT,     /* int, a whole number from 'min' to 'max' */
-    BD_LONG,    /* long, likewise */
-    BD_DOUBLE,  /* double from 'min' to 'max' */
-    BD_BOOL,    /* int 0/1: yes/no, true/false, 1/0, on/off */
-    BD_ENUM     /* int, the index of the value in 'choices' ("a|b|c"), plus 'min' */
-} bd_kind;
-
-typedef struct bd_key {
-    const char *name;    /* as on the command line: "parent-level" ('_' also accepted) */
-    bd_kind kind;
-    size_t offset;       /* of the field in the options struct */
-    int required;
-    double min, max;     /* BD_INT, BD_DOUBLE ranges (a double range may be fractional);
-                            BD_ENUM: value of the first choice */
-    const char *choices; /* BD_ENUM: "national|region|local" */
-} bd_key;
 
 struct bd_memo;
 struct bd_ids;
@@ -41,10 +20,8 @@ struct bd_ids;
  * ([map.NAME]).  Adding a figure type is one entry in the table of
  * types.c. */
 typedef struct bd_type {
-    const char *name;  /* "boundaries", "map", ... */
-    size_t opts_size;
-    void (*init)(void *opts);       /* defaults; NULL: zeroes */
-    const bd_key *keys;             /* terminated by a NULL name */
+    const char *name;    /* "boundaries", "map", ... */
+    const char *command; /* whose options (options.c) are the section's keys */
     /* input types: runs the import (one transaction) */
     nm_status (*import)(nm_store *store, void *opts, const char *file);
     int derived;                    /* input computed from the store (localities,

@@ -390,58 +390,6 @@ static void read_vars(reader *r, const char *const *set, int nset)
 
 /* ---- keys into options ---------------------------------------------------- */
 
-static const bd_key *find_key(const bd_key *keys, const char *name)
-{
-    char norm[64];
-    size_t i;
-
-    nm_strlcpy(norm, name, sizeof norm);
-    for (i = 0; norm[i]; i++)
-        norm[i] = norm[i] == '_' ? '-' : (char)tolower((unsigned char)norm[i]);
-    for (; keys && keys->name; keys++)
-        if (strcmp(keys->name, norm) == 0)
-            return keys;
-    return NULL;
-}
-
-static int parse_bool(const char *s, int *out)
-{
-    static const char *const yes[] = {"yes", "true", "on", "1"}, *const no[] = {"no", "false",
-                                                                              "off", "0"};
-    size_t i;
-
-    for (i = 0; i < 4; i++) {
-        if (nm_strieq(s, yes[i])) {
-            *out = 1;
-            return 1;
-        }
-        if (nm_strieq(s, no[i])) {
-            *out = 0;
-            return 1;
-        }
-    }
-    return 0;
-}
-
-static int parse_enum(const char *choices, const char *s, int *index)
-{
-    const char *p = choices;
-    int i = 0;
-    size_t n = strlen(s);
-
-    while (*p) {
-        const char *bar = strchr(p, '|');
-        size_t len = bar ? (size_t)(bar - p) : strlen(p);
-        if (len == n && strncasecmp(p, s, n) == 0) {
-            *index = i;
-            return 1;
-        }
-        i++;
-        p += len + (bar ? 1 : 0);
-    }
-    return 0;
-}
-
 /* Joins a relative path to the figures file's folder. */
 static char *resolve(reader *r, const char *value, int from_set)
 {
@@ -570,18 +518,15 @@ static int check_output(reader *r, bd_section *s, bd_kv *kv, const char *where)
     return 1;
 }
 
-/* Sets one field; returns 0 after logging a problem. */
-static int apply_key(reader *r, bd_section *s, bd_kv *kv, const bd_key *k, const char *where,
+/* Sets one field; returns 0 after logging a problem.  An old key still
+ * works, with a warning that names what to write now. */
+static int apply_key(reader *r, bd_section *s, bd_kv *kv, const nm_opt *k, const char *where,
                      int from_set)
 {
-    char *field = (char *)s->opts + k->offset;
-    long l;
-    double d;
-    int i;
-
-    switch (k->kind) {
-    case BD_PATH:
-    case BD_OUTPUT: {
+    if (k->flags & NM_OPT_DEPRECATED)
+        nm_log(r->ctx, NM_LOG_WARN, "%s:%d: %s: deprecated, write %s%s", r->f->path, kv->line,
+               where, k->instead, strchr(k->instead, '=') ? "" : " instead");
+    if (k->kind == NM_OPT_OUTPUT) {
         char *path = resolve(r, kv->value, from_set);
         if (!path) {
             r->oom = 1;
@@ -589,56 +534,53 @@ static int apply_key(reader *r, bd_section *s, bd_kv *kv, const bd_key *k, const
         }
         nm_free(kv->value);
         kv->value = path;
-        if (k->kind == BD_OUTPUT) {
-            s->output = kv->value;
-            if (*kv->value && !check_output(r, s, kv, where))
-                return 0;
-        }
+        s->output = kv->value;
+        if (*kv->value && !check_output(r, s, kv, where))
+            return 0;
     }
-    /* fall through */
-    case BD_STR:
-        if (!*kv->value) {
-            problem(r, kv->line, where, "empty value");
-            return 0;
-        }
-        *(const char **)(void *)field = kv->value;
-        return 1;
-    case BD_INT:
-    case BD_LONG:
-        if (!nm_parse_long(kv->value, (long)k->min, (long)k->max, &l)) {
-            problem(r, kv->line, where, "\"%s\" is not a whole number from %ld to %ld",
-                    kv->value, (long)k->min, (long)k->max);
-            return 0;
-        }
-        if (k->kind == BD_LONG)
-            *(long *)(void *)field = l;
-        else
-            *(int *)(void *)field = (int)l;
-        return 1;
-    case BD_DOUBLE:
-        if (!nm_parse_double(kv->value, &d) || d < k->min || d > k->max) {
-            problem(r, kv->line, where, "\"%s\" is not a number from %g to %g", kv->value,
-                    k->min, k->max);
-            return 0;
-        }
-        *(double *)(void *)field = d;
-        return 1;
-    case BD_BOOL:
-        if (!parse_bool(kv->value, &i)) {
-            problem(r, kv->line, where, "\"%s\" is not yes or no", kv->value);
-            return 0;
-        }
-        *(int *)(void *)field = i;
-        return 1;
-    case BD_ENUM:
-        if (!parse_enum(k->choices, kv->value, &i)) {
-            problem(r, kv->line, where, "\"%s\" is not one of %s", kv->value, k->choices);
-            return 0;
-        }
-        *(int *)(void *)field = (int)k->min + i;
-        return 1;
+    if (k->kind == NM_OPT_CUSTOM || (k->flags & NM_OPT_FILE_ONLY)) {
+        problem(r, kv->line, where, "an option of the command line only");
+        return 0;
     }
-    return 0;
+    if (nm_opt_parse(r->ctx, k, s->opts, kv->value) != NM_OK) {
+        problem(r, kv->line, where, "%s", nm_errmsg(r->ctx));
+        nm_clear(r->ctx);
+        return 0;
+    }
+    return 1;
+}
+
+/* The keys of a section for a message: "level, code, ..." without the old
+ * ones.  Caller frees. */
+static char *key_names(const nm_optset *set)
+{
+    nm_buf names = {0};
+    const nm_opt *k;
+
+    for (k = set->opts; k->name; k++)
+        if (!(k->flags & NM_OPT_DEPRECATED) && k->kind != NM_OPT_CUSTOM)
+            nm_buf_addf(&names, "%s%s", names.len ? ", " : "", k->name);
+    return nm_buf_take(&names);
+}
+
+/* Every required option given, by its own key or an old one for the same
+ * field; a figure must also name what it writes. */
+static void check_required(reader *r, bd_section *s, const nm_optset *set)
+{
+    const nm_opt *k, *given;
+    size_t i;
+
+    for (k = set->opts; k->name; k++) {
+        int needed = (k->flags & NM_OPT_REQUIRED) || (set->figure && k->kind == NM_OPT_OUTPUT);
+        if (!needed || (k->flags & NM_OPT_DEPRECATED))
+            continue;
+        for (i = 0; i < s->nkv; i++)
+            if ((given = nm_opt_find(set, s->kv[i].key)) && given->offset == k->offset)
+                break;
+        if (i == s->nkv)
+            problem(r, s->line, NULL, "[%s]: the required key \"%s\" is missing", s->name,
+                    k->name);
+    }
 }
 
 static int by_key(const void *a, const void *b)
@@ -721,22 +663,23 @@ static void section_type(reader *r, bd_section *s)
 /* Fills the section's options from its keys; logs every problem. */
 static void fill_section(reader *r, bd_section *s)
 {
-    const bd_key *k;
+    const nm_optset *set;
+    const nm_opt *k;
     char **expanded;
     size_t i;
 
     section_type(r, s);
     if (!s->type)
         return;
-    s->opts = nm_calloc(1, s->type->opts_size);
+    set = nm_optset_find(s->type->command);
+    s->opts = nm_calloc(1, set->size);
     expanded = nm_calloc(s->nkv ? s->nkv : 1, sizeof *expanded);
     if (!s->opts || !expanded) {
         nm_free(expanded);
         r->oom = 1;
         return;
     }
-    if (s->type->init)
-        s->type->init(s->opts);
+    nm_optset_defaults(set, s->opts);
     for (i = 0; i < s->nkv; i++) {
         bd_kv *kv = &s->kv[i];
         char where[160];
@@ -768,32 +711,20 @@ static void fill_section(reader *r, bd_section *s)
             s->file = kv->value;
             continue;
         }
-        k = find_key(s->type->keys, kv->key);
+        k = nm_opt_find(set, kv->key);
         if (!k) {
-            nm_buf names = {0};
-            for (k = s->type->keys; k && k->name; k++)
-                nm_buf_addf(&names, "%s%s", k == s->type->keys ? "" : ", ", k->name);
+            char *names = key_names(set);
             problem(r, kv->line, where, "unknown key for %s %s (known: %s%s)",
                     s->is_input ? "an input of type" : "a", s->type->name,
-                    s->is_input && !s->type->nofile ? "file, " : "",
-                    names.data ? names.data : "none");
-            nm_buf_free(&names);
+                    s->is_input && !s->type->nofile ? "file, " : "", names ? names : "none");
+            nm_free(names);
             continue;
         }
         apply_key(r, s, kv, k, where, from_set);
     }
     if (s->is_input && !s->type->nofile && !s->file)
         problem(r, s->line, NULL, "[%s]: the required key \"file\" is missing", s->name);
-    for (k = s->type->keys; k && k->name; k++) {
-        if (!k->required)
-            continue;
-        for (i = 0; i < s->nkv; i++)
-            if (find_key(k, s->kv[i].key) == k)
-                break;
-        if (i == s->nkv)
-            problem(r, s->line, NULL, "[%s]: the required key \"%s\" is missing", s->name,
-                    k->name);
-    }
+    check_required(r, s, set);
     definition_hash(s, expanded);
     for (i = 0; i < s->nkv; i++)
         nm_free(expanded[i]);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "needsmap/needsmap.h"
+#include "needsmap/options.h"
 
 /* Exit codes (README "Exit codes"). */
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2, EXIT_BADDATA = 3 };
@@ -25,30 +26,27 @@ typedef struct cli {
     long ward_vintage;   /* --ward-vintage, 0: the store's rule */
 } cli;
 
-/* One option of a command: the getopt_long entry and its help line. */
-typedef struct cli_opt {
-    const char *name;
-    int has_arg;         /* no_argument, required_argument */
-    int id;              /* value returned by getopt_long */
-    const char *metavar; /* e.g. "FILE"; NULL for flags */
-    const char *help;
-} cli_opt;
-
 typedef struct cli_command {
     const char *name;    /* "import boundaries" */
     const char *usage;   /* "FILE --level LEVEL [OPTIONS]" */
     const char *summary; /* one line */
-    const cli_opt *opts; /* terminated by a zeroed entry */
+    const nm_optset *opts; /* NULL: the library's table for 'name' (nm_optset_find) */
     int (*run)(cli *c, int argc, char **argv);
 } cli_command;
 
-/* Parses argv with the command's option table, calling 'on_opt' for each
- * option.  Handles --help (prints and returns -1 with *exit_code 0) and
- * usage errors (prints and returns -1 with *exit_code 2).  Returns the index
- * of the first operand otherwise. */
-int cli_parse(cli *c, const cli_command *cmd, int argc, char **argv,
-              int (*on_opt)(cli *c, int id, const char *arg, void *state), void *state,
-              int *exit_code);
+/* An option of kind NM_OPT_CUSTOM, which the command handles itself;
+ * returns nonzero after printing a usage error. */
+typedef int (*cli_custom_fn)(cli *c, const nm_opt *opt, const char *arg, void *state);
+
+/* Sets 'opts' to the defaults of the command's table and parses argv into
+ * it: getopt_long's table, short options and --help all come from the
+ * table, and each value is parsed by the library (nm_opt_parse).  Options
+ * of kind NM_OPT_CUSTOM go to 'custom' with 'state'.  Handles --help
+ * (prints and returns -1 with *exit_code 0) and usage errors (prints and
+ * returns -1 with *exit_code 2).  Returns the index of the first operand
+ * otherwise. */
+int cli_parse(cli *c, const cli_command *cmd, int argc, char **argv, void *opts,
+              cli_custom_fn custom, void *state, int *exit_code);
 
 /* Prints "needsmap: COMMAND: message" and "try 'needsmap COMMAND --help'";
  * returns EXIT_USAGE. */

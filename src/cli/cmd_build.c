@@ -9,19 +9,6 @@
 
 #include "cli.h"
 
-enum { OPT_JOBS = 256, OPT_FORCE, OPT_DRY_RUN, OPT_ONLY, OPT_QUIET, OPT_SET, OPT_OUT };
-
-static const cli_opt build_opts[] = {
-    {"jobs", required_argument, OPT_JOBS, "N", "draw N figures at once (also -j N; default 1)"},
-    {"force", no_argument, OPT_FORCE, NULL, "rebuild every figure (inputs still by checksum)"},
-    {"dry-run", no_argument, OPT_DRY_RUN, NULL, "list what would be imported and rebuilt, and why"},
-    {"only", required_argument, OPT_ONLY, "NAME,...", "only these figures (e.g. imd_deciles)"},
-    {"out", required_argument, OPT_OUT, "DIR", "outputs may also go under DIR (default: only under the figures file's folder)"},
-    {"set", required_argument, OPT_SET, "NAME=VALUE", "override a variable of [vars] (repeatable)"},
-    {"quiet", no_argument, OPT_QUIET, NULL, "no progress; only errors"},
-    {0, 0, 0, 0, 0},
-};
-
 #define MAX_SETS 32
 
 typedef struct build_args {
@@ -33,30 +20,20 @@ typedef struct build_args {
     int bar_shown; /* the bar is on the current line */
 } build_args;
 
-static int on_build_opt(cli *c, int id, const char *arg, void *state)
+/* --set and --quiet: the tool's, not the library call's */
+static int on_build_opt(cli *c, const nm_opt *opt, const char *arg, void *state)
 {
     build_args *a = state;
-    long n;
 
-    switch (id) {
-    case OPT_JOBS:
-        if (!cli_parse_int(c, "jobs", arg, 1, 256, &n))
-            return 1;
-        a->o.jobs = (int)n;
-        break;
-    case OPT_FORCE: a->o.force = 1; break;
-    case OPT_DRY_RUN: a->o.dry_run = 1; break;
-    case OPT_ONLY: a->o.only = arg; break;
-    case OPT_OUT: a->o.out_root = arg; break;
-    case OPT_QUIET: a->quiet = 1; break;
-    case OPT_SET:
-        if (!strchr(arg, '=') || arg[0] == '=')
-            return cli_usage_error(c, "--set: \"%s\" is not NAME=VALUE", arg) != 0;
-        if (a->o.nset == MAX_SETS)
-            return cli_usage_error(c, "--set: at most %d", MAX_SETS) != 0;
-        a->set[a->o.nset++] = arg;
-        break;
+    if (strcmp(opt->name, "quiet") == 0) {
+        a->quiet = 1;
+        return 0;
     }
+    if (!strchr(arg, '=') || arg[0] == '=')
+        return cli_usage_error(c, "--set: \"%s\" is not NAME=VALUE", arg) != 0;
+    if (a->o.nset == MAX_SETS)
+        return cli_usage_error(c, "--set: at most %d", MAX_SETS) != 0;
+    a->set[a->o.nset++] = arg;
     return 0;
 }
 
@@ -129,33 +106,18 @@ static int run_build(cli *c, int argc, char **argv)
 {
     build_args a;
     nm_build_result r;
-    char *jobs_arg = NULL;
     nm_status rc;
-    int code = 0, first, i;
+    int code = 0, first;
 
     memset(&a, 0, sizeof a);
     a.c = c;
-    /* -j N and -jN, as make has them */
-    for (i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "-j") == 0 && i + 1 < argc) {
-            argv[i] = "--jobs";
-        } else if (strncmp(argv[i], "-j", 2) == 0 && argv[i][2] && !jobs_arg) {
-            size_t n = strlen(argv[i]) + 6;
-            jobs_arg = malloc(n);
-            if (!jobs_arg)
-                return EXIT_FAIL;
-            snprintf(jobs_arg, n, "--jobs=%s", argv[i] + 2);
-            argv[i] = jobs_arg;
-        }
-    }
-    first = cli_parse(c, &cmd_build, argc, argv, on_build_opt, &a, &code);
-    if (first < 0 || argc - first != 1) {
-        free(jobs_arg);
-        if (first < 0)
-            return code;
+    /* -j N and -jN, as make has them, come from the table's short letter */
+    first = cli_parse(c, &cmd_build, argc, argv, &a.o, on_build_opt, &a, &code);
+    if (first < 0)
+        return code;
+    if (argc - first != 1)
         return cli_usage_error(c, argc - first < 1 ? "no FIGURES.ini given"
                                                    : "one figures file at a time");
-    }
     a.o.figures = argv[first];
     a.o.db = c->db;
     a.o.set = a.set;
@@ -164,7 +126,6 @@ static int run_build(cli *c, int argc, char **argv)
     a.tty = isatty(STDERR_FILENO);
     rc = nm_build(c->ctx, &a.o, &r);
     clear_bar(&a);
-    free(jobs_arg);
     if (rc != NM_OK)
         return cli_fail(c, rc);
     if (!a.quiet && !c->quiet && !a.o.dry_run)
@@ -178,5 +139,5 @@ static int run_build(cli *c, int argc, char **argv)
 const cli_command cmd_build = {
     "build", "FIGURES.ini [-j N] [--force] [--dry-run] [--only NAME,...] [--set NAME=VALUE] [--out DIR]",
     "Import what changed and redraw the stale figures of a figures file.",
-    build_opts, run_build,
+    NULL, run_build,
 };

@@ -6,41 +6,6 @@
 
 #include "cli.h"
 
-enum { OPT_WITHIN = 256, OPT_INDICATOR, OPT_INDICATORS, OPT_PERIOD, OPT_TITLE, OPT_DPI,
-       OPT_OUTPUT };
-
-static const cli_opt compare_opts[] = {
-    {"within", required_argument, OPT_WITHIN, "CODE|NAME", "the borough: where names are looked up, compared in the table"},
-    {"indicator", required_argument, OPT_INDICATOR, "ID", "indicator of the maps (default imd_decile)"},
-    {"indicators", required_argument, OPT_INDICATORS, "A,B,...", "rows of the table, as for summary"},
-    {"period", required_argument, OPT_PERIOD, "P", "release of the index (default: latest stored)"},
-    {"title", required_argument, OPT_TITLE, "TEXT", "title of the page"},
-    {"dpi", required_argument, OPT_DPI, "N", "resolution of a PNG (default 150)"},
-    {"output", required_argument, OPT_OUTPUT, "FILE", ".pdf, .png or .html, written atomically; also -o"},
-    {0, 0, 0, 0, 0},
-};
-
-static int on_compare_opt(cli *c, int id, const char *arg, void *state)
-{
-    nm_compare_opts *o = state;
-    long dpi;
-
-    switch (id) {
-    case OPT_WITHIN: o->within = arg; break;
-    case OPT_INDICATOR: o->indicator = arg; break;
-    case OPT_INDICATORS: o->indicators = arg; break;
-    case OPT_PERIOD: o->period = arg; break;
-    case OPT_TITLE: o->title = arg; break;
-    case OPT_OUTPUT: o->output = arg; break;
-    case OPT_DPI:
-        if (!cli_parse_int(c, "dpi", arg, 36, 1200, &dpi))
-            return 1;
-        o->dpi = (double)dpi;
-        break;
-    }
-    return 0;
-}
-
 static int run_compare(cli *c, int argc, char **argv)
 {
     nm_compare_opts o = {0};
@@ -51,7 +16,7 @@ static int run_compare(cli *c, int argc, char **argv)
     char *wards = NULL;
     size_t len = 0;
 
-    first = cli_parse(c, &cmd_compare, argc, argv, on_compare_opt, &o, &code);
+    first = cli_parse(c, &cmd_compare, argc, argv, &o, NULL, NULL, &code);
     if (first < 0)
         return code;
     if (first >= argc)
@@ -92,5 +57,5 @@ static int run_compare(cli *c, int argc, char **argv)
 const cli_command cmd_compare = {
     "compare", "WARD [WARD ...] [OPTIONS] -o FILE.pdf|FILE.png|FILE.html",
     "Wards side by side: maps on one classification, one legend, and their figures.",
-    compare_opts, run_compare,
+    NULL, run_compare,
 };

@@ -6,32 +6,6 @@
 
 #include "cli.h"
 
-enum { OPT_PERIOD = 256, OPT_LABEL, OPT_UNIT, OPT_HIGHER, OPT_LOWER };
-
-static const cli_opt derive_opts[] = {
-    {"period", required_argument, OPT_PERIOD, "P", "period of the inputs and the result (default: latest)"},
-    {"label", required_argument, OPT_LABEL, "TEXT", "what the result is, for titles and legends"},
-    {"unit", required_argument, OPT_UNIT, "UNIT", "share, rate, per_ha, count, people, score, ... (default value)"},
-    {"higher-worse", no_argument, OPT_HIGHER, NULL, "a higher value is more deprived"},
-    {"lower-worse", no_argument, OPT_LOWER, NULL, "a lower value is more deprived"},
-    {0, 0, 0, 0, 0},
-};
-
-static int on_derive_opt(cli *c, int id, const char *arg, void *state)
-{
-    nm_derive_opts *o = state;
-
-    (void)c;
-    switch (id) {
-    case OPT_PERIOD: o->period = arg; break;
-    case OPT_LABEL: o->label = arg; break;
-    case OPT_UNIT: o->unit = arg; break;
-    case OPT_HIGHER: o->polarity = 1; break;
-    case OPT_LOWER: o->polarity = -1; break;
-    }
-    return 0;
-}
-
 static int run_derive(cli *c, int argc, char **argv)
 {
     nm_derive_opts o = {0};
@@ -40,7 +14,7 @@ static int run_derive(cli *c, int argc, char **argv)
     nm_status rc;
     int code = 0, first;
 
-    first = cli_parse(c, &cmd_derive, argc, argv, on_derive_opt, &o, &code);
+    first = cli_parse(c, &cmd_derive, argc, argv, &o, NULL, NULL, &code);
     if (first < 0)
         return code;
     if (argc - first != 2)
@@ -65,5 +39,5 @@ static int run_derive(cli *c, int argc, char **argv)
 const cli_command cmd_derive = {
     "derive", "ID EXPRESSION [OPTIONS]",
     "Compute an indicator from stored ones: + - * / over ids, numbers and area_ha (hectares).",
-    derive_opts, run_derive,
+    NULL, run_derive,
 };

@@ -1,26 +1,25 @@
 /*
  * needsmap info: what the store holds, as plain aligned text.
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "cli.h"
-
-enum { OPT_LEVEL = 256, OPT_INDICATOR };
 
 typedef struct info_args {
     const char *level, *indicator;
 } info_args;
 
-static int on_info_opt(cli *c, int id, const char *arg, void *state)
-{
-    info_args *a = state;
-    (void)c;
-    if (id == OPT_LEVEL)
-        a->level = arg;
-    else if (id == OPT_INDICATOR)
-        a->indicator = arg;
-    return 0;
-}
+/* info has no options struct of its own in the library: its table is here */
+static const nm_opt info_rows[] = {
+    {.name = "level", .kind = NM_OPT_STR, .offset = offsetof(info_args, level),
+     .metavar = "LEVEL", .help = "only this level"},
+    {.name = "indicator", .kind = NM_OPT_STR, .offset = offsetof(info_args, indicator),
+     .metavar = "ID", .help = "only this indicator"},
+    {.name = NULL},
+};
+
+static const nm_optset info_opts = {"info", NULL, 0, sizeof(info_args), NULL, info_rows};
 
 static int print_level(void *user, const nm_level_info *i)
 {
@@ -74,11 +73,6 @@ static int print_lookup(void *user, const nm_lookup_info *l)
     return 0;
 }
 
-static const cli_opt info_opts[] = {
-    {"level", required_argument, OPT_LEVEL, "LEVEL", "only this level"},
-    {"indicator", required_argument, OPT_INDICATOR, "ID", "only this indicator"},
-    {0, 0, 0, 0, 0},
-};
 
 static int run_info(cli *c, int argc, char **argv)
 {
@@ -87,7 +81,7 @@ static int run_info(cli *c, int argc, char **argv)
     nm_status rc;
     int code = 0, nl = 0, ni = 0, nd = 0, nk = 0;
 
-    if (cli_parse(c, &cmd_info, argc, argv, on_info_opt, &a, &code) < 0)
+    if (cli_parse(c, &cmd_info, argc, argv, &a, NULL, NULL, &code) < 0)
         return code;
     if (!(store = cli_open_store(c, NM_STORE_READONLY, &code)))
         return code;
@@ -115,5 +109,5 @@ static int run_info(cli *c, int argc, char **argv)
 const cli_command cmd_info = {
     "info", "[--level LEVEL] [--indicator ID]",
     "Show what the store holds: areas, indicators and coverage, datasets, lookups.",
-    info_opts, run_info,
+    &info_opts, run_info,
 };

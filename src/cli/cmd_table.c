@@ -5,40 +5,6 @@
 
 #include "cli.h"
 
-enum { OPT_LEVEL = 256, OPT_VINTAGE, OPT_WITHIN, OPT_INDICATORS, OPT_PERIOD, OPT_OUTPUT, OPT_IDS };
-
-static const cli_opt table_opts[] = {
-    {"output", required_argument, OPT_OUTPUT, "FILE", ".csv, .xlsx or .md (required; also -o)"},
-    {"level", required_argument, OPT_LEVEL, "LEVEL", "one row per area of this level (default ward)"},
-    {"vintage", required_argument, OPT_VINTAGE, "YEAR", "boundary year (default: latest)"},
-    {"within", required_argument, OPT_WITHIN, "CODE|NAME", "only the areas within this area"},
-    {"indicators", required_argument, OPT_INDICATORS, "A,B", "columns (default: every indicator of the level)"},
-    {"period", required_argument, OPT_PERIOD, "P", "period of the indicators (default: latest)"},
-    {"ids", no_argument, OPT_IDS, NULL, "CSV: indicator ids as headings, every digit kept"},
-    {0, 0, 0, 0, 0},
-};
-
-static int on_table_opt(cli *c, int id, const char *arg, void *state)
-{
-    nm_table_opts *o = state;
-    long n;
-
-    switch (id) {
-    case OPT_OUTPUT: o->output = arg; break;
-    case OPT_LEVEL: o->level = arg; break;
-    case OPT_WITHIN: o->within = arg; break;
-    case OPT_INDICATORS: o->indicators = arg; break;
-    case OPT_PERIOD: o->period = arg; break;
-    case OPT_IDS: o->ids = 1; break;
-    case OPT_VINTAGE:
-        if (!cli_parse_int(c, "vintage", arg, 1900, 2100, &n))
-            return 1;
-        o->vintage = (int)n;
-        break;
-    }
-    return 0;
-}
-
 static int run_table(cli *c, int argc, char **argv)
 {
     nm_table_opts o = {0};
@@ -47,7 +13,7 @@ static int run_table(cli *c, int argc, char **argv)
     nm_status rc;
     int code = 0, first;
 
-    first = cli_parse(c, &cmd_table, argc, argv, on_table_opt, &o, &code);
+    first = cli_parse(c, &cmd_table, argc, argv, &o, NULL, NULL, &code);
     if (first < 0)
         return code;
     if (first < argc)
@@ -69,5 +35,5 @@ static int run_table(cli *c, int argc, char **argv)
 const cli_command cmd_table = {
     "table", "-o FILE.csv|FILE.xlsx|FILE.md [OPTIONS]",
     "Write indicators by area as CSV, an XLSX workbook or a Markdown table.",
-    table_opts, run_table,
+    NULL, run_table,
 };

@@ -129,65 +129,197 @@ nm_store *cli_open_store_within(cli *c, int flags, const char **within, int *exi
     return store;
 }
 
-/* Builds the getopt_long table and short option string from the command's
- * option table, then parses. */
-int cli_parse(cli *c, const cli_command *cmd, int argc, char **argv,
-              int (*on_opt)(cli *c, int id, const char *arg, void *state), void *state,
-              int *exit_code)
+static const nm_optset *command_opts(const cli_command *cmd)
 {
-    struct option longopts[64];
-    const cli_opt *o;
-    int n = 0, ch, output_id = 0;
+    return cmd->opts ? cmd->opts : nm_optset_find(cmd->name);
+}
 
-    for (o = cmd->opts; o && o->name && n < 62; o++, n++) {
-        longopts[n].name = o->name;
-        longopts[n].has_arg = o->has_arg;
-        longopts[n].flag = NULL;
-        longopts[n].val = o->id;
-        if (strcmp(o->name, "output") == 0)
-            output_id = o->id;
+/* Options shown and taken on the command line: operands and old
+ * figures-file keys are not. */
+static int on_command_line(const nm_opt *o)
+{
+    return !(o->flags & (NM_OPT_OPERAND | NM_OPT_DEPRECATED | NM_OPT_FILE_ONLY));
+}
+
+static void print_help(const cli_command *cmd, const nm_optset *set)
+{
+    const nm_opt *o;
+
+    printf("usage: needsmap [--db FILE] %s %s\n%s\n\noptions:\n", cmd->name, cmd->usage,
+           cmd->summary);
+    for (o = set ? set->opts : NULL; o && o->name; o++) {
+        char left[64];
+        if (!on_command_line(o))
+            continue;
+        snprintf(left, sizeof left, "--%s%s%s", o->name, o->metavar ? " " : "",
+                 o->metavar ? o->metavar : "");
+        printf("  %-26s %s\n", left, o->help);
     }
-    longopts[n++] = (struct option){"help", no_argument, NULL, 'h'};
-    longopts[n] = (struct option){0, 0, 0, 0};
+    printf("  %-26s %s\n", "--help", "show this help and exit");
+}
+
+/* getopt_long's table from the command's: each option's value is 256 plus
+ * its row, its short letter maps to the same row.  Caller frees both. */
+static int make_getopt(const nm_optset *set, struct option **longopts, char **shorts)
+{
+    const nm_opt *o;
+    size_t n = 0, i = 0, s = 0;
+
+    for (o = set ? set->opts : NULL; o && o->name; o++)
+        n++;
+    *longopts = nm_calloc(n + 2, sizeof **longopts);
+    *shorts = nm_malloc(2 * n + 2);
+    if (!*longopts || !*shorts)
+        return 0;
+    (*shorts)[s++] = 'h';
+    for (o = set ? set->opts : NULL; o && o->name; o++) {
+        int has_arg = o->kind == NM_OPT_FLAG || (o->kind == NM_OPT_CUSTOM && !o->metavar)
+                          ? no_argument : required_argument;
+        if (!on_command_line(o))
+            continue;
+        (*longopts)[i++] = (struct option){o->name, has_arg, NULL, 256 + (int)(o - set->opts)};
+        if (o->letter) {
+            (*shorts)[s++] = (char)o->letter;
+            if (has_arg == required_argument)
+                (*shorts)[s++] = ':';
+        }
+    }
+    (*longopts)[i++] = (struct option){"help", no_argument, NULL, 'h'};
+    (*longopts)[i] = (struct option){0, 0, 0, 0};
+    (*shorts)[s] = '\0';
+    return 1;
+}
+
+static const nm_opt *by_letter(const nm_optset *set, int letter)
+{
+    const nm_opt *o;
+
+    for (o = set ? set->opts : NULL; o && o->name; o++)
+        if (o->letter == letter && on_command_line(o))
+            return o;
+    return NULL;
+}
+
+static int getopt_error(cli *c, const nm_optset *set, char **argv)
+{
+    if (optopt && optopt < 256 && by_letter(set, optopt))
+        return cli_usage_error(c, "option -%c needs a value", optopt);
+    if (optopt && optopt < 256 && optopt != '?')
+        return cli_usage_error(c, "unknown option -%c", optopt);
+    if (optopt)
+        return cli_usage_error(c, "option %s needs a value", argv[optind - 1]);
+    return cli_usage_error(c, "unknown option %s", argv[optind - 1]);
+}
+
+/* One option's value into its field, or to the command. */
+static int take_option(cli *c, const nm_opt *o, const char *arg, void *opts, cli_custom_fn custom,
+                       void *state)
+{
+    if (o->kind == NM_OPT_CUSTOM)
+        return custom ? custom(c, o, arg, state) : cli_usage_error(c, "--%s: not handled", o->name);
+    if (nm_opt_parse(c->ctx, o, opts, arg) != NM_OK)
+        return cli_usage_error(c, "--%s: %s", o->name, nm_errmsg(c->ctx));
+    return 0;
+}
+
+int cli_parse(cli *c, const cli_command *cmd, int argc, char **argv, void *opts,
+              cli_custom_fn custom, void *state, int *exit_code)
+{
+    const nm_optset *set = command_opts(cmd);
+    struct option *longopts = NULL;
+    char *shorts = NULL;
+    int ch, result = -1;
+
+    if (set && opts)
+        nm_optset_defaults(set, opts);
+    if (!make_getopt(set, &longopts, &shorts)) {
+        fprintf(stderr, "needsmap: out of memory\n");
+        *exit_code = EXIT_FAIL;
+        goto done;
+    }
     /* 0, not 1: glibc re-reads the ordering mode only then, and the global
        options were parsed in order-preserving mode */
     optind = 0;
     opterr = 0;
-    /* -o FILE is the familiar short form of --output, for every command
-       that writes one */
-    while ((ch = getopt_long(argc, argv, output_id ? "ho:" : "h", longopts, NULL)) != -1) {
-        if (ch == 'o')
-            ch = output_id;
+    while ((ch = getopt_long(argc, argv, shorts, longopts, NULL)) != -1) {
+        const nm_opt *o = ch >= 256 ? &set->opts[ch - 256] : by_letter(set, ch);
         if (ch == 'h') {
-            printf("usage: needsmap [--db FILE] %s %s\n%s\n\noptions:\n", cmd->name, cmd->usage,
-                   cmd->summary);
-            for (o = cmd->opts; o && o->name; o++) {
-                char left[64];
-                snprintf(left, sizeof left, "--%s%s%s", o->name, o->metavar ? " " : "",
-                         o->metavar ? o->metavar : "");
-                printf("  %-26s %s\n", left, o->help);
-            }
-            printf("  %-26s %s\n", "--help", "show this help and exit");
+            print_help(cmd, set);
             *exit_code = EXIT_OK;
-            return -1;
+            goto done;
         }
-        if (ch == '?' || ch == ':') {
-            if (optopt == 'o' && output_id)
-                *exit_code = cli_usage_error(c, "option -o needs a value");
-            else if (optopt && optopt < 256 && optopt != '?')
-                *exit_code = cli_usage_error(c, "unknown option -%c", optopt);
-            else if (optopt)
-                *exit_code = cli_usage_error(c, "option %s needs a value", argv[optind - 1]);
-            else
-                *exit_code = cli_usage_error(c, "unknown option %s", argv[optind - 1]);
-            return -1;
+        if (ch == '?' || ch == ':' || !o) {
+            *exit_code = getopt_error(c, set, argv);
+            goto done;
         }
-        if (on_opt(c, ch, optarg, state) != 0) {
+        if (take_option(c, o, optarg, opts, custom, state) != 0) {
             *exit_code = EXIT_USAGE;
-            return -1;
+            goto done;
         }
     }
-    return optind;
+    result = optind;
+done:
+    nm_free(longopts);
+    nm_free(shorts);
+    return result;
+}
+
+/* Markdown text with its pipes escaped, for a table cell. */
+static void print_cell(const char *text)
+{
+    for (; text && *text; text++)
+        printf(*text == '|' ? "\\|" : "%c", *text);
+}
+
+/* README's "Options of every command", made from the same tables as
+ * getopt_long and --help (scripts/readme-options splices it in). */
+static void print_options_markdown(void)
+{
+    const nm_optset *set;
+    const nm_opt *o;
+    size_t i;
+
+    for (i = 0; (set = nm_optset_at(i)) != NULL; i++) {
+        printf("\n#### `needsmap %s`\n\n", set->command);
+        if (set->section)
+            printf(set->figure ? "In a figures file: `[%s.NAME]`.\n\n"
+                               : "In a figures file: `[data.NAME]` with `type = %s`.\n\n",
+                   set->section);
+        printf("| option | figures-file key | what |\n|---|---|---|\n");
+        for (o = set->opts; o->name; o++) {
+            if (o->flags & NM_OPT_DEPRECATED)
+                continue;
+            printf("| ");
+            if (o->flags & NM_OPT_OPERAND)
+                printf("the operand %s", o->name);
+            else {
+                printf("`--%s", o->name);
+                if (o->metavar) {
+                    printf(" ");
+                    print_cell(o->metavar);
+                }
+                printf("`");
+                if (o->letter)
+                    printf(", `-%c`", o->letter);
+            }
+            if (!set->section || o->kind == NM_OPT_CUSTOM)
+                printf(" | - | ");
+            else
+                printf(" | `%s = %s` | ", o->name, o->kind == NM_OPT_FLAG ? "yes" : "...");
+            print_cell(o->help ? o->help : "");
+            printf(" |\n");
+        }
+        for (o = set->opts; o->name; o++)
+            if (o->flags & NM_OPT_DEPRECATED)
+                printf("%s`%s` (write `%s`)", o == set->opts || !(o[-1].flags & NM_OPT_DEPRECATED)
+                                                  ? "\nOld keys still read, with a warning: "
+                                                  : ", ",
+                       o->name, o->instead);
+        for (o = set->opts; o->name && !(o->flags & NM_OPT_DEPRECATED); o++)
+            ;
+        if (o->name)
+            printf(".\n");
+    }
 }
 
 static void print_usage(FILE *fp)
@@ -239,6 +371,7 @@ int main(int argc, char **argv)
         {"db", required_argument, NULL, 'd'},  {"quiet", no_argument, NULL, 'q'},
         {"verbose", no_argument, NULL, 'v'},   {"version", no_argument, NULL, 'V'},
         {"help", no_argument, NULL, 'h'},      {"ward-vintage", required_argument, NULL, 'W'},
+        {"options-markdown", no_argument, NULL, 'M'},
         {0, 0, 0, 0},
     };
     cli c = {0};
@@ -258,6 +391,7 @@ int main(int argc, char **argv)
                 return EXIT_USAGE;
             break;
         case 'h': print_usage(stdout); return EXIT_OK;
+        case 'M': print_options_markdown(); return EXIT_OK;
         default:
             fprintf(stderr, "needsmap: unknown option %s\ntry 'needsmap --help'\n",
                     argv[optind - 1]);

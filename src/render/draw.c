@@ -361,6 +361,32 @@ static int meets_rows(const rn_devshape *d, double row0, double row1)
     return d->nrings > 0 && d->y1 >= row0 && d->y0 <= row1;
 }
 
+/* sRGB channel to linear light. */
+static double lin(uint32_t c)
+{
+    double v = (c & 0xff) / 255.0;
+    return v <= 0.04045 ? v / 12.92 : pow((v + 0.055) / 1.055, 2.4);
+}
+
+uint32_t nm_map_outline_rgb(const nm_map *map, uint32_t fill)
+{
+    double lum = 0.2126 * lin(fill >> 16) + 0.7152 * lin(fill >> 8) + 0.0722 * lin(fill);
+    double f = map->opts.outline_darken;
+
+    if (f <= 0)
+        return map->opts.outline_rgb;
+    /* a dark fill darkened further leaves no line to see (the darkest
+       greys, the deepest reds): it is lightened instead, towards white */
+    if (lum < RN_DARK_LUMINANCE) {
+        uint32_t r = (fill >> 16) & 0xff, g = (fill >> 8) & 0xff, b = fill & 0xff;
+        r += (uint32_t)((255 - r) * f);
+        g += (uint32_t)((255 - g) * f);
+        b += (uint32_t)((255 - b) * f);
+        return r << 16 | g << 8 | b;
+    }
+    return darken(fill, f);
+}
+
 /* The outline colour of feature i. */
 static uint32_t outline_rgb(const nm_map *map, size_t i)
 {
@@ -370,10 +396,7 @@ static uint32_t outline_rgb(const nm_map *map, size_t i)
        selection's */
     if (map->feat[i].flags & NM_MAP_CONTEXT)
         return darken(fill, CONTEXT_DARKEN);
-
-    if (map->opts.outline_darken > 0)
-        return darken(fill, map->opts.outline_darken);
-    return map->opts.outline_rgb;
+    return nm_map_outline_rgb(map, fill);
 }
 
 typedef struct keyed {

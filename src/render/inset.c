@@ -56,3 +56,20 @@ cleanup:
     rn_layout_free(&lay);
     return rc;
 }
+
+nm_status rn_locator_draw(nm_ctx *ctx, const nm_map *map, const rn_layout *lay, cairo_t *cr,
+                          PangoContext *pc, double k, int vector)
+{
+    const nm_rect *b = &lay->pub.locator;
+    nm_status rc;
+
+    if (!map->locator || b->w <= 0)
+        return NM_OK;
+    /* on white, over the map: the inset is a map of its own */
+    cairo_rectangle(cr, b->x, b->y, b->w, b->h);
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_fill(cr);
+    rc = rn_map_draw_in(ctx, map->locator, cr, pc, k, vector, b, NULL);
+    pango_cairo_update_context(cr, pc);
+    return rc;
+}

@@ -633,8 +633,8 @@ static nm_status place_labels(nm_ctx *ctx, const nm_map *map, PangoContext *pc, 
     ix.nx = (int)ceil(lay->pub.map.w / GRID_MM) + 1;
     ix.ny = (int)ceil(lay->pub.map.h / GRID_MM) + 1;
     order = nm_malloc(map->nlabels * sizeof *order);
-    ix.box = nm_malloc(map->nlabels * sizeof *ix.box);
-    ix.seen = nm_calloc(map->nlabels, sizeof *ix.seen);
+    ix.box = nm_malloc((map->nlabels + 1) * sizeof *ix.box); /* and the locator's */
+    ix.seen = nm_calloc(map->nlabels + 1, sizeof *ix.seen);
     ix.head = nm_calloc((size_t)ix.nx * (size_t)ix.ny, sizeof *ix.head);
     lay->placed = nm_malloc(map->nlabels * sizeof *lay->placed);
     lay->label_status = nm_calloc(map->nlabels, sizeof *lay->label_status);
@@ -648,6 +648,11 @@ static nm_status place_labels(nm_ctx *ctx, const nm_map *map, PangoContext *pc, 
         order[i].i = i;
     }
     qsort(order, map->nlabels, sizeof *order, by_rank);
+    /* names stay off the locator inset */
+    if (lay->pub.locator.w > 0 && !index_add(&ix, &lay->pub.locator)) {
+        rc = nm_fail(ctx, NM_NOMEM, "out of memory");
+        goto cleanup;
+    }
     /* own areas inside, own areas on leader lines, then the others alike:
        a leader line never takes the room a name inside its area needs */
     for (pass = 0; pass < 4; pass++)
@@ -816,6 +821,40 @@ static int emptiest_corner(const nm_map *map, const rn_layout *lay, double w, do
     return pick;
 }
 
+/* The locator inset: about a quarter of the frame's shorter side (30 to 60
+ * mm) across its longer, in the frame's corner that hides the least of
+ * the selection and holds none of the furniture drawn over the map. */
+static void place_locator(const nm_map *map, rn_layout *lay)
+{
+    nm_map_layout *p = &lay->pub;
+    const nm_rect *m = &p->map, *furn[3] = {&p->legend, &p->scale_bar, &p->north_arrow};
+    double ext[4], side, w, h, best = INFINITY, inset = 3;
+
+    if (!map->locator || map->locator->nfeat + map->locator->noutl == 0 ||
+        !rn_map_extent(map->locator, ext))
+        return;
+    side = fmin(60, fmax(30, 0.3 * fmin(m->w, m->h)));
+    w = ext[2] - ext[0] >= ext[3] - ext[1] ? side : side * (ext[2] - ext[0]) / (ext[3] - ext[1]);
+    h = ext[2] - ext[0] >= ext[3] - ext[1] ? side * (ext[3] - ext[1]) / (ext[2] - ext[0]) : side;
+    /* the map inside takes 2 mm of padding on each side */
+    w = fmax(w, 16) + 2 * RN_MAP_PAD;
+    h = fmax(h, 16) + 2 * RN_MAP_PAD;
+    if (w > m->w / 2 || h > m->h / 2)
+        return; /* no room: the frame is too small for an inset */
+    for (int c = 0; c < 4; c++) {
+        nm_rect b = {c % 2 ? m->x + inset : m->x + m->w - inset - w,
+                     c < 2 ? m->y + inset : m->y + m->h - inset - h, w, h};
+        double v = cover(map, lay, &b);
+        for (int f = 0; f < 3; f++)
+            if (furn[f]->w > 0 && overlaps(&b, furn[f]))
+                v = INFINITY;
+        if (v < best) {
+            best = v;
+            p->locator = b;
+        }
+    }
+}
+
 /* A legend of one column where lay->pub.legend says, its title 'title_h'
  * high. */
 static void one_column(const nm_map *map, rn_layout *lay, double title_h)
@@ -898,6 +937,8 @@ nm_status rn_layout_compute(nm_ctx *ctx, const nm_map *map, PangoContext *pc, rn
         hug_data(lay, best_bottom);
     if (map->opts.scale_bar)
         lay->pub.scale_bar_m = rn_round_length(lay->mm_per_m, fmin(RN_SCALE_MAX, lay->pub.map.w / 3));
+    place_locator(map, lay);
+    lay->pub.outline_mm = map->opts.outline_mm;
     georef(map, lay);
     rc = place_labels(ctx, map, pc, lay);
 
@@ -987,4 +1028,9 @@ nm_status rn_layout_box(nm_ctx *ctx, const nm_map *map, PangoContext *pc, const 
 cleanup:
     meas_free(&m);
     return rc;
+}
+
+nm_status rn_place_labels(nm_ctx *ctx, const nm_map *map, PangoContext *pc, rn_layout *lay)
+{
+    return place_labels(ctx, map, pc, lay);
 }

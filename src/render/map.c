@@ -66,7 +66,25 @@ void nm_map_free(nm_map *map)
     for (i = 0; i < map->nlegend; i++)
         nm_free(map->legend[i].label);
     nm_free(map->legend);
+    nm_map_free(map->locator);
     nm_free(map);
+}
+
+nm_map *nm_map_locator(nm_map *map)
+{
+    nm_render_opts ro;
+
+    if (map->locator)
+        return map->locator;
+    if (!(map->locator = nm_map_new()))
+        return NULL;
+    nm_render_opts_init(&ro);
+    ro.scale_bar = ro.north_arrow = 0;
+    ro.outline_mm = 0.05;
+    ro.outline_darken = 0.25;
+    ro.threads = 1;
+    map->locator->opts = ro;
+    return map->locator;
 }
 
 /* Grows an array so that one more element fits; doubling keeps the copies

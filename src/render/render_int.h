@@ -20,6 +20,7 @@
 #define RN_FOOT_GAP 3.0      /* above the source line */
 #define RN_PANEL_GAP 6.0     /* map to side panel */
 #define RN_MAP_PAD 2.0       /* data kept this far inside the frame */
+#define RN_DARK_LUMINANCE 0.1 /* fills darker (relative luminance) get lighter outlines */
 #define RN_SWATCH_W 8.0
 #define RN_SWATCH_H 5.0
 #define RN_ROW_H 6.5         /* legend row pitch */
@@ -100,6 +101,7 @@ struct nm_map {
     size_t nlabels, cap_labels;
     rn_legend *legend;
     size_t nlegend, cap_legend;
+    nm_map *locator; /* the inset showing where the map lies (nm_map_locator), or NULL */
 };
 
 /* Text styles of the page. */
@@ -182,6 +184,11 @@ nm_status rn_layout_compute(nm_ctx *ctx, const nm_map *map, PangoContext *pc, rn
 nm_status rn_layout_box(nm_ctx *ctx, const nm_map *map, PangoContext *pc, const nm_rect *box,
                         rn_layout *lay);
 void rn_layout_free(rn_layout *lay);
+/* Places the map's labels on a layout whose frame (pub.map), scale and
+ * offsets (mm_per_m, ax, ay) are set, as rn_layout_compute() does: OUT
+ * lay->placed, lay->label_status.  For pages drawn by others (svgpath.c).
+ * Returns NM_OK or NM_NOMEM. */
+nm_status rn_place_labels(nm_ctx *ctx, const nm_map *map, PangoContext *pc, rn_layout *lay);
 /* The longest round length (1, 2 or 5 times a power of ten metres) a
  * scale bar of at most max_mm shows at mm_per_m. */
 double rn_round_length(double mm_per_m, double max_mm);
@@ -256,5 +263,11 @@ void rn_scale_bar_draw(cairo_t *cr, PangoContext *pc, const nm_rect *b, double m
  * NM_USAGE (empty map, box too small), NM_ERROR (drawing), NM_NOMEM. */
 nm_status rn_map_draw_in(nm_ctx *ctx, nm_map *map, cairo_t *cr, PangoContext *pc, double k,
                          int vector, const nm_rect *box, nm_map_layout *layout);
+
+/* Draws the map's locator inset where the layout put it (nothing when it
+ * has none), on a context as rn_map_draw_in()'s.  Returns as
+ * rn_map_draw_in(). */
+nm_status rn_locator_draw(nm_ctx *ctx, const nm_map *map, const rn_layout *lay, cairo_t *cr,
+                          PangoContext *pc, double k, int vector);
 
 #endif /* NM_RENDER_INT_H */

@@ -2,8 +2,9 @@
  * The geometry of a map as SVG path data, for pages that draw the map
  * themselves (report/html.c): every feature and outline thinned exactly as
  * for PDF output (draw.c's grid and tolerance at the print resolution),
- * in point coordinates of a box fitted to the map's extent, and the label
- * anchors in the same coordinates.  Styling the paths is the caller's.
+ * in point coordinates of a box fitted to the map's extent, and the names
+ * placed as on a page (layout.c's placer, for a screen and for a phone) in
+ * the same coordinates.  Styling the paths is the caller's.
  */
 #include <math.h>
 #include <stdio.h>
@@ -89,6 +90,54 @@ static nm_status paths_of(nm_ctx *ctx, const rn_dev *dev, char ***out, size_t *n
     return NM_OK;
 }
 
+/* The names placed as on a page (layout.c's placer) on a frame 'f' times
+ * the SVG's size: f = 1 for a screen, where the map shows near its print
+ * size; f = 0.5 for a phone, where it shows at about half and the names
+ * must be twice as large on the map to be read.  In the SVG's points. */
+static nm_status place_names(nm_ctx *ctx, const nm_map *map, PangoContext *pc,
+                             const rn_layout *base, double f, nm_map_svg_label **out, size_t *n)
+{
+    rn_layout lay = *base;
+    double k = RN_PT_PER_MM;
+    nm_status rc;
+    size_t i;
+
+    *n = 0;
+    lay.mm_per_m *= f;
+    lay.ax *= f;
+    lay.ay *= f;
+    lay.pub.map = (nm_rect){0, 0, base->pub.map.w * f, base->pub.map.h * f};
+    rc = rn_place_labels(ctx, map, pc, &lay);
+    if (rc == NM_OK && !(*out = nm_calloc(lay.nplaced ? lay.nplaced : 1, sizeof **out)))
+        rc = nm_fail(ctx, NM_NOMEM, "out of memory");
+    for (i = 0; rc == NM_OK && i < lay.nplaced; i++) {
+        const rn_placed *p = &lay.placed[i];
+        PangoLayout *t = rn_text_pt(pc, RN_F_LABEL, p->pt, map->labels[p->label].text, 0);
+        nm_map_svg_label *o = &(*out)[(*n)++];
+        double w, h, base_mm;
+        if (!t) {
+            rc = nm_fail(ctx, NM_NOMEM, "out of memory");
+            break;
+        }
+        rn_text_size(t, &w, &h);
+        base_mm = (double)pango_layout_get_baseline(t) / PANGO_SCALE;
+        g_object_unref(t);
+        /* the middle of the text, so that a browser's slightly other
+           measure spreads both ways */
+        o->label = p->label;
+        o->size = p->pt / f;
+        o->x = (p->x + w / 2) / f * k;
+        o->y = (p->y + base_mm) / f * k;
+        o->leader = p->leader;
+        o->x0 = p->x0 / f * k;
+        o->y0 = p->y0 / f * k;
+        o->x1 = p->x1 / f * k;
+        o->y1 = p->y1 / f * k;
+    }
+    rn_layout_free(&lay);
+    return rc;
+}
+
 nm_status nm_map_svg_paths(nm_ctx *ctx, const nm_map *map, double width_mm, double height_mm,
                            nm_map_svg *out)
 {
@@ -126,13 +175,14 @@ nm_status nm_map_svg_paths(nm_ctx *ctx, const nm_map *map, double width_mm, doub
         rc = paths_of(ctx, &feat, &out->feature, &out->nfeatures);
     if (rc == NM_OK)
         rc = paths_of(ctx, &outl, &out->outline, &out->noutlines);
-    if (rc == NM_OK && map->nlabels &&
-        !(out->label_xy = nm_malloc(2 * map->nlabels * sizeof *out->label_xy)))
-        rc = nm_fail(ctx, NM_NOMEM, "out of memory");
-    for (i = 0; rc == NM_OK && i < map->nlabels; i++) {
-        out->label_xy[2 * i] = (lay.ax + map->labels[i].x * s) * k;
-        out->label_xy[2 * i + 1] = (lay.ay - map->labels[i].y * s) * k;
-        out->nlabels = i + 1;
+    if (rc == NM_OK && map->nlabels) {
+        PangoContext *pc = rn_pango_context();
+        if (!pc)
+            rc = nm_fail(ctx, NM_NOMEM, "cannot create a text context");
+        for (i = 0; rc == NM_OK && i < 2; i++)
+            rc = place_names(ctx, map, pc, &lay, i ? 0.5 : 1.0, &out->names[i], &out->nnames[i]);
+        if (pc)
+            g_object_unref(pc);
     }
     rn_dev_free(&feat);
     rn_dev_free(&outl);
@@ -151,6 +201,7 @@ void nm_map_svg_clear(nm_map_svg *s)
         nm_free(s->outline[i]);
     nm_free(s->feature);
     nm_free(s->outline);
-    nm_free(s->label_xy);
+    nm_free(s->names[0]);
+    nm_free(s->names[1]);
     memset(s, 0, sizeof *s);
 }

@@ -433,6 +433,8 @@ static nm_status write_png(nm_ctx *ctx, const nm_map *map, const rn_layout *lay,
     cr = cairo_create(surf);
     cairo_scale(cr, k, k);
     rn_draw_furniture(cr, pc, map, lay, NULL);
+    if ((rc = rn_locator_draw(ctx, map, lay, cr, pc, k, 0)) != NM_OK)
+        goto cleanup;
     if (cairo_status(cr) != CAIRO_STATUS_SUCCESS) {
         rc = nm_fail(ctx, NM_ERROR, "drawing the page failed: %s",
                      cairo_status_to_string(cairo_status(cr)));
@@ -614,7 +616,10 @@ static nm_status write_vector(nm_ctx *ctx, const nm_map *map, const rn_layout *l
     cairo_save(cr);
     cairo_scale(cr, k, k);
     rn_draw_furniture(cr, pc, map, lay, fmt == FMT_SVG ? &text : NULL);
+    rc = rn_locator_draw(ctx, map, lay, cr, pc, k, 1);
     cairo_restore(cr);
+    if (rc != NM_OK)
+        goto cleanup;
     if (st == CAIRO_STATUS_SUCCESS)
         st = cairo_status(cr);
     cairo_destroy(cr);

@@ -62,14 +62,15 @@ static void add_lineage_counts(nm_buf *b, const nm_change *c)
                         nm_lineage_name((nm_lineage)l));
 }
 
-static char *change_note(const nm_areas *a, const nm_change *c, const char *index)
+char *nm_change_note(const nm_areas *a, const nm_change *c, const char *index)
 {
-    const char *within = nm_areas_within_name(a);
+    const char *within = nm_areas_within_name(a), *level = nm_areas_level(a);
     long skipped = (long)c->n - c->compared;
     char n1[32];
     nm_buf b = {0};
 
-    nm_buf_addf(&b, "LSOAs%s%s (%d boundaries), %s %s against %s", *within ? " of " : "", within,
+    nm_buf_addf(&b, "%s%s%s%s (%d boundaries), %s %s against %s",
+                strcmp(level, "lsoa") == 0 ? "LSOA" : level, "s", *within ? " of " : "", within,
                 nm_areas_vintage(a), index, c->now.period, c->since);
     if (c->since_vintage != nm_areas_vintage(a))
         nm_buf_addf(&b, " on %d LSOAs through %s (", c->since_vintage,
@@ -114,7 +115,7 @@ nm_status nm_change_shown(nm_store *store, const nm_areas *a, const char *key, c
     }
     if (index)
         nm_buf_addf(&label, "Change in national %s decile, %s to %s", index, c.since, c.now.period);
-    *note = index ? change_note(a, &c, index) : NULL;
+    *note = index ? nm_change_note(a, &c, index) : NULL;
     if (!index || label.failed || !*note) {
         rc = nm_fail(ctx, NM_NOMEM, "out of memory");
     } else {

@@ -46,6 +46,7 @@ typedef struct job {
     sqlite3_stmt *geom_stmt;
     char *alt_text;  /* what the map shows, in words */
     char *change_note; /* a change map's subtitle: how its areas compare */
+    nm_render_opts ro; /* as set on the map */
 } job;
 
 static int is_rank_scheme(const nm_classify_spec *s)
@@ -243,18 +244,24 @@ static nm_status draw_overlay(job *j)
 {
     const char *level = j->o->overlay ? j->o->overlay : j->o->labels;
     nm_status rc;
-    int layer = -1;
+    int layer = -1, casing = -1;
     size_t i;
 
     if (!level)
         return NM_OK;
     rc = nm_areas_parents(j->store, j->areas, level, &j->over);
+    /* in greys a dark line is lost over the darkest classes: it runs on a
+       white casing */
+    if (rc == NM_OK && j->o->overlay && j->o->greyscale)
+        rc = nm_map_add_layer(j->ctx, j->map, 0xffffff, 0.85, &casing);
     if (rc == NM_OK && j->o->overlay)
         rc = nm_map_add_layer(j->ctx, j->map, 0x202020, 0.45, &layer);
     for (i = 0; rc == NM_OK && i < nm_areas_count(j->over); i++) {
         nm_geom g;
         rc = nm_store_area_geom(j->store, nm_areas_rowid(j->over, i), &j->geom, &j->geom_stmt);
         g = view(&j->geom);
+        if (rc == NM_OK && casing >= 0)
+            rc = nm_map_add_outline(j->ctx, j->map, casing, &g);
         if (rc == NM_OK && layer >= 0)
             rc = nm_map_add_outline(j->ctx, j->map, layer, &g);
         if (rc == NM_OK && j->o->labels && strcmp(j->o->labels, level) == 0)
@@ -402,7 +409,38 @@ static nm_status set_render_opts(job *j)
         ro.label_pt = j->o->label_pt;
         ro.label_min_pt = fmin(ro.label_min_pt, ro.label_pt);
     }
+    j->ro = ro;
     return nm_map_set_options(j->ctx, j->map, &ro);
+}
+
+/* The outline width for areas L mm across on the page (the square root of
+ * the frame's area per area shaded): 0.1 mm for a borough's LSOAs, thinner
+ * where areas crowd (a region's or England's LSOAs, down to 0.02 mm) so
+ * that lines do not outweigh the fills, thicker for a few large areas (up
+ * to 0.25 mm for a borough's wards) so that neighbours of one class are
+ * still told apart. */
+static double outline_for(double across_mm)
+{
+    if (across_mm < 8)
+        return fmax(0.02, 0.1 * across_mm / 8);
+    if (across_mm < 16)
+        return 0.1;
+    return fmin(0.25, 0.1 + (across_mm - 16) / 16 * 0.15);
+}
+
+/* Outlines by density unless the width was given (or outlines refused). */
+static nm_status auto_outline(job *j)
+{
+    nm_map_layout l;
+    size_t n = nm_areas_count(j->areas);
+    nm_status rc;
+
+    if (j->o->outline_mm > 0 || j->o->no_outlines || n == 0)
+        return NM_OK;
+    if ((rc = nm_map_layout_get(j->ctx, j->map, &l)) != NM_OK)
+        return rc;
+    j->ro.outline_mm = outline_for(sqrt(l.map.w * l.map.h / (double)n));
+    return nm_map_set_options(j->ctx, j->map, &j->ro);
 }
 
 /* One line per label left out, for --verbose; NULL when none was. */
@@ -423,6 +461,25 @@ static char *unplaced_report(const nm_map *map)
     return b.data;
 }
 
+/* The source line: every dataset's attribution, then the boundaries and
+ * the ward lookup the map used.  NULL when out of memory. */
+static char *map_attribution(job *j)
+{
+    char *attr = nm_attribution(j->store, j->areas, j->o->overlay, j->vals.source);
+    char *said = NULL;
+    nm_buf b = {0};
+
+    if (!attr || nm_boundaries_said(j->store, j->areas, j->o->overlay ? j->o->overlay : j->o->labels,
+                                    j->o->within, &said) != NM_OK) {
+        nm_free(attr);
+        return NULL;
+    }
+    nm_buf_addf(&b, "%s%s%s", attr, *attr && said ? " " : "", said ? said : "");
+    nm_free(attr);
+    nm_free(said);
+    return nm_buf_take(&b);
+}
+
 static nm_status compose_page(job *j)
 {
     char *title = NULL, *subtitle = NULL, *attribution = NULL;
@@ -438,12 +495,23 @@ static nm_status compose_page(job *j)
                : j->change_note ? nm_strdup(j->change_note)
                                 : nm_default_subtitle(j->areas, &j->vals, &j->spec, j->o->rank,
                                                       j->classes);
+    /* a legend whose neighbours are hard to tell apart says so */
+    if (!j->o->subtitle && subtitle) {
+        char *note = nm_contrast_note(j->colours, nm_classes_count(j->classes));
+        nm_buf b = {0};
+        if (note) {
+            nm_buf_addf(&b, "%s\n%s", subtitle, note);
+            nm_free(subtitle);
+            subtitle = nm_buf_take(&b);
+        }
+        nm_free(note);
+    }
     if (j->o->figure) { /* the document's caption says what it is */
         nm_free(title);
         nm_free(subtitle);
         title = subtitle = NULL;
     }
-    attribution = nm_attribution(j->store, j->areas, j->o->overlay, j->vals.source);
+    attribution = map_attribution(j);
     if ((!j->o->figure && (!title || !subtitle)) || !attribution)
         rc = nm_fail(j->ctx, NM_NOMEM, "out of memory");
     else
@@ -462,9 +530,16 @@ static nm_status compose_page(job *j)
         rc = draw_areas(j);
     if (rc == NM_OK)
         rc = add_legend(j);
-    /* the page is laid out by now: the context fills the map's frame */
+    /* the page is laid out by now: outlines follow the areas' size on it,
+       and the context fills the map's frame */
+    if (rc == NM_OK)
+        rc = auto_outline(j);
     if (rc == NM_OK)
         rc = draw_context(j);
+    if (rc == NM_OK && j->o->locator)
+        rc = j->o->within ? nm_locator_add(j->store, j->map, j->o->within, j->areas,
+                                           j->o->greyscale ? 0x000000 : 0xcb181d)
+                          : nm_fail(j->ctx, NM_USAGE, "a locator needs --within: the area to show");
     if (rc == NM_OK)
         rc = draw_overlay(j);
     nm_free(title);
@@ -485,7 +560,7 @@ static nm_status write_html(job *j)
                      : j->change_note ? nm_strdup(j->change_note)
                                       : nm_default_subtitle(j->areas, &j->vals, &j->spec,
                                                             j->o->rank, j->classes);
-    char *attribution = nm_attribution(j->store, j->areas, j->o->overlay, j->vals.source);
+    char *attribution = map_attribution(j);
     const char *level = j->o->overlay ? j->o->overlay : j->o->labels;
     hs_map m = {j->store, j->o->output, title, subtitle, attribution, j->alt_text, j->areas, &sh,
                 NULL, j->o->labels != NULL};

@@ -5,9 +5,11 @@
  * panels of a comparison use it; where the frame lies is the render
  * module's layout.
  */
+#include <math.h>
 #include <stdlib.h>
 
 #include "needsmap/analyse.h"
+#include "needsmap/classify.h"
 #include "report/report_int.h"
 #include "store/geom_int.h"
 #include "store/store_int.h"
@@ -18,6 +20,21 @@ static int cmp_long(const void *a, const void *b)
 {
     long x = *(const long *)a, y = *(const long *)b;
     return x < y ? -1 : x > y;
+}
+
+/* Appends 'id' to ids (n of them, room for *cap).  Returns 0 when memory
+ * is exhausted. */
+static int push_id(long **ids, size_t *n, size_t *cap, long id)
+{
+    if (*n == *cap) {
+        long *p = nm_realloc(*ids, 2 * *cap * sizeof *p);
+        if (!p)
+            return 0;
+        *ids = p;
+        *cap *= 2;
+    }
+    (*ids)[(*n)++] = id;
+    return 1;
 }
 
 /* The rowids of areas of 'level' and 'vintage' whose boxes meet the world
@@ -52,16 +69,10 @@ static nm_status context_ids(nm_store *store, const char *level, int vintage, lo
         long id = (long)sqlite3_column_int64(st, 0);
         if (nown && bsearch(&id, own, nown, sizeof *own, cmp_long))
             continue;
-        if (*n == cap) {
-            long *p = nm_realloc(*ids, 2 * cap * sizeof *p);
-            if (!p) {
-                rc = nm_fail(ctx, NM_NOMEM, "out of memory");
-                break;
-            }
-            *ids = p;
-            cap *= 2;
+        if (!push_id(ids, n, &cap, id)) {
+            rc = nm_fail(ctx, NM_NOMEM, "out of memory");
+            break;
         }
-        (*ids)[(*n)++] = id;
     }
     if (rc == NM_OK && s != SQLITE_DONE)
         rc = nm_store_sqlfail(store, "reading the neighbouring areas");
@@ -106,4 +117,157 @@ void nm_layout_world_box(const nm_map_layout *l, double box[4])
     box[2] = l->origin_x + ((l->map.x + l->map.w) * k - 0.5) * l->pixel_size;
     box[3] = l->origin_y - (l->map.y * k - 0.5) * l->pixel_size;
     box[1] = l->origin_y - ((l->map.y + l->map.h) * k - 0.5) * l->pixel_size;
+}
+
+char *nm_contrast_note(const nm_rgb *colours, int n)
+{
+    nm_buf b = {0};
+    double de[3];
+
+    nm_palette_contrast(colours, n, de);
+    if (de[0] >= NM_PALETTE_MIN_DE_NORMAL && de[1] >= NM_PALETTE_MIN_DE_CVD &&
+        de[2] >= NM_PALETTE_MIN_DE_CVD)
+        return NULL;
+    nm_buf_addf(&b, "Adjacent classes are as little as %.1f apart (CIEDE2000; %g is the aim): "
+                "%d shades are more than print tells apart, fewer classes read better.",
+                fmin(de[0], fmin(de[1], de[2])), NM_PALETTE_MIN_DE_NORMAL, n);
+    return nm_buf_take(&b);
+}
+
+/* ---- the locator inset -------------------------------------------------- */
+
+#define LOCATOR_LAND 0xd9d9d9
+
+/* Rowids of every area of the first of 'levels' that has boundaries (its
+ * latest vintage).  OUT ids (caller frees), n, level. */
+static nm_status locator_ground(nm_store *store, long **ids, size_t *n, const char **level)
+{
+    static const char *const levels[] = {"region", "lad", "utla", "county"};
+    nm_ctx *ctx = nm_store_ctx(store);
+    sqlite3_stmt *st = NULL;
+    size_t cap = 64;
+    nm_status rc = NM_OK;
+    int s = SQLITE_DONE;
+
+    *n = 0;
+    *level = NULL;
+    if (!(*ids = nm_malloc(cap * sizeof **ids)))
+        return nm_fail(ctx, NM_NOMEM, "out of memory");
+    for (size_t l = 0; rc == NM_OK && *n == 0 && l < sizeof levels / sizeof *levels; l++) {
+        rc = nm_store_prepare(store,
+                              "SELECT id FROM area WHERE level = ?1 AND geom IS NOT NULL AND "
+                              "vintage = (SELECT max(vintage) FROM area WHERE level = ?1 AND "
+                              "geom IS NOT NULL) ORDER BY id", &st);
+        if (rc != NM_OK)
+            break;
+        sqlite3_bind_text(st, 1, levels[l], -1, SQLITE_STATIC);
+        while ((s = sqlite3_step(st)) == SQLITE_ROW)
+            if (!push_id(ids, n, &cap, (long)sqlite3_column_int64(st, 0))) {
+                rc = nm_fail(ctx, NM_NOMEM, "out of memory");
+                break;
+            }
+        if (rc == NM_OK && s != SQLITE_DONE)
+            rc = nm_store_sqlfail(store, "reading the locator's areas");
+        sqlite3_finalize(st);
+        st = NULL;
+        if (*n > 0)
+            *level = levels[l];
+    }
+    return rc;
+}
+
+typedef struct loc_add {
+    nm_ctx *ctx;
+    nm_map *map;
+    uint32_t rgb;
+    double ext[4];
+} loc_add;
+
+static nm_status add_located(void *user, size_t i, const nm_geombuf *g)
+{
+    loc_add *a = user;
+    nm_geom geom = {g->xy, g->npoints, g->ring_start, g->nrings, g->part_start, g->nparts};
+
+    (void)i;
+    for (size_t k = 0; k < g->npoints; k++) {
+        a->ext[0] = a->ext[0] < g->xy[2 * k] ? a->ext[0] : g->xy[2 * k];
+        a->ext[1] = a->ext[1] < g->xy[2 * k + 1] ? a->ext[1] : g->xy[2 * k + 1];
+        a->ext[2] = a->ext[2] > g->xy[2 * k] ? a->ext[2] : g->xy[2 * k];
+        a->ext[3] = a->ext[3] > g->xy[2 * k + 1] ? a->ext[3] : g->xy[2 * k + 1];
+    }
+    return nm_map_add_feature(a->ctx, a->map, &geom, a->rgb, 0);
+}
+
+/* The area itself when it has a boundary, else the areas of the map. */
+static nm_status locator_own(nm_store *store, const char *within, const nm_areas *areas,
+                             long **ids, size_t *n)
+{
+    nm_ctx *ctx = nm_store_ctx(store);
+    size_t na = nm_areas_count(areas);
+    sqlite3_stmt *st = NULL;
+    nm_status rc;
+
+    *n = 0;
+    if (!(*ids = nm_malloc((na ? na : 1) * sizeof **ids)))
+        return nm_fail(ctx, NM_NOMEM, "out of memory");
+    rc = nm_store_prepare(store, "SELECT id FROM area WHERE code = ?1 AND geom IS NOT NULL "
+                                 "ORDER BY vintage DESC LIMIT 1", &st);
+    if (rc == NM_OK) {
+        sqlite3_bind_text(st, 1, within, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) == SQLITE_ROW)
+            (*ids)[(*n)++] = (long)sqlite3_column_int64(st, 0);
+    }
+    sqlite3_finalize(st);
+    for (size_t k = 0; rc == NM_OK && *n == 0 && k < na; k++)
+        (*ids)[k] = nm_areas_rowid(areas, k);
+    if (rc == NM_OK && *n == 0)
+        *n = na;
+    return rc;
+}
+
+nm_status nm_locator_add(nm_store *store, nm_map *map, const char *within, const nm_areas *areas,
+                         uint32_t accent)
+{
+    nm_ctx *ctx = nm_store_ctx(store);
+    nm_map *loc = nm_map_locator(map);
+    loc_add ground = {ctx, loc, LOCATOR_LAND, {1e300, 1e300, -1e300, -1e300}};
+    loc_add own = {ctx, loc, accent, {1e300, 1e300, -1e300, -1e300}};
+    long *ids = NULL;
+    size_t n = 0;
+    const char *level = NULL;
+    nm_status rc;
+
+    if (!loc)
+        return nm_fail(ctx, NM_NOMEM, "out of memory");
+    rc = locator_ground(store, &ids, &n, &level);
+    if (rc == NM_OK && n == 0)
+        rc = nm_fail(ctx, NM_USAGE, "a locator needs region or district boundaries: import them "
+                                    "first (e.g. import boundaries england_eer13.shp --level region)");
+    if (rc == NM_OK)
+        rc = nm_store_each_geom(store, ids, n, add_located, &ground);
+    nm_free(ids);
+    ids = NULL;
+    if (rc == NM_OK)
+        rc = locator_own(store, within, areas, &ids, &n);
+    if (rc == NM_OK && n > 0)
+        rc = nm_store_each_geom(store, ids, n, add_located, &own);
+    nm_free(ids);
+    /* an area too small to see at the inset's scale is ringed */
+    if (rc == NM_OK && n > 0 &&
+        fmax(own.ext[2] - own.ext[0], own.ext[3] - own.ext[1]) <
+            0.03 * fmax(ground.ext[2] - ground.ext[0], ground.ext[3] - ground.ext[1])) {
+        double r = 0.035 * fmax(ground.ext[2] - ground.ext[0], ground.ext[3] - ground.ext[1]);
+        double cx = (own.ext[0] + own.ext[2]) / 2, cy = (own.ext[1] + own.ext[3]) / 2, xy[2 * 36];
+        size_t rs[2] = {0, 36};
+        nm_geom ring = {xy, 36, rs, 1, NULL, 0};
+        int layer;
+        for (int k = 0; k < 36; k++) {
+            xy[2 * k] = cx + r * cos(k * 3.14159265358979323846 / 18);
+            xy[2 * k + 1] = cy + r * sin(k * 3.14159265358979323846 / 18);
+        }
+        rc = nm_map_add_layer(ctx, loc, accent, 0.35, &layer);
+        if (rc == NM_OK)
+            rc = nm_map_add_outline(ctx, loc, layer, &ring);
+    }
+    return rc;
 }

@@ -693,7 +693,11 @@ const char *const gr_rate_parts[4] = {"_count", "_rate", "_rate_lo", "_rate_hi"}
 
 const char *gr_level_name(char kind)
 {
-    return kind == 'w' ? "ward" : kind == 'l' ? "locality" : kind == 'b' ? "borough" : "country";
+    return kind == 'w'   ? "ward"
+           : kind == 'l' ? "locality"
+           : kind == 'd' ? "lad"
+           : kind == 'b' ? "borough"
+                         : "country";
 }
 
 int gr_cell_values(const gr_col *c, const gr_cell *x, double v[4])

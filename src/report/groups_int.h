@@ -81,7 +81,7 @@ void gr_cell_text(const gr_col *c, const gr_cell *x, char out[48], char ci[48]);
 
 /* ---- the data formats' cells (summary.c's CSV and XLSX, html.c) ---- */
 
-/* "ward", "locality", "borough" or "country" for a row's kind. */
+/* "ward", "locality", "lad" (a district section), "borough" or "country" for a row's kind. */
 const char *gr_level_name(char kind);
 /* The numbers of one cell as the data formats hold them: 1 to 4 (a rate's
  * count, rate, lower and upper limits).  Returns how many. */

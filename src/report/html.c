@@ -294,6 +294,42 @@ static const char *ward_label(hjob *j, size_t w)
     return *n ? n : nm_areas_code(j->p->set->wards, w);
 }
 
+/* The names of a map as its SVG's last group: placed for a screen (n1)
+ * and for a phone (n2), the style sheet showing one of them; names[i] is
+ * the text of label i in the order the labels were added. */
+static void write_names(hjob *j, const nm_map_svg *svg, const char *const *names, size_t nnames)
+{
+    nm_buf_add(&j->b, "<g class=\"names\" aria-hidden=\"true\">",
+               strlen("<g class=\"names\" aria-hidden=\"true\">"));
+    for (int v = 0; v < 2; v++) {
+        double f = v ? 2.0 : 1.0;
+        nm_buf_addf(&j->b, "<g class=\"n%d\">", v + 1);
+        for (size_t i = 0; i < svg->nnames[v]; i++) {
+            const nm_map_svg_label *l = &svg->names[v][i];
+            if (!l->leader || l->label >= nnames)
+                continue;
+            /* a name outside its area: a cased line from a dot on its point */
+            nm_buf_addf(&j->b, "<path class=\"lc\" d=\"M%.1f %.1fL%.1f %.1f\"/>"
+                               "<circle class=\"lc\" cx=\"%.1f\" cy=\"%.1f\" r=\"%.2f\"/>"
+                               "<path class=\"ld\" d=\"M%.1f %.1fL%.1f %.1f\"/>"
+                               "<circle class=\"ld\" cx=\"%.1f\" cy=\"%.1f\" r=\"%.2f\"/>",
+                        l->x0, l->y0, l->x1, l->y1, l->x0, l->y0, 1.8 * f, l->x0, l->y0, l->x1,
+                        l->y1, l->x0, l->y0, 1.3 * f);
+        }
+        for (size_t i = 0; i < svg->nnames[v]; i++) {
+            const nm_map_svg_label *l = &svg->names[v][i];
+            if (l->label >= nnames)
+                continue;
+            nm_buf_addf(&j->b, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"%.2f\">", l->x, l->y,
+                        l->size);
+            esc(&j->b, names[l->label]);
+            nm_buf_add(&j->b, "</text>", 7);
+        }
+        nm_buf_add(&j->b, "</g>", 4);
+    }
+    nm_buf_add(&j->b, "</g>", 4);
+}
+
 /* One map as inline SVG: LSOAs filled (the static picture when scripts
  * are off), wards above them (transparent until a ward indicator is
  * chosen; they take focus), group outlines and names. */
@@ -373,15 +409,9 @@ static nm_status write_svg(hjob *j, int sec, const char *alt, const char *id)
     nm_buf_add(&j->b, "</g><g class=\"groups\">", strlen("</g><g class=\"groups\">"));
     for (i = 0; i < svg.noutlines; i++)
         nm_buf_addf(&j->b, "<path d=\"%s\"/>", svg.outline[i]);
-    nm_buf_add(&j->b, "</g><g class=\"names\" aria-hidden=\"true\">",
-               strlen("</g><g class=\"names\" aria-hidden=\"true\">"));
-    for (i = 0; i < svg.nlabels && i < nnames; i++) {
-        nm_buf_addf(&j->b, "<text x=\"%.1f\" y=\"%.1f\">", svg.label_xy[2 * i],
-                    svg.label_xy[2 * i + 1]);
-        esc(&j->b, names[i]);
-        nm_buf_add(&j->b, "</text>", 7);
-    }
-    nm_buf_add(&j->b, "</g></svg>", strlen("</g></svg>"));
+    nm_buf_add(&j->b, "</g>", 4);
+    write_names(j, &svg, names, nnames);
+    nm_buf_add(&j->b, "</svg>", 6);
 
 cleanup:
     nm_free(names);
@@ -981,8 +1011,59 @@ static void write_data(hjob *j, char *const *csv)
     nm_buf_add(&j->b, "]}</script>", 11);
 }
 
-static void write_head(hjob *j, const char *title)
+/* A CSS string of any text: every ASCII character but letters, digits
+ * and spaces as a hex escape, so no quote, backslash or "</style>" can end
+ * it; other UTF-8 as it is. */
+static void css_str(nm_buf *b, const char *s)
 {
+    const unsigned char *p = (const unsigned char *)(s ? s : "");
+
+    nm_buf_add(b, "\"", 1);
+    for (; *p; p++) {
+        if (*p >= 0x80 || *p == ' ' || (*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'z') ||
+            (*p >= 'A' && *p <= 'Z'))
+            nm_buf_add(b, (const char *)p, 1);
+        else
+            nm_buf_addf(b, "\\%x ", *p);
+    }
+    nm_buf_add(b, "\"", 1);
+}
+
+/* The footer of every printed page (CSS page-margin boxes): the sources
+ * and licence, the data's dates, and the page number. */
+static char *print_footer(const char *sources, const char *periods)
+{
+    nm_buf b = {0};
+
+    nm_buf_add(&b, "@page{@bottom-left{content:", strlen("@page{@bottom-left{content:"));
+    css_str(&b, sources);
+    if (periods && *periods) {
+        nm_buf_add(&b, " ", 1);
+        css_str(&b, " Data: ");
+        nm_buf_add(&b, " ", 1);
+        css_str(&b, periods);
+        nm_buf_add(&b, " ", 1);
+        css_str(&b, ".");
+    }
+    nm_buf_add(&b, "}@bottom-right{content:\"Page \" counter(page) \" of \" counter(pages)}}",
+               strlen("}@bottom-right{content:\"Page \" counter(page) \" of \" counter(pages)}}"));
+    return nm_buf_take(&b);
+}
+
+/* The head of the page: the style sheet (with the printed pages' footer
+ * of 'sources' and 'periods') and the script allowed by their hashes. */
+static void write_head(hjob *j, const char *title, const char *sources, const char *periods)
+{
+    char *footer = print_footer(sources, periods);
+    nm_buf css = {0};
+
+    nm_buf_add(&css, nm_html_css, strlen(nm_html_css));
+    if (footer)
+        nm_buf_add(&css, footer, strlen(footer));
+    else
+        j->b.failed = 1;
+    if (css.failed || !css.data)
+        j->b.failed = 1;
     nm_buf_add(&j->b, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
                       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
                       "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
@@ -993,17 +1074,20 @@ static void write_head(hjob *j, const char *title)
                       "style-src "));
     /* the page's own style and script only, by hash; nothing to fetch,
        post or embed; downloads are blob: links the script makes */
-    csp_hash(&j->b, nm_html_css);
+    csp_hash(&j->b, css.data ? css.data : "");
     nm_buf_add(&j->b, "; script-src ", 13);
     csp_hash(&j->b, nm_html_js);
     nm_buf_add(&j->b, "; img-src data:; base-uri 'none'; form-action 'none'\"><title>",
                strlen("; img-src data:; base-uri 'none'; form-action 'none'\"><title>"));
     esc(&j->b, title);
     nm_buf_add(&j->b, "</title><style>", 15);
-    nm_buf_add(&j->b, nm_html_css, strlen(nm_html_css));
+    if (css.data)
+        nm_buf_add(&j->b, css.data, css.len);
     nm_buf_add(&j->b, "</style></head><body><header><h1>", strlen("</style></head><body><header><h1>"));
     esc(&j->b, title);
     nm_buf_add(&j->b, "</h1>", 5);
+    nm_buf_free(&css);
+    nm_free(footer);
 }
 
 /* The page, finished in j->b, to its file atomically. */
@@ -1048,7 +1132,7 @@ nm_status nm_html_page(const hs_page *p)
     if (rc == NM_OK)
         rc = find_outlines(&j);
     if (rc == NM_OK) {
-        write_head(&j, p->title);
+        write_head(&j, p->title, p->sources, p->periods);
         nm_buf_add(&j.b, "<p class=\"sub\">", 15);
         nm_buf_addf(&j.b, "%d %s", p->nsec,
                     p->nsec == 1 ? (p->group_word ? p->group_word : "group")
@@ -1113,9 +1197,12 @@ static nm_status write_one_svg(hjob *j, const hs_map *m)
     nm_map_svg svg = {0};
     nm_status rc = NM_OK;
     int layer = -1;
+    const char **names = nm_calloc(no + 1, sizeof *names);
 
-    if (!map)
-        return nm_fail(j->ctx, NM_NOMEM, "out of memory");
+    if (!map || !names) {
+        rc = nm_fail(j->ctx, NM_NOMEM, "out of memory");
+        goto cleanup;
+    }
     rc = nm_map_add_layer(j->ctx, map, 0, 1.0, &layer);
     for (i = 0; rc == NM_OK && i < n; i++)
         rc = add_area(j, map, nm_areas_rowid(m->areas, i), 0, NULL);
@@ -1151,20 +1238,16 @@ static nm_status write_one_svg(hjob *j, const hs_map *m)
                strlen("</g><g class=\"wards\"></g><g class=\"groups\">"));
     for (i = 0; i < svg.noutlines; i++)
         nm_buf_addf(&j->b, "<path d=\"%s\"/>", svg.outline[i]);
-    nm_buf_add(&j->b, "</g><g class=\"names\" aria-hidden=\"true\">",
-               strlen("</g><g class=\"names\" aria-hidden=\"true\">"));
-    for (i = 0, n = 0; i < no && m->labels; i++) {
-        if (!*nm_areas_name(m->over, i) || n >= svg.nlabels)
-            continue;
-        nm_buf_addf(&j->b, "<text x=\"%.1f\" y=\"%.1f\">", svg.label_xy[2 * n],
-                    svg.label_xy[2 * n + 1]);
-        esc(&j->b, nm_areas_name(m->over, i));
-        nm_buf_add(&j->b, "</text>", 7);
-        n++;
-    }
-    nm_buf_add(&j->b, "</g></svg>", strlen("</g></svg>"));
+    nm_buf_add(&j->b, "</g>", 4);
+    /* labels were added for the named overlay areas, in order */
+    for (i = 0, n = 0; i < no && m->labels; i++)
+        if (*nm_areas_name(m->over, i))
+            names[n++] = nm_areas_name(m->over, i);
+    write_names(j, &svg, names, n);
+    nm_buf_add(&j->b, "</svg>", 6);
 
 cleanup:
+    nm_free(names);
     nm_map_svg_clear(&svg);
     nm_map_free(map);
     return rc;
@@ -1249,7 +1332,7 @@ nm_status nm_html_map(const hs_map *m)
     one.alt = (char *)m->alt; /* borrowed: not freed here */
     j.map = &one;
     j.nmap = 1;
-    write_head(&j, m->title);
+    write_head(&j, m->title, m->attribution, NULL);
     nm_buf_add(&j.b, "<p class=\"sub\">", 15);
     esc(&j.b, m->subtitle);
     nm_buf_add(&j.b, "</p></header><main><section id=\"overview\" class=\"overview\">"

@@ -173,3 +173,45 @@ nm_status nm_wards_said_within(nm_store *store, const char *within, char **out)
     }
     return rc;
 }
+
+/* A level as the sentences name it: "LSOA", "LAD", "ward". */
+static const char *level_word(const char *level)
+{
+    static const char *const upper[][2] = {{"lsoa", "LSOA"}, {"msoa", "MSOA"}, {"oa", "OA"},
+                                           {"lad", "LAD"}, {"utla", "UTLA"}};
+
+    for (size_t i = 0; i < sizeof upper / sizeof upper[0]; i++)
+        if (strcmp(level, upper[i][0]) == 0)
+            return upper[i][1];
+    return level;
+}
+
+nm_status nm_boundaries_said(nm_store *store, const nm_areas *a, const char *overlay,
+                             const char *within, char **out)
+{
+    const char *level = nm_areas_level(a);
+    int wards = strcmp(level, "ward") == 0 || (overlay && strcmp(overlay, "ward") == 0);
+    char *said = NULL;
+    nm_buf b = {0};
+    nm_status rc = NM_OK;
+
+    *out = NULL;
+    /* the wards drawn or summed, and the lookup that gave them */
+    if (wards)
+        rc = nm_wards_said_within(store, within, &said);
+    /* a map of wards: that sentence names both years already */
+    if (!said || strcmp(level, "ward") != 0) {
+        nm_buf_addf(&b, "Boundaries: %s %d", level_word(level), nm_areas_vintage(a));
+        if (overlay && strcmp(overlay, level) != 0 && strcmp(overlay, "ward") != 0)
+            nm_buf_addf(&b, "; %s %d outlines", level_word(overlay),
+                        nm_store_vintage_of(store, overlay, 1));
+        nm_buf_add(&b, ".", 1);
+    }
+    if (rc == NM_OK && said)
+        nm_buf_addf(&b, "%s%s", b.len ? " " : "", said);
+    nm_free(said);
+    if (rc == NM_OK && !(*out = nm_buf_take(&b)))
+        rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
+    nm_buf_free(&b);
+    return rc;
+}

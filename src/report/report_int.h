@@ -42,6 +42,13 @@ nm_status nm_wards_said(nm_store *store, const nm_areas *lsoas, char **out);
  * store has no LSOAs to speak of. */
 nm_status nm_wards_said_within(nm_store *store, const char *within, char **out);
 
+/* The boundaries a map draws, for its source line: "Boundaries: LSOA
+ * 2011." (with an overlay's year: "; LAD 2013 outlines"), and where it
+ * shows wards (their level, or an overlay of them) nm_wards_said() of the
+ * LSOAs within 'within'.  Caller frees *out with nm_free(). */
+nm_status nm_boundaries_said(nm_store *store, const nm_areas *a, const char *overlay,
+                             const char *within, char **out);
+
 /* Writes OUTPUT.json: indicator, selection, classification with breaks,
  * labels, colours and counts, the class and value of every area, the
  * page's georeference, the datasets read (with checksums) and the alt
@@ -65,6 +72,9 @@ void nm_md_text(FILE *fp, const char *s);
 /* The unit of a change map's values: national deciles moved, negative
  * towards more deprivation. */
 #define NM_UNIT_DECILE_CHANGE "decile change"
+/* A table's change of rank between releases, negative towards more
+ * deprived. */
+#define NM_UNIT_RANK_CHANGE "rank change"
 
 /* The change in national decile of 'key' between releases 'since' and
  * 'period' as the values of a map (unit NM_UNIT_DECILE_CHANGE, polarity
@@ -72,6 +82,11 @@ void nm_md_text(FILE *fp, const char *s);
  * areas compare (*note; caller frees). */
 nm_status nm_change_shown(nm_store *store, const nm_areas *a, const char *key, const char *period,
                           const char *since, nm_values *out, char **note);
+/* "LSOAs of Southend-on-Sea (2021 boundaries), IMD 2025 against 2019 on
+ * 2011 LSOAs through LSOA11_LSOA21_LAD22_EW_LU.csv (106 unchanged, 2
+ * split)": how the areas of a change compare (caller frees; NULL when out
+ * of memory). */
+char *nm_change_note(const nm_areas *a, const nm_change *c, const char *index);
 /* True for values made by nm_change_shown(). */
 int nm_is_change(const nm_values *v);
 /* The five fixed classes of a change map, and their labels once classed. */
@@ -113,6 +128,12 @@ int nm_shading_class_of(const nm_shading *s, double x);
 nm_status nm_shading_legend(nm_ctx *ctx, nm_map *map, const nm_shading *s, const int *klass,
                             size_t n);
 
+/* When adjacent colours of the legend are closer than the default
+ * schemes' thresholds (CIEDE2000 8 in normal vision, 5 simulated), a
+ * sentence saying so for the map and its sidecar; NULL when they are not
+ * (or memory is short).  Caller frees with nm_free(). */
+char *nm_contrast_note(const nm_rgb *colours, int n);
+
 /* ---- context (context.c) ------------------------------------------------ */
 
 /* Adds to 'map', as NM_MAP_CONTEXT features in light grey, the areas of
@@ -122,6 +143,14 @@ nm_status nm_shading_legend(nm_ctx *ctx, nm_map *map, const nm_shading *s, const
  * NM_ERROR (store). */
 nm_status nm_context_add(nm_store *store, nm_map *map, const char *level, int vintage, long *own,
                          size_t nown, const double box[4]);
+/* Fills the map's locator inset: every area of the first level of region,
+ * lad, utla and county with boundaries, in grey, and 'within' (its own
+ * boundary, else the map's 'areas') in 'accent', ringed when too small to
+ * see.  The caller holds a read transaction.  Returns NM_OK, NM_USAGE (no
+ * such boundaries stored: the message says what to import), NM_NOMEM,
+ * NM_ERROR. */
+nm_status nm_locator_add(nm_store *store, nm_map *map, const char *within, const nm_areas *areas,
+                         uint32_t accent);
 /* The world box (BNG metres) a layout's map frame shows.  OUT box. */
 void nm_layout_world_box(const nm_map_layout *l, double box[4]);
 

@@ -27,21 +27,26 @@ static json_object *number_or_null(double v)
     return isfinite(v) ? json_object_new_double(v) : NULL;
 }
 
-static json_object *classes_json(const nm_classes *c, const nm_rgb *colours)
+static json_object *classes_json(const nm_classes *c, const nm_rgb *colours, const nm_map *map)
 {
     json_object *arr = json_object_new_array();
     int i;
 
     for (i = 0; i < nm_classes_count(c); i++) {
         json_object *k = json_object_new_object();
-        char hex[8];
+        uint32_t fill = (uint32_t)colours[i].r << 16 | (uint32_t)colours[i].g << 8 | colours[i].b;
+        char hex[8], line[8];
         snprintf(hex, sizeof hex, "#%02x%02x%02x", colours[i].r, colours[i].g, colours[i].b);
+        if (map)
+            snprintf(line, sizeof line, "#%06x", (unsigned)nm_map_outline_rgb(map, fill));
         json_object_object_add(k, "class", json_object_new_int(i));
         json_object_object_add(k, "label", json_object_new_string(nm_classes_label(c, i)));
         json_object_object_add(k, "lower", number_or_null(nm_classes_lower(c, i)));
         json_object_object_add(k, "upper", number_or_null(nm_classes_upper(c, i)));
         json_object_object_add(k, "count", json_object_new_int64(nm_classes_members(c, i)));
         json_object_object_add(k, "colour", json_object_new_string(hex));
+        if (map) /* the line drawn around the class's areas */
+            json_object_object_add(k, "outline", json_object_new_string(line));
         json_object_array_add(arr, k);
     }
     return arr;
@@ -66,6 +71,18 @@ static json_object *areas_json(const nm_areas *a, const nm_values *v, const doub
     return arr;
 }
 
+/* A box on the page, mm from the top-left: [x, y, w, h]. */
+static json_object *rect_json(const nm_rect *r)
+{
+    json_object *a = json_object_new_array();
+
+    json_object_array_add(a, json_object_new_double(r->x));
+    json_object_array_add(a, json_object_new_double(r->y));
+    json_object_array_add(a, json_object_new_double(r->w));
+    json_object_array_add(a, json_object_new_double(r->h));
+    return a;
+}
+
 static json_object *page_json(const nm_map_layout *l)
 {
     json_object *o = json_object_new_object(), *wf = json_object_new_array();
@@ -76,6 +93,7 @@ static json_object *page_json(const nm_map_layout *l)
                                                  l->orient == NM_ORIENT_LANDSCAPE ? "landscape"
                                                                                   : "portrait"));
     json_object_object_add(o, "scale", json_object_new_double(l->scale));
+    json_object_object_add(o, "outline_mm", json_object_new_double(l->outline_mm));
     json_object_object_add(o, "dpi", json_object_new_double(l->dpi));
     json_object_object_add(o, "width_px", json_object_new_int64(l->width_px));
     json_object_object_add(o, "height_px", json_object_new_int64(l->height_px));
@@ -87,15 +105,10 @@ static json_object *page_json(const nm_map_layout *l)
     json_object_array_add(wf, json_object_new_double(l->origin_x));
     json_object_array_add(wf, json_object_new_double(l->origin_y));
     json_object_object_add(o, "world_file", wf);
-    {
-        /* the map's frame on the page, mm from the top-left: x, y, w, h */
-        json_object *mb = json_object_new_array();
-        json_object_array_add(mb, json_object_new_double(l->map.x));
-        json_object_array_add(mb, json_object_new_double(l->map.y));
-        json_object_array_add(mb, json_object_new_double(l->map.w));
-        json_object_array_add(mb, json_object_new_double(l->map.h));
-        json_object_object_add(o, "map_mm", mb);
-    }
+    /* the map's frame on the page, and the locator inset in it */
+    json_object_object_add(o, "map_mm", rect_json(&l->map));
+    if (l->locator.w > 0)
+        json_object_object_add(o, "locator_mm", rect_json(&l->locator));
     json_object_object_add(o, "crs", json_object_new_string("EPSG:27700"));
     return o;
 }
@@ -118,6 +131,14 @@ static json_object *contrast_json(const nm_classes *c, const nm_rgb *colours)
     json_object_object_add(o, "adjacent_min", least);
     json_object_object_add(o, "threshold_normal", json_object_new_double(NM_PALETTE_MIN_DE_NORMAL));
     json_object_object_add(o, "threshold_cvd", json_object_new_double(NM_PALETTE_MIN_DE_CVD));
+    /* said, not hidden: ten greys cannot all be 8 apart short of black */
+    {
+        char *note = nm_contrast_note(colours, nm_classes_count(c));
+        json_object_object_add(o, "meets_thresholds", json_object_new_boolean(note == NULL));
+        if (note)
+            json_object_object_add(o, "note", json_object_new_string(note));
+        nm_free(note);
+    }
     return o;
 }
 
@@ -200,7 +221,7 @@ nm_status nm_write_sidecar(nm_store *store, const nm_choropleth_opts *o, const n
     json_object_object_add(root, "rank", json_object_new_string(scope_name(o->rank)));
     json_object_object_add(root, "classification",
                            json_object_new_string(o->classify ? o->classify : "default"));
-    json_object_object_add(root, "classes", classes_json(c, colours));
+    json_object_object_add(root, "classes", classes_json(c, colours, map));
     json_object_object_add(root, "colour_contrast", contrast_json(c, colours));
     json_object_object_add(root, "missing", json_object_new_int64(nm_classes_missing(c)));
     json_object_object_add(root, "areas", areas_json(a, v, shown, klass));

@@ -2,7 +2,8 @@
  * Locality summaries: a printed document for a partnership board (first
  * page with headline figures, contents and the overview map; the
  * localities compared; a section per locality with its map, its wards'
- * table and bar charts) and the same tables as CSV, XLSX or Markdown.
+ * table and bar charts; a county without localities has a section per
+ * district) and the same tables as CSV, XLSX or Markdown.
  * The figures are groups.c's, the pages page.c's, the maps' classes
  * choropleth.c's; this file decides what goes on which page.
  */
@@ -67,6 +68,9 @@ typedef struct sjob {
     int page;
     nm_geombuf geom;
     sqlite3_stmt *gst;
+    char kind;                 /* of the sections: 'l' localities, 'd' districts */
+    const char *word, *words;  /* "locality", "localities" or "district", "districts" */
+    const char *group_level;   /* the sections' level in the store */
 } sjob;
 
 /* ---- reading ----------------------------------------------------------- */
@@ -81,24 +85,92 @@ static int count_level(void *user, const nm_level_info *info)
     return 0;
 }
 
+/* The level of the area 'code' names ("utla", "lad", ...), "" when none. */
+static void level_of(sjob *j, const char *code, char out[16])
+{
+    sqlite3_stmt *st = NULL;
+
+    out[0] = '\0';
+    if (code && nm_store_prepare(j->store, "SELECT level FROM area WHERE code = ?1 "
+                                           "ORDER BY geom IS NOT NULL DESC, vintage DESC LIMIT 1",
+                                 &st) == NM_OK) {
+        sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) == SQLITE_ROW)
+            nm_strlcpy(out, (const char *)sqlite3_column_text(st, 0), 16);
+    }
+    sqlite3_finalize(st);
+}
+
+/* The districts of a county (or of any area holding several), as the
+ * sections when no localities are stored there: a county's plan is read
+ * district by district until it imports localities of its own. */
+static nm_status find_districts(sjob *j, const char *why, nm_areas **out)
+{
+    char level[16];
+    nm_status rc;
+
+    *out = NULL;
+    level_of(j, j->o->within, level);
+    if (!j->o->within || strcmp(level, "lad") == 0 || strcmp(level, "ward") == 0 ||
+        strcmp(level, "locality") == 0)
+        return nm_fail(j->ctx, NM_NOTFOUND, "%s", why);
+    rc = nm_areas_parents(j->store, j->lsoas, "lad", out);
+    if (rc == NM_NOMEM)
+        return rc;
+    if (rc != NM_OK || nm_areas_count(*out) < 2) {
+        nm_areas_free(*out);
+        *out = NULL;
+        nm_clear(j->ctx);
+        return nm_fail(j->ctx, NM_NOTFOUND, "%s; nor are the boundaries of %s's districts "
+                                            "(needsmap import boundaries FILE --level lad), "
+                                            "which would be its sections", why, j->place);
+    }
+    j->kind = 'd';
+    j->word = "district";
+    j->words = "districts";
+    j->group_level = "lad";
+    return NM_OK;
+}
+
+/* The sections: the localities stored within the place; where there are
+ * none, the districts of a county (or region); otherwise an error saying
+ * what to import.  '--districts' asks for the districts whatever is stored. */
+static nm_status find_sections(sjob *j, nm_areas **out)
+{
+    static const char none[] = "no localities are stored: run 'needsmap import localities FILE' "
+                               "first (a table of wards and the locality of each)";
+    level_count lc = {0};
+    char why[400];
+    nm_status rc;
+
+    *out = NULL;
+    j->kind = 'l';
+    j->word = "locality";
+    j->words = "localities";
+    j->group_level = "locality";
+    if (j->o->districts)
+        return find_districts(j, "--districts: no districts", out);
+    rc = nm_store_levels(j->store, "locality", count_level, &lc);
+    if (rc == NM_OK && lc.areas == 0)
+        return find_districts(j, none, out);
+    if (rc == NM_OK)
+        rc = nm_areas_parents(j->store, j->lsoas, "locality", out);
+    if (rc == NM_OK && nm_areas_count(*out) == 0) {
+        nm_areas_free(*out);
+        snprintf(why, sizeof why, "no localities are stored within %s: run 'needsmap import "
+                                  "localities FILE' first", j->place);
+        return find_districts(j, why, out);
+    }
+    return rc;
+}
+
 static nm_status read_sections(sjob *j)
 {
-    level_count lc = {0};
     nm_areas *locs = NULL;
     nm_status rc;
     size_t i, k;
 
-    rc = nm_store_levels(j->store, "locality", count_level, &lc);
-    if (rc == NM_OK && lc.areas == 0)
-        return nm_fail(j->ctx, NM_NOTFOUND,
-                       "no localities are stored: run 'needsmap import localities FILE' first "
-                       "(a table of wards and the locality of each)");
-    if (rc == NM_OK)
-        rc = nm_areas_parents(j->store, j->lsoas, "locality", &locs);
-    if (rc == NM_OK && nm_areas_count(locs) == 0)
-        rc = nm_fail(j->ctx, NM_NOTFOUND,
-                     "no localities are stored within %s: run 'needsmap import localities FILE' "
-                     "first", j->place);
+    rc = find_sections(j, &locs);
     if (rc == NM_OK && !(j->sec = nm_calloc(nm_areas_count(locs), sizeof *j->sec)))
         rc = nm_fail(j->ctx, NM_NOMEM, "out of memory");
     for (i = 0; rc == NM_OK && i < nm_areas_count(locs); i++) {
@@ -119,7 +191,7 @@ static nm_status read_sections(sjob *j)
                 s->idx[s->n++] = at;
         }
         if (rc == NM_OK)
-            rc = gr_group_row(j->ctx, &j->set, s->idx, s->n, s->code, s->name, 'l', &s->total);
+            rc = gr_group_row(j->ctx, &j->set, s->idx, s->n, s->code, s->name, j->kind, &s->total);
         nm_areas_free(w);
     }
     nm_areas_free(locs);
@@ -300,10 +372,11 @@ static nm_status draw_map(sjob *j, int only, const nm_rect *box, double *used)
         sqlite3_stmt *st = NULL;
         nm_geom g;
         long rowid = -1;
-        rc = nm_store_prepare(j->store, "SELECT id FROM area WHERE level = 'locality' AND code = ?1 "
+        rc = nm_store_prepare(j->store, "SELECT id FROM area WHERE level = ?2 AND code = ?1 "
                                         "AND geom IS NOT NULL ORDER BY vintage DESC LIMIT 1", &st);
         if (rc == NM_OK) {
             sqlite3_bind_text(st, 1, j->sec[s].code, -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 2, j->group_level, -1, SQLITE_STATIC);
             if (sqlite3_step(st) == SQLITE_ROW)
                 rowid = sqlite3_column_int64(st, 0);
         }
@@ -462,14 +535,14 @@ static nm_status group_pages(sjob *j, int sec)
         goto cleanup;
     if (sec >= 0) {
         j->sec[sec].page = j->page;
-        snprintf(heading, sizeof heading, "%s locality", j->sec[sec].name);
+        snprintf(heading, sizeof heading, "%s %s", j->sec[sec].name, j->word);
         nm_buf_addf(&b, "%zu ward%s: ", nw, nw == 1 ? "" : "s");
         for (a = 0; a < (int)nw; a++)
             nm_buf_addf(&b, "%s%s", a == 0 ? "" : a + 1 == (int)nw ? " and " : ", ", rows[a]->name);
         nm_buf_addf(&b, ".  Wards outlined; the rest of %s in grey.", j->place);
     } else {
-        snprintf(heading, sizeof heading, "%s by locality", j->place);
-        nm_buf_addf(&b, "The %d localities compared with %s and England.", j->nsec, j->place);
+        snprintf(heading, sizeof heading, "%s by %s", j->place, j->word);
+        nm_buf_addf(&b, "The %d %s compared with %s and England.", j->nsec, j->words, j->place);
     }
     snprintf(sub, sizeof sub, "%s", b.data ? b.data : "");
     nm_buf_free(&b);
@@ -530,10 +603,10 @@ static nm_status first_page(sjob *j)
 
     j->page = 1;
     y += text(j, PG_MARGIN, y, w, PG_TITLE_PT, 1, PG_INK, j->title) + PG_TITLE_GAP;
-    snprintf(sub, sizeof sub, "%d localities, %zu wards and %.0f LSOAs.  The map shows %s; "
-             "localities are outlined and named.",
-             j->nsec, nm_areas_count(j->set.wards), h->lsoas, j->shade.legend_title
-                 ? j->shade.vals.label : "");
+    snprintf(sub, sizeof sub, "%d %s, %zu wards and %.0f LSOAs.  The map shows %s; "
+             "%s are outlined and named.",
+             j->nsec, j->words, nm_areas_count(j->set.wards), h->lsoas, j->shade.legend_title
+                 ? j->shade.vals.label : "", j->words);
     y += text(j, PG_MARGIN, y, w, 10.5, 0, 0x404040, sub) + 5;
     yl = yr = y;
     yl += text(j, PG_MARGIN, yl, 95, PG_HEAD_PT, 1, PG_INK, "Headline figures") + 1.5;
@@ -555,7 +628,7 @@ static nm_status first_page(sjob *j)
              nm_fmt_count(lround(h->p20), b), nm_fmt_count(lround(h->k20), c));
     yl += text(j, PG_MARGIN, yl, 95, PG_TEXT_PT, 0, PG_INK, line);
     yr += text(j, x2, yr, w - 100, PG_HEAD_PT, 1, PG_INK, "Contents") + 1.5;
-    snprintf(line, sizeof line, "%s by locality", j->place);
+    snprintf(line, sizeof line, "%s by %s", j->place, j->word);
     for (s = -1; s < j->nsec; s++) {
         char num[16];
         double th;
@@ -883,9 +956,9 @@ static nm_status write_html(sjob *j)
     hs_section *sec = nm_calloc((size_t)j->nsec + 1, sizeof *sec);
     hs_head head = {j->head.pop, j->head.kids, j->head.lsoas, j->head.n10, j->head.p10,
                     j->head.k10, j->head.n20, j->head.p20, j->head.k20};
-    hs_page p = {j->store, j->o->output, j->title, j->sources, j->periods, j->place, "locality",
-                 "localities", j->o->period, &j->set, sec, j->nsec, j->lsoas, j->lsoa_sec, &j->shade, &head,
-                 "locality"};
+    hs_page p = {j->store, j->o->output, j->title, j->sources, j->periods, j->place, j->word,
+                 j->words, j->o->period, &j->set, sec, j->nsec, j->lsoas, j->lsoa_sec, &j->shade, &head,
+                 j->group_level};
     nm_status rc;
 
     if (!sec)
@@ -988,7 +1061,7 @@ nm_status nm_summary(nm_store *store, const nm_summary_opts *o, nm_summary_resul
         if (o->title)
             nm_buf_addf(&b, "%s", o->title);
         else
-            nm_buf_addf(&b, "%s: locality summaries", j.place);
+            nm_buf_addf(&b, "%s: %s summaries", j.place, j.word);
         j.title = nm_buf_take(&b);
         j.sources = gr_sources(store, &j.set);
         j.periods = gr_periods(&j.set);
@@ -1004,6 +1077,7 @@ nm_status nm_summary(nm_store *store, const nm_summary_opts *o, nm_summary_resul
     if (rc == NM_OK) {
         res->pages = fmt == NM_SUMMARY_PDF ? j.page : 0;
         res->localities = j.nsec;
+        res->by_district = j.kind == 'd';
         for (int s = 0; s < j.nsec; s++)
             res->wards += (long)j.sec[s].n;
     }

@@ -6,8 +6,10 @@
  * formats and a sheet of sources, or as a Markdown table for a report
  * (numbers right-aligned, thousands separators, shares as percentages).
  * Small counts suppressed for disclosure control read "suppressed", which
- * is not the same as an empty cell (no data).  Selecting and reading values
- * is analyse's; this file only lays them out.
+ * is not the same as an empty cell (no data).  With --since, each rank or
+ * decile is given in both releases beside its change, with the area each
+ * was compared with and how it came from it (unchanged, split, ...).
+ * Selecting and reading values is analyse's; this file only lays them out.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -19,6 +21,11 @@
 #include "needsmap/report.h"
 #include "report/report_int.h"
 #include "store/store_int.h"
+
+/* Said under a table of two releases. */
+#define NM_SINCE_GUIDANCE                                                                      \
+    "Ranks and deciles compare between releases; scores do not (MHCLG: they are not on one "  \
+    "scale across releases), so none is shown."
 
 /* Columns whose cells a "<x>_suppressed" indicator blanks out. */
 static const char *const suppressible[] = {"_count", "_rate", "_rate_lo", "_rate_hi"};
@@ -36,6 +43,9 @@ typedef struct tjob {
     char **ids;
     int nids, capids, all; /* all: every indicator of the level, by default */
     column *cols;
+    int ncols;        /* nids, or three per indicator with --since */
+    nm_change *chg;   /* --since: the first indicator's change (lineage, older codes) */
+    char *since_note; /* --since: how the areas compare, counted by lineage */
     char *wards_said; /* the wards' years and memberships (ward tables) */
 } tjob;
 
@@ -77,6 +87,12 @@ static int list_one(void *user, const nm_indicator_info *info)
     if (l->j->o->period && strcmp(info->period, l->j->o->period) != 0)
         return 0;
     if (info->vintage != nm_areas_vintage(l->j->areas) || ends_with(info->id, "_suppressed"))
+        return 0;
+    /* only ranks and deciles compare between releases */
+    if (l->j->o->since && strcmp(info->unit, "rank") != 0 && strcmp(info->unit, "decile") != 0)
+        return 0;
+    /* an id of the earlier release alone has no later one to compare */
+    if (l->j->o->since && strcmp(info->period, l->j->o->since) == 0)
         return 0;
     l->rc = add_id(l->j, info->id, strlen(info->id));
     return l->rc != NM_OK;
@@ -193,6 +209,8 @@ static unit_style style_of(const char *unit)
         {"rate", {2, 0, "0.00", "per 1,000"}}, {"people", {0, 0, "#,##0", "people"}},
         {"count", {0, 0, "#,##0", "count"}}, {"rank", {0, 0, "#,##0", "rank (1 = most deprived)"}},
         {"decile", {0, 0, "0", "decile (1 = most deprived)"}},
+        {NM_UNIT_DECILE_CHANGE, {0, 0, "+0;-0;0", "deciles moved (- = more deprived)"}},
+        {NM_UNIT_RANK_CHANGE, {0, 0, "+#,##0;-#,##0;0", "ranks moved (- = more deprived)"}},
     };
     unit_style other = {3, 0, "#,##0.###", ""};
 
@@ -231,7 +249,9 @@ static void write_csv(const tjob *j, FILE *fp)
     int c;
 
     fputs(j->o->ids ? "code,name" : "Code,Name", fp);
-    for (c = 0; c < j->nids; c++) {
+    if (j->chg)
+        fputs(j->o->ids ? ",then_code,lineage" : ",Compared with,Lineage", fp);
+    for (c = 0; c < j->ncols; c++) {
         fputc(',', fp);
         if (j->o->ids)
             nm_csv_text(fp, j->cols[c].v.key);
@@ -243,7 +263,12 @@ static void write_csv(const tjob *j, FILE *fp)
         nm_csv_text(fp, nm_areas_code(j->areas, i));
         fputc(',', fp);
         nm_csv_text(fp, nm_areas_name(j->areas, i));
-        for (c = 0; c < j->nids; c++) {
+        if (j->chg) {
+            fputc(',', fp);
+            nm_csv_text(fp, j->chg->then_code[i] ? j->chg->then_code[i] : "");
+            fprintf(fp, ",%s", nm_lineage_name(j->chg->lineage[i]));
+        }
+        for (c = 0; c < j->ncols; c++) {
             const column *col = &j->cols[c];
             fputc(',', fp);
             if (is_suppressed(col, i))
@@ -270,7 +295,7 @@ static void xlsx_sources(const tjob *j, lxw_workbook *wb, lxw_format *bold, lxw_
         return;
     for (lxw_col_t c = 0; c < 5; c++)
         worksheet_write_string(ws, r, c, head[c], bold);
-    for (int c = 0; c < j->nids; c++) {
+    for (int c = 0; c < j->ncols; c++) {
         const nm_values *v = &j->cols[c].v;
         r++;
         worksheet_write_string(ws, r, 0, v->label ? v->label : v->key, wrap);
@@ -280,10 +305,16 @@ static void xlsx_sources(const tjob *j, lxw_workbook *wb, lxw_format *bold, lxw_
         worksheet_write_string(ws, r, 4, v->source ? v->source : "", wrap);
     }
     r += 2;
+    if (j->since_note) {
+        worksheet_write_string(ws, r++, 0, j->since_note, NULL);
+        worksheet_write_string(ws, r++, 0, NM_SINCE_GUIDANCE, NULL);
+    }
     worksheet_write_string(ws, r++, 0, "An empty cell: no data.  \"suppressed\": a small count "
                                        "withheld for disclosure control.", NULL);
     worksheet_write_string(ws, r, 0, "Shares are stored as fractions (0 to 1) and shown as "
                                      "percentages.", NULL);
+    if (j->wards_said) /* the ward boundaries and lookup, as the Markdown says */
+        worksheet_write_string(ws, ++r, 0, j->wards_said, NULL);
     worksheet_set_column(ws, 0, 0, 50, NULL);
     worksheet_set_column(ws, 1, 1, 24, NULL);
     worksheet_set_column(ws, 2, 3, 14, NULL);
@@ -301,7 +332,9 @@ static nm_status write_xlsx(const tjob *j, const char *path)
 
     if (!wb)
         return nm_fail(j->ctx, NM_ERROR, "%s: cannot create the workbook", j->o->output);
-    fmt = nm_calloc((size_t)j->nids + 1, sizeof *fmt);
+    int x = j->chg ? 2 : 0; /* the columns before the values */
+
+    fmt = nm_calloc((size_t)j->ncols + 1, sizeof *fmt);
     ws = workbook_add_worksheet(wb, "Table");
     bold = workbook_add_format(wb);
     wrap = workbook_add_format(wb);
@@ -322,9 +355,13 @@ static nm_status write_xlsx(const tjob *j, const char *path)
     worksheet_write_string(ws, 0, 1, "Name", bold);
     worksheet_write_string(ws, 1, 0, "", grey);
     worksheet_write_string(ws, 1, 1, "", grey);
-    for (c = 0; c < j->nids; c++) {
+    if (j->chg) {
+        worksheet_write_string(ws, 0, 2, "Compared with", bold);
+        worksheet_write_string(ws, 0, 3, "Lineage", bold);
+    }
+    for (c = 0; c < j->ncols; c++) {
         const nm_values *v = &j->cols[c].v;
-        lxw_col_t col = (lxw_col_t)(c + 2);
+        lxw_col_t col = (lxw_col_t)(c + 2 + x);
         worksheet_write_string(ws, 0, col, v->label && *v->label ? v->label : v->key, bold);
         worksheet_write_string(ws, 1, col, style_of(v->unit).word, grey);
         if ((fmt[c] = workbook_add_format(wb)))
@@ -334,20 +371,26 @@ static nm_status write_xlsx(const tjob *j, const char *path)
         lxw_row_t r = (lxw_row_t)(i + 2);
         worksheet_write_string(ws, r, 0, nm_areas_code(j->areas, i), NULL);
         worksheet_write_string(ws, r, 1, nm_areas_name(j->areas, i), NULL);
-        for (c = 0; c < j->nids; c++) {
+        if (j->chg) {
+            worksheet_write_string(ws, r, 2, j->chg->then_code[i] ? j->chg->then_code[i] : "",
+                                   NULL);
+            worksheet_write_string(ws, r, 3, nm_lineage_name(j->chg->lineage[i]), NULL);
+        }
+        for (c = 0; c < j->ncols; c++) {
             const column *col = &j->cols[c];
+            lxw_col_t at = (lxw_col_t)(c + 2 + x);
             if (is_suppressed(col, i))
-                worksheet_write_string(ws, r, (lxw_col_t)(c + 2), "suppressed", grey);
+                worksheet_write_string(ws, r, at, "suppressed", grey);
             else if (!isnan(col->v.value[i]))
-                worksheet_write_number(ws, r, (lxw_col_t)(c + 2), col->v.value[i], fmt[c]);
+                worksheet_write_number(ws, r, at, col->v.value[i], fmt[c]);
         }
     }
     worksheet_set_column(ws, 0, 0, 12, NULL);
     worksheet_set_column(ws, 1, 1, 28, NULL);
-    if (j->nids > 0)
-        worksheet_set_column(ws, 2, (lxw_col_t)(j->nids + 1), 16, NULL);
+    if (j->ncols + x > 0)
+        worksheet_set_column(ws, 2, (lxw_col_t)(j->ncols + x + 1), 16, NULL);
     worksheet_set_row(ws, 0, 60, NULL);
-    worksheet_freeze_panes(ws, 2, 2);
+    worksheet_freeze_panes(ws, 2, (lxw_col_t)(2 + x));
     xlsx_sources(j, wb, bold, wrap);
     err = workbook_close(wb);
     nm_free(fmt);
@@ -372,7 +415,8 @@ void nm_md_text(FILE *fp, const char *s)
 static void md_number(FILE *fp, double x, const char *unit)
 {
     int pct = strcmp(unit, "share") == 0;
-    int whole = strcmp(unit, "rank") == 0 || strcmp(unit, "decile") == 0;
+    int whole = strcmp(unit, "rank") == 0 || strcmp(unit, "decile") == 0 ||
+                strcmp(unit, NM_UNIT_DECILE_CHANGE) == 0 || strcmp(unit, NM_UNIT_RANK_CHANGE) == 0;
     int people = strcmp(unit, "people") == 0 || strcmp(unit, "count") == 0;
     int dec = whole ? 0 : pct ? 1 : people ? (x == floor(x) ? 0 : 1) : 2;
     double scale = pow(10, dec), r;
@@ -395,14 +439,14 @@ static void write_md(const tjob *j, FILE *fp)
     size_t i;
     int c;
 
-    fputs("| Code | Name |", fp);
-    for (c = 0; c < j->nids; c++) {
+    fputs(j->chg ? "| Code | Name | Compared with | Lineage |" : "| Code | Name |", fp);
+    for (c = 0; c < j->ncols; c++) {
         fputc(' ', fp);
         nm_md_text(fp, j->cols[c].v.label);
         fputs(" |", fp);
     }
-    fputs("\n| :--- | :--- |", fp);
-    for (c = 0; c < j->nids; c++)
+    fputs(j->chg ? "\n| :--- | :--- | :--- | :--- |" : "\n| :--- | :--- |", fp);
+    for (c = 0; c < j->ncols; c++)
         fputs(" ---: |", fp);
     fputc('\n', fp);
     for (i = 0; i < nm_areas_count(j->areas); i++) {
@@ -411,7 +455,12 @@ static void write_md(const tjob *j, FILE *fp)
         fputs(" | ", fp);
         nm_md_text(fp, nm_areas_name(j->areas, i));
         fputs(" |", fp);
-        for (c = 0; c < j->nids; c++) {
+        if (j->chg) {
+            fputc(' ', fp);
+            nm_md_text(fp, j->chg->then_code[i] ? j->chg->then_code[i] : "");
+            fprintf(fp, " | %s |", nm_lineage_name(j->chg->lineage[i]));
+        }
+        for (c = 0; c < j->ncols; c++) {
             const column *col = &j->cols[c];
             fputc(' ', fp);
             if (is_suppressed(col, i))
@@ -422,11 +471,106 @@ static void write_md(const tjob *j, FILE *fp)
         }
         fputc('\n', fp);
     }
+    if (j->since_note) {
+        fputs("\n", fp);
+        nm_md_text(fp, j->since_note);
+        fputs(". " NM_SINCE_GUIDANCE "\n", fp);
+    }
     if (j->wards_said) {
         fputs("\n", fp);
         nm_md_text(fp, j->wards_said);
         fputc('\n', fp);
     }
+}
+
+/* ---- two releases side by side (--since) --------------------------------- */
+
+/* Column 'which' (0 the earlier release, 1 the later, 2 the change, later
+ * minus earlier) of an indicator's change; takes what it needs from 'c'. */
+static nm_status change_column(tjob *j, nm_change *c, int which, column *out)
+{
+    const nm_values *now = &c->now;
+    nm_values *v = &out->v;
+    nm_buf label = {0}, key = {0};
+    size_t i;
+
+    memset(out, 0, sizeof *out);
+    v->n = now->n;
+    v->polarity = now->polarity;
+    nm_strlcpy(v->unit, now->unit, sizeof v->unit);
+    nm_strlcpy(v->period, which == 0 ? c->since : now->period, sizeof v->period);
+    if (which == 2)
+        nm_strlcpy(v->unit, strcmp(now->unit, "decile") == 0 ? NM_UNIT_DECILE_CHANGE
+                                                               : NM_UNIT_RANK_CHANGE,
+                   sizeof v->unit);
+    if (which == 2) {
+        nm_buf_addf(&label, "%s: change %s to %s (negative: more deprived)", now->label,
+                    c->since, now->period);
+        nm_buf_addf(&key, "%s_change", now->key);
+    } else {
+        nm_buf_addf(&label, "%s (%s)", which == 0 && c->then_label ? c->then_label : now->label,
+                    v->period);
+        nm_buf_addf(&key, "%s_%s", now->key, v->period);
+    }
+    v->label = nm_buf_take(&label);
+    v->source = nm_strdup(now->source ? now->source : "");
+    v->value = nm_malloc((v->n ? v->n : 1) * sizeof *v->value);
+    if (!v->label || !v->source || !v->value || key.failed) {
+        nm_buf_free(&key);
+        return nm_fail(j->ctx, NM_NOMEM, "out of memory");
+    }
+    nm_strlcpy(v->key, key.data, sizeof v->key);
+    nm_buf_free(&key);
+    for (i = 0; i < v->n; i++)
+        v->value[i] = which == 0   ? c->then[i]
+                      : which == 1 ? now->value[i]
+                                   : now->value[i] - c->then[i];
+    return NM_OK;
+}
+
+/* Reads each indicator in both releases into three columns; the first
+ * indicator's change is kept for the lineage columns and the note.  With
+ * the default list, an indicator the earlier release lacks is left out
+ * and said; one named is an error. */
+static nm_status read_changes(tjob *j)
+{
+    nm_status rc = NM_OK;
+    int c, k, kept = 0;
+
+    j->cols = nm_calloc((size_t)j->nids * 3 + 1, sizeof *j->cols);
+    j->chg = nm_calloc(1, sizeof *j->chg);
+    if (!j->cols || !j->chg)
+        return nm_fail(j->ctx, NM_NOMEM, "out of memory");
+    for (c = 0; rc == NM_OK && c < j->nids; c++) {
+        nm_change ch, *into = kept ? &ch : j->chg;
+        rc = nm_change_read(j->store, j->areas, j->ids[c], j->o->period, j->o->since, into);
+        if (rc == NM_NOTFOUND && j->all) {
+            nm_log(j->ctx, NM_LOG_INFO, "%s: %s", j->ids[c], nm_errmsg(j->ctx));
+            nm_clear(j->ctx);
+            rc = NM_OK;
+            continue;
+        }
+        for (k = 0; rc == NM_OK && k < 3; k++)
+            if ((rc = change_column(j, into, k, &j->cols[j->ncols])) == NM_OK)
+                j->ncols++;
+        if (kept++)
+            nm_change_clear(&ch);
+    }
+    if (rc == NM_OK && kept == 0)
+        rc = nm_fail(j->ctx, NM_NOTFOUND,
+                     "no rank or decile of the %s areas is stored in both %s and %s",
+                     nm_areas_level(j->areas), j->o->period ? j->o->period : "the latest release",
+                     j->o->since);
+    if (rc == NM_OK && !(j->since_note = nm_change_note(j->areas, j->chg, "IoD")))
+        rc = nm_fail(j->ctx, NM_NOMEM, "out of memory");
+    if (rc == NM_OK)
+        nm_log(j->ctx, NM_LOG_INFO, "%s", j->since_note);
+    if (rc != NM_OK) {
+        nm_change_clear(j->chg);
+        nm_free(j->chg);
+        j->chg = NULL;
+    }
+    return rc;
 }
 
 /* ---- the call ------------------------------------------------------------ */
@@ -473,7 +617,7 @@ static nm_status check_some_known(const tjob *j)
 
     if (nm_areas_count(j->areas) == 0 || j->nids == 0)
         return NM_OK;
-    for (c = 0; c < j->nids; c++)
+    for (c = 0; c < j->ncols; c++)
         if (nm_values_known(&j->cols[c].v) > 0)
             return NM_OK;
     if (strcmp(level, "lsoa") == 0)
@@ -510,10 +654,13 @@ nm_status nm_table_write(nm_store *store, const nm_table_opts *o, nm_table_resul
     rc = nm_areas_select(store, o->level ? o->level : "ward", o->vintage, o->within, &j.areas);
     if (rc == NM_OK)
         rc = choose_ids(&j);
-    if (rc == NM_OK && !(j.cols = nm_calloc((size_t)j.nids, sizeof *j.cols)))
+    if (rc == NM_OK && o->since)
+        rc = read_changes(&j);
+    else if (rc == NM_OK && !(j.cols = nm_calloc((size_t)j.nids + 1, sizeof *j.cols)))
         rc = nm_fail(j.ctx, NM_NOMEM, "out of memory");
-    for (c = 0; rc == NM_OK && c < j.nids; c++) {
+    for (c = 0; rc == NM_OK && !o->since && c < j.nids; c++) {
         rc = nm_values_read(store, j.areas, j.ids[c], o->period, NM_RANK_NONE, &j.cols[c].v);
+        j.ncols = c + 1;
         /* the default lists every period; a column takes its own */
         if (rc == NM_OK)
             rc = read_suppression(&j, &j.cols[c]);
@@ -531,13 +678,16 @@ nm_status nm_table_write(nm_store *store, const nm_table_opts *o, nm_table_resul
         rc = write_file(&j, format);
     if (rc == NM_OK) {
         res->rows = (long)nm_areas_count(j.areas);
-        res->columns = j.nids;
+        res->columns = j.ncols;
     }
-    for (c = 0; j.cols && c < j.nids; c++) {
+    for (c = 0; j.cols && c < j.ncols; c++) {
         nm_values_clear(&j.cols[c].v);
         nm_free(j.cols[c].suppressed);
     }
     nm_free(j.cols);
+    nm_change_clear(j.chg);
+    nm_free(j.chg);
+    nm_free(j.since_note);
     nm_free(j.wards_said);
     for (c = 0; c < j.nids; c++)
         nm_free(j.ids[c]);

@@ -16,22 +16,11 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import cdp  # noqa: E402
+import pagechecks  # noqa: E402
 
 PAGE, CSV, WARD_SIDECAR, LSOA_SIDECAR, OUT = sys.argv[1:6]
 HOSTILE = "<script>alert(1)</script>"
-FAILS = []
-CHECKS = [0]
-
-
-def check(what, ok, detail=""):
-    CHECKS[0] += 1
-    if not ok:
-        FAILS.append(what)
-        print("FAIL: %s %s" % (what, detail))
-
-
-def eq(what, want, got):
-    check(what, want == got, "expected [%s], got [%s]" % (want, got))
+from pagechecks import check, eq  # noqa: E402
 
 
 def fmt_int(x):
@@ -144,6 +133,8 @@ def main():
         eq("the style sheet applied under the CSP", "1200px",
            b.js("getComputedStyle(document.body).maxWidth"))
         b.screenshot(os.path.join(OUT, "desktop.png"))
+        bad, _ = pagechecks.name_collisions(b)
+        eq("desktop: no two names meet on any map", [], bad[:8])
 
         # ---- keyboard: Tab to the overview map, arrows through every ward ---------
         for _ in range(40):
@@ -298,11 +289,15 @@ def main():
            len({tuple(v) for v in heads.values()}))
         check("print: sources on paper", "Open Government Licence" in subprocess.run(
             ["pdftotext", pdf, "-"], capture_output=True, text=True).stdout)
+        eq("print: sources, licence and page number on every page", [],
+           pagechecks.footer_problems(pagechecks.pdf_pages(pdf))[:6])
 
         # ---- a phone ------------------------------------------------------------------------
         b.open_page(390, 844, mobile=True)
         b.load(PAGE)
         b.screenshot(os.path.join(OUT, "phone.png"))
+        bad, _ = pagechecks.name_collisions(b)
+        eq("phone: no two names meet on any map", [], bad[:8])
         eq("phone: no sideways scrolling of the page", True,
            b.js("document.documentElement.scrollWidth <= 390"))
         b.js("document.querySelector('section.group').scrollIntoView()")
@@ -318,8 +313,7 @@ def main():
         check("scripts off: map described", len(b.js("document.querySelector('#map-o desc').textContent")) > 40)
     finally:
         b.close()
-    print("%d passed, %d failed" % (CHECKS[0] - len(FAILS), len(FAILS)))
-    return 1 if FAILS else 0
+    return pagechecks.report()
 
 
 sys.exit(main())

@@ -126,7 +126,7 @@ output = z.png
 INI
 expect_status "bad figures file" 2 "$NM" --db "$DB" build "$T/bad.ini"
 contains "unknown key" "bad.ini:3: [map.x] colour: unknown key" "$ERR"
-contains "bad value" "bad.ini:4: [map.x] dpi: \"lots\" is not a number" "$ERR"
+contains "bad value" "bad.ini:4: [map.x] dpi: \"lots\" is not a whole number" "$ERR"
 contains "missing key" "bad.ini:1: [map.x]: the required key \"output\" is missing" "$ERR"
 contains "missing indicator" "bad.ini:5: [map.y]: the required key \"indicator\" is missing" "$ERR"
 contains "unknown type" "bad.ini:8: [plot.z]: unknown figure type" "$ERR"
@@ -192,4 +192,14 @@ expect_status "output onto the store or an input" 2 "$NM" --db "$DB" build "$T/w
 contains "onto the store" "onto.ini:7: [map.a] output: \"$T/w/store.png\" is the store" "$ERR"
 contains "onto an input" "onto.ini:9: [table.t] output: \"$T/w/iod.csv\" is an input of this build" "$ERR"
 eq "the store intact" "$BEFORE" "$(checksum "$DB")"
+# --- names where codes are asked for: within = southend-on-sea ---------------------
+mkdir -p "$T/names"
+printf '[map.code]\nindicator = imd_decile\nwithin = E06000033\noutput = %s\n[map.name]\nindicator = imd_decile\nwithin = southend-on-sea\noutput = %s\n' \
+    "$T/names/code.png" "$T/names/name.png" > "$T/names.ini"
+expect_status "within = a name in a figures file" 0 "$NM" --db "$DB" build "$T/names.ini"
+eq "the map by name = the map by code (PNG)" "$(checksum "$T/names/code.png")" "$(checksum "$T/names/name.png")"
+eq "the sidecar records the code" "E06000033" "$(py "$T/names/name.png.json" "print(d['within'])")"
+printf '[map.typo]\nindicator = imd_decile\nwithin = Southend-on-See\noutput = %s\n' "$T/names/typo.png" > "$T/typo.ini"
+expect_status "a misspelt name fails the figure" 1 "$NM" --db "$DB" build "$T/typo.ini"
+contains "with a suggestion" 'did you mean "Southend-on-Sea"' "$ERR"
 finish

@@ -5,11 +5,7 @@
 # SpatiaLite), compared with the others and with the scale the page states.
 source "$(dirname "$0")/lib.bash"
 need_data
-nm --quiet import boundaries "$NM_DATA/boundaries/southend/shp/southend_lsoa11.shp" --level lsoa
-nm --quiet import boundaries "$NM_DATA/boundaries/southend/shp/southend_wards13.shp" --level ward
-nm --quiet import iod "$NM_DATA/indicators/iod2019/iod2019_lsoa_assembled.csv"
-nm --quiet import lookup "$NM_DATA/lookups/derived/LSOA11_WD13_pointonsurface_EN.csv" --child LSOA11CD --parent WD13CD --parent-level ward
-nm --quiet aggregate --to ward --within E06000033
+southend_wards_store
 
 WARDS="Westborough Shoeburyness Kursaal"
 # the extent of each ward's LSOAs, as the panels draw them

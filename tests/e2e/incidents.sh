@@ -71,6 +71,18 @@ contains "small counts are shown as suppressed" "suppressed" "$(cat "$T/bikes.ts
 eq "suppressed flags stored, counts not" "$(grep -c suppressed "$T/bikes.tsv")|0" \
    "$(sql "SELECT CAST(SUM(bikes_suppressed) AS INT), COUNT(bikes_count) FILTER (WHERE bikes_suppressed = 1) FROM data_$(sql "SELECT dataset FROM indicator WHERE key='bikes_count'")")"
 
+# --suppress-below 0 is "suppress nothing" on the command line and in a
+# figures file alike (a file's 0 used to mean the default 5)
+nm --quiet count incidents --level ward --category "Bicycle theft" --from 2018-03 --to 2018-03 \
+    --suppress-below 0 --name bikes0 > "$T/bikes0.tsv"
+eq "--suppress-below 0: nothing suppressed" 0 "$(grep -c suppressed "$T/bikes0.tsv")"
+bikes_total=$(tail -n +2 "$T/bikes0.tsv" | cut -f3 | paste -sd+ | bc)
+printf '%s\n' "[data.bikesf]" "type = count" "level = ward" "category = Bicycle theft" \
+    "from = 2018-03" "to = 2018-03" "suppress-below = 0" "name = bikesf" > "$T/nosup.ini"
+nm --quiet build "$T/nosup.ini"
+eq "suppress-below = 0 in a figures file: nothing suppressed, every count stored" "0|$bikes_total" \
+   "$(sql "SELECT CAST(SUM(bikesf_suppressed) AS INT), CAST(SUM(bikesf_count) AS INT) FROM data_$(sql "SELECT dataset FROM indicator WHERE key='bikesf_count'")")"
+
 # --- a re-import replaces; bad input leaves the store alone ------------------
 nm --quiet import incidents "$CRIME" --name police
 eq "re-import replaces" 14885 "$(sql "SELECT COUNT(*) FROM incident")"

@@ -21,6 +21,17 @@ need_data() {
 
 nm() { "$NM" --db "$DB" "$@"; }
 
+# Southend's LSOAs and wards, IoD 2019, the LSOA -> ward lookup and the ward
+# aggregates: the store most figure tests start from.
+southend_wards_store() {
+    nm --quiet import boundaries "$NM_DATA/boundaries/southend/shp/southend_lsoa11.shp" --level lsoa
+    nm --quiet import boundaries "$NM_DATA/boundaries/southend/shp/southend_wards13.shp" --level ward
+    nm --quiet import iod "$NM_DATA/indicators/iod2019/iod2019_lsoa_assembled.csv"
+    nm --quiet import lookup "$NM_DATA/lookups/derived/LSOA11_WD13_pointonsurface_EN.csv" \
+        --child LSOA11CD --parent WD13CD --parent-level ward
+    nm --quiet aggregate --to ward --within E06000033
+}
+
 # eq WHAT EXPECTED ACTUAL
 eq() {
     CHECKS=$((CHECKS + 1))

@@ -61,6 +61,50 @@ contains "decile 1 count from the IoD file" "in the $D1 LSOAs of Essex that are 
 nm --quiet table --level lsoa --within "ESSEX" --indicators imd_decile -o "$T/essex.csv"
 eq "table rows within Essex" "$ESSEX_LSOAS" "$(($(wc -l < "$T/essex.csv") - 1))"
 
+# --- the county's summary: its districts are the sections --------------------
+# No localities are stored within Essex, so the summary (PDF and CSV) has a
+# section per district, with the wards the point-on-surface lookup puts in
+# each district's LSOAs; a unitary without localities is still refused.
+W13="$NM_DATA/lookups/derived/LSOA11_WD13_pointonsurface_EN.csv"
+nm --quiet import boundaries "$NM_DATA/boundaries/england/england_wards13.shp" --level ward
+nm --quiet import lookup "$W13" --child LSOA11CD --parent WD13CD --parent-level ward
+nm --quiet aggregate --to ward --within Essex
+expect_status "summary of Essex (PDF)" 0 nm summary --within Essex -o "$T/essex_sum.pdf"
+contains "the districts are the sections, and it says so" "one section per district" "$ERR"
+contains "it counts them" "12 districts" "$ERR"
+pdftotext "$T/essex_sum.pdf" - | tr -d '\f' > "$T/essex_sum.txt"
+while IFS= read -r name; do
+    eq "a page headed \"$name district\"" 1 "$(grep -cxF "$name district" "$T/essex_sum.txt" || true)"
+done <<< "$DISTRICTS"
+contains "first page names the sections" "12 districts, " "$(cat "$T/essex_sum.txt")"
+nm --quiet summary --within Essex -o "$T/essex_sum.csv"
+# each district's wards, counted from the two lookups
+python3 - "$U19" "$L19" "$W13" "$T/essex_sum.csv" > "$T/wards_by_district.txt" <<'PY'
+import csv, sys
+u19, l19, w13, got = sys.argv[1:5]
+lads = {r['LAD19CD']: r['LAD19NM'] for r in csv.DictReader(open(u19)) if r['UTLA19CD'] == 'E10000012'}
+lad_of = {r['LSOA11CD']: r['LAD19CD'] for r in csv.DictReader(open(l19)) if r['LAD19CD'] in lads}
+want = {}
+for r in csv.DictReader(open(w13)):
+    if r['LSOA11CD'] in lad_of:
+        want.setdefault(lads[lad_of[r['LSOA11CD']]], set()).add(r['WD13CD'])
+have = {}
+for r in csv.DictReader(open(got)):
+    if r['level'] == 'ward':
+        have.setdefault(r['table'], set()).add(r['code'])
+print("\n".join("%s %s" % (d, "ok" if have.get(d) == want[d] else "differs") for d in sorted(want)))
+print("district rows %d" % sum(1 for r in csv.DictReader(open(got))
+                                if r['level'] == 'lad' and r['table'] == r['name']))
+PY
+eq "each district's wards as the lookups give them" "" "$(grep -v ' ok$' "$T/wards_by_district.txt" | grep -v '^district rows 12$' || true)"
+eq "twelve district rows" 1 "$(grep -c '^district rows 12$' "$T/wards_by_district.txt" || true)"
+nm --quiet aggregate --to ward --within Blackpool
+before=$(checksum "$DB")
+expect_status "a unitary without localities" 2 nm summary --within Blackpool -o "$T/bp_sum.pdf"
+contains "what to import" "import localities" "$ERR"
+eq "nothing written" 0 "$(ls "$T" | grep -c '^bp_sum' || true)"
+eq "store unchanged" "$before" "$(checksum "$DB")"
+
 # --- a unitary by name equals its code, byte for byte -------------------------
 nm --quiet map imd_decile --within Blackpool --overlay lad -o "$T/bp_name.png"
 nm --quiet map imd_decile --within E06000009 --overlay lad -o "$T/bp_code.png"
