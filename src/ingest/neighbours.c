@@ -285,7 +285,7 @@ static nm_status read_rows(nm_ctx *ctx, nm_table *t, const char *path, const sn_
     while (rc == NM_OK && (got = nm_table_next(t)) == 1) {
         const char *num = nm_table_cell(t, c->number), *name = nm_table_cell(t, c->name);
         long line = nm_table_line(t);
-        nm_sn_row *r;
+        nm_sn_row *r = NULL;
         int n;
         if (!*num) {
             old |= strncasecmp(name, "Old SN", 6) == 0;

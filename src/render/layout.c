@@ -879,7 +879,7 @@ static void furniture_inside(const nm_map *map, PangoContext *pc, const meas *m,
     double sb_h = map->opts.scale_bar ? RN_SCALE_H : 0, na_h = map->opts.north_arrow ? RN_ARROW_H : 0;
     double leg_w = 0, leg_h = 0, leg_th = 0, bh = na_h + (na_h > 0 && sb_h > 0 ? 3 : 0) + sb_h;
     int used = -1;
-    nm_rect r;
+    nm_rect r = {0, 0, 0, 0};
 
     if (map->opts.legend_pos == NM_LEGEND_INSIDE && (map->nlegend > 0 || map->legend_title)) {
         legend_size(map, pc, m, 1, &leg_w, &leg_h, &leg_th, lay);
