@@ -43,6 +43,12 @@ void nm_areas_free(nm_areas *areas);
 nm_status nm_areas_older(nm_store *store, const nm_areas *set, int vintage, nm_areas **out,
                          long *split_across);
 
+/* The areas of sets[0], then those of sets[1], ... as one set, of the
+ * first set's level and vintage, its extent theirs (the LSOAs of several
+ * wards).  An area in two sets is there twice.  Returns NM_USAGE when n is
+ * 0.  Caller frees with nm_areas_free(). */
+nm_status nm_areas_concat(nm_store *store, nm_areas *const *sets, size_t n, nm_areas **out);
+
 size_t nm_areas_count(const nm_areas *areas);
 const char *nm_areas_code(const nm_areas *areas, size_t i);  /* owned by areas */
 const char *nm_areas_name(const nm_areas *areas, size_t i);  /* "" when none */
@@ -66,6 +72,21 @@ void nm_areas_extent(const nm_areas *areas, double *minx, double *miny, double *
  * Caller frees with nm_areas_free(). */
 nm_status nm_areas_parents(nm_store *store, const nm_areas *areas, const char *level,
                            nm_areas **out);
+
+/* A point index over the stored boundaries of a set of areas: which area
+ * holds a point (incidents counted per area, and at import those in no
+ * area).  Builds it from the boundaries of every area of 'areas'.  Caller
+ * frees with nm_pip_free(). */
+typedef struct nm_pip nm_pip;
+nm_status nm_pip_build(nm_store *store, const nm_areas *areas, nm_pip **out);
+void nm_pip_free(nm_pip *p);
+/* The area (index into the set) whose polygon holds (x, y), BNG metres, or
+ * -1 when none does.  Half-open crossing rule: a point on an edge shared
+ * by two areas belongs to exactly one of them. */
+long nm_pip_find(const nm_pip *p, double x, double y);
+/* Finest level that has stored boundaries (oa, lsoa, msoa, ward, ...), or
+ * NULL when the store has none.  Static string. */
+const char *nm_pip_finest_level(nm_store *store);
 
 /* How values are ranked before classing. */
 typedef enum nm_rank_scope {
@@ -200,7 +221,22 @@ typedef struct nm_aggregate_result {
 nm_status nm_aggregate(nm_store *store, const nm_aggregate_opts *opts,
                        nm_aggregate_result *result);
 
+/* England's figures for the short ids of nm_aggregate's measures
+ * ("pop_total", "lsoas", "imd_score_pw", "imd_nat10_share", ...), computed
+ * from every stored LSOA value of 'period' (NULL: the latest): out[i] for
+ * ids[i], NAN where ids[i] is NULL, is none of those measures (the
+ * regional ones included), or its LSOA values or the LSOA populations are
+ * not stored.  Used for the England row beside a borough's wards.  Always
+ * returns NM_OK; a figure it cannot compute is NAN. */
+nm_status nm_england_values(nm_store *store, const char *period, const char *const *ids,
+                            size_t n, double *out);
+
 /* ---- incidents per area ------------------------------------------------ */
+
+/* Exact (Garwood) two-sided confidence interval for a Poisson count k:
+ * lo = Gamma(k).quantile(alpha/2) (0 when k = 0), hi =
+ * Gamma(k + 1).quantile(1 - alpha/2), alpha = 1 - conf. */
+void nm_poisson_ci_exact(long k, double conf, double *lo, double *hi);
 
 /* One area's result, passed to nm_count_opts.on_row. */
 typedef struct nm_count_row {

@@ -74,6 +74,13 @@ typedef struct nm_choropleth_result {
 nm_status nm_choropleth(nm_store *store, const nm_choropleth_opts *opts,
                         nm_choropleth_result *result);
 
+/* The ids of the store's datasets a map of 'o' would read (boundaries of
+ * the areas drawn and outlined, the indicator, the memberships it follows),
+ * ascending, each once: what a build compares to decide that a map is
+ * stale.  It errs on the side of too many.  Caller frees *ids with
+ * nm_free(). */
+nm_status nm_map_inputs(nm_store *store, const nm_choropleth_opts *o, long **ids, size_t *n);
+
 /* ---- tables (table.c) -------------------------------------------------- */
 
 typedef struct nm_table_opts {

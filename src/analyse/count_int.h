@@ -15,12 +15,8 @@ double nm_gamma_p(double a, double x);
  * bracketing and safeguarded Newton steps; relative accuracy about 1e-12. */
 double nm_gamma_p_inv(double a, double p);
 
-/* Exact (Garwood) two-sided confidence interval for a Poisson count k:
- * lo = Gamma(k).quantile(alpha/2) (0 when k = 0), hi =
- * Gamma(k + 1).quantile(1 - alpha/2), alpha = 1 - conf. */
-void nm_poisson_ci_exact(long k, double conf, double *lo, double *hi);
-/* Byar's approximation of the same interval (95% only), used as a
- * cross-check of the exact one. */
+/* Byar's approximation of the exact interval (nm_poisson_ci_exact in
+ * analyse.h; 95% only), used as a cross-check of the exact one. */
 void nm_poisson_ci_byar(long k, double *lo, double *hi);
 
 /* Values of indicator 'key' (period NULL: the latest) for the areas

@@ -391,6 +391,40 @@ static int push_area(nm_areas *a, const char *code, const char *name)
     return 1;
 }
 
+nm_status nm_areas_concat(nm_store *store, nm_areas *const *sets, size_t n, nm_areas **out)
+{
+    nm_areas *a = n ? new_areas(store, sets[0]->level) : NULL;
+    nm_status rc = NM_OK;
+
+    *out = NULL;
+    if (!a)
+        return n ? nm_fail(store->ctx, NM_NOMEM, "out of memory")
+                 : nm_fail(store->ctx, NM_USAGE, "no sets of areas to join");
+    a->vintage = sets[0]->vintage;
+    for (size_t s = 0; rc == NM_OK && s < n; s++) {
+        double x0, y0, x1, y1;
+        for (size_t i = 0; rc == NM_OK && i < sets[s]->n; i++) {
+            if (!push_area(a, sets[s]->code[i], sets[s]->name[i])) {
+                rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
+                break;
+            }
+            a->rowid[a->n - 1] = sets[s]->rowid[i];
+            a->dataset[a->n - 1] = sets[s]->dataset[i];
+        }
+        nm_areas_extent(sets[s], &x0, &y0, &x1, &y1);
+        a->minx = fmin(a->minx, x0);
+        a->miny = fmin(a->miny, y0);
+        a->maxx = fmax(a->maxx, x1);
+        a->maxy = fmax(a->maxy, y1);
+    }
+    if (rc != NM_OK) {
+        nm_areas_free(a);
+        return rc;
+    }
+    *out = a;
+    return NM_OK;
+}
+
 nm_status nm_areas_older(nm_store *store, const nm_areas *set, int vintage, nm_areas **out,
                          long *split_across)
 {

@@ -13,10 +13,10 @@
 #include <string.h>
 #include <strings.h>
 
-#include "analyse/pip_int.h"
 #include "ingest/bnd_int.h"
 #include "ingest/incidents_int.h"
 #include "ingest/table_int.h"
+#include "needsmap/analyse.h"
 #include "store/store_int.h"
 
 #define ATTR_POLICE_UK                                                                         \

@@ -34,7 +34,7 @@
 #define ALIASED_MAX_PX 1.5
 #define ALIASED_MIN_DPI 200.0
 
-static void set_rgb(cairo_t *cr, uint32_t rgb)
+void rn_set_rgb(cairo_t *cr, uint32_t rgb)
 {
     cairo_set_source_rgb(cr, ((rgb >> 16) & 0xff) / 255.0, ((rgb >> 8) & 0xff) / 255.0,
                          (rgb & 0xff) / 255.0);
@@ -340,7 +340,7 @@ static void fill_missing(cairo_t *cr, double x0, double y0, double x1, double y1
 {
     double c, h = y1 - y0, step = HATCH_STEP_MM * k;
 
-    set_rgb(cr, MISSING_FILL);
+    rn_set_rgb(cr, MISSING_FILL);
     cairo_fill_preserve(cr);
     cairo_save(cr);
     cairo_clip(cr);
@@ -350,7 +350,7 @@ static void fill_missing(cairo_t *cr, double x0, double y0, double x1, double y1
         cairo_move_to(cr, c, y1);
         cairo_line_to(cr, c + h, y0);
     }
-    set_rgb(cr, MISSING_HATCH);
+    rn_set_rgb(cr, MISSING_HATCH);
     cairo_set_line_width(cr, HATCH_W_MM * k);
     cairo_stroke(cr);
     cairo_restore(cr);
@@ -482,7 +482,7 @@ static void fill_areas(cairo_t *cr, const nm_map *map, const rn_dev *feat, const
         }
         pts += add_shape(cr, feat, order[i].i);
         if (i + 1 == n || order[i + 1].key != order[i].key || pts > FLUSH_POINTS) {
-            set_rgb(cr, order[i].key & 0xffffff);
+            rn_set_rgb(cr, order[i].key & 0xffffff);
             cairo_fill(cr);
             pts = 0;
         }
@@ -507,7 +507,7 @@ static void stroke_outlines(cairo_t *cr, const nm_map *map, const rn_dev *feat,
         uint32_t rgb = outline_rgb(map, order[i].i);
         pts += add_shape(cr, feat, order[i].i);
         if (i + 1 == n || order[i + 1].key != order[i].key || pts > FLUSH_POINTS) {
-            set_rgb(cr, rgb);
+            rn_set_rgb(cr, rgb);
             cairo_stroke(cr);
             pts = 0;
         }
@@ -661,20 +661,20 @@ static void fill_stroke_vector(cairo_t *cr, const nm_map *map, const rn_dev *fea
             fill_missing(cr, d->x0, d->y0, d->x1, d->y1, k);
             if (outline) {
                 add_shape(cr, feat, order[i].i);
-                set_rgb(cr, outline_rgb(map, order[i].i));
+                rn_set_rgb(cr, outline_rgb(map, order[i].i));
                 cairo_stroke(cr);
             }
             continue;
         }
         if (i + 1 < n && order[i + 1].key == order[i].key)
             continue;
-        set_rgb(cr, order[i].key & 0xffffff);
+        rn_set_rgb(cr, order[i].key & 0xffffff);
         if (!outline) {
             cairo_fill(cr);
             continue;
         }
         cairo_fill_preserve(cr);
-        set_rgb(cr, outline_rgb(map, order[i].i));
+        rn_set_rgb(cr, outline_rgb(map, order[i].i));
         cairo_stroke(cr);
     }
     cairo_restore(cr);
@@ -689,7 +689,7 @@ static void stroke_overlays(cairo_t *cr, const nm_map *map, const rn_dev *outl, 
     cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
     cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
     for (l = 0; l < map->nlayers; l++) {
-        set_rgb(cr, map->layers[l].rgb);
+        rn_set_rgb(cr, map->layers[l].rgb);
         cairo_set_line_width(cr, map->layers[l].width_mm * k);
         pts = 0;
         for (i = 0; i < outl->nsh; i++) {
@@ -826,7 +826,7 @@ static void show_text(cairo_t *cr, rn_svgtext *svg, PangoLayout *lay, rn_font f,
             cairo_stroke(cr);
         }
         rn_font_info(f, &pt, &bold, &rgb);
-        set_rgb(cr, rgb);
+        rn_set_rgb(cr, rgb);
         cairo_move_to(cr, x, y);
         pango_cairo_show_layout(cr, lay);
     }
@@ -855,7 +855,7 @@ static void draw_leader(cairo_t *cr, const rn_placed *p)
         if (pass == 0)
             cairo_set_source_rgb(cr, 1, 1, 1);
         else
-            set_rgb(cr, LEADER_RGB);
+            rn_set_rgb(cr, LEADER_RGB);
         cairo_set_line_width(cr, pass == 0 ? LEADER_W_MM + 0.4 : LEADER_W_MM);
         cairo_stroke(cr);
         cairo_arc(cr, p->x0, p->y0, pass == 0 ? LEADER_DOT_MM + 0.2 : LEADER_DOT_MM, 0,
@@ -883,11 +883,11 @@ static void draw_swatch(cairo_t *cr, const rn_legend *e, double x, double y)
     if (e->flags & NM_MAP_MISSING) {
         fill_missing(cr, x, y, x + RN_SWATCH_W, y + RN_SWATCH_H, 1);
     } else {
-        set_rgb(cr, e->rgb);
+        rn_set_rgb(cr, e->rgb);
         cairo_fill(cr);
     }
     cairo_rectangle(cr, x, y, RN_SWATCH_W, RN_SWATCH_H);
-    set_rgb(cr, SWATCH_LINE_RGB);
+    rn_set_rgb(cr, SWATCH_LINE_RGB);
     cairo_set_line_width(cr, SWATCH_LINE_MM);
     cairo_set_line_join(cr, CAIRO_LINE_JOIN_MITER);
     cairo_stroke(cr);
@@ -942,7 +942,7 @@ void rn_scale_bar_draw(cairo_t *cr, PangoContext *pc, const nm_rect *b, double m
     for (i = 0; i < 4; i++) {
         cairo_rectangle(cr, x0 + i * len / 4, y, len / 4, bar_h);
         if (i % 2 == 0)
-            set_rgb(cr, 0x1a1a1a);
+            rn_set_rgb(cr, 0x1a1a1a);
         else
             cairo_set_source_rgb(cr, 1, 1, 1);
         cairo_fill(cr);
@@ -952,7 +952,7 @@ void rn_scale_bar_draw(cairo_t *cr, PangoContext *pc, const nm_rect *b, double m
         cairo_move_to(cr, x0 + at[i], y);
         cairo_line_to(cr, x0 + at[i], y - 0.8);
     }
-    set_rgb(cr, 0x1a1a1a);
+    rn_set_rgb(cr, 0x1a1a1a);
     cairo_set_line_width(cr, 0.2);
     cairo_stroke(cr);
     fmt_length(txt[0], sizeof txt[0], 0, km, 0);
@@ -978,7 +978,7 @@ static void draw_north_arrow(cairo_t *cr, PangoContext *pc, const rn_layout *lay
     cairo_line_to(cr, b->x, bot);
     cairo_line_to(cr, cx, notch);
     cairo_close_path(cr);
-    set_rgb(cr, 0x1a1a1a);
+    rn_set_rgb(cr, 0x1a1a1a);
     cairo_fill(cr);
     cairo_move_to(cr, cx, top);
     cairo_line_to(cr, b->x + b->w, bot);
@@ -986,7 +986,7 @@ static void draw_north_arrow(cairo_t *cr, PangoContext *pc, const rn_layout *lay
     cairo_close_path(cr);
     cairo_set_source_rgb(cr, 1, 1, 1);
     cairo_fill_preserve(cr);
-    set_rgb(cr, 0x1a1a1a);
+    rn_set_rgb(cr, 0x1a1a1a);
     cairo_set_line_width(cr, 0.25);
     cairo_set_line_join(cr, CAIRO_LINE_JOIN_MITER);
     cairo_stroke(cr);
@@ -1003,7 +1003,7 @@ static void white_box(cairo_t *cr, const nm_rect *r)
     cairo_rectangle(cr, r->x - 2, r->y - 2, r->w + 4, r->h + 4);
     cairo_set_source_rgb(cr, 1, 1, 1);
     cairo_fill_preserve(cr);
-    set_rgb(cr, SWATCH_LINE_RGB);
+    rn_set_rgb(cr, SWATCH_LINE_RGB);
     cairo_set_line_width(cr, SWATCH_LINE_MM);
     cairo_stroke(cr);
 }
@@ -1024,7 +1024,7 @@ void rn_draw_furniture(cairo_t *cr, PangoContext *pc, const nm_map *map, const r
                   RN_F_LABEL, pl->pt, pl->x, pl->y, 1);
     }
     cairo_rectangle(cr, p->map.x, p->map.y, p->map.w, p->map.h);
-    set_rgb(cr, FRAME_RGB);
+    rn_set_rgb(cr, FRAME_RGB);
     cairo_set_line_width(cr, FRAME_W_MM);
     cairo_set_line_join(cr, CAIRO_LINE_JOIN_MITER);
     cairo_stroke(cr);

@@ -40,6 +40,9 @@
 #define RN_MM_PER_INCH 25.4
 #define RN_PT_PER_MM (72.0 / 25.4)
 
+/* Cairo's source colour from 0xRRGGBB (draw.c). */
+void rn_set_rgb(cairo_t *cr, uint32_t rgb);
+
 /* One copied geometry: rings [ring0, ring0 + nrings) of the store. */
 typedef struct rn_shape {
     size_t ring0, nrings;

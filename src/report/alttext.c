@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analyse/analyse_int.h"
 #include "report/report_int.h"
+#include "store/store_int.h"
 
 #define MAX_PLACES_NAMED 5
 

@@ -9,10 +9,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "analyse/analyse_int.h"
+#include "render/page_int.h"
 #include "report/groups_int.h"
 #include "report/html_int.h"
-#include "report/page_int.h"
 #include "report/report_int.h"
 #include "store/geom_int.h"
 #include "store/store_int.h"
@@ -72,61 +71,23 @@ static nm_status find_wards(cjob *j)
 /* The LSOAs of every ward chosen, as one set. */
 static nm_status union_lsoas(cjob *j)
 {
-    nm_areas *u = nm_calloc(1, sizeof *u);
+    nm_areas *part[MAX_WARDS] = {NULL};
     nm_status rc = NM_OK;
-    size_t cap = 0;
+    size_t k = 0;
 
-    if (!u)
-        return nm_fail(j->ctx, NM_NOMEM, "out of memory");
-    j->lsoas = u;
-    u->store = j->store;
-    u->has_extent = 1;
-    u->minx = u->miny = INFINITY;
-    u->maxx = u->maxy = -INFINITY;
-    for (int w = 0; rc == NM_OK && w < j->n; w++) {
-        nm_areas *a = NULL;
-        rc = nm_areas_select(j->store, "lsoa", 0, j->set.ward[j->idx[w]].code, &a);
-        if (rc != NM_OK)
-            break;
-        nm_strlcpy(u->level, a->level, sizeof u->level);
-        u->vintage = a->vintage;
-        if (u->n + a->n > cap) {
-            size_t nc = (u->n + a->n) * 2;
-            long *r = nm_realloc(u->rowid, nc * sizeof *r);
-            char **c = r ? nm_realloc(u->code, nc * sizeof *c) : NULL;
-            char **m = c ? nm_realloc(u->name, nc * sizeof *m) : NULL;
-            long *d = m ? nm_realloc(u->dataset, nc * sizeof *d) : NULL;
-            int *lw = d ? nm_realloc(j->lsoa_ward, nc * sizeof *lw) : NULL;
-            if (r)
-                u->rowid = r;
-            if (d)
-                u->dataset = d;
-            if (c)
-                u->code = c;
-            if (m)
-                u->name = m;
-            if (lw)
-                j->lsoa_ward = lw;
-            if (!lw) {
-                nm_areas_free(a);
-                return nm_fail(j->ctx, NM_NOMEM, "out of memory");
-            }
-            cap = nc;
-        }
-        for (size_t i = 0; i < a->n; i++) {
-            u->rowid[u->n] = a->rowid[i];
-            u->dataset[u->n] = a->dataset[i];
-            u->code[u->n] = a->code[i];
-            u->name[u->n] = a->name[i];
-            j->lsoa_ward[u->n++] = w;
-            a->code[i] = a->name[i] = NULL; /* moved */
-        }
-        u->minx = fmin(u->minx, a->minx);
-        u->miny = fmin(u->miny, a->miny);
-        u->maxx = fmax(u->maxx, a->maxx);
-        u->maxy = fmax(u->maxy, a->maxy);
-        nm_areas_free(a);
-    }
+    for (int w = 0; rc == NM_OK && w < j->n; w++)
+        rc = nm_areas_select(j->store, "lsoa", 0, j->set.ward[j->idx[w]].code, &part[w]);
+    if (rc == NM_OK)
+        rc = nm_areas_concat(j->store, part, (size_t)j->n, &j->lsoas);
+    if (rc == NM_OK && !(j->lsoa_ward = nm_malloc(
+                             (nm_areas_count(j->lsoas) ? nm_areas_count(j->lsoas) : 1) *
+                             sizeof *j->lsoa_ward)))
+        rc = nm_fail(j->ctx, NM_NOMEM, "out of memory");
+    for (int w = 0; rc == NM_OK && w < j->n; w++)
+        for (size_t i = 0; i < nm_areas_count(part[w]); i++)
+            j->lsoa_ward[k++] = w;
+    for (int w = 0; w < j->n; w++)
+        nm_areas_free(part[w]);
     return rc;
 }
 
@@ -166,11 +127,11 @@ static nm_status panel_map(cjob *j, int w, nm_map **out, double ext[4])
     ro.north_arrow = 0;
     ro.scale_bar = 0;
     rc = nm_map_set_options(j->ctx, map, &ro);
-    for (size_t i = 0; rc == NM_OK && i < j->lsoas->n; i++) {
+    for (size_t i = 0; rc == NM_OK && i < nm_areas_count(j->lsoas); i++) {
         int c = j->shade.klass[i];
         if (j->lsoa_ward[i] != w)
             continue;
-        rc = nm_store_area_geom(j->store, j->lsoas->rowid[i], &j->geom, &j->gst);
+        rc = nm_store_area_geom(j->store, nm_areas_rowid(j->lsoas, i), &j->geom, &j->gst);
         g = view(&j->geom);
         grow(ext, &j->geom);
         if (rc == NM_OK)
@@ -210,15 +171,15 @@ static nm_status draw_panel(cjob *j, int w, nm_map *map, const double ext[4], do
                             const nm_rect *box)
 {
     double e[4], frame[4], pad = 2.5 / s; /* the frame's padding, and a little */
-    long *own = nm_malloc((j->lsoas->n ? j->lsoas->n : 1) * sizeof *own);
+    long *own = nm_malloc((nm_areas_count(j->lsoas) ? nm_areas_count(j->lsoas) : 1) * sizeof *own);
     size_t nown = 0;
     nm_status rc;
 
     if (!own)
         return nm_fail(j->ctx, NM_NOMEM, "out of memory");
-    for (size_t i = 0; i < j->lsoas->n; i++)
+    for (size_t i = 0; i < nm_areas_count(j->lsoas); i++)
         if (j->lsoa_ward[i] == w)
-            own[nown++] = j->lsoas->rowid[i];
+            own[nown++] = nm_areas_rowid(j->lsoas, i);
     pg_map_world(box, s, (ext[0] + ext[2]) / 2, (ext[1] + ext[3]) / 2, e);
     frame[0] = e[0] - pad;
     frame[1] = e[1] - pad;
@@ -226,7 +187,7 @@ static nm_status draw_panel(cjob *j, int w, nm_map *map, const double ext[4], do
     frame[3] = e[3] + pad;
     rc = nm_map_set_extent(j->ctx, map, e[0], e[1], e[2], e[3]);
     if (rc == NM_OK)
-        rc = nm_context_add(j->store, map, j->lsoas->level, j->lsoas->vintage, own, nown, frame);
+        rc = nm_context_add(j->store, map, nm_areas_level(j->lsoas), nm_areas_vintage(j->lsoas), own, nown, frame);
     if (rc == NM_OK)
         rc = pg_map(&j->doc, map, box, NULL);
     nm_free(own);
@@ -329,7 +290,7 @@ static nm_status draw_page(cjob *j, const char *title, nm_paper paper)
              "the table compares them with %s and England.",
              j->shade.vals.label, j->n, j->set.borough.name);
     y += pg_text(&j->doc, PG_MARGIN, y, w, 10.5, 0, 0x404040, PG_LEFT, sub) + 4;
-    table_h = pg_area_table(&j->doc, &j->set, arow, heads, group, nareas, 0, 0, w, 0, NULL, NULL,
+    table_h = gr_area_table(&j->doc, &j->set, arow, heads, group, nareas, 0, 0, w, 0, NULL, NULL,
                             NULL);
     panel_w = (w - leg_w - 4) / cols;
     panel_h = (pg_body_bottom(&j->doc) - y - table_h - 5) / rows;
@@ -369,7 +330,7 @@ static nm_status draw_page(cjob *j, const char *title, nm_paper paper)
     ly += pg_text(&j->doc, PG_MARGIN + w - leg_w, ly, leg_w, 8, 0, PG_INK, PG_LEFT, scale_note) + 1;
     pg_scale_bar(&j->doc, PG_MARGIN + w - leg_w, ly, s, leg_w - 5);
     y += rows * panel_h + 2;
-    pg_area_table(&j->doc, &j->set, arow, heads, group, nareas, PG_MARGIN, y, w, 1, NULL, NULL,
+    gr_area_table(&j->doc, &j->set, arow, heads, group, nareas, PG_MARGIN, y, w, 1, NULL, NULL,
                   NULL);
     rc = pg_close(&j->doc);
 

@@ -11,8 +11,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "analyse/analyse_int.h"
-#include "analyse/count_int.h"
 #include "report/groups_int.h"
 #include "report/report_int.h"
 
@@ -288,95 +286,6 @@ cleanup:
     return rc;
 }
 
-/* ---- England ------------------------------------------------------------- */
-
-typedef struct england {
-    nm_vtable pop, kids;
-    const char *period;
-} england;
-
-static nm_status load_table(nm_store *store, const char *key, const char *period, nm_vtable *t)
-{
-    nm_ind ind = {0};
-    nm_status rc = nm_store_find_indicator(store, key, period, &ind);
-
-    if (rc == NM_OK)
-        rc = nm_store_each_value(store, &ind, nm_vtable_add, t);
-    if (rc == NM_OK && t->failed)
-        rc = nm_fail(nm_store_ctx(store), NM_NOMEM, "out of memory");
-    if (rc == NM_OK && strcmp(ind.level, "lsoa") != 0) {
-        nm_vtable_free(t);
-        rc = NM_NOTFOUND;
-    }
-    nm_ind_clear(&ind);
-    return rc;
-}
-
-/* England's value of a column from every LSOA stored, NAN when the column
- * is not one of the IoD's national measures. */
-static double england_value(nm_store *store, england *e, const gr_col *c)
-{
-    nm_vtable t = {0};
-    char dom[64], what[16], key[96];
-    int pct = 0, scored;
-    double num = 0, den = 0, r = NAN;
-    size_t i;
-    const char *p;
-
-    if (strncmp(c->id, "pop_", 4) == 0 || strcmp(c->id, "lsoas") == 0) {
-        if (load_table(store, strcmp(c->id, "lsoas") == 0 ? "pop_total" : c->id, e->period,
-                       &t) != NM_OK)
-            goto cleanup;
-        for (i = 0; i < t.n; i++)
-            num += isnan(t.value[i]) ? 0 : t.value[i];
-        r = strcmp(c->id, "lsoas") == 0 ? (double)t.n : num;
-        goto cleanup;
-    }
-    scored = ends_with(c->id, "_score_pw");
-    p = scored ? NULL : strstr(c->id, "_nat");
-    if (scored) {
-        snprintf(dom, sizeof dom, "%.*s", (int)(strlen(c->id) - strlen("_score_pw")), c->id);
-    } else if (p && sscanf(p, "_nat%d_%15s", &pct, what) == 2 && (pct == 10 || pct == 20)) {
-        snprintf(dom, sizeof dom, "%.*s", (int)(p - c->id), c->id);
-    } else {
-        goto cleanup;
-    }
-    snprintf(key, sizeof key, "%s_%s", dom, scored ? "score" : "decile");
-    if (load_table(store, key, e->period, &t) != NM_OK)
-        goto cleanup;
-    for (i = 0; i < t.n; i++) {
-        long j = nm_vtable_find(&e->pop, t.code[i]);
-        double pop = j >= 0 ? e->pop.value[j] : NAN, x = t.value[i];
-        if (scored) {
-            if (!isnan(pop) && !isnan(x)) {
-                num += pop * x;
-                den += pop;
-            }
-            continue;
-        }
-        den += 1;
-        if (x > pct / 10)
-            continue;
-        if (strcmp(what, "lsoas") == 0 || strcmp(what, "share") == 0) {
-            num += 1;
-        } else if (strcmp(what, "people") == 0) {
-            num += isnan(pop) ? 0 : pop;
-        } else if (strcmp(what, "children") == 0) {
-            long k = nm_vtable_find(&e->kids, t.code[i]);
-            num += k >= 0 && !isnan(e->kids.value[k]) ? e->kids.value[k] : 0;
-        }
-    }
-    if (scored || strcmp(what, "share") == 0)
-        r = den > 0 ? num / den : NAN;
-    else
-        r = num;
-
-cleanup:
-    nm_clear(nm_store_ctx(store));
-    nm_vtable_free(&t);
-    return r;
-}
-
 /* ---- the set ------------------------------------------------------------- */
 
 static void cell_missing(gr_cell *x)
@@ -455,12 +364,30 @@ nm_status gr_group_row(nm_ctx *ctx, const gr_set *s, const long *idx, size_t n, 
     return rc;
 }
 
+/* England's value of every column but the rates (analyse's, from every
+ * LSOA stored). */
+static nm_status england_row(nm_store *store, const char *period, gr_set *s)
+{
+    const char **ids = nm_calloc((size_t)(s->ncol ? s->ncol : 1), sizeof *ids);
+    double *v = nm_malloc((size_t)(s->ncol ? s->ncol : 1) * sizeof *v);
+    nm_status rc = ids && v ? NM_OK : nm_fail(nm_store_ctx(store), NM_NOMEM, "out of memory");
+
+    for (int c = 0; rc == NM_OK && c < s->ncol; c++)
+        ids[c] = s->col[c].rate ? NULL : s->col[c].id;
+    if (rc == NM_OK)
+        rc = nm_england_values(store, period, ids, (size_t)s->ncol, v);
+    for (int c = 0; rc == NM_OK && c < s->ncol; c++)
+        s->england.cell[c].v = v[c];
+    nm_free(ids);
+    nm_free(v);
+    return rc;
+}
+
 nm_status gr_set_read(nm_store *store, const char *within, const char *indicators,
                       const char *period, gr_set *s)
 {
     nm_ctx *ctx = nm_store_ctx(store);
     nm_values pop = {0}, lsoas = {0};
-    england e = {{0}, {0}, period};
     long *all = NULL;
     size_t i, n = 0;
     nm_status rc;
@@ -510,16 +437,10 @@ nm_status gr_set_read(nm_store *store, const char *within, const char *indicator
                           'b', &s->borough);
     if (rc == NM_OK)
         rc = row_alloc(ctx, s->ncol, "E92000001", "England", 'e', &s->england);
-    if (rc == NM_OK && load_table(store, "pop_total", period, &e.pop) == NM_OK) {
-        load_table(store, "pop_0_15", period, &e.kids);
-        for (c = 0; c < s->ncol; c++)
-            if (!s->col[c].rate)
-                s->england.cell[c].v = england_value(store, &e, &s->col[c]);
-    }
+    if (rc == NM_OK)
+        rc = england_row(store, period, s);
     if (rc == NM_OK)
         nm_clear(ctx);
-    nm_vtable_free(&e.pop);
-    nm_vtable_free(&e.kids);
     nm_values_clear(&pop);
     nm_values_clear(&lsoas);
     nm_free(all);

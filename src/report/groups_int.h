@@ -12,6 +12,7 @@
 
 #include "needsmap/report.h"
 #include "nm_int.h"
+#include "render/page_int.h"
 
 /* One row of a table (an indicator), one bar chart when 'chart'. */
 typedef struct gr_col {
@@ -103,5 +104,17 @@ char *gr_periods(const gr_set *s);
 /* The attribution of every dataset the set reads, with the boundaries'.
  * Caller frees with nm_free(). */
 char *gr_sources(nm_store *store, const gr_set *s);
+
+/* ---- on a page (areatable.c) -------------------------------------------- */
+
+/* The table of a summary or comparison: a row per figure of 's' (an
+ * incident set takes two: incidents, and the rate with its interval), a
+ * column per area of 'rows' headed 'heads', totals flagged in 'group'.
+ * Drawn at (x, y) within width w when 'draw', else measured; 'next_page'
+ * (may be NULL) continues it on new pages.  Returns the y below it (a
+ * measure at y = 0 is its height), 0 when out of memory. */
+double gr_area_table(pg_doc *d, const gr_set *s, const gr_row *const *rows,
+                     const char *const *heads, const int *group, int nareas, double x, double y,
+                     double w, int draw, pg_break_fn next_page, void *user, nm_status *rc);
 
 #endif

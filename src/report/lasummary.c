@@ -12,10 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analyse/analyse_int.h"
 #include "needsmap/ingest.h"
 #include "report/report_int.h"
 #include "report/summary_int.h"
+#include "store/store_int.h"
 
 /* What one authority's measures are computed from. */
 typedef struct la_lsoa {

@@ -38,19 +38,31 @@ static const char *const sql_vintages =
     "AND dataset IS NOT NULL AND (SELECT vintage FROM indicator WHERE key = ?2 "
     "ORDER BY period DESC LIMIT 1) <> (SELECT max(vintage) FROM area WHERE level = ?1)";
 
-int nm_map_input_queries(const nm_choropleth_opts *o, nm_input_query *q)
+#define INPUT_QUERIES_MAX 6
+
+/* One SQL query returning dataset ids, with its text parameters. */
+typedef struct input_query {
+    const char *sql;
+    const char *params[4]; /* bound as ?1..?4; NULL binds NULL */
+    int nparams;
+    char buf[16];          /* storage for a number parameter */
+} input_query;
+
+/* Fills q (INPUT_QUERIES_MAX entries) with the queries whose union is the
+ * datasets a map of 'o' reads; returns how many. */
+static int input_queries(const nm_choropleth_opts *o, input_query *q)
 {
     const char *level = o->level ? o->level : "lsoa";
     const char *over = o->overlay ? o->overlay : o->labels;
     int n = 0;
 
-    q[n++] = (nm_input_query){sql_areas, {level}, 1, ""};
+    q[n++] = (input_query){sql_areas, {level}, 1, ""};
     if (over)
-        q[n++] = (nm_input_query){sql_areas, {over}, 1, ""};
-    q[n++] = (nm_input_query){sql_indicator, {o->indicator, o->period, level}, 3, ""};
-    q[n++] = (nm_input_query){sql_vintages, {level, o->indicator}, 2, ""};
+        q[n++] = (input_query){sql_areas, {over}, 1, ""};
+    q[n++] = (input_query){sql_indicator, {o->indicator, o->period, level}, 3, ""};
+    q[n++] = (input_query){sql_vintages, {level, o->indicator}, 2, ""};
     if (o->within || over) {
-        q[n] = (nm_input_query){sql_members, {level, NULL}, 2, ""};
+        q[n] = (input_query){sql_members, {level, NULL}, 2, ""};
         snprintf(q[n].buf, sizeof q[n].buf, "%d", o->vintage);
         q[n].params[1] = q[n].buf;
         n++;
@@ -58,21 +70,32 @@ int nm_map_input_queries(const nm_choropleth_opts *o, nm_input_query *q)
     return n;
 }
 
-/* Adds the ids one query returns to 'ids', skipping duplicates; the
- * answers come from the connection's memo, since every map of a build
- * asks the same. */
-static nm_status collect(nm_store *store, const nm_input_query *q, long *ids, int *n, int max)
+/* Adds the ids one query returns to 'ids' (n of them, room for *cap),
+ * skipping duplicates; the answers come from the connection's memo, since
+ * every map of a build asks the same. */
+static nm_status collect(nm_store *store, const input_query *q, long **ids, size_t *n,
+                         size_t *cap)
 {
     const long *got = NULL;
-    int ngot = 0, i, j;
+    int ngot = 0, j;
+    size_t i;
     nm_status rc = nm_store_memo_ids(store, q->sql, q->params, q->nparams,
                                      "listing a map's datasets", &got, &ngot);
 
     for (j = 0; rc == NM_OK && j < ngot; j++) {
-        for (i = 0; i < *n && ids[i] != got[j]; i++)
+        for (i = 0; i < *n && (*ids)[i] != got[j]; i++)
             ;
-        if (i == *n && *n < max)
-            ids[(*n)++] = got[j];
+        if (i < *n)
+            continue;
+        if (*n == *cap) {
+            size_t c = *cap ? *cap * 2 : 16;
+            long *p = nm_realloc(*ids, c * sizeof *p);
+            if (!p)
+                return nm_fail(store->ctx, NM_NOMEM, "out of memory");
+            *ids = p;
+            *cap = c;
+        }
+        (*ids)[(*n)++] = got[j];
     }
     return rc;
 }
@@ -83,18 +106,36 @@ static int by_id(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-nm_status nm_map_inputs_json(nm_store *store, const nm_choropleth_opts *o, json_object **out)
+nm_status nm_map_inputs(nm_store *store, const nm_choropleth_opts *o, long **ids, size_t *n)
 {
-    nm_input_query q[NM_INPUT_QUERIES_MAX];
-    long ids[64];
-    int nq = nm_map_input_queries(o, q), n = 0, i;
-    sqlite3_stmt *st = NULL;
-    json_object *arr = NULL;
+    input_query q[INPUT_QUERIES_MAX];
+    int nq = input_queries(o, q), i;
+    size_t cap = 0;
     nm_status rc = NM_OK;
 
+    *ids = NULL;
+    *n = 0;
     for (i = 0; rc == NM_OK && i < nq; i++)
-        rc = collect(store, &q[i], ids, &n, 64);
-    qsort(ids, (size_t)n, sizeof *ids, by_id);
+        rc = collect(store, &q[i], ids, n, &cap);
+    if (rc != NM_OK) {
+        nm_free(*ids);
+        *ids = NULL;
+        *n = 0;
+        return rc;
+    }
+    if (*n)
+        qsort(*ids, *n, sizeof **ids, by_id);
+    return NM_OK;
+}
+
+nm_status nm_map_inputs_json(nm_store *store, const nm_choropleth_opts *o, json_object **out)
+{
+    long *ids = NULL;
+    size_t n = 0, i;
+    sqlite3_stmt *st = NULL;
+    json_object *arr = NULL;
+    nm_status rc = nm_map_inputs(store, o, &ids, &n);
+
     if (rc == NM_OK)
         rc = nm_store_prepare(store, "SELECT kind, file, sha256, imported_at, attribution "
                                      "FROM dataset WHERE id = ?", &st);
@@ -117,6 +158,7 @@ nm_status nm_map_inputs_json(nm_store *store, const nm_choropleth_opts *o, json_
         json_object_array_add(arr, d);
     }
     sqlite3_finalize(st);
+    nm_free(ids);
     if (rc != NM_OK) {
         json_object_put(arr);
         arr = NULL;

@@ -156,21 +156,9 @@ void nm_layout_world_box(const nm_map_layout *l, double box[4]);
 
 /* ---- provenance (provenance.c) ------------------------------------------ */
 
-#define NM_INPUT_QUERIES_MAX 6
-
-/* One SQL query returning dataset ids, with its text parameters. */
-typedef struct nm_input_query {
-    const char *sql;
-    const char *params[4]; /* bound as ?1..?4; NULL binds NULL */
-    int nparams;
-    char buf[16];          /* storage for a number parameter */
-} nm_input_query;
-
-/* Fills q (NM_INPUT_QUERIES_MAX entries) with the queries whose union is
- * the datasets a map of 'o' reads; returns how many. */
-int nm_map_input_queries(const nm_choropleth_opts *o, nm_input_query *q);
-/* Those datasets as a JSON array of {dataset, kind, file, sha256,
- * imported_at, attribution}, ascending by id.  Caller releases *out with
+/* The datasets a map of 'o' reads (nm_map_inputs, report.h) as a JSON
+ * array of {dataset, kind, file, sha256, imported_at, attribution},
+ * ascending by id.  Caller releases *out with
  * json_object_put(). */
 struct json_object;
 nm_status nm_map_inputs_json(nm_store *store, const nm_choropleth_opts *o,

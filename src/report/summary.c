@@ -14,9 +14,9 @@
 
 #include <xlsxwriter.h>
 
+#include "render/page_int.h"
 #include "report/groups_int.h"
 #include "report/html_int.h"
-#include "report/page_int.h"
 #include "report/report_int.h"
 #include "store/geom_int.h"
 #include "store/store_int.h"
@@ -549,7 +549,7 @@ static nm_status group_pages(sjob *j, int sec)
     y += text(j, PG_MARGIN, y, A4_W - 2 * PG_MARGIN, PG_HEAD_PT + 2, 1, PG_INK, heading) + 1.2;
     y += text(j, PG_MARGIN, y, A4_W - 2 * PG_MARGIN, PG_TEXT_PT, 0, PG_GREY, sub) + 4;
     /* the table under the map, the map as large as leaves room */
-    table_h = pg_area_table(&j->doc, &j->set, rows, heads, group, nareas, 0, 0,
+    table_h = gr_area_table(&j->doc, &j->set, rows, heads, group, nareas, 0, 0,
                             A4_W - 2 * PG_MARGIN, 0, NULL, NULL, &rc);
     if (rc != NM_OK)
         goto cleanup;
@@ -573,7 +573,7 @@ static nm_status group_pages(sjob *j, int sec)
     if (y + table_h > pg_body_bottom(&j->doc) && PG_MARGIN + table_h <= pg_body_bottom(&j->doc) &&
         (rc = table_break(j, &y)) != NM_OK)
         goto cleanup;
-    y = pg_area_table(&j->doc, &j->set, rows, heads, group, nareas, PG_MARGIN, y,
+    y = gr_area_table(&j->doc, &j->set, rows, heads, group, nareas, PG_MARGIN, y,
                       A4_W - 2 * PG_MARGIN, j->draw, table_break, j, &rc) + 2;
     j->cont = NULL;
     if (rc != NM_OK)

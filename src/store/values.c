@@ -258,3 +258,61 @@ nm_status nm_store_drop_orphan_data(nm_store *store)
     }
     return rc;
 }
+
+/* ---- every value of an indicator in memory (nm_vtable) ---------------- */
+
+void nm_vtable_free(nm_vtable *t)
+{
+    size_t i;
+    for (i = 0; i < t->n; i++)
+        nm_free(t->code[i]);
+    nm_free(t->code);
+    nm_free(t->value);
+    memset(t, 0, sizeof *t);
+}
+
+int nm_vtable_add(void *user, const char *code, double value)
+{
+    nm_vtable *t = user;
+
+    if (t->n == t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 4096;
+        char **c = nm_realloc(t->code, cap * sizeof *c);
+        double *v = c ? nm_realloc(t->value, cap * sizeof *v) : NULL;
+        if (c)
+            t->code = c;
+        if (!v)
+            return t->failed = 1;
+        t->value = v;
+        t->cap = cap;
+    }
+    t->code[t->n] = nm_strdup(code);
+    if (!t->code[t->n])
+        return t->failed = 1;
+    t->value[t->n++] = value;
+    return 0;
+}
+
+/* SQLite sorts text by bytes, as strcmp does, so a binary search finds
+ * the codes nm_store_each_value() gave in order. */
+long nm_code_find(char *const *codes, size_t n, const char *code)
+{
+    size_t lo = 0, hi = n;
+
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = strcmp(codes[mid], code);
+        if (c == 0)
+            return (long)mid;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return -1;
+}
+
+long nm_vtable_find(const nm_vtable *t, const char *code)
+{
+    return nm_code_find(t->code, t->n, code);
+}

@@ -1,8 +1,9 @@
 /*
  * Report pages drawn with Cairo and Pango in the style of the map pages
- * (render/layout.c's fonts, margins and title size): the document and its
- * pages, text, tables, bar charts, maps in a box and the footer of every
- * page.  What goes on a page is decided by summary.c and compare.c.
+ * (layout.c's fonts, margins and title size): the document and its pages,
+ * text, tables, bar charts, maps in a box and the footer of every page.
+ * Render draws them; what goes on a page is decided by report (summary.c,
+ * compare.c, areatable.c), which sees only page_int.h.
  */
 #include <math.h>
 #include <stdio.h>
@@ -12,15 +13,12 @@
 
 #include <cairo-pdf.h>
 
+#include "render/page_int.h"
 #include "render/render_int.h"
-#include "report/groups_int.h"
-#include "report/page_int.h"
 
-static void set_rgb(cairo_t *cr, uint32_t rgb)
-{
-    cairo_set_source_rgb(cr, ((rgb >> 16) & 0xff) / 255.0, ((rgb >> 8) & 0xff) / 255.0,
-                         (rgb & 0xff) / 255.0);
-}
+/* a report page's furniture is a map page's */
+_Static_assert(PG_MARGIN == RN_MARGIN_DEFAULT, "margin as on a map page");
+_Static_assert(PG_TITLE_GAP == RN_TITLE_GAP, "title to subtitle as on a map page");
 
 static cairo_status_t to_file(void *closure, const unsigned char *data, unsigned int len)
 {
@@ -124,7 +122,7 @@ double pg_text(pg_doc *d, double x, double y, double w, double pt, int bold, uin
 
     pango_layout_get_extents(lay, NULL, &log);
     cairo_move_to(d->cr, x, y);
-    set_rgb(d->cr, rgb);
+    rn_set_rgb(d->cr, rgb);
     pango_cairo_show_layout(d->cr, lay);
     g_object_unref(lay);
     return (double)log.height / PANGO_SCALE;
@@ -133,7 +131,7 @@ double pg_text(pg_doc *d, double x, double y, double w, double pt, int bold, uin
 void pg_fill(pg_doc *d, double x, double y, double w, double h, uint32_t rgb)
 {
     cairo_rectangle(d->cr, x, y, w, h);
-    set_rgb(d->cr, rgb);
+    rn_set_rgb(d->cr, rgb);
     cairo_fill(d->cr);
 }
 
@@ -145,7 +143,7 @@ void pg_line(pg_doc *d, double x0, double y0, double x1, double y1, uint32_t rgb
     cairo_save(d->cr);
     cairo_move_to(d->cr, x0, y0);
     cairo_line_to(d->cr, x1, y1);
-    set_rgb(d->cr, rgb);
+    rn_set_rgb(d->cr, rgb);
     cairo_set_line_width(d->cr, width);
     if (dashed)
         cairo_set_dash(d->cr, dash, 2, 0);
@@ -628,91 +626,6 @@ cleanup:
     nm_free(f.col_w);
     nm_free(f.start);
     return *rc == NM_OK ? y : 0;
-}
-
-/* The rows of a table (indicators; an incident set takes two) and their
- * labels. */
-static int table_rows(const gr_set *s)
-{
-    int n = 0;
-    for (int c = 0; c < s->ncol; c++)
-        n += s->col[c].rate ? 2 : 1;
-    return n;
-}
-
-/* Builds and draws (or measures) the table of 'rows' (areas as columns). */
-double pg_area_table(pg_doc *d, const gr_set *s, const gr_row *const *rows,
-                     const char *const *heads, const int *group, int nareas, double x, double y,
-                     double w, int draw, pg_break_fn next_page, void *user, nm_status *rc)
-{
-    int nr = table_rows(s), r = 0, c, a;
-    char (*cell)[48] = nm_calloc((size_t)(nr * nareas) + 1, 48);
-    char (*sub)[48] = nm_calloc((size_t)(nr * nareas) + 1, 48);
-    const char **cp = nm_calloc((size_t)(nr * nareas) + 1, sizeof *cp);
-    const char **sp = nm_calloc((size_t)(nr * nareas) + 1, sizeof *sp);
-    const char **labels = nm_calloc((size_t)nr + 1, sizeof *labels);
-    char **owned = nm_calloc((size_t)nr + 1, sizeof *owned);
-    pg_table t;
-    double h = 0;
-
-    if (!cell || !sub || !cp || !sp || !labels || !owned) {
-        nm_status nomem = nm_fail(d->ctx, NM_NOMEM, "out of memory");
-        if (rc)
-            *rc = nomem;
-        goto cleanup;
-    }
-    for (c = 0; c < s->ncol; c++) {
-        const gr_col *col = &s->col[c];
-        if (col->rate) {
-            nm_buf b = {0};
-            gr_col counts = *col;
-            counts.sum = 1;
-            counts.rate = 0;
-            nm_buf_addf(&b, "%s: incidents", col->label);
-            owned[r] = nm_buf_take(&b);
-            labels[r] = owned[r] ? owned[r] : "";
-            for (a = 0; a < nareas; a++) {
-                gr_cell k = rows[a]->cell[c];
-                k.v = k.count;
-                gr_cell_text(&counts, &k, cell[r * nareas + a], sub[r * nareas + a]);
-            }
-            r++;
-            nm_buf_addf(&b, "%s per 1,000 residents (95%% CI)", col->label);
-            owned[r] = nm_buf_take(&b);
-        } else {
-            owned[r] = nm_strdup(col->label);
-        }
-        labels[r] = owned[r] ? owned[r] : "";
-        for (a = 0; a < nareas; a++)
-            gr_cell_text(col, &rows[a]->cell[c], cell[r * nareas + a], sub[r * nareas + a]);
-        r++;
-    }
-    for (a = 0; a < nr * nareas; a++) {
-        cp[a] = cell[a];
-        sp[a] = sub[a];
-    }
-    t.ncols = nareas;
-    t.nrows = nr;
-    t.pt = PG_SMALL_PT;
-    t.head = heads;
-    t.label = labels;
-    t.cell = cp;
-    t.sub = sp;
-    t.group = group;
-    t.next_page = next_page;
-    t.user = user;
-    h = pg_table_draw(d, &t, x, y, w, draw, rc);
-
-cleanup:
-    for (r = 0; owned && r < nr; r++)
-        nm_free(owned[r]);
-    nm_free(owned);
-    nm_free(labels);
-    nm_free(cp);
-    nm_free(sp);
-    nm_free(cell);
-    nm_free(sub);
-    return h;
 }
 
 /* ---- bar charts ------------------------------------------------------------ */

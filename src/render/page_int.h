@@ -119,18 +119,6 @@ typedef struct pg_table {
 double pg_table_draw(pg_doc *d, const pg_table *t, double x, double y, double w, int draw,
                      nm_status *rc);
 
-/* The table of a summary or comparison: a row per figure of 's' (an
- * incident set takes two: incidents, and the rate with its interval), a
- * column per area of 'rows' headed 'heads', totals flagged in 'group'.
- * Drawn at (x, y) within width w when 'draw', else measured; 'next_page'
- * (may be NULL) continues it on new pages.  Returns the y below it (a
- * measure at y = 0 is its height), 0 when out of memory. */
-struct gr_set;
-struct gr_row;
-double pg_area_table(pg_doc *d, const struct gr_set *s, const struct gr_row *const *rows,
-                     const char *const *heads, const int *group, int nareas, double x, double y,
-                     double w, int draw, pg_break_fn next_page, void *user, nm_status *rc);
-
 /* A horizontal bar chart: one bar per entry, whiskers for intervals, a
  * dashed reference line (England) when ref is a number. */
 typedef struct pg_bar {
