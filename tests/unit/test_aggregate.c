@@ -21,16 +21,10 @@
 
 #include "needsmap/needsmap.h"
 #include "store/store_int.h"
+#include "support.h"
 
-#define X0 500000.0
-#define Y0 200000.0
 
-typedef struct fixture {
-    char dir[64];
-    char db[128];
-    nm_ctx *ctx;
-    nm_store *store;
-} fixture;
+typedef ts_store fixture;
 
 static char path_buf[256];
 static const char *fpath(const fixture *f, const char *name)
@@ -47,39 +41,6 @@ static void write_file(const fixture *f, const char *name, const char *text)
     fclose(fp);
 }
 
-static void rect(FILE *fp, const char *code, double x1, double y1, double x2, double y2, int last)
-{
-    fprintf(fp,
-            "{\"type\":\"Feature\",\"properties\":{\"code\":\"%s\",\"name\":\"%s\"},"
-            "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[%.2f,%.2f],[%.2f,%.2f],"
-            "[%.2f,%.2f],[%.2f,%.2f],[%.2f,%.2f]]]}}%s\n",
-            code, code, X0 + x1, Y0 + y1, X0 + x2, Y0 + y1, X0 + x2, Y0 + y2, X0 + x1, Y0 + y2,
-            X0 + x1, Y0 + y1, last ? "" : ",");
-}
-
-static void import_geojson(fixture *f, const char *name, const char *level, int vintage,
-                           const char *const *codes, const double (*box)[4], int n)
-{
-    FILE *fp = fopen(fpath(f, name), "w");
-    nm_boundaries_opts b = {0};
-    char path[256];
-
-    assert_non_null(fp);
-    fputs("{\"type\":\"FeatureCollection\",\"features\":[\n", fp);
-    for (int i = 0; i < n; i++)
-        rect(fp, codes[i], box[i][0], box[i][1], box[i][2], box[i][3], i == n - 1);
-    fputs("]}\n", fp);
-    fclose(fp);
-    snprintf(path, sizeof path, "%s", fpath(f, name));
-    b.in.path = path;
-    b.level = level;
-    b.code_field = "code";
-    b.name_field = "name";
-    b.vintage = vintage;
-    b.crs = "EPSG:27700";
-    assert_int_equal(nm_import_boundaries(f->store, &b, NULL), NM_OK);
-}
-
 static int setup(void **state)
 {
     static fixture f;
@@ -91,14 +52,9 @@ static int setup(void **state)
     nm_iod_opts i = {0};
     char path[256];
 
-    memset(&f, 0, sizeof f);
-    snprintf(f.dir, sizeof f.dir, "/tmp/nm-agg-XXXXXX");
-    assert_non_null(mkdtemp(f.dir));
-    snprintf(f.db, sizeof f.db, "%s/store.sqlite", f.dir);
-    f.ctx = nm_ctx_new();
-    assert_int_equal(nm_store_open(f.ctx, f.db, NM_STORE_CREATE, &f.store), NM_OK);
-    import_geojson(&f, "lsoa.geojson", "lsoa", 2011, lsoas, lbox, 4);
-    import_geojson(&f, "ward.geojson", "ward", 2013, wards, wbox, 3);
+    assert_int_equal(ts_store_new(&f, "agg"), 0);
+    assert_int_equal(ts_import_rects(&f, "lsoa.geojson", "lsoa", 2011, lsoas, lbox, 4), 0);
+    assert_int_equal(ts_import_rects(&f, "ward.geojson", "ward", 2013, wards, wbox, 3), 0);
     /* scores: grid 50, 40, 10, 5; six more LSOAs of the region 30 .. 1 */
     write_file(&f, "iod.csv",
                "LSOA code (2011),Local Authority District code (2019),RGN19CD,"
@@ -126,13 +82,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-    fixture *f = *state;
-    char cmd[256];
-
-    nm_store_close(f->store);
-    nm_ctx_free(f->ctx);
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-    return system(cmd) == 0 ? 0 : -1;
+    return ts_store_free(*state);
 }
 
 static double value(fixture *f, const char *key, const char *code)

@@ -27,6 +27,7 @@
 
 #include "needsmap/needsmap.h"
 #include "nm_int.h"
+#include "support.h"
 
 #define SWEEP_ALL 150
 #define SWEEP_SAMPLED 100
@@ -445,11 +446,9 @@ static int make_base(void **state)
 
 static int remove_all(void **state)
 {
-    char cmd[128];
 
     (void)state;
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    return system(cmd) == 0 ? 0 : -1;
+    return ts_rmtree(tmpdir);
 }
 
 int main(void)

@@ -21,6 +21,7 @@
 #include "render/render_int.h"
 #include "store/geom_int.h"
 #include "store/store_int.h"
+#include "support.h"
 
 typedef struct fixture {
     char dir[64];
@@ -68,14 +69,12 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
-    char cmd[256];
 
     if (!f)
         return 0;
     nm_store_close(f->store);
     nm_ctx_free(f->ctx);
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-    if (system(cmd) != 0)
+    if (ts_rmtree(f->dir) != 0)
         return -1;
     return 0;
 }

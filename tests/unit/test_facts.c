@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "needsmap/needsmap.h"
+#include "support.h"
 
 typedef struct fixture {
     char dir[64];
@@ -126,12 +127,10 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
-    char cmd[160];
 
     nm_store_close(f->store);
     nm_ctx_free(f->ctx);
-    snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
-    return system(cmd) == 0 ? 0 : -1;
+    return ts_rmtree(f->dir);
 }
 
 static const nm_fact *find_fact(const nm_facts_result *r, const char *id)

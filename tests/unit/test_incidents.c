@@ -23,6 +23,7 @@
 #include "ingest/incidents_int.h"
 #include "needsmap/needsmap.h"
 #include "nm_int.h"
+#include "support.h"
 
 static char tmpdir[64];
 
@@ -575,7 +576,6 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_counts_rates_by_sex, setup, teardown),
         cmocka_unit_test_setup_teardown(test_window_category_suppression, setup, teardown),
     };
-    char cmd[96];
     int rc;
 
     snprintf(tmpdir, sizeof tmpdir, "/tmp/nm-incidents-XXXXXX");
@@ -585,8 +585,7 @@ int main(void)
     write_populations();
     write_lattice();
     rc = cmocka_run_group_tests(tests, NULL, NULL);
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    if (system(cmd) != 0)
+    if (ts_rmtree(tmpdir) != 0)
         return 1;
     return rc;
 }

@@ -20,6 +20,7 @@
 #include <xlsxwriter.h>
 
 #include "needsmap/needsmap.h"
+#include "support.h"
 
 #define LSOA_COLS                                                                              \
     "LSOA code (2021)", "LSOA name (2021)", "Local Authority District code (2024)",           \
@@ -293,10 +294,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-    char cmd[160];
 
-    snprintf(cmd, sizeof cmd, "rm -rf %s", (char *)*state);
-    return system(cmd) == 0 ? 0 : -1;
+    return ts_rmtree((char *)*state);
 }
 
 int main(void)

@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "render/render_int.h"
+#include "support.h"
 
 /* Fixtures sit near Southend in BNG metres. */
 #define X0 585000.0
@@ -683,12 +684,10 @@ static void test_orientation(void **state)
 
 static int cleanup_dir(void **state)
 {
-    char cmd[128];
 
     (void)state;
     if (tmpdir[0]) {
-        snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-        if (system(cmd) != 0)
+        if (ts_rmtree(tmpdir) != 0)
             return 1;
     }
     return 0;

@@ -22,6 +22,7 @@
 
 #include "ingest/ingest_int.h"
 #include "ingest/table_int.h"
+#include "support.h"
 
 static char tmpdir[64];
 
@@ -316,10 +317,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-    char cmd[128];
     (void)state;
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    return system(cmd) == 0 ? 0 : -1;
+    return ts_rmtree(tmpdir);
 }
 
 int main(void)
