@@ -15,7 +15,7 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "build/build_int.h"
+#include "batch/build_int.h"
 
 /* Section headers seen by the reader, for the lines of sections. */
 typedef struct header {
