@@ -1058,8 +1058,16 @@ nm_status rn_layout_compute(nm_ctx *ctx, const nm_map *map, PangoContext *pc, rn
         furniture_inside(map, pc, &m, lay);
     else if (!map->opts.fill_page)
         hug_data(lay, best_bottom);
-    if (map->opts.scale_bar)
-        lay->pub.scale_bar_m = rn_round_length(lay->mm_per_m, fmin(RN_SCALE_MAX, lay->pub.map.w / 3));
+    if (map->opts.scale_bar) {
+        /* a bar in the side panel is bounded by the panel, not by a third
+         * of the frame: Blackpool's narrow frame gave a bar of 7 mm with
+         * its numbers run together */
+        const nm_map_layout *p = &lay->pub;
+        int panel = !best_bottom && p->scale_bar.w > 0 && p->scale_bar.x >= p->map.x + p->map.w;
+        double max_mm = panel ? fmax(p->map.w / 3, fmin(RN_SCALE_BLOCK_W, p->scale_bar.w) - 12)
+                              : p->map.w / 3;
+        lay->pub.scale_bar_m = rn_round_length(lay->mm_per_m, fmin(RN_SCALE_MAX, max_mm));
+    }
     place_locator(map, lay);
     lay->pub.outline_mm = map->opts.outline_mm;
     georef(map, lay);
