@@ -21,6 +21,9 @@ stamp=$(date -u +%Y%m%dT%H%MZ)
 logs=$here/results/$stamp
 mkdir -p "$logs"
 
+for b in $BENCHES; do
+    [[ -f $here/$b.sh && $b != all && $b != lib ]] || { echo "bench/all.sh: no benchmark bench/$b.sh" >&2; exit 2; }
+done
 if [[ -z ${NM:-} ]]; then
     echo "building needsmap (Release) in $repo/bench/build" >&2
     cmake -S "$repo" -B "$repo/bench/build" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF \
@@ -34,7 +37,6 @@ worst=0
 summary=()
 for b in $BENCHES; do
     script=$here/$b.sh
-    [[ -x $script || -f $script ]] || { echo "bench/all.sh: no bench/$b.sh" >&2; exit 2; }
     load=$(cut -d' ' -f1 /proc/loadavg)
     echo "== bench/$b.sh (N=$N, load before: $load) -> $logs/$b.log" >&2
     start=$(date +%s)
