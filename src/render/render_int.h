@@ -158,18 +158,31 @@ typedef struct rn_layout {
 nm_status rn_polylabel(nm_ctx *ctx, const double *xy, const size_t *rs, size_t ring0,
                        size_t nrings, double precision, double *x, double *y, double *dist);
 
+/* ---- font.c ------------------------------------------------------------- */
+
+#define RN_FONT_DEFAULT "DejaVu Sans"
+/* 'family', or RN_FONT_DEFAULT when it is NULL or empty. */
+const char *rn_font_family(const char *family);
+
 /* ---- layout.c ----------------------------------------------------------- */
 
 /* A Pango context whose units are millimetres, with hinting and glyph
- * rounding off so that text measures the same at every resolution.
+ * rounding off so that text measures the same at every resolution, and
+ * whose texts are in 'family' (NULL or empty: RN_FONT_DEFAULT).
  * Returns NULL when memory is exhausted.  Caller frees with g_object_unref. */
-PangoContext *rn_pango_context(void);
+PangoContext *rn_pango_context(const char *family);
+/* The family of a context's texts, for SVG and HTML text. */
+const char *rn_context_family(PangoContext *pc);
 /* A layout of 'text' in 'font', wrapped at 'width_mm' when above 0.
  * Caller frees with g_object_unref. */
 PangoLayout *rn_text(PangoContext *pc, rn_font font, const char *text, double width_mm);
 /* As rn_text() at 'pt' points instead of the font's own size. */
 PangoLayout *rn_text_pt(PangoContext *pc, rn_font font, double pt, const char *text,
                         double width_mm);
+/* The factor (at most 1) the page's texts are drawn at, except labels,
+ * which have their own size; it rides on the context, 1 until set. */
+void rn_set_text_scale(PangoContext *pc, double k);
+double rn_text_scale(PangoContext *pc);
 /* Logical size of a layout in mm.  OUT w, h. */
 void rn_text_size(PangoLayout *lay, double *w, double *h);
 /* Size in points, weight and colour (0xRRGGBB) of a font.  OUT pt, bold, rgb. */
