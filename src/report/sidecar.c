@@ -126,6 +126,7 @@ static json_object *page_json(const nm_map_layout *l)
                                                                                   : "portrait"));
     json_object_object_add(o, "scale", json_object_new_double(l->scale));
     json_object_object_add(o, "outline_mm", json_object_new_double(l->outline_mm));
+    json_object_object_add(o, "text_scale", json_object_new_double(l->text_scale));
     json_object_object_add(o, "dpi", json_object_new_double(l->dpi));
     json_object_object_add(o, "width_px", json_object_new_int64(l->width_px));
     json_object_object_add(o, "height_px", json_object_new_int64(l->height_px));
@@ -141,6 +142,11 @@ static json_object *page_json(const nm_map_layout *l)
     json_object_object_add(o, "map_mm", rect_json(&l->map));
     if (l->locator.w > 0)
         json_object_object_add(o, "locator_mm", rect_json(&l->locator));
+    /* the furniture, for checks that every text lies where it belongs */
+    if (l->legend.w > 0)
+        json_object_object_add(o, "legend_mm", rect_json(&l->legend));
+    if (l->scale_bar.w > 0)
+        json_object_object_add(o, "scale_bar_mm", rect_json(&l->scale_bar));
     json_object_object_add(o, "crs", json_object_new_string("EPSG:27700"));
     return o;
 }
