@@ -125,12 +125,12 @@ static void test_records(void **state)
     ts_store *f = *state;
     bd_record r;
 
-    assert_int_equal(bd_record_read(f->store, "map.a", &r), NM_OK);
+    assert_int_equal(bd_record_read(f->store, NULL, "map.a", &r), NM_OK);
     assert_false(r.found);
     bd_record_clear(&r);
     assert_int_equal(bd_record_write(f->store, "map.a", "d1", "1 3", "/out/a.png"), NM_OK);
     assert_int_equal(bd_record_write(f->store, "map.a", "d2", "1 2 3", "/out/a.png"), NM_OK);
-    assert_int_equal(bd_record_read(f->store, "map.a", &r), NM_OK);
+    assert_int_equal(bd_record_read(f->store, NULL, "map.a", &r), NM_OK);
     assert_true(r.found);
     assert_string_equal(r.definition, "d2");
     assert_string_equal(r.inputs, "1 2 3");
@@ -138,7 +138,7 @@ static void test_records(void **state)
     assert_string_equal(r.output, "/out/a.png");
     bd_record_clear(&r);
     assert_int_equal(bd_record_delete(f->store, "map.a"), NM_OK);
-    assert_int_equal(bd_record_read(f->store, "map.a", &r), NM_OK);
+    assert_int_equal(bd_record_read(f->store, NULL, "map.a", &r), NM_OK);
     assert_false(r.found);
     bd_record_clear(&r);
 }
