@@ -82,6 +82,20 @@ nm_status nm_choropleth(nm_store *store, const nm_choropleth_opts *opts,
  * nm_free(). */
 nm_status nm_map_inputs(nm_store *store, const nm_choropleth_opts *o, long **ids, size_t *n);
 
+/* The same as SQL: queries whose union of returned dataset ids is that
+ * list, for a caller that asks them of many figures at once with
+ * statements of its own (a build prepares each once for a whole atlas). */
+#define NM_INPUT_QUERIES_MAX 6
+typedef struct nm_input_query {
+    const char *sql;
+    const char *params[4]; /* bound as ?1..?4 as text; NULL binds NULL */
+    int nparams;
+    char buf[16]; /* storage for a number parameter */
+} nm_input_query;
+
+/* Fills q (NM_INPUT_QUERIES_MAX entries) for a map of 'o'; returns how many. */
+int nm_map_input_queries(const nm_choropleth_opts *o, nm_input_query *q);
+
 /* ---- tables (table.c) -------------------------------------------------- */
 
 typedef struct nm_table_opts {

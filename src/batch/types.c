@@ -134,14 +134,13 @@ static nm_status map_draw(nm_store *store, const void *opts)
 
 static nm_status map_inputs(nm_store *store, const void *opts, bd_memo *memo, bd_ids *out)
 {
-    long *ids = NULL;
-    size_t n = 0, i;
-    nm_status rc = nm_map_inputs(store, opts, &ids, &n);
+    nm_input_query q[NM_INPUT_QUERIES_MAX];
+    int i, n = nm_map_input_queries(opts, q);
+    nm_status rc = NM_OK;
 
-    (void)memo; /* the store's connection keeps the answers (store/memo.c) */
+    /* the build's memo, which prepares each query once for every figure */
     for (i = 0; rc == NM_OK && i < n; i++)
-        rc = bd_ids_add(nm_store_ctx(store), out, ids[i]);
-    nm_free(ids);
+        rc = bd_query_ids(store, memo, q[i].sql, q[i].params, q[i].nparams, out);
     return rc;
 }
 

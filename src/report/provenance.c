@@ -42,31 +42,19 @@ static const char *const sql_vintages =
     "WHERE level = ?1)) CROSS JOIN membership m INDEXED BY membership_parent "
     "WHERE m.parent_level = ?1 AND m.child_level = ?1 AND m.dataset IS NOT NULL";
 
-#define INPUT_QUERIES_MAX 6
-
-/* One SQL query returning dataset ids, with its text parameters. */
-typedef struct input_query {
-    const char *sql;
-    const char *params[4]; /* bound as ?1..?4; NULL binds NULL */
-    int nparams;
-    char buf[16];          /* storage for a number parameter */
-} input_query;
-
-/* Fills q (INPUT_QUERIES_MAX entries) with the queries whose union is the
- * datasets a map of 'o' reads; returns how many. */
-static int input_queries(const nm_choropleth_opts *o, input_query *q)
+int nm_map_input_queries(const nm_choropleth_opts *o, nm_input_query *q)
 {
     const char *level = o->level ? o->level : "lsoa";
     const char *over = o->overlay ? o->overlay : o->labels;
     int n = 0;
 
-    q[n++] = (input_query){sql_areas, {level}, 1, ""};
+    q[n++] = (nm_input_query){sql_areas, {level}, 1, ""};
     if (over)
-        q[n++] = (input_query){sql_areas, {over}, 1, ""};
-    q[n++] = (input_query){sql_indicator, {o->indicator, o->period, level}, 3, ""};
-    q[n++] = (input_query){sql_vintages, {level, o->indicator}, 2, ""};
+        q[n++] = (nm_input_query){sql_areas, {over}, 1, ""};
+    q[n++] = (nm_input_query){sql_indicator, {o->indicator, o->period, level}, 3, ""};
+    q[n++] = (nm_input_query){sql_vintages, {level, o->indicator}, 2, ""};
     if (o->within || over) {
-        q[n] = (input_query){sql_members, {level, NULL}, 2, ""};
+        q[n] = (nm_input_query){sql_members, {level, NULL}, 2, ""};
         snprintf(q[n].buf, sizeof q[n].buf, "%d", o->vintage);
         q[n].params[1] = q[n].buf;
         n++;
@@ -77,7 +65,7 @@ static int input_queries(const nm_choropleth_opts *o, input_query *q)
 /* Adds the ids one query returns to 'ids' (n of them, room for *cap),
  * skipping duplicates; the answers come from the connection's memo, since
  * every map of a build asks the same. */
-static nm_status collect(nm_store *store, const input_query *q, long **ids, size_t *n,
+static nm_status collect(nm_store *store, const nm_input_query *q, long **ids, size_t *n,
                          size_t *cap)
 {
     const long *got = NULL;
@@ -112,8 +100,8 @@ static int by_id(const void *a, const void *b)
 
 nm_status nm_map_inputs(nm_store *store, const nm_choropleth_opts *o, long **ids, size_t *n)
 {
-    input_query q[INPUT_QUERIES_MAX];
-    int nq = input_queries(o, q), i;
+    nm_input_query q[NM_INPUT_QUERIES_MAX];
+    int nq = nm_map_input_queries(o, q), i;
     size_t cap = 0;
     nm_status rc = NM_OK;
 
