@@ -53,6 +53,13 @@ eq "Table 1: the ten neighbours in DfE's order" "$(sed -n 2p "$T/t1.txt")" \
 eq "Table 1: the IMD and nine domains" 11 "$(wc -l < "$OUT/la_summary.csv")"
 contains "neighbours named in Table 1" "| Bournemouth, Christchurch and Poole | Leeds | Milton Keynes | Bury |" "$MD"
 
+# --- the locality summaries and the ward comparison put 2019 beside 2025 ----------------
+for f in localities.pdf ward_comparison.pdf; do
+    TXT=$(pdftotext -layout "$OUT/$f" - | tr -s ' \n' ' ')
+    contains "$f: 2019 rows" "deprived nationally (IMD 2019)" "$TXT"
+    contains "$f: the lookup that compared them" "IMD 2025 against 2019 on 2011 LSOAs through LSOA11_LSOA21_LAD22_EW_LU.csv (106 unchanged, 2 split)" "$TXT"
+done
+
 # a second run does nothing
 "$NM_SRC/examples/southend/run.sh" "$NM" "$NM_DATA" "$OUT" > "$T/run2.log" 2>&1
 contains "second run: nothing to do" "0 built, $FIGS up to date" "$(cat "$T/run2.log")"
