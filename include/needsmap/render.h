@@ -78,6 +78,9 @@ typedef struct nm_rect {
     double x, y, w, h;
 } nm_rect;
 
+/* Longest font family name, with its NUL. */
+#define NM_FONT_MAX 64
+
 /* Rendering options; start from nm_render_opts_init(). */
 typedef struct nm_render_opts {
     /* PNG simplification, in output pixels (default 0.35): vertices are
@@ -119,6 +122,9 @@ typedef struct nm_render_opts {
      * around the data (default 0: the frame hugs the data, and the page's
      * spare room is left below or beside it). */
     int fill_page;
+    /* Font family of every text, as fontconfig names it ("DejaVu Serif");
+     * empty: DejaVu Sans.  nm_font_check() says whether it is installed. */
+    char font[NM_FONT_MAX];
 } nm_render_opts;
 
 /* Where everything went on the page, and how map coordinates relate to the
@@ -142,6 +148,12 @@ typedef struct nm_map_layout {
     double pixel_size;
     double origin_x, origin_y;
 } nm_map_layout;
+
+/* Checks that fontconfig has the font family 'family' (case-insensitive,
+ * as fontconfig matches it), so that a figure is not silently drawn in a
+ * substitute.  Returns NM_OK, or NM_USAGE naming the family and the
+ * installed families closest to it. */
+nm_status nm_font_check(nm_ctx *ctx, const char *family);
 
 /* Fills 'opts' with the defaults listed at nm_render_opts. */
 void nm_render_opts_init(nm_render_opts *opts);

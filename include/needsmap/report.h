@@ -43,6 +43,7 @@ typedef struct nm_choropleth_opts {
     int locator;            /* with 'within': an inset of England's regions (or districts) with
                                the area marked in it */
     double label_pt;        /* label size in points; 0: 7.5 (names shrink to 5.5 pt at least) */
+    const char *font;       /* font family of every text, as fontconfig names it; NULL: DejaVu Sans */
     nm_paper paper;
     nm_orient orient;
     double dpi;             /* PNG resolution; 0: 150 */
@@ -264,6 +265,7 @@ typedef struct nm_summary_opts {
                                the areas come from, by the stored lookup between code years)
                                and the LSOAs that moved decile; NULL: one release */
     const char *title;      /* NULL: "<borough>: locality summaries" */
+    const char *font;       /* font family of every text (fontconfig's name); NULL: DejaVu Sans */
     nm_summary_format format;
     const char *output;     /* required; written atomically */
 } nm_summary_opts;
@@ -307,6 +309,7 @@ typedef struct nm_compare_opts {
     const char *period;     /* IoD release; NULL: the latest */
     const char *since;      /* an earlier release beside it in the table, as nm_summary_opts */
     const char *title;      /* NULL: "Wards compared: A, B and C" */
+    const char *font;       /* font family of every text (fontconfig's name); NULL: DejaVu Sans */
     double dpi;             /* PNG resolution; 0: 150 */
     const char *output;     /* .pdf or .png (required) */
 } nm_compare_opts;

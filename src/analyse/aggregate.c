@@ -119,8 +119,10 @@ static nm_status vintages(agg *g)
     nm_status rc = nm_store_prepare(
         g->store,
         "SELECT (SELECT MAX(child_vintage) FROM membership WHERE child_level = ?1),"
-        " (SELECT vintage FROM area WHERE level = ?2 ORDER BY geom IS NOT NULL DESC, vintage DESC"
-        " LIMIT 1)",
+        /* the latest drawn vintage, else the latest: asked of the drawn-areas
+           index, as "ORDER BY geom IS NOT NULL" reads every row and boundary */
+        " coalesce((SELECT MAX(vintage) FROM area INDEXED BY area_drawn WHERE level = ?2 AND"
+        " geom IS NOT NULL), (SELECT MAX(vintage) FROM area WHERE level = ?2))",
         &st);
 
     if (rc != NM_OK)

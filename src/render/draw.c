@@ -769,6 +769,7 @@ static void svg_text(cairo_t *cr, rn_svgtext *svg, PangoLayout *lay, rn_font f, 
 {
     PangoLayoutIter *it = pango_layout_get_iter(lay);
     const char *all = pango_layout_get_text(lay);
+    const char *family = rn_context_family(pango_layout_get_context(lay));
     double pt;
     int bold;
     uint32_t rgb;
@@ -790,10 +791,10 @@ static void svg_text(cairo_t *cr, rn_svgtext *svg, PangoLayout *lay, rn_font f, 
             len--;
         if (len == 0)
             continue;
-        nm_buf_addf(&svg->buf,
-                    "<text x=\"%.2f\" y=\"%.2f\" font-family=\"DejaVu Sans, sans-serif\" "
-                    "font-size=\"%.2f\" font-weight=\"%s\" fill=\"#%06x\"",
-                    ux, uy, pt, bold ? "bold" : "normal", (unsigned)rgb);
+        nm_buf_addf(&svg->buf, "<text x=\"%.2f\" y=\"%.2f\" font-family=\"", ux, uy);
+        xml_add(&svg->buf, family, strlen(family));
+        nm_buf_addf(&svg->buf, ", sans-serif\" font-size=\"%.2f\" font-weight=\"%s\" fill=\"#%06x\"",
+                    pt, bold ? "bold" : "normal", (unsigned)rgb);
         if (halo)
             nm_buf_addf(&svg->buf, " stroke=\"#ffffff\" stroke-width=\"%.2f\" "
                                    "stroke-linejoin=\"round\" paint-order=\"stroke\"",

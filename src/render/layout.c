@@ -6,6 +6,7 @@
  * the boxes.  Text is measured with Pango in a context whose unit is the mm.
  */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,16 +24,23 @@ static const struct {
     [RN_F_ATTRIB] = {6.5, 0, 0x404040},
 };
 
-PangoContext *rn_pango_context(void)
+PangoContext *rn_pango_context(const char *family)
 {
     /* the default font map is per thread and shared by every context made
      * from it, so fontconfig is set up once */
     PangoFontMap *fm = pango_cairo_font_map_get_default();
     PangoContext *pc = pango_font_map_create_context(fm);
+    PangoFontDescription *fd;
     cairo_font_options_t *fo;
 
     if (!pc)
         return NULL;
+    /* the family rides on the context, so that every text made from it
+     * (rn_text, the report pages) is in the figure's font */
+    fd = pango_font_description_new();
+    pango_font_description_set_family(fd, rn_font_family(family));
+    pango_context_set_font_description(pc, fd);
+    pango_font_description_free(fd);
     pango_cairo_context_set_resolution(pc, RN_MM_PER_INCH); /* 1 unit = 1 mm */
     fo = cairo_font_options_create();
     /* hinted metrics and rounded glyph positions would change text widths
@@ -43,6 +51,13 @@ PangoContext *rn_pango_context(void)
     cairo_font_options_destroy(fo);
     pango_context_set_round_glyph_positions(pc, FALSE);
     return pc;
+}
+
+const char *rn_context_family(PangoContext *pc)
+{
+    const char *f = pango_font_description_get_family(pango_context_get_font_description(pc));
+
+    return rn_font_family(f);
 }
 
 static int is_word_byte(unsigned char c)
@@ -96,7 +111,11 @@ PangoLayout *rn_text_pt(PangoContext *pc, rn_font font, double pt, const char *t
     PangoLayout *lay = pango_layout_new(pc);
     PangoFontDescription *fd = pango_font_description_new();
 
-    pango_font_description_set_family(fd, "DejaVu Sans,sans-serif");
+    /* the figure's family, then fontconfig's sans for glyphs it lacks */
+    char family[NM_FONT_MAX + 16];
+
+    snprintf(family, sizeof family, "%s,sans-serif", rn_context_family(pc));
+    pango_font_description_set_family(fd, family);
     pango_font_description_set_size(fd, (gint)(pt * PANGO_SCALE));
     pango_font_description_set_weight(fd, fonts[font].bold ? PANGO_WEIGHT_BOLD
                                                             : PANGO_WEIGHT_NORMAL);
@@ -963,7 +982,7 @@ nm_status nm_map_layout_get(nm_ctx *ctx, nm_map *map, nm_map_layout *out)
     nm_status rc;
 
     nm_clear(ctx);
-    pc = rn_pango_context();
+    pc = rn_pango_context(map->opts.font);
     if (!pc)
         return nm_fail(ctx, NM_NOMEM, "cannot create a text context");
     rc = rn_layout_compute(ctx, map, pc, &lay);

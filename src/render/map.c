@@ -162,6 +162,8 @@ nm_status nm_map_set_options(nm_ctx *ctx, nm_map *map, const nm_render_opts *o)
     if (!(o->label_min_pt >= 3 && o->label_min_pt <= o->label_pt))
         return nm_fail(ctx, NM_USAGE, "smallest label size %g pt is outside 3 to %g",
                        o->label_min_pt, o->label_pt);
+    if (!memchr(o->font, 0, sizeof o->font))
+        return nm_fail(ctx, NM_USAGE, "font family is longer than %d bytes", NM_FONT_MAX - 1);
     map->opts = *o;
     map->opts.outline_rgb &= 0xffffff;
     return NM_OK;

@@ -155,12 +155,21 @@ typedef struct rn_layout {
 nm_status rn_polylabel(nm_ctx *ctx, const double *xy, const size_t *rs, size_t ring0,
                        size_t nrings, double precision, double *x, double *y, double *dist);
 
+/* ---- font.c ------------------------------------------------------------- */
+
+#define RN_FONT_DEFAULT "DejaVu Sans"
+/* 'family', or RN_FONT_DEFAULT when it is NULL or empty. */
+const char *rn_font_family(const char *family);
+
 /* ---- layout.c ----------------------------------------------------------- */
 
 /* A Pango context whose units are millimetres, with hinting and glyph
- * rounding off so that text measures the same at every resolution.
+ * rounding off so that text measures the same at every resolution, and
+ * whose texts are in 'family' (NULL or empty: RN_FONT_DEFAULT).
  * Returns NULL when memory is exhausted.  Caller frees with g_object_unref. */
-PangoContext *rn_pango_context(void);
+PangoContext *rn_pango_context(const char *family);
+/* The family of a context's texts, for SVG and HTML text. */
+const char *rn_context_family(PangoContext *pc);
 /* A layout of 'text' in 'font', wrapped at 'width_mm' when above 0.
  * Caller frees with g_object_unref. */
 PangoLayout *rn_text(PangoContext *pc, rn_font font, const char *text, double width_mm);

@@ -176,7 +176,7 @@ nm_status nm_map_svg_paths(nm_ctx *ctx, const nm_map *map, double width_mm, doub
     if (rc == NM_OK)
         rc = paths_of(ctx, &outl, &out->outline, &out->noutlines);
     if (rc == NM_OK && map->nlabels) {
-        PangoContext *pc = rn_pango_context();
+        PangoContext *pc = rn_pango_context(map->opts.font);
         if (!pc)
             rc = nm_fail(ctx, NM_NOMEM, "cannot create a text context");
         for (i = 0; rc == NM_OK && i < 2; i++)

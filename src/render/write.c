@@ -663,7 +663,7 @@ nm_status nm_map_write(nm_ctx *ctx, nm_map *map, const char *path, nm_map_layout
     memset(&lay, 0, sizeof lay);
     if (fmt == FMT_NONE)
         return nm_fail(ctx, NM_USAGE, "%s: unknown output format (use .png, .pdf or .svg)", path);
-    pc = rn_pango_context();
+    pc = rn_pango_context(map->opts.font);
     if (!pc)
         return nm_fail(ctx, NM_NOMEM, "cannot create a text context");
     if ((rc = rn_layout_compute(ctx, map, pc, &lay)) != NM_OK)

@@ -409,6 +409,8 @@ static nm_status set_render_opts(job *j)
         ro.label_pt = j->o->label_pt;
         ro.label_min_pt = fmin(ro.label_min_pt, ro.label_pt);
     }
+    if (j->o->font) /* checked before anything was read */
+        nm_strlcpy(ro.font, j->o->font, sizeof ro.font);
     j->ro = ro;
     return nm_map_set_options(j->ctx, j->map, &ro);
 }
@@ -563,7 +565,7 @@ static nm_status write_html(job *j)
     char *attribution = map_attribution(j);
     const char *level = j->o->overlay ? j->o->overlay : j->o->labels;
     hs_map m = {j->store, j->o->output, title, subtitle, attribution, j->alt_text, j->areas, &sh,
-                NULL, j->o->labels != NULL};
+                NULL, j->o->labels != NULL, j->o->font};
     nm_status rc = NM_OK;
 
     memcpy(sh.colours, j->colours, sizeof sh.colours);
@@ -619,6 +621,8 @@ nm_status nm_choropleth(nm_store *store, const nm_choropleth_opts *o, nm_choropl
     j.o = o;
     if (!o->indicator || !o->output)
         return nm_fail(j.ctx, NM_USAGE, "an indicator and an output file are required");
+    if (o->font && (rc = nm_font_check(j.ctx, o->font)) != NM_OK)
+        return rc;
     rc = nm_store_read_begin(store);
     if (rc == NM_OK)
         rc = nm_areas_select(store, o->level ? o->level : "lsoa", o->vintage, o->within, &j.areas);

@@ -309,7 +309,7 @@ static nm_status draw_page(cjob *j, const char *title, nm_paper paper)
         nm_free(periods);
         return nm_fail(j->ctx, NM_NOMEM, "out of memory");
     }
-    rc = pg_open(j->ctx, &j->doc, j->o->output, pw, ph, j->o->dpi, title,
+    rc = pg_open(j->ctx, &j->doc, j->o->output, pw, ph, j->o->dpi, j->o->font, title,
                  "Wards compared: maps on one classification and their figures");
     if (rc != NM_OK)
         goto cleanup;
@@ -397,7 +397,7 @@ static nm_status write_html(cjob *j, const char *title)
     const char *place = *nm_areas_within_name(j->set.wards) ? nm_areas_within_name(j->set.wards)
                                                              : "All areas";
     hs_page p = {j->store, j->o->output, title, sources, periods, place, "ward", "wards",
-                 j->o->period, &j->set, sec, j->n, j->lsoas, j->lsoa_ward, &j->shade, NULL, NULL};
+                 j->o->period, &j->set, sec, j->n, j->lsoas, j->lsoa_ward, &j->shade, NULL, NULL, j->o->font};
     nm_status rc;
 
     for (int i = 0; i < j->n; i++)
@@ -436,6 +436,8 @@ nm_status nm_compare(nm_store *store, const nm_compare_opts *o, nm_compare_resul
     memset(res, 0, sizeof *res);
     if (!o->wards || !*o->wards || !o->output)
         return nm_fail(j.ctx, NM_USAGE, "wards and an output file (.pdf, .png or .html) are required");
+    if (o->font && (rc = nm_font_check(j.ctx, o->font)) != NM_OK)
+        return rc;
     rc = nm_store_read_begin(store);
     reading = rc == NM_OK;
     if (rc == NM_OK)

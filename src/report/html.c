@@ -1052,12 +1052,18 @@ static char *print_footer(const char *sources, const char *periods)
 
 /* The head of the page: the style sheet (with the printed pages' footer
  * of 'sources' and 'periods') and the script allowed by their hashes. */
-static void write_head(hjob *j, const char *title, const char *sources, const char *periods)
+static void write_head(hjob *j, const char *title, const char *sources, const char *periods,
+                       const char *font)
 {
     char *footer = print_footer(sources, periods);
     nm_buf css = {0};
 
     nm_buf_add(&css, nm_html_css, strlen(nm_html_css));
+    if (font && *font) { /* the figure's family first, the sheet's as fallbacks */
+        nm_buf_addf(&css, "body,svg.map .names text,svg text{font-family:");
+        css_str(&css, font);
+        nm_buf_addf(&css, ",\"DejaVu Sans\",sans-serif}");
+    }
     if (footer)
         nm_buf_add(&css, footer, strlen(footer));
     else
@@ -1132,7 +1138,7 @@ nm_status nm_html_page(const hs_page *p)
     if (rc == NM_OK)
         rc = find_outlines(&j);
     if (rc == NM_OK) {
-        write_head(&j, p->title, p->sources, p->periods);
+        write_head(&j, p->title, p->sources, p->periods, p->font);
         nm_buf_add(&j.b, "<p class=\"sub\">", 15);
         nm_buf_addf(&j.b, "%d %s", p->nsec,
                     p->nsec == 1 ? (p->group_word ? p->group_word : "group")
@@ -1332,7 +1338,7 @@ nm_status nm_html_map(const hs_map *m)
     one.alt = (char *)m->alt; /* borrowed: not freed here */
     j.map = &one;
     j.nmap = 1;
-    write_head(&j, m->title, m->attribution, NULL);
+    write_head(&j, m->title, m->attribution, NULL, m->font);
     nm_buf_add(&j.b, "<p class=\"sub\">", 15);
     esc(&j.b, m->subtitle);
     nm_buf_add(&j.b, "</p></header><main><section id=\"overview\" class=\"overview\">"

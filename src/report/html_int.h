@@ -39,6 +39,7 @@ typedef struct hs_page {
     const hs_head *head;    /* NULL: no headline block */
     const char *group_outline_level; /* level whose areas sec[].code names ("locality"), NULL:
                                         no group outlines */
+    const char *font;       /* font family of the page's text, NULL: the style sheet's */
 } hs_page;
 
 /* Writes the page: inline SVG maps, tables, data for its script, CSS and
@@ -55,6 +56,7 @@ typedef struct hs_map {
     const nm_shading *sh;
     const nm_areas *over; /* may be NULL */
     int labels;
+    const char *font;     /* as hs_page's */
 } hs_map;
 
 /* Writes that page.  Returns NM_OK, NM_ERROR (output), NM_NOMEM. */

@@ -34,7 +34,7 @@ static const char *ext_of(const char *path)
 }
 
 nm_status pg_open(nm_ctx *ctx, pg_doc *d, const char *path, double w, double h, double dpi,
-                  const char *title, const char *subject)
+                  const char *font, const char *title, const char *subject)
 {
     const char *ext = ext_of(path);
     char date[32];
@@ -69,7 +69,7 @@ nm_status pg_open(nm_ctx *ctx, pg_doc *d, const char *path, double w, double h, 
         cairo_pdf_surface_set_metadata(d->surf, CAIRO_PDF_METADATA_CREATE_DATE, nm_output_date(date));
     }
     d->cr = cairo_create(d->surf);
-    d->pc = rn_pango_context();
+    d->pc = rn_pango_context(font);
     if (cairo_status(d->cr) != CAIRO_STATUS_SUCCESS || !d->pc)
         return nm_fail(ctx, NM_NOMEM, "cannot create the page");
     cairo_set_source_rgb(d->cr, 1, 1, 1);
@@ -88,7 +88,10 @@ static PangoLayout *layout_of(pg_doc *d, double pt, int bold, const char *text, 
     PangoLayout *lay = pango_layout_new(d->pc);
     PangoFontDescription *fd = pango_font_description_new();
 
-    pango_font_description_set_family(fd, "DejaVu Sans,sans-serif");
+    char family[NM_FONT_MAX + 16];
+
+    snprintf(family, sizeof family, "%s,sans-serif", rn_context_family(d->pc));
+    pango_font_description_set_family(fd, family);
     pango_font_description_set_size(fd, (gint)(pt * PANGO_SCALE));
     pango_font_description_set_weight(fd, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
     pango_layout_set_font_description(lay, fd);

@@ -43,11 +43,12 @@ typedef struct pg_doc {
 } pg_doc;
 
 /* Starts a document at 'path' (.pdf: pages of w x h mm; .png: one page at
- * 'dpi').  'title' and 'subject' go into a PDF's metadata.  Returns NM_OK,
+ * 'dpi'), its texts in the font family 'font' (NULL: the maps' default).
+ * 'title' and 'subject' go into a PDF's metadata.  Returns NM_OK,
  * NM_USAGE (extension), NM_ERROR (cannot write), NM_NOMEM.  End with
  * pg_close() or pg_free(). */
 nm_status pg_open(nm_ctx *ctx, pg_doc *d, const char *path, double w, double h, double dpi,
-                  const char *title, const char *subject);
+                  const char *font, const char *title, const char *subject);
 /* Sets the footer's texts (borrowed until pg_close) and the page count. */
 void pg_set_footer(pg_doc *d, const char *sources, const char *periods, int npages);
 /* The lowest y the body of a page may use. */

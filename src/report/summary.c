@@ -667,7 +667,7 @@ static nm_status pages(sjob *j)
 
 static nm_status write_pdf(sjob *j)
 {
-    nm_status rc = pg_open(j->ctx, &j->doc, j->o->output, A4_W, A4_H, 0, j->title,
+    nm_status rc = pg_open(j->ctx, &j->doc, j->o->output, A4_W, A4_H, 0, j->o->font, j->title,
                            "Locality summaries: maps, tables and charts");
 
     if (rc == NM_OK) {
@@ -972,7 +972,7 @@ static nm_status write_html(sjob *j)
                     j->head.k10, j->head.n20, j->head.p20, j->head.k20};
     hs_page p = {j->store, j->o->output, j->title, j->sources, j->periods, j->place, j->word,
                  j->words, j->o->period, &j->set, sec, j->nsec, j->lsoas, j->lsoa_sec, &j->shade, &head,
-                 j->group_level};
+                 j->group_level, j->o->font};
     nm_status rc;
 
     if (!sec)
@@ -1048,6 +1048,8 @@ nm_status nm_summary(nm_store *store, const nm_summary_opts *o, nm_summary_resul
     if ((fmt = format_of(o)) == NM_SUMMARY_AUTO)
         return nm_fail(j.ctx, NM_USAGE, "%s: give --format, or an output ending in .pdf, .html, "
                                         ".csv, .xlsx or .md", o->output);
+    if (o->font && (rc = nm_font_check(j.ctx, o->font)) != NM_OK)
+        return rc;
     rc = nm_store_read_begin(store);
     reading = rc == NM_OK;
     if (rc == NM_OK)

@@ -1,12 +1,12 @@
 /*
  * libFuzzer target: the figures file reader of 'needsmap build'
- * (build/figures.c over inih): sections, keys, ${var} expansion, paths and
+ * (batch/figures.c over inih): sections, keys, ${var} expansion, paths and
  * every type's keys.
  */
 #include <stddef.h>
 #include <stdint.h>
 
-#include "build/build_int.h"
+#include "batch/build_int.h"
 #include "fuzz_common.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -265,7 +265,7 @@ static void check_outlines(double dpi)
  * "Southend-". */
 static void test_hyphenated_names_kept(void **state)
 {
-    PangoContext *pc = rn_pango_context();
+    PangoContext *pc = rn_pango_context(NULL);
     const char *text = "Quintile within Southend-on-Sea";
     PangoLayout *lay = rn_text(pc, RN_F_LEGEND_TITLE, text, 48);
     int i, n = pango_layout_get_line_count(lay);
@@ -610,7 +610,7 @@ static void test_labels_collide(void **state)
     assert_int_equal(nm_map_layout_get(ctx, map, &l), NM_OK);
     assert_true(l.labels_placed >= 2 && l.labels_placed <= 4);
     /* the placed boxes do not overlap each other */
-    pc = rn_pango_context();
+    pc = rn_pango_context(NULL);
     assert_int_equal(rn_layout_compute(ctx, map, pc, &lay), NM_OK);
     {
         size_t i, j;

@@ -10,6 +10,7 @@
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "ingest/bnd_int.h"
@@ -181,10 +182,48 @@ static nm_status read_crs(bnd_source *src, OGRLayerH layer)
     return NM_OK;
 }
 
+/* The drivers a file of this name may be opened with: a .geojson whose
+ * bytes look like XML is then refused as broken GeoJSON instead of being
+ * probed by GDAL's GML, KML and GPX drivers (which read it as something
+ * else, or leak expat's parser on it).  NULL, any driver, for names this
+ * table does not know (a folder, a .vrt, a /vsizip/ path). */
+static const char *const *drivers_for(const char *path)
+{
+    static const char *const geojson[] = {"GeoJSON", "GeoJSONSeq", "ESRIJSON", "TopoJSON", NULL};
+    static const char *const gpkg[] = {"GPKG", NULL};
+    static const char *const fgb[] = {"FlatGeobuf", NULL};
+    static const char *const kml[] = {"LIBKML", "KML", NULL};
+    static const char *const gml[] = {"GML", NULL};
+    static const char *const shp[] = {"ESRI Shapefile", NULL};
+    static const char *const sqlite[] = {"SQLite", "GPKG", NULL};
+    static const char *const mapinfo[] = {"MapInfo File", NULL};
+    static const char *const fgdb[] = {"OpenFileGDB", "FileGDB", NULL};
+    static const struct {
+        const char *ext;
+        const char *const *drivers;
+    } by_ext[] = {{"geojson", geojson}, {"json", geojson},  {"geojsonl", geojson},
+                  {"geojsons", geojson}, {"gpkg", gpkg},     {"fgb", fgb},
+                  {"kml", kml},          {"kmz", kml},       {"gml", gml},
+                  {"shp", shp},          {"dbf", shp},       {"sqlite", sqlite},
+                  {"db", sqlite},        {"tab", mapinfo},   {"mif", mapinfo},
+                  {"gdb", fgdb}};
+    const char *slash = strrchr(path, '/');
+    const char *dot = strrchr(slash ? slash : path, '.');
+    size_t i;
+
+    if (!dot)
+        return NULL;
+    for (i = 0; i < sizeof by_ext / sizeof by_ext[0]; i++)
+        if (strcasecmp(dot + 1, by_ext[i].ext) == 0)
+            return by_ext[i].drivers;
+    return NULL;
+}
+
 nm_status bnd_ogr_open(nm_ctx *ctx, const char *path, bnd_source **out)
 {
     bnd_source *src = NULL;
     ogr_reader *r = NULL;
+    const char *const *drivers;
     nm_status rc = NM_OK;
     int layers;
 
@@ -201,7 +240,8 @@ nm_status bnd_ogr_open(nm_ctx *ctx, const char *path, bnd_source **out)
     CPLPushErrorHandlerEx(on_gdal_error, r);
     GDALAllRegister();
     CPLErrorReset();
-    r->ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+    drivers = drivers_for(path);
+    r->ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, drivers, NULL, NULL);
     if (r->ds && r->failure[0]) {
         rc = nm_fail(ctx, NM_BADDATA, "%s: %s (GDAL, on opening the file)%s", path, r->failure,
                      strncmp(r->failure, "PROJ:", 5) == 0
@@ -210,8 +250,12 @@ nm_status bnd_ogr_open(nm_ctx *ctx, const char *path, bnd_source **out)
         goto cleanup;
     }
     if (!r->ds) {
-        rc = nm_fail(ctx, NM_BADDATA, "%s: not a vector file GDAL reads%s%s", path,
-                     *gdal_message() ? ": " : "", gdal_message());
+        rc = nm_fail(ctx, NM_BADDATA, "%s: not a %s file GDAL reads%s%s%s", path,
+                     drivers ? drivers[0] : "vector", *gdal_message() ? ": " : "",
+                     gdal_message(),
+                     drivers ? " (a file is read in the format its name ends with; rename it "
+                               "for another)"
+                             : "");
         goto cleanup;
     }
     layers = GDALDatasetGetLayerCount(r->ds);

@@ -10,7 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "build/build_int.h"
+#include "batch/build_int.h"
 #include "store/store_int.h"
 
 void bd_sha256(const void *data, size_t n, char hex[65])

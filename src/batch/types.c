@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <string.h>
 
-#include "build/build_int.h"
+#include "batch/build_int.h"
 #include "needsmap/analyse.h"
 #include "needsmap/ingest.h"
 #include "needsmap/report.h"

@@ -15,7 +15,7 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "build/build_int.h"
+#include "batch/build_int.h"
 
 /* Section headers seen by the reader, for the lines of sections. */
 typedef struct header {
@@ -660,11 +660,28 @@ static void section_type(reader *r, bd_section *s)
                 bd_type_names(1));
 }
 
+/* The earlier key of this section that sets the same field as k: the same
+ * key in another case or spelling (Output, min_share) or an old key beside
+ * its new name (from and child), which would otherwise apply twice. */
+static const bd_kv *earlier_same_field(const nm_optset *set, const bd_section *s, size_t i,
+                                       const nm_opt *k)
+{
+    size_t j;
+
+    for (j = 0; j < i; j++) {
+        const nm_opt *e = nm_opt_find(set, s->kv[j].key);
+        if (e && e->offset == k->offset && e->kind != NM_OPT_CUSTOM)
+            return &s->kv[j];
+    }
+    return NULL;
+}
+
 /* Fills the section's options from its keys; logs every problem. */
 static void fill_section(reader *r, bd_section *s)
 {
     const nm_optset *set;
     const nm_opt *k;
+    const bd_kv *first;
     char **expanded;
     size_t i;
 
@@ -718,6 +735,11 @@ static void fill_section(reader *r, bd_section *s)
                     s->is_input ? "an input of type" : "a", s->type->name,
                     s->is_input && !s->type->nofile ? "file, " : "", names ? names : "none");
             nm_free(names);
+            continue;
+        }
+        if (k->kind != NM_OPT_CUSTOM && (first = earlier_same_field(set, s, i, k))) {
+            problem(r, kv->line, where, "given twice (first at line %d as %s)", first->line,
+                    first->key);
             continue;
         }
         apply_key(r, s, kv, k, where, from_set);

@@ -20,7 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "build/build_int.h"
+#include "batch/build_int.h"
 #include "needsmap/analyse.h"
 #include "store/store_int.h"
 

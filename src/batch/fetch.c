@@ -19,7 +19,7 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
-#include "build/build_int.h"
+#include "batch/build_int.h"
 
 typedef struct manifest {
     char path[1024];   /* the manifest file */
