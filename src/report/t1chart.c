@@ -142,7 +142,7 @@ nm_status t1_chart_write(nm_ctx *ctx, const t1_chart *c, const char *path, doubl
 
     snprintf(title, sizeof title, "Table 1: %s beside its statistical neighbours, IMD %s",
              c->la_name, c->period);
-    rc = pg_open(ctx, &d, path, T1_W, T1_H, dpi, title,
+    rc = pg_open(ctx, &d, path, T1_W, T1_H, dpi, NULL, title,
                  "Rank of each domain's average score among England's authorities");
     if (rc != NM_OK)
         return rc;
