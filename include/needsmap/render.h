@@ -139,6 +139,10 @@ typedef struct nm_map_layout {
     double scale;               /* map scale denominator: 1 : scale */
     double scale_bar_m;         /* length the scale bar shows, metres */
     double outline_mm;          /* width the areas' outlines are drawn at (0: none) */
+    /* the factor the page's texts (not the labels) are drawn at: 1, or down
+     * to 0.75 where a small page would otherwise leave the map under a
+     * third of it or not fit its legend */
+    double text_scale;
     int labels_placed;          /* labels drawn, at any size or on a leader line */
     int labels_unplaced;        /* labels left out: nm_map_label_info says why */
     /* PNG georeference (a world file's six numbers): pixel size in metres,

@@ -122,7 +122,8 @@ typedef struct bd_record {
     char *output;   /* owned */
 } bd_record;
 
-nm_status bd_record_read(nm_store *store, const char *name, bd_record *out);
+/* 'memo' (may be NULL) keeps the statement for a plan's next figures. */
+nm_status bd_record_read(nm_store *store, bd_memo *memo, const char *name, bd_record *out);
 void bd_record_clear(bd_record *r);
 nm_status bd_record_write(nm_store *store, const char *name, const char *definition,
                           const char *inputs, const char *output);

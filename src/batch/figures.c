@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "batch/build_int.h"
@@ -47,6 +48,12 @@ typedef struct reader {
     int long_line; /* a line did not fit inih's buffer */
     char **roots;  /* folders outputs may go under, resolved (realpath) */
     int nroots;
+    /* hash indexes (index + 1, 0 empty) of the sections by name and of
+     * the outputs seen so far, so that a national atlas's thousands of
+     * figures are not each compared with every other */
+    size_t *by_name, *by_output;
+    size_t cap_name, cap_output;
+    char *last_dir, *last_dir_real; /* canonical()'s last folder */
     int oom;
 } reader;
 
@@ -113,20 +120,81 @@ static char *read_line(char *str, int num, void *stream)
     return str;
 }
 
-static bd_section *find_section(bd_file *f, const char *name)
+static size_t hash_text(const char *s)
 {
-    size_t i;
+    size_t h = 14695981039346656037u;
 
-    for (i = 0; i < f->nsec; i++)
-        if (strcmp(f->sec[i].name, name) == 0)
-            return &f->sec[i];
-    return NULL;
+    while (*s)
+        h = (h ^ (unsigned char)*s++) * 1099511628211u;
+    return h;
+}
+
+/* The slot of 'name' in an open-addressing index of 'cap' slots (a power
+ * of 2): the one holding it, or the empty one where it goes.  'key' gives
+ * the text of entry i. */
+static size_t *slot_of(size_t *index, size_t cap, const char *name,
+                       const char *(*key)(const bd_file *, size_t), const bd_file *f)
+{
+    size_t i = hash_text(name) & (cap - 1);
+
+    while (index[i] && strcmp(key(f, index[i] - 1), name) != 0)
+        i = (i + 1) & (cap - 1);
+    return &index[i];
+}
+
+static const char *section_name(const bd_file *f, size_t i)
+{
+    return f->sec[i].name;
+}
+
+static const char *section_output(const bd_file *f, size_t i)
+{
+    return f->sec[i].output_real;
+}
+
+/* Grows an index to hold n + 1 entries at most half full, re-placing
+ * entries 0..n-1 of 'key' that are set.  Returns 0 when out of memory. */
+static int index_room(size_t **index, size_t *cap, size_t n,
+                      const char *(*key)(const bd_file *, size_t), const bd_file *f)
+{
+    size_t ncap = *cap ? *cap : 64, i;
+    size_t *grown;
+
+    while (2 * (n + 1) > ncap)
+        ncap *= 2;
+    if (ncap == *cap)
+        return 1;
+    if (!(grown = nm_calloc(ncap, sizeof *grown)))
+        return 0;
+    for (i = 0; i < n; i++)
+        if (key(f, i)) {
+            size_t *sl = slot_of(grown, ncap, key(f, i), key, f);
+            if (!*sl) /* the first of equal keys stays */
+                *sl = i + 1;
+        }
+    nm_free(*index);
+    *index = grown;
+    *cap = ncap;
+    return 1;
+}
+
+static bd_section *find_section(const reader *r, const char *name)
+{
+    size_t k;
+
+    if (!r->cap_name)
+        return NULL;
+    k = *slot_of(r->by_name, r->cap_name, name, section_name, r->f);
+    return k ? &r->f->sec[k - 1] : NULL;
 }
 
 static bd_section *add_section(reader *r, const char *name, int line)
 {
     bd_file *f = r->f;
     bd_section *s;
+
+    if (!index_room(&r->by_name, &r->cap_name, f->nsec, section_name, f))
+        return NULL;
 
     if (f->nsec == f->capsec) {
         size_t cap = f->capsec ? f->capsec * 2 : 16;
@@ -142,6 +210,7 @@ static bd_section *add_section(reader *r, const char *name, int line)
     if (!s->name)
         return NULL;
     s->line = line;
+    *slot_of(r->by_name, r->cap_name, name, section_name, f) = f->nsec + 1;
     f->nsec++;
     return s;
 }
@@ -186,7 +255,7 @@ static int header_line(const reader *r, const char *name)
 static int on_key(void *user, const char *section, const char *name, const char *value)
 {
     reader *r = user;
-    bd_section *s = find_section(r->f, section);
+    bd_section *s = find_section(r, section);
     bd_kv *kv;
     size_t i;
 
@@ -285,7 +354,7 @@ static int set_var(reader *r, const char *name, const char *value, int from_set,
 /* A key of [vars] named so (not yet defined: it comes later). */
 static int var_later(reader *r, const char *name, size_t n)
 {
-    bd_section *s = find_section(r->f, "vars");
+    bd_section *s = find_section(r, "vars");
     size_t k;
 
     for (k = 0; s && k < s->nkv; k++)
@@ -354,7 +423,7 @@ static char *expand(reader *r, const char *in, int line, const char *where, cons
 /* [vars] in order (a variable may use those before it), then --set. */
 static void read_vars(reader *r, const char *const *set, int nset)
 {
-    bd_section *s = find_section(r->f, "vars");
+    bd_section *s = find_section(r, "vars");
     int i;
     size_t k;
 
@@ -486,17 +555,54 @@ static int set_roots(reader *r, const char *out_root)
     return 1;
 }
 
+/* canonical() of an output, its folder's answer kept for the next: a
+ * file that is no symlink adds nothing to resolve, and an atlas's
+ * thousands of outputs share a few folders (realpath reads every
+ * component of a path with a system call). */
+static char *canonical_output(reader *r, const char *path)
+{
+    const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : NULL;
+    struct stat st;
+    nm_buf b = {0};
+
+    if (!base || !*base || strcmp(base, ".") == 0 || strcmp(base, "..") == 0 ||
+        (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)))
+        return canonical(path);
+    if (!r->last_dir || strlen(r->last_dir) != (size_t)(slash - path) ||
+        strncmp(r->last_dir, path, (size_t)(slash - path)) != 0) {
+        nm_free(r->last_dir);
+        nm_free(r->last_dir_real);
+        r->last_dir_real = NULL;
+        if (!(r->last_dir = nm_malloc((size_t)(slash - path) + 1)))
+            return NULL;
+        memcpy(r->last_dir, path, (size_t)(slash - path));
+        r->last_dir[slash - path] = '\0';
+        r->last_dir_real = canonical(slash == path ? "/" : r->last_dir);
+    }
+    if (!r->last_dir_real)
+        return NULL;
+    nm_buf_addf(&b, "%s/%s", strcmp(r->last_dir_real, "/") ? r->last_dir_real : "", base);
+    return nm_buf_take(&b);
+}
+
 /* An output must lie under a root and be no other figure's output. */
 static int check_output(reader *r, bd_section *s, bd_kv *kv, const char *where)
 {
-    size_t i;
+    size_t i, *sl, earlier;
     int k;
 
-    s->output_real = canonical(kv->value);
-    if (!s->output_real) {
+    nm_free(s->output_real);
+    s->output_real = canonical_output(r, kv->value);
+    if (!s->output_real ||
+        !index_room(&r->by_output, &r->cap_output, r->f->nsec, section_output, r->f)) {
         r->oom = 1;
         return 0;
     }
+    /* an earlier figure's output, even one outside the roots, is taken */
+    sl = slot_of(r->by_output, r->cap_output, s->output_real, section_output, r->f);
+    earlier = *sl && &r->f->sec[*sl - 1] != s ? *sl : 0;
+    if (!*sl)
+        *sl = (size_t)(s - r->f->sec) + 1;
     for (k = 0; k < r->nroots && !under(s->output_real, r->roots[k]); k++)
         ;
     if (k == r->nroots) {
@@ -507,13 +613,13 @@ static int check_output(reader *r, bd_section *s, bd_kv *kv, const char *where)
                 r->nroots > 1 ? r->roots[1] : "");
         return 0;
     }
-    for (i = 0; &r->f->sec[i] != s; i++)
-        if (r->f->sec[i].output_real && strcmp(r->f->sec[i].output_real, s->output_real) == 0) {
-            problem(r, kv->line, where, "\"%s\" is also the output of [%s] (line %d); each "
-                                        "figure needs a file of its own",
-                    kv->value, r->f->sec[i].name, r->f->sec[i].output_line);
-            return 0;
-        }
+    if (earlier) {
+        i = earlier - 1;
+        problem(r, kv->line, where, "\"%s\" is also the output of [%s] (line %d); each "
+                                    "figure needs a file of its own",
+                kv->value, r->f->sec[i].name, r->f->sec[i].output_line);
+        return 0;
+    }
     s->output_line = kv->line;
     return 1;
 }
@@ -768,6 +874,10 @@ static void reader_free(reader *r)
     for (i = 0; i < (size_t)r->nroots; i++)
         nm_free(r->roots[i]);
     nm_free(r->roots);
+    nm_free(r->by_name);
+    nm_free(r->by_output);
+    nm_free(r->last_dir);
+    nm_free(r->last_dir_real);
 }
 
 static nm_status set_dir(bd_file *f, const char *path)
@@ -816,7 +926,7 @@ nm_status bd_file_read(nm_ctx *ctx, const char *path, const char *const *set, in
                                        "indented continuation line");
     /* sections without keys are still sections: a figure missing its keys */
     for (i = 0; i < r.nhdr && !r.oom; i++)
-        if (!find_section(f, r.hdr[i].name) && !add_section(&r, r.hdr[i].name, r.hdr[i].line))
+        if (!find_section(&r, r.hdr[i].name) && !add_section(&r, r.hdr[i].name, r.hdr[i].line))
             r.oom = 1;
     for (i = 0; i < f->nsec; i++)
         if (f->sec[i].line == 0)

@@ -123,6 +123,7 @@ typedef struct memo_entry {
 struct bd_memo {
     memo_entry *e;
     size_t n, cap;
+    sqlite3_stmt *record; /* bd_record_read's, prepared once per plan */
 };
 
 bd_memo *bd_memo_new(void)
@@ -141,6 +142,7 @@ void bd_memo_free(bd_memo *m)
         bd_ids_free(&m->e[i].ids);
     }
     nm_free(m->e);
+    sqlite3_finalize(m->record);
     nm_free(m);
 }
 
@@ -219,16 +221,19 @@ static void copy_text(char *dst, size_t n, sqlite3_stmt *st, int col)
     nm_strlcpy(dst, v ? v : "", n);
 }
 
-nm_status bd_record_read(nm_store *store, const char *name, bd_record *out)
+nm_status bd_record_read(nm_store *store, bd_memo *memo, const char *name, bd_record *out)
 {
-    sqlite3_stmt *st = NULL;
-    nm_status rc;
+    sqlite3_stmt *st = memo ? memo->record : NULL;
+    nm_status rc = NM_OK;
 
     memset(out, 0, sizeof *out);
-    rc = nm_store_prepare(store, "SELECT definition, inputs, version, output FROM build "
-                                 "WHERE figure = ?", &st);
+    if (!st)
+        rc = nm_store_prepare(store, "SELECT definition, inputs, version, output FROM build "
+                                     "WHERE figure = ?", &st);
     if (rc != NM_OK)
         return rc;
+    if (memo)
+        memo->record = st;
     sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
     if (sqlite3_step(st) == SQLITE_ROW) {
         const char *in = (const char *)sqlite3_column_text(st, 1);
@@ -241,7 +246,10 @@ nm_status bd_record_read(nm_store *store, const char *name, bd_record *out)
         if (!out->inputs || (outp && !out->output))
             rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
     }
-    sqlite3_finalize(st);
+    if (memo)
+        sqlite3_reset(st);
+    else
+        sqlite3_finalize(st);
     return rc;
 }
 

@@ -6,6 +6,7 @@
  * classify.c's class order (0 lightest, k-1 darkest).
  */
 #include <math.h>
+#include <pthread.h>
 #include <string.h>
 
 #include "classify/classify_int.h"
@@ -345,7 +346,7 @@ static void scheme_path(const nm_scheme *s, lab_path *p)
     }
 }
 
-static void interpolate(const nm_scheme *s, int n, nm_rgb *out)
+static void interpolate_path(const nm_scheme *s, int n, nm_rgb *out)
 {
     lab_path p;
 
@@ -355,6 +356,39 @@ static void interpolate(const nm_scheme *s, int n, nm_rgb *out)
         return;
     }
     spaced(&p, n, out);
+}
+
+/* The spacing takes some 10^4 colour differences (8 ms): an atlas's
+ * thousands of decile maps would each pay it for the same ten colours, so
+ * the process keeps the answers, shared by a build's worker threads. */
+typedef struct spaced_memo {
+    const nm_scheme *s;
+    int n;
+    nm_rgb c[PALETTE_MAX];
+} spaced_memo;
+
+static void interpolate(const nm_scheme *s, int n, nm_rgb *out)
+{
+    static spaced_memo memo[16];
+    static int nmemo;
+    static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+    int i;
+
+    pthread_mutex_lock(&mu);
+    for (i = 0; i < nmemo && (memo[i].s != s || memo[i].n != n); i++)
+        ;
+    if (i < nmemo)
+        memcpy(out, memo[i].c, (size_t)n * sizeof *out);
+    pthread_mutex_unlock(&mu);
+    if (i < nmemo)
+        return;
+    interpolate_path(s, n, out);
+    pthread_mutex_lock(&mu);
+    i = nmemo < (int)(sizeof memo / sizeof *memo) ? nmemo++ : n % (int)(sizeof memo / sizeof *memo);
+    memo[i].s = s;
+    memo[i].n = n;
+    memcpy(memo[i].c, out, (size_t)n * sizeof *out);
+    pthread_mutex_unlock(&mu);
 }
 
 nm_status nm_palette(nm_ctx *ctx, const char *name, int nclasses, int reverse, nm_rgb *out)

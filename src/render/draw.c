@@ -764,7 +764,7 @@ static void xml_add(nm_buf *b, const char *text, size_t n)
 
 /* Writes a layout as SVG <text> elements, one per line, so that the text
  * stays text (cairo's SVG surface would write glyph outlines). */
-static void svg_text(cairo_t *cr, rn_svgtext *svg, PangoLayout *lay, rn_font f, double size_pt,
+static void svg_text(cairo_t *cr, rn_svgtext *svg, PangoLayout *lay, rn_font f,
                      double x, double y, int halo)
 {
     PangoLayoutIter *it = pango_layout_get_iter(lay);
@@ -775,8 +775,9 @@ static void svg_text(cairo_t *cr, rn_svgtext *svg, PangoLayout *lay, rn_font f, 
     uint32_t rgb;
 
     rn_font_info(f, &pt, &bold, &rgb);
-    if (size_pt > 0)
-        pt = size_pt;
+    /* the size the text was laid out at, page scale included */
+    pt = pango_font_description_get_size(pango_layout_get_font_description(lay)) /
+         (double)PANGO_SCALE;
     do {
         PangoLayoutLine *line = pango_layout_iter_get_line_readonly(it);
         PangoRectangle lr;
@@ -806,17 +807,17 @@ static void svg_text(cairo_t *cr, rn_svgtext *svg, PangoLayout *lay, rn_font f, 
     pango_layout_iter_free(it);
 }
 
-/* Draws a laid-out text with its top-left at (x, y) mm, at 'size_pt'
- * (0: the font's size), with a white halo when asked.  Consumes 'lay'. */
-static void show_text(cairo_t *cr, rn_svgtext *svg, PangoLayout *lay, rn_font f, double size_pt,
-                      double x, double y, int halo)
+/* Draws a laid-out text (at the size it was laid out at) with its
+ * top-left at (x, y) mm, with a white halo when asked.  Consumes 'lay'. */
+static void show_text(cairo_t *cr, rn_svgtext *svg, PangoLayout *lay, rn_font f, double x,
+                      double y, int halo)
 {
     double pt;
     int bold;
     uint32_t rgb;
 
     if (svg) {
-        svg_text(cr, svg, lay, f, size_pt, x, y, halo);
+        svg_text(cr, svg, lay, f, x, y, halo);
     } else {
         if (halo) {
             cairo_move_to(cr, x, y);
@@ -840,7 +841,7 @@ static void show_text(cairo_t *cr, rn_svgtext *svg, PangoLayout *lay, rn_font f,
 static void draw_text(cairo_t *cr, PangoContext *pc, rn_svgtext *svg, rn_font f, const char *text,
                       double x, double y, double width, int halo)
 {
-    show_text(cr, svg, rn_text(pc, f, text, width), f, 0, x, y, halo);
+    show_text(cr, svg, rn_text(pc, f, text, width), f, x, y, halo);
 }
 
 /* A name outside its area: a thin line with a white casing from a dot on
@@ -1022,7 +1023,7 @@ void rn_draw_furniture(cairo_t *cr, PangoContext *pc, const nm_map *map, const r
     for (i = 0; i < lay->nplaced; i++) {
         const rn_placed *pl = &lay->placed[i];
         show_text(cr, svg, rn_text_pt(pc, RN_F_LABEL, pl->pt, map->labels[pl->label].text, 0),
-                  RN_F_LABEL, pl->pt, pl->x, pl->y, 1);
+                  RN_F_LABEL, pl->x, pl->y, 1);
     }
     cairo_rectangle(cr, p->map.x, p->map.y, p->map.w, p->map.h);
     set_rgb(cr, FRAME_RGB);

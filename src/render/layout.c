@@ -67,9 +67,9 @@ static int is_word_byte(unsigned char c)
 
 /* A line may break after a hyphen (Unicode's rules), which split the
  * legend title "Quintile within Southend-on-Sea" as "Southend-" and
- * "on-Sea".  Words joined by hyphens, as place names are, are kept whole;
- * the text itself is left alone, so PDF and SVG still hold plain
- * hyphens. */
+ * "on-Sea", and between "per" and "1,000".  Words joined by hyphens, as
+ * place names are, and "per N" are kept whole; the text itself is left
+ * alone, so PDF and SVG still hold plain hyphens and spaces. */
 static void keep_hyphenated_words(PangoLayout *lay, const char *text)
 {
     PangoAttrList *attrs = NULL;
@@ -83,6 +83,15 @@ static void keep_hyphenated_words(PangoLayout *lay, const char *text)
         for (q = start + 1; q + 1 < p; q++)
             hyphens += *q == '-' && is_word_byte((unsigned char)q[-1]) &&
                        is_word_byte((unsigned char)q[1]);
+        /* "per 1,000" is one unit: a legend title broke as "rate per" and
+         * "1,000" */
+        if (p - start == 3 && strncmp(start, "per", 3) == 0 && p[0] == ' ' && p[1] >= '0' &&
+            p[1] <= '9') {
+            p++;
+            while (*p && *p != ' ' && *p != '\n')
+                p++;
+            hyphens = 1;
+        }
         if (hyphens) {
             PangoAttribute *a = pango_attr_allow_breaks_new(FALSE);
             if (!attrs)
@@ -100,9 +109,28 @@ static void keep_hyphenated_words(PangoLayout *lay, const char *text)
     }
 }
 
+/* The text scale rides on the context, as the family does, so that the
+ * layout and the drawing of one page agree on it. */
+#define TEXT_SCALE_KEY "needsmap-text-scale"
+
+void rn_set_text_scale(PangoContext *pc, double k)
+{
+    g_object_set_data(G_OBJECT(pc), TEXT_SCALE_KEY, GINT_TO_POINTER((int)lround(k * 1000)));
+}
+
+double rn_text_scale(PangoContext *pc)
+{
+    int v = GPOINTER_TO_INT(g_object_get_data(G_OBJECT(pc), TEXT_SCALE_KEY));
+
+    return v > 0 ? v / 1000.0 : 1;
+}
+
 PangoLayout *rn_text(PangoContext *pc, rn_font font, const char *text, double width_mm)
 {
-    return rn_text_pt(pc, font, fonts[font].pt, text, width_mm);
+    /* labels have sizes of their own (label_pt), chosen by the caller */
+    double k = font == RN_F_LABEL ? 1 : rn_text_scale(pc);
+
+    return rn_text_pt(pc, font, fonts[font].pt * k, text, width_mm);
 }
 
 PangoLayout *rn_text_pt(PangoContext *pc, rn_font font, double pt, const char *text,
@@ -220,10 +248,11 @@ static nm_status measure_texts(nm_ctx *ctx, const nm_map *map, PangoContext *pc,
     return NM_OK;
 }
 
-/* Legend size with 'cols' columns, each as wide as its own entries.  OUT
- * w, h, title_h, and the columns' offsets and widths in lay. */
-static void legend_size(const nm_map *map, PangoContext *pc, const meas *m, int cols, double *w,
-                        double *h, double *title_h, rn_layout *lay)
+/* Legend size with 'cols' columns, each as wide as its own entries, its
+ * title wrapped within 'max_w' where it can (0: no limit).  OUT w, h,
+ * title_h, and the columns' offsets and widths in lay. */
+static void legend_size(const nm_map *map, PangoContext *pc, const meas *m, int cols, double max_w,
+                        double *w, double *h, double *title_h, rn_layout *lay)
 {
     size_t rows = (map->nlegend + (size_t)cols - 1) / (size_t)cols, i;
     double tw = 0, th = 0, x = 0;
@@ -240,8 +269,11 @@ static void legend_size(const nm_map *map, PangoContext *pc, const meas *m, int 
         x += lay->legend_col_w[c] + RN_COL_GAP;
     }
     *w = map->nlegend ? x - RN_COL_GAP : 0;
+    /* the title wraps at 45 mm or the entries' width, narrower where the
+     * page has less room (max_w > 0), never narrower than the entries */
     if (map->legend_title)
-        measure(pc, RN_F_LEGEND_TITLE, map->legend_title, fmax(*w, 45.0), &tw, &th);
+        measure(pc, RN_F_LEGEND_TITLE, map->legend_title,
+                max_w > 0 ? fmax(*w, fmin(fmax(*w, 45.0), max_w)) : fmax(*w, 45.0), &tw, &th);
     *w = fmax(*w, tw);
     *title_h = th;
     *h = (th > 0 ? th + RN_LEG_TITLE_GAP : 0) + (rows > 0 ? (double)(rows - 1) * RN_ROW_H + RN_SWATCH_H : 0);
@@ -294,28 +326,58 @@ static double place(const nm_map *map, PangoContext *pc, const meas *m, const do
     }
     if (!outside) {
         p->map = (nm_rect){mg, top, pw - 2 * mg, ph - top - mg - foot_h};
+        if (map->opts.legend_pos == NM_LEGEND_INSIDE && (map->nlegend > 0 || map->legend_title)) {
+            /* the legend, on 2 mm of white, and the bar's block must fit the
+             * frame together, side by side or one above the other */
+            double bh = na_h + (na_h > 0 && sb_h > 0 ? 3 : 0) + sb_h, bw = bh > 0 ? RN_SCALE_BLOCK_W + 4 : 0;
+            legend_size(map, pc, m, 1, 0.5 * p->map.w, &leg_w, &leg_h, &leg_th, lay);
+            if (leg_w + 10 > p->map.w || leg_h + 10 > p->map.h ||
+                (leg_w + 10 + bw > p->map.w && leg_h + 10 + (bh > 0 ? bh + 4 : 0) > p->map.h))
+                return 0;
+            leg_w = leg_h = leg_th = 0;
+        }
     } else if (bottom) {
         /* as few columns as keep the band low, as long as they fit beside
          * the scale bar */
         for (cols = 1; cols < RN_MAX_COLS; cols++) {
-            legend_size(map, pc, m, cols, &leg_w, &leg_h, &leg_th, lay);
+            legend_size(map, pc, m, cols, pw - 2 * mg, &leg_w, &leg_h, &leg_th, lay);
             if (leg_h <= RN_BOTTOM_LEGEND_MAX_H)
                 break;
         }
         while (cols > 1 && leg_w > pw - 2 * mg - RN_SCALE_BLOCK_W - RN_PANEL_GAP)
-            legend_size(map, pc, m, --cols, &leg_w, &leg_h, &leg_th, lay);
-        band = fmax(leg_h, na_h + (na_h > 0 && sb_h > 0 ? 3 : 0) + sb_h);
+            legend_size(map, pc, m, --cols, pw - 2 * mg, &leg_w, &leg_h, &leg_th, lay);
+        double bw = RN_SCALE_BLOCK_W, row_h = 0;
+        if (leg_w > pw - 2 * mg)
+            return 0; /* an entry wider than the page */
+        /* a narrow page: the block only as wide as the longest bar the
+         * frame allows and its "km"; still no room beside the legend, the
+         * arrow and bar go side by side under it, never over its counts */
+        if (leg_w > pw - 2 * mg - bw - RN_PANEL_GAP && sb_h + na_h > 0) {
+            bw = fmax(na_h > 0 ? RN_ARROW_W : 0, sb_h > 0 ? fmin(RN_SCALE_MAX, (pw - 2 * mg) / 3) + 9 : 0);
+            if (leg_w > pw - 2 * mg - bw - RN_PANEL_GAP)
+                row_h = fmax(na_h, sb_h);
+        }
+        band = row_h > 0 ? leg_h + 3 + row_h : fmax(leg_h, na_h + (na_h > 0 && sb_h > 0 ? 3 : 0) + sb_h);
         p->map = (nm_rect){mg, top, pw - 2 * mg,
                            ph - top - mg - foot_h - (band > 0 ? band + RN_MAP_GAP : 0)};
         p->legend = (nm_rect){mg, p->map.y + p->map.h + RN_MAP_GAP, leg_w, leg_h};
-        if (sb_h > 0)
-            p->scale_bar = (nm_rect){pw - mg - RN_SCALE_BLOCK_W, p->legend.y + band - sb_h,
-                                     RN_SCALE_BLOCK_W, sb_h};
-        if (na_h > 0)
-            p->north_arrow = (nm_rect){pw - mg - RN_ARROW_W, p->legend.y, RN_ARROW_W, RN_ARROW_H};
+        if (row_h > 0) {
+            double bar_w = sb_h > 0 ? bw : 0;
+            if (sb_h > 0)
+                p->scale_bar = (nm_rect){pw - mg - bar_w, p->legend.y + band - sb_h, bar_w, sb_h};
+            if (na_h > 0)
+                p->north_arrow = (nm_rect){pw - mg - bar_w - (sb_h > 0 ? 3 : 0) - RN_ARROW_W,
+                                           p->legend.y + band - na_h, RN_ARROW_W, RN_ARROW_H};
+        } else {
+            if (sb_h > 0)
+                p->scale_bar = (nm_rect){pw - mg - bw, p->legend.y + band - sb_h, bw, sb_h};
+            if (na_h > 0)
+                p->north_arrow = (nm_rect){pw - mg - RN_ARROW_W, p->legend.y, RN_ARROW_W, RN_ARROW_H};
+        }
     } else {
         double panel_w;
-        legend_size(map, pc, m, 1, &leg_w, &leg_h, &leg_th, lay);
+        /* the panel takes at most 40% of a narrow page where the title can wrap */
+        legend_size(map, pc, m, 1, 0.4 * (pw - 2 * mg), &leg_w, &leg_h, &leg_th, lay);
         panel_w = fmax(leg_w, sb_h > 0 ? RN_SCALE_BLOCK_W : RN_ARROW_W);
         p->map = (nm_rect){mg, top, pw - 2 * mg - RN_PANEL_GAP - panel_w,
                            ph - top - mg - foot_h};
@@ -901,7 +963,7 @@ static void furniture_inside(const nm_map *map, PangoContext *pc, const meas *m,
     nm_rect r = {0, 0, 0, 0};
 
     if (map->opts.legend_pos == NM_LEGEND_INSIDE && (map->nlegend > 0 || map->legend_title)) {
-        legend_size(map, pc, m, 1, &leg_w, &leg_h, &leg_th, lay);
+        legend_size(map, pc, m, 1, 0.5 * p->map.w, &leg_w, &leg_h, &leg_th, lay);
         /* 2 mm of white around it (drawn by draw.c) */
         used = emptiest_corner(map, lay, leg_w + 4, leg_h + 4, -1, &r);
         p->legend = (nm_rect){r.x + 2, r.y + 2, leg_w, leg_h};
@@ -916,18 +978,17 @@ static void furniture_inside(const nm_map *map, PangoContext *pc, const meas *m,
         p->scale_bar = (nm_rect){r.x + 2, r.y + 2 + bh - sb_h, RN_SCALE_BLOCK_W, sb_h};
 }
 
-nm_status rn_layout_compute(nm_ctx *ctx, const nm_map *map, PangoContext *pc, rn_layout *lay)
+/* The orientation and legend position that draw the data largest at the
+ * context's text scale.  OUT land, bottom.  Returns the map scale, 0 when
+ * nothing fits. */
+static double best_place(const nm_map *map, PangoContext *pc, const meas *m, const double ext[4],
+                         rn_layout *lay, int *best_land, int *best_bottom)
 {
-    double ext[4], best = -1, s;
-    int land, bottom, best_land = 0, best_bottom = map->opts.legend_pos == NM_LEGEND_RIGHT ? 0 : 1;
-    meas m = {0};
-    nm_status rc = NM_OK;
+    double best = -1, s;
+    int land, bottom;
 
-    memset(lay, 0, sizeof *lay);
-    if (!rn_map_extent(map, ext))
-        return nm_fail(ctx, NM_USAGE, "the map has no features and no extent");
-    if ((rc = measure_texts(ctx, map, pc, &m)) != NM_OK)
-        goto cleanup;
+    *best_land = 0;
+    *best_bottom = map->opts.legend_pos == NM_LEGEND_RIGHT ? 0 : 1;
     for (land = 0; land < 2; land++) {
         if ((land && map->orient == NM_ORIENT_PORTRAIT) ||
             (!land && map->orient == NM_ORIENT_LANDSCAPE))
@@ -936,26 +997,77 @@ nm_status rn_layout_compute(nm_ctx *ctx, const nm_map *map, PangoContext *pc, rn
             if ((bottom && map->opts.legend_pos == NM_LEGEND_RIGHT) ||
                 (!bottom && map->opts.legend_pos == NM_LEGEND_BOTTOM))
                 continue;
-            s = place(map, pc, &m, ext, land, bottom, lay);
+            s = place(map, pc, m, ext, land, bottom, lay);
             /* a near tie goes to the first tried: portrait, side panel */
             if (s > best * 1.02) {
                 best = s;
-                best_land = land;
-                best_bottom = bottom;
+                *best_land = land;
+                *best_bottom = bottom;
             }
         }
     }
-    if (place(map, pc, &m, ext, best_land, best_bottom, lay) <= 0) {
-        rc = nm_fail(ctx, NM_USAGE, "the legend does not leave room for the map on the page");
-        goto cleanup;
+    return place(map, pc, m, ext, *best_land, *best_bottom, lay);
+}
+
+/* Sizes of the page's text, largest first: a small figure (a 90 mm column
+ * of a report) shrinks its title, legend and source line, to three
+ * quarters at most (legend 6 pt, source line 4.9 pt), before its map does. */
+static const double text_scales[] = {1, 0.9, 0.8, 0.75};
+#define NSCALES (sizeof text_scales / sizeof text_scales[0])
+
+nm_status rn_layout_compute(nm_ctx *ctx, const nm_map *map, PangoContext *pc, rn_layout *lay)
+{
+    double ext[4], s = 0;
+    int best_land = 0, best_bottom = 0;
+    size_t k;
+    meas m = {0};
+    nm_status rc = NM_OK;
+
+    memset(lay, 0, sizeof *lay);
+    if (!rn_map_extent(map, ext))
+        return nm_fail(ctx, NM_USAGE, "the map has no features and no extent");
+    for (k = 0; k < NSCALES; k++) {
+        rn_set_text_scale(pc, text_scales[k]);
+        meas_free(&m);
+        memset(&m, 0, sizeof m);
+        if ((rc = measure_texts(ctx, map, pc, &m)) != NM_OK)
+            goto cleanup;
+        s = best_place(map, pc, &m, ext, lay, &best_land, &best_bottom);
+        /* text at this size leaves the map a third of the page or more */
+        if (s > 0 && lay->pub.map.w * lay->pub.map.h >=
+                         lay->pub.page_w_mm * lay->pub.page_h_mm / 3)
+            break;
     }
+    if (k == NSCALES) { /* the largest map found, at the smallest text */
+        k = NSCALES - 1;
+        if (s <= 0) {
+            /* what else may make room, of what is not asked already */
+            int in = map->opts.legend_pos == NM_LEGEND_INSIDE || map->opts.legend_pos == NM_LEGEND_NONE;
+            rc = nm_fail(ctx, NM_USAGE,
+                         "a page of %.0f x %.0f mm is too small for the map with its legend and "
+                         "source line, even with text at %.0f%% of its size: give a larger "
+                         "--size%s%s",
+                         lay->pub.page_w_mm, lay->pub.page_h_mm, 100 * text_scales[k],
+                         in ? "" : ", --legend inside", map->title || map->subtitle ? " or --figure" : "");
+            goto cleanup;
+        }
+    }
+    lay->pub.text_scale = text_scales[k];
     /* furniture inside the frame wants the frame's whole width */
     if (map->opts.legend_pos == NM_LEGEND_INSIDE || map->opts.legend_pos == NM_LEGEND_NONE)
         furniture_inside(map, pc, &m, lay);
     else if (!map->opts.fill_page)
         hug_data(lay, best_bottom);
-    if (map->opts.scale_bar)
-        lay->pub.scale_bar_m = rn_round_length(lay->mm_per_m, fmin(RN_SCALE_MAX, lay->pub.map.w / 3));
+    if (map->opts.scale_bar) {
+        /* a bar in the side panel is bounded by the panel, not by a third
+         * of the frame: Blackpool's narrow frame gave a bar of 7 mm with
+         * its numbers run together */
+        const nm_map_layout *p = &lay->pub;
+        int panel = !best_bottom && p->scale_bar.w > 0 && p->scale_bar.x >= p->map.x + p->map.w;
+        double max_mm = panel ? fmax(p->map.w / 3, fmin(RN_SCALE_BLOCK_W, p->scale_bar.w) - 12)
+                              : p->map.w / 3;
+        lay->pub.scale_bar_m = rn_round_length(lay->mm_per_m, fmin(RN_SCALE_MAX, max_mm));
+    }
     place_locator(map, lay);
     lay->pub.outline_mm = map->opts.outline_mm;
     georef(map, lay);
@@ -1005,6 +1117,7 @@ nm_status rn_layout_box(nm_ctx *ctx, const nm_map *map, PangoContext *pc, const 
     nm_status rc = NM_OK;
 
     memset(lay, 0, sizeof *lay);
+    p->text_scale = rn_text_scale(pc); /* the page's, as its owner set it */
     if (!rn_map_extent(map, ext))
         return nm_fail(ctx, NM_USAGE, "the map has no features and no extent");
     if ((rc = measure_texts(ctx, map, pc, &m)) != NM_OK)
@@ -1014,7 +1127,7 @@ nm_status rn_layout_box(nm_ctx *ctx, const nm_map *map, PangoContext *pc, const 
     p->orient = NM_ORIENT_PORTRAIT;
     /* the legend and scale bar beside the map, as a side panel */
     if (map->nlegend > 0 || map->legend_title) {
-        legend_size(map, pc, &m, 1, &leg_w, &leg_h, &leg_th, lay);
+        legend_size(map, pc, &m, 1, 0, &leg_w, &leg_h, &leg_th, lay);
         panel_w = fmax(leg_w, sb_h > 0 ? RN_SCALE_BLOCK_W : 0) + RN_PANEL_GAP;
     } else if (sb_h > 0) {
         panel_w = RN_SCALE_BLOCK_W + RN_PANEL_GAP;

@@ -176,6 +176,10 @@ PangoLayout *rn_text(PangoContext *pc, rn_font font, const char *text, double wi
 /* As rn_text() at 'pt' points instead of the font's own size. */
 PangoLayout *rn_text_pt(PangoContext *pc, rn_font font, double pt, const char *text,
                         double width_mm);
+/* The factor (at most 1) the page's texts are drawn at, except labels,
+ * which have their own size; it rides on the context, 1 until set. */
+void rn_set_text_scale(PangoContext *pc, double k);
+double rn_text_scale(PangoContext *pc);
 /* Logical size of a layout in mm.  OUT w, h. */
 void rn_text_size(PangoLayout *lay, double *w, double *h);
 /* Size in points, weight and colour (0xRRGGBB) of a font.  OUT pt, bold, rgb. */

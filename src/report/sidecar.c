@@ -52,23 +52,55 @@ static json_object *classes_json(const nm_classes *c, const nm_rgb *colours, con
     return arr;
 }
 
-static json_object *areas_json(const nm_areas *a, const nm_values *v, const double *shown,
-                               const int *klass)
+/* Writes text with 'indent' spaces after each newline: a member printed
+ * alone, set at its depth in the document. */
+static void put_indented(FILE *fp, const char *text, const char *indent)
 {
-    json_object *arr = json_object_new_array();
-    size_t i;
+    for (const char *p = text; *p; p++) {
+        fputc(*p, fp);
+        if (*p == '\n')
+            fputs(indent, fp);
+    }
+}
 
-    for (i = 0; i < nm_areas_count(a); i++) {
+/* The "areas" array, written as it is made: one small object at a time,
+ * printed by json-c exactly as in a whole tree and freed, where the tree of
+ * England's 32,844 areas (five members each, every object its own hash
+ * table) cost 12,000 page faults to build.  Returns 0 when out of memory. */
+static int areas_write(FILE *fp, const nm_areas *a, const nm_values *v, const double *shown,
+                       const int *klass)
+{
+    size_t i, n = nm_areas_count(a);
+
+    if (n == 0) {
+        fputs("[\n  ]", fp);
+        return 1;
+    }
+    fputs("[\n    ", fp);
+    for (i = 0; i < n; i++) {
         json_object *o = json_object_new_object();
+        const char *text;
+        if (!o)
+            return 0;
         json_object_object_add(o, "code", json_object_new_string(nm_areas_code(a, i)));
         json_object_object_add(o, "name", json_object_new_string(nm_areas_name(a, i)));
         json_object_object_add(o, "value", number_or_null(v->value[i]));
         if (shown[i] != v->value[i] && isfinite(shown[i]))
             json_object_object_add(o, "classed_as", number_or_null(shown[i]));
         json_object_object_add(o, "class", json_object_new_int(klass[i]));
-        json_object_array_add(arr, o);
+        text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+                                                     JSON_C_TO_STRING_NOSLASHESCAPE);
+        if (text) {
+            if (i > 0)
+                fputs(",\n    ", fp);
+            put_indented(fp, text, "    ");
+        }
+        json_object_put(o);
+        if (!text)
+            return 0;
     }
-    return arr;
+    fputs("\n  ]", fp);
+    return 1;
 }
 
 /* A box on the page, mm from the top-left: [x, y, w, h]. */
@@ -94,6 +126,7 @@ static json_object *page_json(const nm_map_layout *l)
                                                                                   : "portrait"));
     json_object_object_add(o, "scale", json_object_new_double(l->scale));
     json_object_object_add(o, "outline_mm", json_object_new_double(l->outline_mm));
+    json_object_object_add(o, "text_scale", json_object_new_double(l->text_scale));
     json_object_object_add(o, "dpi", json_object_new_double(l->dpi));
     json_object_object_add(o, "width_px", json_object_new_int64(l->width_px));
     json_object_object_add(o, "height_px", json_object_new_int64(l->height_px));
@@ -109,6 +142,11 @@ static json_object *page_json(const nm_map_layout *l)
     json_object_object_add(o, "map_mm", rect_json(&l->map));
     if (l->locator.w > 0)
         json_object_object_add(o, "locator_mm", rect_json(&l->locator));
+    /* the furniture, for checks that every text lies where it belongs */
+    if (l->legend.w > 0)
+        json_object_object_add(o, "legend_mm", rect_json(&l->legend));
+    if (l->scale_bar.w > 0)
+        json_object_object_add(o, "scale_bar_mm", rect_json(&l->scale_bar));
     json_object_object_add(o, "crs", json_object_new_string("EPSG:27700"));
     return o;
 }
@@ -185,16 +223,39 @@ static json_object *labels_json(const nm_map *map)
     return o;
 }
 
+/* The document: 'head' without its closing brace, "areas", then 'tail'
+ * without its opening one.  Returns 0 when out of memory. */
+static int write_halves(FILE *fp, json_object *head, json_object *tail, const nm_areas *a,
+                        const nm_values *v, const double *shown, const int *klass)
+{
+    const int flags = JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE;
+    const char *text = json_object_to_json_string_ext(head, flags);
+    size_t n = text ? strlen(text) : 0;
+
+    /* "{\n  ...\n}": all but the "\n}" */
+    if (n < 2)
+        return 0;
+    fwrite(text, 1, n - 2, fp);
+    fputs(",\n  \"areas\":", fp);
+    if (!areas_write(fp, a, v, shown, klass))
+        return 0;
+    if (!(text = json_object_to_json_string_ext(tail, flags)) || text[0] != '{')
+        return 0;
+    fputc(',', fp);
+    fputs(text + 1, fp);
+    fputc('\n', fp);
+    return 1;
+}
+
 nm_status nm_write_sidecar(nm_store *store, const nm_choropleth_opts *o, const nm_areas *a,
                            const nm_values *v, const nm_classes *c, const nm_rgb *colours,
                            const double *shown, const int *klass, const nm_map_layout *layout,
                            const char *alt_text, const nm_map *map)
 {
     nm_ctx *ctx = nm_store_ctx(store);
-    json_object *root = json_object_new_object(), *inputs = NULL;
+    json_object *root = json_object_new_object(), *inputs = NULL, *rest;
     nm_atomic out = {0};
     nm_buf path = {0};
-    const char *text;
     nm_status rc;
 
     if (!root)
@@ -224,26 +285,30 @@ nm_status nm_write_sidecar(nm_store *store, const nm_choropleth_opts *o, const n
     json_object_object_add(root, "classes", classes_json(c, colours, map));
     json_object_object_add(root, "colour_contrast", contrast_json(c, colours));
     json_object_object_add(root, "missing", json_object_new_int64(nm_classes_missing(c)));
-    json_object_object_add(root, "areas", areas_json(a, v, shown, klass));
-    json_object_object_add(root, "page", page_json(layout));
+    /* the members after "areas" go in a second object, so that the areas
+       are streamed between the two printed halves */
+    if (!(rest = json_object_new_object())) {
+        json_object_put(root);
+        json_object_put(inputs);
+        return nm_fail(ctx, NM_NOMEM, "out of memory");
+    }
+    json_object_object_add(rest, "page", page_json(layout));
     if (map && nm_map_label_count(map) > 0)
-        json_object_object_add(root, "labels", labels_json(map));
+        json_object_object_add(rest, "labels", labels_json(map));
     /* provenance and accessibility: what the map was drawn from, and what
        it shows in words */
-    json_object_object_add(root, "inputs", inputs);
-    json_object_object_add(root, "alt_text", alt_text ? json_object_new_string(alt_text) : NULL);
-    text = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
-                                                    JSON_C_TO_STRING_NOSLASHESCAPE);
+    json_object_object_add(rest, "inputs", inputs);
+    json_object_object_add(rest, "alt_text", alt_text ? json_object_new_string(alt_text) : NULL);
     nm_buf_addf(&path, "%s.json", o->output);
-    rc = path.failed || !text ? nm_fail(ctx, NM_NOMEM, "out of memory")
-                              : nm_atomic_open(ctx, path.data, &out);
-    if (rc == NM_OK) {
-        fputs(text, out.fp);
-        fputc('\n', out.fp);
+    rc = path.failed ? nm_fail(ctx, NM_NOMEM, "out of memory")
+                     : nm_atomic_open(ctx, path.data, &out);
+    if (rc == NM_OK && !write_halves(out.fp, root, rest, a, v, shown, klass))
+        rc = nm_fail(ctx, NM_NOMEM, "out of memory");
+    if (rc == NM_OK)
         rc = nm_atomic_commit(ctx, &out);
-    }
     nm_atomic_abort(&out);
     nm_buf_free(&path);
     json_object_put(root);
+    json_object_put(rest);
     return rc;
 }

@@ -4,7 +4,8 @@
  * a level's rows), so one worker connection answers each once and keeps
  * the ids while the store is unchanged.  Unchanged means the same
  * PRAGMA data_version (no other connection committed) and the same count
- * of this connection's own changes.
+ * of this connection's own changes.  A one-row count that every map of an
+ * indicator asks (its national number of values) is kept the same way.
  */
 #include <stdlib.h>
 #include <string.h>

@@ -214,18 +214,21 @@ nm_status nm_store_values_of(nm_store *store, const nm_ind *ind, char *const *co
     return rc;
 }
 
+/* A scan of the whole indicator that every map of it asks the same: the
+ * answer comes from the connection's memo (memo.c). */
 nm_status nm_store_count_values(nm_store *store, const nm_ind *ind, long *count)
 {
-    sqlite3_stmt *st = NULL;
-    nm_status rc = prepare_on(store, ind, "COUNT", "", &st);
+    nm_buf sql = {0};
+    const long *got = NULL;
+    int ngot = 0;
+    nm_status rc;
 
-    if (rc == NM_OK) {
-        if (sqlite3_step(st) == SQLITE_ROW)
-            *count = (long)sqlite3_column_int64(st, 0);
-        else
-            rc = nm_store_sqlfail(store, "counting values");
-    }
-    sqlite3_finalize(st);
+    nm_buf_addf(&sql, "SELECT COUNT(\"%s\") FROM %s", ind->col, ind->src);
+    rc = sql.failed ? nm_fail(store->ctx, NM_NOMEM, "out of memory")
+                    : nm_store_memo_ids(store, sql.data, NULL, 0, "counting values", &got, &ngot);
+    nm_buf_free(&sql);
+    if (rc == NM_OK)
+        *count = ngot > 0 ? got[0] : 0;
     return rc;
 }
 
