@@ -16,7 +16,7 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
 export N=${N:-5}
-BENCHES=${BENCHES:-render import import2025 aggregate change incidents atlas}
+BENCHES=${BENCHES:-render import import2025 aggregate change incidents page atlas}
 stamp=$(date -u +%Y%m%dT%H%MZ)
 logs=$here/results/$stamp
 mkdir -p "$logs"

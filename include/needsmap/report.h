@@ -281,6 +281,10 @@ typedef struct nm_summary_opts {
                                sets (violence); NULL: population, children, LSOAs, IMD 10%/20%
                                shares and people, weighted IMD score, every incident set */
     const char *period;     /* IoD release; NULL: the latest */
+    const char *since;      /* an earlier release beside it: the national 10% and 20% shares
+                               of the map's index in both (the earlier one's of the older LSOAs
+                               the areas come from, by the stored lookup between code years)
+                               and the LSOAs that moved decile; NULL: one release */
     const char *title;      /* NULL: "<borough>: locality summaries" */
     const char *font;       /* font family of every text (fontconfig's name); NULL: DejaVu Sans */
     nm_summary_format format;
@@ -324,6 +328,7 @@ typedef struct nm_compare_opts {
     const char *indicator;  /* the maps; NULL: "imd_decile" */
     const char *indicators; /* rows of the table, as nm_summary_opts */
     const char *period;     /* IoD release; NULL: the latest */
+    const char *since;      /* an earlier release beside it in the table, as nm_summary_opts */
     const char *title;      /* NULL: "Wards compared: A, B and C" */
     const char *font;       /* font family of every text (fontconfig's name); NULL: DejaVu Sans */
     double dpi;             /* PNG resolution; 0: 150 */

@@ -292,6 +292,11 @@ static nm_status draw_page(cjob *j, const char *title, nm_paper paper)
     y += pg_text(&j->doc, PG_MARGIN, y, w, 10.5, 0, 0x404040, PG_LEFT, sub) + 4;
     table_h = gr_area_table(&j->doc, &j->set, arow, heads, group, nareas, 0, 0, w, 0, NULL, NULL,
                             NULL);
+    if (j->set.since_note) { /* how two releases were compared, under the table */
+        double nh = 0;
+        pg_measure(&j->doc, PG_SMALL_PT - 0.5, 0, j->set.since_note, w, &tw, &nh);
+        table_h += nh + 1.5;
+    }
     panel_w = (w - leg_w - 4) / cols;
     panel_h = (pg_body_bottom(&j->doc) - y - table_h - 5) / rows;
     /* the frames of a row start under its tallest heading, all the same size */
@@ -330,8 +335,11 @@ static nm_status draw_page(cjob *j, const char *title, nm_paper paper)
     ly += pg_text(&j->doc, PG_MARGIN + w - leg_w, ly, leg_w, 8, 0, PG_INK, PG_LEFT, scale_note) + 1;
     pg_scale_bar(&j->doc, PG_MARGIN + w - leg_w, ly, s, leg_w - 5);
     y += rows * panel_h + 2;
-    gr_area_table(&j->doc, &j->set, arow, heads, group, nareas, PG_MARGIN, y, w, 1, NULL, NULL,
-                  NULL);
+    y = gr_area_table(&j->doc, &j->set, arow, heads, group, nareas, PG_MARGIN, y, w, 1, NULL,
+                      NULL, NULL);
+    if (j->set.since_note)
+        pg_text(&j->doc, PG_MARGIN, y + 1.5, w, PG_SMALL_PT - 0.5, 0, PG_GREY, PG_LEFT,
+                j->set.since_note);
     rc = pg_close(&j->doc);
 
 cleanup:
@@ -394,7 +402,8 @@ nm_status nm_compare(nm_store *store, const nm_compare_opts *o, nm_compare_resul
     rc = nm_store_read_begin(store);
     reading = rc == NM_OK;
     if (rc == NM_OK)
-        rc = gr_set_read(store, o->within, o->indicators, o->period, &j.set);
+        rc = gr_set_read(store, o->within, o->indicators, o->period, o->indicator, o->since,
+                         &j.set);
     if (rc == NM_OK)
         rc = find_wards(&j);
     if (rc == NM_OK)

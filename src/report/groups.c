@@ -12,7 +12,9 @@
 #include <string.h>
 
 #include "report/groups_int.h"
+#include "store/store_int.h"
 #include "report/report_int.h"
+#include "report/summary_int.h"
 
 static const char *const default_ids[] = {"pop_total",        "pop_0_15",         "lsoas",
                                           "imd_nat10_share",  "imd_nat20_share",  "imd_nat10_people",
@@ -96,6 +98,20 @@ static nm_status add_col(nm_ctx *ctx, gr_set *s, const char *id, size_t n, int r
     return NM_OK;
 }
 
+/* The rows of two releases side by side, in place of the one release's
+ * national shares. */
+static nm_status add_since_cols(nm_ctx *ctx, gr_set *s)
+{
+    static const char *const ids[] = {"since_nat10_then", "since_nat10_now", "since_nat20_then",
+                                      "since_nat20_now",  "since_worse",     "since_better"};
+    nm_status rc = NM_OK;
+
+    for (int k = 0; rc == NM_OK && k < 6; k++)
+        if ((rc = add_col(ctx, s, ids[k], strlen(ids[k]), 0)) == NM_OK)
+            s->col[s->ncol - 1].since = GR_SINCE_THEN10 + k;
+    return rc;
+}
+
 static nm_status choose_cols(nm_store *store, const char *indicators, gr_set *s)
 {
     nm_ctx *ctx = nm_store_ctx(store);
@@ -104,8 +120,13 @@ static nm_status choose_cols(nm_store *store, const char *indicators, gr_set *s)
 
     if (!indicators) {
         finder f = {NULL, 0, NULL, 0, 0};
-        for (i = 0; rc == NM_OK && i < sizeof default_ids / sizeof default_ids[0]; i++)
-            rc = add_col(ctx, s, default_ids[i], strlen(default_ids[i]), 0);
+        for (i = 0; rc == NM_OK && i < sizeof default_ids / sizeof default_ids[0]; i++) {
+            const char *id = default_ids[i];
+            if (s->since[0] && strcmp(id, "imd_nat10_share") == 0)
+                rc = add_since_cols(ctx, s);
+            else if (!s->since[0] || strcmp(id, "imd_nat20_share") != 0)
+                rc = add_col(ctx, s, id, strlen(id), 0);
+        }
         if (rc == NM_OK)
             rc = nm_store_indicators(store, NULL, "ward", find_one, &f);
         if (rc == NM_OK && f.failed)
@@ -134,6 +155,8 @@ static nm_status choose_cols(nm_store *store, const char *indicators, gr_set *s)
         rc = add_col(ctx, s, p, cut, rate);
         p += len + (p[len] == ',');
     }
+    if (rc == NM_OK && s->since[0])
+        rc = add_since_cols(ctx, s);
     return rc;
 }
 
@@ -317,16 +340,191 @@ void gr_row_clear(gr_row *r)
     memset(r, 0, sizeof *r);
 }
 
-nm_status gr_group_row(nm_ctx *ctx, const gr_set *s, const long *idx, size_t n, const char *code,
+/* ---- two releases side by side ------------------------------------------ */
+
+/* The since rows of one area: its LSOAs (those within 'code', NULL: all)
+ * in both releases by the release-comparison rule.  The earlier shares
+ * are of the distinct older LSOAs they come from, as the change facts
+ * count them; the moves are of the area's own LSOAs. */
+static nm_status since_cells(const gr_set *s, const char *code, gr_row *row, nm_change *keep)
+{
+    nm_areas *a = NULL;
+    nm_change ch;
+    nm_status rc = nm_areas_select(s->store, "lsoa", 0, code && *code ? code : NULL, &a);
+    double then10 = 0, then20 = 0, thenn = 0, now10 = 0, now20 = 0, nown = 0, worse = 0,
+           better = 0;
+    size_t i;
+
+    memset(&ch, 0, sizeof ch);
+    if (rc == NM_OK && nm_areas_count(a) == 0)
+        goto cleanup; /* no LSOA: the cells stay missing */
+    if (rc == NM_OK)
+        rc = nm_change_read(s->store, a, s->since_key, s->period[0] ? s->period : NULL, s->since,
+                            &ch);
+    if (rc != NM_OK)
+        goto cleanup;
+    for (i = 0; i < ch.nolder; i++) {
+        double d = ch.older_value[i];
+        if (isnan(d))
+            continue;
+        thenn++;
+        then10 += d <= 1;
+        then20 += d <= 2;
+    }
+    for (i = 0; i < ch.n; i++) {
+        double d = ch.now.value[i], t = ch.then[i];
+        if (isnan(d))
+            continue;
+        nown++;
+        now10 += d <= 1;
+        now20 += d <= 2;
+        worse += !isnan(t) && d < t;
+        better += !isnan(t) && d > t;
+    }
+    for (int c = 0; c < s->ncol; c++) {
+        gr_cell *x = &row->cell[c];
+        double num, den = 1;
+        switch (s->col[c].since) {
+        case GR_SINCE_THEN10: num = then10, den = thenn; break;
+        case GR_SINCE_NOW10: num = now10, den = nown; break;
+        case GR_SINCE_THEN20: num = then20, den = thenn; break;
+        case GR_SINCE_NOW20: num = now20, den = nown; break;
+        case GR_SINCE_WORSE: num = worse; break;
+        case GR_SINCE_BETTER: num = better; break;
+        default: continue;
+        }
+        if (den <= 0)
+            continue;
+        x->num = num;
+        x->den = den;
+        x->v = num / den;
+    }
+    if (keep) {
+        *keep = ch;
+        memset(&ch, 0, sizeof ch);
+    }
+
+cleanup:
+    nm_change_clear(&ch);
+    nm_areas_free(a);
+    return rc;
+}
+
+/* Labels, units and sources of the since rows, and the note saying how
+ * the releases were compared, from the borough's comparison. */
+static nm_status since_setup(gr_set *s, nm_change *ch, const char *within)
+{
+    nm_ctx *ctx = nm_store_ctx(s->store);
+    nm_ind old = {0};
+    nm_areas *a = NULL;
+    char dom[64], *index, *note = NULL;
+    const char *cut = ch->now.label ? strstr(ch->now.label, " decile") : NULL;
+    nm_buf src = {0}, b = {0}, rank = {0};
+    nm_status rc = NM_OK;
+
+    /* "imd_decile" -> "IMD"; "Income Deprivation Domain decile" -> its name */
+    snprintf(dom, sizeof dom, "%.*s", (int)(strlen(s->since_key) - strlen("_decile")),
+             s->since_key);
+    if (cut)
+        nm_buf_addf(&rank, "%.*s rank", (int)(cut - ch->now.label), ch->now.label);
+    index = nm_index_name(dom, rank.data ? rank.data : ch->now.label);
+    nm_buf_free(&rank);
+
+    if (nm_store_find_indicator(s->store, s->since_key, ch->since, &old) != NM_OK)
+        nm_clear(ctx);
+    nm_buf_addf(&src, "%s", ch->now.source ? ch->now.source : "");
+    if (old.source && !strstr(src.data ? src.data : "", old.source))
+        nm_buf_addf(&src, "%s%s", src.len ? " " : "", old.source);
+    if (!index || src.failed) {
+        rc = nm_fail(ctx, NM_NOMEM, "out of memory");
+        goto cleanup;
+    }
+    for (int c = 0; rc == NM_OK && c < s->ncol; c++) {
+        gr_col *col = &s->col[c];
+        int then = col->since == GR_SINCE_THEN10 || col->since == GR_SINCE_THEN20;
+        int pct = col->since <= GR_SINCE_NOW10 ? 10 : 20;
+        nm_buf l = {0};
+        if (!col->since)
+            continue;
+        if (col->since >= GR_SINCE_WORSE)
+            nm_buf_addf(&l, "LSOAs in a %s deprived national decile than in %s (%s)",
+                        col->since == GR_SINCE_WORSE ? "more" : "less", ch->since, index);
+        else
+            nm_buf_addf(&l, "Share of LSOAs among the %d%% most deprived nationally (%s %s)", pct,
+                        index, then ? ch->since : ch->now.period);
+        col->label = nm_buf_take(&l);
+        col->source = nm_strdup(src.data);
+        nm_strlcpy(col->unit, col->since >= GR_SINCE_WORSE ? "count" : "share", sizeof col->unit);
+        nm_strlcpy(col->period, then ? ch->since : ch->now.period, sizeof col->period);
+        col->sum = col->since >= GR_SINCE_WORSE;
+        if (!col->label || !col->source)
+            rc = nm_fail(ctx, NM_NOMEM, "out of memory");
+    }
+    if (rc == NM_OK)
+        rc = nm_areas_select(s->store, "lsoa", 0, within, &a);
+    if (rc == NM_OK && !(note = nm_change_note(a, ch, index)))
+        rc = nm_fail(ctx, NM_NOMEM, "out of memory");
+    if (rc == NM_OK) {
+        nm_buf_addf(&b, "%s %s beside %s. %s.", index, ch->since, ch->now.period, note);
+        if (ch->since_vintage != nm_areas_vintage(a))
+            nm_buf_addf(&b, " The %s figures are of the LSOAs of %d that an area's LSOAs of %d "
+                            "come from (the ONS lookup, with its change codes), each counted "
+                            "once however it was split.",
+                        ch->since, ch->since_vintage, nm_areas_vintage(a));
+        nm_buf_addf(&b, " An LSOA moved when it, or the LSOA it was split from, was in another "
+                        "national decile in %s. Only deciles and ranks compare between releases "
+                        "(MHCLG: scores are not on one scale across them), so scores are of %s "
+                        "only.",
+                    ch->since, ch->now.period);
+        if (!(s->since_note = nm_buf_take(&b)))
+            rc = nm_fail(ctx, NM_NOMEM, "out of memory");
+    }
+
+cleanup:
+    nm_free(index);
+    nm_free(note);
+    nm_buf_free(&src);
+    nm_ind_clear(&old);
+    nm_areas_free(a);
+    return rc;
+}
+
+/* Fills the since rows of every ward, then labels them from the
+ * borough's comparison (whose row gr_group_row fills). */
+static nm_status read_since(gr_set *s, const char *within)
+{
+    nm_change ch;
+    nm_status rc = NM_OK;
+    size_t i;
+
+    memset(&ch, 0, sizeof ch);
+    for (i = 0; rc == NM_OK && i < nm_areas_count(s->wards); i++)
+        rc = since_cells(s, s->ward[i].code, &s->ward[i], NULL);
+    if (rc == NM_OK) {
+        gr_row scratch;
+        rc = row_alloc(nm_store_ctx(s->store), s->ncol, "", "", 'b', &scratch);
+        if (rc == NM_OK)
+            rc = since_cells(s, within, &scratch, &ch);
+        gr_row_clear(&scratch);
+    }
+    if (rc == NM_OK)
+        rc = since_setup(s, &ch, within);
+    nm_change_clear(&ch);
+    return rc;
+}
+
+nm_status gr_group_row(const gr_set *s, const long *idx, size_t n, const char *code,
                        const char *name, char kind, gr_row *out)
 {
-    nm_status rc = row_alloc(ctx, s->ncol, code, name, kind, out);
+    nm_status rc = row_alloc(nm_store_ctx(s->store), s->ncol, code, name, kind, out);
     int c;
 
     for (c = 0; rc == NM_OK && c < s->ncol; c++) {
         const gr_col *col = &s->col[c];
         double num = 0, den = 0;
         int missing = 0, suppressed = 0;
+        if (col->since)
+            continue; /* from the group's own LSOAs, below */
         for (size_t i = 0; i < n; i++) {
             const gr_cell *x = &s->ward[idx[i]].cell[c];
             suppressed |= x->suppressed;
@@ -361,6 +559,9 @@ nm_status gr_group_row(nm_ctx *ctx, const gr_set *s, const long *idx, size_t n, 
             out->cell[c].den = den;
         }
     }
+    /* a split older LSOA counts once in a group, so these are not sums */
+    if (rc == NM_OK && s->since[0])
+        rc = since_cells(s, code, out, NULL);
     return rc;
 }
 
@@ -373,7 +574,7 @@ static nm_status england_row(nm_store *store, const char *period, gr_set *s)
     nm_status rc = ids && v ? NM_OK : nm_fail(nm_store_ctx(store), NM_NOMEM, "out of memory");
 
     for (int c = 0; rc == NM_OK && c < s->ncol; c++)
-        ids[c] = s->col[c].rate ? NULL : s->col[c].id;
+        ids[c] = s->col[c].rate || s->col[c].since ? NULL : s->col[c].id;
     if (rc == NM_OK)
         rc = nm_england_values(store, period, ids, (size_t)s->ncol, v);
     for (int c = 0; rc == NM_OK && c < s->ncol; c++)
@@ -383,8 +584,27 @@ static nm_status england_row(nm_store *store, const char *period, gr_set *s)
     return rc;
 }
 
+/* The national decile of a map's index or domain ("idaci_rank" ->
+ * "idaci_decile"), which is what compares between releases. */
+static void decile_key(const char *indicator, char out[64])
+{
+    static const char *const tails[] = {"_decile", "_rank", "_score"};
+    size_t n = indicator ? strlen(indicator) : 0;
+
+    if (n == 0) {
+        nm_strlcpy(out, "imd_decile", 64);
+        return;
+    }
+    for (size_t k = 0; k < sizeof tails / sizeof tails[0]; k++)
+        if (ends_with(indicator, tails[k])) {
+            n -= strlen(tails[k]);
+            break;
+        }
+    snprintf(out, 64, "%.*s_decile", (int)(n < 56 ? n : 56), indicator);
+}
+
 nm_status gr_set_read(nm_store *store, const char *within, const char *indicators,
-                      const char *period, gr_set *s)
+                      const char *period, const char *key, const char *since, gr_set *s)
 {
     nm_ctx *ctx = nm_store_ctx(store);
     nm_values pop = {0}, lsoas = {0};
@@ -394,6 +614,12 @@ nm_status gr_set_read(nm_store *store, const char *within, const char *indicator
     int c;
 
     memset(s, 0, sizeof *s);
+    s->store = store;
+    nm_strlcpy(s->period, period ? period : "", sizeof s->period);
+    if (since && *since) {
+        nm_strlcpy(s->since, since, sizeof s->since);
+        decile_key(key, s->since_key);
+    }
     rc = nm_areas_select(store, "ward", 0, within, &s->wards);
     if (rc == NM_OK)
         rc = choose_cols(store, indicators, s);
@@ -424,14 +650,18 @@ nm_status gr_set_read(nm_store *store, const char *within, const char *indicator
     if (rc == NM_OK)
         rc = read_key(store, s, "lsoas", period, 1, &lsoas);
     for (c = 0; rc == NM_OK && c < s->ncol; c++) {
+        if (s->col[c].since)
+            continue;
         if (s->col[c].rate)
             rc = read_rate(store, s, c, pop.value);
         else
             rc = read_value(store, s, c, period, pop.value,
                             lsoas.value ? lsoas.value : pop.value);
     }
+    if (rc == NM_OK && s->since[0])
+        rc = read_since(s, within);
     if (rc == NM_OK)
-        rc = gr_group_row(ctx, s, all, n, within ? within : "",
+        rc = gr_group_row(s, all, n, within ? within : "",
                           nm_areas_within_name(s->wards)[0] ? nm_areas_within_name(s->wards)
                                                               : "All wards",
                           'b', &s->borough);
@@ -465,6 +695,7 @@ void gr_set_free(gr_set *s)
     nm_free(s->col);
     gr_row_clear(&s->borough);
     gr_row_clear(&s->england);
+    nm_free(s->since_note);
     nm_areas_free(s->wards);
     memset(s, 0, sizeof *s);
 }

@@ -24,7 +24,21 @@ typedef struct gr_col {
     int rate;        /* an incident set: count, rate per 1,000 and its interval */
     int chart;       /* drawn as a bar chart */
     int sum;         /* summed over a group (people, LSOAs, counts) */
+    int since;       /* a row of two releases compared (gr_since), 0 otherwise */
 } gr_col;
+
+/* The rows of two releases side by side (summary and compare --since):
+ * shares of LSOAs in England's most deprived 10% and 20% in the earlier
+ * and the later release, and the LSOAs that moved decile. */
+typedef enum gr_since {
+    GR_SINCE_NONE = 0,
+    GR_SINCE_THEN10,
+    GR_SINCE_NOW10,
+    GR_SINCE_THEN20,
+    GR_SINCE_NOW20,
+    GR_SINCE_WORSE,
+    GR_SINCE_BETTER
+} gr_since;
 
 /* One figure of one area.  NAN where missing. */
 typedef struct gr_cell {
@@ -51,16 +65,27 @@ typedef struct gr_set {
     gr_row *ward;
     gr_row borough, england;
     long suppress_note; /* cells suppressed, for a footnote */
+    nm_store *store;
+    char period[32];    /* the release asked for, "" for the latest */
+    char since[32];     /* the earlier release compared, "" without */
+    char since_key[64]; /* the decile compared, e.g. "imd_decile" */
+    char *since_note;   /* how the releases were compared (lookup, lineage, rule); owned */
 } gr_set;
 
 /* Chooses the columns ('indicators' NULL: population, children, LSOAs,
  * the IMD's national 10%/20% shares and people, the weighted IMD score and
  * every incident set stored for wards), reads them for every ward within
  * 'within' (NULL: every ward), and computes the borough's and England's.
- * 'period' is the IoD release (NULL: latest).  Free with gr_set_free().
- * Returns NM_NOTFOUND (an indicator, the area), NM_USAGE. */
+ * 'period' is the IoD release (NULL: latest).  With 'since' (an earlier
+ * release, NULL: none) the national 10% and 20% shares of decile 'key'
+ * ("imd_decile") are given for both releases side by side, with the LSOAs
+ * that moved decile, each group's from its own LSOAs by nm_change_read
+ * (the earlier release's of the distinct older LSOAs they come from), and
+ * out->since_note says how.  Free with gr_set_free().  Returns
+ * NM_NOTFOUND (an indicator, the area, no lookup between the code years),
+ * NM_USAGE. */
 nm_status gr_set_read(nm_store *store, const char *within, const char *indicators,
-                      const char *period, gr_set *out);
+                      const char *period, const char *key, const char *since, gr_set *out);
 void gr_set_free(gr_set *s);
 
 /* The index in s->ward of a ward by code or name (case-insensitive), or
@@ -69,9 +94,10 @@ long gr_find_ward(const gr_set *s, const char *code_or_name);
 
 /* A group's row from the wards at 'idx' (n of them): sums, shares of the
  * summed LSOAs, weighted means, rates of the summed counts with exact
- * Poisson intervals (missing when a ward's count is suppressed).  'code'
+ * Poisson intervals (missing when a ward's count is suppressed); the rows
+ * of two releases from the LSOAs within 'code' (NULL or "": all).  'code'
  * and 'name' are copied.  Free with gr_row_clear(). */
-nm_status gr_group_row(nm_ctx *ctx, const gr_set *s, const long *idx, size_t n, const char *code,
+nm_status gr_group_row(const gr_set *s, const long *idx, size_t n, const char *code,
                        const char *name, char kind, gr_row *out);
 void gr_row_clear(gr_row *r);
 

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "needsmap/ingest.h"
+#include "report/t1chart_int.h"
 #include "report/report_int.h"
 #include "report/summary_int.h"
 #include "store/store_int.h"
@@ -931,6 +932,39 @@ static nm_status summarise(nm_store *store, const nm_la_summary_opts *o, const c
     return rc;
 }
 
+/* The chart's row of one domain: each authority's rank on the measure
+ * Table 1 shows, and where the neighbours' mean would rank (1 + the
+ * authorities above it: a higher value is more deprived on every measure
+ * shown). */
+static void table1_chart_row(const nm_la_summary_result *res, const nm_la_summary_result *r,
+                             const la_in *in, t1_row *out)
+{
+    const measure_def *m = &measures_shown[in->has_score ? 1 : 0];
+    long la = find_row(r, res->rows[res->la].code), above = 0;
+    double sum = 0, mean;
+    size_t i, nn = 0;
+
+    memset(out, 0, sizeof *out);
+    nm_strlcpy(out->name, in->index, sizeof out->name);
+    out->score = m->score;
+    if (la < 0 || !r->ranked)
+        return;
+    out->la_rank = rank_of(&r->rows[la], m);
+    for (i = 0; i < res->nneighbours && (int)i < T1_MAX_NEIGHBOURS; i++) {
+        long k = find_row(r, res->rows[res->neighbours[i]].code);
+        double v = k >= 0 ? value_of(&r->rows[k], m) : NAN;
+        out->nb_rank[out->nnb++] = k >= 0 ? rank_of(&r->rows[k], m) : 0;
+        sum += v;
+        nn++;
+    }
+    mean = nn ? sum / (double)nn : NAN;
+    if (isnan(mean))
+        return;
+    for (i = 0; i < r->n; i++)
+        above += value_of(&r->rows[i], m) > mean;
+    out->mean_rank = above + 1;
+}
+
 /* One Table 1 line: the domain, the measure shown (the average score when
  * the release has the domain's score, else the average rank), the
  * authority's value and rank, the neighbours' mean and each neighbour. */
@@ -976,7 +1010,8 @@ static void table1_line(const nm_la_summary_result *res, const nm_la_summary_res
 }
 
 static nm_status render_table1(nm_store *store, const nm_la_summary_opts *o,
-                               const nm_la_summary_result *res, nm_buf *b)
+                               const nm_la_summary_result *res, nm_buf *b, t1_row *chart,
+                               int *nchart)
 {
     int md = o->format == NM_FORMAT_MD, csv = o->format == NM_FORMAT_CSV;
     nm_status rc = NM_OK;
@@ -1014,6 +1049,8 @@ static nm_status render_table1(nm_store *store, const nm_la_summary_opts *o,
         rc = summarise(store, o, table1_domains[d], res->upper, &r, &in);
         if (rc == NM_OK)
             table1_line(res, &r, &in, b, md, csv);
+        if (rc == NM_OK && chart)
+            table1_chart_row(res, &r, &in, &chart[(*nchart)++]);
         if (rc == NM_NOTFOUND) {
             nm_clear(store->ctx);
             rc = NM_OK;
@@ -1026,17 +1063,100 @@ static nm_status render_table1(nm_store *store, const nm_la_summary_opts *o,
     return rc;
 }
 
-/* Appends Table 1 to the rendered text. */
+#define NDOMAINS (sizeof table1_domains / sizeof table1_domains[0])
+
+/* Whether the output is Table 1's chart (by its extension). */
+static int is_chart(const char *path)
+{
+    const char *dot = path ? strrchr(path, '.') : NULL;
+    return dot && (nm_strieq(dot, ".png") || nm_strieq(dot, ".pdf"));
+}
+
+/* Draws Table 1 as a chart to o->output.  Ranks on partial data are never
+ * shown, so the chart needs every authority whole. */
+static nm_status write_chart(nm_store *store, const nm_la_summary_opts *o,
+                             const nm_la_summary_result *res, const la_in *in,
+                             const t1_row *rows, int nrows)
+{
+    const char *names[T1_MAX_NEIGHBOURS];
+    t1_chart c;
+    char *sources = NULL;
+    nm_status rc;
+
+    if (!res->ranked)
+        return nm_fail(store->ctx, NM_NOTFOUND,
+                       "%s: Table 1's chart places every authority by its rank, and the ranks "
+                       "are not given (%s): import every authority's rows with a population, or "
+                       "give --population-period",
+                       o->output, res->no_rank);
+    memset(&c, 0, sizeof c);
+    for (size_t i = 0; i < res->nneighbours && i < T1_MAX_NEIGHBOURS; i++)
+        names[c.nnb++] = res->rows[res->neighbours[i]].name;
+    c.la_name = res->rows[res->la].name;
+    c.nb_names = names;
+    c.neighbours_from = res->neighbours_from;
+    c.tier = res->upper ? "upper-tier authorities (counties and unitaries)"
+                        : "local authority districts";
+    c.nauth = (long)res->n;
+    c.period = res->period;
+    c.weighting = in->pop_label ? in->pop_label : "population";
+    /* a domain some authorities lack (IDACI held for one council) has no
+       ranks: left out of the chart, and said */
+    t1_row shown[NDOMAINS];
+    nm_buf lo = {0};
+    int nlo = 0;
+    for (int r = 0; r < nrows; r++) {
+        if (rows[r].la_rank > 0) {
+            shown[c.nrows++] = rows[r];
+            continue;
+        }
+        nm_buf_addf(&lo, "%s%s", nlo++ ? ", " : "", rows[r].name);
+    }
+    if (nlo)
+        nm_buf_addf(&lo, ": not shown, since not every authority's rows of %s are stored "
+                         "(no rank is given on partial data).",
+                    nlo > 1 ? "these domains" : "this domain");
+    if (lo.failed) {
+        nm_buf_free(&lo);
+        return nm_fail(store->ctx, NM_NOMEM, "out of memory");
+    }
+    c.left_out = lo.data;
+    c.rows = shown;
+    {
+        nm_buf b = {0};
+        nm_buf_addf(&b, "%s Population: %s.", in->rank_ind.source ? in->rank_ind.source : "",
+                    c.weighting);
+        if (*res->neighbours_from)
+            nm_buf_addf(&b, " %s: Department for Education (Open Government Licence v3.0).",
+                        res->neighbours_from);
+        if (res->grouping[0])
+            nm_buf_addf(&b, " %s.", res->grouping);
+        sources = nm_buf_take(&b);
+    }
+    c.sources = sources;
+    rc = sources ? t1_chart_write(store->ctx, &c, o->output, 150)
+                 : nm_fail(store->ctx, NM_NOMEM, "out of memory");
+    nm_free(sources);
+    nm_buf_free(&lo);
+    return rc;
+}
+
+/* Appends Table 1 to the rendered text, and draws it when the output is
+ * a chart. */
 static nm_status append_table1(nm_store *store, const nm_la_summary_opts *o,
-                               nm_la_summary_result *res)
+                               nm_la_summary_result *res, const la_in *in)
 {
     nm_buf b = {0};
+    t1_row rows[NDOMAINS];
+    int nrows = 0, chart = is_chart(o->output);
     nm_status rc;
 
     /* a CSV holds one table: with neighbours, Table 1 alone */
     if (o->format != NM_FORMAT_CSV)
         nm_buf_addf(&b, "%s", res->rendered);
-    rc = render_table1(store, o, res, &b);
+    rc = render_table1(store, o, res, &b, chart ? rows : NULL, &nrows);
+    if (rc == NM_OK && chart)
+        rc = write_chart(store, o, res, in, rows, nrows);
     if (rc == NM_OK && b.failed)
         rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
     if (rc == NM_OK) {
@@ -1096,9 +1216,12 @@ nm_status nm_la_summary(nm_store *store, const nm_la_summary_opts *o, nm_la_summ
     }
     if (rc == NM_OK)
         rc = render(ctx, o, &in, res);
+    if (rc == NM_OK && is_chart(o->output) && (res->la < 0 || !res->nneighbours))
+        rc = nm_fail(ctx, NM_USAGE, "%s: a chart is Table 1, of --la beside its neighbours "
+                                    "(--neighbours or --neighbours-file)", o->output);
     if (rc == NM_OK && res->la >= 0 && res->nneighbours)
-        rc = append_table1(store, o, res);
-    if (rc == NM_OK)
+        rc = append_table1(store, o, res, &in);
+    if (rc == NM_OK && !is_chart(o->output))
         rc = nm_report_emit(ctx, res->rendered, o->output);
     la_in_free(&in);
     if (rc != NM_OK)

@@ -191,7 +191,7 @@ static nm_status read_sections(sjob *j)
                 s->idx[s->n++] = at;
         }
         if (rc == NM_OK)
-            rc = gr_group_row(j->ctx, &j->set, s->idx, s->n, s->code, s->name, j->kind, &s->total);
+            rc = gr_group_row(&j->set, s->idx, s->n, s->code, s->name, j->kind, &s->total);
         nm_areas_free(w);
     }
     nm_areas_free(locs);
@@ -555,6 +555,12 @@ static nm_status group_pages(sjob *j, int sec)
         goto cleanup;
     if (j->set.suppress_note)
         pg_measure(&j->doc, PG_SMALL_PT - 0.5, 0, note, A4_W - 2 * PG_MARGIN, &tw, &note_h);
+    if (j->set.since_note) {
+        double h = 0;
+        pg_measure(&j->doc, PG_SMALL_PT - 0.5, 0, j->set.since_note, A4_W - 2 * PG_MARGIN, &tw,
+                   &h);
+        note_h += h + 1;
+    }
     if (sec >= 0) {
         nm_rect box;
         double used = 0;
@@ -580,6 +586,9 @@ static nm_status group_pages(sjob *j, int sec)
         goto cleanup;
     if (j->set.suppress_note)
         y += text(j, PG_MARGIN, y, A4_W - 2 * PG_MARGIN, PG_SMALL_PT - 0.5, 0, PG_GREY, note);
+    if (j->set.since_note)
+        y += 1 + text(j, PG_MARGIN, y + 1, A4_W - 2 * PG_MARGIN, PG_SMALL_PT - 0.5, 0, PG_GREY,
+                      j->set.since_note);
     y += 6;
     /* charts: the group's areas without England, which is the dashed line */
     rc = charts(j, rows, rgb, bold, nareas - 1, sub, y);
@@ -705,6 +714,11 @@ static void write_md(const sjob *j, const dtable *t, int nt, FILE *fp)
     fputs("# ", fp);
     nm_md_text(fp, j->title);
     fprintf(fp, "\n\nData: %s.\n\nSources: %s\n", j->periods, j->sources);
+    if (s->since_note) {
+        fputs("\n", fp);
+        nm_md_text(fp, s->since_note);
+        fputs("\n", fp);
+    }
     for (int i = 0; i < nt; i++) {
         fputs("\n## ", fp);
         nm_md_text(fp, t[i].name);
@@ -1044,7 +1058,8 @@ nm_status nm_summary(nm_store *store, const nm_summary_opts *o, nm_summary_resul
         j.place = *nm_areas_within_name(j.lsoas) ? nm_areas_within_name(j.lsoas)
                   : o->within                     ? o->within
                                                   : "All areas";
-        rc = gr_set_read(store, o->within, o->indicators, o->period, &j.set);
+        rc = gr_set_read(store, o->within, o->indicators, o->period, o->indicator, o->since,
+                         &j.set);
     }
     if (rc == NM_OK)
         rc = read_sections(&j);

@@ -115,6 +115,15 @@ contains "neighbours named in Table 1" "| Bournemouth, Christchurch and Poole | 
 contains "ranks given on whole data" "Rank of 151" "$MD"
 FILE=$(nm la-summary --la E06000033 --neighbours-file "$SN25" --format csv)
 eq "--neighbours-file gives the stored model's table" "$(nm la-summary --la E06000033 --neighbours dfe --model 2025 --format csv)" "$FILE"
+# Table 1 as a chart, for a council of another shape (Blackpool, the most deprived)
+nm la-summary --la E06000009 --neighbours dfe --model 2021 -o "$T/blackpool.pdf"
+BP=$(pdftotext -layout "$T/blackpool.pdf" - | tr -s ' \n' ' ')
+contains "Blackpool chart: title" "Table 1: Blackpool beside its statistical neighbours, IMD 2019" "$BP"
+contains "Blackpool chart: among 151 upper-tier authorities" "among the 151 upper-tier authorities (counties and unitaries) of England" "$BP"
+contains "Blackpool chart: neighbours named" "Hartlepool, Middlesbrough, Halton, Redcar and Cleveland" "$BP"
+expect_status "a chart needs neighbours" 2 nm la-summary --la E06000009 -o "$T/nonb.png"
+contains "a chart needs neighbours: message" "a chart is Table 1, of --la beside its neighbours" "$ERR"
+eq "no chart written without neighbours" no "$([ -e "$T/nonb.png" ] && echo yes || echo no)"
 expect_status "la-summary: unknown model" 2 nm la-summary --la E06000033 --neighbours dfe --model 2019
 expect_status "DfE neighbours are upper tier" 2 nm la-summary --la E06000033 --neighbours dfe --level lad
 expect_status "a district has no DfE neighbours" 2 nm la-summary --la E07000066 --neighbours dfe

@@ -1,0 +1,181 @@
+/*
+ * Table 1 as a dot chart: a row per domain, a common axis of rank among
+ * England's authorities (1 = most deprived at the left), the council as a
+ * red dot with its rank, each statistical neighbour as a grey ring and the
+ * neighbours' mean as a black bar.  Ranks rather than scores, because the
+ * domains' scores are on different scales and only their ranks share one
+ * axis.  The figures come from lasummary.c; the page furniture from
+ * page.c.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "render/page_int.h"
+#include "report/t1chart_int.h"
+
+#define T1_W 297.0
+#define T1_H 210.0
+#define T1_LABEL_W 62.0
+#define T1_ROW_H 11.0
+#define T1_RED 0xc0392bU
+#define T1_NB 0x8c8c8cU
+
+static void dot(pg_doc *d, double x, double y, double r, uint32_t fill, uint32_t ring, double lw)
+{
+    cairo_t *cr = d->cr;
+
+    cairo_new_sub_path(cr);
+    cairo_arc(cr, x, y, r, 0, 2 * 3.14159265358979323846);
+    if (fill != 0xffffffffU) {
+        cairo_set_source_rgb(cr, ((fill >> 16) & 255) / 255.0, ((fill >> 8) & 255) / 255.0,
+                             (fill & 255) / 255.0);
+        cairo_fill_preserve(cr);
+    }
+    cairo_set_source_rgb(cr, ((ring >> 16) & 255) / 255.0, ((ring >> 8) & 255) / 255.0,
+                         (ring & 255) / 255.0);
+    cairo_set_line_width(cr, lw);
+    cairo_stroke(cr);
+}
+
+static double x_of(long rank, long n, double x0, double x1)
+{
+    return n > 1 ? x0 + (double)(rank - 1) / (double)(n - 1) * (x1 - x0) : x0;
+}
+
+/* The ticks: 1, every 25 (every 50 past 200 authorities) and n. */
+static void axis(pg_doc *d, long n, double x0, double x1, double y)
+{
+    long step = n > 200 ? 50 : 25;
+    char lab[32];
+
+    pg_line(d, x0, y, x1, y, PG_INK, 0.25, 0);
+    for (long r = 0; r <= n; r += step) {
+        long at = r == 0 ? 1 : r;
+        double x = x_of(at, n, x0, x1);
+        if (r > 0 && n - r < step / 3)
+            continue; /* n is drawn below, too close */
+        pg_line(d, x, y, x, y + 1.2, PG_INK, 0.25, 0);
+        snprintf(lab, sizeof lab, "%ld", at);
+        pg_text(d, x - 8, y + 1.6, 16, PG_SMALL_PT, 0, PG_GREY, PG_CENTRE, lab);
+    }
+    snprintf(lab, sizeof lab, "%ld", n);
+    pg_line(d, x1, y, x1, y + 1.2, PG_INK, 0.25, 0);
+    pg_text(d, x1 - 8, y + 1.6, 16, PG_SMALL_PT, 0, PG_GREY, PG_CENTRE, lab);
+}
+
+static void grid(pg_doc *d, long n, double x0, double x1, double top, double bottom)
+{
+    long step = n > 200 ? 50 : 25;
+
+    for (long r = step; r < n; r += step)
+        pg_line(d, x_of(r, n, x0, x1), top, x_of(r, n, x0, x1), bottom, 0xdddddd, 0.2, 0);
+}
+
+static void draw_row(pg_doc *d, const t1_chart *c, const t1_row *row, int mark, double x0,
+                     double x1, double y)
+{
+    char lab[32];
+    double yc = y + T1_ROW_H / 2, th, tw;
+
+    char name[112];
+
+    snprintf(name, sizeof name, "%s%s", row->name, mark ? " *" : "");
+    pg_measure(d, PG_TEXT_PT - 0.5, 0, name, T1_LABEL_W - 4, &tw, &th);
+    pg_text(d, PG_MARGIN, yc - th / 2, T1_LABEL_W - 4, PG_TEXT_PT - 0.5, 0, PG_INK, PG_LEFT,
+            name);
+    pg_line(d, x0, yc, x1, yc, 0xe6e6e6, 0.3, 0);
+    for (int k = 0; k < row->nnb; k++)
+        if (row->nb_rank[k] > 0)
+            dot(d, x_of(row->nb_rank[k], c->nauth, x0, x1), yc, 1.3, 0xffffffU, T1_NB, 0.35);
+    if (row->mean_rank > 0) {
+        double xm = x_of(row->mean_rank, c->nauth, x0, x1);
+        pg_line(d, xm, yc - 2.6, xm, yc + 2.6, PG_INK, 0.7, 0);
+    }
+    if (row->la_rank > 0) {
+        double xl = x_of(row->la_rank, c->nauth, x0, x1);
+        dot(d, xl, yc, 1.8, T1_RED, T1_RED, 0.2);
+        snprintf(lab, sizeof lab, "%ld", row->la_rank);
+        pg_text(d, xl - 8, yc - 5.6, 16, PG_SMALL_PT, 1, T1_RED, PG_CENTRE, lab);
+    }
+}
+
+/* The key under the axis, and the neighbours named. */
+static double key(pg_doc *d, const t1_chart *c, double y)
+{
+    double x = PG_MARGIN + T1_LABEL_W, w = T1_W - PG_MARGIN - x;
+    char text[256];
+    nm_buf names = {0};
+
+    dot(d, x + 1.8, y + 1.8, 1.8, T1_RED, T1_RED, 0.2);
+    pg_text(d, x + 5, y, 60, PG_TEXT_PT - 0.5, 0, PG_INK, PG_LEFT, c->la_name);
+    x += 62;
+    dot(d, x + 1.8, y + 1.8, 1.3, 0xffffffU, T1_NB, 0.35);
+    snprintf(text, sizeof text, "each of its %d neighbours", c->nnb);
+    pg_text(d, x + 5, y, 55, PG_TEXT_PT - 0.5, 0, PG_INK, PG_LEFT, text);
+    x += 57;
+    pg_line(d, x + 1.8, y - 0.6, x + 1.8, y + 4.2, PG_INK, 0.7, 0);
+    pg_text(d, x + 5, y, w - (x - PG_MARGIN - T1_LABEL_W) - 5, PG_TEXT_PT - 0.5, 0, PG_INK,
+            PG_LEFT, "the neighbours' mean (where an authority with their mean would rank)");
+    y += 6.5;
+    nm_buf_addf(&names, "Neighbours%s%s%s: ", *c->neighbours_from ? " (" : "",
+                c->neighbours_from, *c->neighbours_from ? ")" : "");
+    for (int k = 0; k < c->nnb; k++)
+        nm_buf_addf(&names, "%s%s", k ? (k + 1 == c->nnb ? " and " : ", ") : "", c->nb_names[k]);
+    nm_buf_addf(&names, ".");
+    y += pg_text(d, PG_MARGIN + T1_LABEL_W, y, w, PG_SMALL_PT + 0.5, 0, PG_GREY, PG_LEFT,
+                 names.data ? names.data : "");
+    nm_buf_free(&names);
+    if (c->left_out)
+        y += 1 + pg_text(d, PG_MARGIN + T1_LABEL_W, y + 1, w, PG_SMALL_PT + 0.5, 0, PG_GREY,
+                         PG_LEFT, c->left_out);
+    return y;
+}
+
+nm_status t1_chart_write(nm_ctx *ctx, const t1_chart *c, const char *path, double dpi)
+{
+    pg_doc d;
+    char title[256], sub[640], periods[96];
+    double y = PG_MARGIN, x0 = PG_MARGIN + T1_LABEL_W, x1 = T1_W - PG_MARGIN - 6, top;
+    int nscore = 0;
+    nm_status rc;
+
+    snprintf(title, sizeof title, "Table 1: %s beside its statistical neighbours, IMD %s",
+             c->la_name, c->period);
+    rc = pg_open(ctx, &d, path, T1_W, T1_H, dpi, NULL, title,
+                 "Rank of each domain's average score among England's authorities");
+    if (rc != NM_OK)
+        return rc;
+    snprintf(periods, sizeof periods, "IoD %s", c->period);
+    pg_set_footer(&d, c->sources, periods, 1);
+    for (int r = 0; r < c->nrows; r++)
+        nscore += c->rows[r].score;
+    snprintf(sub, sizeof sub,
+             "Rank of the %s on the IMD and each domain among the %ld %s of England (1 = most "
+             "deprived), population-weighted by %s.",
+             nscore == c->nrows ? "average score"
+             : nscore == 0      ? "average rank"
+                                : "average score (* the average rank: the file holds no score)",
+             c->nauth, c->tier, c->weighting);
+    y += pg_text(&d, PG_MARGIN, y, T1_W - 2 * PG_MARGIN, PG_TITLE_PT, 1, PG_INK, PG_LEFT, title) +
+         PG_TITLE_GAP;
+    y += pg_text(&d, PG_MARGIN, y, T1_W - 2 * PG_MARGIN, 10.5, 0, 0x404040, PG_LEFT, sub) + 6;
+    top = y;
+    grid(&d, c->nauth, x0, x1, top, top + c->nrows * T1_ROW_H);
+    for (int r = 0; r < c->nrows; r++)
+        draw_row(&d, c, &c->rows[r], nscore > 0 && !c->rows[r].score, x0, x1,
+                 top + r * T1_ROW_H);
+    y = top + c->nrows * T1_ROW_H + 1;
+    axis(&d, c->nauth, x0, x1, y);
+    y += 6;
+    pg_text(&d, x0, y, 60, PG_SMALL_PT + 0.5, 0, PG_GREY, PG_LEFT,
+            "\xE2\x97\x80 more deprived");
+    pg_text(&d, x1 - 60, y, 60, PG_SMALL_PT + 0.5, 0, PG_GREY, PG_RIGHT,
+            "less deprived \xE2\x96\xB6");
+    pg_text(&d, x0, y, x1 - x0, PG_SMALL_PT + 0.5, 0, PG_INK, PG_CENTRE, "Rank (1 = most deprived)");
+    y += 8;
+    key(&d, c, y);
+    rc = pg_close(&d);
+    pg_free(&d);
+    return rc;
+}
