@@ -226,7 +226,9 @@ nm_status nm_aggregate(nm_store *store, const nm_aggregate_opts *opts,
  * from every stored LSOA value of 'period' (NULL: the latest): out[i] for
  * ids[i], NAN where ids[i] is NULL, is none of those measures (the
  * regional ones included), or its LSOA values or the LSOA populations are
- * not stored.  Used for the England row beside a borough's wards.  Always
+ * not stored for every LSOA of England of their code year (32,482 in 2001,
+ * 32,844 in 2011, 33,755 in 2021): a store of one council gives no
+ * England figures rather than its own under England's name.  Used for the England row beside a borough's wards.  Always
  * returns NM_OK; a figure it cannot compute is NAN. */
 nm_status nm_england_values(nm_store *store, const char *period, const char *const *ids,
                             size_t n, double *out);

@@ -55,8 +55,16 @@ static measure parse_id(const char *id)
     return m;
 }
 
+/* England's LSOAs in each code year (ONS): 2001, 2011, 2021. */
+static long england_lsoas(int vintage)
+{
+    return vintage == 2001 ? 32482 : vintage == 2011 ? 32844 : vintage == 2021 ? 33755 : 0;
+}
+
 /* Every stored LSOA value of 'key'; NM_NOTFOUND when it is not an LSOA
- * indicator. */
+ * indicator, or when the store holds it for fewer than all of England's
+ * LSOAs of its code year: a sum over Southend's 108 LSOAs printed as
+ * England's population (180,884) is a wrong figure, not a partial one. */
 static nm_status load_table(nm_store *store, const char *key, const char *period, nm_vtable *t)
 {
     nm_ind ind = {0};
@@ -66,7 +74,9 @@ static nm_status load_table(nm_store *store, const char *key, const char *period
         rc = nm_store_each_value(store, &ind, nm_vtable_add, t);
     if (rc == NM_OK && t->failed)
         rc = nm_fail(nm_store_ctx(store), NM_NOMEM, "out of memory");
-    if (rc == NM_OK && strcmp(ind.level, "lsoa") != 0) {
+    if (rc == NM_OK && (strcmp(ind.level, "lsoa") != 0 ||
+                        (england_lsoas(ind.vintage) > 0 &&
+                         (long)t->n < england_lsoas(ind.vintage)))) {
         nm_vtable_free(t);
         rc = NM_NOTFOUND;
     }

@@ -111,4 +111,16 @@ contains "Markdown: the note" "LSOA11_LSOA21_LAD22_EW_LU.csv (106 unchanged, 2 s
 nm summary --within E06000033 -o "$T/one.csv" 2>/dev/null
 eq "without --since: no since rows" "" "$(head -1 "$T/one.csv" | grep -o since || true)"
 
+# --- England's column from a store of one council: missing, never Southend's sums -------
+# (File 7's populations are stored for Southend's 108 LSOAs only; England has 33,755)
+eng=$(python3 - "$T/s.csv" <<'PY'
+import csv, sys
+rows = [r for r in csv.DictReader(open(sys.argv[1], encoding='utf-8')) if r['name'] == 'England']
+print(len(rows), sorted({r.get('pop_total', '') for r in rows}), sorted({r.get('lsoas', '') for r in rows}))
+PY
+)
+contains "England's population and LSOAs left empty, not Southend's 180,884 and 108" "['']" "$eng"
+nostr() { case "$2" in *"$1"*) echo "FAIL: $3"; FAILS=$((FAILS + 1));; esac; CHECKS=$((CHECKS + 1)); }
+nostr "180884" "$eng" "England's population is Southend's sum: $eng"
+
 finish
