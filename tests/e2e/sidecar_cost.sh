@@ -18,8 +18,15 @@ faults() {
 without=$(faults --no-sidecar -o "$T/plain.png")
 with=$(faults -o "$T/eng.png")
 echo "minor faults: $without without the sidecar, $with with it"
-eq "at most 5,000 more faults with the sidecar (without $without, with $with)" 1 \
-    "$(( with - without <= 5000 ))"
+# Under AddressSanitizer every allocation touches shadow memory and sits in
+# quarantine, so faults count allocations, not the write: the budget is
+# judged by the plain build of the same suite, the content checked here in both.
+if ldd "$NM" 2>/dev/null | grep -q 'libasan'; then
+    echo "fault budget not judged under AddressSanitizer (the plain build judges it)"
+else
+    eq "at most 5,000 more faults with the sidecar (without $without, with $with)" 1 \
+        "$(( with - without <= 5000 ))"
+fi
 eq "areas in the sidecar" 33755 \
     "$(python3 -c "import json,sys; print(len(json.load(open(sys.argv[1]))['areas']))" "$T/eng.png.json")"
 eq "area classes in the sidecar are 0 to 9" "0 9" \
