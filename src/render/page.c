@@ -16,9 +16,9 @@
 #include "render/page_int.h"
 #include "render/render_int.h"
 
-/* a report page's furniture is a map page's */
-_Static_assert(PG_MARGIN == RN_MARGIN_DEFAULT, "margin as on a map page");
-_Static_assert(PG_TITLE_GAP == RN_TITLE_GAP, "title to subtitle as on a map page");
+/* a report page's margin and title gap are a map page's: render_int.h
+   defines RN_MARGIN_DEFAULT and RN_TITLE_GAP as PG_MARGIN and PG_TITLE_GAP
+   (a _Static_assert on doubles is not C11, and clang refuses it) */
 
 static cairo_status_t to_file(void *closure, const unsigned char *data, unsigned int len)
 {

@@ -12,10 +12,11 @@
 
 #include "needsmap/render.h"
 #include "nm_int.h"
+#include "render/page_int.h"
 
 /* Page furniture, mm (layout.c places it, draw.c draws it). */
-#define RN_MARGIN_DEFAULT 10.0
-#define RN_TITLE_GAP 1.2     /* title to subtitle */
+#define RN_MARGIN_DEFAULT PG_MARGIN /* a map page's furniture is a report page's */
+#define RN_TITLE_GAP PG_TITLE_GAP /* title to subtitle */
 #define RN_MAP_GAP 4.0       /* title block to map, map to bottom panel */
 #define RN_FOOT_GAP 3.0      /* above the source line */
 #define RN_PANEL_GAP 6.0     /* map to side panel */
