@@ -10,24 +10,6 @@
 
 #include "analyse/count_int.h"
 
-/* Position of 'code' in the sorted 'codes', or -1. */
-static long find_code(char *const *codes, size_t n, const char *code)
-{
-    size_t lo = 0, hi = n;
-
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        int c = strcmp(codes[mid], code);
-        if (c == 0)
-            return (long)mid;
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return -1;
-}
-
 typedef struct fill {
     char *const *codes;
     size_t n;
@@ -37,7 +19,7 @@ typedef struct fill {
 static int fill_one(void *user, const char *code, double value)
 {
     fill *f = user;
-    long i = find_code(f->codes, f->n, code);
+    long i = nm_code_find(f->codes, f->n, code);
 
     if (i >= 0)
         f->out[i] = value;
@@ -108,7 +90,7 @@ static nm_status sum_children(nm_store *store, const nm_ind *ind, const char *le
     sqlite3_bind_int(st, 4, cv);
     sqlite3_bind_text(st, 5, method, -1, SQLITE_STATIC);
     while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        long i = find_code(codes, n, (const char *)sqlite3_column_text(st, 0));
+        long i = nm_code_find(codes, n, (const char *)sqlite3_column_text(st, 0));
         if (i >= 0 && sqlite3_column_int(st, 2) && sqlite3_column_type(st, 1) != SQLITE_NULL)
             out[i] = sqlite3_column_double(st, 1);
     }
