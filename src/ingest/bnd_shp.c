@@ -6,18 +6,120 @@
  * that contains it.  The encoding of the text comes from the .cpg or the
  * DBF's language driver id; recoding is left to boundaries.c.
  */
+#define _DEFAULT_SOURCE /* MAP_POPULATE */
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <shapefil.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "ingest/bnd_int.h"
 
 /* shapelib reports errors through a hook without a user pointer; the last
    message of this thread is kept here for ours */
 static _Thread_local char shp_error[256];
+
+/* The .shp, .shx and .dbf as shapelib reads them: mapped into memory.
+ * shapelib seeks before every record of the .shp and the .dbf, and with
+ * stdio each seek is an lseek and a refill of the buffer, two system calls
+ * a record and a twelfth of an import of England; in a mapping a seek is
+ * an assignment.  Read-only: the hooks open nothing for writing. */
+typedef struct mapped_file {
+    const unsigned char *data;
+    size_t size, pos;
+} mapped_file;
+
+static SAFile map_open(const char *name, const char *access)
+{
+    mapped_file *m;
+    struct stat st;
+    int fd;
+
+    if (strpbrk(access, "wa+"))
+        return NULL;
+    fd = open(name, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return NULL;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || !(m = nm_calloc(1, sizeof *m))) {
+        close(fd);
+        return NULL;
+    }
+    m->size = (size_t)st.st_size;
+    if (m->size > 0) {
+        void *p = mmap(NULL, m->size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+        if (p == MAP_FAILED) {
+            close(fd);
+            nm_free(m);
+            return NULL;
+        }
+        m->data = p;
+    }
+    close(fd);
+    return (SAFile)(void *)m;
+}
+
+/* As fread: the bytes there are copied even when the last item is cut
+ * short (shapelib reads a .cpg as one item of its buffer's size). */
+static SAOffset map_read(void *p, SAOffset size, SAOffset nmemb, SAFile file)
+{
+    mapped_file *m = (mapped_file *)(void *)file;
+    size_t left = m->size - m->pos, n;
+
+    if (size == 0 || nmemb == 0 || !m->data) /* an empty file is not mapped */
+        return 0;
+    n = nmemb > left / size ? left : size * nmemb;
+    memcpy(p, m->data + m->pos, n);
+    m->pos += n;
+    return n / size;
+}
+
+static SAOffset map_write(void *p, SAOffset size, SAOffset nmemb, SAFile file)
+{
+    (void)p;
+    (void)size;
+    (void)nmemb;
+    (void)file;
+    return 0;
+}
+
+static SAOffset map_seek(SAFile file, SAOffset offset, int whence)
+{
+    mapped_file *m = (mapped_file *)(void *)file;
+    size_t base = whence == SEEK_CUR ? m->pos : whence == SEEK_END ? m->size : 0;
+
+    /* as fseek, a position past the end is allowed: reads there get nothing */
+    m->pos = base + offset;
+    if (m->pos < base)
+        m->pos = m->size;
+    if (m->pos > m->size)
+        m->pos = m->size;
+    return 0;
+}
+
+static SAOffset map_tell(SAFile file)
+{
+    return ((mapped_file *)(void *)file)->pos;
+}
+
+static int map_flush(SAFile file)
+{
+    (void)file;
+    return 0;
+}
+
+static int map_close(SAFile file)
+{
+    mapped_file *m = (mapped_file *)(void *)file;
+
+    if (m->data)
+        munmap((void *)m->data, m->size);
+    nm_free(m);
+    return 0;
+}
 
 typedef struct ring {
     int start, n;     /* first vertex and count, closing vertex excluded */
@@ -455,6 +557,13 @@ nm_status bnd_shp_open(nm_ctx *ctx, const char *path, bnd_source **out)
     }
     src->impl = r;
     SASetupDefaultHooks(&hooks);
+    hooks.FOpen = map_open;
+    hooks.FRead = map_read;
+    hooks.FWrite = map_write;
+    hooks.FSeek = map_seek;
+    hooks.FTell = map_tell;
+    hooks.FFlush = map_flush;
+    hooks.FClose = map_close;
     hooks.Error = on_shp_error;
     shp_error[0] = '\0';
     r->shp = SHPOpenLL(path, "rb", &hooks);
