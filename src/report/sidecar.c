@@ -56,11 +56,12 @@ static json_object *classes_json(const nm_classes *c, const nm_rgb *colours, con
  * alone, set at its depth in the document. */
 static void put_indented(FILE *fp, const char *text, const char *indent)
 {
-    for (const char *p = text; *p; p++) {
-        fputc(*p, fp);
-        if (*p == '\n')
-            fputs(indent, fp);
+    /* a line at a time: a locked fputc a byte was 3% of England's map */
+    for (const char *nl; (nl = strchr(text, '\n')) != NULL; text = nl + 1) {
+        fwrite(text, 1, (size_t)(nl + 1 - text), fp);
+        fputs(indent, fp);
     }
+    fputs(text, fp);
 }
 
 /* The "areas" array, written as it is made: one small object at a time,
