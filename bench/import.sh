@@ -37,36 +37,13 @@ bench_need_tools gdal-bin:ogr2ogr spatialite-bin:spatialite time:/usr/bin/time
 bench_needsmap
 
 bench_init
-work=$BENCH_DIR
-
-run_ogr() {
-    rm -f "$work/ogr.sqlite"
-    bench_run ogr2ogr ogr2ogr -f SQLite -dsco SPATIALITE=YES "$work/ogr.sqlite" "$shp" \
-        -nln england_lsoa11 -nlt PROMOTE_TO_MULTI
-}
-
-run_nm() {
-    rm -f "$work/nm.sqlite"
-    bench_run nm_boundaries "$NM" --db "$work/nm.sqlite" --quiet import boundaries "$shp" --level lsoa
-    bench_run nm_iod "$NM" --db "$work/nm.sqlite" --quiet import iod "$iod"
-}
-
-echo "warm-up (page cache, dynamic loader)" >&2
-run_ogr
-run_nm
-bench_clear ogr2ogr nm_boundaries nm_iod
-for ((i = 1; i <= N; i++)); do
-    echo "run $i of $N" >&2
-    # alternate which goes first, so neither always follows the other's writes
-    if ((i % 2)); then run_ogr; run_nm; else run_nm; run_ogr; fi
-done
+bench_import "$shp" "$iod" england_lsoa11
 
 # ---- report --------------------------------------------------------------
 size_mb() { awk -v b="$(stat -c %s "$1")" 'BEGIN { printf "%.1f", b / 1048576 }'; }
-ogr_mb=$(size_mb "$work/ogr.sqlite")
-nm_mb=$(size_mb "$work/nm.sqlite")
+ogr_mb=$(size_mb "$BENCH_DIR/ogr.sqlite")
+nm_mb=$(size_mb "$BENCH_DIR/nm.sqlite")
 
-bench_sum nm_all nm_boundaries nm_iod
 echo "needsmap: $NM; $N runs of each (after one warm-up), alternating"
 echo "store sizes: ogr2ogr $ogr_mb MB, needsmap $nm_mb MB"
 bench_header

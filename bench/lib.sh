@@ -137,3 +137,38 @@ bench_limit() {
     fi
     bench_verdict "$1" "$v" "$4" "$5" "$6" "${7:-}"
 }
+
+# bench_import BOUNDARIES TABLE LAYER: the runs of the import benches:
+# ogr2ogr loading BOUNDARIES alone into a SpatiaLite file (layer LAYER)
+# against needsmap's whole import, `import boundaries BOUNDARIES --level
+# lsoa` then `import iod TABLE` into a new store.  One warm-up run of each
+# (page cache, dynamic loader), then N of each alternating which goes first,
+# so that neither always follows the other's writes.  Records ogr2ogr,
+# nm_boundaries, nm_iod and their sum nm_all; leaves the last stores in
+# $BENCH_DIR/ogr.sqlite and nm.sqlite.
+bench_import() {
+    local i
+    echo "warm-up (page cache, dynamic loader)" >&2
+    _bench_import_ogr "$@"
+    _bench_import_nm "$@"
+    bench_clear ogr2ogr nm_boundaries nm_iod
+    for ((i = 1; i <= N; i++)); do
+        echo "run $i of $N" >&2
+        if ((i % 2)); then _bench_import_ogr "$@"; _bench_import_nm "$@"
+        else _bench_import_nm "$@"; _bench_import_ogr "$@"; fi
+    done
+    bench_sum nm_all nm_boundaries nm_iod
+}
+
+_bench_import_ogr() {
+    rm -f "$BENCH_DIR/ogr.sqlite"
+    bench_run ogr2ogr ogr2ogr -f SQLite -dsco SPATIALITE=YES "$BENCH_DIR/ogr.sqlite" "$1" \
+        -nln "$3" -nlt PROMOTE_TO_MULTI
+}
+
+_bench_import_nm() {
+    rm -f "$BENCH_DIR/nm.sqlite"
+    bench_run nm_boundaries "$NM" --db "$BENCH_DIR/nm.sqlite" --quiet import boundaries "$1" \
+        --level lsoa
+    bench_run nm_iod "$NM" --db "$BENCH_DIR/nm.sqlite" --quiet import iod "$2"
+}

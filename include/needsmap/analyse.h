@@ -233,6 +233,20 @@ nm_status nm_aggregate(nm_store *store, const nm_aggregate_opts *opts,
 nm_status nm_england_values(nm_store *store, const char *period, const char *const *ids,
                             size_t n, double *out);
 
+/* What England's figures stand on: the LSOA populations (pop_total) of
+ * 'period' (NULL: the latest) stored, of how many LSOAs England has in
+ * their code year.  A report says why England's column is empty with it. */
+typedef struct nm_england_cover {
+    char key[64]; /* the indicator counted: "pop_total" */
+    int vintage;  /* its LSOAs' code year, 0 when it is not stored for LSOAs */
+    long stored;  /* LSOAs with a value */
+    long england; /* England's LSOAs of that year (33,755 in 2021), 0 when unknown */
+} nm_england_cover;
+
+/* Fills 'out' (zero counts when the populations are not stored).  Always
+ * returns NM_OK. */
+nm_status nm_england_coverage(nm_store *store, const char *period, nm_england_cover *out);
+
 /* ---- incidents per area ------------------------------------------------ */
 
 /* Exact (Garwood) two-sided confidence interval for a Poisson count k:

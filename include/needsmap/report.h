@@ -330,7 +330,9 @@ typedef struct nm_compare_opts {
     const char *indicator;  /* the maps; NULL: "imd_decile" */
     const char *indicators; /* rows of the table, as nm_summary_opts */
     const char *period;     /* IoD release; NULL: the latest */
-    const char *since;      /* an earlier release beside it in the table, as nm_summary_opts */
+    const char *since;      /* an earlier release beside it in the table, as nm_summary_opts,
+                               and the maps of the change in national decile since then (as
+                               nm_choropleth_opts' 'since') */
     const char *title;      /* NULL: "Wards compared: A, B and C" */
     const char *font;       /* font family of every text (fontconfig's name); NULL: DejaVu Sans */
     int locator;            /* a map of England's regions (or districts) under the legend with

@@ -159,3 +159,24 @@ nm_status nm_england_values(nm_store *store, const char *period, const char *con
     nm_vtable_free(&e.kids);
     return NM_OK;
 }
+
+nm_status nm_england_coverage(nm_store *store, const char *period, nm_england_cover *out)
+{
+    nm_ind ind = {0};
+    long have = 0;
+    nm_status rc;
+
+    memset(out, 0, sizeof *out);
+    nm_strlcpy(out->key, "pop_total", sizeof out->key);
+    rc = nm_store_find_indicator(store, "pop_total", period, &ind);
+    if (rc == NM_OK)
+        rc = nm_store_count_values(store, &ind, &have);
+    if (rc == NM_OK && strcmp(ind.level, "lsoa") == 0) {
+        out->stored = have;
+        out->vintage = ind.vintage;
+        out->england = england_lsoas(ind.vintage);
+    }
+    nm_ind_clear(&ind);
+    nm_clear(nm_store_ctx(store));
+    return NM_OK;
+}

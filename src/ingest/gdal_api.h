@@ -1,13 +1,14 @@
 /*
- * The part of needsmap that reads through GDAL (tables: CSV, XLSX, ODS;
- * boundaries in any OGR format; text recoding) lives in a module,
+ * The part of needsmap that reads through GDAL (tables other than .csv:
+ * XLSX, ODS, any OGR source with attributes; boundaries in any OGR format;
+ * text recoding) lives in a module,
  * needsmap-gdal.so, loaded the first time one of its functions is called.
  * GDAL brings some 55 libraries with it, and loading them took 22 ms of
  * every run of needsmap, a tenth of a map of England, although maps,
- * summaries and shapefile imports never call it.  gdal_stub.c keeps the
- * functions' usual names (table_int.h, bnd_ogr_open) for the rest of the
- * library and forwards them through this table; gdal/module.c fills it.
- * Not published.
+ * summaries, shapefile and CSV imports never call it.  gdal_stub.c keeps
+ * bnd_ogr_open's usual name for the rest of the library and forwards it
+ * through this table, table.c reads sheets through it (nm_gdal_load);
+ * gdal/module.c fills it.  Not published.
  */
 #ifndef NM_GDAL_API_H
 #define NM_GDAL_API_H
@@ -17,7 +18,7 @@
 
 /* Raised whenever the table changes shape: the stub refuses a module of
  * another version rather than calling into it. */
-#define NM_GDAL_API_VERSION 2
+#define NM_GDAL_API_VERSION 3
 
 /* What the module needs of the library, handed to it at load (as SQLite
  * hands an extension its sqlite3_api_routines): the module resolves no
@@ -41,22 +42,24 @@ typedef struct nm_gdal_host {
     int (*log_enabled)(const nm_ctx *ctx, nm_level level);
 } nm_gdal_host;
 
+/* A table read through OGR (gdal/table.c): the cells of a sheet as text,
+ * as table_int.h describes them. */
+typedef struct nm_sheet nm_sheet;
+
 typedef struct nm_gdal_api {
     int version;
-    nm_status (*table_open)(nm_ctx *ctx, const char *path,
+    nm_status (*sheet_open)(nm_ctx *ctx, const char *path,
                             int (*accept)(void *user, int ncols, const char *const *headings),
-                            void *user, nm_table **out);
-    void (*table_close)(nm_table *t);
-    int (*table_ncols)(const nm_table *t);
-    const char *(*table_heading)(const nm_table *t, int i);
-    int (*table_find)(const nm_table *t, const char *name);
-    char *(*table_headings_text)(const nm_table *t);
-    void (*table_rewind)(nm_table *t);
-    int (*table_next)(nm_table *t);
-    const char *(*table_cell)(const nm_table *t, int i);
-    long (*table_line)(const nm_table *t);
-    int (*table_row_utf8)(const nm_table *t);
-    const char *(*table_line_word)(const nm_table *t);
+                            void *user, nm_sheet **out);
+    void (*sheet_close)(nm_sheet *t);
+    int (*sheet_ncols)(const nm_sheet *t);
+    const char *(*sheet_heading)(const nm_sheet *t, int i);
+    void (*sheet_rewind)(nm_sheet *t);
+    int (*sheet_next)(nm_sheet *t);
+    const char *(*sheet_cell)(const nm_sheet *t, int i);
+    long (*sheet_line)(const nm_sheet *t);
+    int (*sheet_row_utf8)(const nm_sheet *t);
+    const char *(*sheet_line_word)(const nm_sheet *t);
     nm_status (*ogr_open)(nm_ctx *ctx, const char *path, bnd_source **out);
     /* 'text' from encoding 'from' to UTF-8 (CPLRecode); caller frees with
      * nm_free(); NULL when it cannot be recoded or memory is short */
@@ -70,6 +73,25 @@ typedef const nm_gdal_api *(*nm_gdal_module_fn)(const nm_gdal_host *host);
 
 /* In the module: the host table its forwarders call (gdal/host.c). */
 void nm_gdal_host_set(const nm_gdal_host *host);
+
+/* In the module: the sheet reader (gdal/table.c), as nm_table_* of
+ * table_int.h says, the encoding already checked by the caller. */
+nm_status nm_sheet_open(nm_ctx *ctx, const char *path,
+                        int (*accept)(void *user, int ncols, const char *const *headings),
+                        void *user, nm_sheet **out);
+void nm_sheet_close(nm_sheet *t);
+int nm_sheet_ncols(const nm_sheet *t);
+const char *nm_sheet_heading(const nm_sheet *t, int i);
+void nm_sheet_rewind(nm_sheet *t);
+int nm_sheet_next(nm_sheet *t);
+const char *nm_sheet_cell(const nm_sheet *t, int i);
+long nm_sheet_line(const nm_sheet *t);
+int nm_sheet_row_utf8(const nm_sheet *t);
+const char *nm_sheet_line_word(const nm_sheet *t);
+
+/* In the library: the module's table, loading it the first time; NULL,
+ * with the error set on ctx, when it cannot be loaded. */
+const nm_gdal_api *nm_gdal_load(nm_ctx *ctx);
 
 /* Text recoded to UTF-8 through the module (see nm_gdal_api.recode);
  * NULL also when the module cannot be loaded. */

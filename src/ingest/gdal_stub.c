@@ -1,6 +1,6 @@
 /*
  * Loading needsmap-gdal.so on first use (see gdal_api.h) and forwarding
- * the table and OGR functions to it.  The module is looked for where
+ * the OGR functions to it.  The module is looked for where
  * NEEDSMAP_GDAL_MODULE says, then beside the file this code is in (the
  * libneedsmap.so in use, or the program that linked libneedsmap.a),
  * then where `cmake --install` puts it, then where this build put it; a
@@ -123,9 +123,7 @@ static void load_module(void)
 #endif
 }
 
-/* The module's table, loading it the first time; NULL (with the error set
- * on ctx when given) when it cannot be loaded. */
-static const nm_gdal_api *gdal(nm_ctx *ctx)
+const nm_gdal_api *nm_gdal_load(nm_ctx *ctx)
 {
     pthread_once(&load_once, load_module);
     if (!api && ctx)
@@ -136,39 +134,13 @@ static const nm_gdal_api *gdal(nm_ctx *ctx)
     return api;
 }
 
-nm_status nm_table_open(nm_ctx *ctx, const char *path,
-                        int (*accept)(void *user, int ncols, const char *const *headings),
-                        void *user, nm_table **out)
-{
-    *out = NULL;
-    return gdal(ctx) ? api->table_open(ctx, path, accept, user, out) : NM_ERROR;
-}
-
-/* A table exists only once the module is loaded: the rest forward as they are. */
-void nm_table_close(nm_table *t)
-{
-    if (t)
-        api->table_close(t);
-}
-
-int nm_table_ncols(const nm_table *t) { return api->table_ncols(t); }
-const char *nm_table_heading(const nm_table *t, int i) { return api->table_heading(t, i); }
-int nm_table_find(const nm_table *t, const char *name) { return api->table_find(t, name); }
-char *nm_table_headings_text(const nm_table *t) { return api->table_headings_text(t); }
-void nm_table_rewind(nm_table *t) { api->table_rewind(t); }
-int nm_table_next(nm_table *t) { return api->table_next(t); }
-const char *nm_table_cell(const nm_table *t, int i) { return api->table_cell(t, i); }
-long nm_table_line(const nm_table *t) { return api->table_line(t); }
-int nm_table_row_utf8(const nm_table *t) { return api->table_row_utf8(t); }
-const char *nm_table_line_word(const nm_table *t) { return api->table_line_word(t); }
-
 nm_status bnd_ogr_open(nm_ctx *ctx, const char *path, bnd_source **out)
 {
     *out = NULL;
-    return gdal(ctx) ? api->ogr_open(ctx, path, out) : NM_ERROR;
+    return nm_gdal_load(ctx) ? api->ogr_open(ctx, path, out) : NM_ERROR;
 }
 
 char *nm_gdal_recode(const char *text, const char *from)
 {
-    return gdal(NULL) ? api->recode(text, from) : NULL;
+    return nm_gdal_load(NULL) ? api->recode(text, from) : NULL;
 }

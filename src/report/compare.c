@@ -5,6 +5,7 @@
  * with the ward's key numbers, and the summary's table for the wards with
  * the borough and England.  Figures are groups.c's, the page page.c's.
  */
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -228,27 +229,37 @@ static void key_numbers(const cjob *j, const gr_row *r, char *out, size_t n)
     nm_buf_free(&b);
 }
 
-/* The shared legend: swatches and labels, most deprived first. */
+/* The shared legend: swatches and labels, most deprived first, each with
+ * the count of the compared wards' LSOAs in it ("1 decile more deprived
+ * (4)"), as a map's legend counts its areas. */
 static double draw_legend(cjob *j, double x, double y, double w)
 {
     int k = nm_classes_count(j->shade.classes);
+    long count[NM_CLASSES_MAX + 1] = {0};
     double y0 = y;
+    char label[160];
 
+    for (size_t i = 0; i < nm_areas_count(j->lsoas); i++) {
+        int c = j->shade.klass[i];
+        count[c >= 0 && c < k ? c : NM_CLASSES_MAX]++;
+    }
     y += pg_text(&j->doc, x, y, w, 9, 1, PG_INK, PG_LEFT, j->shade.legend_title) + 2;
     pg_tag_begin(&j->doc, "L"); /* a PDF reader lists the classes */
     for (int c = k - 1; c >= 0; c--) {
         pg_fill(&j->doc, x, y, 8, 5, nm_shading_rgb(&j->shade, c));
         pg_line(&j->doc, x, y + 5, x + 8, y + 5, 0x737373, 0.1, 0);
+        snprintf(label, sizeof label, "%s (%ld)", nm_classes_label(j->shade.classes, c),
+                 count[c]);
         pg_tag_begin(&j->doc, "LI");
-        pg_text(&j->doc, x + 10.5, y + 0.6, w - 10.5, 8, 0, PG_INK, PG_LEFT,
-                nm_classes_label(j->shade.classes, c));
+        y += fmax(6.5, pg_text(&j->doc, x + 10.5, y + 0.6, w - 10.5, 8, 0, PG_INK, PG_LEFT,
+                               label) + 1.5);
         pg_tag_end(&j->doc, "LI");
-        y += 6.5;
     }
-    if (nm_classes_missing(j->shade.classes) > 0) {
+    if (count[NM_CLASSES_MAX] > 0) {
         pg_fill(&j->doc, x, y, 8, 5, 0xdedede);
+        snprintf(label, sizeof label, "No data (%ld)", count[NM_CLASSES_MAX]);
         pg_tag_begin(&j->doc, "LI");
-        pg_text(&j->doc, x + 10.5, y + 0.6, w - 10.5, 8, 0, PG_INK, PG_LEFT, "No data");
+        pg_text(&j->doc, x + 10.5, y + 0.6, w - 10.5, 8, 0, PG_INK, PG_LEFT, label);
         pg_tag_end(&j->doc, "LI");
         y += 6.5;
     }
@@ -294,6 +305,7 @@ static nm_status draw_page(cjob *j, const char *title, nm_paper paper)
     int group[MAX_WARDS + 2] = {0};
     char *sources = gr_sources(j->store, &j->set), *periods = gr_periods(&j->set);
     char sub[300];
+    const char *tnotes[2] = {j->set.since_note, j->set.england_note};
     nm_status rc;
 
     if (!sources || !periods) {
@@ -316,18 +328,22 @@ static nm_status draw_page(cjob *j, const char *title, nm_paper paper)
     heads[j->n + 1] = "England";
     group[j->n] = group[j->n + 1] = 1;
     y += pg_text(&j->doc, PG_MARGIN, y, w, PG_TITLE_PT, 1, PG_INK, PG_LEFT, title) + PG_TITLE_GAP;
-    snprintf(sub, sizeof sub, "LSOAs shaded by %s on one classification and at one scale for "
-             "all %d wards; "
-             "the table compares them with %s and England.",
-             j->shade.vals.label, j->n, j->set.borough.name);
+    /* a change's label starts a sentence of its own: "by their change in ..." */
+    snprintf(sub, sizeof sub, "LSOAs shaded by %s%c%s on one classification and at one scale "
+             "for all %d wards; the table compares them with %s and England.",
+             nm_is_change(&j->shade.vals) ? "their " : "",
+             nm_is_change(&j->shade.vals) ? tolower((unsigned char)j->shade.vals.label[0])
+                                          : j->shade.vals.label[0],
+             j->shade.vals.label + 1, j->n, j->set.borough.name);
     y += pg_text(&j->doc, PG_MARGIN, y, w, 10.5, 0, 0x404040, PG_LEFT, sub) + 4;
     table_h = gr_area_table(&j->doc, &j->set, arow, heads, group, nareas, 0, 0, table_w, 0, NULL,
                             NULL, NULL);
-    if (j->set.since_note) { /* how two releases were compared, under the table */
-        double nh = 0;
-        pg_measure(&j->doc, PG_SMALL_PT - 0.5, 0, j->set.since_note, w, &tw, &nh);
-        table_h += nh + 1.5;
-    }
+    for (int k = 0; k < 2; k++) /* how two releases were compared, England: under the table */
+        if (tnotes[k]) {
+            double nh = 0;
+            pg_measure(&j->doc, PG_SMALL_PT - 0.5, 0, tnotes[k], table_w, &tw, &nh);
+            table_h += nh + 1.5;
+        }
     panel_w = (w - leg_w - 4) / cols;
     panel_h = (pg_body_bottom(&j->doc) - y - table_h - 5) / rows;
     /* the frames of a row start under its tallest heading, all the same size */
@@ -376,9 +392,10 @@ static nm_status draw_page(cjob *j, const char *title, nm_paper paper)
         goto cleanup;
     y = gr_area_table(&j->doc, &j->set, arow, heads, group, nareas, PG_MARGIN, y, table_w, 1, NULL,
                       NULL, NULL);
-    if (j->set.since_note)
-        pg_text(&j->doc, PG_MARGIN, y + 1.5, w, PG_SMALL_PT - 0.5, 0, PG_GREY, PG_LEFT,
-                j->set.since_note);
+    for (int k = 0; k < 2; k++)
+        if (tnotes[k])
+            y += 1.5 + pg_text(&j->doc, PG_MARGIN, y + 1.5, table_w, PG_SMALL_PT - 0.5, 0,
+                               PG_GREY, PG_LEFT, tnotes[k]);
     rc = pg_close(&j->doc);
 
 cleanup:
@@ -453,6 +470,8 @@ nm_status nm_compare(nm_store *store, const nm_compare_opts *o, nm_compare_resul
         nm_choropleth_opts_init(&co);
         co.indicator = o->indicator ? o->indicator : "imd_decile";
         co.period = o->period;
+        /* two releases: the maps show the change, as map --since does */
+        co.since = o->since;
         rc = nm_shading_make(store, &co, j.lsoas, &j.shade);
     }
     if (rc == NM_OK) {

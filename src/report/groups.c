@@ -584,6 +584,50 @@ static nm_status england_row(nm_store *store, const char *period, gr_set *s)
     return rc;
 }
 
+/* Why England's column reads "–": a store of one council holds its own
+ * LSOAs, not England's 33,755, and a column of sums over them under
+ * England's name would be wrong (nm_england_values).  Said once under the
+ * tables, in every format, so that "–" is not read as "no deprivation".
+ * Rates are England's in no store; rows of two releases are the council's. */
+static nm_status england_note(nm_store *store, const char *period, gr_set *s)
+{
+    nm_england_cover cov;
+    nm_buf b = {0};
+    char n1[32], n2[32];
+    const char *now = NULL; /* the later release of the rows of two */
+    int missing = 0;
+
+    for (int c = 0; c < s->ncol; c++) {
+        if (s->col[c].since == GR_SINCE_NOW10)
+            now = s->col[c].period;
+        if (s->col[c].since)
+            continue;
+        if (!s->col[c].rate && isnan(s->england.cell[c].v))
+            missing = 1;
+    }
+    if (!missing && !now)
+        return NM_OK;
+    nm_england_coverage(store, period && *period ? period : NULL, &cov);
+    if (missing && cov.england > 0 && cov.stored < cov.england)
+        nm_buf_addf(&b, "England: needs the figures of every LSOA of England (%s LSOAs of %d); "
+                    "the store holds populations for %s of them: import the national file "
+                    "(the IoD's File 7 for all of England) to fill England's column.",
+                    nm_fmt_count(cov.england, n1), cov.vintage, nm_fmt_count(cov.stored, n2));
+    else if (missing)
+        nm_buf_addf(&b, "England: needs the figures of every LSOA of England; the store holds "
+                    "no LSOA populations (pop_total)%s%s: import the national file (the IoD's "
+                    "File 7 for all of England) to fill England's column.",
+                    period && *period ? " of " : "", period && *period ? period : "");
+    if (now)
+        nm_buf_addf(&b, "%s rows comparing %s with %s are given for the council's areas, not "
+                    "for England.", b.len ? "  Its" : "England: its", s->since, now);
+    if (b.failed || !(s->england_note = nm_buf_take(&b))) {
+        nm_buf_free(&b);
+        return nm_fail(nm_store_ctx(store), NM_NOMEM, "out of memory");
+    }
+    return NM_OK;
+}
+
 /* The national decile of a map's index or domain ("idaci_rank" ->
  * "idaci_decile"), which is what compares between releases. */
 static void decile_key(const char *indicator, char out[64])
@@ -670,6 +714,8 @@ nm_status gr_set_read(nm_store *store, const char *within, const char *indicator
     if (rc == NM_OK)
         rc = england_row(store, period, s);
     if (rc == NM_OK)
+        rc = england_note(store, period, s);
+    if (rc == NM_OK)
         nm_clear(ctx);
     nm_values_clear(&pop);
     nm_values_clear(&lsoas);
@@ -696,6 +742,7 @@ void gr_set_free(gr_set *s)
     gr_row_clear(&s->borough);
     gr_row_clear(&s->england);
     nm_free(s->since_note);
+    nm_free(s->england_note);
     nm_areas_free(s->wards);
     memset(s, 0, sizeof *s);
 }

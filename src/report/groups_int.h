@@ -70,6 +70,7 @@ typedef struct gr_set {
     char since[32];     /* the earlier release compared, "" without */
     char since_key[64]; /* the decile compared, e.g. "imd_decile" */
     char *since_note;   /* how the releases were compared (lookup, lineage, rule); owned */
+    char *england_note; /* why England's column has "–" cells, NULL when none; owned */
 } gr_set;
 
 /* Chooses the columns ('indicators' NULL: population, children, LSOAs,

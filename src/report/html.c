@@ -641,6 +641,21 @@ static void write_table(hjob *j, int t, const char *caption, const gr_row *const
                        "class=\"csv\" data-t=\"%d\">Download this table (CSV)</button></p>", t);
 }
 
+/* The PDF's notes under a table: how two releases compare (every table
+ * with their rows) and, under the one with England's column, why it has
+ * "–" cells. */
+static void write_table_notes(hjob *j, int england)
+{
+    const char *notes[2] = {j->p->set->since_note, england ? j->p->set->england_note : NULL};
+
+    for (int k = 0; k < 2; k++)
+        if (notes[k]) {
+            nm_buf_addf(&j->b, "<p class=\"tnote %s\">", k ? "england" : "since");
+            esc(&j->b, notes[k]);
+            nm_buf_add(&j->b, "</p>", 4);
+        }
+}
+
 /* ---- the data of the script ------------------------------------------------ */
 
 static void json_cell_text(nm_buf *b, const gr_col *col, const gr_cell *x, int counts)
@@ -965,6 +980,7 @@ static nm_status write_overview(hjob *j, char **csv, const gr_row ***rows)
     groups_heading(j);
     nm_buf_add(&j->b, "</h2>", 5);
     write_table(j, p->nsec, p->place, body, nb, foot, 2);
+    write_table_notes(j, 1);
     nm_buf_add(&j->b, "</section>", 10);
     /* the borough's table is the last of the data downloads */
     {
@@ -1015,6 +1031,7 @@ static nm_status write_section(hjob *j, int q, char **csv, const gr_row ***rows)
                    strlen("<p class=\"scale\">Every map at one scale, with its scale bar.</p>"));
     nm_buf_add(&j->b, "</div></div>", 12);
     write_table(j, q, sec->name, body, nb, sec->total ? &sec->total : NULL, sec->total ? 1 : 0);
+    write_table_notes(j, 0);
     nm_buf_add(&j->b, "</section>", 10);
     if (sec->total)
         body[nb++] = sec->total;

@@ -507,6 +507,7 @@ static nm_status group_pages(sjob *j, int sec)
     const char *note = "\"suppressed\": fewer incidents than the disclosure threshold, not shown; "
                        "\xE2\x80\x93: no data.  Group totals are computed from their wards; "
                        "England from every LSOA stored.";
+    const char *tnotes[2] = {j->set.since_note, j->set.england_note}; /* under the table */
     nm_buf b = {0};
     nm_status rc = NM_OK;
 
@@ -557,12 +558,12 @@ static nm_status group_pages(sjob *j, int sec)
         goto cleanup;
     if (j->set.suppress_note)
         pg_measure(&j->doc, PG_SMALL_PT - 0.5, 0, note, A4_W - 2 * PG_MARGIN, &tw, &note_h);
-    if (j->set.since_note) {
-        double h = 0;
-        pg_measure(&j->doc, PG_SMALL_PT - 0.5, 0, j->set.since_note, A4_W - 2 * PG_MARGIN, &tw,
-                   &h);
-        note_h += h + 1;
-    }
+    for (int k = 0; k < 2; k++)
+        if (tnotes[k]) {
+            double h = 0;
+            pg_measure(&j->doc, PG_SMALL_PT - 0.5, 0, tnotes[k], A4_W - 2 * PG_MARGIN, &tw, &h);
+            note_h += h + 1;
+        }
     if (sec >= 0) {
         nm_rect box;
         double used = 0;
@@ -588,9 +589,10 @@ static nm_status group_pages(sjob *j, int sec)
         goto cleanup;
     if (j->set.suppress_note)
         y += text(j, PG_MARGIN, y, A4_W - 2 * PG_MARGIN, PG_SMALL_PT - 0.5, 0, PG_GREY, note);
-    if (j->set.since_note)
-        y += 1 + text(j, PG_MARGIN, y + 1, A4_W - 2 * PG_MARGIN, PG_SMALL_PT - 0.5, 0, PG_GREY,
-                      j->set.since_note);
+    for (int k = 0; k < 2; k++)
+        if (tnotes[k])
+            y += 1 + text(j, PG_MARGIN, y + 1, A4_W - 2 * PG_MARGIN, PG_SMALL_PT - 0.5, 0,
+                          PG_GREY, tnotes[k]);
     y += 6;
     /* charts: the group's areas without England, which is the dashed line */
     rc = charts(j, rows, rgb, bold, nareas - 1, sub, y);
@@ -716,11 +718,12 @@ static void write_md(const sjob *j, const dtable *t, int nt, FILE *fp)
     fputs("# ", fp);
     nm_md_text(fp, j->title);
     fprintf(fp, "\n\nData: %s.\n\nSources: %s\n", j->periods, j->sources);
-    if (s->since_note) {
-        fputs("\n", fp);
-        nm_md_text(fp, s->since_note);
-        fputs("\n", fp);
-    }
+    for (int k = 0; k < 2; k++)
+        if (k ? s->england_note : s->since_note) {
+            fputs("\n", fp);
+            nm_md_text(fp, k ? s->england_note : s->since_note);
+            fputs("\n", fp);
+        }
     for (int i = 0; i < nt; i++) {
         fputs("\n## ", fp);
         nm_md_text(fp, t[i].name);
@@ -821,6 +824,12 @@ static void xlsx_sources(sjob *j, lxw_workbook *wb, lxw_format *bold, lxw_format
     worksheet_write_string(ws, r++, 0, "An empty cell: no data.  \"suppressed\": fewer incidents "
                                        "than the disclosure threshold, not shown.", NULL);
     worksheet_write_string(ws, r, 0, "Rates: exact Poisson 95% confidence intervals.", NULL);
+    /* how two releases compare, and why England's cells are empty: the
+       PDF's notes under its tables */
+    if (s->since_note)
+        worksheet_write_string(ws, ++r, 0, s->since_note, NULL);
+    if (s->england_note)
+        worksheet_write_string(ws, ++r, 0, s->england_note, NULL);
     worksheet_set_column(ws, 0, 0, 50, NULL);
     worksheet_set_column(ws, 1, 1, 22, NULL);
     worksheet_set_column(ws, 2, 3, 16, NULL);

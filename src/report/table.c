@@ -109,7 +109,15 @@ static nm_status choose_ids(tjob *j)
         rc = nm_store_indicators(j->store, NULL, nm_areas_level(j->areas), list_one, &l);
         if (rc == NM_OK)
             rc = l.rc;
-        if (rc == NM_OK && j->nids == 0)
+        /* ward aggregates are shares and means: nothing of theirs compares */
+        if (rc == NM_OK && j->nids == 0 && j->o->since)
+            rc = nm_fail(j->ctx, NM_NOTFOUND,
+                         "no ranks or deciles of %s areas are stored%s%s, and only they compare "
+                         "between releases: use --level lsoa, or 'needsmap summary --since %s' "
+                         "for %s areas' shares of England's most deprived LSOAs in both",
+                         nm_areas_level(j->areas), j->o->period ? " for period " : "",
+                         j->o->period ? j->o->period : "", j->o->since, nm_areas_level(j->areas));
+        else if (rc == NM_OK && j->nids == 0)
             rc = nm_fail(j->ctx, NM_NOTFOUND,
                          "no indicators of %s areas are stored%s%s: run 'needsmap aggregate "
                          "--to %s%s%s' first",

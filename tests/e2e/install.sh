@@ -2,7 +2,8 @@
 # The library links like any other: `cmake --install` into a temporary
 # prefix, then a program outside the project (tests/install/client.c) is
 # built against the installed tree with pkg-config alone, shared and
-# static, and imports a CSV, draws a map and writes facts.  The installed
+# static, and imports GeoJSON boundaries (through the GDAL module) and a
+# CSV, draws a map and writes facts.  The installed
 # tree is then moved, and must still work (the .pc file and the GDAL
 # module are found relative to where they lie).
 source "$(dirname "$0")/lib.bash"
@@ -49,7 +50,9 @@ loaded_module() {
 run_client() { # NAME EXECUTABLE
     local name=$1 exe=$2 out="$T/$1"
     mkdir -p "$out"
-    if ! LD_DEBUG=files LD_DEBUG_OUTPUT="$out/ld" "$exe" "$out/store.sqlite" "$NM_DATA/boundaries/southend/shp/southend_lsoa11.shp" \
+    # boundaries from GeoJSON, which only the GDAL module reads (a CSV
+    # file no longer needs it)
+    if ! LD_DEBUG=files LD_DEBUG_OUTPUT="$out/ld" "$exe" "$out/store.sqlite" "$NM_DATA/boundaries/southend/geojson/E06000033_lsoa11.json" \
         "$NM_DATA/indicators/iod2019/southend_iod2019_assembled.csv" \
         "$out/map.png" "$out/facts.md" >"$out/stdout" 2>"$out/stderr"; then
         echo "FAIL: $name client:"; cat "$out/stderr"; FAILS=$((FAILS + 1)); return
@@ -84,8 +87,8 @@ cc $SAN -std=c11 -Wall -Wextra -Werror "$NM_SRC/tests/install/client.c" -o "$T/c
 NEEDSMAP_GDAL_MODULE="$libdir/needsmap/needsmap-gdal.so" run_client static "$T/client_static"
 
 # the installed tool finds the module from bin/ in the moved tree
-LD_DEBUG=files LD_DEBUG_OUTPUT="$T/tool.ld" "$P/bin/needsmap" --db "$T/tool.sqlite" import iod \
-    "$NM_DATA/indicators/iod2019/southend_iod2019_assembled.csv" >/dev/null 2>"$T/tool.err" ||
+LD_DEBUG=files LD_DEBUG_OUTPUT="$T/tool.ld" "$P/bin/needsmap" --db "$T/tool.sqlite" import boundaries \
+    "$NM_DATA/boundaries/southend/geojson/E06000033_lsoa11.json" --level lsoa >/dev/null 2>"$T/tool.err" ||
     { echo "FAIL: installed tool:"; cat "$T/tool.err"; FAILS=$((FAILS + 1)); }
 eq "tool: module loaded" "$libdir/needsmap/needsmap-gdal.so" \
    "$(loaded_module "$T"/tool.ld.*)"

@@ -32,6 +32,23 @@ southend_wards_store() {
     nm --quiet aggregate --to ward --within E06000033
 }
 
+# Southend on 2021 LSOAs and 2022 wards with IoD 2025 (File 7) and IoD
+# 2019, the LSOAs given wards by interior point, ward aggregates of 2025
+# and the example's localities; no LSOA 2011 -> 2021 lookup yet.  Sets
+# LU, F7 and I19 to the lookup and the two releases' files.
+southend21_since_store() {
+    LU=$NM_DATA/lookups/ons/LSOA11_LSOA21_LAD22_EW_LU.csv
+    F7=$NM_DATA/indicators/iod2025/File_7_IoD2025_southend_E06000033.csv
+    I19=$NM_DATA/indicators/iod2019/southend_iod2019_assembled.csv
+    nm --quiet import boundaries "$NM_DATA/boundaries/southend/geojson/southend_lsoa21_bsc.geojson" --level lsoa
+    nm --quiet import boundaries "$NM_DATA/boundaries/southend/geojson/southend_wards22_bsc.geojson" --level ward
+    nm --quiet import iod "$F7"
+    nm --quiet import iod "$I19" 2>/dev/null
+    nm --quiet assign --child lsoa --parent ward
+    nm --quiet aggregate --to ward --within E06000033 --period 2025
+    nm --quiet import localities "$NM_SRC/examples/southend/localities.csv"
+}
+
 # eq WHAT EXPECTED ACTUAL
 eq() {
     CHECKS=$((CHECKS + 1))

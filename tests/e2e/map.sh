@@ -89,13 +89,19 @@ done <<<"$others"
 DB=$MAIN_DB
 
 # --- GDAL is loaded only by what reads through it -----------------------------
-# needsmap-gdal.so made unfindable: maps and shapefile imports still work,
-# a CSV import says what is missing
+# needsmap-gdal.so made unfindable: maps, shapefile and CSV imports still
+# work (a CSV file is read by needsmap's own reader), a spreadsheet import
+# says what is missing
 NEEDSMAP_GDAL_MODULE=/nonexistent/needsmap-gdal.so nm --quiet map imd_decile --within E06000033 -o "$T/nogdal.png"
 eq "a map needs no GDAL" 1 "$([ -s "$T/nogdal.png" ] && echo 1)"
 NEEDSMAP_GDAL_MODULE=/nonexistent/needsmap-gdal.so nm --quiet import boundaries "$NM_DATA/boundaries/southend/shp/southend_msoa11.shp" --level msoa
 eq "a shapefile import needs no GDAL" 17 "$(sql "SELECT count(*) FROM area WHERE level='msoa'")"
-expect_status "a CSV import without the module" 1 env NEEDSMAP_GDAL_MODULE=/nonexistent/needsmap-gdal.so "$NM" --db "$DB" import iod "$NM_DATA/indicators/iod2019/iod2019_lsoa_assembled.csv"
+cp "$DB" "$T/nogdal.sqlite"
+sqlite3 "$T/nogdal.sqlite" "DELETE FROM membership WHERE child_level = 'lsoa' AND parent = 'E06000033'"
+expect_status "a CSV import needs no GDAL" 0 env NEEDSMAP_GDAL_MODULE=/nonexistent/needsmap-gdal.so "$NM" --db "$T/nogdal.sqlite" --quiet import iod "$NM_DATA/indicators/iod2019/southend_iod2019_assembled.csv"
+eq "which stores its memberships" 107 "$(sqlite3 "$T/nogdal.sqlite" "SELECT count(*) FROM membership WHERE child_level = 'lsoa' AND parent = 'E06000033'")"
+printf 'code,v\nE01000001,1\n' >"$T/nogdal.xlsx"
+expect_status "a spreadsheet import without the module" 1 env NEEDSMAP_GDAL_MODULE=/nonexistent/needsmap-gdal.so "$NM" --db "$T/nogdal.sqlite" import indicators "$T/nogdal.xlsx" --key code --period 2019
 contains "which says what is missing" "cannot load needsmap-gdal.so" "$ERR"
 
 # --- errors --------------------------------------------------------------------

@@ -6,16 +6,7 @@
 # CSVs and the lookup (the wards' LSOAs read from the store).
 source "$(dirname "$0")/lib.bash"
 need_data
-LU=$NM_DATA/lookups/ons/LSOA11_LSOA21_LAD22_EW_LU.csv
-F7=$NM_DATA/indicators/iod2025/File_7_IoD2025_southend_E06000033.csv
-I19=$NM_DATA/indicators/iod2019/southend_iod2019_assembled.csv
-nm --quiet import boundaries "$NM_DATA/boundaries/southend/geojson/southend_lsoa21_bsc.geojson" --level lsoa
-nm --quiet import boundaries "$NM_DATA/boundaries/southend/geojson/southend_wards22_bsc.geojson" --level ward
-nm --quiet import iod "$F7"
-nm --quiet import iod "$I19" 2>/dev/null
-nm --quiet assign --child lsoa --parent ward
-nm --quiet aggregate --to ward --within E06000033 --period 2025
-nm --quiet import localities "$NM_SRC/examples/southend/localities.csv"
+southend21_since_store
 
 # --- without the lookup: a clear error, the store as it was ---------------------------
 before=$(checksum "$DB")

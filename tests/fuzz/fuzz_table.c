@@ -1,6 +1,6 @@
 /*
- * libFuzzer target: the table reader (ingest/gdal/table.c in the GDAL
- * module) on CSV and XLSX.  The first byte picks the format (even: CSV,
+ * libFuzzer target: the table reader on CSV (ingest/table.c and csv.c)
+ * and XLSX (ingest/gdal/table.c in the GDAL module).  The first byte picks the format (even: CSV,
  * odd: XLSX); every cell of every row is read with its line.
  */
 #include <stddef.h>

@@ -1,9 +1,9 @@
 /*
  * A program outside needsmap, built against an installed tree with
  * `pkg-config --cflags --libs needsmap` (tests/e2e/install.sh): it imports
- * boundaries and a CSV (through the GDAL module, found from the installed
- * library), draws a map and writes the key facts, using the published API
- * alone.
+ * boundaries (GeoJSON ones through the GDAL module, found from the
+ * installed library) and a CSV, draws a map and writes the key facts, using
+ * the published API alone.
  */
 #include <stdio.h>
 #include <string.h>

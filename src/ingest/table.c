@@ -1,0 +1,264 @@
+/*
+ * Tables as every importer reads them (table_int.h): a .csv file through
+ * the reader of csv.c, anything else (XLSX, ODS, other OGR sources) through
+ * the GDAL module as a sheet (gdal_api.h), so that a CSV import never loads
+ * GDAL.  Here too what both share: encodings refused up front, headings
+ * without a byte-order mark, and for CSV the checks on every row (the
+ * heading's number of fields, UTF-8 text).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "ingest/csv_int.h"
+#include "ingest/gdal_api.h"
+#include "ingest/ingest_int.h"
+
+struct nm_table {
+    nm_ctx *ctx;
+    char *path;
+    nm_csv *csv;              /* a .csv file, or */
+    nm_sheet *sheet;          /* a table read by the module */
+    const nm_gdal_api *gdal;
+    char **headings;          /* CSV only: the sheet owns its own */
+    int ncols;
+};
+
+/* Checks the first bytes: a UTF-16 or UTF-32 byte-order mark means a file
+ * that would be misread as text. */
+static nm_status check_encoding(nm_ctx *ctx, const char *path)
+{
+    unsigned char head[4] = {0};
+    size_t n;
+    FILE *fp = fopen(path, "rb");
+
+    if (!fp)
+        return nm_fail(ctx, NM_ERROR, "%s: cannot open: no such file or not readable", path);
+    n = fread(head, 1, sizeof head, fp);
+    fclose(fp);
+    if (n == 0)
+        return nm_fail(ctx, NM_BADDATA, "%s: the file is empty", path);
+    if (n >= 2 && ((head[0] == 0xFF && head[1] == 0xFE) || (head[0] == 0xFE && head[1] == 0xFF)))
+        return nm_fail(ctx, NM_BADDATA,
+                       "%s: the file is UTF-16 text; save it as CSV UTF-8 (comma delimited)",
+                       path);
+    return NM_OK;
+}
+
+static int is_csv(const char *path)
+{
+    const char *dot = strrchr(path, '.');
+    return dot && nm_strieq(dot, ".csv");
+}
+
+/* The first record of the CSV file as its headings. */
+static nm_status csv_headings(nm_table *t)
+{
+    int i, r = nm_csv_next(t->csv);
+
+    if (r < 0)
+        return nm_errcode(t->ctx);
+    t->ncols = r ? nm_csv_ncells(t->csv) : 0;
+    t->headings = nm_calloc((size_t)(t->ncols > 0 ? t->ncols : 1), sizeof *t->headings);
+    if (!t->headings) {
+        t->ncols = 0;
+        return nm_fail(t->ctx, NM_NOMEM, "out of memory");
+    }
+    for (i = 0; i < t->ncols; i++) {
+        const char *h = nm_csv_cell(t->csv, i);
+        if (strncmp(h, "\xEF\xBB\xBF", 3) == 0)
+            h += 3;
+        if (!(t->headings[i] = nm_strdup(h)))
+            return nm_fail(t->ctx, NM_NOMEM, "out of memory");
+        if (!nm_utf8_valid(h, strlen(h)))
+            return nm_fail(t->ctx, NM_BADDATA,
+                           "%s:1: the headings are not UTF-8 text; save the file as CSV UTF-8",
+                           t->path);
+    }
+    return NM_OK;
+}
+
+static nm_status csv_open(nm_table *t,
+                          int (*accept)(void *user, int ncols, const char *const *headings),
+                          void *user)
+{
+    nm_status rc = nm_csv_open(t->ctx, t->path, &t->csv);
+
+    if (rc == NM_OK)
+        rc = csv_headings(t);
+    if (rc == NM_OK && t->ncols == 0)
+        rc = nm_fail(t->ctx, NM_BADDATA, "%s: the file holds no table", t->path);
+    if (rc == NM_OK && accept && !accept(user, t->ncols, (const char *const *)t->headings))
+        rc = nm_fail(t->ctx, NM_BADDATA, "%s: no sheet or table has the expected headings",
+                     t->path);
+    return rc;
+}
+
+nm_status nm_table_open(nm_ctx *ctx, const char *path,
+                        int (*accept)(void *user, int ncols, const char *const *headings),
+                        void *user, nm_table **out)
+{
+    nm_table *t = NULL;
+    nm_status rc;
+
+    *out = NULL;
+    rc = check_encoding(ctx, path);
+    if (rc != NM_OK)
+        return rc;
+    t = nm_calloc(1, sizeof *t);
+    if (!t || !(t->path = nm_strdup(path))) {
+        nm_free(t);
+        return nm_fail(ctx, NM_NOMEM, "out of memory");
+    }
+    t->ctx = ctx;
+    if (is_csv(path))
+        rc = csv_open(t, accept, user);
+    else if (!(t->gdal = nm_gdal_load(ctx)))
+        rc = NM_ERROR;
+    else
+        rc = t->gdal->sheet_open(ctx, path, accept, user, &t->sheet);
+    if (rc != NM_OK) {
+        nm_table_close(t);
+        return rc;
+    }
+    *out = t;
+    return NM_OK;
+}
+
+void nm_table_close(nm_table *t)
+{
+    int i;
+
+    if (!t)
+        return;
+    if (t->sheet)
+        t->gdal->sheet_close(t->sheet);
+    nm_csv_close(t->csv);
+    for (i = 0; t->headings && i < t->ncols; i++)
+        nm_free(t->headings[i]);
+    nm_free(t->headings);
+    nm_free(t->path);
+    nm_free(t);
+}
+
+int nm_table_ncols(const nm_table *t)
+{
+    return t->sheet ? t->gdal->sheet_ncols(t->sheet) : t->ncols;
+}
+
+const char *nm_table_heading(const nm_table *t, int i)
+{
+    if (t->sheet)
+        return t->gdal->sheet_heading(t->sheet, i);
+    return i >= 0 && i < t->ncols ? t->headings[i] : "";
+}
+
+int nm_table_find(const nm_table *t, const char *name)
+{
+    int i, n = nm_table_ncols(t);
+
+    for (i = 0; i < n; i++)
+        if (nm_strieq(nm_table_heading(t, i), name))
+            return i;
+    return -1;
+}
+
+char *nm_table_headings_text(const nm_table *t)
+{
+    nm_buf b = {0};
+    int i, n = nm_table_ncols(t);
+
+    for (i = 0; i < n; i++) {
+        if (i)
+            nm_buf_add(&b, ", ", 2);
+        nm_buf_add_quoted(&b, nm_table_heading(t, i), 60);
+    }
+    return nm_buf_take(&b);
+}
+
+void nm_table_rewind(nm_table *t)
+{
+    if (t->sheet) {
+        t->gdal->sheet_rewind(t->sheet);
+        return;
+    }
+    /* the headings were read once already; a failure here shows at the
+       next row */
+    if (nm_csv_rewind(t->csv) == 0)
+        nm_csv_next(t->csv);
+}
+
+/* Fails on cell i, which is not UTF-8, quoting it with its bytes beyond
+ * ASCII escaped, as the terminal could not show them. */
+static int fail_not_utf8(nm_table *t, int i)
+{
+    const unsigned char *p = (const unsigned char *)nm_csv_cell(t->csv, i);
+    nm_buf v = {0};
+    int n;
+
+    for (n = 0; p[n] && n < 40; n++) {
+        if (p[n] >= 0x80 || p[n] < 0x20 || p[n] == '"')
+            nm_buf_addf(&v, "\\x%02X", p[n]);
+        else
+            nm_buf_add(&v, (const char *)p + n, 1);
+    }
+    nm_fail(t->ctx, NM_BADDATA,
+            "%s:%ld: column \"%s\": value \"%s%s\" is not UTF-8 text (Latin-1 or "
+            "Windows-1252?); save the file as CSV UTF-8",
+            t->path, nm_csv_line(t->csv), nm_table_heading(t, i),
+            v.failed || !v.data ? "" : v.data, p[n] ? "..." : "");
+    nm_buf_free(&v);
+    return -1;
+}
+
+/* The next CSV row, with as many fields as the heading, all UTF-8 text. */
+static int csv_next(nm_table *t)
+{
+    int i, n, r = nm_csv_next(t->csv);
+
+    if (r <= 0)
+        return r;
+    n = nm_csv_ncells(t->csv);
+    /* a row cut short (a truncated file) or with a stray separator would
+       shift or lose values without a word */
+    if (n != t->ncols) {
+        nm_fail(t->ctx, NM_BADDATA, "%s:%ld: %d field%s where the heading has %d%s", t->path,
+                nm_csv_line(t->csv), n, n == 1 ? "" : "s", t->ncols,
+                n < t->ncols && nm_csv_at_end(t->csv) ? " (the file ends inside it: cut short?)"
+                                                      : "");
+        return -1;
+    }
+    for (i = 0; i < n; i++) {
+        const char *s = nm_csv_cell(t->csv, i);
+        if (!nm_utf8_valid(s, strlen(s)))
+            return fail_not_utf8(t, i);
+    }
+    return 1;
+}
+
+int nm_table_next(nm_table *t)
+{
+    return t->sheet ? t->gdal->sheet_next(t->sheet) : csv_next(t);
+}
+
+const char *nm_table_cell(const nm_table *t, int i)
+{
+    if (t->sheet)
+        return t->gdal->sheet_cell(t->sheet, i);
+    return i < t->ncols ? nm_csv_cell(t->csv, i) : "";
+}
+
+long nm_table_line(const nm_table *t)
+{
+    return t->sheet ? t->gdal->sheet_line(t->sheet) : nm_csv_line(t->csv);
+}
+
+int nm_table_row_utf8(const nm_table *t)
+{
+    /* a CSV row that is not UTF-8 is refused by nm_table_next */
+    return t->sheet ? t->gdal->sheet_row_utf8(t->sheet) : 1;
+}
+
+const char *nm_table_line_word(const nm_table *t)
+{
+    return t->sheet ? t->gdal->sheet_line_word(t->sheet) : "line";
+}
