@@ -122,6 +122,10 @@ typedef struct nm_render_opts {
      * around the data (default 0: the frame hugs the data, and the page's
      * spare room is left below or beside it). */
     int fill_page;
+    /* Areas overlap and are drawn in the order added, the last on top (a
+     * locator's area over its region; default 0: areas tile the map and
+     * are drawn colour by colour, faster). */
+    int in_order;
     /* Font family of every text, as fontconfig names it ("DejaVu Serif");
      * empty: DejaVu Sans.  nm_font_check() says whether it is installed. */
     char font[NM_FONT_MAX];

@@ -287,6 +287,8 @@ typedef struct nm_summary_opts {
                                and the LSOAs that moved decile; NULL: one release */
     const char *title;      /* NULL: "<borough>: locality summaries" */
     const char *font;       /* font family of every text (fontconfig's name); NULL: DejaVu Sans */
+    int locator;            /* with 'within': the overview map carries an inset of England's
+                               regions (or districts) with the area marked */
     nm_summary_format format;
     const char *output;     /* required; written atomically */
 } nm_summary_opts;
@@ -333,6 +335,8 @@ typedef struct nm_compare_opts {
                                nm_choropleth_opts' 'since') */
     const char *title;      /* NULL: "Wards compared: A, B and C" */
     const char *font;       /* font family of every text (fontconfig's name); NULL: DejaVu Sans */
+    int locator;            /* a map of England's regions (or districts) under the legend with
+                               'within' (else the wards) marked */
     double dpi;             /* PNG resolution; 0: 150 */
     const char *output;     /* .pdf or .png (required) */
 } nm_compare_opts;

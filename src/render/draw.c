@@ -412,6 +412,12 @@ static int by_key(const void *a, const void *b)
     return x->i < y->i ? -1 : x->i > y->i;
 }
 
+static int by_index(const void *a, const void *b)
+{
+    const keyed *x = a, *y = b;
+    return x->i < y->i ? -1 : x->i > y->i;
+}
+
 /* Where two areas meet, the outline drawn last shows.  Drawn one colour
  * after another, the last colour's outlines would win every edge and tint
  * dense cities; features are therefore dealt into LAYERS layers by a hash
@@ -445,7 +451,7 @@ static keyed *by_colour(const nm_map *map, const rn_dev *feat, double row0, doub
             order[*n].key = key | (layered ? layer_of(i) << 25 : 0);
             order[(*n)++].i = (uint32_t)i;
         }
-    qsort(order, *n, sizeof *order, by_key);
+    qsort(order, *n, sizeof *order, map->opts.in_order ? by_index : by_key);
     return order;
 }
 
@@ -1010,31 +1016,13 @@ static void white_box(cairo_t *cr, const nm_rect *r)
     cairo_stroke(cr);
 }
 
-void rn_draw_furniture(cairo_t *cr, PangoContext *pc, const nm_map *map, const rn_layout *lay,
-                       rn_svgtext *svg)
+/* The legend, scale bar and north arrow, on white where they stand over
+ * the map. */
+static void draw_keys(cairo_t *cr, PangoContext *pc, const nm_map *map, const rn_layout *lay,
+                      rn_svgtext *svg)
 {
     const nm_map_layout *p = &lay->pub;
-    size_t i;
 
-    pango_cairo_update_context(cr, pc);
-    for (i = 0; i < lay->nplaced; i++)
-        if (lay->placed[i].leader)
-            draw_leader(cr, &lay->placed[i]);
-    for (i = 0; i < lay->nplaced; i++) {
-        const rn_placed *pl = &lay->placed[i];
-        show_text(cr, svg, rn_text_pt(pc, RN_F_LABEL, pl->pt, map->labels[pl->label].text, 0),
-                  RN_F_LABEL, pl->x, pl->y, 1);
-    }
-    cairo_rectangle(cr, p->map.x, p->map.y, p->map.w, p->map.h);
-    rn_set_rgb(cr, FRAME_RGB);
-    cairo_set_line_width(cr, FRAME_W_MM);
-    cairo_set_line_join(cr, CAIRO_LINE_JOIN_MITER);
-    cairo_stroke(cr);
-    if (map->title)
-        draw_text(cr, pc, svg, RN_F_TITLE, map->title, p->title.x, p->title.y, p->title.w, 0);
-    if (map->subtitle)
-        draw_text(cr, pc, svg, RN_F_SUBTITLE, map->subtitle, lay->subtitle.x, lay->subtitle.y,
-                  lay->subtitle.w, 0);
     if (map->opts.legend_pos == NM_LEGEND_INSIDE || map->opts.legend_pos == NM_LEGEND_NONE) {
         /* furniture over the map stands on white */
         if (p->legend.w > 0)
@@ -1054,7 +1042,54 @@ void rn_draw_furniture(cairo_t *cr, PangoContext *pc, const nm_map *map, const r
         rn_scale_bar_draw(cr, pc, &p->scale_bar, lay->pub.scale_bar_m, lay->mm_per_m, svg);
     if (p->north_arrow.w > 0)
         draw_north_arrow(cr, pc, lay, svg);
-    if (map->attribution)
-        draw_text(cr, pc, svg, RN_F_ATTRIB, map->attribution, p->attribution.x, p->attribution.y,
-                  p->attribution.w, 0);
+}
+
+/* A text drawn as a structure element of its own when 'tag' is set. */
+static void tagged_text(cairo_t *cr, PangoContext *pc, rn_svgtext *svg, rn_font f,
+                        const char *text, const nm_rect *r, const char *tag)
+{
+    if (tag)
+        cairo_tag_begin(cr, tag, "");
+    draw_text(cr, pc, svg, f, text, r->x, r->y, r->w, 0);
+    if (tag)
+        cairo_tag_end(cr, tag);
+}
+
+void rn_draw_furniture(cairo_t *cr, PangoContext *pc, const nm_map *map, const rn_layout *lay,
+                       rn_svgtext *svg)
+{
+    rn_draw_furniture_part(cr, pc, map, lay, svg, RN_PART_ALL);
+}
+
+void rn_draw_furniture_part(cairo_t *cr, PangoContext *pc, const nm_map *map,
+                            const rn_layout *lay, rn_svgtext *svg, int part)
+{
+    const nm_map_layout *p = &lay->pub;
+    const char *h1 = part != RN_PART_ALL ? "H1" : NULL, *para = h1 ? "P" : NULL;
+    size_t i;
+
+    pango_cairo_update_context(cr, pc);
+    if (part & RN_PART_BODY) {
+        for (i = 0; i < lay->nplaced; i++)
+            if (lay->placed[i].leader)
+                draw_leader(cr, &lay->placed[i]);
+        for (i = 0; i < lay->nplaced; i++) {
+            const rn_placed *pl = &lay->placed[i];
+            show_text(cr, svg, rn_text_pt(pc, RN_F_LABEL, pl->pt, map->labels[pl->label].text, 0),
+                      RN_F_LABEL, pl->x, pl->y, 1);
+        }
+        cairo_rectangle(cr, p->map.x, p->map.y, p->map.w, p->map.h);
+        rn_set_rgb(cr, FRAME_RGB);
+        cairo_set_line_width(cr, FRAME_W_MM);
+        cairo_set_line_join(cr, CAIRO_LINE_JOIN_MITER);
+        cairo_stroke(cr);
+    }
+    if ((part & RN_PART_TITLES) && map->title)
+        tagged_text(cr, pc, svg, RN_F_TITLE, map->title, &p->title, h1);
+    if ((part & RN_PART_TITLES) && map->subtitle)
+        tagged_text(cr, pc, svg, RN_F_SUBTITLE, map->subtitle, &lay->subtitle, para);
+    if (part & RN_PART_BODY)
+        draw_keys(cr, pc, map, lay, svg);
+    if ((part & RN_PART_SOURCE) && map->attribution)
+        tagged_text(cr, pc, svg, RN_F_ATTRIB, map->attribution, &p->attribution, para);
 }

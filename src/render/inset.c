@@ -1,7 +1,7 @@
 /*
  * A map drawn into a rectangle of a page that another module lays out (a
  * summary's overview and locality maps, a comparison's panels), with the
- * same geometry, outlines, labels and legend as a map page.  The layout is
+ * same geometry, outlines, labels, legend and locator inset as a map page.  The layout is
  * layout.c's (rn_layout_box), the drawing draw.c's; the page, its surface
  * and its file belong to the caller.
  */
@@ -41,6 +41,9 @@ nm_status rn_map_draw_in(nm_ctx *ctx, nm_map *map, cairo_t *cr, PangoContext *pc
         rn_draw_furniture(cr, pc, map, &lay, NULL);
         st = cairo_status(cr);
     }
+    if (st == CAIRO_STATUS_SUCCESS && map->locator && (rc = rn_locator_draw(ctx, map, &lay, cr,
+                                                                            pc, k, vector)) != NM_OK)
+        goto cleanup;
     if (st != CAIRO_STATUS_SUCCESS) {
         rc = nm_fail(ctx, st == CAIRO_STATUS_NO_MEMORY ? NM_NOMEM : NM_ERROR,
                      "drawing the map failed: %s", cairo_status_to_string(st));

@@ -1155,6 +1155,7 @@ nm_status rn_layout_box(nm_ctx *ctx, const nm_map *map, PangoContext *pc, const 
     if (map->opts.scale_bar)
         p->scale_bar_m = rn_round_length(lay->mm_per_m, fmin(RN_SCALE_MAX, p->map.w / 3));
     georef(map, lay);
+    place_locator(map, lay); /* a summary's overview has one too */
     rc = place_labels(ctx, map, pc, lay);
 
 cleanup:

@@ -83,6 +83,7 @@ nm_map *nm_map_locator(nm_map *map)
     ro.outline_mm = 0.05;
     ro.outline_darken = 0.25;
     ro.threads = 1;
+    ro.in_order = 1; /* the area marked over the ground that holds it */
     map->locator->opts = ro;
     return map->locator;
 }

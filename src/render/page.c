@@ -25,6 +25,23 @@ static cairo_status_t to_file(void *closure, const unsigned char *data, unsigned
     return fwrite(data, 1, len, closure) == len ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
 }
 
+/* The context, white page and mm units of a new document; a PDF's
+ * structure tree starts with its Document element (closed by pg_close). */
+static nm_status start_page(pg_doc *d, const char *font)
+{
+    d->cr = cairo_create(d->surf);
+    d->pc = rn_pango_context(font);
+    if (cairo_status(d->cr) != CAIRO_STATUS_SUCCESS || !d->pc)
+        return nm_fail(d->ctx, NM_NOMEM, "cannot create the page");
+    cairo_set_source_rgb(d->cr, 1, 1, 1);
+    cairo_paint(d->cr);
+    cairo_scale(d->cr, d->k, d->k);
+    pango_cairo_update_context(d->cr, d->pc);
+    if (!d->png && !d->measure)
+        cairo_tag_begin(d->cr, "Document", "");
+    return NM_OK;
+}
+
 static const char *ext_of(const char *path)
 {
     const char *dot = strrchr(nm_basename(path), '.');
@@ -66,15 +83,34 @@ nm_status pg_open(nm_ctx *ctx, pg_doc *d, const char *path, double w, double h, 
             cairo_pdf_surface_set_metadata(d->surf, CAIRO_PDF_METADATA_SUBJECT, subject);
         cairo_pdf_surface_set_metadata(d->surf, CAIRO_PDF_METADATA_CREATE_DATE, nm_output_date(date));
     }
-    d->cr = cairo_create(d->surf);
-    d->pc = rn_pango_context(font);
-    if (cairo_status(d->cr) != CAIRO_STATUS_SUCCESS || !d->pc)
-        return nm_fail(ctx, NM_NOMEM, "cannot create the page");
-    cairo_set_source_rgb(d->cr, 1, 1, 1);
-    cairo_paint(d->cr);
-    cairo_scale(d->cr, d->k, d->k);
-    pango_cairo_update_context(d->cr, d->pc);
-    return NM_OK;
+    return start_page(d, font);
+}
+
+nm_status pg_open_measure(nm_ctx *ctx, pg_doc *d, double w, double h, const char *font)
+{
+    memset(d, 0, sizeof *d);
+    d->ctx = ctx;
+    d->w = w;
+    d->h = h;
+    d->page = d->npages = 1;
+    d->measure = 1;
+    d->k = RN_PT_PER_MM; /* measured as the PDF sets it */
+    d->surf = cairo_recording_surface_create(CAIRO_CONTENT_COLOR, NULL);
+    return start_page(d, font);
+}
+
+void pg_tag_begin(pg_doc *d, const char *tag)
+{
+    if (!d->png && !d->measure)
+        cairo_tag_begin(d->cr, tag, "");
+    d->tag_depth++;
+}
+
+void pg_tag_end(pg_doc *d, const char *tag)
+{
+    if (!d->png && !d->measure)
+        cairo_tag_end(d->cr, tag);
+    d->tag_depth--;
 }
 
 static PangoLayout *layout_of(pg_doc *d, double pt, int bold, const char *text, double w,
@@ -123,10 +159,21 @@ double pg_text(pg_doc *d, double x, double y, double w, double pt, int bold, uin
     PangoLayout *lay = layout_of(d, pt, bold, text, w, align);
     PangoRectangle log;
 
+    /* outside a figure or a table a text is a block of its own, its
+       role read from its size: the title, a section's heading, text */
+    const char *tag = d->tag_depth > 0   ? NULL
+                      : pt >= PG_TITLE_PT ? "H1"
+                      : pt >= PG_HEAD_PT  ? "H2"
+                                          : "P";
+
     pango_layout_get_extents(lay, NULL, &log);
+    if (tag)
+        pg_tag_begin(d, tag);
     cairo_move_to(d->cr, x, y);
     rn_set_rgb(d->cr, rgb);
     pango_cairo_show_layout(d->cr, lay);
+    if (tag)
+        pg_tag_end(d, tag);
     g_object_unref(lay);
     return (double)log.height / PANGO_SCALE;
 }
@@ -156,8 +203,11 @@ void pg_line(pg_doc *d, double x0, double y0, double x1, double y1, uint32_t rgb
 
 nm_status pg_map(pg_doc *d, nm_map *map, const nm_rect *box, nm_map_layout *layout)
 {
-    nm_status rc = rn_map_draw_in(d->ctx, map, d->cr, d->pc, d->k, !d->png, box, layout);
+    nm_status rc;
 
+    pg_tag_begin(d, "Figure");
+    rc = rn_map_draw_in(d->ctx, map, d->cr, d->pc, d->k, !d->png, box, layout);
+    pg_tag_end(d, "Figure");
     pango_cairo_update_context(d->cr, d->pc);
     return rc;
 }
@@ -271,10 +321,12 @@ nm_status pg_close(pg_doc *d)
     nm_status rc = NM_OK;
 
     draw_footer(d);
-    if (d->png)
+    if (d->png) {
         cairo_surface_flush(d->surf);
-    else
+    } else {
+        cairo_tag_end(d->cr, "Document");
         cairo_show_page(d->cr);
+    }
     st = cairo_status(d->cr);
     cairo_destroy(d->cr);
     d->cr = NULL;
@@ -518,13 +570,19 @@ static double col_x(const tb_fit *f, double x, int c0, int c)
 static void draw_head(pg_doc *d, const pg_table *t, const tb_fit *f, int c0, int c1, double x,
                       double y, double head_h, double total_w)
 {
+    pg_tag_begin(d, "TR");
+    pg_tag_begin(d, "TH"); /* the row labels' column, unheaded */
+    pg_tag_end(d, "TH");
     for (int c = c0; c < c1; c++) {
         double cx = col_x(f, x, c0, c);
         if (t->group && t->group[c])
             pg_fill(d, cx, y, f->col_w[c], head_h, 0xe8e8e8);
+        pg_tag_begin(d, "TH");
         pg_text(d, cx + CELL_PAD, y + CELL_PAD, f->col_w[c] - 2 * CELL_PAD, f->head_pt, 1, PG_INK,
                 PG_RIGHT | PG_WORDS, t->head[c]);
+        pg_tag_end(d, "TH");
     }
+    pg_tag_end(d, "TR");
     pg_line(d, x, y + head_h, x + total_w, y + head_h, PG_INK, 0.3, 0);
 }
 
@@ -536,19 +594,26 @@ static void draw_row(pg_doc *d, const pg_table *t, const tb_fit *f, int r, int c
     for (int c = c0; c < c1; c++)
         if (t->group && t->group[c])
             pg_fill(d, col_x(f, x, c0, c), y, f->col_w[c], rh, r % 2 ? 0xe4e4e4 : 0xececec);
+    /* a row's label heads it (TH), its figures are cells (TD) */
+    pg_tag_begin(d, "TR");
+    pg_tag_begin(d, "TH");
     pg_text(d, x + CELL_PAD, y + CELL_PAD, f->label_w - 2 * CELL_PAD, f->pt, 0, PG_INK,
             PG_LEFT | PG_WORDS, t->label[r]);
+    pg_tag_end(d, "TH");
     for (int c = c0; c < c1; c++) {
         double right = col_x(f, x, c0, c + 1) - CELL_PAD;
         const char *v = cell_at(t->cell, r * t->ncols + c);
         const char *s = cell_at(t->sub, r * t->ncols + c);
         int quiet = strcmp(v, "suppressed") == 0;
+        pg_tag_begin(d, "TD");
         double vh = text_right(d, right, y + CELL_PAD, quiet ? fmax(f->pt - 1, PG_TABLE_MIN_PT - 0.5)
                                                             : f->pt,
                                quiet ? PG_GREY : PG_INK, v);
         if (*s)
             text_right(d, right, y + CELL_PAD + vh, f->sub_pt, PG_GREY, s);
+        pg_tag_end(d, "TD");
     }
+    pg_tag_end(d, "TR");
 }
 
 /* The bottom rule and the rules before the group columns of a block
@@ -578,27 +643,37 @@ static double draw_block(pg_doc *d, const pg_table *t, const tb_fit *f, int c0, 
         (*rc = t->next_page(t->user, &y)) != NM_OK)
         return 0;
     y0 = y;
-    if (draw)
+    /* each page's part is a Table of its own, with its header row: the
+       footer and the heading repeated on the next page are no part of it */
+    if (draw) {
+        pg_tag_begin(d, "Table");
         draw_head(d, t, f, c0, c1, x, y, head_h, total_w);
+    }
     y += head_h;
     for (r = 0; r < t->nrows; r++) {
         double rh = row_height(d, t, f, r, c0, c1);
         if (t->next_page && y + rh > pg_body_bottom(d) && r > 0) {
-            if (draw)
+            if (draw) {
                 close_block(d, t, f, c0, c1, x, y0, y, total_w);
+                pg_tag_end(d, "Table");
+            }
             if ((*rc = t->next_page(t->user, &y)) != NM_OK)
                 return 0;
             y0 = y;
-            if (draw)
+            if (draw) {
+                pg_tag_begin(d, "Table");
                 draw_head(d, t, f, c0, c1, x, y, head_h, total_w);
+            }
             y += head_h;
         }
         if (draw)
             draw_row(d, t, f, r, c0, c1, x, y, rh, total_w);
         y += rh;
     }
-    if (draw)
+    if (draw) {
         close_block(d, t, f, c0, c1, x, y0, y, total_w);
+        pg_tag_end(d, "Table");
+    }
     return y;
 }
 
@@ -660,6 +735,7 @@ void pg_chart_draw(pg_doc *d, const pg_chart *c, const nm_rect *box)
     int i, n;
 
     y += pg_text(d, box->x, y, box->w, PG_TEXT_PT, 1, PG_INK, PG_LEFT, c->title) + 1.5;
+    pg_tag_begin(d, "Figure");
     for (i = 0; i < c->nbars; i++) {
         pg_measure(d, pt, c->bar[i].bold, c->bar[i].label, 0, &tw, &th);
         label_w = fmax(label_w, tw);
@@ -730,4 +806,5 @@ void pg_chart_draw(pg_doc *d, const pg_chart *c, const nm_rect *box)
         pg_fill(d, vx - 0.3, cy - vh / 2, vw + 0.6, vh, 0xffffff);
         pg_text(d, vx, cy - vh / 2, 0, pt - 0.5, b->bold, PG_INK, PG_LEFT, buf);
     }
+    pg_tag_end(d, "Figure");
 }

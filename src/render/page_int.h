@@ -40,6 +40,8 @@ typedef struct pg_doc {
     int page, npages;
     const char *sources, *periods; /* footer texts, borrowed */
     double foot_h; /* footer band with its gap, mm */
+    int measure;   /* pg_open_measure: drawn nowhere, for sizes only */
+    int tag_depth; /* open structure elements (pg_tag_begin) */
 } pg_doc;
 
 /* Starts a document at 'path' (.pdf: pages of w x h mm; .png: one page at
@@ -49,6 +51,15 @@ typedef struct pg_doc {
  * pg_close() or pg_free(). */
 nm_status pg_open(nm_ctx *ctx, pg_doc *d, const char *path, double w, double h, double dpi,
                   const char *font, const char *title, const char *subject);
+/* A document that draws nowhere (a recording surface), for measuring a
+ * page's content before choosing its size.  Free with pg_free(). */
+nm_status pg_open_measure(nm_ctx *ctx, pg_doc *d, double w, double h, const char *font);
+/* Opens and closes a structure element of a PDF's tag tree ("Figure",
+ * "Table"...; cairo's names), nested properly; no-ops elsewhere.  pg_text
+ * outside any element is tagged by its size (H1 title, H2 heading, P);
+ * inside one it is part of it. */
+void pg_tag_begin(pg_doc *d, const char *tag);
+void pg_tag_end(pg_doc *d, const char *tag);
 /* Sets the footer's texts (borrowed until pg_close) and the page count. */
 void pg_set_footer(pg_doc *d, const char *sources, const char *periods, int npages);
 /* The lowest y the body of a page may use. */

@@ -264,6 +264,12 @@ void rn_page_image_done(void *hold);
 
 void rn_draw_furniture(cairo_t *cr, PangoContext *pc, const nm_map *map, const rn_layout *lay,
                        rn_svgtext *svg);
+/* Parts of the furniture, for a tagged PDF that reads title, map, source:
+ * each text of RN_PART_TITLES and RN_PART_SOURCE is a structure element
+ * of its own (H1, P); RN_PART_BODY is the rest, drawn over the map. */
+enum { RN_PART_TITLES = 1, RN_PART_BODY = 2, RN_PART_SOURCE = 4, RN_PART_ALL = 7 };
+void rn_draw_furniture_part(cairo_t *cr, PangoContext *pc, const nm_map *map,
+                            const rn_layout *lay, rn_svgtext *svg, int part);
 
 /* Draws a scale bar of 'metres' at mm_per_m, its numbers above it, in
  * box b (mm; the bar on its foot, RN_SCALE_H high). */

@@ -612,11 +612,28 @@ static nm_status write_vector(nm_ctx *ctx, const nm_map *map, const rn_layout *l
     cr = cairo_create(surf);
     cairo_set_source_rgb(cr, 1, 1, 1);
     cairo_paint(cr);
+    if (fmt == FMT_PDF) {
+        /* a tagged PDF reads the titles, the map, then its source line */
+        cairo_tag_begin(cr, "Document", "");
+        cairo_save(cr);
+        cairo_scale(cr, k, k);
+        rn_draw_furniture_part(cr, pc, map, lay, NULL, RN_PART_TITLES);
+        cairo_restore(cr);
+        cairo_tag_begin(cr, "Figure", "");
+    }
     st = rn_draw_geometry(cr, map, lay, &feat, &outl, k, -INFINITY, INFINITY, 1);
     cairo_save(cr);
     cairo_scale(cr, k, k);
-    rn_draw_furniture(cr, pc, map, lay, fmt == FMT_SVG ? &text : NULL);
+    if (fmt == FMT_PDF)
+        rn_draw_furniture_part(cr, pc, map, lay, NULL, RN_PART_BODY);
+    else
+        rn_draw_furniture(cr, pc, map, lay, &text);
     rc = rn_locator_draw(ctx, map, lay, cr, pc, k, 1);
+    if (fmt == FMT_PDF) {
+        cairo_tag_end(cr, "Figure");
+        rn_draw_furniture_part(cr, pc, map, lay, NULL, RN_PART_SOURCE);
+        cairo_tag_end(cr, "Document");
+    }
     cairo_restore(cr);
     if (rc != NM_OK)
         goto cleanup;

@@ -18,6 +18,7 @@
 #include "store/store_int.h"
 
 #define MAX_WARDS 12
+#define COMPARE_ACCENT 0xcb181dU /* the locator's marked area, as a map's */
 
 typedef struct cjob {
     nm_store *store;
@@ -243,27 +244,57 @@ static double draw_legend(cjob *j, double x, double y, double w)
         count[c >= 0 && c < k ? c : NM_CLASSES_MAX]++;
     }
     y += pg_text(&j->doc, x, y, w, 9, 1, PG_INK, PG_LEFT, j->shade.legend_title) + 2;
+    pg_tag_begin(&j->doc, "L"); /* a PDF reader lists the classes */
     for (int c = k - 1; c >= 0; c--) {
         pg_fill(&j->doc, x, y, 8, 5, nm_shading_rgb(&j->shade, c));
         pg_line(&j->doc, x, y + 5, x + 8, y + 5, 0x737373, 0.1, 0);
         snprintf(label, sizeof label, "%s (%ld)", nm_classes_label(j->shade.classes, c),
                  count[c]);
+        pg_tag_begin(&j->doc, "LI");
         y += fmax(6.5, pg_text(&j->doc, x + 10.5, y + 0.6, w - 10.5, 8, 0, PG_INK, PG_LEFT,
                                label) + 1.5);
+        pg_tag_end(&j->doc, "LI");
     }
     if (count[NM_CLASSES_MAX] > 0) {
         pg_fill(&j->doc, x, y, 8, 5, 0xdedede);
         snprintf(label, sizeof label, "No data (%ld)", count[NM_CLASSES_MAX]);
+        pg_tag_begin(&j->doc, "LI");
         pg_text(&j->doc, x + 10.5, y + 0.6, w - 10.5, 8, 0, PG_INK, PG_LEFT, label);
+        pg_tag_end(&j->doc, "LI");
         y += 6.5;
     }
+    pg_tag_end(&j->doc, "L");
     return y - y0;
+}
+
+/* Where the wards lie: England's regions (or districts) with the borough,
+ * or the wards where none is named, marked; in the legend's column beside
+ * the table, as large as the room there allows. */
+static nm_status draw_locator(cjob *j, double x, double y, double w, double room)
+{
+    nm_map *host = nm_map_new();
+    double side = fmin(w, room);
+    nm_rect box = {x, y, side, side};
+    nm_status rc;
+
+    if (!host)
+        return nm_fail(j->ctx, NM_NOMEM, "out of memory");
+    if (side < 20)
+        rc = nm_fail(j->ctx, NM_USAGE, "--locator: the page leaves %.0f mm beside the table, and "
+                     "the inset needs 20 mm (compare fewer wards, or leave it out)", fmax(room, 0));
+    else
+        rc = nm_locator_add(j->store, host, j->o->within, j->lsoas, COMPARE_ACCENT);
+    if (rc == NM_OK)
+        rc = pg_map(&j->doc, nm_map_locator(host), &box, NULL);
+    nm_map_free(host);
+    return rc;
 }
 
 static nm_status draw_page(cjob *j, const char *title, nm_paper paper)
 {
     double pw = paper == NM_PAPER_A3 ? 420 : 297, ph = paper == NM_PAPER_A3 ? 297 : 210;
     double y = PG_MARGIN, w = pw - 2 * PG_MARGIN, leg_w = 55, table_h, panel_w, panel_h, tw, ly, s;
+    double table_w = j->o->locator ? w - leg_w - 4 : w; /* a locator sits beside the table */
     double ext[MAX_WARDS][4], head_h[MAX_WARDS] = {0};
     nm_rect box[MAX_WARDS], fit;
     nm_map *maps[MAX_WARDS] = {0};
@@ -305,12 +336,12 @@ static nm_status draw_page(cjob *j, const char *title, nm_paper paper)
                                           : j->shade.vals.label[0],
              j->shade.vals.label + 1, j->n, j->set.borough.name);
     y += pg_text(&j->doc, PG_MARGIN, y, w, 10.5, 0, 0x404040, PG_LEFT, sub) + 4;
-    table_h = gr_area_table(&j->doc, &j->set, arow, heads, group, nareas, 0, 0, w, 0, NULL, NULL,
-                            NULL);
+    table_h = gr_area_table(&j->doc, &j->set, arow, heads, group, nareas, 0, 0, table_w, 0, NULL,
+                            NULL, NULL);
     for (int k = 0; k < 2; k++) /* how two releases were compared, England: under the table */
         if (tnotes[k]) {
             double nh = 0;
-            pg_measure(&j->doc, PG_SMALL_PT - 0.5, 0, tnotes[k], w, &tw, &nh);
+            pg_measure(&j->doc, PG_SMALL_PT - 0.5, 0, tnotes[k], table_w, &tw, &nh);
             table_h += nh + 1.5;
         }
     panel_w = (w - leg_w - 4) / cols;
@@ -328,7 +359,9 @@ static nm_status draw_page(cjob *j, const char *title, nm_paper paper)
     fit.w = panel_w - 4;
     for (int i = 0; rc == NM_OK && i < j->n; i++) {
         double px = PG_MARGIN + (i % cols) * panel_w, py = y + (i / cols) * panel_h, hh;
+        pg_tag_begin(&j->doc, "H2"); /* a panel's ward heads it */
         hh = pg_text(&j->doc, px, py, panel_w - 3, 10, 1, PG_INK, PG_LEFT, arow[i]->name);
+        pg_tag_end(&j->doc, "H2");
         pg_text(&j->doc, px, py + hh, panel_w - 3, 7.5, 0, 0x404040, PG_LEFT, keys[i]);
         box[i] = (nm_rect){px, py + head_h[i / cols], fit.w, fit.h};
         rc = panel_map(j, i, &maps[i], ext[i]);
@@ -349,14 +382,20 @@ static nm_status draw_page(cjob *j, const char *title, nm_paper paper)
              nm_fmt_count(lround(j->scale), denom), paper == NM_PAPER_A3 ? "A3" : "A4");
     ly = y + draw_legend(j, PG_MARGIN + w - leg_w, y, leg_w) + 5;
     ly += pg_text(&j->doc, PG_MARGIN + w - leg_w, ly, leg_w, 8, 0, PG_INK, PG_LEFT, scale_note) + 1;
-    pg_scale_bar(&j->doc, PG_MARGIN + w - leg_w, ly, s, leg_w - 5);
+    ly += pg_scale_bar(&j->doc, PG_MARGIN + w - leg_w, ly, s, leg_w - 5) + 3;
     y += rows * panel_h + 2;
-    y = gr_area_table(&j->doc, &j->set, arow, heads, group, nareas, PG_MARGIN, y, w, 1, NULL,
+    /* the locator beside the table, in the legend's column */
+    ly = fmax(ly, y);
+    if (j->o->locator &&
+        (rc = draw_locator(j, PG_MARGIN + w - leg_w, ly, leg_w, pg_body_bottom(&j->doc) - ly)) !=
+            NM_OK)
+        goto cleanup;
+    y = gr_area_table(&j->doc, &j->set, arow, heads, group, nareas, PG_MARGIN, y, table_w, 1, NULL,
                       NULL, NULL);
     for (int k = 0; k < 2; k++)
         if (tnotes[k])
-            y += 1.5 + pg_text(&j->doc, PG_MARGIN, y + 1.5, w, PG_SMALL_PT - 0.5, 0, PG_GREY,
-                               PG_LEFT, tnotes[k]);
+            y += 1.5 + pg_text(&j->doc, PG_MARGIN, y + 1.5, table_w, PG_SMALL_PT - 0.5, 0,
+                               PG_GREY, PG_LEFT, tnotes[k]);
     rc = pg_close(&j->doc);
 
 cleanup:
@@ -381,7 +420,9 @@ static nm_status write_html(cjob *j, const char *title)
     for (int i = 0; i < j->n; i++)
         sec[i] = (hs_section){j->set.ward[j->idx[i]].code, j->set.ward[j->idx[i]].name,
                               &j->idx[i], 1, NULL};
-    rc = sources && periods ? nm_html_page(&p) : nm_fail(j->ctx, NM_NOMEM, "out of memory");
+    /* sizes compare at a glance, as on the PDF */
+    rc = sources && periods ? nm_html_page_one_scale(&p)
+                            : nm_fail(j->ctx, NM_NOMEM, "out of memory");
     nm_free(sources);
     nm_free(periods);
     return rc;

@@ -142,6 +142,7 @@ char *nm_contrast_note(const nm_rgb *colours, int n)
 /* ---- the locator inset -------------------------------------------------- */
 
 #define LOCATOR_LAND 0xd9d9d9
+#define LOCATOR_EDGE 0x9a9a9a /* the ground's boundaries drawn as an overlay */
 
 /* Rowids of every area of the first of 'levels' that has boundaries (its
  * latest vintage).  OUT ids (caller frees), n, level. */
@@ -186,6 +187,7 @@ typedef struct loc_add {
     nm_map *map;
     uint32_t rgb;
     double ext[4];
+    int layer; /* >= 0: the boundaries are drawn on this overlay too */
 } loc_add;
 
 static nm_status add_located(void *user, size_t i, const nm_geombuf *g)
@@ -200,12 +202,14 @@ static nm_status add_located(void *user, size_t i, const nm_geombuf *g)
         a->ext[2] = a->ext[2] > g->xy[2 * k] ? a->ext[2] : g->xy[2 * k];
         a->ext[3] = a->ext[3] > g->xy[2 * k + 1] ? a->ext[3] : g->xy[2 * k + 1];
     }
-    return nm_map_add_feature(a->ctx, a->map, &geom, a->rgb, 0);
+    nm_status rc = nm_map_add_feature(a->ctx, a->map, &geom, a->rgb, 0);
+    return rc == NM_OK && a->layer >= 0 ? nm_map_add_outline(a->ctx, a->map, a->layer, &geom) : rc;
 }
 
-/* The area itself when it has a boundary, else the areas of the map. */
+/* The area itself when it has a boundary, else the areas of the map
+ * (OUT pieces = 1). */
 static nm_status locator_own(nm_store *store, const char *within, const nm_areas *areas,
-                             long **ids, size_t *n)
+                             long **ids, size_t *n, int *pieces)
 {
     nm_ctx *ctx = nm_store_ctx(store);
     size_t na = nm_areas_count(areas);
@@ -223,9 +227,10 @@ static nm_status locator_own(nm_store *store, const char *within, const nm_areas
             (*ids)[(*n)++] = (long)sqlite3_column_int64(st, 0);
     }
     sqlite3_finalize(st);
-    for (size_t k = 0; rc == NM_OK && *n == 0 && k < na; k++)
+    *pieces = rc == NM_OK && *n == 0;
+    for (size_t k = 0; *pieces && k < na; k++)
         (*ids)[k] = nm_areas_rowid(areas, k);
-    if (rc == NM_OK && *n == 0)
+    if (*pieces)
         *n = na;
     return rc;
 }
@@ -235,11 +240,12 @@ nm_status nm_locator_add(nm_store *store, nm_map *map, const char *within, const
 {
     nm_ctx *ctx = nm_store_ctx(store);
     nm_map *loc = nm_map_locator(map);
-    loc_add ground = {ctx, loc, LOCATOR_LAND, {1e300, 1e300, -1e300, -1e300}};
-    loc_add own = {ctx, loc, accent, {1e300, 1e300, -1e300, -1e300}};
-    long *ids = NULL;
-    size_t n = 0;
+    loc_add ground = {ctx, loc, LOCATOR_LAND, {1e300, 1e300, -1e300, -1e300}, -1};
+    loc_add own = {ctx, loc, accent, {1e300, 1e300, -1e300, -1e300}, -1};
+    long *ids = NULL, *own_ids = NULL;
+    size_t n = 0, nown = 0;
     const char *level = NULL;
+    int pieces = 0;
     nm_status rc;
 
     if (!loc)
@@ -249,14 +255,30 @@ nm_status nm_locator_add(nm_store *store, nm_map *map, const char *within, const
         rc = nm_fail(ctx, NM_USAGE, "a locator needs region or district boundaries: import them "
                                     "first (e.g. import boundaries england_eer13.shp --level region)");
     if (rc == NM_OK)
-        rc = nm_store_each_geom(store, ids, n, add_located, &ground);
-    nm_free(ids);
-    ids = NULL;
+        rc = locator_own(store, within, areas, &own_ids, &nown, &pieces);
+    /* an area without a boundary of its own (a region whose boundaries are
+       stored under their electoral codes, E15, when named by E12) is its
+       LSOAs: drawn without their outlines, as one patch, the ground's
+       boundaries on an overlay over it */
+    if (rc == NM_OK && pieces) {
+        nm_render_opts ro; /* nm_map_locator's, outlines in each fill's colour */
+        nm_render_opts_init(&ro);
+        ro.scale_bar = ro.north_arrow = 0;
+        ro.outline_mm = 0.1;
+        ro.outline_darken = 0.001; /* 0 would mean one colour for all */
+        ro.threads = 1;
+        ro.in_order = 1;
+        rc = nm_map_set_options(ctx, loc, &ro);
+        if (rc == NM_OK)
+            rc = nm_map_add_layer(ctx, loc, LOCATOR_EDGE, 0.12, &ground.layer);
+    }
     if (rc == NM_OK)
-        rc = locator_own(store, within, areas, &ids, &n);
-    if (rc == NM_OK && n > 0)
-        rc = nm_store_each_geom(store, ids, n, add_located, &own);
+        rc = nm_store_each_geom(store, ids, n, add_located, &ground);
+    if (rc == NM_OK && nown > 0)
+        rc = nm_store_each_geom(store, own_ids, nown, add_located, &own);
     nm_free(ids);
+    nm_free(own_ids);
+    n = nown;
     /* an area too small to see at the inset's scale is ringed */
     if (rc == NM_OK && n > 0 &&
         fmax(own.ext[2] - own.ext[0], own.ext[3] - own.ext[1]) <

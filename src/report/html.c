@@ -48,6 +48,7 @@ typedef struct hjob {
     nm_geombuf geom;
     sqlite3_stmt *gst;
     long *loc_rowid; /* of each section's outline, -1 none */
+    double shared[2]; /* with p->shared_scale: the world box every section shows, m */
     nm_buf b;
 } hjob;
 
@@ -250,11 +251,12 @@ static int in_section(const hs_section *s, long ward)
     return 0;
 }
 
-/* The extent of a section: its LSOAs, with a margin. */
-static nm_status section_extent(hjob *j, int sec, nm_map *map)
+/* The box of a section's LSOAs.  OUT b (x0, y0, x1, y1; x0 > x1 when
+ * empty). */
+static nm_status section_box(hjob *j, int sec, double b[4])
 {
     const hs_page *p = j->p;
-    double x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY, pad;
+    double x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY;
     nm_status rc = NM_OK;
 
     for (size_t i = 0; rc == NM_OK && i < nm_areas_count(p->lsoas); i++) {
@@ -268,10 +270,73 @@ static nm_status section_extent(hjob *j, int sec, nm_map *map)
             y1 = fmax(y1, j->geom.xy[2 * k + 1]);
         }
     }
-    pad = 0.04 * fmax(x1 - x0, y1 - y0);
-    if (rc == NM_OK && x1 > x0)
-        rc = nm_map_set_extent(j->ctx, map, x0 - pad, y0 - pad, x1 + pad, y1 + pad);
+    b[0] = x0;
+    b[1] = y0;
+    b[2] = x1;
+    b[3] = y1;
     return rc;
+}
+
+/* The extent of a section: its LSOAs with a margin, or, at one shared
+ * scale, the shared box centred on them. */
+static nm_status section_extent(hjob *j, int sec, nm_map *map)
+{
+    double b[4], pad, cx, cy;
+    nm_status rc = section_box(j, sec, b);
+
+    if (rc != NM_OK || b[2] <= b[0])
+        return rc;
+    if (j->shared[0] > 0) {
+        cx = (b[0] + b[2]) / 2;
+        cy = (b[1] + b[3]) / 2;
+        return nm_map_set_extent(j->ctx, map, cx - j->shared[0] / 2, cy - j->shared[1] / 2,
+                                 cx + j->shared[0] / 2, cy + j->shared[1] / 2);
+    }
+    pad = 0.04 * fmax(b[2] - b[0], b[3] - b[1]);
+    return nm_map_set_extent(j->ctx, map, b[0] - pad, b[1] - pad, b[2] + pad, b[3] + pad);
+}
+
+/* One world box for every section's map, of the box's shape (MAP_W_MM x
+ * LOC_H_MM) and large enough for the largest section with a margin, so
+ * that every map is drawn at one scale (a comparison's wards). */
+static nm_status shared_box(hjob *j)
+{
+    double w = 0, b[4];
+    nm_status rc = NM_OK;
+
+    for (int s = 0; rc == NM_OK && s < j->p->nsec; s++) {
+        rc = section_box(j, s, b);
+        if (rc == NM_OK && b[2] > b[0])
+            w = fmax(w, fmax(b[2] - b[0], (b[3] - b[1]) * MAP_W_MM / LOC_H_MM));
+    }
+    j->shared[0] = w * 1.08;
+    j->shared[1] = w * 1.08 * LOC_H_MM / MAP_W_MM;
+    return rc;
+}
+
+/* A scale bar in the corner of a map at one shared scale: a round length
+ * (1, 2 or 5 times a power of ten metres) near a quarter of its width, on
+ * white, in the SVG's own units so that it scales with the map. */
+static void write_scale_bar(hjob *j, const nm_map_svg *svg)
+{
+    double m_per_pt = j->shared[0] / svg->width, want = j->shared[0] / 4;
+    double p10 = pow(10, floor(log10(want))), len, bar, x = 8, y = svg->height - 8;
+    char unit[32];
+
+    len = want >= 5 * p10 ? 5 * p10 : want >= 2 * p10 ? 2 * p10 : p10;
+    bar = len / m_per_pt;
+    if (len >= 1000)
+        snprintf(unit, sizeof unit, "%g km", len / 1000);
+    else
+        snprintf(unit, sizeof unit, "%g m", len);
+    nm_buf_addf(&j->b, "<g class=\"scalebar\" data-m=\"%g\" data-pt=\"%.3f\">"
+                       "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"17\" fill=\"#fff\" "
+                       "fill-opacity=\"0.85\"/>"
+                       "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.3f\" height=\"3\" fill=\"#1a1a1a\"/>"
+                       "<text x=\"%.1f\" y=\"%.1f\" font-size=\"8\">0</text>"
+                       "<text x=\"%.1f\" y=\"%.1f\" font-size=\"8\">%s</text></g>",
+                len, bar, x - 4, y - 15, bar + 40, x, y - 3, bar, x - 2, y - 6, x + bar + 3,
+                y - 0.5, unit);
 }
 
 /* The fill of LSOA i on a map of section 'sec' (-1: the overview). */
@@ -374,8 +439,11 @@ static nm_status write_svg(hjob *j, int sec, const char *alt, const char *id)
     if (rc != NM_OK)
         goto cleanup;
     nm_buf_addf(&j->b, "<svg class=\"map\" id=\"%s\" viewBox=\"0 0 %.2f %.2f\" role=\"group\" tabindex=\"-1\" "
-                       "aria-labelledby=\"%s-t\" aria-describedby=\"%s-d\" data-sec=\"%d\">",
+                       "aria-labelledby=\"%s-t\" aria-describedby=\"%s-d\" data-sec=\"%d\"",
                 id, svg.width, svg.height, id, id, sec);
+    if (only && j->shared[0] > 0) /* metres per SVG unit, the same on every panel */
+        nm_buf_addf(&j->b, " data-m-per-pt=\"%.4f\"", j->shared[0] / svg.width);
+    nm_buf_add(&j->b, ">", 1);
     nm_buf_addf(&j->b, "<title id=\"%s-t\">", id);
     esc(&j->b, only ? p->sec[sec].name : p->place);
     nm_buf_addf(&j->b, ": map</title><desc id=\"%s-d\">", id);
@@ -411,6 +479,8 @@ static nm_status write_svg(hjob *j, int sec, const char *alt, const char *id)
         nm_buf_addf(&j->b, "<path d=\"%s\"/>", svg.outline[i]);
     nm_buf_add(&j->b, "</g>", 4);
     write_names(j, &svg, names, nnames);
+    if (only && j->shared[0] > 0)
+        write_scale_bar(j, &svg);
     nm_buf_add(&j->b, "</svg>", 6);
 
 cleanup:
@@ -956,6 +1026,9 @@ static nm_status write_section(hjob *j, int q, char **csv, const gr_row ***rows)
     nm_buf_add(&j->b, "</figcaption></figure><div class=\"side\">",
                strlen("</figcaption></figure><div class=\"side\">"));
     write_legend(j, q);
+    if (j->shared[0] > 0)
+        nm_buf_add(&j->b, "<p class=\"scale\">Every map at one scale, with its scale bar.</p>",
+                   strlen("<p class=\"scale\">Every map at one scale, with its scale bar.</p>"));
     nm_buf_add(&j->b, "</div></div>", 12);
     write_table(j, q, sec->name, body, nb, sec->total ? &sec->total : NULL, sec->total ? 1 : 0);
     write_table_notes(j, 0);
@@ -1134,7 +1207,19 @@ static void write_tail(hjob *j)
     nm_buf_add(&j->b, "</script></body></html>\n", strlen("</script></body></html>\n"));
 }
 
+static nm_status html_page(const hs_page *p, int one_scale);
+
 nm_status nm_html_page(const hs_page *p)
+{
+    return html_page(p, 0);
+}
+
+nm_status nm_html_page_one_scale(const hs_page *p)
+{
+    return html_page(p, 1);
+}
+
+static nm_status html_page(const hs_page *p, int one_scale)
 {
     hjob j;
     int nt = p->nsec + 1;
@@ -1154,6 +1239,8 @@ nm_status nm_html_page(const hs_page *p)
         rc = read_extras(&j);
     if (rc == NM_OK)
         rc = find_outlines(&j);
+    if (rc == NM_OK && one_scale)
+        rc = shared_box(&j);
     if (rc == NM_OK) {
         write_head(&j, p->title, p->sources, p->periods, p->font);
         nm_buf_add(&j.b, "<p class=\"sub\">", 15);

@@ -46,6 +46,9 @@ typedef struct hs_page {
  * a Content-Security-Policy that forbids every request.  Returns NM_OK,
  * NM_ERROR (output), NM_NOMEM. */
 nm_status nm_html_page(const hs_page *p);
+/* The same page with every section's map at one scale, each with a scale
+ * bar (a comparison's wards, whose sizes then compare at a glance). */
+nm_status nm_html_page_one_scale(const hs_page *p);
 
 /* One map as a page (map -o FILE.html): its areas shaded by 'sh'
  * (choropleth.c's classes), 'over' outlined and, with 'labels', named. */

@@ -392,6 +392,8 @@ static nm_status draw_map(sjob *j, int only, const nm_rect *box, double *used)
     }
     if (rc == NM_OK)
         rc = nm_shading_legend(j->ctx, map, &j->shade, klass, nk);
+    if (rc == NM_OK && only < 0 && j->o->locator) /* where the borough lies */
+        rc = nm_locator_add(j->store, map, j->o->within, j->lsoas, 0xcb181dU);
     /* counting pages needs only the height the map takes */
     memset(&lay, 0, sizeof lay);
     if (rc == NM_OK && j->draw)

@@ -15,7 +15,8 @@
 #include "report/t1chart_int.h"
 
 #define T1_W 297.0
-#define T1_H 210.0
+#define T1_H 210.0 /* the measuring page; the page itself fits the chart */
+#define T1_FOOT_GAP 6.0 /* the chart's last line to the footer */
 #define T1_LABEL_W 62.0
 #define T1_ROW_H 11.0
 #define T1_RED 0xc0392bU
@@ -100,24 +101,26 @@ static void draw_row(pg_doc *d, const t1_chart *c, const t1_row *row, int mark, 
     }
 }
 
-/* The key under the axis, and the neighbours named. */
+/* The key under the axis, and the neighbours named; returns the y below. */
 static double key(pg_doc *d, const t1_chart *c, double y)
 {
-    double x = PG_MARGIN + T1_LABEL_W, w = T1_W - PG_MARGIN - x;
+    double x = PG_MARGIN + T1_LABEL_W, w = T1_W - PG_MARGIN - x, h;
     char text[256];
     nm_buf names = {0};
 
     dot(d, x + 1.8, y + 1.8, 1.8, T1_RED, T1_RED, 0.2);
-    pg_text(d, x + 5, y, 60, PG_TEXT_PT - 0.5, 0, PG_INK, PG_LEFT, c->la_name);
+    h = pg_text(d, x + 5, y, 60, PG_TEXT_PT - 0.5, 0, PG_INK, PG_LEFT, c->la_name);
     x += 62;
     dot(d, x + 1.8, y + 1.8, 1.3, 0xffffffU, T1_NB, 0.35);
     snprintf(text, sizeof text, "each of its %d neighbours", c->nnb);
-    pg_text(d, x + 5, y, 55, PG_TEXT_PT - 0.5, 0, PG_INK, PG_LEFT, text);
+    h = fmax(h, pg_text(d, x + 5, y, 55, PG_TEXT_PT - 0.5, 0, PG_INK, PG_LEFT, text));
     x += 57;
     pg_line(d, x + 1.8, y - 0.6, x + 1.8, y + 4.2, PG_INK, 0.7, 0);
-    pg_text(d, x + 5, y, w - (x - PG_MARGIN - T1_LABEL_W) - 5, PG_TEXT_PT - 0.5, 0, PG_INK,
-            PG_LEFT, "the neighbours' mean (where an authority with their mean would rank)");
-    y += 6.5;
+    h = fmax(h, pg_text(d, x + 5, y, w - (x - PG_MARGIN - T1_LABEL_W) - 5, PG_TEXT_PT - 0.5, 0,
+                        PG_INK, PG_LEFT,
+                        "the neighbours' mean (where an authority with their mean would rank)"));
+    /* a wrapped key line keeps its distance from the names under it */
+    y += fmax(6.5, h + 2);
     nm_buf_addf(&names, "Neighbours%s%s%s: ", *c->neighbours_from ? " (" : "",
                 c->neighbours_from, *c->neighbours_from ? ")" : "");
     for (int k = 0; k < c->nnb; k++)
@@ -132,22 +135,14 @@ static double key(pg_doc *d, const t1_chart *c, double y)
     return y;
 }
 
-nm_status t1_chart_write(nm_ctx *ctx, const t1_chart *c, const char *path, double dpi)
+/* Draws the whole chart from the top of the page; returns the y below its
+ * last line. */
+static double draw_chart(pg_doc *d, const t1_chart *c, const char *title)
 {
-    pg_doc d;
-    char title[256], sub[640], periods[96];
+    char sub[640];
     double y = PG_MARGIN, x0 = PG_MARGIN + T1_LABEL_W, x1 = T1_W - PG_MARGIN - 6, top;
     int nscore = 0;
-    nm_status rc;
 
-    snprintf(title, sizeof title, "Table 1: %s beside its statistical neighbours, IMD %s",
-             c->la_name, c->period);
-    rc = pg_open(ctx, &d, path, T1_W, T1_H, dpi, NULL, title,
-                 "Rank of each domain's average score among England's authorities");
-    if (rc != NM_OK)
-        return rc;
-    snprintf(periods, sizeof periods, "IoD %s", c->period);
-    pg_set_footer(&d, c->sources, periods, 1);
     for (int r = 0; r < c->nrows; r++)
         nscore += c->rows[r].score;
     snprintf(sub, sizeof sub,
@@ -157,25 +152,53 @@ nm_status t1_chart_write(nm_ctx *ctx, const t1_chart *c, const char *path, doubl
              : nscore == 0      ? "average rank"
                                 : "average score (* the average rank: the file holds no score)",
              c->nauth, c->tier, c->weighting);
-    y += pg_text(&d, PG_MARGIN, y, T1_W - 2 * PG_MARGIN, PG_TITLE_PT, 1, PG_INK, PG_LEFT, title) +
+    y += pg_text(d, PG_MARGIN, y, T1_W - 2 * PG_MARGIN, PG_TITLE_PT, 1, PG_INK, PG_LEFT, title) +
          PG_TITLE_GAP;
-    y += pg_text(&d, PG_MARGIN, y, T1_W - 2 * PG_MARGIN, 10.5, 0, 0x404040, PG_LEFT, sub) + 6;
+    y += pg_text(d, PG_MARGIN, y, T1_W - 2 * PG_MARGIN, 10.5, 0, 0x404040, PG_LEFT, sub) + 6;
     top = y;
-    grid(&d, c->nauth, x0, x1, top, top + c->nrows * T1_ROW_H);
+    pg_tag_begin(d, "Figure");
+    grid(d, c->nauth, x0, x1, top, top + c->nrows * T1_ROW_H);
     for (int r = 0; r < c->nrows; r++)
-        draw_row(&d, c, &c->rows[r], nscore > 0 && !c->rows[r].score, x0, x1,
-                 top + r * T1_ROW_H);
+        draw_row(d, c, &c->rows[r], nscore > 0 && !c->rows[r].score, x0, x1, top + r * T1_ROW_H);
     y = top + c->nrows * T1_ROW_H + 1;
-    axis(&d, c->nauth, x0, x1, y);
+    axis(d, c->nauth, x0, x1, y);
     y += 6;
-    pg_text(&d, x0, y, 60, PG_SMALL_PT + 0.5, 0, PG_GREY, PG_LEFT,
-            "\xE2\x97\x80 more deprived");
-    pg_text(&d, x1 - 60, y, 60, PG_SMALL_PT + 0.5, 0, PG_GREY, PG_RIGHT,
+    pg_text(d, x0, y, 60, PG_SMALL_PT + 0.5, 0, PG_GREY, PG_LEFT, "\xE2\x97\x80 more deprived");
+    pg_text(d, x1 - 60, y, 60, PG_SMALL_PT + 0.5, 0, PG_GREY, PG_RIGHT,
             "less deprived \xE2\x96\xB6");
-    pg_text(&d, x0, y, x1 - x0, PG_SMALL_PT + 0.5, 0, PG_INK, PG_CENTRE, "Rank (1 = most deprived)");
+    pg_text(d, x0, y, x1 - x0, PG_SMALL_PT + 0.5, 0, PG_INK, PG_CENTRE, "Rank (1 = most deprived)");
     y += 8;
-    key(&d, c, y);
+    y = key(d, c, y);
+    pg_tag_end(d, "Figure");
+    return y;
+}
+
+nm_status t1_chart_write(nm_ctx *ctx, const t1_chart *c, const char *path, double dpi)
+{
+    pg_doc d;
+    char title[256], periods[96];
+    double h;
+    nm_status rc;
+
+    snprintf(title, sizeof title, "Table 1: %s beside its statistical neighbours, IMD %s",
+             c->la_name, c->period);
+    snprintf(periods, sizeof periods, "IoD %s", c->period);
+    /* the page is as tall as the chart and its footer: a measuring pass
+       first, since the rows, the key's names and the note vary */
+    if ((rc = pg_open_measure(ctx, &d, T1_W, T1_H, NULL)) != NM_OK)
+        goto cleanup;
+    pg_set_footer(&d, c->sources, periods, 1);
+    h = draw_chart(&d, c, title) + T1_FOOT_GAP + d.foot_h + PG_MARGIN;
+    pg_free(&d);
+    if ((rc = pg_open(ctx, &d, path, T1_W, ceil(h), dpi, NULL, title,
+                      "Rank of each domain's average score among England's authorities")) !=
+        NM_OK)
+        goto cleanup;
+    pg_set_footer(&d, c->sources, periods, 1);
+    draw_chart(&d, c, title);
     rc = pg_close(&d);
+
+cleanup:
     pg_free(&d);
     return rc;
 }

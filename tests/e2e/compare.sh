@@ -42,4 +42,28 @@ eq "one scale bar, in km" 1 "$(printf '%s\n' "$TXT" | grep -cE '^ *0 +[0-9.]+ +[
 # the neighbours around a small ward are drawn in grey, the sea left white
 eq "context around the panels" 1 "$(python3 "$(dirname "$0")/pixel.py" "$T/cmp.png" --count e9e9e9 | awk '{print ($1 > 1000)}')"
 
+# the web page's panels at one scale too: every ward's SVG the same viewBox
+# and metres per unit, wide enough for the largest ward's LSOAs, with the
+# same scale bar (a round length, drawn at that scale)
+nm --quiet compare $WARDS --within E06000033 -o "$T/cmp.html"
+HT=$(python3 - "$T/cmp.html" $EXTS <<'PY'
+import re, sys
+page = open(sys.argv[1], encoding="utf-8").read()
+exts = [tuple(float(v) for v in e.split(",")) for e in sys.argv[2:]]
+svgs = re.findall(r'<svg class="map" id="map-(\d+)" viewBox="0 0 ([\d.]+) ([\d.]+)"([^>]*)>(.*?)</svg>', page, re.S)
+boxes = {(w, h) for _, w, h, _, _ in svgs}
+mpp = [re.search(r'data-m-per-pt="([\d.]+)"', a) for _, _, _, a, _ in svgs]
+mpp = [float(m.group(1)) if m else 0 for m in mpp]
+bars = [re.search(r'<g class="scalebar" data-m="([\d.]+)" data-pt="([\d.]+)"', b) for *_, b in svgs]
+bars = {(m.group(1), m.group(2)) if m else None for m in bars}
+(bm, bpt), = bars if len(bars) == 1 and None not in bars else ((0, 0),)
+w = float(svgs[0][1]) * mpp[0] if mpp[0] else 0
+fits = all(ew <= w and eh <= float(svgs[0][2]) * mpp[0] for ew, eh in exts)
+print(len(svgs), len(boxes), len(set(mpp)), int(mpp[0] > 0), len(bars),
+      int(abs(float(bpt) * mpp[0] - float(bm)) < 0.5 if mpp[0] else 0), int(fits))
+PY
+)
+eq "html: 3 ward maps, one viewBox, one scale, one scale bar drawn at it, the largest ward fits" "3 1 1 1 1 1 1" "$HT"
+contains "html: the page says so" "Every map at one scale, with its scale bar." "$(cat "$T/cmp.html")"
+
 finish

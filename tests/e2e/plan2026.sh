@@ -89,6 +89,26 @@ PY
 )
 eq "chart: Southend's dot at its rank on each ranked domain (CSV's ranks)" "$want" "$got"
 eq "chart: eight domains ranked (IDACI and IDAOPI are Southend's only)" 8 "$(wc -w <<<"$want")"
+# the page is as tall as the chart: no blank band taller than 15 mm anywhere
+# (between the title, the rows, the key and the footer), and under the
+# footer only the 10 mm margin (and a little)
+BANDS=$(python3 - "$OUT/table1_neighbours.png" <<PY
+import sys
+sys.path.insert(0, "$(dirname "$0")")
+from pixel import pixels
+rows, mm = pixels(sys.argv[1]), 25.4 / 150
+blank = [all(v == 255 for v in r) for r in rows]
+inked = [y for y, b in enumerate(blank) if not b]
+run = best = 0
+for b in blank[inked[0]:inked[-1] + 1]:
+    run = run + 1 if b else 0
+    best = max(best, run)
+print(int(best * mm <= 15), int((len(rows) - 1 - inked[-1]) * mm <= 12))
+PY
+)
+eq "chart: no empty band within the page, only the margin under the footer" "1 1" "$BANDS"
+eq "chart PDF: tagged, title first, the chart a Figure, the footer last" "H1 P Figure P P P" \
+   "$(pdfinfo -struct "$OUT/table1_neighbours.pdf" | sed -n 's/^  \([A-Za-z0-9]*\).*/\1/p' | paste -sd' ')"
 CH=$(pdftotext -layout "$OUT/table1_neighbours.pdf" - | tr -s ' \n' ' ')
 contains "chart PDF: title" "Table 1: Southend-on-Sea beside its statistical neighbours, IMD 2025" "$CH"
 contains "chart PDF: the neighbours named" "Bournemouth, Christchurch and Poole, Leeds, Milton Keynes, Bury" "$CH"
