@@ -6,7 +6,7 @@
  * positions rank.c computes among all the region's LSOAs).  Parents are
  * reached through memberships, chained where needed (LSOA -> ward ->
  * locality), with weights multiplied along the chain.  The results are
- * stored like any indicator (nm_store_put_batch) so maps and tables read
+ * stored like any indicator (nmS_store_put_batch) so maps and tables read
  * them as they read the IoD.
  */
 #include <math.h>
@@ -65,15 +65,15 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int indicator_exists(agg *g, const char *key, nm_ind *out)
+static int indicator_exists(agg *g, const char *key, nmS_ind *out)
 {
-    nm_ind tmp = {0};
-    nm_ind *ind = out ? out : &tmp;
-    int found = nm_store_find_indicator(g->store, key, g->o->period, ind) == NM_OK;
+    nmS_ind tmp = {0};
+    nmS_ind *ind = out ? out : &tmp;
+    int found = nmS_store_find_indicator(g->store, key, g->o->period, ind) == NM_OK;
 
-    nm_clear(g->ctx);
+    nmC_clear(g->ctx);
     if (!out || !found)
-        nm_ind_clear(ind);
+        nmS_ind_clear(ind);
     return found;
 }
 
@@ -102,7 +102,7 @@ static void domain_name(const char *label, const char *fallback, char *out, size
         n = (size_t)(close - open - 1);
     }
     if (n == 0) {
-        nm_strlcpy(out, fallback, size);
+        nmC_strlcpy(out, fallback, size);
         return;
     }
     if (n >= size)
@@ -116,7 +116,7 @@ static void domain_name(const char *label, const char *fallback, char *out, size
 static nm_status vintages(agg *g)
 {
     sqlite3_stmt *st = NULL;
-    nm_status rc = nm_store_prepare(
+    nm_status rc = nmS_store_prepare(
         g->store,
         "SELECT (SELECT MAX(child_vintage) FROM membership WHERE child_level = ?1),"
         /* the latest drawn vintage, else the latest: asked of the drawn-areas
@@ -130,18 +130,18 @@ static nm_status vintages(agg *g)
     sqlite3_bind_text(st, 1, g->from, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, g->o->to, -1, SQLITE_STATIC);
     if (sqlite3_step(st) != SQLITE_ROW)
-        rc = nm_store_sqlfail(g->store, "finding levels");
+        rc = nmS_store_sqlfail(g->store, "finding levels");
     else if (sqlite3_column_type(st, 0) == SQLITE_NULL)
-        rc = nm_fail(g->ctx, NM_NOTFOUND,
+        rc = nmC_fail(g->ctx, NM_NOTFOUND,
                      "no memberships of %s areas are stored: import a lookup (needsmap import "
                      "lookup) or assign them (needsmap assign --child %s --parent %s)",
                      g->from, g->from, g->o->to);
     else if (sqlite3_column_type(st, 1) == SQLITE_NULL)
-        rc = nm_fail(g->ctx, NM_NOTFOUND, "no %s areas in the store", g->o->to);
+        rc = nmC_fail(g->ctx, NM_NOTFOUND, "no %s areas in the store", g->o->to);
     else {
         g->from_vintage = sqlite3_column_int(st, 0);
         /* the run's year of the level (vintage.c) */
-        g->to_vintage = nm_store_vintage_of(g->store, g->o->to, 0);
+        g->to_vintage = nmS_store_vintage_of(g->store, g->o->to, 0);
     }
     sqlite3_finalize(st);
     return rc;
@@ -197,8 +197,8 @@ typedef struct raw {
 static nm_status no_links(agg *g)
 {
     sqlite3_stmt *st = NULL;
-    nm_buf years = {0};
-    nm_status rc = nm_store_prepare(g->store,
+    nmC_buf years = {0};
+    nm_status rc = nmS_store_prepare(g->store,
                                     "SELECT DISTINCT parent_vintage FROM membership WHERE "
                                     "child_level = ?1 AND parent_level = ?2 ORDER BY 1 DESC",
                                     &st);
@@ -208,28 +208,28 @@ static nm_status no_links(agg *g)
     sqlite3_bind_text(st, 1, g->from, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, g->o->to, -1, SQLITE_STATIC);
     while (sqlite3_step(st) == SQLITE_ROW)
-        nm_buf_addf(&years, "%s%d", years.len ? ", " : "", sqlite3_column_int(st, 0));
+        nmC_buf_addf(&years, "%s%d", years.len ? ", " : "", sqlite3_column_int(st, 0));
     sqlite3_finalize(st);
     if (years.data)
-        rc = nm_fail(g->ctx, NM_USAGE,
+        rc = nmC_fail(g->ctx, NM_USAGE,
                      "no memberships lead from %s %d to %s %d (the %s year of this run); the "
                      "stored ones lead to %s %s: give --%s-vintage YEAR, or import a lookup into "
                      "%s %d",
                      g->from, g->from_vintage, g->o->to, g->to_vintage, g->o->to, g->o->to,
                      years.data, g->o->to, g->o->to, g->to_vintage);
     else
-        rc = nm_fail(g->ctx, NM_USAGE,
+        rc = nmC_fail(g->ctx, NM_USAGE,
                      "no %s areas are reached from %s %d areas through memberships: import a "
                      "lookup, or assign them (needsmap assign --child %s --parent %s)",
                      g->o->to, g->from, g->from_vintage, g->from, g->o->to);
-    nm_buf_free(&years);
+    nmC_buf_free(&years);
     return rc;
 }
 
 static nm_status read_links(agg *g, raw *r)
 {
     sqlite3_stmt *st = NULL;
-    nm_status rc = nm_store_prepare(g->store, chain_sql, &st);
+    nm_status rc = nmS_store_prepare(g->store, chain_sql, &st);
     int s = SQLITE_DONE;
 
     if (rc != NM_OK)
@@ -245,14 +245,14 @@ static nm_status read_links(agg *g, raw *r)
             size_t cap = g->cap_l ? g->cap_l * 2 : 256;
             link *nlk = nm_realloc(g->links, cap * sizeof *nlk);
             if (!nlk) {
-                rc = nm_fail(g->ctx, NM_NOMEM, "out of memory");
+                rc = nmC_fail(g->ctx, NM_NOMEM, "out of memory");
                 break;
             }
             g->links = nlk;
             g->cap_l = cap;
         }
         if (!push_code(&g->pcode, &g->np, &g->cap_p, p)) {
-            rc = nm_fail(g->ctx, NM_NOMEM, "out of memory");
+            rc = nmC_fail(g->ctx, NM_NOMEM, "out of memory");
             break;
         }
         /* raw children are not deduplicated: one per link, sorted later */
@@ -260,14 +260,14 @@ static nm_status read_links(agg *g, raw *r)
             size_t cap = r->cap ? r->cap * 2 : 256;
             char **nc = nm_realloc(r->child, cap * sizeof *nc);
             if (!nc) {
-                rc = nm_fail(g->ctx, NM_NOMEM, "out of memory");
+                rc = nmC_fail(g->ctx, NM_NOMEM, "out of memory");
                 break;
             }
             r->child = nc;
             r->cap = cap;
         }
         if (!(r->child[r->n] = nm_strdup(c))) {
-            rc = nm_fail(g->ctx, NM_NOMEM, "out of memory");
+            rc = nmC_fail(g->ctx, NM_NOMEM, "out of memory");
             break;
         }
         g->links[g->nl].parent = g->np - 1;
@@ -275,7 +275,7 @@ static nm_status read_links(agg *g, raw *r)
         g->links[g->nl++].weight = sqlite3_column_double(st, 2);
     }
     if (rc == NM_OK && s != SQLITE_DONE)
-        rc = nm_store_sqlfail(g->store, "following memberships");
+        rc = nmS_store_sqlfail(g->store, "following memberships");
     sqlite3_finalize(st);
     if (rc == NM_OK && g->np == 0)
         rc = no_links(g);
@@ -292,10 +292,10 @@ static nm_status make_children(agg *g, raw *r)
 
     if (!a || !(sorted = nm_malloc((r->n ? r->n : 1) * sizeof *sorted))) {
         nm_free(a);
-        return nm_fail(g->ctx, NM_NOMEM, "out of memory");
+        return nmC_fail(g->ctx, NM_NOMEM, "out of memory");
     }
     g->kids = a;
-    nm_strlcpy(a->level, g->from, sizeof a->level);
+    nmC_strlcpy(a->level, g->from, sizeof a->level);
     a->vintage = g->from_vintage;
     /* only the children of the parents kept */
     for (i = 0; i < g->nl; i++)
@@ -306,21 +306,21 @@ static nm_status make_children(agg *g, raw *r)
     a->rowid = nm_calloc(r->n ? r->n : 1, sizeof *a->rowid);
     if (!a->code || !a->name || !a->rowid) {
         nm_free(sorted);
-        return nm_fail(g->ctx, NM_NOMEM, "out of memory");
+        return nmC_fail(g->ctx, NM_NOMEM, "out of memory");
     }
     for (i = 0; i < g->nl; i++) {
         if (n > 0 && strcmp(a->code[n - 1], sorted[i]) == 0)
             continue;
         if (!(a->code[n] = nm_strdup(sorted[i]))) {
             nm_free(sorted);
-            return nm_fail(g->ctx, NM_NOMEM, "out of memory");
+            return nmC_fail(g->ctx, NM_NOMEM, "out of memory");
         }
         a->n = ++n;
     }
     a->cap = r->n;
     nm_free(sorted);
     for (i = 0; i < g->nl; i++)
-        g->links[i].child = (size_t)nm_code_find(a->code, a->n, r->child[g->links[i].child]);
+        g->links[i].child = (size_t)nmS_code_find(a->code, a->n, r->child[g->links[i].child]);
     return NM_OK;
 }
 
@@ -339,11 +339,11 @@ static nm_status keep_within(agg *g, const raw *r)
     rc = nm_areas_select(g->store, g->from, g->from_vintage, g->o->within, &in);
     if (rc == NM_OK && (!(keep = nm_calloc(g->np ? g->np : 1, 1)) ||
                         !(remap = nm_malloc((g->np ? g->np : 1) * sizeof *remap))))
-        rc = nm_fail(g->ctx, NM_NOMEM, "out of memory");
+        rc = nmC_fail(g->ctx, NM_NOMEM, "out of memory");
     if (rc != NM_OK)
         goto cleanup;
     for (i = 0; i < g->nl; i++)
-        if (nm_code_find(in->code, in->n, r->child[g->links[i].child]) >= 0)
+        if (nmS_code_find(in->code, in->n, r->child[g->links[i].child]) >= 0)
             keep[g->links[i].parent] = 1;
     for (i = 0; i < g->np; i++) {
         remap[i] = keep[i] ? (long)np : -1;
@@ -360,7 +360,7 @@ static nm_status keep_within(agg *g, const raw *r)
         }
     g->nl = nl;
     if (np == 0)
-        rc = nm_fail(g->ctx, NM_USAGE, "no %s areas have %ss within %s", g->o->to, g->from,
+        rc = nmC_fail(g->ctx, NM_USAGE, "no %s areas have %ss within %s", g->o->to, g->from,
                      g->o->within);
 
 cleanup:
@@ -380,9 +380,9 @@ static nm_status read_values(agg *g, const char *key, nm_rank_scope scope, nm_va
     nm_status rc = nm_values_read(g->store, g->kids, key, g->o->period, scope, v);
 
     if (rc == NM_OK && !g->period[0])
-        nm_strlcpy(g->period, v->period, sizeof g->period);
+        nmC_strlcpy(g->period, v->period, sizeof g->period);
     if (rc == NM_OK && !g->source && !(g->source = nm_strdup(v->source)))
-        rc = nm_fail(g->ctx, NM_NOMEM, "out of memory");
+        rc = nmC_fail(g->ctx, NM_NOMEM, "out of memory");
     return rc;
 }
 
@@ -393,7 +393,7 @@ static double *add_series(agg *g, const char *id, const char *unit, int polarity
 static double *add_series(agg *g, const char *id, const char *unit, int polarity,
                           const char *label_fmt, ...)
 {
-    nm_buf key = {0}, label = {0};
+    nmC_buf key = {0}, label = {0};
     va_list ap;
     series *s;
     size_t i;
@@ -408,12 +408,12 @@ static double *add_series(agg *g, const char *id, const char *unit, int polarity
     }
     s = &g->s[g->ns];
     memset(s, 0, sizeof *s);
-    nm_buf_addf(&key, "%s%s", g->prefix, id);
+    nmC_buf_addf(&key, "%s%s", g->prefix, id);
     va_start(ap, label_fmt);
-    nm_buf_vaddf(&label, label_fmt, ap);
+    nmC_buf_vaddf(&label, label_fmt, ap);
     va_end(ap);
-    s->key = nm_buf_take(&key);
-    s->label = nm_buf_take(&label);
+    s->key = nmC_buf_take(&key);
+    s->label = nmC_buf_take(&label);
     s->unit = unit;
     s->polarity = polarity;
     s->v = nm_malloc((g->np ? g->np : 1) * sizeof *s->v);
@@ -444,7 +444,7 @@ static nm_status add_population(agg *g)
     size_t i;
 
     if (!n)
-        return nm_fail(g->ctx, NM_NOMEM, "out of memory");
+        return nmC_fail(g->ctx, NM_NOMEM, "out of memory");
     for (i = 0; i < g->nl; i++) {
         const link *l = &g->links[i];
         double w = l->weight, p = g->pop[l->child], k = g->pop_kids[l->child];
@@ -488,7 +488,7 @@ static nm_status add_weighted_mean(agg *g, const char *key)
     num = nm_calloc(g->np ? g->np : 1, sizeof *num);
     den = nm_calloc(g->np ? g->np : 1, sizeof *den);
     if (!out || !num || !den) {
-        rc = nm_fail(g->ctx, NM_NOMEM, "out of memory");
+        rc = nmC_fail(g->ctx, NM_NOMEM, "out of memory");
         goto cleanup;
     }
     for (i = 0; i < g->nl; i++) {
@@ -537,7 +537,7 @@ static nm_status add_class(agg *g, const domain *d, const char *tag, int pct, co
                   : NULL;
     with = kids ? nm_calloc(g->np ? g->np : 1, sizeof *with) : NULL;
     if (!with)
-        return nm_fail(g->ctx, NM_NOMEM, "out of memory");
+        return nmC_fail(g->ctx, NM_NOMEM, "out of memory");
     for (i = 0; i < g->nl; i++) {
         const link *l = &g->links[i];
         size_t p = l->parent;
@@ -576,7 +576,7 @@ static nm_status national(agg *g, const domain *d)
     snprintf(key, sizeof key, "%s_%s", d->id, d->has_decile ? "decile" : "rank");
     rc = read_values(g, key, NM_RANK_NONE, &v);
     if (rc == NM_OK && (!(f10 = nm_malloc(g->kids->n + 1)) || !(f20 = nm_malloc(g->kids->n + 1))))
-        rc = nm_fail(g->ctx, NM_NOMEM, "out of memory");
+        rc = nmC_fail(g->ctx, NM_NOMEM, "out of memory");
     for (i = 0; rc == NM_OK && i < g->kids->n; i++) {
         double x = v.value[i];
         double dec = d->has_decile || isnan(x) || v.national_n <= 0
@@ -612,12 +612,12 @@ static nm_status regional(agg *g, const domain *d)
         /* no regions known (a file without region codes), or a value with
            no direction (a generic import): the national figures stand
            alone */
-        nm_log(g->ctx, NM_LOG_WARN, "%s; regional figures left out", nm_errmsg(g->ctx));
-        nm_clear(g->ctx);
+        nmC_log(g->ctx, NM_LOG_WARN, "%s; regional figures left out", nm_errmsg(g->ctx));
+        nmC_clear(g->ctx);
         return NM_OK;
     }
     if (rc == NM_OK && (!(f10 = nm_malloc(g->kids->n + 1)) || !(f20 = nm_malloc(g->kids->n + 1))))
-        rc = nm_fail(g->ctx, NM_NOMEM, "out of memory");
+        rc = nmC_fail(g->ctx, NM_NOMEM, "out of memory");
     for (i = 0; rc == NM_OK && i < g->kids->n; i++) {
         int known = !isnan(v.value[i]) && v.group_size[i] > 0;
         f10[i] = known ? v.value[i] * 10.0 <= (double)v.group_size[i] : -1;
@@ -652,7 +652,7 @@ static void add_domain(agg *g, wanted *w, const char *id)
 {
     static const char *const kinds[] = {"decile", "rank", "score"};
     char key[64];
-    nm_ind ind = {0};
+    nmS_ind ind = {0};
     domain *d;
     int i, *has[3];
 
@@ -663,7 +663,7 @@ static void add_domain(agg *g, wanted *w, const char *id)
         return;
     d = &w->dom[w->ndom];
     memset(d, 0, sizeof *d);
-    nm_strlcpy(d->id, id, sizeof d->id);
+    nmC_strlcpy(d->id, id, sizeof d->id);
     has[0] = &d->has_decile;
     has[1] = &d->has_rank;
     has[2] = &d->has_score;
@@ -676,7 +676,7 @@ static void add_domain(agg *g, wanted *w, const char *id)
         domain_name(ind.label, id, d->name, sizeof d->name);
         w->ndom++;
     }
-    nm_ind_clear(&ind);
+    nmS_ind_clear(&ind);
 }
 
 static void add_mean(wanted *w, const char *key)
@@ -685,7 +685,7 @@ static void add_mean(wanted *w, const char *key)
         if (strcmp(w->mean[i], key) == 0)
             return;
     if (w->nmean < 16)
-        nm_strlcpy(w->mean[w->nmean++], key, sizeof w->mean[0]);
+        nmC_strlcpy(w->mean[w->nmean++], key, sizeof w->mean[0]);
 }
 
 static int ends_with(const char *s, const char *tail, size_t *stem)
@@ -703,17 +703,17 @@ static nm_status parse_wanted(agg *g, wanted *w)
     while (rc == NM_OK && *p) {
         size_t len = strcspn(p, ","), stem;
         char id[64], dom[64];
-        nm_ind ind = {0};
+        nmS_ind ind = {0};
         int before = w->ndom + w->nmean;
         if (len == 0 || len >= sizeof id) {
-            rc = nm_fail(g->ctx, NM_USAGE, "--indicators: \"%.*s\" is not an indicator id",
+            rc = nmC_fail(g->ctx, NM_USAGE, "--indicators: \"%.*s\" is not an indicator id",
                          (int)(len < 60 ? len : 60), p);
             break;
         }
         memcpy(id, p, len);
         id[len] = '\0';
         p += len + (p[len] == ',');
-        nm_strlcpy(dom, id, sizeof dom);
+        nmC_strlcpy(dom, id, sizeof dom);
         if (indicator_exists(g, id, &ind)) {
             int ranked = strcmp(ind.unit, "rank") == 0 || strcmp(ind.unit, "decile") == 0;
             if (!ranked)
@@ -723,7 +723,7 @@ static nm_status parse_wanted(agg *g, wanted *w)
                 dom[stem] = '\0';
                 add_domain(g, w, dom);
             }
-            nm_ind_clear(&ind);
+            nmS_ind_clear(&ind);
         } else {
             char score[80];
             add_domain(g, w, id);
@@ -732,7 +732,7 @@ static nm_status parse_wanted(agg *g, wanted *w)
                 add_mean(w, score);
         }
         if (w->ndom + w->nmean == before && !indicator_exists(g, id, NULL))
-            rc = nm_fail(g->ctx, NM_NOTFOUND,
+            rc = nmC_fail(g->ctx, NM_NOTFOUND,
                          "no indicator \"%s\"%s%s, and no %s_decile, _rank or _score; 'needsmap "
                          "info' lists them",
                          id, g->o->period ? " of period " : "", g->o->period ? g->o->period : "",
@@ -755,7 +755,7 @@ static nm_status read_population(agg *g)
         nm_values v = {0};
         rc = nm_values_read(g->store, g->kids, keys[k], g->o->period, NM_RANK_NONE, &v);
         if (rc == NM_NOTFOUND)
-            rc = nm_fail(g->ctx, NM_NOTFOUND,
+            rc = nmC_fail(g->ctx, NM_NOTFOUND,
                          "aggregates need the population of each %s (%s%s%s): import the IoD "
                          "population denominators (File 6, or the assembled file)",
                          g->from, keys[k], g->o->period ? " of " : "",
@@ -771,17 +771,17 @@ static nm_status read_population(agg *g)
 
 static nm_status store_series(agg *g, nm_aggregate_result *res)
 {
-    nm_series *ser = nm_calloc((size_t)g->ns + 1, sizeof *ser);
-    nm_batch b = {0};
-    nm_buf what = {0};
+    nmS_series *ser = nm_calloc((size_t)g->ns + 1, sizeof *ser);
+    nmS_batch b = {0};
+    nmC_buf what = {0};
     nm_status rc;
     int i;
 
-    nm_buf_addf(&what, "%s %d -> %s %d", g->from, g->from_vintage, g->o->to, g->to_vintage);
-    nm_buf_addf(&what, " (%s)%s%s", g->o->indicators ? g->o->indicators : "imd",
+    nmC_buf_addf(&what, "%s %d -> %s %d", g->from, g->from_vintage, g->o->to, g->to_vintage);
+    nmC_buf_addf(&what, " (%s)%s%s", g->o->indicators ? g->o->indicators : "imd",
                 g->o->within ? " within " : "", g->o->within ? g->o->within : "");
     if (!ser || what.failed) {
-        rc = nm_fail(g->ctx, NM_NOMEM, "out of memory");
+        rc = nmC_fail(g->ctx, NM_NOMEM, "out of memory");
         goto cleanup;
     }
     for (i = 0; i < g->ns; i++) {
@@ -801,19 +801,19 @@ static nm_status store_series(agg *g, nm_aggregate_result *res)
     b.n = g->np;
     b.series = ser;
     b.nseries = g->ns;
-    rc = nm_store_begin(g->store);
+    rc = nmS_store_begin(g->store);
     if (rc != NM_OK)
         goto cleanup;
-    rc = nm_store_put_batch(g->store, &b);
+    rc = nmS_store_put_batch(g->store, &b);
     if (rc == NM_OK)
-        rc = nm_store_commit(g->store);
+        rc = nmS_store_commit(g->store);
     else
-        nm_store_rollback(g->store);
+        nmS_store_rollback(g->store);
     res->dataset = rc == NM_OK ? b.dataset : 0;
 
 cleanup:
     nm_free(ser);
-    nm_buf_free(&what);
+    nmC_buf_free(&what);
     return rc;
 }
 
@@ -869,7 +869,7 @@ nm_status nm_aggregate(nm_store *store, const nm_aggregate_opts *o, nm_aggregate
     wanted w;
     nm_status rc = NM_OK;
 
-    nm_clear(store->ctx);
+    nmC_clear(store->ctx);
     if (!result)
         result = &local;
     memset(result, 0, sizeof *result);
@@ -879,11 +879,11 @@ nm_status nm_aggregate(nm_store *store, const nm_aggregate_opts *o, nm_aggregate
     g.o = o;
     g.from = o->from ? o->from : "lsoa";
     if (!o->to)
-        return nm_fail(g.ctx, NM_USAGE, "the level to aggregate to is required (ward, locality, lad)");
+        return nmC_fail(g.ctx, NM_USAGE, "the level to aggregate to is required (ward, locality, lad)");
     if (strcmp(o->to, g.from) == 0)
-        return nm_fail(g.ctx, NM_USAGE, "cannot aggregate %s areas to %s areas", g.from, o->to);
+        return nmC_fail(g.ctx, NM_USAGE, "cannot aggregate %s areas to %s areas", g.from, o->to);
     if ((size_t)snprintf(g.prefix, sizeof g.prefix, "%s_", o->to) >= sizeof g.prefix)
-        return nm_fail(g.ctx, NM_USAGE, "level name \"%s\" is too long", o->to);
+        return nmC_fail(g.ctx, NM_USAGE, "level name \"%s\" is too long", o->to);
     rc = vintages(&g);
     if (rc == NM_OK)
         rc = read_links(&g, &r);
@@ -898,16 +898,16 @@ nm_status nm_aggregate(nm_store *store, const nm_aggregate_opts *o, nm_aggregate
     if (rc == NM_OK)
         rc = compute(&g, &w);
     if (rc == NM_OK && !g.period[0])
-        nm_strlcpy(g.period, o->period ? o->period : "", sizeof g.period);
+        nmC_strlcpy(g.period, o->period ? o->period : "", sizeof g.period);
     if (rc == NM_OK)
         rc = store_series(&g, result);
     if (rc == NM_OK) {
         result->parents = (long)g.np;
         result->children = (long)g.kids->n;
         result->series = g.ns;
-        nm_strlcpy(result->prefix, g.prefix, sizeof result->prefix);
-        nm_strlcpy(result->period, g.period, sizeof result->period);
-        nm_log(g.ctx, NM_LOG_INFO, "%s: %d indicators for %ld %s areas from %ld %s areas, period %s",
+        nmC_strlcpy(result->prefix, g.prefix, sizeof result->prefix);
+        nmC_strlcpy(result->period, g.period, sizeof result->period);
+        nmC_log(g.ctx, NM_LOG_INFO, "%s: %d indicators for %ld %s areas from %ld %s areas, period %s",
                o->to, g.ns, result->parents, o->to, result->children, g.from, g.period);
     }
     raw_free(&r);

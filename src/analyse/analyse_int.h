@@ -24,10 +24,10 @@ struct nm_areas {
 
 /* Fails with NM_NOTFOUND: no area 'text', with the nearest codes or names
  * as suggestions (resolve.c). */
-nm_status nm_area_unknown(nm_store *store, const char *text);
+nm_status nmA_area_unknown(nm_store *store, const char *text);
 /* Fails with NM_NOTFOUND: no indicator 'key', with the nearest ids. */
-nm_status nm_indicator_unknown(nm_store *store, const char *key);
+nm_status nmA_indicator_unknown(nm_store *store, const char *key);
 /* 1 when an indicator 'key' is stored for any period. */
-int nm_indicator_known(nm_store *store, const char *key);
+int nmA_indicator_known(nm_store *store, const char *key);
 
 #endif

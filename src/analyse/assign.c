@@ -149,7 +149,7 @@ static nm_status place_children(run *r)
     size_t i;
     int s = SQLITE_DONE;
 
-    rc = nm_store_prepare(r->store, r->o->method == NM_ASSIGN_AREA ? area_sql : point_sql, &st);
+    rc = nmS_store_prepare(r->store, r->o->method == NM_ASSIGN_AREA ? area_sql : point_sql, &st);
     for (i = 0; rc == NM_OK && i < r->children->n; i++) {
         placing *p = &r->placed[i];
         sqlite3_bind_int64(st, 1, r->children->rowid[i]);
@@ -159,9 +159,9 @@ static nm_status place_children(run *r)
             if (sqlite3_column_type(st, 1) != SQLITE_NULL &&
                 !placing_add(p, (const char *)sqlite3_column_text(st, 0),
                              sqlite3_column_double(st, 1)))
-                rc = nm_fail(r->ctx, NM_NOMEM, "out of memory");
+                rc = nmC_fail(r->ctx, NM_NOMEM, "out of memory");
         if (rc == NM_OK && s != SQLITE_DONE)
-            rc = nm_store_sqlfail(r->store, "placing areas in their parents");
+            rc = nmS_store_sqlfail(r->store, "placing areas in their parents");
         sqlite3_reset(st);
         if (rc == NM_OK && p->n > 0) {
             weigh(r, p);
@@ -177,7 +177,7 @@ static nm_status place_children(run *r)
 static nm_status clear_earlier(run *r)
 {
     sqlite3_stmt *st = NULL;
-    nm_status rc = nm_store_prepare(
+    nm_status rc = nmS_store_prepare(
         r->store,
         "DELETE FROM membership WHERE child_level = ?1 AND child_vintage = ?2 AND "
         "parent_level = ?3 AND parent_vintage = ?4 AND method = ?5 AND (?6 IS NULL OR child = ?6)",
@@ -195,7 +195,7 @@ static nm_status clear_earlier(run *r)
         else
             sqlite3_bind_null(st, 6);
         if (sqlite3_step(st) != SQLITE_DONE)
-            rc = nm_store_sqlfail(r->store, "replacing memberships");
+            rc = nmS_store_sqlfail(r->store, "replacing memberships");
         sqlite3_reset(st);
     }
     sqlite3_finalize(st);
@@ -205,7 +205,7 @@ static nm_status clear_earlier(run *r)
 static nm_status store_placings(run *r)
 {
     sqlite3_stmt *st = NULL;
-    nm_status rc = nm_store_prepare(r->store,
+    nm_status rc = nmS_store_prepare(r->store,
                                     "INSERT INTO membership(child_level, child_vintage, child,"
                                     " parent_level, parent_vintage, parent, method, weight) "
                                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -223,7 +223,7 @@ static nm_status store_placings(run *r)
             sqlite3_bind_text(st, 7, r->method, -1, SQLITE_STATIC);
             sqlite3_bind_double(st, 8, r->placed[i].weight[k]);
             if (sqlite3_step(st) != SQLITE_DONE)
-                rc = nm_store_sqlfail(r->store, "storing memberships");
+                rc = nmS_store_sqlfail(r->store, "storing memberships");
             sqlite3_reset(st);
             r->res->memberships++;
         }
@@ -238,7 +238,7 @@ static nm_status add_disagreement(run *r, const char *child, const char *assigne
     nm_disagreement *d = nm_realloc(res->disagreements, (size_t)(res->disagree + 1) * sizeof *d);
 
     if (!d)
-        return nm_fail(r->ctx, NM_NOMEM, "out of memory");
+        return nmC_fail(r->ctx, NM_NOMEM, "out of memory");
     res->disagreements = d;
     d += res->disagree;
     d->child = nm_strdup(child);
@@ -246,7 +246,7 @@ static nm_status add_disagreement(run *r, const char *child, const char *assigne
     d->lookup = nm_strdup(lookup);
     res->disagree++;
     if (!d->child || !d->assigned || !d->lookup)
-        return nm_fail(r->ctx, NM_NOMEM, "out of memory");
+        return nmC_fail(r->ctx, NM_NOMEM, "out of memory");
     return NM_OK;
 }
 
@@ -255,7 +255,7 @@ static nm_status add_disagreement(run *r, const char *child, const char *assigne
 static nm_status compare_with_lookup(run *r)
 {
     sqlite3_stmt *st = NULL;
-    nm_status rc = nm_store_prepare(
+    nm_status rc = nmS_store_prepare(
         r->store,
         "SELECT parent FROM membership WHERE child_level = ?1 AND child_vintage = ?2 AND "
         "child = ?3 AND parent_level = ?4 AND method = 'lookup' "
@@ -290,7 +290,7 @@ static const char *method_words(const run *r)
 /* The name of a parent the run placed a child in, or its code. */
 static const char *parent_name(const run *r, const char *code)
 {
-    long k = nm_code_find(r->parents->code, r->parents->n, code);
+    long k = nmS_code_find(r->parents->code, r->parents->n, code);
     return k >= 0 && r->parents->name[k] ? r->parents->name[k] : code;
 }
 
@@ -302,7 +302,7 @@ static nm_status compare_one(run *r, long dataset, const char *file, int vintage
     const char *slash = strrchr(file, '/');
     int by_code = vintage == r->parents->vintage;
     long compared = 0, differ = 0;
-    nm_buf b = {0};
+    nmC_buf b = {0};
     size_t i;
 
     for (i = 0; i < r->children->n; i++) {
@@ -315,35 +315,35 @@ static nm_status compare_one(run *r, long dataset, const char *file, int vintage
             const char *mine = by_code ? p->parent[0] : parent_name(r, p->parent[0]);
             compared++;
             if (strcmp(by_code ? code : name, mine) != 0 && differ++ < SHOW_FIRST)
-                nm_buf_addf(&b, "%s%s (%s; lookup %s)", differ > 1 ? ", " : "",
+                nmC_buf_addf(&b, "%s%s (%s; lookup %s)", differ > 1 ? ", " : "",
                             r->children->code[i], parent_name(r, p->parent[0]), name);
         }
         sqlite3_reset(st);
     }
     if (differ > SHOW_FIRST)
-        nm_buf_addf(&b, " and %ld more", differ - SHOW_FIRST);
+        nmC_buf_addf(&b, " and %ld more", differ - SHOW_FIRST);
     if (differ > 0) {
         r->res->lookups_differ++;
-        nm_log(r->ctx, NM_LOG_WARN,
+        nmC_log(r->ctx, NM_LOG_WARN,
                "%ld of %ld %ss are placed %s in another %s than by the lookup %s (%s %d%s): %s",
                differ, compared, r->children->level, method_words(r), r->parents->level,
                slash ? slash + 1 : file, r->parents->level, vintage,
                by_code ? "" : ", compared by name", b.data ? b.data : "");
     } else if (compared > 0) {
-        nm_log(r->ctx, NM_LOG_INFO, "%s %s agrees with the lookup %s (%s %d) for all %ld %ss",
+        nmC_log(r->ctx, NM_LOG_INFO, "%s %s agrees with the lookup %s (%s %d) for all %ld %ss",
                r->parents->level, method_words(r), slash ? slash + 1 : file, r->parents->level,
                vintage, compared, r->children->level);
     }
     differ = b.failed;
-    nm_buf_free(&b);
-    return differ ? nm_fail(r->ctx, NM_NOMEM, "out of memory") : NM_OK;
+    nmC_buf_free(&b);
+    return differ ? nmC_fail(r->ctx, NM_NOMEM, "out of memory") : NM_OK;
 }
 
 /* Every stored lookup between the two levels, whatever its parents' year. */
 static nm_status compare_each_lookup(run *r)
 {
     sqlite3_stmt *list = NULL, *one = NULL;
-    nm_status rc = nm_store_prepare(
+    nm_status rc = nmS_store_prepare(
         r->store,
         "SELECT DISTINCT m.dataset, coalesce(d.file, ''), m.parent_vintage FROM membership m "
         "LEFT JOIN dataset d ON d.id = m.dataset WHERE m.child_level = ?1 AND m.child_vintage = ?2 "
@@ -351,7 +351,7 @@ static nm_status compare_each_lookup(run *r)
         &list);
 
     if (rc == NM_OK)
-        rc = nm_store_prepare(
+        rc = nmS_store_prepare(
             r->store,
             "SELECT m.parent, coalesce((SELECT a.name FROM area a WHERE a.code = m.parent AND "
             "a.level = m.parent_level AND a.vintage = m.parent_vintage AND a.name IS NOT NULL "
@@ -378,7 +378,7 @@ static nm_status compare_each_lookup(run *r)
 
 static void report_unplaced(run *r)
 {
-    nm_buf b = {0};
+    nmC_buf b = {0};
     long shown = 0, missing = r->res->children - r->res->assigned;
     size_t i;
 
@@ -386,26 +386,26 @@ static void report_unplaced(run *r)
         return;
     for (i = 0; i < r->children->n && shown < SHOW_FIRST; i++)
         if (r->placed[i].n == 0)
-            nm_buf_addf(&b, "%s%s", shown++ ? ", " : "", r->children->code[i]);
+            nmC_buf_addf(&b, "%s%s", shown++ ? ", " : "", r->children->code[i]);
     if (missing > shown)
-        nm_buf_addf(&b, " and %ld more", missing - shown);
-    nm_log(r->ctx, NM_LOG_WARN, "%ld %ss lie in no %s %d and were not assigned: %s", missing,
+        nmC_buf_addf(&b, " and %ld more", missing - shown);
+    nmC_log(r->ctx, NM_LOG_WARN, "%ld %ss lie in no %s %d and were not assigned: %s", missing,
            r->children->level, r->parents->level, r->parents->vintage, b.data ? b.data : "");
-    nm_buf_free(&b);
+    nmC_buf_free(&b);
 }
 
 static nm_status check_opts(nm_ctx *ctx, const nm_assign_opts *o, double *min_share)
 {
     if (!o->child_level || !o->parent_level)
-        return nm_fail(ctx, NM_USAGE, "the child and parent levels are required (e.g. lsoa, ward)");
+        return nmC_fail(ctx, NM_USAGE, "the child and parent levels are required (e.g. lsoa, ward)");
     if (strcmp(o->child_level, o->parent_level) == 0)
-        return nm_fail(ctx, NM_USAGE, "the child and parent levels are both \"%s\"",
+        return nmC_fail(ctx, NM_USAGE, "the child and parent levels are both \"%s\"",
                        o->child_level);
     if (o->method != NM_ASSIGN_POINT && o->method != NM_ASSIGN_AREA)
-        return nm_fail(ctx, NM_USAGE, "unknown assignment method %d", (int)o->method);
+        return nmC_fail(ctx, NM_USAGE, "unknown assignment method %d", (int)o->method);
     *min_share = o->min_share > 0 ? o->min_share : DEFAULT_MIN_SHARE;
     if (*min_share >= 0.5)
-        return nm_fail(ctx, NM_USAGE, "the smallest share kept must be below 0.5, not %g",
+        return nmC_fail(ctx, NM_USAGE, "the smallest share kept must be below 0.5, not %g",
                        *min_share);
     return NM_OK;
 }
@@ -417,7 +417,7 @@ nm_status nm_assign(nm_store *store, const nm_assign_opts *o, nm_assign_result *
     nm_status rc;
     size_t i;
 
-    nm_clear(store->ctx);
+    nmC_clear(store->ctx);
     if (!result)
         result = &local;
     memset(result, 0, sizeof *result);
@@ -432,13 +432,13 @@ nm_status nm_assign(nm_store *store, const nm_assign_opts *o, nm_assign_result *
     if (rc == NM_OK)
         rc = nm_areas_select(store, o->parent_level, o->parent_vintage, NULL, &r.parents);
     if (rc == NM_OK && !(r.placed = nm_calloc(r.children->n, sizeof *r.placed)))
-        rc = nm_fail(r.ctx, NM_NOMEM, "out of memory");
+        rc = nmC_fail(r.ctx, NM_NOMEM, "out of memory");
     if (rc != NM_OK)
         goto cleanup;
     result->children = (long)r.children->n;
     rc = place_children(&r);
     if (rc == NM_OK)
-        rc = nm_store_begin(store);
+        rc = nmS_store_begin(store);
     if (rc != NM_OK)
         goto cleanup;
     rc = clear_earlier(&r);
@@ -447,9 +447,9 @@ nm_status nm_assign(nm_store *store, const nm_assign_opts *o, nm_assign_result *
     if (rc == NM_OK)
         rc = compare_with_lookup(&r);
     if (rc == NM_OK)
-        rc = nm_store_commit(store);
+        rc = nmS_store_commit(store);
     else
-        nm_store_rollback(store);
+        nmS_store_rollback(store);
     if (rc == NM_OK) {
         report_unplaced(&r);
         rc = compare_each_lookup(&r);

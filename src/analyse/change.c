@@ -119,7 +119,7 @@ static nm_status olds_of(nm_store *store, walk *w, const char *code, char **olds
         for (; i < w->npairs && n < max && strcmp(w->pair_new[i], code) == 0; i++) {
             size_t k = lower_bound(w->old_code, w->nold, w->pair_old[i]);
             if (!(olds[n] = nm_strdup(w->pair_old[i])))
-                return nm_fail(store->ctx, NM_NOMEM, "out of memory");
+                return nmC_fail(store->ctx, NM_NOMEM, "out of memory");
             parents[n++] = k < w->nold ? w->old_parents[k] : 0;
             *nolds = n;
         }
@@ -138,9 +138,9 @@ static nm_status olds_of(nm_store *store, walk *w, const char *code, char **olds
     }
     sqlite3_reset(w->up);
     if (s == SQLITE_ROW && n < max)
-        return nm_fail(store->ctx, NM_NOMEM, "out of memory");
+        return nmC_fail(store->ctx, NM_NOMEM, "out of memory");
     if (s != SQLITE_DONE && s != SQLITE_ROW)
-        return nm_store_sqlfail(store, "reading the lookup between code years");
+        return nmS_store_sqlfail(store, "reading the lookup between code years");
     return NM_OK;
 }
 
@@ -149,7 +149,7 @@ static nm_status olds_of(nm_store *store, walk *w, const char *code, char **olds
 static nm_status prepare_between(nm_store *store, const nm_areas *a, int old_vintage,
                                  const char *sql, sqlite3_stmt **st)
 {
-    nm_status rc = nm_store_prepare(store, sql, st);
+    nm_status rc = nmS_store_prepare(store, sql, st);
 
     if (rc == NM_OK) {
         sqlite3_bind_text(*st, 1, a->level, -1, SQLITE_STATIC);
@@ -173,7 +173,7 @@ static nm_status read_whole(nm_store *store, const nm_areas *a, int old_vintage,
     w->old_code = nm_calloc(cap, sizeof *w->old_code);
     w->old_parents = nm_calloc(cap, sizeof *w->old_parents);
     if (!w->pair_new || !w->pair_old || !w->old_code || !w->old_parents)
-        return nm_fail(store->ctx, NM_NOMEM, "out of memory");
+        return nmC_fail(store->ctx, NM_NOMEM, "out of memory");
     rc = prepare_between(store, a, old_vintage,
                          "SELECT DISTINCT parent, child FROM membership WHERE child_level = ?1 "
                          "AND parent_level = ?1 AND child_vintage = ?2 AND parent_vintage = ?3 "
@@ -183,7 +183,7 @@ static nm_status read_whole(nm_store *store, const nm_areas *a, int old_vintage,
         w->pair_new[w->npairs] = nm_strdup((const char *)sqlite3_column_text(st, 0));
         w->pair_old[w->npairs] = nm_strdup((const char *)sqlite3_column_text(st, 1));
         if (!w->pair_new[w->npairs++] || !w->pair_old[w->npairs - 1])
-            rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
+            rc = nmC_fail(store->ctx, NM_NOMEM, "out of memory");
     }
     sqlite3_finalize(st);
     st = NULL;
@@ -196,7 +196,7 @@ static nm_status read_whole(nm_store *store, const nm_areas *a, int old_vintage,
     while (rc == NM_OK && w->nold < cap && (s = sqlite3_step(st)) == SQLITE_ROW) {
         w->old_parents[w->nold] = (long)sqlite3_column_int64(st, 1);
         if (!(w->old_code[w->nold++] = nm_strdup((const char *)sqlite3_column_text(st, 0))))
-            rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
+            rc = nmC_fail(store->ctx, NM_NOMEM, "out of memory");
     }
     sqlite3_finalize(st);
     return rc;
@@ -230,7 +230,7 @@ static nm_status prepare_walk(nm_store *store, const nm_areas *a, int old_vintag
     if (rc != NM_OK)
         return rc;
     if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-        nm_strlcpy(lookup, nm_basename((const char *)sqlite3_column_text(st, 0)), lookup_size);
+        nmC_strlcpy(lookup, nmC_basename((const char *)sqlite3_column_text(st, 0)), lookup_size);
     sqlite3_finalize(st);
     if (*pairs == 0)
         return NM_OK;
@@ -310,7 +310,7 @@ static nm_status dedupe_older(nm_ctx *ctx, nm_change *c)
     size_t i, m = 0;
 
     if (!o)
-        return nm_fail(ctx, NM_NOMEM, "out of memory");
+        return nmC_fail(ctx, NM_NOMEM, "out of memory");
     for (i = 0; i < c->nolder; i++) {
         o[i].code = c->older_code[i];
         o[i].value = c->older_value[i];
@@ -332,24 +332,24 @@ static nm_status dedupe_older(nm_ctx *ctx, nm_change *c)
 /* Fills lineage, then_code and then for every area. */
 /* The earlier values of 'n' older codes: from the whole table read once
  * for a large set, one by one for a borough. */
-static nm_status values_then(nm_store *store, const nm_ind *old, const nm_vtable *t,
+static nm_status values_then(nm_store *store, const nmS_ind *old, const nmS_vtable *t,
                              char *const *olds, int n, double *vals)
 {
     int k;
 
     if (!t->code)
-        return nm_store_values_of(store, old, olds, (size_t)n, vals);
+        return nmS_store_values_of(store, old, olds, (size_t)n, vals);
     for (k = 0; k < n; k++) {
-        long at = nm_vtable_find(t, olds[k]);
+        long at = nmS_vtable_find(t, olds[k]);
         vals[k] = at >= 0 ? t->value[at] : NAN;
     }
     return NM_OK;
 }
 
-static nm_status read_then(nm_store *store, const nm_areas *a, const nm_ind *old, nm_change *c)
+static nm_status read_then(nm_store *store, const nm_areas *a, const nmS_ind *old, nm_change *c)
 {
     walk w = {0};
-    nm_vtable t = {0};
+    nmS_vtable t = {0};
     char *olds[MAX_OLDS];
     double vals[MAX_OLDS];
     long parents[MAX_OLDS], pairs = 0;
@@ -360,7 +360,7 @@ static nm_status read_then(nm_store *store, const nm_areas *a, const nm_ind *old
     if (old->vintage != a->vintage) {
         rc = prepare_walk(store, a, old->vintage, &w, &pairs, c->lookup, sizeof c->lookup);
         if (rc == NM_OK && pairs == 0)
-            rc = nm_fail(store->ctx, NM_NOTFOUND,
+            rc = nmC_fail(store->ctx, NM_NOTFOUND,
                          "%s %s is on %s codes of %d and the map's areas on those of %d, and no "
                          "lookup between the two is stored: import the ONS one, e.g. 'needsmap "
                          "import lookup LSOA11_LSOA21_LAD22_EW_LU.csv --child LSOA11CD --parent "
@@ -368,9 +368,9 @@ static nm_status read_then(nm_store *store, const nm_areas *a, const nm_ind *old
                          old->key, old->period, a->level, old->vintage, a->vintage);
     }
     if (rc == NM_OK && a->n > WALK_ONE_BY_ONE) {
-        rc = nm_store_each_value(store, old, nm_vtable_add, &t);
+        rc = nmS_store_each_value(store, old, nmS_vtable_add, &t);
         if (rc == NM_OK && t.failed)
-            rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
+            rc = nmC_fail(store->ctx, NM_NOMEM, "out of memory");
     }
     for (i = 0; rc == NM_OK && i < a->n; i++) {
         if (old->vintage == a->vintage) {
@@ -378,7 +378,7 @@ static nm_status read_then(nm_store *store, const nm_areas *a, const nm_ind *old
             n = olds[0] ? 1 : 0;
             c->lineage[i] = NM_LINEAGE_SAME;
             if (!n)
-                rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
+                rc = nmC_fail(store->ctx, NM_NOMEM, "out of memory");
         } else {
             rc = olds_of(store, &w, a->code[i], olds, parents, MAX_OLDS, &n);
             c->lineage[i] = decide_lineage(n, parents);
@@ -387,7 +387,7 @@ static nm_status read_then(nm_store *store, const nm_areas *a, const nm_ind *old
             rc = values_then(store, old, &t, olds, n, vals);
         c->then[i] = NAN;
         if (rc == NM_OK && !keep_older(c, &cap, olds, vals, n))
-            rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
+            rc = nmC_fail(store->ctx, NM_NOMEM, "out of memory");
         if (rc == NM_OK && n > 0) {
             if (c->lineage[i] == NM_LINEAGE_SAME || c->lineage[i] == NM_LINEAGE_SPLIT)
                 c->then[i] = vals[0];
@@ -404,34 +404,34 @@ static nm_status read_then(nm_store *store, const nm_areas *a, const nm_ind *old
             c->count[c->lineage[i]]++;
     }
     walk_free(&w);
-    nm_vtable_free(&t);
+    nmS_vtable_free(&t);
     return rc == NM_OK ? dedupe_older(store->ctx, c) : rc;
 }
 
 nm_status nm_change_read(nm_store *store, const nm_areas *a, const char *key, const char *period,
                          const char *since, nm_change *c)
 {
-    nm_ind old = {0};
+    nmS_ind old = {0};
     nm_status rc;
     size_t i;
 
     memset(c, 0, sizeof *c);
     if (!since || !*since)
-        return nm_fail(store->ctx, NM_USAGE, "a change needs the earlier release (--since)");
+        return nmC_fail(store->ctx, NM_USAGE, "a change needs the earlier release (--since)");
     rc = nm_values_read(store, a, key, period, NM_RANK_NONE, &c->now);
     if (rc != NM_OK)
         return rc;
     if (!comparable_unit(c->now.unit))
-        rc = nm_fail(store->ctx, NM_USAGE,
+        rc = nmC_fail(store->ctx, NM_USAGE,
                      "%s is a %s: MHCLG's scores are not on one scale across releases, so only "
                      "ranks and deciles are compared; use an id ending in _rank or _decile",
                      key, c->now.unit);
     if (rc == NM_OK && strcmp(since, c->now.period) == 0)
-        rc = nm_fail(store->ctx, NM_USAGE, "--since %s is the release mapped itself", since);
+        rc = nmC_fail(store->ctx, NM_USAGE, "--since %s is the release mapped itself", since);
     if (rc == NM_OK)
-        rc = nm_store_find_indicator(store, key, since, &old);
+        rc = nmS_store_find_indicator(store, key, since, &old);
     if (rc == NM_OK && strcmp(old.unit, c->now.unit) != 0)
-        rc = nm_fail(store->ctx, NM_USAGE, "%s %s is a %s but %s %s a %s: they do not compare",
+        rc = nmC_fail(store->ctx, NM_USAGE, "%s %s is a %s but %s %s a %s: they do not compare",
                      key, c->now.period, c->now.unit, key, since, old.unit);
     c->n = a->n;
     if (rc == NM_OK) {
@@ -440,18 +440,18 @@ nm_status nm_change_read(nm_store *store, const nm_areas *a, const char *key, co
         c->then_code = nm_calloc(a->n ? a->n : 1, sizeof *c->then_code);
         c->then_label = nm_strdup(old.label);
         if (!c->then || !c->lineage || !c->then_code || !c->then_label)
-            rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
+            rc = nmC_fail(store->ctx, NM_NOMEM, "out of memory");
     }
     if (rc == NM_OK)
-        rc = nm_store_count_values(store, &old, &c->then_national_n);
+        rc = nmS_store_count_values(store, &old, &c->then_national_n);
     if (rc == NM_OK) {
-        nm_strlcpy(c->since, old.period, sizeof c->since);
+        nmC_strlcpy(c->since, old.period, sizeof c->since);
         c->since_vintage = old.vintage;
         rc = read_then(store, a, &old, c);
     }
     for (i = 0; rc == NM_OK && i < a->n; i++)
         c->compared += !isnan(c->then[i]) && !isnan(c->now.value[i]);
-    nm_ind_clear(&old);
+    nmS_ind_clear(&old);
     if (rc != NM_OK)
         nm_change_clear(c);
     return rc;

@@ -59,19 +59,19 @@ static int valid_key(const char *s)
 static nm_status check_opts(nm_ctx *ctx, const nm_count_opts *o)
 {
     if (!o->level)
-        return nm_fail(ctx, NM_USAGE, "--level is required (ward, lsoa, ...)");
+        return nmC_fail(ctx, NM_USAGE, "--level is required (ward, lsoa, ...)");
     if (o->sex && strcmp(o->sex, "F") != 0 && strcmp(o->sex, "M") != 0)
-        return nm_fail(ctx, NM_USAGE, "--sex %s: give F or M", o->sex);
+        return nmC_fail(ctx, NM_USAGE, "--sex %s: give F or M", o->sex);
     if (o->sex && (o->per_female || o->per_male))
-        return nm_fail(ctx, NM_USAGE, "--sex and --per-female/--per-male do not go together");
+        return nmC_fail(ctx, NM_USAGE, "--sex and --per-female/--per-male do not go together");
     if (o->from && !valid_date(o->from))
-        return nm_fail(ctx, NM_USAGE, "--from %s: give YYYY-MM or YYYY-MM-DD", o->from);
+        return nmC_fail(ctx, NM_USAGE, "--from %s: give YYYY-MM or YYYY-MM-DD", o->from);
     if (o->to && !valid_date(o->to))
-        return nm_fail(ctx, NM_USAGE, "--to %s: give YYYY-MM or YYYY-MM-DD", o->to);
+        return nmC_fail(ctx, NM_USAGE, "--to %s: give YYYY-MM or YYYY-MM-DD", o->to);
     if (o->from && o->to && strncmp(o->from, o->to, 10) > 0)
-        return nm_fail(ctx, NM_USAGE, "--from %s is after --to %s", o->from, o->to);
+        return nmC_fail(ctx, NM_USAGE, "--from %s is after --to %s", o->from, o->to);
     if (o->name && !valid_key(o->name))
-        return nm_fail(ctx, NM_USAGE, "--name %s: use a-z, 0-9 and _ only (at most 40)", o->name);
+        return nmC_fail(ctx, NM_USAGE, "--name %s: use a-z, 0-9 and _ only (at most 40)", o->name);
     return NM_OK;
 }
 
@@ -116,7 +116,7 @@ static nm_status prepare_points(nm_store *store, const nm_count_opts *o, const n
        read, through the R-tree.  Over every area of a level the index is
        no help: handing SQLite a million row ids costs more than reading
        the rows, and the grid rejects a point outside all boxes at once. */
-    nm_status rc = nm_store_prepare(
+    nm_status rc = nmS_store_prepare(
         store,
         o->within ? "SELECT geom, sex, date FROM incident WHERE " FILTERS
                     " AND id IN (SELECT pkid FROM idx_incident_geom WHERE xmax >= ?6 AND xmin <= ?8"
@@ -146,9 +146,9 @@ static void see_date(tally *t, const unsigned char *date)
     if (!d)
         return;
     if (!t->first[0] || strncmp(d, t->first, 10) < 0)
-        nm_strlcpy(t->first, d, sizeof t->first);
+        nmC_strlcpy(t->first, d, sizeof t->first);
     if (!t->last[0] || strncmp(d, t->last, 10) > 0)
-        nm_strlcpy(t->last, d, sizeof t->last);
+        nmC_strlcpy(t->last, d, sizeof t->last);
 }
 
 /* Incidents outside the selection's box are never read; they are counted
@@ -158,7 +158,7 @@ static void see_date(tally *t, const unsigned char *date)
 static nm_status count_all(nm_store *store, const nm_count_opts *o, long *n, tally *t)
 {
     sqlite3_stmt *st = NULL;
-    nm_status rc = nm_store_prepare(
+    nm_status rc = nmS_store_prepare(
         store, "SELECT COUNT(*), MIN(date), MAX(date) FROM incident WHERE " FILTERS, &st);
 
     if (rc != NM_OK)
@@ -170,7 +170,7 @@ static nm_status count_all(nm_store *store, const nm_count_opts *o, long *n, tal
         see_date(t, sqlite3_column_text(st, 1));
         see_date(t, sqlite3_column_text(st, 2));
     } else
-        rc = nm_store_sqlfail(store, "counting incidents");
+        rc = nmS_store_sqlfail(store, "counting incidents");
     sqlite3_finalize(st);
     return rc;
 }
@@ -206,7 +206,7 @@ static nm_status assign_points(nm_store *store, const nm_count_opts *o, const nm
         }
     }
     if (s != SQLITE_DONE)
-        rc = nm_store_sqlfail(store, "reading incidents");
+        rc = nmS_store_sqlfail(store, "reading incidents");
     sqlite3_finalize(st);
     return rc;
 }
@@ -225,11 +225,11 @@ static nm_status denominators(nm_store *store, const nm_count_opts *o, const nm_
             continue;
         *outs[k] = nm_malloc((t->n ? t->n : 1) * sizeof **outs[k]);
         if (!*outs[k])
-            return nm_fail(store->ctx, NM_NOMEM, "out of memory");
-        rc = nm_level_values(store, keys[k], o->per_period, areas->level, areas->vintage,
+            return nmC_fail(store->ctx, NM_NOMEM, "out of memory");
+        rc = nmA_level_values(store, keys[k], o->per_period, areas->level, areas->vintage,
                              areas->code, t->n, *outs[k], how);
         if (rc == NM_OK)
-            nm_log(store->ctx, NM_LOG_INFO, "rates per 1,000 of %s: %s", keys[k], how);
+            nmC_log(store->ctx, NM_LOG_INFO, "rates per 1,000 of %s: %s", keys[k], how);
     }
     return rc;
 }
@@ -260,7 +260,7 @@ static nm_status fill_block(nm_ctx *ctx, block *b, const long *count, const doub
     for (k = 0; k < 7; k++) {
         b->v[k] = nm_malloc((n ? n : 1) * sizeof *b->v[k]);
         if (!b->v[k])
-            return nm_fail(ctx, NM_NOMEM, "out of memory");
+            return nmC_fail(ctx, NM_NOMEM, "out of memory");
     }
     for (i = 0; i < n; i++) {
         double lo, hi, blo, bhi, p = pop ? pop[i] : NAN;
@@ -268,9 +268,9 @@ static nm_status fill_block(nm_ctx *ctx, block *b, const long *count, const doub
         nm_poisson_ci_exact(count[i], CONF, &lo, &hi);
         /* Byar's closed form is within 1% of the exact limits from 10 up:
            a larger gap means the numeric inverse went wrong */
-        nm_poisson_ci_byar(count[i], &blo, &bhi);
+        nmA_poisson_ci_byar(count[i], &blo, &bhi);
         if (count[i] >= 10 && (fabs(lo - blo) > 0.01 * blo || fabs(hi - bhi) > 0.01 * bhi))
-            return nm_fail(ctx, NM_ERROR,
+            return nmC_fail(ctx, NM_ERROR,
                            "internal error: exact interval of %ld [%g, %g] disagrees with "
                            "Byar's [%g, %g]",
                            count[i], lo, hi, blo, bhi);
@@ -295,7 +295,7 @@ static void block_free(block *b)
 }
 
 /* Adds a block's series to the batch: 4 without a denominator, 7 with. */
-static void add_series(nm_series *s, int *ns, block *b, const char *name, const char *part,
+static void add_series(nmS_series *s, int *ns, block *b, const char *name, const char *part,
                        const char *what, int with_rate)
 {
     int k;
@@ -313,12 +313,12 @@ static void add_series(nm_series *s, int *ns, block *b, const char *name, const 
 }
 
 /* Appends the text of each row of 'st' not already in 'b'. */
-static void add_statements(nm_buf *b, sqlite3_stmt *st)
+static void add_statements(nmC_buf *b, sqlite3_stmt *st)
 {
     while (sqlite3_step(st) == SQLITE_ROW) {
         const char *text = (const char *)sqlite3_column_text(st, 0);
         if (text && *text && !(b->data && strstr(b->data, text)))
-            nm_buf_addf(b, "%s%s", b->len ? " " : "", text);
+            nmC_buf_addf(b, "%s%s", b->len ? " " : "", text);
     }
 }
 
@@ -328,10 +328,10 @@ static char *attribution(nm_store *store, const nm_count_opts *o)
 {
     const char *per[3] = {o->per, o->per_female, o->per_male};
     sqlite3_stmt *st = NULL;
-    nm_buf b = {0};
+    nmC_buf b = {0};
     int k;
 
-    if (nm_store_prepare(store,
+    if (nmS_store_prepare(store,
                          "SELECT DISTINCT attribution FROM dataset WHERE attribution IS NOT NULL "
                          "AND id IN (SELECT DISTINCT dataset FROM incident "
                          "WHERE ?1 IS NULL OR name = ?1)",
@@ -341,12 +341,12 @@ static char *attribution(nm_store *store, const nm_count_opts *o)
     add_statements(&b, st);
     sqlite3_finalize(st);
     st = NULL;
-    if (nm_store_prepare(store,
+    if (nmS_store_prepare(store,
                          "SELECT d.attribution FROM indicator i JOIN dataset d ON d.id = i.dataset "
                          "WHERE i.key = ?1 AND (?2 IS NULL OR i.period = ?2) "
                          "ORDER BY i.period DESC LIMIT 1",
                          &st) != NM_OK)
-        return nm_buf_take(&b);
+        return nmC_buf_take(&b);
     for (k = 0; k < 3; k++) {
         if (!per[k])
             continue;
@@ -357,8 +357,8 @@ static char *attribution(nm_store *store, const nm_count_opts *o)
     }
     sqlite3_finalize(st);
     if (!b.data)
-        nm_buf_addf(&b, "%s", "");
-    return nm_buf_take(&b);
+        nmC_buf_addf(&b, "%s", "");
+    return nmC_buf_take(&b);
 }
 
 static nm_status store_results(nm_store *store, const nm_count_opts *o, const nm_areas *areas,
@@ -367,9 +367,9 @@ static nm_status store_results(nm_store *store, const nm_count_opts *o, const nm
     const char *name = o->name ? o->name : "incidents";
     long suppress = o->suppress_below == 0 ? DEFAULT_SUPPRESS : o->suppress_below;
     block all, fem, mal;
-    nm_series series[21];
-    nm_batch b;
-    nm_buf what = {0}, desc = {0};
+    nmS_series series[21];
+    nmS_batch b;
+    nmC_buf what = {0}, desc = {0};
     char *attr = NULL;
     int ns = 0;
     nm_status rc;
@@ -378,7 +378,7 @@ static nm_status store_results(nm_store *store, const nm_count_opts *o, const nm
     memset(&fem, 0, sizeof fem);
     memset(&mal, 0, sizeof mal);
     memset(&b, 0, sizeof b);
-    nm_buf_addf(&what, "Incidents%s%s%s%s", o->category ? " (" : "", o->category ? o->category : "",
+    nmC_buf_addf(&what, "Incidents%s%s%s%s", o->category ? " (" : "", o->category ? o->category : "",
                 o->category ? ")" : "", o->sex ? (o->sex[0] == 'F' ? ", female" : ", male") : "");
     rc = fill_block(store->ctx, &all, t->count, t->pop, t->n, suppress, &res->suppressed);
     if (rc == NM_OK && t->female) {
@@ -393,12 +393,12 @@ static nm_status store_results(nm_store *store, const nm_count_opts *o, const nm
         add_series(series, &ns, &fem, name, "_f", "Incidents, female", t->pop_f != NULL);
         add_series(series, &ns, &mal, name, "_m", "Incidents, male", t->pop_m != NULL);
     }
-    nm_buf_addf(&desc, "incidents%s%s per %s%s%s%s%s", o->incidents ? " " : "",
+    nmC_buf_addf(&desc, "incidents%s%s per %s%s%s%s%s", o->incidents ? " " : "",
                 o->incidents ? o->incidents : "", areas->level, o->category ? ", category " : "",
                 o->category ? o->category : "", o->per ? ", per 1,000 of " : "", o->per ? o->per : "");
     attr = attribution(store, o);
     if (desc.failed || !attr) {
-        rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
+        rc = nmC_fail(store->ctx, NM_NOMEM, "out of memory");
         goto cleanup;
     }
     b.level = areas->level;
@@ -411,13 +411,13 @@ static nm_status store_results(nm_store *store, const nm_count_opts *o, const nm
     b.n = areas->n;
     b.series = series;
     b.nseries = ns;
-    rc = nm_store_begin(store);
+    rc = nmS_store_begin(store);
     if (rc == NM_OK)
-        rc = nm_store_put_batch(store, &b);
+        rc = nmS_store_put_batch(store, &b);
     if (rc == NM_OK)
-        rc = nm_store_commit(store);
+        rc = nmS_store_commit(store);
     else
-        nm_store_rollback(store);
+        nmS_store_rollback(store);
     if (rc == NM_OK)
         res->indicators = ns;
     if (rc == NM_OK && o->on_row) {
@@ -444,8 +444,8 @@ cleanup:
     block_free(&all);
     block_free(&fem);
     block_free(&mal);
-    nm_buf_free(&what);
-    nm_buf_free(&desc);
+    nmC_buf_free(&what);
+    nmC_buf_free(&desc);
     nm_free(attr);
     return rc;
 }
@@ -458,9 +458,9 @@ static void make_period(const nm_count_opts *o, const tally *t, char *out, size_
     const char *to = o->to ? o->to : t->last;
 
     if (!*from && !*to)
-        nm_strlcpy(out, "all", size);
+        nmC_strlcpy(out, "all", size);
     else if (strcmp(from, to) == 0)
-        nm_strlcpy(out, from, size);
+        nmC_strlcpy(out, from, size);
     else
         snprintf(out, size, "%.10s..%.10s", from, to);
 }
@@ -468,14 +468,14 @@ static void make_period(const nm_count_opts *o, const tally *t, char *out, size_
 static nm_status any_incidents(nm_store *store, const char *name)
 {
     sqlite3_stmt *st = NULL;
-    nm_status rc = nm_store_prepare(
+    nm_status rc = nmS_store_prepare(
         store, "SELECT EXISTS (SELECT 1 FROM incident WHERE ?1 IS NULL OR name = ?1)", &st);
 
     if (rc != NM_OK)
         return rc;
     sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
     if (sqlite3_step(st) != SQLITE_ROW || !sqlite3_column_int(st, 0))
-        rc = nm_fail(store->ctx, NM_NOTFOUND,
+        rc = nmC_fail(store->ctx, NM_NOTFOUND,
                      name ? "no incidents named \"%s\" in the store (needsmap import incidents "
                             "FILE --name NAME)"
                           : "no incidents in the store%s (needsmap import incidents FILE)",
@@ -494,7 +494,7 @@ nm_status nm_count_incidents(nm_store *store, const nm_count_opts *o, nm_count_r
     long all = 0;
     nm_status rc;
 
-    nm_clear(ctx);
+    nmC_clear(ctx);
     memset(&t, 0, sizeof t);
     if (!result)
         result = &dummy;
@@ -515,7 +515,7 @@ nm_status nm_count_incidents(nm_store *store, const nm_count_opts *o, nm_count_r
         t.male = nm_calloc(t.n, sizeof *t.male);
     }
     if (!t.count || ((o->per_female || o->per_male) && (!t.female || !t.male))) {
-        rc = nm_fail(ctx, NM_NOMEM, "out of memory");
+        rc = nmC_fail(ctx, NM_NOMEM, "out of memory");
         goto cleanup;
     }
     rc = denominators(store, o, areas, &t);
@@ -529,11 +529,11 @@ nm_status nm_count_incidents(nm_store *store, const nm_count_opts *o, nm_count_r
     result->outside = all - result->counted;
     make_period(o, &t, result->period, sizeof result->period);
     if (result->outside > 0)
-        nm_log(ctx, NM_LOG_WARN, "%ld of %ld incidents lie in none of the %zu %s areas%s%s",
+        nmC_log(ctx, NM_LOG_WARN, "%ld of %ld incidents lie in none of the %zu %s areas%s%s",
                result->outside, all, t.n, areas->level, o->within ? " within " : "",
                o->within ? o->within : "");
     if (all == 0)
-        nm_log(ctx, NM_LOG_WARN, "no incidents match the filters; every count is 0");
+        nmC_log(ctx, NM_LOG_WARN, "no incidents match the filters; every count is 0");
     rc = store_results(store, o, areas, &t, result);
 
 cleanup:

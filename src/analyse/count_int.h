@@ -10,14 +10,14 @@
 #include "analyse/analyse_int.h"
 
 /* Regularised lower incomplete gamma P(a, x), a > 0, x >= 0. */
-double nm_gamma_p(double a, double x);
+double nmA_gamma_p(double a, double x);
 /* The x with P(a, x) = p, 0 < p < 1: the p-quantile of Gamma(a, 1).  Found by
  * bracketing and safeguarded Newton steps; relative accuracy about 1e-12. */
-double nm_gamma_p_inv(double a, double p);
+double nmA_gamma_p_inv(double a, double p);
 
 /* Byar's approximation of the exact interval (nm_poisson_ci_exact in
  * analyse.h; 95% only), used as a cross-check of the exact one. */
-void nm_poisson_ci_byar(long k, double *lo, double *hi);
+void nmA_poisson_ci_byar(long k, double *lo, double *hi);
 
 /* Values of indicator 'key' (period NULL: the latest) for the areas
  * 'codes' (sorted by strcmp, 'n' of them) of 'level'/'vintage'.  When the
@@ -29,7 +29,7 @@ void nm_poisson_ci_byar(long k, double *lo, double *hi);
  * any child lacks one.  'how' (may be NULL, 96 bytes) receives a phrase for
  * messages: "stored", "summed from lsoa (lookup)".  Returns NM_NOTFOUND
  * when the indicator does not exist or no memberships lead to its level. */
-nm_status nm_level_values(nm_store *store, const char *key, const char *period, const char *level,
+nm_status nmA_level_values(nm_store *store, const char *key, const char *period, const char *level,
                           int vintage, char *const *codes, size_t n, double *out, char how[96]);
 
 #endif

@@ -48,7 +48,7 @@ static void skip_space(expr *e)
 static int parse_error(expr *e, const char *what)
 {
     if (e->rc == NM_OK)
-        e->rc = nm_fail(e->ctx, NM_USAGE, "derive: expression \"%s\", at character %ld: %s",
+        e->rc = nmC_fail(e->ctx, NM_USAGE, "derive: expression \"%s\", at character %ld: %s",
                         e->text, (long)(e->p - e->text) + 1, what);
     return -1;
 }
@@ -80,7 +80,7 @@ static int name_index(expr *e, const char *name, size_t len)
     if (e->nnames == MAX_INPUTS)
         return parse_error(e, "more than 16 different indicators");
     if (!(e->names[e->nnames] = nm_malloc(len + 1))) {
-        e->rc = nm_fail(e->ctx, NM_NOMEM, "out of memory");
+        e->rc = nmC_fail(e->ctx, NM_NOMEM, "out of memory");
         return -1;
     }
     memcpy(e->names[e->nnames], name, len);
@@ -168,7 +168,7 @@ static nm_status parse(nm_ctx *ctx, const char *text, expr *e)
     if (e->rc == NM_OK && *e->p)
         parse_error(e, "expected an operator (+ - * /) or the end");
     if (e->rc == NM_OK && e->nnames == 0)
-        e->rc = nm_fail(ctx, NM_USAGE, "derive: expression \"%s\" names no indicator", text);
+        e->rc = nmC_fail(ctx, NM_USAGE, "derive: expression \"%s\" names no indicator", text);
     return e->rc;
 }
 
@@ -211,16 +211,16 @@ static double eval(const expr *e, int i, const double *in, int *divzero)
 
 /* One input of the expression: a stored indicator, or the areas' land. */
 typedef struct input {
-    nm_ind ind;      /* unused for area_ha */
+    nmS_ind ind;      /* unused for area_ha */
     int is_area;
-    nm_vtable values; /* every value, in code order */
+    nmS_vtable values; /* every value, in code order */
 } input;
 
 /* Every land area of a level and code year, in hectares, code order. */
-static nm_status read_area_ha(nm_store *store, const char *level, int vintage, nm_vtable *t)
+static nm_status read_area_ha(nm_store *store, const char *level, int vintage, nmS_vtable *t)
 {
     sqlite3_stmt *st = NULL;
-    nm_status rc = nm_store_prepare(store,
+    nm_status rc = nmS_store_prepare(store,
                                     "SELECT code, ST_Area(geom) / 10000.0 FROM area WHERE level = ? "
                                     "AND vintage = ? AND geom IS NOT NULL ORDER BY code",
                                     &st);
@@ -231,12 +231,12 @@ static nm_status read_area_ha(nm_store *store, const char *level, int vintage, n
     sqlite3_bind_text(st, 1, level, -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 2, vintage);
     while ((s = sqlite3_step(st)) == SQLITE_ROW)
-        if (nm_vtable_add(t, (const char *)sqlite3_column_text(st, 0), sqlite3_column_double(st, 1)))
+        if (nmS_vtable_add(t, (const char *)sqlite3_column_text(st, 0), sqlite3_column_double(st, 1)))
             break;
     if (t->failed)
-        rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
+        rc = nmC_fail(store->ctx, NM_NOMEM, "out of memory");
     else if (s != SQLITE_DONE)
-        rc = nm_store_sqlfail(store, "reading the areas' land");
+        rc = nmS_store_sqlfail(store, "reading the areas' land");
     sqlite3_finalize(st);
     return rc;
 }
@@ -256,25 +256,25 @@ static nm_status find_inputs(nm_store *store, const nm_derive_opts *o, const exp
             continue;
         }
         if (strcmp(e->names[i], o->id) == 0) {
-            rc = nm_fail(store->ctx, NM_USAGE, "derive: %s is defined by itself", o->id);
+            rc = nmC_fail(store->ctx, NM_USAGE, "derive: %s is defined by itself", o->id);
             break;
         }
-        rc = nm_store_find_indicator(store, e->names[i], o->period ? o->period : r->period[0] ? r->period : NULL,
+        rc = nmS_store_find_indicator(store, e->names[i], o->period ? o->period : r->period[0] ? r->period : NULL,
                                      &in[i].ind);
         if (rc == NM_NOTFOUND) {
             char why[512];
-            nm_strlcpy(why, nm_errmsg(store->ctx), sizeof why);
-            rc = nm_fail(store->ctx, NM_USAGE, "derive: %s", why);
+            nmC_strlcpy(why, nm_errmsg(store->ctx), sizeof why);
+            rc = nmC_fail(store->ctx, NM_USAGE, "derive: %s", why);
         }
         if (rc != NM_OK)
             break;
         if (!first) {
             first = e->names[i];
-            nm_strlcpy(r->period, in[i].ind.period, sizeof r->period);
-            nm_strlcpy(r->level, in[i].ind.level, sizeof r->level);
+            nmC_strlcpy(r->period, in[i].ind.period, sizeof r->period);
+            nmC_strlcpy(r->level, in[i].ind.level, sizeof r->level);
             r->vintage = in[i].ind.vintage;
         } else if (strcmp(in[i].ind.level, r->level) != 0 || in[i].ind.vintage != r->vintage) {
-            rc = nm_fail(store->ctx, NM_USAGE,
+            rc = nmC_fail(store->ctx, NM_USAGE,
                          "derive: %s is on %s codes of %d but %s on %s codes of %d: an expression "
                          "combines indicators of the same areas",
                          first, r->level, r->vintage, e->names[i], in[i].ind.level,
@@ -282,7 +282,7 @@ static nm_status find_inputs(nm_store *store, const nm_derive_opts *o, const exp
         }
     }
     if (rc == NM_OK && !first)
-        rc = nm_fail(store->ctx, NM_USAGE, "derive: \"%s\" names no stored indicator besides %s",
+        rc = nmC_fail(store->ctx, NM_USAGE, "derive: \"%s\" names no stored indicator besides %s",
                      o->expression, AREA_HA);
     return rc;
 }
@@ -294,9 +294,9 @@ static nm_status read_inputs(nm_store *store, const expr *e, input *in, nm_deriv
 
     for (i = 0; rc == NM_OK && i < e->nnames; i++) {
         rc = in[i].is_area ? read_area_ha(store, r->level, r->vintage, &in[i].values)
-                           : nm_store_each_value(store, &in[i].ind, nm_vtable_add, &in[i].values);
+                           : nmS_store_each_value(store, &in[i].ind, nmS_vtable_add, &in[i].values);
         if (rc == NM_OK && in[i].values.failed)
-            rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
+            rc = nmC_fail(store->ctx, NM_NOMEM, "out of memory");
     }
     return rc;
 }
@@ -319,7 +319,7 @@ static nm_status union_codes(nm_ctx *ctx, const expr *e, const input *in, char *
             total += in[i].values.n;
     *codes = nm_malloc((total ? total : 1) * sizeof **codes);
     if (!*codes)
-        return nm_fail(ctx, NM_NOMEM, "out of memory");
+        return nmC_fail(ctx, NM_NOMEM, "out of memory");
     for (i = 0; i < e->nnames; i++)
         if (!in[i].is_area)
             for (size_t j = 0; j < in[i].values.n; j++)
@@ -335,25 +335,25 @@ static nm_status union_codes(nm_ctx *ctx, const expr *e, const input *in, char *
 /* "derived: EXPR, where a = label (period); land from the boundaries" */
 static char *definition(const nm_derive_opts *o, const expr *e, const input *in)
 {
-    nm_buf b = {0};
+    nmC_buf b = {0};
     int i, any = 0;
 
-    nm_buf_addf(&b, "derived: %s", o->expression);
+    nmC_buf_addf(&b, "derived: %s", o->expression);
     for (i = 0; i < e->nnames; i++) {
         if (in[i].is_area)
-            nm_buf_addf(&b, "%s%s = land area of the area in hectares, from its boundary",
+            nmC_buf_addf(&b, "%s%s = land area of the area in hectares, from its boundary",
                         any++ ? "; " : ", where ", AREA_HA);
         else
-            nm_buf_addf(&b, "%s%s = %s (%s)", any++ ? "; " : ", where ", e->names[i],
+            nmC_buf_addf(&b, "%s%s = %s (%s)", any++ ? "; " : ", where ", e->names[i],
                         in[i].ind.label, in[i].ind.period);
     }
-    return nm_buf_take(&b);
+    return nmC_buf_take(&b);
 }
 
 /* The inputs' sources, each once. */
 static char *sources(const expr *e, const input *in)
 {
-    nm_buf b = {0};
+    nmC_buf b = {0};
     int i, j;
 
     for (i = 0; i < e->nnames; i++) {
@@ -364,11 +364,11 @@ static char *sources(const expr *e, const input *in)
         for (j = 0; j < i; j++)
             seen = seen || (!in[j].is_area && in[j].ind.source && strcmp(in[j].ind.source, s) == 0);
         if (!seen)
-            nm_buf_addf(&b, "%s%s", b.len ? " " : "", s);
+            nmC_buf_addf(&b, "%s%s", b.len ? " " : "", s);
     }
     if (!b.data)
-        nm_buf_addf(&b, "%s", "");
-    return nm_buf_take(&b);
+        nmC_buf_addf(&b, "%s", "");
+    return nmC_buf_take(&b);
 }
 
 static nm_status compute_and_store(nm_store *store, const nm_derive_opts *o, const expr *e,
@@ -381,11 +381,11 @@ static nm_status compute_and_store(nm_store *store, const nm_derive_opts *o, con
     int k;
 
     if (rc == NM_OK && !(values = nm_malloc((n ? n : 1) * sizeof *values)))
-        rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
+        rc = nmC_fail(store->ctx, NM_NOMEM, "out of memory");
     for (i = 0; rc == NM_OK && i < n; i++) {
         int missing = 0, divzero = 0;
         for (k = 0; k < e->nnames; k++) {
-            long at = nm_vtable_find(&in[k].values, codes[i]);
+            long at = nmS_vtable_find(&in[k].values, codes[i]);
             args[k] = at >= 0 ? in[k].values.value[at] : NAN;
             missing = missing || isnan(args[k]);
         }
@@ -397,18 +397,18 @@ static nm_status compute_and_store(nm_store *store, const nm_derive_opts *o, con
     }
     r->areas = (long)n;
     if (rc == NM_OK && r->missing + r->divzero == (long)n)
-        rc = nm_fail(store->ctx, NM_BADDATA,
+        rc = nmC_fail(store->ctx, NM_BADDATA,
                      "derive: %s: no area has a value (%ld lack an input, %ld divide by zero); "
                      "nothing stored",
                      o->id, r->missing, r->divzero);
     def = rc == NM_OK ? definition(o, e, in) : NULL;
     src = rc == NM_OK ? sources(e, in) : NULL;
     if (rc == NM_OK && (!def || !src))
-        rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
+        rc = nmC_fail(store->ctx, NM_NOMEM, "out of memory");
     if (rc == NM_OK) {
-        nm_series s = {o->id, o->label ? o->label : o->expression, o->unit ? o->unit : "value",
+        nmS_series s = {o->id, o->label ? o->label : o->expression, o->unit ? o->unit : "value",
                        o->polarity, values};
-        nm_batch b = {0};
+        nmS_batch b = {0};
         b.level = r->level;
         b.vintage = r->vintage;
         b.period = r->period;
@@ -419,13 +419,13 @@ static nm_status compute_and_store(nm_store *store, const nm_derive_opts *o, con
         b.n = n;
         b.series = &s;
         b.nseries = 1;
-        rc = nm_store_begin(store);
+        rc = nmS_store_begin(store);
         if (rc == NM_OK)
-            rc = nm_store_put_batch(store, &b);
+            rc = nmS_store_put_batch(store, &b);
         if (rc == NM_OK)
-            rc = nm_store_commit(store);
+            rc = nmS_store_commit(store);
         else
-            nm_store_rollback(store);
+            nmS_store_rollback(store);
         r->stored = b.stored;
     }
     nm_free(codes); /* the strings belong to the inputs' tables */
@@ -444,20 +444,20 @@ nm_status nm_derive(nm_store *store, const nm_derive_opts *o, nm_derive_result *
     nm_status rc;
     int i;
 
-    nm_clear(ctx);
+    nmC_clear(ctx);
     if (!r)
         r = &local;
     memset(r, 0, sizeof *r);
     memset(in, 0, sizeof in);
     memset(&e, 0, sizeof e);
     if (!o->id || !o->expression)
-        return nm_fail(ctx, NM_USAGE, "derive: an id and an expression are required");
+        return nmC_fail(ctx, NM_USAGE, "derive: an id and an expression are required");
     for (const char *p = o->id; *p; p++)
         if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_'))
-            return nm_fail(ctx, NM_USAGE, "derive: the id \"%s\" may hold only a-z, 0-9 and _",
+            return nmC_fail(ctx, NM_USAGE, "derive: the id \"%s\" may hold only a-z, 0-9 and _",
                            o->id);
     if (strlen(o->id) > 63 || !*o->id)
-        return nm_fail(ctx, NM_USAGE, "derive: the id must have 1 to 63 characters");
+        return nmC_fail(ctx, NM_USAGE, "derive: the id must have 1 to 63 characters");
     rc = parse(ctx, o->expression, &e);
     if (rc == NM_OK)
         rc = find_inputs(store, o, &e, in, r);
@@ -466,8 +466,8 @@ nm_status nm_derive(nm_store *store, const nm_derive_opts *o, nm_derive_result *
     if (rc == NM_OK)
         rc = compute_and_store(store, o, &e, in, r);
     for (i = 0; i < MAX_INPUTS; i++) {
-        nm_ind_clear(&in[i].ind);
-        nm_vtable_free(&in[i].values);
+        nmS_ind_clear(&in[i].ind);
+        nmS_vtable_free(&in[i].values);
     }
     expr_free(&e);
     return rc;

@@ -15,7 +15,7 @@
 typedef struct england {
     nm_store *store;
     const char *period;
-    nm_vtable pop, kids;
+    nmS_vtable pop, kids;
 } england;
 
 /* What an id asks for: nm_aggregate's "<domain>_nat<10|20>_<what>",
@@ -40,10 +40,10 @@ static measure parse_id(const char *id)
 
     if (strcmp(id, "lsoas") == 0) {
         m.kind = M_COUNT;
-        nm_strlcpy(m.key, "pop_total", sizeof m.key);
+        nmC_strlcpy(m.key, "pop_total", sizeof m.key);
     } else if (strncmp(id, "pop_", 4) == 0) {
         m.kind = M_SUM;
-        nm_strlcpy(m.key, id, sizeof m.key);
+        nmC_strlcpy(m.key, id, sizeof m.key);
     } else if (ends_with(id, "_score_pw")) {
         m.kind = M_SCORE;
         snprintf(m.key, sizeof m.key, "%.*s_score", (int)(strlen(id) - strlen("_score_pw")), id);
@@ -65,32 +65,32 @@ static long england_lsoas(int vintage)
  * indicator, or when the store holds it for fewer than all of England's
  * LSOAs of its code year: a sum over Southend's 108 LSOAs printed as
  * England's population (180,884) is a wrong figure, not a partial one. */
-static nm_status load_table(nm_store *store, const char *key, const char *period, nm_vtable *t)
+static nm_status load_table(nm_store *store, const char *key, const char *period, nmS_vtable *t)
 {
-    nm_ind ind = {0};
-    nm_status rc = nm_store_find_indicator(store, key, period, &ind);
+    nmS_ind ind = {0};
+    nm_status rc = nmS_store_find_indicator(store, key, period, &ind);
 
     if (rc == NM_OK)
-        rc = nm_store_each_value(store, &ind, nm_vtable_add, t);
+        rc = nmS_store_each_value(store, &ind, nmS_vtable_add, t);
     if (rc == NM_OK && t->failed)
-        rc = nm_fail(nm_store_ctx(store), NM_NOMEM, "out of memory");
+        rc = nmC_fail(nm_store_ctx(store), NM_NOMEM, "out of memory");
     if (rc == NM_OK && (strcmp(ind.level, "lsoa") != 0 ||
                         (england_lsoas(ind.vintage) > 0 &&
                          (long)t->n < england_lsoas(ind.vintage)))) {
-        nm_vtable_free(t);
+        nmS_vtable_free(t);
         rc = NM_NOTFOUND;
     }
-    nm_ind_clear(&ind);
+    nmS_ind_clear(&ind);
     return rc;
 }
 
 /* The class measure over table t of deciles or scores. */
-static double over_lsoas(const england *e, const measure *m, const nm_vtable *t)
+static double over_lsoas(const england *e, const measure *m, const nmS_vtable *t)
 {
     double num = 0, den = 0;
 
     for (size_t i = 0; i < t->n; i++) {
-        long j = nm_vtable_find(&e->pop, t->code[i]);
+        long j = nmS_vtable_find(&e->pop, t->code[i]);
         double pop = j >= 0 ? e->pop.value[j] : NAN, x = t->value[i];
         if (m->kind == M_SCORE) {
             if (!isnan(pop) && !isnan(x)) {
@@ -107,7 +107,7 @@ static double over_lsoas(const england *e, const measure *m, const nm_vtable *t)
         } else if (strcmp(m->what, "people") == 0) {
             num += isnan(pop) ? 0 : pop;
         } else if (strcmp(m->what, "children") == 0) {
-            long k = nm_vtable_find(&e->kids, t->code[i]);
+            long k = nmS_vtable_find(&e->kids, t->code[i]);
             num += k >= 0 && !isnan(e->kids.value[k]) ? e->kids.value[k] : 0;
         }
     }
@@ -121,7 +121,7 @@ static double over_lsoas(const england *e, const measure *m, const nm_vtable *t)
 static double england_value(england *e, const char *id)
 {
     measure m = parse_id(id);
-    nm_vtable t = {0};
+    nmS_vtable t = {0};
     double r = NAN;
 
     if (m.kind != M_NONE && load_table(e->store, m.key, e->period, &t) == NM_OK) {
@@ -135,8 +135,8 @@ static double england_value(england *e, const char *id)
             r = over_lsoas(e, &m, &t);
         }
     }
-    nm_clear(nm_store_ctx(e->store));
-    nm_vtable_free(&t);
+    nmC_clear(nm_store_ctx(e->store));
+    nmS_vtable_free(&t);
     return r;
 }
 
@@ -154,29 +154,29 @@ nm_status nm_england_values(nm_store *store, const char *period, const char *con
             if (ids[i])
                 out[i] = england_value(&e, ids[i]);
     }
-    nm_clear(nm_store_ctx(store));
-    nm_vtable_free(&e.pop);
-    nm_vtable_free(&e.kids);
+    nmC_clear(nm_store_ctx(store));
+    nmS_vtable_free(&e.pop);
+    nmS_vtable_free(&e.kids);
     return NM_OK;
 }
 
 nm_status nm_england_coverage(nm_store *store, const char *period, nm_england_cover *out)
 {
-    nm_ind ind = {0};
+    nmS_ind ind = {0};
     long have = 0;
     nm_status rc;
 
     memset(out, 0, sizeof *out);
-    nm_strlcpy(out->key, "pop_total", sizeof out->key);
-    rc = nm_store_find_indicator(store, "pop_total", period, &ind);
+    nmC_strlcpy(out->key, "pop_total", sizeof out->key);
+    rc = nmS_store_find_indicator(store, "pop_total", period, &ind);
     if (rc == NM_OK)
-        rc = nm_store_count_values(store, &ind, &have);
+        rc = nmS_store_count_values(store, &ind, &have);
     if (rc == NM_OK && strcmp(ind.level, "lsoa") == 0) {
         out->stored = have;
         out->vintage = ind.vintage;
         out->england = england_lsoas(ind.vintage);
     }
-    nm_ind_clear(&ind);
-    nm_clear(nm_store_ctx(store));
+    nmS_ind_clear(&ind);
+    nmC_clear(nm_store_ctx(store));
     return NM_OK;
 }

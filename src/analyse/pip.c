@@ -279,7 +279,7 @@ static nm_pip *pip_new(size_t n)
     return p;
 }
 
-nm_status nm_pip_build_rings(nm_ctx *ctx, size_t nareas, const size_t *first_ring,
+nm_status nmA_pip_build_rings(nm_ctx *ctx, size_t nareas, const size_t *first_ring,
                              const size_t *ring_start, const double *xy, nm_pip **out)
 {
     nm_pip *p = pip_new(nareas);
@@ -291,7 +291,7 @@ nm_status nm_pip_build_rings(nm_ctx *ctx, size_t nareas, const size_t *first_rin
             break;
     if (!p || i < nareas || !make_grid(p)) {
         nm_pip_free(p);
-        return nm_fail(ctx, NM_NOMEM, "out of memory");
+        return nmC_fail(ctx, NM_NOMEM, "out of memory");
     }
     *out = p;
     return NM_OK;
@@ -300,28 +300,28 @@ nm_status nm_pip_build_rings(nm_ctx *ctx, size_t nareas, const size_t *first_rin
 nm_status nm_pip_build(nm_store *store, const nm_areas *areas, nm_pip **out)
 {
     nm_pip *p = pip_new(areas->n);
-    nm_geombuf g = {0};
+    nmS_geombuf g = {0};
     sqlite3_stmt *cache = NULL;
     nm_status rc = NM_OK;
     size_t i;
 
     *out = NULL;
     if (!p) {
-        rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
+        rc = nmC_fail(store->ctx, NM_NOMEM, "out of memory");
         goto cleanup;
     }
     for (i = 0; i < areas->n; i++) {
-        rc = nm_store_area_geom(store, areas->rowid[i], &g, &cache);
+        rc = nmS_store_area_geom(store, areas->rowid[i], &g, &cache);
         if (rc != NM_OK)
             goto cleanup;
         /* parts do not matter to the even-odd test: all rings at once */
         if (!add_poly(p, i, g.xy, g.ring_start, 0, g.nrings)) {
-            rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
+            rc = nmC_fail(store->ctx, NM_NOMEM, "out of memory");
             goto cleanup;
         }
     }
     if (!make_grid(p)) {
-        rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
+        rc = nmC_fail(store->ctx, NM_NOMEM, "out of memory");
         goto cleanup;
     }
     *out = p;
@@ -329,7 +329,7 @@ nm_status nm_pip_build(nm_store *store, const nm_areas *areas, nm_pip **out)
 
 cleanup:
     sqlite3_finalize(cache);
-    nm_geombuf_free(&g);
+    nmS_geombuf_free(&g);
     nm_pip_free(p);
     return rc;
 }
@@ -376,7 +376,7 @@ const char *nm_pip_finest_level(nm_store *store)
     const char *found = NULL;
     size_t i;
 
-    if (nm_store_prepare(store, "SELECT 1 FROM area WHERE level = ? AND geom IS NOT NULL LIMIT 1",
+    if (nmS_store_prepare(store, "SELECT 1 FROM area WHERE level = ? AND geom IS NOT NULL LIMIT 1",
                          &st) != NM_OK)
         return NULL;
     for (i = 0; !found && i < sizeof order / sizeof order[0]; i++) {

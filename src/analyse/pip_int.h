@@ -12,7 +12,7 @@
  * ring_start[first_ring[i]] .. ring_start[first_ring[i + 1]] of 'xy' (each
  * ring a closed or open loop of points).  For tests; the arrays are
  * copied. */
-nm_status nm_pip_build_rings(nm_ctx *ctx, size_t nareas, const size_t *first_ring,
+nm_status nmA_pip_build_rings(nm_ctx *ctx, size_t nareas, const size_t *first_ring,
                              const size_t *ring_start, const double *xy, nm_pip **out);
 
 #endif

@@ -52,7 +52,7 @@ static double gamma_cfrac(double a, double x)
     return exp(-x + a * log(x) - lgamma(a)) * h;
 }
 
-double nm_gamma_p(double a, double x)
+double nmA_gamma_p(double a, double x)
 {
     if (x <= 0)
         return 0.0;
@@ -61,7 +61,7 @@ double nm_gamma_p(double a, double x)
     return 1.0 - gamma_cfrac(a, x);
 }
 
-double nm_gamma_p_inv(double a, double p)
+double nmA_gamma_p_inv(double a, double p)
 {
     double lo = 0.0, hi = a > 1 ? a : 1.0, x;
     int i;
@@ -69,11 +69,11 @@ double nm_gamma_p_inv(double a, double p)
     if (p <= 0)
         return 0.0;
     /* bracket: P is increasing in x */
-    while (nm_gamma_p(a, hi) < p && hi < 1e300)
+    while (nmA_gamma_p(a, hi) < p && hi < 1e300)
         hi *= 2.0;
     x = 0.5 * (lo + hi);
     for (i = 0; i < 400; i++) {
-        double f = nm_gamma_p(a, x) - p, dens, next;
+        double f = nmA_gamma_p(a, x) - p, dens, next;
         if (f < 0)
             lo = x;
         else
@@ -97,11 +97,11 @@ void nm_poisson_ci_exact(long k, double conf, double *lo, double *hi)
 {
     double alpha = 1.0 - conf;
 
-    *lo = k > 0 ? nm_gamma_p_inv((double)k, alpha / 2.0) : 0.0;
-    *hi = nm_gamma_p_inv((double)k + 1.0, 1.0 - alpha / 2.0);
+    *lo = k > 0 ? nmA_gamma_p_inv((double)k, alpha / 2.0) : 0.0;
+    *hi = nmA_gamma_p_inv((double)k + 1.0, 1.0 - alpha / 2.0);
 }
 
-void nm_poisson_ci_byar(long k, double *lo, double *hi)
+void nmA_poisson_ci_byar(long k, double *lo, double *hi)
 {
     const double z = 1.959963984540054;
     double kk = (double)k, k1 = kk + 1.0;

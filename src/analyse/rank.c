@@ -13,7 +13,7 @@
 #include "analyse/analyse_int.h"
 
 /* Every stored value of an indicator, sorted by code (store_int.h). */
-typedef nm_vtable table;
+typedef nmS_vtable table;
 
 void nm_values_clear(nm_values *v)
 {
@@ -44,14 +44,14 @@ size_t nm_values_known(const nm_values *v)
 /* The code under which an area's value is stored when the indicator uses
  * codes of another vintage: the one older code that maps to it alone
  * (an unchanged LSOA), else the same code. */
-static nm_status older_codes(nm_store *store, const nm_ind *ind, const nm_areas *a,
+static nm_status older_codes(nm_store *store, const nmS_ind *ind, const nm_areas *a,
                              char **older)
 {
     sqlite3_stmt *st = NULL;
     nm_status rc;
     size_t i;
 
-    rc = nm_store_prepare(store,
+    rc = nmS_store_prepare(store,
                           "SELECT MIN(child), COUNT(*) FROM membership WHERE parent = ?1 AND "
                           "parent_level = ?2 AND parent_vintage = ?3 AND child_level = ?2 AND "
                           "child_vintage = ?4 AND weight = 1",
@@ -66,7 +66,7 @@ static nm_status older_codes(nm_store *store, const nm_ind *ind, const nm_areas 
         else
             older[i] = nm_strdup(a->code[i]);
         if (!older[i])
-            rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
+            rc = nmC_fail(store->ctx, NM_NOMEM, "out of memory");
         sqlite3_reset(st);
     }
     sqlite3_finalize(st);
@@ -76,19 +76,19 @@ static nm_status older_codes(nm_store *store, const nm_ind *ind, const nm_areas 
 /* Reads the values of the set's areas from the full table. */
 /* The codes the set's values are stored under (older codes for an
  * indicator of another vintage). */
-static nm_status value_keys(nm_store *store, const nm_ind *ind, const nm_areas *a, char **keys)
+static nm_status value_keys(nm_store *store, const nmS_ind *ind, const nm_areas *a, char **keys)
 {
     nm_status rc = NM_OK;
     size_t i;
 
     if (ind->vintage != a->vintage && strcmp(ind->level, a->level) == 0) {
         rc = older_codes(store, ind, a, keys);
-        nm_log(store->ctx, NM_LOG_INFO, "%s %s uses %s codes of %d; matched to %d areas",
+        nmC_log(store->ctx, NM_LOG_INFO, "%s %s uses %s codes of %d; matched to %d areas",
                ind->key, ind->period, ind->level, ind->vintage, a->vintage);
     } else {
         for (i = 0; rc == NM_OK && i < a->n; i++)
             if (!(keys[i] = nm_strdup(a->code[i])))
-                rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
+                rc = nmC_fail(store->ctx, NM_NOMEM, "out of memory");
     }
     return rc;
 }
@@ -99,7 +99,7 @@ static void pick_values(const nm_areas *a, const table *t, nm_values *v, char *c
     long k;
 
     for (i = 0; i < a->n; i++) {
-        k = nm_vtable_find(t, keys[i]);
+        k = nmS_vtable_find(t, keys[i]);
         v->value[i] = k >= 0 ? t->value[k] : NAN;
     }
 }
@@ -130,7 +130,7 @@ static nm_status positions(nm_ctx *ctx, const double *vals, size_t n, int polari
     size_t i, m = 0;
 
     if (!r)
-        return nm_fail(ctx, NM_NOMEM, "out of memory");
+        return nmC_fail(ctx, NM_NOMEM, "out of memory");
     for (i = 0; i < n; i++) {
         pos[i] = NAN;
         if (isnan(vals[i]))
@@ -153,7 +153,7 @@ static nm_status rank_local(nm_ctx *ctx, nm_values *v)
     nm_status rc;
 
     if (!pos)
-        return nm_fail(ctx, NM_NOMEM, "out of memory");
+        return nmC_fail(ctx, NM_NOMEM, "out of memory");
     rc = positions(ctx, v->value, v->n, v->polarity, pos);
     for (i = 0; i < v->n; i++)
         m += !isnan(pos[i]);
@@ -209,13 +209,13 @@ static int region_map_add(region_map *m, const char *code, const char *region)
     return 1;
 }
 
-static nm_status regions_of(nm_store *store, const nm_ind *ind, region_map *m)
+static nm_status regions_of(nm_store *store, const nmS_ind *ind, region_map *m)
 {
     sqlite3_stmt *st = NULL;
     nm_status rc;
     int s;
 
-    rc = nm_store_prepare(
+    rc = nmS_store_prepare(
         store,
         "WITH RECURSIVE up(code, anc, anc_level, depth) AS ("
         "  SELECT child, parent, parent_level, 1 FROM membership"
@@ -234,12 +234,12 @@ static nm_status regions_of(nm_store *store, const nm_ind *ind, region_map *m)
                             (const char *)sqlite3_column_text(st, 1)))
             break;
     if (s == SQLITE_ROW)
-        rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
+        rc = nmC_fail(store->ctx, NM_NOMEM, "out of memory");
     else if (s != SQLITE_DONE)
-        rc = nm_store_sqlfail(store, "finding regions");
+        rc = nmS_store_sqlfail(store, "finding regions");
     sqlite3_finalize(st);
     if (rc == NM_OK && m->n == 0)
-        rc = nm_fail(store->ctx, NM_NOTFOUND,
+        rc = nmC_fail(store->ctx, NM_NOTFOUND,
                      "no region is known for %s areas of %d: import a file with regions "
                      "(the assembled IoD file's RGN19CD, or a LAD to region lookup)",
                      ind->level, ind->vintage);
@@ -268,7 +268,7 @@ static char *area_name(nm_store *store, const char *code)
     sqlite3_stmt *st = NULL;
     char *name = NULL;
 
-    if (nm_store_prepare(store, "SELECT name FROM area WHERE code = ? AND name IS NOT NULL "
+    if (nmS_store_prepare(store, "SELECT name FROM area WHERE code = ? AND name IS NOT NULL "
                                 "ORDER BY vintage DESC LIMIT 1",
                          &st) == NM_OK) {
         sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
@@ -296,7 +296,7 @@ static nm_status rank_in_region(nm_store *store, nm_values *v, const double *ori
     char *name;
 
     if (!sorted)
-        return nm_fail(store->ctx, NM_NOMEM, "out of memory");
+        return nmC_fail(store->ctx, NM_NOMEM, "out of memory");
     for (i = 0; i < t->n; i++) {
         const char *r = region_find(m, t->code[i]);
         if (r && strcmp(r, region) == 0)
@@ -327,7 +327,7 @@ static nm_status rank_in_region(nm_store *store, nm_values *v, const double *ori
     return NM_OK;
 }
 
-static nm_status rank_region(nm_store *store, const nm_ind *ind, nm_values *v,
+static nm_status rank_region(nm_store *store, const nmS_ind *ind, nm_values *v,
                              const char *const *keys, const table *t)
 {
     region_map m = {0};
@@ -336,7 +336,7 @@ static nm_status rank_region(nm_store *store, const nm_ind *ind, nm_values *v,
     size_t i;
 
     if (rc == NM_OK && !(orig = nm_malloc((v->n ? v->n : 1) * sizeof *orig)))
-        rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
+        rc = nmC_fail(store->ctx, NM_NOMEM, "out of memory");
     if (rc == NM_OK) {
         memcpy(orig, v->value, v->n * sizeof *orig);
         /* areas whose region is unknown cannot be ranked in it */
@@ -356,7 +356,7 @@ static nm_status rank_region(nm_store *store, const nm_ind *ind, nm_values *v,
     return rc;
 }
 
-static nm_status alloc_values(nm_ctx *ctx, const nm_areas *a, const nm_ind *ind, nm_values *v)
+static nm_status alloc_values(nm_ctx *ctx, const nm_areas *a, const nmS_ind *ind, nm_values *v)
 {
     size_t n = a->n ? a->n : 1;
 
@@ -367,10 +367,10 @@ static nm_status alloc_values(nm_ctx *ctx, const nm_areas *a, const nm_ind *ind,
     v->label = nm_strdup(ind->label);
     v->source = nm_strdup(ind->source);
     if (!v->value || !v->group_size || !v->group_name || !v->label || !v->source)
-        return nm_fail(ctx, NM_NOMEM, "out of memory");
-    nm_strlcpy(v->key, ind->key, sizeof v->key);
-    nm_strlcpy(v->period, ind->period, sizeof v->period);
-    nm_strlcpy(v->unit, ind->unit, sizeof v->unit);
+        return nmC_fail(ctx, NM_NOMEM, "out of memory");
+    nmC_strlcpy(v->key, ind->key, sizeof v->key);
+    nmC_strlcpy(v->period, ind->period, sizeof v->period);
+    nmC_strlcpy(v->unit, ind->unit, sizeof v->unit);
     v->polarity = ind->polarity;
     return NM_OK;
 }
@@ -396,7 +396,7 @@ static char *common_group(const nm_values *v)
  * see nm_aggregate), so that ward and locality figures and the LSOA values
  * they came from are all kept; a map of wards asks for "imd_score_pw". */
 static nm_status find_for_level(nm_store *store, const char *key, const char *period,
-                                const char *level, nm_ind *ind)
+                                const char *level, nmS_ind *ind)
 {
     char qualified[64] = "";
     size_t n = strlen(level);
@@ -404,16 +404,16 @@ static nm_status find_for_level(nm_store *store, const char *key, const char *pe
 
     if (strncmp(key, level, n) != 0 || key[n] != '_') {
         snprintf(qualified, sizeof qualified, "%s_%s", level, key);
-        if (nm_store_find_indicator(store, qualified, period, ind) == NM_OK) {
-            nm_clear(store->ctx);
+        if (nmS_store_find_indicator(store, qualified, period, ind) == NM_OK) {
+            nmC_clear(store->ctx);
             return NM_OK;
         }
     }
-    rc = nm_store_find_indicator(store, key, period, ind);
+    rc = nmS_store_find_indicator(store, key, period, ind);
     /* an id stored under no period at all is a typo more often than not */
-    if (rc == NM_NOTFOUND && !nm_indicator_known(store, key) &&
-        !nm_indicator_known(store, qualified))
-        rc = nm_indicator_unknown(store, key);
+    if (rc == NM_NOTFOUND && !nmA_indicator_known(store, key) &&
+        !nmA_indicator_known(store, qualified))
+        rc = nmA_indicator_unknown(store, key);
     return rc;
 }
 
@@ -421,7 +421,7 @@ static nm_status find_for_level(nm_store *store, const char *key, const char *pe
  * of 2019 on 2011 codes): a head count of one that kept its code is read
  * by code; one split since is the sum of its parts, when every part has a
  * value and no other old area shares it.  Other units (scores, ranks) are not additive and stay missing. */
-static nm_status sum_newer_parts(nm_store *store, const nm_ind *ind, const nm_areas *a,
+static nm_status sum_newer_parts(nm_store *store, const nmS_ind *ind, const nm_areas *a,
                                  nm_values *v)
 {
     sqlite3_stmt *st = NULL;
@@ -430,7 +430,7 @@ static nm_status sum_newer_parts(nm_store *store, const nm_ind *ind, const nm_ar
 
     if (strcmp(ind->unit, "people") != 0 && strcmp(ind->unit, "count") != 0)
         return NM_OK;
-    rc = nm_store_prepare(store,
+    rc = nmS_store_prepare(store,
                           "SELECT m.parent, (SELECT COUNT(*) FROM membership o WHERE "
                           "o.parent = m.parent AND o.child_level = ?2 AND o.child_vintage = ?3 "
                           "AND o.parent_level = ?2 AND o.parent_vintage = ?4) FROM membership m "
@@ -449,7 +449,7 @@ static nm_status sum_newer_parts(nm_store *store, const nm_ind *ind, const nm_ar
         while (rc == NM_OK && known && sqlite3_step(st) == SQLITE_ROW) {
             char *part = (char *)sqlite3_column_text(st, 0);
             /* a part shared with another old area (a merge) is no one's */
-            rc = nm_store_values_of(store, ind, &part, 1, &one);
+            rc = nmS_store_values_of(store, ind, &part, 1, &one);
             known = !isnan(one) && sqlite3_column_int(st, 1) == 1;
             sum += one;
             parts++;
@@ -465,31 +465,31 @@ static nm_status sum_newer_parts(nm_store *store, const nm_ind *ind, const nm_ar
 nm_status nm_values_read(nm_store *store, const nm_areas *a, const char *key, const char *period,
                          nm_rank_scope scope, nm_values *v)
 {
-    nm_ind ind = {0};
+    nmS_ind ind = {0};
     table t = {0};
     char **keys = NULL;
     nm_status rc;
     size_t i;
 
-    nm_clear(store->ctx);
+    nmC_clear(store->ctx);
     memset(v, 0, sizeof *v);
     rc = find_for_level(store, key, period, a->level, &ind);
     if (rc == NM_OK)
         rc = alloc_values(store->ctx, a, &ind, v);
     if (rc == NM_OK && !(keys = nm_calloc(a->n ? a->n : 1, sizeof *keys)))
-        rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
+        rc = nmC_fail(store->ctx, NM_NOMEM, "out of memory");
     if (rc == NM_OK)
         rc = value_keys(store, &ind, a, keys);
     if (rc == NM_OK && scope < NM_RANK_REGION && a->n <= LOOKUP_MAX) {
-        rc = nm_store_values_of(store, &ind, keys, a->n, v->value);
+        rc = nmS_store_values_of(store, &ind, keys, a->n, v->value);
         if (rc == NM_OK)
-            rc = nm_store_count_values(store, &ind, &v->national_n);
+            rc = nmS_store_count_values(store, &ind, &v->national_n);
     } else if (rc == NM_OK) {
         /* regional ranks need every value of the region, and a large set
            reads faster in one pass */
-        rc = nm_store_each_value(store, &ind, nm_vtable_add, &t);
+        rc = nmS_store_each_value(store, &ind, nmS_vtable_add, &t);
         if (rc == NM_OK && t.failed)
-            rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
+            rc = nmC_fail(store->ctx, NM_NOMEM, "out of memory");
         if (rc == NM_OK)
             pick_values(a, &t, v, keys);
         v->national_n = (long)t.n;
@@ -498,7 +498,7 @@ nm_status nm_values_read(nm_store *store, const nm_areas *a, const char *key, co
         strcmp(a->level, ind.level) == 0)
         rc = sum_newer_parts(store, &ind, a, v);
     if (rc == NM_OK && scope >= NM_RANK_REGION && ind.polarity == 0)
-        rc = nm_fail(store->ctx, NM_USAGE,
+        rc = nmC_fail(store->ctx, NM_USAGE,
                      "%s has no direction (more is neither better nor worse): it cannot be "
                      "ranked by deprivation",
                      key);
@@ -509,15 +509,15 @@ nm_status nm_values_read(nm_store *store, const nm_areas *a, const char *key, co
     if (rc == NM_OK && scope >= NM_RANK_REGION) {
         v->polarity = -1;
         if (!(v->group_label = common_group(v)))
-            rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
+            rc = nmC_fail(store->ctx, NM_NOMEM, "out of memory");
     }
     if (rc == NM_OK && !v->group_label && !(v->group_label = nm_strdup("")))
-        rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
+        rc = nmC_fail(store->ctx, NM_NOMEM, "out of memory");
     for (i = 0; keys && i < a->n; i++)
         nm_free(keys[i]);
     nm_free(keys);
-    nm_vtable_free(&t);
-    nm_ind_clear(&ind);
+    nmS_vtable_free(&t);
+    nmS_ind_clear(&ind);
     if (rc != NM_OK)
         nm_values_clear(v);
     return rc;

@@ -40,14 +40,14 @@ static nm_status find_code(nm_store *store, const char *text, char **code)
     for (i = 0; text[i]; i++)
         upper[i] = (char)toupper((unsigned char)text[i]);
     upper[i] = '\0';
-    rc = nm_store_prepare(store, "SELECT code FROM area WHERE code IN (?1, ?2) LIMIT 1", &st);
+    rc = nmS_store_prepare(store, "SELECT code FROM area WHERE code IN (?1, ?2) LIMIT 1", &st);
     if (rc != NM_OK)
         return rc;
     sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, upper, -1, SQLITE_STATIC);
     if (sqlite3_step(st) == SQLITE_ROW &&
         !(*code = nm_strdup((const char *)sqlite3_column_text(st, 0))))
-        rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
+        rc = nmC_fail(store->ctx, NM_NOMEM, "out of memory");
     sqlite3_finalize(st);
     return rc;
 }
@@ -57,12 +57,12 @@ static nm_status find_code(nm_store *store, const char *text, char **code)
 static nm_status find_name(nm_store *store, const char *text, char **code)
 {
     sqlite3_stmt *st = NULL;
-    nm_buf list = {0};
+    nmC_buf list = {0};
     nm_status rc;
     int n = 0, s;
 
     *code = NULL;
-    rc = nm_store_prepare(store,
+    rc = nmS_store_prepare(store,
                           "SELECT code, group_concat(DISTINCT level), MIN(name) FROM area "
                           "WHERE name = ?1 COLLATE NOCASE GROUP BY code ORDER BY code",
                           &st);
@@ -72,26 +72,26 @@ static nm_status find_name(nm_store *store, const char *text, char **code)
     while ((s = sqlite3_step(st)) == SQLITE_ROW) {
         const char *c = (const char *)sqlite3_column_text(st, 0);
         if (n == 0 && !(*code = nm_strdup(c))) {
-            rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
+            rc = nmC_fail(store->ctx, NM_NOMEM, "out of memory");
             break;
         }
         if (n < MAX_LISTED)
-            nm_buf_addf(&list, "%s%s \"%s\" (%s)", n ? ", " : "", c,
+            nmC_buf_addf(&list, "%s%s \"%s\" (%s)", n ? ", " : "", c,
                         (const char *)sqlite3_column_text(st, 2),
                         (const char *)sqlite3_column_text(st, 1));
         n++;
     }
     if (rc == NM_OK && s != SQLITE_DONE)
-        rc = nm_store_sqlfail(store, "finding an area by name");
+        rc = nmS_store_sqlfail(store, "finding an area by name");
     sqlite3_finalize(st);
     if (rc == NM_OK && n > 1) {
         nm_free(*code);
         *code = NULL;
-        rc = nm_fail(store->ctx, NM_USAGE,
+        rc = nmC_fail(store->ctx, NM_USAGE,
                      "the name \"%s\" is ambiguous: %d areas carry it: %s%s; give the code", text,
                      n, list.data ? list.data : "", n > MAX_LISTED ? ", ..." : "");
     }
-    nm_buf_free(&list);
+    nmC_buf_free(&list);
     return rc;
 }
 
@@ -102,30 +102,30 @@ static nm_status suggest_fail(nm_store *store, const char *sql, const char *what
                               const char *word, const char *otherwise)
 {
     sqlite3_stmt *st = NULL;
-    nm_buf msg = {0};
-    nm_near near;
+    nmC_buf msg = {0};
+    nmC_near near;
     nm_status rc;
 
-    nm_near_init(&near, word);
-    rc = nm_store_prepare(store, sql, &st);
+    nmC_near_init(&near, word);
+    rc = nmS_store_prepare(store, sql, &st);
     while (rc == NM_OK && sqlite3_step(st) == SQLITE_ROW) {
         char note[64] = "";
         if (sqlite3_column_count(st) >= 3)
             snprintf(note, sizeof note, "%s, %s", (const char *)sqlite3_column_text(st, 1),
                      (const char *)sqlite3_column_text(st, 2));
-        nm_near_offer(&near, (const char *)sqlite3_column_text(st, 0), note);
+        nmC_near_offer(&near, (const char *)sqlite3_column_text(st, 0), note);
     }
     sqlite3_finalize(st);
-    nm_buf_addf(&msg, "no %s \"%s\" in the store", what, word);
-    nm_near_add_to(&near, &msg);
+    nmC_buf_addf(&msg, "no %s \"%s\" in the store", what, word);
+    nmC_near_add_to(&near, &msg);
     if (near.count == 0)
-        nm_buf_addf(&msg, "%s", otherwise);
-    rc = nm_fail(store->ctx, NM_NOTFOUND, "%s", msg.data ? msg.data : "not in the store");
-    nm_buf_free(&msg);
+        nmC_buf_addf(&msg, "%s", otherwise);
+    rc = nmC_fail(store->ctx, NM_NOTFOUND, "%s", msg.data ? msg.data : "not in the store");
+    nmC_buf_free(&msg);
     return rc;
 }
 
-nm_status nm_area_unknown(nm_store *store, const char *text)
+nm_status nmA_area_unknown(nm_store *store, const char *text)
 {
     /* a code is compared with codes, anything else with names */
     return suggest_fail(store,
@@ -142,30 +142,30 @@ nm_status nm_resolve_area(nm_store *store, const char *text, char **code)
 {
     nm_status rc;
 
-    nm_clear(store->ctx);
+    nmC_clear(store->ctx);
     *code = NULL;
     if (!text || !*text)
-        return nm_fail(store->ctx, NM_USAGE, "no area given");
+        return nmC_fail(store->ctx, NM_USAGE, "no area given");
     rc = find_code(store, text, code);
     if (rc == NM_OK && !*code)
         rc = find_name(store, text, code);
     if (rc == NM_OK && !*code)
-        rc = nm_area_unknown(store, text);
+        rc = nmA_area_unknown(store, text);
     return rc;
 }
 
-nm_status nm_indicator_unknown(nm_store *store, const char *key)
+nm_status nmA_indicator_unknown(nm_store *store, const char *key)
 {
     return suggest_fail(store, "SELECT DISTINCT key FROM indicator ORDER BY key", "indicator", key,
                         "; 'needsmap info' lists them");
 }
 
-int nm_indicator_known(nm_store *store, const char *key)
+int nmA_indicator_known(nm_store *store, const char *key)
 {
     sqlite3_stmt *st = NULL;
     int known = 0;
 
-    if (nm_store_prepare(store, "SELECT 1 FROM indicator WHERE key = ?1 LIMIT 1", &st) == NM_OK) {
+    if (nmS_store_prepare(store, "SELECT 1 FROM indicator WHERE key = ?1 LIMIT 1", &st) == NM_OK) {
         sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
         known = sqlite3_step(st) == SQLITE_ROW;
     }
@@ -175,8 +175,8 @@ int nm_indicator_known(nm_store *store, const char *key)
 
 nm_status nm_resolve_indicator(nm_store *store, const char *key)
 {
-    nm_clear(store->ctx);
+    nmC_clear(store->ctx);
     if (!key || !*key)
-        return nm_fail(store->ctx, NM_USAGE, "no indicator given");
-    return nm_indicator_known(store, key) ? NM_OK : nm_indicator_unknown(store, key);
+        return nmC_fail(store->ctx, NM_USAGE, "no indicator given");
+    return nmA_indicator_known(store, key) ? NM_OK : nmA_indicator_unknown(store, key);
 }

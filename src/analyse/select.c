@@ -50,7 +50,7 @@ static void measure_level(nm_areas *a)
     sqlite3_stmt *st = NULL;
 
     a->has_extent = 1;
-    if (nm_store_prepare(a->store,
+    if (nmS_store_prepare(a->store,
                          "SELECT min(MbrMinX(geom)), min(MbrMinY(geom)), max(MbrMaxX(geom)), "
                          "max(MbrMaxY(geom)) FROM area WHERE level = ? AND vintage = ? "
                          "AND geom IS NOT NULL",
@@ -125,9 +125,9 @@ static nm_status collect(nm_store *store, sqlite3_stmt *st, nm_areas *a)
 
     while ((s = sqlite3_step(st)) == SQLITE_ROW)
         if (!add_area(a, st))
-            return nm_fail(store->ctx, NM_NOMEM, "out of memory");
+            return nmC_fail(store->ctx, NM_NOMEM, "out of memory");
     if (s != SQLITE_DONE)
-        return nm_store_sqlfail(store, "selecting areas");
+        return nmS_store_sqlfail(store, "selecting areas");
     return NM_OK;
 }
 
@@ -140,24 +140,24 @@ static nm_status collect(nm_store *store, sqlite3_stmt *st, nm_areas *a)
 static nm_status no_level(nm_store *store, const char *level)
 {
     sqlite3_stmt *st = NULL;
-    nm_buf msg = {0};
-    nm_near near;
+    nmC_buf msg = {0};
+    nmC_near near;
     nm_status rc;
 
-    nm_near_init(&near, level);
-    if (nm_store_prepare(store, "SELECT DISTINCT level FROM area WHERE geom IS NOT NULL", &st) ==
+    nmC_near_init(&near, level);
+    if (nmS_store_prepare(store, "SELECT DISTINCT level FROM area WHERE geom IS NOT NULL", &st) ==
         NM_OK)
         while (sqlite3_step(st) == SQLITE_ROW)
-            nm_near_offer(&near, (const char *)sqlite3_column_text(st, 0), NULL);
+            nmC_near_offer(&near, (const char *)sqlite3_column_text(st, 0), NULL);
     sqlite3_finalize(st);
-    nm_buf_addf(&msg, "no %s boundaries in the store", level);
+    nmC_buf_addf(&msg, "no %s boundaries in the store", level);
     if (near.count)
-        nm_near_add_to(&near, &msg);
+        nmC_near_add_to(&near, &msg);
     else
-        nm_buf_addf(&msg, "; import them first (needsmap import boundaries FILE --level %s)",
+        nmC_buf_addf(&msg, "; import them first (needsmap import boundaries FILE --level %s)",
                     level);
-    rc = nm_fail(store->ctx, NM_NOTFOUND, "%s", msg.data ? msg.data : "no boundaries");
-    nm_buf_free(&msg);
+    rc = nmC_fail(store->ctx, NM_NOTFOUND, "%s", msg.data ? msg.data : "no boundaries");
+    nmC_buf_free(&msg);
     return rc;
 }
 
@@ -165,8 +165,8 @@ static nm_status latest_vintage(nm_store *store, const char *level, int *vintage
 {
     /* the run's year of the level (vintage.c), checked for boundaries */
     sqlite3_stmt *st = NULL;
-    int v = nm_store_vintage_of(store, level, 1);
-    nm_status rc = nm_store_prepare(
+    int v = nmS_store_vintage_of(store, level, 1);
+    nm_status rc = nmS_store_prepare(
         store, "SELECT EXISTS (SELECT 1 FROM area WHERE level = ? AND vintage = ? AND geom IS NOT NULL)",
         &st);
 
@@ -177,7 +177,7 @@ static nm_status latest_vintage(nm_store *store, const char *level, int *vintage
     if (v > 0 && sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0))
         *vintage = v;
     else if (v > 0 && store->vvintage == v && strcmp(store->vlevel, level) == 0)
-        rc = nm_fail(store->ctx, NM_NOTFOUND,
+        rc = nmC_fail(store->ctx, NM_NOTFOUND,
                      "no %s %d boundaries in the store (the %s year asked for); import them "
                      "(needsmap import boundaries FILE --level %s) or name another year",
                      level, v, level, level);
@@ -196,7 +196,7 @@ typedef struct parent {
 static nm_status find_parent(nm_store *store, const char *code, parent *p, nm_areas *a)
 {
     sqlite3_stmt *st = NULL;
-    nm_status rc = nm_store_prepare(store,
+    nm_status rc = nmS_store_prepare(store,
                                     "SELECT id, level, name, geom IS NOT NULL FROM area "
                                     "WHERE code = ? ORDER BY geom IS NOT NULL DESC, vintage DESC "
                                     "LIMIT 1",
@@ -208,13 +208,13 @@ static nm_status find_parent(nm_store *store, const char *code, parent *p, nm_ar
     if (sqlite3_step(st) == SQLITE_ROW) {
         const unsigned char *name = sqlite3_column_text(st, 2);
         p->id = (long)sqlite3_column_int64(st, 0);
-        nm_strlcpy(p->level, (const char *)sqlite3_column_text(st, 1), sizeof p->level);
+        nmC_strlcpy(p->level, (const char *)sqlite3_column_text(st, 1), sizeof p->level);
         p->has_geom = sqlite3_column_int(st, 3);
         a->within_name = nm_strdup(name ? (const char *)name : code);
         if (!a->within_name)
-            rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
+            rc = nmC_fail(store->ctx, NM_NOMEM, "out of memory");
     } else {
-        rc = nm_area_unknown(store, code);
+        rc = nmA_area_unknown(store, code);
     }
     sqlite3_finalize(st);
     return rc;
@@ -223,7 +223,7 @@ static nm_status find_parent(nm_store *store, const char *code, parent *p, nm_ar
 static nm_status select_all(nm_store *store, nm_areas *a)
 {
     sqlite3_stmt *st = NULL;
-    nm_status rc = nm_store_prepare(store,
+    nm_status rc = nmS_store_prepare(store,
                                     "SELECT a.id, a.code, a.name, a.dataset FROM area a "
                                     "WHERE a.level = ? AND a.vintage = ? AND a.geom IS NOT NULL "
                                     "ORDER BY a.code",
@@ -243,7 +243,7 @@ static nm_status select_by_membership(nm_store *store, nm_areas *a, const char *
                                       const parent *p)
 {
     sqlite3_stmt *st = NULL;
-    nm_status rc = nm_store_prepare(
+    nm_status rc = nmS_store_prepare(
         store,
         "WITH RECURSIVE d(code, level) AS (VALUES (?1, ?2) UNION "
         "  SELECT m.child, m.child_level FROM membership m JOIN d "
@@ -276,7 +276,7 @@ static nm_status select_by_membership(nm_store *store, nm_areas *a, const char *
 static nm_status select_by_position(nm_store *store, nm_areas *a, const parent *p)
 {
     sqlite3_stmt *st = NULL;
-    nm_status rc = nm_store_prepare(
+    nm_status rc = nmS_store_prepare(
         store,
         "SELECT " AREA_COLUMNS "FROM area a, area p WHERE p.id = ?1 AND a.level = ?2 "
         "AND a.vintage = ?3 AND a.geom IS NOT NULL AND a.id IN (SELECT rowid FROM SpatialIndex "
@@ -306,7 +306,7 @@ static nm_areas *new_areas(nm_store *store, const char *level)
     a->has_extent = 1;
     a->minx = a->miny = DBL_MAX;
     a->maxx = a->maxy = -DBL_MAX;
-    nm_strlcpy(a->level, level, sizeof a->level);
+    nmC_strlcpy(a->level, level, sizeof a->level);
     return a;
 }
 
@@ -317,10 +317,10 @@ nm_status nm_areas_select(nm_store *store, const char *level, int vintage, const
     parent p = {0};
     nm_status rc;
 
-    nm_clear(store->ctx);
+    nmC_clear(store->ctx);
     *out = NULL;
     if (!(a = new_areas(store, level)))
-        return nm_fail(store->ctx, NM_NOMEM, "out of memory");
+        return nmC_fail(store->ctx, NM_NOMEM, "out of memory");
     a->vintage = vintage;
     rc = vintage ? NM_OK : latest_vintage(store, level, &a->vintage);
     if (rc == NM_OK && !within)
@@ -328,7 +328,7 @@ nm_status nm_areas_select(nm_store *store, const char *level, int vintage, const
     if (rc == NM_OK && within) {
         rc = find_parent(store, within, &p, a);
         if (rc == NM_OK && strcmp(p.level, level) == 0)
-            rc = nm_fail(store->ctx, NM_USAGE, "\"%s\" is itself a %s; --within takes a larger area",
+            rc = nmC_fail(store->ctx, NM_USAGE, "\"%s\" is itself a %s; --within takes a larger area",
                          within, level);
         if (rc == NM_OK)
             rc = select_by_membership(store, a, within, &p);
@@ -336,7 +336,7 @@ nm_status nm_areas_select(nm_store *store, const char *level, int vintage, const
             rc = select_by_position(store, a, &p);
     }
     if (rc == NM_OK && a->n == 0)
-        rc = nm_fail(store->ctx, NM_USAGE, "no %s areas (%d) with a boundary%s%s", level,
+        rc = nmC_fail(store->ctx, NM_USAGE, "no %s areas (%d) with a boundary%s%s", level,
                      a->vintage, within ? " within " : " in the store", within ? within : "");
     if (rc != NM_OK) {
         nm_areas_free(a);
@@ -398,14 +398,14 @@ nm_status nm_areas_concat(nm_store *store, nm_areas *const *sets, size_t n, nm_a
 
     *out = NULL;
     if (!a)
-        return n ? nm_fail(store->ctx, NM_NOMEM, "out of memory")
-                 : nm_fail(store->ctx, NM_USAGE, "no sets of areas to join");
+        return n ? nmC_fail(store->ctx, NM_NOMEM, "out of memory")
+                 : nmC_fail(store->ctx, NM_USAGE, "no sets of areas to join");
     a->vintage = sets[0]->vintage;
     for (size_t s = 0; rc == NM_OK && s < n; s++) {
         double x0, y0, x1, y1;
         for (size_t i = 0; rc == NM_OK && i < sets[s]->n; i++) {
             if (!push_area(a, sets[s]->code[i], sets[s]->name[i])) {
-                rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
+                rc = nmC_fail(store->ctx, NM_NOMEM, "out of memory");
                 break;
             }
             a->rowid[a->n - 1] = sets[s]->rowid[i];
@@ -430,13 +430,13 @@ nm_status nm_areas_older(nm_store *store, const nm_areas *set, int vintage, nm_a
 {
     sqlite3_stmt *st = NULL;
     nm_areas *a = new_areas(store, set->level);
-    nm_status rc = a ? fill_temp_codes(store, set) : nm_fail(store->ctx, NM_NOMEM, "out of memory");
+    nm_status rc = a ? fill_temp_codes(store, set) : nmC_fail(store->ctx, NM_NOMEM, "out of memory");
     int s = SQLITE_DONE;
 
     *out = NULL;
     *split_across = 0;
     if (rc == NM_OK)
-        rc = nm_store_prepare(store, older_sql, &st);
+        rc = nmS_store_prepare(store, older_sql, &st);
     if (rc == NM_OK) {
         a->vintage = vintage;
         a->has_extent = set->has_extent;
@@ -445,7 +445,7 @@ nm_status nm_areas_older(nm_store *store, const nm_areas *set, int vintage, nm_a
         a->maxx = set->maxx;
         a->maxy = set->maxy;
         if (set->within_name && !(a->within_name = nm_strdup(set->within_name)))
-            rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
+            rc = nmC_fail(store->ctx, NM_NOMEM, "out of memory");
         sqlite3_bind_text(st, 1, set->level, -1, SQLITE_STATIC);
         sqlite3_bind_int(st, 2, vintage);
         sqlite3_bind_int(st, 3, set->vintage);
@@ -461,13 +461,13 @@ nm_status nm_areas_older(nm_store *store, const nm_areas *set, int vintage, nm_a
         if (whole || in > all / 2 + 1e-9 || (fabs(in - all / 2) <= 1e-9 && sqlite3_column_type(st, 4) != SQLITE_NULL))
             if (!push_area(a, (const char *)sqlite3_column_text(st, 0),
                            (const char *)sqlite3_column_text(st, 3)))
-                rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
+                rc = nmC_fail(store->ctx, NM_NOMEM, "out of memory");
     }
     if (rc == NM_OK && s != SQLITE_DONE)
-        rc = nm_store_sqlfail(store, "finding older codes");
+        rc = nmS_store_sqlfail(store, "finding older codes");
     sqlite3_finalize(st);
     if (rc == NM_OK && a->n == 0)
-        rc = nm_fail(store->ctx, NM_NOTFOUND,
+        rc = nmC_fail(store->ctx, NM_NOTFOUND,
                      "no %s codes of %d lead to the %zu %s areas of %d: import the ONS lookup "
                      "between them (e.g. LSOA01_LSOA11_LAD11_EW_LU.csv with --child LSOA01CD "
                      "--parent LSOA11CD --parent-level lsoa)",
@@ -486,14 +486,14 @@ static nm_status fill_temp_codes(nm_store *store, const nm_areas *set)
     nm_status rc;
     size_t i;
 
-    rc = nm_store_exec(store, "CREATE TEMP TABLE IF NOT EXISTS nm_set(code TEXT PRIMARY KEY);"
+    rc = nmS_store_exec(store, "CREATE TEMP TABLE IF NOT EXISTS nm_set(code TEXT PRIMARY KEY);"
                               "DELETE FROM nm_set;");
     if (rc == NM_OK)
-        rc = nm_store_prepare(store, "INSERT OR IGNORE INTO nm_set VALUES (?)", &st);
+        rc = nmS_store_prepare(store, "INSERT OR IGNORE INTO nm_set VALUES (?)", &st);
     for (i = 0; rc == NM_OK && i < set->n; i++) {
         sqlite3_bind_text(st, 1, set->code[i], -1, SQLITE_STATIC);
         if (sqlite3_step(st) != SQLITE_DONE)
-            rc = nm_store_sqlfail(store, "selecting areas");
+            rc = nmS_store_sqlfail(store, "selecting areas");
         sqlite3_reset(st);
     }
     sqlite3_finalize(st);
@@ -515,10 +515,10 @@ static nm_status fill_temp_codes(nm_store *store, const nm_areas *set)
 static void warn_unmatched_parents(nm_store *store, const nm_areas *set, const nm_areas *a)
 {
     sqlite3_stmt *st = NULL;
-    nm_buf first = {0};
+    nmC_buf first = {0};
     long n = 0;
 
-    if (nm_store_prepare(store,
+    if (nmS_store_prepare(store,
                          UP_CTE "SELECT code FROM up WHERE level = ?2 AND code NOT IN "
                                 "(SELECT code FROM area WHERE level = ?2 AND vintage = ?3 "
                                 "AND geom IS NOT NULL) ORDER BY code",
@@ -529,10 +529,10 @@ static void warn_unmatched_parents(nm_store *store, const nm_areas *set, const n
     sqlite3_bind_int(st, 3, a->vintage);
     while (sqlite3_step(st) == SQLITE_ROW)
         if (n++ < 5)
-            nm_buf_addf(&first, "%s%s", n > 1 ? ", " : "", (const char *)sqlite3_column_text(st, 0));
+            nmC_buf_addf(&first, "%s%s", n > 1 ? ", " : "", (const char *)sqlite3_column_text(st, 0));
     sqlite3_finalize(st);
     if (n > 0)
-        nm_log(store->ctx, NM_LOG_WARN,
+        nmC_log(store->ctx, NM_LOG_WARN,
                "%ld %s code%s that the stored memberships give for these %s areas ha%s no %s "
                "boundary of %d (%s%s): the %s boundaries are of another year's codes than the "
                "lookup; %s",
@@ -541,13 +541,13 @@ static void warn_unmatched_parents(nm_store *store, const nm_areas *set, const n
                a->n ? "those areas are not outlined"
                     : "outlines are placed by position instead; import boundaries whose codes "
                       "match the lookup's");
-    nm_buf_free(&first);
+    nmC_buf_free(&first);
 }
 
 static nm_status parents_by_membership(nm_store *store, const nm_areas *set, nm_areas *a)
 {
     sqlite3_stmt *st = NULL;
-    nm_status rc = nm_store_prepare(
+    nm_status rc = nmS_store_prepare(
         store,
         UP_CTE "SELECT " AREA_COLUMNS "FROM area a WHERE a.level = ?2 AND a.geom IS NOT NULL "
         "AND a.code IN (SELECT code FROM up WHERE level = ?2) "
@@ -572,7 +572,7 @@ static nm_status parents_in_extent(nm_store *store, const nm_areas *set, nm_area
 {
     sqlite3_stmt *st = NULL;
     double minx, miny, maxx, maxy;
-    nm_status rc = nm_store_prepare(
+    nm_status rc = nmS_store_prepare(
         store,
         "SELECT " AREA_COLUMNS "FROM area a WHERE a.level = ?1 AND a.vintage = ?2 "
         "AND a.geom IS NOT NULL AND a.id IN (SELECT rowid FROM SpatialIndex WHERE "
@@ -635,9 +635,9 @@ static nm_status parents_by_position(nm_store *store, const nm_areas *set, nm_ar
         return rc;
     rc = nm_pip_build(store, a, &pip);
     if (rc == NM_OK && !(keep = nm_calloc(a->n, 1)))
-        rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
+        rc = nmC_fail(store->ctx, NM_NOMEM, "out of memory");
     if (rc == NM_OK)
-        rc = nm_store_prepare(store,
+        rc = nmS_store_prepare(store,
                               "SELECT ST_X(p), ST_Y(p) FROM (SELECT ST_PointOnSurface(geom) AS p "
                               "FROM area WHERE id = ?)",
                               &st);
@@ -664,10 +664,10 @@ nm_status nm_areas_parents(nm_store *store, const nm_areas *set, const char *lev
     nm_areas *a = NULL;
     nm_status rc;
 
-    nm_clear(store->ctx);
+    nmC_clear(store->ctx);
     *out = NULL;
     if (!(a = new_areas(store, level)))
-        return nm_fail(store->ctx, NM_NOMEM, "out of memory");
+        return nmC_fail(store->ctx, NM_NOMEM, "out of memory");
     rc = latest_vintage(store, level, &a->vintage);
     if (rc == NM_OK)
         rc = fill_temp_codes(store, set);

@@ -27,7 +27,7 @@
 typedef struct fig {
     bd_section *s;
     char *inputs;   /* the dataset ids it reads now, as text; NULL when unknown */
-    nm_buf reason;  /* why it is stale; empty when up to date */
+    nmC_buf reason;  /* why it is stale; empty when up to date */
     nm_status status;
     char *message;  /* the error of a failed draw; owned */
 } fig;
@@ -76,11 +76,11 @@ static void emit(run *r, nm_build_event_kind kind, const char *name, const char 
     r->o->on_event(r->o->user, &ev);
 }
 
-static void add_reason(nm_buf *b, const char *text)
+static void add_reason(nmC_buf *b, const char *text)
 {
     if (b->data && strstr(b->data, text))
         return;
-    nm_buf_addf(b, "%s%s", b->len ? "; " : "", text);
+    nmC_buf_addf(b, "%s%s", b->len ? "; " : "", text);
 }
 
 /* ---- inputs ------------------------------------------------------------------ */
@@ -126,14 +126,14 @@ static nm_status update_input(run *r, bd_section *s, int earlier_changed, int *c
 {
     char sum[65] = "", name[160];
     bd_record rec = {0};
-    nm_buf why = {0};
+    nmC_buf why = {0};
     nm_status rc = NM_OK;
 
     *changed = 0;
     snprintf(name, sizeof name, "data.%s", s->id);
-    if (s->file && (rc = bd_input_checksum(r->ctx, s->file, sum)) != NM_OK)
+    if (s->file && (rc = nmB_input_checksum(r->ctx, s->file, sum)) != NM_OK)
         return rc;
-    if (r->store && (rc = bd_record_read(r->store, NULL, name, &rec)) != NM_OK)
+    if (r->store && (rc = nmB_record_read(r->store, NULL, name, &rec)) != NM_OK)
         return rc;
     if (!rec.found)
         add_reason(&why, "never imported");
@@ -143,18 +143,18 @@ static nm_status update_input(run *r, bd_section *s, int earlier_changed, int *c
         add_reason(&why, "file changed");
     if (s->type->derived && earlier_changed)
         add_reason(&why, "an earlier input changed");
-    bd_record_clear(&rec);
+    nmB_record_clear(&rec);
     if (why.failed) {
-        nm_buf_free(&why);
-        return nm_fail(r->ctx, NM_NOMEM, "out of memory");
+        nmC_buf_free(&why);
+        return nmC_fail(r->ctx, NM_NOMEM, "out of memory");
     }
     if (!why.len) {
-        nm_buf_free(&why);
+        nmC_buf_free(&why);
         return NM_OK;
     }
     *changed = 1;
     emit(r, NM_BUILD_IMPORT, name, s->file, why.data, NM_OK, NULL);
-    nm_buf_free(&why);
+    nmC_buf_free(&why);
     if (r->o->dry_run)
         return NM_OK;
     {
@@ -165,7 +165,7 @@ static nm_status update_input(run *r, bd_section *s, int earlier_changed, int *c
         within_restore(s, saved);
     }
     if (rc == NM_OK)
-        rc = bd_record_write(r->store, name, s->definition, sum, NULL);
+        rc = nmB_record_write(r->store, name, s->definition, sum, NULL);
     if (rc == NM_OK)
         r->res.imported++;
     emit(r, NM_BUILD_IMPORTED, name, s->file, NULL, rc, rc == NM_OK ? NULL : nm_errmsg(r->ctx));
@@ -228,7 +228,7 @@ static nm_status check_only(run *r)
                 break;
         }
         if (i == r->file.nsec)
-            return nm_fail(r->ctx, NM_USAGE, "--only: no figure \"%.*s\" in %s", (int)n, p,
+            return nmC_fail(r->ctx, NM_USAGE, "--only: no figure \"%.*s\" in %s", (int)n, p,
                            r->file.path);
         p += n + (comma ? 1 : 0);
     }
@@ -242,17 +242,17 @@ static void dataset_name(run *r, long id, char *out, size_t n)
     size_t i;
 
     snprintf(out, n, "dataset %ld", id);
-    if (nm_store_prepare(r->store, "SELECT file, kind FROM dataset WHERE id = ?", &st) != NM_OK)
+    if (nmS_store_prepare(r->store, "SELECT file, kind FROM dataset WHERE id = ?", &st) != NM_OK)
         return;
     sqlite3_bind_int64(st, 1, id);
     if (sqlite3_step(st) == SQLITE_ROW) {
         const char *file = (const char *)sqlite3_column_text(st, 0);
         const char *kind = (const char *)sqlite3_column_text(st, 1);
-        snprintf(out, n, "%s %s", kind ? kind : "dataset", file ? nm_basename(file) : "");
+        snprintf(out, n, "%s %s", kind ? kind : "dataset", file ? nmC_basename(file) : "");
         for (i = 0; file && i < r->file.nsec; i++) {
             const bd_section *s = &r->file.sec[i];
             if (s->is_input && s->file &&
-                (strcmp(s->file, file) == 0 || strcmp(nm_basename(s->file), nm_basename(file)) == 0)) {
+                (strcmp(s->file, file) == 0 || strcmp(nmC_basename(s->file), nmC_basename(file)) == 0)) {
                 snprintf(out, n, "%s", s->id);
                 break;
             }
@@ -272,7 +272,7 @@ static nm_status parse_ids(nm_ctx *ctx, const char *text, bd_ids *out)
         long id = strtol(p, &end, 10);
         if (end == p)
             break;
-        rc = bd_ids_add(ctx, out, id);
+        rc = nmB_ids_add(ctx, out, id);
         p = end;
     }
     return rc;
@@ -318,8 +318,8 @@ static nm_status input_reasons(run *r, fig *f, const char *recorded)
                 add_reason(&f->reason, text);
             }
     }
-    bd_ids_free(&was);
-    bd_ids_free(&now);
+    nmB_ids_free(&was);
+    nmB_ids_free(&now);
     return rc;
 }
 
@@ -335,17 +335,17 @@ static nm_status figure_inputs(run *r, fig *f, bd_memo *memo)
     if (f->s->type->inputs)
         rc = f->s->type->inputs(r->store, f->s->opts, memo, &ids);
     else
-        rc = bd_query_ids(r->store, memo, all, NULL, 0, &ids);
+        rc = nmB_query_ids(r->store, memo, all, NULL, 0, &ids);
     if (rc == NM_OK) {
-        bd_ids_finish(&ids);
-        f->inputs = bd_ids_text(&ids);
+        nmB_ids_finish(&ids);
+        f->inputs = nmB_ids_text(&ids);
         if (!f->inputs)
-            rc = nm_fail(r->ctx, NM_NOMEM, "out of memory");
+            rc = nmC_fail(r->ctx, NM_NOMEM, "out of memory");
     } else if (rc != NM_NOMEM) {
         /* an indicator not there yet: the draw will say so */
         rc = NM_OK;
     }
-    bd_ids_free(&ids);
+    nmB_ids_free(&ids);
     return rc;
 }
 
@@ -356,7 +356,7 @@ static nm_status judge(run *r, fig *f, bd_memo *memo)
     nm_status rc = figure_inputs(r, f, memo);
 
     if (rc == NM_OK && r->store)
-        rc = bd_record_read(r->store, memo, f->s->name, &rec);
+        rc = nmB_record_read(r->store, memo, f->s->name, &rec);
     if (rc != NM_OK)
         return rc;
     if (!rec.found) {
@@ -374,16 +374,16 @@ static nm_status judge(run *r, fig *f, bd_memo *memo)
         add_reason(&f->reason, "output missing");
     if (r->o->force && !f->reason.len)
         add_reason(&f->reason, "forced");
-    bd_record_clear(&rec);
+    nmB_record_clear(&rec);
     if (rc == NM_OK && f->reason.failed)
-        rc = nm_fail(r->ctx, NM_NOMEM, "out of memory");
+        rc = nmC_fail(r->ctx, NM_NOMEM, "out of memory");
     return rc;
 }
 
 static nm_status plan(run *r)
 {
-    bd_memo *memo = bd_memo_new();
-    nm_status rc = memo ? NM_OK : nm_fail(r->ctx, NM_NOMEM, "out of memory");
+    bd_memo *memo = nmB_memo_new();
+    nm_status rc = memo ? NM_OK : nmC_fail(r->ctx, NM_NOMEM, "out of memory");
     size_t i, n = 0;
 
     for (i = 0; i < r->file.nsec; i++)
@@ -391,12 +391,12 @@ static nm_status plan(run *r)
     r->figs = nm_calloc(n ? n : 1, sizeof *r->figs);
     r->todo = nm_calloc(n ? n : 1, sizeof *r->todo);
     if (rc == NM_OK && (!r->figs || !r->todo))
-        rc = nm_fail(r->ctx, NM_NOMEM, "out of memory");
+        rc = nmC_fail(r->ctx, NM_NOMEM, "out of memory");
     /* one read transaction for every figure's questions: in autocommit
      * each statement would lock and unlock the file and look for a hot
      * journal (a no-op rebuild of 2,245 maps made 23,000 such calls) */
     if (rc == NM_OK && r->store)
-        rc = nm_store_read_begin(r->store);
+        rc = nmS_store_read_begin(r->store);
     for (i = 0; rc == NM_OK && i < r->file.nsec; i++) {
         fig *f;
         if (!is_figure(&r->file.sec[i]) || !selected(r, &r->file.sec[i]))
@@ -409,9 +409,9 @@ static nm_status plan(run *r)
     }
     r->res.figures = (long)r->nfigs;
     r->res.stale = (long)r->ntodo;
-    bd_memo_free(memo);
+    nmB_memo_free(memo);
     if (r->store)
-        nm_store_read_end(r->store);
+        nmS_store_read_end(r->store);
     return rc;
 }
 
@@ -429,7 +429,7 @@ static void worker_log(void *user, nm_level level, const char *message)
     worker *w = user;
 
     pthread_mutex_lock(&w->r->mu);
-    nm_log(w->r->ctx, level, "%s: %s", w->figure ? w->figure : "build", message);
+    nmC_log(w->r->ctx, level, "%s: %s", w->figure ? w->figure : "build", message);
     pthread_mutex_unlock(&w->r->mu);
 }
 
@@ -445,7 +445,7 @@ static void *work(void *arg)
        map reads its indicator for all of England): keep the pages between
        figures, and map the file rather than copy it page by page */
     if (open_rc == NM_OK)
-        nm_store_exec(store, "PRAGMA cache_size = -131072; PRAGMA mmap_size = 1073741824;");
+        nmS_store_exec(store, "PRAGMA cache_size = -131072; PRAGMA mmap_size = 1073741824;");
     for (;;) {
         fig *f;
         nm_status rc;
@@ -492,13 +492,13 @@ static nm_status make_output_dirs(run *r)
         const char *out = r->figs[r->todo[i]].s->output;
         char *dir = out ? nm_strdup(out) : NULL, *p;
         if (out && !dir)
-            return nm_fail(r->ctx, NM_NOMEM, "out of memory");
+            return nmC_fail(r->ctx, NM_NOMEM, "out of memory");
         for (p = dir ? dir + 1 : NULL; p && *p; p++) {
             if (*p != '/')
                 continue;
             *p = '\0';
             if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
-                nm_status rc = nm_fail(r->ctx, NM_ERROR, "%s: cannot create folder: %s", dir,
+                nm_status rc = nmC_fail(r->ctx, NM_ERROR, "%s: cannot create folder: %s", dir,
                                        strerror(errno));
                 nm_free(dir);
                 return rc;
@@ -526,19 +526,19 @@ static nm_status draw_all(run *r)
     if (!tid || !w) {
         nm_free(tid);
         nm_free(w);
-        return nm_fail(r->ctx, NM_NOMEM, "out of memory");
+        return nmC_fail(r->ctx, NM_NOMEM, "out of memory");
     }
     clock_gettime(CLOCK_MONOTONIC, &r->t0);
     for (i = 0; i < nthreads; i++) {
         w[i].r = r;
         w[i].ctx = nm_ctx_new();
         if (!w[i].ctx) {
-            rc = nm_fail(r->ctx, NM_NOMEM, "out of memory");
+            rc = nmC_fail(r->ctx, NM_NOMEM, "out of memory");
             break;
         }
         nm_ctx_set_log(w[i].ctx, worker_log, &w[i], NM_LOG_WARN);
         if (pthread_create(&tid[i], NULL, work, &w[i]) != 0) {
-            rc = nm_fail(r->ctx, NM_ERROR, "cannot start a thread: %s", strerror(errno));
+            rc = nmC_fail(r->ctx, NM_ERROR, "cannot start a thread: %s", strerror(errno));
             break;
         }
         started++;
@@ -561,20 +561,20 @@ static nm_status draw_all(run *r)
  * retried), in one transaction. */
 static nm_status record(run *r)
 {
-    nm_status rc = nm_store_begin(r->store);
+    nm_status rc = nmS_store_begin(r->store);
     size_t i;
 
     for (i = 0; rc == NM_OK && i < r->ntodo; i++) {
         fig *f = &r->figs[r->todo[i]];
         if (f->status == NM_OK && f->inputs)
-            rc = bd_record_write(r->store, f->s->name, f->s->definition, f->inputs, f->s->output);
+            rc = nmB_record_write(r->store, f->s->name, f->s->definition, f->inputs, f->s->output);
         else
-            rc = bd_record_delete(r->store, f->s->name);
+            rc = nmB_record_delete(r->store, f->s->name);
     }
     if (rc == NM_OK)
-        rc = nm_store_commit(r->store);
+        rc = nmS_store_commit(r->store);
     else
-        nm_store_rollback(r->store);
+        nmS_store_rollback(r->store);
     return rc;
 }
 
@@ -585,22 +585,22 @@ static nm_status check_outputs(run *r)
     long bad = 0;
     size_t i;
 
-    nm_note_input(r->ctx, r->o->figures, "the figures file");
-    nm_note_input(r->ctx, r->o->db, "the store");
+    nmC_note_input(r->ctx, r->o->figures, "the figures file");
+    nmC_note_input(r->ctx, r->o->db, "the store");
     for (i = 0; i < r->file.nsec; i++)
         if (r->file.sec[i].is_input && r->file.sec[i].file)
-            nm_note_input(r->ctx, r->file.sec[i].file, "an input of this build");
+            nmC_note_input(r->ctx, r->file.sec[i].file, "an input of this build");
     for (i = 0; i < r->file.nsec; i++) {
         const bd_section *s = &r->file.sec[i];
-        const char *what = s->output && is_figure(s) ? nm_input_what(r->ctx, s->output) : NULL;
+        const char *what = s->output && is_figure(s) ? nmC_input_what(r->ctx, s->output) : NULL;
         if (what) {
-            nm_log(r->ctx, NM_LOG_ERROR, "%s:%d: [%s] output: \"%s\" is %s", r->file.path,
+            nmC_log(r->ctx, NM_LOG_ERROR, "%s:%d: [%s] output: \"%s\" is %s", r->file.path,
                    s->output_line, s->name, s->output, what);
             bad++;
         }
     }
     if (bad)
-        return nm_fail(r->ctx, NM_USAGE, "%s: %ld problem%s in the figures file; nothing was built",
+        return nmC_fail(r->ctx, NM_USAGE, "%s: %ld problem%s in the figures file; nothing was built",
                        r->file.path, bad, bad == 1 ? "" : "s");
     return NM_OK;
 }
@@ -620,7 +620,7 @@ static nm_status open_store(run *r)
     rc = nm_store_open(r->ctx, r->o->db, NM_STORE_CREATE, &r->store);
     /* a store made before builds were recorded gets the table */
     if (rc == NM_OK)
-        rc = nm_store_exec(r->store, "CREATE TABLE IF NOT EXISTS build ("
+        rc = nmS_store_exec(r->store, "CREATE TABLE IF NOT EXISTS build ("
                                      "figure TEXT PRIMARY KEY, definition TEXT NOT NULL,"
                                      "inputs TEXT NOT NULL, version TEXT NOT NULL, output TEXT,"
                                      "built_at TEXT NOT NULL)");
@@ -634,12 +634,12 @@ static void run_free(run *r)
     for (i = 0; i < r->nfigs; i++) {
         nm_free(r->figs[i].inputs);
         nm_free(r->figs[i].message);
-        nm_buf_free(&r->figs[i].reason);
+        nmC_buf_free(&r->figs[i].reason);
     }
     nm_free(r->figs);
     nm_free(r->todo);
     nm_store_close(r->store);
-    bd_file_free(&r->file);
+    nmB_file_free(&r->file);
 }
 
 nm_status nm_build(nm_ctx *ctx, const nm_build_opts *o, nm_build_result *res)
@@ -648,15 +648,15 @@ nm_status nm_build(nm_ctx *ctx, const nm_build_opts *o, nm_build_result *res)
     nm_status rc;
     size_t i;
 
-    nm_clear(ctx);
+    nmC_clear(ctx);
     memset(&r, 0, sizeof r);
     r.ctx = ctx;
     r.o = o;
     if (!o->figures || !o->db)
-        return nm_fail(ctx, NM_USAGE, "a figures file and a store are required");
+        return nmC_fail(ctx, NM_USAGE, "a figures file and a store are required");
     if (pthread_mutex_init(&r.mu, NULL) != 0)
-        return nm_fail(ctx, NM_ERROR, "cannot create a mutex");
-    rc = bd_file_read(ctx, o->figures, o->set, o->nset, o->out_root, &r.file);
+        return nmC_fail(ctx, NM_ERROR, "cannot create a mutex");
+    rc = nmB_file_read(ctx, o->figures, o->set, o->nset, o->out_root, &r.file);
     if (rc == NM_OK)
         rc = check_only(&r);
     if (rc == NM_OK)
@@ -684,7 +684,7 @@ nm_status nm_build(nm_ctx *ctx, const nm_build_opts *o, nm_build_result *res)
         }
     }
     if (rc == NM_OK && r.res.failed > 0)
-        rc = nm_fail(ctx, NM_ERROR, "%ld of %ld figures failed; the others were built",
+        rc = nmC_fail(ctx, NM_ERROR, "%ld of %ld figures failed; the others were built",
                      r.res.failed, (long)r.ntodo);
     if (res)
         *res = r.res;

@@ -35,10 +35,10 @@ typedef struct bd_type {
 } bd_type;
 
 /* Finds an input type ("iod") or figure type ("map"); NULL when none. */
-const bd_type *bd_input_type(const char *name);
-const bd_type *bd_figure_type(const char *name);
+const bd_type *nmB_input_type(const char *name);
+const bd_type *nmB_figure_type(const char *name);
 /* "map, table" for messages: the names of the figure (or input) types. */
-const char *bd_type_names(int figures);
+const char *nmB_type_names(int figures);
 
 /* ---- the figures file (figures.c) --------------------------------------- */
 
@@ -79,14 +79,14 @@ typedef struct bd_file {
  * be read.  'set' are "NAME=VALUE" overrides of [vars].  Every output must
  * lie under the file's folder or 'out_root' (may be NULL), symlinks
  * resolved, and be no other figure's. */
-nm_status bd_file_read(nm_ctx *ctx, const char *path, const char *const *set, int nset,
+nm_status nmB_file_read(nm_ctx *ctx, const char *path, const char *const *set, int nset,
                        const char *out_root, bd_file *out);
-void bd_file_free(bd_file *f);
+void nmB_file_free(bd_file *f);
 
 /* ---- hashing ------------------------------------------------------------ */
 
 /* SHA-256 of 'n' bytes as 64 lowercase hex digits. */
-void bd_sha256(const void *data, size_t n, char hex[65]);
+void nmB_sha256(const void *data, size_t n, char hex[65]);
 
 /* ---- staleness (stale.c) ------------------------------------------------ */
 
@@ -96,21 +96,21 @@ typedef struct bd_ids {
     size_t n, cap;
 } bd_ids;
 
-void bd_ids_free(bd_ids *ids);
-nm_status bd_ids_add(nm_ctx *ctx, bd_ids *ids, long id);
+void nmB_ids_free(bd_ids *ids);
+nm_status nmB_ids_add(nm_ctx *ctx, bd_ids *ids, long id);
 /* Sorts and removes duplicates. */
-void bd_ids_finish(bd_ids *ids);
+void nmB_ids_finish(bd_ids *ids);
 /* "12 34 56": the ids as text, as stored in build.inputs.  Caller frees. */
-char *bd_ids_text(const bd_ids *ids);
+char *nmB_ids_text(const bd_ids *ids);
 
 /* Results of queries shared by figures during one build (the datasets of
  * a level), so that 326 maps of LSOAs ask once. */
 typedef struct bd_memo bd_memo;
-bd_memo *bd_memo_new(void);
-void bd_memo_free(bd_memo *m);
+bd_memo *nmB_memo_new(void);
+void nmB_memo_free(bd_memo *m);
 /* Adds to 'out' the dataset ids that 'sql' returns with its text
  * parameters bound in order (NULL binds NULL), through the memo. */
-nm_status bd_query_ids(nm_store *store, bd_memo *memo, const char *sql, const char *const *params,
+nm_status nmB_query_ids(nm_store *store, bd_memo *memo, const char *sql, const char *const *params,
                        int nparams, bd_ids *out);
 
 /* A row of the build table. */
@@ -123,14 +123,14 @@ typedef struct bd_record {
 } bd_record;
 
 /* 'memo' (may be NULL) keeps the statement for a plan's next figures. */
-nm_status bd_record_read(nm_store *store, bd_memo *memo, const char *name, bd_record *out);
-void bd_record_clear(bd_record *r);
-nm_status bd_record_write(nm_store *store, const char *name, const char *definition,
+nm_status nmB_record_read(nm_store *store, bd_memo *memo, const char *name, bd_record *out);
+void nmB_record_clear(bd_record *r);
+nm_status nmB_record_write(nm_store *store, const char *name, const char *definition,
                           const char *inputs, const char *output);
-nm_status bd_record_delete(nm_store *store, const char *name);
+nm_status nmB_record_delete(nm_store *store, const char *name);
 
 /* Checksum of an input file and its companions (.dbf, .shx, .prj of a
  * shapefile), as 64 hex digits. */
-nm_status bd_input_checksum(nm_ctx *ctx, const char *file, char hex[65]);
+nm_status nmB_input_checksum(nm_ctx *ctx, const char *file, char hex[65]);
 
 #endif

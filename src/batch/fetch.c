@@ -40,12 +40,12 @@ static int on_manifest_key(void *user, const char *section, const char *name, co
     if (strcmp(section, "file") != 0)
         return 1;
     if (strcmp(name, "name") == 0)
-        nm_strlcpy(m->name, value, sizeof m->name);
+        nmC_strlcpy(m->name, value, sizeof m->name);
     else if (strcmp(name, "url") == 0)
-        nm_strlcpy(m->url, value, sizeof m->url);
+        nmC_strlcpy(m->url, value, sizeof m->url);
     else if (strcmp(name, "sha256") == 0)
-        nm_strlcpy(m->sha256, value, sizeof m->sha256);
-    else if (strcmp(name, "size") == 0 && nm_parse_long(value, 0, 1L << 40, &n))
+        nmC_strlcpy(m->sha256, value, sizeof m->sha256);
+    else if (strcmp(name, "size") == 0 && nmC_parse_long(value, 0, 1L << 40, &n))
         m->size = n;
     else if (strcmp(name, "derived") == 0)
         m->derived = strcmp(value, "yes") == 0 || strcmp(value, "true") == 0;
@@ -63,22 +63,22 @@ static nm_status read_manifest(nm_ctx *ctx, manifest *m)
     size_t i;
 
     if (bad != 0)
-        return nm_fail(ctx, NM_USAGE, "%s:%d: not a manifest line", m->path, bad < 0 ? 0 : bad);
+        return nmC_fail(ctx, NM_USAGE, "%s:%d: not a manifest line", m->path, bad < 0 ? 0 : bad);
     if (!*m->name || strchr(m->name, '/') || m->name[0] == '.')
-        return nm_fail(ctx, NM_USAGE, "%s: [file] name is missing or not a plain file name",
+        return nmC_fail(ctx, NM_USAGE, "%s: [file] name is missing or not a plain file name",
                        m->path);
     if (strlen(m->sha256) != 64)
-        return nm_fail(ctx, NM_USAGE, "%s: [file] sha256 must be 64 hex digits", m->path);
+        return nmC_fail(ctx, NM_USAGE, "%s: [file] sha256 must be 64 hex digits", m->path);
     for (i = 0; i < 64; i++)
         if (!strchr("0123456789abcdef", m->sha256[i]))
-            return nm_fail(ctx, NM_USAGE, "%s: [file] sha256 must be lowercase hex", m->path);
+            return nmC_fail(ctx, NM_USAGE, "%s: [file] sha256 must be lowercase hex", m->path);
     if (m->size <= 0)
-        return nm_fail(ctx, NM_USAGE, "%s: [file] size is missing", m->path);
+        return nmC_fail(ctx, NM_USAGE, "%s: [file] size is missing", m->path);
     if (!m->derived && !*m->url)
-        return nm_fail(ctx, NM_USAGE, "%s: [file] url is missing (or say derived = yes)",
+        return nmC_fail(ctx, NM_USAGE, "%s: [file] url is missing (or say derived = yes)",
                        m->path);
     if (*m->url && !web_url(m->url))
-        return nm_fail(ctx, NM_USAGE, "%s: [file] url \"%s\" is not http:// or https:// (the "
+        return nmC_fail(ctx, NM_USAGE, "%s: [file] url \"%s\" is not http:// or https:// (the "
                                       "only protocols fetch speaks)", m->path, m->url);
     return NM_OK;
 }
@@ -91,7 +91,7 @@ static int verified(nm_ctx *ctx, const manifest *m, const char *path)
 
     if (stat(path, &st) != 0 || (long)st.st_size != m->size)
         return 0;
-    return nm_sha256_file(ctx, path, hex) == NM_OK && strcmp(hex, m->sha256) == 0;
+    return nmC_sha256_file(ctx, path, hex) == NM_OK && strcmp(hex, m->sha256) == 0;
 }
 
 /* Copies a mirror's file, no more than 'cap' bytes: a larger file is not
@@ -105,25 +105,25 @@ static nm_status copy_file(nm_ctx *ctx, const char *from, const char *to, long c
     nm_status rc = NM_OK;
 
     if (!in)
-        return nm_fail(ctx, NM_ERROR, "%s: %s", from, strerror(errno));
+        return nmC_fail(ctx, NM_ERROR, "%s: %s", from, strerror(errno));
     out = fopen(to, "wb");
     if (!out) {
         fclose(in);
-        return nm_fail(ctx, NM_ERROR, "%s: %s", to, strerror(errno));
+        return nmC_fail(ctx, NM_ERROR, "%s: %s", to, strerror(errno));
     }
     while ((n = fread(buf, 1, sizeof buf, in)) > 0) {
         if ((total += (long)n) > cap) {
-            rc = nm_fail(ctx, NM_BADDATA, "%s: larger than the manifest's %ld bytes", from, cap);
+            rc = nmC_fail(ctx, NM_BADDATA, "%s: larger than the manifest's %ld bytes", from, cap);
             break;
         }
         if (fwrite(buf, 1, n, out) != n) {
-            rc = nm_fail(ctx, NM_ERROR, "%s: %s", to, strerror(errno));
+            rc = nmC_fail(ctx, NM_ERROR, "%s: %s", to, strerror(errno));
             break;
         }
     }
     fclose(in);
     if (fclose(out) != 0 && rc == NM_OK)
-        rc = nm_fail(ctx, NM_ERROR, "%s: %s", to, strerror(errno));
+        rc = nmC_fail(ctx, NM_ERROR, "%s: %s", to, strerror(errno));
     return rc;
 }
 
@@ -157,21 +157,21 @@ static size_t to_sink(char *data, size_t size, size_t n, void *user)
 /* The manifest's file fits in what is free beside the cache. */
 static nm_status check_space(nm_ctx *ctx, const char *part, long need)
 {
-    nm_buf dir = {0};
+    nmC_buf dir = {0};
     struct statvfs vs;
     const char *slash = strrchr(part, '/');
     nm_status rc = NM_OK;
 
-    nm_buf_add(&dir, part, slash ? (size_t)(slash - part) : 0);
+    nmC_buf_add(&dir, part, slash ? (size_t)(slash - part) : 0);
     if (!slash)
-        nm_buf_add(&dir, ".", 1);
+        nmC_buf_add(&dir, ".", 1);
     if (dir.failed)
-        return nm_fail(ctx, NM_NOMEM, "out of memory");
+        return nmC_fail(ctx, NM_NOMEM, "out of memory");
     if (statvfs(dir.data, &vs) == 0 && (double)vs.f_bavail * (double)vs.f_frsize < (double)need)
-        rc = nm_fail(ctx, NM_ERROR, "%s: needs %ld bytes but only %.0f are free in %s; nothing "
-                                    "downloaded", nm_basename(part), need,
+        rc = nmC_fail(ctx, NM_ERROR, "%s: needs %ld bytes but only %.0f are free in %s; nothing "
+                                    "downloaded", nmC_basename(part), need,
                      (double)vs.f_bavail * (double)vs.f_frsize, dir.data);
-    nm_buf_free(&dir);
+    nmC_buf_free(&dir);
     return rc;
 }
 
@@ -195,20 +195,20 @@ static nm_status download_failed(nm_ctx *ctx, const char *url, const char *part,
 
     if (k->over || cc == CURLE_FILESIZE_EXCEEDED) {
         unlink(part);
-        return nm_fail(ctx, NM_BADDATA, "%s: the server sends more than the manifest's %ld "
+        return nmC_fail(ctx, NM_BADDATA, "%s: the server sends more than the manifest's %ld "
                                         "bytes; nothing kept", url, (long)k->cap);
     }
     if (k->err) {
         unlink(part);
-        return nm_fail(ctx, NM_ERROR, "%s: %s; nothing kept", part, strerror(k->err));
+        return nmC_fail(ctx, NM_ERROR, "%s: %s; nothing kept", part, strerror(k->err));
     }
     if (cc == CURLE_UNSUPPORTED_PROTOCOL)
         why = "redirected off http and https, the only protocols fetch speaks";
     if (k->have == 0) {
         unlink(part);
-        return nm_fail(ctx, NM_ERROR, "%s: %s; nothing kept", url, why);
+        return nmC_fail(ctx, NM_ERROR, "%s: %s; nothing kept", url, why);
     }
-    return nm_fail(ctx, NM_ERROR, "%s: %s (partial download of %ld bytes kept as %s; run again "
+    return nmC_fail(ctx, NM_ERROR, "%s: %s (partial download of %ld bytes kept as %s; run again "
                                   "to resume)", url, why, (long)k->have, part);
 }
 
@@ -238,13 +238,13 @@ static nm_status download(nm_ctx *ctx, const nm_fetch_opts *o, const char *url, 
         return rc;
     k.fp = fopen(part, k.have ? "ab" : "wb");
     if (!k.fp)
-        return nm_fail(ctx, NM_ERROR, "%s: %s", part, strerror(errno));
+        return nmC_fail(ctx, NM_ERROR, "%s: %s", part, strerror(errno));
     h = curl_easy_init();
     if (!h) {
         fclose(k.fp);
         if (!k.have)
             unlink(part);
-        return nm_fail(ctx, NM_NOMEM, "cannot start libcurl");
+        return nmC_fail(ctx, NM_NOMEM, "cannot start libcurl");
     }
     curl_easy_setopt(h, CURLOPT_URL, url);
     allow_web_only(h);
@@ -276,7 +276,7 @@ static nm_status download(nm_ctx *ctx, const nm_fetch_opts *o, const char *url, 
     /* a server that ignores Range sends the whole file again: start over */
     if (resumed && status == 200) {
         unlink(part);
-        return nm_fail(ctx, NM_ERROR, "%s: the server does not resume downloads; the partial "
+        return nmC_fail(ctx, NM_ERROR, "%s: the server does not resume downloads; the partial "
                                       "file was removed: run again to start over", url);
     }
     return NM_OK;
@@ -286,15 +286,15 @@ static nm_status download(nm_ctx *ctx, const nm_fetch_opts *o, const char *url, 
 static nm_status fetch_one(nm_ctx *ctx, const nm_fetch_opts *o, const char *cache,
                            const manifest *m, nm_fetch_result *res)
 {
-    nm_buf target = {0}, part = {0}, src = {0};
+    nmC_buf target = {0}, part = {0}, src = {0};
     int remote = o->mirror && (strncmp(o->mirror, "http://", 7) == 0 ||
                                strncmp(o->mirror, "https://", 8) == 0);
     nm_status rc = NM_OK;
 
-    nm_buf_addf(&target, "%s/%s", cache, m->name);
-    nm_buf_addf(&part, "%s/%s.part", cache, m->name);
+    nmC_buf_addf(&target, "%s/%s", cache, m->name);
+    nmC_buf_addf(&part, "%s/%s.part", cache, m->name);
     if (target.failed || part.failed) {
-        rc = nm_fail(ctx, NM_NOMEM, "out of memory");
+        rc = nmC_fail(ctx, NM_NOMEM, "out of memory");
         goto cleanup;
     }
     if (verified(ctx, m, target.data)) {
@@ -303,13 +303,13 @@ static nm_status fetch_one(nm_ctx *ctx, const nm_fetch_opts *o, const char *cach
     }
     if (m->derived && !o->mirror) {
         res->derived++;
-        nm_log(ctx, NM_LOG_INFO, "%s: %s is derived (made by a script from official files); "
+        nmC_log(ctx, NM_LOG_INFO, "%s: %s is derived (made by a script from official files); "
                                  "only a --mirror has it", m->path, m->name);
         goto cleanup;
     }
     if (o->mirror && !remote) {
-        nm_buf_addf(&src, "%s/%s", o->mirror, m->name);
-        rc = src.failed ? nm_fail(ctx, NM_NOMEM, "out of memory")
+        nmC_buf_addf(&src, "%s/%s", o->mirror, m->name);
+        rc = src.failed ? nmC_fail(ctx, NM_NOMEM, "out of memory")
                         : check_space(ctx, part.data, m->size);
         if (rc == NM_OK)
             rc = copy_file(ctx, src.data, part.data, m->size);
@@ -317,11 +317,11 @@ static nm_status fetch_one(nm_ctx *ctx, const nm_fetch_opts *o, const char *cach
             unlink(part.data);
     } else {
         if (remote)
-            nm_buf_addf(&src, "%s%s%s", o->mirror,
+            nmC_buf_addf(&src, "%s%s%s", o->mirror,
                         o->mirror[strlen(o->mirror) - 1] == '/' ? "" : "/", m->name);
         else
-            nm_buf_addf(&src, "%s", m->url);
-        rc = src.failed ? nm_fail(ctx, NM_NOMEM, "out of memory")
+            nmC_buf_addf(&src, "%s", m->url);
+        rc = src.failed ? nmC_fail(ctx, NM_NOMEM, "out of memory")
                         : download(ctx, o, src.data, part.data, m->size);
     }
     if (rc == NM_OK && !verified(ctx, m, part.data)) {
@@ -329,19 +329,19 @@ static nm_status fetch_one(nm_ctx *ctx, const nm_fetch_opts *o, const char *cach
         long got = stat(part.data, &st) == 0 ? (long)st.st_size : -1;
         /* a wrong file is not kept: a resumed download would build on it */
         unlink(part.data);
-        rc = nm_fail(ctx, NM_BADDATA, "%s: %s does not match its manifest (%ld bytes, expected "
+        rc = nmC_fail(ctx, NM_BADDATA, "%s: %s does not match its manifest (%ld bytes, expected "
                                       "%ld; SHA-256 differs); nothing kept",
                      src.data, m->name, got, m->size);
     }
     if (rc == NM_OK && rename(part.data, target.data) != 0)
-        rc = nm_fail(ctx, NM_ERROR, "%s: %s", target.data, strerror(errno));
+        rc = nmC_fail(ctx, NM_ERROR, "%s: %s", target.data, strerror(errno));
     if (rc == NM_OK)
         res->fetched++;
 
 cleanup:
-    nm_buf_free(&target);
-    nm_buf_free(&part);
-    nm_buf_free(&src);
+    nmC_buf_free(&target);
+    nmC_buf_free(&part);
+    nmC_buf_free(&src);
     return rc;
 }
 
@@ -361,21 +361,21 @@ static nm_status list_folder(nm_ctx *ctx, const char *dir, char ***names, size_t
         return NM_OK; /* a folder may be absent */
     while ((e = readdir(d)) != NULL) {
         size_t len = strlen(e->d_name);
-        nm_buf path = {0};
+        nmC_buf path = {0};
         if (len < 5 || strcmp(e->d_name + len - 4, ".ini") != 0)
             continue;
         if (*n == cap) {
             char **nn = nm_realloc(*names, (cap = cap ? cap * 2 : 32) * sizeof *nn);
             if (!nn) {
                 closedir(d);
-                return nm_fail(ctx, NM_NOMEM, "out of memory");
+                return nmC_fail(ctx, NM_NOMEM, "out of memory");
             }
             *names = nn;
         }
-        nm_buf_addf(&path, "%s/%s", dir, e->d_name);
-        if (!(( *names)[*n] = nm_buf_take(&path))) {
+        nmC_buf_addf(&path, "%s/%s", dir, e->d_name);
+        if (!(( *names)[*n] = nmC_buf_take(&path))) {
             closedir(d);
-            return nm_fail(ctx, NM_NOMEM, "out of memory");
+            return nmC_fail(ctx, NM_NOMEM, "out of memory");
         }
         (*n)++;
     }
@@ -398,20 +398,20 @@ static int only_has(const char *only, const char *name)
     return !only;
 }
 
-static nm_status cache_dir(nm_ctx *ctx, const nm_fetch_opts *o, nm_buf *out)
+static nm_status cache_dir(nm_ctx *ctx, const nm_fetch_opts *o, nmC_buf *out)
 {
     const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
 
     if (o->cache)
-        nm_buf_addf(out, "%s", o->cache);
+        nmC_buf_addf(out, "%s", o->cache);
     else if (xdg && *xdg)
-        nm_buf_addf(out, "%s/needsmap", xdg);
+        nmC_buf_addf(out, "%s/needsmap", xdg);
     else if (home && *home)
-        nm_buf_addf(out, "%s/.cache/needsmap", home);
+        nmC_buf_addf(out, "%s/.cache/needsmap", home);
     else
-        nm_buf_addf(out, "output/cache");
+        nmC_buf_addf(out, "output/cache");
     if (out->failed)
-        return nm_fail(ctx, NM_NOMEM, "out of memory");
+        return nmC_fail(ctx, NM_NOMEM, "out of memory");
     /* the parent of the default may be missing too */
     for (char *p = out->data + 1; *p; p++)
         if (*p == '/') {
@@ -420,7 +420,7 @@ static nm_status cache_dir(nm_ctx *ctx, const nm_fetch_opts *o, nm_buf *out)
             *p = '/';
         }
     if (mkdir(out->data, 0755) != 0 && errno != EEXIST)
-        return nm_fail(ctx, NM_ERROR, "%s: cannot create the cache: %s", out->data,
+        return nmC_fail(ctx, NM_ERROR, "%s: cannot create the cache: %s", out->data,
                        strerror(errno));
     return NM_OK;
 }
@@ -429,25 +429,25 @@ nm_status nm_fetch(nm_ctx *ctx, const nm_fetch_opts *o, nm_fetch_result *res)
 {
     static const char *const folders[] = {"boundaries", "indicators"};
     nm_fetch_result local;
-    nm_buf cache = {0};
+    nmC_buf cache = {0};
     char **names = NULL;
     size_t n = 0, i;
     nm_status rc, first_fail = NM_OK;
 
-    nm_clear(ctx);
+    nmC_clear(ctx);
     if (!res)
         res = &local;
     memset(res, 0, sizeof *res);
     rc = cache_dir(ctx, o, &cache);
     for (i = 0; rc == NM_OK && i < 2; i++) {
-        nm_buf dir = {0};
-        nm_buf_addf(&dir, "%s/%s", o->manifests ? o->manifests : ".", folders[i]);
-        rc = dir.failed ? nm_fail(ctx, NM_NOMEM, "out of memory")
+        nmC_buf dir = {0};
+        nmC_buf_addf(&dir, "%s/%s", o->manifests ? o->manifests : ".", folders[i]);
+        rc = dir.failed ? nmC_fail(ctx, NM_NOMEM, "out of memory")
                         : list_folder(ctx, dir.data, &names, &n);
-        nm_buf_free(&dir);
+        nmC_buf_free(&dir);
     }
     if (rc == NM_OK && n == 0)
-        rc = nm_fail(ctx, NM_NOTFOUND, "no manifests in %s/boundaries or %s/indicators",
+        rc = nmC_fail(ctx, NM_NOTFOUND, "no manifests in %s/boundaries or %s/indicators",
                      o->manifests ? o->manifests : ".", o->manifests ? o->manifests : ".");
     if (rc == NM_OK)
         qsort(names, n, sizeof *names, by_name);
@@ -457,17 +457,17 @@ nm_status nm_fetch(nm_ctx *ctx, const nm_fetch_opts *o, nm_fetch_result *res)
         manifest *m = nm_calloc(1, sizeof *m);
         nm_status one;
         if (!m) {
-            rc = nm_fail(ctx, NM_NOMEM, "out of memory");
+            rc = nmC_fail(ctx, NM_NOMEM, "out of memory");
             break;
         }
-        nm_strlcpy(m->path, names[i], sizeof m->path);
+        nmC_strlcpy(m->path, names[i], sizeof m->path);
         rc = read_manifest(ctx, m);
         if (rc == NM_OK && only_has(o->only, m->name)) {
             res->manifests++;
             one = fetch_one(ctx, o, cache.data, m, res);
             if (one != NM_OK) {
                 res->failed++;
-                nm_log(ctx, NM_LOG_ERROR, "%s", nm_errmsg(ctx));
+                nmC_log(ctx, NM_LOG_ERROR, "%s", nm_errmsg(ctx));
                 if (first_fail == NM_OK)
                     first_fail = one;
             }
@@ -477,11 +477,11 @@ nm_status nm_fetch(nm_ctx *ctx, const nm_fetch_opts *o, nm_fetch_result *res)
     if (rc == NM_OK && n > 0)
         curl_global_cleanup();
     if (rc == NM_OK && res->failed)
-        rc = nm_fail(ctx, first_fail == NM_BADDATA ? NM_BADDATA : NM_ERROR,
+        rc = nmC_fail(ctx, first_fail == NM_BADDATA ? NM_BADDATA : NM_ERROR,
                      "%ld of %ld files could not be fetched", res->failed, res->manifests);
     for (i = 0; i < n; i++)
         nm_free(names[i]);
     nm_free(names);
-    nm_buf_free(&cache);
+    nmC_buf_free(&cache);
     return rc;
 }

@@ -60,16 +60,16 @@ typedef struct reader {
 NM_PRINTF(4, 5)
 static void problem(reader *r, int line, const char *where, const char *fmt, ...)
 {
-    nm_buf b = {0};
+    nmC_buf b = {0};
     va_list ap;
 
-    nm_buf_addf(&b, "%s:%d: %s%s", r->f->path, line, where ? where : "", where ? ": " : "");
+    nmC_buf_addf(&b, "%s:%d: %s%s", r->f->path, line, where ? where : "", where ? ": " : "");
     va_start(ap, fmt);
-    nm_buf_vaddf(&b, fmt, ap);
+    nmC_buf_vaddf(&b, fmt, ap);
     va_end(ap);
-    nm_log(r->ctx, NM_LOG_ERROR, "%s", b.data ? b.data : "out of memory");
+    nmC_log(r->ctx, NM_LOG_ERROR, "%s", b.data ? b.data : "out of memory");
     r->f->errors++;
-    nm_buf_free(&b);
+    nmC_buf_free(&b);
 }
 
 /* inih's line reader: counts lines (inih passes none to the handler in
@@ -113,7 +113,7 @@ static char *read_line(char *str, int num, void *stream)
                 r->oom = 1;
                 return str;
             }
-            nm_strlcpy(r->hdr[r->nhdr].name, p + 1, (size_t)(end - p));
+            nmC_strlcpy(r->hdr[r->nhdr].name, p + 1, (size_t)(end - p));
             r->nhdr++;
         }
     }
@@ -265,14 +265,14 @@ static int on_key(void *user, const char *section, const char *name, const char 
        the same key unindented on the next line is the key given twice */
     if (r->indented && r->last_kv && r->last_line == r->line - 1 && s && strcmp(r->last_kv->key, name) == 0 &&
         r->last_kv >= s->kv && r->last_kv < s->kv + s->nkv) {
-        nm_buf b = {0};
-        nm_buf_addf(&b, "%s %s", r->last_kv->value, value);
+        nmC_buf b = {0};
+        nmC_buf_addf(&b, "%s %s", r->last_kv->value, value);
         if (b.failed) {
             r->oom = 1;
             return 1;
         }
         nm_free(r->last_kv->value);
-        r->last_kv->value = nm_buf_take(&b);
+        r->last_kv->value = nmC_buf_take(&b);
         r->last_line = r->line;
         return 1;
     }
@@ -369,7 +369,7 @@ static int var_later(reader *r, const char *name, size_t n)
 static char *expand(reader *r, const char *in, int line, const char *where, const char *self,
                     int *from_set)
 {
-    nm_buf b = {0};
+    nmC_buf b = {0};
     const char *p = in;
 
     *from_set = 0;
@@ -377,47 +377,47 @@ static char *expand(reader *r, const char *in, int line, const char *where, cons
         const char *open = strstr(p, "${"), *close;
         var *v;
         if (!open) {
-            nm_buf_add(&b, p, strlen(p));
+            nmC_buf_add(&b, p, strlen(p));
             break;
         }
-        nm_buf_add(&b, p, (size_t)(open - p));
+        nmC_buf_add(&b, p, (size_t)(open - p));
         close = strchr(open + 2, '}');
         if (!close) {
             problem(r, line, where, "\"${\" without a closing \"}\"");
-            nm_buf_free(&b);
+            nmC_buf_free(&b);
             return NULL;
         }
         v = find_var(r, open + 2, (size_t)(close - open - 2));
         if (!v && self && strlen(self) == (size_t)(close - open - 2) &&
             strncmp(self, open + 2, strlen(self)) == 0) {
             problem(r, line, where, "\"${%s}\" refers to itself", self);
-            nm_buf_free(&b);
+            nmC_buf_free(&b);
             return NULL;
         }
         if (!v && self && var_later(r, open + 2, (size_t)(close - open - 2))) {
             problem(r, line, where, "variable \"%.*s\" is defined later in [vars]; a variable "
                                     "may use only those before it",
                     (int)(close - open - 2), open + 2);
-            nm_buf_free(&b);
+            nmC_buf_free(&b);
             return NULL;
         }
         if (!v) {
             problem(r, line, where, "unknown variable \"%.*s\" (define it in [vars] or give "
                                     "--set %.*s=VALUE)",
                     (int)(close - open - 2), open + 2, (int)(close - open - 2), open + 2);
-            nm_buf_free(&b);
+            nmC_buf_free(&b);
             return NULL;
         }
         if (open == in && v->from_set)
             *from_set = 1;
-        nm_buf_add(&b, v->value, strlen(v->value));
+        nmC_buf_add(&b, v->value, strlen(v->value));
         p = close + 1;
     }
     if (b.failed || !b.data) {
-        nm_buf_free(&b);
+        nmC_buf_free(&b);
         return nm_strdup("");
     }
-    return nm_buf_take(&b);
+    return nmC_buf_take(&b);
 }
 
 /* [vars] in order (a variable may use those before it), then --set. */
@@ -434,7 +434,7 @@ static void read_vars(reader *r, const char *const *set, int nset)
             problem(r, 0, "--set", "\"%s\" is not NAME=VALUE", set[i]);
             continue;
         }
-        nm_strlcpy(name, set[i], (size_t)(eq - set[i]) + 1);
+        nmC_strlcpy(name, set[i], (size_t)(eq - set[i]) + 1);
         if (!set_var(r, name, eq + 1, 1, 0))
             r->oom = 1;
     }
@@ -462,12 +462,12 @@ static void read_vars(reader *r, const char *const *set, int nset)
 /* Joins a relative path to the figures file's folder. */
 static char *resolve(reader *r, const char *value, int from_set)
 {
-    nm_buf b = {0};
+    nmC_buf b = {0};
 
     if (value[0] == '/' || from_set || strcmp(r->f->dir, ".") == 0)
         return nm_strdup(value);
-    nm_buf_addf(&b, "%s/%s", r->f->dir, value);
-    return nm_buf_take(&b);
+    nmC_buf_addf(&b, "%s/%s", r->f->dir, value);
+    return nmC_buf_take(&b);
 }
 
 /* ---- where outputs may go ------------------------------------------------- */
@@ -478,7 +478,7 @@ static char *resolve(reader *r, const char *value, int from_set)
  * memory or the current folder is unknown. */
 static char *canonical(const char *path)
 {
-    nm_buf abs = {0}, out = {0};
+    nmC_buf abs = {0}, out = {0};
     char cwd[4096], *real = NULL;
     const char *p;
     size_t split;
@@ -486,9 +486,9 @@ static char *canonical(const char *path)
     if (path[0] != '/') {
         if (!getcwd(cwd, sizeof cwd))
             return NULL;
-        nm_buf_addf(&abs, "%s/", cwd);
+        nmC_buf_addf(&abs, "%s/", cwd);
     }
-    nm_buf_addf(&abs, "%s", path);
+    nmC_buf_addf(&abs, "%s", path);
     if (abs.failed)
         return NULL;
     for (split = abs.len;;) {
@@ -502,7 +502,7 @@ static char *canonical(const char *path)
             ;
     }
     if (real && strcmp(real, "/") != 0)
-        nm_buf_addf(&out, "%s", real);
+        nmC_buf_addf(&out, "%s", real);
     for (p = abs.data + split; real && *p;) {
         size_t n;
         while (*p == '/')
@@ -515,20 +515,20 @@ static char *canonical(const char *path)
                 *slash = '\0';
             }
         } else if (n > 0 && !(n == 1 && p[0] == '.')) {
-            nm_buf_addf(&out, "/%.*s", (int)n, p);
+            nmC_buf_addf(&out, "/%.*s", (int)n, p);
         }
         p += n;
     }
     if (real && out.len == 0)
-        nm_buf_add(&out, "/", 1);
-    nm_buf_free(&abs);
+        nmC_buf_add(&out, "/", 1);
+    nmC_buf_free(&abs);
     if (!real || out.failed) {
         free(real);
-        nm_buf_free(&out);
+        nmC_buf_free(&out);
         return NULL;
     }
     free(real);
-    return nm_buf_take(&out);
+    return nmC_buf_take(&out);
 }
 
 static int under(const char *path, const char *root)
@@ -563,7 +563,7 @@ static char *canonical_output(reader *r, const char *path)
 {
     const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : NULL;
     struct stat st;
-    nm_buf b = {0};
+    nmC_buf b = {0};
 
     if (!base || !*base || strcmp(base, ".") == 0 || strcmp(base, "..") == 0 ||
         (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)))
@@ -581,8 +581,8 @@ static char *canonical_output(reader *r, const char *path)
     }
     if (!r->last_dir_real)
         return NULL;
-    nm_buf_addf(&b, "%s/%s", strcmp(r->last_dir_real, "/") ? r->last_dir_real : "", base);
-    return nm_buf_take(&b);
+    nmC_buf_addf(&b, "%s/%s", strcmp(r->last_dir_real, "/") ? r->last_dir_real : "", base);
+    return nmC_buf_take(&b);
 }
 
 /* An output must lie under a root and be no other figure's output. */
@@ -630,7 +630,7 @@ static int apply_key(reader *r, bd_section *s, bd_kv *kv, const nm_opt *k, const
                      int from_set)
 {
     if (k->flags & NM_OPT_DEPRECATED)
-        nm_log(r->ctx, NM_LOG_WARN, "%s:%d: %s: deprecated, write %s%s", r->f->path, kv->line,
+        nmC_log(r->ctx, NM_LOG_WARN, "%s:%d: %s: deprecated, write %s%s", r->f->path, kv->line,
                where, k->instead, strchr(k->instead, '=') ? "" : " instead");
     if (k->kind == NM_OPT_OUTPUT) {
         char *path = resolve(r, kv->value, from_set);
@@ -650,7 +650,7 @@ static int apply_key(reader *r, bd_section *s, bd_kv *kv, const nm_opt *k, const
     }
     if (nm_opt_parse(r->ctx, k, s->opts, kv->value) != NM_OK) {
         problem(r, kv->line, where, "%s", nm_errmsg(r->ctx));
-        nm_clear(r->ctx);
+        nmC_clear(r->ctx);
         return 0;
     }
     return 1;
@@ -660,13 +660,13 @@ static int apply_key(reader *r, bd_section *s, bd_kv *kv, const nm_opt *k, const
  * ones.  Caller frees. */
 static char *key_names(const nm_optset *set)
 {
-    nm_buf names = {0};
+    nmC_buf names = {0};
     const nm_opt *k;
 
     for (k = set->opts; k->name; k++)
         if (!(k->flags & NM_OPT_DEPRECATED) && k->kind != NM_OPT_CUSTOM)
-            nm_buf_addf(&names, "%s%s", names.len ? ", " : "", k->name);
-    return nm_buf_take(&names);
+            nmC_buf_addf(&names, "%s%s", names.len ? ", " : "", k->name);
+    return nmC_buf_take(&names);
 }
 
 /* Every required option given, by its own key or an old one for the same
@@ -700,7 +700,7 @@ static int by_key(const void *a, const void *b)
  * out: its content is checked by checksum. */
 static void definition_hash(bd_section *s, char **expanded)
 {
-    nm_buf b = {0};
+    nmC_buf b = {0};
     size_t i, *order = nm_malloc((s->nkv ? s->nkv : 1) * sizeof *order);
     bd_kv *sorted = nm_malloc((s->nkv ? s->nkv : 1) * sizeof *sorted);
 
@@ -716,15 +716,15 @@ static void definition_hash(bd_section *s, char **expanded)
         sorted[i].value = expanded[i];
     }
     qsort(sorted, s->nkv, sizeof *sorted, by_key);
-    nm_buf_addf(&b, "needsmap figure\n%s\n", s->type ? s->type->name : "");
+    nmC_buf_addf(&b, "needsmap figure\n%s\n", s->type ? s->type->name : "");
     for (i = 0; i < s->nkv; i++) {
         if (s->is_input && (strcmp(sorted[i].key, "file") == 0 ||
                             strcmp(sorted[i].key, "type") == 0))
             continue;
-        nm_buf_addf(&b, "%s=%s\n", sorted[i].key, sorted[i].value ? sorted[i].value : "");
+        nmC_buf_addf(&b, "%s=%s\n", sorted[i].key, sorted[i].value ? sorted[i].value : "");
     }
-    bd_sha256(b.data ? b.data : "", b.len, s->definition);
-    nm_buf_free(&b);
+    nmB_sha256(b.data ? b.data : "", b.len, s->definition);
+    nmC_buf_free(&b);
     nm_free(order);
     nm_free(sorted);
 }
@@ -740,10 +740,10 @@ static void section_type(reader *r, bd_section *s)
     if (!dot || dot == s->name || !dot[1] || (size_t)(dot - s->name) >= sizeof prefix) {
         problem(r, s->line, NULL, "[%s]: a section is [vars], [data.NAME] or [TYPE.NAME] with "
                                   "TYPE one of %s",
-                s->name, bd_type_names(1));
+                s->name, nmB_type_names(1));
         return;
     }
-    nm_strlcpy(prefix, s->name, (size_t)(dot - s->name) + 1);
+    nmC_strlcpy(prefix, s->name, (size_t)(dot - s->name) + 1);
     s->id = dot + 1;
     if (strcmp(prefix, "data") == 0) {
         s->is_input = 1;
@@ -751,19 +751,19 @@ static void section_type(reader *r, bd_section *s)
             if (strcmp(s->kv[i].key, "type") == 0)
                 break;
         if (i == s->nkv) {
-            problem(r, s->line, NULL, "[%s]: no type (one of %s)", s->name, bd_type_names(0));
+            problem(r, s->line, NULL, "[%s]: no type (one of %s)", s->name, nmB_type_names(0));
             return;
         }
-        s->type = bd_input_type(s->kv[i].value);
+        s->type = nmB_input_type(s->kv[i].value);
         if (!s->type)
             problem(r, s->kv[i].line, NULL, "[%s] type: \"%s\" is not one of %s", s->name,
-                    s->kv[i].value, bd_type_names(0));
+                    s->kv[i].value, nmB_type_names(0));
         return;
     }
-    s->type = bd_figure_type(prefix);
+    s->type = nmB_figure_type(prefix);
     if (!s->type)
         problem(r, s->line, NULL, "[%s]: unknown figure type \"%s\" (one of %s)", s->name, prefix,
-                bd_type_names(1));
+                nmB_type_names(1));
 }
 
 /* The earlier key of this section that sets the same field as k: the same
@@ -890,11 +890,11 @@ static nm_status set_dir(bd_file *f, const char *path)
     else if (slash == path)
         f->dir = nm_strdup("/");
     else if ((f->dir = nm_malloc((size_t)(slash - path) + 1)))
-        nm_strlcpy(f->dir, path, (size_t)(slash - path) + 1);
+        nmC_strlcpy(f->dir, path, (size_t)(slash - path) + 1);
     return f->path && f->dir ? NM_OK : NM_NOMEM;
 }
 
-nm_status bd_file_read(nm_ctx *ctx, const char *path, const char *const *set, int nset,
+nm_status nmB_file_read(nm_ctx *ctx, const char *path, const char *const *set, int nset,
                        const char *out_root, bd_file *f)
 {
     reader r = {0};
@@ -906,15 +906,15 @@ nm_status bd_file_read(nm_ctx *ctx, const char *path, const char *const *set, in
     r.ctx = ctx;
     r.f = f;
     if (set_dir(f, path) != NM_OK)
-        return nm_fail(ctx, NM_NOMEM, "out of memory");
+        return nmC_fail(ctx, NM_NOMEM, "out of memory");
     r.fp = fopen(path, "r");
     if (!r.fp)
-        return nm_fail(ctx, NM_ERROR, "%s: cannot read the figures file: %s", path,
+        return nmC_fail(ctx, NM_ERROR, "%s: cannot read the figures file: %s", path,
                        strerror(errno));
     if (!set_roots(&r, out_root)) {
         fclose(r.fp);
         reader_free(&r);
-        return nm_fail(ctx, NM_NOMEM, "%s: out of memory, or the current folder is unknown",
+        return nmC_fail(ctx, NM_NOMEM, "%s: out of memory, or the current folder is unknown",
                        path);
     }
     bad = ini_parse_stream(read_line, &r, on_key, &r);
@@ -936,9 +936,9 @@ nm_status bd_file_read(nm_ctx *ctx, const char *path, const char *const *set, in
         if (strcmp(f->sec[i].name, "vars") != 0)
             fill_section(&r, &f->sec[i]);
     if (r.oom)
-        rc = nm_fail(ctx, NM_NOMEM, "out of memory");
+        rc = nmC_fail(ctx, NM_NOMEM, "out of memory");
     else if (f->errors > 0)
-        rc = nm_fail(ctx, NM_USAGE, "%s: %ld problem%s in the figures file; nothing was built",
+        rc = nmC_fail(ctx, NM_USAGE, "%s: %ld problem%s in the figures file; nothing was built",
                      path, f->errors, f->errors == 1 ? "" : "s");
     else
         rc = NM_OK;
@@ -946,7 +946,7 @@ nm_status bd_file_read(nm_ctx *ctx, const char *path, const char *const *set, in
     return rc;
 }
 
-void bd_file_free(bd_file *f)
+void nmB_file_free(bd_file *f)
 {
     size_t i, k;
 

@@ -425,13 +425,13 @@ const nm_opt *nm_opt_find(const nm_optset *set, const char *name)
 
 void nm_opt_choices_text(const nm_opt *opt, char *out, size_t size)
 {
-    nm_buf b = {0};
+    nmC_buf b = {0};
     const nm_opt_choice *c;
 
     for (c = opt->choices; c && c->name; c++)
-        nm_buf_addf(&b, "%s%s", c == opt->choices ? "" : c[1].name ? ", " : " or ", c->name);
-    nm_strlcpy(out, b.data ? b.data : "", size);
-    nm_buf_free(&b);
+        nmC_buf_addf(&b, "%s%s", c == opt->choices ? "" : c[1].name ? ", " : " or ", c->name);
+    nmC_strlcpy(out, b.data ? b.data : "", size);
+    nmC_buf_free(&b);
 }
 
 static int parse_bool(const char *s, int *out)
@@ -440,8 +440,8 @@ static int parse_bool(const char *s, int *out)
     size_t i;
 
     for (i = 0; i < 4; i++) {
-        if (nm_strieq(s, yes[i]) || nm_strieq(s, no[i])) {
-            *out = nm_strieq(s, yes[i]);
+        if (nmC_strieq(s, yes[i]) || nmC_strieq(s, no[i])) {
+            *out = nmC_strieq(s, yes[i]);
             return 1;
         }
     }
@@ -454,13 +454,13 @@ static nm_status parse_number(nm_ctx *ctx, const nm_opt *o, char *field, const c
     double d;
 
     if (o->kind == NM_OPT_DOUBLE) {
-        if (!nm_parse_double(value, &d) || !(d >= o->min && d <= o->max))
-            return nm_fail(ctx, NM_USAGE, "\"%s\" is not a number from %g to %g", value, o->min, o->max);
+        if (!nmC_parse_double(value, &d) || !(d >= o->min && d <= o->max))
+            return nmC_fail(ctx, NM_USAGE, "\"%s\" is not a number from %g to %g", value, o->min, o->max);
         *(double *)(void *)field = d;
         return NM_OK;
     }
-    if (!nm_parse_long(value, (long)o->min, (long)o->max, &l))
-        return nm_fail(ctx, NM_USAGE, "\"%s\" is not a whole number from %ld to %ld", value,
+    if (!nmC_parse_long(value, (long)o->min, (long)o->max, &l))
+        return nmC_fail(ctx, NM_USAGE, "\"%s\" is not a whole number from %ld to %ld", value,
                        (long)o->min, (long)o->max);
     if (o->kind == NM_OPT_LONG)
         *(long *)(void *)field = l == 0 && (o->flags & NM_OPT_ZERO_NONE) ? -1 : l;
@@ -478,15 +478,15 @@ nm_status nm_opt_parse(nm_ctx *ctx, const nm_opt *o, void *opts, const char *val
     int yes;
 
     if (o->kind == NM_OPT_CUSTOM)
-        return nm_fail(ctx, NM_USAGE, "%s: not an option of the library call", o->name);
+        return nmC_fail(ctx, NM_USAGE, "%s: not an option of the library call", o->name);
     if (o->kind == NM_OPT_FLAG) {
         if (value && !parse_bool(value, &yes))
-            return nm_fail(ctx, NM_USAGE, "\"%s\" is not yes or no", value);
+            return nmC_fail(ctx, NM_USAGE, "\"%s\" is not yes or no", value);
         *(int *)(void *)field = !value || yes ? o->on : o->off;
         return NM_OK;
     }
     if (!value || !*value)
-        return nm_fail(ctx, NM_USAGE, "empty value");
+        return nmC_fail(ctx, NM_USAGE, "empty value");
     switch (o->kind) {
     case NM_OPT_STR:
     case NM_OPT_OUTPUT:
@@ -495,7 +495,7 @@ nm_status nm_opt_parse(nm_ctx *ctx, const nm_opt *o, void *opts, const char *val
     case NM_OPT_ENUM:
     case NM_OPT_WORD:
         for (c = o->choices; c && c->name; c++)
-            if (nm_strieq(c->name, value)) {
+            if (nmC_strieq(c->name, value)) {
                 if (o->kind == NM_OPT_WORD)
                     *(const char **)(void *)field = c->name;
                 else
@@ -503,7 +503,7 @@ nm_status nm_opt_parse(nm_ctx *ctx, const nm_opt *o, void *opts, const char *val
                 return NM_OK;
             }
         nm_opt_choices_text(o, text, sizeof text);
-        return nm_fail(ctx, NM_USAGE, "\"%s\" is not %s", value, text);
+        return nmC_fail(ctx, NM_USAGE, "\"%s\" is not %s", value, text);
     default:
         return parse_number(ctx, o, field, value);
     }

@@ -13,7 +13,7 @@
 #include "batch/build_int.h"
 #include "store/store_int.h"
 
-void bd_sha256(const void *data, size_t n, char hex[65])
+void nmB_sha256(const void *data, size_t n, char hex[65])
 {
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int len = 0, i;
@@ -25,56 +25,56 @@ void bd_sha256(const void *data, size_t n, char hex[65])
     hex[2 * i] = '\0';
 }
 
-nm_status bd_input_checksum(nm_ctx *ctx, const char *file, char hex[65])
+nm_status nmB_input_checksum(nm_ctx *ctx, const char *file, char hex[65])
 {
     static const char *const companions[] = {".dbf", ".shx", ".prj", ".cpg"};
     size_t n = strlen(file), i;
     char sums[5][65];
-    nm_buf b = {0};
+    nmC_buf b = {0};
     nm_status rc;
 
-    rc = nm_sha256_file(ctx, file, sums[0]);
+    rc = nmC_sha256_file(ctx, file, sums[0]);
     if (rc != NM_OK)
         return rc;
-    if (n < 4 || !nm_strieq(file + n - 4, ".shp")) {
+    if (n < 4 || !nmC_strieq(file + n - 4, ".shp")) {
         memcpy(hex, sums[0], 65);
         return NM_OK;
     }
     /* a shapefile's names and projection live beside the .shp */
-    nm_buf_add(&b, sums[0], 64);
+    nmC_buf_add(&b, sums[0], 64);
     for (i = 0; i < 4; i++) {
-        nm_buf path = {0};
-        nm_buf_add(&path, file, n - 4);
-        nm_buf_add(&path, companions[i], 4);
+        nmC_buf path = {0};
+        nmC_buf_add(&path, file, n - 4);
+        nmC_buf_add(&path, companions[i], 4);
         if (path.data && access(path.data, R_OK) == 0 &&
-            nm_sha256_file(ctx, path.data, sums[i + 1]) == NM_OK)
-            nm_buf_addf(&b, "%s%s", companions[i], sums[i + 1]);
-        nm_buf_free(&path);
+            nmC_sha256_file(ctx, path.data, sums[i + 1]) == NM_OK)
+            nmC_buf_addf(&b, "%s%s", companions[i], sums[i + 1]);
+        nmC_buf_free(&path);
     }
     if (b.failed) {
-        nm_buf_free(&b);
-        return nm_fail(ctx, NM_NOMEM, "out of memory");
+        nmC_buf_free(&b);
+        return nmC_fail(ctx, NM_NOMEM, "out of memory");
     }
-    bd_sha256(b.data, b.len, hex);
-    nm_buf_free(&b);
+    nmB_sha256(b.data, b.len, hex);
+    nmC_buf_free(&b);
     return NM_OK;
 }
 
 /* ---- dataset ids ------------------------------------------------------------- */
 
-void bd_ids_free(bd_ids *ids)
+void nmB_ids_free(bd_ids *ids)
 {
     nm_free(ids->id);
     memset(ids, 0, sizeof *ids);
 }
 
-nm_status bd_ids_add(nm_ctx *ctx, bd_ids *ids, long id)
+nm_status nmB_ids_add(nm_ctx *ctx, bd_ids *ids, long id)
 {
     if (ids->n == ids->cap) {
         size_t cap = ids->cap ? ids->cap * 2 : 16;
         long *n = nm_realloc(ids->id, cap * sizeof *n);
         if (!n)
-            return nm_fail(ctx, NM_NOMEM, "out of memory");
+            return nmC_fail(ctx, NM_NOMEM, "out of memory");
         ids->id = n;
         ids->cap = cap;
     }
@@ -88,7 +88,7 @@ static int by_id(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-void bd_ids_finish(bd_ids *ids)
+void nmB_ids_finish(bd_ids *ids)
 {
     size_t i, k = 0;
 
@@ -101,16 +101,16 @@ void bd_ids_finish(bd_ids *ids)
     ids->n = k + 1;
 }
 
-char *bd_ids_text(const bd_ids *ids)
+char *nmB_ids_text(const bd_ids *ids)
 {
-    nm_buf b = {0};
+    nmC_buf b = {0};
     size_t i;
 
     for (i = 0; i < ids->n; i++)
-        nm_buf_addf(&b, "%s%ld", i ? " " : "", ids->id[i]);
+        nmC_buf_addf(&b, "%s%ld", i ? " " : "", ids->id[i]);
     if (!b.data && !b.failed)
         return nm_strdup("");
-    return nm_buf_take(&b);
+    return nmC_buf_take(&b);
 }
 
 /* ---- the memo ------------------------------------------------------------------ */
@@ -123,15 +123,15 @@ typedef struct memo_entry {
 struct bd_memo {
     memo_entry *e;
     size_t n, cap;
-    sqlite3_stmt *record; /* bd_record_read's, prepared once per plan */
+    sqlite3_stmt *record; /* nmB_record_read's, prepared once per plan */
 };
 
-bd_memo *bd_memo_new(void)
+bd_memo *nmB_memo_new(void)
 {
     return nm_calloc(1, sizeof(bd_memo));
 }
 
-void bd_memo_free(bd_memo *m)
+void nmB_memo_free(bd_memo *m)
 {
     size_t i;
 
@@ -139,7 +139,7 @@ void bd_memo_free(bd_memo *m)
         return;
     for (i = 0; i < m->n; i++) {
         nm_free(m->e[i].key);
-        bd_ids_free(&m->e[i].ids);
+        nmB_ids_free(&m->e[i].ids);
     }
     nm_free(m->e);
     sqlite3_finalize(m->record);
@@ -150,24 +150,24 @@ static nm_status run_query(nm_store *store, const char *sql, const char *const *
                            int nparams, bd_ids *out)
 {
     sqlite3_stmt *st = NULL;
-    nm_status rc = nm_store_prepare(store, sql, &st);
+    nm_status rc = nmS_store_prepare(store, sql, &st);
     int i, s = SQLITE_DONE;
 
     for (i = 0; rc == NM_OK && i < nparams; i++)
         sqlite3_bind_text(st, i + 1, params[i], -1, SQLITE_STATIC);
     while (rc == NM_OK && (s = sqlite3_step(st)) == SQLITE_ROW)
         if (sqlite3_column_type(st, 0) != SQLITE_NULL)
-            rc = bd_ids_add(store->ctx, out, (long)sqlite3_column_int64(st, 0));
+            rc = nmB_ids_add(store->ctx, out, (long)sqlite3_column_int64(st, 0));
     if (rc == NM_OK && s != SQLITE_DONE)
-        rc = nm_store_sqlfail(store, "listing a figure's datasets");
+        rc = nmS_store_sqlfail(store, "listing a figure's datasets");
     sqlite3_finalize(st);
     return rc;
 }
 
-nm_status bd_query_ids(nm_store *store, bd_memo *memo, const char *sql, const char *const *params,
+nm_status nmB_query_ids(nm_store *store, bd_memo *memo, const char *sql, const char *const *params,
                        int nparams, bd_ids *out)
 {
-    nm_buf key = {0};
+    nmC_buf key = {0};
     memo_entry *e = NULL;
     nm_status rc = NM_OK;
     size_t i;
@@ -175,11 +175,11 @@ nm_status bd_query_ids(nm_store *store, bd_memo *memo, const char *sql, const ch
 
     if (!memo)
         return run_query(store, sql, params, nparams, out);
-    nm_buf_addf(&key, "%s", sql);
+    nmC_buf_addf(&key, "%s", sql);
     for (p = 0; p < nparams; p++)
-        nm_buf_addf(&key, "\x1f%s", params[p] ? params[p] : "\x1e");
+        nmC_buf_addf(&key, "\x1f%s", params[p] ? params[p] : "\x1e");
     if (key.failed)
-        return nm_fail(store->ctx, NM_NOMEM, "out of memory");
+        return nmC_fail(store->ctx, NM_NOMEM, "out of memory");
     for (i = 0; i < memo->n; i++)
         if (strcmp(memo->e[i].key, key.data) == 0) {
             e = &memo->e[i];
@@ -190,8 +190,8 @@ nm_status bd_query_ids(nm_store *store, bd_memo *memo, const char *sql, const ch
             size_t cap = memo->cap ? memo->cap * 2 : 16;
             memo_entry *n = nm_realloc(memo->e, cap * sizeof *n);
             if (!n) {
-                nm_buf_free(&key);
-                return nm_fail(store->ctx, NM_NOMEM, "out of memory");
+                nmC_buf_free(&key);
+                return nmC_fail(store->ctx, NM_NOMEM, "out of memory");
             }
             memo->e = n;
             memo->cap = cap;
@@ -200,16 +200,16 @@ nm_status bd_query_ids(nm_store *store, bd_memo *memo, const char *sql, const ch
         memset(e, 0, sizeof *e);
         rc = run_query(store, sql, params, nparams, &e->ids);
         if (rc != NM_OK) {
-            bd_ids_free(&e->ids);
-            nm_buf_free(&key);
+            nmB_ids_free(&e->ids);
+            nmC_buf_free(&key);
             return rc;
         }
-        e->key = nm_buf_take(&key);
+        e->key = nmC_buf_take(&key);
         memo->n++;
     }
-    nm_buf_free(&key);
+    nmC_buf_free(&key);
     for (i = 0; rc == NM_OK && i < e->ids.n; i++)
-        rc = bd_ids_add(store->ctx, out, e->ids.id[i]);
+        rc = nmB_ids_add(store->ctx, out, e->ids.id[i]);
     return rc;
 }
 
@@ -218,17 +218,17 @@ nm_status bd_query_ids(nm_store *store, bd_memo *memo, const char *sql, const ch
 static void copy_text(char *dst, size_t n, sqlite3_stmt *st, int col)
 {
     const char *v = (const char *)sqlite3_column_text(st, col);
-    nm_strlcpy(dst, v ? v : "", n);
+    nmC_strlcpy(dst, v ? v : "", n);
 }
 
-nm_status bd_record_read(nm_store *store, bd_memo *memo, const char *name, bd_record *out)
+nm_status nmB_record_read(nm_store *store, bd_memo *memo, const char *name, bd_record *out)
 {
     sqlite3_stmt *st = memo ? memo->record : NULL;
     nm_status rc = NM_OK;
 
     memset(out, 0, sizeof *out);
     if (!st)
-        rc = nm_store_prepare(store, "SELECT definition, inputs, version, output FROM build "
+        rc = nmS_store_prepare(store, "SELECT definition, inputs, version, output FROM build "
                                      "WHERE figure = ?", &st);
     if (rc != NM_OK)
         return rc;
@@ -244,7 +244,7 @@ nm_status bd_record_read(nm_store *store, bd_memo *memo, const char *name, bd_re
         out->inputs = nm_strdup(in ? in : "");
         out->output = outp ? nm_strdup(outp) : NULL;
         if (!out->inputs || (outp && !out->output))
-            rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
+            rc = nmC_fail(store->ctx, NM_NOMEM, "out of memory");
     }
     if (memo)
         sqlite3_reset(st);
@@ -253,14 +253,14 @@ nm_status bd_record_read(nm_store *store, bd_memo *memo, const char *name, bd_re
     return rc;
 }
 
-void bd_record_clear(bd_record *r)
+void nmB_record_clear(bd_record *r)
 {
     nm_free(r->inputs);
     nm_free(r->output);
     memset(r, 0, sizeof *r);
 }
 
-nm_status bd_record_write(nm_store *store, const char *name, const char *definition,
+nm_status nmB_record_write(nm_store *store, const char *name, const char *definition,
                           const char *inputs, const char *output)
 {
     sqlite3_stmt *st = NULL;
@@ -271,7 +271,7 @@ nm_status bd_record_write(nm_store *store, const char *name, const char *definit
 
     gmtime_r(&now, &tm);
     strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    rc = nm_store_prepare(store, "INSERT OR REPLACE INTO build(figure, definition, inputs, version,"
+    rc = nmS_store_prepare(store, "INSERT OR REPLACE INTO build(figure, definition, inputs, version,"
                                  " output, built_at) VALUES (?, ?, ?, ?, ?, ?)", &st);
     if (rc != NM_OK)
         return rc;
@@ -282,21 +282,21 @@ nm_status bd_record_write(nm_store *store, const char *name, const char *definit
     sqlite3_bind_text(st, 5, output, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 6, when, -1, SQLITE_STATIC);
     if (sqlite3_step(st) != SQLITE_DONE)
-        rc = nm_store_sqlfail(store, "recording a build");
+        rc = nmS_store_sqlfail(store, "recording a build");
     sqlite3_finalize(st);
     return rc;
 }
 
-nm_status bd_record_delete(nm_store *store, const char *name)
+nm_status nmB_record_delete(nm_store *store, const char *name)
 {
     sqlite3_stmt *st = NULL;
-    nm_status rc = nm_store_prepare(store, "DELETE FROM build WHERE figure = ?", &st);
+    nm_status rc = nmS_store_prepare(store, "DELETE FROM build WHERE figure = ?", &st);
 
     if (rc != NM_OK)
         return rc;
     sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
     if (sqlite3_step(st) != SQLITE_DONE)
-        rc = nm_store_sqlfail(store, "forgetting a build");
+        rc = nmS_store_sqlfail(store, "forgetting a build");
     sqlite3_finalize(st);
     return rc;
 }

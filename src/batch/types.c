@@ -140,7 +140,7 @@ static nm_status map_inputs(nm_store *store, const void *opts, bd_memo *memo, bd
 
     /* the build's memo, which prepares each query once for every figure */
     for (i = 0; rc == NM_OK && i < n; i++)
-        rc = bd_query_ids(store, memo, q[i].sql, q[i].params, q[i].nparams, out);
+        rc = nmB_query_ids(store, memo, q[i].sql, q[i].params, q[i].nparams, out);
     return rc;
 }
 
@@ -194,7 +194,7 @@ static const bd_type figures[] = {
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
-const bd_type *bd_input_type(const char *name)
+const bd_type *nmB_input_type(const char *name)
 {
     size_t i;
 
@@ -204,7 +204,7 @@ const bd_type *bd_input_type(const char *name)
     return NULL;
 }
 
-const bd_type *bd_figure_type(const char *name)
+const bd_type *nmB_figure_type(const char *name)
 {
     size_t i;
 
@@ -214,7 +214,7 @@ const bd_type *bd_figure_type(const char *name)
     return NULL;
 }
 
-const char *bd_type_names(int figs)
+const char *nmB_type_names(int figs)
 {
     /* fixed texts, kept in step with the tables by the unit test */
     return figs ? "map, table, facts, la-summary, summary, compare"

@@ -51,11 +51,11 @@ static const char unknown_method[] = "unknown method; use quantile:N, equal:N, j
 /* Sets a usage error that quotes the spec, cut short. */
 static nm_status spec_fail(nm_ctx *ctx, const char *text, const char *why)
 {
-    nm_buf q = {0};
+    nmC_buf q = {0};
 
-    nm_buf_add_quoted(&q, text, 60);
-    nm_fail(ctx, NM_USAGE, "classification %s: %s", q.data ? q.data : "", why);
-    nm_buf_free(&q);
+    nmC_buf_add_quoted(&q, text, 60);
+    nmC_fail(ctx, NM_USAGE, "classification %s: %s", q.data ? q.data : "", why);
+    nmC_buf_free(&q);
     return NM_USAGE;
 }
 
@@ -66,13 +66,13 @@ static nm_status parse_breaks(nm_ctx *ctx, const char *text, const char *arg, nm
     double v;
 
     if (!copy)
-        return nm_fail(ctx, NM_NOMEM, "out of memory");
+        return nmC_fail(ctx, NM_NOMEM, "out of memory");
     out->nbreaks = 0;
     for (piece = copy;; piece = comma + 1) {
         comma = strchr(piece, ',');
         if (comma)
             *comma = '\0';
-        if (!nm_parse_double(piece, &v)) {
+        if (!nmC_parse_double(piece, &v)) {
             rc = spec_fail(ctx, text, "breaks must be numbers separated by commas");
             goto cleanup;
         }
@@ -101,10 +101,10 @@ nm_status nm_classify_parse(nm_ctx *ctx, const char *text, nm_classify_spec *out
     size_t len, i;
     long v;
 
-    nm_clear(ctx);
+    nmC_clear(ctx);
     memset(out, 0, sizeof *out);
     if (!text)
-        return nm_fail(ctx, NM_USAGE, "classification: no method given");
+        return nmC_fail(ctx, NM_USAGE, "classification: no method given");
     colon = strchr(text, ':');
     len = colon ? (size_t)(colon - text) : strlen(text);
     arg = colon ? colon + 1 : NULL;
@@ -113,19 +113,19 @@ nm_status nm_classify_parse(nm_ctx *ctx, const char *text, nm_classify_spec *out
     memcpy(name, text, len);
     name[len] = '\0';
     for (i = 0; i < sizeof methods / sizeof methods[0]; i++)
-        if (nm_strieq(name, methods[i].name))
+        if (nmC_strieq(name, methods[i].name))
             break;
     if (i == sizeof methods / sizeof methods[0]) {
-        nm_buf why = {0};
-        nm_near near;
+        nmC_buf why = {0};
+        nmC_near near;
         nm_status rc;
-        nm_near_init(&near, name);
+        nmC_near_init(&near, name);
         for (i = 0; i < sizeof methods / sizeof methods[0]; i++)
-            nm_near_offer(&near, methods[i].name, NULL);
-        nm_buf_addf(&why, "%s", unknown_method);
-        nm_near_add_to(&near, &why);
+            nmC_near_offer(&near, methods[i].name, NULL);
+        nmC_buf_addf(&why, "%s", unknown_method);
+        nmC_near_add_to(&near, &why);
         rc = spec_fail(ctx, text, why.data ? why.data : unknown_method);
-        nm_buf_free(&why);
+        nmC_buf_free(&why);
         return rc;
     }
     out->method = methods[i].method;
@@ -136,7 +136,7 @@ nm_status nm_classify_parse(nm_ctx *ctx, const char *text, nm_classify_spec *out
     case NM_CLASSIFY_JENKS:
         if (!arg)
             return spec_fail(ctx, text, "give the number of classes, e.g. \"jenks:5\"");
-        if (!nm_parse_long(arg, 1, NM_CLASSES_MAX, &v))
+        if (!nmC_parse_long(arg, 1, NM_CLASSES_MAX, &v))
             return spec_fail(ctx, text,
                              "the number of classes must be a whole number from 1 to 32");
         out->nclasses = (int)v;
@@ -152,7 +152,7 @@ nm_status nm_classify_parse(nm_ctx *ctx, const char *text, nm_classify_spec *out
     case NM_CLASSIFY_DECILES:
     case NM_CLASSIFY_QUINTILES:
         out->nclasses = out->method == NM_CLASSIFY_DECILES ? 10 : 5;
-        if (arg && !nm_parse_long(arg, 1, 1000000000L, &v))
+        if (arg && !nmC_parse_long(arg, 1, 1000000000L, &v))
             return spec_fail(ctx, text,
                              "after the colon give the national number of ranked "
                              "areas, e.g. \"deciles:32844\"");
@@ -166,7 +166,7 @@ nm_status nm_classify_parse(nm_ctx *ctx, const char *text, nm_classify_spec *out
 
 /* Appends v with 'dec' decimals and thousands separators ("32,844",
  * "1,234.5"); never "-0.0". */
-static void add_number(nm_buf *b, double v, int dec)
+static void add_number(nmC_buf *b, double v, int dec)
 {
     char tmp[64];
     const char *digits, *dot;
@@ -176,18 +176,18 @@ static void add_number(nm_buf *b, double v, int dec)
     digits = tmp;
     if (*digits == '-') {
         if (strspn(digits + 1, "0.") != strlen(digits + 1))
-            nm_buf_add(b, "-", 1);
+            nmC_buf_add(b, "-", 1);
         digits++;
     }
     dot = strchr(digits, '.');
     nint = dot ? (size_t)(dot - digits) : strlen(digits);
     for (i = 0; i < nint; i++) {
         if (i > 0 && (nint - i) % 3 == 0)
-            nm_buf_add(b, ",", 1);
-        nm_buf_add(b, digits + i, 1);
+            nmC_buf_add(b, ",", 1);
+        nmC_buf_add(b, digits + i, 1);
     }
     if (dot)
-        nm_buf_add(b, dot, strlen(dot));
+        nmC_buf_add(b, dot, strlen(dot));
 }
 
 /* True when v has at most 'dec' decimals (within rounding noise). */
@@ -242,10 +242,10 @@ typedef struct labeller {
     const char *unit; /* "%" or "" after each number */
 } labeller;
 
-static void add_shown(nm_buf *b, const labeller *l, double v, int dec)
+static void add_shown(nmC_buf *b, const labeller *l, double v, int dec)
 {
     add_number(b, v, dec);
-    nm_buf_add(b, l->unit, strlen(l->unit));
+    nmC_buf_add(b, l->unit, strlen(l->unit));
 }
 
 /* The lowest and highest member of the class at ascending position p,
@@ -274,7 +274,7 @@ static char *range_label(const labeller *l, int p)
     int k = c->k;
     double lo = p > 0 ? shown(c->breaks[p - 1] * l->scale, l->dec, l->round_up) : l->min;
     double hi = p < k - 1 ? shown(c->breaks[p] * l->scale, l->dec, l->round_up) : l->max;
-    nm_buf b = {0};
+    nmC_buf b = {0};
 
     if (c->bounded) {
         /* fixed breaks within the possible range: both ends are known */
@@ -283,19 +283,19 @@ static char *range_label(const labeller *l, int p)
         if (p == k - 1)
             hi = shown(c->dom_hi * l->scale, l->dec, 0);
         add_shown(&b, l, lo, l->dec);
-        nm_buf_add(&b, p == k - 1 ? " to " : " to under ", p == k - 1 ? 4 : 10);
+        nmC_buf_add(&b, p == k - 1 ? " to " : " to under ", p == k - 1 ? 4 : 10);
         add_shown(&b, l, hi, l->dec);
     } else if (l->unit[0] && k > 1) {
         if (p == 0)
-            nm_buf_add(&b, "under ", 6);
+            nmC_buf_add(&b, "under ", 6);
         if (p > 0)
             add_shown(&b, l, lo, l->dec);
         if (p > 0 && p < k - 1)
-            nm_buf_add(&b, " to under ", 10);
+            nmC_buf_add(&b, " to under ", 10);
         if (p < k - 1)
             add_shown(&b, l, hi, l->dec);
         else
-            nm_buf_add(&b, " and over", 9);
+            nmC_buf_add(&b, " and over", 9);
     } else if (l->whole) {
         /* integer data: [lo, hi) holds lo .. hi-1, the last class holds max */
         if (p < k - 1)
@@ -304,35 +304,35 @@ static char *range_label(const labeller *l, int p)
             add_number(&b, lo, 0);
         } else if (k == 1 || (!l->open_ends) || (p > 0 && p < k - 1)) {
             add_number(&b, lo, 0);
-            nm_buf_add(&b, " to ", 4);
+            nmC_buf_add(&b, " to ", 4);
             add_number(&b, hi, 0);
         } else if (p == 0) {
-            nm_buf_add(&b, "up to ", 6);
+            nmC_buf_add(&b, "up to ", 6);
             add_number(&b, hi, 0);
         } else {
             add_number(&b, lo, 0);
-            nm_buf_add(&b, " and over", 9);
+            nmC_buf_add(&b, " and over", 9);
         }
     } else if (k == 1) {
         add_number(&b, lo, l->dec);
-        nm_buf_add(&b, " to ", 4);
+        nmC_buf_add(&b, " to ", 4);
         add_number(&b, hi, l->dec);
     } else if (p == 0) {
-        nm_buf_add(&b, "under ", 6);
+        nmC_buf_add(&b, "under ", 6);
         add_number(&b, hi, l->dec);
     } else if (p == k - 1) {
         add_number(&b, lo, l->dec);
-        nm_buf_add(&b, " and over", 9);
+        nmC_buf_add(&b, " and over", 9);
     } else {
         add_number(&b, lo, l->dec);
-        nm_buf_add(&b, " to under ", 10);
+        nmC_buf_add(&b, " to under ", 10);
         add_number(&b, hi, l->dec);
     }
     if (b.failed) {
-        nm_buf_free(&b);
+        nmC_buf_free(&b);
         return NULL;
     }
-    return nm_buf_take(&b);
+    return nmC_buf_take(&b);
 }
 
 /* Chooses decimals and style from the data (sorted, n > 0) and breaks. */
@@ -390,19 +390,19 @@ static const char *ntile_note(int ntile, int d)
 static nm_status make_labels(nm_ctx *ctx, nm_classes *c, const double *sorted, size_t n)
 {
     labeller l;
-    nm_buf b;
+    nmC_buf b;
     int i, p;
 
     if (c->ntile) {
         for (i = 0; i < c->k; i++) {
             int d = c->k - i; /* class index 9 is decile 1 */
             memset(&b, 0, sizeof b);
-            nm_buf_addf(&b, "%d%s", d, ntile_note(c->ntile, d));
+            nmC_buf_addf(&b, "%d%s", d, ntile_note(c->ntile, d));
             if (b.failed) {
-                nm_buf_free(&b);
-                return nm_fail(ctx, NM_NOMEM, "out of memory");
+                nmC_buf_free(&b);
+                return nmC_fail(ctx, NM_NOMEM, "out of memory");
             }
-            c->labels[i] = nm_buf_take(&b);
+            c->labels[i] = nmC_buf_take(&b);
         }
         return NM_OK;
     }
@@ -419,12 +419,12 @@ static nm_status make_labels(nm_ctx *ctx, nm_classes *c, const double *sorted, s
             memset(&b, 0, sizeof b);
             int dec = l.whole ? 0 : data_decimals(&lo, 1, l.scale);
             add_shown(&b, &l, lo * l.scale, dec < 0 ? l.dec : dec);
-            c->labels[i] = b.failed ? (nm_buf_free(&b), NULL) : nm_buf_take(&b);
+            c->labels[i] = b.failed ? (nmC_buf_free(&b), NULL) : nmC_buf_take(&b);
         } else {
             c->labels[i] = range_label(&l, p);
         }
         if (!c->labels[i])
-            return nm_fail(ctx, NM_NOMEM, "out of memory");
+            return nmC_fail(ctx, NM_NOMEM, "out of memory");
     }
     return NM_OK;
 }
@@ -512,7 +512,7 @@ static void quantile_breaks(nm_ctx *ctx, nm_classes *c, const double *x, size_t 
         }
     }
     if (c->k < k)
-        nm_log(ctx, NM_LOG_WARN,
+        nmC_log(ctx, NM_LOG_WARN,
                "quantile:%d gives %d classes: tied values may not be split between classes", k,
                c->k);
 }
@@ -526,7 +526,7 @@ static nm_status jenks_breaks(nm_ctx *ctx, nm_classes *c, const double *x, size_
     int j;
 
     if (!xs || !w) {
-        nm_fail(ctx, NM_NOMEM, "out of memory");
+        nmC_fail(ctx, NM_NOMEM, "out of memory");
         goto cleanup;
     }
     for (i = 0; i < n; i++) {
@@ -536,9 +536,9 @@ static nm_status jenks_breaks(nm_ctx *ctx, nm_classes *c, const double *x, size_
         }
         w[d - 1] += 1;
     }
-    rc = nm_jenks_starts(xs, w, m, k, start);
+    rc = nmK_jenks_starts(xs, w, m, k, start);
     if (rc != NM_OK) {
-        nm_fail(ctx, rc, "out of memory");
+        nmC_fail(ctx, rc, "out of memory");
         goto cleanup;
     }
     c->k = k;
@@ -561,13 +561,13 @@ static nm_status gather(nm_ctx *ctx, const double *values, size_t n, double **ou
     *out = NULL;
     *missing = 0;
     if (!x)
-        return nm_fail(ctx, NM_NOMEM, "out of memory");
+        return nmC_fail(ctx, NM_NOMEM, "out of memory");
     for (i = 0; i < n; i++) {
         if (isnan(values[i])) {
             (*missing)++;
         } else if (!isfinite(values[i])) {
             nm_free(x);
-            return nm_fail(ctx, NM_BADDATA, "value %zu is infinite", i + 1);
+            return nmC_fail(ctx, NM_BADDATA, "value %zu is infinite", i + 1);
         } else {
             x[m++] = values[i];
         }
@@ -596,11 +596,11 @@ static nm_status range_breaks(nm_ctx *ctx, nm_classes *c, const nm_classify_spec
 
     if (spec->method == NM_CLASSIFY_BREAKS) {
         if (spec->nbreaks < 0 || spec->nbreaks > NM_CLASSES_MAX - 1)
-            return nm_fail(ctx, NM_USAGE, "classification: %d breaks; 0 to %d allowed",
+            return nmC_fail(ctx, NM_USAGE, "classification: %d breaks; 0 to %d allowed",
                            spec->nbreaks, NM_CLASSES_MAX - 1);
         for (j = 1; j < spec->nbreaks; j++)
             if (!(spec->breaks[j] > spec->breaks[j - 1]))
-                return nm_fail(ctx, NM_USAGE, "classification: breaks must be strictly increasing");
+                return nmC_fail(ctx, NM_USAGE, "classification: breaks must be strictly increasing");
         c->k = 1;
         for (j = 0; j < spec->nbreaks; j++)
             if (!spec->bounded || (spec->breaks[j] > spec->lo && spec->breaks[j] < spec->hi))
@@ -608,10 +608,10 @@ static nm_status range_breaks(nm_ctx *ctx, nm_classes *c, const nm_classify_spec
         return NM_OK;
     }
     if (k < 1 || k > NM_CLASSES_MAX)
-        return nm_fail(ctx, NM_USAGE, "classification: %d classes asked; 1 to %d allowed", k,
+        return nmC_fail(ctx, NM_USAGE, "classification: %d classes asked; 1 to %d allowed", k,
                        NM_CLASSES_MAX);
     if ((size_t)k > distinct)
-        return nm_fail(ctx, NM_USAGE,
+        return nmC_fail(ctx, NM_USAGE,
                        "classification: %d classes asked but the data have only %zu distinct "
                        "value%s",
                        k, distinct, distinct == 1 ? "" : "s");
@@ -623,7 +623,7 @@ static nm_status range_breaks(nm_ctx *ctx, nm_classes *c, const nm_classify_spec
             c->breaks[j - 1] = x[0] + (x[n - 1] - x[0]) * j / k;
         return NM_OK;
     case NM_CLASSIFY_JENKS: return jenks_breaks(ctx, c, x, n, distinct, k);
-    default: return nm_fail(ctx, NM_USAGE, "classification: unknown method %d", (int)spec->method);
+    default: return nmC_fail(ctx, NM_USAGE, "classification: unknown method %d", (int)spec->method);
     }
 }
 
@@ -651,15 +651,15 @@ static nm_status ntile_setup(nm_ctx *ctx, nm_classes *c, const nm_classify_spec 
     c->k = c->ntile;
     c->national_n = spec->national_n;
     if (spec->national_n < 0)
-        return nm_fail(ctx, NM_USAGE, "classification: national total %ld is negative",
+        return nmC_fail(ctx, NM_USAGE, "classification: national total %ld is negative",
                        spec->national_n);
     for (i = 0; i < n; i++)
         if (!isnan(values[i]) && !ntile_of(c, values[i])) {
             if (c->national_n > 0)
-                return nm_fail(ctx, NM_BADDATA,
+                return nmC_fail(ctx, NM_BADDATA,
                                "value %zu (%g) is not a national rank from 1 to %ld", i + 1,
                                values[i], c->national_n);
-            return nm_fail(ctx, NM_BADDATA, "value %zu (%g) is not a decile from 1 to 10", i + 1,
+            return nmC_fail(ctx, NM_BADDATA, "value %zu (%g) is not a decile from 1 to 10", i + 1,
                            values[i]);
         }
     for (d = 1; d <= c->k; d++) {
@@ -685,11 +685,11 @@ nm_status nm_classify(nm_ctx *ctx, const double *values, size_t n, const nm_clas
     size_t m = 0, i;
     int cls;
 
-    nm_clear(ctx);
+    nmC_clear(ctx);
     *out = NULL;
     c = nm_calloc(1, sizeof *c);
     if (!c) {
-        rc = nm_fail(ctx, NM_NOMEM, "out of memory");
+        rc = nmC_fail(ctx, NM_NOMEM, "out of memory");
         goto cleanup;
     }
     c->method = spec->method;
@@ -703,7 +703,7 @@ nm_status nm_classify(nm_ctx *ctx, const double *values, size_t n, const nm_clas
     if (rc != NM_OK)
         goto cleanup;
     if (m == 0) {
-        rc = nm_fail(ctx, NM_USAGE, "classification: no values to classify (%zu missing)", n);
+        rc = nmC_fail(ctx, NM_USAGE, "classification: no values to classify (%zu missing)", n);
         goto cleanup;
     }
     if (spec->method == NM_CLASSIFY_DECILES || spec->method == NM_CLASSIFY_QUINTILES) {
@@ -712,7 +712,7 @@ nm_status nm_classify(nm_ctx *ctx, const double *values, size_t n, const nm_clas
             goto cleanup;
     } else {
         if (polarity != 1 && polarity != -1) {
-            rc = nm_fail(ctx, NM_USAGE, "classification: polarity %d; use +1 or -1", polarity);
+            rc = nmC_fail(ctx, NM_USAGE, "classification: polarity %d; use +1 or -1", polarity);
             goto cleanup;
         }
         rc = range_breaks(ctx, c, spec, x, m);
@@ -767,9 +767,9 @@ nm_status nm_classes_relabel(nm_ctx *ctx, nm_classes *c, int i, const char *labe
     char *copy;
 
     if (!c || i < 0 || i >= c->k)
-        return nm_fail(ctx, NM_USAGE, "no class %d to relabel", i);
+        return nmC_fail(ctx, NM_USAGE, "no class %d to relabel", i);
     if (!(copy = nm_strdup(label)))
-        return nm_fail(ctx, NM_NOMEM, "out of memory");
+        return nmC_fail(ctx, NM_NOMEM, "out of memory");
     nm_free(c->labels[i]);
     c->labels[i] = copy;
     return NM_OK;
@@ -806,11 +806,11 @@ void nm_classes_format(const nm_classes *c, double v, char *out, size_t size)
 {
     double scale = c && c->percent ? 100 : 1, x = v * scale;
     int dec = data_decimals(&x, 1, 1);
-    nm_buf b = {0};
+    nmC_buf b = {0};
 
     add_number(&b, x, dec < 0 ? (c ? c->dec : 1) : dec);
     if (c && c->percent)
-        nm_buf_add(&b, "%", 1);
-    nm_strlcpy(out, b.data && !b.failed ? b.data : "", size);
-    nm_buf_free(&b);
+        nmC_buf_add(&b, "%", 1);
+    nmC_strlcpy(out, b.data && !b.failed ? b.data : "", size);
+    nmC_buf_free(&b);
 }

@@ -13,12 +13,12 @@
  * weights w (their multiplicities): fills start[0..k-1] with the index in x
  * of each class's first value (start[0] = 0).  Requires 1 <= k <= m.
  * Returns NM_OK or NM_NOMEM. */
-nm_status nm_jenks_starts(const double *x, const double *w, size_t m, int k, size_t *start);
+nm_status nmK_jenks_starts(const double *x, const double *w, size_t m, int k, size_t *start);
 
 /* One ColorBrewer scheme: colours for 3..max classes back to back
  * (0xRRGGBB), and the published suitability by class count (index 0 = 3
  * classes, up to 11; 1 yes, 2 maybe, 0 no). */
-typedef struct nm_scheme {
+typedef struct nmK_scheme {
     const char *name;
     nm_palette_kind kind;
     int max;
@@ -29,9 +29,9 @@ typedef struct nm_scheme {
     /* constructed schemes (colours NULL): the two ends of a grey ramp,
        spaced by measurement for every class count */
     uint32_t from, to;
-} nm_scheme;
+} nmK_scheme;
 
-extern const nm_scheme nm_schemes[];
-extern const int nm_nschemes;
+extern const nmK_scheme nmK_schemes[];
+extern const int nmK_nschemes;
 
 #endif /* NM_CLASSIFY_INT_H */

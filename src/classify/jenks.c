@@ -68,7 +68,7 @@ static void fill_row(const row *r, size_t lo, size_t hi, size_t ilo, size_t ihi)
     fill_row(r, mid + 1, hi, best, ihi);
 }
 
-nm_status nm_jenks_starts(const double *x, const double *w, size_t m, int k, size_t *start)
+nm_status nmK_jenks_starts(const double *x, const double *w, size_t m, int k, size_t *start)
 {
     nm_status rc = NM_NOMEM;
     sums p = {NULL, NULL, NULL};

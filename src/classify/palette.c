@@ -13,47 +13,47 @@
 
 #define PALETTE_MAX 11
 
-static const nm_scheme *find_scheme(const char *name)
+static const nmK_scheme *find_scheme(const char *name)
 {
     int i;
 
-    for (i = 0; name && i < nm_nschemes; i++)
-        if (nm_strieq(name, nm_schemes[i].name))
-            return &nm_schemes[i];
+    for (i = 0; name && i < nmK_nschemes; i++)
+        if (nmC_strieq(name, nmK_schemes[i].name))
+            return &nmK_schemes[i];
     return NULL;
 }
 
 /* Checks the name and count; sets the error when they do not fit. */
-static nm_status lookup(nm_ctx *ctx, const char *name, int nclasses, const nm_scheme **out)
+static nm_status lookup(nm_ctx *ctx, const char *name, int nclasses, const nmK_scheme **out)
 {
-    nm_buf b = {0};
-    nm_near near;
+    nmC_buf b = {0};
+    nmC_near near;
     int i;
 
     *out = find_scheme(name);
     if (!*out) {
-        nm_near_init(&near, name ? name : "");
-        for (i = 0; i < nm_nschemes; i++)
-            nm_near_offer(&near, nm_schemes[i].name, NULL);
-        nm_buf_add_quoted(&b, name ? name : "", 40);
-        nm_buf_addf(&b, " is no palette");
-        nm_near_add_to(&near, &b);
-        nm_buf_addf(&b, " (known:");
-        for (i = 0; i < nm_nschemes; i++)
-            nm_buf_addf(&b, "%s %s", i ? "," : "", nm_schemes[i].name);
-        nm_buf_addf(&b, ")");
-        nm_fail(ctx, NM_NOTFOUND, "%s", b.failed ? "unknown palette" : b.data);
-        nm_buf_free(&b);
+        nmC_near_init(&near, name ? name : "");
+        for (i = 0; i < nmK_nschemes; i++)
+            nmC_near_offer(&near, nmK_schemes[i].name, NULL);
+        nmC_buf_add_quoted(&b, name ? name : "", 40);
+        nmC_buf_addf(&b, " is no palette");
+        nmC_near_add_to(&near, &b);
+        nmC_buf_addf(&b, " (known:");
+        for (i = 0; i < nmK_nschemes; i++)
+            nmC_buf_addf(&b, "%s %s", i ? "," : "", nmK_schemes[i].name);
+        nmC_buf_addf(&b, ")");
+        nmC_fail(ctx, NM_NOTFOUND, "%s", b.failed ? "unknown palette" : b.data);
+        nmC_buf_free(&b);
         return NM_NOTFOUND;
     }
     if (nclasses < 1 || nclasses > PALETTE_MAX)
-        return nm_fail(ctx, NM_USAGE, "palette %s: %d classes; 1 to %d allowed", (*out)->name,
+        return nmC_fail(ctx, NM_USAGE, "palette %s: %d classes; 1 to %d allowed", (*out)->name,
                        nclasses, PALETTE_MAX);
     return NM_OK;
 }
 
 /* The official colours of a scheme for n classes (3 <= n <= max). */
-static const uint32_t *official(const nm_scheme *s, int n)
+static const uint32_t *official(const nmK_scheme *s, int n)
 {
     /* rows for 3, 4, ... classes lie back to back: 3 + 4 + ... + (n-1) */
     size_t offset = (size_t)((n - 1) * n / 2 - 3);
@@ -331,7 +331,7 @@ static void spaced(const lab_path *p, int n, nm_rgb *out)
 
 /* The path of a scheme: its largest official row, or a constructed
  * scheme's two ends. */
-static void scheme_path(const nm_scheme *s, lab_path *p)
+static void scheme_path(const nmK_scheme *s, lab_path *p)
 {
     uint32_t ends[2] = {s->from, s->to};
     const uint32_t *row = s->colours ? official(s, s->max) : ends;
@@ -346,7 +346,7 @@ static void scheme_path(const nm_scheme *s, lab_path *p)
     }
 }
 
-static void interpolate_path(const nm_scheme *s, int n, nm_rgb *out)
+static void interpolate_path(const nmK_scheme *s, int n, nm_rgb *out)
 {
     lab_path p;
 
@@ -362,12 +362,12 @@ static void interpolate_path(const nm_scheme *s, int n, nm_rgb *out)
  * thousands of decile maps would each pay it for the same ten colours, so
  * the process keeps the answers, shared by a build's worker threads. */
 typedef struct spaced_memo {
-    const nm_scheme *s;
+    const nmK_scheme *s;
     int n;
     nm_rgb c[PALETTE_MAX];
 } spaced_memo;
 
-static void interpolate(const nm_scheme *s, int n, nm_rgb *out)
+static void interpolate(const nmK_scheme *s, int n, nm_rgb *out)
 {
     static spaced_memo memo[16];
     static int nmemo;
@@ -393,12 +393,12 @@ static void interpolate(const nm_scheme *s, int n, nm_rgb *out)
 
 nm_status nm_palette(nm_ctx *ctx, const char *name, int nclasses, int reverse, nm_rgb *out)
 {
-    const nm_scheme *s;
+    const nmK_scheme *s;
     nm_rgb tmp;
     nm_status rc;
     int i;
 
-    nm_clear(ctx);
+    nmC_clear(ctx);
     rc = lookup(ctx, name, nclasses, &s);
     if (rc != NM_OK)
         return rc;
@@ -425,11 +425,11 @@ nm_status nm_palette(nm_ctx *ctx, const char *name, int nclasses, int reverse, n
 
 nm_status nm_palette_describe(nm_ctx *ctx, const char *name, int nclasses, nm_palette_info *out)
 {
-    const nm_scheme *s;
+    const nmK_scheme *s;
     nm_status rc;
     int row;
 
-    nm_clear(ctx);
+    nmC_clear(ctx);
     rc = lookup(ctx, name, nclasses, &s);
     if (rc != NM_OK)
         return rc;
@@ -446,7 +446,7 @@ nm_status nm_palette_describe(nm_ctx *ctx, const char *name, int nclasses, nm_pa
 
 const char *nm_palette_name(int i)
 {
-    return i >= 0 && i < nm_nschemes ? nm_schemes[i].name : NULL;
+    return i >= 0 && i < nmK_nschemes ? nmK_schemes[i].name : NULL;
 }
 
 void nm_palette_missing(nm_rgb *fill, nm_rgb *hatch)

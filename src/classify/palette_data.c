@@ -275,7 +275,7 @@ static const uint32_t pal_Spectral[] = {
     /* 11 */ 0x9e0142, 0xd53e4f, 0xf46d43, 0xfdae61, 0xfee08b, 0xffffbf, 0xe6f598, 0xabdda4, 0x66c2a5, 0x3288bd, 0x5e4fa2,
 };
 
-const nm_scheme nm_schemes[] = {
+const nmK_scheme nmK_schemes[] = {
     {"Blues", NM_PALETTE_SEQUENTIAL, 9, pal_Blues,
      {1, 1, 1, 1, 1, 1, 1, 1, 1},
      {1, 2, 0, 0, 0, 0, 0, 0, 0},
@@ -392,4 +392,4 @@ const nm_scheme nm_schemes[] = {
      {1, 1, 1, 0, 0, 0, 0, 0, 0}, 0, 0},
 };
 
-const int nm_nschemes = (int)(sizeof nm_schemes / sizeof nm_schemes[0]);
+const int nmK_nschemes = (int)(sizeof nmK_schemes / sizeof nmK_schemes[0]);

@@ -12,7 +12,7 @@
 static atomic_long fail_countdown = -1; /* < 0: injection off */
 static atomic_long alloc_count = 0;
 
-long nm_alloc_fail_after(long n)
+long nmC_alloc_fail_after(long n)
 {
     long made = atomic_exchange(&alloc_count, 0);
     atomic_store(&fail_countdown, n);

@@ -7,7 +7,7 @@
 
 #include "nm_int.h"
 
-static int grow(nm_buf *b, size_t extra)
+static int grow(nmC_buf *b, size_t extra)
 {
     size_t need;
     char *p;
@@ -31,7 +31,7 @@ static int grow(nm_buf *b, size_t extra)
     return 1;
 }
 
-void nm_buf_add(nm_buf *b, const char *s, size_t n)
+void nmC_buf_add(nmC_buf *b, const char *s, size_t n)
 {
     if (!grow(b, n))
         return;
@@ -40,7 +40,7 @@ void nm_buf_add(nm_buf *b, const char *s, size_t n)
     b->data[b->len] = '\0';
 }
 
-void nm_buf_vaddf(nm_buf *b, const char *fmt, va_list ap)
+void nmC_buf_vaddf(nmC_buf *b, const char *fmt, va_list ap)
 {
     va_list copy;
     int n;
@@ -54,43 +54,43 @@ void nm_buf_vaddf(nm_buf *b, const char *fmt, va_list ap)
     b->len += (size_t)n;
 }
 
-void nm_buf_addf(nm_buf *b, const char *fmt, ...)
+void nmC_buf_addf(nmC_buf *b, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    nm_buf_vaddf(b, fmt, ap);
+    nmC_buf_vaddf(b, fmt, ap);
     va_end(ap);
 }
 
-void nm_buf_add_quoted(nm_buf *b, const char *s, size_t max)
+void nmC_buf_add_quoted(nmC_buf *b, const char *s, size_t max)
 {
     size_t n = strlen(s);
 
-    nm_buf_add(b, "\"", 1);
+    nmC_buf_add(b, "\"", 1);
     if (n <= max) {
-        nm_buf_add(b, s, n);
+        nmC_buf_add(b, s, n);
     } else {
         /* cut at a character boundary: skip back over continuation bytes */
         while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
             max--;
-        nm_buf_add(b, s, max);
-        nm_buf_add(b, "...", 3);
+        nmC_buf_add(b, s, max);
+        nmC_buf_add(b, "...", 3);
     }
-    nm_buf_add(b, "\"", 1);
+    nmC_buf_add(b, "\"", 1);
 }
 
-void nm_buf_free(nm_buf *b)
+void nmC_buf_free(nmC_buf *b)
 {
     nm_free(b->data);
     memset(b, 0, sizeof *b);
 }
 
-char *nm_buf_take(nm_buf *b)
+char *nmC_buf_take(nmC_buf *b)
 {
     char *s;
 
     if (b->failed) {
-        nm_buf_free(b);
+        nmC_buf_free(b);
         return NULL;
     }
     s = b->data ? b->data : nm_strdup("");

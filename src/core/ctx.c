@@ -13,11 +13,11 @@
 /* a run reads a store and a few files; fixed, so noting one cannot fail */
 #define NM_INPUTS_MAX 64
 
-typedef struct nm_input_id {
+typedef struct nmC_input_id {
     dev_t dev;
     ino_t ino;
     char what[96];
-} nm_input_id;
+} nmC_input_id;
 
 struct nm_ctx {
     nm_status status;
@@ -25,7 +25,7 @@ struct nm_ctx {
     nm_log_fn log_fn;
     void *log_user;
     nm_level log_max;
-    nm_input_id input[NM_INPUTS_MAX];
+    nmC_input_id input[NM_INPUTS_MAX];
     int ninputs;
 };
 
@@ -78,7 +78,7 @@ const char *nm_version(void)
     return NM_VERSION;
 }
 
-nm_status nm_fail(nm_ctx *ctx, nm_status status, const char *fmt, ...)
+nm_status nmC_fail(nm_ctx *ctx, nm_status status, const char *fmt, ...)
 {
     va_list ap;
 
@@ -91,7 +91,7 @@ nm_status nm_fail(nm_ctx *ctx, nm_status status, const char *fmt, ...)
     return status;
 }
 
-void nm_note_input(nm_ctx *ctx, const char *path, const char *what)
+void nmC_note_input(nm_ctx *ctx, const char *path, const char *what)
 {
     struct stat st;
     int i;
@@ -109,7 +109,7 @@ void nm_note_input(nm_ctx *ctx, const char *path, const char *what)
     ctx->ninputs++;
 }
 
-const char *nm_input_what(const nm_ctx *ctx, const char *path)
+const char *nmC_input_what(const nm_ctx *ctx, const char *path)
 {
     struct stat st;
     int i;
@@ -122,7 +122,7 @@ const char *nm_input_what(const nm_ctx *ctx, const char *path)
     return NULL;
 }
 
-nm_status nm_fail_naming(nm_ctx *ctx, nm_status status, const char *path)
+nm_status nmC_fail_naming(nm_ctx *ctx, nm_status status, const char *path)
 {
     char copy[NM_MSG_MAX];
     size_t n = strlen(path);
@@ -134,10 +134,10 @@ nm_status nm_fail_naming(nm_ctx *ctx, nm_status status, const char *path)
         return status;
     }
     snprintf(copy, sizeof copy, "%s", ctx->message);
-    return nm_fail(ctx, status, "%s: %s", path, copy);
+    return nmC_fail(ctx, status, "%s: %s", path, copy);
 }
 
-void nm_clear(nm_ctx *ctx)
+void nmC_clear(nm_ctx *ctx)
 {
     if (!ctx)
         return;
@@ -145,17 +145,17 @@ void nm_clear(nm_ctx *ctx)
     ctx->message[0] = '\0';
 }
 
-int nm_log_enabled(const nm_ctx *ctx, nm_level level)
+int nmC_log_enabled(const nm_ctx *ctx, nm_level level)
 {
     return ctx && ctx->log_fn && level <= ctx->log_max;
 }
 
-void nm_log(nm_ctx *ctx, nm_level level, const char *fmt, ...)
+void nmC_log(nm_ctx *ctx, nm_level level, const char *fmt, ...)
 {
     char line[NM_MSG_MAX];
     va_list ap;
 
-    if (!nm_log_enabled(ctx, level))
+    if (!nmC_log_enabled(ctx, level))
         return;
     va_start(ap, fmt);
     vsnprintf(line, sizeof line, fmt, ap);

@@ -20,7 +20,7 @@ typedef struct diag_kind {
     int nlines;
 } diag_kind;
 
-struct nm_diag {
+struct nmC_diag {
     nm_ctx *ctx;
     char *file;
     diag_kind kinds[DIAG_KINDS];
@@ -29,9 +29,9 @@ struct nm_diag {
     long other; /* problems of kinds beyond DIAG_KINDS */
 };
 
-nm_diag *nm_diag_new(nm_ctx *ctx, const char *file)
+nmC_diag *nmC_diag_new(nm_ctx *ctx, const char *file)
 {
-    nm_diag *d = nm_calloc(1, sizeof *d);
+    nmC_diag *d = nm_calloc(1, sizeof *d);
 
     if (!d)
         return NULL;
@@ -44,7 +44,7 @@ nm_diag *nm_diag_new(nm_ctx *ctx, const char *file)
     return d;
 }
 
-void nm_diag_free(nm_diag *d)
+void nmC_diag_free(nmC_diag *d)
 {
     int i;
 
@@ -58,7 +58,7 @@ void nm_diag_free(nm_diag *d)
     nm_free(d);
 }
 
-static diag_kind *find_kind(nm_diag *d, const char *key)
+static diag_kind *find_kind(nmC_diag *d, const char *key)
 {
     int i;
 
@@ -68,11 +68,11 @@ static diag_kind *find_kind(nm_diag *d, const char *key)
     return NULL;
 }
 
-void nm_diag_add(nm_diag *d, const char *key, long line, const char *fmt, ...)
+void nmC_diag_add(nmC_diag *d, const char *key, long line, const char *fmt, ...)
 {
     diag_kind *k;
     va_list ap;
-    nm_buf msg = {0};
+    nmC_buf msg = {0};
 
     if (!d)
         return;
@@ -85,9 +85,9 @@ void nm_diag_add(nm_diag *d, const char *key, long line, const char *fmt, ...)
         }
         k = &d->kinds[d->nkinds];
         va_start(ap, fmt);
-        nm_buf_vaddf(&msg, fmt, ap);
+        nmC_buf_vaddf(&msg, fmt, ap);
         va_end(ap);
-        k->message = nm_buf_take(&msg);
+        k->message = nmC_buf_take(&msg);
         k->key = nm_strdup(key);
         if (!k->message || !k->key) {
             nm_free(k->message);
@@ -103,45 +103,45 @@ void nm_diag_add(nm_diag *d, const char *key, long line, const char *fmt, ...)
         k->lines[k->nlines++] = line;
 }
 
-long nm_diag_count(const nm_diag *d)
+long nmC_diag_count(const nmC_diag *d)
 {
     return d ? d->total : 0;
 }
 
 /* "file:line: message (and 41 more like this: lines 12, 13, ...)" */
-static void log_kind(nm_diag *d, const diag_kind *k, nm_level level)
+static void log_kind(nmC_diag *d, const diag_kind *k, nm_level level)
 {
-    nm_buf b = {0};
+    nmC_buf b = {0};
     int i;
 
-    nm_buf_addf(&b, "%s", d->file);
+    nmC_buf_addf(&b, "%s", d->file);
     if (k->lines[0] > 0)
-        nm_buf_addf(&b, ":%ld", k->lines[0]);
-    nm_buf_addf(&b, ": %s", k->message);
+        nmC_buf_addf(&b, ":%ld", k->lines[0]);
+    nmC_buf_addf(&b, ": %s", k->message);
     if (k->count > 1) {
-        nm_buf_addf(&b, " (and %ld more like this", k->count - 1);
+        nmC_buf_addf(&b, " (and %ld more like this", k->count - 1);
         if (k->nlines > 1 && k->lines[1] > 0) {
-            nm_buf_addf(&b, ": at %ld", k->lines[1]);
+            nmC_buf_addf(&b, ": at %ld", k->lines[1]);
             for (i = 2; i < k->nlines; i++)
-                nm_buf_addf(&b, ", %ld", k->lines[i]);
+                nmC_buf_addf(&b, ", %ld", k->lines[i]);
             if (k->count > k->nlines)
-                nm_buf_addf(&b, ", ...");
+                nmC_buf_addf(&b, ", ...");
         }
-        nm_buf_addf(&b, ")");
+        nmC_buf_addf(&b, ")");
     }
     if (!b.failed)
-        nm_log(d->ctx, level, "%s", b.data);
-    nm_buf_free(&b);
+        nmC_log(d->ctx, level, "%s", b.data);
+    nmC_buf_free(&b);
 }
 
-static nm_status fail_one(nm_diag *d, nm_status status, const diag_kind *k)
+static nm_status fail_one(nmC_diag *d, nm_status status, const diag_kind *k)
 {
     if (k->lines[0] > 0)
-        return nm_fail(d->ctx, status, "%s:%ld: %s", d->file, k->lines[0], k->message);
-    return nm_fail(d->ctx, status, "%s: %s", d->file, k->message);
+        return nmC_fail(d->ctx, status, "%s:%ld: %s", d->file, k->lines[0], k->message);
+    return nmC_fail(d->ctx, status, "%s: %s", d->file, k->message);
 }
 
-nm_status nm_diag_report(nm_diag *d, nm_level level, nm_status status, const char *summary)
+nm_status nmC_diag_report(nmC_diag *d, nm_level level, nm_status status, const char *summary)
 {
     int i;
 
@@ -154,9 +154,9 @@ nm_status nm_diag_report(nm_diag *d, nm_level level, nm_status status, const cha
     for (i = 0; i < d->nkinds; i++)
         log_kind(d, &d->kinds[i], level);
     if (d->other > 0)
-        nm_log(d->ctx, level, "%s: %ld further problems of other kinds", d->file, d->other);
+        nmC_log(d->ctx, level, "%s: %ld further problems of other kinds", d->file, d->other);
     if (status == NM_OK)
         return NM_OK;
-    return nm_fail(d->ctx, status, "%s: %ld problem%s; %s", d->file, d->total,
+    return nmC_fail(d->ctx, status, "%s: %ld problem%s; %s", d->file, d->total,
                    d->total == 1 ? "" : "s", summary ? summary : "see above");
 }

@@ -16,7 +16,7 @@
 
 #include "nm_int.h"
 
-nm_status nm_sha256_file(nm_ctx *ctx, const char *path, char hex[65])
+nm_status nmC_sha256_file(nm_ctx *ctx, const char *path, char hex[65])
 {
     unsigned char chunk[1 << 16], md[EVP_MAX_MD_SIZE];
     unsigned int mdlen = 0, i;
@@ -27,18 +27,18 @@ nm_status nm_sha256_file(nm_ctx *ctx, const char *path, char hex[65])
 
     fp = fopen(path, "rb");
     if (!fp) {
-        rc = nm_fail(ctx, NM_ERROR, "%s: cannot open: %s", path, strerror(errno));
+        rc = nmC_fail(ctx, NM_ERROR, "%s: cannot open: %s", path, strerror(errno));
         goto cleanup;
     }
     md_ctx = EVP_MD_CTX_new();
     if (!md_ctx || !EVP_DigestInit_ex(md_ctx, EVP_sha256(), NULL)) {
-        rc = nm_fail(ctx, NM_NOMEM, "%s: cannot start SHA-256", path);
+        rc = nmC_fail(ctx, NM_NOMEM, "%s: cannot start SHA-256", path);
         goto cleanup;
     }
     while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
         EVP_DigestUpdate(md_ctx, chunk, n);
     if (ferror(fp)) {
-        rc = nm_fail(ctx, NM_ERROR, "%s: read error: %s", path, strerror(errno));
+        rc = nmC_fail(ctx, NM_ERROR, "%s: read error: %s", path, strerror(errno));
         goto cleanup;
     }
     EVP_DigestFinal_ex(md_ctx, md, &mdlen);
@@ -53,10 +53,10 @@ cleanup:
     return rc;
 }
 
-nm_status nm_atomic_open(nm_ctx *ctx, const char *target, nm_atomic *a)
+nm_status nmC_atomic_open(nm_ctx *ctx, const char *target, nmC_atomic *a)
 {
-    const char *input = nm_input_what(ctx, target);
-    nm_buf b = {0};
+    const char *input = nmC_input_what(ctx, target);
+    nmC_buf b = {0};
     int fd;
 
     memset(a, 0, sizeof *a);
@@ -64,21 +64,21 @@ nm_status nm_atomic_open(nm_ctx *ctx, const char *target, nm_atomic *a)
        replacing its store or a file it reads (by inode, so that another
        name or a link for the same file is caught too) */
     if (input)
-        return nm_fail(ctx, NM_USAGE, "%s: is %s, which this run reads; write the output "
+        return nmC_fail(ctx, NM_USAGE, "%s: is %s, which this run reads; write the output "
                                       "elsewhere", target, input);
     a->target = nm_strdup(target);
-    nm_buf_addf(&b, "%s.tmp-XXXXXX", target);
-    a->temp = nm_buf_take(&b);
+    nmC_buf_addf(&b, "%s.tmp-XXXXXX", target);
+    a->temp = nmC_buf_take(&b);
     if (!a->target || !a->temp) {
-        nm_atomic_abort(a);
-        return nm_fail(ctx, NM_NOMEM, "out of memory");
+        nmC_atomic_abort(a);
+        return nmC_fail(ctx, NM_NOMEM, "out of memory");
     }
     fd = mkstemp(a->temp);
     if (fd < 0) {
-        nm_status rc = nm_fail(ctx, NM_ERROR, "%s: cannot write: %s", target, strerror(errno));
+        nm_status rc = nmC_fail(ctx, NM_ERROR, "%s: cannot write: %s", target, strerror(errno));
         nm_free(a->temp);
         a->temp = NULL;
-        nm_atomic_abort(a);
+        nmC_atomic_abort(a);
         return rc;
     }
     /* mkstemp makes the file 0600; outputs are ordinary files */
@@ -86,13 +86,13 @@ nm_status nm_atomic_open(nm_ctx *ctx, const char *target, nm_atomic *a)
     a->fp = fdopen(fd, "wb");
     if (!a->fp) {
         close(fd);
-        nm_atomic_abort(a);
-        return nm_fail(ctx, NM_ERROR, "%s: cannot write: %s", target, strerror(errno));
+        nmC_atomic_abort(a);
+        return nmC_fail(ctx, NM_ERROR, "%s: cannot write: %s", target, strerror(errno));
     }
     return NM_OK;
 }
 
-nm_status nm_atomic_commit(nm_ctx *ctx, nm_atomic *a)
+nm_status nmC_atomic_commit(nm_ctx *ctx, nmC_atomic *a)
 {
     nm_status rc = NM_OK;
     int failed;
@@ -101,18 +101,18 @@ nm_status nm_atomic_commit(nm_ctx *ctx, nm_atomic *a)
     failed |= fclose(a->fp) != 0;
     a->fp = NULL;
     if (failed) {
-        rc = nm_fail(ctx, NM_ERROR, "%s: write failed: %s", a->target, strerror(errno));
+        rc = nmC_fail(ctx, NM_ERROR, "%s: write failed: %s", a->target, strerror(errno));
     } else if (rename(a->temp, a->target) != 0) {
-        rc = nm_fail(ctx, NM_ERROR, "%s: cannot replace: %s", a->target, strerror(errno));
+        rc = nmC_fail(ctx, NM_ERROR, "%s: cannot replace: %s", a->target, strerror(errno));
     } else {
         nm_free(a->temp);
         a->temp = NULL;
     }
-    nm_atomic_abort(a);
+    nmC_atomic_abort(a);
     return rc;
 }
 
-void nm_atomic_abort(nm_atomic *a)
+void nmC_atomic_abort(nmC_atomic *a)
 {
     if (a->fp)
         fclose(a->fp);
@@ -123,14 +123,14 @@ void nm_atomic_abort(nm_atomic *a)
     memset(a, 0, sizeof *a);
 }
 
-const char *nm_output_date(char buf[32])
+const char *nmC_output_date(char buf[32])
 {
     const char *epoch = getenv("SOURCE_DATE_EPOCH");
     long t;
     time_t tt;
     struct tm tm;
 
-    if (!epoch || !nm_parse_long(epoch, 0, 253402300799L, &t))
+    if (!epoch || !nmC_parse_long(epoch, 0, 253402300799L, &t))
         return "2000-01-01T00:00:00Z";
     tt = (time_t)t;
     gmtime_r(&tt, &tm);

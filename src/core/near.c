@@ -61,7 +61,7 @@ static int starts_with_ci(const char *s, const char *prefix)
     return 1;
 }
 
-void nm_near_init(nm_near *n, const char *word)
+void nmC_near_init(nmC_near *n, const char *word)
 {
     size_t len = strlen(word);
 
@@ -73,11 +73,11 @@ void nm_near_init(nm_near *n, const char *word)
     n->dist = n->limit + 1;
 }
 
-void nm_near_offer(nm_near *n, const char *cand, const char *note)
+void nmC_near_offer(nmC_near *n, const char *cand, const char *note)
 {
     size_t d, i;
 
-    if (!cand || !*cand || nm_strieq(cand, n->word))
+    if (!cand || !*cand || nmC_strieq(cand, n->word))
         return;
     d = strlen(n->word) >= 3 && starts_with_ci(cand, n->word) ? 1 : edit_distance(n->word, cand);
     if (d > n->limit || d > n->dist)
@@ -87,26 +87,26 @@ void nm_near_offer(nm_near *n, const char *cand, const char *note)
         n->count = 0;
     }
     for (i = 0; i < n->count; i++)
-        if (nm_strieq(n->best[i], cand))
+        if (nmC_strieq(n->best[i], cand))
             return; /* one area at several levels or years: named once */
     if (n->count >= NM_NEAR_KEEP)
         return;
-    nm_strlcpy(n->best[n->count], cand, sizeof n->best[0]);
-    nm_strlcpy(n->note[n->count], note ? note : "", sizeof n->note[0]);
+    nmC_strlcpy(n->best[n->count], cand, sizeof n->best[0]);
+    nmC_strlcpy(n->note[n->count], note ? note : "", sizeof n->note[0]);
     n->count++;
 }
 
-void nm_near_add_to(const nm_near *n, nm_buf *b)
+void nmC_near_add_to(const nmC_near *n, nmC_buf *b)
 {
     size_t i;
 
     if (n->count == 0)
         return;
-    nm_buf_addf(b, "; did you mean ");
+    nmC_buf_addf(b, "; did you mean ");
     for (i = 0; i < n->count; i++) {
-        nm_buf_addf(b, "%s\"%s\"", i == 0 ? "" : i + 1 == n->count ? " or " : ", ", n->best[i]);
+        nmC_buf_addf(b, "%s\"%s\"", i == 0 ? "" : i + 1 == n->count ? " or " : ", ", n->best[i]);
         if (*n->note[i])
-            nm_buf_addf(b, " (%s)", n->note[i]);
+            nmC_buf_addf(b, " (%s)", n->note[i]);
     }
-    nm_buf_addf(b, "?");
+    nmC_buf_addf(b, "?");
 }

@@ -76,7 +76,7 @@ static int parse_plain_decimal(const char *s, double *out)
     return 1;
 }
 
-int nm_parse_double(const char *s, double *out)
+int nmC_parse_double(const char *s, double *out)
 {
     char tmp[128], *end;
     double v;
@@ -97,7 +97,7 @@ int nm_parse_double(const char *s, double *out)
     return 1;
 }
 
-int nm_parse_long(const char *s, long min, long max, long *out)
+int nmC_parse_long(const char *s, long min, long max, long *out)
 {
     char *end;
     long v;
@@ -118,7 +118,7 @@ int nm_parse_long(const char *s, long min, long max, long *out)
     return 1;
 }
 
-int nm_utf8_valid(const char *s, size_t n)
+int nmC_utf8_valid(const char *s, size_t n)
 {
     const unsigned char *p = (const unsigned char *)s, *e = p + n;
 
@@ -158,7 +158,7 @@ int nm_utf8_valid(const char *s, size_t n)
     return 1;
 }
 
-int nm_strieq(const char *a, const char *b)
+int nmC_strieq(const char *a, const char *b)
 {
     for (; *a && *b; a++, b++)
         if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
@@ -166,7 +166,7 @@ int nm_strieq(const char *a, const char *b)
     return *a == *b;
 }
 
-void nm_strlcpy(char *dst, const char *src, size_t size)
+void nmC_strlcpy(char *dst, const char *src, size_t size)
 {
     size_t n;
 
@@ -179,7 +179,7 @@ void nm_strlcpy(char *dst, const char *src, size_t size)
     dst[n] = '\0';
 }
 
-const char *nm_basename(const char *path)
+const char *nmC_basename(const char *path)
 {
     const char *slash = strrchr(path, '/');
     return slash ? slash + 1 : path;

@@ -28,7 +28,7 @@
 /* The triggers AddGeometryColumn and CreateSpatialIndex put on a geometry
  * column (named <prefix>_<table>_geom) whose work is done here instead:
  * those of inserts and updates always, those of deletes (the last two)
- * only for bnd_bulk_delete. */
+ * only for nmI_bulk_delete. */
 static const char *const bypassed[MAX_TRIGGERS] = {"ggi", "ggu", "tmi", "tmu",
                                                    "gii", "giu", "gid", "tmd"};
 
@@ -44,7 +44,7 @@ struct bnd_bulk {
     char table[16];          /* "area" or "incident": its column 'geom' */
     char *sql[MAX_TRIGGERS]; /* CREATE TRIGGER statements to restore */
     int inserted, updated, deleted;
-    sqlite3_int64 *gone;     /* ids deleted by bnd_bulk_delete, sorted */
+    sqlite3_int64 *gone;     /* ids deleted by nmI_bulk_delete, sorted */
     size_t ngone;
     rt_entry *rows;          /* boxes of the rows stored, in order */
     size_t nrows, caprows;
@@ -66,11 +66,11 @@ static long query_long(nm_store *store, const char *sql)
 static nm_status drop_triggers(bnd_bulk *b, int from, int to)
 {
     sqlite3_stmt *st = NULL;
-    nm_buf drop = {0};
+    nmC_buf drop = {0};
     nm_status rc;
     int i;
 
-    rc = nm_store_prepare(b->store, "SELECT sql FROM sqlite_master WHERE type = 'trigger' "
+    rc = nmS_store_prepare(b->store, "SELECT sql FROM sqlite_master WHERE type = 'trigger' "
                                     "AND tbl_name = ? AND name = ?", &st);
     sqlite3_bind_text(st, 1, b->table, -1, SQLITE_STATIC);
     for (i = from; rc == NM_OK && i < to; i++) {
@@ -79,21 +79,21 @@ static nm_status drop_triggers(bnd_bulk *b, int from, int to)
         sqlite3_bind_text(st, 2, name, -1, SQLITE_TRANSIENT);
         if (sqlite3_step(st) == SQLITE_ROW) {
             if (!(b->sql[i] = nm_strdup((const char *)sqlite3_column_text(st, 0))))
-                rc = nm_fail(b->store->ctx, NM_NOMEM, "out of memory");
-            nm_buf_addf(&drop, "DROP TRIGGER \"%s\";", name);
+                rc = nmC_fail(b->store->ctx, NM_NOMEM, "out of memory");
+            nmC_buf_addf(&drop, "DROP TRIGGER \"%s\";", name);
         }
         sqlite3_reset(st);
     }
     sqlite3_finalize(st);
     if (rc == NM_OK && drop.failed)
-        rc = nm_fail(b->store->ctx, NM_NOMEM, "out of memory");
+        rc = nmC_fail(b->store->ctx, NM_NOMEM, "out of memory");
     if (rc == NM_OK && drop.len)
-        rc = nm_store_exec(b->store, drop.data);
-    nm_buf_free(&drop);
+        rc = nmS_store_exec(b->store, drop.data);
+    nmC_buf_free(&drop);
     return rc;
 }
 
-nm_status bnd_bulk_begin(nm_store *store, const char *table, bnd_bulk **out)
+nm_status nmI_bulk_begin(nm_store *store, const char *table, bnd_bulk **out)
 {
     bnd_bulk *b;
     nm_status rc;
@@ -107,12 +107,12 @@ nm_status bnd_bulk_begin(nm_store *store, const char *table, bnd_bulk **out)
     if (query_long(store, sql) != 1)
         return NM_OK;
     if (!(b = nm_calloc(1, sizeof *b)))
-        return nm_fail(store->ctx, NM_NOMEM, "out of memory");
+        return nmC_fail(store->ctx, NM_NOMEM, "out of memory");
     b->store = store;
-    nm_strlcpy(b->table, table, sizeof b->table);
+    nmC_strlcpy(b->table, table, sizeof b->table);
     rc = drop_triggers(b, 0, FIRST_DELETE_TRIGGER);
     if (rc != NM_OK) {
-        bnd_bulk_free(b);
+        nmI_bulk_free(b);
         return rc;
     }
     *out = b;
@@ -130,19 +130,19 @@ static int is_gone(const bnd_bulk *b, sqlite3_int64 id)
     return b->ngone && bsearch(&id, b->gone, b->ngone, sizeof *b->gone, cmp_int64);
 }
 
-nm_status bnd_bulk_delete(bnd_bulk *b, const char *where, const char *param)
+nm_status nmI_bulk_delete(bnd_bulk *b, const char *where, const char *param)
 {
     sqlite3_stmt *st = NULL;
-    nm_buf sql = {0};
+    nmC_buf sql = {0};
     size_t cap = 0;
     nm_status rc;
     int step;
 
     rc = drop_triggers(b, FIRST_DELETE_TRIGGER, MAX_TRIGGERS);
-    nm_buf_addf(&sql, "SELECT id FROM \"%s\" WHERE %s", b->table, where);
+    nmC_buf_addf(&sql, "SELECT id FROM \"%s\" WHERE %s", b->table, where);
     if (rc == NM_OK)
-        rc = sql.failed ? nm_fail(b->store->ctx, NM_NOMEM, "out of memory")
-                        : nm_store_prepare(b->store, sql.data, &st);
+        rc = sql.failed ? nmC_fail(b->store->ctx, NM_NOMEM, "out of memory")
+                        : nmS_store_prepare(b->store, sql.data, &st);
     if (rc == NM_OK)
         sqlite3_bind_text(st, 1, param, -1, SQLITE_STATIC);
     while (rc == NM_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
@@ -150,7 +150,7 @@ nm_status bnd_bulk_delete(bnd_bulk *b, const char *where, const char *param)
             size_t grown_cap = cap ? 2 * cap : 4096;
             sqlite3_int64 *grown = nm_realloc(b->gone, grown_cap * sizeof *grown);
             if (!grown) {
-                rc = nm_fail(b->store->ctx, NM_NOMEM, "out of memory");
+                rc = nmC_fail(b->store->ctx, NM_NOMEM, "out of memory");
                 break;
             }
             b->gone = grown;
@@ -159,23 +159,23 @@ nm_status bnd_bulk_delete(bnd_bulk *b, const char *where, const char *param)
         b->gone[b->ngone++] = sqlite3_column_int64(st, 0);
     }
     if (rc == NM_OK && step != SQLITE_DONE)
-        rc = nm_store_sqlfail(b->store, "listing the rows to replace");
+        rc = nmS_store_sqlfail(b->store, "listing the rows to replace");
     sqlite3_finalize(st);
     st = NULL;
     if (b->ngone)
         qsort(b->gone, b->ngone, sizeof *b->gone, cmp_int64);
     sql.len = 0;
-    nm_buf_addf(&sql, "DELETE FROM \"%s\" WHERE %s", b->table, where);
+    nmC_buf_addf(&sql, "DELETE FROM \"%s\" WHERE %s", b->table, where);
     if (rc == NM_OK)
-        rc = sql.failed ? nm_fail(b->store->ctx, NM_NOMEM, "out of memory")
-                        : nm_store_prepare(b->store, sql.data, &st);
+        rc = sql.failed ? nmC_fail(b->store->ctx, NM_NOMEM, "out of memory")
+                        : nmS_store_prepare(b->store, sql.data, &st);
     if (rc == NM_OK) {
         sqlite3_bind_text(st, 1, param, -1, SQLITE_STATIC);
         if (sqlite3_step(st) != SQLITE_DONE)
-            rc = nm_store_sqlfail(b->store, "replacing rows");
+            rc = nmS_store_sqlfail(b->store, "replacing rows");
     }
     sqlite3_finalize(st);
-    nm_buf_free(&sql);
+    nmC_buf_free(&sql);
     b->deleted = b->ngone > 0;
     return rc;
 }
@@ -198,7 +198,7 @@ static float round_up(double d)
     return f;
 }
 
-nm_status bnd_bulk_row(bnd_bulk *b, sqlite3_int64 id, int inserted, const double box[4])
+nm_status nmI_bulk_row(bnd_bulk *b, sqlite3_int64 id, int inserted, const double box[4])
 {
     rt_entry *e;
 
@@ -210,7 +210,7 @@ nm_status bnd_bulk_row(bnd_bulk *b, sqlite3_int64 id, int inserted, const double
         size_t cap = b->caprows ? 2 * b->caprows : 4096;
         rt_entry *grown = nm_realloc(b->rows, cap * sizeof *grown);
         if (!grown)
-            return nm_fail(b->store->ctx, NM_NOMEM, "out of memory");
+            return nmC_fail(b->store->ctx, NM_NOMEM, "out of memory");
         b->rows = grown;
         b->caprows = cap;
     }
@@ -288,7 +288,7 @@ static nm_status step_reset(bnd_bulk *b, sqlite3_stmt *st)
     int step = sqlite3_step(st);
 
     sqlite3_reset(st);
-    return step == SQLITE_DONE ? NM_OK : nm_store_sqlfail(b->store, "writing the spatial index");
+    return step == SQLITE_DONE ? NM_OK : nmS_store_sqlfail(b->store, "writing the spatial index");
 }
 
 /* Replaces the R-tree's content by a packed tree of b->rows, written in
@@ -309,7 +309,7 @@ static nm_status write_rtree(bnd_bulk *b)
 
     snprintf(sql, sizeof sql, "SELECT length(data) FROM idx_%s_geom_node WHERE nodeno = 1",
              b->table);
-    rc = nm_store_prepare(b->store, sql, &size);
+    rc = nmS_store_prepare(b->store, sql, &size);
     if (rc == NM_OK && sqlite3_step(size) == SQLITE_ROW)
         node_size = sqlite3_column_int(size, 0);
     sqlite3_finalize(size);
@@ -317,24 +317,24 @@ static nm_status write_rtree(bnd_bulk *b)
         return rc;
     fan = node_size > 4 ? (size_t)(node_size - 4) / 24 : 0;
     if (fan < 2)
-        return nm_fail(b->store->ctx, NM_ERROR, "%s: unexpected spatial index node size %d",
+        return nmC_fail(b->store->ctx, NM_ERROR, "%s: unexpected spatial index node size %d",
                        b->store->path, node_size);
     snprintf(sql, sizeof sql, "DELETE FROM idx_%1$s_geom_node; DELETE FROM idx_%1$s_geom_rowid;"
                               "DELETE FROM idx_%1$s_geom_parent;", b->table);
-    rc = nm_store_exec(b->store, sql);
+    rc = nmS_store_exec(b->store, sql);
     snprintf(sql, sizeof sql, "INSERT INTO idx_%s_geom_node VALUES (?, ?)", b->table);
     if (rc == NM_OK)
-        rc = nm_store_prepare(b->store, sql, &node);
+        rc = nmS_store_prepare(b->store, sql, &node);
     snprintf(sql, sizeof sql, "INSERT INTO idx_%s_geom_rowid VALUES (?, ?)", b->table);
     if (rc == NM_OK)
-        rc = nm_store_prepare(b->store, sql, &rowid);
+        rc = nmS_store_prepare(b->store, sql, &rowid);
     snprintf(sql, sizeof sql, "INSERT INTO idx_%s_geom_parent VALUES (?, ?)", b->table);
     if (rc == NM_OK)
-        rc = nm_store_prepare(b->store, sql, &parent);
+        rc = nmS_store_prepare(b->store, sql, &parent);
     blob = nm_malloc((size_t)node_size);
     up = nm_malloc(((n + fan - 1) / fan + 1) * sizeof *up);
     if (rc == NM_OK && (!blob || !up))
-        rc = nm_fail(b->store->ctx, NM_NOMEM, "out of memory");
+        rc = nmC_fail(b->store->ctx, NM_NOMEM, "out of memory");
     /* level by level from the leaves; the last level fits in the root */
     while (rc == NM_OK) {
         int root = n <= fan;
@@ -383,7 +383,7 @@ static nm_status write_rtree(bnd_bulk *b)
             level = up;
             up = nm_malloc(((nup + fan - 1) / fan + 1) * sizeof *up);
             if (!up)
-                rc = nm_fail(b->store->ctx, NM_NOMEM, "out of memory");
+                rc = nmC_fail(b->store->ctx, NM_NOMEM, "out of memory");
         }
         n = nup;
         depth++;
@@ -411,7 +411,7 @@ static nm_status add_existing(bnd_bulk *b)
     /* the rows of this import, sorted by id, to leave out their old boxes */
     mine = nm_malloc((n ? n : 1) * sizeof *mine);
     if (!mine)
-        return nm_fail(b->store->ctx, NM_NOMEM, "out of memory");
+        return nmC_fail(b->store->ctx, NM_NOMEM, "out of memory");
     if (n) {
         memcpy(mine, b->rows, n * sizeof *mine);
         qsort(mine, n, sizeof *mine, cmp_id);
@@ -419,7 +419,7 @@ static nm_status add_existing(bnd_bulk *b)
     char sql[96];
 
     snprintf(sql, sizeof sql, "SELECT pkid, xmin, xmax, ymin, ymax FROM idx_%s_geom", b->table);
-    rc = nm_store_prepare(b->store, sql, &st);
+    rc = nmS_store_prepare(b->store, sql, &st);
     while (rc == NM_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
         rt_entry e;
         e.id = sqlite3_column_int64(st, 0);
@@ -432,7 +432,7 @@ static nm_status add_existing(bnd_bulk *b)
             size_t cap = b->caprows ? 2 * b->caprows : 4096;
             rt_entry *grown = nm_realloc(b->rows, cap * sizeof *grown);
             if (!grown) {
-                rc = nm_fail(b->store->ctx, NM_NOMEM, "out of memory");
+                rc = nmC_fail(b->store->ctx, NM_NOMEM, "out of memory");
                 break;
             }
             b->rows = grown;
@@ -441,7 +441,7 @@ static nm_status add_existing(bnd_bulk *b)
         b->rows[b->nrows++] = e;
     }
     if (rc == NM_OK && step != SQLITE_DONE)
-        rc = nm_store_sqlfail(b->store, "reading the spatial index");
+        rc = nmS_store_sqlfail(b->store, "reading the spatial index");
     sqlite3_finalize(st);
     nm_free(mine);
     return rc;
@@ -460,7 +460,7 @@ static nm_status update_rtree(bnd_bulk *b)
     snprintf(sql, sizeof sql, "SELECT count(*) FROM idx_%s_geom_rowid", b->table);
     existing = query_long(b->store, sql);
     if (existing < 0)
-        return nm_store_sqlfail(b->store, "reading the spatial index");
+        return nmS_store_sqlfail(b->store, "reading the spatial index");
     if ((size_t)existing <= 4 * b->nrows + b->ngone) {
         if (existing > 0)
             rc = add_existing(b);
@@ -469,7 +469,7 @@ static nm_status update_rtree(bnd_bulk *b)
     /* a few rows in a large index: take the deleted ones out, one by one */
     snprintf(sql, sizeof sql, "DELETE FROM idx_%s_geom WHERE pkid = ?", b->table);
     if (b->ngone)
-        rc = nm_store_prepare(b->store, sql, &st);
+        rc = nmS_store_prepare(b->store, sql, &st);
     for (i = 0; rc == NM_OK && i < b->ngone; i++) {
         sqlite3_bind_int64(st, 1, b->gone[i]);
         rc = step_reset(b, st);
@@ -480,7 +480,7 @@ static nm_status update_rtree(bnd_bulk *b)
              "INSERT OR REPLACE INTO idx_%s_geom(pkid, xmin, xmax, ymin, ymax) "
              "VALUES (?, ?, ?, ?, ?)",
              b->table);
-    rc = nm_store_prepare(b->store, sql, &st);
+    rc = nmS_store_prepare(b->store, sql, &st);
     for (i = 0; rc == NM_OK && i < b->nrows; i++) {
         int c;
         sqlite3_bind_int64(st, 1, b->rows[i].id);
@@ -493,10 +493,10 @@ static nm_status update_rtree(bnd_bulk *b)
     return rc;
 }
 
-nm_status bnd_bulk_end(bnd_bulk *b)
+nm_status nmI_bulk_end(bnd_bulk *b)
 {
     nm_status rc = NM_OK;
-    nm_buf sql = {0};
+    nmC_buf sql = {0};
     int i;
 
     if (!b)
@@ -506,10 +506,10 @@ nm_status bnd_bulk_end(bnd_bulk *b)
         return rc;
     for (i = 0; i < MAX_TRIGGERS; i++)
         if (b->sql[i])
-            nm_buf_addf(&sql, "%s;", b->sql[i]);
+            nmC_buf_addf(&sql, "%s;", b->sql[i]);
     /* what the time triggers would have recorded, once */
     if (b->inserted || b->updated || b->deleted)
-        nm_buf_addf(&sql,
+        nmC_buf_addf(&sql,
                     "UPDATE geometry_columns_time SET %s%s%s%s%s WHERE "
                     "Lower(f_table_name) = '%s' AND Lower(f_geometry_column) = 'geom';",
                     b->inserted ? "last_insert = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')" : "",
@@ -519,14 +519,14 @@ nm_status bnd_bulk_end(bnd_bulk *b)
                     b->deleted ? "last_delete = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')" : "",
                     b->table);
     if (sql.failed)
-        rc = nm_fail(b->store->ctx, NM_NOMEM, "out of memory");
+        rc = nmC_fail(b->store->ctx, NM_NOMEM, "out of memory");
     else if (sql.len)
-        rc = nm_store_exec(b->store, sql.data);
-    nm_buf_free(&sql);
+        rc = nmS_store_exec(b->store, sql.data);
+    nmC_buf_free(&sql);
     return rc;
 }
 
-void bnd_bulk_free(bnd_bulk *b)
+void nmI_bulk_free(bnd_bulk *b)
 {
     int i;
 

@@ -53,7 +53,7 @@ struct bnd_source {
     const bnd_ops *ops;
     void *impl;          /* the reader's own state */
     int nfields;
-    char **fields;       /* field names; owned, freed by bnd_source_close */
+    char **fields;       /* field names; owned, freed by nmI_source_close */
     long count;          /* features in the file, -1 when unknown */
     char *crs;           /* the source's CRS for proj_create (WKT or "EPSG:N"),
                             NULL when the file does not say; owned */
@@ -65,21 +65,21 @@ struct bnd_source {
 
 /* Opens a shapefile (.shp with its .shx and .dbf) with shapelib.  Returns
  * NM_OK, NM_NOTFOUND, NM_BADDATA (missing .shx/.dbf, record counts differ,
- * unreadable header) or NM_NOMEM.  Caller frees with bnd_source_close(). */
-nm_status bnd_shp_open(nm_ctx *ctx, const char *path, bnd_source **out);
+ * unreadable header) or NM_NOMEM.  Caller frees with nmI_source_close(). */
+nm_status nmI_shp_open(nm_ctx *ctx, const char *path, bnd_source **out);
 /* Opens the first layer of any vector source GDAL/OGR reads.  Same returns
- * as bnd_shp_open. */
-nm_status bnd_ogr_open(nm_ctx *ctx, const char *path, bnd_source **out);
+ * as nmI_shp_open. */
+nm_status nmI_ogr_open(nm_ctx *ctx, const char *path, bnd_source **out);
 /* Closes a source; NULL is a no-op. */
-void bnd_source_close(bnd_source *src);
+void nmI_source_close(bnd_source *src);
 /* Allocates a source with its common part zeroed; NULL when out of memory. */
-bnd_source *bnd_source_new(nm_ctx *ctx, const char *path, const bnd_ops *ops);
+bnd_source *nmI_source_new(nm_ctx *ctx, const char *path, const bnd_ops *ops);
 /* Appends a field name (copied).  Returns NM_OK or NM_NOMEM (error set). */
-nm_status bnd_source_add_field(bnd_source *src, const char *name);
+nm_status nmI_source_add_field(bnd_source *src, const char *name);
 /* Copies 'text' without leading and trailing blanks into *buf, grown as
  * needed (caller frees with nm_free()).  Returns *buf, NULL when out of
  * memory. */
-const char *bnd_trimmed(const char *text, char **buf, size_t *cap);
+const char *nmI_trimmed(const char *text, char **buf, size_t *cap);
 
 /* ---- transform (bnd_proj.c) ------------------------------------------- */
 
@@ -91,23 +91,23 @@ typedef struct bnd_proj bnd_proj;
  * where the definition came from, for messages (".prj", "--crs").  Returns
  * NM_OK, NM_USAGE (a --crs PROJ does not know), NM_BADDATA (a file's CRS PROJ
  * cannot read or transform) or NM_ERROR.  Caller frees with
- * bnd_proj_free(). */
-nm_status bnd_proj_new(nm_ctx *ctx, const char *path, const char *source_crs, const char *origin,
+ * nmI_proj_free(). */
+nm_status nmI_proj_new(nm_ctx *ctx, const char *path, const char *source_crs, const char *origin,
                        nm_status bad, bnd_proj **out);
 /* Transforms every coordinate of 'geom' in place.  Returns 1, or 0 when a
  * point cannot be transformed (outside the area of use). */
-int bnd_proj_apply(bnd_proj *p, gaiaGeomCollPtr geom);
+int nmI_proj_apply(bnd_proj *p, gaiaGeomCollPtr geom);
 /* Transforms 'n' points x0, y0, x1, y1, ... in place (incidents).  A point
  * that cannot be transformed comes back as HUGE_VAL; the caller checks with
  * isfinite(). */
-void bnd_proj_points(bnd_proj *p, double *xy, size_t n);
-void bnd_proj_free(bnd_proj *p);
+void nmI_proj_points(bnd_proj *p, double *xy, size_t n);
+void nmI_proj_free(bnd_proj *p);
 /* The area of use of 'source_crs' as PROJ knows it (proj_get_area_of_use),
  * as a box of EPSG:27700 metres (xmin, ymin, xmax, ymax; an empty box, min
  * above max, when the area is nowhere near Great Britain), and described in
  * words in 'name'.  Returns 1, or 0 when the CRS does not say (a custom
  * WKT) or the area cannot be expressed: then box and name are unchanged. */
-int bnd_proj_area_of_use(const char *source_crs, double box[4], char *name, size_t size);
+int nmI_proj_area_of_use(const char *source_crs, double box[4], char *name, size_t size);
 
 /* ---- validity (bnd_valid.c) ------------------------------------------- */
 
@@ -115,34 +115,34 @@ typedef struct bnd_valid bnd_valid;
 
 /* Starts a validity checker: in a second thread when the machine has more
  * than one core, else in the caller's thread.  Caller frees with
- * bnd_valid_finish(). */
-nm_status bnd_valid_start(nm_ctx *ctx, bnd_valid **out);
+ * nmI_valid_finish(). */
+nm_status nmI_valid_start(nm_ctx *ctx, bnd_valid **out);
 /* Queues a geometry for checking; takes ownership of 'geom'. */
-void bnd_valid_push(bnd_valid *v, gaiaGeomCollPtr geom, long number);
+void nmI_valid_push(bnd_valid *v, gaiaGeomCollPtr geom, long number);
 /* Waits for the queue to drain, frees the checker and returns the number of
  * invalid geometries; 'first' receives up to 'nfirst' of their feature
  * numbers.  NULL is a no-op returning 0. */
-long bnd_valid_finish(bnd_valid *v, long *first, int nfirst);
+long nmI_valid_finish(bnd_valid *v, long *first, int nfirst);
 
 /* ---- bulk loading of the area table (bnd_bulk.c) ----------------------- */
 
 typedef struct bnd_bulk bnd_bulk;
 
 /* Inside the caller's transaction, replaces SpatiaLite's per-row triggers on
- * <table>.geom ('table' is "area" or "incident") by bnd_bulk_row().  Sets
+ * <table>.geom ('table' is "area" or "incident") by nmI_bulk_row().  Sets
  * *out to NULL (and changes nothing) when the column has no plain R*Tree
- * index.  Caller frees with bnd_bulk_free(), after bnd_bulk_end() on
+ * index.  Caller frees with nmI_bulk_free(), after nmI_bulk_end() on
  * success. */
-nm_status bnd_bulk_begin(nm_store *store, const char *table, bnd_bulk **out);
+nm_status nmI_bulk_begin(nm_store *store, const char *table, bnd_bulk **out);
 /* Deletes the rows of the table matching 'where' (SQL with one parameter,
  * bound to 'param'), their index entries going with the rebuild at
- * bnd_bulk_end rather than one by one through SpatiaLite's triggers. */
-nm_status bnd_bulk_delete(bnd_bulk *b, const char *where, const char *param);
+ * nmI_bulk_end rather than one by one through SpatiaLite's triggers. */
+nm_status nmI_bulk_delete(bnd_bulk *b, const char *where, const char *param);
 /* Records the bounding box (minx, miny, maxx, maxy) of row 'id' in the
  * spatial index; 'inserted' is 0 for a replaced row. */
-nm_status bnd_bulk_row(bnd_bulk *b, sqlite3_int64 id, int inserted, const double box[4]);
+nm_status nmI_bulk_row(bnd_bulk *b, sqlite3_int64 id, int inserted, const double box[4]);
 /* Restores the triggers; NULL is a no-op returning NM_OK. */
-nm_status bnd_bulk_end(bnd_bulk *b);
-void bnd_bulk_free(bnd_bulk *b);
+nm_status nmI_bulk_end(bnd_bulk *b);
+void nmI_bulk_free(bnd_bulk *b);
 
 #endif

@@ -16,7 +16,7 @@ struct bnd_proj {
     PJ *pj;
 };
 
-void bnd_proj_free(bnd_proj *p)
+void nmI_proj_free(bnd_proj *p)
 {
     if (!p)
         return;
@@ -31,7 +31,7 @@ static const char *proj_error(PJ_CONTEXT *pj_ctx)
     return proj_context_errno_string(pj_ctx, proj_context_errno(pj_ctx));
 }
 
-nm_status bnd_proj_new(nm_ctx *ctx, const char *path, const char *source_crs, const char *origin,
+nm_status nmI_proj_new(nm_ctx *ctx, const char *path, const char *source_crs, const char *origin,
                        nm_status bad, bnd_proj **out)
 {
     bnd_proj *p = NULL;
@@ -41,20 +41,20 @@ nm_status bnd_proj_new(nm_ctx *ctx, const char *path, const char *source_crs, co
     *out = NULL;
     p = nm_calloc(1, sizeof *p);
     if (!p || !(p->pj_ctx = proj_context_create())) {
-        rc = nm_fail(ctx, NM_NOMEM, "out of memory");
+        rc = nmC_fail(ctx, NM_NOMEM, "out of memory");
         goto cleanup;
     }
     /* PROJ logs to stderr by default; the library never prints */
     proj_log_level(p->pj_ctx, PJ_LOG_NONE);
     src = proj_create(p->pj_ctx, source_crs);
     if (!src || !proj_is_crs(src)) {
-        rc = nm_fail(ctx, bad, "%s: %s: not a coordinate reference system PROJ knows (%s)", path,
+        rc = nmC_fail(ctx, bad, "%s: %s: not a coordinate reference system PROJ knows (%s)", path,
                      origin, proj_error(p->pj_ctx));
         goto cleanup;
     }
     bng = proj_create(p->pj_ctx, "EPSG:27700");
     if (!bng) {
-        rc = nm_fail(ctx, NM_ERROR, "PROJ does not know EPSG:27700 (%s); is proj.db installed?",
+        rc = nmC_fail(ctx, NM_ERROR, "PROJ does not know EPSG:27700 (%s); is proj.db installed?",
                      proj_error(p->pj_ctx));
         goto cleanup;
     }
@@ -66,7 +66,7 @@ nm_status bnd_proj_new(nm_ctx *ctx, const char *path, const char *source_crs, co
     if (raw)
         p->pj = proj_normalize_for_visualization(p->pj_ctx, raw);
     if (!p->pj) {
-        rc = nm_fail(ctx, bad, "%s: no transformation from the %s CRS to EPSG:27700 (%s)", path,
+        rc = nmC_fail(ctx, bad, "%s: no transformation from the %s CRS to EPSG:27700 (%s)", path,
                      origin, proj_error(p->pj_ctx));
         goto cleanup;
     }
@@ -77,7 +77,7 @@ cleanup:
     proj_destroy(raw);
     proj_destroy(src);
     proj_destroy(bng);
-    bnd_proj_free(p);
+    nmI_proj_free(p);
     return rc;
 }
 
@@ -105,7 +105,7 @@ static int transform_ring(bnd_proj *p, gaiaRingPtr ring)
     return 1;
 }
 
-int bnd_proj_apply(bnd_proj *p, gaiaGeomCollPtr geom)
+int nmI_proj_apply(bnd_proj *p, gaiaGeomCollPtr geom)
 {
     gaiaPolygonPtr pg;
     int i;
@@ -120,7 +120,7 @@ int bnd_proj_apply(bnd_proj *p, gaiaGeomCollPtr geom)
     return 1;
 }
 
-void bnd_proj_points(bnd_proj *p, double *xy, size_t n)
+void nmI_proj_points(bnd_proj *p, double *xy, size_t n)
 {
     size_t i;
 
@@ -138,7 +138,7 @@ void bnd_proj_points(bnd_proj *p, double *xy, size_t n)
  * it lies outside England in any case. */
 static const double near_gb[4] = {-15.0, 45.0, 10.0, 65.0};
 
-int bnd_proj_area_of_use(const char *source_crs, double box[4], char *name, size_t size)
+int nmI_proj_area_of_use(const char *source_crs, double box[4], char *name, size_t size)
 {
     PJ_CONTEXT *pj_ctx = proj_context_create();
     PJ *src = NULL, *raw = NULL, *to_bng = NULL;

@@ -143,7 +143,7 @@ typedef struct shp_reader {
 
 static void on_shp_error(const char *message)
 {
-    nm_strlcpy(shp_error, message, sizeof shp_error);
+    nmC_strlcpy(shp_error, message, sizeof shp_error);
 }
 
 /* ---- rings to polygons ------------------------------------------------ */
@@ -255,7 +255,7 @@ static gaiaGeomCollPtr build_geometry(const SHPObject *o, ring *rings, int n)
 static void feature_problem(bnd_feature *f, const char *kind, const char *what)
 {
     f->problem = kind;
-    nm_strlcpy(f->what, what, sizeof f->what);
+    nmC_strlcpy(f->what, what, sizeof f->what);
 }
 
 static nm_status convert_object(shp_reader *r, const SHPObject *o, bnd_feature *f)
@@ -330,7 +330,7 @@ static nm_status shp_next(bnd_source *src, bnd_feature *f, int *done)
     rc = convert_object(r, o, f);
     SHPDestroyObject(o);
     if (rc != NM_OK)
-        return nm_fail(src->ctx, rc, "out of memory");
+        return nmC_fail(src->ctx, rc, "out of memory");
     return NM_OK;
 }
 
@@ -342,7 +342,7 @@ static const char *shp_text(bnd_source *src, int field)
     if (DBFIsAttributeNULL(r->dbf, (int)r->current, field))
         return NULL;
     v = DBFReadStringAttribute(r->dbf, (int)r->current, field);
-    return v ? bnd_trimmed(v, &r->text, &r->text_cap) : NULL;
+    return v ? nmI_trimmed(v, &r->text, &r->text_cap) : NULL;
 }
 
 static void shp_close(bnd_source *src)
@@ -371,7 +371,7 @@ static char *sibling(const char *path, const char *ext, char **tried)
 {
     const char *dot = strrchr(path, '.');
     size_t stem = dot && dot > strrchr(path, '/') ? (size_t)(dot - path) : strlen(path);
-    nm_buf b = {0};
+    nmC_buf b = {0};
     struct stat st;
     char *name;
     int upper;
@@ -380,21 +380,21 @@ static char *sibling(const char *path, const char *ext, char **tried)
     for (upper = 0; upper < 2; upper++) {
         size_t i;
         b.len = 0;
-        nm_buf_add(&b, path, stem);
+        nmC_buf_add(&b, path, stem);
         for (i = 0; ext[i]; i++) {
             char c = upper && ext[i] >= 'a' && ext[i] <= 'z' ? (char)(ext[i] - 32) : ext[i];
-            nm_buf_add(&b, &c, 1);
+            nmC_buf_add(&b, &c, 1);
         }
         if (b.failed)
             break;
         if (stat(b.data, &st) == 0) {
-            name = nm_buf_take(&b);
+            name = nmC_buf_take(&b);
             return name;
         }
         if (!upper)
             *tried = nm_strdup(b.data);
     }
-    nm_buf_free(&b);
+    nmC_buf_free(&b);
     return NULL;
 }
 
@@ -443,14 +443,14 @@ static void cpg_name(const char *page, char *out, size_t size)
         digits += 5;
     else if (strncasecmp(digits, "ISO ", 4) == 0)
         digits += 4;
-    if (nm_parse_long(digits, 1, 999999, &n)) {
+    if (nmC_parse_long(digits, 1, 999999, &n)) {
         if (n >= 88591 && n <= 885916)
             snprintf(out, size, "ISO-8859-%ld", n - 88590);
         else
             snprintf(out, size, "CP%ld", n);
         return;
     }
-    nm_strlcpy(out, page, size);
+    nmC_strlcpy(out, page, size);
 }
 
 /* Sets the source's encoding from what the DBF says: the .cpg text or
@@ -464,12 +464,12 @@ static nm_status set_encoding(bnd_source *src, const char *page)
     size_t i;
 
     if (page && strncmp(page, "LDID/", 5) == 0) {
-        if (nm_parse_long(page + 5, 0, 255, &id))
+        if (nmC_parse_long(page + 5, 0, 255, &id))
             for (i = 0; i < sizeof ldids / sizeof ldids[0]; i++)
                 if (ldids[i].ldid == id)
                     enc = ldids[i].encoding;
         page = NULL; /* an unknown LDID says nothing */
-    } else if (page && (nm_strieq(page, "UTF-8") || nm_strieq(page, "UTF8") ||
+    } else if (page && (nmC_strieq(page, "UTF-8") || nmC_strieq(page, "UTF8") ||
                         strcmp(page, "65001") == 0)) {
         return NM_OK;
     } else if (page && *page) {
@@ -481,7 +481,7 @@ static nm_status set_encoding(bnd_source *src, const char *page)
         src->encoding_guessed = 1;
     }
     src->encoding = nm_strdup(enc);
-    return src->encoding ? NM_OK : nm_fail(src->ctx, NM_NOMEM, "out of memory");
+    return src->encoding ? NM_OK : nmC_fail(src->ctx, NM_NOMEM, "out of memory");
 }
 
 static nm_status read_fields(bnd_source *src, DBFHandle dbf)
@@ -492,7 +492,7 @@ static nm_status read_fields(bnd_source *src, DBFHandle dbf)
     for (i = 0; i < DBFGetFieldCount(dbf) && rc == NM_OK; i++) {
         char name[XBASE_FLDNAME_LEN_READ + 1] = "";
         DBFGetFieldInfo(dbf, i, name, NULL, NULL);
-        rc = bnd_source_add_field(src, name);
+        rc = nmI_source_add_field(src, name);
     }
     return rc;
 }
@@ -508,7 +508,7 @@ static nm_status check_siblings(nm_ctx *ctx, const char *path)
     for (i = 0; i < 2 && rc == NM_OK; i++) {
         char *tried = NULL, *found = sibling(path, exts[i], &tried);
         if (!found)
-            rc = nm_fail(ctx, NM_BADDATA, "%s: the %s file that goes with it is missing (%s)",
+            rc = nmC_fail(ctx, NM_BADDATA, "%s: the %s file that goes with it is missing (%s)",
                          path, exts[i], tried ? tried : exts[i]);
         nm_free(found);
         nm_free(tried);
@@ -526,7 +526,7 @@ static nm_status check_dbf_size(nm_ctx *ctx, const char *path, DBFHandle dbf)
     nm_status rc = NM_OK;
 
     if (name && stat(name, &st) == 0 && (double)st.st_size < want)
-        rc = nm_fail(ctx, NM_BADDATA,
+        rc = nmC_fail(ctx, NM_BADDATA,
                      "%s: the .dbf is cut short: %s has %lld bytes where its header says %.0f "
                      "(%d records of %d bytes)",
                      path, name, (long long)st.st_size, want, dbf->nRecords,
@@ -536,7 +536,7 @@ static nm_status check_dbf_size(nm_ctx *ctx, const char *path, DBFHandle dbf)
     return rc;
 }
 
-nm_status bnd_shp_open(nm_ctx *ctx, const char *path, bnd_source **out)
+nm_status nmI_shp_open(nm_ctx *ctx, const char *path, bnd_source **out)
 {
     bnd_source *src = NULL;
     shp_reader *r = NULL;
@@ -549,10 +549,10 @@ nm_status bnd_shp_open(nm_ctx *ctx, const char *path, bnd_source **out)
     rc = check_siblings(ctx, path);
     if (rc != NM_OK)
         goto cleanup;
-    src = bnd_source_new(ctx, path, &shp_ops);
+    src = nmI_source_new(ctx, path, &shp_ops);
     r = nm_calloc(1, sizeof *r);
     if (!src || !r) {
-        rc = nm_fail(ctx, NM_NOMEM, "out of memory");
+        rc = nmC_fail(ctx, NM_NOMEM, "out of memory");
         goto cleanup;
     }
     src->impl = r;
@@ -568,19 +568,19 @@ nm_status bnd_shp_open(nm_ctx *ctx, const char *path, bnd_source **out)
     shp_error[0] = '\0';
     r->shp = SHPOpenLL(path, "rb", &hooks);
     if (!r->shp) {
-        rc = nm_fail(ctx, NM_BADDATA, "%s: not a readable shapefile%s%s", path,
+        rc = nmC_fail(ctx, NM_BADDATA, "%s: not a readable shapefile%s%s", path,
                      shp_error[0] ? ": " : "", shp_error);
         goto cleanup;
     }
     r->dbf = DBFOpenLL(path, "rb", &hooks);
     if (!r->dbf) {
-        rc = nm_fail(ctx, NM_BADDATA, "%s: the .dbf cannot be read%s%s", path,
+        rc = nmC_fail(ctx, NM_BADDATA, "%s: the .dbf cannot be read%s%s", path,
                      shp_error[0] ? ": " : "", shp_error);
         goto cleanup;
     }
     SHPGetInfo(r->shp, &entities, &type, NULL, NULL);
     if (DBFGetRecordCount(r->dbf) != entities) {
-        rc = nm_fail(ctx, NM_BADDATA,
+        rc = nmC_fail(ctx, NM_BADDATA,
                      "%s: the .dbf has %d records but the .shp has %d shapes; "
                      "the files do not belong together",
                      path, DBFGetRecordCount(r->dbf), entities);
@@ -596,7 +596,7 @@ nm_status bnd_shp_open(nm_ctx *ctx, const char *path, bnd_source **out)
         goto cleanup;
     prj = sibling(path, ".prj", &tried);
     if (prj && !(src->crs = read_small_file(prj))) {
-        rc = nm_fail(ctx, NM_BADDATA, "%s: cannot read %s: %s", path, prj, strerror(errno));
+        rc = nmC_fail(ctx, NM_BADDATA, "%s: cannot read %s: %s", path, prj, strerror(errno));
         goto cleanup;
     }
     *out = src;
@@ -606,7 +606,7 @@ cleanup:
     nm_free(prj);
     nm_free(tried);
     if (src)
-        bnd_source_close(src);
+        nmI_source_close(src);
     else if (!*out && r)
         nm_free(r);
     return rc;

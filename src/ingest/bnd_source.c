@@ -9,7 +9,7 @@
 
 #include "ingest/bnd_int.h"
 
-bnd_source *bnd_source_new(nm_ctx *ctx, const char *path, const bnd_ops *ops)
+bnd_source *nmI_source_new(nm_ctx *ctx, const char *path, const bnd_ops *ops)
 {
     bnd_source *src = nm_calloc(1, sizeof *src);
 
@@ -22,7 +22,7 @@ bnd_source *bnd_source_new(nm_ctx *ctx, const char *path, const bnd_ops *ops)
     return src;
 }
 
-void bnd_source_close(bnd_source *src)
+void nmI_source_close(bnd_source *src)
 {
     int i;
 
@@ -37,20 +37,20 @@ void bnd_source_close(bnd_source *src)
     nm_free(src);
 }
 
-nm_status bnd_source_add_field(bnd_source *src, const char *name)
+nm_status nmI_source_add_field(bnd_source *src, const char *name)
 {
     char **grown = nm_realloc(src->fields, ((size_t)src->nfields + 1) * sizeof *grown);
 
     if (!grown)
-        return nm_fail(src->ctx, NM_NOMEM, "out of memory");
+        return nmC_fail(src->ctx, NM_NOMEM, "out of memory");
     src->fields = grown;
     if (!(src->fields[src->nfields] = nm_strdup(name)))
-        return nm_fail(src->ctx, NM_NOMEM, "out of memory");
+        return nmC_fail(src->ctx, NM_NOMEM, "out of memory");
     src->nfields++;
     return NM_OK;
 }
 
-const char *bnd_trimmed(const char *text, char **buf, size_t *cap)
+const char *nmI_trimmed(const char *text, char **buf, size_t *cap)
 {
     const char *end;
     size_t n;

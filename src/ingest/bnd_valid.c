@@ -277,14 +277,14 @@ static void *checker_main(void *arg)
     return NULL;
 }
 
-nm_status bnd_valid_start(nm_ctx *ctx, bnd_valid **out)
+nm_status nmI_valid_start(nm_ctx *ctx, bnd_valid **out)
 {
     bnd_valid *v = nm_calloc(1, sizeof *v);
 
     *out = NULL;
     if (!v || !(v->splite = spatialite_alloc_connection())) {
         nm_free(v);
-        return nm_fail(ctx, NM_NOMEM, "out of memory");
+        return nmC_fail(ctx, NM_NOMEM, "out of memory");
     }
     /* GEOS explains every invalid ring on stderr otherwise */
     spatialite_set_silent_mode(v->splite);
@@ -299,7 +299,7 @@ nm_status bnd_valid_start(nm_ctx *ctx, bnd_valid **out)
     return NM_OK;
 }
 
-void bnd_valid_push(bnd_valid *v, gaiaGeomCollPtr geom, long number)
+void nmI_valid_push(bnd_valid *v, gaiaGeomCollPtr geom, long number)
 {
     gaiaRingPtr ring;
     queued *q;
@@ -343,7 +343,7 @@ void bnd_valid_push(bnd_valid *v, gaiaGeomCollPtr geom, long number)
     pthread_mutex_unlock(&v->lock);
 }
 
-long bnd_valid_finish(bnd_valid *v, long *first, int nfirst)
+long nmI_valid_finish(bnd_valid *v, long *first, int nfirst)
 {
     long invalid;
     int i;

@@ -45,7 +45,7 @@ typedef struct importer {
     int code_field, name_field; /* name_field -1: none */
     bnd_proj *proj;
     bnd_valid *valid;
-    nm_diag *diag;
+    nmC_diag *diag;
     sqlite3_stmt *upsert;
     int replacing; /* areas of this level and vintage are stored already */
     bnd_bulk *bulk;    /* NULL: SpatiaLite's triggers do the per-row work */
@@ -56,8 +56,8 @@ typedef struct importer {
     char use_what[320];
     int has_use;
     double size_min, size_max; /* plausible areas of the level, m2 */
-    nm_diag *warn;     /* implausible sizes: warned of, not refused */
-    nm_buf code, name; /* UTF-8 text of the current feature */
+    nmC_diag *warn;     /* implausible sizes: warned of, not refused */
+    nmC_buf code, name; /* UTF-8 text of the current feature */
     long recoded;      /* features whose text was recoded */
     long dataset;
 } importer;
@@ -75,8 +75,8 @@ static nm_status open_source(nm_ctx *ctx, const char *path, bnd_source **out)
     struct stat st;
 
     if (stat(path, &st) != 0)
-        return nm_fail(ctx, NM_ERROR, "%s: %s", path, strerror(errno));
-    return is_shapefile(path) ? bnd_shp_open(ctx, path, out) : bnd_ogr_open(ctx, path, out);
+        return nmC_fail(ctx, NM_ERROR, "%s: %s", path, strerror(errno));
+    return is_shapefile(path) ? nmI_shp_open(ctx, path, out) : nmI_ogr_open(ctx, path, out);
 }
 
 /* ---- duplicate codes -------------------------------------------------- */
@@ -145,14 +145,14 @@ static long code_set_add(code_set *set, const char *code, long number)
 /* ---- fields ----------------------------------------------------------- */
 
 /* "A, B, C": the source's fields, for usage messages. */
-static void list_fields(const bnd_source *src, nm_buf *b)
+static void list_fields(const bnd_source *src, nmC_buf *b)
 {
     int i;
 
     for (i = 0; i < src->nfields; i++)
-        nm_buf_addf(b, "%s%s", i ? ", " : "", src->fields[i]);
+        nmC_buf_addf(b, "%s%s", i ? ", " : "", src->fields[i]);
     if (src->nfields == 0)
-        nm_buf_addf(b, "none");
+        nmC_buf_addf(b, "none");
 }
 
 static int find_field(const bnd_source *src, const char *name)
@@ -160,7 +160,7 @@ static int find_field(const bnd_source *src, const char *name)
     int i;
 
     for (i = 0; i < src->nfields; i++)
-        if (nm_strieq(src->fields[i], name))
+        if (nmC_strieq(src->fields[i], name))
             return i;
     return -1;
 }
@@ -168,13 +168,13 @@ static int find_field(const bnd_source *src, const char *name)
 /* Fails with NM_USAGE, listing the source's fields after 'fmt'. */
 static nm_status fields_usage(importer *im, const char *problem, const char *hint)
 {
-    nm_buf b = {0};
+    nmC_buf b = {0};
     nm_status rc;
 
     list_fields(im->src, &b);
-    rc = nm_fail(im->ctx, NM_USAGE, "%s: %s; the fields are %s; %s", im->opts->in.path,
+    rc = nmC_fail(im->ctx, NM_USAGE, "%s: %s; the fields are %s; %s", im->opts->in.path,
                  problem, b.failed ? "(out of memory)" : b.data, hint);
-    nm_buf_free(&b);
+    nmC_buf_free(&b);
     return rc;
 }
 
@@ -195,7 +195,7 @@ static nm_status choose_code_field(importer *im)
         }
         if (!nm_ons_code_heading(im->src->fields[im->code_field], &level, &vintage) &&
             !o->vintage)
-            return nm_fail(im->ctx, NM_USAGE,
+            return nmC_fail(im->ctx, NM_USAGE,
                            "%s: the vintage of the codes in '%s' is not in its name; give "
                            "--vintage YEAR",
                            o->in.path, o->code_field);
@@ -242,7 +242,7 @@ static nm_status choose_name_field(importer *im)
         return NM_OK;
     }
     for (i = 0; i < im->src->nfields && im->name_field < 0; i++)
-        if (nm_ons_is_name_for(code, im->src->fields[i]))
+        if (nmI_ons_is_name_for(code, im->src->fields[i]))
             im->name_field = i;
     return NM_OK;
 }
@@ -252,16 +252,16 @@ static nm_status check_opts(nm_ctx *ctx, const nm_boundaries_opts *o, char *leve
     size_t i;
 
     if (!o || !o->in.path || !*o->in.path)
-        return nm_fail(ctx, NM_USAGE, "import boundaries: no input file given");
+        return nmC_fail(ctx, NM_USAGE, "import boundaries: no input file given");
     if (!o->level || strlen(o->level) >= size)
-        return nm_fail(ctx, NM_USAGE, "import boundaries: a --level is required");
+        return nmC_fail(ctx, NM_USAGE, "import boundaries: a --level is required");
     for (i = 0; o->level[i]; i++)
         level[i] = (char)(o->level[i] >= 'A' && o->level[i] <= 'Z' ? o->level[i] + 32 : o->level[i]);
     level[i] = '\0';
-    if (!nm_level_valid(level))
-        return nm_level_unknown(ctx, o->level);
+    if (!nmI_level_valid(level))
+        return nmI_level_unknown(ctx, o->level);
     if (o->vintage < 0 || o->vintage > 2100)
-        return nm_fail(ctx, NM_USAGE, "import boundaries: vintage %d is not a year", o->vintage);
+        return nmC_fail(ctx, NM_USAGE, "import boundaries: vintage %d is not a year", o->vintage);
     return NM_OK;
 }
 
@@ -271,13 +271,13 @@ static nm_status choose_crs(importer *im)
     const char *path = im->opts->in.path;
 
     if (im->opts->crs)
-        return bnd_proj_new(im->ctx, path, im->opts->crs, "--crs", NM_USAGE, &im->proj);
+        return nmI_proj_new(im->ctx, path, im->opts->crs, "--crs", NM_USAGE, &im->proj);
     if (!im->src->crs)
-        return nm_fail(im->ctx, NM_USAGE,
+        return nmC_fail(im->ctx, NM_USAGE,
                        "%s: the file does not say its coordinate reference system (no .prj); "
                        "give --crs EPSG:N (27700 for British National Grid)",
                        path);
-    return bnd_proj_new(im->ctx, path, im->src->crs,
+    return nmI_proj_new(im->ctx, path, im->src->crs,
                         is_shapefile(path) ? ".prj" : "layer's", NM_BADDATA, &im->proj);
 }
 
@@ -304,12 +304,12 @@ static nm_status parse_extent(nm_ctx *ctx, const char *text, double box[4])
             break;
         memcpy(part, p, n);
         part[n] = '\0';
-        if (!nm_parse_double(part, &box[i]))
+        if (!nmC_parse_double(part, &box[i]))
             break;
         p = comma ? comma + 1 : p + n;
     }
     if (i < 4 || box[0] >= box[2] || box[1] >= box[3])
-        return nm_fail(ctx, NM_USAGE,
+        return nmC_fail(ctx, NM_USAGE,
                        "import boundaries: --extent \"%s\" is not XMIN,YMIN,XMAX,YMAX in "
                        "EPSG:27700 metres with XMIN < XMAX and YMIN < YMAX",
                        text);
@@ -338,12 +338,12 @@ static nm_status choose_bounds(importer *im)
     nm_status rc = NM_OK;
 
     memcpy(im->within, england, sizeof england);
-    nm_strlcpy(im->within_what, "England", sizeof im->within_what);
+    nmC_strlcpy(im->within_what, "England", sizeof im->within_what);
     if (im->opts->extent) {
         rc = parse_extent(im->ctx, im->opts->extent, im->within);
-        nm_strlcpy(im->within_what, "the --extent", sizeof im->within_what);
+        nmC_strlcpy(im->within_what, "the --extent", sizeof im->within_what);
     }
-    im->has_use = crs && bnd_proj_area_of_use(crs, im->use, im->use_what, sizeof im->use_what);
+    im->has_use = crs && nmI_proj_area_of_use(crs, im->use, im->use_what, sizeof im->use_what);
     im->size_min = 0;
     im->size_max = HUGE_VAL;
     for (i = 0; i < sizeof typical_size / sizeof typical_size[0]; i++)
@@ -398,7 +398,7 @@ static int check_finite(importer *im, const bnd_feature *f, const char *code,
             ok = ring_finite(pg->Interiors + i, &at, xy);
     }
     if (!ok)
-        nm_diag_add(im->diag, "geometry-not-finite", 0,
+        nmC_diag_add(im->diag, "geometry-not-finite", 0,
                     "feature %ld (%s): point %ld is not a finite number (x = %g, y = %g)",
                     f->number, code, at, xy[0], xy[1]);
     return ok;
@@ -427,7 +427,7 @@ static int check_place(importer *im, const bnd_feature *f, const char *code,
         where = im->use_what;
     if (!where)
         return 1;
-    nm_diag_add(im->diag, "geometry-outside", 0,
+    nmC_diag_add(im->diag, "geometry-outside", 0,
                 "feature %ld (%s): lies outside %s: x %.6g to %.6g, y %.6g to %.6g in "
                 "EPSG:27700 metres; %s",
                 f->number, code, where, geom->MinX, geom->MaxX, geom->MinY, geom->MaxY,
@@ -465,12 +465,12 @@ static void check_size(importer *im, const bnd_feature *f, const char *code,
             area -= ring_area(pg->Interiors + i);
     }
     if (area < im->size_min)
-        nm_diag_add(im->warn, "size-small", 0,
+        nmC_diag_add(im->warn, "size-small", 0,
                     "feature %ld (%s): %.3g m2, far smaller than any %s of England (below "
                     "%.3g m2): is the level right?",
                     f->number, code, area, im->level, im->size_min);
     else if (area > im->size_max)
-        nm_diag_add(im->warn, "size-large", 0,
+        nmC_diag_add(im->warn, "size-large", 0,
                     "feature %ld (%s): %.3g m2, far larger than any %s of England (above "
                     "%.3g m2): is the level right?",
                     f->number, code, area, im->level, im->size_max);
@@ -489,7 +489,7 @@ static int is_ascii(const char *s)
 /* Puts field 'field' of the current feature into 'out' as UTF-8, recoding
  * it from the file's encoding when that is not UTF-8.  Returns 1, or 0 after
  * recording a problem.  *is_null is set when the field is null. */
-static int field_utf8(importer *im, const bnd_feature *f, int field, nm_buf *out, int *is_null)
+static int field_utf8(importer *im, const bnd_feature *f, int field, nmC_buf *out, int *is_null)
 {
     bnd_source *src = im->src;
     const char *raw = src->ops->text(src, field);
@@ -497,29 +497,29 @@ static int field_utf8(importer *im, const bnd_feature *f, int field, nm_buf *out
     int ok = 1;
 
     out->len = 0;
-    nm_buf_add(out, "", 0);
+    nmC_buf_add(out, "", 0);
     *is_null = raw == NULL;
     if (!raw || is_ascii(raw)) {
-        nm_buf_add(out, raw ? raw : "", raw ? strlen(raw) : 0);
+        nmC_buf_add(out, raw ? raw : "", raw ? strlen(raw) : 0);
         return 1;
     }
-    if (!src->encoding || (src->encoding_guessed && nm_utf8_valid(raw, strlen(raw)))) {
-        ok = nm_utf8_valid(raw, strlen(raw));
+    if (!src->encoding || (src->encoding_guessed && nmC_utf8_valid(raw, strlen(raw)))) {
+        ok = nmC_utf8_valid(raw, strlen(raw));
         if (ok)
-            nm_buf_add(out, raw, strlen(raw));
+            nmC_buf_add(out, raw, strlen(raw));
         else
-            nm_diag_add(im->diag, "text-utf8", 0,
+            nmC_diag_add(im->diag, "text-utf8", 0,
                         "feature %ld: field %s is not valid UTF-8 although the file says it is",
                         f->number, src->fields[field]);
         return ok;
     }
-    recoded = nm_gdal_recode(raw, src->encoding);
-    ok = recoded && nm_utf8_valid(recoded, strlen(recoded));
+    recoded = nmI_gdal_recode(raw, src->encoding);
+    ok = recoded && nmC_utf8_valid(recoded, strlen(recoded));
     if (ok) {
-        nm_buf_add(out, recoded, strlen(recoded));
+        nmC_buf_add(out, recoded, strlen(recoded));
         im->recoded++;
     } else {
-        nm_diag_add(im->diag, "text-recode", 0,
+        nmC_diag_add(im->diag, "text-recode", 0,
                     "feature %ld: field %s cannot be recoded from %s to UTF-8", f->number,
                     src->fields[field], src->encoding);
     }
@@ -538,7 +538,7 @@ static nm_status prepare_store(importer *im)
     sqlite3_stmt *any = NULL;
     nm_status rc;
 
-    rc = nm_store_prepare(im->store,
+    rc = nmS_store_prepare(im->store,
                           "SELECT EXISTS (SELECT 1 FROM area WHERE level = ?1 AND vintage = ?2)",
                           &any);
     if (rc != NM_OK)
@@ -548,11 +548,11 @@ static nm_status prepare_store(importer *im)
     im->replacing = sqlite3_step(any) != SQLITE_ROW || sqlite3_column_int(any, 0);
     sqlite3_finalize(any);
     if (!im->replacing)
-        return nm_store_prepare(im->store,
+        return nmS_store_prepare(im->store,
                                 "INSERT INTO area(code, name, level, vintage, dataset, geom) "
                                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                                 &im->upsert);
-    return nm_store_prepare(im->store,
+    return nmS_store_prepare(im->store,
                             "INSERT INTO area(code, name, level, vintage, dataset, geom) "
                             "VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
                             "ON CONFLICT(level, vintage, code) DO UPDATE SET "
@@ -568,10 +568,10 @@ static nm_status store_area(importer *im, gaiaGeomCollPtr geom, int has_name)
     sqlite3_int64 last, id = 0;
     int size = 0, step, inserted;
 
-    /* this also computes the MBR that bnd_bulk_row reads */
+    /* this also computes the MBR that nmI_bulk_row reads */
     gaiaToSpatiaLiteBlobWkb(geom, &blob, &size);
     if (!blob)
-        return nm_fail(im->ctx, NM_NOMEM, "out of memory");
+        return nmC_fail(im->ctx, NM_NOMEM, "out of memory");
     sqlite3_bind_text(st, 1, im->code.data, (int)im->code.len, SQLITE_STATIC);
     if (has_name)
         sqlite3_bind_text(st, 2, im->name.data, (int)im->name.len, SQLITE_STATIC);
@@ -590,14 +590,14 @@ static nm_status store_area(importer *im, gaiaGeomCollPtr geom, int has_name)
     }
     sqlite3_reset(st);
     if (step != SQLITE_DONE)
-        return nm_store_sqlfail(im->store, "storing an area");
+        return nmS_store_sqlfail(im->store, "storing an area");
     /* an upsert that replaced a row leaves last_insert_rowid alone */
     inserted = sqlite3_last_insert_rowid(im->store->db) != last;
     if (!im->replacing)
         id = sqlite3_last_insert_rowid(im->store->db);
     if (im->bulk) {
         double box[4] = {geom->MinX, geom->MinY, geom->MaxX, geom->MaxY};
-        return bnd_bulk_row(im->bulk, id, inserted, box);
+        return nmI_bulk_row(im->bulk, id, inserted, box);
     }
     return NM_OK;
 }
@@ -616,36 +616,36 @@ static nm_status import_feature(importer *im, bnd_feature *f, nm_import_result *
     if (!field_utf8(im, f, im->code_field, &im->code, &is_null))
         goto cleanup;
     if (im->code.failed) {
-        rc = nm_fail(im->ctx, NM_NOMEM, "out of memory");
+        rc = nmC_fail(im->ctx, NM_NOMEM, "out of memory");
         goto cleanup;
     }
     code = im->code.data;
     if (f->problem)
-        nm_diag_add(im->diag, f->problem, 0, "feature %ld (%s): %s", f->number, code, f->what);
+        nmC_diag_add(im->diag, f->problem, 0, "feature %ld (%s): %s", f->number, code, f->what);
     if (!*code) {
         /* a DBF cannot tell an empty string from NULL: one message for both */
-        nm_diag_add(im->diag, "code-empty", 0, "feature %ld: empty code in field %s", f->number,
+        nmC_diag_add(im->diag, "code-empty", 0, "feature %ld: empty code in field %s", f->number,
                     im->src->fields[im->code_field]);
     } else if ((before = code_set_add(&im->seen, code, f->number)) != 0) {
         if (before < 0) {
-            rc = nm_fail(im->ctx, NM_NOMEM, "out of memory");
+            rc = nmC_fail(im->ctx, NM_NOMEM, "out of memory");
             goto cleanup;
         }
-        nm_diag_add(im->diag, "code-duplicate", 0,
+        nmC_diag_add(im->diag, "code-duplicate", 0,
                     "feature %ld (%s): code already used by feature %ld", f->number, code,
                     before);
     }
     if (im->name_field >= 0)
         ok = field_utf8(im, f, im->name_field, &im->name, &name_null);
     if (ok && geom && !geom->FirstPolygon) {
-        nm_diag_add(im->diag, "geometry-empty", 0, "feature %ld (%s): empty or NULL geometry",
+        nmC_diag_add(im->diag, "geometry-empty", 0, "feature %ld (%s): empty or NULL geometry",
                     f->number, code);
         goto cleanup;
     }
     if (!ok || !geom || !check_finite(im, f, code, geom))
         goto cleanup;
-    if (im->proj && !bnd_proj_apply(im->proj, geom)) {
-        nm_diag_add(im->diag, "geometry-transform", 0,
+    if (im->proj && !nmI_proj_apply(im->proj, geom)) {
+        nmC_diag_add(im->diag, "geometry-transform", 0,
                     "feature %ld (%s): coordinates cannot be transformed to EPSG:27700 "
                     "(outside the area of the source CRS?)",
                     f->number, code);
@@ -654,17 +654,17 @@ static nm_status import_feature(importer *im, bnd_feature *f, nm_import_result *
     if (!check_place(im, f, code, geom))
         goto cleanup;
     check_size(im, f, code, geom);
-    if (nm_diag_count(im->diag) > 0)
+    if (nmC_diag_count(im->diag) > 0)
         goto cleanup; /* nothing will be kept: only look for more problems */
     if (im->code.failed || im->name.failed) {
-        rc = nm_fail(im->ctx, NM_NOMEM, "out of memory");
+        rc = nmC_fail(im->ctx, NM_NOMEM, "out of memory");
         goto cleanup;
     }
     rc = store_area(im, geom, !name_null);
     if (rc != NM_OK)
         goto cleanup;
     result->stored++;
-    bnd_valid_push(im->valid, geom, f->number);
+    nmI_valid_push(im->valid, geom, f->number);
     geom = NULL;
 
 cleanup:
@@ -705,24 +705,24 @@ static void log_summary(importer *im, const nm_import_result *r, const long *inv
                         double secs)
 {
     const char *path = im->opts->in.path;
-    nm_buf b = {0};
+    nmC_buf b = {0};
     int i;
 
     if (im->recoded)
-        nm_log(im->ctx, NM_LOG_WARN, "%s: text of %ld features recoded from %s to UTF-8%s", path,
+        nmC_log(im->ctx, NM_LOG_WARN, "%s: text of %ld features recoded from %s to UTF-8%s", path,
                im->recoded, im->src->encoding,
                im->src->encoding_guessed ? " (the file does not name its encoding; assumed)"
                                          : "");
     if (r->repaired) {
         for (i = 0; i < INVALID_NAMED && i < r->repaired; i++)
-            nm_buf_addf(&b, "%s%ld", i ? ", " : "", invalid[i]);
-        nm_log(im->ctx, NM_LOG_INFO,
+            nmC_buf_addf(&b, "%s%ld", i ? ", " : "", invalid[i]);
+        nmC_log(im->ctx, NM_LOG_INFO,
                "%s: %ld invalid geometries (GEOS) kept as they are: features %s%s", path,
                r->repaired, b.failed ? "?" : b.data, r->repaired > INVALID_NAMED ? ", ..." : "");
     }
-    nm_log(im->ctx, NM_LOG_INFO, "%s: %ld %s areas (vintage %d) stored from %ld features in %.2f s",
+    nmC_log(im->ctx, NM_LOG_INFO, "%s: %ld %s areas (vintage %d) stored from %ld features in %.2f s",
            path, r->stored, im->level, im->vintage, r->rows, secs);
-    nm_buf_free(&b);
+    nmC_buf_free(&b);
 }
 
 nm_status nm_import_boundaries(nm_store *store, const nm_boundaries_opts *opts,
@@ -741,12 +741,12 @@ nm_status nm_import_boundaries(nm_store *store, const nm_boundaries_opts *opts,
     if (!result)
         result = &dummy;
     memset(result, 0, sizeof *result);
-    nm_clear(im.ctx);
+    nmC_clear(im.ctx);
     rc = check_opts(im.ctx, opts, im.level, sizeof im.level);
     if (rc == NM_OK)
         rc = open_source(im.ctx, opts->in.path, &im.src);
     if (rc == NM_OK && im.src->count == 0)
-        rc = nm_fail(im.ctx, NM_BADDATA, "%s: no features", opts->in.path);
+        rc = nmC_fail(im.ctx, NM_BADDATA, "%s: no features", opts->in.path);
     if (rc == NM_OK)
         rc = choose_code_field(&im);
     if (rc == NM_OK)
@@ -757,62 +757,62 @@ nm_status nm_import_boundaries(nm_store *store, const nm_boundaries_opts *opts,
         rc = choose_bounds(&im);
     if (rc != NM_OK)
         goto cleanup;
-    im.diag = nm_diag_new(im.ctx, opts->in.path);
-    im.warn = nm_diag_new(im.ctx, opts->in.path);
+    im.diag = nmC_diag_new(im.ctx, opts->in.path);
+    im.warn = nmC_diag_new(im.ctx, opts->in.path);
     if (!im.diag || !im.warn) {
-        rc = nm_fail(im.ctx, NM_NOMEM, "out of memory");
+        rc = nmC_fail(im.ctx, NM_NOMEM, "out of memory");
         goto cleanup;
     }
-    rc = nm_store_begin(store);
+    rc = nmS_store_begin(store);
     if (rc == NM_OK)
-        rc = nm_store_add_dataset(store, "boundaries", opts->in.path, NM_ATTR_ONS_BOUNDARIES,
+        rc = nmS_store_add_dataset(store, "boundaries", opts->in.path, NM_ATTR_ONS_BOUNDARIES,
                                   &im.dataset);
     if (rc == NM_OK)
-        rc = bnd_bulk_begin(store, "area", &im.bulk);
+        rc = nmI_bulk_begin(store, "area", &im.bulk);
     if (rc == NM_OK)
         rc = prepare_store(&im);
     if (rc == NM_OK)
-        rc = bnd_valid_start(im.ctx, &im.valid);
+        rc = nmI_valid_start(im.ctx, &im.valid);
     if (rc == NM_OK)
         rc = import_features(&im, result);
     result->dataset = im.dataset;
-    result->repaired = bnd_valid_finish(im.valid, invalid, INVALID_NAMED);
+    result->repaired = nmI_valid_finish(im.valid, invalid, INVALID_NAMED);
     im.valid = NULL;
     if (rc != NM_OK)
         goto cleanup;
-    rc = nm_diag_report(im.diag, NM_LOG_ERROR, NM_BADDATA, "nothing was imported");
+    rc = nmC_diag_report(im.diag, NM_LOG_ERROR, NM_BADDATA, "nothing was imported");
     if (rc == NM_OK && result->rows == 0)
-        rc = nm_fail(im.ctx, NM_BADDATA, "%s: no features", opts->in.path);
+        rc = nmC_fail(im.ctx, NM_BADDATA, "%s: no features", opts->in.path);
     if (rc == NM_OK)
-        rc = bnd_bulk_end(im.bulk);
+        rc = nmI_bulk_end(im.bulk);
     if (rc == NM_OK)
-        rc = nm_store_set_dataset_rows(store, im.dataset, result->stored);
+        rc = nmS_store_set_dataset_rows(store, im.dataset, result->stored);
     if (rc == NM_OK) {
         sqlite3_finalize(im.upsert);
         im.upsert = NULL;
-        bnd_bulk_free(im.bulk);
+        nmI_bulk_free(im.bulk);
         im.bulk = NULL;
-        rc = nm_store_commit(store);
+        rc = nmS_store_commit(store);
     }
     if (rc == NM_OK) {
-        nm_diag_report(im.warn, NM_LOG_WARN, NM_OK, NULL);
+        nmC_diag_report(im.warn, NM_LOG_WARN, NM_OK, NULL);
         log_summary(&im, result, invalid, seconds_since(&t0));
     }
 
 cleanup:
     sqlite3_finalize(im.upsert);
-    bnd_bulk_free(im.bulk);
+    nmI_bulk_free(im.bulk);
     if (rc != NM_OK) {
-        nm_store_rollback(store);
+        nmS_store_rollback(store);
         result->stored = 0;
     }
-    bnd_valid_finish(im.valid, NULL, 0);
-    nm_diag_free(im.diag);
-    nm_diag_free(im.warn);
+    nmI_valid_finish(im.valid, NULL, 0);
+    nmC_diag_free(im.diag);
+    nmC_diag_free(im.warn);
     code_set_free(&im.seen);
-    nm_buf_free(&im.code);
-    nm_buf_free(&im.name);
-    bnd_proj_free(im.proj);
-    bnd_source_close(im.src);
+    nmC_buf_free(&im.code);
+    nmC_buf_free(&im.name);
+    nmI_proj_free(im.proj);
+    nmI_source_close(im.src);
     return rc;
 }

@@ -16,7 +16,7 @@
 
 #define CSV_CHUNK (64 * 1024)
 
-struct nm_csv {
+struct nmI_csv {
     nm_ctx *ctx;
     const char *path; /* the caller's, kept while open */
     FILE *fp;
@@ -35,7 +35,7 @@ struct nm_csv {
 
 /* Refills the buffer; 1 when bytes are there, 0 at the end, -1 on a read
  * error (set on ctx). */
-static int fill(nm_csv *c)
+static int fill(nmI_csv *c)
 {
     size_t n;
 
@@ -48,7 +48,7 @@ static int fill(nm_csv *c)
     c->len = n;
     if (n < CSV_CHUNK) {
         if (ferror(c->fp)) {
-            nm_fail(c->ctx, NM_ERROR, "%s: cannot read: %s", c->path, strerror(errno));
+            nmC_fail(c->ctx, NM_ERROR, "%s: cannot read: %s", c->path, strerror(errno));
             return -1;
         }
         c->eof = 1;
@@ -56,7 +56,7 @@ static int fill(nm_csv *c)
     return n > 0;
 }
 
-static int rec_reserve(nm_csv *c, size_t extra)
+static int rec_reserve(nmI_csv *c, size_t extra)
 {
     size_t want = c->rec_len + extra + 1;
     char *p;
@@ -65,7 +65,7 @@ static int rec_reserve(nm_csv *c, size_t extra)
         return 1;
     want = want < 2 * c->rec_cap ? 2 * c->rec_cap : want;
     if (!(p = nm_realloc(c->rec, want))) {
-        nm_fail(c->ctx, NM_NOMEM, "out of memory");
+        nmC_fail(c->ctx, NM_NOMEM, "out of memory");
         return 0;
     }
     c->rec = p;
@@ -76,7 +76,7 @@ static int rec_reserve(nm_csv *c, size_t extra)
 /* Appends one physical line to the record, without its end (\n, \r\n or
  * \r), counting its quotes into *quotes.  Returns 1 a line, 0 the end of
  * the file, -1 an error. */
-static int read_line(nm_csv *c, long *quotes)
+static int read_line(nmI_csv *c, long *quotes)
 {
     int got = 0, r;
 
@@ -86,7 +86,7 @@ static int read_line(nm_csv *c, long *quotes)
             if (*q == '"')
                 ++*quotes;
             else if (*q == '\0') {
-                nm_fail(c->ctx, NM_BADDATA,
+                nmC_fail(c->ctx, NM_BADDATA,
                         "%s:%ld: a NUL byte, which text never holds: is this a CSV file?",
                         c->path, c->lines + 1);
                 return -1;
@@ -118,13 +118,13 @@ static int read_line(nm_csv *c, long *quotes)
     return got;
 }
 
-static int cell_add(nm_csv *c, const char *cell)
+static int cell_add(nmI_csv *c, const char *cell)
 {
     if (c->ncells == c->cells_cap) {
         int cap = c->cells_cap ? 2 * c->cells_cap : 64;
         const char **p = nm_realloc(c->cells, (size_t)cap * sizeof *p);
         if (!p) {
-            nm_fail(c->ctx, NM_NOMEM, "out of memory");
+            nmC_fail(c->ctx, NM_NOMEM, "out of memory");
             return 0;
         }
         c->cells = p;
@@ -139,7 +139,7 @@ static int cell_add(nm_csv *c, const char *cell)
  * it is (a""b is ab, as GDAL 3.6 reads it); within one, "" is a quote; the
  * separator ends a cell outside quotes.  A record ending in the separator
  * has an empty last cell. */
-static int split(nm_csv *c)
+static int split(nmI_csv *c)
 {
     char *r = c->rec, *end = c->rec + c->rec_len, *w = c->rec;
     int trailing = c->rec_len > 0 && end[-1] == c->delim;
@@ -174,7 +174,7 @@ static int split(nm_csv *c)
 
 /* Reads the next record that is not a blank line into c->cells: 1 a
  * record, 0 the end, -1 an error. */
-static int next_record(nm_csv *c)
+static int next_record(nmI_csv *c)
 {
     for (;;) {
         long quotes = 0, first = c->lines + 1;
@@ -233,10 +233,10 @@ static char detect_delim(const char *line, size_t n)
 }
 
 /* Goes back to the start of the file. */
-static int restart(nm_csv *c)
+static int restart(nmI_csv *c)
 {
     if (fseek(c->fp, 0, SEEK_SET) != 0) {
-        nm_fail(c->ctx, NM_ERROR, "%s: cannot read: %s", c->path, strerror(errno));
+        nmC_fail(c->ctx, NM_ERROR, "%s: cannot read: %s", c->path, strerror(errno));
         return -1;
     }
     clearerr(c->fp);
@@ -248,21 +248,21 @@ static int restart(nm_csv *c)
     return 0;
 }
 
-nm_status nm_csv_open(nm_ctx *ctx, const char *path, nm_csv **out)
+nm_status nmI_csv_open(nm_ctx *ctx, const char *path, nmI_csv **out)
 {
-    nm_csv *c = nm_calloc(1, sizeof *c);
+    nmI_csv *c = nm_calloc(1, sizeof *c);
     long quotes = 0;
     nm_status rc = NM_OK;
 
     *out = NULL;
     if (!c || !(c->in = nm_malloc(CSV_CHUNK)) || !rec_reserve(c, 256)) {
-        rc = nm_fail(ctx, NM_NOMEM, "out of memory");
+        rc = nmC_fail(ctx, NM_NOMEM, "out of memory");
         goto cleanup;
     }
     c->ctx = ctx;
     c->path = path;
     if (!(c->fp = fopen(path, "rb"))) {
-        rc = nm_fail(ctx, NM_ERROR, "%s: cannot open: no such file or not readable", path);
+        rc = nmC_fail(ctx, NM_ERROR, "%s: cannot open: no such file or not readable", path);
         goto cleanup;
     }
     c->rec_len = 0;
@@ -274,14 +274,14 @@ nm_status nm_csv_open(nm_ctx *ctx, const char *path, nm_csv **out)
 
 cleanup:
     if (rc != NM_OK) {
-        nm_csv_close(c);
+        nmI_csv_close(c);
         return rc;
     }
     *out = c;
     return NM_OK;
 }
 
-void nm_csv_close(nm_csv *c)
+void nmI_csv_close(nmI_csv *c)
 {
     if (!c)
         return;
@@ -293,32 +293,32 @@ void nm_csv_close(nm_csv *c)
     nm_free(c);
 }
 
-int nm_csv_next(nm_csv *c)
+int nmI_csv_next(nmI_csv *c)
 {
     return next_record(c);
 }
 
-int nm_csv_rewind(nm_csv *c)
+int nmI_csv_rewind(nmI_csv *c)
 {
     return restart(c);
 }
 
-int nm_csv_ncells(const nm_csv *c)
+int nmI_csv_ncells(const nmI_csv *c)
 {
     return c->ncells;
 }
 
-const char *nm_csv_cell(const nm_csv *c, int i)
+const char *nmI_csv_cell(const nmI_csv *c, int i)
 {
     return i >= 0 && i < c->ncells ? c->cells[i] : "";
 }
 
-long nm_csv_line(const nm_csv *c)
+long nmI_csv_line(const nmI_csv *c)
 {
     return c->line;
 }
 
-int nm_csv_at_end(const nm_csv *c)
+int nmI_csv_at_end(const nmI_csv *c)
 {
     return c->ended_by_eof;
 }

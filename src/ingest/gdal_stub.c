@@ -21,21 +21,21 @@
 
 static nm_status host_fail(nm_ctx *ctx, nm_status status, const char *message)
 {
-    return nm_fail(ctx, status, "%s", message);
+    return nmC_fail(ctx, status, "%s", message);
 }
 
 static void host_log(nm_ctx *ctx, nm_level level, const char *message)
 {
-    nm_log(ctx, level, "%s", message);
+    nmC_log(ctx, level, "%s", message);
 }
 
-static const nm_gdal_host host = {
+static const nmI_gdal_host host = {
     NM_GDAL_API_VERSION, nm_malloc, nm_calloc, nm_realloc, nm_free, nm_strdup,
-    host_fail, host_log, nm_log_enabled,
+    host_fail, host_log, nmC_log_enabled,
 };
 
 static pthread_once_t load_once = PTHREAD_ONCE_INIT;
-static const nm_gdal_api *api;
+static const nmI_gdal_api *api;
 static char load_error[512] = "not found";
 
 /* Opens the module at 'path'; 1 when it is usable. */
@@ -43,7 +43,7 @@ static int try_module(const char *path)
 {
     void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
     nm_gdal_module_fn entry;
-    const nm_gdal_api *a;
+    const nmI_gdal_api *a;
 
     if (!h) {
         const char *e = dlerror();
@@ -123,24 +123,24 @@ static void load_module(void)
 #endif
 }
 
-const nm_gdal_api *nm_gdal_load(nm_ctx *ctx)
+const nmI_gdal_api *nmI_gdal_load(nm_ctx *ctx)
 {
     pthread_once(&load_once, load_module);
     if (!api && ctx)
-        nm_fail(ctx, NM_ERROR,
+        nmC_fail(ctx, NM_ERROR,
                 "cannot load %s, the part of needsmap that reads through GDAL: %s; install it "
                 "beside the needsmap program or set NEEDSMAP_GDAL_MODULE to its path",
                 MODULE_NAME, load_error);
     return api;
 }
 
-nm_status bnd_ogr_open(nm_ctx *ctx, const char *path, bnd_source **out)
+nm_status nmI_ogr_open(nm_ctx *ctx, const char *path, bnd_source **out)
 {
     *out = NULL;
-    return nm_gdal_load(ctx) ? api->ogr_open(ctx, path, out) : NM_ERROR;
+    return nmI_gdal_load(ctx) ? api->ogr_open(ctx, path, out) : NM_ERROR;
 }
 
-char *nm_gdal_recode(const char *text, const char *from)
+char *nmI_gdal_recode(const char *text, const char *from)
 {
-    return nm_gdal_load(NULL) ? api->recode(text, from) : NULL;
+    return nmI_gdal_load(NULL) ? api->recode(text, from) : NULL;
 }

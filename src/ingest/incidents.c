@@ -38,7 +38,7 @@ typedef struct job {
     nm_ctx *ctx;
     const nm_incidents_opts *o;
     const char *path;
-    nm_table *t;
+    nmI_table *t;
     int cx, cy, cdate, ccat, csex, cchild, cwhere;
     const char *where_value;
     double minx, maxx, miny, maxy;  /* valid range of the source CRS */
@@ -62,12 +62,12 @@ static void job_free(job *j)
 /* ---- columns ----------------------------------------------------------- */
 
 /* Index of the first heading in 'names' (a NULL-terminated list), or -1. */
-static int find_any(nm_table *t, const char *const *names)
+static int find_any(nmI_table *t, const char *const *names)
 {
     int c = -1;
 
     for (; *names && c < 0; names++)
-        c = nm_table_find(t, *names);
+        c = nmI_table_find(t, *names);
     return c;
 }
 
@@ -85,11 +85,11 @@ static nm_status column(job *j, const char *option, const char *given, const cha
             *out = find_any(j->t, guesses);
         return NM_OK;
     }
-    *out = nm_table_find(j->t, given);
+    *out = nmI_table_find(j->t, given);
     if (*out >= 0)
         return NM_OK;
-    all = nm_table_headings_text(j->t);
-    rc = nm_fail(j->ctx, NM_USAGE, "%s: --%s: no column \"%s\"; the columns are %s", j->path,
+    all = nmI_table_headings_text(j->t);
+    rc = nmC_fail(j->ctx, NM_USAGE, "%s: --%s: no column \"%s\"; the columns are %s", j->path,
                  option, given, all ? all : "");
     nm_free(all);
     return rc;
@@ -105,7 +105,7 @@ static const char *const cat_names[] = {"crime_type", "crime type", "category", 
 static int in_names(const char *heading, const char *const *names)
 {
     for (; *names; names++)
-        if (nm_strieq(heading, *names))
+        if (nmC_strieq(heading, *names))
             return 1;
     return 0;
 }
@@ -131,8 +131,8 @@ static nm_status resolve_coordinates(job *j, const char **crs)
         }
     }
     if (j->cx < 0 || j->cy < 0) {
-        char *all = nm_table_headings_text(j->t);
-        rc = nm_fail(j->ctx, NM_USAGE,
+        char *all = nmI_table_headings_text(j->t);
+        rc = nmC_fail(j->ctx, NM_USAGE,
                      "%s: which columns hold the coordinates? give --x COLUMN --y COLUMN "
                      "(the columns are %s)",
                      j->path, all ? all : "");
@@ -141,23 +141,23 @@ static nm_status resolve_coordinates(job *j, const char **crs)
     }
     *crs = o->crs;
     if (!*crs) {
-        const char *hx = nm_table_heading(j->t, j->cx);
+        const char *hx = nmI_table_heading(j->t, j->cx);
         if (in_names(hx, lon_names))
             *crs = "EPSG:4326";
         else if (in_names(hx, east_names))
             *crs = "EPSG:27700";
         else
-            return nm_fail(j->ctx, NM_USAGE,
+            return nmC_fail(j->ctx, NM_USAGE,
                            "%s: give --crs EPSG:4326 (longitude/latitude) or --crs EPSG:27700 "
                            "(easting/northing) for columns \"%s\" and \"%s\"",
-                           j->path, hx, nm_table_heading(j->t, j->cy));
+                           j->path, hx, nmI_table_heading(j->t, j->cy));
     }
-    if (nm_strieq(*crs, "EPSG:4326")) {
+    if (nmC_strieq(*crs, "EPSG:4326")) {
         j->minx = -180, j->maxx = 180, j->miny = -90, j->maxy = 90;
-    } else if (nm_strieq(*crs, "EPSG:27700")) {
+    } else if (nmC_strieq(*crs, "EPSG:27700")) {
         j->minx = 0, j->maxx = 700000, j->miny = 0, j->maxy = 1300000;
     } else {
-        return nm_fail(j->ctx, NM_USAGE, "--crs %s: incidents are read in EPSG:4326 or EPSG:27700",
+        return nmC_fail(j->ctx, NM_USAGE, "--crs %s: incidents are read in EPSG:4326 or EPSG:27700",
                        *crs);
     }
     return NM_OK;
@@ -182,7 +182,7 @@ static nm_status resolve_columns(job *j, const char **crs)
         char name[256];
         size_t len = eq ? (size_t)(eq - o->where) : 0;
         if (!eq || len == 0 || len >= sizeof name)
-            return nm_fail(j->ctx, NM_USAGE, "--where \"%s\": write COLUMN=VALUE", o->where);
+            return nmC_fail(j->ctx, NM_USAGE, "--where \"%s\": write COLUMN=VALUE", o->where);
         memcpy(name, o->where, len);
         name[len] = '\0';
         j->where_value = eq + 1;
@@ -240,7 +240,7 @@ static long digits(const char *s, int n)
 
 /* Hand-written: three fixed shapes are clearer checked than handed to
  * strptime, which accepts "2018-1-5" and varies between C libraries. */
-int nm_incident_date(const char *s, char out[11])
+int nmI_incident_date(const char *s, char out[11])
 {
     size_t n = strlen(s);
     long y, m, d = 0;
@@ -273,7 +273,7 @@ int nm_incident_date(const char *s, char out[11])
     return 1;
 }
 
-int nm_incident_sex(const char *s)
+int nmI_incident_sex(const char *s)
 {
     static const char *const f[] = {"f", "female", "w", "woman", "girl", NULL};
     static const char *const m[] = {"m", "male", "man", "boy", NULL};
@@ -333,48 +333,48 @@ static int category(job *j, const char *s)
 
 /* Reports a cell: what it is, its value quoted and cut short, its column,
  * and what is wrong with it. */
-static void bad_cell(nm_diag *d, const char *kind, long line, const char *what, const char *col,
+static void bad_cell(nmC_diag *d, const char *kind, long line, const char *what, const char *col,
                      const char *value, const char *problem)
 {
-    nm_buf v = {0};
+    nmC_buf v = {0};
 
-    nm_buf_add_quoted(&v, value, 40);
-    nm_diag_add(d, kind, line, "%s %s in column \"%s\" %s", what, v.data ? v.data : "\"\"", col,
+    nmC_buf_add_quoted(&v, value, 40);
+    nmC_diag_add(d, kind, line, "%s %s in column \"%s\" %s", what, v.data ? v.data : "\"\"", col,
                 problem);
-    nm_buf_free(&v);
+    nmC_buf_free(&v);
 }
 
 /* Parses one coordinate; reports and returns 0 when unusable. */
-static int coordinate(job *j, nm_diag *d, int col, double lo, double hi, long line, double *out)
+static int coordinate(job *j, nmC_diag *d, int col, double lo, double hi, long line, double *out)
 {
-    const char *s = nm_table_cell(j->t, col), *h = nm_table_heading(j->t, col);
+    const char *s = nmI_table_cell(j->t, col), *h = nmI_table_heading(j->t, col);
 
     if (!*s) {
-        nm_diag_add(d, col == j->cx ? "x-empty" : "y-empty", line,
+        nmC_diag_add(d, col == j->cx ? "x-empty" : "y-empty", line,
                     "no coordinate in column \"%s\"; row left out", h);
         return 0;
     }
-    if (!nm_parse_double(s, out)) {
+    if (!nmC_parse_double(s, out)) {
         bad_cell(d, col == j->cx ? "x-nan" : "y-nan", line, "coordinate", h, s,
                  "is not a number; row left out");
         return 0;
     }
     if (*out < lo || *out > hi) {
-        nm_buf v = {0};
-        nm_buf_add_quoted(&v, s, 40);
-        nm_diag_add(d, col == j->cx ? "x-range" : "y-range", line,
+        nmC_buf v = {0};
+        nmC_buf_add_quoted(&v, s, 40);
+        nmC_diag_add(d, col == j->cx ? "x-range" : "y-range", line,
                     "coordinate %s in column \"%s\" is outside %g..%g; row left out",
                     v.data ? v.data : "", h, lo, hi);
-        nm_buf_free(&v);
+        nmC_buf_free(&v);
         return 0;
     }
     return 1;
 }
 
 /* Reads one row into j->rows (unless left out).  Returns 0 out of memory. */
-static int read_row(job *j, nm_diag *bad, nm_diag *warn)
+static int read_row(job *j, nmC_diag *bad, nmC_diag *warn)
 {
-    long line = nm_table_line(j->t);
+    long line = nmI_table_line(j->t);
     inc r;
     int okx, oky;
 
@@ -382,7 +382,7 @@ static int read_row(job *j, nm_diag *bad, nm_diag *warn)
     r.line = line;
     r.category = -1;
     r.children = -1;
-    if (j->cwhere >= 0 && strcmp(nm_table_cell(j->t, j->cwhere), j->where_value) != 0) {
+    if (j->cwhere >= 0 && strcmp(nmI_table_cell(j->t, j->cwhere), j->where_value) != 0) {
         j->skipped++;
         return 1;
     }
@@ -394,30 +394,30 @@ static int read_row(job *j, nm_diag *bad, nm_diag *warn)
     }
     if (j->cdate >= 0) {
         char buf[64];
-        const char *s = trim(nm_table_cell(j->t, j->cdate), buf, sizeof buf);
+        const char *s = trim(nmI_table_cell(j->t, j->cdate), buf, sizeof buf);
         if (!*s)
-            nm_diag_add(warn, "date-empty", line, "no date in column \"%s\"; kept without one",
-                        nm_table_heading(j->t, j->cdate));
-        else if (!nm_incident_date(s, r.date))
-            bad_cell(warn, "date", line, "date", nm_table_heading(j->t, j->cdate),
-                     nm_table_cell(j->t, j->cdate),
+            nmC_diag_add(warn, "date-empty", line, "no date in column \"%s\"; kept without one",
+                        nmI_table_heading(j->t, j->cdate));
+        else if (!nmI_incident_date(s, r.date))
+            bad_cell(warn, "date", line, "date", nmI_table_heading(j->t, j->cdate),
+                     nmI_table_cell(j->t, j->cdate),
                      "is not a date as YYYY-MM, YYYY-MM-DD or DD/MM/YYYY; kept without one");
     }
-    if (j->ccat >= 0 && (r.category = category(j, nm_table_cell(j->t, j->ccat))) == -2)
+    if (j->ccat >= 0 && (r.category = category(j, nmI_table_cell(j->t, j->ccat))) == -2)
         return 0;
     if (j->csex >= 0) {
-        int s = nm_incident_sex(nm_table_cell(j->t, j->csex));
+        int s = nmI_incident_sex(nmI_table_cell(j->t, j->csex));
         if (s == '?')
-            bad_cell(warn, "sex", line, "sex", nm_table_heading(j->t, j->csex),
-                     nm_table_cell(j->t, j->csex),
+            bad_cell(warn, "sex", line, "sex", nmI_table_heading(j->t, j->csex),
+                     nmI_table_cell(j->t, j->csex),
                      "is not F/Female/W/Woman or M/Male/Man; kept as unknown");
         r.sex = (char)(s == '?' ? 0 : s);
     }
     if (j->cchild >= 0) {
-        int c = children_flag(nm_table_cell(j->t, j->cchild));
+        int c = children_flag(nmI_table_cell(j->t, j->cchild));
         if (c == -2)
-            bad_cell(warn, "children", line, "children flag", nm_table_heading(j->t, j->cchild),
-                     nm_table_cell(j->t, j->cchild),
+            bad_cell(warn, "children", line, "children flag", nmI_table_heading(j->t, j->cchild),
+                     nmI_table_cell(j->t, j->cchild),
                      "is not Y/N, yes/no, 1/0 or true/false; kept as unknown");
         r.children = (signed char)(c < 0 ? -1 : c);
     }
@@ -435,30 +435,30 @@ static int read_row(job *j, nm_diag *bad, nm_diag *warn)
 
 /* Transforms the kept points to BNG in blocks; a point PROJ cannot place
  * is reported and dropped. */
-static nm_status transform(job *j, const char *crs, nm_diag *bad)
+static nm_status transform(job *j, const char *crs, nmC_diag *bad)
 {
     bnd_proj *proj = NULL;
     double *xy = NULL;
     size_t i, k, out = 0;
     enum { BLOCK = 4096 };
-    nm_status rc = bnd_proj_new(j->ctx, j->path, crs, "--crs", NM_USAGE, &proj);
+    nm_status rc = nmI_proj_new(j->ctx, j->path, crs, "--crs", NM_USAGE, &proj);
 
     if (rc != NM_OK || !proj)
         return rc;
     xy = nm_malloc(2 * BLOCK * sizeof *xy);
     if (!xy) {
-        rc = nm_fail(j->ctx, NM_NOMEM, "out of memory");
+        rc = nmC_fail(j->ctx, NM_NOMEM, "out of memory");
         goto cleanup;
     }
     for (i = 0; i < j->n; i += BLOCK) {
         size_t m = j->n - i < BLOCK ? j->n - i : BLOCK;
         for (k = 0; k < m; k++)
             xy[2 * k] = j->rows[i + k].x, xy[2 * k + 1] = j->rows[i + k].y;
-        bnd_proj_points(proj, xy, m);
+        nmI_proj_points(proj, xy, m);
         for (k = 0; k < m; k++) {
             inc *r = &j->rows[i + k];
             if (!isfinite(xy[2 * k]) || !isfinite(xy[2 * k + 1])) {
-                nm_diag_add(bad, "proj", r->line,
+                nmC_diag_add(bad, "proj", r->line,
                             "coordinates %g, %g cannot be transformed to EPSG:27700; row left out",
                             r->x, r->y);
                 j->skipped++;
@@ -472,7 +472,7 @@ static nm_status transform(job *j, const char *crs, nm_diag *bad)
 
 cleanup:
     nm_free(xy);
-    bnd_proj_free(proj);
+    nmI_proj_free(proj);
     return rc;
 }
 
@@ -482,31 +482,31 @@ static nm_status check_outside(nm_store *store, job *j, long *outside)
     const char *level = nm_pip_finest_level(store);
     nm_areas *areas = NULL;
     nm_pip *pip = NULL;
-    nm_diag *d = NULL;
+    nmC_diag *d = NULL;
     nm_status rc;
     size_t i;
 
     *outside = 0;
     if (!level) {
-        nm_log(j->ctx, NM_LOG_INFO, "%s: no boundaries stored; points not checked against areas",
+        nmC_log(j->ctx, NM_LOG_INFO, "%s: no boundaries stored; points not checked against areas",
                j->path);
         return NM_OK;
     }
     rc = nm_areas_select(store, level, 0, NULL, &areas);
     if (rc == NM_OK)
         rc = nm_pip_build(store, areas, &pip);
-    if (rc == NM_OK && !(d = nm_diag_new(j->ctx, j->path)))
-        rc = nm_fail(j->ctx, NM_NOMEM, "out of memory");
+    if (rc == NM_OK && !(d = nmC_diag_new(j->ctx, j->path)))
+        rc = nmC_fail(j->ctx, NM_NOMEM, "out of memory");
     for (i = 0; rc == NM_OK && i < j->n; i++)
         if (nm_pip_find(pip, j->rows[i].x, j->rows[i].y) < 0) {
             (*outside)++;
-            nm_diag_add(d, "outside", j->rows[i].line,
+            nmC_diag_add(d, "outside", j->rows[i].line,
                         "point (%.1f, %.1f) lies in no stored %s area; kept", j->rows[i].x,
                         j->rows[i].y, level);
         }
     if (rc == NM_OK)
-        nm_diag_report(d, NM_LOG_WARN, NM_OK, NULL);
-    nm_diag_free(d);
+        nmC_diag_report(d, NM_LOG_WARN, NM_OK, NULL);
+    nmC_diag_free(d);
     nm_pip_free(pip);
     nm_areas_free(areas);
     return rc;
@@ -554,19 +554,19 @@ static nm_status write_rows(nm_store *store, job *j, const char *name, long data
     nm_status rc;
     size_t i;
 
-    rc = bnd_bulk_begin(store, "incident", &bulk);
+    rc = nmI_bulk_begin(store, "incident", &bulk);
     if (rc == NM_OK && bulk) {
-        rc = bnd_bulk_delete(bulk, "name = ?", name);
+        rc = nmI_bulk_delete(bulk, "name = ?", name);
     } else if (rc == NM_OK) {
-        rc = nm_store_prepare(store, "DELETE FROM incident WHERE name = ?", &del);
+        rc = nmS_store_prepare(store, "DELETE FROM incident WHERE name = ?", &del);
         if (rc == NM_OK) {
             sqlite3_bind_text(del, 1, name, -1, SQLITE_STATIC);
             if (sqlite3_step(del) != SQLITE_DONE)
-                rc = nm_store_sqlfail(store, "replacing incidents");
+                rc = nmS_store_sqlfail(store, "replacing incidents");
         }
     }
     if (rc == NM_OK)
-        rc = nm_store_prepare(store,
+        rc = nmS_store_prepare(store,
                               "INSERT INTO incident(name, dataset, line, date, category, sex,"
                               " children, geom) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                               &ins);
@@ -594,16 +594,16 @@ static nm_status write_rows(nm_store *store, job *j, const char *name, long data
         point_blob(blob, r->x, r->y);
         sqlite3_bind_blob(ins, 8, blob, sizeof blob, SQLITE_STATIC);
         if (sqlite3_step(ins) != SQLITE_DONE)
-            rc = nm_store_sqlfail(store, "storing incidents");
+            rc = nmS_store_sqlfail(store, "storing incidents");
         sqlite3_reset(ins);
         if (rc == NM_OK && bulk) {
             double box[4] = {r->x, r->y, r->x, r->y};
-            rc = bnd_bulk_row(bulk, sqlite3_last_insert_rowid(store->db), 1, box);
+            rc = nmI_bulk_row(bulk, sqlite3_last_insert_rowid(store->db), 1, box);
         }
     }
     if (rc == NM_OK)
-        rc = bnd_bulk_end(bulk);
-    bnd_bulk_free(bulk);
+        rc = nmI_bulk_end(bulk);
+    nmI_bulk_free(bulk);
     sqlite3_finalize(del);
     sqlite3_finalize(ins);
     return rc;
@@ -612,15 +612,15 @@ static nm_status write_rows(nm_store *store, job *j, const char *name, long data
 /* The set's name: --name, else the file name without its extension. */
 static nm_status set_name(nm_ctx *ctx, const nm_incidents_opts *o, char name[128])
 {
-    const char *base = nm_basename(o->in.path), *dot;
+    const char *base = nmC_basename(o->in.path), *dot;
 
     if (o->name) {
         if (!*o->name || strlen(o->name) >= 128)
-            return nm_fail(ctx, NM_USAGE, "--name: give a name of 1 to 127 characters");
-        nm_strlcpy(name, o->name, 128);
+            return nmC_fail(ctx, NM_USAGE, "--name: give a name of 1 to 127 characters");
+        nmC_strlcpy(name, o->name, 128);
         return NM_OK;
     }
-    nm_strlcpy(name, base, 128);
+    nmC_strlcpy(name, base, 128);
     dot = strrchr(name, '.');
     if (dot && dot != name)
         name[dot - name] = '\0';
@@ -628,32 +628,32 @@ static nm_status set_name(nm_ctx *ctx, const nm_incidents_opts *o, char name[128
 }
 
 /* Reads every row, reporting problems; NM_BADDATA when none is usable. */
-static nm_status read_all(job *j, const char *crs, nm_diag *bad, nm_diag *warn, long *rows)
+static nm_status read_all(job *j, const char *crs, nmC_diag *bad, nmC_diag *warn, long *rows)
 {
     nm_status rc = NM_OK;
     int got;
 
-    while ((got = nm_table_next(j->t)) == 1) {
+    while ((got = nmI_table_next(j->t)) == 1) {
         (*rows)++;
         if (!read_row(j, bad, warn))
-            return nm_fail(j->ctx, NM_NOMEM, "out of memory");
+            return nmC_fail(j->ctx, NM_NOMEM, "out of memory");
     }
     if (got < 0)
         return nm_errcode(j->ctx);
     if (*rows == 0)
-        return nm_fail(j->ctx, NM_BADDATA, "%s: no rows below the headings", j->path);
+        return nmC_fail(j->ctx, NM_BADDATA, "%s: no rows below the headings", j->path);
     if (j->n > 0)
         rc = transform(j, crs, bad);
     if (rc != NM_OK)
         return rc;
-    if (j->n == 0 && nm_diag_count(bad) > 0)
-        return nm_diag_report(bad, NM_LOG_ERROR, NM_BADDATA,
+    if (j->n == 0 && nmC_diag_count(bad) > 0)
+        return nmC_diag_report(bad, NM_LOG_ERROR, NM_BADDATA,
                               "no row has usable coordinates; nothing was stored");
     if (j->n == 0)
-        return nm_fail(j->ctx, NM_BADDATA, "%s: no row matches --where %s; nothing was stored",
+        return nmC_fail(j->ctx, NM_BADDATA, "%s: no row matches --where %s; nothing was stored",
                        j->path, j->o->where ? j->o->where : "");
-    nm_diag_report(bad, NM_LOG_WARN, NM_OK, NULL);
-    nm_diag_report(warn, NM_LOG_WARN, NM_OK, NULL);
+    nmC_diag_report(bad, NM_LOG_WARN, NM_OK, NULL);
+    nmC_diag_report(warn, NM_LOG_WARN, NM_OK, NULL);
     return NM_OK;
 }
 
@@ -662,30 +662,30 @@ nm_status nm_import_incidents(nm_store *store, const nm_incidents_opts *opts,
 {
     nm_ctx *ctx = nm_store_ctx(store);
     nm_import_result dummy;
-    nm_diag *bad = NULL, *warn = NULL;
+    nmC_diag *bad = NULL, *warn = NULL;
     const char *crs = NULL;
     char name[128];
     long dataset = 0;
     job j;
     nm_status rc;
 
-    nm_clear(ctx);
+    nmC_clear(ctx);
     memset(&j, 0, sizeof j);
     if (!result)
         result = &dummy;
     memset(result, 0, sizeof *result);
     if (!opts || !opts->in.path)
-        return nm_fail(ctx, NM_USAGE, "no input file given");
+        return nmC_fail(ctx, NM_USAGE, "no input file given");
     j.ctx = ctx;
     j.o = opts;
     j.path = opts->in.path;
     rc = set_name(ctx, opts, name);
     if (rc == NM_OK)
-        rc = nm_table_open(ctx, j.path, NULL, NULL, &j.t);
+        rc = nmI_table_open(ctx, j.path, NULL, NULL, &j.t);
     if (rc == NM_OK)
         rc = resolve_columns(&j, &crs);
-    if (rc == NM_OK && (!(bad = nm_diag_new(ctx, j.path)) || !(warn = nm_diag_new(ctx, j.path))))
-        rc = nm_fail(ctx, NM_NOMEM, "out of memory");
+    if (rc == NM_OK && (!(bad = nmC_diag_new(ctx, j.path)) || !(warn = nmC_diag_new(ctx, j.path))))
+        rc = nmC_fail(ctx, NM_NOMEM, "out of memory");
     if (rc == NM_OK)
         rc = read_all(&j, crs, bad, warn, &result->rows);
     result->skipped = j.skipped;
@@ -693,30 +693,30 @@ nm_status nm_import_incidents(nm_store *store, const nm_incidents_opts *opts,
         rc = check_outside(store, &j, &result->unmatched);
     if (rc != NM_OK)
         goto cleanup;
-    rc = nm_store_begin(store);
+    rc = nmS_store_begin(store);
     if (rc != NM_OK)
         goto cleanup;
-    rc = nm_store_add_dataset(store, "incidents", j.path,
+    rc = nmS_store_add_dataset(store, "incidents", j.path,
                               opts->source ? opts->source : ATTR_POLICE_UK, &dataset);
     if (rc == NM_OK)
         rc = write_rows(store, &j, name, dataset);
     if (rc == NM_OK)
-        rc = nm_store_set_dataset_rows(store, dataset, (long)j.n);
+        rc = nmS_store_set_dataset_rows(store, dataset, (long)j.n);
     if (rc == NM_OK)
-        rc = nm_store_commit(store);
+        rc = nmS_store_commit(store);
     else
-        nm_store_rollback(store);
+        nmS_store_rollback(store);
     if (rc == NM_OK) {
         result->stored = (long)j.n;
         result->dataset = dataset;
-        nm_log(ctx, NM_LOG_INFO, "%s: %zu incidents stored as \"%s\" (%ld rows left out)", j.path,
+        nmC_log(ctx, NM_LOG_INFO, "%s: %zu incidents stored as \"%s\" (%ld rows left out)", j.path,
                j.n, name, j.skipped);
     }
 
 cleanup:
-    nm_diag_free(bad);
-    nm_diag_free(warn);
-    nm_table_close(j.t);
+    nmC_diag_free(bad);
+    nmC_diag_free(warn);
+    nmI_table_close(j.t);
     job_free(&j);
     return rc;
 }

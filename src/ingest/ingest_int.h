@@ -9,20 +9,20 @@
 #include "nm_int.h"
 
 /* Returns 1 when 'level' is one the store knows (lsoa, msoa, ...). */
-int nm_level_valid(const char *level);
+int nmI_level_valid(const char *level);
 /* Fails with NM_USAGE: 'level' is not one of them (listed, the nearest
  * suggested). */
-nm_status nm_level_unknown(nm_ctx *ctx, const char *level);
+nm_status nmI_level_unknown(nm_ctx *ctx, const char *level);
 /* The level an ONS GSS code belongs to (E01... -> "lsoa"), or NULL. */
-const char *nm_level_of_code(const char *code);
+const char *nmI_level_of_code(const char *code);
 /* Returns 1 when 'candidate' is the name heading that goes with the code
  * heading 'code_heading' (LSOA11CD -> LSOA11NM, "LSOA code (2011)" ->
  * "LSOA name (2011)", lad07_code -> lad07_name). */
-int nm_ons_is_name_for(const char *code_heading, const char *candidate);
+int nmI_ons_is_name_for(const char *code_heading, const char *candidate);
 
 /* Registers GDAL's drivers once per process (thread-safe) and routes its
  * messages away from stderr. */
-void nm_gdal_init(void);
+void nmI_gdal_init(void);
 
 /* Attribution statements required by the Open Government Licence. */
 #define NM_ATTR_ONS_BOUNDARIES                                                                 \

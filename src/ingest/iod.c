@@ -94,13 +94,13 @@ static const iod_population populations[] = {
 
 /* The population heading's own words up to its colon or parenthesis:
  * "Working age population 18-66". */
-static void population_label(const char *h, nm_buf *label)
+static void population_label(const char *h, nmC_buf *label)
 {
     size_t n = strcspn(h, ":(");
 
     while (n > 0 && h[n - 1] == ' ')
         n--;
-    nm_buf_addf(label, "%.*s", (int)n, h);
+    nmC_buf_addf(label, "%.*s", (int)n, h);
 }
 
 /* Whether 'rest' is " Rank" or " Decile" followed by the start of its
@@ -127,7 +127,7 @@ static const iod_measure *match_measure(const char *rest)
         rest[5] == '_')
         rest += 5;
     for (i = 0; i < sizeof measures / sizeof measures[0]; i++)
-        if (nm_strieq(rest, measures[i].suffix))
+        if (nmC_strieq(rest, measures[i].suffix))
             return &measures[i];
     /* measures[2] and [3] are the full rank and decile wordings, [4] and
        [5] their bare words */
@@ -138,10 +138,10 @@ static const iod_measure *match_measure(const char *rest)
 }
 
 /* Fills a colspec from an IoD heading; returns 0 when it is not one. */
-static int iod_column(const char *h, nm_colspec *spec)
+static int iod_column(const char *h, nmI_colspec *spec)
 {
     size_t d, k, i;
-    nm_buf key = {0}, label = {0};
+    nmC_buf key = {0}, label = {0};
 
     for (i = 0; i < sizeof populations / sizeof populations[0]; i++) {
         size_t n = strlen(populations[i].prefix);
@@ -149,13 +149,13 @@ static int iod_column(const char *h, nm_colspec *spec)
             (h[n] == ':' || (!populations[i].label && h[n] == ' ' && strchr(h, ':')))) {
             const char *when = strstr(h, "mid ");
             if (populations[i].label)
-                nm_buf_addf(&label, "%s", populations[i].label);
+                nmC_buf_addf(&label, "%s", populations[i].label);
             else
                 population_label(h, &label);
             if (when)
-                nm_buf_addf(&label, ", %.8s", when);
+                nmC_buf_addf(&label, ", %.8s", when);
             spec->key = nm_strdup(populations[i].id);
-            spec->label = nm_buf_take(&label);
+            spec->label = nmC_buf_take(&label);
             spec->unit = "people";
             spec->polarity = 0;
             return 1;
@@ -170,10 +170,10 @@ static int iod_column(const char *h, nm_colspec *spec)
             m = match_measure(h + n);
             if (!m)
                 continue;
-            nm_buf_addf(&key, "%s_%s", domains[d].id, m->id);
-            nm_buf_addf(&label, "%s %s", domains[d].label, m->label);
-            spec->key = nm_buf_take(&key);
-            spec->label = nm_buf_take(&label);
+            nmC_buf_addf(&key, "%s_%s", domains[d].id, m->id);
+            nmC_buf_addf(&label, "%s %s", domains[d].label, m->label);
+            spec->key = nmC_buf_take(&key);
+            spec->label = nmC_buf_take(&label);
             spec->unit = m->unit;
             spec->polarity = m->polarity;
             return 1;
@@ -183,13 +183,13 @@ static int iod_column(const char *h, nm_colspec *spec)
 }
 
 /* The key column of an IoD file: an LSOA code heading. */
-static int find_key(nm_table *t, int *vintage)
+static int find_key(nmI_table *t, int *vintage)
 {
     const char *level;
     int i;
 
-    for (i = 0; i < nm_table_ncols(t); i++)
-        if (nm_ons_code_heading(nm_table_heading(t, i), &level, vintage) &&
+    for (i = 0; i < nmI_table_ncols(t); i++)
+        if (nm_ons_code_heading(nmI_table_heading(t, i), &level, vintage) &&
             strcmp(level, "lsoa") == 0)
             return i;
     return -1;
@@ -209,9 +209,9 @@ static int accept_iod(void *user, int ncols, const char *const *headings)
 /* The release year: from the file name (IoD2019, imd2010, iod_2025), else
  * from the population base year ("mid 2015" is the 2019 release's,
  * "mid 2022" the 2025 one's). */
-static int detect_period(const char *path, nm_table *t, char period[8])
+static int detect_period(const char *path, nmI_table *t, char period[8])
 {
-    const char *base = nm_basename(path), *p;
+    const char *base = nmC_basename(path), *p;
     int i;
 
     for (p = base; *p; p++) {
@@ -227,18 +227,18 @@ static int detect_period(const char *path, nm_table *t, char period[8])
             return 1;
         }
     }
-    for (i = 0; i < nm_table_ncols(t); i++) {
-        const char *h = nm_table_heading(t, i);
+    for (i = 0; i < nmI_table_ncols(t); i++) {
+        const char *h = nmI_table_heading(t, i);
         if (strstr(h, "mid 2015")) {
-            nm_strlcpy(period, "2019", 8);
+            nmC_strlcpy(period, "2019", 8);
             return 1;
         }
         if (strstr(h, "mid 2022")) {
-            nm_strlcpy(period, "2025", 8);
+            nmC_strlcpy(period, "2025", 8);
             return 1;
         }
         if (strstr(h, "mid 2012")) {
-            nm_strlcpy(period, "2015", 8);
+            nmC_strlcpy(period, "2015", 8);
             return 1;
         }
     }
@@ -247,13 +247,13 @@ static int detect_period(const char *path, nm_table *t, char period[8])
 
 /* LAD and region columns of the IoD files become memberships, so that maps
  * can select "--within E06000033" without a separate lookup. */
-static int find_parents(nm_table *t, nm_parentspec *ps)
+static int find_parents(nmI_table *t, nmI_parentspec *ps)
 {
     int i, n = 0, vintage;
     const char *level;
 
-    for (i = 0; i < nm_table_ncols(t) && n < 2; i++) {
-        const char *h = nm_table_heading(t, i);
+    for (i = 0; i < nmI_table_ncols(t) && n < 2; i++) {
+        const char *h = nmI_table_heading(t, i);
         if (!nm_ons_code_heading(h, &level, &vintage))
             continue;
         if (strcmp(level, "lad") != 0 && strcmp(level, "region") != 0)
@@ -263,8 +263,8 @@ static int find_parents(nm_table *t, nm_parentspec *ps)
         ps[n].vintage = vintage;
         ps[n].name_col = -1;
         ps[n].via = -1;
-        for (int j = 0; j < nm_table_ncols(t); j++)
-            if (nm_ons_is_name_for(h, nm_table_heading(t, j)))
+        for (int j = 0; j < nmI_table_ncols(t); j++)
+            if (nmI_ons_is_name_for(h, nmI_table_heading(t, j)))
                 ps[n].name_col = j;
         n++;
     }
@@ -276,31 +276,31 @@ static int find_parents(nm_table *t, nm_parentspec *ps)
 
 static char *attribution_for(const char *period)
 {
-    nm_buf b = {0};
+    nmC_buf b = {0};
     int year = (int)strtol(period, NULL, 10);
 
-    nm_buf_addf(&b, year >= 2018 ? NM_ATTR_IOD_MHCLG : NM_ATTR_IOD_DCLG, period);
-    return nm_buf_take(&b);
+    nmC_buf_addf(&b, year >= 2018 ? NM_ATTR_IOD_MHCLG : NM_ATTR_IOD_DCLG, period);
+    return nmC_buf_take(&b);
 }
 
 nm_status nm_import_iod(nm_store *store, const nm_iod_opts *opts, nm_import_result *result)
 {
     nm_ctx *ctx = nm_store_ctx(store);
-    nm_values_job job = {0};
-    nm_parentspec parents[2];
+    nmI_values_job job = {0};
+    nmI_parentspec parents[2];
     nm_import_result local = {0};
-    nm_table *t = NULL;
+    nmI_table *t = NULL;
     char period[8] = "", *attribution = NULL, *headings = NULL;
     nm_status rc;
     int i;
 
-    nm_clear(ctx);
+    nmC_clear(ctx);
     if (!result)
         result = &local;
     memset(result, 0, sizeof *result);
-    rc = nm_table_open(ctx, opts->in.path, accept_iod, NULL, &t);
+    rc = nmI_table_open(ctx, opts->in.path, accept_iod, NULL, &t);
     if (rc == NM_BADDATA && strstr(nm_errmsg(ctx), "expected headings"))
-        rc = nm_fail(ctx, NM_BADDATA,
+        rc = nmC_fail(ctx, NM_BADDATA,
                      "%s: not an Indices of Deprivation file: no column of LSOA codes "
                      "(\"LSOA code (2011)\", \"LSOA11CD\", \"lsoa01_code\")",
                      opts->in.path);
@@ -311,36 +311,36 @@ nm_status nm_import_iod(nm_store *store, const nm_iod_opts *opts, nm_import_resu
     job.key_col = find_key(t, &job.vintage);
     job.level = "lsoa";
     if (opts->period)
-        nm_strlcpy(period, opts->period, sizeof period);
+        nmC_strlcpy(period, opts->period, sizeof period);
     else if (!detect_period(opts->in.path, t, period)) {
-        rc = nm_fail(ctx, NM_USAGE,
+        rc = nmC_fail(ctx, NM_USAGE,
                      "%s: cannot tell which release this is from the file name or headings; "
                      "give --period YEAR",
                      opts->in.path);
         goto cleanup;
     }
     job.period = period;
-    job.cols = nm_calloc((size_t)nm_table_ncols(t), sizeof *job.cols);
+    job.cols = nm_calloc((size_t)nmI_table_ncols(t), sizeof *job.cols);
     if (!job.cols) {
-        rc = nm_fail(ctx, NM_NOMEM, "out of memory");
+        rc = nmC_fail(ctx, NM_NOMEM, "out of memory");
         goto cleanup;
     }
-    for (i = 0; i < nm_table_ncols(t); i++) {
-        nm_colspec spec = {0};
-        if (!iod_column(nm_table_heading(t, i), &spec))
+    for (i = 0; i < nmI_table_ncols(t); i++) {
+        nmI_colspec spec = {0};
+        if (!iod_column(nmI_table_heading(t, i), &spec))
             continue;
         if (!spec.key || !spec.label) {
             nm_free(spec.key);
             nm_free(spec.label);
-            rc = nm_fail(ctx, NM_NOMEM, "out of memory");
+            rc = nmC_fail(ctx, NM_NOMEM, "out of memory");
             goto cleanup;
         }
         spec.col = i;
         job.cols[job.ncols++] = spec;
     }
     if (job.ncols == 0) {
-        headings = nm_table_headings_text(t);
-        rc = nm_fail(ctx, NM_BADDATA,
+        headings = nmI_table_headings_text(t);
+        rc = nmC_fail(ctx, NM_BADDATA,
                      "%s: no score, rank, decile or population column recognised among %s",
                      opts->in.path, headings ? headings : "the headings");
         goto cleanup;
@@ -351,12 +351,12 @@ nm_status nm_import_iod(nm_store *store, const nm_iod_opts *opts, nm_import_resu
     job.kind = "iod";
     job.attribution = attribution;
     job.strict = opts->in.strict;
-    rc = nm_values_import(store, &job, result);
+    rc = nmI_values_import(store, &job, result);
 
 cleanup:
-    nm_colspecs_free(job.cols, job.ncols);
+    nmI_colspecs_free(job.cols, job.ncols);
     nm_free(attribution);
     nm_free(headings);
-    nm_table_close(t);
+    nmI_table_close(t);
     return rc;
 }

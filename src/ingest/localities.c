@@ -33,7 +33,7 @@ typedef struct job {
     nm_store *store;
     nm_ctx *ctx;
     const nm_localities_opts *o;
-    nm_table *t;
+    nmI_table *t;
     int ward_col, loc_col, code_col;
     int vintage;
     ward *wards;
@@ -61,22 +61,22 @@ static char *fold_name(const char *s)
 /* "Leigh & Belfairs" -> "LOC-LEIGH-BELFAIRS". */
 static char *make_code(const char *prefix, const char *name)
 {
-    nm_buf b = {0};
+    nmC_buf b = {0};
     int gap = 0;
 
-    nm_buf_addf(&b, "%s", prefix);
+    nmC_buf_addf(&b, "%s", prefix);
     for (; *name; name++) {
         if (isalnum((unsigned char)*name)) {
             char c = (char)toupper((unsigned char)*name);
             if (gap && b.len > strlen(prefix))
-                nm_buf_add(&b, "-", 1);
-            nm_buf_add(&b, &c, 1);
+                nmC_buf_add(&b, "-", 1);
+            nmC_buf_add(&b, &c, 1);
             gap = 0;
         } else {
             gap = 1;
         }
     }
-    return nm_buf_take(&b);
+    return nmC_buf_take(&b);
 }
 
 static void job_free(job *j)
@@ -94,14 +94,14 @@ static void job_free(job *j)
         nm_free(j->locs[k].code);
     }
     nm_free(j->locs);
-    nm_table_close(j->t);
+    nmI_table_close(j->t);
 }
 
 /* The first heading of 'names' (a NULL-terminated list) present, or -1. */
-static int find_any(const nm_table *t, const char *const *names)
+static int find_any(const nmI_table *t, const char *const *names)
 {
     for (; *names; names++) {
-        int c = nm_table_find(t, *names);
+        int c = nmI_table_find(t, *names);
         if (c >= 0)
             return c;
     }
@@ -110,19 +110,19 @@ static int find_any(const nm_table *t, const char *const *names)
 
 /* An ONS ward heading: the code (WD13CD) or, failing that, the name
  * (WD13NM). */
-static int find_ward_column(const nm_table *t)
+static int find_ward_column(const nmI_table *t)
 {
     static const char *const names[] = {"ward", "ward code", "ward_code", "ward name",
                                         "ward_name", NULL};
     const char *level;
     int c = find_any(t, names), vintage, i;
 
-    for (i = 0; c < 0 && i < nm_table_ncols(t); i++)
-        if (nm_ons_code_heading(nm_table_heading(t, i), &level, &vintage) &&
+    for (i = 0; c < 0 && i < nmI_table_ncols(t); i++)
+        if (nm_ons_code_heading(nmI_table_heading(t, i), &level, &vintage) &&
             strcmp(level, "ward") == 0)
             c = i;
-    for (i = 0; c < 0 && i < nm_table_ncols(t); i++) {
-        const char *h = nm_table_heading(t, i);
+    for (i = 0; c < 0 && i < nmI_table_ncols(t); i++) {
+        const char *h = nmI_table_heading(t, i);
         if (strlen(h) == 6 && tolower((unsigned char)h[0]) == 'w' &&
             tolower((unsigned char)h[1]) == 'd' && isdigit((unsigned char)h[2]) &&
             isdigit((unsigned char)h[3]) && tolower((unsigned char)h[4]) == 'n' &&
@@ -140,26 +140,26 @@ static nm_status find_columns(job *j)
     char *all = NULL;
     nm_status rc = NM_OK;
 
-    j->ward_col = o->ward_column ? nm_table_find(j->t, o->ward_column) : find_ward_column(j->t);
-    j->loc_col = o->locality_column ? nm_table_find(j->t, o->locality_column)
+    j->ward_col = o->ward_column ? nmI_table_find(j->t, o->ward_column) : find_ward_column(j->t);
+    j->loc_col = o->locality_column ? nmI_table_find(j->t, o->locality_column)
                                     : find_any(j->t, loc_names);
-    j->code_col = o->code_column ? nm_table_find(j->t, o->code_column)
+    j->code_col = o->code_column ? nmI_table_find(j->t, o->code_column)
                                  : find_any(j->t, code_names);
     if (j->ward_col >= 0 && j->loc_col >= 0 && (j->code_col >= 0 || !o->code_column))
         return NM_OK;
-    all = nm_table_headings_text(j->t);
+    all = nmI_table_headings_text(j->t);
     if (j->ward_col < 0)
-        rc = nm_fail(j->ctx, NM_USAGE, "%s: no ward column%s%s%s; the columns are %s; give --ward",
+        rc = nmC_fail(j->ctx, NM_USAGE, "%s: no ward column%s%s%s; the columns are %s; give --ward",
                      o->in.path, o->ward_column ? " \"" : "", o->ward_column ? o->ward_column : "",
                      o->ward_column ? "\"" : "", all ? all : "");
     else if (j->loc_col < 0)
-        rc = nm_fail(j->ctx, NM_USAGE,
+        rc = nmC_fail(j->ctx, NM_USAGE,
                      "%s: no locality column%s%s%s; the columns are %s; give --locality",
                      o->in.path, o->locality_column ? " \"" : "",
                      o->locality_column ? o->locality_column : "", o->locality_column ? "\"" : "",
                      all ? all : "");
     else
-        rc = nm_fail(j->ctx, NM_USAGE, "%s: no column \"%s\"; the columns are %s", o->in.path,
+        rc = nmC_fail(j->ctx, NM_USAGE, "%s: no column \"%s\"; the columns are %s", o->in.path,
                      o->code_column, all ? all : "");
     nm_free(all);
     return rc;
@@ -177,10 +177,10 @@ static nm_status keep_within(job *j)
     nm_status rc = nm_areas_select(j->store, "ward", j->vintage, j->o->within, &set);
 
     if (rc == NM_OK)
-        rc = nm_store_exec(j->store, "CREATE TEMP TABLE IF NOT EXISTS nm_loc_scope(code TEXT "
+        rc = nmS_store_exec(j->store, "CREATE TEMP TABLE IF NOT EXISTS nm_loc_scope(code TEXT "
                                      "PRIMARY KEY); DELETE FROM nm_loc_scope");
     if (rc == NM_OK)
-        rc = nm_store_prepare(j->store, "INSERT OR IGNORE INTO nm_loc_scope VALUES (?)", &st);
+        rc = nmS_store_prepare(j->store, "INSERT OR IGNORE INTO nm_loc_scope VALUES (?)", &st);
     n = rc == NM_OK ? nm_areas_count(set) : 0;
     /* both lists are in code order */
     for (i = 0; rc == NM_OK && i < j->nwards; i++) {
@@ -190,7 +190,7 @@ static nm_status keep_within(job *j)
         if (k < n && c == 0) {
             sqlite3_bind_text(st, 1, j->wards[i].code, -1, SQLITE_STATIC);
             if (sqlite3_step(st) != SQLITE_DONE)
-                rc = nm_store_sqlfail(j->store, "selecting wards");
+                rc = nmS_store_sqlfail(j->store, "selecting wards");
             sqlite3_reset(st);
             j->wards[w++] = j->wards[i];
         } else {
@@ -215,7 +215,7 @@ static nm_status load_wards(job *j)
     nm_status rc;
     int s;
 
-    rc = nm_store_prepare(j->store,
+    rc = nmS_store_prepare(j->store,
                           "SELECT code, COALESCE(name, ''), vintage FROM area WHERE level = 'ward' "
                           "AND geom IS NOT NULL AND vintage = (SELECT MAX(vintage) FROM area "
                           "WHERE level = 'ward' AND geom IS NOT NULL) ORDER BY code",
@@ -225,7 +225,7 @@ static nm_status load_wards(job *j)
         if (j->nwards == cap) {
             ward *nw = nm_realloc(j->wards, (cap = cap ? cap * 2 : 64) * sizeof *nw);
             if (!nw) {
-                rc = nm_fail(j->ctx, NM_NOMEM, "out of memory");
+                rc = nmC_fail(j->ctx, NM_NOMEM, "out of memory");
                 break;
             }
             j->wards = nw;
@@ -238,13 +238,13 @@ static nm_status load_wards(job *j)
         w->key = w->name ? fold_name(w->name) : NULL;
         j->vintage = sqlite3_column_int(st, 2);
         if (!w->code || !w->key)
-            rc = nm_fail(j->ctx, NM_NOMEM, "out of memory");
+            rc = nmC_fail(j->ctx, NM_NOMEM, "out of memory");
     }
     if (rc == NM_OK && s != SQLITE_DONE)
-        rc = nm_store_sqlfail(j->store, "reading wards");
+        rc = nmS_store_sqlfail(j->store, "reading wards");
     sqlite3_finalize(st);
     if (rc == NM_OK && j->nwards == 0)
-        rc = nm_fail(j->ctx, NM_NOTFOUND,
+        rc = nmC_fail(j->ctx, NM_NOTFOUND,
                      "no ward boundaries in the store: a locality is the union of its wards; "
                      "import them first (needsmap import boundaries FILE --level ward)");
     if (rc == NM_OK && j->o->within)
@@ -281,7 +281,7 @@ static int find_locality(const job *j, const char *name)
 
 /* The locality named on this row, added when new; -1 on a problem
  * (recorded in d) or when memory ran out (*oom). */
-static int row_locality(job *j, const char *name, const char *given, long line, nm_diag *d,
+static int row_locality(job *j, const char *name, const char *given, long line, nmC_diag *d,
                         int *oom)
 {
     int k = find_locality(j, name);
@@ -289,7 +289,7 @@ static int row_locality(job *j, const char *name, const char *given, long line, 
 
     if (k >= 0) {
         if (*given && strcmp(given, j->locs[k].code) != 0)
-            nm_diag_add(d, "code", line, "locality \"%s\" has code \"%s\" here but \"%s\" at line %ld",
+            nmC_diag_add(d, "code", line, "locality \"%s\" has code \"%s\" here but \"%s\" at line %ld",
                         name, given, j->locs[k].code, j->locs[k].line);
         return k;
     }
@@ -310,19 +310,19 @@ static int row_locality(job *j, const char *name, const char *given, long line, 
         return *oom = 1, -1;
     for (int other = 0; other < k; other++)
         if (strcmp(j->locs[other].code, j->locs[k].code) == 0)
-            nm_diag_add(d, "samecode", line,
+            nmC_diag_add(d, "samecode", line,
                         "localities \"%s\" and \"%s\" (line %ld) would both have code \"%s\"; "
                         "give a locality code column",
                         name, j->locs[other].name, j->locs[other].line, j->locs[k].code);
     return k;
 }
 
-static void place_ward(job *j, long w, int k, const char *cell, long line, nm_diag *d)
+static void place_ward(job *j, long w, int k, const char *cell, long line, nmC_diag *d)
 {
     ward *wd = &j->wards[w];
 
     if (wd->locality >= 0 && wd->locality != k) {
-        nm_diag_add(d, "twice", line, "ward \"%s\" (%s) is in locality \"%s\" here and in \"%s\" "
+        nmC_diag_add(d, "twice", line, "ward \"%s\" (%s) is in locality \"%s\" here and in \"%s\" "
                     "at line %ld; a ward belongs to one locality",
                     cell, wd->code, j->locs[k].name, j->locs[wd->locality].name, wd->line);
         return;
@@ -336,17 +336,17 @@ static void place_ward(job *j, long w, int k, const char *cell, long line, nm_di
 
 static nm_status read_rows(job *j)
 {
-    nm_diag *d = nm_diag_new(j->ctx, j->o->in.path);
+    nmC_diag *d = nmC_diag_new(j->ctx, j->o->in.path);
     nm_status rc = NM_OK;
     int got, oom = 0;
 
     if (!d)
-        return nm_fail(j->ctx, NM_NOMEM, "out of memory");
-    while (!oom && (got = nm_table_next(j->t)) == 1) {
-        const char *cell = nm_table_cell(j->t, j->ward_col);
-        const char *name = nm_table_cell(j->t, j->loc_col);
-        const char *given = j->code_col >= 0 ? nm_table_cell(j->t, j->code_col) : "";
-        long line = nm_table_line(j->t), w;
+        return nmC_fail(j->ctx, NM_NOMEM, "out of memory");
+    while (!oom && (got = nmI_table_next(j->t)) == 1) {
+        const char *cell = nmI_table_cell(j->t, j->ward_col);
+        const char *name = nmI_table_cell(j->t, j->loc_col);
+        const char *given = j->code_col >= 0 ? nmI_table_cell(j->t, j->code_col) : "";
+        long line = nmI_table_line(j->t), w;
         char *key;
         int k;
 
@@ -354,7 +354,7 @@ static nm_status read_rows(job *j)
             continue; /* a blank line */
         j->rows++;
         if (!*cell || !*name) {
-            nm_diag_add(d, "empty", line, "no %s on this row", *cell ? "locality" : "ward");
+            nmC_diag_add(d, "empty", line, "no %s on this row", *cell ? "locality" : "ward");
             continue;
         }
         if (!(key = fold_name(cell))) {
@@ -364,11 +364,11 @@ static nm_status read_rows(job *j)
         w = match_ward(j, cell, key);
         nm_free(key);
         if (w == -1)
-            nm_diag_add(d, "unknown", line, "unknown ward \"%s\": no stored ward %d%s%s has this "
+            nmC_diag_add(d, "unknown", line, "unknown ward \"%s\": no stored ward %d%s%s has this "
                         "code or name", cell, j->vintage, j->o->within ? " within " : "",
                         j->o->within ? j->o->within : "");
         else if (w == -2)
-            nm_diag_add(d, "ambiguous", line, "ward name \"%s\" matches several stored wards%s%s; "
+            nmC_diag_add(d, "ambiguous", line, "ward name \"%s\" matches several stored wards%s%s; "
                         "give the ward code%s", cell, j->o->within ? " within " : "",
                         j->o->within ? j->o->within : "",
                         j->o->within ? "" : ", or --within the council");
@@ -377,14 +377,14 @@ static nm_status read_rows(job *j)
             place_ward(j, w, k, cell, line, d);
     }
     if (oom)
-        rc = nm_fail(j->ctx, NM_NOMEM, "out of memory");
+        rc = nmC_fail(j->ctx, NM_NOMEM, "out of memory");
     else if (got < 0)
         rc = nm_errcode(j->ctx);
     else if (j->rows == 0)
-        rc = nm_fail(j->ctx, NM_BADDATA, "%s: no rows below the headings", j->o->in.path);
+        rc = nmC_fail(j->ctx, NM_BADDATA, "%s: no rows below the headings", j->o->in.path);
     else
-        rc = nm_diag_report(d, NM_LOG_ERROR, NM_BADDATA, "nothing was stored");
-    nm_diag_free(d);
+        rc = nmC_diag_report(d, NM_LOG_ERROR, NM_BADDATA, "nothing was stored");
+    nmC_diag_free(d);
     return rc;
 }
 
@@ -392,12 +392,12 @@ static nm_status read_rows(job *j)
 static nm_status run_for_vintage(job *j, const char *sql)
 {
     sqlite3_stmt *st = NULL;
-    nm_status rc = nm_store_prepare(j->store, sql, &st);
+    nm_status rc = nmS_store_prepare(j->store, sql, &st);
 
     if (rc == NM_OK) {
         sqlite3_bind_int(st, 1, j->vintage);
         if (sqlite3_step(st) != SQLITE_DONE)
-            rc = nm_store_sqlfail(j->store, "replacing localities");
+            rc = nmS_store_sqlfail(j->store, "replacing localities");
     }
     sqlite3_finalize(st);
     return rc;
@@ -417,7 +417,7 @@ static nm_status remove_earlier(job *j)
                    ? run_for_vintage(j, "DELETE FROM area WHERE level = 'locality' AND vintage = ?1")
                    : rc;
     }
-    rc = nm_store_exec(j->store, "CREATE TEMP TABLE IF NOT EXISTS nm_loc_gone(code TEXT "
+    rc = nmS_store_exec(j->store, "CREATE TEMP TABLE IF NOT EXISTS nm_loc_gone(code TEXT "
                                  "PRIMARY KEY); DELETE FROM nm_loc_gone;");
     if (rc == NM_OK)
         rc = run_for_vintage(j, "INSERT OR IGNORE INTO nm_loc_gone SELECT parent FROM membership "
@@ -438,17 +438,17 @@ static nm_status remove_earlier(job *j)
 static nm_status insert_locality(job *j, int k, long dataset, long *repaired)
 {
     sqlite3_stmt *st = NULL;
-    nm_status rc = nm_store_exec(j->store, "DELETE FROM nm_loc_wards");
+    nm_status rc = nmS_store_exec(j->store, "DELETE FROM nm_loc_wards");
     size_t i;
 
     if (rc == NM_OK)
-        rc = nm_store_prepare(j->store, "INSERT INTO nm_loc_wards VALUES (?)", &st);
+        rc = nmS_store_prepare(j->store, "INSERT INTO nm_loc_wards VALUES (?)", &st);
     for (i = 0; rc == NM_OK && i < j->nwards; i++) {
         if (j->wards[i].locality != k)
             continue;
         sqlite3_bind_text(st, 1, j->wards[i].code, -1, SQLITE_STATIC);
         if (sqlite3_step(st) != SQLITE_DONE)
-            rc = nm_store_sqlfail(j->store, "building a locality");
+            rc = nmS_store_sqlfail(j->store, "building a locality");
         sqlite3_reset(st);
     }
     sqlite3_finalize(st);
@@ -456,7 +456,7 @@ static nm_status insert_locality(job *j, int k, long dataset, long *repaired)
     /* a union of valid wards is valid; the zero-width buffer repairs one
        made of invalid wards (England has one) rather than storing it */
     if (rc == NM_OK)
-        rc = nm_store_prepare(
+        rc = nmS_store_prepare(
             j->store,
             "WITH u(g) AS (SELECT ST_Union(a.geom) FROM area a JOIN nm_loc_wards l ON "
             "l.code = a.code WHERE a.level = 'ward' AND a.vintage = ?4) "
@@ -470,9 +470,9 @@ static nm_status insert_locality(job *j, int k, long dataset, long *repaired)
         sqlite3_bind_int64(st, 3, dataset);
         sqlite3_bind_int(st, 4, j->vintage);
         if (sqlite3_step(st) != SQLITE_ROW)
-            rc = nm_store_sqlfail(j->store, "storing a locality");
+            rc = nmS_store_sqlfail(j->store, "storing a locality");
         else if (sqlite3_column_int(st, 1))
-            rc = nm_fail(j->ctx, NM_BADDATA, "%s: the wards of locality \"%s\" could not be joined "
+            rc = nmC_fail(j->ctx, NM_BADDATA, "%s: the wards of locality \"%s\" could not be joined "
                          "into one boundary", j->o->in.path, j->locs[k].name);
         else if (!sqlite3_column_int(st, 0))
             ++*repaired;
@@ -485,7 +485,7 @@ static nm_status insert_locality(job *j, int k, long dataset, long *repaired)
 
 static nm_status store_memberships(job *j, long dataset)
 {
-    nm_members m = {0};
+    nmI_members m = {0};
     nm_status rc;
     size_t i;
 
@@ -494,16 +494,16 @@ static nm_status store_memberships(job *j, long dataset)
     m.parent_level = "locality";
     m.parent_vintage = j->vintage;
     m.dataset = dataset;
-    rc = nm_members_open(j->store, &m);
+    rc = nmI_members_open(j->store, &m);
     for (i = 0; rc == NM_OK && i < j->nwards; i++) {
         if (j->wards[i].locality < 0)
             continue;
-        rc = nm_members_clear(&m, j->wards[i].code);
+        rc = nmI_members_clear(&m, j->wards[i].code);
         if (rc == NM_OK)
-            rc = nm_members_add(&m, j->wards[i].code, j->locs[j->wards[i].locality].code, 1.0,
+            rc = nmI_members_add(&m, j->wards[i].code, j->locs[j->wards[i].locality].code, 1.0,
                                 NULL);
     }
-    nm_members_close(&m);
+    nmI_members_close(&m);
     return rc;
 }
 
@@ -513,7 +513,7 @@ static char *ward_attribution(job *j)
     sqlite3_stmt *st = NULL;
     char *text = NULL;
 
-    if (nm_store_prepare(j->store,
+    if (nmS_store_prepare(j->store,
                          "SELECT d.attribution FROM area a JOIN dataset d ON d.id = a.dataset "
                          "WHERE a.level = 'ward' AND a.vintage = ? AND a.geom IS NOT NULL AND "
                          "d.attribution IS NOT NULL LIMIT 1",
@@ -529,16 +529,16 @@ static char *ward_attribution(job *j)
 static nm_status store_all(job *j, nm_import_result *res)
 {
     char *attribution = ward_attribution(j);
-    nm_status rc = attribution ? nm_store_begin(j->store) : nm_fail(j->ctx, NM_NOMEM, "out of memory");
+    nm_status rc = attribution ? nmS_store_begin(j->store) : nmC_fail(j->ctx, NM_NOMEM, "out of memory");
     long dataset = 0;
 
     if (rc != NM_OK) {
         nm_free(attribution);
         return rc;
     }
-    rc = nm_store_exec(j->store, "CREATE TEMP TABLE IF NOT EXISTS nm_loc_wards(code TEXT)");
+    rc = nmS_store_exec(j->store, "CREATE TEMP TABLE IF NOT EXISTS nm_loc_wards(code TEXT)");
     if (rc == NM_OK)
-        rc = nm_store_add_dataset(j->store, "localities", j->o->in.path, attribution, &dataset);
+        rc = nmS_store_add_dataset(j->store, "localities", j->o->in.path, attribution, &dataset);
     if (rc == NM_OK)
         rc = remove_earlier(j);
     for (int k = 0; rc == NM_OK && k < j->nlocs; k++)
@@ -546,11 +546,11 @@ static nm_status store_all(job *j, nm_import_result *res)
     if (rc == NM_OK)
         rc = store_memberships(j, dataset);
     if (rc == NM_OK)
-        rc = nm_store_set_dataset_rows(j->store, dataset, j->rows);
+        rc = nmS_store_set_dataset_rows(j->store, dataset, j->rows);
     if (rc == NM_OK)
-        rc = nm_store_commit(j->store);
+        rc = nmS_store_commit(j->store);
     else
-        nm_store_rollback(j->store);
+        nmS_store_rollback(j->store);
     res->dataset = rc == NM_OK ? dataset : 0;
     res->stored = rc == NM_OK ? j->nlocs : 0;
     nm_free(attribution);
@@ -568,16 +568,16 @@ nm_status nm_import_localities(nm_store *store, const nm_localities_opts *opts,
     j.store = store;
     j.ctx = nm_store_ctx(store);
     j.o = opts;
-    nm_clear(j.ctx);
+    nmC_clear(j.ctx);
     if (opts->code_prefix)
-        nm_strlcpy(j.prefix, opts->code_prefix, sizeof j.prefix);
+        nmC_strlcpy(j.prefix, opts->code_prefix, sizeof j.prefix);
     else
         snprintf(j.prefix, sizeof j.prefix, "%s%s%s", DEFAULT_PREFIX,
                  opts->within ? opts->within : "", opts->within ? "-" : "");
     if (!result)
         result = &local;
     memset(result, 0, sizeof *result);
-    rc = nm_table_open(j.ctx, opts->in.path, NULL, NULL, &j.t);
+    rc = nmI_table_open(j.ctx, opts->in.path, NULL, NULL, &j.t);
     if (rc == NM_OK)
         rc = find_columns(&j);
     if (rc == NM_OK)
@@ -591,7 +591,7 @@ nm_status nm_import_localities(nm_store *store, const nm_localities_opts *opts,
         for (i = 0; i < j.nwards; i++)
             left += j.wards[i].locality < 0;
         /* the file may cover one council of an England-wide store */
-        nm_log(j.ctx, NM_LOG_INFO, "%s: %d localities of %ld wards (%zu other wards stored)",
+        nmC_log(j.ctx, NM_LOG_INFO, "%s: %d localities of %ld wards (%zu other wards stored)",
                opts->in.path, j.nlocs, j.rows, left);
     }
     job_free(&j);

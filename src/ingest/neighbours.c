@@ -62,20 +62,20 @@ static void drop_word(char *w, const char *word)
  * and "Bedford"; "St. Helens" and "St Helens").  Caller frees. */
 static char *sn_normalise(const char *name)
 {
-    nm_buf b = {0};
+    nmC_buf b = {0};
     char *w, *out;
     const char *p;
     size_t i, j;
 
     for (p = name; *p; p++) {
         if (*p == '&')
-            nm_buf_addf(&b, " and ");
+            nmC_buf_addf(&b, " and ");
         else if (isalnum((unsigned char)*p) || (unsigned char)*p >= 0x80)
-            nm_buf_addf(&b, "%c", tolower((unsigned char)*p));
+            nmC_buf_addf(&b, "%c", tolower((unsigned char)*p));
         else
-            nm_buf_addf(&b, " ");
+            nmC_buf_addf(&b, " ");
     }
-    if (!(w = nm_buf_take(&b)))
+    if (!(w = nmC_buf_take(&b)))
         return NULL;
     drop_word(w, "city of");
     drop_word(w, "county of");
@@ -99,7 +99,7 @@ static nm_status load_names(nm_store *store, sn_names *s)
     nm_status rc;
     int r;
 
-    rc = nm_store_prepare(store,
+    rc = nmS_store_prepare(store,
                           "SELECT code, name, level, vintage FROM area WHERE level IN ('utla', "
                           "'county') AND name IS NOT NULL ORDER BY vintage DESC, code",
                           &st);
@@ -108,7 +108,7 @@ static nm_status load_names(nm_store *store, sn_names *s)
         if (s->n == cap) {
             sn_name *g = nm_realloc(s->a, (cap = cap ? cap * 2 : 256) * sizeof *g);
             if (!g) {
-                rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
+                rc = nmC_fail(store->ctx, NM_NOMEM, "out of memory");
                 break;
             }
             s->a = g;
@@ -120,13 +120,13 @@ static nm_status load_names(nm_store *store, sn_names *s)
         e->norm = e->name ? sn_normalise(e->name) : NULL;
         e->vintage = sqlite3_column_int(st, 3);
         if (!e->code || !e->name || !e->level || !e->norm)
-            rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
+            rc = nmC_fail(store->ctx, NM_NOMEM, "out of memory");
     }
     if (rc == NM_OK && r != SQLITE_DONE)
-        rc = nm_store_sqlfail(store, "reading upper-tier names");
+        rc = nmS_store_sqlfail(store, "reading upper-tier names");
     sqlite3_finalize(st);
     if (rc == NM_OK && s->n == 0)
-        rc = nm_fail(store->ctx, NM_NOTFOUND,
+        rc = nmC_fail(store->ctx, NM_NOTFOUND,
                      "no upper-tier authority names in the store to find DfE's authorities by: "
                      "import the ONS lookup first (needsmap import lookup "
                      "lookups/ons/LAD23_UTLA23_EW_LU.csv --child LAD23CD --parent UTLA23CD "
@@ -218,19 +218,19 @@ static int sn_heading(const char *h)
     return *end == '\0' && k >= 1 && k <= NM_SN_MAX ? (int)k : 0;
 }
 
-static nm_status find_columns(nm_ctx *ctx, nm_table *t, const char *path, sn_cols *c)
+static nm_status find_columns(nm_ctx *ctx, nmI_table *t, const char *path, sn_cols *c)
 {
     int i, k;
 
     c->number = c->name = -1;
     for (k = 0; k < NM_SN_MAX; k++)
         c->sn[k] = -1;
-    for (i = 0; i < nm_table_ncols(t); i++) {
-        const char *h = nm_table_heading(t, i);
-        if (c->number < 0 && (nm_strieq(h, "LA num") || nm_strieq(h, "old_la_code") ||
-                              nm_strieq(h, "LA number") || nm_strieq(h, "la_code")))
+    for (i = 0; i < nmI_table_ncols(t); i++) {
+        const char *h = nmI_table_heading(t, i);
+        if (c->number < 0 && (nmC_strieq(h, "LA num") || nmC_strieq(h, "old_la_code") ||
+                              nmC_strieq(h, "LA number") || nmC_strieq(h, "la_code")))
             c->number = i;
-        else if (c->name < 0 && (nm_strieq(h, "LA Name") || nm_strieq(h, "la_name")))
+        else if (c->name < 0 && (nmC_strieq(h, "LA Name") || nmC_strieq(h, "la_name")))
             c->name = i;
         else if ((k = sn_heading(h)) > 0 && c->sn[k - 1] < 0)
             c->sn[k - 1] = i;
@@ -238,8 +238,8 @@ static nm_status find_columns(nm_ctx *ctx, nm_table *t, const char *path, sn_col
     for (c->nsn = 0; c->nsn < NM_SN_MAX && c->sn[c->nsn] >= 0; c->nsn++)
         ;
     if (c->number < 0 || c->name < 0 || c->nsn == 0) {
-        char *all = nm_table_headings_text(t);
-        nm_status rc = nm_fail(ctx, NM_BADDATA,
+        char *all = nmI_table_headings_text(t);
+        nm_status rc = nmC_fail(ctx, NM_BADDATA,
                                "%s: not a DfE statistical neighbour file: expected an LA number "
                                "(\"LA num\" or \"old_la_code\"), a name (\"LA Name\" or "
                                "\"la_name\") and SN1..SN10 (or SN_1..SN_10) among %s",
@@ -264,7 +264,7 @@ static nm_status add_row(nm_ctx *ctx, nm_sn_table *out, size_t *cap, nm_sn_row *
     if (out->n == *cap) {
         nm_sn_row *g = nm_realloc(out->rows, (*cap = *cap ? *cap * 2 : 64) * sizeof *g);
         if (!g)
-            return nm_fail(ctx, NM_NOMEM, "out of memory");
+            return nmC_fail(ctx, NM_NOMEM, "out of memory");
         out->rows = g;
     }
     *row = &out->rows[out->n++];
@@ -275,16 +275,16 @@ static nm_status add_row(nm_ctx *ctx, nm_sn_table *out, size_t *cap, nm_sn_row *
 /* Reads the authorities of the model; rows after the file's "Old SNs:"
  * line (groupings of authorities abolished before the model, e.g. Dorset
  * "(Pre LG)") are skipped and counted. */
-static nm_status read_rows(nm_ctx *ctx, nm_table *t, const char *path, const sn_cols *c,
-                           nm_diag *d, nm_sn_table *out, long *skipped, long *first_skipped)
+static nm_status read_rows(nm_ctx *ctx, nmI_table *t, const char *path, const sn_cols *c,
+                           nmC_diag *d, nm_sn_table *out, long *skipped, long *first_skipped)
 {
     size_t cap = 0;
     int got, old = 0, k;
     nm_status rc = NM_OK;
 
-    while (rc == NM_OK && (got = nm_table_next(t)) == 1) {
-        const char *num = nm_table_cell(t, c->number), *name = nm_table_cell(t, c->name);
-        long line = nm_table_line(t);
+    while (rc == NM_OK && (got = nmI_table_next(t)) == 1) {
+        const char *num = nmI_table_cell(t, c->number), *name = nmI_table_cell(t, c->name);
+        long line = nmI_table_line(t);
         nm_sn_row *r = NULL;
         int n;
         if (!*num) {
@@ -297,7 +297,7 @@ static nm_status read_rows(nm_ctx *ctx, nm_table *t, const char *path, const sn_
             continue;
         }
         if ((n = la_number(num)) < 0) {
-            nm_diag_add(d, "number", line, "LA number \"%.20s\" is not three digits", num);
+            nmC_diag_add(d, "number", line, "LA number \"%.20s\" is not three digits", num);
             continue;
         }
         if ((rc = add_row(ctx, out, &cap, &r)) != NM_OK)
@@ -306,26 +306,26 @@ static nm_status read_rows(nm_ctx *ctx, nm_table *t, const char *path, const sn_
         r->line = line;
         r->file_name = nm_strdup(name);
         if (!r->file_name)
-            rc = nm_fail(ctx, NM_NOMEM, "out of memory");
+            rc = nmC_fail(ctx, NM_NOMEM, "out of memory");
         for (k = 0; k < c->nsn; k++) {
-            const char *v = nm_table_cell(t, c->sn[k]);
+            const char *v = nmI_table_cell(t, c->sn[k]);
             r->sn_number[k] = la_number(v);
             if (r->sn_number[k] < 0)
-                nm_diag_add(d, "sn", line, "neighbour %d of %s (%s): \"%.20s\" is no LA number",
+                nmC_diag_add(d, "sn", line, "neighbour %d of %s (%s): \"%.20s\" is no LA number",
                             k + 1, name, num, v);
         }
         r->nsn = c->nsn;
     }
     if (rc == NM_OK && got < 0)
         rc = nm_errcode(ctx);
-    if (rc == NM_OK && out->n == 0 && nm_diag_count(d) == 0)
-        rc = nm_fail(ctx, NM_BADDATA, "%s: no authorities below the headings", path);
+    if (rc == NM_OK && out->n == 0 && nmC_diag_count(d) == 0)
+        rc = nmC_fail(ctx, NM_BADDATA, "%s: no authorities below the headings", path);
     return rc;
 }
 
 /* Finds every authority's ONS code by its name, then every neighbour's
  * by its LA number. */
-static nm_status resolve(nm_ctx *ctx, const sn_names *names, nm_diag *d, nm_sn_table *out)
+static nm_status resolve(nm_ctx *ctx, const sn_names *names, nmC_diag *d, nm_sn_table *out)
 {
     size_t i, j;
     int k, amb;
@@ -335,11 +335,11 @@ static nm_status resolve(nm_ctx *ctx, const sn_names *names, nm_diag *d, nm_sn_t
         char *norm = sn_normalise(r->file_name);
         const sn_name *m;
         if (!norm)
-            return nm_fail(ctx, NM_NOMEM, "out of memory");
+            return nmC_fail(ctx, NM_NOMEM, "out of memory");
         m = match(names, norm, &amb);
         if (!m) {
             const sn_name *near = nearest(names, norm);
-            nm_diag_add(d, "name", r->line,
+            nmC_diag_add(d, "name", r->line,
                         "authority %03d \"%s\" matches no stored upper-tier authority%s%s%s%s%s; "
                         "a model older than the stored LAD -> UTLA lookups needs the lookup "
                         "of its own years too (LAD19_UTLA19)",
@@ -347,7 +347,7 @@ static nm_status resolve(nm_ctx *ctx, const sn_names *names, nm_diag *d, nm_sn_t
                         near ? near->name : "", near ? ", " : "", near ? near->code : "",
                         near ? "?)" : "");
         } else if (amb) {
-            nm_diag_add(d, "ambiguous", r->line,
+            nmC_diag_add(d, "ambiguous", r->line,
                         "authority %03d \"%s\" matches several stored authorities of %d",
                         r->number, r->file_name, m->vintage);
         } else {
@@ -359,7 +359,7 @@ static nm_status resolve(nm_ctx *ctx, const sn_names *names, nm_diag *d, nm_sn_t
             r->vintage = m->vintage;
             if (!r->code || !r->name) {
                 nm_free(norm);
-                return nm_fail(ctx, NM_NOMEM, "out of memory");
+                return nmC_fail(ctx, NM_NOMEM, "out of memory");
             }
         }
         nm_free(norm);
@@ -372,7 +372,7 @@ static nm_status resolve(nm_ctx *ctx, const sn_names *names, nm_diag *d, nm_sn_t
                 if (out->rows[j].number == r->sn_number[k])
                     r->sn[k] = (long)j;
             if (r->sn_number[k] >= 0 && r->sn[k] < 0)
-                nm_diag_add(d, "unknown", r->line,
+                nmC_diag_add(d, "unknown", r->line,
                             "neighbour %d of %s (%03d): LA number %03d is no authority of the "
                             "file",
                             k + 1, r->file_name, r->number, r->sn_number[k]);
@@ -386,7 +386,7 @@ static int model_of_name(const char *path, char model[8])
 {
     const char *p;
 
-    for (p = nm_basename(path); *p; p++)
+    for (p = nmC_basename(path); *p; p++)
         if (strncmp(p, "20", 2) == 0 && isdigit((unsigned char)p[2]) &&
             isdigit((unsigned char)p[3]) && !isdigit((unsigned char)p[4])) {
             memcpy(model, p, 4);
@@ -402,17 +402,17 @@ static nm_status pick_model(nm_ctx *ctx, const char *path, const char *given, ch
     int has = model_of_name(path, named);
 
     if (given && strcmp(given, "2021") != 0 && strcmp(given, "2025") != 0)
-        return nm_fail(ctx, NM_USAGE,
+        return nmC_fail(ctx, NM_USAGE,
                        "--model: \"%s\" is no DfE statistical-neighbour model (2021 or 2025)",
                        given);
     if (given && has && strcmp(given, named) != 0)
-        return nm_fail(ctx, NM_USAGE, "%s: the file name says model %s, --model says %s", path,
+        return nmC_fail(ctx, NM_USAGE, "%s: the file name says model %s, --model says %s", path,
                        named, given);
     if (!given && !has)
-        return nm_fail(ctx, NM_USAGE, "%s: cannot tell the model from the file name; give "
+        return nmC_fail(ctx, NM_USAGE, "%s: cannot tell the model from the file name; give "
                                       "--model 2021 or 2025",
                        path);
-    nm_strlcpy(model, given ? given : named, 8);
+    nmC_strlcpy(model, given ? given : named, 8);
     return NM_OK;
 }
 
@@ -436,21 +436,21 @@ nm_status nm_neighbours_read(nm_store *store, const char *path, const char *mode
 {
     nm_ctx *ctx = nm_store_ctx(store);
     sn_names names = {0};
-    nm_table *t = NULL;
-    nm_diag *d = NULL;
+    nmI_table *t = NULL;
+    nmC_diag *d = NULL;
     sn_cols c;
     long skipped = 0, first = 0;
     nm_status rc;
 
-    nm_clear(ctx);
+    nmC_clear(ctx);
     memset(out, 0, sizeof *out);
     rc = pick_model(ctx, path, model, out->model);
     if (rc == NM_OK)
-        rc = nm_table_open(ctx, path, NULL, NULL, &t);
+        rc = nmI_table_open(ctx, path, NULL, NULL, &t);
     if (rc == NM_OK)
         rc = find_columns(ctx, t, path, &c);
-    if (rc == NM_OK && !(d = nm_diag_new(ctx, path)))
-        rc = nm_fail(ctx, NM_NOMEM, "out of memory");
+    if (rc == NM_OK && !(d = nmC_diag_new(ctx, path)))
+        rc = nmC_fail(ctx, NM_NOMEM, "out of memory");
     if (rc == NM_OK)
         rc = read_rows(ctx, t, path, &c, d, out, &skipped, &first);
     if (rc == NM_OK)
@@ -458,14 +458,14 @@ nm_status nm_neighbours_read(nm_store *store, const char *path, const char *mode
     if (rc == NM_OK)
         rc = resolve(ctx, &names, d, out);
     if (rc == NM_OK && skipped)
-        nm_log(ctx, NM_LOG_WARN,
+        nmC_log(ctx, NM_LOG_WARN,
                "%s:%ld: %ld authorities below \"Old SNs:\" (abolished before the model) skipped",
                path, first, skipped);
     if (rc == NM_OK)
-        rc = nm_diag_report(d, NM_LOG_ERROR, NM_BADDATA, "no neighbours were read");
-    nm_diag_free(d);
+        rc = nmC_diag_report(d, NM_LOG_ERROR, NM_BADDATA, "no neighbours were read");
+    nmC_diag_free(d);
     names_free(&names);
-    nm_table_close(t);
+    nmI_table_close(t);
     if (rc != NM_OK)
         nm_sn_table_clear(out);
     return rc;
@@ -476,22 +476,22 @@ nm_status nm_neighbours_read(nm_store *store, const char *path, const char *mode
 static nm_status write_members(nm_store *store, const nm_sn_table *sn, long dataset)
 {
     sqlite3_stmt *del = NULL, *ins = NULL;
-    nm_buf method = {0};
+    nmC_buf method = {0};
     nm_status rc;
     size_t i;
     int k;
 
-    nm_buf_addf(&method, "dfe-sn-%s", sn->model);
+    nmC_buf_addf(&method, "dfe-sn-%s", sn->model);
     if (method.failed)
-        return nm_fail(store->ctx, NM_NOMEM, "out of memory");
-    rc = nm_store_prepare(store, "DELETE FROM membership WHERE method = ?1", &del);
+        return nmC_fail(store->ctx, NM_NOMEM, "out of memory");
+    rc = nmS_store_prepare(store, "DELETE FROM membership WHERE method = ?1", &del);
     if (rc == NM_OK) {
         sqlite3_bind_text(del, 1, method.data, -1, SQLITE_STATIC);
         if (sqlite3_step(del) != SQLITE_DONE)
-            rc = nm_store_sqlfail(store, "replacing the model's neighbours");
+            rc = nmS_store_sqlfail(store, "replacing the model's neighbours");
     }
     if (rc == NM_OK)
-        rc = nm_store_prepare(store,
+        rc = nmS_store_prepare(store,
                               "INSERT INTO membership (child, child_level, child_vintage, "
                               "parent, parent_level, parent_vintage, method, weight, dataset) "
                               "VALUES (?1, ?2, ?3, ?4, 'neighbour', ?5, ?6, ?7, ?8)",
@@ -511,12 +511,12 @@ static nm_status write_members(nm_store *store, const nm_sn_table *sn, long data
             sqlite3_bind_double(ins, 7, (double)(k + 1));
             sqlite3_bind_int64(ins, 8, dataset);
             if (sqlite3_step(ins) != SQLITE_DONE)
-                rc = nm_store_sqlfail(store, "storing neighbours");
+                rc = nmS_store_sqlfail(store, "storing neighbours");
         }
     }
     sqlite3_finalize(del);
     sqlite3_finalize(ins);
-    nm_buf_free(&method);
+    nmC_buf_free(&method);
     return rc;
 }
 
@@ -539,17 +539,17 @@ nm_status nm_import_neighbours(nm_store *store, const nm_neighbours_opts *opts,
     if (rc != NM_OK)
         return rc;
     result->rows = (long)sn.n;
-    rc = nm_store_begin(store);
+    rc = nmS_store_begin(store);
     if (rc == NM_OK)
-        rc = nm_store_add_dataset(store, "neighbours", opts->in.path, NM_ATTR_DFE, &dataset);
+        rc = nmS_store_add_dataset(store, "neighbours", opts->in.path, NM_ATTR_DFE, &dataset);
     if (rc == NM_OK)
         rc = write_members(store, &sn, dataset);
     if (rc == NM_OK)
-        rc = nm_store_set_dataset_rows(store, dataset, (long)sn.n);
+        rc = nmS_store_set_dataset_rows(store, dataset, (long)sn.n);
     if (rc == NM_OK)
-        rc = nm_store_commit(store);
+        rc = nmS_store_commit(store);
     else
-        nm_store_rollback(store);
+        nmS_store_rollback(store);
     result->stored = rc == NM_OK ? (long)sn.n : 0;
     result->dataset = dataset;
     nm_sn_table_clear(&sn);

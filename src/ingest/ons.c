@@ -40,28 +40,28 @@ static const prefix_level long_names[] = {
 static const char *const levels[] = {"oa",  "lsoa", "msoa",   "ward",   "locality",
                                      "lad", "utla", "county", "region", "country"};
 
-nm_status nm_level_unknown(nm_ctx *ctx, const char *level)
+nm_status nmI_level_unknown(nm_ctx *ctx, const char *level)
 {
-    nm_buf msg = {0};
-    nm_near near;
+    nmC_buf msg = {0};
+    nmC_near near;
     nm_status rc;
     size_t i;
 
-    nm_near_init(&near, level ? level : "");
+    nmC_near_init(&near, level ? level : "");
     for (i = 0; i < sizeof levels / sizeof levels[0]; i++)
-        nm_near_offer(&near, levels[i], NULL);
-    nm_buf_addf(&msg, "unknown level \"%s\"", level ? level : "");
-    nm_near_add_to(&near, &msg);
-    nm_buf_addf(&msg, " (the levels are");
+        nmC_near_offer(&near, levels[i], NULL);
+    nmC_buf_addf(&msg, "unknown level \"%s\"", level ? level : "");
+    nmC_near_add_to(&near, &msg);
+    nmC_buf_addf(&msg, " (the levels are");
     for (i = 0; i < sizeof levels / sizeof levels[0]; i++)
-        nm_buf_addf(&msg, "%s %s", i ? "," : "", levels[i]);
-    nm_buf_addf(&msg, ")");
-    rc = nm_fail(ctx, NM_USAGE, "%s", msg.data ? msg.data : "unknown level");
-    nm_buf_free(&msg);
+        nmC_buf_addf(&msg, "%s %s", i ? "," : "", levels[i]);
+    nmC_buf_addf(&msg, ")");
+    rc = nmC_fail(ctx, NM_USAGE, "%s", msg.data ? msg.data : "unknown level");
+    nmC_buf_free(&msg);
     return rc;
 }
 
-int nm_level_valid(const char *level)
+int nmI_level_valid(const char *level)
 {
     size_t i;
 
@@ -127,20 +127,20 @@ int nm_ons_code_heading(const char *h, const char **level, int *vintage)
     const char *rest;
 
     if ((rest = split_short(h, level, vintage)) != NULL)
-        return nm_strieq(rest, "CD") || nm_strieq(rest, "_code");
+        return nmC_strieq(rest, "CD") || nmC_strieq(rest, "_code");
     if ((rest = split_long(h, level, vintage)) != NULL)
         return strncasecmp(rest, "code (", 6) == 0;
     return 0;
 }
 
-int nm_ons_is_name_for(const char *code_heading, const char *cand)
+int nmI_ons_is_name_for(const char *code_heading, const char *cand)
 {
     const char *l1, *l2, *r1, *r2;
     int v1, v2;
 
     if ((r1 = split_short(code_heading, &l1, &v1)) != NULL) {
         r2 = split_short(cand, &l2, &v2);
-        return r2 && l1 == l2 && v1 == v2 && (nm_strieq(r2, "NM") || nm_strieq(r2, "_name")) &&
+        return r2 && l1 == l2 && v1 == v2 && (nmC_strieq(r2, "NM") || nmC_strieq(r2, "_name")) &&
                strncasecmp(code_heading, cand, (size_t)(r1 - code_heading)) == 0;
     }
     if ((r1 = split_long(code_heading, &l1, &v1)) != NULL) {
@@ -150,7 +150,7 @@ int nm_ons_is_name_for(const char *code_heading, const char *cand)
     return 0;
 }
 
-const char *nm_level_of_code(const char *code)
+const char *nmI_level_of_code(const char *code)
 {
     static const struct {
         const char *prefix;

@@ -13,12 +13,12 @@
 #include "ingest/gdal_api.h"
 #include "ingest/ingest_int.h"
 
-struct nm_table {
+struct nmI_table {
     nm_ctx *ctx;
     char *path;
-    nm_csv *csv;              /* a .csv file, or */
-    nm_sheet *sheet;          /* a table read by the module */
-    const nm_gdal_api *gdal;
+    nmI_csv *csv;              /* a .csv file, or */
+    nmI_sheet *sheet;          /* a table read by the module */
+    const nmI_gdal_api *gdal;
     char **headings;          /* CSV only: the sheet owns its own */
     int ncols;
 };
@@ -32,13 +32,13 @@ static nm_status check_encoding(nm_ctx *ctx, const char *path)
     FILE *fp = fopen(path, "rb");
 
     if (!fp)
-        return nm_fail(ctx, NM_ERROR, "%s: cannot open: no such file or not readable", path);
+        return nmC_fail(ctx, NM_ERROR, "%s: cannot open: no such file or not readable", path);
     n = fread(head, 1, sizeof head, fp);
     fclose(fp);
     if (n == 0)
-        return nm_fail(ctx, NM_BADDATA, "%s: the file is empty", path);
+        return nmC_fail(ctx, NM_BADDATA, "%s: the file is empty", path);
     if (n >= 2 && ((head[0] == 0xFF && head[1] == 0xFE) || (head[0] == 0xFE && head[1] == 0xFF)))
-        return nm_fail(ctx, NM_BADDATA,
+        return nmC_fail(ctx, NM_BADDATA,
                        "%s: the file is UTF-16 text; save it as CSV UTF-8 (comma delimited)",
                        path);
     return NM_OK;
@@ -47,57 +47,57 @@ static nm_status check_encoding(nm_ctx *ctx, const char *path)
 static int is_csv(const char *path)
 {
     const char *dot = strrchr(path, '.');
-    return dot && nm_strieq(dot, ".csv");
+    return dot && nmC_strieq(dot, ".csv");
 }
 
 /* The first record of the CSV file as its headings. */
-static nm_status csv_headings(nm_table *t)
+static nm_status csv_headings(nmI_table *t)
 {
-    int i, r = nm_csv_next(t->csv);
+    int i, r = nmI_csv_next(t->csv);
 
     if (r < 0)
         return nm_errcode(t->ctx);
-    t->ncols = r ? nm_csv_ncells(t->csv) : 0;
+    t->ncols = r ? nmI_csv_ncells(t->csv) : 0;
     t->headings = nm_calloc((size_t)(t->ncols > 0 ? t->ncols : 1), sizeof *t->headings);
     if (!t->headings) {
         t->ncols = 0;
-        return nm_fail(t->ctx, NM_NOMEM, "out of memory");
+        return nmC_fail(t->ctx, NM_NOMEM, "out of memory");
     }
     for (i = 0; i < t->ncols; i++) {
-        const char *h = nm_csv_cell(t->csv, i);
+        const char *h = nmI_csv_cell(t->csv, i);
         if (strncmp(h, "\xEF\xBB\xBF", 3) == 0)
             h += 3;
         if (!(t->headings[i] = nm_strdup(h)))
-            return nm_fail(t->ctx, NM_NOMEM, "out of memory");
-        if (!nm_utf8_valid(h, strlen(h)))
-            return nm_fail(t->ctx, NM_BADDATA,
+            return nmC_fail(t->ctx, NM_NOMEM, "out of memory");
+        if (!nmC_utf8_valid(h, strlen(h)))
+            return nmC_fail(t->ctx, NM_BADDATA,
                            "%s:1: the headings are not UTF-8 text; save the file as CSV UTF-8",
                            t->path);
     }
     return NM_OK;
 }
 
-static nm_status csv_open(nm_table *t,
+static nm_status csv_open(nmI_table *t,
                           int (*accept)(void *user, int ncols, const char *const *headings),
                           void *user)
 {
-    nm_status rc = nm_csv_open(t->ctx, t->path, &t->csv);
+    nm_status rc = nmI_csv_open(t->ctx, t->path, &t->csv);
 
     if (rc == NM_OK)
         rc = csv_headings(t);
     if (rc == NM_OK && t->ncols == 0)
-        rc = nm_fail(t->ctx, NM_BADDATA, "%s: the file holds no table", t->path);
+        rc = nmC_fail(t->ctx, NM_BADDATA, "%s: the file holds no table", t->path);
     if (rc == NM_OK && accept && !accept(user, t->ncols, (const char *const *)t->headings))
-        rc = nm_fail(t->ctx, NM_BADDATA, "%s: no sheet or table has the expected headings",
+        rc = nmC_fail(t->ctx, NM_BADDATA, "%s: no sheet or table has the expected headings",
                      t->path);
     return rc;
 }
 
-nm_status nm_table_open(nm_ctx *ctx, const char *path,
+nm_status nmI_table_open(nm_ctx *ctx, const char *path,
                         int (*accept)(void *user, int ncols, const char *const *headings),
-                        void *user, nm_table **out)
+                        void *user, nmI_table **out)
 {
-    nm_table *t = NULL;
+    nmI_table *t = NULL;
     nm_status rc;
 
     *out = NULL;
@@ -107,24 +107,24 @@ nm_status nm_table_open(nm_ctx *ctx, const char *path,
     t = nm_calloc(1, sizeof *t);
     if (!t || !(t->path = nm_strdup(path))) {
         nm_free(t);
-        return nm_fail(ctx, NM_NOMEM, "out of memory");
+        return nmC_fail(ctx, NM_NOMEM, "out of memory");
     }
     t->ctx = ctx;
     if (is_csv(path))
         rc = csv_open(t, accept, user);
-    else if (!(t->gdal = nm_gdal_load(ctx)))
+    else if (!(t->gdal = nmI_gdal_load(ctx)))
         rc = NM_ERROR;
     else
         rc = t->gdal->sheet_open(ctx, path, accept, user, &t->sheet);
     if (rc != NM_OK) {
-        nm_table_close(t);
+        nmI_table_close(t);
         return rc;
     }
     *out = t;
     return NM_OK;
 }
 
-void nm_table_close(nm_table *t)
+void nmI_table_close(nmI_table *t)
 {
     int i;
 
@@ -132,7 +132,7 @@ void nm_table_close(nm_table *t)
         return;
     if (t->sheet)
         t->gdal->sheet_close(t->sheet);
-    nm_csv_close(t->csv);
+    nmI_csv_close(t->csv);
     for (i = 0; t->headings && i < t->ncols; i++)
         nm_free(t->headings[i]);
     nm_free(t->headings);
@@ -140,42 +140,42 @@ void nm_table_close(nm_table *t)
     nm_free(t);
 }
 
-int nm_table_ncols(const nm_table *t)
+int nmI_table_ncols(const nmI_table *t)
 {
     return t->sheet ? t->gdal->sheet_ncols(t->sheet) : t->ncols;
 }
 
-const char *nm_table_heading(const nm_table *t, int i)
+const char *nmI_table_heading(const nmI_table *t, int i)
 {
     if (t->sheet)
         return t->gdal->sheet_heading(t->sheet, i);
     return i >= 0 && i < t->ncols ? t->headings[i] : "";
 }
 
-int nm_table_find(const nm_table *t, const char *name)
+int nmI_table_find(const nmI_table *t, const char *name)
 {
-    int i, n = nm_table_ncols(t);
+    int i, n = nmI_table_ncols(t);
 
     for (i = 0; i < n; i++)
-        if (nm_strieq(nm_table_heading(t, i), name))
+        if (nmC_strieq(nmI_table_heading(t, i), name))
             return i;
     return -1;
 }
 
-char *nm_table_headings_text(const nm_table *t)
+char *nmI_table_headings_text(const nmI_table *t)
 {
-    nm_buf b = {0};
-    int i, n = nm_table_ncols(t);
+    nmC_buf b = {0};
+    int i, n = nmI_table_ncols(t);
 
     for (i = 0; i < n; i++) {
         if (i)
-            nm_buf_add(&b, ", ", 2);
-        nm_buf_add_quoted(&b, nm_table_heading(t, i), 60);
+            nmC_buf_add(&b, ", ", 2);
+        nmC_buf_add_quoted(&b, nmI_table_heading(t, i), 60);
     }
-    return nm_buf_take(&b);
+    return nmC_buf_take(&b);
 }
 
-void nm_table_rewind(nm_table *t)
+void nmI_table_rewind(nmI_table *t)
 {
     if (t->sheet) {
         t->gdal->sheet_rewind(t->sheet);
@@ -183,82 +183,82 @@ void nm_table_rewind(nm_table *t)
     }
     /* the headings were read once already; a failure here shows at the
        next row */
-    if (nm_csv_rewind(t->csv) == 0)
-        nm_csv_next(t->csv);
+    if (nmI_csv_rewind(t->csv) == 0)
+        nmI_csv_next(t->csv);
 }
 
 /* Fails on cell i, which is not UTF-8, quoting it with its bytes beyond
  * ASCII escaped, as the terminal could not show them. */
-static int fail_not_utf8(nm_table *t, int i)
+static int fail_not_utf8(nmI_table *t, int i)
 {
-    const unsigned char *p = (const unsigned char *)nm_csv_cell(t->csv, i);
-    nm_buf v = {0};
+    const unsigned char *p = (const unsigned char *)nmI_csv_cell(t->csv, i);
+    nmC_buf v = {0};
     int n;
 
     for (n = 0; p[n] && n < 40; n++) {
         if (p[n] >= 0x80 || p[n] < 0x20 || p[n] == '"')
-            nm_buf_addf(&v, "\\x%02X", p[n]);
+            nmC_buf_addf(&v, "\\x%02X", p[n]);
         else
-            nm_buf_add(&v, (const char *)p + n, 1);
+            nmC_buf_add(&v, (const char *)p + n, 1);
     }
-    nm_fail(t->ctx, NM_BADDATA,
+    nmC_fail(t->ctx, NM_BADDATA,
             "%s:%ld: column \"%s\": value \"%s%s\" is not UTF-8 text (Latin-1 or "
             "Windows-1252?); save the file as CSV UTF-8",
-            t->path, nm_csv_line(t->csv), nm_table_heading(t, i),
+            t->path, nmI_csv_line(t->csv), nmI_table_heading(t, i),
             v.failed || !v.data ? "" : v.data, p[n] ? "..." : "");
-    nm_buf_free(&v);
+    nmC_buf_free(&v);
     return -1;
 }
 
 /* The next CSV row, with as many fields as the heading, all UTF-8 text. */
-static int csv_next(nm_table *t)
+static int csv_next(nmI_table *t)
 {
-    int i, n, r = nm_csv_next(t->csv);
+    int i, n, r = nmI_csv_next(t->csv);
 
     if (r <= 0)
         return r;
-    n = nm_csv_ncells(t->csv);
+    n = nmI_csv_ncells(t->csv);
     /* a row cut short (a truncated file) or with a stray separator would
        shift or lose values without a word */
     if (n != t->ncols) {
-        nm_fail(t->ctx, NM_BADDATA, "%s:%ld: %d field%s where the heading has %d%s", t->path,
-                nm_csv_line(t->csv), n, n == 1 ? "" : "s", t->ncols,
-                n < t->ncols && nm_csv_at_end(t->csv) ? " (the file ends inside it: cut short?)"
+        nmC_fail(t->ctx, NM_BADDATA, "%s:%ld: %d field%s where the heading has %d%s", t->path,
+                nmI_csv_line(t->csv), n, n == 1 ? "" : "s", t->ncols,
+                n < t->ncols && nmI_csv_at_end(t->csv) ? " (the file ends inside it: cut short?)"
                                                       : "");
         return -1;
     }
     for (i = 0; i < n; i++) {
-        const char *s = nm_csv_cell(t->csv, i);
-        if (!nm_utf8_valid(s, strlen(s)))
+        const char *s = nmI_csv_cell(t->csv, i);
+        if (!nmC_utf8_valid(s, strlen(s)))
             return fail_not_utf8(t, i);
     }
     return 1;
 }
 
-int nm_table_next(nm_table *t)
+int nmI_table_next(nmI_table *t)
 {
     return t->sheet ? t->gdal->sheet_next(t->sheet) : csv_next(t);
 }
 
-const char *nm_table_cell(const nm_table *t, int i)
+const char *nmI_table_cell(const nmI_table *t, int i)
 {
     if (t->sheet)
         return t->gdal->sheet_cell(t->sheet, i);
-    return i < t->ncols ? nm_csv_cell(t->csv, i) : "";
+    return i < t->ncols ? nmI_csv_cell(t->csv, i) : "";
 }
 
-long nm_table_line(const nm_table *t)
+long nmI_table_line(const nmI_table *t)
 {
-    return t->sheet ? t->gdal->sheet_line(t->sheet) : nm_csv_line(t->csv);
+    return t->sheet ? t->gdal->sheet_line(t->sheet) : nmI_csv_line(t->csv);
 }
 
-int nm_table_row_utf8(const nm_table *t)
+int nmI_table_row_utf8(const nmI_table *t)
 {
-    /* a CSV row that is not UTF-8 is refused by nm_table_next */
+    /* a CSV row that is not UTF-8 is refused by nmI_table_next */
     return t->sheet ? t->gdal->sheet_row_utf8(t->sheet) : 1;
 }
 
-const char *nm_table_line_word(const nm_table *t)
+const char *nmI_table_line_word(const nmI_table *t)
 {
     return t->sheet ? t->gdal->sheet_line_word(t->sheet) : "line";
 }

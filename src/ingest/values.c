@@ -82,7 +82,7 @@ static int rows_grow(rows *r)
     return 1;
 }
 
-void nm_colspecs_free(nm_colspec *cols, int n)
+void nmI_colspecs_free(nmI_colspec *cols, int n)
 {
     int i;
     for (i = 0; cols && i < n; i++) {
@@ -92,9 +92,9 @@ void nm_colspecs_free(nm_colspec *cols, int n)
     nm_free(cols);
 }
 
-char *nm_make_key(const char *heading)
+char *nmI_make_key(const char *heading)
 {
-    nm_buf b = {0};
+    nmC_buf b = {0};
     const char *p;
     int pending = 0;
 
@@ -103,9 +103,9 @@ char *nm_make_key(const char *heading)
         if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || (ch >= 'A' && ch <= 'Z')) {
             char lower = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
             if (pending && b.len > 0)
-                nm_buf_add(&b, "_", 1);
+                nmC_buf_add(&b, "_", 1);
             pending = 0;
-            nm_buf_add(&b, &lower, 1);
+            nmC_buf_add(&b, &lower, 1);
         } else {
             pending = 1;
         }
@@ -120,7 +120,7 @@ char *nm_make_key(const char *heading)
         b.data[b.data[cut] == '_' ? cut : NM_KEY_MAX] = '\0';
         b.len = strlen(b.data);
     }
-    return nm_buf_take(&b);
+    return nmC_buf_take(&b);
 }
 
 /* A copy of 's' in the rows' pool, or NULL when memory is short. */
@@ -162,42 +162,42 @@ static char *cell_copy(rows *r, const char *s, char *prev, int *oom)
 }
 
 /* Reads one row into r, reporting bad cells to d. */
-static int read_row(nm_values_job *job, rows *r, nm_diag *d)
+static int read_row(nmI_values_job *job, rows *r, nmC_diag *d)
 {
-    nm_table *t = job->table;
-    long line = nm_table_line(t), i = r->n;
-    const char *code = nm_table_cell(t, job->key_col);
+    nmI_table *t = job->table;
+    long line = nmI_table_line(t), i = r->n;
+    const char *code = nmI_table_cell(t, job->key_col);
     int c, oom = 0;
 
-    if (!nm_table_row_utf8(t))
-        nm_diag_add(d, "utf8", line, "text is not UTF-8; save the file as CSV UTF-8");
+    if (!nmI_table_row_utf8(t))
+        nmC_diag_add(d, "utf8", line, "text is not UTF-8; save the file as CSV UTF-8");
     if (!*code)
-        nm_diag_add(d, "nocode", line, "no area code in column \"%s\"",
-                    nm_table_heading(t, job->key_col));
+        nmC_diag_add(d, "nocode", line, "no area code in column \"%s\"",
+                    nmI_table_heading(t, job->key_col));
     r->codes[i] = pool_copy(r, code);
     r->lines[i] = line;
     if (!r->codes[i])
         return 0;
     for (c = 0; c < job->ncols; c++) {
-        const char *s = nm_table_cell(t, job->cols[c].col);
+        const char *s = nmI_table_cell(t, job->cols[c].col);
         double v = NAN;
-        if (*s && !nm_parse_double(s, &v)) {
-            nm_buf kind = {0}, val = {0};
-            nm_buf_addf(&kind, "nan:%d", c);
-            nm_buf_add_quoted(&val, s, 40);
-            nm_diag_add(d, kind.data ? kind.data : "nan", line,
+        if (*s && !nmC_parse_double(s, &v)) {
+            nmC_buf kind = {0}, val = {0};
+            nmC_buf_addf(&kind, "nan:%d", c);
+            nmC_buf_add_quoted(&val, s, 40);
+            nmC_diag_add(d, kind.data ? kind.data : "nan", line,
                         "value %s in column \"%s\" is not a number", val.data ? val.data : "",
-                        nm_table_heading(t, job->cols[c].col));
-            nm_buf_free(&kind);
-            nm_buf_free(&val);
+                        nmI_table_heading(t, job->cols[c].col));
+            nmC_buf_free(&kind);
+            nmC_buf_free(&val);
         }
         r->values[c][i] = v;
     }
     for (c = 0; c < job->nparents; c++) {
-        r->parents[c][i] = cell_copy(r, nm_table_cell(t, job->parents[c].col),
+        r->parents[c][i] = cell_copy(r, nmI_table_cell(t, job->parents[c].col),
                                      i > 0 ? r->parents[c][i - 1] : NULL, &oom);
         r->pnames[c][i] = job->parents[c].name_col >= 0
-                              ? cell_copy(r, nm_table_cell(t, job->parents[c].name_col),
+                              ? cell_copy(r, nmI_table_cell(t, job->parents[c].name_col),
                                           i > 0 ? r->pnames[c][i - 1] : NULL, &oom)
                               : NULL;
     }
@@ -231,29 +231,29 @@ static long *order_by_code(const rows *r)
     return order;
 }
 
-static void report_duplicates(const rows *r, const long *order, nm_diag *d)
+static void report_duplicates(const rows *r, const long *order, nmC_diag *d)
 {
     long k;
 
     for (k = 1; k < r->n; k++) {
         const char *a = r->codes[order[k - 1]], *b = r->codes[order[k]];
         if (*a && strcmp(a, b) == 0)
-            nm_diag_add(d, "dup", r->lines[order[k]], "area code \"%s\" appears again (first at line %ld)",
+            nmC_diag_add(d, "dup", r->lines[order[k]], "area code \"%s\" appears again (first at line %ld)",
                         b, r->lines[order[k - 1]]);
     }
 }
 
 /* The table's columns as series for the store (values.c owns the rows). */
-static nm_status write_values(nm_store *store, const nm_values_job *job, const rows *r,
+static nm_status write_values(nm_store *store, const nmI_values_job *job, const rows *r,
                               const long *order, long dataset, nm_import_result *result)
 {
-    nm_series *series = nm_calloc((size_t)job->ncols + 1, sizeof *series);
-    nm_batch b = {0};
+    nmS_series *series = nm_calloc((size_t)job->ncols + 1, sizeof *series);
+    nmS_batch b = {0};
     nm_status rc;
     int c;
 
     if (!series)
-        return nm_fail(nm_store_ctx(store), NM_NOMEM, "out of memory");
+        return nmC_fail(nm_store_ctx(store), NM_NOMEM, "out of memory");
     for (c = 0; c < job->ncols; c++) {
         series[c].key = job->cols[c].key;
         series[c].label = job->cols[c].label;
@@ -270,7 +270,7 @@ static nm_status write_values(nm_store *store, const nm_values_job *job, const r
     b.series = series;
     b.nseries = job->ncols;
     b.dataset = dataset;
-    rc = nm_store_put_batch(store, &b);
+    rc = nmS_store_put_batch(store, &b);
     result->stored = b.stored;
     result->indicators = rc == NM_OK ? job->ncols : 0;
     nm_free(series);
@@ -279,23 +279,23 @@ static nm_status write_values(nm_store *store, const nm_values_job *job, const r
 
 /* Two headings that make the same id ("IMD Score", "IMD-score") cannot
  * both be stored. */
-static nm_status check_keys_unique(nm_ctx *ctx, const nm_values_job *job)
+static nm_status check_keys_unique(nm_ctx *ctx, const nmI_values_job *job)
 {
     int a, b;
 
     for (a = 0; a < job->ncols; a++)
         for (b = a + 1; b < job->ncols; b++)
             if (strcmp(job->cols[a].key, job->cols[b].key) == 0 || strcmp(job->cols[b].key, "code") == 0)
-                return nm_fail(ctx, NM_BADDATA,
+                return nmC_fail(ctx, NM_BADDATA,
                                "%s: columns \"%s\" and \"%s\" both make the indicator id \"%s\"; "
                                "choose one with --columns",
-                               job->path, nm_table_heading(job->table, job->cols[a].col),
-                               nm_table_heading(job->table, job->cols[b].col), job->cols[b].key);
+                               job->path, nmI_table_heading(job->table, job->cols[a].col),
+                               nmI_table_heading(job->table, job->cols[b].col), job->cols[b].key);
     return NM_OK;
 }
 
 /* Binds the five columns that name a child at a parent level. */
-static void bind_levels(nm_members *m, sqlite3_stmt *st, const char *child)
+static void bind_levels(nmI_members *m, sqlite3_stmt *st, const char *child)
 {
     sqlite3_bind_text(st, 1, m->child_level, -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 2, m->child_vintage);
@@ -304,7 +304,7 @@ static void bind_levels(nm_members *m, sqlite3_stmt *st, const char *child)
     sqlite3_bind_int(st, 5, m->parent_vintage);
 }
 
-nm_status nm_members_open(nm_store *store, nm_members *m)
+nm_status nmI_members_open(nm_store *store, nmI_members *m)
 {
     sqlite3_stmt *any = NULL;
     nm_status rc;
@@ -313,7 +313,7 @@ nm_status nm_members_open(nm_store *store, nm_members *m)
     m->last_named[0] = '\0';
     /* on a first import there is nothing to replace: skip a DELETE per
        child, which would double the statements of the whole import */
-    rc = nm_store_prepare(store,
+    rc = nmS_store_prepare(store,
                           "SELECT EXISTS (SELECT 1 FROM membership WHERE child_level = ?1 AND "
                           "child_vintage = ?2 AND parent_level = ?4 AND parent_vintage = ?5 "
                           "AND method = 'lookup' AND ?3 IS NULL)",
@@ -323,26 +323,26 @@ nm_status nm_members_open(nm_store *store, nm_members *m)
     bind_levels(m, any, NULL);
     m->replacing = sqlite3_step(any) == SQLITE_ROW && sqlite3_column_int(any, 0);
     sqlite3_finalize(any);
-    rc = nm_store_prepare(store,
+    rc = nmS_store_prepare(store,
                           "DELETE FROM membership WHERE child_level = ? AND child_vintage = ? "
                           "AND child = ? AND parent_level = ? AND parent_vintage = ? "
                           "AND method = 'lookup'",
                           &m->del);
     if (rc == NM_OK)
-        rc = nm_store_prepare(store,
+        rc = nmS_store_prepare(store,
                               "INSERT INTO membership(child_level, child_vintage, child,"
                               " parent_level, parent_vintage, parent, method, weight, dataset) "
                               "VALUES (?, ?, ?, ?, ?, ?, 'lookup', ?, ?)",
                               &m->ins);
     if (rc == NM_OK)
-        rc = nm_store_prepare(store,
+        rc = nmS_store_prepare(store,
                               "INSERT INTO area(code, name, level, vintage, dataset) "
                               "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                               &m->area);
     return rc;
 }
 
-nm_status nm_members_clear(nm_members *m, const char *child)
+nm_status nmI_members_clear(nmI_members *m, const char *child)
 {
     int s;
 
@@ -351,10 +351,10 @@ nm_status nm_members_clear(nm_members *m, const char *child)
     bind_levels(m, m->del, child);
     s = sqlite3_step(m->del);
     sqlite3_reset(m->del);
-    return s == SQLITE_DONE ? NM_OK : nm_store_sqlfail(m->store, "replacing memberships");
+    return s == SQLITE_DONE ? NM_OK : nmS_store_sqlfail(m->store, "replacing memberships");
 }
 
-nm_status nm_members_add(nm_members *m, const char *child, const char *parent, double weight,
+nm_status nmI_members_add(nmI_members *m, const char *child, const char *parent, double weight,
                          const char *parent_name)
 {
     int s;
@@ -366,11 +366,11 @@ nm_status nm_members_add(nm_members *m, const char *child, const char *parent, d
     s = sqlite3_step(m->ins);
     sqlite3_reset(m->ins);
     if (s != SQLITE_DONE)
-        return nm_store_sqlfail(m->store, "storing memberships");
+        return nmS_store_sqlfail(m->store, "storing memberships");
     /* rows come grouped by parent: store each name once, not per child */
     if (!parent_name || strcmp(parent, m->last_named) == 0)
         return NM_OK;
-    nm_strlcpy(m->last_named, parent, sizeof m->last_named);
+    nmC_strlcpy(m->last_named, parent, sizeof m->last_named);
     sqlite3_bind_text(m->area, 1, parent, -1, SQLITE_STATIC);
     sqlite3_bind_text(m->area, 2, parent_name, -1, SQLITE_STATIC);
     sqlite3_bind_text(m->area, 3, m->parent_level, -1, SQLITE_STATIC);
@@ -378,10 +378,10 @@ nm_status nm_members_add(nm_members *m, const char *child, const char *parent, d
     sqlite3_bind_int64(m->area, 5, m->dataset);
     s = sqlite3_step(m->area);
     sqlite3_reset(m->area);
-    return s == SQLITE_DONE ? NM_OK : nm_store_sqlfail(m->store, "storing area names");
+    return s == SQLITE_DONE ? NM_OK : nmS_store_sqlfail(m->store, "storing area names");
 }
 
-void nm_members_close(nm_members *m)
+void nmI_members_close(nmI_members *m)
 {
     sqlite3_finalize(m->del);
     sqlite3_finalize(m->ins);
@@ -429,12 +429,12 @@ static long distinct_via_pairs(const rows *r, int via, int p, long *keep)
  * are reached through the LAD, and the import writes half as much).  Each
  * pair is written once (the table's codes are unique, and 'via' pairs are
  * made distinct), which lets the writer use a plain INSERT. */
-static nm_status write_parents(nm_store *store, const nm_values_job *job, const rows *r, int p,
+static nm_status write_parents(nm_store *store, const nmI_values_job *job, const rows *r, int p,
                                long dataset)
 {
-    const nm_parentspec *ps = &job->parents[p];
-    const nm_parentspec *via = ps->via >= 0 ? &job->parents[ps->via] : NULL;
-    nm_members m = {0};
+    const nmI_parentspec *ps = &job->parents[p];
+    const nmI_parentspec *via = ps->via >= 0 ? &job->parents[ps->via] : NULL;
+    nmI_members m = {0};
     nm_status rc;
     long i, k, n = r->n, *keep = NULL;
 
@@ -445,10 +445,10 @@ static nm_status write_parents(nm_store *store, const nm_values_job *job, const 
     m.dataset = dataset;
     if (via) {
         if (!(keep = nm_malloc((size_t)(r->n ? r->n : 1) * sizeof *keep)))
-            return nm_fail(nm_store_ctx(store), NM_NOMEM, "out of memory");
+            return nmC_fail(nm_store_ctx(store), NM_NOMEM, "out of memory");
         n = distinct_via_pairs(r, ps->via, p, keep);
     }
-    rc = nm_members_open(store, &m);
+    rc = nmI_members_open(store, &m);
     for (k = 0; rc == NM_OK && k < n; k++) {
         const char *child;
         i = keep ? keep[k] : k;
@@ -457,11 +457,11 @@ static nm_status write_parents(nm_store *store, const nm_values_job *job, const 
             continue;
         /* a child under two parents: clear once, before the first */
         if (!keep || k == 0 || strcmp(child, r->parents[ps->via][keep[k - 1]]) != 0)
-            rc = nm_members_clear(&m, child);
+            rc = nmI_members_clear(&m, child);
         if (rc == NM_OK)
-            rc = nm_members_add(&m, child, r->parents[p][i], 1.0, r->pnames[p][i]);
+            rc = nmI_members_add(&m, child, r->parents[p][i], 1.0, r->pnames[p][i]);
     }
-    nm_members_close(&m);
+    nmI_members_close(&m);
     nm_free(keep);
     return rc;
 }
@@ -472,12 +472,12 @@ static nm_status write_parents(nm_store *store, const nm_values_job *job, const 
  * level's codes, merged with the sorted list: a third of the time of a
  * lookup per code. */
 static nm_status count_matched(nm_store *store, char **codes, long n, const char *level,
-                               int vintage, int drawn, long *matched, long *missing, nm_buf *first)
+                               int vintage, int drawn, long *matched, long *missing, nmC_buf *first)
 {
     sqlite3_stmt *st = NULL;
     const char *stored;
     long i, hit = 0, miss = 0;
-    nm_status rc = nm_store_prepare(
+    nm_status rc = nmS_store_prepare(
         store,
         drawn ? "SELECT code FROM area WHERE level = ? AND vintage = ? AND geom IS NOT NULL "
                 "ORDER BY code"
@@ -499,7 +499,7 @@ static nm_status count_matched(nm_store *store, char **codes, long n, const char
         if (stored && c == 0) {
             hit++;
         } else if (miss++ < 3 && first) {
-            nm_buf_addf(first, "%s%s", miss > 1 ? ", " : "", codes[i]);
+            nmC_buf_addf(first, "%s%s", miss > 1 ? ", " : "", codes[i]);
         }
     }
     sqlite3_finalize(st);
@@ -513,14 +513,14 @@ static nm_status count_matched(nm_store *store, char **codes, long n, const char
  * of its level, the one most of its codes are areas of (E01 codes exist in
  * 2011 and 2021 alike; E01033769 and above only in 2021, 1,034 of 2011 are
  * gone), said in the log, never assumed silently. */
-static nm_status vintage_of_codes(nm_store *store, nm_values_job *job, char **sorted, long n)
+static nm_status vintage_of_codes(nm_store *store, nmI_values_job *job, char **sorted, long n)
 {
     nm_ctx *ctx = nm_store_ctx(store);
     sqlite3_stmt *st = NULL;
-    nm_buf other = {0};
+    nmC_buf other = {0};
     long best_hits = -1;
     int best = 0;
-    nm_status rc = nm_store_prepare(
+    nm_status rc = nmS_store_prepare(
         store, "SELECT DISTINCT vintage FROM area WHERE level = ? ORDER BY vintage DESC", &st);
 
     if (rc != NM_OK)
@@ -531,7 +531,7 @@ static nm_status vintage_of_codes(nm_store *store, nm_values_job *job, char **so
         long hits = 0;
         rc = count_matched(store, sorted, n, job->level, v, 0, &hits, NULL, NULL);
         if (rc == NM_OK && best_hits >= 0)
-            nm_buf_addf(&other, "; %d: %ld", hits > best_hits ? best : v,
+            nmC_buf_addf(&other, "; %d: %ld", hits > best_hits ? best : v,
                         hits > best_hits ? best_hits : hits);
         if (rc == NM_OK && hits > best_hits) {
             best_hits = hits;
@@ -540,24 +540,24 @@ static nm_status vintage_of_codes(nm_store *store, nm_values_job *job, char **so
     }
     sqlite3_finalize(st);
     if (rc != NM_OK) {
-        nm_buf_free(&other);
+        nmC_buf_free(&other);
         return rc;
     }
     if (best_hits < 0) {
         job->vintage = job->vintage_default;
-        nm_log(ctx, NM_LOG_INFO,
+        nmC_log(ctx, NM_LOG_INFO,
                "%s: no %s areas are stored: the codes are taken as %s %d (give --vintage "
                "otherwise)",
                job->path, job->level, job->level, job->vintage);
     } else {
         job->vintage = best;
-        nm_log(ctx, NM_LOG_INFO,
+        nmC_log(ctx, NM_LOG_INFO,
                "%s: codes filed as %s %d, the stored vintage most of them match (%ld of %ld "
                "rows%s%s%s); give --vintage otherwise",
                job->path, job->level, best, best_hits, n, other.data ? ", against " : "",
                other.data ? other.data + 2 : "", "");
     }
-    nm_buf_free(&other);
+    nmC_buf_free(&other);
     return NM_OK;
 }
 
@@ -581,13 +581,13 @@ static int level_drawn(nm_store *store, const char *level)
  * like ward 2013 codes (5,012 of them are stored ward 2013 areas)", or
  * "; no ward areas of any year are stored". */
 static nm_status look_alike(nm_store *store, char **codes, long n, const char *level, int vintage,
-                            int drawn, nm_buf *hint)
+                            int drawn, nmC_buf *hint)
 {
     sqlite3_stmt *st = NULL;
     long best_hits = 0, any = 0;
     int best = 0;
     const char *what = drawn ? "boundaries" : "areas";
-    nm_status rc = nm_store_prepare(
+    nm_status rc = nmS_store_prepare(
         store,
         /* the partial index, named: left to itself SQLite reads every row of
            the level, boundaries and all (46 MB for England's LSOAs), to test
@@ -614,20 +614,20 @@ static nm_status look_alike(nm_store *store, char **codes, long n, const char *l
     }
     sqlite3_finalize(st);
     if (rc == NM_OK && any == 0)
-        nm_buf_addf(hint, "; no %s %s of any year are stored", level, what);
+        nmC_buf_addf(hint, "; no %s %s of any year are stored", level, what);
     else if (rc == NM_OK && best_hits > 0)
-        nm_buf_addf(hint, "; they look like %s %d codes (%ld of them have stored %s %d %s)",
+        nmC_buf_addf(hint, "; they look like %s %d codes (%ld of them have stored %s %d %s)",
                     level, best, best_hits, level, best, what);
     else if (rc == NM_OK && any > 0)
-        nm_buf_addf(hint, "; none is among the stored %s %s of other years either", level, what);
+        nmC_buf_addf(hint, "; none is among the stored %s %s of other years either", level, what);
     return rc;
 }
 
-nm_status nm_check_unmatched(nm_store *store, const char *path, const char *what, char **codes,
+nm_status nmI_check_unmatched(nm_store *store, const char *path, const char *what, char **codes,
                              long n, const char *level, int vintage, int drawn, int strict,
                              const char *consequence, long *unmatched)
 {
-    nm_buf first = {0};
+    nmC_buf first = {0};
     long missing = 0, matched = 0;
     nm_status rc;
 
@@ -641,42 +641,42 @@ nm_status nm_check_unmatched(nm_store *store, const char *path, const char *what
     *unmatched = missing;
     if (missing > 0) {
         const char *text = first.data ? first.data : "";
-        nm_buf hint = {0};
+        nmC_buf hint = {0};
         rc = look_alike(store, codes, n, level, vintage, drawn, &hint);
         if (rc == NM_OK && strict)
-            rc = nm_fail(nm_store_ctx(store), NM_BADDATA,
+            rc = nmC_fail(nm_store_ctx(store), NM_BADDATA,
                          "%s: %ld %s match no stored %s (%d) %s (first: %s)%s; nothing was "
                          "stored (--strict)",
                          path, missing, what, level, vintage, drawn ? "boundary" : "area", text,
                          hint.data ? hint.data : "");
         else if (rc == NM_OK)
-            nm_log(nm_store_ctx(store), NM_LOG_WARN,
+            nmC_log(nm_store_ctx(store), NM_LOG_WARN,
                    "%s: %ld %s match no stored %s (%d) %s (first: %s%s)%s; %s", path, missing,
                    what, level, vintage, drawn ? "boundary" : "area", text, missing > 3 ? ", ..." : "",
                    hint.data ? hint.data : "", consequence);
-        nm_buf_free(&hint);
+        nmC_buf_free(&hint);
     }
-    nm_buf_free(&first);
+    nmC_buf_free(&first);
     return rc;
 }
 
 /* Reads and checks every row; NM_BADDATA with the report when anything is
  * wrong. */
-static nm_status read_all(nm_ctx *ctx, nm_values_job *job, rows *r, long **order)
+static nm_status read_all(nm_ctx *ctx, nmI_values_job *job, rows *r, long **order)
 {
-    nm_diag *d = nm_diag_new(ctx, job->path);
+    nmC_diag *d = nmC_diag_new(ctx, job->path);
     nm_status rc = NM_OK;
     int got;
 
     if (!d)
-        return nm_fail(ctx, NM_NOMEM, "out of memory");
-    while ((got = nm_table_next(job->table)) == 1) {
+        return nmC_fail(ctx, NM_NOMEM, "out of memory");
+    while ((got = nmI_table_next(job->table)) == 1) {
         if (r->n == r->cap && !rows_grow(r)) {
-            rc = nm_fail(ctx, NM_NOMEM, "out of memory");
+            rc = nmC_fail(ctx, NM_NOMEM, "out of memory");
             goto cleanup;
         }
         if (!read_row(job, r, d)) {
-            rc = nm_fail(ctx, NM_NOMEM, "out of memory");
+            rc = nmC_fail(ctx, NM_NOMEM, "out of memory");
             goto cleanup;
         }
     }
@@ -685,35 +685,35 @@ static nm_status read_all(nm_ctx *ctx, nm_values_job *job, rows *r, long **order
         goto cleanup;
     }
     if (r->n == 0) {
-        rc = nm_fail(ctx, NM_BADDATA, "%s: no rows below the headings", job->path);
+        rc = nmC_fail(ctx, NM_BADDATA, "%s: no rows below the headings", job->path);
         goto cleanup;
     }
     *order = order_by_code(r);
     if (!*order) {
-        rc = nm_fail(ctx, NM_NOMEM, "out of memory");
+        rc = nmC_fail(ctx, NM_NOMEM, "out of memory");
         goto cleanup;
     }
     report_duplicates(r, *order, d);
-    rc = nm_diag_report(d, NM_LOG_ERROR, NM_BADDATA, "nothing was stored");
+    rc = nmC_diag_report(d, NM_LOG_ERROR, NM_BADDATA, "nothing was stored");
 
 cleanup:
-    nm_diag_free(d);
+    nmC_diag_free(d);
     return rc;
 }
 
-static nm_status alloc_matrix(nm_ctx *ctx, const nm_values_job *job, rows *r)
+static nm_status alloc_matrix(nm_ctx *ctx, const nmI_values_job *job, rows *r)
 {
     r->values = nm_calloc((size_t)job->ncols + 1, sizeof *r->values);
     r->parents = nm_calloc((size_t)job->nparents + 1, sizeof *r->parents);
     r->pnames = nm_calloc((size_t)job->nparents + 1, sizeof *r->pnames);
     if (!r->values || !r->parents || !r->pnames)
-        return nm_fail(ctx, NM_NOMEM, "out of memory");
+        return nmC_fail(ctx, NM_NOMEM, "out of memory");
     r->ncols = job->ncols;
     r->nparents = job->nparents;
     return NM_OK;
 }
 
-nm_status nm_values_import(nm_store *store, nm_values_job *job, nm_import_result *result)
+nm_status nmI_values_import(nm_store *store, nmI_values_job *job, nm_import_result *result)
 {
     nm_ctx *ctx = nm_store_ctx(store);
     rows r = {0};
@@ -724,7 +724,7 @@ nm_status nm_values_import(nm_store *store, nm_values_job *job, nm_import_result
 
     /* a table of the store holds the code and one column per indicator */
     if (job->ncols > most)
-        return nm_fail(ctx, NM_BADDATA, "%s: %d columns of values, more than one import takes "
+        return nmC_fail(ctx, NM_BADDATA, "%s: %d columns of values, more than one import takes "
                        "(%d); choose some with --columns", job->path, job->ncols, most);
     rc = check_keys_unique(ctx, job);
     if (rc == NM_OK)
@@ -736,18 +736,18 @@ nm_status nm_values_import(nm_store *store, nm_values_job *job, nm_import_result
     result->rows = r.n;
     sorted = nm_malloc((size_t)(r.n ? r.n : 1) * sizeof *sorted);
     if (!sorted) {
-        rc = nm_fail(ctx, NM_NOMEM, "out of memory");
+        rc = nmC_fail(ctx, NM_NOMEM, "out of memory");
         goto cleanup;
     }
     for (k = 0; k < r.n; k++)
         sorted[k] = r.codes[order[k]];
-    rc = nm_store_begin(store);
+    rc = nmS_store_begin(store);
     if (rc != NM_OK)
         goto cleanup;
     if (job->vintage == 0)
         rc = vintage_of_codes(store, job, sorted, r.n);
     if (rc == NM_OK)
-        rc = nm_store_add_dataset(store, job->kind, job->path, job->attribution, &dataset);
+        rc = nmS_store_add_dataset(store, job->kind, job->path, job->attribution, &dataset);
     result->dataset = dataset;
     snprintf(result->codes, sizeof result->codes, "%s %d", job->level, job->vintage);
     if (rc == NM_OK)
@@ -755,18 +755,18 @@ nm_status nm_values_import(nm_store *store, nm_values_job *job, nm_import_result
     for (c = 0; rc == NM_OK && c < job->nparents; c++)
         rc = write_parents(store, job, &r, c, dataset);
     if (rc == NM_OK)
-        rc = nm_store_set_dataset_rows(store, dataset, r.n);
+        rc = nmS_store_set_dataset_rows(store, dataset, r.n);
     if (rc == NM_OK)
-        rc = nm_check_unmatched(store, job->path, "codes", sorted, r.n, job->level, job->vintage, 0,
+        rc = nmI_check_unmatched(store, job->path, "codes", sorted, r.n, job->level, job->vintage, 0,
                                 job->strict,
                                 "their values are kept and count in national and regional ranks",
                                 &result->unmatched);
     if (rc == NM_OK)
-        rc = nm_store_commit(store);
+        rc = nmS_store_commit(store);
     else
-        nm_store_rollback(store);
+        nmS_store_rollback(store);
     if (rc == NM_OK)
-        nm_log(ctx, NM_LOG_INFO, "%s: %ld rows, %ld indicators, %ld values stored (period %s)",
+        nmC_log(ctx, NM_LOG_INFO, "%s: %ld rows, %ld indicators, %ld values stored (period %s)",
                job->path, r.n, result->indicators, result->stored, job->period);
 
 cleanup:

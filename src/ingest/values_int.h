@@ -12,27 +12,27 @@
 #include "store/store_int.h"
 
 /* One value column that becomes an indicator. */
-typedef struct nm_colspec {
+typedef struct nmI_colspec {
     int col;          /* column index in the table */
     char *key;        /* indicator id, e.g. "imd_score" (owned) */
     char *label;      /* e.g. "Index of Multiple Deprivation (IMD) score" (owned) */
     const char *unit; /* "score", "rate", "rank", "decile", "people", "value" */
     int polarity;     /* +1 higher is more deprived, -1 lower is, 0 neither */
-} nm_colspec;
+} nmI_colspec;
 
 /* One column of parent codes that becomes memberships (e.g. the LAD code
  * column of an IoD file). */
-typedef struct nm_parentspec {
+typedef struct nmI_parentspec {
     int col;
     int name_col;     /* -1 when the file has no names */
     const char *level;
     int vintage;
     int via;          /* -1: parents of the keyed areas; else the index of
                          the parent column whose codes are the children */
-} nm_parentspec;
+} nmI_parentspec;
 
-typedef struct nm_values_job {
-    nm_table *table;
+typedef struct nmI_values_job {
+    nmI_table *table;
     const char *path;
     int key_col;
     const char *level;   /* level of the keyed areas */
@@ -40,35 +40,35 @@ typedef struct nm_values_job {
     int vintage_default; /* vintage 0: the vintage is the one of the stored
                             areas that most codes match, this when none */
     const char *period;
-    nm_colspec *cols;
+    nmI_colspec *cols;
     int ncols;
-    nm_parentspec *parents;
+    nmI_parentspec *parents;
     int nparents;
     const char *kind;        /* dataset kind */
     const char *attribution; /* dataset attribution */
     int strict;
-} nm_values_job;
+} nmI_values_job;
 
 /* Reads the table, checks it and stores it in one transaction.  Returns
  * NM_BADDATA (nothing stored) when any cell is wrong. */
-nm_status nm_values_import(nm_store *store, nm_values_job *job, nm_import_result *result);
+nm_status nmI_values_import(nm_store *store, nmI_values_job *job, nm_import_result *result);
 
 /* Frees the owned strings of 'n' colspecs and the array. */
-void nm_colspecs_free(nm_colspec *cols, int n);
+void nmI_colspecs_free(nmI_colspec *cols, int n);
 
 /* Makes an indicator id from a heading: lower case, runs of anything but
  * letters and digits become one '_' ("Life expectancy (F)" ->
  * "life_expectancy_f").  Caller frees with nm_free(). */
 /* The longest indicator id, so that it fits the store's 64-byte fields. */
 #define NM_KEY_MAX 63
-char *nm_make_key(const char *heading);
+char *nmI_make_key(const char *heading);
 
 /* Warns (or, when strict, fails) about codes in 'codes' (sorted in strcmp
  * order; empty ones are skipped) that match no area of level/vintage in the
  * store ('drawn': areas with a boundary), and says which stored year of
  * the level they look like.  'what' says which column they came from;
  * 'consequence' what happens to those rows, for the warning. */
-nm_status nm_check_unmatched(nm_store *store, const char *path, const char *what,
+nm_status nmI_check_unmatched(nm_store *store, const char *path, const char *what,
                              char **codes, long n, const char *level, int vintage, int drawn,
                              int strict,
                              const char *consequence, long *unmatched);
@@ -76,7 +76,7 @@ nm_status nm_check_unmatched(nm_store *store, const char *path, const char *what
 /* Writes memberships from a lookup: for each child, the earlier
  * memberships at the same parent level are replaced; parent names become
  * areas without a boundary where none of that code exists. */
-typedef struct nm_members {
+typedef struct nmI_members {
     nm_store *store;
     sqlite3_stmt *del, *ins, *area;
     const char *child_level, *parent_level;
@@ -84,18 +84,18 @@ typedef struct nm_members {
     long dataset;
     int replacing;        /* memberships of these levels exist already */
     char last_named[64];  /* parent whose name was stored last */
-} nm_members;
+} nmI_members;
 
 /* Prepares the writer; the caller has set the levels, vintages and
  * dataset. */
-nm_status nm_members_open(nm_store *store, nm_members *m);
+nm_status nmI_members_open(nm_store *store, nmI_members *m);
 /* Removes the child's memberships at the parent level (method 'lookup'). */
-nm_status nm_members_clear(nm_members *m, const char *child);
+nm_status nmI_members_clear(nmI_members *m, const char *child);
 /* Adds child -> parent with a weight; 'parent_name' may be NULL.  Each
  * pair once per import: a second one is an error (a plain INSERT, which
  * costs a third of the upsert it replaced). */
-nm_status nm_members_add(nm_members *m, const char *child, const char *parent, double weight,
+nm_status nmI_members_add(nmI_members *m, const char *child, const char *parent, double weight,
                          const char *parent_name);
-void nm_members_close(nm_members *m);
+void nmI_members_close(nmI_members *m);
 
 #endif

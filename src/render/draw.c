@@ -34,7 +34,7 @@
 #define ALIASED_MAX_PX 1.5
 #define ALIASED_MIN_DPI 200.0
 
-void rn_set_rgb(cairo_t *cr, uint32_t rgb)
+void nmR_set_rgb(cairo_t *cr, uint32_t rgb)
 {
     cairo_set_source_rgb(cr, ((rgb >> 16) & 0xff) / 255.0, ((rgb >> 8) & 0xff) / 255.0,
                          (rgb & 0xff) / 255.0);
@@ -238,7 +238,7 @@ static void *dev_work(void *arg)
     return NULL;
 }
 
-nm_status rn_dev_build(nm_ctx *ctx, const nm_map *map, const rn_layout *lay, const rn_shape *sh,
+nm_status nmR_dev_build(nm_ctx *ctx, const nm_map *map, const rn_layout *lay, const rn_shape *sh,
                        size_t n, double k, double grid, double tol, rn_dev *dev)
 {
     const rn_store *st = &map->st;
@@ -255,7 +255,7 @@ nm_status rn_dev_build(nm_ctx *ctx, const nm_map *map, const rn_layout *lay, con
     memset(dev, 0, sizeof *dev);
     dev->sh = nm_calloc(n ? n : 1, sizeof *dev->sh);
     if (!dev->sh)
-        return nm_fail(ctx, NM_NOMEM, "out of memory");
+        return nmC_fail(ctx, NM_NOMEM, "out of memory");
     /* every shape starts where its source points and rings would: thinning
      * never adds points, so the two shares cannot meet */
     for (i = 0; i < n; i++) {
@@ -267,8 +267,8 @@ nm_status rn_dev_build(nm_ctx *ctx, const nm_map *map, const rn_layout *lay, con
     dev->xy = nm_malloc((npt ? npt : 1) * 2 * sizeof *dev->xy);
     dev->rlen = nm_malloc((nring ? nring : 1) * sizeof *dev->rlen);
     if (!dev->xy || !dev->rlen) {
-        rn_dev_free(dev);
-        return nm_fail(ctx, NM_NOMEM, "out of memory");
+        nmR_dev_free(dev);
+        return nmC_fail(ctx, NM_NOMEM, "out of memory");
     }
     dev->nsh = n;
     /* two shares of about equal points, the second on a thread */
@@ -284,8 +284,8 @@ nm_status rn_dev_build(nm_ctx *ctx, const nm_map *map, const rn_layout *lay, con
     else
         dev_work(&jobs[1]);
     if (!jobs[0].ok || !jobs[1].ok) {
-        rn_dev_free(dev);
-        return nm_fail(ctx, NM_NOMEM, "out of memory");
+        nmR_dev_free(dev);
+        return nmC_fail(ctx, NM_NOMEM, "out of memory");
     }
     /* close the gaps thinning left, in order */
     for (i = 0; i < n; i++) {
@@ -306,7 +306,7 @@ nm_status rn_dev_build(nm_ctx *ctx, const nm_map *map, const rn_layout *lay, con
     return NM_OK;
 }
 
-void rn_dev_free(rn_dev *dev)
+void nmR_dev_free(rn_dev *dev)
 {
     nm_free(dev->xy);
     nm_free(dev->rlen);
@@ -340,7 +340,7 @@ static void fill_missing(cairo_t *cr, double x0, double y0, double x1, double y1
 {
     double c, h = y1 - y0, step = HATCH_STEP_MM * k;
 
-    rn_set_rgb(cr, MISSING_FILL);
+    nmR_set_rgb(cr, MISSING_FILL);
     cairo_fill_preserve(cr);
     cairo_save(cr);
     cairo_clip(cr);
@@ -350,7 +350,7 @@ static void fill_missing(cairo_t *cr, double x0, double y0, double x1, double y1
         cairo_move_to(cr, c, y1);
         cairo_line_to(cr, c + h, y0);
     }
-    rn_set_rgb(cr, MISSING_HATCH);
+    nmR_set_rgb(cr, MISSING_HATCH);
     cairo_set_line_width(cr, HATCH_W_MM * k);
     cairo_stroke(cr);
     cairo_restore(cr);
@@ -488,7 +488,7 @@ static void fill_areas(cairo_t *cr, const nm_map *map, const rn_dev *feat, const
         }
         pts += add_shape(cr, feat, order[i].i);
         if (i + 1 == n || order[i + 1].key != order[i].key || pts > FLUSH_POINTS) {
-            rn_set_rgb(cr, order[i].key & 0xffffff);
+            nmR_set_rgb(cr, order[i].key & 0xffffff);
             cairo_fill(cr);
             pts = 0;
         }
@@ -513,7 +513,7 @@ static void stroke_outlines(cairo_t *cr, const nm_map *map, const rn_dev *feat,
         uint32_t rgb = outline_rgb(map, order[i].i);
         pts += add_shape(cr, feat, order[i].i);
         if (i + 1 == n || order[i + 1].key != order[i].key || pts > FLUSH_POINTS) {
-            rn_set_rgb(cr, rgb);
+            nmR_set_rgb(cr, rgb);
             cairo_stroke(cr);
             pts = 0;
         }
@@ -667,20 +667,20 @@ static void fill_stroke_vector(cairo_t *cr, const nm_map *map, const rn_dev *fea
             fill_missing(cr, d->x0, d->y0, d->x1, d->y1, k);
             if (outline) {
                 add_shape(cr, feat, order[i].i);
-                rn_set_rgb(cr, outline_rgb(map, order[i].i));
+                nmR_set_rgb(cr, outline_rgb(map, order[i].i));
                 cairo_stroke(cr);
             }
             continue;
         }
         if (i + 1 < n && order[i + 1].key == order[i].key)
             continue;
-        rn_set_rgb(cr, order[i].key & 0xffffff);
+        nmR_set_rgb(cr, order[i].key & 0xffffff);
         if (!outline) {
             cairo_fill(cr);
             continue;
         }
         cairo_fill_preserve(cr);
-        rn_set_rgb(cr, outline_rgb(map, order[i].i));
+        nmR_set_rgb(cr, outline_rgb(map, order[i].i));
         cairo_stroke(cr);
     }
     cairo_restore(cr);
@@ -695,7 +695,7 @@ static void stroke_overlays(cairo_t *cr, const nm_map *map, const rn_dev *outl, 
     cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
     cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
     for (l = 0; l < map->nlayers; l++) {
-        rn_set_rgb(cr, map->layers[l].rgb);
+        nmR_set_rgb(cr, map->layers[l].rgb);
         cairo_set_line_width(cr, map->layers[l].width_mm * k);
         pts = 0;
         for (i = 0; i < outl->nsh; i++) {
@@ -711,7 +711,7 @@ static void stroke_overlays(cairo_t *cr, const nm_map *map, const rn_dev *outl, 
     }
 }
 
-cairo_status_t rn_draw_geometry(cairo_t *cr, const nm_map *map, const rn_layout *lay,
+cairo_status_t nmR_draw_geometry(cairo_t *cr, const nm_map *map, const rn_layout *lay,
                                 const rn_dev *feat, const rn_dev *outl, double k, double row0,
                                 double row1, int vector)
 {
@@ -753,17 +753,17 @@ cairo_status_t rn_draw_geometry(cairo_t *cr, const nm_map *map, const rn_layout 
 /* ---- text ---------------------------------------------------------------- */
 
 /* Appends 'text' escaped for XML. */
-static void xml_add(nm_buf *b, const char *text, size_t n)
+static void xml_add(nmC_buf *b, const char *text, size_t n)
 {
     size_t i;
 
     for (i = 0; i < n; i++) {
         switch (text[i]) {
-        case '&': nm_buf_add(b, "&amp;", 5); break;
-        case '<': nm_buf_add(b, "&lt;", 4); break;
-        case '>': nm_buf_add(b, "&gt;", 4); break;
-        case '"': nm_buf_add(b, "&quot;", 6); break;
-        default: nm_buf_add(b, text + i, 1);
+        case '&': nmC_buf_add(b, "&amp;", 5); break;
+        case '<': nmC_buf_add(b, "&lt;", 4); break;
+        case '>': nmC_buf_add(b, "&gt;", 4); break;
+        case '"': nmC_buf_add(b, "&quot;", 6); break;
+        default: nmC_buf_add(b, text + i, 1);
         }
     }
 }
@@ -775,12 +775,12 @@ static void svg_text(cairo_t *cr, rn_svgtext *svg, PangoLayout *lay, rn_font f,
 {
     PangoLayoutIter *it = pango_layout_get_iter(lay);
     const char *all = pango_layout_get_text(lay);
-    const char *family = rn_context_family(pango_layout_get_context(lay));
+    const char *family = nmR_context_family(pango_layout_get_context(lay));
     double pt;
     int bold;
     uint32_t rgb;
 
-    rn_font_info(f, &pt, &bold, &rgb);
+    nmR_font_info(f, &pt, &bold, &rgb);
     /* the size the text was laid out at, page scale included */
     pt = pango_font_description_get_size(pango_layout_get_font_description(lay)) /
          (double)PANGO_SCALE;
@@ -798,17 +798,17 @@ static void svg_text(cairo_t *cr, rn_svgtext *svg, PangoLayout *lay, rn_font f,
             len--;
         if (len == 0)
             continue;
-        nm_buf_addf(&svg->buf, "<text x=\"%.2f\" y=\"%.2f\" font-family=\"", ux, uy);
+        nmC_buf_addf(&svg->buf, "<text x=\"%.2f\" y=\"%.2f\" font-family=\"", ux, uy);
         xml_add(&svg->buf, family, strlen(family));
-        nm_buf_addf(&svg->buf, ", sans-serif\" font-size=\"%.2f\" font-weight=\"%s\" fill=\"#%06x\"",
+        nmC_buf_addf(&svg->buf, ", sans-serif\" font-size=\"%.2f\" font-weight=\"%s\" fill=\"#%06x\"",
                     pt, bold ? "bold" : "normal", (unsigned)rgb);
         if (halo)
-            nm_buf_addf(&svg->buf, " stroke=\"#ffffff\" stroke-width=\"%.2f\" "
+            nmC_buf_addf(&svg->buf, " stroke=\"#ffffff\" stroke-width=\"%.2f\" "
                                    "stroke-linejoin=\"round\" paint-order=\"stroke\"",
                         HALO_W_MM * RN_PT_PER_MM);
-        nm_buf_addf(&svg->buf, " xml:space=\"preserve\">");
+        nmC_buf_addf(&svg->buf, " xml:space=\"preserve\">");
         xml_add(&svg->buf, all + line->start_index, (size_t)len);
-        nm_buf_addf(&svg->buf, "</text>\n");
+        nmC_buf_addf(&svg->buf, "</text>\n");
     } while (pango_layout_iter_next_line(it));
     pango_layout_iter_free(it);
 }
@@ -833,8 +833,8 @@ static void show_text(cairo_t *cr, rn_svgtext *svg, PangoLayout *lay, rn_font f,
             cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
             cairo_stroke(cr);
         }
-        rn_font_info(f, &pt, &bold, &rgb);
-        rn_set_rgb(cr, rgb);
+        nmR_font_info(f, &pt, &bold, &rgb);
+        nmR_set_rgb(cr, rgb);
         cairo_move_to(cr, x, y);
         pango_cairo_show_layout(cr, lay);
     }
@@ -847,7 +847,7 @@ static void show_text(cairo_t *cr, rn_svgtext *svg, PangoLayout *lay, rn_font f,
 static void draw_text(cairo_t *cr, PangoContext *pc, rn_svgtext *svg, rn_font f, const char *text,
                       double x, double y, double width, int halo)
 {
-    show_text(cr, svg, rn_text(pc, f, text, width), f, x, y, halo);
+    show_text(cr, svg, nmR_rn_text(pc, f, text, width), f, x, y, halo);
 }
 
 /* A name outside its area: a thin line with a white casing from a dot on
@@ -863,7 +863,7 @@ static void draw_leader(cairo_t *cr, const rn_placed *p)
         if (pass == 0)
             cairo_set_source_rgb(cr, 1, 1, 1);
         else
-            rn_set_rgb(cr, LEADER_RGB);
+            nmR_set_rgb(cr, LEADER_RGB);
         cairo_set_line_width(cr, pass == 0 ? LEADER_W_MM + 0.4 : LEADER_W_MM);
         cairo_stroke(cr);
         cairo_arc(cr, p->x0, p->y0, pass == 0 ? LEADER_DOT_MM + 0.2 : LEADER_DOT_MM, 0,
@@ -875,10 +875,10 @@ static void draw_leader(cairo_t *cr, const rn_placed *p)
 /* Width of a text in mm. */
 static double text_w(PangoContext *pc, rn_font f, const char *text)
 {
-    PangoLayout *lay = rn_text(pc, f, text, 0);
+    PangoLayout *lay = nmR_rn_text(pc, f, text, 0);
     double w, h;
 
-    rn_text_size(lay, &w, &h);
+    nmR_text_size(lay, &w, &h);
     g_object_unref(lay);
     return w;
 }
@@ -891,11 +891,11 @@ static void draw_swatch(cairo_t *cr, const rn_legend *e, double x, double y)
     if (e->flags & NM_MAP_MISSING) {
         fill_missing(cr, x, y, x + RN_SWATCH_W, y + RN_SWATCH_H, 1);
     } else {
-        rn_set_rgb(cr, e->rgb);
+        nmR_set_rgb(cr, e->rgb);
         cairo_fill(cr);
     }
     cairo_rectangle(cr, x, y, RN_SWATCH_W, RN_SWATCH_H);
-    rn_set_rgb(cr, SWATCH_LINE_RGB);
+    nmR_set_rgb(cr, SWATCH_LINE_RGB);
     cairo_set_line_width(cr, SWATCH_LINE_MM);
     cairo_set_line_join(cr, CAIRO_LINE_JOIN_MITER);
     cairo_stroke(cr);
@@ -916,9 +916,9 @@ static void draw_legend(cairo_t *cr, PangoContext *pc, const nm_map *map, const 
         int col = (int)(i / (size_t)lay->legend_rows), row = (int)(i % (size_t)lay->legend_rows);
         double x = p->legend_swatch0.x + lay->legend_col_x[col];
         double y = p->legend_swatch0.y + row * lay->legend_row_h;
-        PangoLayout *t = rn_text(pc, RN_F_LEGEND, e->label, 0);
+        PangoLayout *t = nmR_rn_text(pc, RN_F_LEGEND, e->label, 0);
         double w, h;
-        rn_text_size(t, &w, &h);
+        nmR_text_size(t, &w, &h);
         g_object_unref(t);
         draw_swatch(cr, e, x, y);
         /* text centred on the swatch */
@@ -938,7 +938,7 @@ static void fmt_length(char *out, size_t n, double metres, int km, int unit)
     snprintf(out, n, "%g%s", km ? metres / 1000 : metres, unit ? (km ? " km" : " m") : "");
 }
 
-void rn_scale_bar_draw(cairo_t *cr, PangoContext *pc, const nm_rect *b, double metres,
+void nmR_scale_bar_draw(cairo_t *cr, PangoContext *pc, const nm_rect *b, double metres,
                        double mm_per_m, rn_svgtext *svg)
 {
     double len = metres * mm_per_m, bar_h = 1.6, y = b->y + b->h - bar_h;
@@ -950,7 +950,7 @@ void rn_scale_bar_draw(cairo_t *cr, PangoContext *pc, const nm_rect *b, double m
     for (i = 0; i < 4; i++) {
         cairo_rectangle(cr, x0 + i * len / 4, y, len / 4, bar_h);
         if (i % 2 == 0)
-            rn_set_rgb(cr, 0x1a1a1a);
+            nmR_set_rgb(cr, 0x1a1a1a);
         else
             cairo_set_source_rgb(cr, 1, 1, 1);
         cairo_fill(cr);
@@ -960,7 +960,7 @@ void rn_scale_bar_draw(cairo_t *cr, PangoContext *pc, const nm_rect *b, double m
         cairo_move_to(cr, x0 + at[i], y);
         cairo_line_to(cr, x0 + at[i], y - 0.8);
     }
-    rn_set_rgb(cr, 0x1a1a1a);
+    nmR_set_rgb(cr, 0x1a1a1a);
     cairo_set_line_width(cr, 0.2);
     cairo_stroke(cr);
     fmt_length(txt[0], sizeof txt[0], 0, km, 0);
@@ -986,7 +986,7 @@ static void draw_north_arrow(cairo_t *cr, PangoContext *pc, const rn_layout *lay
     cairo_line_to(cr, b->x, bot);
     cairo_line_to(cr, cx, notch);
     cairo_close_path(cr);
-    rn_set_rgb(cr, 0x1a1a1a);
+    nmR_set_rgb(cr, 0x1a1a1a);
     cairo_fill(cr);
     cairo_move_to(cr, cx, top);
     cairo_line_to(cr, b->x + b->w, bot);
@@ -994,7 +994,7 @@ static void draw_north_arrow(cairo_t *cr, PangoContext *pc, const rn_layout *lay
     cairo_close_path(cr);
     cairo_set_source_rgb(cr, 1, 1, 1);
     cairo_fill_preserve(cr);
-    rn_set_rgb(cr, 0x1a1a1a);
+    nmR_set_rgb(cr, 0x1a1a1a);
     cairo_set_line_width(cr, 0.25);
     cairo_set_line_join(cr, CAIRO_LINE_JOIN_MITER);
     cairo_stroke(cr);
@@ -1011,7 +1011,7 @@ static void white_box(cairo_t *cr, const nm_rect *r)
     cairo_rectangle(cr, r->x - 2, r->y - 2, r->w + 4, r->h + 4);
     cairo_set_source_rgb(cr, 1, 1, 1);
     cairo_fill_preserve(cr);
-    rn_set_rgb(cr, SWATCH_LINE_RGB);
+    nmR_set_rgb(cr, SWATCH_LINE_RGB);
     cairo_set_line_width(cr, SWATCH_LINE_MM);
     cairo_stroke(cr);
 }
@@ -1039,7 +1039,7 @@ static void draw_keys(cairo_t *cr, PangoContext *pc, const nm_map *map, const rn
     if (p->legend.w > 0)
         draw_legend(cr, pc, map, lay, svg);
     if (p->scale_bar.w > 0)
-        rn_scale_bar_draw(cr, pc, &p->scale_bar, lay->pub.scale_bar_m, lay->mm_per_m, svg);
+        nmR_scale_bar_draw(cr, pc, &p->scale_bar, lay->pub.scale_bar_m, lay->mm_per_m, svg);
     if (p->north_arrow.w > 0)
         draw_north_arrow(cr, pc, lay, svg);
 }
@@ -1055,13 +1055,13 @@ static void tagged_text(cairo_t *cr, PangoContext *pc, rn_svgtext *svg, rn_font 
         cairo_tag_end(cr, tag);
 }
 
-void rn_draw_furniture(cairo_t *cr, PangoContext *pc, const nm_map *map, const rn_layout *lay,
+void nmR_draw_furniture(cairo_t *cr, PangoContext *pc, const nm_map *map, const rn_layout *lay,
                        rn_svgtext *svg)
 {
-    rn_draw_furniture_part(cr, pc, map, lay, svg, RN_PART_ALL);
+    nmR_draw_furniture_part(cr, pc, map, lay, svg, RN_PART_ALL);
 }
 
-void rn_draw_furniture_part(cairo_t *cr, PangoContext *pc, const nm_map *map,
+void nmR_draw_furniture_part(cairo_t *cr, PangoContext *pc, const nm_map *map,
                             const rn_layout *lay, rn_svgtext *svg, int part)
 {
     const nm_map_layout *p = &lay->pub;
@@ -1075,11 +1075,11 @@ void rn_draw_furniture_part(cairo_t *cr, PangoContext *pc, const nm_map *map,
                 draw_leader(cr, &lay->placed[i]);
         for (i = 0; i < lay->nplaced; i++) {
             const rn_placed *pl = &lay->placed[i];
-            show_text(cr, svg, rn_text_pt(pc, RN_F_LABEL, pl->pt, map->labels[pl->label].text, 0),
+            show_text(cr, svg, nmR_text_pt(pc, RN_F_LABEL, pl->pt, map->labels[pl->label].text, 0),
                       RN_F_LABEL, pl->x, pl->y, 1);
         }
         cairo_rectangle(cr, p->map.x, p->map.y, p->map.w, p->map.h);
-        rn_set_rgb(cr, FRAME_RGB);
+        nmR_set_rgb(cr, FRAME_RGB);
         cairo_set_line_width(cr, FRAME_W_MM);
         cairo_set_line_join(cr, CAIRO_LINE_JOIN_MITER);
         cairo_stroke(cr);

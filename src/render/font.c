@@ -23,28 +23,28 @@ static int by_name(const void *a, const void *b)
  * first few installed when none is close. */
 static nm_status not_installed(nm_ctx *ctx, const char *family, PangoFontFamily **fam, int n)
 {
-    nm_buf b = {0};
-    nm_near near;
+    nmC_buf b = {0};
+    nmC_near near;
     int i;
 
     qsort(fam, (size_t)n, sizeof *fam, by_name);
-    nm_near_init(&near, family);
+    nmC_near_init(&near, family);
     for (i = 0; i < n; i++)
-        nm_near_offer(&near, pango_font_family_get_name(fam[i]), NULL);
-    nm_buf_addf(&b, "font family ");
-    nm_buf_add_quoted(&b, family, NM_FONT_MAX);
-    nm_buf_addf(&b, " is not installed (fontconfig has no such family)");
-    nm_near_add_to(&near, &b);
+        nmC_near_offer(&near, pango_font_family_get_name(fam[i]), NULL);
+    nmC_buf_addf(&b, "font family ");
+    nmC_buf_add_quoted(&b, family, NM_FONT_MAX);
+    nmC_buf_addf(&b, " is not installed (fontconfig has no such family)");
+    nmC_near_add_to(&near, &b);
     if (near.count == 0 && n > 0) {
-        nm_buf_addf(&b, "; installed:");
+        nmC_buf_addf(&b, "; installed:");
         for (i = 0; i < n && i < 8; i++)
-            nm_buf_addf(&b, "%s \"%s\"", i ? "," : "", pango_font_family_get_name(fam[i]));
+            nmC_buf_addf(&b, "%s \"%s\"", i ? "," : "", pango_font_family_get_name(fam[i]));
         if (n > 8)
-            nm_buf_addf(&b, " and %d more", n - 8);
+            nmC_buf_addf(&b, " and %d more", n - 8);
     }
-    nm_buf_addf(&b, " (fc-list : family lists them all)");
-    nm_fail(ctx, NM_USAGE, "%s", b.failed ? "font family not installed" : b.data);
-    nm_buf_free(&b);
+    nmC_buf_addf(&b, " (fc-list : family lists them all)");
+    nmC_fail(ctx, NM_USAGE, "%s", b.failed ? "font family not installed" : b.data);
+    nmC_buf_free(&b);
     return NM_USAGE;
 }
 
@@ -54,30 +54,30 @@ nm_status nm_font_check(nm_ctx *ctx, const char *family)
     int n = 0, i, found = 0;
     size_t len;
 
-    nm_clear(ctx);
+    nmC_clear(ctx);
     if (!family || !*family)
-        return nm_fail(ctx, NM_USAGE, "the font family is empty (give one, e.g. \"DejaVu Serif\")");
+        return nmC_fail(ctx, NM_USAGE, "the font family is empty (give one, e.g. \"DejaVu Serif\")");
     len = strlen(family);
-    if (len >= NM_FONT_MAX || !nm_utf8_valid(family, len))
-        return nm_fail(ctx, NM_USAGE, "font family is not UTF-8 text under %d bytes",
+    if (len >= NM_FONT_MAX || !nmC_utf8_valid(family, len))
+        return nmC_fail(ctx, NM_USAGE, "font family is not UTF-8 text under %d bytes",
                        NM_FONT_MAX);
     if (strchr(family, ',') || strchr(family, '"') || strchr(family, '\n'))
-        return nm_fail(ctx, NM_USAGE,
+        return nmC_fail(ctx, NM_USAGE,
                        "font family \"%s\": give one family name, without commas or quotes",
                        family);
     for (i = 0; i < (int)(sizeof generic / sizeof generic[0]); i++)
-        if (nm_strieq(family, generic[i]))
+        if (nmC_strieq(family, generic[i]))
             return NM_OK;
     pango_font_map_list_families(pango_cairo_font_map_get_default(), &fam, &n);
     for (i = 0; i < n && !found; i++)
-        found = nm_strieq(pango_font_family_get_name(fam[i]), family);
+        found = nmC_strieq(pango_font_family_get_name(fam[i]), family);
     if (!found)
         not_installed(ctx, family, fam, n);
     g_free(fam);
     return found ? NM_OK : NM_USAGE;
 }
 
-const char *rn_font_family(const char *family)
+const char *nmR_font_family(const char *family)
 {
     return family && *family ? family : RN_FONT_DEFAULT;
 }

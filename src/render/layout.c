@@ -24,7 +24,7 @@ static const struct {
     [RN_F_ATTRIB] = {6.5, 0, 0x404040},
 };
 
-PangoContext *rn_pango_context(const char *family)
+PangoContext *nmR_pango_context(const char *family)
 {
     /* the default font map is per thread and shared by every context made
      * from it, so fontconfig is set up once */
@@ -36,9 +36,9 @@ PangoContext *rn_pango_context(const char *family)
     if (!pc)
         return NULL;
     /* the family rides on the context, so that every text made from it
-     * (rn_text, the report pages) is in the figure's font */
+     * (nmR_rn_text, the report pages) is in the figure's font */
     fd = pango_font_description_new();
-    pango_font_description_set_family(fd, rn_font_family(family));
+    pango_font_description_set_family(fd, nmR_font_family(family));
     pango_context_set_font_description(pc, fd);
     pango_font_description_free(fd);
     pango_cairo_context_set_resolution(pc, RN_MM_PER_INCH); /* 1 unit = 1 mm */
@@ -53,11 +53,11 @@ PangoContext *rn_pango_context(const char *family)
     return pc;
 }
 
-const char *rn_context_family(PangoContext *pc)
+const char *nmR_context_family(PangoContext *pc)
 {
     const char *f = pango_font_description_get_family(pango_context_get_font_description(pc));
 
-    return rn_font_family(f);
+    return nmR_font_family(f);
 }
 
 static int is_word_byte(unsigned char c)
@@ -113,27 +113,27 @@ static void keep_hyphenated_words(PangoLayout *lay, const char *text)
  * layout and the drawing of one page agree on it. */
 #define TEXT_SCALE_KEY "needsmap-text-scale"
 
-void rn_set_text_scale(PangoContext *pc, double k)
+void nmR_set_text_scale(PangoContext *pc, double k)
 {
     g_object_set_data(G_OBJECT(pc), TEXT_SCALE_KEY, GINT_TO_POINTER((int)lround(k * 1000)));
 }
 
-double rn_text_scale(PangoContext *pc)
+double nmR_text_scale(PangoContext *pc)
 {
     int v = GPOINTER_TO_INT(g_object_get_data(G_OBJECT(pc), TEXT_SCALE_KEY));
 
     return v > 0 ? v / 1000.0 : 1;
 }
 
-PangoLayout *rn_text(PangoContext *pc, rn_font font, const char *text, double width_mm)
+PangoLayout *nmR_rn_text(PangoContext *pc, rn_font font, const char *text, double width_mm)
 {
     /* labels have sizes of their own (label_pt), chosen by the caller */
-    double k = font == RN_F_LABEL ? 1 : rn_text_scale(pc);
+    double k = font == RN_F_LABEL ? 1 : nmR_text_scale(pc);
 
-    return rn_text_pt(pc, font, fonts[font].pt * k, text, width_mm);
+    return nmR_text_pt(pc, font, fonts[font].pt * k, text, width_mm);
 }
 
-PangoLayout *rn_text_pt(PangoContext *pc, rn_font font, double pt, const char *text,
+PangoLayout *nmR_text_pt(PangoContext *pc, rn_font font, double pt, const char *text,
                         double width_mm)
 {
     PangoLayout *lay = pango_layout_new(pc);
@@ -142,7 +142,7 @@ PangoLayout *rn_text_pt(PangoContext *pc, rn_font font, double pt, const char *t
     /* the figure's family, then fontconfig's sans for glyphs it lacks */
     char family[NM_FONT_MAX + 16];
 
-    snprintf(family, sizeof family, "%s,sans-serif", rn_context_family(pc));
+    snprintf(family, sizeof family, "%s,sans-serif", nmR_context_family(pc));
     pango_font_description_set_family(fd, family);
     pango_font_description_set_size(fd, (gint)(pt * PANGO_SCALE));
     pango_font_description_set_weight(fd, fonts[font].bold ? PANGO_WEIGHT_BOLD
@@ -158,7 +158,7 @@ PangoLayout *rn_text_pt(PangoContext *pc, rn_font font, double pt, const char *t
     return lay;
 }
 
-void rn_text_size(PangoLayout *lay, double *w, double *h)
+void nmR_text_size(PangoLayout *lay, double *w, double *h)
 {
     PangoRectangle log;
 
@@ -167,7 +167,7 @@ void rn_text_size(PangoLayout *lay, double *w, double *h)
     *h = (double)log.height / PANGO_SCALE;
 }
 
-void rn_font_info(rn_font font, double *pt, int *bold, uint32_t *rgb)
+void nmR_font_info(rn_font font, double *pt, int *bold, uint32_t *rgb)
 {
     *pt = fonts[font].pt;
     *bold = fonts[font].bold;
@@ -178,13 +178,13 @@ void rn_font_info(rn_font font, double *pt, int *bold, uint32_t *rgb)
 static void measure(PangoContext *pc, rn_font font, const char *text, double width_mm, double *w,
                     double *h)
 {
-    PangoLayout *lay = rn_text(pc, font, text, width_mm);
+    PangoLayout *lay = nmR_rn_text(pc, font, text, width_mm);
 
-    rn_text_size(lay, w, h);
+    nmR_text_size(lay, w, h);
     g_object_unref(lay);
 }
 
-int rn_map_extent(const nm_map *map, double ext[4])
+int nmR_map_extent(const nm_map *map, double ext[4])
 {
     size_t i;
 
@@ -237,7 +237,7 @@ static nm_status measure_texts(nm_ctx *ctx, const nm_map *map, PangoContext *pc,
     m->label_w = nm_calloc(map->nlegend + 1, sizeof *m->label_w);
     m->count_w = nm_calloc(map->nlegend + 1, sizeof *m->count_w);
     if (!m->label_w || !m->count_w)
-        return nm_fail(ctx, NM_NOMEM, "out of memory");
+        return nmC_fail(ctx, NM_NOMEM, "out of memory");
     for (i = 0; i < map->nlegend; i++) {
         measure(pc, RN_F_LEGEND, map->legend[i].label, 0, &m->label_w[i], &h);
         if (map->legend[i].count >= 0) {
@@ -414,7 +414,7 @@ static double place(const nm_map *map, PangoContext *pc, const meas *m, const do
 
 /* The longest round length (1, 2 or 5 times a power of ten metres) whose
  * bar is at most 'max_mm' long. */
-double rn_round_length(double mm_per_m, double max_mm)
+double nmR_round_length(double mm_per_m, double max_mm)
 {
     double m = max_mm / mm_per_m, p = pow(10, floor(log10(m)));
 
@@ -688,11 +688,11 @@ static int place_leader(lab_index *ix, rn_layout *lay, const nm_map *map, double
 static int measure_label(PangoContext *pc, const nm_map *map, const char *text, double *w,
                          double *h)
 {
-    PangoLayout *t = rn_text_pt(pc, RN_F_LABEL, map->opts.label_pt, text, 0);
+    PangoLayout *t = nmR_text_pt(pc, RN_F_LABEL, map->opts.label_pt, text, 0);
 
     if (!t)
         return 0;
-    rn_text_size(t, w, h);
+    nmR_text_size(t, w, h);
     g_object_unref(t);
     return 1;
 }
@@ -720,7 +720,7 @@ static nm_status place_labels(nm_ctx *ctx, const nm_map *map, PangoContext *pc, 
     lay->placed = nm_malloc(map->nlabels * sizeof *lay->placed);
     lay->label_status = nm_calloc(map->nlabels, sizeof *lay->label_status);
     if (!order || !ix.box || !ix.seen || !ix.head || !lay->placed || !lay->label_status) {
-        rc = nm_fail(ctx, NM_NOMEM, "out of memory");
+        rc = nmC_fail(ctx, NM_NOMEM, "out of memory");
         goto cleanup;
     }
     for (i = 0; i < map->nlabels; i++) {
@@ -731,7 +731,7 @@ static nm_status place_labels(nm_ctx *ctx, const nm_map *map, PangoContext *pc, 
     qsort(order, map->nlabels, sizeof *order, by_rank);
     /* names stay off the locator inset */
     if (lay->pub.locator.w > 0 && !index_add(&ix, &lay->pub.locator)) {
-        rc = nm_fail(ctx, NM_NOMEM, "out of memory");
+        rc = nmC_fail(ctx, NM_NOMEM, "out of memory");
         goto cleanup;
     }
     /* own areas inside, own areas on leader lines, then the others alike:
@@ -753,7 +753,7 @@ static nm_status place_labels(nm_ctx *ctx, const nm_map *map, PangoContext *pc, 
             }
             /* without hinting, text scales with its size: measured once */
             if (!measure_label(pc, map, l->text, &w0, &h0)) {
-                rc = nm_fail(ctx, NM_NOMEM, "out of memory");
+                rc = nmC_fail(ctx, NM_NOMEM, "out of memory");
                 goto cleanup;
             }
             if (!leader)
@@ -761,7 +761,7 @@ static nm_status place_labels(nm_ctx *ctx, const nm_map *map, PangoContext *pc, 
             else
                 got = map->opts.label_leaders ? place_leader(&ix, lay, map, cx, cy, r, w0, h0) : 0;
             if (got < 0) {
-                rc = nm_fail(ctx, NM_NOMEM, "out of memory");
+                rc = nmC_fail(ctx, NM_NOMEM, "out of memory");
                 goto cleanup;
             }
             if (got > 0 && !leader) {
@@ -787,7 +787,7 @@ cleanup:
     return rc;
 }
 
-void rn_layout_record(nm_map *map, const rn_layout *lay)
+void nmR_layout_record(nm_map *map, const rn_layout *lay)
 {
     size_t i;
 
@@ -912,7 +912,7 @@ static void place_locator(const nm_map *map, rn_layout *lay)
     double ext[4], side, w, h, best = INFINITY, inset = 3;
 
     if (!map->locator || map->locator->nfeat + map->locator->noutl == 0 ||
-        !rn_map_extent(map->locator, ext))
+        !nmR_map_extent(map->locator, ext))
         return;
     side = fmin(60, fmax(30, 0.3 * fmin(m->w, m->h)));
     w = ext[2] - ext[0] >= ext[3] - ext[1] ? side : side * (ext[2] - ext[0]) / (ext[3] - ext[1]);
@@ -1015,7 +1015,7 @@ static double best_place(const nm_map *map, PangoContext *pc, const meas *m, con
 static const double text_scales[] = {1, 0.9, 0.8, 0.75};
 #define NSCALES (sizeof text_scales / sizeof text_scales[0])
 
-nm_status rn_layout_compute(nm_ctx *ctx, const nm_map *map, PangoContext *pc, rn_layout *lay)
+nm_status nmR_layout_compute(nm_ctx *ctx, const nm_map *map, PangoContext *pc, rn_layout *lay)
 {
     double ext[4], s = 0;
     int best_land = 0, best_bottom = 0;
@@ -1024,10 +1024,10 @@ nm_status rn_layout_compute(nm_ctx *ctx, const nm_map *map, PangoContext *pc, rn
     nm_status rc = NM_OK;
 
     memset(lay, 0, sizeof *lay);
-    if (!rn_map_extent(map, ext))
-        return nm_fail(ctx, NM_USAGE, "the map has no features and no extent");
+    if (!nmR_map_extent(map, ext))
+        return nmC_fail(ctx, NM_USAGE, "the map has no features and no extent");
     for (k = 0; k < NSCALES; k++) {
-        rn_set_text_scale(pc, text_scales[k]);
+        nmR_set_text_scale(pc, text_scales[k]);
         meas_free(&m);
         memset(&m, 0, sizeof m);
         if ((rc = measure_texts(ctx, map, pc, &m)) != NM_OK)
@@ -1043,7 +1043,7 @@ nm_status rn_layout_compute(nm_ctx *ctx, const nm_map *map, PangoContext *pc, rn
         if (s <= 0) {
             /* what else may make room, of what is not asked already */
             int in = map->opts.legend_pos == NM_LEGEND_INSIDE || map->opts.legend_pos == NM_LEGEND_NONE;
-            rc = nm_fail(ctx, NM_USAGE,
+            rc = nmC_fail(ctx, NM_USAGE,
                          "a page of %.0f x %.0f mm is too small for the map with its legend and "
                          "source line, even with text at %.0f%% of its size: give a larger "
                          "--size%s%s",
@@ -1066,7 +1066,7 @@ nm_status rn_layout_compute(nm_ctx *ctx, const nm_map *map, PangoContext *pc, rn
         int panel = !best_bottom && p->scale_bar.w > 0 && p->scale_bar.x >= p->map.x + p->map.w;
         double max_mm = panel ? fmax(p->map.w / 3, fmin(RN_SCALE_BLOCK_W, p->scale_bar.w) - 12)
                               : p->map.w / 3;
-        lay->pub.scale_bar_m = rn_round_length(lay->mm_per_m, fmin(RN_SCALE_MAX, max_mm));
+        lay->pub.scale_bar_m = nmR_round_length(lay->mm_per_m, fmin(RN_SCALE_MAX, max_mm));
     }
     place_locator(map, lay);
     lay->pub.outline_mm = map->opts.outline_mm;
@@ -1078,7 +1078,7 @@ cleanup:
     return rc;
 }
 
-void rn_layout_free(rn_layout *lay)
+void nmR_layout_free(rn_layout *lay)
 {
     nm_free(lay->placed);
     nm_free(lay->label_status);
@@ -1093,21 +1093,21 @@ nm_status nm_map_layout_get(nm_ctx *ctx, nm_map *map, nm_map_layout *out)
     rn_layout lay;
     nm_status rc;
 
-    nm_clear(ctx);
-    pc = rn_pango_context(map->opts.font);
+    nmC_clear(ctx);
+    pc = nmR_pango_context(map->opts.font);
     if (!pc)
-        return nm_fail(ctx, NM_NOMEM, "cannot create a text context");
-    rc = rn_layout_compute(ctx, map, pc, &lay);
+        return nmC_fail(ctx, NM_NOMEM, "cannot create a text context");
+    rc = nmR_layout_compute(ctx, map, pc, &lay);
     if (rc == NM_OK) {
         *out = lay.pub;
-        rn_layout_record(map, &lay);
+        nmR_layout_record(map, &lay);
     }
-    rn_layout_free(&lay);
+    nmR_layout_free(&lay);
     g_object_unref(pc);
     return rc;
 }
 
-nm_status rn_layout_box(nm_ctx *ctx, const nm_map *map, PangoContext *pc, const nm_rect *box,
+nm_status nmR_layout_box(nm_ctx *ctx, const nm_map *map, PangoContext *pc, const nm_rect *box,
                         rn_layout *lay)
 {
     nm_map_layout *p = &lay->pub;
@@ -1117,9 +1117,9 @@ nm_status rn_layout_box(nm_ctx *ctx, const nm_map *map, PangoContext *pc, const 
     nm_status rc = NM_OK;
 
     memset(lay, 0, sizeof *lay);
-    p->text_scale = rn_text_scale(pc); /* the page's, as its owner set it */
-    if (!rn_map_extent(map, ext))
-        return nm_fail(ctx, NM_USAGE, "the map has no features and no extent");
+    p->text_scale = nmR_text_scale(pc); /* the page's, as its owner set it */
+    if (!nmR_map_extent(map, ext))
+        return nmC_fail(ctx, NM_USAGE, "the map has no features and no extent");
     if ((rc = measure_texts(ctx, map, pc, &m)) != NM_OK)
         goto cleanup;
     p->page_w_mm = box->x + box->w;
@@ -1142,7 +1142,7 @@ nm_status rn_layout_box(nm_ctx *ctx, const nm_map *map, PangoContext *pc, const 
     dw = p->map.w - 2 * RN_MAP_PAD;
     dh = p->map.h - 2 * RN_MAP_PAD;
     if (dw <= 10 || dh <= 10 || leg_h > box->h) {
-        rc = nm_fail(ctx, NM_USAGE, "a %.0f x %.0f mm box leaves no room for the map", box->w,
+        rc = nmC_fail(ctx, NM_USAGE, "a %.0f x %.0f mm box leaves no room for the map", box->w,
                      box->h);
         goto cleanup;
     }
@@ -1153,7 +1153,7 @@ nm_status rn_layout_box(nm_ctx *ctx, const nm_map *map, PangoContext *pc, const 
     /* centred in the box; the frame hugs the data across */
     hug_data(lay, 0);
     if (map->opts.scale_bar)
-        p->scale_bar_m = rn_round_length(lay->mm_per_m, fmin(RN_SCALE_MAX, p->map.w / 3));
+        p->scale_bar_m = nmR_round_length(lay->mm_per_m, fmin(RN_SCALE_MAX, p->map.w / 3));
     georef(map, lay);
     place_locator(map, lay); /* a summary's overview has one too */
     rc = place_labels(ctx, map, pc, lay);
@@ -1163,7 +1163,7 @@ cleanup:
     return rc;
 }
 
-nm_status rn_place_labels(nm_ctx *ctx, const nm_map *map, PangoContext *pc, rn_layout *lay)
+nm_status nmR_place_labels(nm_ctx *ctx, const nm_map *map, PangoContext *pc, rn_layout *lay)
 {
     return place_labels(ctx, map, pc, lay);
 }

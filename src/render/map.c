@@ -110,14 +110,14 @@ static int grow(void **arr, size_t *cap, size_t need, size_t elsize)
 
 nm_status nm_map_set_page(nm_ctx *ctx, nm_map *map, nm_paper paper, nm_orient orient, double dpi)
 {
-    nm_clear(ctx);
+    nmC_clear(ctx);
     if (paper != NM_PAPER_A4 && paper != NM_PAPER_A3 &&
         !(paper == NM_PAPER_CUSTOM && map->size_mm[0] > 0))
-        return nm_fail(ctx, NM_USAGE, "unknown paper size %d", (int)paper);
+        return nmC_fail(ctx, NM_USAGE, "unknown paper size %d", (int)paper);
     if (orient != NM_ORIENT_AUTO && orient != NM_ORIENT_PORTRAIT && orient != NM_ORIENT_LANDSCAPE)
-        return nm_fail(ctx, NM_USAGE, "unknown orientation %d", (int)orient);
+        return nmC_fail(ctx, NM_USAGE, "unknown orientation %d", (int)orient);
     if (!(dpi >= 36 && dpi <= 1200))
-        return nm_fail(ctx, NM_USAGE, "resolution %g dpi is outside 36 to 1200", dpi);
+        return nmC_fail(ctx, NM_USAGE, "resolution %g dpi is outside 36 to 1200", dpi);
     map->paper = paper;
     map->orient = orient;
     map->dpi = dpi;
@@ -126,9 +126,9 @@ nm_status nm_map_set_page(nm_ctx *ctx, nm_map *map, nm_paper paper, nm_orient or
 
 nm_status nm_map_set_size(nm_ctx *ctx, nm_map *map, double w_mm, double h_mm)
 {
-    nm_clear(ctx);
+    nmC_clear(ctx);
     if (!(w_mm >= 30 && w_mm <= 2000 && h_mm >= 30 && h_mm <= 2000))
-        return nm_fail(ctx, NM_USAGE, "a page of %g x %g mm is outside 30 to 2000 mm", w_mm,
+        return nmC_fail(ctx, NM_USAGE, "a page of %g x %g mm is outside 30 to 2000 mm", w_mm,
                        h_mm);
     map->size_mm[0] = w_mm;
     map->size_mm[1] = h_mm;
@@ -139,32 +139,32 @@ nm_status nm_map_set_size(nm_ctx *ctx, nm_map *map, double w_mm, double h_mm)
 
 nm_status nm_map_set_options(nm_ctx *ctx, nm_map *map, const nm_render_opts *o)
 {
-    nm_clear(ctx);
+    nmC_clear(ctx);
     if (o->legend_pos < NM_LEGEND_AUTO || o->legend_pos > NM_LEGEND_NONE)
-        return nm_fail(ctx, NM_USAGE, "unknown legend position %d", (int)o->legend_pos);
+        return nmC_fail(ctx, NM_USAGE, "unknown legend position %d", (int)o->legend_pos);
     if (!(o->margin_mm >= 0 && o->margin_mm <= 50))
-        return nm_fail(ctx, NM_USAGE, "margin %g mm is outside 0 to 50", o->margin_mm);
+        return nmC_fail(ctx, NM_USAGE, "margin %g mm is outside 0 to 50", o->margin_mm);
     if (!(o->simplify_px >= 0 && o->simplify_px <= 10))
-        return nm_fail(ctx, NM_USAGE, "simplification %g px is outside 0 to 10", o->simplify_px);
+        return nmC_fail(ctx, NM_USAGE, "simplification %g px is outside 0 to 10", o->simplify_px);
     if (!(o->print_dpi >= 72 && o->print_dpi <= 4800))
-        return nm_fail(ctx, NM_USAGE, "print resolution %g dpi is outside 72 to 4800",
+        return nmC_fail(ctx, NM_USAGE, "print resolution %g dpi is outside 72 to 4800",
                        o->print_dpi);
     if (o->png_level < 0 || o->png_level > 9)
-        return nm_fail(ctx, NM_USAGE, "PNG compression level %d is outside 0 to 9", o->png_level);
+        return nmC_fail(ctx, NM_USAGE, "PNG compression level %d is outside 0 to 9", o->png_level);
     if (o->threads < 1 || o->threads > 8)
-        return nm_fail(ctx, NM_USAGE, "%d threads is outside 1 to 8", o->threads);
+        return nmC_fail(ctx, NM_USAGE, "%d threads is outside 1 to 8", o->threads);
     if (!(o->outline_mm >= 0 && o->outline_mm <= 2))
-        return nm_fail(ctx, NM_USAGE, "outline width %g mm is outside 0 to 2", o->outline_mm);
+        return nmC_fail(ctx, NM_USAGE, "outline width %g mm is outside 0 to 2", o->outline_mm);
     if (!(o->outline_darken >= 0 && o->outline_darken <= 1))
-        return nm_fail(ctx, NM_USAGE, "outline darkening %g is outside 0 to 1",
+        return nmC_fail(ctx, NM_USAGE, "outline darkening %g is outside 0 to 1",
                        o->outline_darken);
     if (!(o->label_pt >= 3 && o->label_pt <= 36))
-        return nm_fail(ctx, NM_USAGE, "label size %g pt is outside 3 to 36", o->label_pt);
+        return nmC_fail(ctx, NM_USAGE, "label size %g pt is outside 3 to 36", o->label_pt);
     if (!(o->label_min_pt >= 3 && o->label_min_pt <= o->label_pt))
-        return nm_fail(ctx, NM_USAGE, "smallest label size %g pt is outside 3 to %g",
+        return nmC_fail(ctx, NM_USAGE, "smallest label size %g pt is outside 3 to %g",
                        o->label_min_pt, o->label_pt);
     if (!memchr(o->font, 0, sizeof o->font))
-        return nm_fail(ctx, NM_USAGE, "font family is longer than %d bytes", NM_FONT_MAX - 1);
+        return nmC_fail(ctx, NM_USAGE, "font family is longer than %d bytes", NM_FONT_MAX - 1);
     map->opts = *o;
     map->opts.outline_rgb &= 0xffffff;
     return NM_OK;
@@ -173,10 +173,10 @@ nm_status nm_map_set_options(nm_ctx *ctx, nm_map *map, const nm_render_opts *o)
 nm_status nm_map_set_extent(nm_ctx *ctx, nm_map *map, double minx, double miny, double maxx,
                             double maxy)
 {
-    nm_clear(ctx);
+    nmC_clear(ctx);
     if (!isfinite(minx) || !isfinite(miny) || !isfinite(maxx) || !isfinite(maxy) ||
         !(maxx > minx) || !(maxy > miny))
-        return nm_fail(ctx, NM_USAGE, "extent %g %g %g %g is empty", minx, miny, maxx, maxy);
+        return nmC_fail(ctx, NM_USAGE, "extent %g %g %g %g is empty", minx, miny, maxx, maxy);
     map->ext[0] = minx;
     map->ext[1] = miny;
     map->ext[2] = maxx;
@@ -191,11 +191,11 @@ static nm_status set_text(nm_ctx *ctx, char **dst, const char *text, const char 
     char *copy = NULL;
 
     if (text) {
-        if (!nm_utf8_valid(text, strlen(text)))
-            return nm_fail(ctx, NM_BADDATA, "%s is not valid UTF-8", what);
+        if (!nmC_utf8_valid(text, strlen(text)))
+            return nmC_fail(ctx, NM_BADDATA, "%s is not valid UTF-8", what);
         copy = nm_strdup(text);
         if (!copy)
-            return nm_fail(ctx, NM_NOMEM, "out of memory");
+            return nmC_fail(ctx, NM_NOMEM, "out of memory");
     }
     nm_free(*dst);
     *dst = copy;
@@ -206,9 +206,9 @@ nm_status nm_map_set_title(nm_ctx *ctx, nm_map *map, const char *title, const ch
 {
     nm_status rc;
 
-    nm_clear(ctx);
-    if (title && !nm_utf8_valid(title, strlen(title)))
-        return nm_fail(ctx, NM_BADDATA, "title is not valid UTF-8");
+    nmC_clear(ctx);
+    if (title && !nmC_utf8_valid(title, strlen(title)))
+        return nmC_fail(ctx, NM_BADDATA, "title is not valid UTF-8");
     rc = set_text(ctx, &map->subtitle, subtitle, "subtitle");
     if (rc == NM_OK)
         rc = set_text(ctx, &map->title, title, "title");
@@ -217,19 +217,19 @@ nm_status nm_map_set_title(nm_ctx *ctx, nm_map *map, const char *title, const ch
 
 nm_status nm_map_set_attribution(nm_ctx *ctx, nm_map *map, const char *text)
 {
-    nm_clear(ctx);
+    nmC_clear(ctx);
     return set_text(ctx, &map->attribution, text, "attribution");
 }
 
 nm_status nm_map_set_description(nm_ctx *ctx, nm_map *map, const char *text)
 {
-    nm_clear(ctx);
+    nmC_clear(ctx);
     return set_text(ctx, &map->description, text, "description");
 }
 
 nm_status nm_map_set_legend_title(nm_ctx *ctx, nm_map *map, const char *title)
 {
-    nm_clear(ctx);
+    nmC_clear(ctx);
     return set_text(ctx, &map->legend_title, title, "legend title");
 }
 
@@ -239,19 +239,19 @@ static nm_status check_geom(nm_ctx *ctx, const nm_geom *g)
     size_t i;
 
     if (!g || !g->xy || !g->ring_start || g->nrings == 0)
-        return nm_fail(ctx, NM_BADDATA, "geometry has no rings");
+        return nmC_fail(ctx, NM_BADDATA, "geometry has no rings");
     if (g->ring_start[0] != 0 || g->ring_start[g->nrings] != g->npoints)
-        return nm_fail(ctx, NM_BADDATA, "geometry rings do not cover its %zu points", g->npoints);
+        return nmC_fail(ctx, NM_BADDATA, "geometry rings do not cover its %zu points", g->npoints);
     for (i = 0; i < g->nrings; i++)
         if (g->ring_start[i + 1] < g->ring_start[i])
-            return nm_fail(ctx, NM_BADDATA, "geometry ring %zu has a negative length", i);
+            return nmC_fail(ctx, NM_BADDATA, "geometry ring %zu has a negative length", i);
     if (g->part_start) {
         if (g->nparts == 0 || g->part_start[0] != 0 || g->part_start[g->nparts] != g->nrings)
-            return nm_fail(ctx, NM_BADDATA, "geometry parts do not cover its %zu rings",
+            return nmC_fail(ctx, NM_BADDATA, "geometry parts do not cover its %zu rings",
                            g->nrings);
         for (i = 0; i < g->nparts; i++)
             if (g->part_start[i + 1] <= g->part_start[i])
-                return nm_fail(ctx, NM_BADDATA, "geometry part %zu has no ring", i);
+                return nmC_fail(ctx, NM_BADDATA, "geometry part %zu has no ring", i);
     }
     return NM_OK;
 }
@@ -289,11 +289,11 @@ static nm_status store_geom(nm_ctx *ctx, rn_store *st, const nm_geom *g, rn_shap
     if (!measure_geom(g, bbox)) {
         for (i = 0; i < 2 * g->npoints && isfinite(g->xy[i]); i++)
             ;
-        return nm_fail(ctx, NM_BADDATA, "geometry point %zu is not finite", i / 2);
+        return nmC_fail(ctx, NM_BADDATA, "geometry point %zu is not finite", i / 2);
     }
     if (!grow((void **)&st->xy, &st->cap_pt, 2 * (st->npt + g->npoints), sizeof(double)) ||
         !grow((void **)&st->rs, &st->cap_ring, st->nring + g->nrings + 1, sizeof(size_t)))
-        return nm_fail(ctx, NM_NOMEM, "out of memory");
+        return nmC_fail(ctx, NM_NOMEM, "out of memory");
     base = st->npt;
     memcpy(st->xy + 2 * base, g->xy, 2 * g->npoints * sizeof(double));
     st->rs[st->nring] = base;
@@ -314,11 +314,11 @@ nm_status nm_map_add_feature(nm_ctx *ctx, nm_map *map, const nm_geom *geom, uint
     nm_status rc;
     rn_shape sh;
 
-    nm_clear(ctx);
+    nmC_clear(ctx);
     if ((rc = check_geom(ctx, geom)) != NM_OK)
         return rc;
     if (!grow((void **)&map->feat, &map->cap_feat, map->nfeat + 1, sizeof *map->feat))
-        return nm_fail(ctx, NM_NOMEM, "out of memory");
+        return nmC_fail(ctx, NM_NOMEM, "out of memory");
     if ((rc = store_geom(ctx, &map->st, geom, &sh)) != NM_OK)
         return rc;
     sh.rgb = rgb & 0xffffff;
@@ -330,11 +330,11 @@ nm_status nm_map_add_feature(nm_ctx *ctx, nm_map *map, const nm_geom *geom, uint
 
 nm_status nm_map_add_layer(nm_ctx *ctx, nm_map *map, uint32_t rgb, double width_mm, int *layer)
 {
-    nm_clear(ctx);
+    nmC_clear(ctx);
     if (!(width_mm > 0 && width_mm <= 5))
-        return nm_fail(ctx, NM_USAGE, "line width %g mm is outside 0 to 5", width_mm);
+        return nmC_fail(ctx, NM_USAGE, "line width %g mm is outside 0 to 5", width_mm);
     if (!grow((void **)&map->layers, &map->cap_layers, map->nlayers + 1, sizeof *map->layers))
-        return nm_fail(ctx, NM_NOMEM, "out of memory");
+        return nmC_fail(ctx, NM_NOMEM, "out of memory");
     map->layers[map->nlayers].rgb = rgb & 0xffffff;
     map->layers[map->nlayers].width_mm = width_mm;
     *layer = (int)map->nlayers++;
@@ -346,13 +346,13 @@ nm_status nm_map_add_outline(nm_ctx *ctx, nm_map *map, int layer, const nm_geom 
     nm_status rc;
     rn_shape sh;
 
-    nm_clear(ctx);
+    nmC_clear(ctx);
     if (layer < 0 || (size_t)layer >= map->nlayers)
-        return nm_fail(ctx, NM_USAGE, "no overlay layer %d", layer);
+        return nmC_fail(ctx, NM_USAGE, "no overlay layer %d", layer);
     if ((rc = check_geom(ctx, geom)) != NM_OK)
         return rc;
     if (!grow((void **)&map->outl, &map->cap_outl, map->noutl + 1, sizeof *map->outl))
-        return nm_fail(ctx, NM_NOMEM, "out of memory");
+        return nmC_fail(ctx, NM_NOMEM, "out of memory");
     if ((rc = store_geom(ctx, &map->st, geom, &sh)) != NM_OK)
         return rc;
     sh.layer = layer;
@@ -424,27 +424,27 @@ nm_status nm_map_add_label_keyed(nm_ctx *ctx, nm_map *map, const char *text, con
     char *copy = NULL, *kcopy = NULL;
     rn_label *l;
 
-    nm_clear(ctx);
+    nmC_clear(ctx);
     if ((rc = check_geom(ctx, geom)) != NM_OK)
         return rc;
-    if (!text || !nm_utf8_valid(text, strlen(text)))
-        return nm_fail(ctx, NM_BADDATA, "label text is missing or not valid UTF-8");
+    if (!text || !nmC_utf8_valid(text, strlen(text)))
+        return nmC_fail(ctx, NM_BADDATA, "label text is missing or not valid UTF-8");
     largest_part(geom, &ring0, &nrings);
     size = part_size(geom, ring0, nrings);
     /* 1/200 of the polygon's size is far below a label's own size */
-    rc = rn_polylabel(ctx, geom->xy, geom->ring_start, ring0, nrings, fmax(size / 200, 1e-6), &x,
+    rc = nmR_polylabel(ctx, geom->xy, geom->ring_start, ring0, nrings, fmax(size / 200, 1e-6), &x,
                       &y, &dist);
     if (rc != NM_OK)
         return rc;
-    if (key && !nm_utf8_valid(key, strlen(key)))
-        return nm_fail(ctx, NM_BADDATA, "label key is not valid UTF-8");
+    if (key && !nmC_utf8_valid(key, strlen(key)))
+        return nmC_fail(ctx, NM_BADDATA, "label key is not valid UTF-8");
     copy = nm_strdup(text);
     kcopy = key ? nm_strdup(key) : NULL;
     if (!copy || (key && !kcopy) ||
         !grow((void **)&map->labels, &map->cap_labels, map->nlabels + 1, sizeof *map->labels)) {
         nm_free(copy);
         nm_free(kcopy);
-        return nm_fail(ctx, NM_NOMEM, "out of memory");
+        return nmC_fail(ctx, NM_NOMEM, "out of memory");
     }
     l = &map->labels[map->nlabels++];
     memset(l, 0, sizeof *l);
@@ -492,14 +492,14 @@ nm_status nm_map_add_legend_entry(nm_ctx *ctx, nm_map *map, uint32_t rgb, int fl
 {
     char *copy;
 
-    nm_clear(ctx);
-    if (!label || !nm_utf8_valid(label, strlen(label)))
-        return nm_fail(ctx, NM_BADDATA, "legend label is missing or not valid UTF-8");
+    nmC_clear(ctx);
+    if (!label || !nmC_utf8_valid(label, strlen(label)))
+        return nmC_fail(ctx, NM_BADDATA, "legend label is missing or not valid UTF-8");
     if (!grow((void **)&map->legend, &map->cap_legend, map->nlegend + 1, sizeof *map->legend))
-        return nm_fail(ctx, NM_NOMEM, "out of memory");
+        return nmC_fail(ctx, NM_NOMEM, "out of memory");
     copy = nm_strdup(label);
     if (!copy)
-        return nm_fail(ctx, NM_NOMEM, "out of memory");
+        return nmC_fail(ctx, NM_NOMEM, "out of memory");
     map->legend[map->nlegend].rgb = rgb & 0xffffff;
     map->legend[map->nlegend].flags = flags & NM_MAP_MISSING;
     map->legend[map->nlegend].label = copy;

@@ -26,13 +26,13 @@ static cairo_status_t to_file(void *closure, const unsigned char *data, unsigned
 }
 
 /* The context, white page and mm units of a new document; a PDF's
- * structure tree starts with its Document element (closed by pg_close). */
+ * structure tree starts with its Document element (closed by nmR_close). */
 static nm_status start_page(pg_doc *d, const char *font)
 {
     d->cr = cairo_create(d->surf);
-    d->pc = rn_pango_context(font);
+    d->pc = nmR_pango_context(font);
     if (cairo_status(d->cr) != CAIRO_STATUS_SUCCESS || !d->pc)
-        return nm_fail(d->ctx, NM_NOMEM, "cannot create the page");
+        return nmC_fail(d->ctx, NM_NOMEM, "cannot create the page");
     cairo_set_source_rgb(d->cr, 1, 1, 1);
     cairo_paint(d->cr);
     cairo_scale(d->cr, d->k, d->k);
@@ -44,11 +44,11 @@ static nm_status start_page(pg_doc *d, const char *font)
 
 static const char *ext_of(const char *path)
 {
-    const char *dot = strrchr(nm_basename(path), '.');
+    const char *dot = strrchr(nmC_basename(path), '.');
     return dot ? dot : "";
 }
 
-nm_status pg_open(nm_ctx *ctx, pg_doc *d, const char *path, double w, double h, double dpi,
+nm_status nmR_open(nm_ctx *ctx, pg_doc *d, const char *path, double w, double h, double dpi,
                   const char *font, const char *title, const char *subject)
 {
     const char *ext = ext_of(path);
@@ -61,12 +61,12 @@ nm_status pg_open(nm_ctx *ctx, pg_doc *d, const char *path, double w, double h, 
     d->h = h;
     d->page = 1;
     d->npages = 1;
-    if (nm_strieq(ext, ".png"))
+    if (nmC_strieq(ext, ".png"))
         d->png = 1;
-    else if (!nm_strieq(ext, ".pdf"))
-        return nm_fail(ctx, NM_USAGE, "%s: the format comes from the extension: .pdf or .png",
+    else if (!nmC_strieq(ext, ".pdf"))
+        return nmC_fail(ctx, NM_USAGE, "%s: the format comes from the extension: .pdf or .png",
                        path);
-    if ((rc = nm_atomic_open(ctx, path, &d->a)) != NM_OK)
+    if ((rc = nmC_atomic_open(ctx, path, &d->a)) != NM_OK)
         return rc;
     if (d->png) {
         d->dpi = dpi > 0 ? dpi : 150;
@@ -81,12 +81,12 @@ nm_status pg_open(nm_ctx *ctx, pg_doc *d, const char *path, double w, double h, 
             cairo_pdf_surface_set_metadata(d->surf, CAIRO_PDF_METADATA_TITLE, title);
         if (subject)
             cairo_pdf_surface_set_metadata(d->surf, CAIRO_PDF_METADATA_SUBJECT, subject);
-        cairo_pdf_surface_set_metadata(d->surf, CAIRO_PDF_METADATA_CREATE_DATE, nm_output_date(date));
+        cairo_pdf_surface_set_metadata(d->surf, CAIRO_PDF_METADATA_CREATE_DATE, nmC_output_date(date));
     }
     return start_page(d, font);
 }
 
-nm_status pg_open_measure(nm_ctx *ctx, pg_doc *d, double w, double h, const char *font)
+nm_status nmR_open_measure(nm_ctx *ctx, pg_doc *d, double w, double h, const char *font)
 {
     memset(d, 0, sizeof *d);
     d->ctx = ctx;
@@ -99,14 +99,14 @@ nm_status pg_open_measure(nm_ctx *ctx, pg_doc *d, double w, double h, const char
     return start_page(d, font);
 }
 
-void pg_tag_begin(pg_doc *d, const char *tag)
+void nmR_tag_begin(pg_doc *d, const char *tag)
 {
     if (!d->png && !d->measure)
         cairo_tag_begin(d->cr, tag, "");
     d->tag_depth++;
 }
 
-void pg_tag_end(pg_doc *d, const char *tag)
+void nmR_tag_end(pg_doc *d, const char *tag)
 {
     if (!d->png && !d->measure)
         cairo_tag_end(d->cr, tag);
@@ -124,7 +124,7 @@ static PangoLayout *layout_of(pg_doc *d, double pt, int bold, const char *text, 
 
     char family[NM_FONT_MAX + 16];
 
-    snprintf(family, sizeof family, "%s,sans-serif", rn_context_family(d->pc));
+    snprintf(family, sizeof family, "%s,sans-serif", nmR_context_family(d->pc));
     pango_font_description_set_family(fd, family);
     pango_font_description_set_size(fd, (gint)(pt * PANGO_SCALE));
     pango_font_description_set_weight(fd, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
@@ -142,7 +142,7 @@ static PangoLayout *layout_of(pg_doc *d, double pt, int bold, const char *text, 
     return lay;
 }
 
-void pg_measure(pg_doc *d, double pt, int bold, const char *text, double w, double *tw, double *th)
+void nmR_measure(pg_doc *d, double pt, int bold, const char *text, double w, double *tw, double *th)
 {
     PangoLayout *lay = layout_of(d, pt, bold, text, w, PG_LEFT);
     PangoRectangle log;
@@ -153,7 +153,7 @@ void pg_measure(pg_doc *d, double pt, int bold, const char *text, double w, doub
     g_object_unref(lay);
 }
 
-double pg_text(pg_doc *d, double x, double y, double w, double pt, int bold, uint32_t rgb,
+double nmR_text(pg_doc *d, double x, double y, double w, double pt, int bold, uint32_t rgb,
                int align, const char *text)
 {
     PangoLayout *lay = layout_of(d, pt, bold, text, w, align);
@@ -168,24 +168,24 @@ double pg_text(pg_doc *d, double x, double y, double w, double pt, int bold, uin
 
     pango_layout_get_extents(lay, NULL, &log);
     if (tag)
-        pg_tag_begin(d, tag);
+        nmR_tag_begin(d, tag);
     cairo_move_to(d->cr, x, y);
-    rn_set_rgb(d->cr, rgb);
+    nmR_set_rgb(d->cr, rgb);
     pango_cairo_show_layout(d->cr, lay);
     if (tag)
-        pg_tag_end(d, tag);
+        nmR_tag_end(d, tag);
     g_object_unref(lay);
     return (double)log.height / PANGO_SCALE;
 }
 
-void pg_fill(pg_doc *d, double x, double y, double w, double h, uint32_t rgb)
+void nmR_fill(pg_doc *d, double x, double y, double w, double h, uint32_t rgb)
 {
     cairo_rectangle(d->cr, x, y, w, h);
-    rn_set_rgb(d->cr, rgb);
+    nmR_set_rgb(d->cr, rgb);
     cairo_fill(d->cr);
 }
 
-void pg_line(pg_doc *d, double x0, double y0, double x1, double y1, uint32_t rgb, double width,
+void nmR_line(pg_doc *d, double x0, double y0, double x1, double y1, uint32_t rgb, double width,
              int dashed)
 {
     static const double dash[] = {1.2, 0.8};
@@ -193,7 +193,7 @@ void pg_line(pg_doc *d, double x0, double y0, double x1, double y1, uint32_t rgb
     cairo_save(d->cr);
     cairo_move_to(d->cr, x0, y0);
     cairo_line_to(d->cr, x1, y1);
-    rn_set_rgb(d->cr, rgb);
+    nmR_set_rgb(d->cr, rgb);
     cairo_set_line_width(d->cr, width);
     if (dashed)
         cairo_set_dash(d->cr, dash, 2, 0);
@@ -201,34 +201,34 @@ void pg_line(pg_doc *d, double x0, double y0, double x1, double y1, uint32_t rgb
     cairo_restore(d->cr);
 }
 
-nm_status pg_map(pg_doc *d, nm_map *map, const nm_rect *box, nm_map_layout *layout)
+nm_status nmR_map(pg_doc *d, nm_map *map, const nm_rect *box, nm_map_layout *layout)
 {
     nm_status rc;
 
-    pg_tag_begin(d, "Figure");
-    rc = rn_map_draw_in(d->ctx, map, d->cr, d->pc, d->k, !d->png, box, layout);
-    pg_tag_end(d, "Figure");
+    nmR_tag_begin(d, "Figure");
+    rc = nmR_map_draw_in(d->ctx, map, d->cr, d->pc, d->k, !d->png, box, layout);
+    nmR_tag_end(d, "Figure");
     pango_cairo_update_context(d->cr, d->pc);
     return rc;
 }
 
-nm_status pg_map_layout(pg_doc *d, nm_map *map, const nm_rect *box, nm_map_layout *layout)
+nm_status nmR_map_layout(pg_doc *d, nm_map *map, const nm_rect *box, nm_map_layout *layout)
 {
     rn_layout lay;
-    nm_status rc = rn_layout_box(d->ctx, map, d->pc, box, &lay);
+    nm_status rc = nmR_layout_box(d->ctx, map, d->pc, box, &lay);
 
     if (rc == NM_OK)
         *layout = lay.pub;
-    rn_layout_free(&lay);
+    nmR_layout_free(&lay);
     return rc;
 }
 
-double pg_map_fit(const nm_rect *box, double ext_w, double ext_h)
+double nmR_map_fit(const nm_rect *box, double ext_w, double ext_h)
 {
     return fmin((box->w - 2 * RN_MAP_PAD) / ext_w, (box->h - 2 * RN_MAP_PAD) / ext_h);
 }
 
-void pg_map_world(const nm_rect *box, double mm_per_m, double cx, double cy, double ext[4])
+void nmR_map_world(const nm_rect *box, double mm_per_m, double cx, double cy, double ext[4])
 {
     double hw = (box->w - 2 * RN_MAP_PAD) / mm_per_m / 2, hh = (box->h - 2 * RN_MAP_PAD) / mm_per_m / 2;
 
@@ -238,11 +238,11 @@ void pg_map_world(const nm_rect *box, double mm_per_m, double cx, double cy, dou
     ext[3] = cy + hh;
 }
 
-double pg_scale_bar(pg_doc *d, double x, double y, double mm_per_m, double max_w)
+double nmR_scale_bar(pg_doc *d, double x, double y, double mm_per_m, double max_w)
 {
     nm_rect b = {x, y, max_w, RN_SCALE_H};
 
-    rn_scale_bar_draw(d->cr, d->pc, &b, rn_round_length(mm_per_m, max_w - 8), mm_per_m, NULL);
+    nmR_scale_bar_draw(d->cr, d->pc, &b, nmR_round_length(mm_per_m, max_w - 8), mm_per_m, NULL);
     pango_cairo_update_context(d->cr, d->pc);
     return RN_SCALE_H;
 }
@@ -253,11 +253,11 @@ static double foot_line2_h(pg_doc *d)
 {
     double w, h;
 
-    pg_measure(d, PG_FOOT_PT, 0, "Page 1 of 1", 0, &w, &h);
+    nmR_measure(d, PG_FOOT_PT, 0, "Page 1 of 1", 0, &w, &h);
     return h;
 }
 
-void pg_set_footer(pg_doc *d, const char *sources, const char *periods, int npages)
+void nmR_set_footer(pg_doc *d, const char *sources, const char *periods, int npages)
 {
     double w, h = 0;
 
@@ -265,11 +265,11 @@ void pg_set_footer(pg_doc *d, const char *sources, const char *periods, int npag
     d->periods = periods;
     d->npages = npages;
     if (sources && *sources)
-        pg_measure(d, PG_FOOT_PT, 0, sources, d->w - 2 * PG_MARGIN, &w, &h);
+        nmR_measure(d, PG_FOOT_PT, 0, sources, d->w - 2 * PG_MARGIN, &w, &h);
     d->foot_h = h + foot_line2_h(d) + 1.0 + RN_FOOT_GAP;
 }
 
-double pg_body_bottom(const pg_doc *d)
+double nmR_body_bottom(const pg_doc *d)
 {
     return d->h - PG_MARGIN - d->foot_h;
 }
@@ -278,26 +278,26 @@ static void draw_footer(pg_doc *d)
 {
     double y = d->h - PG_MARGIN - d->foot_h + RN_FOOT_GAP, l2 = foot_line2_h(d);
     char num[48], *when = NULL;
-    nm_buf b = {0};
+    nmC_buf b = {0};
 
-    pg_line(d, PG_MARGIN, y - 1.5, d->w - PG_MARGIN, y - 1.5, 0xbfbfbf, 0.2, 0);
+    nmR_line(d, PG_MARGIN, y - 1.5, d->w - PG_MARGIN, y - 1.5, 0xbfbfbf, 0.2, 0);
     if (d->sources && *d->sources)
-        y += pg_text(d, PG_MARGIN, y, d->w - 2 * PG_MARGIN, PG_FOOT_PT, 0, 0x404040, PG_LEFT,
+        y += nmR_text(d, PG_MARGIN, y, d->w - 2 * PG_MARGIN, PG_FOOT_PT, 0, 0x404040, PG_LEFT,
                      d->sources);
     y += 1.0;
     snprintf(num, sizeof num, "Page %d of %d", d->page, d->npages);
     if (d->periods && *d->periods)
-        nm_buf_addf(&b, "Data: %s", d->periods);
-    when = nm_buf_take(&b);
+        nmC_buf_addf(&b, "Data: %s", d->periods);
+    when = nmC_buf_take(&b);
     if (when)
-        pg_text(d, PG_MARGIN, y, d->w - 2 * PG_MARGIN - 30, PG_FOOT_PT, 0, 0x404040, PG_LEFT,
+        nmR_text(d, PG_MARGIN, y, d->w - 2 * PG_MARGIN - 30, PG_FOOT_PT, 0, 0x404040, PG_LEFT,
                 when);
-    pg_text(d, d->w - PG_MARGIN - 30, y, 30, PG_FOOT_PT, 0, 0x404040, PG_RIGHT, num);
+    nmR_text(d, d->w - PG_MARGIN - 30, y, 30, PG_FOOT_PT, 0, 0x404040, PG_RIGHT, num);
     (void)l2;
     nm_free(when);
 }
 
-nm_status pg_next_page(pg_doc *d, double w, double h)
+nm_status nmR_next_page(pg_doc *d, double w, double h)
 {
     draw_footer(d);
     cairo_show_page(d->cr);
@@ -310,12 +310,12 @@ nm_status pg_next_page(pg_doc *d, double w, double h)
     cairo_scale(d->cr, d->k, d->k);
     pango_cairo_update_context(d->cr, d->pc);
     if (cairo_status(d->cr) != CAIRO_STATUS_SUCCESS)
-        return nm_fail(d->ctx, NM_ERROR, "drawing the page failed: %s",
+        return nmC_fail(d->ctx, NM_ERROR, "drawing the page failed: %s",
                        cairo_status_to_string(cairo_status(d->cr)));
     return NM_OK;
 }
 
-nm_status pg_close(pg_doc *d)
+nm_status nmR_close(pg_doc *d)
 {
     cairo_status_t st;
     nm_status rc = NM_OK;
@@ -336,14 +336,14 @@ nm_status pg_close(pg_doc *d)
     if (st == CAIRO_STATUS_SUCCESS)
         st = cairo_surface_status(d->surf);
     if (st != CAIRO_STATUS_SUCCESS)
-        rc = nm_fail(d->ctx, st == CAIRO_STATUS_NO_MEMORY ? NM_NOMEM : NM_ERROR,
+        rc = nmC_fail(d->ctx, st == CAIRO_STATUS_NO_MEMORY ? NM_NOMEM : NM_ERROR,
                      "drawing the page failed: %s", cairo_status_to_string(st));
     if (rc == NM_OK)
-        rc = nm_atomic_commit(d->ctx, &d->a);
+        rc = nmC_atomic_commit(d->ctx, &d->a);
     return rc;
 }
 
-void pg_free(pg_doc *d)
+void nmR_free(pg_doc *d)
 {
     if (d->cr)
         cairo_destroy(d->cr);
@@ -353,7 +353,7 @@ void pg_free(pg_doc *d)
     }
     if (d->pc)
         g_object_unref(d->pc);
-    nm_atomic_abort(&d->a);
+    nmC_atomic_abort(&d->a);
     d->cr = NULL;
     d->surf = NULL;
     d->pc = NULL;
@@ -413,7 +413,7 @@ static void natural_widths(pg_doc *d, const pg_table *t, tb_natural *n)
 
     n->label_word = n->label_whole = 0;
     for (r = 0; r < t->nrows; r++) {
-        pg_measure(d, t->pt, 0, t->label[r], 0, &tw, &th);
+        nmR_measure(d, t->pt, 0, t->label[r], 0, &tw, &th);
         n->label_whole = fmax(n->label_whole, tw);
         pg_measure_words(d, t->pt, 0, t->label[r], 0.1, &tw, &th);
         n->label_word = fmax(n->label_word, tw);
@@ -424,10 +424,10 @@ static void natural_widths(pg_doc *d, const pg_table *t, tb_natural *n)
         for (r = 0; r < t->nrows; r++) {
             const char *v = cell_at(t->cell, r * t->ncols + c);
             const char *s = cell_at(t->sub, r * t->ncols + c);
-            pg_measure(d, t->pt, 0, v, 0, &tw, &th);
+            nmR_measure(d, t->pt, 0, v, 0, &tw, &th);
             n->col[c] = fmax(n->col[c], tw);
             if (*s) {
-                pg_measure(d, sub_pt, 0, s, 0, &tw, &th);
+                nmR_measure(d, sub_pt, 0, s, 0, &tw, &th);
                 n->col[c] = fmax(n->col[c], tw * t->pt / sub_pt);
             }
         }
@@ -539,10 +539,10 @@ static double row_height(pg_doc *d, const pg_table *t, const tb_fit *f, int r, i
     pg_measure_words(d, f->pt, 0, t->label[r], f->label_w - 2 * CELL_PAD, &tw, &lh);
     for (int c = c0; c < c1; c++)
         two |= *cell_at(t->sub, r * t->ncols + c) != '\0';
-    pg_measure(d, f->pt, 0, "0", 0, &tw, &th);
+    nmR_measure(d, f->pt, 0, "0", 0, &tw, &th);
     rh = fmax(lh, th);
     if (two) {
-        pg_measure(d, f->sub_pt, 0, "0", 0, &tw, &sh);
+        nmR_measure(d, f->sub_pt, 0, "0", 0, &tw, &sh);
         rh = fmax(rh, th + sh);
     }
     return rh + 2 * CELL_PAD;
@@ -554,8 +554,8 @@ static double text_right(pg_doc *d, double right, double y, double pt, uint32_t 
 {
     double tw, th;
 
-    pg_measure(d, pt, 0, s, 0, &tw, &th);
-    pg_text(d, right - tw, y, 0, pt, 0, rgb, PG_LEFT, s);
+    nmR_measure(d, pt, 0, s, 0, &tw, &th);
+    nmR_text(d, right - tw, y, 0, pt, 0, rgb, PG_LEFT, s);
     return th;
 }
 
@@ -570,50 +570,50 @@ static double col_x(const tb_fit *f, double x, int c0, int c)
 static void draw_head(pg_doc *d, const pg_table *t, const tb_fit *f, int c0, int c1, double x,
                       double y, double head_h, double total_w)
 {
-    pg_tag_begin(d, "TR");
-    pg_tag_begin(d, "TH"); /* the row labels' column, unheaded */
-    pg_tag_end(d, "TH");
+    nmR_tag_begin(d, "TR");
+    nmR_tag_begin(d, "TH"); /* the row labels' column, unheaded */
+    nmR_tag_end(d, "TH");
     for (int c = c0; c < c1; c++) {
         double cx = col_x(f, x, c0, c);
         if (t->group && t->group[c])
-            pg_fill(d, cx, y, f->col_w[c], head_h, 0xe8e8e8);
-        pg_tag_begin(d, "TH");
-        pg_text(d, cx + CELL_PAD, y + CELL_PAD, f->col_w[c] - 2 * CELL_PAD, f->head_pt, 1, PG_INK,
+            nmR_fill(d, cx, y, f->col_w[c], head_h, 0xe8e8e8);
+        nmR_tag_begin(d, "TH");
+        nmR_text(d, cx + CELL_PAD, y + CELL_PAD, f->col_w[c] - 2 * CELL_PAD, f->head_pt, 1, PG_INK,
                 PG_RIGHT | PG_WORDS, t->head[c]);
-        pg_tag_end(d, "TH");
+        nmR_tag_end(d, "TH");
     }
-    pg_tag_end(d, "TR");
-    pg_line(d, x, y + head_h, x + total_w, y + head_h, PG_INK, 0.3, 0);
+    nmR_tag_end(d, "TR");
+    nmR_line(d, x, y + head_h, x + total_w, y + head_h, PG_INK, 0.3, 0);
 }
 
 static void draw_row(pg_doc *d, const pg_table *t, const tb_fit *f, int r, int c0, int c1,
                      double x, double y, double rh, double total_w)
 {
     if (r % 2 == 1)
-        pg_fill(d, x, y, total_w, rh, 0xf4f4f4);
+        nmR_fill(d, x, y, total_w, rh, 0xf4f4f4);
     for (int c = c0; c < c1; c++)
         if (t->group && t->group[c])
-            pg_fill(d, col_x(f, x, c0, c), y, f->col_w[c], rh, r % 2 ? 0xe4e4e4 : 0xececec);
+            nmR_fill(d, col_x(f, x, c0, c), y, f->col_w[c], rh, r % 2 ? 0xe4e4e4 : 0xececec);
     /* a row's label heads it (TH), its figures are cells (TD) */
-    pg_tag_begin(d, "TR");
-    pg_tag_begin(d, "TH");
-    pg_text(d, x + CELL_PAD, y + CELL_PAD, f->label_w - 2 * CELL_PAD, f->pt, 0, PG_INK,
+    nmR_tag_begin(d, "TR");
+    nmR_tag_begin(d, "TH");
+    nmR_text(d, x + CELL_PAD, y + CELL_PAD, f->label_w - 2 * CELL_PAD, f->pt, 0, PG_INK,
             PG_LEFT | PG_WORDS, t->label[r]);
-    pg_tag_end(d, "TH");
+    nmR_tag_end(d, "TH");
     for (int c = c0; c < c1; c++) {
         double right = col_x(f, x, c0, c + 1) - CELL_PAD;
         const char *v = cell_at(t->cell, r * t->ncols + c);
         const char *s = cell_at(t->sub, r * t->ncols + c);
         int quiet = strcmp(v, "suppressed") == 0;
-        pg_tag_begin(d, "TD");
+        nmR_tag_begin(d, "TD");
         double vh = text_right(d, right, y + CELL_PAD, quiet ? fmax(f->pt - 1, PG_TABLE_MIN_PT - 0.5)
                                                             : f->pt,
                                quiet ? PG_GREY : PG_INK, v);
         if (*s)
             text_right(d, right, y + CELL_PAD + vh, f->sub_pt, PG_GREY, s);
-        pg_tag_end(d, "TD");
+        nmR_tag_end(d, "TD");
     }
-    pg_tag_end(d, "TR");
+    nmR_tag_end(d, "TR");
 }
 
 /* The bottom rule and the rules before the group columns of a block
@@ -621,11 +621,11 @@ static void draw_row(pg_doc *d, const pg_table *t, const tb_fit *f, int r, int c
 static void close_block(pg_doc *d, const pg_table *t, const tb_fit *f, int c0, int c1, double x,
                         double y0, double y1, double total_w)
 {
-    pg_line(d, x, y1, x + total_w, y1, PG_INK, 0.3, 0);
+    nmR_line(d, x, y1, x + total_w, y1, PG_INK, 0.3, 0);
     for (int c = c0; c < c1; c++)
         if (t->group && t->group[c] && (c == c0 || !t->group[c - 1])) {
             double gx = col_x(f, x, c0, c);
-            pg_line(d, gx, y0, gx, y1, 0x8c8c8c, 0.2, 0);
+            nmR_line(d, gx, y0, gx, y1, 0x8c8c8c, 0.2, 0);
         }
 }
 
@@ -639,29 +639,29 @@ static double draw_block(pg_doc *d, const pg_table *t, const tb_fit *f, int c0, 
 
     /* a header is never left alone at the foot of a page */
     if (t->next_page && t->nrows > 0 &&
-        y + head_h + row_height(d, t, f, 0, c0, c1) > pg_body_bottom(d) &&
+        y + head_h + row_height(d, t, f, 0, c0, c1) > nmR_body_bottom(d) &&
         (*rc = t->next_page(t->user, &y)) != NM_OK)
         return 0;
     y0 = y;
     /* each page's part is a Table of its own, with its header row: the
        footer and the heading repeated on the next page are no part of it */
     if (draw) {
-        pg_tag_begin(d, "Table");
+        nmR_tag_begin(d, "Table");
         draw_head(d, t, f, c0, c1, x, y, head_h, total_w);
     }
     y += head_h;
     for (r = 0; r < t->nrows; r++) {
         double rh = row_height(d, t, f, r, c0, c1);
-        if (t->next_page && y + rh > pg_body_bottom(d) && r > 0) {
+        if (t->next_page && y + rh > nmR_body_bottom(d) && r > 0) {
             if (draw) {
                 close_block(d, t, f, c0, c1, x, y0, y, total_w);
-                pg_tag_end(d, "Table");
+                nmR_tag_end(d, "Table");
             }
             if ((*rc = t->next_page(t->user, &y)) != NM_OK)
                 return 0;
             y0 = y;
             if (draw) {
-                pg_tag_begin(d, "Table");
+                nmR_tag_begin(d, "Table");
                 draw_head(d, t, f, c0, c1, x, y, head_h, total_w);
             }
             y += head_h;
@@ -672,12 +672,12 @@ static double draw_block(pg_doc *d, const pg_table *t, const tb_fit *f, int c0, 
     }
     if (draw) {
         close_block(d, t, f, c0, c1, x, y0, y, total_w);
-        pg_tag_end(d, "Table");
+        nmR_tag_end(d, "Table");
     }
     return y;
 }
 
-double pg_table_draw(pg_doc *d, const pg_table *t, double x, double y, double w, int draw,
+double nmR_table_draw(pg_doc *d, const pg_table *t, double x, double y, double w, int draw,
                      nm_status *rc)
 {
     nm_status local = NM_OK;
@@ -690,7 +690,7 @@ double pg_table_draw(pg_doc *d, const pg_table *t, double x, double y, double w,
     f.col_w = nm_calloc((size_t)t->ncols + 1, sizeof *f.col_w);
     f.start = nm_calloc((size_t)t->ncols + 2, sizeof *f.start);
     if (!n.col || !f.col_w || !f.start) {
-        *rc = nm_fail(d->ctx, NM_NOMEM, "out of memory");
+        *rc = nmC_fail(d->ctx, NM_NOMEM, "out of memory");
         y = 0;
         goto cleanup;
     }
@@ -727,17 +727,17 @@ static void fmt_axis(double v, int percent, char out[32])
         snprintf(out, 32, "%.1f%s", x, percent ? "%" : "");
 }
 
-void pg_chart_draw(pg_doc *d, const pg_chart *c, const nm_rect *box)
+void nmR_chart_draw(pg_doc *d, const pg_chart *c, const nm_rect *box)
 {
     double pt = PG_SMALL_PT, tw, th, label_w = 0, y = box->y, max = 0, step, px, pw, row_h, bar_h;
     double axis_h, plot_top, plot_bot, value_w;
     char buf[48];
     int i, n;
 
-    y += pg_text(d, box->x, y, box->w, PG_TEXT_PT, 1, PG_INK, PG_LEFT, c->title) + 1.5;
-    pg_tag_begin(d, "Figure");
+    y += nmR_text(d, box->x, y, box->w, PG_TEXT_PT, 1, PG_INK, PG_LEFT, c->title) + 1.5;
+    nmR_tag_begin(d, "Figure");
     for (i = 0; i < c->nbars; i++) {
-        pg_measure(d, pt, c->bar[i].bold, c->bar[i].label, 0, &tw, &th);
+        nmR_measure(d, pt, c->bar[i].bold, c->bar[i].label, 0, &tw, &th);
         label_w = fmax(label_w, tw);
         if (!isnan(c->bar[i].v))
             max = fmax(max, c->bar[i].v);
@@ -752,10 +752,10 @@ void pg_chart_draw(pg_doc *d, const pg_chart *c, const nm_rect *box)
     step = nice_step(max, 4);
     n = (int)ceil(max / step - 1e-9);
     max = n * step;
-    pg_measure(d, pt, 0, "suppressed", 0, &value_w, &th);
+    nmR_measure(d, pt, 0, "suppressed", 0, &value_w, &th);
     px = box->x + label_w;
     pw = box->w - label_w - value_w - 1;
-    pg_measure(d, pt - 0.5, 0, c->axis, pw, &tw, &axis_h);
+    nmR_measure(d, pt - 0.5, 0, c->axis, pw, &tw, &axis_h);
     axis_h += th + 2.5; /* tick labels, then the axis title */
     plot_top = y + (isnan(c->ref) ? 0 : th + 0.5);
     plot_bot = box->y + box->h - axis_h;
@@ -764,47 +764,47 @@ void pg_chart_draw(pg_doc *d, const pg_chart *c, const nm_rect *box)
     /* grid and ticks */
     for (i = 0; i <= n; i++) {
         double gx = px + pw * i / n;
-        pg_line(d, gx, plot_top, gx, plot_bot, i == 0 ? 0x404040 : 0xd9d9d9, i == 0 ? 0.3 : 0.15, 0);
+        nmR_line(d, gx, plot_top, gx, plot_bot, i == 0 ? 0x404040 : 0xd9d9d9, i == 0 ? 0.3 : 0.15, 0);
         fmt_axis(step * i, c->percent, buf);
-        pg_text(d, gx - 10, plot_bot + 0.8, 20, pt - 0.5, 0, PG_GREY, PG_CENTRE, buf);
+        nmR_text(d, gx - 10, plot_bot + 0.8, 20, pt - 0.5, 0, PG_GREY, PG_CENTRE, buf);
     }
-    pg_line(d, px, plot_bot, px + pw, plot_bot, 0x404040, 0.3, 0);
-    pg_text(d, px, plot_bot + 1.0 + th, pw, pt - 0.5, 0, PG_GREY, PG_CENTRE, c->axis);
+    nmR_line(d, px, plot_bot, px + pw, plot_bot, 0x404040, 0.3, 0);
+    nmR_text(d, px, plot_bot + 1.0 + th, pw, pt - 0.5, 0, PG_GREY, PG_CENTRE, c->axis);
     /* England under the bars and their numbers, which stay readable */
     if (!isnan(c->ref)) {
         double rx = px + pw * c->ref / max, rw, rh;
-        pg_line(d, rx, plot_top - 0.3, rx, plot_bot, PG_INK, 0.35, 1);
-        pg_measure(d, pt - 0.5, 0, c->ref_label, 0, &rw, &rh);
-        pg_text(d, fmin(rx - rw / 2, box->x + box->w - rw), plot_top - rh - 0.5, 0, pt - 0.5, 0,
+        nmR_line(d, rx, plot_top - 0.3, rx, plot_bot, PG_INK, 0.35, 1);
+        nmR_measure(d, pt - 0.5, 0, c->ref_label, 0, &rw, &rh);
+        nmR_text(d, fmin(rx - rw / 2, box->x + box->w - rw), plot_top - rh - 0.5, 0, pt - 0.5, 0,
                 PG_INK, PG_LEFT, c->ref_label);
     }
     for (i = 0; i < c->nbars; i++) {
         const pg_bar *b = &c->bar[i];
         double cy = plot_top + row_h * (i + 0.5), lh, vx, vw, vh;
-        pg_measure(d, pt, b->bold, b->label, label_w - 2, &tw, &lh);
-        pg_text(d, box->x, cy - lh / 2, label_w - 2, pt, b->bold, PG_INK, PG_RIGHT, b->label);
+        nmR_measure(d, pt, b->bold, b->label, label_w - 2, &tw, &lh);
+        nmR_text(d, box->x, cy - lh / 2, label_w - 2, pt, b->bold, PG_INK, PG_RIGHT, b->label);
         if (b->suppressed || isnan(b->v)) {
             const char *why = b->suppressed ? "suppressed (small number)" : "no data";
-            pg_measure(d, pt, 0, why, 0, &vw, &vh);
-            pg_fill(d, px + 0.6, cy - vh / 2, vw + 0.8, vh, 0xffffff);
-            pg_text(d, px + 1, cy - vh / 2, 0, pt, 0, PG_GREY, PG_LEFT, why);
+            nmR_measure(d, pt, 0, why, 0, &vw, &vh);
+            nmR_fill(d, px + 0.6, cy - vh / 2, vw + 0.8, vh, 0xffffff);
+            nmR_text(d, px + 1, cy - vh / 2, 0, pt, 0, PG_GREY, PG_LEFT, why);
             continue;
         }
-        pg_fill(d, px, cy - bar_h / 2, pw * b->v / max, bar_h, b->rgb);
+        nmR_fill(d, px, cy - bar_h / 2, pw * b->v / max, bar_h, b->rgb);
         if (!isnan(b->lo) && !isnan(b->hi)) {
             double x0 = px + pw * b->lo / max, x1 = px + pw * b->hi / max;
-            pg_line(d, x0, cy, x1, cy, PG_INK, 0.25, 0);
-            pg_line(d, x0, cy - bar_h / 3, x0, cy + bar_h / 3, PG_INK, 0.25, 0);
-            pg_line(d, x1, cy - bar_h / 3, x1, cy + bar_h / 3, PG_INK, 0.25, 0);
+            nmR_line(d, x0, cy, x1, cy, PG_INK, 0.25, 0);
+            nmR_line(d, x0, cy - bar_h / 3, x0, cy + bar_h / 3, PG_INK, 0.25, 0);
+            nmR_line(d, x1, cy - bar_h / 3, x1, cy + bar_h / 3, PG_INK, 0.25, 0);
         }
         if (!c->percent)
             snprintf(buf, sizeof buf, "%.1f", b->v);
         else
             snprintf(buf, sizeof buf, "%.1f%%", b->v * 100);
-        pg_measure(d, pt - 0.5, b->bold, buf, 0, &vw, &vh);
+        nmR_measure(d, pt - 0.5, b->bold, buf, 0, &vw, &vh);
         vx = px + pw * fmax(b->v, isnan(b->hi) ? b->v : b->hi) / max + 1;
-        pg_fill(d, vx - 0.3, cy - vh / 2, vw + 0.6, vh, 0xffffff);
-        pg_text(d, vx, cy - vh / 2, 0, pt - 0.5, b->bold, PG_INK, PG_LEFT, buf);
+        nmR_fill(d, vx - 0.3, cy - vh / 2, vw + 0.6, vh, 0xffffff);
+        nmR_text(d, vx, cy - vh / 2, 0, pt - 0.5, b->bold, PG_INK, PG_LEFT, buf);
     }
-    pg_tag_end(d, "Figure");
+    nmR_tag_end(d, "Figure");
 }

@@ -34,68 +34,68 @@ typedef struct pg_doc {
     PangoContext *pc;
     double w, h;  /* page, mm */
     double k;     /* device units per mm */
-    int png;      /* one raster page, written at pg_close() */
+    int png;      /* one raster page, written at nmR_close() */
     double dpi;
-    nm_atomic a;
+    nmC_atomic a;
     int page, npages;
     const char *sources, *periods; /* footer texts, borrowed */
     double foot_h; /* footer band with its gap, mm */
-    int measure;   /* pg_open_measure: drawn nowhere, for sizes only */
-    int tag_depth; /* open structure elements (pg_tag_begin) */
+    int measure;   /* nmR_open_measure: drawn nowhere, for sizes only */
+    int tag_depth; /* open structure elements (nmR_tag_begin) */
 } pg_doc;
 
 /* Starts a document at 'path' (.pdf: pages of w x h mm; .png: one page at
  * 'dpi'), its texts in the font family 'font' (NULL: the maps' default).
  * 'title' and 'subject' go into a PDF's metadata.  Returns NM_OK,
  * NM_USAGE (extension), NM_ERROR (cannot write), NM_NOMEM.  End with
- * pg_close() or pg_free(). */
-nm_status pg_open(nm_ctx *ctx, pg_doc *d, const char *path, double w, double h, double dpi,
+ * nmR_close() or nmR_free(). */
+nm_status nmR_open(nm_ctx *ctx, pg_doc *d, const char *path, double w, double h, double dpi,
                   const char *font, const char *title, const char *subject);
 /* A document that draws nowhere (a recording surface), for measuring a
- * page's content before choosing its size.  Free with pg_free(). */
-nm_status pg_open_measure(nm_ctx *ctx, pg_doc *d, double w, double h, const char *font);
+ * page's content before choosing its size.  Free with nmR_free(). */
+nm_status nmR_open_measure(nm_ctx *ctx, pg_doc *d, double w, double h, const char *font);
 /* Opens and closes a structure element of a PDF's tag tree ("Figure",
- * "Table"...; cairo's names), nested properly; no-ops elsewhere.  pg_text
+ * "Table"...; cairo's names), nested properly; no-ops elsewhere.  nmR_text
  * outside any element is tagged by its size (H1 title, H2 heading, P);
  * inside one it is part of it. */
-void pg_tag_begin(pg_doc *d, const char *tag);
-void pg_tag_end(pg_doc *d, const char *tag);
-/* Sets the footer's texts (borrowed until pg_close) and the page count. */
-void pg_set_footer(pg_doc *d, const char *sources, const char *periods, int npages);
+void nmR_tag_begin(pg_doc *d, const char *tag);
+void nmR_tag_end(pg_doc *d, const char *tag);
+/* Sets the footer's texts (borrowed until nmR_close) and the page count. */
+void nmR_set_footer(pg_doc *d, const char *sources, const char *periods, int npages);
 /* The lowest y the body of a page may use. */
-double pg_body_bottom(const pg_doc *d);
+double nmR_body_bottom(const pg_doc *d);
 /* Draws the footer of the current page and starts the next one, of w x h
  * mm (PDF only). */
-nm_status pg_next_page(pg_doc *d, double w, double h);
+nm_status nmR_next_page(pg_doc *d, double w, double h);
 /* Draws the last footer, finishes and replaces the file atomically. */
-nm_status pg_close(pg_doc *d);
+nm_status nmR_close(pg_doc *d);
 /* Releases everything; an unfinished file is removed.  Safe after close. */
-void pg_free(pg_doc *d);
+void nmR_free(pg_doc *d);
 
 /* Text at (x, y) top-left, wrapped at w when w > 0 ('align' then within
  * w).  Returns its height in mm. */
-double pg_text(pg_doc *d, double x, double y, double w, double pt, int bold, uint32_t rgb,
+double nmR_text(pg_doc *d, double x, double y, double w, double pt, int bold, uint32_t rgb,
                int align, const char *text);
 /* Size of a text.  OUT tw, th. */
-void pg_measure(pg_doc *d, double pt, int bold, const char *text, double w, double *tw,
+void nmR_measure(pg_doc *d, double pt, int bold, const char *text, double w, double *tw,
                 double *th);
-void pg_fill(pg_doc *d, double x, double y, double w, double h, uint32_t rgb);
-void pg_line(pg_doc *d, double x0, double y0, double x1, double y1, uint32_t rgb, double width,
+void nmR_fill(pg_doc *d, double x, double y, double w, double h, uint32_t rgb);
+void nmR_line(pg_doc *d, double x0, double y0, double x1, double y1, uint32_t rgb, double width,
              int dashed);
 /* Draws a map in a box of the page (render's layout: legend at the
  * right).  OUT layout may be NULL. */
-nm_status pg_map(pg_doc *d, nm_map *map, const nm_rect *box, nm_map_layout *layout);
+nm_status nmR_map(pg_doc *d, nm_map *map, const nm_rect *box, nm_map_layout *layout);
 /* The scale (mm per metre) at which a world box ext_w x ext_h metres
- * fills the map frame pg_map() draws in 'box' (no legend, no scale bar). */
-double pg_map_fit(const nm_rect *box, double ext_w, double ext_h);
-/* The extent to give a map so that pg_map() draws it in 'box' at mm_per_m
+ * fills the map frame nmR_map() draws in 'box' (no legend, no scale bar). */
+double nmR_map_fit(const nm_rect *box, double ext_w, double ext_h);
+/* The extent to give a map so that nmR_map() draws it in 'box' at mm_per_m
  * centred on cx, cy (BNG metres), its frame filling the box.  OUT ext. */
-void pg_map_world(const nm_rect *box, double mm_per_m, double cx, double cy, double ext[4]);
+void nmR_map_world(const nm_rect *box, double mm_per_m, double cx, double cy, double ext[4]);
 /* Draws a scale bar for mm_per_m, at most max_w mm long with its unit, at
  * x, y; returns its height. */
-double pg_scale_bar(pg_doc *d, double x, double y, double mm_per_m, double max_w);
-/* Where pg_map() would put the map, without drawing.  OUT layout. */
-nm_status pg_map_layout(pg_doc *d, nm_map *map, const nm_rect *box, nm_map_layout *layout);
+double nmR_scale_bar(pg_doc *d, double x, double y, double mm_per_m, double max_w);
+/* Where nmR_map() would put the map, without drawing.  OUT layout. */
+nm_status nmR_map_layout(pg_doc *d, nm_map *map, const nm_rect *box, nm_map_layout *layout);
 
 /* Tables never cut a number: columns are as wide as their widest cell,
  * type shrinks from 'pt' down to PG_TABLE_MIN_PT to fit the width, and a
@@ -128,7 +128,7 @@ typedef struct pg_table {
  * measures it (page breaks are still taken, so that pages can be counted).
  * Returns the y below it, on the page where it ended; 0 when out of
  * memory or a page break failed (OUT rc, which may be NULL). */
-double pg_table_draw(pg_doc *d, const pg_table *t, double x, double y, double w, int draw,
+double nmR_table_draw(pg_doc *d, const pg_table *t, double x, double y, double w, int draw,
                      nm_status *rc);
 
 /* A horizontal bar chart: one bar per entry, whiskers for intervals, a
@@ -151,6 +151,6 @@ typedef struct pg_chart {
     int percent;          /* values are shares, axis in % */
 } pg_chart;
 
-void pg_chart_draw(pg_doc *d, const pg_chart *c, const nm_rect *box);
+void nmR_chart_draw(pg_doc *d, const pg_chart *c, const nm_rect *box);
 
 #endif

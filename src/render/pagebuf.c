@@ -68,7 +68,7 @@ static int take(pagebuf *b, size_t size)
     return 1;
 }
 
-unsigned char *rn_page_image(size_t size, void **hold)
+unsigned char *nmR_page_image(size_t size, void **hold)
 {
     pagebuf *b = NULL;
 
@@ -99,7 +99,7 @@ unsigned char *rn_page_image(size_t size, void **hold)
     return b->pix;
 }
 
-void rn_page_image_done(void *hold)
+void nmR_page_image_done(void *hold)
 {
     pagebuf_free(hold);
 }

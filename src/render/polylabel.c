@@ -142,7 +142,7 @@ static cell centroid_cell(const poly *p)
     return make_cell(p, cx / area, cy / area, 0);
 }
 
-nm_status rn_polylabel(nm_ctx *ctx, const double *xy, const size_t *rs, size_t ring0,
+nm_status nmR_polylabel(nm_ctx *ctx, const double *xy, const size_t *rs, size_t ring0,
                        size_t nrings, double precision, double *x, double *y, double *dist)
 {
     poly p = {xy, rs, ring0, nrings};
@@ -169,7 +169,7 @@ nm_status rn_polylabel(nm_ctx *ctx, const double *xy, const size_t *rs, size_t r
     for (cx = bb[0]; cx < bb[2]; cx += size)
         for (cy = bb[1]; cy < bb[3]; cy += size)
             if (!heap_push(&hp, make_cell(&p, cx + h, cy + h, h))) {
-                rc = nm_fail(ctx, NM_NOMEM, "out of memory");
+                rc = nmC_fail(ctx, NM_NOMEM, "out of memory");
                 goto cleanup;
             }
     best = centroid_cell(&p);
@@ -189,7 +189,7 @@ nm_status rn_polylabel(nm_ctx *ctx, const double *xy, const size_t *rs, size_t r
             !heap_push(&hp, make_cell(&p, c.x + h, c.y - h, h)) ||
             !heap_push(&hp, make_cell(&p, c.x - h, c.y + h, h)) ||
             !heap_push(&hp, make_cell(&p, c.x + h, c.y + h, h))) {
-            rc = nm_fail(ctx, NM_NOMEM, "out of memory");
+            rc = nmC_fail(ctx, NM_NOMEM, "out of memory");
             goto cleanup;
         }
     }

@@ -42,7 +42,7 @@
 #define RN_PT_PER_MM (72.0 / 25.4)
 
 /* Cairo's source colour from 0xRRGGBB (draw.c). */
-void rn_set_rgb(cairo_t *cr, uint32_t rgb);
+void nmR_set_rgb(cairo_t *cr, uint32_t rgb);
 
 /* One copied geometry: rings [ring0, ring0 + nrings) of the store. */
 typedef struct rn_shape {
@@ -156,14 +156,14 @@ typedef struct rn_layout {
  * nrings) (first ring exterior; ring i is points [rs[i], rs[i + 1]) of
  * 'xy'), to within 'precision' metres.  OUT x, y, dist (distance to the
  * nearest edge).  Returns NM_OK or NM_NOMEM. */
-nm_status rn_polylabel(nm_ctx *ctx, const double *xy, const size_t *rs, size_t ring0,
+nm_status nmR_polylabel(nm_ctx *ctx, const double *xy, const size_t *rs, size_t ring0,
                        size_t nrings, double precision, double *x, double *y, double *dist);
 
 /* ---- font.c ------------------------------------------------------------- */
 
 #define RN_FONT_DEFAULT "DejaVu Sans"
 /* 'family', or RN_FONT_DEFAULT when it is NULL or empty. */
-const char *rn_font_family(const char *family);
+const char *nmR_font_family(const char *family);
 
 /* ---- layout.c ----------------------------------------------------------- */
 
@@ -171,46 +171,46 @@ const char *rn_font_family(const char *family);
  * rounding off so that text measures the same at every resolution, and
  * whose texts are in 'family' (NULL or empty: RN_FONT_DEFAULT).
  * Returns NULL when memory is exhausted.  Caller frees with g_object_unref. */
-PangoContext *rn_pango_context(const char *family);
+PangoContext *nmR_pango_context(const char *family);
 /* The family of a context's texts, for SVG and HTML text. */
-const char *rn_context_family(PangoContext *pc);
+const char *nmR_context_family(PangoContext *pc);
 /* A layout of 'text' in 'font', wrapped at 'width_mm' when above 0.
  * Caller frees with g_object_unref. */
-PangoLayout *rn_text(PangoContext *pc, rn_font font, const char *text, double width_mm);
-/* As rn_text() at 'pt' points instead of the font's own size. */
-PangoLayout *rn_text_pt(PangoContext *pc, rn_font font, double pt, const char *text,
+PangoLayout *nmR_rn_text(PangoContext *pc, rn_font font, const char *text, double width_mm);
+/* As nmR_rn_text() at 'pt' points instead of the font's own size. */
+PangoLayout *nmR_text_pt(PangoContext *pc, rn_font font, double pt, const char *text,
                         double width_mm);
 /* The factor (at most 1) the page's texts are drawn at, except labels,
  * which have their own size; it rides on the context, 1 until set. */
-void rn_set_text_scale(PangoContext *pc, double k);
-double rn_text_scale(PangoContext *pc);
+void nmR_set_text_scale(PangoContext *pc, double k);
+double nmR_text_scale(PangoContext *pc);
 /* Logical size of a layout in mm.  OUT w, h. */
-void rn_text_size(PangoLayout *lay, double *w, double *h);
+void nmR_text_size(PangoLayout *lay, double *w, double *h);
 /* Size in points, weight and colour (0xRRGGBB) of a font.  OUT pt, bold, rgb. */
-void rn_font_info(rn_font font, double *pt, int *bold, uint32_t *rgb);
+void nmR_font_info(rn_font font, double *pt, int *bold, uint32_t *rgb);
 /* The extent the map shows: the one set, or the features'.  Returns 0 when
  * there is none. */
-int rn_map_extent(const nm_map *map, double ext[4]);
-/* Computes the layout.  OUT lay (free with rn_layout_free).  Returns NM_OK,
+int nmR_map_extent(const nm_map *map, double ext[4]);
+/* Computes the layout.  OUT lay (free with nmR_layout_free).  Returns NM_OK,
  * NM_USAGE (no extent), NM_NOMEM. */
-nm_status rn_layout_compute(nm_ctx *ctx, const nm_map *map, PangoContext *pc, rn_layout *lay);
+nm_status nmR_layout_compute(nm_ctx *ctx, const nm_map *map, PangoContext *pc, rn_layout *lay);
 /* Lays the map out inside 'box' (mm on a page drawn by someone else): no
  * title or source line, the legend and scale bar in a panel at the box's
- * right, labels placed as on a page.  OUT lay (free with rn_layout_free).
+ * right, labels placed as on a page.  OUT lay (free with nmR_layout_free).
  * Returns NM_OK, NM_USAGE (no extent, box too small), NM_NOMEM. */
-nm_status rn_layout_box(nm_ctx *ctx, const nm_map *map, PangoContext *pc, const nm_rect *box,
+nm_status nmR_layout_box(nm_ctx *ctx, const nm_map *map, PangoContext *pc, const nm_rect *box,
                         rn_layout *lay);
-void rn_layout_free(rn_layout *lay);
+void nmR_layout_free(rn_layout *lay);
 /* Places the map's labels on a layout whose frame (pub.map), scale and
- * offsets (mm_per_m, ax, ay) are set, as rn_layout_compute() does: OUT
+ * offsets (mm_per_m, ax, ay) are set, as nmR_layout_compute() does: OUT
  * lay->placed, lay->label_status.  For pages drawn by others (svgpath.c).
  * Returns NM_OK or NM_NOMEM. */
-nm_status rn_place_labels(nm_ctx *ctx, const nm_map *map, PangoContext *pc, rn_layout *lay);
+nm_status nmR_place_labels(nm_ctx *ctx, const nm_map *map, PangoContext *pc, rn_layout *lay);
 /* The longest round length (1, 2 or 5 times a power of ten metres) a
  * scale bar of at most max_mm shows at mm_per_m. */
-double rn_round_length(double mm_per_m, double max_mm);
+double nmR_round_length(double mm_per_m, double max_mm);
 /* Copies the labels' outcome of a layout into the map (nm_map_label_info). */
-void rn_layout_record(nm_map *map, const rn_layout *lay);
+void nmR_layout_record(nm_map *map, const rn_layout *lay);
 
 /* ---- draw.c ------------------------------------------------------------- */
 
@@ -233,47 +233,47 @@ typedef struct rn_dev {
  * at the page's top-left), snapped to a grid of 'grid' device units (none
  * when 0), with vertices that deviate less than 'tol' device units from
  * the line through their neighbours removed, and shapes outside the map
- * box culled.  OUT dev (free with rn_dev_free).  Returns NM_OK or
+ * box culled.  OUT dev (free with nmR_dev_free).  Returns NM_OK or
  * NM_NOMEM. */
-nm_status rn_dev_build(nm_ctx *ctx, const nm_map *map, const rn_layout *lay, const rn_shape *sh,
+nm_status nmR_dev_build(nm_ctx *ctx, const nm_map *map, const rn_layout *lay, const rn_shape *sh,
                        size_t n, double k, double grid, double tol, rn_dev *dev);
-void rn_dev_free(rn_dev *dev);
+void nmR_dev_free(rn_dev *dev);
 
 /* Draws the map's geometry (fills, outlines, overlays) clipped to the map
  * box on a context whose user space is device units; only shapes meeting
  * device rows [row0, row1) are drawn.  'vector' is 1 for PDF and SVG.
  * Returns cairo's status, CAIRO_STATUS_NO_MEMORY when sorting failed. */
-cairo_status_t rn_draw_geometry(cairo_t *cr, const nm_map *map, const rn_layout *lay,
+cairo_status_t nmR_draw_geometry(cairo_t *cr, const nm_map *map, const rn_layout *lay,
                                 const rn_dev *feat, const rn_dev *outl, double k, double row0,
                                 double row1, int vector);
 
 /* Text sink for SVG: text is written as <text> elements rather than glyph
  * outlines.  NULL to draw text with Pango. */
 typedef struct rn_svgtext {
-    nm_buf buf;
+    nmC_buf buf;
 } rn_svgtext;
 
 /* Draws labels, frame, title, legend, scale bar, north arrow and
  * attribution on a context whose user space is mm. */
 /* Memory for a PNG page image of 'size' bytes (pagebuf.c): a build
  * worker's is kept for its next map, the main thread's is fresh.  Give it
- * back with rn_page_image_done(*hold) (a no-op for a kept one).  NULL when
+ * back with nmR_page_image_done(*hold) (a no-op for a kept one).  NULL when
  * out of memory. */
-unsigned char *rn_page_image(size_t size, void **hold);
-void rn_page_image_done(void *hold);
+unsigned char *nmR_page_image(size_t size, void **hold);
+void nmR_page_image_done(void *hold);
 
-void rn_draw_furniture(cairo_t *cr, PangoContext *pc, const nm_map *map, const rn_layout *lay,
+void nmR_draw_furniture(cairo_t *cr, PangoContext *pc, const nm_map *map, const rn_layout *lay,
                        rn_svgtext *svg);
 /* Parts of the furniture, for a tagged PDF that reads title, map, source:
  * each text of RN_PART_TITLES and RN_PART_SOURCE is a structure element
  * of its own (H1, P); RN_PART_BODY is the rest, drawn over the map. */
 enum { RN_PART_TITLES = 1, RN_PART_BODY = 2, RN_PART_SOURCE = 4, RN_PART_ALL = 7 };
-void rn_draw_furniture_part(cairo_t *cr, PangoContext *pc, const nm_map *map,
+void nmR_draw_furniture_part(cairo_t *cr, PangoContext *pc, const nm_map *map,
                             const rn_layout *lay, rn_svgtext *svg, int part);
 
 /* Draws a scale bar of 'metres' at mm_per_m, its numbers above it, in
  * box b (mm; the bar on its foot, RN_SCALE_H high). */
-void rn_scale_bar_draw(cairo_t *cr, PangoContext *pc, const nm_rect *b, double metres,
+void nmR_scale_bar_draw(cairo_t *cr, PangoContext *pc, const nm_rect *b, double metres,
                        double mm_per_m, rn_svgtext *svg);
 
 /* ---- inset.c ------------------------------------------------------------ */
@@ -284,13 +284,13 @@ void rn_scale_bar_draw(cairo_t *cr, PangoContext *pc, const nm_rect *b, double m
  * 'k' units per mm (cairo_scale(cr, k, k) on a fresh context); 'vector' is
  * 1 for PDF and SVG surfaces.  OUT layout (may be NULL).  Returns NM_OK,
  * NM_USAGE (empty map, box too small), NM_ERROR (drawing), NM_NOMEM. */
-nm_status rn_map_draw_in(nm_ctx *ctx, nm_map *map, cairo_t *cr, PangoContext *pc, double k,
+nm_status nmR_map_draw_in(nm_ctx *ctx, nm_map *map, cairo_t *cr, PangoContext *pc, double k,
                          int vector, const nm_rect *box, nm_map_layout *layout);
 
 /* Draws the map's locator inset where the layout put it (nothing when it
- * has none), on a context as rn_map_draw_in()'s.  Returns as
- * rn_map_draw_in(). */
-nm_status rn_locator_draw(nm_ctx *ctx, const nm_map *map, const rn_layout *lay, cairo_t *cr,
+ * has none), on a context as nmR_map_draw_in()'s.  Returns as
+ * nmR_map_draw_in(). */
+nm_status nmR_locator_draw(nm_ctx *ctx, const nm_map *map, const rn_layout *lay, cairo_t *cr,
                           PangoContext *pc, double k, int vector);
 
 #endif /* NM_RENDER_INT_H */

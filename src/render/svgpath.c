@@ -14,7 +14,7 @@
 
 /* A coordinate of the grid (quarter points at 400 dpi) in as few
  * characters as SVG reads back: "12.25", "-.5", "3". */
-static void add_num(nm_buf *b, double v, int lead_space)
+static void add_num(nmC_buf *b, double v, int lead_space)
 {
     char s[32];
     size_t n;
@@ -27,7 +27,7 @@ static void add_num(nm_buf *b, double v, int lead_space)
     if (n > 0 && s[n - 1] == '.')
         s[--n] = '\0';
     if (strcmp(s, "-0") == 0)
-        nm_strlcpy(s, "0", sizeof s);
+        nmC_strlcpy(s, "0", sizeof s);
     /* "0.5" -> ".5", "-0.5" -> "-.5" */
     if (s[0] == '0' && s[1] == '.')
         p = s + 1;
@@ -36,8 +36,8 @@ static void add_num(nm_buf *b, double v, int lead_space)
         p = s + 1;
     }
     if (lead_space && *p != '-')
-        nm_buf_add(b, " ", 1);
-    nm_buf_add(b, p, strlen(p));
+        nmC_buf_add(b, " ", 1);
+    nmC_buf_add(b, p, strlen(p));
 }
 
 /* Path data of one device shape: each ring an absolute move, relative
@@ -46,10 +46,10 @@ static char *shape_path(const rn_dev *dev, size_t i)
 {
     const rn_devshape *d = &dev->sh[i];
     const float *p = dev->xy + 2 * d->pt0;
-    nm_buf b = {0};
+    nmC_buf b = {0};
     size_t r, j;
 
-    nm_buf_add(&b, "", 0);
+    nmC_buf_add(&b, "", 0);
     for (r = d->ring0; r < d->ring0 + d->nrings; r++) {
         uint32_t len = dev->rlen[r];
         double px = p[0], py = p[1];
@@ -57,20 +57,20 @@ static char *shape_path(const rn_dev *dev, size_t i)
             p += 2 * len;
             continue;
         }
-        nm_buf_add(&b, "M", 1);
+        nmC_buf_add(&b, "M", 1);
         add_num(&b, px, 0);
         add_num(&b, py, 1);
-        nm_buf_add(&b, "l", 1);
+        nmC_buf_add(&b, "l", 1);
         for (j = 1; j < len; j++) {
             add_num(&b, p[2 * j] - px, j > 1);
             add_num(&b, p[2 * j + 1] - py, 1);
             px = p[2 * j];
             py = p[2 * j + 1];
         }
-        nm_buf_add(&b, "z", 1);
+        nmC_buf_add(&b, "z", 1);
         p += 2 * len;
     }
-    return nm_buf_take(&b);
+    return nmC_buf_take(&b);
 }
 
 static nm_status paths_of(nm_ctx *ctx, const rn_dev *dev, char ***out, size_t *n)
@@ -80,10 +80,10 @@ static nm_status paths_of(nm_ctx *ctx, const rn_dev *dev, char ***out, size_t *n
     *n = 0;
     *out = nm_calloc(dev->nsh ? dev->nsh : 1, sizeof **out);
     if (!*out)
-        return nm_fail(ctx, NM_NOMEM, "out of memory");
+        return nmC_fail(ctx, NM_NOMEM, "out of memory");
     for (i = 0; i < dev->nsh; i++) {
         if (!((*out)[i] = shape_path(dev, i)))
-            return nm_fail(ctx, NM_NOMEM, "out of memory");
+            return nmC_fail(ctx, NM_NOMEM, "out of memory");
         *n = i + 1;
     }
     *n = dev->nsh;
@@ -107,19 +107,19 @@ static nm_status place_names(nm_ctx *ctx, const nm_map *map, PangoContext *pc,
     lay.ax *= f;
     lay.ay *= f;
     lay.pub.map = (nm_rect){0, 0, base->pub.map.w * f, base->pub.map.h * f};
-    rc = rn_place_labels(ctx, map, pc, &lay);
+    rc = nmR_place_labels(ctx, map, pc, &lay);
     if (rc == NM_OK && !(*out = nm_calloc(lay.nplaced ? lay.nplaced : 1, sizeof **out)))
-        rc = nm_fail(ctx, NM_NOMEM, "out of memory");
+        rc = nmC_fail(ctx, NM_NOMEM, "out of memory");
     for (i = 0; rc == NM_OK && i < lay.nplaced; i++) {
         const rn_placed *p = &lay.placed[i];
-        PangoLayout *t = rn_text_pt(pc, RN_F_LABEL, p->pt, map->labels[p->label].text, 0);
+        PangoLayout *t = nmR_text_pt(pc, RN_F_LABEL, p->pt, map->labels[p->label].text, 0);
         nm_map_svg_label *o = &(*out)[(*n)++];
         double w, h, base_mm;
         if (!t) {
-            rc = nm_fail(ctx, NM_NOMEM, "out of memory");
+            rc = nmC_fail(ctx, NM_NOMEM, "out of memory");
             break;
         }
-        rn_text_size(t, &w, &h);
+        nmR_text_size(t, &w, &h);
         base_mm = (double)pango_layout_get_baseline(t) / PANGO_SCALE;
         g_object_unref(t);
         /* the middle of the text, so that a browser's slightly other
@@ -134,7 +134,7 @@ static nm_status place_names(nm_ctx *ctx, const nm_map *map, PangoContext *pc,
         o->x1 = p->x1 / f * k;
         o->y1 = p->y1 / f * k;
     }
-    rn_layout_free(&lay);
+    nmR_layout_free(&lay);
     return rc;
 }
 
@@ -149,10 +149,10 @@ nm_status nm_map_svg_paths(nm_ctx *ctx, const nm_map *map, double width_mm, doub
 
     memset(out, 0, sizeof *out);
     memset(&lay, 0, sizeof lay);
-    if (!rn_map_extent(map, ext))
-        return nm_fail(ctx, NM_USAGE, "the map has no features and no extent");
+    if (!nmR_map_extent(map, ext))
+        return nmC_fail(ctx, NM_USAGE, "the map has no features and no extent");
     if (!(width_mm > 0 && height_mm > 0))
-        return nm_fail(ctx, NM_USAGE, "the map's box must have a size");
+        return nmC_fail(ctx, NM_USAGE, "the map's box must have a size");
     ew = ext[2] - ext[0];
     eh = ext[3] - ext[1];
     s = fmin(width_mm / ew, height_mm / eh);
@@ -166,26 +166,26 @@ nm_status nm_map_svg_paths(nm_ctx *ctx, const nm_map *map, double width_mm, doub
     /* as write_vector(): a power-of-two grid near a printer's dot, and the
        tolerance of one dot at print_dpi */
     snap = pow(2, floor(log2(map->opts.print_dpi / 72)));
-    rc = rn_dev_build(ctx, map, &lay, map->feat, map->nfeat, k, 1 / snap,
+    rc = nmR_dev_build(ctx, map, &lay, map->feat, map->nfeat, k, 1 / snap,
                       72 / map->opts.print_dpi, &feat);
     if (rc == NM_OK)
-        rc = rn_dev_build(ctx, map, &lay, map->outl, map->noutl, k, 1 / snap,
+        rc = nmR_dev_build(ctx, map, &lay, map->outl, map->noutl, k, 1 / snap,
                           72 / map->opts.print_dpi, &outl);
     if (rc == NM_OK)
         rc = paths_of(ctx, &feat, &out->feature, &out->nfeatures);
     if (rc == NM_OK)
         rc = paths_of(ctx, &outl, &out->outline, &out->noutlines);
     if (rc == NM_OK && map->nlabels) {
-        PangoContext *pc = rn_pango_context(map->opts.font);
+        PangoContext *pc = nmR_pango_context(map->opts.font);
         if (!pc)
-            rc = nm_fail(ctx, NM_NOMEM, "cannot create a text context");
+            rc = nmC_fail(ctx, NM_NOMEM, "cannot create a text context");
         for (i = 0; rc == NM_OK && i < 2; i++)
             rc = place_names(ctx, map, pc, &lay, i ? 0.5 : 1.0, &out->names[i], &out->nnames[i]);
         if (pc)
             g_object_unref(pc);
     }
-    rn_dev_free(&feat);
-    rn_dev_free(&outl);
+    nmR_dev_free(&feat);
+    nmR_dev_free(&outl);
     if (rc != NM_OK)
         nm_map_svg_clear(out);
     return rc;

@@ -3,7 +3,7 @@
  * pixel buffer, written with libpng at a chosen compression level, plus a
  * world file), PDF and SVG (vector, thinned at print resolution, text kept
  * as text).  Every file replaces its target atomically through
- * nm_atomic_open/commit; what is drawn is draw.c's business.
+ * nmC_atomic_open/commit; what is drawn is draw.c's business.
  */
 #include <math.h>
 #include <png.h>
@@ -25,15 +25,15 @@ typedef enum out_fmt { FMT_NONE, FMT_PNG, FMT_PDF, FMT_SVG } out_fmt;
 
 static out_fmt format_of(const char *path)
 {
-    const char *base = nm_basename(path), *dot = strrchr(base, '.');
+    const char *base = nmC_basename(path), *dot = strrchr(base, '.');
 
     if (!dot)
         return FMT_NONE;
-    if (nm_strieq(dot, ".png"))
+    if (nmC_strieq(dot, ".png"))
         return FMT_PNG;
-    if (nm_strieq(dot, ".pdf"))
+    if (nmC_strieq(dot, ".pdf"))
         return FMT_PDF;
-    if (nm_strieq(dot, ".svg"))
+    if (nmC_strieq(dot, ".svg"))
         return FMT_SVG;
     return FMT_NONE;
 }
@@ -65,7 +65,7 @@ static void *draw_band(void *arg)
     cairo_set_source_rgb(cr, 1, 1, 1);
     cairo_paint(cr);
     cairo_translate(cr, 0, -b->row0);
-    b->status = rn_draw_geometry(cr, b->map, b->lay, b->feat, b->outl, b->k, b->row0 - pad,
+    b->status = nmR_draw_geometry(cr, b->map, b->lay, b->feat, b->outl, b->k, b->row0 - pad,
                                  b->row1 + pad, 0);
     cairo_destroy(cr);
     cairo_surface_destroy(surf);
@@ -100,7 +100,7 @@ static nm_status band_splits(nm_ctx *ctx, const rn_dev *feat, const rn_dev *outl
     int row, j = 1;
 
     if (!w)
-        return nm_fail(ctx, NM_NOMEM, "out of memory");
+        return nmC_fail(ctx, NM_NOMEM, "out of memory");
     weigh_rows(feat, w, height);
     weigh_rows(outl, w, height);
     for (row = 0; row < height; row++)
@@ -152,7 +152,7 @@ static nm_status draw_bands(nm_ctx *ctx, const nm_map *map, const rn_layout *lay
     }
     for (i = 0; i < n; i++)
         if (bands[i].status != CAIRO_STATUS_SUCCESS)
-            return nm_fail(ctx, NM_ERROR, "drawing the map failed: %s",
+            return nmC_fail(ctx, NM_ERROR, "drawing the map failed: %s",
                            cairo_status_to_string(bands[i].status));
     return NM_OK;
 }
@@ -165,7 +165,7 @@ static void png_on_error(png_structp png, png_const_charp msg)
 {
     png_err *e = png_get_error_ptr(png);
 
-    nm_strlcpy(e->msg, msg, sizeof e->msg);
+    nmC_strlcpy(e->msg, msg, sizeof e->msg);
     png_longjmp(png, 1);
 }
 
@@ -314,7 +314,7 @@ static int png_frame(FILE *fp, const zshare *z, int n, int width, int height, do
 
     png = png_create_write_struct(PNG_LIBPNG_VER_STRING, e, png_on_error, png_on_warning);
     if (!png) {
-        nm_strlcpy(e->msg, "out of memory", sizeof e->msg);
+        nmC_strlcpy(e->msg, "out of memory", sizeof e->msg);
         return 0;
     }
     if (setjmp(png_jmpbuf(png)))
@@ -375,7 +375,7 @@ static int png_encode(FILE *fp, const unsigned char *pix, int width, int height,
     adler = z[0].adler;
     for (i = 0; i < n; i++) {
         if (!z[i].ok) {
-            nm_strlcpy(e->msg, "out of memory compressing the image", sizeof e->msg);
+            nmC_strlcpy(e->msg, "out of memory compressing the image", sizeof e->msg);
             goto out;
         }
         if (i > 0)
@@ -387,7 +387,7 @@ static int png_encode(FILE *fp, const unsigned char *pix, int width, int height,
     tail[3] = (unsigned char)adler;
     /* the zlib stream: header, the shares, the checksum */
     if (!zshare_append_front(&z[0], head, 2) || !zshare_append(&z[n - 1], tail, 4)) {
-        nm_strlcpy(e->msg, "out of memory compressing the image", sizeof e->msg);
+        nmC_strlcpy(e->msg, "out of memory compressing the image", sizeof e->msg);
         goto out;
     }
     ok = png_frame(fp, z, n, width, height, dpi, e);
@@ -412,9 +412,9 @@ static nm_status write_png(nm_ctx *ctx, const nm_map *map, const rn_layout *lay,
     nm_status rc;
     png_err e = {{0}};
 
-    pix = rn_page_image((size_t)stride * (size_t)height, &pix_hold);
+    pix = nmR_page_image((size_t)stride * (size_t)height, &pix_hold);
     if (!pix) {
-        rc = nm_fail(ctx, NM_NOMEM, "out of memory for a %dx%d image", width, height);
+        rc = nmC_fail(ctx, NM_NOMEM, "out of memory for a %dx%d image", width, height);
         goto cleanup;
     }
     /* vertices snapped to cells of simplify_px, and dropped where they
@@ -422,8 +422,8 @@ static nm_status write_png(nm_ctx *ctx, const nm_map *map, const rn_layout *lay,
      * line */
     grid = map->opts.simplify_px;
     tol = 1.5 * map->opts.simplify_px;
-    if ((rc = rn_dev_build(ctx, map, lay, map->feat, map->nfeat, k, grid, tol, &feat)) != NM_OK ||
-        (rc = rn_dev_build(ctx, map, lay, map->outl, map->noutl, k, grid, tol, &outl)) != NM_OK)
+    if ((rc = nmR_dev_build(ctx, map, lay, map->feat, map->nfeat, k, grid, tol, &feat)) != NM_OK ||
+        (rc = nmR_dev_build(ctx, map, lay, map->outl, map->noutl, k, grid, tol, &outl)) != NM_OK)
         goto cleanup;
     if ((rc = draw_bands(ctx, map, lay, &feat, &outl, pix, stride, k)) != NM_OK)
         goto cleanup;
@@ -432,27 +432,27 @@ static nm_status write_png(nm_ctx *ctx, const nm_map *map, const rn_layout *lay,
     surf = cairo_image_surface_create_for_data(pix, CAIRO_FORMAT_RGB24, width, height, stride);
     cr = cairo_create(surf);
     cairo_scale(cr, k, k);
-    rn_draw_furniture(cr, pc, map, lay, NULL);
-    if ((rc = rn_locator_draw(ctx, map, lay, cr, pc, k, 0)) != NM_OK)
+    nmR_draw_furniture(cr, pc, map, lay, NULL);
+    if ((rc = nmR_locator_draw(ctx, map, lay, cr, pc, k, 0)) != NM_OK)
         goto cleanup;
     if (cairo_status(cr) != CAIRO_STATUS_SUCCESS) {
-        rc = nm_fail(ctx, NM_ERROR, "drawing the page failed: %s",
+        rc = nmC_fail(ctx, NM_ERROR, "drawing the page failed: %s",
                      cairo_status_to_string(cairo_status(cr)));
         goto cleanup;
     }
     cairo_surface_flush(surf);
     if (!png_encode(fp, pix, width, height, stride, map->opts.png_level, map->opts.threads,
                     map->dpi, &e))
-        rc = nm_fail(ctx, NM_ERROR, "writing PNG failed: %s", e.msg);
+        rc = nmC_fail(ctx, NM_ERROR, "writing PNG failed: %s", e.msg);
 
 cleanup:
     if (cr)
         cairo_destroy(cr);
     if (surf)
         cairo_surface_destroy(surf);
-    rn_dev_free(&feat);
-    rn_dev_free(&outl);
-    rn_page_image_done(pix_hold);
+    nmR_dev_free(&feat);
+    nmR_dev_free(&outl);
+    nmR_page_image_done(pix_hold);
     return rc;
 }
 
@@ -460,13 +460,13 @@ cleanup:
  * nm_free(). */
 static char *world_path(const char *path, const char *ext)
 {
-    const char *dot = strrchr(nm_basename(path), '.');
+    const char *dot = strrchr(nmC_basename(path), '.');
     size_t n = dot ? (size_t)(dot - path) : strlen(path);
-    nm_buf b = {0};
+    nmC_buf b = {0};
 
-    nm_buf_add(&b, path, n);
-    nm_buf_add(&b, ext, strlen(ext));
-    return nm_buf_take(&b);
+    nmC_buf_add(&b, path, n);
+    nmC_buf_add(&b, ext, strlen(ext));
+    return nmC_buf_take(&b);
 }
 
 /* Writes 'text' to the file beside a PNG with extension 'ext', atomically. */
@@ -474,17 +474,17 @@ static nm_status write_beside(nm_ctx *ctx, const char *png_path, const char *ext
                               const char *text)
 {
     char *path = world_path(png_path, ext);
-    nm_atomic a = {0};
+    nmC_atomic a = {0};
     nm_status rc;
 
     if (!path)
-        return nm_fail(ctx, NM_NOMEM, "out of memory");
-    rc = nm_atomic_open(ctx, path, &a);
+        return nmC_fail(ctx, NM_NOMEM, "out of memory");
+    rc = nmC_atomic_open(ctx, path, &a);
     if (rc == NM_OK) {
         fputs(text, a.fp);
-        rc = nm_atomic_commit(ctx, &a);
+        rc = nmC_atomic_commit(ctx, &a);
     }
-    nm_atomic_abort(&a);
+    nmC_atomic_abort(&a);
     nm_free(path);
     return rc;
 }
@@ -512,52 +512,52 @@ static cairo_status_t to_file(void *closure, const unsigned char *data, unsigned
 
 static cairo_status_t to_buf(void *closure, const unsigned char *data, unsigned int len)
 {
-    nm_buf *b = closure;
+    nmC_buf *b = closure;
 
-    nm_buf_add(b, (const char *)data, len);
+    nmC_buf_add(b, (const char *)data, len);
     return b->failed ? CAIRO_STATUS_NO_MEMORY : CAIRO_STATUS_SUCCESS;
 }
 
 /* Appends "\n<NAME>text</NAME>" with the text escaped for XML. */
-static void svg_element(nm_buf *b, const char *name, const char *text)
+static void svg_element(nmC_buf *b, const char *name, const char *text)
 {
     const char *p;
 
-    nm_buf_addf(b, "\n<%s>", name);
+    nmC_buf_addf(b, "\n<%s>", name);
     for (p = text; *p; p++) {
         if (*p == '&')
-            nm_buf_add(b, "&amp;", 5);
+            nmC_buf_add(b, "&amp;", 5);
         else if (*p == '<')
-            nm_buf_add(b, "&lt;", 4);
+            nmC_buf_add(b, "&lt;", 4);
         else if (*p == '>')
-            nm_buf_add(b, "&gt;", 4);
+            nmC_buf_add(b, "&gt;", 4);
         else
-            nm_buf_add(b, p, 1);
+            nmC_buf_add(b, p, 1);
     }
-    nm_buf_addf(b, "</%s>", name);
+    nmC_buf_addf(b, "</%s>", name);
 }
 
 /* Writes the SVG cairo made with a <title> first and the text elements
  * last, so that the text is drawn over the map. */
-static nm_status splice_svg(nm_ctx *ctx, const nm_map *map, const nm_buf *svg, const nm_buf *text,
+static nm_status splice_svg(nm_ctx *ctx, const nm_map *map, const nmC_buf *svg, const nmC_buf *text,
                             FILE *fp)
 {
     const char *open = svg->data ? strstr(svg->data, "<svg") : NULL;
     const char *open_end = open ? strchr(open, '>') : NULL;
     const char *close = NULL, *p;
-    nm_buf title = {0};
+    nmC_buf title = {0};
     nm_status rc = NM_OK;
 
     for (p = svg->data; p && (p = strstr(p, "</svg>")) != NULL; p++)
         close = p;
     if (!open_end || !close || close < open_end)
-        return nm_fail(ctx, NM_ERROR, "cairo wrote an SVG without an <svg> element");
+        return nmC_fail(ctx, NM_ERROR, "cairo wrote an SVG without an <svg> element");
     if (map->title)
         svg_element(&title, "title", map->title);
     if (map->description)
         svg_element(&title, "desc", map->description);
     if (title.failed) {
-        rc = nm_fail(ctx, NM_NOMEM, "out of memory");
+        rc = nmC_fail(ctx, NM_NOMEM, "out of memory");
         goto cleanup;
     }
     fwrite(svg->data, 1, (size_t)(open_end + 1 - svg->data), fp);
@@ -569,7 +569,7 @@ static nm_status splice_svg(nm_ctx *ctx, const nm_map *map, const nm_buf *svg, c
     fwrite(close, 1, strlen(close), fp);
 
 cleanup:
-    nm_buf_free(&title);
+    nmC_buf_free(&title);
     return rc;
 }
 
@@ -581,7 +581,7 @@ static nm_status write_vector(nm_ctx *ctx, const nm_map *map, const rn_layout *l
     rn_dev feat = {0}, outl = {0};
     cairo_surface_t *surf = NULL;
     cairo_t *cr = NULL;
-    nm_buf svg = {0};
+    nmC_buf svg = {0};
     rn_svgtext text = {{0}};
     char date[32];
     cairo_status_t st;
@@ -591,9 +591,9 @@ static nm_status write_vector(nm_ctx *ctx, const nm_map *map, const rn_layout *l
      * file; a grid of a power-of-two fraction of a point near that dot
      * keeps cairo's numbers short ("12.125", not "12.12109") */
     snap = pow(2, floor(log2(map->opts.print_dpi / 72)));
-    if ((rc = rn_dev_build(ctx, map, lay, map->feat, map->nfeat, k, 1 / snap,
+    if ((rc = nmR_dev_build(ctx, map, lay, map->feat, map->nfeat, k, 1 / snap,
                            72 / map->opts.print_dpi, &feat)) != NM_OK ||
-        (rc = rn_dev_build(ctx, map, lay, map->outl, map->noutl, k, 1 / snap,
+        (rc = nmR_dev_build(ctx, map, lay, map->outl, map->noutl, k, 1 / snap,
                            72 / map->opts.print_dpi, &outl)) != NM_OK)
         goto cleanup;
     if (fmt == FMT_PDF) {
@@ -605,7 +605,7 @@ static nm_status write_vector(nm_ctx *ctx, const nm_map *map, const rn_layout *l
             cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_SUBJECT, map->description);
         /* the same map gives the same bytes: no clock in the file (a
            build compares outputs, and -j 1 and -j 2 must agree) */
-        cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATE_DATE, nm_output_date(date));
+        cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATE_DATE, nmC_output_date(date));
     } else {
         surf = cairo_svg_surface_create_for_stream(to_buf, &svg, wpt, hpt);
     }
@@ -617,21 +617,21 @@ static nm_status write_vector(nm_ctx *ctx, const nm_map *map, const rn_layout *l
         cairo_tag_begin(cr, "Document", "");
         cairo_save(cr);
         cairo_scale(cr, k, k);
-        rn_draw_furniture_part(cr, pc, map, lay, NULL, RN_PART_TITLES);
+        nmR_draw_furniture_part(cr, pc, map, lay, NULL, RN_PART_TITLES);
         cairo_restore(cr);
         cairo_tag_begin(cr, "Figure", "");
     }
-    st = rn_draw_geometry(cr, map, lay, &feat, &outl, k, -INFINITY, INFINITY, 1);
+    st = nmR_draw_geometry(cr, map, lay, &feat, &outl, k, -INFINITY, INFINITY, 1);
     cairo_save(cr);
     cairo_scale(cr, k, k);
     if (fmt == FMT_PDF)
-        rn_draw_furniture_part(cr, pc, map, lay, NULL, RN_PART_BODY);
+        nmR_draw_furniture_part(cr, pc, map, lay, NULL, RN_PART_BODY);
     else
-        rn_draw_furniture(cr, pc, map, lay, &text);
-    rc = rn_locator_draw(ctx, map, lay, cr, pc, k, 1);
+        nmR_draw_furniture(cr, pc, map, lay, &text);
+    rc = nmR_locator_draw(ctx, map, lay, cr, pc, k, 1);
     if (fmt == FMT_PDF) {
         cairo_tag_end(cr, "Figure");
-        rn_draw_furniture_part(cr, pc, map, lay, NULL, RN_PART_SOURCE);
+        nmR_draw_furniture_part(cr, pc, map, lay, NULL, RN_PART_SOURCE);
         cairo_tag_end(cr, "Document");
     }
     cairo_restore(cr);
@@ -645,12 +645,12 @@ static nm_status write_vector(nm_ctx *ctx, const nm_map *map, const rn_layout *l
     if (st == CAIRO_STATUS_SUCCESS)
         st = cairo_surface_status(surf);
     if (st != CAIRO_STATUS_SUCCESS) {
-        rc = nm_fail(ctx, st == CAIRO_STATUS_NO_MEMORY ? NM_NOMEM : NM_ERROR,
+        rc = nmC_fail(ctx, st == CAIRO_STATUS_NO_MEMORY ? NM_NOMEM : NM_ERROR,
                      "drawing the page failed: %s", cairo_status_to_string(st));
         goto cleanup;
     }
     if (text.buf.failed) {
-        rc = nm_fail(ctx, NM_NOMEM, "out of memory");
+        rc = nmC_fail(ctx, NM_NOMEM, "out of memory");
         goto cleanup;
     }
     if (fmt == FMT_SVG)
@@ -661,10 +661,10 @@ cleanup:
         cairo_destroy(cr);
     if (surf)
         cairo_surface_destroy(surf);
-    nm_buf_free(&svg);
-    nm_buf_free(&text.buf);
-    rn_dev_free(&feat);
-    rn_dev_free(&outl);
+    nmC_buf_free(&svg);
+    nmC_buf_free(&text.buf);
+    nmR_dev_free(&feat);
+    nmR_dev_free(&outl);
     return rc;
 }
 
@@ -672,39 +672,39 @@ nm_status nm_map_write(nm_ctx *ctx, nm_map *map, const char *path, nm_map_layout
 {
     out_fmt fmt = format_of(path);
     PangoContext *pc = NULL;
-    nm_atomic a = {0};
+    nmC_atomic a = {0};
     rn_layout lay;
     nm_status rc;
 
-    nm_clear(ctx);
+    nmC_clear(ctx);
     memset(&lay, 0, sizeof lay);
     if (fmt == FMT_NONE)
-        return nm_fail(ctx, NM_USAGE, "%s: unknown output format (use .png, .pdf or .svg)", path);
-    pc = rn_pango_context(map->opts.font);
+        return nmC_fail(ctx, NM_USAGE, "%s: unknown output format (use .png, .pdf or .svg)", path);
+    pc = nmR_pango_context(map->opts.font);
     if (!pc)
-        return nm_fail(ctx, NM_NOMEM, "cannot create a text context");
-    if ((rc = rn_layout_compute(ctx, map, pc, &lay)) != NM_OK)
+        return nmC_fail(ctx, NM_NOMEM, "cannot create a text context");
+    if ((rc = nmR_layout_compute(ctx, map, pc, &lay)) != NM_OK)
         goto cleanup;
-    if ((rc = nm_atomic_open(ctx, path, &a)) != NM_OK)
+    if ((rc = nmC_atomic_open(ctx, path, &a)) != NM_OK)
         goto cleanup;
     if (fmt == FMT_PNG)
         rc = write_png(ctx, map, &lay, pc, a.fp);
     else
         rc = write_vector(ctx, map, &lay, pc, a.fp, fmt);
     if (rc != NM_OK)
-        rc = nm_fail_naming(ctx, rc, path);
+        rc = nmC_fail_naming(ctx, rc, path);
     if (rc == NM_OK)
-        rc = nm_atomic_commit(ctx, &a);
+        rc = nmC_atomic_commit(ctx, &a);
     if (rc == NM_OK && fmt == FMT_PNG)
         rc = write_world(ctx, path, &lay.pub);
     if (rc == NM_OK && out)
         *out = lay.pub;
     if (rc == NM_OK)
-        rn_layout_record(map, &lay);
+        nmR_layout_record(map, &lay);
 
 cleanup:
-    nm_atomic_abort(&a);
-    rn_layout_free(&lay);
+    nmC_atomic_abort(&a);
+    nmR_layout_free(&lay);
     g_object_unref(pc);
     return rc;
 }

@@ -144,17 +144,17 @@ static nm_status locate_class(nm_store *store, const nm_alt_text_in *in, const c
     sqlite3_stmt *pl = NULL, *ce = NULL;
     const nm_areas *a = in->areas;
     int same = strcmp(nm_areas_level(a), place_level) == 0;
-    nm_status rc = nm_store_prepare(store, sql_place, &pl);
+    nm_status rc = nmS_store_prepare(store, sql_place, &pl);
     size_t i;
 
     if (rc == NM_OK)
-        rc = nm_store_prepare(store, sql_centre, &ce);
+        rc = nmS_store_prepare(store, sql_centre, &ce);
     for (i = 0; rc == NM_OK && i < nm_areas_count(a); i++) {
         if (in->klass[i] != k)
             continue;
         if (same) {
             if (*nm_areas_name(a, i) && !add_place(&w->ps, nm_areas_name(a, i)))
-                rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
+                rc = nmC_fail(store->ctx, NM_NOMEM, "out of memory");
         } else {
             sqlite3_reset(pl);
             sqlite3_bind_text(pl, 1, nm_areas_level(a), -1, SQLITE_STATIC);
@@ -162,7 +162,7 @@ static nm_status locate_class(nm_store *store, const nm_alt_text_in *in, const c
             sqlite3_bind_text(pl, 3, place_level, -1, SQLITE_STATIC);
             if (sqlite3_step(pl) == SQLITE_ROW &&
                 !add_place(&w->ps, (const char *)sqlite3_column_text(pl, 0)))
-                rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
+                rc = nmC_fail(store->ctx, NM_NOMEM, "out of memory");
         }
         sqlite3_reset(ce);
         sqlite3_bind_int64(ce, 1, nm_areas_rowid(a, i));
@@ -204,21 +204,21 @@ static const char *compass(const nm_areas *a, const where *w)
     return 3 * near >= 2 * w->ncentres ? names[s] : NULL;
 }
 
-static void add_places(nm_buf *b, const places *ps, const char *place_level)
+static void add_places(nmC_buf *b, const places *ps, const char *place_level)
 {
     size_t i, shown = ps->n < MAX_PLACES_NAMED ? ps->n : MAX_PLACES_NAMED;
 
     for (i = 0; i < shown; i++)
-        nm_buf_addf(b, "%s%s (%ld)", i == 0 ? "" : (i + 1 == shown && ps->n == shown ? " and " : ", "),
+        nmC_buf_addf(b, "%s%s (%ld)", i == 0 ? "" : (i + 1 == shown && ps->n == shown ? " and " : ", "),
                     ps->p[i].name, ps->p[i].n);
     if (ps->n > shown)
-        nm_buf_addf(b, " and %zu other %s", ps->n - shown,
+        nmC_buf_addf(b, " and %zu other %s", ps->n - shown,
                     ps->n - shown == 1 ? place_level : plural(place_level));
 }
 
 /* One sentence on class k: how many areas, where they lie. */
 static nm_status describe_class(nm_store *store, const nm_alt_text_in *in, const char *place_level,
-                                int k, const char *which, nm_buf *b)
+                                int k, const char *which, nmC_buf *b)
 {
     where w;
     const char *dir;
@@ -230,23 +230,23 @@ static nm_status describe_class(nm_store *store, const nm_alt_text_in *in, const
 
     memset(&w, 0, sizeof w);
     if (members <= 0) {
-        nm_buf_addf(b, " No %s are in the %s class, %s.", what, which,
+        nmC_buf_addf(b, " No %s are in the %s class, %s.", what, which,
                     nm_classes_label(in->classes, k));
         return NM_OK;
     }
     rc = locate_class(store, in, place_level, k, &w);
     if (rc == NM_OK) {
         dir = compass(in->areas, &w);
-        nm_buf_addf(b, " The %s class, %s, holds %s %s", which, nm_classes_label(in->classes, k),
-                    nm_fmt_count(members, cnt),
+        nmC_buf_addf(b, " The %s class, %s, holds %s %s", which, nm_classes_label(in->classes, k),
+                    nmP_fmt_count(members, cnt),
                     members == 1 ? singular(nm_areas_level(in->areas)) : what);
         if (dir && members > 1)
-            nm_buf_addf(b, strcmp(dir, "centre") == 0 ? ", in the %s" : ", mostly in the %s", dir);
+            nmC_buf_addf(b, strcmp(dir, "centre") == 0 ? ", in the %s" : ", mostly in the %s", dir);
         if (w.ps.n > 0) {
-            nm_buf_addf(b, same ? ": " : ", in ");
+            nmC_buf_addf(b, same ? ": " : ", in ");
             add_places(b, &w.ps, place_level);
         }
-        nm_buf_add(b, ".", 1);
+        nmC_buf_add(b, ".", 1);
     }
     places_free(&w.ps);
     return rc;
@@ -257,7 +257,7 @@ static void fmt_value(double v, char *out, size_t n)
     char cnt[32];
 
     if (v == floor(v) && fabs(v) < 1e12)
-        nm_strlcpy(out, nm_fmt_count((long)v, cnt), n);
+        nmC_strlcpy(out, nmP_fmt_count((long)v, cnt), n);
     else
         snprintf(out, n, "%.*f", fabs(v) >= 100 ? 1 : 2, v);
 }
@@ -270,22 +270,22 @@ nm_status nm_alt_text(nm_store *store, const nm_alt_text_in *in, char **out)
     int k = nm_classes_count(in->classes), i;
     double lo = INFINITY, hi = -INFINITY;
     char *title = NULL, cnt[32], lo_s[32], hi_s[32];
-    nm_buf b = {0};
+    nmC_buf b = {0};
     nm_status rc = NM_OK;
     size_t j;
 
     *out = NULL;
-    title = nm_default_title(v);
+    title = nmP_default_title(v);
     if (!title)
-        return nm_fail(nm_store_ctx(store), NM_NOMEM, "out of memory");
-    nm_buf_addf(&b, "Map of ");
+        return nmC_fail(nm_store_ctx(store), NM_NOMEM, "out of memory");
+    nmC_buf_addf(&b, "Map of ");
     if (*nm_areas_within_name(a))
-        nm_buf_addf(&b, "%s's ", nm_areas_within_name(a));
-    nm_buf_addf(&b, "%s %s by %s", nm_fmt_count((long)nm_areas_count(a), cnt),
+        nmC_buf_addf(&b, "%s's ", nm_areas_within_name(a));
+    nmC_buf_addf(&b, "%s %s by %s", nmP_fmt_count((long)nm_areas_count(a), cnt),
                 plural(nm_areas_level(a)), title);
     if (in->scheme && *in->scheme)
-        nm_buf_addf(&b, ", shaded by %c%s", (char)(in->scheme[0] | 0x20), in->scheme + 1);
-    nm_buf_add(&b, ".", 1);
+        nmC_buf_addf(&b, ", shaded by %c%s", (char)(in->scheme[0] | 0x20), in->scheme + 1);
+    nmC_buf_add(&b, ".", 1);
     if (k > 0)
         rc = describe_class(store, in, place_level, k - 1, "darkest (most deprived)", &b);
     if (rc == NM_OK && k > 1)
@@ -298,21 +298,21 @@ nm_status nm_alt_text(nm_store *store, const nm_alt_text_in *in, char **out)
     if (lo <= hi) {
         fmt_value(lo, lo_s, sizeof lo_s);
         fmt_value(hi, hi_s, sizeof hi_s);
-        nm_buf_addf(&b, " Values range from %s to %s.", lo_s, hi_s);
+        nmC_buf_addf(&b, " Values range from %s to %s.", lo_s, hi_s);
     }
-    nm_buf_addf(&b, " %c%s per class, darkest first: ", plural(nm_areas_level(a))[0] & ~0x20,
+    nmC_buf_addf(&b, " %c%s per class, darkest first: ", plural(nm_areas_level(a))[0] & ~0x20,
                 plural(nm_areas_level(a)) + 1);
     for (i = k - 1; i >= 0; i--)
-        nm_buf_addf(&b, "%s%s", i == k - 1 ? "" : ", ",
-                    nm_fmt_count(nm_classes_members(in->classes, i), cnt));
+        nmC_buf_addf(&b, "%s%s", i == k - 1 ? "" : ", ",
+                    nmP_fmt_count(nm_classes_members(in->classes, i), cnt));
     if (nm_classes_missing(in->classes) > 0)
-        nm_buf_addf(&b, "; %s without data", nm_fmt_count(nm_classes_missing(in->classes), cnt));
-    nm_buf_add(&b, ".", 1);
+        nmC_buf_addf(&b, "; %s without data", nmP_fmt_count(nm_classes_missing(in->classes), cnt));
+    nmC_buf_add(&b, ".", 1);
     nm_free(title);
     if (rc == NM_OK && b.failed)
-        rc = nm_fail(nm_store_ctx(store), NM_NOMEM, "out of memory");
+        rc = nmC_fail(nm_store_ctx(store), NM_NOMEM, "out of memory");
     if (rc == NM_OK)
-        *out = nm_buf_take(&b);
-    nm_buf_free(&b);
+        *out = nmC_buf_take(&b);
+    nmC_buf_free(&b);
     return rc;
 }

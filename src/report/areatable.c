@@ -1,7 +1,7 @@
 /*
  * The table of figures on a summary or comparison page: a row per figure
  * of a set of wards (groups.c), a column per area, in the words and
- * numbers gr_cell_text() gives; render's page tables (render/page_int.h)
+ * numbers nmP_cell_text() gives; render's page tables (render/page_int.h)
  * lay it out and draw it.
  */
 #include "report/groups_int.h"
@@ -17,7 +17,7 @@ static int table_rows(const gr_set *s)
 }
 
 /* Builds and draws (or measures) the table of 'rows' (areas as columns). */
-double gr_area_table(pg_doc *d, const gr_set *s, const gr_row *const *rows,
+double nmP_area_table(pg_doc *d, const gr_set *s, const gr_row *const *rows,
                      const char *const *heads, const int *group, int nareas, double x, double y,
                      double w, int draw, pg_break_fn next_page, void *user, nm_status *rc)
 {
@@ -32,7 +32,7 @@ double gr_area_table(pg_doc *d, const gr_set *s, const gr_row *const *rows,
     double h = 0;
 
     if (!cell || !sub || !cp || !sp || !labels || !owned) {
-        nm_status nomem = nm_fail(d->ctx, NM_NOMEM, "out of memory");
+        nm_status nomem = nmC_fail(d->ctx, NM_NOMEM, "out of memory");
         if (rc)
             *rc = nomem;
         goto cleanup;
@@ -40,27 +40,27 @@ double gr_area_table(pg_doc *d, const gr_set *s, const gr_row *const *rows,
     for (c = 0; c < s->ncol; c++) {
         const gr_col *col = &s->col[c];
         if (col->rate) {
-            nm_buf b = {0};
+            nmC_buf b = {0};
             gr_col counts = *col;
             counts.sum = 1;
             counts.rate = 0;
-            nm_buf_addf(&b, "%s: incidents", col->label);
-            owned[r] = nm_buf_take(&b);
+            nmC_buf_addf(&b, "%s: incidents", col->label);
+            owned[r] = nmC_buf_take(&b);
             labels[r] = owned[r] ? owned[r] : "";
             for (a = 0; a < nareas; a++) {
                 gr_cell k = rows[a]->cell[c];
                 k.v = k.count;
-                gr_cell_text(&counts, &k, cell[r * nareas + a], sub[r * nareas + a]);
+                nmP_cell_text(&counts, &k, cell[r * nareas + a], sub[r * nareas + a]);
             }
             r++;
-            nm_buf_addf(&b, "%s per 1,000 residents (95%% CI)", col->label);
-            owned[r] = nm_buf_take(&b);
+            nmC_buf_addf(&b, "%s per 1,000 residents (95%% CI)", col->label);
+            owned[r] = nmC_buf_take(&b);
         } else {
             owned[r] = nm_strdup(col->label);
         }
         labels[r] = owned[r] ? owned[r] : "";
         for (a = 0; a < nareas; a++)
-            gr_cell_text(col, &rows[a]->cell[c], cell[r * nareas + a], sub[r * nareas + a]);
+            nmP_cell_text(col, &rows[a]->cell[c], cell[r * nareas + a], sub[r * nareas + a]);
         r++;
     }
     for (a = 0; a < nr * nareas; a++) {
@@ -77,7 +77,7 @@ double gr_area_table(pg_doc *d, const gr_set *s, const gr_row *const *rows,
     t.group = group;
     t.next_page = next_page;
     t.user = user;
-    h = pg_table_draw(d, &t, x, y, w, draw, rc);
+    h = nmR_table_draw(d, &t, x, y, w, draw, rc);
 
 cleanup:
     for (r = 0; owned && r < nr; r++)

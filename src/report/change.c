@@ -20,7 +20,7 @@ static const char *const change_labels[5] = {
     "2 or more deciles more deprived", "1 decile more deprived", "No change",
     "1 decile less deprived", "2 or more deciles less deprived"};
 
-int nm_is_change(const nm_values *v)
+int nmP_is_change(const nm_values *v)
 {
     return strcmp(v->unit, NM_UNIT_DECILE_CHANGE) == 0;
 }
@@ -47,53 +47,53 @@ static double decile_of(double v, const char *unit, long national_n)
 {
     if (isnan(v))
         return NAN;
-    return strcmp(unit, "decile") == 0 ? v : (double)nm_decile_of_rank(v, national_n);
+    return strcmp(unit, "decile") == 0 ? v : (double)nmP_decile_of_rank(v, national_n);
 }
 
 /* "106 unchanged, 2 split" from the counts by lineage. */
-static void add_lineage_counts(nm_buf *b, const nm_change *c)
+static void add_lineage_counts(nmC_buf *b, const nm_change *c)
 {
     char n[32];
     int l, any = 0;
 
     for (l = NM_LINEAGE_SAME; l <= NM_LINEAGE_NONE; l++)
         if (c->count[l] > 0)
-            nm_buf_addf(b, "%s%s %s", any++ ? ", " : "", nm_fmt_count(c->count[l], n),
+            nmC_buf_addf(b, "%s%s %s", any++ ? ", " : "", nmP_fmt_count(c->count[l], n),
                         nm_lineage_name((nm_lineage)l));
 }
 
-char *nm_change_note(const nm_areas *a, const nm_change *c, const char *index)
+char *nmP_change_note(const nm_areas *a, const nm_change *c, const char *index)
 {
     const char *within = nm_areas_within_name(a), *level = nm_areas_level(a);
     long skipped = (long)c->n - c->compared;
     char n1[32];
-    nm_buf b = {0};
+    nmC_buf b = {0};
 
-    nm_buf_addf(&b, "%s%s%s%s (%d boundaries), %s %s against %s",
+    nmC_buf_addf(&b, "%s%s%s%s (%d boundaries), %s %s against %s",
                 strcmp(level, "lsoa") == 0 ? "LSOA" : level, "s", *within ? " of " : "", within,
                 nm_areas_vintage(a), index, c->now.period, c->since);
     if (c->since_vintage != nm_areas_vintage(a))
-        nm_buf_addf(&b, " on %d LSOAs through %s (", c->since_vintage,
+        nmC_buf_addf(&b, " on %d LSOAs through %s (", c->since_vintage,
                     *c->lookup ? c->lookup : "the stored lookup");
     else
-        nm_buf_addf(&b, " (");
+        nmC_buf_addf(&b, " (");
     add_lineage_counts(&b, c);
-    nm_buf_addf(&b, ")");
+    nmC_buf_addf(&b, ")");
     if (skipped > 0)
-        nm_buf_addf(&b, "; %s not compared (%s)", nm_fmt_count(skipped, n1),
+        nmC_buf_addf(&b, "; %s not compared (%s)", nmP_fmt_count(skipped, n1),
                     c->count[NM_LINEAGE_MERGED] + c->count[NM_LINEAGE_REDRAWN] > 0
                         ? "merged from LSOAs of different deciles, redrawn, or without a value"
                         : "without a value in both releases");
-    return nm_buf_take(&b);
+    return nmC_buf_take(&b);
 }
 
-nm_status nm_change_shown(nm_store *store, const nm_areas *a, const char *key, const char *period,
+nm_status nmP_change_shown(nm_store *store, const nm_areas *a, const char *key, const char *period,
                           const char *since, nm_values *out, char **note)
 {
     nm_ctx *ctx = nm_store_ctx(store);
     nm_change c;
     char *index = NULL, *label_key = NULL;
-    nm_buf label = {0};
+    nmC_buf label = {0};
     nm_status rc;
     size_t i;
 
@@ -106,7 +106,7 @@ nm_status nm_change_shown(nm_store *store, const nm_areas *a, const char *key, c
     label_key = nm_strdup(key);
     if (label_key && strrchr(label_key, '_'))
         *strrchr(label_key, '_') = '\0';
-    index = label_key ? nm_index_name(label_key, c.now.label) : NULL;
+    index = label_key ? nmP_index_name(label_key, c.now.label) : NULL;
     for (i = 0; index && i < c.n; i++) {
         double now = decile_of(c.now.value[i], c.now.unit,
                                national(c.now.national_n, nm_areas_vintage(a)));
@@ -114,22 +114,22 @@ nm_status nm_change_shown(nm_store *store, const nm_areas *a, const char *key, c
         c.now.value[i] = isnan(now) || isnan(then) ? NAN : now - then;
     }
     if (index)
-        nm_buf_addf(&label, "Change in national %s decile, %s to %s", index, c.since, c.now.period);
-    *note = index ? nm_change_note(a, &c, index) : NULL;
+        nmC_buf_addf(&label, "Change in national %s decile, %s to %s", index, c.since, c.now.period);
+    *note = index ? nmP_change_note(a, &c, index) : NULL;
     if (!index || label.failed || !*note) {
-        rc = nm_fail(ctx, NM_NOMEM, "out of memory");
+        rc = nmC_fail(ctx, NM_NOMEM, "out of memory");
     } else {
         *out = c.now;
         memset(&c.now, 0, sizeof c.now);
         nm_free(out->label);
-        out->label = nm_buf_take(&label);
-        nm_strlcpy(out->unit, NM_UNIT_DECILE_CHANGE, sizeof out->unit);
+        out->label = nmC_buf_take(&label);
+        nmC_strlcpy(out->unit, NM_UNIT_DECILE_CHANGE, sizeof out->unit);
         /* a move to a lower decile is a move to more deprivation */
         out->polarity = -1;
         if (!out->label)
-            rc = nm_fail(ctx, NM_NOMEM, "out of memory");
+            rc = nmC_fail(ctx, NM_NOMEM, "out of memory");
     }
-    nm_buf_free(&label);
+    nmC_buf_free(&label);
     nm_free(index);
     nm_free(label_key);
     nm_change_clear(&c);
@@ -141,18 +141,18 @@ nm_status nm_change_shown(nm_store *store, const nm_areas *a, const char *key, c
     return rc;
 }
 
-nm_status nm_change_spec(nm_ctx *ctx, nm_classify_spec *spec)
+nm_status nmP_change_spec(nm_ctx *ctx, nm_classify_spec *spec)
 {
     return nm_classify_parse(ctx, "breaks:-1.5,-0.5,0.5,1.5", spec);
 }
 
-nm_status nm_change_relabel(nm_ctx *ctx, nm_classes *classes)
+nm_status nmP_change_relabel(nm_ctx *ctx, nm_classes *classes)
 {
     int k = nm_classes_count(classes), c;
     nm_status rc = NM_OK;
 
     if (k != 5)
-        return nm_fail(ctx, NM_ERROR, "a change map has 5 classes, not %d", k);
+        return nmC_fail(ctx, NM_ERROR, "a change map has 5 classes, not %d", k);
     for (c = 0; rc == NM_OK && c < k; c++)
         rc = nm_classes_relabel(ctx, classes, c, change_labels[k - 1 - c]);
     return rc;
@@ -185,22 +185,22 @@ static nm_status read_deciles(nm_store *store, const char *ind, const char *peri
                               const char *since, since_in *s)
 {
     nm_change d;
-    nm_buf key = {0};
+    nmC_buf key = {0};
     nm_status rc;
     size_t i, n = s->rank.n, m = s->rank.nolder;
 
     s->now_dec = nm_malloc((n ? n : 1) * sizeof *s->now_dec);
     s->then_dec = nm_malloc((n ? n : 1) * sizeof *s->then_dec);
     s->older_dec = nm_malloc((m ? m : 1) * sizeof *s->older_dec);
-    nm_buf_addf(&key, "%s_decile", ind);
+    nmC_buf_addf(&key, "%s_decile", ind);
     if (!s->now_dec || !s->then_dec || !s->older_dec || key.failed) {
-        nm_buf_free(&key);
-        return nm_fail(nm_store_ctx(store), NM_NOMEM, "out of memory");
+        nmC_buf_free(&key);
+        return nmC_fail(nm_store_ctx(store), NM_NOMEM, "out of memory");
     }
     rc = nm_change_read(store, s->a, key.data, period, since, &d);
-    nm_buf_free(&key);
+    nmC_buf_free(&key);
     if (rc == NM_NOTFOUND)
-        nm_clear(nm_store_ctx(store));
+        nmC_clear(nm_store_ctx(store));
     else if (rc != NM_OK)
         return rc;
     for (i = 0; i < n; i++) {
@@ -229,20 +229,20 @@ static void add_number(nm_fact *f, const char *name, double value)
     }
 }
 
-static nm_status finish(nm_ctx *ctx, nm_fact *f, const char *id, nm_buf *t, nm_buf *d,
+static nm_status finish(nm_ctx *ctx, nm_fact *f, const char *id, nmC_buf *t, nmC_buf *d,
                         const char *source)
 {
     f->id = id;
-    f->text = nm_buf_take(t);
-    f->definition = nm_buf_take(d);
+    f->text = nmC_buf_take(t);
+    f->definition = nmC_buf_take(d);
     f->source = nm_strdup(source);
     if (!f->text || !f->definition || !f->source)
-        return nm_fail(ctx, NM_NOMEM, "out of memory");
+        return nmC_fail(ctx, NM_NOMEM, "out of memory");
     return NM_OK;
 }
 
 /* " E01034095 "Southend-on-Sea 001G", ..." for the areas that pass 'want'. */
-static long list_areas(nm_buf *b, const since_in *s, int (*want)(const since_in *, size_t))
+static long list_areas(nmC_buf *b, const since_in *s, int (*want)(const since_in *, size_t))
 {
     long n = 0;
     size_t i;
@@ -250,9 +250,9 @@ static long list_areas(nm_buf *b, const since_in *s, int (*want)(const since_in 
     for (i = 0; i < s->rank.n; i++) {
         if (!want(s, i))
             continue;
-        nm_buf_addf(b, "%s%s", n++ ? ", " : "", nm_areas_code(s->a, i));
+        nmC_buf_addf(b, "%s%s", n++ ? ", " : "", nm_areas_code(s->a, i));
         if (*nm_areas_name(s->a, i))
-            nm_buf_addf(b, " \"%s\"", nm_areas_name(s->a, i));
+            nmC_buf_addf(b, " \"%s\"", nm_areas_name(s->a, i));
     }
     return n;
 }
@@ -272,14 +272,14 @@ static nm_status fact_tenth(nm_ctx *ctx, const since_in *s, nm_fact *f)
     const nm_change *c = &s->rank;
     long now = 0, then = 0, in = 0, out = 0;
     char n1[32], n2[32];
-    nm_buf t = {0}, d = {0};
+    nmC_buf t = {0}, d = {0};
     size_t i;
 
     for (i = 0; i < c->n; i++)
         now += s->now_dec[i] == 1;
     for (i = 0; i < c->nolder; i++)
         then += s->older_dec[i] == 1;
-    nm_buf_addf(&t, "%ld LSOA%s of %s %s among England's most deprived 10%% on the %s %s (%ld in "
+    nmC_buf_addf(&t, "%ld LSOA%s of %s %s among England's most deprived 10%% on the %s %s (%ld in "
                     "%s).",
                 now, now == 1 ? "" : "s", s->place, now == 1 ? "is" : "are", s->index,
                 c->now.period, then, c->since);
@@ -288,26 +288,26 @@ static nm_status fact_tenth(nm_ctx *ctx, const since_in *s, nm_fact *f)
         out += left(s, i);
     }
     if (in > 0) {
-        nm_buf_addf(&t, " New to it since %s: ", c->since);
+        nmC_buf_addf(&t, " New to it since %s: ", c->since);
         list_areas(&t, s, entered);
-        nm_buf_addf(&t, ".");
+        nmC_buf_addf(&t, ".");
     }
     if (out > 0) {
-        nm_buf_addf(&t, " No longer in it: ");
+        nmC_buf_addf(&t, " No longer in it: ");
         list_areas(&t, s, left);
-        nm_buf_addf(&t, ".");
+        nmC_buf_addf(&t, ".");
     }
     if (in == 0 && out == 0)
-        nm_buf_addf(&t, " No LSOA compared entered or left it.");
-    nm_buf_addf(&d,
+        nmC_buf_addf(&t, " No LSOA compared entered or left it.");
+    nmC_buf_addf(&d,
                 "National decile 1 of the %s in each release (1 = most deprived 10%% of "
                 "England's LSOAs: %s in %s). The %s count is of the %s LSOAs of %d from which "
                 "the %d LSOAs of %s come (%s); an LSOA entered or left "
                 "decile 1 when it, or the older LSOA it was split from, was in another decile "
                 "in %s.",
-                s->index, nm_fmt_count(national(c->now.national_n, nm_areas_vintage(s->a)), n1),
+                s->index, nmP_fmt_count(national(c->now.national_n, nm_areas_vintage(s->a)), n1),
                 c->now.period, c->since,
-                nm_fmt_count((long)c->nolder, n2), c->since_vintage,
+                nmP_fmt_count((long)c->nolder, n2), c->since_vintage,
                 nm_areas_vintage(s->a), s->place, *c->lookup ? c->lookup : "the same codes",
                 c->since);
     add_number(f, "lsoas_now", (double)now);
@@ -322,7 +322,7 @@ static nm_status fact_moves(nm_ctx *ctx, const since_in *s, nm_fact *f)
     const nm_change *c = &s->rank;
     long worse = 0, worse2 = 0, same = 0, better = 0, better2 = 0, compared = 0;
     char n1[32], n2[32];
-    nm_buf t = {0}, d = {0};
+    nmC_buf t = {0}, d = {0};
     size_t i;
 
     for (i = 0; i < c->n; i++) {
@@ -336,14 +336,14 @@ static nm_status fact_moves(nm_ctx *ctx, const since_in *s, nm_fact *f)
         better += diff > 0;
         better2 += diff >= 2;
     }
-    nm_buf_addf(&t, "Of the %s LSOAs of %s, %s compare with the %s %s (", nm_fmt_count((long)c->n, n1),
-                s->place, nm_fmt_count(compared, n2), s->index, c->since);
+    nmC_buf_addf(&t, "Of the %s LSOAs of %s, %s compare with the %s %s (", nmP_fmt_count((long)c->n, n1),
+                s->place, nmP_fmt_count(compared, n2), s->index, c->since);
     add_lineage_counts(&t, c);
-    nm_buf_addf(&t, "): %ld %s in a more deprived national decile than in %s (%ld by two deciles "
+    nmC_buf_addf(&t, "): %ld %s in a more deprived national decile than in %s (%ld by two deciles "
                     "or more), %ld in the same decile and %ld in a less deprived one (%ld by two "
                     "or more).",
                 worse, worse == 1 ? "is" : "are", c->since, worse2, same, better, better2);
-    nm_buf_addf(&d,
+    nmC_buf_addf(&d,
                 "Each LSOA's national decile of the %s %s against %s. MHCLG's scores are not on "
                 "one scale across releases, so positions (deciles) are compared, not scores. "
                 "An unchanged LSOA, and each part of a split one, compares with its LSOA of %d; "
@@ -370,7 +370,7 @@ static nm_status fact_top(nm_ctx *ctx, const since_in *s, nm_fact *f)
     double best = INFINITY;
     size_t i, top = 0;
     char n1[32], n2[32], n3[32];
-    nm_buf t = {0}, d = {0};
+    nmC_buf t = {0}, d = {0};
 
     for (i = 0; i < c->n; i++)
         if (c->now.value[i] < best) {
@@ -378,24 +378,24 @@ static nm_status fact_top(nm_ctx *ctx, const since_in *s, nm_fact *f)
             top = i;
         }
     if (isinf(best)) {
-        nm_buf_addf(&t, "No LSOA of %s has a %s %s rank.", s->place, s->index, c->now.period);
+        nmC_buf_addf(&t, "No LSOA of %s has a %s %s rank.", s->place, s->index, c->now.period);
     } else {
-        nm_buf_addf(&t, "The most deprived LSOA of %s, %s", s->place, nm_areas_code(s->a, top));
+        nmC_buf_addf(&t, "The most deprived LSOA of %s, %s", s->place, nm_areas_code(s->a, top));
         if (*nm_areas_name(s->a, top))
-            nm_buf_addf(&t, " \"%s\"", nm_areas_name(s->a, top));
-        nm_buf_addf(&t, ", ranks %s of %s in England on the %s %s; ", nm_fmt_count(lround(best), n1),
-                    nm_fmt_count(national(c->now.national_n, nm_areas_vintage(s->a)), n2),
+            nmC_buf_addf(&t, " \"%s\"", nm_areas_name(s->a, top));
+        nmC_buf_addf(&t, ", ranks %s of %s in England on the %s %s; ", nmP_fmt_count(lround(best), n1),
+                    nmP_fmt_count(national(c->now.national_n, nm_areas_vintage(s->a)), n2),
                     s->index, c->now.period);
         if (!isnan(c->then[top]))
-            nm_buf_addf(&t, "in %s %s ranked %s of %s.", c->since,
+            nmC_buf_addf(&t, "in %s %s ranked %s of %s.", c->since,
                         c->lineage[top] == NM_LINEAGE_SPLIT ? "the LSOA it was split from" : "it",
-                        nm_fmt_count(lround(c->then[top]), n1),
-                        nm_fmt_count(national(c->then_national_n, c->since_vintage), n3));
+                        nmP_fmt_count(lround(c->then[top]), n1),
+                        nmP_fmt_count(national(c->then_national_n, c->since_vintage), n3));
         else
-            nm_buf_addf(&t, "it has no %s rank to compare (%s since %d).", c->since,
+            nmC_buf_addf(&t, "it has no %s rank to compare (%s since %d).", c->since,
                         nm_lineage_name(c->lineage[top]), c->since_vintage);
     }
-    nm_buf_addf(&d, "National ranks of the %s, 1 = most deprived, in each release; the earlier "
+    nmC_buf_addf(&d, "National ranks of the %s, 1 = most deprived, in each release; the earlier "
                     "rank is its own LSOA's, or that of the LSOA it was split from.",
                 s->index);
     add_number(f, "rank_now", isinf(best) ? NAN : best);
@@ -405,24 +405,24 @@ static nm_status fact_top(nm_ctx *ctx, const since_in *s, nm_fact *f)
     return finish(ctx, f, "change_most_deprived_lsoa", &t, &d, c->now.source);
 }
 
-nm_status nm_facts_since(nm_store *store, const nm_areas *a, const char *ind, const char *period,
+nm_status nmP_facts_since(nm_store *store, const nm_areas *a, const char *ind, const char *period,
                          const char *since, const char *place, nm_fact *facts, size_t *n)
 {
     nm_ctx *ctx = nm_store_ctx(store);
     since_in s;
-    nm_buf key = {0};
+    nmC_buf key = {0};
     nm_status rc;
 
     memset(&s, 0, sizeof s);
     *n = 0;
     s.a = a;
     s.place = place;
-    nm_buf_addf(&key, "%s_rank", ind);
-    rc = key.failed ? nm_fail(ctx, NM_NOMEM, "out of memory")
+    nmC_buf_addf(&key, "%s_rank", ind);
+    rc = key.failed ? nmC_fail(ctx, NM_NOMEM, "out of memory")
                     : nm_change_read(store, a, key.data, period, since, &s.rank);
-    nm_buf_free(&key);
-    if (rc == NM_OK && !(s.index = nm_index_name(ind, s.rank.now.label)))
-        rc = nm_fail(ctx, NM_NOMEM, "out of memory");
+    nmC_buf_free(&key);
+    if (rc == NM_OK && !(s.index = nmP_index_name(ind, s.rank.now.label)))
+        rc = nmC_fail(ctx, NM_NOMEM, "out of memory");
     if (rc == NM_OK)
         rc = read_deciles(store, ind, s.rank.now.period, since, &s);
     if (rc == NM_OK)

@@ -42,7 +42,7 @@ typedef struct job {
     double *shown;   /* the values classed: decile numbers for ranked deciles */
     int *klass;      /* class of each area, -1 missing */
     nm_map *map;
-    nm_geombuf geom;
+    nmS_geombuf geom;
     sqlite3_stmt *geom_stmt;
     char *alt_text;  /* what the map shows, in words */
     char *change_note; /* a change map's subtitle: how its areas compare */
@@ -61,8 +61,8 @@ static nm_status choose_classes(job *j)
     const nm_values *v = &j->vals;
     nm_status rc;
 
-    if (nm_is_change(v))
-        return nm_change_spec(j->ctx, &j->spec);
+    if (nmP_is_change(v))
+        return nmP_change_spec(j->ctx, &j->spec);
     if (!text) {
         if (j->o->rank >= NM_RANK_REGION)
             text = "quintiles";
@@ -96,7 +96,7 @@ static nm_status choose_classes(job *j)
         if (j->spec.national_n == 0)
             j->spec.national_n = v->national_n;
     } else {
-        return nm_fail(j->ctx, NM_USAGE,
+        return nmC_fail(j->ctx, NM_USAGE,
                        "%s is a %s, not a rank or decile: national deciles need ranks; use "
                        "--rank local or region, or --classify quantile:10",
                        v->key, v->unit);
@@ -113,8 +113,8 @@ static nm_status classify_values(job *j)
     int k;
 
     rc = nm_classify(j->ctx, j->shown, v->n, &j->spec, polarity, &j->classes);
-    if (rc == NM_OK && nm_is_change(v))
-        rc = nm_change_relabel(j->ctx, j->classes);
+    if (rc == NM_OK && nmP_is_change(v))
+        rc = nmP_change_relabel(j->ctx, j->classes);
     if (rc != NM_OK)
         return rc;
     const char *name = j->o->palette ? j->o->palette
@@ -122,7 +122,7 @@ static nm_status classify_values(job *j)
     nm_palette_info info;
 
     k = nm_classes_count(j->classes);
-    if (nm_is_change(v) && !j->o->palette && !j->o->greyscale) {
+    if (nmP_is_change(v) && !j->o->palette && !j->o->greyscale) {
         /* diverging, "no change" pale in the middle, more deprived red:
            ColorBrewer's RdBu runs red to blue, class 0 (less deprived) first */
         rc = nm_palette(j->ctx, "RdBu", k, !j->o->reverse, j->colours);
@@ -154,14 +154,14 @@ static nm_status check_any_value(job *j, const nm_areas *areas)
     if (n == 0 || strcmp(level, "lsoa") == 0)
         return NM_OK; /* the classification says it */
     if (strstr(key, "_score") && !strstr(key, "_pw"))
-        return nm_fail(j->ctx, NM_NOTFOUND,
+        return nmC_fail(j->ctx, NM_NOTFOUND,
                        "%s has no values for %s areas (it is an LSOA figure): run 'needsmap "
                        "aggregate --to %s%s%s' and map %.*s_score_pw, the population-weighted "
                        "score of each %s",
                        key, level, level, j->o->within ? " --within " : "",
                        j->o->within ? j->o->within : "", (int)(strstr(key, "_score") - key), key,
                        level);
-    return nm_fail(j->ctx, NM_NOTFOUND,
+    return nmC_fail(j->ctx, NM_NOTFOUND,
                    "%s has no values for %s areas: run 'needsmap aggregate --to %s%s%s' to sum "
                    "and average LSOA figures to them (indicators %s_pop_total, "
                    "%s_imd_score_pw, ...), or map them with --level lsoa",
@@ -174,7 +174,7 @@ static nm_status check_any_value(job *j, const nm_areas *areas)
 static nm_status class_areas(job *j, const nm_areas *areas)
 {
     size_t n = nm_areas_count(areas);
-    nm_status rc = j->o->since ? nm_change_shown(j->store, areas, j->o->indicator, j->o->period,
+    nm_status rc = j->o->since ? nmP_change_shown(j->store, areas, j->o->indicator, j->o->period,
                                                  j->o->since, &j->vals, &j->change_note)
                                : nm_values_read(j->store, areas, j->o->indicator, j->o->period,
                                                 j->o->rank, &j->vals);
@@ -186,7 +186,7 @@ static nm_status class_areas(job *j, const nm_areas *areas)
     j->shown = nm_malloc((n ? n : 1) * sizeof *j->shown);
     j->klass = nm_malloc((n ? n : 1) * sizeof *j->klass);
     if (!j->shown || !j->klass)
-        return nm_fail(j->ctx, NM_NOMEM, "out of memory");
+        return nmC_fail(j->ctx, NM_NOMEM, "out of memory");
     memcpy(j->shown, j->vals.value, n * sizeof *j->shown);
     rc = choose_classes(j);
     return rc == NM_OK ? classify_values(j) : rc;
@@ -197,13 +197,13 @@ static uint32_t rgb32(nm_rgb c)
     return (uint32_t)c.r << 16 | (uint32_t)c.g << 8 | c.b;
 }
 
-static nm_geom view(const nm_geombuf *g)
+static nm_geom view(const nmS_geombuf *g)
 {
     nm_geom geom = {g->xy, g->npoints, g->ring_start, g->nrings, g->part_start, g->nparts};
     return geom;
 }
 
-static nm_status add_area(void *user, size_t i, const nm_geombuf *geom)
+static nm_status add_area(void *user, size_t i, const nmS_geombuf *geom)
 {
     job *j = user;
     nm_geom g = view(geom);
@@ -220,10 +220,10 @@ static nm_status draw_areas(job *j)
     nm_status rc;
 
     if (!rowids)
-        return nm_fail(j->ctx, NM_NOMEM, "out of memory");
+        return nmC_fail(j->ctx, NM_NOMEM, "out of memory");
     for (i = 0; i < n; i++)
         rowids[i] = nm_areas_rowid(j->areas, i);
-    rc = nm_store_each_geom(j->store, rowids, n, add_area, j);
+    rc = nmS_store_each_geom(j->store, rowids, n, add_area, j);
     nm_free(rowids);
     return rc;
 }
@@ -258,7 +258,7 @@ static nm_status draw_overlay(job *j)
         rc = nm_map_add_layer(j->ctx, j->map, 0x202020, 0.45, &layer);
     for (i = 0; rc == NM_OK && i < nm_areas_count(j->over); i++) {
         nm_geom g;
-        rc = nm_store_area_geom(j->store, nm_areas_rowid(j->over, i), &j->geom, &j->geom_stmt);
+        rc = nmS_store_area_geom(j->store, nm_areas_rowid(j->over, i), &j->geom, &j->geom_stmt);
         g = view(&j->geom);
         if (rc == NM_OK && casing >= 0)
             rc = nm_map_add_outline(j->ctx, j->map, casing, &g);
@@ -268,7 +268,7 @@ static nm_status draw_overlay(job *j)
             rc = add_name(j, j->over, i, &g);
     }
     if (rc == NM_OK && j->o->labels && j->o->overlay && strcmp(j->o->labels, j->o->overlay) != 0)
-        rc = nm_fail(j->ctx, NM_USAGE, "--labels %s with --overlay %s: labels name the overlay's "
+        rc = nmC_fail(j->ctx, NM_USAGE, "--labels %s with --overlay %s: labels name the overlay's "
                                        "areas; give the same level",
                      j->o->labels, j->o->overlay);
     return rc;
@@ -279,10 +279,10 @@ static nm_status add_legend(job *j)
     int k = nm_classes_count(j->classes), c;
     long missing = nm_classes_missing(j->classes);
     nm_status rc = NM_OK;
-    char *title = nm_legend_title(&j->vals, &j->spec, j->o->rank, nm_areas_within_name(j->areas));
+    char *title = nmP_legend_title(&j->vals, &j->spec, j->o->rank, nm_areas_within_name(j->areas));
 
     if (!title)
-        return nm_fail(j->ctx, NM_NOMEM, "out of memory");
+        return nmC_fail(j->ctx, NM_NOMEM, "out of memory");
     rc = nm_map_set_legend_title(j->ctx, j->map, title);
     nm_free(title);
     /* the most deprived class first, as plans list them */
@@ -292,25 +292,25 @@ static nm_status add_legend(job *j)
                                      nm_classes_members(j->classes, c));
     if (rc == NM_OK && missing > 0)
         rc = nm_map_add_legend_entry(j->ctx, j->map, 0, NM_MAP_MISSING,
-                                     nm_is_change(&j->vals) ? "Not compared" : "No data", missing);
+                                     nmP_is_change(&j->vals) ? "Not compared" : "No data", missing);
     return rc;
 }
 
 static int is_png(const char *path)
 {
     size_t n = strlen(path);
-    return n >= 4 && nm_strieq(path + n - 4, ".png");
+    return n >= 4 && nmC_strieq(path + n - 4, ".png");
 }
 
 /* The alt text, for the PDF's subject and the sidecar. */
 static nm_status describe(job *j)
 {
     nm_alt_text_in in = {j->areas, &j->vals, j->classes, j->klass, NULL, NULL};
-    char *scheme = nm_legend_title(&j->vals, &j->spec, j->o->rank, nm_areas_within_name(j->areas));
+    char *scheme = nmP_legend_title(&j->vals, &j->spec, j->o->rank, nm_areas_within_name(j->areas));
     nm_status rc;
 
     if (!scheme)
-        return nm_fail(j->ctx, NM_NOMEM, "out of memory");
+        return nmC_fail(j->ctx, NM_NOMEM, "out of memory");
     in.scheme = scheme;
     /* the level named on the map says where areas lie; wards otherwise */
     if (j->o->labels && strcmp(j->o->labels, nm_areas_level(j->areas)) != 0)
@@ -339,12 +339,12 @@ static nm_status draw_context(job *j)
     rc = nm_map_layout_get(j->ctx, j->map, &l);
     if (rc != NM_OK)
         return rc;
-    nm_layout_world_box(&l, box);
+    nmP_layout_world_box(&l, box);
     if (!(own = nm_malloc((ns ? ns : 1) * sizeof *own)))
-        return nm_fail(j->ctx, NM_NOMEM, "out of memory");
+        return nmC_fail(j->ctx, NM_NOMEM, "out of memory");
     for (k = 0; k < ns; k++)
         own[k] = nm_areas_rowid(j->areas, k);
-    rc = nm_context_add(j->store, j->map, nm_areas_level(j->areas), nm_areas_vintage(j->areas),
+    rc = nmP_context_add(j->store, j->map, nm_areas_level(j->areas), nm_areas_vintage(j->areas),
                         own, ns, box);
     nm_free(own);
     return rc;
@@ -381,7 +381,7 @@ static nm_status set_render_opts(job *j)
     nm_render_opts_init(&ro);
     if (j->o->size) {
         if (!parse_size(j->o->size, &w, &h))
-            return nm_fail(j->ctx, NM_USAGE, "size \"%s\" is not WIDTHxHEIGHTmm (e.g. 160x120mm)",
+            return nmC_fail(j->ctx, NM_USAGE, "size \"%s\" is not WIDTHxHEIGHTmm (e.g. 160x120mm)",
                            j->o->size);
         if ((rc = nm_map_set_size(j->ctx, j->map, w, h)) != NM_OK)
             return rc;
@@ -391,7 +391,7 @@ static nm_status set_render_opts(job *j)
             if (strcmp(j->o->legend, legend_names[k]) == 0)
                 break;
         if (k == sizeof legend_names / sizeof *legend_names)
-            return nm_fail(j->ctx, NM_USAGE,
+            return nmC_fail(j->ctx, NM_USAGE,
                            "legend position \"%s\" is not auto, right, bottom, inside or none",
                            j->o->legend);
         ro.legend_pos = legend_values[k];
@@ -410,7 +410,7 @@ static nm_status set_render_opts(job *j)
         ro.label_min_pt = fmin(ro.label_min_pt, ro.label_pt);
     }
     if (j->o->font) /* checked before anything was read */
-        nm_strlcpy(ro.font, j->o->font, sizeof ro.font);
+        nmC_strlcpy(ro.font, j->o->font, sizeof ro.font);
     j->ro = ro;
     return nm_map_set_options(j->ctx, j->map, &ro);
 }
@@ -448,16 +448,16 @@ static nm_status auto_outline(job *j)
 /* One line per label left out, for --verbose; NULL when none was. */
 static char *unplaced_report(const nm_map *map)
 {
-    nm_buf b = {0};
+    nmC_buf b = {0};
     nm_label_info li;
     size_t i;
 
     for (i = 0; nm_map_label_info(map, i, &li); i++)
         if (li.status == NM_LABEL_NO_ROOM || li.status == NM_LABEL_OUTSIDE)
-            nm_buf_addf(&b, "%s%s%s: %s\n", li.key, *li.key ? " " : "",
+            nmC_buf_addf(&b, "%s%s%s: %s\n", li.key, *li.key ? " " : "",
                         strcmp(li.key, li.text) ? li.text : "", li.reason);
     if (b.failed) {
-        nm_buf_free(&b);
+        nmC_buf_free(&b);
         return NULL;
     }
     return b.data;
@@ -467,19 +467,19 @@ static char *unplaced_report(const nm_map *map)
  * the ward lookup the map used.  NULL when out of memory. */
 static char *map_attribution(job *j)
 {
-    char *attr = nm_attribution(j->store, j->areas, j->o->overlay, j->vals.source);
+    char *attr = nmP_attribution(j->store, j->areas, j->o->overlay, j->vals.source);
     char *said = NULL;
-    nm_buf b = {0};
+    nmC_buf b = {0};
 
-    if (!attr || nm_boundaries_said(j->store, j->areas, j->o->overlay ? j->o->overlay : j->o->labels,
+    if (!attr || nmP_boundaries_said(j->store, j->areas, j->o->overlay ? j->o->overlay : j->o->labels,
                                     j->o->within, &said) != NM_OK) {
         nm_free(attr);
         return NULL;
     }
-    nm_buf_addf(&b, "%s%s%s", attr, *attr && said ? " " : "", said ? said : "");
+    nmC_buf_addf(&b, "%s%s%s", attr, *attr && said ? " " : "", said ? said : "");
     nm_free(attr);
     nm_free(said);
-    return nm_buf_take(&b);
+    return nmC_buf_take(&b);
 }
 
 static nm_status compose_page(job *j)
@@ -489,22 +489,22 @@ static nm_status compose_page(job *j)
 
     j->map = nm_map_new();
     if (!j->map)
-        return nm_fail(j->ctx, NM_NOMEM, "out of memory");
+        return nmC_fail(j->ctx, NM_NOMEM, "out of memory");
     title = j->o->title            ? nm_strdup(j->o->title)
-            : nm_is_change(&j->vals) ? nm_strdup(j->vals.label)
-                                     : nm_default_title(&j->vals);
+            : nmP_is_change(&j->vals) ? nm_strdup(j->vals.label)
+                                     : nmP_default_title(&j->vals);
     subtitle = j->o->subtitle  ? nm_strdup(j->o->subtitle)
                : j->change_note ? nm_strdup(j->change_note)
-                                : nm_default_subtitle(j->areas, &j->vals, &j->spec, j->o->rank,
+                                : nmP_default_subtitle(j->areas, &j->vals, &j->spec, j->o->rank,
                                                       j->classes);
     /* a legend whose neighbours are hard to tell apart says so */
     if (!j->o->subtitle && subtitle) {
-        char *note = nm_contrast_note(j->colours, nm_classes_count(j->classes));
-        nm_buf b = {0};
+        char *note = nmP_contrast_note(j->colours, nm_classes_count(j->classes));
+        nmC_buf b = {0};
         if (note) {
-            nm_buf_addf(&b, "%s\n%s", subtitle, note);
+            nmC_buf_addf(&b, "%s\n%s", subtitle, note);
             nm_free(subtitle);
-            subtitle = nm_buf_take(&b);
+            subtitle = nmC_buf_take(&b);
         }
         nm_free(note);
     }
@@ -515,7 +515,7 @@ static nm_status compose_page(job *j)
     }
     attribution = map_attribution(j);
     if ((!j->o->figure && (!title || !subtitle)) || !attribution)
-        rc = nm_fail(j->ctx, NM_NOMEM, "out of memory");
+        rc = nmC_fail(j->ctx, NM_NOMEM, "out of memory");
     else
         rc = nm_map_set_page(j->ctx, j->map, j->o->paper, j->o->orient,
                              j->o->dpi > 0 ? j->o->dpi : 150);
@@ -539,9 +539,9 @@ static nm_status compose_page(job *j)
     if (rc == NM_OK)
         rc = draw_context(j);
     if (rc == NM_OK && j->o->locator)
-        rc = j->o->within ? nm_locator_add(j->store, j->map, j->o->within, j->areas,
+        rc = j->o->within ? nmP_locator_add(j->store, j->map, j->o->within, j->areas,
                                            j->o->greyscale ? 0x000000 : 0xcb181d)
-                          : nm_fail(j->ctx, NM_USAGE, "a locator needs --within: the area to show");
+                          : nmC_fail(j->ctx, NM_USAGE, "a locator needs --within: the area to show");
     if (rc == NM_OK)
         rc = draw_overlay(j);
     nm_free(title);
@@ -554,13 +554,13 @@ static nm_status compose_page(job *j)
  * (html.c), no sidecar. */
 static nm_status write_html(job *j)
 {
-    nm_shading sh = {j->vals, j->spec, j->classes, {{0}}, j->shown, j->klass, NULL};
+    nmP_shading sh = {j->vals, j->spec, j->classes, {{0}}, j->shown, j->klass, NULL};
     char *title = j->o->title            ? nm_strdup(j->o->title)
-                  : nm_is_change(&j->vals) ? nm_strdup(j->vals.label)
-                                           : nm_default_title(&j->vals);
+                  : nmP_is_change(&j->vals) ? nm_strdup(j->vals.label)
+                                           : nmP_default_title(&j->vals);
     char *subtitle = j->o->subtitle   ? nm_strdup(j->o->subtitle)
                      : j->change_note ? nm_strdup(j->change_note)
-                                      : nm_default_subtitle(j->areas, &j->vals, &j->spec,
+                                      : nmP_default_subtitle(j->areas, &j->vals, &j->spec,
                                                             j->o->rank, j->classes);
     char *attribution = map_attribution(j);
     const char *level = j->o->overlay ? j->o->overlay : j->o->labels;
@@ -569,14 +569,14 @@ static nm_status write_html(job *j)
     nm_status rc = NM_OK;
 
     memcpy(sh.colours, j->colours, sizeof sh.colours);
-    sh.legend_title = nm_legend_title(&j->vals, &j->spec, j->o->rank, nm_areas_within_name(j->areas));
+    sh.legend_title = nmP_legend_title(&j->vals, &j->spec, j->o->rank, nm_areas_within_name(j->areas));
     if (!title || !subtitle || !attribution || !sh.legend_title)
-        rc = nm_fail(j->ctx, NM_NOMEM, "out of memory");
+        rc = nmC_fail(j->ctx, NM_NOMEM, "out of memory");
     if (rc == NM_OK && level)
         rc = nm_areas_parents(j->store, j->areas, level, &j->over);
     m.over = j->over;
     if (rc == NM_OK)
-        rc = nm_html_map(&m);
+        rc = nmP_html_map(&m);
     nm_free(sh.legend_title);
     nm_free(title);
     nm_free(subtitle);
@@ -586,8 +586,8 @@ static nm_status write_html(job *j)
 
 static int is_html(const char *path)
 {
-    const char *dot = strrchr(nm_basename(path), '.');
-    return dot && (nm_strieq(dot, ".html") || nm_strieq(dot, ".htm"));
+    const char *dot = strrchr(nmC_basename(path), '.');
+    return dot && (nmC_strieq(dot, ".html") || nmC_strieq(dot, ".htm"));
 }
 
 static void job_free(job *j)
@@ -597,7 +597,7 @@ static void job_free(job *j)
     nm_values_clear(&j->vals);
     nm_areas_free(j->areas);
     nm_areas_free(j->over);
-    nm_geombuf_free(&j->geom);
+    nmS_geombuf_free(&j->geom);
     sqlite3_finalize(j->geom_stmt);
     nm_free(j->shown);
     nm_free(j->klass);
@@ -612,7 +612,7 @@ nm_status nm_choropleth(nm_store *store, const nm_choropleth_opts *o, nm_choropl
     nm_status rc;
     size_t n;
 
-    nm_clear(nm_store_ctx(store));
+    nmC_clear(nm_store_ctx(store));
     if (!res)
         res = &local;
     memset(res, 0, sizeof *res);
@@ -620,10 +620,10 @@ nm_status nm_choropleth(nm_store *store, const nm_choropleth_opts *o, nm_choropl
     j.ctx = nm_store_ctx(store);
     j.o = o;
     if (!o->indicator || !o->output)
-        return nm_fail(j.ctx, NM_USAGE, "an indicator and an output file are required");
+        return nmC_fail(j.ctx, NM_USAGE, "an indicator and an output file are required");
     if (o->font && (rc = nm_font_check(j.ctx, o->font)) != NM_OK)
         return rc;
-    rc = nm_store_read_begin(store);
+    rc = nmS_store_read_begin(store);
     if (rc == NM_OK)
         rc = nm_areas_select(store, o->level ? o->level : "lsoa", o->vintage, o->within, &j.areas);
     n = j.areas ? nm_areas_count(j.areas) : 0;
@@ -635,7 +635,7 @@ nm_status nm_choropleth(nm_store *store, const nm_choropleth_opts *o, nm_choropl
         rc = describe(&j);
     if (rc == NM_OK && is_html(o->output)) {
         rc = write_html(&j);
-        nm_store_read_end(store);
+        nmS_store_read_end(store);
         if (rc == NM_OK) {
             res->areas = (long)n;
             res->missing = nm_classes_missing(j.classes);
@@ -646,11 +646,11 @@ nm_status nm_choropleth(nm_store *store, const nm_choropleth_opts *o, nm_choropl
     }
     if (rc == NM_OK)
         rc = compose_page(&j);
-    nm_store_read_end(store);
+    nmS_store_read_end(store);
     if (rc == NM_OK)
         rc = nm_map_write(j.ctx, j.map, o->output, &res->layout);
     if (rc == NM_OK && o->sidecar)
-        rc = nm_write_sidecar(store, o, j.areas, &j.vals, j.classes, j.colours, j.shown, j.klass,
+        rc = nmP_write_sidecar(store, o, j.areas, &j.vals, j.classes, j.colours, j.shown, j.klass,
                               &res->layout, j.alt_text, j.map);
     if (rc == NM_OK && res != &local)
         res->unplaced = unplaced_report(j.map);
@@ -665,8 +665,8 @@ nm_status nm_choropleth(nm_store *store, const nm_choropleth_opts *o, nm_choropl
 
 /* ---- shading for other figures ------------------------------------------ */
 
-nm_status nm_shading_make(nm_store *store, const nm_choropleth_opts *o, const nm_areas *areas,
-                          nm_shading *out)
+nm_status nmP_shading_make(nm_store *store, const nm_choropleth_opts *o, const nm_areas *areas,
+                          nmP_shading *out)
 {
     job j = {0};
     nm_status rc;
@@ -677,9 +677,9 @@ nm_status nm_shading_make(nm_store *store, const nm_choropleth_opts *o, const nm
     j.o = o;
     rc = class_areas(&j, areas);
     if (rc == NM_OK) {
-        out->legend_title = nm_legend_title(&j.vals, &j.spec, o->rank, nm_areas_within_name(areas));
+        out->legend_title = nmP_legend_title(&j.vals, &j.spec, o->rank, nm_areas_within_name(areas));
         if (!out->legend_title)
-            rc = nm_fail(j.ctx, NM_NOMEM, "out of memory");
+            rc = nmC_fail(j.ctx, NM_NOMEM, "out of memory");
     }
     nm_free(j.change_note);
     /* the job's parts move to the shading */
@@ -690,11 +690,11 @@ nm_status nm_shading_make(nm_store *store, const nm_choropleth_opts *o, const nm
     out->shown = j.shown;
     out->klass = j.klass;
     if (rc != NM_OK)
-        nm_shading_clear(out);
+        nmP_shading_clear(out);
     return rc;
 }
 
-void nm_shading_clear(nm_shading *s)
+void nmP_shading_clear(nmP_shading *s)
 {
     nm_values_clear(&s->vals);
     nm_classes_free(s->classes);
@@ -704,17 +704,17 @@ void nm_shading_clear(nm_shading *s)
     memset(s, 0, sizeof *s);
 }
 
-uint32_t nm_shading_rgb(const nm_shading *s, int c)
+uint32_t nmP_shading_rgb(const nmP_shading *s, int c)
 {
     return c >= 0 ? rgb32(s->colours[c]) : 0;
 }
 
-int nm_shading_class_of(const nm_shading *s, double x)
+int nmP_shading_class_of(const nmP_shading *s, double x)
 {
     return nm_classes_of(s->classes, x);
 }
 
-nm_status nm_shading_legend(nm_ctx *ctx, nm_map *map, const nm_shading *s, const int *klass,
+nm_status nmP_shading_legend(nm_ctx *ctx, nm_map *map, const nmP_shading *s, const int *klass,
                             size_t n)
 {
     int k = nm_classes_count(s->classes), c;

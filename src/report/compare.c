@@ -29,9 +29,9 @@ typedef struct cjob {
     int n;
     nm_areas *lsoas;  /* the union of the wards' LSOAs */
     int *lsoa_ward;   /* which of the n wards each is in */
-    nm_shading shade;
+    nmP_shading shade;
     pg_doc doc;
-    nm_geombuf geom;
+    nmS_geombuf geom;
     sqlite3_stmt *gst;
     double scale; /* of every panel's map: 1 : scale */
 } cjob;
@@ -52,21 +52,21 @@ static nm_status find_wards(cjob *j)
         for (size_t k = strlen(name); k > 0 && name[k - 1] == ' '; k--)
             name[k - 1] = '\0';
         if (!*name)
-            return nm_fail(j->ctx, NM_USAGE, "an empty ward in \"%s\"", j->o->wards);
+            return nmC_fail(j->ctx, NM_USAGE, "an empty ward in \"%s\"", j->o->wards);
         if (j->n == MAX_WARDS)
-            return nm_fail(j->ctx, NM_USAGE, "at most %d wards fit on a page", MAX_WARDS);
-        if ((at = gr_find_ward(&j->set, name)) < 0)
-            return nm_fail(j->ctx, NM_NOTFOUND, "unknown ward \"%s\"%s%s (give a code or name "
+            return nmC_fail(j->ctx, NM_USAGE, "at most %d wards fit on a page", MAX_WARDS);
+        if ((at = nmP_find_ward(&j->set, name)) < 0)
+            return nmC_fail(j->ctx, NM_NOTFOUND, "unknown ward \"%s\"%s%s (give a code or name "
                            "of a ward with a boundary)", name, j->o->within ? " in " : "",
                            j->o->within ? nm_areas_within_name(j->set.wards) : "");
         for (int i = 0; i < j->n; i++)
             if (j->idx[i] == at)
-                return nm_fail(j->ctx, NM_USAGE, "ward \"%s\" is given twice", name);
+                return nmC_fail(j->ctx, NM_USAGE, "ward \"%s\" is given twice", name);
         j->idx[j->n++] = at;
         p += len + (p[len] == ',');
     }
     if (j->n < 1)
-        return nm_fail(j->ctx, NM_USAGE, "no wards to compare");
+        return nmC_fail(j->ctx, NM_USAGE, "no wards to compare");
     return NM_OK;
 }
 
@@ -84,7 +84,7 @@ static nm_status union_lsoas(cjob *j)
     if (rc == NM_OK && !(j->lsoa_ward = nm_malloc(
                              (nm_areas_count(j->lsoas) ? nm_areas_count(j->lsoas) : 1) *
                              sizeof *j->lsoa_ward)))
-        rc = nm_fail(j->ctx, NM_NOMEM, "out of memory");
+        rc = nmC_fail(j->ctx, NM_NOMEM, "out of memory");
     for (int w = 0; rc == NM_OK && w < j->n; w++)
         for (size_t i = 0; i < nm_areas_count(part[w]); i++)
             j->lsoa_ward[k++] = w;
@@ -93,13 +93,13 @@ static nm_status union_lsoas(cjob *j)
     return rc;
 }
 
-static nm_geom view(const nm_geombuf *g)
+static nm_geom view(const nmS_geombuf *g)
 {
     nm_geom geom = {g->xy, g->npoints, g->ring_start, g->nrings, g->part_start, g->nparts};
     return geom;
 }
 
-static void grow(double ext[4], const nm_geombuf *g)
+static void grow(double ext[4], const nmS_geombuf *g)
 {
     for (size_t i = 0; i < g->npoints; i++) {
         ext[0] = fmin(ext[0], g->xy[2 * i]);
@@ -124,7 +124,7 @@ static nm_status panel_map(cjob *j, int w, nm_map **out, double ext[4])
     ext[0] = ext[1] = INFINITY;
     ext[2] = ext[3] = -INFINITY;
     if (!map)
-        return nm_fail(j->ctx, NM_NOMEM, "out of memory");
+        return nmC_fail(j->ctx, NM_NOMEM, "out of memory");
     nm_render_opts_init(&ro);
     ro.north_arrow = 0;
     ro.scale_bar = 0;
@@ -133,17 +133,17 @@ static nm_status panel_map(cjob *j, int w, nm_map **out, double ext[4])
         int c = j->shade.klass[i];
         if (j->lsoa_ward[i] != w)
             continue;
-        rc = nm_store_area_geom(j->store, nm_areas_rowid(j->lsoas, i), &j->geom, &j->gst);
+        rc = nmS_store_area_geom(j->store, nm_areas_rowid(j->lsoas, i), &j->geom, &j->gst);
         g = view(&j->geom);
         grow(ext, &j->geom);
         if (rc == NM_OK)
-            rc = nm_map_add_feature(j->ctx, map, &g, nm_shading_rgb(&j->shade, c),
+            rc = nm_map_add_feature(j->ctx, map, &g, nmP_shading_rgb(&j->shade, c),
                                     c < 0 ? NM_MAP_MISSING : 0);
     }
     if (rc == NM_OK)
         rc = nm_map_add_layer(j->ctx, map, 0x202020, 0.6, &layer);
     if (rc == NM_OK)
-        rc = nm_store_area_geom(j->store, nm_areas_rowid(j->set.wards, (size_t)j->idx[w]),
+        rc = nmS_store_area_geom(j->store, nm_areas_rowid(j->set.wards, (size_t)j->idx[w]),
                                 &j->geom, &j->gst);
     g = view(&j->geom);
     if (rc == NM_OK) {
@@ -161,7 +161,7 @@ static double shared_scale(double ext[][4], int n, const nm_rect *box)
     double s = INFINITY, d, p;
 
     for (int i = 0; i < n; i++)
-        s = fmin(s, pg_map_fit(box, fmax(ext[i][2] - ext[i][0], 1), fmax(ext[i][3] - ext[i][1], 1)));
+        s = fmin(s, nmR_map_fit(box, fmax(ext[i][2] - ext[i][0], 1), fmax(ext[i][3] - ext[i][1], 1)));
     d = 1000 / s;
     p = pow(10, floor(log10(d)) - 1);
     return 1000 / (ceil(d / p - 1e-9) * p);
@@ -178,20 +178,20 @@ static nm_status draw_panel(cjob *j, int w, nm_map *map, const double ext[4], do
     nm_status rc;
 
     if (!own)
-        return nm_fail(j->ctx, NM_NOMEM, "out of memory");
+        return nmC_fail(j->ctx, NM_NOMEM, "out of memory");
     for (size_t i = 0; i < nm_areas_count(j->lsoas); i++)
         if (j->lsoa_ward[i] == w)
             own[nown++] = nm_areas_rowid(j->lsoas, i);
-    pg_map_world(box, s, (ext[0] + ext[2]) / 2, (ext[1] + ext[3]) / 2, e);
+    nmR_map_world(box, s, (ext[0] + ext[2]) / 2, (ext[1] + ext[3]) / 2, e);
     frame[0] = e[0] - pad;
     frame[1] = e[1] - pad;
     frame[2] = e[2] + pad;
     frame[3] = e[3] + pad;
     rc = nm_map_set_extent(j->ctx, map, e[0], e[1], e[2], e[3]);
     if (rc == NM_OK)
-        rc = nm_context_add(j->store, map, nm_areas_level(j->lsoas), nm_areas_vintage(j->lsoas), own, nown, frame);
+        rc = nmP_context_add(j->store, map, nm_areas_level(j->lsoas), nm_areas_vintage(j->lsoas), own, nown, frame);
     if (rc == NM_OK)
-        rc = pg_map(&j->doc, map, box, NULL);
+        rc = nmR_map(&j->doc, map, box, NULL);
     nm_free(own);
     return rc;
 }
@@ -205,28 +205,28 @@ static void key_numbers(const cjob *j, const gr_row *r, char *out, size_t n)
     } keys[] = {{"pop_total", "Population ", ""},
                 {"imd_score_pw", "IMD score ", ""},
                 {"imd_nat20_share", "", " of LSOAs in England's most deprived 20%"}};
-    nm_buf b = {0};
+    nmC_buf b = {0};
     char v[48], ci[48];
     int rate_shown = 0;
 
     for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
         for (int c = 0; c < j->set.ncol; c++)
             if (strcmp(j->set.col[c].id, keys[k].id) == 0) {
-                gr_cell_text(&j->set.col[c], &r->cell[c], v, ci);
-                nm_buf_addf(&b, "%s%s%s%s", b.len ? " \xC2\xB7 " : "", keys[k].before, v,
+                nmP_cell_text(&j->set.col[c], &r->cell[c], v, ci);
+                nmC_buf_addf(&b, "%s%s%s%s", b.len ? " \xC2\xB7 " : "", keys[k].before, v,
                             keys[k].after);
             }
     /* the last incident set with a rate: the one a board asked for */
     for (int c = j->set.ncol - 1; c >= 0 && !rate_shown; c--)
         if (j->set.col[c].rate && strcmp(j->set.col[c].unit, "rate") == 0 &&
             !isnan(j->set.borough.cell[c].v)) {
-            gr_cell_text(&j->set.col[c], &r->cell[c], v, ci);
-            nm_buf_addf(&b, "%s%s %s%s", b.len ? " \xC2\xB7 " : "", j->set.col[c].label, v,
+            nmP_cell_text(&j->set.col[c], &r->cell[c], v, ci);
+            nmC_buf_addf(&b, "%s%s %s%s", b.len ? " \xC2\xB7 " : "", j->set.col[c].label, v,
                         r->cell[c].suppressed ? "" : " per 1,000");
             rate_shown = 1;
         }
     snprintf(out, n, "%s", b.data ? b.data : "");
-    nm_buf_free(&b);
+    nmC_buf_free(&b);
 }
 
 /* The shared legend: swatches and labels, most deprived first, each with
@@ -243,27 +243,27 @@ static double draw_legend(cjob *j, double x, double y, double w)
         int c = j->shade.klass[i];
         count[c >= 0 && c < k ? c : NM_CLASSES_MAX]++;
     }
-    y += pg_text(&j->doc, x, y, w, 9, 1, PG_INK, PG_LEFT, j->shade.legend_title) + 2;
-    pg_tag_begin(&j->doc, "L"); /* a PDF reader lists the classes */
+    y += nmR_text(&j->doc, x, y, w, 9, 1, PG_INK, PG_LEFT, j->shade.legend_title) + 2;
+    nmR_tag_begin(&j->doc, "L"); /* a PDF reader lists the classes */
     for (int c = k - 1; c >= 0; c--) {
-        pg_fill(&j->doc, x, y, 8, 5, nm_shading_rgb(&j->shade, c));
-        pg_line(&j->doc, x, y + 5, x + 8, y + 5, 0x737373, 0.1, 0);
+        nmR_fill(&j->doc, x, y, 8, 5, nmP_shading_rgb(&j->shade, c));
+        nmR_line(&j->doc, x, y + 5, x + 8, y + 5, 0x737373, 0.1, 0);
         snprintf(label, sizeof label, "%s (%ld)", nm_classes_label(j->shade.classes, c),
                  count[c]);
-        pg_tag_begin(&j->doc, "LI");
-        y += fmax(6.5, pg_text(&j->doc, x + 10.5, y + 0.6, w - 10.5, 8, 0, PG_INK, PG_LEFT,
+        nmR_tag_begin(&j->doc, "LI");
+        y += fmax(6.5, nmR_text(&j->doc, x + 10.5, y + 0.6, w - 10.5, 8, 0, PG_INK, PG_LEFT,
                                label) + 1.5);
-        pg_tag_end(&j->doc, "LI");
+        nmR_tag_end(&j->doc, "LI");
     }
     if (count[NM_CLASSES_MAX] > 0) {
-        pg_fill(&j->doc, x, y, 8, 5, 0xdedede);
+        nmR_fill(&j->doc, x, y, 8, 5, 0xdedede);
         snprintf(label, sizeof label, "No data (%ld)", count[NM_CLASSES_MAX]);
-        pg_tag_begin(&j->doc, "LI");
-        pg_text(&j->doc, x + 10.5, y + 0.6, w - 10.5, 8, 0, PG_INK, PG_LEFT, label);
-        pg_tag_end(&j->doc, "LI");
+        nmR_tag_begin(&j->doc, "LI");
+        nmR_text(&j->doc, x + 10.5, y + 0.6, w - 10.5, 8, 0, PG_INK, PG_LEFT, label);
+        nmR_tag_end(&j->doc, "LI");
         y += 6.5;
     }
-    pg_tag_end(&j->doc, "L");
+    nmR_tag_end(&j->doc, "L");
     return y - y0;
 }
 
@@ -278,14 +278,14 @@ static nm_status draw_locator(cjob *j, double x, double y, double w, double room
     nm_status rc;
 
     if (!host)
-        return nm_fail(j->ctx, NM_NOMEM, "out of memory");
+        return nmC_fail(j->ctx, NM_NOMEM, "out of memory");
     if (side < 20)
-        rc = nm_fail(j->ctx, NM_USAGE, "--locator: the page leaves %.0f mm beside the table, and "
+        rc = nmC_fail(j->ctx, NM_USAGE, "--locator: the page leaves %.0f mm beside the table, and "
                      "the inset needs 20 mm (compare fewer wards, or leave it out)", fmax(room, 0));
     else
-        rc = nm_locator_add(j->store, host, j->o->within, j->lsoas, COMPARE_ACCENT);
+        rc = nmP_locator_add(j->store, host, j->o->within, j->lsoas, COMPARE_ACCENT);
     if (rc == NM_OK)
-        rc = pg_map(&j->doc, nm_map_locator(host), &box, NULL);
+        rc = nmR_map(&j->doc, nm_map_locator(host), &box, NULL);
     nm_map_free(host);
     return rc;
 }
@@ -303,7 +303,7 @@ static nm_status draw_page(cjob *j, const char *title, nm_paper paper)
     const gr_row *arow[MAX_WARDS + 2];
     const char *heads[MAX_WARDS + 2];
     int group[MAX_WARDS + 2] = {0};
-    char *sources = gr_sources(j->store, &j->set), *periods = gr_periods(&j->set);
+    char *sources = nmP_sources(j->store, &j->set), *periods = nmP_periods(&j->set);
     char sub[300];
     const char *tnotes[2] = {j->set.since_note, j->set.england_note};
     nm_status rc;
@@ -311,13 +311,13 @@ static nm_status draw_page(cjob *j, const char *title, nm_paper paper)
     if (!sources || !periods) {
         nm_free(sources);
         nm_free(periods);
-        return nm_fail(j->ctx, NM_NOMEM, "out of memory");
+        return nmC_fail(j->ctx, NM_NOMEM, "out of memory");
     }
-    rc = pg_open(j->ctx, &j->doc, j->o->output, pw, ph, j->o->dpi, j->o->font, title,
+    rc = nmR_open(j->ctx, &j->doc, j->o->output, pw, ph, j->o->dpi, j->o->font, title,
                  "Wards compared: maps on one classification and their figures");
     if (rc != NM_OK)
         goto cleanup;
-    pg_set_footer(&j->doc, sources, periods, 1);
+    nmR_set_footer(&j->doc, sources, periods, 1);
     for (int i = 0; i < j->n; i++) {
         arow[i] = &j->set.ward[j->idx[i]];
         heads[i] = arow[i]->name;
@@ -327,31 +327,31 @@ static nm_status draw_page(cjob *j, const char *title, nm_paper paper)
     arow[j->n + 1] = &j->set.england;
     heads[j->n + 1] = "England";
     group[j->n] = group[j->n + 1] = 1;
-    y += pg_text(&j->doc, PG_MARGIN, y, w, PG_TITLE_PT, 1, PG_INK, PG_LEFT, title) + PG_TITLE_GAP;
+    y += nmR_text(&j->doc, PG_MARGIN, y, w, PG_TITLE_PT, 1, PG_INK, PG_LEFT, title) + PG_TITLE_GAP;
     /* a change's label starts a sentence of its own: "by their change in ..." */
     snprintf(sub, sizeof sub, "LSOAs shaded by %s%c%s on one classification and at one scale "
              "for all %d wards; the table compares them with %s and England.",
-             nm_is_change(&j->shade.vals) ? "their " : "",
-             nm_is_change(&j->shade.vals) ? tolower((unsigned char)j->shade.vals.label[0])
+             nmP_is_change(&j->shade.vals) ? "their " : "",
+             nmP_is_change(&j->shade.vals) ? tolower((unsigned char)j->shade.vals.label[0])
                                           : j->shade.vals.label[0],
              j->shade.vals.label + 1, j->n, j->set.borough.name);
-    y += pg_text(&j->doc, PG_MARGIN, y, w, 10.5, 0, 0x404040, PG_LEFT, sub) + 4;
-    table_h = gr_area_table(&j->doc, &j->set, arow, heads, group, nareas, 0, 0, table_w, 0, NULL,
+    y += nmR_text(&j->doc, PG_MARGIN, y, w, 10.5, 0, 0x404040, PG_LEFT, sub) + 4;
+    table_h = nmP_area_table(&j->doc, &j->set, arow, heads, group, nareas, 0, 0, table_w, 0, NULL,
                             NULL, NULL);
     for (int k = 0; k < 2; k++) /* how two releases were compared, England: under the table */
         if (tnotes[k]) {
             double nh = 0;
-            pg_measure(&j->doc, PG_SMALL_PT - 0.5, 0, tnotes[k], table_w, &tw, &nh);
+            nmR_measure(&j->doc, PG_SMALL_PT - 0.5, 0, tnotes[k], table_w, &tw, &nh);
             table_h += nh + 1.5;
         }
     panel_w = (w - leg_w - 4) / cols;
-    panel_h = (pg_body_bottom(&j->doc) - y - table_h - 5) / rows;
+    panel_h = (nmR_body_bottom(&j->doc) - y - table_h - 5) / rows;
     /* the frames of a row start under its tallest heading, all the same size */
     for (int i = 0; i < j->n; i++) {
         double hn, hk;
         key_numbers(j, arow[i], keys[i], sizeof keys[i]);
-        pg_measure(&j->doc, 10, 1, arow[i]->name, panel_w - 3, &tw, &hn);
-        pg_measure(&j->doc, 7.5, 0, keys[i], panel_w - 3, &tw, &hk);
+        nmR_measure(&j->doc, 10, 1, arow[i]->name, panel_w - 3, &tw, &hn);
+        nmR_measure(&j->doc, 7.5, 0, keys[i], panel_w - 3, &tw, &hk);
         head_h[i / cols] = fmax(head_h[i / cols], hn + hk + 1.5);
     }
     for (int r = 0; r < rows; r++)
@@ -359,10 +359,10 @@ static nm_status draw_page(cjob *j, const char *title, nm_paper paper)
     fit.w = panel_w - 4;
     for (int i = 0; rc == NM_OK && i < j->n; i++) {
         double px = PG_MARGIN + (i % cols) * panel_w, py = y + (i / cols) * panel_h, hh;
-        pg_tag_begin(&j->doc, "H2"); /* a panel's ward heads it */
-        hh = pg_text(&j->doc, px, py, panel_w - 3, 10, 1, PG_INK, PG_LEFT, arow[i]->name);
-        pg_tag_end(&j->doc, "H2");
-        pg_text(&j->doc, px, py + hh, panel_w - 3, 7.5, 0, 0x404040, PG_LEFT, keys[i]);
+        nmR_tag_begin(&j->doc, "H2"); /* a panel's ward heads it */
+        hh = nmR_text(&j->doc, px, py, panel_w - 3, 10, 1, PG_INK, PG_LEFT, arow[i]->name);
+        nmR_tag_end(&j->doc, "H2");
+        nmR_text(&j->doc, px, py + hh, panel_w - 3, 7.5, 0, 0x404040, PG_LEFT, keys[i]);
         box[i] = (nm_rect){px, py + head_h[i / cols], fit.w, fit.h};
         rc = panel_map(j, i, &maps[i], ext[i]);
     }
@@ -379,27 +379,27 @@ static nm_status draw_page(cjob *j, const char *title, nm_paper paper)
     /* one scale bar for all: the scale is the page's, stated */
     j->scale = 1000 / s;
     snprintf(scale_note, sizeof scale_note, "Every map at 1:%s on %s paper",
-             nm_fmt_count(lround(j->scale), denom), paper == NM_PAPER_A3 ? "A3" : "A4");
+             nmP_fmt_count(lround(j->scale), denom), paper == NM_PAPER_A3 ? "A3" : "A4");
     ly = y + draw_legend(j, PG_MARGIN + w - leg_w, y, leg_w) + 5;
-    ly += pg_text(&j->doc, PG_MARGIN + w - leg_w, ly, leg_w, 8, 0, PG_INK, PG_LEFT, scale_note) + 1;
-    ly += pg_scale_bar(&j->doc, PG_MARGIN + w - leg_w, ly, s, leg_w - 5) + 3;
+    ly += nmR_text(&j->doc, PG_MARGIN + w - leg_w, ly, leg_w, 8, 0, PG_INK, PG_LEFT, scale_note) + 1;
+    ly += nmR_scale_bar(&j->doc, PG_MARGIN + w - leg_w, ly, s, leg_w - 5) + 3;
     y += rows * panel_h + 2;
     /* the locator beside the table, in the legend's column */
     ly = fmax(ly, y);
     if (j->o->locator &&
-        (rc = draw_locator(j, PG_MARGIN + w - leg_w, ly, leg_w, pg_body_bottom(&j->doc) - ly)) !=
+        (rc = draw_locator(j, PG_MARGIN + w - leg_w, ly, leg_w, nmR_body_bottom(&j->doc) - ly)) !=
             NM_OK)
         goto cleanup;
-    y = gr_area_table(&j->doc, &j->set, arow, heads, group, nareas, PG_MARGIN, y, table_w, 1, NULL,
+    y = nmP_area_table(&j->doc, &j->set, arow, heads, group, nareas, PG_MARGIN, y, table_w, 1, NULL,
                       NULL, NULL);
     for (int k = 0; k < 2; k++)
         if (tnotes[k])
-            y += 1.5 + pg_text(&j->doc, PG_MARGIN, y + 1.5, table_w, PG_SMALL_PT - 0.5, 0,
+            y += 1.5 + nmR_text(&j->doc, PG_MARGIN, y + 1.5, table_w, PG_SMALL_PT - 0.5, 0,
                                PG_GREY, PG_LEFT, tnotes[k]);
-    rc = pg_close(&j->doc);
+    rc = nmR_close(&j->doc);
 
 cleanup:
-    pg_free(&j->doc);
+    nmR_free(&j->doc);
     nm_free(sources);
     nm_free(periods);
     return rc;
@@ -410,7 +410,7 @@ cleanup:
 static nm_status write_html(cjob *j, const char *title)
 {
     hs_section sec[MAX_WARDS];
-    char *sources = gr_sources(j->store, &j->set), *periods = gr_periods(&j->set);
+    char *sources = nmP_sources(j->store, &j->set), *periods = nmP_periods(&j->set);
     const char *place = *nm_areas_within_name(j->set.wards) ? nm_areas_within_name(j->set.wards)
                                                              : "All areas";
     hs_page p = {j->store, j->o->output, title, sources, periods, place, "ward", "wards",
@@ -421,8 +421,8 @@ static nm_status write_html(cjob *j, const char *title)
         sec[i] = (hs_section){j->set.ward[j->idx[i]].code, j->set.ward[j->idx[i]].name,
                               &j->idx[i], 1, NULL};
     /* sizes compare at a glance, as on the PDF */
-    rc = sources && periods ? nm_html_page_one_scale(&p)
-                            : nm_fail(j->ctx, NM_NOMEM, "out of memory");
+    rc = sources && periods ? nmP_html_page_one_scale(&p)
+                            : nmC_fail(j->ctx, NM_NOMEM, "out of memory");
     nm_free(sources);
     nm_free(periods);
     return rc;
@@ -430,8 +430,8 @@ static nm_status write_html(cjob *j, const char *title)
 
 static int is_html(const char *path)
 {
-    const char *dot = strrchr(nm_basename(path), '.');
-    return dot && (nm_strieq(dot, ".html") || nm_strieq(dot, ".htm"));
+    const char *dot = strrchr(nmC_basename(path), '.');
+    return dot && (nmC_strieq(dot, ".html") || nmC_strieq(dot, ".htm"));
 }
 
 nm_status nm_compare(nm_store *store, const nm_compare_opts *o, nm_compare_result *res)
@@ -440,7 +440,7 @@ nm_status nm_compare(nm_store *store, const nm_compare_opts *o, nm_compare_resul
     nm_choropleth_opts co;
     nm_paper paper;
     cjob j;
-    nm_buf b = {0};
+    nmC_buf b = {0};
     char *title = NULL;
     nm_status rc;
     int reading = 0;
@@ -449,18 +449,18 @@ nm_status nm_compare(nm_store *store, const nm_compare_opts *o, nm_compare_resul
     j.store = store;
     j.ctx = nm_store_ctx(store);
     j.o = o;
-    nm_clear(j.ctx);
+    nmC_clear(j.ctx);
     if (!res)
         res = &local;
     memset(res, 0, sizeof *res);
     if (!o->wards || !*o->wards || !o->output)
-        return nm_fail(j.ctx, NM_USAGE, "wards and an output file (.pdf, .png or .html) are required");
+        return nmC_fail(j.ctx, NM_USAGE, "wards and an output file (.pdf, .png or .html) are required");
     if (o->font && (rc = nm_font_check(j.ctx, o->font)) != NM_OK)
         return rc;
-    rc = nm_store_read_begin(store);
+    rc = nmS_store_read_begin(store);
     reading = rc == NM_OK;
     if (rc == NM_OK)
-        rc = gr_set_read(store, o->within, o->indicators, o->period, o->indicator, o->since,
+        rc = nmP_set_read(store, o->within, o->indicators, o->period, o->indicator, o->since,
                          &j.set);
     if (rc == NM_OK)
         rc = find_wards(&j);
@@ -472,25 +472,25 @@ nm_status nm_compare(nm_store *store, const nm_compare_opts *o, nm_compare_resul
         co.period = o->period;
         /* two releases: the maps show the change, as map --since does */
         co.since = o->since;
-        rc = nm_shading_make(store, &co, j.lsoas, &j.shade);
+        rc = nmP_shading_make(store, &co, j.lsoas, &j.shade);
     }
     if (rc == NM_OK) {
         if (o->title) {
-            nm_buf_addf(&b, "%s", o->title);
+            nmC_buf_addf(&b, "%s", o->title);
         } else {
-            nm_buf_addf(&b, "Wards compared: ");
+            nmC_buf_addf(&b, "Wards compared: ");
             for (int i = 0; i < j.n; i++)
-                nm_buf_addf(&b, "%s%s", i == 0 ? "" : i + 1 == j.n ? " and " : ", ",
+                nmC_buf_addf(&b, "%s%s", i == 0 ? "" : i + 1 == j.n ? " and " : ", ",
                             j.set.ward[j.idx[i]].name);
         }
-        if (!(title = nm_buf_take(&b)))
-            rc = nm_fail(j.ctx, NM_NOMEM, "out of memory");
+        if (!(title = nmC_buf_take(&b)))
+            rc = nmC_fail(j.ctx, NM_NOMEM, "out of memory");
     }
     paper = j.n > 4 ? NM_PAPER_A3 : NM_PAPER_A4;
     if (rc == NM_OK)
         rc = is_html(o->output) ? write_html(&j, title) : draw_page(&j, title, paper);
     if (reading)
-        nm_store_read_end(store);
+        nmS_store_read_end(store);
     if (rc == NM_OK) {
         res->wards = j.n;
         res->classes = nm_classes_count(j.shade.classes);
@@ -498,11 +498,11 @@ nm_status nm_compare(nm_store *store, const nm_compare_opts *o, nm_compare_resul
         res->scale = j.scale;
     }
     nm_free(title);
-    nm_shading_clear(&j.shade);
+    nmP_shading_clear(&j.shade);
     nm_areas_free(j.lsoas);
     nm_free(j.lsoa_ward);
-    gr_set_free(&j.set);
-    nm_geombuf_free(&j.geom);
+    nmP_set_free(&j.set);
+    nmS_geombuf_free(&j.geom);
     sqlite3_finalize(j.gst);
     return rc;
 }

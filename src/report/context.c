@@ -51,14 +51,14 @@ static nm_status context_ids(nm_store *store, const char *level, int vintage, lo
 
     *n = 0;
     if (!(*ids = nm_malloc(cap * sizeof **ids)))
-        return nm_fail(ctx, NM_NOMEM, "out of memory");
+        return nmC_fail(ctx, NM_NOMEM, "out of memory");
     qsort(own, nown, sizeof *own, cmp_long);
     /* The R*Tree drives: the boxes that meet the frame are found first and
      * only they are looked up by rowid, where "id IN (SELECT rowid FROM
      * SpatialIndex ...)" walked every area of the level (10 ms a map on
      * England's LSOAs).  The test is the one SpatialIndex's search_frame
      * puts to the same table, so the areas are the same. */
-    rc = nm_store_prepare(store,
+    rc = nmS_store_prepare(store,
                           "SELECT a.id FROM idx_area_geom r CROSS JOIN area a ON a.id = r.pkid "
                           "WHERE r.xmin <= ?5 AND r.xmax >= ?3 AND r.ymin <= ?6 AND r.ymax >= ?4 "
                           "AND a.level = ?1 AND a.vintage = ?2 AND a.geom IS NOT NULL "
@@ -75,12 +75,12 @@ static nm_status context_ids(nm_store *store, const char *level, int vintage, lo
         if (nown && bsearch(&id, own, nown, sizeof *own, cmp_long))
             continue;
         if (!push_id(ids, n, &cap, id)) {
-            rc = nm_fail(ctx, NM_NOMEM, "out of memory");
+            rc = nmC_fail(ctx, NM_NOMEM, "out of memory");
             break;
         }
     }
     if (rc == NM_OK && s != SQLITE_DONE)
-        rc = nm_store_sqlfail(store, "reading the neighbouring areas");
+        rc = nmS_store_sqlfail(store, "reading the neighbouring areas");
     sqlite3_finalize(st);
     return rc;
 }
@@ -90,7 +90,7 @@ typedef struct ctx_add {
     nm_map *map;
 } ctx_add;
 
-static nm_status add_one(void *user, size_t i, const nm_geombuf *g)
+static nm_status add_one(void *user, size_t i, const nmS_geombuf *g)
 {
     ctx_add *a = user;
     nm_geom geom = {g->xy, g->npoints, g->ring_start, g->nrings, g->part_start, g->nparts};
@@ -99,7 +99,7 @@ static nm_status add_one(void *user, size_t i, const nm_geombuf *g)
     return nm_map_add_feature(a->ctx, a->map, &geom, CONTEXT_RGB, NM_MAP_CONTEXT);
 }
 
-nm_status nm_context_add(nm_store *store, nm_map *map, const char *level, int vintage, long *own,
+nm_status nmP_context_add(nm_store *store, nm_map *map, const char *level, int vintage, long *own,
                          size_t nown, const double box[4])
 {
     ctx_add a = {nm_store_ctx(store), map};
@@ -108,12 +108,12 @@ nm_status nm_context_add(nm_store *store, nm_map *map, const char *level, int vi
     nm_status rc = context_ids(store, level, vintage, own, nown, box, &ids, &n);
 
     if (rc == NM_OK && n > 0)
-        rc = nm_store_each_geom(store, ids, n, add_one, &a);
+        rc = nmS_store_each_geom(store, ids, n, add_one, &a);
     nm_free(ids);
     return rc;
 }
 
-void nm_layout_world_box(const nm_map_layout *l, double box[4])
+void nmP_layout_world_box(const nm_map_layout *l, double box[4])
 {
     double k = l->dpi / 25.4;
 
@@ -124,19 +124,19 @@ void nm_layout_world_box(const nm_map_layout *l, double box[4])
     box[1] = l->origin_y - ((l->map.y + l->map.h) * k - 0.5) * l->pixel_size;
 }
 
-char *nm_contrast_note(const nm_rgb *colours, int n)
+char *nmP_contrast_note(const nm_rgb *colours, int n)
 {
-    nm_buf b = {0};
+    nmC_buf b = {0};
     double de[3];
 
     nm_palette_contrast(colours, n, de);
     if (de[0] >= NM_PALETTE_MIN_DE_NORMAL && de[1] >= NM_PALETTE_MIN_DE_CVD &&
         de[2] >= NM_PALETTE_MIN_DE_CVD)
         return NULL;
-    nm_buf_addf(&b, "Adjacent classes are as little as %.1f apart (CIEDE2000; %g is the aim): "
+    nmC_buf_addf(&b, "Adjacent classes are as little as %.1f apart (CIEDE2000; %g is the aim): "
                 "%d shades are more than print tells apart, fewer classes read better.",
                 fmin(de[0], fmin(de[1], de[2])), NM_PALETTE_MIN_DE_NORMAL, n);
-    return nm_buf_take(&b);
+    return nmC_buf_take(&b);
 }
 
 /* ---- the locator inset -------------------------------------------------- */
@@ -158,9 +158,9 @@ static nm_status locator_ground(nm_store *store, long **ids, size_t *n, const ch
     *n = 0;
     *level = NULL;
     if (!(*ids = nm_malloc(cap * sizeof **ids)))
-        return nm_fail(ctx, NM_NOMEM, "out of memory");
+        return nmC_fail(ctx, NM_NOMEM, "out of memory");
     for (size_t l = 0; rc == NM_OK && *n == 0 && l < sizeof levels / sizeof *levels; l++) {
-        rc = nm_store_prepare(store,
+        rc = nmS_store_prepare(store,
                               "SELECT id FROM area WHERE level = ?1 AND geom IS NOT NULL AND "
                               "vintage = (SELECT max(vintage) FROM area WHERE level = ?1 AND "
                               "geom IS NOT NULL) ORDER BY id", &st);
@@ -169,11 +169,11 @@ static nm_status locator_ground(nm_store *store, long **ids, size_t *n, const ch
         sqlite3_bind_text(st, 1, levels[l], -1, SQLITE_STATIC);
         while ((s = sqlite3_step(st)) == SQLITE_ROW)
             if (!push_id(ids, n, &cap, (long)sqlite3_column_int64(st, 0))) {
-                rc = nm_fail(ctx, NM_NOMEM, "out of memory");
+                rc = nmC_fail(ctx, NM_NOMEM, "out of memory");
                 break;
             }
         if (rc == NM_OK && s != SQLITE_DONE)
-            rc = nm_store_sqlfail(store, "reading the locator's areas");
+            rc = nmS_store_sqlfail(store, "reading the locator's areas");
         sqlite3_finalize(st);
         st = NULL;
         if (*n > 0)
@@ -190,7 +190,7 @@ typedef struct loc_add {
     int layer; /* >= 0: the boundaries are drawn on this overlay too */
 } loc_add;
 
-static nm_status add_located(void *user, size_t i, const nm_geombuf *g)
+static nm_status add_located(void *user, size_t i, const nmS_geombuf *g)
 {
     loc_add *a = user;
     nm_geom geom = {g->xy, g->npoints, g->ring_start, g->nrings, g->part_start, g->nparts};
@@ -218,8 +218,8 @@ static nm_status locator_own(nm_store *store, const char *within, const nm_areas
 
     *n = 0;
     if (!(*ids = nm_malloc((na ? na : 1) * sizeof **ids)))
-        return nm_fail(ctx, NM_NOMEM, "out of memory");
-    rc = nm_store_prepare(store, "SELECT id FROM area WHERE code = ?1 AND geom IS NOT NULL "
+        return nmC_fail(ctx, NM_NOMEM, "out of memory");
+    rc = nmS_store_prepare(store, "SELECT id FROM area WHERE code = ?1 AND geom IS NOT NULL "
                                  "ORDER BY vintage DESC LIMIT 1", &st);
     if (rc == NM_OK) {
         sqlite3_bind_text(st, 1, within, -1, SQLITE_STATIC);
@@ -235,7 +235,7 @@ static nm_status locator_own(nm_store *store, const char *within, const nm_areas
     return rc;
 }
 
-nm_status nm_locator_add(nm_store *store, nm_map *map, const char *within, const nm_areas *areas,
+nm_status nmP_locator_add(nm_store *store, nm_map *map, const char *within, const nm_areas *areas,
                          uint32_t accent)
 {
     nm_ctx *ctx = nm_store_ctx(store);
@@ -249,10 +249,10 @@ nm_status nm_locator_add(nm_store *store, nm_map *map, const char *within, const
     nm_status rc;
 
     if (!loc)
-        return nm_fail(ctx, NM_NOMEM, "out of memory");
+        return nmC_fail(ctx, NM_NOMEM, "out of memory");
     rc = locator_ground(store, &ids, &n, &level);
     if (rc == NM_OK && n == 0)
-        rc = nm_fail(ctx, NM_USAGE, "a locator needs region or district boundaries: import them "
+        rc = nmC_fail(ctx, NM_USAGE, "a locator needs region or district boundaries: import them "
                                     "first (e.g. import boundaries england_eer13.shp --level region)");
     if (rc == NM_OK)
         rc = locator_own(store, within, areas, &own_ids, &nown, &pieces);
@@ -273,9 +273,9 @@ nm_status nm_locator_add(nm_store *store, nm_map *map, const char *within, const
             rc = nm_map_add_layer(ctx, loc, LOCATOR_EDGE, 0.12, &ground.layer);
     }
     if (rc == NM_OK)
-        rc = nm_store_each_geom(store, ids, n, add_located, &ground);
+        rc = nmS_store_each_geom(store, ids, n, add_located, &ground);
     if (rc == NM_OK && nown > 0)
-        rc = nm_store_each_geom(store, own_ids, nown, add_located, &own);
+        rc = nmS_store_each_geom(store, own_ids, nown, add_located, &own);
     nm_free(ids);
     nm_free(own_ids);
     n = nown;

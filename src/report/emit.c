@@ -20,52 +20,52 @@ int nm_report_format_parse(const char *name, nm_report_format *out)
     size_t i;
 
     for (i = 0; name && i < sizeof names / sizeof names[0]; i++)
-        if (nm_strieq(name, names[i].name)) {
+        if (nmC_strieq(name, names[i].name)) {
             *out = names[i].format;
             return 1;
         }
     return 0;
 }
 
-nm_status nm_report_emit(nm_ctx *ctx, const char *text, const char *path)
+nm_status nmP_report_emit(nm_ctx *ctx, const char *text, const char *path)
 {
-    nm_atomic a = {0};
+    nmC_atomic a = {0};
     nm_status rc;
 
     if (!path)
         return NM_OK;
-    rc = nm_atomic_open(ctx, path, &a);
+    rc = nmC_atomic_open(ctx, path, &a);
     if (rc == NM_OK && fputs(text, a.fp) == EOF)
-        rc = nm_fail(ctx, NM_ERROR, "%s: cannot write", path);
+        rc = nmC_fail(ctx, NM_ERROR, "%s: cannot write", path);
     if (rc == NM_OK)
-        rc = nm_atomic_commit(ctx, &a);
-    nm_atomic_abort(&a);
+        rc = nmC_atomic_commit(ctx, &a);
+    nmC_atomic_abort(&a);
     return rc;
 }
 
-char *nm_index_name(const char *key, const char *rank_label)
+char *nmP_index_name(const char *key, const char *rank_label)
 {
     static const char *const acronyms[] = {"imd", "idaci", "idaopi"};
     const char *cut;
-    nm_buf b = {0};
+    nmC_buf b = {0};
     size_t i;
 
     for (i = 0; i < sizeof acronyms / sizeof acronyms[0]; i++)
         if (strcmp(key, acronyms[i]) == 0) {
             for (const char *p = key; *p; p++)
-                nm_buf_addf(&b, "%c", toupper((unsigned char)*p));
-            return nm_buf_take(&b);
+                nmC_buf_addf(&b, "%c", toupper((unsigned char)*p));
+            return nmC_buf_take(&b);
         }
     /* "Income Deprivation Domain rank (1 = most deprived)" -> up to " rank" */
     cut = rank_label ? strstr(rank_label, " rank") : NULL;
     if (cut)
-        nm_buf_add(&b, rank_label, (size_t)(cut - rank_label));
+        nmC_buf_add(&b, rank_label, (size_t)(cut - rank_label));
     else
-        nm_buf_addf(&b, "%s", rank_label && *rank_label ? rank_label : key);
-    return nm_buf_take(&b);
+        nmC_buf_addf(&b, "%s", rank_label && *rank_label ? rank_label : key);
+    return nmC_buf_take(&b);
 }
 
-int nm_decile_of_rank(double rank, long n)
+int nmP_decile_of_rank(double rank, long n)
 {
     /* MHCLG's decile 1 of IoD 2019 is ranks 1..3,284 of 32,844: the rank
        times ten over n, rounded up */

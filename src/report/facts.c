@@ -72,7 +72,7 @@ static nm_status read_optional(nm_store *store, const nm_areas *a, const char *k
 {
     nm_status rc = nm_values_read(store, a, key, period, scope, v);
     if (rc == NM_NOTFOUND)
-        nm_clear(store->ctx);
+        nmC_clear(store->ctx);
     return rc;
 }
 
@@ -80,25 +80,25 @@ static nm_status read_ranks(nm_store *store, const nm_facts_opts *o, const char 
                             facts_in *in)
 {
     nm_values v = {0}, d = {0};
-    nm_buf key = {0};
+    nmC_buf key = {0};
     nm_status rc, drc;
     size_t i;
 
-    nm_buf_addf(&key, "%s_rank", ind);
-    rc = key.failed ? nm_fail(store->ctx, NM_NOMEM, "out of memory")
+    nmC_buf_addf(&key, "%s_rank", ind);
+    rc = key.failed ? nmC_fail(store->ctx, NM_NOMEM, "out of memory")
                     : nm_values_read(store, in->a, key.data, o->period, NM_RANK_NONE, &v);
     if (rc != NM_OK)
         goto cleanup;
-    nm_strlcpy(in->period, v.period, sizeof in->period);
+    nmC_strlcpy(in->period, v.period, sizeof in->period);
     in->national_n = v.national_n;
-    in->index = nm_index_name(ind, v.label);
+    in->index = nmP_index_name(ind, v.label);
     in->source = nm_strdup(v.source);
     if (!in->index || !in->source) {
-        rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
+        rc = nmC_fail(store->ctx, NM_NOMEM, "out of memory");
         goto cleanup;
     }
-    nm_buf_free(&key);
-    nm_buf_addf(&key, "%s_decile", ind);
+    nmC_buf_free(&key);
+    nmC_buf_addf(&key, "%s_decile", ind);
     /* a release without published deciles gets MHCLG's from the ranks */
     drc = read_optional(store, in->a, key.data, v.period, NM_RANK_NONE, &d);
     if (drc != NM_OK && drc != NM_NOTFOUND) {
@@ -109,11 +109,11 @@ static nm_status read_ranks(nm_store *store, const nm_facts_opts *o, const char 
         in->row[i].rank = v.value[i];
         in->row[i].decile = drc == NM_OK && !isnan(d.value[i]) ? d.value[i]
                             : isnan(v.value[i])                 ? NAN
-                                                 : nm_decile_of_rank(v.value[i], v.national_n);
+                                                 : nmP_decile_of_rank(v.value[i], v.national_n);
     }
 
 cleanup:
-    nm_buf_free(&key);
+    nmC_buf_free(&key);
     nm_values_clear(&v);
     nm_values_clear(&d);
     return rc;
@@ -124,12 +124,12 @@ cleanup:
 static nm_status read_regions(nm_store *store, const char *ind, facts_in *in)
 {
     nm_values v = {0};
-    nm_buf key = {0};
+    nmC_buf key = {0};
     nm_status rc;
     size_t i;
 
-    nm_buf_addf(&key, "%s_rank", ind);
-    rc = key.failed ? nm_fail(store->ctx, NM_NOMEM, "out of memory")
+    nmC_buf_addf(&key, "%s_rank", ind);
+    rc = key.failed ? nmC_fail(store->ctx, NM_NOMEM, "out of memory")
                     : read_optional(store, in->a, key.data, in->period, NM_RANK_REGION, &v);
     if (rc == NM_OK) {
         for (i = 0; i < in->n; i++) {
@@ -137,9 +137,9 @@ static nm_status read_regions(nm_store *store, const char *ind, facts_in *in)
             in->row[i].regn = v.group_size[i];
         }
         if (*v.group_label && !(in->region = nm_strdup(v.group_label)))
-            rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
+            rc = nmC_fail(store->ctx, NM_NOMEM, "out of memory");
     }
-    nm_buf_free(&key);
+    nmC_buf_free(&key);
     nm_values_clear(&v);
     return rc == NM_NOTFOUND ? NM_OK : rc;
 }
@@ -155,7 +155,7 @@ static nm_status read_population(nm_store *store, const nm_facts_opts *o, facts_
     if (rc == NM_NOTFOUND && !o->population_period)
         return NM_OK; /* the sentences say the release has none */
     if (rc == NM_NOTFOUND)
-        return nm_fail(store->ctx, NM_NOTFOUND, "no population (pop_total) of period \"%s\"",
+        return nmC_fail(store->ctx, NM_NOTFOUND, "no population (pop_total) of period \"%s\"",
                        period);
     if (rc == NM_OK)
         rc = read_optional(store, in->a, "pop_0_15", p.period, NM_RANK_NONE, &k);
@@ -166,14 +166,14 @@ static nm_status read_population(nm_store *store, const nm_facts_opts *o, facts_
         }
         in->pop_label = nm_strdup(p.label);
         in->kids_label = nm_strdup(rc == NM_OK ? k.label : "not available");
-        rc = in->pop_label && in->kids_label ? NM_OK : nm_fail(store->ctx, NM_NOMEM, "out of memory");
+        rc = in->pop_label && in->kids_label ? NM_OK : nmC_fail(store->ctx, NM_NOMEM, "out of memory");
     }
     if (rc == NM_OK && strcmp(p.period, in->period) != 0) {
-        nm_buf b = {0};
-        nm_buf_addf(&b, "Population: %s, from the %s release (the %s release has none), as asked.",
+        nmC_buf b = {0};
+        nmC_buf_addf(&b, "Population: %s, from the %s release (the %s release has none), as asked.",
                     p.label, p.period, in->period);
-        if (!(in->pop_note = nm_buf_take(&b)))
-            rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
+        if (!(in->pop_note = nmC_buf_take(&b)))
+            rc = nmC_fail(store->ctx, NM_NOMEM, "out of memory");
     }
     nm_values_clear(&p);
     nm_values_clear(&k);
@@ -188,7 +188,7 @@ static nm_status read_wards(nm_store *store, facts_in *in)
     nm_status rc;
     size_t i;
 
-    rc = nm_store_prepare(
+    rc = nmS_store_prepare(
         store,
         "SELECT m.parent, COALESCE((SELECT w.name FROM area w WHERE w.code = m.parent AND "
         "w.level = 'ward' AND w.name IS NOT NULL ORDER BY w.vintage DESC LIMIT 1), m.parent) "
@@ -201,7 +201,7 @@ static nm_status read_wards(nm_store *store, facts_in *in)
         "THEN 0 WHEN 'point' THEN 1 ELSE 2 END, m.dataset DESC, m.weight DESC, m.child LIMIT 1",
         &st);
     /* the wards of the store's one rule, as tables, maps and summaries */
-    in->ward_vintage = nm_store_vintage_of(store, "ward", 0);
+    in->ward_vintage = nmS_store_vintage_of(store, "ward", 0);
     for (i = 0; rc == NM_OK && i < in->n; i++) {
         sqlite3_bind_text(st, 1, nm_areas_code(in->a, i), -1, SQLITE_STATIC);
         sqlite3_bind_int(st, 2, nm_areas_vintage(in->a));
@@ -211,14 +211,14 @@ static nm_status read_wards(nm_store *store, facts_in *in)
             in->row[i].ward = nm_strdup((const char *)sqlite3_column_text(st, 0));
             in->row[i].ward_name = nm_strdup((const char *)sqlite3_column_text(st, 1));
             if (!in->row[i].ward || !in->row[i].ward_name)
-                rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
+                rc = nmC_fail(store->ctx, NM_NOMEM, "out of memory");
             in->have_wards = 1;
         }
         sqlite3_reset(st);
     }
     sqlite3_finalize(st);
     if (rc == NM_OK && in->have_wards && !in->wards_said)
-        rc = nm_wards_said(store, in->a, &in->wards_said);
+        rc = nmP_wards_said(store, in->a, &in->wards_said);
     return rc;
 }
 
@@ -231,46 +231,46 @@ static nm_status older_codes(nm_store *store, const nm_facts_opts *o, const char
                              facts_in *in)
 {
     nm_areas *old = NULL;
-    nm_buf key = {0}, note = {0};
-    nm_ind found;
+    nmC_buf key = {0}, note = {0};
+    nmS_ind found;
     long split = 0;
     nm_status rc;
 
-    nm_buf_addf(&key, "%s_rank", ind);
+    nmC_buf_addf(&key, "%s_rank", ind);
     if (key.failed)
-        return nm_fail(store->ctx, NM_NOMEM, "out of memory");
-    rc = nm_store_find_indicator(store, key.data, o->period, &found);
-    nm_buf_free(&key);
+        return nmC_fail(store->ctx, NM_NOMEM, "out of memory");
+    rc = nmS_store_find_indicator(store, key.data, o->period, &found);
+    nmC_buf_free(&key);
     if (rc != NM_OK) {
         /* read_ranks says what is missing */
-        nm_clear(store->ctx);
+        nmC_clear(store->ctx);
         return NM_OK;
     }
     if (strcmp(found.level, "lsoa") == 0 && found.vintage < nm_areas_vintage(in->a))
         rc = nm_areas_older(store, in->a, found.vintage, &old, &split);
     if (rc == NM_OK && old) {
         char c1[32], c2[32];
-        nm_buf_addf(&note,
+        nmC_buf_addf(&note,
                     "The %s release is on LSOA codes of %d: the %s LSOAs of %d that make up the "
                     "%s LSOAs of %d by the ONS lookup, an LSOA split since counting once",
-                    found.period, found.vintage, nm_fmt_count((long)nm_areas_count(old), c1),
-                    found.vintage, nm_fmt_count((long)nm_areas_count(in->a), c2),
+                    found.period, found.vintage, nmP_fmt_count((long)nm_areas_count(old), c1),
+                    found.vintage, nmP_fmt_count((long)nm_areas_count(in->a), c2),
                     nm_areas_vintage(in->a));
         if (split > 0)
-            nm_buf_addf(&note, "; %ld split between this area and another count%s where most "
+            nmC_buf_addf(&note, "; %ld split between this area and another count%s where most "
                                "of %s parts lie",
                         split, split == 1 ? "s" : "", split == 1 ? "its" : "their");
-        nm_buf_addf(&note, ".");
+        nmC_buf_addf(&note, ".");
         in->newer_vintage = nm_areas_vintage(in->a);
         /* the wards are those of the newer LSOAs the old ones lie in */
-        rc = nm_wards_said(store, in->a, &in->wards_said);
+        rc = nmP_wards_said(store, in->a, &in->wards_said);
         nm_areas_free(in->a);
         in->a = old;
-        if (rc == NM_OK && !(in->codes_note = nm_buf_take(&note)))
-            rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
+        if (rc == NM_OK && !(in->codes_note = nmC_buf_take(&note)))
+            rc = nmC_fail(store->ctx, NM_NOMEM, "out of memory");
     }
-    nm_buf_free(&note);
-    nm_ind_clear(&found);
+    nmC_buf_free(&note);
+    nmS_ind_clear(&found);
     return rc;
 }
 
@@ -290,7 +290,7 @@ static nm_status read_inputs(nm_store *store, const nm_facts_opts *o, facts_in *
     in->place = nm_strdup(*nm_areas_within_name(in->a) ? nm_areas_within_name(in->a)
                                                         : "the area");
     if (!in->row || !in->place)
-        return nm_fail(store->ctx, NM_NOMEM, "out of memory");
+        return nmC_fail(store->ctx, NM_NOMEM, "out of memory");
     for (i = 0; i < in->n; i++)
         in->row[i].pop = in->row[i].kids = in->row[i].regpos = NAN;
     rc = read_ranks(store, o, ind, in);
@@ -315,15 +315,15 @@ static void add_number(nm_fact *f, const char *name, double value)
 
 static double sum_or_nan(double a, double b) { return isnan(b) ? a : a + b; }
 
-static nm_status fact_finish(nm_ctx *ctx, nm_fact *f, const char *id, nm_buf *text, nm_buf *def,
+static nm_status fact_finish(nm_ctx *ctx, nm_fact *f, const char *id, nmC_buf *text, nmC_buf *def,
                              const char *source)
 {
     f->id = id;
-    f->text = nm_buf_take(text);
-    f->definition = nm_buf_take(def);
+    f->text = nmC_buf_take(text);
+    f->definition = nmC_buf_take(def);
     f->source = nm_strdup(source);
     if (!f->text || !f->definition || !f->source)
-        return nm_fail(ctx, NM_NOMEM, "out of memory");
+        return nmC_fail(ctx, NM_NOMEM, "out of memory");
     return NM_OK;
 }
 
@@ -334,7 +334,7 @@ static nm_status fact_deprived(nm_ctx *ctx, const facts_in *in, int tenths, nm_f
     double people = 0, kids = 0, total = 0;
     long count = 0, ranked = 0;
     char c1[32], c2[32], c3[32];
-    nm_buf t = {0}, d = {0};
+    nmC_buf t = {0}, d = {0};
     size_t i;
 
     for (i = 0; i < in->n; i++) {
@@ -349,31 +349,31 @@ static nm_status fact_deprived(nm_ctx *ctx, const facts_in *in, int tenths, nm_f
         }
     }
     if (count == 0)
-        nm_buf_addf(&t, "None of the %s LSOAs of %s is among the %d%% most deprived in England "
+        nmC_buf_addf(&t, "None of the %s LSOAs of %s is among the %d%% most deprived in England "
                         "(%s %s).",
-                    nm_fmt_count(ranked, c1), in->place, tenths * 10, in->index, in->period);
+                    nmP_fmt_count(ranked, c1), in->place, tenths * 10, in->index, in->period);
     else if (!in->pop_label)
-        nm_buf_addf(&t, "%s of the %s LSOAs of %s %s among the %d%% most deprived in England "
+        nmC_buf_addf(&t, "%s of the %s LSOAs of %s %s among the %d%% most deprived in England "
                         "(%s %s); population not available for this release.",
-                    nm_fmt_count(count, c1), nm_fmt_count(ranked, c2), in->place,
+                    nmP_fmt_count(count, c1), nmP_fmt_count(ranked, c2), in->place,
                     count == 1 ? "is" : "are", tenths * 10, in->index, in->period);
     else
-        nm_buf_addf(&t, "%s people (%.1f%% of the population), including %s children aged "
+        nmC_buf_addf(&t, "%s people (%.1f%% of the population), including %s children aged "
                         "0-15, live in the %s LSOA%s of %s that %s among the %d%% most deprived "
                         "in England (%s %s).",
-                    nm_fmt_count(lround(people), c1), total > 0 ? 100.0 * people / total : 0.0,
-                    nm_fmt_count(lround(kids), c2), nm_fmt_count(count, c3), count == 1 ? "" : "s",
+                    nmP_fmt_count(lround(people), c1), total > 0 ? 100.0 * people / total : 0.0,
+                    nmP_fmt_count(lround(kids), c2), nmP_fmt_count(count, c3), count == 1 ? "" : "s",
                     in->place, count == 1 ? "is" : "are", tenths * 10, in->index, in->period);
     if (in->pop_note && count > 0)
-        nm_buf_addf(&t, " %s", in->pop_note);
-    nm_buf_addf(&d, "An LSOA is among the %d%% most deprived in England when its national %s "
+        nmC_buf_addf(&t, " %s", in->pop_note);
+    nmC_buf_addf(&d, "An LSOA is among the %d%% most deprived in England when its national %s "
                     "decile is %s (all %s LSOAs of England ranked, 1 = most deprived).",
                 tenths * 10, in->index, tenths == 1 ? "1" : "1 or 2",
-                nm_fmt_count(in->national_n, c1));
+                nmP_fmt_count(in->national_n, c1));
     if (in->pop_label)
-        nm_buf_addf(&d, " People: %s; children: %s; the share is of the population of the %s "
+        nmC_buf_addf(&d, " People: %s; children: %s; the share is of the population of the %s "
                         "LSOAs of %s.",
-                    in->pop_label, in->kids_label, nm_fmt_count((long)in->n, c2), in->place);
+                    in->pop_label, in->kids_label, nmP_fmt_count((long)in->n, c2), in->place);
     add_number(f, "lsoas", (double)count);
     add_number(f, "lsoas_ranked", (double)ranked);
     add_number(f, "people", in->pop_label ? people : NAN);
@@ -426,7 +426,7 @@ static ward_sum *sum_wards(const facts_in *in, size_t *nw)
 }
 
 /* "A", "A and B", "A, B and C" */
-static void add_names(nm_buf *b, const ward_sum *w, size_t nw)
+static void add_names(nmC_buf *b, const ward_sum *w, size_t nw)
 {
     size_t i, k = 0, all = 0;
 
@@ -436,7 +436,7 @@ static void add_names(nm_buf *b, const ward_sum *w, size_t nw)
         if (w[i].worst20 != w[i].lsoas)
             continue;
         k++;
-        nm_buf_addf(b, "%s%s", k == 1 ? "" : k == all ? " and " : ", ", w[i].name);
+        nmC_buf_addf(b, "%s%s", k == 1 ? "" : k == all ? " and " : ", ", w[i].name);
     }
 }
 
@@ -447,50 +447,50 @@ static nm_status fact_wards(nm_ctx *ctx, const facts_in *in, nm_fact *f)
     double people = 0;
     long regn = 0;
     char c1[32], c2[32], c3[32];
-    nm_buf t = {0}, d = {0};
+    nmC_buf t = {0}, d = {0};
     nm_status rc;
 
     for (i = 0; i < in->n; i++)
         if (in->row[i].regn > regn)
             regn = in->row[i].regn;
     if (!(w = sum_wards(in, &nw)))
-        return nm_fail(ctx, NM_NOMEM, "out of memory");
+        return nmC_fail(ctx, NM_NOMEM, "out of memory");
     for (i = 0; i < nw; i++)
         if (w[i].worst20 == w[i].lsoas) {
             q++;
             people += w[i].people;
         }
     if (!in->have_wards) {
-        nm_buf_addf(&t, "No LSOA of %s has a ward in the store, so the wards in the region's "
+        nmC_buf_addf(&t, "No LSOA of %s has a ward in the store, so the wards in the region's "
                         "most deprived 20%% cannot be named (import an LSOA to ward lookup, or "
                         "run needsmap assign --from lsoa --to ward).",
                     in->place);
     } else if (!in->region) {
-        nm_buf_addf(&t, "The wards of %s in the region's most deprived 20%% cannot be named: no "
+        nmC_buf_addf(&t, "The wards of %s in the region's most deprived 20%% cannot be named: no "
                         "region is known for its LSOAs (import a file with regions, such as the "
                         "assembled IoD file's RGN19CD).",
                     in->place);
     } else if (q == 0) {
-        nm_buf_addf(&t, "None of the %s wards of %s has every LSOA among the 20%% most deprived "
+        nmC_buf_addf(&t, "None of the %s wards of %s has every LSOA among the 20%% most deprived "
                         "of the %s LSOAs of %s (%s %s).",
-                    nm_fmt_count((long)nw, c1), in->place, nm_fmt_count(regn, c2), in->region,
+                    nmP_fmt_count((long)nw, c1), in->place, nmP_fmt_count(regn, c2), in->region,
                     in->index, in->period);
     } else {
-        nm_buf_addf(&t, "In %s of the %s wards of %s, ", nm_fmt_count((long)q, c1),
-                    nm_fmt_count((long)nw, c2), in->place);
+        nmC_buf_addf(&t, "In %s of the %s wards of %s, ", nmP_fmt_count((long)q, c1),
+                    nmP_fmt_count((long)nw, c2), in->place);
         add_names(&t, w, nw);
-        nm_buf_addf(&t, ", every LSOA is among the 20%% most deprived of the %s LSOAs of %s "
+        nmC_buf_addf(&t, ", every LSOA is among the 20%% most deprived of the %s LSOAs of %s "
                         "(%s %s)",
-                    nm_fmt_count(regn, c3), in->region, in->index, in->period);
+                    nmP_fmt_count(regn, c3), in->region, in->index, in->period);
         if (in->pop_label)
-            nm_buf_addf(&t, "; %s people live in %s.", nm_fmt_count(lround(people), c1),
+            nmC_buf_addf(&t, "; %s people live in %s.", nmP_fmt_count(lround(people), c1),
                         q == 1 ? "it" : "them");
         else
-            nm_buf_addf(&t, "; population not available for this release.");
+            nmC_buf_addf(&t, "; population not available for this release.");
         if (in->pop_note)
-            nm_buf_addf(&t, " %s", in->pop_note);
+            nmC_buf_addf(&t, " %s", in->pop_note);
     }
-    nm_buf_addf(&d, "LSOAs are placed in wards by the stored LSOA to ward memberships (an "
+    nmC_buf_addf(&d, "LSOAs are placed in wards by the stored LSOA to ward memberships (an "
                     "official lookup before a point-in-polygon or area one); a ward counts when "
                     "every one of its LSOAs in %s has a position within its region of at most "
                     "20%% of the region's LSOAs (1 = most deprived), ranked on the %s.",
@@ -501,7 +501,7 @@ static nm_status fact_wards(nm_ctx *ctx, const facts_in *in, nm_fact *f)
     add_number(f, "region_threshold", 0.2 * (double)regn);
     add_number(f, "people", in->pop_label && q ? people : in->pop_label ? 0 : NAN);
     if (in->wards_said)
-        nm_buf_addf(&d, " %s", in->wards_said);
+        nmC_buf_addf(&d, " %s", in->wards_said);
     rc = fact_finish(ctx, f, "wards_region_20", &t, &d, in->source);
     nm_free(w);
     return rc;
@@ -512,7 +512,7 @@ static nm_status fact_most_deprived(nm_ctx *ctx, const facts_in *in, nm_fact *f)
     double best = INFINITY;
     size_t i, k = 0, ties = 0;
     char c1[32], c2[32];
-    nm_buf t = {0}, d = {0};
+    nmC_buf t = {0}, d = {0};
 
     for (i = 0; i < in->n; i++)
         if (in->row[i].rank < best)
@@ -520,33 +520,33 @@ static nm_status fact_most_deprived(nm_ctx *ctx, const facts_in *in, nm_fact *f)
     for (i = 0; i < in->n; i++)
         ties += in->row[i].rank == best;
     if (ties == 0) {
-        nm_buf_addf(&t, "No LSOA of %s has a %s %s rank.", in->place, in->index, in->period);
+        nmC_buf_addf(&t, "No LSOA of %s has a %s %s rank.", in->place, in->index, in->period);
     } else {
-        nm_buf_addf(&t, "The most deprived LSOA%s of %s %s ", ties > 1 ? "s" : "", in->place,
+        nmC_buf_addf(&t, "The most deprived LSOA%s of %s %s ", ties > 1 ? "s" : "", in->place,
                     ties > 1 ? "are" : "is");
         for (i = 0; i < in->n; i++) {
             if (in->row[i].rank != best)
                 continue;
             k++;
-            nm_buf_addf(&t, "%s%s", k == 1 ? "" : k == ties ? " and " : ", ",
+            nmC_buf_addf(&t, "%s%s", k == 1 ? "" : k == ties ? " and " : ", ",
                         nm_areas_code(in->a, i));
             if (*nm_areas_name(in->a, i))
-                nm_buf_addf(&t, " \"%s\"", nm_areas_name(in->a, i));
+                nmC_buf_addf(&t, " \"%s\"", nm_areas_name(in->a, i));
             if (in->row[i].ward_name)
-                nm_buf_addf(&t, " in %s ward", in->row[i].ward_name);
+                nmC_buf_addf(&t, " in %s ward", in->row[i].ward_name);
         }
-        nm_buf_addf(&t, ", %s %s of %s LSOAs in England (%s %s).",
-                    ties > 1 ? "sharing rank" : "ranked", nm_fmt_count(lround(best), c1),
-                    nm_fmt_count(in->national_n, c2), in->index, in->period);
+        nmC_buf_addf(&t, ", %s %s of %s LSOAs in England (%s %s).",
+                    ties > 1 ? "sharing rank" : "ranked", nmP_fmt_count(lround(best), c1),
+                    nmP_fmt_count(in->national_n, c2), in->index, in->period);
     }
-    nm_buf_addf(&d, "The LSOA with the lowest national %s rank (1 = most deprived in England); "
+    nmC_buf_addf(&d, "The LSOA with the lowest national %s rank (1 = most deprived in England); "
                     "its ward from the stored LSOA to ward memberships.",
                 in->index);
     add_number(f, "rank", ties ? best : NAN);
     add_number(f, "lsoas_national", (double)in->national_n);
     add_number(f, "tied", (double)ties);
     if (in->wards_said)
-        nm_buf_addf(&d, " %s", in->wards_said);
+        nmC_buf_addf(&d, " %s", in->wards_said);
     return fact_finish(ctx, f, "most_deprived_lsoa", &t, &d, in->source);
 }
 
@@ -560,7 +560,7 @@ static nm_status fact_deciles(nm_ctx *ctx, const facts_in *in, nm_fact *f)
                                                 "share_9", "share_10"};
     long count[10] = {0}, ranked = 0;
     char c1[32];
-    nm_buf t = {0}, d = {0};
+    nmC_buf t = {0}, d = {0};
     size_t i;
     int k;
 
@@ -569,9 +569,9 @@ static nm_status fact_deciles(nm_ctx *ctx, const facts_in *in, nm_fact *f)
             count[(int)in->row[i].decile - 1]++;
             ranked++;
         }
-    nm_buf_addf(&t, "Of the %s LSOAs of %s, ", nm_fmt_count(ranked, c1), in->place);
+    nmC_buf_addf(&t, "Of the %s LSOAs of %s, ", nmP_fmt_count(ranked, c1), in->place);
     for (k = 0; k < 10; k++) {
-        nm_buf_addf(&t, "%s%ld (%.1f%%) %s decile %d%s", k == 0 ? "" : k == 9 ? " and " : ", ",
+        nmC_buf_addf(&t, "%s%ld (%.1f%%) %s decile %d%s", k == 0 ? "" : k == 9 ? " and " : ", ",
                     count[k], ranked ? 100.0 * (double)count[k] / (double)ranked : 0.0,
                     k == 0 ? "are in national" : "in", k + 1,
                     k == 0 ? " (the most deprived 10% in England)"
@@ -580,27 +580,27 @@ static nm_status fact_deciles(nm_ctx *ctx, const facts_in *in, nm_fact *f)
         add_number(f, count_names[k], (double)count[k]);
         add_number(f, share_names[k], ranked ? (double)count[k] / (double)ranked : NAN);
     }
-    nm_buf_addf(&t, " (%s %s).", in->index, in->period);
+    nmC_buf_addf(&t, " (%s %s).", in->index, in->period);
     add_number(f, "lsoas", (double)ranked);
-    nm_buf_addf(&d, "National deciles of the %s: all %s LSOAs of England ranked and cut into ten "
+    nmC_buf_addf(&d, "National deciles of the %s: all %s LSOAs of England ranked and cut into ten "
                     "groups of equal count, 1 = most deprived; shares are of the LSOAs of %s.",
-                in->index, nm_fmt_count(in->national_n, c1), in->place);
+                in->index, nmP_fmt_count(in->national_n, c1), in->place);
     return fact_finish(ctx, f, "decile_shares", &t, &d, in->source);
 }
 
 /* ---- rendering ---------------------------------------------------------- */
 
-static void render_text(const nm_facts_result *r, nm_buf *b, int md)
+static void render_text(const nm_facts_result *r, nmC_buf *b, int md)
 {
     size_t i;
 
     for (i = 0; i < r->n; i++) {
         const nm_fact *f = &r->facts[i];
         if (md)
-            nm_buf_addf(b, "- %s\n  *Definition:* %s\n  *Source:* %s\n", f->text, f->definition,
+            nmC_buf_addf(b, "- %s\n  *Definition:* %s\n  *Source:* %s\n", f->text, f->definition,
                         f->source);
         else
-            nm_buf_addf(b, "%s\n  Definition: %s\n  Source: %s\n\n", f->text, f->definition,
+            nmC_buf_addf(b, "%s\n  Definition: %s\n  Source: %s\n\n", f->text, f->definition,
                         f->source);
     }
 }
@@ -614,7 +614,7 @@ static json_object *number_json(double v)
     return json_object_new_double(v);
 }
 
-static int render_json(const nm_facts_result *r, nm_buf *b)
+static int render_json(const nm_facts_result *r, nmC_buf *b)
 {
     json_object *arr = json_object_new_array();
     size_t i;
@@ -634,7 +634,7 @@ static int render_json(const nm_facts_result *r, nm_buf *b)
         json_object_object_add(o, "source", json_object_new_string(f->source));
         json_object_array_add(arr, o);
     }
-    nm_buf_addf(b, "%s\n",
+    nmC_buf_addf(b, "%s\n",
                 json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PRETTY |
                                                         JSON_C_TO_STRING_SPACED |
                                                         JSON_C_TO_STRING_NOSLASHESCAPE));
@@ -645,19 +645,19 @@ static int render_json(const nm_facts_result *r, nm_buf *b)
 static nm_status render(nm_ctx *ctx, const nm_facts_opts *o, const facts_in *in,
                         nm_facts_result *r)
 {
-    nm_buf b = {0};
+    nmC_buf b = {0};
 
     if (o->format == NM_FORMAT_JSON) {
         if (!render_json(r, &b))
             b.failed = 1;
     } else {
         if (o->format == NM_FORMAT_MD)
-            nm_buf_addf(&b, "## Key facts: %s (%s %s)\n\n", in->place, in->index, in->period);
+            nmC_buf_addf(&b, "## Key facts: %s (%s %s)\n\n", in->place, in->index, in->period);
         render_text(r, &b, o->format == NM_FORMAT_MD);
     }
-    if (b.failed || !(r->rendered = nm_buf_take(&b))) {
-        nm_buf_free(&b);
-        return nm_fail(ctx, NM_NOMEM, "out of memory");
+    if (b.failed || !(r->rendered = nmC_buf_take(&b))) {
+        nmC_buf_free(&b);
+        return nmC_fail(ctx, NM_NOMEM, "out of memory");
     }
     return NM_OK;
 }
@@ -686,13 +686,13 @@ nm_status nm_facts(nm_store *store, const nm_facts_opts *o, nm_facts_result *r)
     facts_in in = {0};
     nm_status rc = NM_OK;
 
-    nm_clear(ctx);
+    nmC_clear(ctx);
     memset(r, 0, sizeof *r);
     if (o->format != NM_FORMAT_TEXT && o->format != NM_FORMAT_MD && o->format != NM_FORMAT_JSON)
-        return nm_fail(ctx, NM_USAGE, "facts are written as text, md or json");
+        return nmC_fail(ctx, NM_USAGE, "facts are written as text, md or json");
     rc = read_inputs(store, o, &in);
     if (rc == NM_OK && !(r->facts = nm_calloc(NFACTS, sizeof *r->facts)))
-        rc = nm_fail(ctx, NM_NOMEM, "out of memory");
+        rc = nmC_fail(ctx, NM_NOMEM, "out of memory");
     if (rc == NM_OK)
         rc = fact_deprived(ctx, &in, 1, &r->facts[r->n++]);
     if (rc == NM_OK)
@@ -705,22 +705,22 @@ nm_status nm_facts(nm_store *store, const nm_facts_opts *o, nm_facts_result *r)
         rc = fact_deciles(ctx, &in, &r->facts[r->n++]);
     if (rc == NM_OK && o->since) {
         size_t added = 0;
-        rc = nm_facts_since(store, in.a, o->indicator ? o->indicator : "imd", in.period, o->since,
+        rc = nmP_facts_since(store, in.a, o->indicator ? o->indicator : "imd", in.period, o->since,
                             in.place, &r->facts[r->n], &added);
         r->n += added;
     }
     /* every figure counts the older LSOAs: every definition says so */
     for (size_t k = 0; rc == NM_OK && in.codes_note && k < r->n; k++) {
-        nm_buf b = {0};
-        nm_buf_addf(&b, "%s %s", r->facts[k].definition, in.codes_note);
+        nmC_buf b = {0};
+        nmC_buf_addf(&b, "%s %s", r->facts[k].definition, in.codes_note);
         nm_free(r->facts[k].definition);
-        if (!(r->facts[k].definition = nm_buf_take(&b)))
-            rc = nm_fail(ctx, NM_NOMEM, "out of memory");
+        if (!(r->facts[k].definition = nmC_buf_take(&b)))
+            rc = nmC_fail(ctx, NM_NOMEM, "out of memory");
     }
     if (rc == NM_OK)
         rc = render(ctx, o, &in, r);
     if (rc == NM_OK)
-        rc = nm_report_emit(ctx, r->rendered, o->output);
+        rc = nmP_report_emit(ctx, r->rendered, o->output);
     facts_in_free(&in);
     if (rc != NM_OK)
         nm_facts_result_clear(r);

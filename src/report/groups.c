@@ -86,11 +86,11 @@ static nm_status add_col(nm_ctx *ctx, gr_set *s, const char *id, size_t n, int r
     gr_col *p = nm_realloc(s->col, (size_t)(s->ncol + 1) * sizeof *p);
 
     if (!p)
-        return nm_fail(ctx, NM_NOMEM, "out of memory");
+        return nmC_fail(ctx, NM_NOMEM, "out of memory");
     s->col = p;
     memset(&s->col[s->ncol], 0, sizeof *s->col);
     if (!(s->col[s->ncol].id = nm_malloc(n + 1)))
-        return nm_fail(ctx, NM_NOMEM, "out of memory");
+        return nmC_fail(ctx, NM_NOMEM, "out of memory");
     memcpy(s->col[s->ncol].id, id, n);
     s->col[s->ncol].id[n] = '\0';
     s->col[s->ncol].rate = rate;
@@ -130,7 +130,7 @@ static nm_status choose_cols(nm_store *store, const char *indicators, gr_set *s)
         if (rc == NM_OK)
             rc = nm_store_indicators(store, NULL, "ward", find_one, &f);
         if (rc == NM_OK && f.failed)
-            rc = nm_fail(ctx, NM_NOMEM, "out of memory");
+            rc = nmC_fail(ctx, NM_NOMEM, "out of memory");
         for (int k = 0; k < f.nsets; k++) {
             if (rc == NM_OK)
                 rc = add_col(ctx, s, f.sets[k], strlen(f.sets[k]), 1);
@@ -143,7 +143,7 @@ static nm_status choose_cols(nm_store *store, const char *indicators, gr_set *s)
         size_t len = strcspn(p, ","), cut = len;
         int rate;
         if (len == 0)
-            return nm_fail(ctx, NM_USAGE, "--indicators: an empty id in \"%s\"", indicators);
+            return nmC_fail(ctx, NM_USAGE, "--indicators: an empty id in \"%s\"", indicators);
         /* an incident set by its name, or by one of its figures */
         if (len > 5 && strncmp(p + len - 5, "_rate", 5) == 0)
             cut = len - 5;
@@ -165,15 +165,15 @@ static nm_status choose_cols(nm_store *store, const char *indicators, gr_set *s)
 static char *set_label(const char *label, const char *id)
 {
     const char *open = label ? strstr(label, "Incidents (") : NULL, *close;
-    nm_buf b = {0};
+    nmC_buf b = {0};
 
     if (open && (close = strstr(open, "),")) != NULL)
-        nm_buf_add(&b, open + 11, (size_t)(close - open - 11));
+        nmC_buf_add(&b, open + 11, (size_t)(close - open - 11));
     else if (label && strncmp(label, "Incidents", 9) != 0)
-        nm_buf_addf(&b, "%s", label);
+        nmC_buf_addf(&b, "%s", label);
     else
-        nm_buf_addf(&b, "%s incidents", id);
-    return nm_buf_take(&b);
+        nmC_buf_addf(&b, "%s incidents", id);
+    return nmC_buf_take(&b);
 }
 
 static char *short_label(const gr_col *c, const char *label)
@@ -208,7 +208,7 @@ static nm_status read_key(nm_store *store, const gr_set *s, const char *key, con
     nm_status rc = nm_values_read(store, s->wards, key, period, NM_RANK_NONE, v);
 
     if (rc == NM_NOTFOUND && optional) {
-        nm_clear(nm_store_ctx(store));
+        nmC_clear(nm_store_ctx(store));
         memset(v, 0, sizeof *v);
         return NM_OK;
     }
@@ -239,11 +239,11 @@ static nm_status read_rate(nm_store *store, gr_set *s, int c, const double *pop)
         const nm_values *lab = v[1].value ? &v[1] : &v[0];
         col->label = set_label(lab->label, col->id);
         col->source = nm_strdup(v[0].source ? v[0].source : "");
-        nm_strlcpy(col->period, v[0].period, sizeof col->period);
-        nm_strlcpy(col->unit, v[1].value ? "rate" : "count", sizeof col->unit);
+        nmC_strlcpy(col->period, v[0].period, sizeof col->period);
+        nmC_strlcpy(col->unit, v[1].value ? "rate" : "count", sizeof col->unit);
         col->chart = 1;
         if (!col->label || !col->source)
-            rc = nm_fail(nm_store_ctx(store), NM_NOMEM, "out of memory");
+            rc = nmC_fail(nm_store_ctx(store), NM_NOMEM, "out of memory");
     }
     for (i = 0; rc == NM_OK && i < nm_areas_count(s->wards); i++) {
         gr_cell *x = &s->ward[i].cell[c];
@@ -275,17 +275,17 @@ static nm_status read_value(nm_store *store, gr_set *s, int c, const char *perio
     rc = nm_values_read(store, s->wards, col->id, period, NM_RANK_NONE, &v);
     if (rc == NM_NOTFOUND && period) {
         /* an indicator of another release than the index */
-        nm_clear(nm_store_ctx(store));
+        nmC_clear(nm_store_ctx(store));
         rc = nm_values_read(store, s->wards, col->id, NULL, NM_RANK_NONE, &v);
     }
     if (rc != NM_OK)
         goto cleanup;
-    nm_strlcpy(col->unit, v.unit, sizeof col->unit);
-    nm_strlcpy(col->period, v.period, sizeof col->period);
+    nmC_strlcpy(col->unit, v.unit, sizeof col->unit);
+    nmC_strlcpy(col->period, v.period, sizeof col->period);
     col->label = short_label(col, v.label);
     col->source = nm_strdup(v.source ? v.source : "");
     if (!col->label || !col->source) {
-        rc = nm_fail(nm_store_ctx(store), NM_NOMEM, "out of memory");
+        rc = nmC_fail(nm_store_ctx(store), NM_NOMEM, "out of memory");
         goto cleanup;
     }
     col->sum = is_sum(col);
@@ -326,13 +326,13 @@ static nm_status row_alloc(nm_ctx *ctx, int ncol, const char *code, const char *
     r->name = nm_strdup(name ? name : "");
     r->cell = nm_malloc((size_t)(ncol ? ncol : 1) * sizeof *r->cell);
     if (!r->code || !r->name || !r->cell)
-        return nm_fail(ctx, NM_NOMEM, "out of memory");
+        return nmC_fail(ctx, NM_NOMEM, "out of memory");
     for (int c = 0; c < ncol; c++)
         cell_missing(&r->cell[c]);
     return NM_OK;
 }
 
-void gr_row_clear(gr_row *r)
+void nmP_row_clear(gr_row *r)
 {
     nm_free(r->code);
     nm_free(r->name);
@@ -415,82 +415,82 @@ cleanup:
 static nm_status since_setup(gr_set *s, nm_change *ch, const char *within)
 {
     nm_ctx *ctx = nm_store_ctx(s->store);
-    nm_ind old = {0};
+    nmS_ind old = {0};
     nm_areas *a = NULL;
     char dom[64], *index, *note = NULL;
     const char *cut = ch->now.label ? strstr(ch->now.label, " decile") : NULL;
-    nm_buf src = {0}, b = {0}, rank = {0};
+    nmC_buf src = {0}, b = {0}, rank = {0};
     nm_status rc = NM_OK;
 
     /* "imd_decile" -> "IMD"; "Income Deprivation Domain decile" -> its name */
     snprintf(dom, sizeof dom, "%.*s", (int)(strlen(s->since_key) - strlen("_decile")),
              s->since_key);
     if (cut)
-        nm_buf_addf(&rank, "%.*s rank", (int)(cut - ch->now.label), ch->now.label);
-    index = nm_index_name(dom, rank.data ? rank.data : ch->now.label);
-    nm_buf_free(&rank);
+        nmC_buf_addf(&rank, "%.*s rank", (int)(cut - ch->now.label), ch->now.label);
+    index = nmP_index_name(dom, rank.data ? rank.data : ch->now.label);
+    nmC_buf_free(&rank);
 
-    if (nm_store_find_indicator(s->store, s->since_key, ch->since, &old) != NM_OK)
-        nm_clear(ctx);
-    nm_buf_addf(&src, "%s", ch->now.source ? ch->now.source : "");
+    if (nmS_store_find_indicator(s->store, s->since_key, ch->since, &old) != NM_OK)
+        nmC_clear(ctx);
+    nmC_buf_addf(&src, "%s", ch->now.source ? ch->now.source : "");
     if (old.source && !strstr(src.data ? src.data : "", old.source))
-        nm_buf_addf(&src, "%s%s", src.len ? " " : "", old.source);
+        nmC_buf_addf(&src, "%s%s", src.len ? " " : "", old.source);
     if (!index || src.failed) {
-        rc = nm_fail(ctx, NM_NOMEM, "out of memory");
+        rc = nmC_fail(ctx, NM_NOMEM, "out of memory");
         goto cleanup;
     }
     for (int c = 0; rc == NM_OK && c < s->ncol; c++) {
         gr_col *col = &s->col[c];
         int then = col->since == GR_SINCE_THEN10 || col->since == GR_SINCE_THEN20;
         int pct = col->since <= GR_SINCE_NOW10 ? 10 : 20;
-        nm_buf l = {0};
+        nmC_buf l = {0};
         if (!col->since)
             continue;
         if (col->since >= GR_SINCE_WORSE)
-            nm_buf_addf(&l, "LSOAs in a %s deprived national decile than in %s (%s)",
+            nmC_buf_addf(&l, "LSOAs in a %s deprived national decile than in %s (%s)",
                         col->since == GR_SINCE_WORSE ? "more" : "less", ch->since, index);
         else
-            nm_buf_addf(&l, "Share of LSOAs among the %d%% most deprived nationally (%s %s)", pct,
+            nmC_buf_addf(&l, "Share of LSOAs among the %d%% most deprived nationally (%s %s)", pct,
                         index, then ? ch->since : ch->now.period);
-        col->label = nm_buf_take(&l);
+        col->label = nmC_buf_take(&l);
         col->source = nm_strdup(src.data);
-        nm_strlcpy(col->unit, col->since >= GR_SINCE_WORSE ? "count" : "share", sizeof col->unit);
-        nm_strlcpy(col->period, then ? ch->since : ch->now.period, sizeof col->period);
+        nmC_strlcpy(col->unit, col->since >= GR_SINCE_WORSE ? "count" : "share", sizeof col->unit);
+        nmC_strlcpy(col->period, then ? ch->since : ch->now.period, sizeof col->period);
         col->sum = col->since >= GR_SINCE_WORSE;
         if (!col->label || !col->source)
-            rc = nm_fail(ctx, NM_NOMEM, "out of memory");
+            rc = nmC_fail(ctx, NM_NOMEM, "out of memory");
     }
     if (rc == NM_OK)
         rc = nm_areas_select(s->store, "lsoa", 0, within, &a);
-    if (rc == NM_OK && !(note = nm_change_note(a, ch, index)))
-        rc = nm_fail(ctx, NM_NOMEM, "out of memory");
+    if (rc == NM_OK && !(note = nmP_change_note(a, ch, index)))
+        rc = nmC_fail(ctx, NM_NOMEM, "out of memory");
     if (rc == NM_OK) {
-        nm_buf_addf(&b, "%s %s beside %s. %s.", index, ch->since, ch->now.period, note);
+        nmC_buf_addf(&b, "%s %s beside %s. %s.", index, ch->since, ch->now.period, note);
         if (ch->since_vintage != nm_areas_vintage(a))
-            nm_buf_addf(&b, " The %s figures are of the LSOAs of %d that an area's LSOAs of %d "
+            nmC_buf_addf(&b, " The %s figures are of the LSOAs of %d that an area's LSOAs of %d "
                             "come from (the ONS lookup, with its change codes), each counted "
                             "once however it was split.",
                         ch->since, ch->since_vintage, nm_areas_vintage(a));
-        nm_buf_addf(&b, " An LSOA moved when it, or the LSOA it was split from, was in another "
+        nmC_buf_addf(&b, " An LSOA moved when it, or the LSOA it was split from, was in another "
                         "national decile in %s. Only deciles and ranks compare between releases "
                         "(MHCLG: scores are not on one scale across them), so scores are of %s "
                         "only.",
                     ch->since, ch->now.period);
-        if (!(s->since_note = nm_buf_take(&b)))
-            rc = nm_fail(ctx, NM_NOMEM, "out of memory");
+        if (!(s->since_note = nmC_buf_take(&b)))
+            rc = nmC_fail(ctx, NM_NOMEM, "out of memory");
     }
 
 cleanup:
     nm_free(index);
     nm_free(note);
-    nm_buf_free(&src);
-    nm_ind_clear(&old);
+    nmC_buf_free(&src);
+    nmS_ind_clear(&old);
     nm_areas_free(a);
     return rc;
 }
 
 /* Fills the since rows of every ward, then labels them from the
- * borough's comparison (whose row gr_group_row fills). */
+ * borough's comparison (whose row nmP_group_row fills). */
 static nm_status read_since(gr_set *s, const char *within)
 {
     nm_change ch;
@@ -505,7 +505,7 @@ static nm_status read_since(gr_set *s, const char *within)
         rc = row_alloc(nm_store_ctx(s->store), s->ncol, "", "", 'b', &scratch);
         if (rc == NM_OK)
             rc = since_cells(s, within, &scratch, &ch);
-        gr_row_clear(&scratch);
+        nmP_row_clear(&scratch);
     }
     if (rc == NM_OK)
         rc = since_setup(s, &ch, within);
@@ -513,7 +513,7 @@ static nm_status read_since(gr_set *s, const char *within)
     return rc;
 }
 
-nm_status gr_group_row(const gr_set *s, const long *idx, size_t n, const char *code,
+nm_status nmP_group_row(const gr_set *s, const long *idx, size_t n, const char *code,
                        const char *name, char kind, gr_row *out)
 {
     nm_status rc = row_alloc(nm_store_ctx(s->store), s->ncol, code, name, kind, out);
@@ -571,7 +571,7 @@ static nm_status england_row(nm_store *store, const char *period, gr_set *s)
 {
     const char **ids = nm_calloc((size_t)(s->ncol ? s->ncol : 1), sizeof *ids);
     double *v = nm_malloc((size_t)(s->ncol ? s->ncol : 1) * sizeof *v);
-    nm_status rc = ids && v ? NM_OK : nm_fail(nm_store_ctx(store), NM_NOMEM, "out of memory");
+    nm_status rc = ids && v ? NM_OK : nmC_fail(nm_store_ctx(store), NM_NOMEM, "out of memory");
 
     for (int c = 0; rc == NM_OK && c < s->ncol; c++)
         ids[c] = s->col[c].rate || s->col[c].since ? NULL : s->col[c].id;
@@ -592,7 +592,7 @@ static nm_status england_row(nm_store *store, const char *period, gr_set *s)
 static nm_status england_note(nm_store *store, const char *period, gr_set *s)
 {
     nm_england_cover cov;
-    nm_buf b = {0};
+    nmC_buf b = {0};
     char n1[32], n2[32];
     const char *now = NULL; /* the later release of the rows of two */
     int missing = 0;
@@ -609,21 +609,21 @@ static nm_status england_note(nm_store *store, const char *period, gr_set *s)
         return NM_OK;
     nm_england_coverage(store, period && *period ? period : NULL, &cov);
     if (missing && cov.england > 0 && cov.stored < cov.england)
-        nm_buf_addf(&b, "England: needs the figures of every LSOA of England (%s LSOAs of %d); "
+        nmC_buf_addf(&b, "England: needs the figures of every LSOA of England (%s LSOAs of %d); "
                     "the store holds populations for %s of them: import the national file "
                     "(the IoD's File 7 for all of England) to fill England's column.",
-                    nm_fmt_count(cov.england, n1), cov.vintage, nm_fmt_count(cov.stored, n2));
+                    nmP_fmt_count(cov.england, n1), cov.vintage, nmP_fmt_count(cov.stored, n2));
     else if (missing)
-        nm_buf_addf(&b, "England: needs the figures of every LSOA of England; the store holds "
+        nmC_buf_addf(&b, "England: needs the figures of every LSOA of England; the store holds "
                     "no LSOA populations (pop_total)%s%s: import the national file (the IoD's "
                     "File 7 for all of England) to fill England's column.",
                     period && *period ? " of " : "", period && *period ? period : "");
     if (now)
-        nm_buf_addf(&b, "%s rows comparing %s with %s are given for the council's areas, not "
+        nmC_buf_addf(&b, "%s rows comparing %s with %s are given for the council's areas, not "
                     "for England.", b.len ? "  Its" : "England: its", s->since, now);
-    if (b.failed || !(s->england_note = nm_buf_take(&b))) {
-        nm_buf_free(&b);
-        return nm_fail(nm_store_ctx(store), NM_NOMEM, "out of memory");
+    if (b.failed || !(s->england_note = nmC_buf_take(&b))) {
+        nmC_buf_free(&b);
+        return nmC_fail(nm_store_ctx(store), NM_NOMEM, "out of memory");
     }
     return NM_OK;
 }
@@ -636,7 +636,7 @@ static void decile_key(const char *indicator, char out[64])
     size_t n = indicator ? strlen(indicator) : 0;
 
     if (n == 0) {
-        nm_strlcpy(out, "imd_decile", 64);
+        nmC_strlcpy(out, "imd_decile", 64);
         return;
     }
     for (size_t k = 0; k < sizeof tails / sizeof tails[0]; k++)
@@ -647,7 +647,7 @@ static void decile_key(const char *indicator, char out[64])
     snprintf(out, 64, "%.*s_decile", (int)(n < 56 ? n : 56), indicator);
 }
 
-nm_status gr_set_read(nm_store *store, const char *within, const char *indicators,
+nm_status nmP_set_read(nm_store *store, const char *within, const char *indicators,
                       const char *period, const char *key, const char *since, gr_set *s)
 {
     nm_ctx *ctx = nm_store_ctx(store);
@@ -659,9 +659,9 @@ nm_status gr_set_read(nm_store *store, const char *within, const char *indicator
 
     memset(s, 0, sizeof *s);
     s->store = store;
-    nm_strlcpy(s->period, period ? period : "", sizeof s->period);
+    nmC_strlcpy(s->period, period ? period : "", sizeof s->period);
     if (since && *since) {
-        nm_strlcpy(s->since, since, sizeof s->since);
+        nmC_strlcpy(s->since, since, sizeof s->since);
         decile_key(key, s->since_key);
     }
     rc = nm_areas_select(store, "ward", 0, within, &s->wards);
@@ -672,7 +672,7 @@ nm_status gr_set_read(nm_store *store, const char *within, const char *indicator
         s->ward = nm_calloc(n ? n : 1, sizeof *s->ward);
         all = nm_malloc((n ? n : 1) * sizeof *all);
         if (!s->ward || !all)
-            rc = nm_fail(ctx, NM_NOMEM, "out of memory");
+            rc = nmC_fail(ctx, NM_NOMEM, "out of memory");
     }
     for (i = 0; rc == NM_OK && i < n; i++) {
         all[i] = (long)i;
@@ -683,10 +683,10 @@ nm_status gr_set_read(nm_store *store, const char *within, const char *indicator
     if (rc == NM_OK)
         rc = read_key(store, s, "pop_total", period, 0, &pop);
     if (rc == NM_NOTFOUND)
-        rc = nm_fail(ctx, NM_NOTFOUND, "no ward populations are stored: run 'needsmap "
+        rc = nmC_fail(ctx, NM_NOTFOUND, "no ward populations are stored: run 'needsmap "
                                        "aggregate --to ward' first");
     if (rc == NM_OK && n > 0 && nm_values_known(&pop) == 0)
-        rc = nm_fail(ctx, NM_NOTFOUND,
+        rc = nmC_fail(ctx, NM_NOTFOUND,
                      "none of the %zu wards%s%s has a stored population (ward_pop_total): run "
                      "'needsmap aggregate --to ward%s%s' first",
                      n, within ? " within " : "", within ? within : "",
@@ -705,7 +705,7 @@ nm_status gr_set_read(nm_store *store, const char *within, const char *indicator
     if (rc == NM_OK && s->since[0])
         rc = read_since(s, within);
     if (rc == NM_OK)
-        rc = gr_group_row(s, all, n, within ? within : "",
+        rc = nmP_group_row(s, all, n, within ? within : "",
                           nm_areas_within_name(s->wards)[0] ? nm_areas_within_name(s->wards)
                                                               : "All wards",
                           'b', &s->borough);
@@ -716,22 +716,22 @@ nm_status gr_set_read(nm_store *store, const char *within, const char *indicator
     if (rc == NM_OK)
         rc = england_note(store, period, s);
     if (rc == NM_OK)
-        nm_clear(ctx);
+        nmC_clear(ctx);
     nm_values_clear(&pop);
     nm_values_clear(&lsoas);
     nm_free(all);
     if (rc != NM_OK)
-        gr_set_free(s);
+        nmP_set_free(s);
     return rc;
 }
 
-void gr_set_free(gr_set *s)
+void nmP_set_free(gr_set *s)
 {
     size_t i;
     int c;
 
     for (i = 0; s->ward && s->wards && i < nm_areas_count(s->wards); i++)
-        gr_row_clear(&s->ward[i]);
+        nmP_row_clear(&s->ward[i]);
     nm_free(s->ward);
     for (c = 0; c < s->ncol; c++) {
         nm_free(s->col[c].id);
@@ -739,20 +739,20 @@ void gr_set_free(gr_set *s)
         nm_free(s->col[c].source);
     }
     nm_free(s->col);
-    gr_row_clear(&s->borough);
-    gr_row_clear(&s->england);
+    nmP_row_clear(&s->borough);
+    nmP_row_clear(&s->england);
     nm_free(s->since_note);
     nm_free(s->england_note);
     nm_areas_free(s->wards);
     memset(s, 0, sizeof *s);
 }
 
-long gr_find_ward(const gr_set *s, const char *key)
+long nmP_find_ward(const gr_set *s, const char *key)
 {
     size_t i;
 
     for (i = 0; i < nm_areas_count(s->wards); i++)
-        if (nm_strieq(nm_areas_code(s->wards, i), key) || nm_strieq(nm_areas_name(s->wards, i), key))
+        if (nmC_strieq(nm_areas_code(s->wards, i), key) || nmC_strieq(nm_areas_name(s->wards, i), key))
             return (long)i;
     return -1;
 }
@@ -767,23 +767,23 @@ static void fmt_num(double x, int dec, char out[48])
     if (r == 0)
         x = 0;
     if (dec > 0)
-        snprintf(out, 48, "%s%s.%0*ld", x < 0 ? "-" : "", nm_fmt_count((long)(r / scale), ip), dec,
+        snprintf(out, 48, "%s%s.%0*ld", x < 0 ? "-" : "", nmP_fmt_count((long)(r / scale), ip), dec,
                  (long)fmod(r, scale));
     else
-        snprintf(out, 48, "%s%s", x < 0 ? "-" : "", nm_fmt_count((long)r, ip));
+        snprintf(out, 48, "%s%s", x < 0 ? "-" : "", nmP_fmt_count((long)r, ip));
 }
 
-void gr_cell_text(const gr_col *c, const gr_cell *x, char out[48], char ci[48])
+void nmP_cell_text(const gr_col *c, const gr_cell *x, char out[48], char ci[48])
 {
     char a[48], b[48];
 
     ci[0] = '\0';
     if (x->suppressed) {
-        nm_strlcpy(out, "suppressed", 48);
+        nmC_strlcpy(out, "suppressed", 48);
         return;
     }
     if (isnan(x->v)) {
-        nm_strlcpy(out, "\xE2\x80\x93", 48); /* en dash: no data */
+        nmC_strlcpy(out, "\xE2\x80\x93", 48); /* en dash: no data */
         return;
     }
     if (c->sum || strcmp(c->unit, "count") == 0) {
@@ -801,7 +801,7 @@ void gr_cell_text(const gr_col *c, const gr_cell *x, char out[48], char ci[48])
     }
 }
 
-void gr_fmt_period(const char *p, char out[48])
+void nmP_fmt_period(const char *p, char out[48])
 {
     static const char *const mon[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                       "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
@@ -818,13 +818,13 @@ void gr_fmt_period(const char *p, char out[48])
     } else if (strlen(p) == 7 && sscanf(p, "%4d-%2d", &y0, &m0) == 2 && m0 >= 1 && m0 <= 12) {
         snprintf(out, 48, "%s %d", mon[m0 - 1], y0);
     } else {
-        nm_strlcpy(out, p, 48);
+        nmC_strlcpy(out, p, 48);
     }
 }
 
-char *gr_periods(const gr_set *s)
+char *nmP_periods(const gr_set *s)
 {
-    nm_buf b = {0};
+    nmC_buf b = {0};
     char phrase[160], when[48];
     int c;
 
@@ -832,7 +832,7 @@ char *gr_periods(const gr_set *s)
         const gr_col *col = &s->col[c];
         if (!col->period[0])
             continue;
-        gr_fmt_period(col->period, when);
+        nmP_fmt_period(col->period, when);
         if (col->rate) {
             char lower[96];
             snprintf(lower, sizeof lower, "%s", col->label);
@@ -845,16 +845,16 @@ char *gr_periods(const gr_set *s)
         }
         if (b.data && strstr(b.data, phrase))
             continue;
-        nm_buf_addf(&b, "%s%s", b.len ? "; " : "", phrase);
+        nmC_buf_addf(&b, "%s%s", b.len ? "; " : "", phrase);
     }
     if (!b.len)
-        nm_buf_add(&b, "", 0);
-    return nm_buf_take(&b);
+        nmC_buf_add(&b, "", 0);
+    return nmC_buf_take(&b);
 }
 
-char *gr_sources(nm_store *store, const gr_set *s)
+char *nmP_sources(nm_store *store, const gr_set *s)
 {
-    nm_buf b = {0};
+    nmC_buf b = {0};
     char *text;
     int c;
 
@@ -862,24 +862,24 @@ char *gr_sources(nm_store *store, const gr_set *s)
         const char *src = s->col[c].source;
         if (!src || !*src || (b.data && strstr(b.data, src)))
             continue;
-        nm_buf_addf(&b, "%s%s", b.len ? " " : "", src);
+        nmC_buf_addf(&b, "%s%s", b.len ? " " : "", src);
     }
     if (!b.len)
-        nm_buf_add(&b, "", 0);
+        nmC_buf_add(&b, "", 0);
     if (b.failed) {
-        nm_buf_free(&b);
+        nmC_buf_free(&b);
         return NULL;
     }
-    text = nm_attribution(store, s->wards, "lsoa", b.data);
-    nm_buf_free(&b);
+    text = nmP_attribution(store, s->wards, "lsoa", b.data);
+    nmC_buf_free(&b);
     /* and which wards, by which memberships */
     if (text) {
         char *wards = NULL;
         const char *within = s->borough.code && *s->borough.code ? s->borough.code : NULL;
-        if (nm_wards_said_within(store, within, &wards) == NM_OK && wards) {
-            nm_buf_addf(&b, "%s %s", text, wards);
+        if (nmP_wards_said_within(store, within, &wards) == NM_OK && wards) {
+            nmC_buf_addf(&b, "%s %s", text, wards);
             nm_free(text);
-            text = nm_buf_take(&b);
+            text = nmC_buf_take(&b);
         }
         nm_free(wards);
     }
@@ -888,9 +888,9 @@ char *gr_sources(nm_store *store, const gr_set *s)
 
 /* ---- the data formats' cells --------------------------------------------- */
 
-const char *const gr_rate_parts[4] = {"_count", "_rate", "_rate_lo", "_rate_hi"};
+const char *const nmP_rate_parts[4] = {"_count", "_rate", "_rate_lo", "_rate_hi"};
 
-const char *gr_level_name(char kind)
+const char *nmP_level_name(char kind)
 {
     return kind == 'w'   ? "ward"
            : kind == 'l' ? "locality"
@@ -899,7 +899,7 @@ const char *gr_level_name(char kind)
                          : "country";
 }
 
-int gr_cell_values(const gr_col *c, const gr_cell *x, double v[4])
+int nmP_cell_values(const gr_col *c, const gr_cell *x, double v[4])
 {
     if (!c->rate) {
         v[0] = x->v;
@@ -912,35 +912,35 @@ int gr_cell_values(const gr_col *c, const gr_cell *x, double v[4])
     return strcmp(c->unit, "rate") == 0 ? 4 : 1;
 }
 
-void gr_csv_head(const gr_set *s, FILE *fp)
+void nmP_csv_head(const gr_set *s, FILE *fp)
 {
     fputs("table,level,code,name", fp);
     for (int c = 0; c < s->ncol; c++) {
         double v[4];
         gr_cell none = {0};
-        int k = gr_cell_values(&s->col[c], &none, v);
+        int k = nmP_cell_values(&s->col[c], &none, v);
         for (int p = 0; p < k; p++)
-            fprintf(fp, ",%s%s", s->col[c].id, s->col[c].rate ? gr_rate_parts[p] : "");
+            fprintf(fp, ",%s%s", s->col[c].id, s->col[c].rate ? nmP_rate_parts[p] : "");
     }
     fputc('\n', fp);
 }
 
-void gr_csv_row(const gr_set *s, const char *table, const gr_row *row, FILE *fp)
+void nmP_csv_row(const gr_set *s, const char *table, const gr_row *row, FILE *fp)
 {
-    nm_csv_text(fp, table);
-    fprintf(fp, ",%s,", gr_level_name(row->kind));
-    nm_csv_text(fp, row->code);
+    nmP_csv_text(fp, table);
+    fprintf(fp, ",%s,", nmP_level_name(row->kind));
+    nmP_csv_text(fp, row->code);
     fputc(',', fp);
-    nm_csv_text(fp, row->name);
+    nmP_csv_text(fp, row->name);
     for (int c = 0; c < s->ncol; c++) {
         double v[4];
-        int k = gr_cell_values(&s->col[c], &row->cell[c], v);
+        int k = nmP_cell_values(&s->col[c], &row->cell[c], v);
         for (int p = 0; p < k; p++) {
             fputc(',', fp);
             if (row->cell[c].suppressed)
                 fputs("suppressed", fp);
             else if (!isnan(v[p]))
-                nm_csv_number(fp, v[p]);
+                nmP_csv_number(fp, v[p]);
         }
     }
     fputc('\n', fp);

@@ -82,55 +82,55 @@ typedef struct gr_set {
  * ("imd_decile") are given for both releases side by side, with the LSOAs
  * that moved decile, each group's from its own LSOAs by nm_change_read
  * (the earlier release's of the distinct older LSOAs they come from), and
- * out->since_note says how.  Free with gr_set_free().  Returns
+ * out->since_note says how.  Free with nmP_set_free().  Returns
  * NM_NOTFOUND (an indicator, the area, no lookup between the code years),
  * NM_USAGE. */
-nm_status gr_set_read(nm_store *store, const char *within, const char *indicators,
+nm_status nmP_set_read(nm_store *store, const char *within, const char *indicators,
                       const char *period, const char *key, const char *since, gr_set *out);
-void gr_set_free(gr_set *s);
+void nmP_set_free(gr_set *s);
 
 /* The index in s->ward of a ward by code or name (case-insensitive), or
  * -1. */
-long gr_find_ward(const gr_set *s, const char *code_or_name);
+long nmP_find_ward(const gr_set *s, const char *code_or_name);
 
 /* A group's row from the wards at 'idx' (n of them): sums, shares of the
  * summed LSOAs, weighted means, rates of the summed counts with exact
  * Poisson intervals (missing when a ward's count is suppressed); the rows
  * of two releases from the LSOAs within 'code' (NULL or "": all).  'code'
- * and 'name' are copied.  Free with gr_row_clear(). */
-nm_status gr_group_row(const gr_set *s, const long *idx, size_t n, const char *code,
+ * and 'name' are copied.  Free with nmP_row_clear(). */
+nm_status nmP_group_row(const gr_set *s, const long *idx, size_t n, const char *code,
                        const char *name, char kind, gr_row *out);
-void gr_row_clear(gr_row *r);
+void nmP_row_clear(gr_row *r);
 
 /* A cell as text for a table: "11,668", "33.3%", "27.4", "12.3" with
  * the interval in 'ci' ("(10.1-14.8)", "" when none), "suppressed", or
  * "–" when missing.  'out' and 'ci' need 48 bytes. */
-void gr_cell_text(const gr_col *c, const gr_cell *x, char out[48], char ci[48]);
+void nmP_cell_text(const gr_col *c, const gr_cell *x, char out[48], char ci[48]);
 
 /* ---- the data formats' cells (summary.c's CSV and XLSX, html.c) ---- */
 
 /* "ward", "locality", "lad" (a district section), "borough" or "country" for a row's kind. */
-const char *gr_level_name(char kind);
+const char *nmP_level_name(char kind);
 /* The numbers of one cell as the data formats hold them: 1 to 4 (a rate's
  * count, rate, lower and upper limits).  Returns how many. */
-int gr_cell_values(const gr_col *c, const gr_cell *x, double v[4]);
+int nmP_cell_values(const gr_col *c, const gr_cell *x, double v[4]);
 /* Suffixes of a rate's columns: "_count", "_rate", "_rate_lo", "_rate_hi". */
-extern const char *const gr_rate_parts[4];
+extern const char *const nmP_rate_parts[4];
 /* The heading line of the CSV of a set's tables (table,level,code,name,...). */
-void gr_csv_head(const gr_set *s, FILE *fp);
+void nmP_csv_head(const gr_set *s, FILE *fp);
 /* One row of that CSV: full precision, "suppressed" cells, empty when
  * missing. */
-void gr_csv_row(const gr_set *s, const char *table, const gr_row *row, FILE *fp);
+void nmP_csv_row(const gr_set *s, const char *table, const gr_row *row, FILE *fp);
 
 /* A period for readers: "2018-01..2018-07" -> "Jan–Jul 2018", "2018-03"
  * -> "Mar 2018"; others as they are. */
-void gr_fmt_period(const char *period, char out[48]);
+void nmP_fmt_period(const char *period, char out[48]);
 /* Every column's period in a phrase: "IMD 2019; incidents Jan-Jul 2018".
  * Caller frees with nm_free(). */
-char *gr_periods(const gr_set *s);
+char *nmP_periods(const gr_set *s);
 /* The attribution of every dataset the set reads, with the boundaries'.
  * Caller frees with nm_free(). */
-char *gr_sources(nm_store *store, const gr_set *s);
+char *nmP_sources(nm_store *store, const gr_set *s);
 
 /* ---- on a page (areatable.c) -------------------------------------------- */
 
@@ -140,7 +140,7 @@ char *gr_sources(nm_store *store, const gr_set *s);
  * Drawn at (x, y) within width w when 'draw', else measured; 'next_page'
  * (may be NULL) continues it on new pages.  Returns the y below it (a
  * measure at y = 0 is its height), 0 when out of memory. */
-double gr_area_table(pg_doc *d, const gr_set *s, const gr_row *const *rows,
+double nmP_area_table(pg_doc *d, const gr_set *s, const gr_row *const *rows,
                      const char *const *heads, const int *group, int nareas, double x, double y,
                      double w, int draw, pg_break_fn next_page, void *user, nm_status *rc);
 

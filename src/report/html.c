@@ -28,8 +28,8 @@ typedef struct hmap {
     char key[112];
     char *alt;            /* alt text of the overview; owned */
     int ward;             /* 1: wards are shaded, 0: LSOAs */
-    nm_shading own;       /* shadings made here (ward indicators) */
-    const nm_shading *sh; /* own, or the page's LSOA shading */
+    nmP_shading own;       /* shadings made here (ward indicators) */
+    const nmP_shading *sh; /* own, or the page's LSOA shading */
 } hmap;
 
 /* The LSOAs' own figures shown on hover: score, rank and decile. */
@@ -45,26 +45,26 @@ typedef struct hjob {
     hmap *map;
     int nmap;
     hextra extra[3];
-    nm_geombuf geom;
+    nmS_geombuf geom;
     sqlite3_stmt *gst;
     long *loc_rowid; /* of each section's outline, -1 none */
     double shared[2]; /* with p->shared_scale: the world box every section shows, m */
-    nm_buf b;
+    nmC_buf b;
 } hjob;
 
 /* ---- escaping ----------------------------------------------------------- */
 
 /* Text for HTML content and attribute values alike. */
-static void esc(nm_buf *b, const char *s)
+static void esc(nmC_buf *b, const char *s)
 {
     for (; s && *s; s++) {
         switch (*s) {
-        case '&': nm_buf_add(b, "&amp;", 5); break;
-        case '<': nm_buf_add(b, "&lt;", 4); break;
-        case '>': nm_buf_add(b, "&gt;", 4); break;
-        case '"': nm_buf_add(b, "&quot;", 6); break;
-        case '\'': nm_buf_add(b, "&#39;", 5); break;
-        default: nm_buf_add(b, s, 1);
+        case '&': nmC_buf_add(b, "&amp;", 5); break;
+        case '<': nmC_buf_add(b, "&lt;", 4); break;
+        case '>': nmC_buf_add(b, "&gt;", 4); break;
+        case '"': nmC_buf_add(b, "&quot;", 6); break;
+        case '\'': nmC_buf_add(b, "&#39;", 5); break;
+        default: nmC_buf_add(b, s, 1);
         }
     }
 }
@@ -72,42 +72,42 @@ static void esc(nm_buf *b, const char *s)
 /* A JSON string that is also safe inside a <script> element: no "<", ">"
  * or "&" (so no "</script>" or "<!--"), and no U+2028/2029, which older
  * scripts read as line ends. */
-static void json_str(nm_buf *b, const char *s)
+static void json_str(nmC_buf *b, const char *s)
 {
     const unsigned char *p = (const unsigned char *)(s ? s : "");
 
-    nm_buf_add(b, "\"", 1);
+    nmC_buf_add(b, "\"", 1);
     for (; *p; p++) {
         if (*p == '"' || *p == '\\') {
-            nm_buf_add(b, "\\", 1);
-            nm_buf_add(b, (const char *)p, 1);
+            nmC_buf_add(b, "\\", 1);
+            nmC_buf_add(b, (const char *)p, 1);
         } else if (*p < 0x20 || *p == '<' || *p == '>' || *p == '&') {
-            nm_buf_addf(b, "\\u%04x", *p);
+            nmC_buf_addf(b, "\\u%04x", *p);
         } else if (p[0] == 0xE2 && p[1] == 0x80 && (p[2] == 0xA8 || p[2] == 0xA9)) {
-            nm_buf_addf(b, "\\u%s", p[2] == 0xA8 ? "2028" : "2029");
+            nmC_buf_addf(b, "\\u%s", p[2] == 0xA8 ? "2028" : "2029");
             p += 2;
         } else {
-            nm_buf_add(b, (const char *)p, 1);
+            nmC_buf_add(b, (const char *)p, 1);
         }
     }
-    nm_buf_add(b, "\"", 1);
+    nmC_buf_add(b, "\"", 1);
 }
 
-static void json_num(nm_buf *b, double x)
+static void json_num(nmC_buf *b, double x)
 {
     if (isnan(x) || isinf(x))
-        nm_buf_add(b, "null", 4);
+        nmC_buf_add(b, "null", 4);
     else
-        nm_buf_addf(b, "%.17g", x);
+        nmC_buf_addf(b, "%.17g", x);
 }
 
-static void hex_rgb(nm_buf *b, uint32_t rgb)
+static void hex_rgb(nmC_buf *b, uint32_t rgb)
 {
-    nm_buf_addf(b, "#%06x", (unsigned)(rgb & 0xffffff));
+    nmC_buf_addf(b, "#%06x", (unsigned)(rgb & 0xffffff));
 }
 
 /* 'sha256-...' of a text, for the Content-Security-Policy. */
-static void csp_hash(nm_buf *b, const char *text)
+static void csp_hash(nmC_buf *b, const char *text)
 {
     unsigned char md[EVP_MAX_MD_SIZE], b64[4 * ((EVP_MAX_MD_SIZE + 2) / 3) + 1];
     unsigned int len = 0;
@@ -115,7 +115,7 @@ static void csp_hash(nm_buf *b, const char *text)
     if (!EVP_Digest(text, strlen(text), md, &len, EVP_sha256(), NULL))
         len = 0;
     EVP_EncodeBlock(b64, md, (int)len);
-    nm_buf_addf(b, "'sha256-%s'", (const char *)b64);
+    nmC_buf_addf(b, "'sha256-%s'", (const char *)b64);
 }
 
 /* ---- what can be mapped ------------------------------------------------- */
@@ -131,8 +131,8 @@ static nm_status choose_maps(hjob *j)
 
     j->map = nm_calloc((size_t)s->ncol + 1, sizeof *j->map);
     if (!j->map)
-        return nm_fail(j->ctx, NM_NOMEM, "out of memory");
-    nm_strlcpy(j->map[0].key, j->p->shade->vals.key, sizeof j->map[0].key);
+        return nmC_fail(j->ctx, NM_NOMEM, "out of memory");
+    nmC_strlcpy(j->map[0].key, j->p->shade->vals.key, sizeof j->map[0].key);
     j->map[0].sh = j->p->shade;
     j->nmap = 1;
     for (c = 0; rc == NM_OK && c < s->ncol; c++) {
@@ -150,11 +150,11 @@ static nm_status choose_maps(hjob *j)
         co.indicator = m->key;
         co.level = "ward";
         co.period = col->rate ? col->period : j->p->period;
-        r = nm_shading_make(j->p->store, &co, s->wards, &m->own);
+        r = nmP_shading_make(j->p->store, &co, s->wards, &m->own);
         if (r == NM_NOMEM)
             rc = r;
         else if (r != NM_OK)
-            nm_clear(j->ctx); /* not stored for wards, or nothing to class */
+            nmC_clear(j->ctx); /* not stored for wards, or nothing to class */
         else {
             nm_alt_text_in ai = {s->wards, &m->own.vals, m->own.classes, m->own.klass,
                                  j->p->group_outline_level, m->own.legend_title};
@@ -184,21 +184,21 @@ static nm_status read_extras(hjob *j)
         char k[96];
         nm_status rc;
         snprintf(k, sizeof k, "%s_%s", prefix, part[i]);
-        nm_strlcpy(j->extra[i].label, part[i], sizeof j->extra[i].label);
+        nmC_strlcpy(j->extra[i].label, part[i], sizeof j->extra[i].label);
         rc = nm_values_read(j->p->store, j->p->lsoas, k, j->p->shade->vals.period, NM_RANK_NONE,
                             &j->extra[i].v);
         if (rc == NM_NOMEM)
             return rc;
         j->extra[i].ok = rc == NM_OK;
         if (rc != NM_OK)
-            nm_clear(j->ctx);
+            nmC_clear(j->ctx);
     }
     return NM_OK;
 }
 
 /* ---- maps ---------------------------------------------------------------- */
 
-static nm_geom view(const nm_geombuf *g)
+static nm_geom view(const nmS_geombuf *g)
 {
     nm_geom geom = {g->xy, g->npoints, g->ring_start, g->nrings, g->part_start, g->nparts};
     return geom;
@@ -206,7 +206,7 @@ static nm_geom view(const nm_geombuf *g)
 
 static nm_status add_area(hjob *j, nm_map *map, long rowid, int outline, const char *label)
 {
-    nm_status rc = nm_store_area_geom(j->p->store, rowid, &j->geom, &j->gst);
+    nm_status rc = nmS_store_area_geom(j->p->store, rowid, &j->geom, &j->gst);
     nm_geom g = view(&j->geom);
 
     if (rc == NM_OK)
@@ -224,13 +224,13 @@ static nm_status find_outlines(hjob *j)
 
     j->loc_rowid = nm_malloc((size_t)(p->nsec ? p->nsec : 1) * sizeof *j->loc_rowid);
     if (!j->loc_rowid)
-        return nm_fail(j->ctx, NM_NOMEM, "out of memory");
+        return nmC_fail(j->ctx, NM_NOMEM, "out of memory");
     for (int s = 0; rc == NM_OK && s < p->nsec; s++) {
         sqlite3_stmt *st = NULL;
         j->loc_rowid[s] = -1;
         if (!p->group_outline_level)
             continue;
-        rc = nm_store_prepare(p->store, "SELECT id FROM area WHERE level = ?1 AND code = ?2 "
+        rc = nmS_store_prepare(p->store, "SELECT id FROM area WHERE level = ?1 AND code = ?2 "
                                         "AND geom IS NOT NULL ORDER BY vintage DESC LIMIT 1", &st);
         if (rc == NM_OK) {
             sqlite3_bind_text(st, 1, p->group_outline_level, -1, SQLITE_STATIC);
@@ -262,7 +262,7 @@ static nm_status section_box(hjob *j, int sec, double b[4])
     for (size_t i = 0; rc == NM_OK && i < nm_areas_count(p->lsoas); i++) {
         if (p->lsoa_sec[i] != sec)
             continue;
-        rc = nm_store_area_geom(p->store, nm_areas_rowid(p->lsoas, i), &j->geom, &j->gst);
+        rc = nmS_store_area_geom(p->store, nm_areas_rowid(p->lsoas, i), &j->geom, &j->gst);
         for (size_t k = 0; rc == NM_OK && k < j->geom.npoints; k++) {
             x0 = fmin(x0, j->geom.xy[2 * k]);
             x1 = fmax(x1, j->geom.xy[2 * k]);
@@ -329,7 +329,7 @@ static void write_scale_bar(hjob *j, const nm_map_svg *svg)
         snprintf(unit, sizeof unit, "%g km", len / 1000);
     else
         snprintf(unit, sizeof unit, "%g m", len);
-    nm_buf_addf(&j->b, "<g class=\"scalebar\" data-m=\"%g\" data-pt=\"%.3f\">"
+    nmC_buf_addf(&j->b, "<g class=\"scalebar\" data-m=\"%g\" data-pt=\"%.3f\">"
                        "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"17\" fill=\"#fff\" "
                        "fill-opacity=\"0.85\"/>"
                        "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.3f\" height=\"3\" fill=\"#1a1a1a\"/>"
@@ -342,15 +342,15 @@ static void write_scale_bar(hjob *j, const nm_map_svg *svg)
 /* The fill of LSOA i on a map of section 'sec' (-1: the overview). */
 static void lsoa_fill(hjob *j, size_t i, int sec)
 {
-    const nm_shading *sh = j->p->shade;
+    const nmP_shading *sh = j->p->shade;
     int c = sh->klass[i];
 
     if (sec >= 0 && j->p->lsoa_sec[i] != sec)
-        nm_buf_add(&j->b, GREYED, strlen(GREYED));
+        nmC_buf_add(&j->b, GREYED, strlen(GREYED));
     else if (c < 0)
-        nm_buf_add(&j->b, MISSING, strlen(MISSING));
+        nmC_buf_add(&j->b, MISSING, strlen(MISSING));
     else
-        hex_rgb(&j->b, nm_shading_rgb(sh, c));
+        hex_rgb(&j->b, nmP_shading_rgb(sh, c));
 }
 
 static const char *ward_label(hjob *j, size_t w)
@@ -364,17 +364,17 @@ static const char *ward_label(hjob *j, size_t w)
  * the text of label i in the order the labels were added. */
 static void write_names(hjob *j, const nm_map_svg *svg, const char *const *names, size_t nnames)
 {
-    nm_buf_add(&j->b, "<g class=\"names\" aria-hidden=\"true\">",
+    nmC_buf_add(&j->b, "<g class=\"names\" aria-hidden=\"true\">",
                strlen("<g class=\"names\" aria-hidden=\"true\">"));
     for (int v = 0; v < 2; v++) {
         double f = v ? 2.0 : 1.0;
-        nm_buf_addf(&j->b, "<g class=\"n%d\">", v + 1);
+        nmC_buf_addf(&j->b, "<g class=\"n%d\">", v + 1);
         for (size_t i = 0; i < svg->nnames[v]; i++) {
             const nm_map_svg_label *l = &svg->names[v][i];
             if (!l->leader || l->label >= nnames)
                 continue;
             /* a name outside its area: a cased line from a dot on its point */
-            nm_buf_addf(&j->b, "<path class=\"lc\" d=\"M%.1f %.1fL%.1f %.1f\"/>"
+            nmC_buf_addf(&j->b, "<path class=\"lc\" d=\"M%.1f %.1fL%.1f %.1f\"/>"
                                "<circle class=\"lc\" cx=\"%.1f\" cy=\"%.1f\" r=\"%.2f\"/>"
                                "<path class=\"ld\" d=\"M%.1f %.1fL%.1f %.1f\"/>"
                                "<circle class=\"ld\" cx=\"%.1f\" cy=\"%.1f\" r=\"%.2f\"/>",
@@ -385,14 +385,14 @@ static void write_names(hjob *j, const nm_map_svg *svg, const char *const *names
             const nm_map_svg_label *l = &svg->names[v][i];
             if (l->label >= nnames)
                 continue;
-            nm_buf_addf(&j->b, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"%.2f\">", l->x, l->y,
+            nmC_buf_addf(&j->b, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"%.2f\">", l->x, l->y,
                         l->size);
             esc(&j->b, names[l->label]);
-            nm_buf_add(&j->b, "</text>", 7);
+            nmC_buf_add(&j->b, "</text>", 7);
         }
-        nm_buf_add(&j->b, "</g>", 4);
+        nmC_buf_add(&j->b, "</g>", 4);
     }
-    nm_buf_add(&j->b, "</g>", 4);
+    nmC_buf_add(&j->b, "</g>", 4);
 }
 
 /* One map as inline SVG: LSOAs filled (the static picture when scripts
@@ -412,7 +412,7 @@ static nm_status write_svg(hjob *j, int sec, const char *alt, const char *id)
     size_t nnames = 0;
 
     if (!map || !names) {
-        rc = nm_fail(j->ctx, NM_NOMEM, "out of memory");
+        rc = nmC_fail(j->ctx, NM_NOMEM, "out of memory");
         goto cleanup;
     }
     rc = nm_map_add_layer(j->ctx, map, 0, 1.0, &layer);
@@ -438,50 +438,50 @@ static nm_status write_svg(hjob *j, int sec, const char *alt, const char *id)
         rc = nm_map_svg_paths(j->ctx, map, MAP_W_MM, only ? LOC_H_MM : MAP_H_MM, &svg);
     if (rc != NM_OK)
         goto cleanup;
-    nm_buf_addf(&j->b, "<svg class=\"map\" id=\"%s\" viewBox=\"0 0 %.2f %.2f\" role=\"group\" tabindex=\"-1\" "
+    nmC_buf_addf(&j->b, "<svg class=\"map\" id=\"%s\" viewBox=\"0 0 %.2f %.2f\" role=\"group\" tabindex=\"-1\" "
                        "aria-labelledby=\"%s-t\" aria-describedby=\"%s-d\" data-sec=\"%d\"",
                 id, svg.width, svg.height, id, id, sec);
     if (only && j->shared[0] > 0) /* metres per SVG unit, the same on every panel */
-        nm_buf_addf(&j->b, " data-m-per-pt=\"%.4f\"", j->shared[0] / svg.width);
-    nm_buf_add(&j->b, ">", 1);
-    nm_buf_addf(&j->b, "<title id=\"%s-t\">", id);
+        nmC_buf_addf(&j->b, " data-m-per-pt=\"%.4f\"", j->shared[0] / svg.width);
+    nmC_buf_add(&j->b, ">", 1);
+    nmC_buf_addf(&j->b, "<title id=\"%s-t\">", id);
     esc(&j->b, only ? p->sec[sec].name : p->place);
-    nm_buf_addf(&j->b, ": map</title><desc id=\"%s-d\">", id);
+    nmC_buf_addf(&j->b, ": map</title><desc id=\"%s-d\">", id);
     esc(&j->b, alt);
-    nm_buf_add(&j->b, "</desc><g class=\"lsoas\">", strlen("</desc><g class=\"lsoas\">"));
+    nmC_buf_add(&j->b, "</desc><g class=\"lsoas\">", strlen("</desc><g class=\"lsoas\">"));
     for (i = 0; i < nl; i++) {
         if (!*svg.feature[i])
             continue;
-        nm_buf_addf(&j->b, "<path data-i=\"%zu\"%s d=\"%s\" fill=\"", i,
+        nmC_buf_addf(&j->b, "<path data-i=\"%zu\"%s d=\"%s\" fill=\"", i,
                     only && p->lsoa_sec[i] != sec ? " data-out=\"1\"" : "", svg.feature[i]);
         lsoa_fill(j, i, sec);
-        nm_buf_add(&j->b, "\"/>", 3);
+        nmC_buf_add(&j->b, "\"/>", 3);
     }
-    nm_buf_add(&j->b, "</g><g class=\"wards\">", strlen("</g><g class=\"wards\">"));
+    nmC_buf_add(&j->b, "</g><g class=\"wards\">", strlen("</g><g class=\"wards\">"));
     for (i = 0; i < nw; i++) {
         int mine = !only || in_section(only, (long)i);
         if (!*svg.feature[nl + i])
             continue;
-        nm_buf_addf(&j->b, "<path data-w=\"%zu\"%s fill=\"none\" d=\"%s\"", i,
+        nmC_buf_addf(&j->b, "<path data-w=\"%zu\"%s fill=\"none\" d=\"%s\"", i,
                     mine ? "" : " data-out=\"1\"",
                     svg.feature[nl + i]);
         if (mine) {
             /* one tab stop per map; the arrow keys move between its wards */
-            nm_buf_addf(&j->b, " tabindex=\"%d\" role=\"img\" aria-label=\"", first ? 0 : -1);
+            nmC_buf_addf(&j->b, " tabindex=\"%d\" role=\"img\" aria-label=\"", first ? 0 : -1);
             esc(&j->b, ward_label(j, i));
-            nm_buf_add(&j->b, " ward\"", 6);
+            nmC_buf_add(&j->b, " ward\"", 6);
             first = 0;
         }
-        nm_buf_add(&j->b, "/>", 2);
+        nmC_buf_add(&j->b, "/>", 2);
     }
-    nm_buf_add(&j->b, "</g><g class=\"groups\">", strlen("</g><g class=\"groups\">"));
+    nmC_buf_add(&j->b, "</g><g class=\"groups\">", strlen("</g><g class=\"groups\">"));
     for (i = 0; i < svg.noutlines; i++)
-        nm_buf_addf(&j->b, "<path d=\"%s\"/>", svg.outline[i]);
-    nm_buf_add(&j->b, "</g>", 4);
+        nmC_buf_addf(&j->b, "<path d=\"%s\"/>", svg.outline[i]);
+    nmC_buf_add(&j->b, "</g>", 4);
     write_names(j, &svg, names, nnames);
     if (only && j->shared[0] > 0)
         write_scale_bar(j, &svg);
-    nm_buf_add(&j->b, "</svg>", 6);
+    nmC_buf_add(&j->b, "</svg>", 6);
 
 cleanup:
     nm_free(names);
@@ -493,7 +493,7 @@ cleanup:
 /* ---- legends ------------------------------------------------------------- */
 
 /* Areas per class of shading 'm' on the map of section 'sec' (-1: all),
- * the last entry those without a value: what nm_shading_legend() counts. */
+ * the last entry those without a value: what nmP_shading_legend() counts. */
 static void class_counts(hjob *j, const hmap *m, int sec, long count[NM_CLASSES_MAX + 1])
 {
     const hs_page *p = j->p;
@@ -515,26 +515,26 @@ static void write_legend(hjob *j, int sec)
     int k = nm_classes_count(m->sh->classes);
 
     class_counts(j, m, sec, count);
-    nm_buf_addf(&j->b, "<div class=\"legend\" data-sec=\"%d\"><p class=\"lt\">", sec);
+    nmC_buf_addf(&j->b, "<div class=\"legend\" data-sec=\"%d\"><p class=\"lt\">", sec);
     esc(&j->b, m->sh->legend_title);
-    nm_buf_add(&j->b, "</p><ul>", 8);
+    nmC_buf_add(&j->b, "</p><ul>", 8);
     for (int c = k - 1; c >= -1; c--) {
         long n = count[c >= 0 ? c : NM_CLASSES_MAX];
         if (c < 0 && n == 0)
             break;
-        nm_buf_add(&j->b, "<li><svg class=\"sw\" viewBox=\"0 0 10 10\" preserveAspectRatio=\"none\" aria-hidden=\"true\">"
+        nmC_buf_add(&j->b, "<li><svg class=\"sw\" viewBox=\"0 0 10 10\" preserveAspectRatio=\"none\" aria-hidden=\"true\">"
                           "<rect width=\"10\" height=\"10\" fill=\"",
                    strlen("<li><svg class=\"sw\" viewBox=\"0 0 10 10\" preserveAspectRatio=\"none\" aria-hidden=\"true\">"
                           "<rect width=\"10\" height=\"10\" fill=\""));
         if (c >= 0)
-            hex_rgb(&j->b, nm_shading_rgb(m->sh, c));
+            hex_rgb(&j->b, nmP_shading_rgb(m->sh, c));
         else
-            nm_buf_add(&j->b, MISSING, strlen(MISSING));
-        nm_buf_add(&j->b, "\"/></svg><span class=\"ll\">", strlen("\"/></svg><span class=\"ll\">"));
+            nmC_buf_add(&j->b, MISSING, strlen(MISSING));
+        nmC_buf_add(&j->b, "\"/></svg><span class=\"ll\">", strlen("\"/></svg><span class=\"ll\">"));
         esc(&j->b, c >= 0 ? nm_classes_label(m->sh->classes, c) : "No data");
-        nm_buf_addf(&j->b, "</span> <span class=\"lc\">%ld</span></li>", n);
+        nmC_buf_addf(&j->b, "</span> <span class=\"lc\">%ld</span></li>", n);
     }
-    nm_buf_add(&j->b, "</ul></div>", 11);
+    nmC_buf_add(&j->b, "</ul></div>", 11);
 }
 
 /* ---- tables --------------------------------------------------------------- */
@@ -549,9 +549,9 @@ static char *table_csv(const gr_set *s, const char *table, const gr_row *const *
 
     if (!fp)
         return NULL;
-    gr_csv_head(s, fp);
+    nmP_csv_head(s, fp);
     for (int r = 0; r < n; r++)
-        gr_csv_row(s, table, rows[r], fp);
+        nmP_csv_row(s, table, rows[r], fp);
     if (fclose(fp) != 0) {
         free(data);
         return NULL;
@@ -571,44 +571,44 @@ static void write_cell(hjob *j, const gr_col *col, const gr_cell *x, int counts)
         cc.rate = 0;
         xx.v = x->count;
     }
-    gr_cell_text(&cc, &xx, v, ci);
-    nm_buf_add(&j->b, "<td data-v=\"", strlen("<td data-v=\""));
+    nmP_cell_text(&cc, &xx, v, ci);
+    nmC_buf_add(&j->b, "<td data-v=\"", strlen("<td data-v=\""));
     if (!x->suppressed && !isnan(xx.v))
-        nm_buf_addf(&j->b, "%.17g", xx.v);
-    nm_buf_addf(&j->b, "\"%s>", x->suppressed ? " class=\"sup\"" : "");
+        nmC_buf_addf(&j->b, "%.17g", xx.v);
+    nmC_buf_addf(&j->b, "\"%s>", x->suppressed ? " class=\"sup\"" : "");
     esc(&j->b, v);
     if (ci[0]) {
-        nm_buf_add(&j->b, " <span class=\"ci\">", strlen(" <span class=\"ci\">"));
+        nmC_buf_add(&j->b, " <span class=\"ci\">", strlen(" <span class=\"ci\">"));
         esc(&j->b, ci);
-        nm_buf_add(&j->b, "</span>", 7);
+        nmC_buf_add(&j->b, "</span>", 7);
     }
-    nm_buf_add(&j->b, "</td>", 5);
+    nmC_buf_add(&j->b, "</td>", 5);
 }
 
 static void write_row(hjob *j, const gr_row *r)
 {
     const gr_set *s = j->p->set;
 
-    nm_buf_addf(&j->b, "<tr data-code=\"");
+    nmC_buf_addf(&j->b, "<tr data-code=\"");
     esc(&j->b, r->code);
-    nm_buf_add(&j->b, "\"><th scope=\"row\">", strlen("\"><th scope=\"row\">"));
+    nmC_buf_add(&j->b, "\"><th scope=\"row\">", strlen("\"><th scope=\"row\">"));
     esc(&j->b, r->name);
-    nm_buf_add(&j->b, "</th>", 5);
+    nmC_buf_add(&j->b, "</th>", 5);
     for (int c = 0; c < s->ncol; c++) {
         if (s->col[c].rate)
             write_cell(j, &s->col[c], &r->cell[c], 1);
         write_cell(j, &s->col[c], &r->cell[c], 0);
     }
-    nm_buf_add(&j->b, "</tr>", 5);
+    nmC_buf_add(&j->b, "</tr>", 5);
 }
 
 static void write_head_cell(hjob *j, const char *a, const char *b)
 {
-    nm_buf_add(&j->b, "<th scope=\"col\" aria-sort=\"none\"><button type=\"button\">",
+    nmC_buf_add(&j->b, "<th scope=\"col\" aria-sort=\"none\"><button type=\"button\">",
                strlen("<th scope=\"col\" aria-sort=\"none\"><button type=\"button\">"));
     esc(&j->b, a);
     esc(&j->b, b);
-    nm_buf_add(&j->b, "</button></th>", strlen("</button></th>"));
+    nmC_buf_add(&j->b, "</button></th>", strlen("</button></th>"));
 }
 
 /* A table of areas (rows) by figures (columns): the wards or groups in
@@ -618,10 +618,10 @@ static void write_table(hjob *j, int t, const char *caption, const gr_row *const
 {
     const gr_set *s = j->p->set;
 
-    nm_buf_addf(&j->b, "<div class=\"tw\"><table class=\"data\" id=\"tab-%d\" data-t=\"%d\">"
+    nmC_buf_addf(&j->b, "<div class=\"tw\"><table class=\"data\" id=\"tab-%d\" data-t=\"%d\">"
                        "<caption>", t, t);
     esc(&j->b, caption);
-    nm_buf_add(&j->b, "</caption><thead><tr>", strlen("</caption><thead><tr>"));
+    nmC_buf_add(&j->b, "</caption><thead><tr>", strlen("</caption><thead><tr>"));
     write_head_cell(j, "Area", "");
     for (int c = 0; c < s->ncol; c++) {
         if (s->col[c].rate) {
@@ -631,13 +631,13 @@ static void write_table(hjob *j, int t, const char *caption, const gr_row *const
             write_head_cell(j, s->col[c].label, "");
         }
     }
-    nm_buf_add(&j->b, "</tr></thead><tbody>", strlen("</tr></thead><tbody>"));
+    nmC_buf_add(&j->b, "</tr></thead><tbody>", strlen("</tr></thead><tbody>"));
     for (int r = 0; r < nb; r++)
         write_row(j, body[r]);
-    nm_buf_add(&j->b, "</tbody><tfoot>", strlen("</tbody><tfoot>"));
+    nmC_buf_add(&j->b, "</tbody><tfoot>", strlen("</tbody><tfoot>"));
     for (int r = 0; r < nf; r++)
         write_row(j, foot[r]);
-    nm_buf_addf(&j->b, "</tfoot></table></div><p class=\"dl\" hidden><button type=\"button\" "
+    nmC_buf_addf(&j->b, "</tfoot></table></div><p class=\"dl\" hidden><button type=\"button\" "
                        "class=\"csv\" data-t=\"%d\">Download this table (CSV)</button></p>", t);
 }
 
@@ -650,15 +650,15 @@ static void write_table_notes(hjob *j, int england)
 
     for (int k = 0; k < 2; k++)
         if (notes[k]) {
-            nm_buf_addf(&j->b, "<p class=\"tnote %s\">", k ? "england" : "since");
+            nmC_buf_addf(&j->b, "<p class=\"tnote %s\">", k ? "england" : "since");
             esc(&j->b, notes[k]);
-            nm_buf_add(&j->b, "</p>", 4);
+            nmC_buf_add(&j->b, "</p>", 4);
         }
 }
 
 /* ---- the data of the script ------------------------------------------------ */
 
-static void json_cell_text(nm_buf *b, const gr_col *col, const gr_cell *x, int counts)
+static void json_cell_text(nmC_buf *b, const gr_col *col, const gr_cell *x, int counts)
 {
     char v[48], ci[48];
     gr_col cc = *col;
@@ -669,134 +669,134 @@ static void json_cell_text(nm_buf *b, const gr_col *col, const gr_cell *x, int c
         cc.rate = 0;
         xx.v = x->count;
     }
-    gr_cell_text(&cc, &xx, v, ci);
+    nmP_cell_text(&cc, &xx, v, ci);
     json_str(b, v);
-    nm_buf_add(b, ",", 1);
+    nmC_buf_add(b, ",", 1);
     json_str(b, ci);
 }
 
 static void json_maps(hjob *j)
 {
-    nm_buf *b = &j->b;
+    nmC_buf *b = &j->b;
 
-    nm_buf_add(b, "\"maps\":[", 8);
+    nmC_buf_add(b, "\"maps\":[", 8);
     for (int m = 0; m < j->nmap; m++) {
         const hmap *h = &j->map[m];
         int k = nm_classes_count(h->sh->classes);
-        nm_buf_addf(b, "%s{\"key\":", m ? "," : "");
+        nmC_buf_addf(b, "%s{\"key\":", m ? "," : "");
         json_str(b, h->key);
-        nm_buf_addf(b, ",\"ward\":%d,\"label\":", h->ward);
+        nmC_buf_addf(b, ",\"ward\":%d,\"label\":", h->ward);
         {
-            char *t = nm_default_title(&h->sh->vals);
+            char *t = nmP_default_title(&h->sh->vals);
             json_str(b, t ? t : h->key);
             nm_free(t);
         }
-        nm_buf_add(b, ",\"title\":", 9);
+        nmC_buf_add(b, ",\"title\":", 9);
         json_str(b, h->sh->legend_title);
-        nm_buf_add(b, ",\"alt\":", 7);
+        nmC_buf_add(b, ",\"alt\":", 7);
         json_str(b, h->alt);
-        nm_buf_add(b, ",\"colours\":[", 12);
+        nmC_buf_add(b, ",\"colours\":[", 12);
         for (int c = 0; c < k; c++) {
-            nm_buf_addf(b, "%s\"", c ? "," : "");
-            hex_rgb(b, nm_shading_rgb(h->sh, c));
-            nm_buf_add(b, "\"", 1);
+            nmC_buf_addf(b, "%s\"", c ? "," : "");
+            hex_rgb(b, nmP_shading_rgb(h->sh, c));
+            nmC_buf_add(b, "\"", 1);
         }
-        nm_buf_add(b, "],\"labels\":[", 12);
+        nmC_buf_add(b, "],\"labels\":[", 12);
         for (int c = 0; c < k; c++) {
-            nm_buf_add(b, c ? "," : "", c ? 1 : 0);
+            nmC_buf_add(b, c ? "," : "", c ? 1 : 0);
             json_str(b, nm_classes_label(h->sh->classes, c));
         }
-        nm_buf_add(b, "],\"klass\":[", 11);
+        nmC_buf_add(b, "],\"klass\":[", 11);
         for (size_t i = 0; i < h->sh->vals.n; i++)
-            nm_buf_addf(b, "%s%d", i ? "," : "", h->sh->klass[i]);
-        nm_buf_add(b, "],\"value\":[", 11);
+            nmC_buf_addf(b, "%s%d", i ? "," : "", h->sh->klass[i]);
+        nmC_buf_add(b, "],\"value\":[", 11);
         for (size_t i = 0; i < h->sh->vals.n; i++) {
-            nm_buf_add(b, i ? "," : "", i ? 1 : 0);
+            nmC_buf_add(b, i ? "," : "", i ? 1 : 0);
             json_num(b, h->sh->vals.value[i]);
         }
         /* legend counts of the overview and of each section, as the PDF's */
-        nm_buf_add(b, "],\"counts\":[", 12);
+        nmC_buf_add(b, "],\"counts\":[", 12);
         for (int s = -1; s < j->p->nsec; s++) {
             long count[NM_CLASSES_MAX + 1];
             class_counts(j, h, s, count);
-            nm_buf_addf(b, "%s[", s >= 0 ? "," : "");
+            nmC_buf_addf(b, "%s[", s >= 0 ? "," : "");
             for (int c = 0; c < k; c++)
-                nm_buf_addf(b, "%ld,", count[c]);
-            nm_buf_addf(b, "%ld]", count[NM_CLASSES_MAX]);
+                nmC_buf_addf(b, "%ld,", count[c]);
+            nmC_buf_addf(b, "%ld]", count[NM_CLASSES_MAX]);
         }
-        nm_buf_add(b, "]}", 2);
+        nmC_buf_add(b, "]}", 2);
     }
-    nm_buf_add(b, "]", 1);
+    nmC_buf_add(b, "]", 1);
 }
 
 static void json_areas(hjob *j)
 {
     const hs_page *p = j->p;
     const gr_set *s = p->set;
-    nm_buf *b = &j->b;
+    nmC_buf *b = &j->b;
 
-    nm_buf_add(b, ",\"extra\":[", 10);
+    nmC_buf_add(b, ",\"extra\":[", 10);
     for (int e = 0, first = 1; e < 3; e++)
         if (j->extra[e].ok) {
-            nm_buf_add(b, first ? "" : ",", first ? 0 : 1);
+            nmC_buf_add(b, first ? "" : ",", first ? 0 : 1);
             json_str(b, j->extra[e].v.label);
             first = 0;
         }
-    nm_buf_add(b, "],\"lsoa\":[", 10);
+    nmC_buf_add(b, "],\"lsoa\":[", 10);
     for (size_t i = 0; i < nm_areas_count(p->lsoas); i++) {
-        nm_buf_addf(b, "%s{\"c\":", i ? "," : "");
+        nmC_buf_addf(b, "%s{\"c\":", i ? "," : "");
         json_str(b, nm_areas_code(p->lsoas, i));
-        nm_buf_add(b, ",\"n\":", 5);
+        nmC_buf_add(b, ",\"n\":", 5);
         json_str(b, nm_areas_name(p->lsoas, i));
-        nm_buf_addf(b, ",\"s\":%d,\"x\":[", p->lsoa_sec ? p->lsoa_sec[i] : -1);
+        nmC_buf_addf(b, ",\"s\":%d,\"x\":[", p->lsoa_sec ? p->lsoa_sec[i] : -1);
         for (int e = 0, first = 1; e < 3; e++)
             if (j->extra[e].ok) {
-                nm_buf_add(b, first ? "" : ",", first ? 0 : 1);
+                nmC_buf_add(b, first ? "" : ",", first ? 0 : 1);
                 json_num(b, j->extra[e].v.value[i]);
                 first = 0;
             }
-        nm_buf_add(b, "]}", 2);
+        nmC_buf_add(b, "]}", 2);
     }
-    nm_buf_add(b, "],\"cols\":[", 10);
+    nmC_buf_add(b, "],\"cols\":[", 10);
     if (!s) { /* one map: no ward figures */
-        nm_buf_add(b, "],\"ward\":[],\"secs\":[]", strlen("],\"ward\":[],\"secs\":[]"));
+        nmC_buf_add(b, "],\"ward\":[],\"secs\":[]", strlen("],\"ward\":[],\"secs\":[]"));
         return;
     }
     for (int c = 0; c < s->ncol; c++) {
-        nm_buf_addf(b, "%s{\"label\":", c ? "," : "");
+        nmC_buf_addf(b, "%s{\"label\":", c ? "," : "");
         json_str(b, s->col[c].label);
-        nm_buf_addf(b, ",\"rate\":%d}", s->col[c].rate);
+        nmC_buf_addf(b, ",\"rate\":%d}", s->col[c].rate);
     }
-    nm_buf_add(b, "],\"ward\":[", 10);
+    nmC_buf_add(b, "],\"ward\":[", 10);
     for (size_t w = 0; w < nm_areas_count(s->wards); w++) {
         int sec = -1;
         for (int q = 0; q < p->nsec && sec < 0; q++)
             if (in_section(&p->sec[q], (long)w))
                 sec = q;
-        nm_buf_addf(b, "%s{\"c\":", w ? "," : "");
+        nmC_buf_addf(b, "%s{\"c\":", w ? "," : "");
         json_str(b, s->ward[w].code);
-        nm_buf_add(b, ",\"n\":", 5);
+        nmC_buf_add(b, ",\"n\":", 5);
         json_str(b, s->ward[w].name);
-        nm_buf_addf(b, ",\"s\":%d,\"f\":[", sec);
+        nmC_buf_addf(b, ",\"s\":%d,\"f\":[", sec);
         /* each figure as the tables show it: [value, interval]; a rate as
            [incidents, "", rate, interval] */
         for (int c = 0; c < s->ncol; c++) {
-            nm_buf_add(b, c ? ",[" : "[", c ? 2 : 1);
+            nmC_buf_add(b, c ? ",[" : "[", c ? 2 : 1);
             if (s->col[c].rate) {
                 json_cell_text(b, &s->col[c], &s->ward[w].cell[c], 1);
-                nm_buf_add(b, ",", 1);
+                nmC_buf_add(b, ",", 1);
             }
             json_cell_text(b, &s->col[c], &s->ward[w].cell[c], 0);
-            nm_buf_add(b, "]", 1);
+            nmC_buf_add(b, "]", 1);
         }
-        nm_buf_add(b, "]}", 2);
+        nmC_buf_add(b, "]}", 2);
     }
-    nm_buf_add(b, "],\"secs\":[", 10);
+    nmC_buf_add(b, "],\"secs\":[", 10);
     for (int q = 0; q < p->nsec; q++) {
-        nm_buf_add(b, q ? "," : "", q ? 1 : 0);
+        nmC_buf_add(b, q ? "," : "", q ? 1 : 0);
         json_str(b, p->sec[q].name);
     }
-    nm_buf_add(b, "]", 1);
+    nmC_buf_add(b, "]", 1);
 }
 
 /* ---- the page ---------------------------------------------------------------- */
@@ -808,28 +808,28 @@ static void write_headline(hjob *j)
 
     if (!h)
         return;
-    nm_buf_add(&j->b, "<section class=\"head\"><h2>Headline figures</h2><dl>",
+    nmC_buf_add(&j->b, "<section class=\"head\"><h2>Headline figures</h2><dl>",
                strlen("<section class=\"head\"><h2>Headline figures</h2><dl>"));
-    nm_buf_addf(&j->b, "<dt>Population</dt><dd>%s</dd>", nm_fmt_count(lround(h->pop), a));
-    nm_buf_addf(&j->b, "<dt>Children aged 0-15</dt><dd>%s</dd>", nm_fmt_count(lround(h->kids), a));
-    nm_buf_addf(&j->b, "<dt>LSOAs</dt><dd>%s</dd>", nm_fmt_count(lround(h->lsoas), a));
-    nm_buf_addf(&j->b, "<dt>In England&#39;s most deprived 10%% (IMD %s)</dt><dd>%s LSOAs "
+    nmC_buf_addf(&j->b, "<dt>Population</dt><dd>%s</dd>", nmP_fmt_count(lround(h->pop), a));
+    nmC_buf_addf(&j->b, "<dt>Children aged 0-15</dt><dd>%s</dd>", nmP_fmt_count(lround(h->kids), a));
+    nmC_buf_addf(&j->b, "<dt>LSOAs</dt><dd>%s</dd>", nmP_fmt_count(lround(h->lsoas), a));
+    nmC_buf_addf(&j->b, "<dt>In England&#39;s most deprived 10%% (IMD %s)</dt><dd>%s LSOAs "
                        "(%.1f%%), %s people, %s children</dd>",
-                j->p->shade->vals.period, nm_fmt_count(lround(h->n10), a),
-                h->lsoas > 0 ? 100 * h->n10 / h->lsoas : 0.0, nm_fmt_count(lround(h->p10), b2),
-                nm_fmt_count(lround(h->k10), c));
-    nm_buf_addf(&j->b, "<dt>In England&#39;s most deprived 20%%</dt><dd>%s LSOAs (%.1f%%), %s "
+                j->p->shade->vals.period, nmP_fmt_count(lround(h->n10), a),
+                h->lsoas > 0 ? 100 * h->n10 / h->lsoas : 0.0, nmP_fmt_count(lround(h->p10), b2),
+                nmP_fmt_count(lround(h->k10), c));
+    nmC_buf_addf(&j->b, "<dt>In England&#39;s most deprived 20%%</dt><dd>%s LSOAs (%.1f%%), %s "
                        "people, %s children</dd>",
-                nm_fmt_count(lround(h->n20), a), h->lsoas > 0 ? 100 * h->n20 / h->lsoas : 0.0,
-                nm_fmt_count(lround(h->p20), b2), nm_fmt_count(lround(h->k20), c));
-    nm_buf_add(&j->b, "</dl></section>", strlen("</dl></section>"));
+                nmP_fmt_count(lround(h->n20), a), h->lsoas > 0 ? 100 * h->n20 / h->lsoas : 0.0,
+                nmP_fmt_count(lround(h->p20), b2), nmP_fmt_count(lround(h->k20), c));
+    nmC_buf_add(&j->b, "</dl></section>", strlen("</dl></section>"));
 }
 
 static void section_heading(hjob *j, int s)
 {
     esc(&j->b, j->p->sec[s].name);
     if (j->p->group_word) {
-        nm_buf_add(&j->b, " ", 1);
+        nmC_buf_add(&j->b, " ", 1);
         esc(&j->b, j->p->group_word);
     }
 }
@@ -839,45 +839,45 @@ static void section_heading(hjob *j, int s)
 static void groups_heading(hjob *j)
 {
     if (!j->p->head)
-        nm_buf_add(&j->b, "The wards, ", strlen("The wards, "));
+        nmC_buf_add(&j->b, "The wards, ", strlen("The wards, "));
     esc(&j->b, j->p->place);
     if (j->p->head)
-        nm_buf_add(&j->b, " compared", strlen(" compared"));
+        nmC_buf_add(&j->b, " compared", strlen(" compared"));
     else
-        nm_buf_add(&j->b, " and England", strlen(" and England"));
+        nmC_buf_add(&j->b, " and England", strlen(" and England"));
 }
 
 static void write_contents(hjob *j)
 {
-    nm_buf_add(&j->b, "<nav class=\"toc\" aria-label=\"Contents\"><h2>Contents</h2><ol>"
+    nmC_buf_add(&j->b, "<nav class=\"toc\" aria-label=\"Contents\"><h2>Contents</h2><ol>"
                       "<li><a href=\"#groups\">",
                strlen("<nav class=\"toc\" aria-label=\"Contents\"><h2>Contents</h2><ol>"
                       "<li><a href=\"#groups\">"));
     groups_heading(j);
-    nm_buf_add(&j->b, "</a></li>", 9);
+    nmC_buf_add(&j->b, "</a></li>", 9);
     for (int s = 0; s < j->p->nsec; s++) {
-        nm_buf_addf(&j->b, "<li><a href=\"#sec-%d\">", s);
+        nmC_buf_addf(&j->b, "<li><a href=\"#sec-%d\">", s);
         section_heading(j, s);
-        nm_buf_add(&j->b, "</a></li>", 9);
+        nmC_buf_add(&j->b, "</a></li>", 9);
     }
-    nm_buf_add(&j->b, "</ol></nav>", 11);
+    nmC_buf_add(&j->b, "</ol></nav>", 11);
 }
 
 static void write_controls(hjob *j)
 {
-    nm_buf_add(&j->b, "<div class=\"controls\"><label for=\"ind\">Map shows</label> "
+    nmC_buf_add(&j->b, "<div class=\"controls\"><label for=\"ind\">Map shows</label> "
                       "<select id=\"ind\" disabled>",
                strlen("<div class=\"controls\"><label for=\"ind\">Map shows</label> "
                       "<select id=\"ind\" disabled>"));
     for (int m = 0; m < j->nmap; m++) {
-        char *t = nm_default_title(&j->map[m].sh->vals);
-        nm_buf_addf(&j->b, "<option value=\"%d\"%s>", m, m ? "" : " selected");
+        char *t = nmP_default_title(&j->map[m].sh->vals);
+        nmC_buf_addf(&j->b, "<option value=\"%d\"%s>", m, m ? "" : " selected");
         esc(&j->b, t ? t : j->map[m].key);
-        nm_buf_add(&j->b, j->map[m].ward ? " (wards)" : " (LSOAs)", 8);
-        nm_buf_add(&j->b, "</option>", 9);
+        nmC_buf_add(&j->b, j->map[m].ward ? " (wards)" : " (LSOAs)", 8);
+        nmC_buf_add(&j->b, "</option>", 9);
         nm_free(t);
     }
-    nm_buf_add(&j->b, "</select></div>", strlen("</select></div>"));
+    nmC_buf_add(&j->b, "</select></div>", strlen("</select></div>"));
 }
 
 /* The alt text of a section's map: alttext.c's, over the section's LSOAs
@@ -886,9 +886,9 @@ static void write_controls(hjob *j)
 static nm_status section_alt(hjob *j, int s, char **out)
 {
     const hs_page *p = j->p;
-    const nm_shading *sh = p->shade;
+    const nmP_shading *sh = p->shade;
     nm_areas *in = NULL;
-    nm_shading sub = {0};
+    nmP_shading sub = {0};
     nm_choropleth_opts co;
     nm_status rc;
     int same = 0, k = nm_classes_count(sh->classes);
@@ -899,7 +899,7 @@ static nm_status section_alt(hjob *j, int s, char **out)
         nm_choropleth_opts_init(&co);
         co.indicator = sh->vals.key;
         co.period = sh->vals.period;
-        rc = nm_shading_make(p->store, &co, in, &sub);
+        rc = nmP_shading_make(p->store, &co, in, &sub);
     }
     if (rc == NM_OK && nm_classes_count(sub.classes) == k) {
         same = 1;
@@ -911,21 +911,21 @@ static nm_status section_alt(hjob *j, int s, char **out)
         rc = nm_alt_text(p->store, &ai, out);
     } else if (rc == NM_OK || rc == NM_USAGE || rc == NM_NOTFOUND) {
         long count[NM_CLASSES_MAX + 1];
-        nm_buf b = {0};
+        nmC_buf b = {0};
         char n[32];
-        nm_clear(j->ctx);
+        nmC_clear(j->ctx);
         rc = NM_OK;
         class_counts(j, &j->map[0], s, count);
-        nm_buf_addf(&b, "Map of the LSOAs of %s on the borough's classes of %s, darkest "
+        nmC_buf_addf(&b, "Map of the LSOAs of %s on the borough's classes of %s, darkest "
                         "(most deprived) first: ", p->sec[s].name, sh->legend_title);
         for (int c = k - 1; c >= 0; c--)
-            nm_buf_addf(&b, "%s%s %s", c == k - 1 ? "" : ", ", nm_fmt_count(count[c], n),
+            nmC_buf_addf(&b, "%s%s %s", c == k - 1 ? "" : ", ", nmP_fmt_count(count[c], n),
                         nm_classes_label(sh->classes, c));
-        nm_buf_add(&b, ".", 1);
-        if (!(*out = nm_buf_take(&b)))
-            rc = nm_fail(j->ctx, NM_NOMEM, "out of memory");
+        nmC_buf_add(&b, ".", 1);
+        if (!(*out = nmC_buf_take(&b)))
+            rc = nmC_fail(j->ctx, NM_NOMEM, "out of memory");
     }
-    nm_shading_clear(&sub);
+    nmP_shading_clear(&sub);
     nm_areas_free(in);
     return rc;
 }
@@ -943,24 +943,24 @@ static nm_status write_overview(hjob *j, char **csv, const gr_row ***rows)
     int nb = 0;
 
     if (!body)
-        return nm_fail(j->ctx, NM_NOMEM, "out of memory");
+        return nmC_fail(j->ctx, NM_NOMEM, "out of memory");
     rc = nm_alt_text(p->store, &ai, &alt);
     if (rc == NM_OK && !(j->map[0].alt = nm_strdup(alt)))
-        rc = nm_fail(j->ctx, NM_NOMEM, "out of memory");
-    nm_buf_add(&j->b, "<section id=\"overview\" class=\"overview\"><h2>",
+        rc = nmC_fail(j->ctx, NM_NOMEM, "out of memory");
+    nmC_buf_add(&j->b, "<section id=\"overview\" class=\"overview\"><h2>",
                strlen("<section id=\"overview\" class=\"overview\"><h2>"));
     esc(&j->b, p->place);
-    nm_buf_add(&j->b, "</h2>", 5);
+    nmC_buf_add(&j->b, "</h2>", 5);
     write_controls(j);
-    nm_buf_add(&j->b, "<div class=\"mapbox\"><figure>", strlen("<div class=\"mapbox\"><figure>"));
+    nmC_buf_add(&j->b, "<div class=\"mapbox\"><figure>", strlen("<div class=\"mapbox\"><figure>"));
     if (rc == NM_OK)
         rc = write_svg(j, -1, alt, "map-o");
-    nm_buf_add(&j->b, "<figcaption class=\"alt\">", strlen("<figcaption class=\"alt\">"));
+    nmC_buf_add(&j->b, "<figcaption class=\"alt\">", strlen("<figcaption class=\"alt\">"));
     esc(&j->b, alt);
-    nm_buf_add(&j->b, "</figcaption></figure><div class=\"side\">",
+    nmC_buf_add(&j->b, "</figcaption></figure><div class=\"side\">",
                strlen("</figcaption></figure><div class=\"side\">"));
     write_legend(j, -1);
-    nm_buf_add(&j->b, "<div id=\"info\" class=\"info\" aria-live=\"polite\" hidden>"
+    nmC_buf_add(&j->b, "<div id=\"info\" class=\"info\" aria-live=\"polite\" hidden>"
                       "<p>Point at an area, or press Tab to reach the map and the arrow keys "
                       "to move between its wards, to see its figures.</p></div></div></div>"
                       "</section>",
@@ -975,18 +975,18 @@ static nm_status write_overview(hjob *j, char **csv, const gr_row ***rows)
         else
             for (size_t k = 0; k < p->sec[q].n; k++)
                 body[nb++] = &s->ward[p->sec[q].idx[k]];
-    nm_buf_add(&j->b, "<section id=\"groups\" class=\"groups\"><h2>",
+    nmC_buf_add(&j->b, "<section id=\"groups\" class=\"groups\"><h2>",
                strlen("<section id=\"groups\" class=\"groups\"><h2>"));
     groups_heading(j);
-    nm_buf_add(&j->b, "</h2>", 5);
+    nmC_buf_add(&j->b, "</h2>", 5);
     write_table(j, p->nsec, p->place, body, nb, foot, 2);
     write_table_notes(j, 1);
-    nm_buf_add(&j->b, "</section>", 10);
+    nmC_buf_add(&j->b, "</section>", 10);
     /* the borough's table is the last of the data downloads */
     {
         const gr_row **all = nm_calloc((size_t)nb + 3, sizeof *all);
         if (!all) {
-            rc = nm_fail(j->ctx, NM_NOMEM, "out of memory");
+            rc = nmC_fail(j->ctx, NM_NOMEM, "out of memory");
         } else {
             memcpy(all, body, (size_t)nb * sizeof *all);
             all[nb] = foot[0];
@@ -1010,29 +1010,29 @@ static nm_status write_section(hjob *j, int q, char **csv, const gr_row ***rows)
     int nb = 0;
 
     if (!body)
-        return nm_fail(j->ctx, NM_NOMEM, "out of memory");
+        return nmC_fail(j->ctx, NM_NOMEM, "out of memory");
     for (size_t k = 0; k < sec->n; k++)
         body[nb++] = &p->set->ward[sec->idx[k]];
     rc = section_alt(j, q, &alt);
-    nm_buf_addf(&j->b, "<section class=\"group\" id=\"sec-%d\"><h2>", q);
+    nmC_buf_addf(&j->b, "<section class=\"group\" id=\"sec-%d\"><h2>", q);
     section_heading(j, q);
-    nm_buf_add(&j->b, "</h2><div class=\"mapbox\"><figure>",
+    nmC_buf_add(&j->b, "</h2><div class=\"mapbox\"><figure>",
                strlen("</h2><div class=\"mapbox\"><figure>"));
     snprintf(id, sizeof id, "map-%d", q);
     if (rc == NM_OK)
         rc = write_svg(j, q, alt, id);
-    nm_buf_add(&j->b, "<figcaption class=\"alt\">", strlen("<figcaption class=\"alt\">"));
+    nmC_buf_add(&j->b, "<figcaption class=\"alt\">", strlen("<figcaption class=\"alt\">"));
     esc(&j->b, alt);
-    nm_buf_add(&j->b, "</figcaption></figure><div class=\"side\">",
+    nmC_buf_add(&j->b, "</figcaption></figure><div class=\"side\">",
                strlen("</figcaption></figure><div class=\"side\">"));
     write_legend(j, q);
     if (j->shared[0] > 0)
-        nm_buf_add(&j->b, "<p class=\"scale\">Every map at one scale, with its scale bar.</p>",
+        nmC_buf_add(&j->b, "<p class=\"scale\">Every map at one scale, with its scale bar.</p>",
                    strlen("<p class=\"scale\">Every map at one scale, with its scale bar.</p>"));
-    nm_buf_add(&j->b, "</div></div>", 12);
+    nmC_buf_add(&j->b, "</div></div>", 12);
     write_table(j, q, sec->name, body, nb, sec->total ? &sec->total : NULL, sec->total ? 1 : 0);
     write_table_notes(j, 0);
-    nm_buf_add(&j->b, "</section>", 10);
+    nmC_buf_add(&j->b, "</section>", 10);
     if (sec->total)
         body[nb++] = sec->total;
     csv[q] = table_csv(p->set, sec->name, body, nb);
@@ -1045,31 +1045,31 @@ static void write_notes(hjob *j)
 {
     const gr_set *s = j->p->set;
 
-    nm_buf_add(&j->b, "<footer class=\"notes\"><h2>Definitions</h2><dl>",
+    nmC_buf_add(&j->b, "<footer class=\"notes\"><h2>Definitions</h2><dl>",
                strlen("<footer class=\"notes\"><h2>Definitions</h2><dl>"));
     for (int c = 0; c < s->ncol; c++) {
         char when[48];
-        gr_fmt_period(s->col[c].period, when);
-        nm_buf_add(&j->b, "<dt>", 4);
+        nmP_fmt_period(s->col[c].period, when);
+        nmC_buf_add(&j->b, "<dt>", 4);
         esc(&j->b, s->col[c].label);
-        nm_buf_add(&j->b, "</dt><dd>", 9);
+        nmC_buf_add(&j->b, "</dt><dd>", 9);
         if (s->col[c].rate)
-            nm_buf_add(&j->b, "Incidents, and incidents per 1,000 residents with an exact "
+            nmC_buf_add(&j->b, "Incidents, and incidents per 1,000 residents with an exact "
                               "Poisson 95% confidence interval; ",
                        strlen("Incidents, and incidents per 1,000 residents with an exact "
                               "Poisson 95% confidence interval; "));
-        nm_buf_add(&j->b, "unit: ", 6);
+        nmC_buf_add(&j->b, "unit: ", 6);
         esc(&j->b, s->col[c].unit);
-        nm_buf_add(&j->b, "; period: ", 10);
+        nmC_buf_add(&j->b, "; period: ", 10);
         esc(&j->b, when);
-        nm_buf_add(&j->b, ". ", 2);
+        nmC_buf_add(&j->b, ". ", 2);
         esc(&j->b, s->col[c].sum ? "A group's value is the sum of its wards'."
                                  : "A group's value is computed from its wards' parts "
                                    "(shares of the summed LSOAs, population-weighted means, "
                                    "rates of the summed counts).");
-        nm_buf_add(&j->b, "</dd>", 5);
+        nmC_buf_add(&j->b, "</dd>", 5);
     }
-    nm_buf_add(&j->b, "</dl><p>&quot;suppressed&quot;: fewer incidents than the disclosure "
+    nmC_buf_add(&j->b, "</dl><p>&quot;suppressed&quot;: fewer incidents than the disclosure "
                       "threshold, not shown; &#8211;: no data. Group totals are computed from "
                       "their wards; England&#39;s from every LSOA stored.</p><h2>Sources and "
                       "licence</h2><p class=\"src\">",
@@ -1078,66 +1078,66 @@ static void write_notes(hjob *j)
                       "their wards; England&#39;s from every LSOA stored.</p><h2>Sources and "
                       "licence</h2><p class=\"src\">"));
     esc(&j->b, j->p->sources);
-    nm_buf_add(&j->b, "</p><p class=\"when\">Data: ", strlen("</p><p class=\"when\">Data: "));
+    nmC_buf_add(&j->b, "</p><p class=\"when\">Data: ", strlen("</p><p class=\"when\">Data: "));
     esc(&j->b, j->p->periods);
-    nm_buf_add(&j->b, ".</p><p>Made by needsmap.</p></footer>",
+    nmC_buf_add(&j->b, ".</p><p>Made by needsmap.</p></footer>",
                strlen(".</p><p>Made by needsmap.</p></footer>"));
 }
 
 static void write_data(hjob *j, char *const *csv)
 {
-    nm_buf_add(&j->b, "<script type=\"application/json\" id=\"nm-data\">{",
+    nmC_buf_add(&j->b, "<script type=\"application/json\" id=\"nm-data\">{",
                strlen("<script type=\"application/json\" id=\"nm-data\">{"));
     json_maps(j);
     json_areas(j);
-    nm_buf_add(&j->b, ",\"tables\":[", 11);
+    nmC_buf_add(&j->b, ",\"tables\":[", 11);
     for (int t = 0; t <= j->p->nsec; t++) {
-        nm_buf_addf(&j->b, "%s{\"name\":", t ? "," : "");
+        nmC_buf_addf(&j->b, "%s{\"name\":", t ? "," : "");
         json_str(&j->b, t < j->p->nsec ? j->p->sec[t].name : j->p->place);
-        nm_buf_add(&j->b, ",\"csv\":", 7);
+        nmC_buf_add(&j->b, ",\"csv\":", 7);
         json_str(&j->b, csv[t]);
-        nm_buf_add(&j->b, "}", 1);
+        nmC_buf_add(&j->b, "}", 1);
     }
-    nm_buf_add(&j->b, "]}</script>", 11);
+    nmC_buf_add(&j->b, "]}</script>", 11);
 }
 
 /* A CSS string of any text: every ASCII character but letters, digits
  * and spaces as a hex escape, so no quote, backslash or "</style>" can end
  * it; other UTF-8 as it is. */
-static void css_str(nm_buf *b, const char *s)
+static void css_str(nmC_buf *b, const char *s)
 {
     const unsigned char *p = (const unsigned char *)(s ? s : "");
 
-    nm_buf_add(b, "\"", 1);
+    nmC_buf_add(b, "\"", 1);
     for (; *p; p++) {
         if (*p >= 0x80 || *p == ' ' || (*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'z') ||
             (*p >= 'A' && *p <= 'Z'))
-            nm_buf_add(b, (const char *)p, 1);
+            nmC_buf_add(b, (const char *)p, 1);
         else
-            nm_buf_addf(b, "\\%x ", *p);
+            nmC_buf_addf(b, "\\%x ", *p);
     }
-    nm_buf_add(b, "\"", 1);
+    nmC_buf_add(b, "\"", 1);
 }
 
 /* The footer of every printed page (CSS page-margin boxes): the sources
  * and licence, the data's dates, and the page number. */
 static char *print_footer(const char *sources, const char *periods)
 {
-    nm_buf b = {0};
+    nmC_buf b = {0};
 
-    nm_buf_add(&b, "@page{@bottom-left{content:", strlen("@page{@bottom-left{content:"));
+    nmC_buf_add(&b, "@page{@bottom-left{content:", strlen("@page{@bottom-left{content:"));
     css_str(&b, sources);
     if (periods && *periods) {
-        nm_buf_add(&b, " ", 1);
+        nmC_buf_add(&b, " ", 1);
         css_str(&b, " Data: ");
-        nm_buf_add(&b, " ", 1);
+        nmC_buf_add(&b, " ", 1);
         css_str(&b, periods);
-        nm_buf_add(&b, " ", 1);
+        nmC_buf_add(&b, " ", 1);
         css_str(&b, ".");
     }
-    nm_buf_add(&b, "}@bottom-right{content:\"Page \" counter(page) \" of \" counter(pages)}}",
+    nmC_buf_add(&b, "}@bottom-right{content:\"Page \" counter(page) \" of \" counter(pages)}}",
                strlen("}@bottom-right{content:\"Page \" counter(page) \" of \" counter(pages)}}"));
-    return nm_buf_take(&b);
+    return nmC_buf_take(&b);
 }
 
 /* The head of the page: the style sheet (with the printed pages' footer
@@ -1146,21 +1146,21 @@ static void write_head(hjob *j, const char *title, const char *sources, const ch
                        const char *font)
 {
     char *footer = print_footer(sources, periods);
-    nm_buf css = {0};
+    nmC_buf css = {0};
 
-    nm_buf_add(&css, nm_html_css, strlen(nm_html_css));
+    nmC_buf_add(&css, nmP_html_css, strlen(nmP_html_css));
     if (font && *font) { /* the figure's family first, the sheet's as fallbacks */
-        nm_buf_addf(&css, "body,svg.map .names text,svg text{font-family:");
+        nmC_buf_addf(&css, "body,svg.map .names text,svg text{font-family:");
         css_str(&css, font);
-        nm_buf_addf(&css, ",\"DejaVu Sans\",sans-serif}");
+        nmC_buf_addf(&css, ",\"DejaVu Sans\",sans-serif}");
     }
     if (footer)
-        nm_buf_add(&css, footer, strlen(footer));
+        nmC_buf_add(&css, footer, strlen(footer));
     else
         j->b.failed = 1;
     if (css.failed || !css.data)
         j->b.failed = 1;
-    nm_buf_add(&j->b, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+    nmC_buf_add(&j->b, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
                       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
                       "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
                       "style-src ",
@@ -1171,50 +1171,50 @@ static void write_head(hjob *j, const char *title, const char *sources, const ch
     /* the page's own style and script only, by hash; nothing to fetch,
        post or embed; downloads are blob: links the script makes */
     csp_hash(&j->b, css.data ? css.data : "");
-    nm_buf_add(&j->b, "; script-src ", 13);
-    csp_hash(&j->b, nm_html_js);
-    nm_buf_add(&j->b, "; img-src data:; base-uri 'none'; form-action 'none'\"><title>",
+    nmC_buf_add(&j->b, "; script-src ", 13);
+    csp_hash(&j->b, nmP_html_js);
+    nmC_buf_add(&j->b, "; img-src data:; base-uri 'none'; form-action 'none'\"><title>",
                strlen("; img-src data:; base-uri 'none'; form-action 'none'\"><title>"));
     esc(&j->b, title);
-    nm_buf_add(&j->b, "</title><style>", 15);
+    nmC_buf_add(&j->b, "</title><style>", 15);
     if (css.data)
-        nm_buf_add(&j->b, css.data, css.len);
-    nm_buf_add(&j->b, "</style></head><body><header><h1>", strlen("</style></head><body><header><h1>"));
+        nmC_buf_add(&j->b, css.data, css.len);
+    nmC_buf_add(&j->b, "</style></head><body><header><h1>", strlen("</style></head><body><header><h1>"));
     esc(&j->b, title);
-    nm_buf_add(&j->b, "</h1>", 5);
-    nm_buf_free(&css);
+    nmC_buf_add(&j->b, "</h1>", 5);
+    nmC_buf_free(&css);
     nm_free(footer);
 }
 
 /* The page, finished in j->b, to its file atomically. */
 static nm_status save(hjob *j, const char *path)
 {
-    nm_atomic a = {0};
-    nm_status rc = nm_atomic_open(j->ctx, path, &a);
+    nmC_atomic a = {0};
+    nm_status rc = nmC_atomic_open(j->ctx, path, &a);
 
     if (rc == NM_OK && fwrite(j->b.data, 1, j->b.len, a.fp) != j->b.len)
-        rc = nm_fail(j->ctx, NM_ERROR, "%s: cannot write the page", path);
+        rc = nmC_fail(j->ctx, NM_ERROR, "%s: cannot write the page", path);
     if (rc == NM_OK)
-        rc = nm_atomic_commit(j->ctx, &a);
-    nm_atomic_abort(&a);
+        rc = nmC_atomic_commit(j->ctx, &a);
+    nmC_atomic_abort(&a);
     return rc;
 }
 
 static void write_tail(hjob *j)
 {
-    nm_buf_add(&j->b, "<script>", 8);
-    nm_buf_add(&j->b, nm_html_js, strlen(nm_html_js));
-    nm_buf_add(&j->b, "</script></body></html>\n", strlen("</script></body></html>\n"));
+    nmC_buf_add(&j->b, "<script>", 8);
+    nmC_buf_add(&j->b, nmP_html_js, strlen(nmP_html_js));
+    nmC_buf_add(&j->b, "</script></body></html>\n", strlen("</script></body></html>\n"));
 }
 
 static nm_status html_page(const hs_page *p, int one_scale);
 
-nm_status nm_html_page(const hs_page *p)
+nm_status nmP_html_page(const hs_page *p)
 {
     return html_page(p, 0);
 }
 
-nm_status nm_html_page_one_scale(const hs_page *p)
+nm_status nmP_html_page_one_scale(const hs_page *p)
 {
     return html_page(p, 1);
 }
@@ -1232,7 +1232,7 @@ static nm_status html_page(const hs_page *p, int one_scale)
     j.p = p;
     j.ctx = nm_store_ctx(p->store);
     if (!csv || !rows)
-        rc = nm_fail(j.ctx, NM_NOMEM, "out of memory");
+        rc = nmC_fail(j.ctx, NM_NOMEM, "out of memory");
     if (rc == NM_OK)
         rc = choose_maps(&j);
     if (rc == NM_OK)
@@ -1243,34 +1243,34 @@ static nm_status html_page(const hs_page *p, int one_scale)
         rc = shared_box(&j);
     if (rc == NM_OK) {
         write_head(&j, p->title, p->sources, p->periods, p->font);
-        nm_buf_add(&j.b, "<p class=\"sub\">", 15);
-        nm_buf_addf(&j.b, "%d %s", p->nsec,
+        nmC_buf_add(&j.b, "<p class=\"sub\">", 15);
+        nmC_buf_addf(&j.b, "%d %s", p->nsec,
                     p->nsec == 1 ? (p->group_word ? p->group_word : "group")
                                  : (p->group_plural ? p->group_plural : "groups"));
         if (p->head)
-            nm_buf_addf(&j.b, ", %s wards", nm_fmt_count((long)nm_areas_count(p->set->wards), n));
-        nm_buf_addf(&j.b, " and %s LSOAs. ", nm_fmt_count((long)nm_areas_count(p->lsoas), n2));
-        nm_buf_add(&j.b, "Data: ", 6);
+            nmC_buf_addf(&j.b, ", %s wards", nmP_fmt_count((long)nm_areas_count(p->set->wards), n));
+        nmC_buf_addf(&j.b, " and %s LSOAs. ", nmP_fmt_count((long)nm_areas_count(p->lsoas), n2));
+        nmC_buf_add(&j.b, "Data: ", 6);
         esc(&j.b, p->periods);
-        nm_buf_add(&j.b, ".</p></header><main>", strlen(".</p></header><main>"));
-        nm_buf_add(&j.b, "<div class=\"intro\">", 19);
+        nmC_buf_add(&j.b, ".</p></header><main>", strlen(".</p></header><main>"));
+        nmC_buf_add(&j.b, "<div class=\"intro\">", 19);
         write_headline(&j);
         write_contents(&j);
-        nm_buf_add(&j.b, "</div>", 6);
+        nmC_buf_add(&j.b, "</div>", 6);
         rc = write_overview(&j, csv, rows);
     }
     for (int q = 0; rc == NM_OK && q < p->nsec; q++)
         rc = write_section(&j, q, csv, rows);
     for (int t = 0; rc == NM_OK && t < nt; t++)
         if (!csv[t])
-            rc = nm_fail(j.ctx, NM_NOMEM, "out of memory");
+            rc = nmC_fail(j.ctx, NM_NOMEM, "out of memory");
     if (rc == NM_OK) {
-        nm_buf_add(&j.b, "</main>", 7);
+        nmC_buf_add(&j.b, "</main>", 7);
         write_notes(&j);
         write_data(&j, csv);
         write_tail(&j);
         if (j.b.failed)
-            rc = nm_fail(j.ctx, NM_NOMEM, "out of memory");
+            rc = nmC_fail(j.ctx, NM_NOMEM, "out of memory");
     }
     if (rc == NM_OK)
         rc = save(&j, p->output);
@@ -1283,16 +1283,16 @@ static nm_status html_page(const hs_page *p, int one_scale)
     nm_free(csv);
     nm_free(rows);
     for (int m = 0; j.map && m < j.nmap; m++) {
-        nm_shading_clear(&j.map[m].own);
+        nmP_shading_clear(&j.map[m].own);
         nm_free(j.map[m].alt);
     }
     nm_free(j.map);
     for (int e = 0; e < 3; e++)
         nm_values_clear(&j.extra[e].v);
     nm_free(j.loc_rowid);
-    nm_geombuf_free(&j.geom);
+    nmS_geombuf_free(&j.geom);
     sqlite3_finalize(j.gst);
-    nm_buf_free(&j.b);
+    nmC_buf_free(&j.b);
     return rc;
 }
 
@@ -1310,7 +1310,7 @@ static nm_status write_one_svg(hjob *j, const hs_map *m)
     const char **names = nm_calloc(no + 1, sizeof *names);
 
     if (!map || !names) {
-        rc = nm_fail(j->ctx, NM_NOMEM, "out of memory");
+        rc = nmC_fail(j->ctx, NM_NOMEM, "out of memory");
         goto cleanup;
     }
     rc = nm_map_add_layer(j->ctx, map, 0, 1.0, &layer);
@@ -1323,38 +1323,38 @@ static nm_status write_one_svg(hjob *j, const hs_map *m)
         rc = nm_map_svg_paths(j->ctx, map, MAP_W_MM, MAP_H_MM, &svg);
     if (rc != NM_OK)
         goto cleanup;
-    nm_buf_addf(&j->b, "<svg class=\"map\" id=\"map-o\" viewBox=\"0 0 %.2f %.2f\" role=\"group\" "
+    nmC_buf_addf(&j->b, "<svg class=\"map\" id=\"map-o\" viewBox=\"0 0 %.2f %.2f\" role=\"group\" "
                        "tabindex=\"-1\" aria-labelledby=\"map-o-t\" aria-describedby=\"map-o-d\" "
                        "data-sec=\"-1\"><title id=\"map-o-t\">", svg.width, svg.height);
     esc(&j->b, m->title);
-    nm_buf_add(&j->b, "</title><desc id=\"map-o-d\">", strlen("</title><desc id=\"map-o-d\">"));
+    nmC_buf_add(&j->b, "</title><desc id=\"map-o-d\">", strlen("</title><desc id=\"map-o-d\">"));
     esc(&j->b, m->alt);
-    nm_buf_add(&j->b, "</desc><g class=\"lsoas\">", strlen("</desc><g class=\"lsoas\">"));
+    nmC_buf_add(&j->b, "</desc><g class=\"lsoas\">", strlen("</desc><g class=\"lsoas\">"));
     for (i = 0; i < n; i++) {
         if (!*svg.feature[i])
             continue;
-        nm_buf_addf(&j->b, "<path data-i=\"%zu\" tabindex=\"%d\" role=\"img\" aria-label=\"", i,
+        nmC_buf_addf(&j->b, "<path data-i=\"%zu\" tabindex=\"%d\" role=\"img\" aria-label=\"", i,
                     i == 0 ? 0 : -1);
         esc(&j->b, *nm_areas_name(m->areas, i) ? nm_areas_name(m->areas, i)
                                                : nm_areas_code(m->areas, i));
-        nm_buf_addf(&j->b, "\" d=\"%s\" fill=\"", svg.feature[i]);
+        nmC_buf_addf(&j->b, "\" d=\"%s\" fill=\"", svg.feature[i]);
         if (m->sh->klass[i] >= 0)
-            hex_rgb(&j->b, nm_shading_rgb(m->sh, m->sh->klass[i]));
+            hex_rgb(&j->b, nmP_shading_rgb(m->sh, m->sh->klass[i]));
         else
-            nm_buf_add(&j->b, MISSING, strlen(MISSING));
-        nm_buf_add(&j->b, "\"/>", 3);
+            nmC_buf_add(&j->b, MISSING, strlen(MISSING));
+        nmC_buf_add(&j->b, "\"/>", 3);
     }
-    nm_buf_add(&j->b, "</g><g class=\"wards\"></g><g class=\"groups\">",
+    nmC_buf_add(&j->b, "</g><g class=\"wards\"></g><g class=\"groups\">",
                strlen("</g><g class=\"wards\"></g><g class=\"groups\">"));
     for (i = 0; i < svg.noutlines; i++)
-        nm_buf_addf(&j->b, "<path d=\"%s\"/>", svg.outline[i]);
-    nm_buf_add(&j->b, "</g>", 4);
+        nmC_buf_addf(&j->b, "<path d=\"%s\"/>", svg.outline[i]);
+    nmC_buf_add(&j->b, "</g>", 4);
     /* labels were added for the named overlay areas, in order */
     for (i = 0, n = 0; i < no && m->labels; i++)
         if (*nm_areas_name(m->over, i))
             names[n++] = nm_areas_name(m->over, i);
     write_names(j, &svg, names, n);
-    nm_buf_add(&j->b, "</svg>", 6);
+    nmC_buf_add(&j->b, "</svg>", 6);
 
 cleanup:
     nm_free(names);
@@ -1366,12 +1366,12 @@ cleanup:
 /* The areas' values and classes as a table and its CSV. */
 static char *one_table(hjob *j, const hs_map *m)
 {
-    const nm_shading *sh = m->sh;
+    const nmP_shading *sh = m->sh;
     char *data = NULL;
     size_t len = 0, i;
     FILE *fp = open_memstream(&data, &len);
 
-    nm_buf_add(&j->b, "<div class=\"tw\"><table class=\"data\" id=\"tab-0\" data-t=\"0\">"
+    nmC_buf_add(&j->b, "<div class=\"tw\"><table class=\"data\" id=\"tab-0\" data-t=\"0\">"
                       "<caption>Areas</caption><thead><tr>",
                strlen("<div class=\"tw\"><table class=\"data\" id=\"tab-0\" data-t=\"0\">"
                       "<caption>Areas</caption><thead><tr>"));
@@ -1379,39 +1379,39 @@ static char *one_table(hjob *j, const hs_map *m)
     write_head_cell(j, "Code", "");
     write_head_cell(j, sh->vals.label, "");
     write_head_cell(j, sh->legend_title, "");
-    nm_buf_add(&j->b, "</tr></thead><tbody>", strlen("</tr></thead><tbody>"));
+    nmC_buf_add(&j->b, "</tr></thead><tbody>", strlen("</tr></thead><tbody>"));
     if (fp)
         fprintf(fp, "code,name,%s,class\n", sh->vals.key);
     for (i = 0; i < nm_areas_count(m->areas); i++) {
         int c = sh->klass[i];
         double v = sh->vals.value[i];
-        nm_buf_add(&j->b, "<tr data-code=\"", strlen("<tr data-code=\""));
+        nmC_buf_add(&j->b, "<tr data-code=\"", strlen("<tr data-code=\""));
         esc(&j->b, nm_areas_code(m->areas, i));
-        nm_buf_add(&j->b, "\"><th scope=\"row\">", strlen("\"><th scope=\"row\">"));
+        nmC_buf_add(&j->b, "\"><th scope=\"row\">", strlen("\"><th scope=\"row\">"));
         esc(&j->b, nm_areas_name(m->areas, i));
-        nm_buf_add(&j->b, "</th><td data-v=\"\">", strlen("</th><td data-v=\"\">"));
+        nmC_buf_add(&j->b, "</th><td data-v=\"\">", strlen("</th><td data-v=\"\">"));
         esc(&j->b, nm_areas_code(m->areas, i));
-        nm_buf_add(&j->b, "</td><td data-v=\"", strlen("</td><td data-v=\""));
+        nmC_buf_add(&j->b, "</td><td data-v=\"", strlen("</td><td data-v=\""));
         if (!isnan(v))
-            nm_buf_addf(&j->b, "%.17g\">%.10g", v, v);
+            nmC_buf_addf(&j->b, "%.17g\">%.10g", v, v);
         else
-            nm_buf_add(&j->b, "\">\xE2\x80\x93", 5);
-        nm_buf_addf(&j->b, "</td><td data-v=\"%d\">", c);
+            nmC_buf_add(&j->b, "\">\xE2\x80\x93", 5);
+        nmC_buf_addf(&j->b, "</td><td data-v=\"%d\">", c);
         esc(&j->b, c >= 0 ? nm_classes_label(sh->classes, c) : "No data");
-        nm_buf_add(&j->b, "</td></tr>", 10);
+        nmC_buf_add(&j->b, "</td></tr>", 10);
         if (fp) {
-            nm_csv_text(fp, nm_areas_code(m->areas, i));
+            nmP_csv_text(fp, nm_areas_code(m->areas, i));
             fputc(',', fp);
-            nm_csv_text(fp, nm_areas_name(m->areas, i));
+            nmP_csv_text(fp, nm_areas_name(m->areas, i));
             fputc(',', fp);
             if (!isnan(v))
-                nm_csv_number(fp, v);
+                nmP_csv_number(fp, v);
             fputc(',', fp);
-            nm_csv_text(fp, c >= 0 ? nm_classes_label(sh->classes, c) : "");
+            nmP_csv_text(fp, c >= 0 ? nm_classes_label(sh->classes, c) : "");
             fputc('\n', fp);
         }
     }
-    nm_buf_add(&j->b, "</tbody></table></div><p class=\"dl\" hidden><button type=\"button\" "
+    nmC_buf_add(&j->b, "</tbody></table></div><p class=\"dl\" hidden><button type=\"button\" "
                       "class=\"csv\" data-t=\"0\">Download this table (CSV)</button></p>",
                strlen("</tbody></table></div><p class=\"dl\" hidden><button type=\"button\" "
                       "class=\"csv\" data-t=\"0\">Download this table (CSV)</button></p>"));
@@ -1422,7 +1422,7 @@ static char *one_table(hjob *j, const hs_map *m)
     return data;
 }
 
-nm_status nm_html_map(const hs_map *m)
+nm_status nmP_html_map(const hs_map *m)
 {
     hjob j;
     hmap one;
@@ -1437,63 +1437,63 @@ nm_status nm_html_map(const hs_map *m)
     none.lsoas = m->areas;
     j.p = &none;
     j.ctx = nm_store_ctx(m->store);
-    nm_strlcpy(one.key, m->sh->vals.key, sizeof one.key);
+    nmC_strlcpy(one.key, m->sh->vals.key, sizeof one.key);
     one.sh = m->sh;
     one.alt = (char *)m->alt; /* borrowed: not freed here */
     j.map = &one;
     j.nmap = 1;
     write_head(&j, m->title, m->attribution, NULL, m->font);
-    nm_buf_add(&j.b, "<p class=\"sub\">", 15);
+    nmC_buf_add(&j.b, "<p class=\"sub\">", 15);
     esc(&j.b, m->subtitle);
-    nm_buf_add(&j.b, "</p></header><main><section id=\"overview\" class=\"overview\">"
+    nmC_buf_add(&j.b, "</p></header><main><section id=\"overview\" class=\"overview\">"
                      "<select id=\"ind\" hidden disabled><option value=\"0\" selected>",
                strlen("</p></header><main><section id=\"overview\" class=\"overview\">"
                       "<select id=\"ind\" hidden disabled><option value=\"0\" selected>"));
     esc(&j.b, m->title);
-    nm_buf_add(&j.b, "</option></select><div class=\"mapbox\"><figure>",
+    nmC_buf_add(&j.b, "</option></select><div class=\"mapbox\"><figure>",
                strlen("</option></select><div class=\"mapbox\"><figure>"));
     rc = write_one_svg(&j, m);
-    nm_buf_add(&j.b, "<figcaption class=\"alt\">", strlen("<figcaption class=\"alt\">"));
+    nmC_buf_add(&j.b, "<figcaption class=\"alt\">", strlen("<figcaption class=\"alt\">"));
     esc(&j.b, m->alt);
-    nm_buf_add(&j.b, "</figcaption></figure><div class=\"side\">",
+    nmC_buf_add(&j.b, "</figcaption></figure><div class=\"side\">",
                strlen("</figcaption></figure><div class=\"side\">"));
     write_legend(&j, -1);
-    nm_buf_add(&j.b, "<div id=\"info\" class=\"info\" aria-live=\"polite\" hidden><p>Point at an "
+    nmC_buf_add(&j.b, "<div id=\"info\" class=\"info\" aria-live=\"polite\" hidden><p>Point at an "
                      "area, or press Tab to reach the map and the arrow keys to move between its "
                      "areas, to see its figures.</p></div></div></div></section><section>",
                strlen("<div id=\"info\" class=\"info\" aria-live=\"polite\" hidden><p>Point at an "
                       "area, or press Tab to reach the map and the arrow keys to move between its "
                       "areas, to see its figures.</p></div></div></div></section><section>"));
     if (rc == NM_OK && !(csv = one_table(&j, m)))
-        rc = nm_fail(j.ctx, NM_NOMEM, "out of memory");
-    nm_buf_add(&j.b, "</section></main><footer class=\"notes\"><h2>Sources and licence</h2><p "
+        rc = nmC_fail(j.ctx, NM_NOMEM, "out of memory");
+    nmC_buf_add(&j.b, "</section></main><footer class=\"notes\"><h2>Sources and licence</h2><p "
                      "class=\"src\">",
                strlen("</section></main><footer class=\"notes\"><h2>Sources and licence</h2><p "
                       "class=\"src\">"));
     esc(&j.b, m->attribution);
-    nm_buf_add(&j.b, "</p><p>Made by needsmap.</p></footer>",
+    nmC_buf_add(&j.b, "</p><p>Made by needsmap.</p></footer>",
                strlen("</p><p>Made by needsmap.</p></footer>"));
     if (rc == NM_OK) {
-        nm_buf_add(&j.b, "<script type=\"application/json\" id=\"nm-data\">{",
+        nmC_buf_add(&j.b, "<script type=\"application/json\" id=\"nm-data\">{",
                    strlen("<script type=\"application/json\" id=\"nm-data\">{"));
         json_maps(&j);
-        nm_buf_add(&j.b, ",\"level\":", 9);
+        nmC_buf_add(&j.b, ",\"level\":", 9);
         json_str(&j.b, nm_areas_level(m->areas));
         json_areas(&j);
-        nm_buf_add(&j.b, ",\"tables\":[{\"name\":\"areas\",\"csv\":",
+        nmC_buf_add(&j.b, ",\"tables\":[{\"name\":\"areas\",\"csv\":",
                    strlen(",\"tables\":[{\"name\":\"areas\",\"csv\":"));
         json_str(&j.b, csv);
-        nm_buf_add(&j.b, "}]}</script>", 12);
+        nmC_buf_add(&j.b, "}]}</script>", 12);
         write_tail(&j);
         if (j.b.failed)
-            rc = nm_fail(j.ctx, NM_NOMEM, "out of memory");
+            rc = nmC_fail(j.ctx, NM_NOMEM, "out of memory");
     }
     if (rc == NM_OK)
         rc = save(&j, m->output);
     free(csv);
     nm_free(j.loc_rowid);
-    nm_geombuf_free(&j.geom);
+    nmS_geombuf_free(&j.geom);
     sqlite3_finalize(j.gst);
-    nm_buf_free(&j.b);
+    nmC_buf_free(&j.b);
     return rc;
 }

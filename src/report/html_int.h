@@ -35,7 +35,7 @@ typedef struct hs_page {
     int nsec;
     const nm_areas *lsoas;  /* the borough's */
     const int *lsoa_sec;    /* section of each LSOA, -1 none */
-    const nm_shading *shade; /* the LSOA map's indicator over 'lsoas' */
+    const nmP_shading *shade; /* the LSOA map's indicator over 'lsoas' */
     const hs_head *head;    /* NULL: no headline block */
     const char *group_outline_level; /* level whose areas sec[].code names ("locality"), NULL:
                                         no group outlines */
@@ -45,10 +45,10 @@ typedef struct hs_page {
 /* Writes the page: inline SVG maps, tables, data for its script, CSS and
  * a Content-Security-Policy that forbids every request.  Returns NM_OK,
  * NM_ERROR (output), NM_NOMEM. */
-nm_status nm_html_page(const hs_page *p);
+nm_status nmP_html_page(const hs_page *p);
 /* The same page with every section's map at one scale, each with a scale
  * bar (a comparison's wards, whose sizes then compare at a glance). */
-nm_status nm_html_page_one_scale(const hs_page *p);
+nm_status nmP_html_page_one_scale(const hs_page *p);
 
 /* One map as a page (map -o FILE.html): its areas shaded by 'sh'
  * (choropleth.c's classes), 'over' outlined and, with 'labels', named. */
@@ -56,18 +56,18 @@ typedef struct hs_map {
     nm_store *store;
     const char *output, *title, *subtitle, *attribution, *alt;
     const nm_areas *areas;
-    const nm_shading *sh;
+    const nmP_shading *sh;
     const nm_areas *over; /* may be NULL */
     int labels;
     const char *font;     /* as hs_page's */
 } hs_map;
 
 /* Writes that page.  Returns NM_OK, NM_ERROR (output), NM_NOMEM. */
-nm_status nm_html_map(const hs_map *m);
+nm_status nmP_html_map(const hs_map *m);
 
 /* The page's style sheet and script (html/page.css, html/page.js,
  * compiled in). */
-extern const char nm_html_css[];
-extern const char nm_html_js[];
+extern const char nmP_html_css[];
+extern const char nmP_html_js[];
 
 #endif

@@ -27,8 +27,8 @@ typedef struct la_lsoa {
 
 /* The national tables of one release. */
 typedef struct la_in {
-    nm_ind rank_ind;
-    nm_vtable rank, score, decile, pop;
+    nmS_ind rank_ind;
+    nmS_vtable rank, score, decile, pop;
     int has_score, has_decile;
     char *index;
     char *pop_label;
@@ -41,11 +41,11 @@ typedef struct la_in {
 
 static void la_in_free(la_in *in)
 {
-    nm_ind_clear(&in->rank_ind);
-    nm_vtable_free(&in->rank);
-    nm_vtable_free(&in->score);
-    nm_vtable_free(&in->decile);
-    nm_vtable_free(&in->pop);
+    nmS_ind_clear(&in->rank_ind);
+    nmS_vtable_free(&in->rank);
+    nmS_vtable_free(&in->score);
+    nmS_vtable_free(&in->decile);
+    nmS_vtable_free(&in->pop);
     nm_free(in->index);
     nm_free(in->pop_label);
     memset(in, 0, sizeof *in);
@@ -54,47 +54,47 @@ static void la_in_free(la_in *in)
 /* Reads every value of indicator 'key' of 'period' into 't'; 'ind' gets
  * what the store says of it.  'optional': NM_NOTFOUND leaves 't' empty. */
 static nm_status read_table(nm_store *store, const char *key, const char *period, int optional,
-                            nm_ind *ind, nm_vtable *t)
+                            nmS_ind *ind, nmS_vtable *t)
 {
-    nm_status rc = nm_store_find_indicator(store, key, period, ind);
+    nm_status rc = nmS_store_find_indicator(store, key, period, ind);
 
     if (rc == NM_NOTFOUND && optional) {
-        nm_clear(store->ctx);
+        nmC_clear(store->ctx);
         return NM_NOTFOUND;
     }
     if (rc == NM_OK)
-        rc = nm_store_each_value(store, ind, nm_vtable_add, t);
+        rc = nmS_store_each_value(store, ind, nmS_vtable_add, t);
     if (rc == NM_OK && t->failed)
-        rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
+        rc = nmC_fail(store->ctx, NM_NOMEM, "out of memory");
     return rc;
 }
 
 static nm_status read_inputs(nm_store *store, const nm_la_summary_opts *o, la_in *in)
 {
     const char *ind = o->indicator ? o->indicator : "imd";
-    nm_ind other = {0};
-    nm_buf key = {0};
+    nmS_ind other = {0};
+    nmC_buf key = {0};
     nm_status rc;
 
-    nm_buf_addf(&key, "%s_rank", ind);
-    rc = key.failed ? nm_fail(store->ctx, NM_NOMEM, "out of memory")
+    nmC_buf_addf(&key, "%s_rank", ind);
+    rc = key.failed ? nmC_fail(store->ctx, NM_NOMEM, "out of memory")
                     : read_table(store, key.data, o->period, 0, &in->rank_ind, &in->rank);
-    nm_buf_free(&key);
+    nmC_buf_free(&key);
     if (rc != NM_OK)
         return rc;
-    if (!(in->index = nm_index_name(ind, in->rank_ind.label)))
-        return nm_fail(store->ctx, NM_NOMEM, "out of memory");
-    nm_buf_addf(&key, "%s_score", ind);
+    if (!(in->index = nmP_index_name(ind, in->rank_ind.label)))
+        return nmC_fail(store->ctx, NM_NOMEM, "out of memory");
+    nmC_buf_addf(&key, "%s_score", ind);
     rc = read_table(store, key.data, in->rank_ind.period, 1, &other, &in->score);
     in->has_score = rc == NM_OK;
-    nm_ind_clear(&other);
-    nm_buf_free(&key);
+    nmS_ind_clear(&other);
+    nmC_buf_free(&key);
     if (rc == NM_OK || rc == NM_NOTFOUND) {
-        nm_buf_addf(&key, "%s_decile", ind);
+        nmC_buf_addf(&key, "%s_decile", ind);
         rc = read_table(store, key.data, in->rank_ind.period, 1, &other, &in->decile);
         in->has_decile = rc == NM_OK;
-        nm_ind_clear(&other);
-        nm_buf_free(&key);
+        nmS_ind_clear(&other);
+        nmC_buf_free(&key);
     }
     if (rc != NM_OK && rc != NM_NOTFOUND)
         return rc;
@@ -102,19 +102,19 @@ static nm_status read_inputs(nm_store *store, const nm_la_summary_opts *o, la_in
                     o->population_period ? o->population_period : in->rank_ind.period, 1, &other,
                     &in->pop);
     if (rc == NM_NOTFOUND)
-        rc = nm_fail(store->ctx, NM_NOTFOUND,
+        rc = nmC_fail(store->ctx, NM_NOTFOUND,
                      "no population (pop_total) of %s: the measures are population-weighted; "
                      "give --population-period with a release that has one",
                      o->population_period ? o->population_period : in->rank_ind.period);
     else if (rc == NM_OK && other.vintage != in->rank_ind.vintage)
-        rc = nm_fail(store->ctx, NM_USAGE,
+        rc = nmC_fail(store->ctx, NM_USAGE,
                      "pop_total %s is on %s codes of %d, %s_rank %s on codes of %d: the "
                      "population cannot weight these LSOAs",
                      other.period, other.level, other.vintage, ind, in->rank_ind.period,
                      in->rank_ind.vintage);
     if (rc == NM_OK && !(in->pop_label = nm_strdup(other.label)))
-        rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
-    nm_ind_clear(&other);
+        rc = nmC_fail(store->ctx, NM_NOMEM, "out of memory");
+    nmS_ind_clear(&other);
     return rc;
 }
 
@@ -250,7 +250,7 @@ static nm_status add_row(nm_ctx *ctx, nm_la_summary_result *res, size_t *cap, co
         size_t c = *cap ? *cap * 2 : 512;
         nm_la_row *rows = nm_realloc(res->rows, c * sizeof *rows);
         if (!rows)
-            return nm_fail(ctx, NM_NOMEM, "out of memory");
+            return nmC_fail(ctx, NM_NOMEM, "out of memory");
         res->rows = rows;
         *cap = c;
     }
@@ -259,25 +259,25 @@ static nm_status add_row(nm_ctx *ctx, nm_la_summary_result *res, size_t *cap, co
     r->code = nm_strdup(code);
     r->name = nm_strdup(name);
     if (!r->code || !r->name)
-        return nm_fail(ctx, NM_NOMEM, "out of memory");
+        return nmC_fail(ctx, NM_NOMEM, "out of memory");
     return NM_OK;
 }
 
 /* One LSOA of an authority, from the national tables; 0 when unranked. */
 static int lsoa_of(la_in *in, const char *code, double weight, la_lsoa *e)
 {
-    long k = nm_vtable_find(&in->rank, code), p, s, d;
+    long k = nmS_vtable_find(&in->rank, code), p, s, d;
 
     if (k < 0)
         return 0;
-    p = nm_vtable_find(&in->pop, code);
-    s = in->has_score ? nm_vtable_find(&in->score, code) : -1;
-    d = in->has_decile ? nm_vtable_find(&in->decile, code) : -1;
+    p = nmS_vtable_find(&in->pop, code);
+    s = in->has_score ? nmS_vtable_find(&in->score, code) : -1;
+    d = in->has_decile ? nmS_vtable_find(&in->decile, code) : -1;
     e->rank = in->rank.value[k];
     e->pop = p >= 0 ? in->pop.value[p] * weight : 0;
     e->has_pop = p >= 0;
     e->score = s >= 0 ? in->score.value[s] : NAN;
-    e->in10 = (d >= 0 ? in->decile.value[d] : nm_decile_of_rank(e->rank, in->national)) == 1;
+    e->in10 = (d >= 0 ? in->decile.value[d] : nmP_decile_of_rank(e->rank, in->national)) == 1;
     in->no_pop += p < 0;
     return 1;
 }
@@ -326,12 +326,12 @@ static nm_status pick_lookup(nm_store *store, const la_in *in, nm_la_summary_res
                              int *cv, int *pv)
 {
     sqlite3_stmt *st = NULL;
-    nm_buf b = {0}, others = {0};
+    nmC_buf b = {0}, others = {0};
     nm_status rc;
     int s, n = 0, ladv = 0;
 
     *cv = *pv = 0;
-    rc = nm_store_prepare(store, lookups_sql, &st);
+    rc = nmS_store_prepare(store, lookups_sql, &st);
     if (rc != NM_OK)
         return rc;
     sqlite3_bind_text(st, 1, in->rank_ind.level, -1, SQLITE_STATIC);
@@ -343,25 +343,25 @@ static nm_status pick_lookup(nm_store *store, const la_in *in, nm_la_summary_res
             *pv = p;
             ladv = sqlite3_column_int(st, 2);
         } else {
-            nm_buf_addf(&others, "%sLAD %d -> UTLA %d", n > 2 ? ", " : "", c, p);
+            nmC_buf_addf(&others, "%sLAD %d -> UTLA %d", n > 2 ? ", " : "", c, p);
         }
     }
     if (s != SQLITE_DONE)
-        rc = nm_store_sqlfail(store, "reading the LAD -> upper-tier lookups");
+        rc = nmS_store_sqlfail(store, "reading the LAD -> upper-tier lookups");
     sqlite3_finalize(st);
     if (rc == NM_OK && n) {
-        nm_buf_addf(&b, "Districts (%d codes) grouped into the upper tier by the LAD %d -> UTLA %d "
+        nmC_buf_addf(&b, "Districts (%d codes) grouped into the upper tier by the LAD %d -> UTLA %d "
                         "lookup%s%s%s",
                     ladv, *cv, *pv,
                     *cv == ladv ? " (the districts' year)"
                                 : " (the latest: no lookup of the districts' year is stored)",
                     n > 1 ? "; also stored, not used: " : "", n > 1 ? others.data : "");
-        nm_strlcpy(res->grouping, b.failed ? "" : b.data, sizeof res->grouping);
+        nmC_strlcpy(res->grouping, b.failed ? "" : b.data, sizeof res->grouping);
         if (b.failed || others.failed)
-            rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
+            rc = nmC_fail(store->ctx, NM_NOMEM, "out of memory");
     }
-    nm_buf_free(&b);
-    nm_buf_free(&others);
+    nmC_buf_free(&b);
+    nmC_buf_free(&others);
     return rc;
 }
 
@@ -379,7 +379,7 @@ static nm_status compute(nm_store *store, la_in *in, nm_la_summary_result *res)
 
     rc = in->upper ? pick_lookup(store, in, res, &cv, &pv) : NM_OK;
     if (rc == NM_OK)
-        rc = nm_store_prepare(store, in->upper ? upper_sql : district_sql, &st);
+        rc = nmS_store_prepare(store, in->upper ? upper_sql : district_sql, &st);
     if (rc != NM_OK)
         return rc;
     sqlite3_bind_text(st, 1, in->rank_ind.level, -1, SQLITE_STATIC);
@@ -400,7 +400,7 @@ static nm_status compute(nm_store *store, la_in *in, nm_la_summary_result *res)
         if (rc == NM_OK && m == ecap) {
             la_lsoa *g = nm_realloc(e, (ecap = ecap ? ecap * 2 : 256) * sizeof *g);
             if (!g)
-                rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
+                rc = nmC_fail(store->ctx, NM_NOMEM, "out of memory");
             else
                 e = g;
         }
@@ -410,17 +410,17 @@ static nm_status compute(nm_store *store, la_in *in, nm_la_summary_result *res)
         }
     }
     if (rc == NM_OK && s != SQLITE_DONE)
-        rc = nm_store_sqlfail(store, "reading LSOA to LAD memberships");
+        rc = nmS_store_sqlfail(store, "reading LSOA to LAD memberships");
     if (rc == NM_OK && res->n)
         measure(&res->rows[res->n - 1], e, m, in->national, in->has_score);
     if (rc == NM_OK && res->n == 0 && in->upper)
-        rc = nm_fail(store->ctx, NM_NOTFOUND,
+        rc = nmC_fail(store->ctx, NM_NOTFOUND,
                      "no district -> upper-tier memberships reach the LSOA (%d) districts: import "
                      "an ONS LAD -> UTLA lookup (lookups/ons/LAD23_UTLA23_EW_LU.csv --child "
                      "LAD23CD --parent UTLA23CD --parent-level utla)",
                      in->rank_ind.vintage);
     else if (rc == NM_OK && res->n == 0)
-        rc = nm_fail(store->ctx, NM_NOTFOUND,
+        rc = nmC_fail(store->ctx, NM_NOTFOUND,
                      "no LSOA (%d) to local authority memberships in the store: import the IoD "
                      "file (its LAD column) or an LSOA to LAD lookup",
                      in->rank_ind.vintage);
@@ -455,17 +455,17 @@ static int ranks_complete(const la_in *in, nm_la_summary_result *res)
     if ((long)in->rank.n < in->national)
         snprintf(res->no_rank, sizeof res->no_rank,
                  "Rank not given: %s ranks stored for %s of the %s LSOAs of England", in->index,
-                 nm_fmt_count((long)in->rank.n, a), nm_fmt_count(in->national, b));
+                 nmP_fmt_count((long)in->rank.n, a), nmP_fmt_count(in->national, b));
     else if (whole < (long)res->n)
         snprintf(res->no_rank, sizeof res->no_rank,
                  "Rank not given: population denominators present for %s of %s %s",
-                 nm_fmt_count(whole, a), nm_fmt_count((long)res->n, b), what);
+                 nmP_fmt_count(whole, a), nmP_fmt_count((long)res->n, b), what);
     else if (in->reached + 0.5 < (double)in->rank.n)
         snprintf(res->no_rank, sizeof res->no_rank,
                  "Rank not given: %s of the %s ranked LSOAs reach no %s through the stored "
                  "memberships",
-                 nm_fmt_count((long)((double)in->rank.n - in->reached + 0.5), a),
-                 nm_fmt_count((long)in->rank.n, b), what);
+                 nmP_fmt_count((long)((double)in->rank.n - in->reached + 0.5), a),
+                 nmP_fmt_count((long)in->rank.n, b), what);
     else
         return 1;
     return 0;
@@ -487,12 +487,12 @@ static nm_status add_neighbour(nm_ctx *ctx, nm_la_summary_result *res, size_t *c
     long k = find_row(res, code);
 
     if (k < 0)
-        return nm_fail(ctx, NM_NOTFOUND, "%s: no local authority \"%s\" among the %zu of %s",
+        return nmC_fail(ctx, NM_NOTFOUND, "%s: no local authority \"%s\" among the %zu of %s",
                        from, code, res->n, res->period);
     if (res->nneighbours == *cap) {
         long *g = nm_realloc(res->neighbours, (*cap = *cap ? *cap * 2 : 16) * sizeof *g);
         if (!g)
-            return nm_fail(ctx, NM_NOMEM, "out of memory");
+            return nmC_fail(ctx, NM_NOMEM, "out of memory");
         res->neighbours = g;
     }
     res->neighbours[res->nneighbours++] = k;
@@ -509,7 +509,7 @@ static nm_status stored_neighbours(nm_store *store, const nm_la_summary_opts *o,
     nm_status rc;
     int s, any = 0;
 
-    rc = nm_store_prepare(store,
+    rc = nmS_store_prepare(store,
                           "SELECT substr(method, 8), parent FROM membership WHERE "
                           "parent_level = 'neighbour' AND method = COALESCE('dfe-sn-' || ?2, "
                           "(SELECT MAX(method) FROM membership WHERE parent_level = 'neighbour' "
@@ -521,16 +521,16 @@ static nm_status stored_neighbours(nm_store *store, const nm_la_summary_opts *o,
     if (o->model)
         sqlite3_bind_text(st, 2, o->model, -1, SQLITE_STATIC);
     while (rc == NM_OK && (s = sqlite3_step(st)) == SQLITE_ROW) {
-        nm_strlcpy(model, (const char *)sqlite3_column_text(st, 0), sizeof model);
+        nmC_strlcpy(model, (const char *)sqlite3_column_text(st, 0), sizeof model);
         rc = add_neighbour(store->ctx, res, cap, (const char *)sqlite3_column_text(st, 1),
                            "--neighbours dfe");
         any = 1;
     }
     if (rc == NM_OK && s != SQLITE_DONE)
-        rc = nm_store_sqlfail(store, "reading neighbours");
+        rc = nmS_store_sqlfail(store, "reading neighbours");
     sqlite3_finalize(st);
     if (rc == NM_OK && !any)
-        rc = nm_fail(store->ctx, NM_NOTFOUND,
+        rc = nmC_fail(store->ctx, NM_NOTFOUND,
                      "no DfE statistical neighbours of %s%s%s stored: import them (needsmap "
                      "import neighbours neighbours/dfe/sn_model_2025_wide.csv); DfE groups "
                      "children's services (upper-tier) authorities",
@@ -559,14 +559,14 @@ static nm_status file_neighbours(nm_store *store, const nm_la_summary_opts *o,
                                o->neighbours_file);
     }
     if (rc == NM_OK && !found)
-        rc = nm_fail(store->ctx, NM_NOTFOUND,
+        rc = nmC_fail(store->ctx, NM_NOTFOUND,
                      "%s: %s is no authority of the file (DfE groups children's services, "
                      "upper-tier, authorities)",
                      o->neighbours_file, o->la);
     if (rc == NM_OK)
         snprintf(res->neighbours_from, sizeof res->neighbours_from,
                  "DfE statistical neighbours, %s model (%s)", sn.model,
-                 nm_basename(o->neighbours_file));
+                 nmC_basename(o->neighbours_file));
     nm_sn_table_clear(&sn);
     return rc;
 }
@@ -582,7 +582,7 @@ static nm_status find_places(nm_store *store, const nm_la_summary_opts *o,
 
     res->la = -1;
     if (o->la && (res->la = find_row(res, o->la)) < 0)
-        return nm_fail(ctx, NM_NOTFOUND, "no local authority \"%s\" among the %zu %s of %s",
+        return nmC_fail(ctx, NM_NOTFOUND, "no local authority \"%s\" among the %zu %s of %s",
                        o->la, res->n, res->upper ? "upper-tier authorities" : "districts",
                        res->period);
     if (o->neighbours_file)
@@ -594,7 +594,7 @@ static nm_status find_places(nm_store *store, const nm_la_summary_opts *o,
         size_t len = end ? (size_t)(end - p) : strlen(p);
         char code[64];
         nm_status rc;
-        nm_strlcpy(code, p, len + 1 < sizeof code ? len + 1 : sizeof code);
+        nmC_strlcpy(code, p, len + 1 < sizeof code ? len + 1 : sizeof code);
         p = end ? end + 1 : p + len;
         if (*code && (rc = add_neighbour(ctx, res, &cap, code, "--neighbours")) != NM_OK)
             return rc;
@@ -611,11 +611,11 @@ static const char *fmt_num(double v, int decimals, char buf[48])
     double r;
 
     if (isnan(v)) {
-        nm_strlcpy(buf, "n/a", 48);
+        nmC_strlcpy(buf, "n/a", 48);
         return buf;
     }
     r = round(fabs(v) * pow(10, decimals));
-    nm_fmt_count((long)floor(r / pow(10, decimals)), whole);
+    nmP_fmt_count((long)floor(r / pow(10, decimals)), whole);
     if (decimals > 0)
         snprintf(buf, 48, "%s%s.%0*ld", v < 0 ? "-" : "", whole, decimals,
                  (long)fmod(r, pow(10, decimals)));
@@ -665,28 +665,28 @@ static double neighbours_mean(const nm_la_summary_result *res, const measure_def
 }
 
 /* One table line: cells separated for text (padded) or Markdown (pipes). */
-static void cells(nm_buf *b, int md, const char *const *cell, const int *width, int ncell)
+static void cells(nmC_buf *b, int md, const char *const *cell, const int *width, int ncell)
 {
     int i;
 
     for (i = 0; i < ncell; i++) {
         if (md)
-            nm_buf_addf(b, "| %s ", cell[i]);
+            nmC_buf_addf(b, "| %s ", cell[i]);
         else
-            nm_buf_addf(b, i == 0 ? "%-*s" : "  %*s", width[i], cell[i]);
+            nmC_buf_addf(b, i == 0 ? "%-*s" : "  %*s", width[i], cell[i]);
     }
-    nm_buf_addf(b, md ? "|\n" : "\n");
+    nmC_buf_addf(b, md ? "|\n" : "\n");
 }
 
-static void rule(nm_buf *b, int md, int ncell)
+static void rule(nmC_buf *b, int md, int ncell)
 {
     int i;
 
     if (!md)
         return;
     for (i = 0; i < ncell; i++)
-        nm_buf_addf(b, i == 0 ? "|---" : "|---:");
-    nm_buf_addf(b, "|\n");
+        nmC_buf_addf(b, i == 0 ? "|---" : "|---:");
+    nmC_buf_addf(b, "|\n");
 }
 
 /* "districts and unitaries of England" or "upper-tier authorities ...". */
@@ -696,7 +696,7 @@ static const char *tier_words(const nm_la_summary_result *res)
                       : "local authority districts of England";
 }
 
-static void render_la(const nm_la_summary_result *res, const la_in *in, nm_buf *b, int md)
+static void render_la(const nm_la_summary_result *res, const la_in *in, nmC_buf *b, int md)
 {
     const nm_la_row *la = &res->rows[res->la];
     static const int width[5] = {36, 14, 12, 16, 12};
@@ -705,13 +705,13 @@ static void render_la(const nm_la_summary_result *res, const la_in *in, nm_buf *
     int ncell, k;
     size_t i;
 
-    nm_buf_addf(b, "%s%s (%s): local authority summary measures, %s %s\n\n", md ? "## " : "",
+    nmC_buf_addf(b, "%s%s (%s): local authority summary measures, %s %s\n\n", md ? "## " : "",
                 la->name, la->code, in->index, res->period);
     if (res->ranked)
-        nm_buf_addf(b, "Ranks among %zu %s, 1 = most deprived. ", res->n, tier_words(res));
+        nmC_buf_addf(b, "Ranks among %zu %s, 1 = most deprived. ", res->n, tier_words(res));
     else
-        nm_buf_addf(b, "%s. ", res->no_rank);
-    nm_buf_addf(b, "From %s LSOAs (ranks of %s) weighted by %s.%s%s%s%s%s\n\n",
+        nmC_buf_addf(b, "%s. ", res->no_rank);
+    nmC_buf_addf(b, "From %s LSOAs (ranks of %s) weighted by %s.%s%s%s%s%s\n\n",
                 fmt_num((double)la->lsoas, 0, v), fmt_num((double)res->national, 0, rk),
                 in->pop_label, res->grouping[0] ? " " : "", res->grouping,
                 res->grouping[0] ? "." : "",
@@ -762,7 +762,7 @@ static void table_widths(int width[1 + NMEASURES])
  * measure's value with the authority's rank in brackets.  'which' NULL
  * lists every authority, else the 'n' indices it holds. */
 static void authority_table(const nm_la_summary_result *res, const long *which, size_t n,
-                            nm_buf *b, int md)
+                            nmC_buf *b, int md)
 {
     int width[1 + NMEASURES];
     char val[NMEASURES][96], v[48], rk[48], name[96];
@@ -792,7 +792,7 @@ static void authority_table(const nm_la_summary_result *res, const long *which, 
     }
 }
 
-static void render_neighbours(const nm_la_summary_result *res, nm_buf *b, int md)
+static void render_neighbours(const nm_la_summary_result *res, nmC_buf *b, int md)
 {
     long *which = nm_malloc((res->nneighbours + 1) * sizeof *which);
     size_t i;
@@ -804,7 +804,7 @@ static void render_neighbours(const nm_la_summary_result *res, nm_buf *b, int md
     which[0] = res->la;
     for (i = 0; i < res->nneighbours; i++)
         which[i + 1] = res->neighbours[i];
-    nm_buf_addf(b, "\n%sThe authority and its neighbours%s%s%s\n\n", md ? "### " : "",
+    nmC_buf_addf(b, "\n%sThe authority and its neighbours%s%s%s\n\n", md ? "### " : "",
                 res->neighbours_from[0] ? " (" : "", res->neighbours_from,
                 res->neighbours_from[0] ? ")" : "");
     authority_table(res, which, res->nneighbours + 1, b, md);
@@ -812,32 +812,32 @@ static void render_neighbours(const nm_la_summary_result *res, nm_buf *b, int md
 }
 
 /* A CSV number cell: empty for a missing value (never "nan"). */
-static void csv_num(nm_buf *b, double v)
+static void csv_num(nmC_buf *b, double v)
 {
     if (isnan(v))
-        nm_buf_addf(b, ",");
+        nmC_buf_addf(b, ",");
     else
-        nm_buf_addf(b, ",%.17g", v);
+        nmC_buf_addf(b, ",%.17g", v);
 }
 
 /* A CSV rank cell: empty when not ranked or missing. */
-static void csv_rank(nm_buf *b, const nm_la_summary_result *res, long rank)
+static void csv_rank(nmC_buf *b, const nm_la_summary_result *res, long rank)
 {
     if (res->ranked && rank > 0)
-        nm_buf_addf(b, ",%ld", rank);
+        nmC_buf_addf(b, ",%ld", rank);
     else
-        nm_buf_addf(b, ",");
+        nmC_buf_addf(b, ",");
 }
 
-static void render_csv(const nm_la_summary_result *res, nm_buf *b)
+static void render_csv(const nm_la_summary_result *res, nmC_buf *b)
 {
     size_t i;
 
-    nm_buf_addf(b, "code,name,lsoas,population,avg_rank,rank_avg_rank,avg_score,rank_avg_score,"
+    nmC_buf_addf(b, "code,name,lsoas,population,avg_rank,rank_avg_rank,avg_score,rank_avg_score,"
                    "prop10,rank_prop10,extent,rank_extent,local_conc,rank_local_conc\n");
     for (i = 0; i < res->n; i++) {
         const nm_la_row *r = &res->rows[i];
-        nm_buf_addf(b, "%s,\"%s\",%ld", r->code, r->name, r->lsoas);
+        nmC_buf_addf(b, "%s,\"%s\",%ld", r->code, r->name, r->lsoas);
         csv_num(b, r->no_pop ? NAN : r->population);
         csv_num(b, r->avg_rank);
         csv_rank(b, res, r->rank_avg_rank);
@@ -849,20 +849,20 @@ static void render_csv(const nm_la_summary_result *res, nm_buf *b)
         csv_rank(b, res, r->rank_extent);
         csv_num(b, r->local_conc);
         csv_rank(b, res, r->rank_local_conc);
-        nm_buf_addf(b, "\n");
+        nmC_buf_addf(b, "\n");
     }
 }
 
 /* Without --la: every authority, one line each. */
-static void render_all(const nm_la_summary_result *res, const la_in *in, nm_buf *b, int md)
+static void render_all(const nm_la_summary_result *res, const la_in *in, nmC_buf *b, int md)
 {
-    nm_buf_addf(b, "%sLocal authority summary measures, %s %s (%zu %s%s)\n\n", md ? "## " : "",
+    nmC_buf_addf(b, "%sLocal authority summary measures, %s %s (%zu %s%s)\n\n", md ? "## " : "",
                 in->index, res->period, res->n, tier_words(res),
                 res->ranked ? ", 1 = most deprived" : "");
     if (!res->ranked)
-        nm_buf_addf(b, "%s.\n\n", res->no_rank);
+        nmC_buf_addf(b, "%s.\n\n", res->no_rank);
     if (res->grouping[0])
-        nm_buf_addf(b, "%s.\n\n", res->grouping);
+        nmC_buf_addf(b, "%s.\n\n", res->grouping);
     authority_table(res, NULL, res->n, b, md);
 }
 
@@ -870,7 +870,7 @@ static nm_status render(nm_ctx *ctx, const nm_la_summary_opts *o, const la_in *i
                         nm_la_summary_result *res)
 {
     int md = o->format == NM_FORMAT_MD;
-    nm_buf b = {0};
+    nmC_buf b = {0};
 
     if (o->format == NM_FORMAT_CSV) {
         render_csv(res, &b);
@@ -881,9 +881,9 @@ static nm_status render(nm_ctx *ctx, const nm_la_summary_opts *o, const la_in *i
     } else {
         render_all(res, in, &b, md);
     }
-    if (b.failed || !(res->rendered = nm_buf_take(&b))) {
-        nm_buf_free(&b);
-        return nm_fail(ctx, NM_NOMEM, "out of memory");
+    if (b.failed || !(res->rendered = nmC_buf_take(&b))) {
+        nmC_buf_free(&b);
+        return nmC_fail(ctx, NM_NOMEM, "out of memory");
     }
     return NM_OK;
 }
@@ -945,7 +945,7 @@ static void table1_chart_row(const nm_la_summary_result *res, const nm_la_summar
     size_t i, nn = 0;
 
     memset(out, 0, sizeof *out);
-    nm_strlcpy(out->name, in->index, sizeof out->name);
+    nmC_strlcpy(out->name, in->index, sizeof out->name);
     out->score = m->score;
     if (la < 0 || !r->ranked)
         return;
@@ -969,7 +969,7 @@ static void table1_chart_row(const nm_la_summary_result *res, const nm_la_summar
  * the release has the domain's score, else the average rank), the
  * authority's value and rank, the neighbours' mean and each neighbour. */
 static void table1_line(const nm_la_summary_result *res, const nm_la_summary_result *r,
-                        const la_in *in, nm_buf *b, int md, int csv)
+                        const la_in *in, nmC_buf *b, int md, int csv)
 {
     const measure_def *m = &measures_shown[in->has_score ? 1 : 0];
     long la = find_row(r, res->rows[res->la].code);
@@ -987,13 +987,13 @@ static void table1_line(const nm_la_summary_result *res, const nm_la_summary_res
     }
     v = value_of(&r->rows[la], m);
     if (csv) {
-        nm_buf_addf(b, "\"%s\",%s", in->index, m->score ? "avg_score" : "avg_rank");
+        nmC_buf_addf(b, "\"%s\",%s", in->index, m->score ? "avg_score" : "avg_rank");
         csv_num(b, v);
         csv_rank(b, r, rank_of(&r->rows[la], m));
         csv_num(b, nn ? sum / (double)nn : NAN);
     } else {
         long rk = r->ranked ? rank_of(&r->rows[la], m) : 0;
-        nm_buf_addf(b, md ? "| %s | %s | %s | %s | %s |" : "%-40s %-14s %12s %8s %12s",
+        nmC_buf_addf(b, md ? "| %s | %s | %s | %s | %s |" : "%-40s %-14s %12s %8s %12s",
                     in->index, m->label, fmt_num(v, m->decimals, x),
                     rk ? fmt_num((double)rk, 0, y) : "-",
                     fmt_num(nn ? sum / (double)nn : NAN, m->decimals, z));
@@ -1004,13 +1004,13 @@ static void table1_line(const nm_la_summary_result *res, const nm_la_summary_res
         if (csv)
             csv_num(b, v);
         else
-            nm_buf_addf(b, md ? " %s |" : " %10s", fmt_num(v, m->decimals, x));
+            nmC_buf_addf(b, md ? " %s |" : " %10s", fmt_num(v, m->decimals, x));
     }
-    nm_buf_addf(b, "\n");
+    nmC_buf_addf(b, "\n");
 }
 
 static nm_status render_table1(nm_store *store, const nm_la_summary_opts *o,
-                               const nm_la_summary_result *res, nm_buf *b, t1_row *chart,
+                               const nm_la_summary_result *res, nmC_buf *b, t1_row *chart,
                                int *nchart)
 {
     int md = o->format == NM_FORMAT_MD, csv = o->format == NM_FORMAT_CSV;
@@ -1018,29 +1018,29 @@ static nm_status render_table1(nm_store *store, const nm_la_summary_opts *o,
     size_t i, d;
 
     if (csv) {
-        nm_buf_addf(b, "domain,measure,%s,rank,neighbours_mean", res->rows[res->la].code);
+        nmC_buf_addf(b, "domain,measure,%s,rank,neighbours_mean", res->rows[res->la].code);
         for (i = 0; i < res->nneighbours; i++)
-            nm_buf_addf(b, ",%s", res->rows[res->neighbours[i]].code);
-        nm_buf_addf(b, "\n");
+            nmC_buf_addf(b, ",%s", res->rows[res->neighbours[i]].code);
+        nmC_buf_addf(b, "\n");
     } else {
-        nm_buf_addf(b, "\n%sTable 1: %s on each domain beside its neighbours%s%s%s\n\n",
+        nmC_buf_addf(b, "\n%sTable 1: %s on each domain beside its neighbours%s%s%s\n\n",
                     md ? "### " : "", res->rows[res->la].name,
                     res->neighbours_from[0] ? " (" : "", res->neighbours_from,
                     res->neighbours_from[0] ? ")" : "");
         if (md)
-            nm_buf_addf(b, "| Domain | Measure | %s | Rank | Neighbours' mean |",
+            nmC_buf_addf(b, "| Domain | Measure | %s | Rank | Neighbours' mean |",
                         res->rows[res->la].name);
         else
-            nm_buf_addf(b, "%-40s %-14s %12.12s %8s %12s", "Domain", "Measure",
+            nmC_buf_addf(b, "%-40s %-14s %12.12s %8s %12s", "Domain", "Measure",
                         res->rows[res->la].name, "Rank", "Mean");
         for (i = 0; i < res->nneighbours; i++)
-            nm_buf_addf(b, md ? " %s |" : " %10.10s", res->rows[res->neighbours[i]].name);
-        nm_buf_addf(b, "\n");
+            nmC_buf_addf(b, md ? " %s |" : " %10.10s", res->rows[res->neighbours[i]].name);
+        nmC_buf_addf(b, "\n");
         if (md) {
-            nm_buf_addf(b, "|---|---|---:|---:|---:|");
+            nmC_buf_addf(b, "|---|---|---:|---:|---:|");
             for (i = 0; i < res->nneighbours; i++)
-                nm_buf_addf(b, "---:|");
-            nm_buf_addf(b, "\n");
+                nmC_buf_addf(b, "---:|");
+            nmC_buf_addf(b, "\n");
         }
     }
     for (d = 0; rc == NM_OK && d < sizeof table1_domains / sizeof table1_domains[0]; d++) {
@@ -1052,14 +1052,14 @@ static nm_status render_table1(nm_store *store, const nm_la_summary_opts *o,
         if (rc == NM_OK && chart)
             table1_chart_row(res, &r, &in, &chart[(*nchart)++]);
         if (rc == NM_NOTFOUND) {
-            nm_clear(store->ctx);
+            nmC_clear(store->ctx);
             rc = NM_OK;
         }
         la_in_free(&in);
         nm_la_summary_result_clear(&r);
     }
     if (rc == NM_OK && !csv && !res->ranked)
-        nm_buf_addf(b, "\n%s\n", res->no_rank);
+        nmC_buf_addf(b, "\n%s\n", res->no_rank);
     return rc;
 }
 
@@ -1069,7 +1069,7 @@ static nm_status render_table1(nm_store *store, const nm_la_summary_opts *o,
 static int is_chart(const char *path)
 {
     const char *dot = path ? strrchr(path, '.') : NULL;
-    return dot && (nm_strieq(dot, ".png") || nm_strieq(dot, ".pdf"));
+    return dot && (nmC_strieq(dot, ".png") || nmC_strieq(dot, ".pdf"));
 }
 
 /* Draws Table 1 as a chart to o->output.  Ranks on partial data are never
@@ -1084,7 +1084,7 @@ static nm_status write_chart(nm_store *store, const nm_la_summary_opts *o,
     nm_status rc;
 
     if (!res->ranked)
-        return nm_fail(store->ctx, NM_NOTFOUND,
+        return nmC_fail(store->ctx, NM_NOTFOUND,
                        "%s: Table 1's chart places every authority by its rank, and the ranks "
                        "are not given (%s): import every authority's rows with a population, or "
                        "give --population-period",
@@ -1103,41 +1103,41 @@ static nm_status write_chart(nm_store *store, const nm_la_summary_opts *o,
     /* a domain some authorities lack (IDACI held for one council) has no
        ranks: left out of the chart, and said */
     t1_row shown[NDOMAINS];
-    nm_buf lo = {0};
+    nmC_buf lo = {0};
     int nlo = 0;
     for (int r = 0; r < nrows; r++) {
         if (rows[r].la_rank > 0) {
             shown[c.nrows++] = rows[r];
             continue;
         }
-        nm_buf_addf(&lo, "%s%s", nlo++ ? ", " : "", rows[r].name);
+        nmC_buf_addf(&lo, "%s%s", nlo++ ? ", " : "", rows[r].name);
     }
     if (nlo)
-        nm_buf_addf(&lo, ": not shown, since not every authority's rows of %s are stored "
+        nmC_buf_addf(&lo, ": not shown, since not every authority's rows of %s are stored "
                          "(no rank is given on partial data).",
                     nlo > 1 ? "these domains" : "this domain");
     if (lo.failed) {
-        nm_buf_free(&lo);
-        return nm_fail(store->ctx, NM_NOMEM, "out of memory");
+        nmC_buf_free(&lo);
+        return nmC_fail(store->ctx, NM_NOMEM, "out of memory");
     }
     c.left_out = lo.data;
     c.rows = shown;
     {
-        nm_buf b = {0};
-        nm_buf_addf(&b, "%s Population: %s.", in->rank_ind.source ? in->rank_ind.source : "",
+        nmC_buf b = {0};
+        nmC_buf_addf(&b, "%s Population: %s.", in->rank_ind.source ? in->rank_ind.source : "",
                     c.weighting);
         if (*res->neighbours_from)
-            nm_buf_addf(&b, " %s: Department for Education (Open Government Licence v3.0).",
+            nmC_buf_addf(&b, " %s: Department for Education (Open Government Licence v3.0).",
                         res->neighbours_from);
         if (res->grouping[0])
-            nm_buf_addf(&b, " %s.", res->grouping);
-        sources = nm_buf_take(&b);
+            nmC_buf_addf(&b, " %s.", res->grouping);
+        sources = nmC_buf_take(&b);
     }
     c.sources = sources;
-    rc = sources ? t1_chart_write(store->ctx, &c, o->output, 150)
-                 : nm_fail(store->ctx, NM_NOMEM, "out of memory");
+    rc = sources ? nmP_chart_write(store->ctx, &c, o->output, 150)
+                 : nmC_fail(store->ctx, NM_NOMEM, "out of memory");
     nm_free(sources);
-    nm_buf_free(&lo);
+    nmC_buf_free(&lo);
     return rc;
 }
 
@@ -1146,24 +1146,24 @@ static nm_status write_chart(nm_store *store, const nm_la_summary_opts *o,
 static nm_status append_table1(nm_store *store, const nm_la_summary_opts *o,
                                nm_la_summary_result *res, const la_in *in)
 {
-    nm_buf b = {0};
+    nmC_buf b = {0};
     t1_row rows[NDOMAINS];
     int nrows = 0, chart = is_chart(o->output);
     nm_status rc;
 
     /* a CSV holds one table: with neighbours, Table 1 alone */
     if (o->format != NM_FORMAT_CSV)
-        nm_buf_addf(&b, "%s", res->rendered);
+        nmC_buf_addf(&b, "%s", res->rendered);
     rc = render_table1(store, o, res, &b, chart ? rows : NULL, &nrows);
     if (rc == NM_OK && chart)
         rc = write_chart(store, o, res, in, rows, nrows);
     if (rc == NM_OK && b.failed)
-        rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
+        rc = nmC_fail(store->ctx, NM_NOMEM, "out of memory");
     if (rc == NM_OK) {
         nm_free(res->rendered);
-        res->rendered = nm_buf_take(&b);
+        res->rendered = nmC_buf_take(&b);
     }
-    nm_buf_free(&b);
+    nmC_buf_free(&b);
     return rc;
 }
 
@@ -1173,40 +1173,40 @@ nm_status nm_la_summary(nm_store *store, const nm_la_summary_opts *o, nm_la_summ
     la_in in = {0};
     nm_status rc;
 
-    nm_clear(ctx);
+    nmC_clear(ctx);
     memset(res, 0, sizeof *res);
     res->la = -1;
     if (o->format == NM_FORMAT_JSON)
-        return nm_fail(ctx, NM_USAGE, "la-summary is written as text, md or csv");
+        return nmC_fail(ctx, NM_USAGE, "la-summary is written as text, md or csv");
     if ((o->neighbours || o->neighbours_file) && !o->la)
-        return nm_fail(ctx, NM_USAGE, "--neighbours needs --la: whose neighbours are they?");
+        return nmC_fail(ctx, NM_USAGE, "--neighbours needs --la: whose neighbours are they?");
     in.upper = o->level && (strcmp(o->level, "utla") == 0 || strcmp(o->level, "county") == 0);
     /* DfE groups children's services authorities: the upper tier */
     if (o->neighbours_file || (o->neighbours && strcmp(o->neighbours, "dfe") == 0)) {
         if (o->level && !in.upper)
-            return nm_fail(ctx, NM_USAGE, "DfE's neighbours are upper-tier authorities: "
+            return nmC_fail(ctx, NM_USAGE, "DfE's neighbours are upper-tier authorities: "
                                           "--level lad cannot show them");
         in.upper = 1;
     }
     if (o->model && strcmp(o->model, "2021") != 0 && strcmp(o->model, "2025") != 0)
-        return nm_fail(ctx, NM_USAGE,
+        return nmC_fail(ctx, NM_USAGE,
                        "--model: \"%s\" is no DfE statistical-neighbour model (2021 or 2025)",
                        o->model);
     if (o->level && !in.upper && strcmp(o->level, "lad") != 0)
-        return nm_fail(ctx, NM_USAGE, "--level: \"%s\" is not lad or utla", o->level);
+        return nmC_fail(ctx, NM_USAGE, "--level: \"%s\" is not lad or utla", o->level);
     rc = read_inputs(store, o, &in);
     if (rc == NM_OK) {
         in.national = national_n(&in);
         rc = compute(store, &in, res);
     }
     if (rc == NM_OK) {
-        nm_strlcpy(res->period, in.rank_ind.period, sizeof res->period);
+        nmC_strlcpy(res->period, in.rank_ind.period, sizeof res->period);
         res->has_score = in.has_score;
         res->lsoas = (long)in.rank.n;
         res->national = in.national;
         res->upper = in.upper;
         if (in.no_pop)
-            nm_log(ctx, NM_LOG_WARN,
+            nmC_log(ctx, NM_LOG_WARN,
                    "%ld LSOAs have a rank but no population: the population-weighted measures "
                    "of their authorities are not given",
                    in.no_pop);
@@ -1217,12 +1217,12 @@ nm_status nm_la_summary(nm_store *store, const nm_la_summary_opts *o, nm_la_summ
     if (rc == NM_OK)
         rc = render(ctx, o, &in, res);
     if (rc == NM_OK && is_chart(o->output) && (res->la < 0 || !res->nneighbours))
-        rc = nm_fail(ctx, NM_USAGE, "%s: a chart is Table 1, of --la beside its neighbours "
+        rc = nmC_fail(ctx, NM_USAGE, "%s: a chart is Table 1, of --la beside its neighbours "
                                     "(--neighbours or --neighbours-file)", o->output);
     if (rc == NM_OK && res->la >= 0 && res->nneighbours)
         rc = append_table1(store, o, res, &in);
     if (rc == NM_OK && !is_chart(o->output))
-        rc = nm_report_emit(ctx, res->rendered, o->output);
+        rc = nmP_report_emit(ctx, res->rendered, o->output);
     la_in_free(&in);
     if (rc != NM_OK)
         nm_la_summary_result_clear(res);

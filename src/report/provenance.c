@@ -71,7 +71,7 @@ static nm_status collect(nm_store *store, const nm_input_query *q, long **ids, s
     const long *got = NULL;
     int ngot = 0, j;
     size_t i;
-    nm_status rc = nm_store_memo_ids(store, q->sql, q->params, q->nparams,
+    nm_status rc = nmS_store_memo_ids(store, q->sql, q->params, q->nparams,
                                      "listing a map's datasets", &got, &ngot);
 
     for (j = 0; rc == NM_OK && j < ngot; j++) {
@@ -83,7 +83,7 @@ static nm_status collect(nm_store *store, const nm_input_query *q, long **ids, s
             size_t c = *cap ? *cap * 2 : 16;
             long *p = nm_realloc(*ids, c * sizeof *p);
             if (!p)
-                return nm_fail(store->ctx, NM_NOMEM, "out of memory");
+                return nmC_fail(store->ctx, NM_NOMEM, "out of memory");
             *ids = p;
             *cap = c;
         }
@@ -120,7 +120,7 @@ nm_status nm_map_inputs(nm_store *store, const nm_choropleth_opts *o, long **ids
     return NM_OK;
 }
 
-nm_status nm_map_inputs_json(nm_store *store, const nm_choropleth_opts *o, json_object **out)
+nm_status nmP_map_inputs_json(nm_store *store, const nm_choropleth_opts *o, json_object **out)
 {
     long *ids = NULL;
     size_t n = 0, i;
@@ -129,10 +129,10 @@ nm_status nm_map_inputs_json(nm_store *store, const nm_choropleth_opts *o, json_
     nm_status rc = nm_map_inputs(store, o, &ids, &n);
 
     if (rc == NM_OK)
-        rc = nm_store_prepare(store, "SELECT kind, file, sha256, imported_at, attribution "
+        rc = nmS_store_prepare(store, "SELECT kind, file, sha256, imported_at, attribution "
                                      "FROM dataset WHERE id = ?", &st);
     if (rc == NM_OK && !(arr = json_object_new_array()))
-        rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
+        rc = nmC_fail(store->ctx, NM_NOMEM, "out of memory");
     for (i = 0; rc == NM_OK && i < n; i++) {
         json_object *d;
         int c;
@@ -159,38 +159,38 @@ nm_status nm_map_inputs_json(nm_store *store, const nm_choropleth_opts *o, json_
     return rc;
 }
 
-nm_status nm_wards_said(nm_store *store, const nm_areas *lsoas, char **out)
+nm_status nmP_wards_said(nm_store *store, const nm_areas *lsoas, char **out)
 {
-    nm_buf b = {0}, differ = {0};
+    nmC_buf b = {0}, differ = {0};
     size_t i, n = nm_areas_count(lsoas);
     const char **codes = nm_malloc((n ? n : 1) * sizeof *codes);
-    int wv = nm_store_vintage_of(store, "ward", 0);
+    int wv = nmS_store_vintage_of(store, "ward", 0);
     long moved = 0;
     nm_status rc;
 
     *out = NULL;
     if (!codes)
-        return nm_fail(store->ctx, NM_NOMEM, "out of memory");
+        return nmC_fail(store->ctx, NM_NOMEM, "out of memory");
     for (i = 0; i < n; i++)
         codes[i] = nm_areas_code(lsoas, i);
-    nm_buf_addf(&b, "Wards: ");
-    rc = nm_store_members_said(store, nm_areas_level(lsoas), nm_areas_vintage(lsoas), "ward", wv,
+    nmC_buf_addf(&b, "Wards: ");
+    rc = nmS_store_members_said(store, nm_areas_level(lsoas), nm_areas_vintage(lsoas), "ward", wv,
                                &b);
     if (rc == NM_OK)
-        rc = nm_store_members_differ(store, nm_areas_level(lsoas), nm_areas_vintage(lsoas), codes,
+        rc = nmS_store_members_differ(store, nm_areas_level(lsoas), nm_areas_vintage(lsoas), codes,
                                      n, "ward", wv, &differ, &moved);
-    nm_buf_addf(&b, ".");
+    nmC_buf_addf(&b, ".");
     if (rc == NM_OK && moved > 0)
-        nm_buf_addf(&b, " %s", differ.data);
+        nmC_buf_addf(&b, " %s", differ.data);
     nm_free(codes);
-    nm_buf_free(&differ);
-    if (rc == NM_OK && !(*out = nm_buf_take(&b)))
-        rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
-    nm_buf_free(&b);
+    nmC_buf_free(&differ);
+    if (rc == NM_OK && !(*out = nmC_buf_take(&b)))
+        rc = nmC_fail(store->ctx, NM_NOMEM, "out of memory");
+    nmC_buf_free(&b);
     return rc;
 }
 
-nm_status nm_wards_said_within(nm_store *store, const char *within, char **out)
+nm_status nmP_wards_said_within(nm_store *store, const char *within, char **out)
 {
     nm_areas *lsoas = NULL;
     nm_status rc;
@@ -198,11 +198,11 @@ nm_status nm_wards_said_within(nm_store *store, const char *within, char **out)
     *out = NULL;
     rc = nm_areas_select(store, "lsoa", 0, within, &lsoas);
     if (rc == NM_OK)
-        rc = nm_wards_said(store, lsoas, out);
+        rc = nmP_wards_said(store, lsoas, out);
     nm_areas_free(lsoas);
     if (rc != NM_OK) {
         /* no LSOAs to speak of (a store of wards alone): nothing to say */
-        nm_clear(store->ctx);
+        nmC_clear(store->ctx);
         rc = NM_OK;
     }
     return rc;
@@ -220,32 +220,32 @@ static const char *level_word(const char *level)
     return level;
 }
 
-nm_status nm_boundaries_said(nm_store *store, const nm_areas *a, const char *overlay,
+nm_status nmP_boundaries_said(nm_store *store, const nm_areas *a, const char *overlay,
                              const char *within, char **out)
 {
     const char *level = nm_areas_level(a);
     int wards = strcmp(level, "ward") == 0 || (overlay && strcmp(overlay, "ward") == 0);
     char *said = NULL;
-    nm_buf b = {0};
+    nmC_buf b = {0};
     nm_status rc = NM_OK;
 
     *out = NULL;
     /* the wards drawn or summed, and the lookup that gave them */
     if (wards)
-        rc = nm_wards_said_within(store, within, &said);
+        rc = nmP_wards_said_within(store, within, &said);
     /* a map of wards: that sentence names both years already */
     if (!said || strcmp(level, "ward") != 0) {
-        nm_buf_addf(&b, "Boundaries: %s %d", level_word(level), nm_areas_vintage(a));
+        nmC_buf_addf(&b, "Boundaries: %s %d", level_word(level), nm_areas_vintage(a));
         if (overlay && strcmp(overlay, level) != 0 && strcmp(overlay, "ward") != 0)
-            nm_buf_addf(&b, "; %s %d outlines", level_word(overlay),
-                        nm_store_vintage_of(store, overlay, 1));
-        nm_buf_add(&b, ".", 1);
+            nmC_buf_addf(&b, "; %s %d outlines", level_word(overlay),
+                        nmS_store_vintage_of(store, overlay, 1));
+        nmC_buf_add(&b, ".", 1);
     }
     if (rc == NM_OK && said)
-        nm_buf_addf(&b, "%s%s", b.len ? " " : "", said);
+        nmC_buf_addf(&b, "%s%s", b.len ? " " : "", said);
     nm_free(said);
-    if (rc == NM_OK && !(*out = nm_buf_take(&b)))
-        rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
-    nm_buf_free(&b);
+    if (rc == NM_OK && !(*out = nmC_buf_take(&b)))
+        rc = nmC_fail(store->ctx, NM_NOMEM, "out of memory");
+    nmC_buf_free(&b);
     return rc;
 }

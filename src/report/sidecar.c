@@ -172,7 +172,7 @@ static json_object *contrast_json(const nm_classes *c, const nm_rgb *colours)
     json_object_object_add(o, "threshold_cvd", json_object_new_double(NM_PALETTE_MIN_DE_CVD));
     /* said, not hidden: ten greys cannot all be 8 apart short of black */
     {
-        char *note = nm_contrast_note(colours, nm_classes_count(c));
+        char *note = nmP_contrast_note(colours, nm_classes_count(c));
         json_object_object_add(o, "meets_thresholds", json_object_new_boolean(note == NULL));
         if (note)
             json_object_object_add(o, "note", json_object_new_string(note));
@@ -248,20 +248,20 @@ static int write_halves(FILE *fp, json_object *head, json_object *tail, const nm
     return 1;
 }
 
-nm_status nm_write_sidecar(nm_store *store, const nm_choropleth_opts *o, const nm_areas *a,
+nm_status nmP_write_sidecar(nm_store *store, const nm_choropleth_opts *o, const nm_areas *a,
                            const nm_values *v, const nm_classes *c, const nm_rgb *colours,
                            const double *shown, const int *klass, const nm_map_layout *layout,
                            const char *alt_text, const nm_map *map)
 {
     nm_ctx *ctx = nm_store_ctx(store);
     json_object *root = json_object_new_object(), *inputs = NULL, *rest;
-    nm_atomic out = {0};
-    nm_buf path = {0};
+    nmC_atomic out = {0};
+    nmC_buf path = {0};
     nm_status rc;
 
     if (!root)
-        return nm_fail(ctx, NM_NOMEM, "out of memory");
-    rc = nm_map_inputs_json(store, o, &inputs);
+        return nmC_fail(ctx, NM_NOMEM, "out of memory");
+    rc = nmP_map_inputs_json(store, o, &inputs);
     if (rc != NM_OK) {
         json_object_put(root);
         return rc;
@@ -276,7 +276,7 @@ nm_status nm_write_sidecar(nm_store *store, const nm_choropleth_opts *o, const n
     json_object_object_add(root, "within", o->within ? json_object_new_string(o->within) : NULL);
     if (strcmp(nm_areas_level(a), "ward") == 0 || o->overlay || o->labels) {
         char *wards = NULL;
-        if (nm_wards_said_within(store, o->within, &wards) == NM_OK && wards)
+        if (nmP_wards_said_within(store, o->within, &wards) == NM_OK && wards)
             json_object_object_add(root, "wards", json_object_new_string(wards));
         nm_free(wards);
     }
@@ -291,7 +291,7 @@ nm_status nm_write_sidecar(nm_store *store, const nm_choropleth_opts *o, const n
     if (!(rest = json_object_new_object())) {
         json_object_put(root);
         json_object_put(inputs);
-        return nm_fail(ctx, NM_NOMEM, "out of memory");
+        return nmC_fail(ctx, NM_NOMEM, "out of memory");
     }
     json_object_object_add(rest, "page", page_json(layout));
     if (map && nm_map_label_count(map) > 0)
@@ -300,15 +300,15 @@ nm_status nm_write_sidecar(nm_store *store, const nm_choropleth_opts *o, const n
        it shows in words */
     json_object_object_add(rest, "inputs", inputs);
     json_object_object_add(rest, "alt_text", alt_text ? json_object_new_string(alt_text) : NULL);
-    nm_buf_addf(&path, "%s.json", o->output);
-    rc = path.failed ? nm_fail(ctx, NM_NOMEM, "out of memory")
-                     : nm_atomic_open(ctx, path.data, &out);
+    nmC_buf_addf(&path, "%s.json", o->output);
+    rc = path.failed ? nmC_fail(ctx, NM_NOMEM, "out of memory")
+                     : nmC_atomic_open(ctx, path.data, &out);
     if (rc == NM_OK && !write_halves(out.fp, root, rest, a, v, shown, klass))
-        rc = nm_fail(ctx, NM_NOMEM, "out of memory");
+        rc = nmC_fail(ctx, NM_NOMEM, "out of memory");
     if (rc == NM_OK)
-        rc = nm_atomic_commit(ctx, &out);
-    nm_atomic_abort(&out);
-    nm_buf_free(&path);
+        rc = nmC_atomic_commit(ctx, &out);
+    nmC_atomic_abort(&out);
+    nmC_buf_free(&path);
     json_object_put(root);
     json_object_put(rest);
     return rc;

@@ -58,7 +58,7 @@ typedef struct sjob {
     int nsec;
     nm_areas *lsoas;  /* the borough's */
     int *lsoa_sec;    /* section of each LSOA, -1 none */
-    nm_shading shade;
+    nmP_shading shade;
     char *title, *sources, *periods;
     const char *place;
     head_fig head;
@@ -66,7 +66,7 @@ typedef struct sjob {
     int draw;         /* 0: only counting pages */
     const char *cont; /* heading of a page a table continues on */
     int page;
-    nm_geombuf geom;
+    nmS_geombuf geom;
     sqlite3_stmt *gst;
     char kind;                 /* of the sections: 'l' localities, 'd' districts */
     const char *word, *words;  /* "locality", "localities" or "district", "districts" */
@@ -91,12 +91,12 @@ static void level_of(sjob *j, const char *code, char out[16])
     sqlite3_stmt *st = NULL;
 
     out[0] = '\0';
-    if (code && nm_store_prepare(j->store, "SELECT level FROM area WHERE code = ?1 "
+    if (code && nmS_store_prepare(j->store, "SELECT level FROM area WHERE code = ?1 "
                                            "ORDER BY geom IS NOT NULL DESC, vintage DESC LIMIT 1",
                                  &st) == NM_OK) {
         sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
         if (sqlite3_step(st) == SQLITE_ROW)
-            nm_strlcpy(out, (const char *)sqlite3_column_text(st, 0), 16);
+            nmC_strlcpy(out, (const char *)sqlite3_column_text(st, 0), 16);
     }
     sqlite3_finalize(st);
 }
@@ -113,15 +113,15 @@ static nm_status find_districts(sjob *j, const char *why, nm_areas **out)
     level_of(j, j->o->within, level);
     if (!j->o->within || strcmp(level, "lad") == 0 || strcmp(level, "ward") == 0 ||
         strcmp(level, "locality") == 0)
-        return nm_fail(j->ctx, NM_NOTFOUND, "%s", why);
+        return nmC_fail(j->ctx, NM_NOTFOUND, "%s", why);
     rc = nm_areas_parents(j->store, j->lsoas, "lad", out);
     if (rc == NM_NOMEM)
         return rc;
     if (rc != NM_OK || nm_areas_count(*out) < 2) {
         nm_areas_free(*out);
         *out = NULL;
-        nm_clear(j->ctx);
-        return nm_fail(j->ctx, NM_NOTFOUND, "%s; nor are the boundaries of %s's districts "
+        nmC_clear(j->ctx);
+        return nmC_fail(j->ctx, NM_NOTFOUND, "%s; nor are the boundaries of %s's districts "
                                             "(needsmap import boundaries FILE --level lad), "
                                             "which would be its sections", why, j->place);
     }
@@ -172,26 +172,26 @@ static nm_status read_sections(sjob *j)
 
     rc = find_sections(j, &locs);
     if (rc == NM_OK && !(j->sec = nm_calloc(nm_areas_count(locs), sizeof *j->sec)))
-        rc = nm_fail(j->ctx, NM_NOMEM, "out of memory");
+        rc = nmC_fail(j->ctx, NM_NOMEM, "out of memory");
     for (i = 0; rc == NM_OK && i < nm_areas_count(locs); i++) {
         section *s = &j->sec[j->nsec++];
         nm_areas *w = NULL;
         s->code = nm_strdup(nm_areas_code(locs, i));
         s->name = nm_strdup(*nm_areas_name(locs, i) ? nm_areas_name(locs, i) : s->code);
         if (!s->code || !s->name) {
-            rc = nm_fail(j->ctx, NM_NOMEM, "out of memory");
+            rc = nmC_fail(j->ctx, NM_NOMEM, "out of memory");
             break;
         }
         rc = nm_areas_select(j->store, "ward", 0, s->code, &w);
         if (rc == NM_OK && !(s->idx = nm_malloc((nm_areas_count(w) + 1) * sizeof *s->idx)))
-            rc = nm_fail(j->ctx, NM_NOMEM, "out of memory");
+            rc = nmC_fail(j->ctx, NM_NOMEM, "out of memory");
         for (k = 0; rc == NM_OK && k < nm_areas_count(w); k++) {
-            long at = gr_find_ward(&j->set, nm_areas_code(w, k));
+            long at = nmP_find_ward(&j->set, nm_areas_code(w, k));
             if (at >= 0)
                 s->idx[s->n++] = at;
         }
         if (rc == NM_OK)
-            rc = gr_group_row(&j->set, s->idx, s->n, s->code, s->name, j->kind, &s->total);
+            rc = nmP_group_row(&j->set, s->idx, s->n, s->code, s->name, j->kind, &s->total);
         nm_areas_free(w);
     }
     nm_areas_free(locs);
@@ -206,14 +206,14 @@ static nm_status place_lsoas(sjob *j)
     int s;
 
     if (!(j->lsoa_sec = nm_malloc((n ? n : 1) * sizeof *j->lsoa_sec)))
-        return nm_fail(j->ctx, NM_NOMEM, "out of memory");
+        return nmC_fail(j->ctx, NM_NOMEM, "out of memory");
     for (i = 0; i < n; i++)
         j->lsoa_sec[i] = -1;
     for (s = 0; rc == NM_OK && s < j->nsec; s++) {
         nm_areas *in = NULL;
         rc = nm_areas_select(j->store, "lsoa", nm_areas_vintage(j->lsoas), j->sec[s].code, &in);
         if (rc == NM_USAGE) { /* a locality with no LSOA of its own */
-            nm_clear(j->ctx);
+            nmC_clear(j->ctx);
             rc = NM_OK;
             continue;
         }
@@ -268,7 +268,7 @@ static nm_status read_headline(sjob *j)
 static nm_status new_page(sjob *j)
 {
     j->page++;
-    return j->draw ? pg_next_page(&j->doc, A4_W, A4_H) : NM_OK;
+    return j->draw ? nmR_next_page(&j->doc, A4_W, A4_H) : NM_OK;
 }
 
 static double text(sjob *j, double x, double y, double w, double pt, int bold, uint32_t rgb,
@@ -277,8 +277,8 @@ static double text(sjob *j, double x, double y, double w, double pt, int bold, u
     double tw, th;
 
     if (j->draw)
-        return pg_text(&j->doc, x, y, w, pt, bold, rgb, PG_LEFT, s);
-    pg_measure(&j->doc, pt, bold, s, w, &tw, &th);
+        return nmR_text(&j->doc, x, y, w, pt, bold, rgb, PG_LEFT, s);
+    nmR_measure(&j->doc, pt, bold, s, w, &tw, &th);
     return th;
 }
 
@@ -294,7 +294,7 @@ static nm_status table_break(void *user, double *y)
     return rc;
 }
 
-static nm_geom view(const nm_geombuf *g)
+static nm_geom view(const nmS_geombuf *g)
 {
     nm_geom geom = {g->xy, g->npoints, g->ring_start, g->nrings, g->part_start, g->nparts};
     return geom;
@@ -314,7 +314,7 @@ static nm_status draw_map(sjob *j, int only, const nm_rect *box, double *used)
     nm_status rc = NM_OK;
 
     if (!map || !(klass = nm_malloc((n ? n : 1) * sizeof *klass))) {
-        rc = nm_fail(j->ctx, NM_NOMEM, "out of memory");
+        rc = nmC_fail(j->ctx, NM_NOMEM, "out of memory");
         goto cleanup;
     }
     nm_render_opts_init(&ro);
@@ -323,13 +323,13 @@ static nm_status draw_map(sjob *j, int only, const nm_rect *box, double *used)
     for (i = 0; rc == NM_OK && i < n; i++) {
         nm_geom g;
         int in = only < 0 || j->lsoa_sec[i] == only, c = j->shade.klass[i];
-        rc = nm_store_area_geom(j->store, nm_areas_rowid(j->lsoas, i), &j->geom, &j->gst);
+        rc = nmS_store_area_geom(j->store, nm_areas_rowid(j->lsoas, i), &j->geom, &j->gst);
         if (rc != NM_OK)
             break;
         g = view(&j->geom);
         if (in)
             klass[nk++] = c;
-        rc = nm_map_add_feature(j->ctx, map, &g, !in ? GREYED : nm_shading_rgb(&j->shade, c),
+        rc = nm_map_add_feature(j->ctx, map, &g, !in ? GREYED : nmP_shading_rgb(&j->shade, c),
                                 in && c < 0 ? NM_MAP_MISSING : 0);
     }
     if (rc == NM_OK && only >= 0) {
@@ -338,7 +338,7 @@ static nm_status draw_map(sjob *j, int only, const nm_rect *box, double *used)
         for (i = 0; i < n; i++) {
             if (j->lsoa_sec[i] != only)
                 continue;
-            rc = nm_store_area_geom(j->store, nm_areas_rowid(j->lsoas, i), &j->geom, &j->gst);
+            rc = nmS_store_area_geom(j->store, nm_areas_rowid(j->lsoas, i), &j->geom, &j->gst);
             for (size_t p = 0; rc == NM_OK && p < j->geom.npoints; p++) {
                 x0 = fmin(x0, j->geom.xy[2 * p]);
                 x1 = fmax(x1, j->geom.xy[2 * p]);
@@ -360,7 +360,7 @@ static nm_status draw_map(sjob *j, int only, const nm_rect *box, double *used)
         nm_geom g;
         for (size_t k = 0; only >= 0 && k < j->sec[only].n; k++)
             mine |= j->sec[only].idx[k] == (long)i;
-        rc = nm_store_area_geom(j->store, nm_areas_rowid(j->set.wards, i), &j->geom, &j->gst);
+        rc = nmS_store_area_geom(j->store, nm_areas_rowid(j->set.wards, i), &j->geom, &j->gst);
         g = view(&j->geom);
         if (rc == NM_OK)
             rc = nm_map_add_outline(j->ctx, map, thin, &g);
@@ -372,7 +372,7 @@ static nm_status draw_map(sjob *j, int only, const nm_rect *box, double *used)
         sqlite3_stmt *st = NULL;
         nm_geom g;
         long rowid = -1;
-        rc = nm_store_prepare(j->store, "SELECT id FROM area WHERE level = ?2 AND code = ?1 "
+        rc = nmS_store_prepare(j->store, "SELECT id FROM area WHERE level = ?2 AND code = ?1 "
                                         "AND geom IS NOT NULL ORDER BY vintage DESC LIMIT 1", &st);
         if (rc == NM_OK) {
             sqlite3_bind_text(st, 1, j->sec[s].code, -1, SQLITE_STATIC);
@@ -383,7 +383,7 @@ static nm_status draw_map(sjob *j, int only, const nm_rect *box, double *used)
         sqlite3_finalize(st);
         if (rc != NM_OK || rowid < 0)
             continue;
-        rc = nm_store_area_geom(j->store, rowid, &j->geom, &j->gst);
+        rc = nmS_store_area_geom(j->store, rowid, &j->geom, &j->gst);
         g = view(&j->geom);
         if (rc == NM_OK)
             rc = nm_map_add_outline(j->ctx, map, thick, &g);
@@ -391,15 +391,15 @@ static nm_status draw_map(sjob *j, int only, const nm_rect *box, double *used)
             rc = nm_map_add_label(j->ctx, map, j->sec[s].name, &g);
     }
     if (rc == NM_OK)
-        rc = nm_shading_legend(j->ctx, map, &j->shade, klass, nk);
+        rc = nmP_shading_legend(j->ctx, map, &j->shade, klass, nk);
     if (rc == NM_OK && only < 0 && j->o->locator) /* where the borough lies */
-        rc = nm_locator_add(j->store, map, j->o->within, j->lsoas, 0xcb181dU);
+        rc = nmP_locator_add(j->store, map, j->o->within, j->lsoas, 0xcb181dU);
     /* counting pages needs only the height the map takes */
     memset(&lay, 0, sizeof lay);
     if (rc == NM_OK && j->draw)
-        rc = pg_map(&j->doc, map, box, &lay);
+        rc = nmR_map(&j->doc, map, box, &lay);
     else if (rc == NM_OK)
-        rc = pg_map_layout(&j->doc, map, box, &lay);
+        rc = nmR_map_layout(&j->doc, map, box, &lay);
     if (rc == NM_OK && used)
         *used = fmax(lay.map.y + lay.map.h, lay.scale_bar.y + lay.scale_bar.h) - box->y;
 
@@ -426,7 +426,7 @@ static nm_status charts(sjob *j, const gr_row *const *rows, const uint32_t *rgb,
     nm_status rc = NM_OK;
 
     if (!bars)
-        return nm_fail(j->ctx, NM_NOMEM, "out of memory");
+        return nmC_fail(j->ctx, NM_NOMEM, "out of memory");
     for (c = 0; rc == NM_OK && c < s->ncol; c++) {
         const gr_col *gc = &s->col[c];
         char title[160], axis[96], ref[64];
@@ -434,7 +434,7 @@ static nm_status charts(sjob *j, const gr_row *const *rows, const uint32_t *rgb,
         nm_rect box;
         if (!gc->chart)
             continue;
-        if (col == 0 && y + h > pg_body_bottom(&j->doc)) {
+        if (col == 0 && y + h > nmR_body_bottom(&j->doc)) {
             rc = new_page(j);
             y = PG_MARGIN;
             y += text(j, PG_MARGIN, y, 0, PG_HEAD_PT, 1, PG_INK, heading) + 3;
@@ -456,7 +456,7 @@ static nm_status charts(sjob *j, const gr_row *const *rows, const uint32_t *rgb,
             continue; /* nothing to draw: every value missing */
         if (gc->rate) {
             char when[48];
-            gr_fmt_period(gc->period, when);
+            nmP_fmt_period(gc->period, when);
             snprintf(title, sizeof title, "%s per 1,000 residents, %s", gc->label, when);
         }
         else
@@ -482,7 +482,7 @@ static nm_status charts(sjob *j, const gr_row *const *rows, const uint32_t *rgb,
         ch.ref_label = ref;
         box = (nm_rect){PG_MARGIN + col * (w + CHART_GAP), y, w, h};
         if (j->draw)
-            pg_chart_draw(&j->doc, &ch, &box);
+            nmR_chart_draw(&j->doc, &ch, &box);
         if (++col == 2) {
             col = 0;
             y += h + 4;
@@ -508,11 +508,11 @@ static nm_status group_pages(sjob *j, int sec)
                        "\xE2\x80\x93: no data.  Group totals are computed from their wards; "
                        "England from every LSOA stored.";
     const char *tnotes[2] = {j->set.since_note, j->set.england_note}; /* under the table */
-    nm_buf b = {0};
+    nmC_buf b = {0};
     nm_status rc = NM_OK;
 
     if (!rows || !heads || !group || !bold || !rgb) {
-        rc = nm_fail(j->ctx, NM_NOMEM, "out of memory");
+        rc = nmC_fail(j->ctx, NM_NOMEM, "out of memory");
         goto cleanup;
     }
     for (a = 0; a < (int)nw; a++) {
@@ -539,37 +539,37 @@ static nm_status group_pages(sjob *j, int sec)
     if (sec >= 0) {
         j->sec[sec].page = j->page;
         snprintf(heading, sizeof heading, "%s %s", j->sec[sec].name, j->word);
-        nm_buf_addf(&b, "%zu ward%s: ", nw, nw == 1 ? "" : "s");
+        nmC_buf_addf(&b, "%zu ward%s: ", nw, nw == 1 ? "" : "s");
         for (a = 0; a < (int)nw; a++)
-            nm_buf_addf(&b, "%s%s", a == 0 ? "" : a + 1 == (int)nw ? " and " : ", ", rows[a]->name);
-        nm_buf_addf(&b, ".  Wards outlined; the rest of %s in grey.", j->place);
+            nmC_buf_addf(&b, "%s%s", a == 0 ? "" : a + 1 == (int)nw ? " and " : ", ", rows[a]->name);
+        nmC_buf_addf(&b, ".  Wards outlined; the rest of %s in grey.", j->place);
     } else {
         snprintf(heading, sizeof heading, "%s by %s", j->place, j->word);
-        nm_buf_addf(&b, "The %d %s compared with %s and England.", j->nsec, j->words, j->place);
+        nmC_buf_addf(&b, "The %d %s compared with %s and England.", j->nsec, j->words, j->place);
     }
     snprintf(sub, sizeof sub, "%s", b.data ? b.data : "");
-    nm_buf_free(&b);
+    nmC_buf_free(&b);
     y += text(j, PG_MARGIN, y, A4_W - 2 * PG_MARGIN, PG_HEAD_PT + 2, 1, PG_INK, heading) + 1.2;
     y += text(j, PG_MARGIN, y, A4_W - 2 * PG_MARGIN, PG_TEXT_PT, 0, PG_GREY, sub) + 4;
     /* the table under the map, the map as large as leaves room */
-    table_h = gr_area_table(&j->doc, &j->set, rows, heads, group, nareas, 0, 0,
+    table_h = nmP_area_table(&j->doc, &j->set, rows, heads, group, nareas, 0, 0,
                             A4_W - 2 * PG_MARGIN, 0, NULL, NULL, &rc);
     if (rc != NM_OK)
         goto cleanup;
     if (j->set.suppress_note)
-        pg_measure(&j->doc, PG_SMALL_PT - 0.5, 0, note, A4_W - 2 * PG_MARGIN, &tw, &note_h);
+        nmR_measure(&j->doc, PG_SMALL_PT - 0.5, 0, note, A4_W - 2 * PG_MARGIN, &tw, &note_h);
     for (int k = 0; k < 2; k++)
         if (tnotes[k]) {
             double h = 0;
-            pg_measure(&j->doc, PG_SMALL_PT - 0.5, 0, tnotes[k], A4_W - 2 * PG_MARGIN, &tw, &h);
+            nmR_measure(&j->doc, PG_SMALL_PT - 0.5, 0, tnotes[k], A4_W - 2 * PG_MARGIN, &tw, &h);
             note_h += h + 1;
         }
     if (sec >= 0) {
         nm_rect box;
         double used = 0;
-        map_h = fmin(150, pg_body_bottom(&j->doc) - y - table_h - note_h - 8);
+        map_h = fmin(150, nmR_body_bottom(&j->doc) - y - table_h - note_h - 8);
         if (map_h < 100) /* too long a table: the map keeps its size, the table follows */
-            map_h = fmin(150, pg_body_bottom(&j->doc) - y - 8);
+            map_h = fmin(150, nmR_body_bottom(&j->doc) - y - 8);
         box = (nm_rect){PG_MARGIN, y, A4_W - 2 * PG_MARGIN, map_h};
         if ((rc = draw_map(j, sec, &box, &used)) != NM_OK)
             goto cleanup;
@@ -579,10 +579,10 @@ static nm_status group_pages(sjob *j, int sec)
        longer one flows on from here */
     snprintf(sub, sizeof sub, "%s (continued)", heading);
     j->cont = sub;
-    if (y + table_h > pg_body_bottom(&j->doc) && PG_MARGIN + table_h <= pg_body_bottom(&j->doc) &&
+    if (y + table_h > nmR_body_bottom(&j->doc) && PG_MARGIN + table_h <= nmR_body_bottom(&j->doc) &&
         (rc = table_break(j, &y)) != NM_OK)
         goto cleanup;
-    y = gr_area_table(&j->doc, &j->set, rows, heads, group, nareas, PG_MARGIN, y,
+    y = nmP_area_table(&j->doc, &j->set, rows, heads, group, nareas, PG_MARGIN, y,
                       A4_W - 2 * PG_MARGIN, j->draw, table_break, j, &rc) + 2;
     j->cont = NULL;
     if (rc != NM_OK)
@@ -623,22 +623,22 @@ static nm_status first_page(sjob *j)
     y += text(j, PG_MARGIN, y, w, 10.5, 0, 0x404040, sub) + 5;
     yl = yr = y;
     yl += text(j, PG_MARGIN, yl, 95, PG_HEAD_PT, 1, PG_INK, "Headline figures") + 1.5;
-    snprintf(line, sizeof line, "Population: %s", nm_fmt_count(lround(h->pop), a));
+    snprintf(line, sizeof line, "Population: %s", nmP_fmt_count(lround(h->pop), a));
     yl += text(j, PG_MARGIN, yl, 95, PG_TEXT_PT, 0, PG_INK, line) + 0.8;
-    snprintf(line, sizeof line, "Children aged 0-15: %s", nm_fmt_count(lround(h->kids), a));
+    snprintf(line, sizeof line, "Children aged 0-15: %s", nmP_fmt_count(lround(h->kids), a));
     yl += text(j, PG_MARGIN, yl, 95, PG_TEXT_PT, 0, PG_INK, line) + 0.8;
-    snprintf(line, sizeof line, "LSOAs: %s", nm_fmt_count(lround(h->lsoas), a));
+    snprintf(line, sizeof line, "LSOAs: %s", nmP_fmt_count(lround(h->lsoas), a));
     yl += text(j, PG_MARGIN, yl, 95, PG_TEXT_PT, 0, PG_INK, line) + 0.8;
     snprintf(line, sizeof line,
              "In England's most deprived 10%% (IMD %s): %s LSOAs (%.1f%%), %s people, %s children",
-             j->periods ? j->shade.vals.period : "", nm_fmt_count(lround(h->n10), a),
-             h->lsoas > 0 ? 100 * h->n10 / h->lsoas : 0.0, nm_fmt_count(lround(h->p10), b),
-             nm_fmt_count(lround(h->k10), c));
+             j->periods ? j->shade.vals.period : "", nmP_fmt_count(lround(h->n10), a),
+             h->lsoas > 0 ? 100 * h->n10 / h->lsoas : 0.0, nmP_fmt_count(lround(h->p10), b),
+             nmP_fmt_count(lround(h->k10), c));
     yl += text(j, PG_MARGIN, yl, 95, PG_TEXT_PT, 0, PG_INK, line) + 0.8;
     snprintf(line, sizeof line,
              "In England's most deprived 20%%: %s LSOAs (%.1f%%), %s people, %s children",
-             nm_fmt_count(lround(h->n20), a), h->lsoas > 0 ? 100 * h->n20 / h->lsoas : 0.0,
-             nm_fmt_count(lround(h->p20), b), nm_fmt_count(lround(h->k20), c));
+             nmP_fmt_count(lround(h->n20), a), h->lsoas > 0 ? 100 * h->n20 / h->lsoas : 0.0,
+             nmP_fmt_count(lround(h->p20), b), nmP_fmt_count(lround(h->k20), c));
     yl += text(j, PG_MARGIN, yl, 95, PG_TEXT_PT, 0, PG_INK, line);
     yr += text(j, x2, yr, w - 100, PG_HEAD_PT, 1, PG_INK, "Contents") + 1.5;
     snprintf(line, sizeof line, "%s by %s", j->place, j->word);
@@ -649,12 +649,12 @@ static nm_status first_page(sjob *j)
         th = text(j, x2, yr, w - 100 - 12, PG_TEXT_PT, 0, PG_INK,
                   s < 0 ? line : j->sec[s].name);
         if (j->draw)
-            pg_text(&j->doc, A4_W - PG_MARGIN - 12, yr, 12, PG_TEXT_PT, 0, PG_INK, PG_RIGHT,
+            nmR_text(&j->doc, A4_W - PG_MARGIN - 12, yr, 12, PG_TEXT_PT, 0, PG_INK, PG_RIGHT,
                     num);
         yr += th + 0.8;
     }
     y = fmax(yl, yr) + 6;
-    box = (nm_rect){PG_MARGIN, y, w, pg_body_bottom(&j->doc) - y};
+    box = (nm_rect){PG_MARGIN, y, w, nmR_body_bottom(&j->doc) - y};
     return j->draw ? draw_map(j, -1, &box, NULL) : NM_OK;
 }
 
@@ -671,23 +671,23 @@ static nm_status pages(sjob *j)
 
 static nm_status write_pdf(sjob *j)
 {
-    nm_status rc = pg_open(j->ctx, &j->doc, j->o->output, A4_W, A4_H, 0, j->o->font, j->title,
+    nm_status rc = nmR_open(j->ctx, &j->doc, j->o->output, A4_W, A4_H, 0, j->o->font, j->title,
                            "Locality summaries: maps, tables and charts");
 
     if (rc == NM_OK) {
-        pg_set_footer(&j->doc, j->sources, j->periods, 1);
+        nmR_set_footer(&j->doc, j->sources, j->periods, 1);
         j->draw = 0; /* count the pages, then draw them */
         rc = pages(j);
     }
     if (rc == NM_OK) {
-        pg_set_footer(&j->doc, j->sources, j->periods, j->page);
+        nmR_set_footer(&j->doc, j->sources, j->periods, j->page);
         j->draw = 1;
         j->page = 0;
         rc = pages(j);
     }
     if (rc == NM_OK)
-        rc = pg_close(&j->doc);
-    pg_free(&j->doc);
+        rc = nmR_close(&j->doc);
+    nmR_free(&j->doc);
     return rc;
 }
 
@@ -703,10 +703,10 @@ typedef struct dtable {
 
 static void write_csv(const sjob *j, const dtable *t, int nt, FILE *fp)
 {
-    gr_csv_head(&j->set, fp);
+    nmP_csv_head(&j->set, fp);
     for (int i = 0; i < nt; i++)
         for (int r = 0; r < t[i].n; r++)
-            gr_csv_row(&j->set, t[i].name, t[i].rows[r], fp);
+            nmP_csv_row(&j->set, t[i].name, t[i].rows[r], fp);
 }
 
 
@@ -716,21 +716,21 @@ static void write_md(const sjob *j, const dtable *t, int nt, FILE *fp)
     char v[48], ci[48];
 
     fputs("# ", fp);
-    nm_md_text(fp, j->title);
+    nmP_md_text(fp, j->title);
     fprintf(fp, "\n\nData: %s.\n\nSources: %s\n", j->periods, j->sources);
     for (int k = 0; k < 2; k++)
         if (k ? s->england_note : s->since_note) {
             fputs("\n", fp);
-            nm_md_text(fp, k ? s->england_note : s->since_note);
+            nmP_md_text(fp, k ? s->england_note : s->since_note);
             fputs("\n", fp);
         }
     for (int i = 0; i < nt; i++) {
         fputs("\n## ", fp);
-        nm_md_text(fp, t[i].name);
+        nmP_md_text(fp, t[i].name);
         fputs("\n\n| Area |", fp);
         for (int c = 0; c < s->ncol; c++) {
             fputc(' ', fp);
-            nm_md_text(fp, s->col[c].label);
+            nmP_md_text(fp, s->col[c].label);
             if (s->col[c].rate)
                 fputs(": incidents | per 1,000 (95% CI)", fp);
             fputs(" |", fp);
@@ -742,7 +742,7 @@ static void write_md(const sjob *j, const dtable *t, int nt, FILE *fp)
         for (int r = 0; r < t[i].n; r++) {
             const gr_row *row = t[i].rows[r];
             fputs(row->kind == 'w' ? "| " : "| **", fp);
-            nm_md_text(fp, row->name);
+            nmP_md_text(fp, row->name);
             fputs(row->kind == 'w' ? " |" : "** |", fp);
             for (int c = 0; c < s->ncol; c++) {
                 const gr_col *col = &s->col[c];
@@ -752,10 +752,10 @@ static void write_md(const sjob *j, const dtable *t, int nt, FILE *fp)
                     counts.sum = 1;
                     counts.rate = 0;
                     x.v = x.count;
-                    gr_cell_text(&counts, &x, v, ci);
+                    nmP_cell_text(&counts, &x, v, ci);
                     fprintf(fp, " %s |", v);
                 }
-                gr_cell_text(col, &row->cell[c], v, ci);
+                nmP_cell_text(col, &row->cell[c], v, ci);
                 fprintf(fp, " %s%s%s |", v, ci[0] ? " " : "", ci);
             }
             fputc('\n', fp);
@@ -847,7 +847,7 @@ static nm_status write_xlsx(sjob *j, const dtable *t, int nt, const char *path)
     int i, nf = 0;
 
     if (!wb)
-        return nm_fail(j->ctx, NM_ERROR, "%s: cannot create the workbook", j->o->output);
+        return nmC_fail(j->ctx, NM_ERROR, "%s: cannot create the workbook", j->o->output);
     format_set_bold(bold);
     format_set_text_wrap(bold);
     format_set_align(bold, LXW_ALIGN_VERTICAL_TOP);
@@ -857,7 +857,7 @@ static nm_status write_xlsx(sjob *j, const dtable *t, int nt, const char *path)
     for (int c = 0; c < s->ncol && nf + 4 <= (int)(sizeof fmt / sizeof fmt[0]); c++) {
         double v[4];
         gr_cell dummy = {0};
-        int k = gr_cell_values(&s->col[c], &dummy, v);
+        int k = nmP_cell_values(&s->col[c], &dummy, v);
         for (int p = 0; p < k; p++) {
             char head[160];
             const char *code;
@@ -881,7 +881,7 @@ static nm_status write_xlsx(sjob *j, const dtable *t, int nt, const char *path)
         for (int c = 0; c < s->ncol; c++) {
             double v[4];
             gr_cell dummy = {0};
-            int k = gr_cell_values(&s->col[c], &dummy, v);
+            int k = nmP_cell_values(&s->col[c], &dummy, v);
             for (int p = 0; p < k; p++) {
                 char head[160];
                 const char *code;
@@ -894,12 +894,12 @@ static nm_status write_xlsx(sjob *j, const dtable *t, int nt, const char *path)
             lxw_row_t y = (lxw_row_t)(r + 1);
             int f = 0;
             col = 0;
-            worksheet_write_string(ws, y, col++, gr_level_name(row->kind), NULL);
+            worksheet_write_string(ws, y, col++, nmP_level_name(row->kind), NULL);
             worksheet_write_string(ws, y, col++, row->code, NULL);
             worksheet_write_string(ws, y, col++, row->name, NULL);
             for (int c = 0; c < s->ncol; c++) {
                 double v[4];
-                int k = gr_cell_values(&s->col[c], &row->cell[c], v);
+                int k = nmP_cell_values(&s->col[c], &row->cell[c], v);
                 for (int p = 0; p < k; p++, col++, f++) {
                     if (row->cell[c].suppressed)
                         worksheet_write_string(ws, y, col, "suppressed", grey);
@@ -917,7 +917,7 @@ static nm_status write_xlsx(sjob *j, const dtable *t, int nt, const char *path)
     xlsx_sources(j, wb, bold, wrap);
     err = workbook_close(wb);
     if (err != LXW_NO_ERROR)
-        return nm_fail(j->ctx, NM_ERROR, "%s: cannot write the workbook: %s", j->o->output,
+        return nmC_fail(j->ctx, NM_ERROR, "%s: cannot write the workbook: %s", j->o->output,
                        lxw_strerror(err));
     return NM_OK;
 }
@@ -926,17 +926,17 @@ static nm_status write_data(sjob *j, nm_summary_format fmt)
 {
     int nt = j->nsec + 1, i, r;
     dtable *t = nm_calloc((size_t)nt, sizeof *t);
-    nm_atomic a = {0};
+    nmC_atomic a = {0};
     nm_status rc = NM_OK;
 
     if (!t)
-        return nm_fail(j->ctx, NM_NOMEM, "out of memory");
+        return nmC_fail(j->ctx, NM_NOMEM, "out of memory");
     for (i = 0; i < j->nsec; i++) {
         const section *s = &j->sec[i];
         t[i].name = s->name;
         t[i].rows = nm_calloc(s->n + 1, sizeof *t[i].rows);
         if (!t[i].rows) {
-            rc = nm_fail(j->ctx, NM_NOMEM, "out of memory");
+            rc = nmC_fail(j->ctx, NM_NOMEM, "out of memory");
             goto cleanup;
         }
         for (r = 0; r < (int)s->n; r++)
@@ -947,7 +947,7 @@ static nm_status write_data(sjob *j, nm_summary_format fmt)
     /* the borough's table: its localities, itself and England */
     t[i].name = j->place;
     if (!(t[i].rows = nm_calloc((size_t)j->nsec + 2, sizeof *t[i].rows))) {
-        rc = nm_fail(j->ctx, NM_NOMEM, "out of memory");
+        rc = nmC_fail(j->ctx, NM_NOMEM, "out of memory");
         goto cleanup;
     }
     for (r = 0; r < j->nsec; r++)
@@ -955,7 +955,7 @@ static nm_status write_data(sjob *j, nm_summary_format fmt)
     t[i].rows[r++] = &j->set.borough;
     t[i].rows[r++] = &j->set.england;
     t[i].n = r;
-    if ((rc = nm_atomic_open(j->ctx, j->o->output, &a)) != NM_OK)
+    if ((rc = nmC_atomic_open(j->ctx, j->o->output, &a)) != NM_OK)
         goto cleanup;
     if (fmt == NM_SUMMARY_CSV)
         write_csv(j, t, nt, a.fp);
@@ -964,10 +964,10 @@ static nm_status write_data(sjob *j, nm_summary_format fmt)
     else
         rc = write_xlsx(j, t, nt, a.temp);
     if (rc == NM_OK)
-        rc = nm_atomic_commit(j->ctx, &a);
+        rc = nmC_atomic_commit(j->ctx, &a);
 
 cleanup:
-    nm_atomic_abort(&a);
+    nmC_atomic_abort(&a);
     for (i = 0; i < nt; i++)
         nm_free(t[i].rows);
     nm_free(t);
@@ -987,11 +987,11 @@ static nm_status write_html(sjob *j)
     nm_status rc;
 
     if (!sec)
-        return nm_fail(j->ctx, NM_NOMEM, "out of memory");
+        return nmC_fail(j->ctx, NM_NOMEM, "out of memory");
     for (int s = 0; s < j->nsec; s++)
         sec[s] = (hs_section){j->sec[s].code, j->sec[s].name, j->sec[s].idx, j->sec[s].n,
                               &j->sec[s].total};
-    rc = nm_html_page(&p);
+    rc = nmP_html_page(&p);
     nm_free(sec);
     return rc;
 }
@@ -1000,19 +1000,19 @@ static nm_status write_html(sjob *j)
 
 static nm_summary_format format_of(const nm_summary_opts *o)
 {
-    const char *dot = strrchr(nm_basename(o->output), '.');
+    const char *dot = strrchr(nmC_basename(o->output), '.');
 
     if (o->format != NM_SUMMARY_AUTO)
         return o->format;
-    if (dot && nm_strieq(dot, ".pdf"))
+    if (dot && nmC_strieq(dot, ".pdf"))
         return NM_SUMMARY_PDF;
-    if (dot && nm_strieq(dot, ".csv"))
+    if (dot && nmC_strieq(dot, ".csv"))
         return NM_SUMMARY_CSV;
-    if (dot && nm_strieq(dot, ".xlsx"))
+    if (dot && nmC_strieq(dot, ".xlsx"))
         return NM_SUMMARY_XLSX;
-    if (dot && (nm_strieq(dot, ".md") || nm_strieq(dot, ".markdown")))
+    if (dot && (nmC_strieq(dot, ".md") || nmC_strieq(dot, ".markdown")))
         return NM_SUMMARY_MD;
-    if (dot && (nm_strieq(dot, ".html") || nm_strieq(dot, ".htm")))
+    if (dot && (nmC_strieq(dot, ".html") || nmC_strieq(dot, ".htm")))
         return NM_SUMMARY_HTML;
     return NM_SUMMARY_AUTO;
 }
@@ -1023,17 +1023,17 @@ static void sjob_free(sjob *j)
         nm_free(j->sec[s].code);
         nm_free(j->sec[s].name);
         nm_free(j->sec[s].idx);
-        gr_row_clear(&j->sec[s].total);
+        nmP_row_clear(&j->sec[s].total);
     }
     nm_free(j->sec);
-    gr_set_free(&j->set);
+    nmP_set_free(&j->set);
     nm_areas_free(j->lsoas);
     nm_free(j->lsoa_sec);
-    nm_shading_clear(&j->shade);
+    nmP_shading_clear(&j->shade);
     nm_free(j->title);
     nm_free(j->sources);
     nm_free(j->periods);
-    nm_geombuf_free(&j->geom);
+    nmS_geombuf_free(&j->geom);
     sqlite3_finalize(j->gst);
 }
 
@@ -1050,18 +1050,18 @@ nm_status nm_summary(nm_store *store, const nm_summary_opts *o, nm_summary_resul
     j.store = store;
     j.ctx = nm_store_ctx(store);
     j.o = o;
-    nm_clear(j.ctx);
+    nmC_clear(j.ctx);
     if (!res)
         res = &local;
     memset(res, 0, sizeof *res);
     if (!o->output)
-        return nm_fail(j.ctx, NM_USAGE, "an output file is required (.pdf, .html, .csv, .xlsx or .md)");
+        return nmC_fail(j.ctx, NM_USAGE, "an output file is required (.pdf, .html, .csv, .xlsx or .md)");
     if ((fmt = format_of(o)) == NM_SUMMARY_AUTO)
-        return nm_fail(j.ctx, NM_USAGE, "%s: give --format, or an output ending in .pdf, .html, "
+        return nmC_fail(j.ctx, NM_USAGE, "%s: give --format, or an output ending in .pdf, .html, "
                                         ".csv, .xlsx or .md", o->output);
     if (o->font && (rc = nm_font_check(j.ctx, o->font)) != NM_OK)
         return rc;
-    rc = nm_store_read_begin(store);
+    rc = nmS_store_read_begin(store);
     reading = rc == NM_OK;
     if (rc == NM_OK)
         rc = nm_areas_select(store, "lsoa", 0, o->within, &j.lsoas);
@@ -1069,7 +1069,7 @@ nm_status nm_summary(nm_store *store, const nm_summary_opts *o, nm_summary_resul
         j.place = *nm_areas_within_name(j.lsoas) ? nm_areas_within_name(j.lsoas)
                   : o->within                     ? o->within
                                                   : "All areas";
-        rc = gr_set_read(store, o->within, o->indicators, o->period, o->indicator, o->since,
+        rc = nmP_set_read(store, o->within, o->indicators, o->period, o->indicator, o->since,
                          &j.set);
     }
     if (rc == NM_OK)
@@ -1082,26 +1082,26 @@ nm_status nm_summary(nm_store *store, const nm_summary_opts *o, nm_summary_resul
         nm_choropleth_opts_init(&co);
         co.indicator = o->indicator ? o->indicator : "imd_decile";
         co.period = o->period;
-        rc = nm_shading_make(store, &co, j.lsoas, &j.shade);
+        rc = nmP_shading_make(store, &co, j.lsoas, &j.shade);
     }
     if (rc == NM_OK) {
-        nm_buf b = {0};
+        nmC_buf b = {0};
         if (o->title)
-            nm_buf_addf(&b, "%s", o->title);
+            nmC_buf_addf(&b, "%s", o->title);
         else
-            nm_buf_addf(&b, "%s: %s summaries", j.place, j.word);
-        j.title = nm_buf_take(&b);
-        j.sources = gr_sources(store, &j.set);
-        j.periods = gr_periods(&j.set);
+            nmC_buf_addf(&b, "%s: %s summaries", j.place, j.word);
+        j.title = nmC_buf_take(&b);
+        j.sources = nmP_sources(store, &j.set);
+        j.periods = nmP_periods(&j.set);
         if (!j.title || !j.sources || !j.periods)
-            rc = nm_fail(j.ctx, NM_NOMEM, "out of memory");
+            rc = nmC_fail(j.ctx, NM_NOMEM, "out of memory");
     }
     if (rc == NM_OK)
         rc = fmt == NM_SUMMARY_PDF    ? write_pdf(&j)
              : fmt == NM_SUMMARY_HTML ? write_html(&j)
                                       : write_data(&j, fmt);
     if (reading)
-        nm_store_read_end(store);
+        nmS_store_read_end(store);
     if (rc == NM_OK) {
         res->pages = fmt == NM_SUMMARY_PDF ? j.page : 0;
         res->localities = j.nsec;

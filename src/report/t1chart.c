@@ -50,19 +50,19 @@ static void axis(pg_doc *d, long n, double x0, double x1, double y)
     long step = n > 200 ? 50 : 25;
     char lab[32];
 
-    pg_line(d, x0, y, x1, y, PG_INK, 0.25, 0);
+    nmR_line(d, x0, y, x1, y, PG_INK, 0.25, 0);
     for (long r = 0; r <= n; r += step) {
         long at = r == 0 ? 1 : r;
         double x = x_of(at, n, x0, x1);
         if (r > 0 && n - r < step / 3)
             continue; /* n is drawn below, too close */
-        pg_line(d, x, y, x, y + 1.2, PG_INK, 0.25, 0);
+        nmR_line(d, x, y, x, y + 1.2, PG_INK, 0.25, 0);
         snprintf(lab, sizeof lab, "%ld", at);
-        pg_text(d, x - 8, y + 1.6, 16, PG_SMALL_PT, 0, PG_GREY, PG_CENTRE, lab);
+        nmR_text(d, x - 8, y + 1.6, 16, PG_SMALL_PT, 0, PG_GREY, PG_CENTRE, lab);
     }
     snprintf(lab, sizeof lab, "%ld", n);
-    pg_line(d, x1, y, x1, y + 1.2, PG_INK, 0.25, 0);
-    pg_text(d, x1 - 8, y + 1.6, 16, PG_SMALL_PT, 0, PG_GREY, PG_CENTRE, lab);
+    nmR_line(d, x1, y, x1, y + 1.2, PG_INK, 0.25, 0);
+    nmR_text(d, x1 - 8, y + 1.6, 16, PG_SMALL_PT, 0, PG_GREY, PG_CENTRE, lab);
 }
 
 static void grid(pg_doc *d, long n, double x0, double x1, double top, double bottom)
@@ -70,7 +70,7 @@ static void grid(pg_doc *d, long n, double x0, double x1, double top, double bot
     long step = n > 200 ? 50 : 25;
 
     for (long r = step; r < n; r += step)
-        pg_line(d, x_of(r, n, x0, x1), top, x_of(r, n, x0, x1), bottom, 0xdddddd, 0.2, 0);
+        nmR_line(d, x_of(r, n, x0, x1), top, x_of(r, n, x0, x1), bottom, 0xdddddd, 0.2, 0);
 }
 
 static void draw_row(pg_doc *d, const t1_chart *c, const t1_row *row, int mark, double x0,
@@ -82,22 +82,22 @@ static void draw_row(pg_doc *d, const t1_chart *c, const t1_row *row, int mark, 
     char name[112];
 
     snprintf(name, sizeof name, "%s%s", row->name, mark ? " *" : "");
-    pg_measure(d, PG_TEXT_PT - 0.5, 0, name, T1_LABEL_W - 4, &tw, &th);
-    pg_text(d, PG_MARGIN, yc - th / 2, T1_LABEL_W - 4, PG_TEXT_PT - 0.5, 0, PG_INK, PG_LEFT,
+    nmR_measure(d, PG_TEXT_PT - 0.5, 0, name, T1_LABEL_W - 4, &tw, &th);
+    nmR_text(d, PG_MARGIN, yc - th / 2, T1_LABEL_W - 4, PG_TEXT_PT - 0.5, 0, PG_INK, PG_LEFT,
             name);
-    pg_line(d, x0, yc, x1, yc, 0xe6e6e6, 0.3, 0);
+    nmR_line(d, x0, yc, x1, yc, 0xe6e6e6, 0.3, 0);
     for (int k = 0; k < row->nnb; k++)
         if (row->nb_rank[k] > 0)
             dot(d, x_of(row->nb_rank[k], c->nauth, x0, x1), yc, 1.3, 0xffffffU, T1_NB, 0.35);
     if (row->mean_rank > 0) {
         double xm = x_of(row->mean_rank, c->nauth, x0, x1);
-        pg_line(d, xm, yc - 2.6, xm, yc + 2.6, PG_INK, 0.7, 0);
+        nmR_line(d, xm, yc - 2.6, xm, yc + 2.6, PG_INK, 0.7, 0);
     }
     if (row->la_rank > 0) {
         double xl = x_of(row->la_rank, c->nauth, x0, x1);
         dot(d, xl, yc, 1.8, T1_RED, T1_RED, 0.2);
         snprintf(lab, sizeof lab, "%ld", row->la_rank);
-        pg_text(d, xl - 8, yc - 5.6, 16, PG_SMALL_PT, 1, T1_RED, PG_CENTRE, lab);
+        nmR_text(d, xl - 8, yc - 5.6, 16, PG_SMALL_PT, 1, T1_RED, PG_CENTRE, lab);
     }
 }
 
@@ -106,31 +106,31 @@ static double key(pg_doc *d, const t1_chart *c, double y)
 {
     double x = PG_MARGIN + T1_LABEL_W, w = T1_W - PG_MARGIN - x, h;
     char text[256];
-    nm_buf names = {0};
+    nmC_buf names = {0};
 
     dot(d, x + 1.8, y + 1.8, 1.8, T1_RED, T1_RED, 0.2);
-    h = pg_text(d, x + 5, y, 60, PG_TEXT_PT - 0.5, 0, PG_INK, PG_LEFT, c->la_name);
+    h = nmR_text(d, x + 5, y, 60, PG_TEXT_PT - 0.5, 0, PG_INK, PG_LEFT, c->la_name);
     x += 62;
     dot(d, x + 1.8, y + 1.8, 1.3, 0xffffffU, T1_NB, 0.35);
     snprintf(text, sizeof text, "each of its %d neighbours", c->nnb);
-    h = fmax(h, pg_text(d, x + 5, y, 55, PG_TEXT_PT - 0.5, 0, PG_INK, PG_LEFT, text));
+    h = fmax(h, nmR_text(d, x + 5, y, 55, PG_TEXT_PT - 0.5, 0, PG_INK, PG_LEFT, text));
     x += 57;
-    pg_line(d, x + 1.8, y - 0.6, x + 1.8, y + 4.2, PG_INK, 0.7, 0);
-    h = fmax(h, pg_text(d, x + 5, y, w - (x - PG_MARGIN - T1_LABEL_W) - 5, PG_TEXT_PT - 0.5, 0,
+    nmR_line(d, x + 1.8, y - 0.6, x + 1.8, y + 4.2, PG_INK, 0.7, 0);
+    h = fmax(h, nmR_text(d, x + 5, y, w - (x - PG_MARGIN - T1_LABEL_W) - 5, PG_TEXT_PT - 0.5, 0,
                         PG_INK, PG_LEFT,
                         "the neighbours' mean (where an authority with their mean would rank)"));
     /* a wrapped key line keeps its distance from the names under it */
     y += fmax(6.5, h + 2);
-    nm_buf_addf(&names, "Neighbours%s%s%s: ", *c->neighbours_from ? " (" : "",
+    nmC_buf_addf(&names, "Neighbours%s%s%s: ", *c->neighbours_from ? " (" : "",
                 c->neighbours_from, *c->neighbours_from ? ")" : "");
     for (int k = 0; k < c->nnb; k++)
-        nm_buf_addf(&names, "%s%s", k ? (k + 1 == c->nnb ? " and " : ", ") : "", c->nb_names[k]);
-    nm_buf_addf(&names, ".");
-    y += pg_text(d, PG_MARGIN + T1_LABEL_W, y, w, PG_SMALL_PT + 0.5, 0, PG_GREY, PG_LEFT,
+        nmC_buf_addf(&names, "%s%s", k ? (k + 1 == c->nnb ? " and " : ", ") : "", c->nb_names[k]);
+    nmC_buf_addf(&names, ".");
+    y += nmR_text(d, PG_MARGIN + T1_LABEL_W, y, w, PG_SMALL_PT + 0.5, 0, PG_GREY, PG_LEFT,
                  names.data ? names.data : "");
-    nm_buf_free(&names);
+    nmC_buf_free(&names);
     if (c->left_out)
-        y += 1 + pg_text(d, PG_MARGIN + T1_LABEL_W, y + 1, w, PG_SMALL_PT + 0.5, 0, PG_GREY,
+        y += 1 + nmR_text(d, PG_MARGIN + T1_LABEL_W, y + 1, w, PG_SMALL_PT + 0.5, 0, PG_GREY,
                          PG_LEFT, c->left_out);
     return y;
 }
@@ -152,28 +152,28 @@ static double draw_chart(pg_doc *d, const t1_chart *c, const char *title)
              : nscore == 0      ? "average rank"
                                 : "average score (* the average rank: the file holds no score)",
              c->nauth, c->tier, c->weighting);
-    y += pg_text(d, PG_MARGIN, y, T1_W - 2 * PG_MARGIN, PG_TITLE_PT, 1, PG_INK, PG_LEFT, title) +
+    y += nmR_text(d, PG_MARGIN, y, T1_W - 2 * PG_MARGIN, PG_TITLE_PT, 1, PG_INK, PG_LEFT, title) +
          PG_TITLE_GAP;
-    y += pg_text(d, PG_MARGIN, y, T1_W - 2 * PG_MARGIN, 10.5, 0, 0x404040, PG_LEFT, sub) + 6;
+    y += nmR_text(d, PG_MARGIN, y, T1_W - 2 * PG_MARGIN, 10.5, 0, 0x404040, PG_LEFT, sub) + 6;
     top = y;
-    pg_tag_begin(d, "Figure");
+    nmR_tag_begin(d, "Figure");
     grid(d, c->nauth, x0, x1, top, top + c->nrows * T1_ROW_H);
     for (int r = 0; r < c->nrows; r++)
         draw_row(d, c, &c->rows[r], nscore > 0 && !c->rows[r].score, x0, x1, top + r * T1_ROW_H);
     y = top + c->nrows * T1_ROW_H + 1;
     axis(d, c->nauth, x0, x1, y);
     y += 6;
-    pg_text(d, x0, y, 60, PG_SMALL_PT + 0.5, 0, PG_GREY, PG_LEFT, "\xE2\x97\x80 more deprived");
-    pg_text(d, x1 - 60, y, 60, PG_SMALL_PT + 0.5, 0, PG_GREY, PG_RIGHT,
+    nmR_text(d, x0, y, 60, PG_SMALL_PT + 0.5, 0, PG_GREY, PG_LEFT, "\xE2\x97\x80 more deprived");
+    nmR_text(d, x1 - 60, y, 60, PG_SMALL_PT + 0.5, 0, PG_GREY, PG_RIGHT,
             "less deprived \xE2\x96\xB6");
-    pg_text(d, x0, y, x1 - x0, PG_SMALL_PT + 0.5, 0, PG_INK, PG_CENTRE, "Rank (1 = most deprived)");
+    nmR_text(d, x0, y, x1 - x0, PG_SMALL_PT + 0.5, 0, PG_INK, PG_CENTRE, "Rank (1 = most deprived)");
     y += 8;
     y = key(d, c, y);
-    pg_tag_end(d, "Figure");
+    nmR_tag_end(d, "Figure");
     return y;
 }
 
-nm_status t1_chart_write(nm_ctx *ctx, const t1_chart *c, const char *path, double dpi)
+nm_status nmP_chart_write(nm_ctx *ctx, const t1_chart *c, const char *path, double dpi)
 {
     pg_doc d;
     char title[256], periods[96];
@@ -185,20 +185,20 @@ nm_status t1_chart_write(nm_ctx *ctx, const t1_chart *c, const char *path, doubl
     snprintf(periods, sizeof periods, "IoD %s", c->period);
     /* the page is as tall as the chart and its footer: a measuring pass
        first, since the rows, the key's names and the note vary */
-    if ((rc = pg_open_measure(ctx, &d, T1_W, T1_H, NULL)) != NM_OK)
+    if ((rc = nmR_open_measure(ctx, &d, T1_W, T1_H, NULL)) != NM_OK)
         goto cleanup;
-    pg_set_footer(&d, c->sources, periods, 1);
+    nmR_set_footer(&d, c->sources, periods, 1);
     h = draw_chart(&d, c, title) + T1_FOOT_GAP + d.foot_h + PG_MARGIN;
-    pg_free(&d);
-    if ((rc = pg_open(ctx, &d, path, T1_W, ceil(h), dpi, NULL, title,
+    nmR_free(&d);
+    if ((rc = nmR_open(ctx, &d, path, T1_W, ceil(h), dpi, NULL, title,
                       "Rank of each domain's average score among England's authorities")) !=
         NM_OK)
         goto cleanup;
-    pg_set_footer(&d, c->sources, periods, 1);
+    nmR_set_footer(&d, c->sources, periods, 1);
     draw_chart(&d, c, title);
-    rc = pg_close(&d);
+    rc = nmR_close(&d);
 
 cleanup:
-    pg_free(&d);
+    nmR_free(&d);
     return rc;
 }

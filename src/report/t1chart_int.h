@@ -39,6 +39,6 @@ typedef struct t1_chart {
 /* Draws the chart on one A4 landscape page and writes it atomically to
  * 'path' (.png at 'dpi', 0: 150; or .pdf).  Returns NM_USAGE
  * (extension), NM_ERROR (output), NM_NOMEM. */
-nm_status t1_chart_write(nm_ctx *ctx, const t1_chart *c, const char *path, double dpi);
+nm_status nmP_chart_write(nm_ctx *ctx, const t1_chart *c, const char *path, double dpi);
 
 #endif

@@ -58,12 +58,12 @@ static nm_status add_id(tjob *j, const char *id, size_t len)
         int cap = j->capids ? j->capids * 2 : 16;
         char **n = nm_realloc(j->ids, (size_t)cap * sizeof *n);
         if (!n)
-            return nm_fail(j->ctx, NM_NOMEM, "out of memory");
+            return nmC_fail(j->ctx, NM_NOMEM, "out of memory");
         j->ids = n;
         j->capids = cap;
     }
     if (!(j->ids[j->nids] = nm_malloc(len + 1)))
-        return nm_fail(j->ctx, NM_NOMEM, "out of memory");
+        return nmC_fail(j->ctx, NM_NOMEM, "out of memory");
     memcpy(j->ids[j->nids], id, len);
     j->ids[j->nids++][len] = '\0';
     return NM_OK;
@@ -111,14 +111,14 @@ static nm_status choose_ids(tjob *j)
             rc = l.rc;
         /* ward aggregates are shares and means: nothing of theirs compares */
         if (rc == NM_OK && j->nids == 0 && j->o->since)
-            rc = nm_fail(j->ctx, NM_NOTFOUND,
+            rc = nmC_fail(j->ctx, NM_NOTFOUND,
                          "no ranks or deciles of %s areas are stored%s%s, and only they compare "
                          "between releases: use --level lsoa, or 'needsmap summary --since %s' "
                          "for %s areas' shares of England's most deprived LSOAs in both",
                          nm_areas_level(j->areas), j->o->period ? " for period " : "",
                          j->o->period ? j->o->period : "", j->o->since, nm_areas_level(j->areas));
         else if (rc == NM_OK && j->nids == 0)
-            rc = nm_fail(j->ctx, NM_NOTFOUND,
+            rc = nmC_fail(j->ctx, NM_NOTFOUND,
                          "no indicators of %s areas are stored%s%s: run 'needsmap aggregate "
                          "--to %s%s%s' first",
                          nm_areas_level(j->areas), j->o->period ? " for period " : "",
@@ -129,7 +129,7 @@ static nm_status choose_ids(tjob *j)
     while (rc == NM_OK && *p) {
         size_t len = strcspn(p, ",");
         if (len == 0)
-            return nm_fail(j->ctx, NM_USAGE, "--indicators: an empty id in \"%s\"",
+            return nmC_fail(j->ctx, NM_USAGE, "--indicators: an empty id in \"%s\"",
                            j->o->indicators);
         rc = add_id(j, p, len);
         p += len + (p[len] == ',');
@@ -154,7 +154,7 @@ static nm_status read_suppression(tjob *j, column *c)
              (int)(strlen(c->v.key) - strlen(suppressible[k])), c->v.key);
     rc = nm_values_read(j->store, j->areas, key, c->v.period, NM_RANK_NONE, &s);
     if (rc == NM_NOTFOUND) {
-        nm_clear(j->ctx);
+        nmC_clear(j->ctx);
         return NM_OK;
     }
     if (rc == NM_OK) {
@@ -172,7 +172,7 @@ static int is_suppressed(const column *c, size_t i)
 
 /* ---- CSV ----------------------------------------------------------------- */
 
-void nm_csv_text(FILE *fp, const char *s)
+void nmP_csv_text(FILE *fp, const char *s)
 {
     if (!s[strcspn(s, ",\"\r\n")] && s[0] != ' ' && (!*s || s[strlen(s) - 1] != ' ')) {
         fputs(s, fp);
@@ -188,7 +188,7 @@ void nm_csv_text(FILE *fp, const char *s)
 }
 
 /* The shortest decimal that reads back as the same double. */
-void nm_csv_number(FILE *fp, double x)
+void nmP_csv_number(FILE *fp, double x)
 {
     char buf[40];
 
@@ -243,12 +243,12 @@ static void csv_rounded(FILE *fp, double x, const char *unit)
 /* A column's heading for readers: its label, "(%)" for shares. */
 static void csv_heading(FILE *fp, const nm_values *v)
 {
-    nm_buf b = {0};
+    nmC_buf b = {0};
 
-    nm_buf_addf(&b, "%s%s", v->label && *v->label ? v->label : v->key,
+    nmC_buf_addf(&b, "%s%s", v->label && *v->label ? v->label : v->key,
                 style_of(v->unit).pct ? " (%)" : "");
-    nm_csv_text(fp, b.data && !b.failed ? b.data : v->key);
-    nm_buf_free(&b);
+    nmP_csv_text(fp, b.data && !b.failed ? b.data : v->key);
+    nmC_buf_free(&b);
 }
 
 static void write_csv(const tjob *j, FILE *fp)
@@ -262,18 +262,18 @@ static void write_csv(const tjob *j, FILE *fp)
     for (c = 0; c < j->ncols; c++) {
         fputc(',', fp);
         if (j->o->ids)
-            nm_csv_text(fp, j->cols[c].v.key);
+            nmP_csv_text(fp, j->cols[c].v.key);
         else
             csv_heading(fp, &j->cols[c].v);
     }
     fputc('\n', fp);
     for (i = 0; i < nm_areas_count(j->areas); i++) {
-        nm_csv_text(fp, nm_areas_code(j->areas, i));
+        nmP_csv_text(fp, nm_areas_code(j->areas, i));
         fputc(',', fp);
-        nm_csv_text(fp, nm_areas_name(j->areas, i));
+        nmP_csv_text(fp, nm_areas_name(j->areas, i));
         if (j->chg) {
             fputc(',', fp);
-            nm_csv_text(fp, j->chg->then_code[i] ? j->chg->then_code[i] : "");
+            nmP_csv_text(fp, j->chg->then_code[i] ? j->chg->then_code[i] : "");
             fprintf(fp, ",%s", nm_lineage_name(j->chg->lineage[i]));
         }
         for (c = 0; c < j->ncols; c++) {
@@ -282,7 +282,7 @@ static void write_csv(const tjob *j, FILE *fp)
             if (is_suppressed(col, i))
                 fputs("suppressed", fp);
             else if (!isnan(col->v.value[i]) && j->o->ids)
-                nm_csv_number(fp, col->v.value[i]);
+                nmP_csv_number(fp, col->v.value[i]);
             else if (!isnan(col->v.value[i]))
                 csv_rounded(fp, col->v.value[i], col->v.unit);
         }
@@ -339,7 +339,7 @@ static nm_status write_xlsx(const tjob *j, const char *path)
     int c;
 
     if (!wb)
-        return nm_fail(j->ctx, NM_ERROR, "%s: cannot create the workbook", j->o->output);
+        return nmC_fail(j->ctx, NM_ERROR, "%s: cannot create the workbook", j->o->output);
     int x = j->chg ? 2 : 0; /* the columns before the values */
 
     fmt = nm_calloc((size_t)j->ncols + 1, sizeof *fmt);
@@ -350,7 +350,7 @@ static nm_status write_xlsx(const tjob *j, const char *path)
     if (!fmt || !ws || !bold || !wrap || !grey) {
         nm_free(fmt);
         workbook_close(wb);
-        return nm_fail(j->ctx, NM_NOMEM, "out of memory");
+        return nmC_fail(j->ctx, NM_NOMEM, "out of memory");
     }
     format_set_bold(bold);
     format_set_text_wrap(bold);
@@ -403,14 +403,14 @@ static nm_status write_xlsx(const tjob *j, const char *path)
     err = workbook_close(wb);
     nm_free(fmt);
     if (err != LXW_NO_ERROR)
-        return nm_fail(j->ctx, NM_ERROR, "%s: cannot write the workbook: %s", j->o->output,
+        return nmC_fail(j->ctx, NM_ERROR, "%s: cannot write the workbook: %s", j->o->output,
                        lxw_strerror(err));
     return NM_OK;
 }
 
 /* ---- Markdown ------------------------------------------------------------ */
 
-void nm_md_text(FILE *fp, const char *s)
+void nmP_md_text(FILE *fp, const char *s)
 {
     for (; *s; s++) {
         if (*s == '|' || *s == '\\')
@@ -435,7 +435,7 @@ static void md_number(FILE *fp, double x, const char *unit)
     r = round(fabs(x) * scale);
     if (r == 0)
         x = 0; /* no "-0.00" */
-    fprintf(fp, "%s%s", x < 0 ? "-" : "", nm_fmt_count((long)(r / scale), ip));
+    fprintf(fp, "%s%s", x < 0 ? "-" : "", nmP_fmt_count((long)(r / scale), ip));
     if (dec > 0)
         fprintf(fp, ".%0*ld", dec, (long)fmod(r, scale));
     if (pct)
@@ -450,7 +450,7 @@ static void write_md(const tjob *j, FILE *fp)
     fputs(j->chg ? "| Code | Name | Compared with | Lineage |" : "| Code | Name |", fp);
     for (c = 0; c < j->ncols; c++) {
         fputc(' ', fp);
-        nm_md_text(fp, j->cols[c].v.label);
+        nmP_md_text(fp, j->cols[c].v.label);
         fputs(" |", fp);
     }
     fputs(j->chg ? "\n| :--- | :--- | :--- | :--- |" : "\n| :--- | :--- |", fp);
@@ -459,13 +459,13 @@ static void write_md(const tjob *j, FILE *fp)
     fputc('\n', fp);
     for (i = 0; i < nm_areas_count(j->areas); i++) {
         fputs("| ", fp);
-        nm_md_text(fp, nm_areas_code(j->areas, i));
+        nmP_md_text(fp, nm_areas_code(j->areas, i));
         fputs(" | ", fp);
-        nm_md_text(fp, nm_areas_name(j->areas, i));
+        nmP_md_text(fp, nm_areas_name(j->areas, i));
         fputs(" |", fp);
         if (j->chg) {
             fputc(' ', fp);
-            nm_md_text(fp, j->chg->then_code[i] ? j->chg->then_code[i] : "");
+            nmP_md_text(fp, j->chg->then_code[i] ? j->chg->then_code[i] : "");
             fprintf(fp, " | %s |", nm_lineage_name(j->chg->lineage[i]));
         }
         for (c = 0; c < j->ncols; c++) {
@@ -481,12 +481,12 @@ static void write_md(const tjob *j, FILE *fp)
     }
     if (j->since_note) {
         fputs("\n", fp);
-        nm_md_text(fp, j->since_note);
+        nmP_md_text(fp, j->since_note);
         fputs(". " NM_SINCE_GUIDANCE "\n", fp);
     }
     if (j->wards_said) {
         fputs("\n", fp);
-        nm_md_text(fp, j->wards_said);
+        nmP_md_text(fp, j->wards_said);
         fputc('\n', fp);
     }
 }
@@ -499,36 +499,36 @@ static nm_status change_column(tjob *j, nm_change *c, int which, column *out)
 {
     const nm_values *now = &c->now;
     nm_values *v = &out->v;
-    nm_buf label = {0}, key = {0};
+    nmC_buf label = {0}, key = {0};
     size_t i;
 
     memset(out, 0, sizeof *out);
     v->n = now->n;
     v->polarity = now->polarity;
-    nm_strlcpy(v->unit, now->unit, sizeof v->unit);
-    nm_strlcpy(v->period, which == 0 ? c->since : now->period, sizeof v->period);
+    nmC_strlcpy(v->unit, now->unit, sizeof v->unit);
+    nmC_strlcpy(v->period, which == 0 ? c->since : now->period, sizeof v->period);
     if (which == 2)
-        nm_strlcpy(v->unit, strcmp(now->unit, "decile") == 0 ? NM_UNIT_DECILE_CHANGE
+        nmC_strlcpy(v->unit, strcmp(now->unit, "decile") == 0 ? NM_UNIT_DECILE_CHANGE
                                                                : NM_UNIT_RANK_CHANGE,
                    sizeof v->unit);
     if (which == 2) {
-        nm_buf_addf(&label, "%s: change %s to %s (negative: more deprived)", now->label,
+        nmC_buf_addf(&label, "%s: change %s to %s (negative: more deprived)", now->label,
                     c->since, now->period);
-        nm_buf_addf(&key, "%s_change", now->key);
+        nmC_buf_addf(&key, "%s_change", now->key);
     } else {
-        nm_buf_addf(&label, "%s (%s)", which == 0 && c->then_label ? c->then_label : now->label,
+        nmC_buf_addf(&label, "%s (%s)", which == 0 && c->then_label ? c->then_label : now->label,
                     v->period);
-        nm_buf_addf(&key, "%s_%s", now->key, v->period);
+        nmC_buf_addf(&key, "%s_%s", now->key, v->period);
     }
-    v->label = nm_buf_take(&label);
+    v->label = nmC_buf_take(&label);
     v->source = nm_strdup(now->source ? now->source : "");
     v->value = nm_malloc((v->n ? v->n : 1) * sizeof *v->value);
     if (!v->label || !v->source || !v->value || key.failed) {
-        nm_buf_free(&key);
-        return nm_fail(j->ctx, NM_NOMEM, "out of memory");
+        nmC_buf_free(&key);
+        return nmC_fail(j->ctx, NM_NOMEM, "out of memory");
     }
-    nm_strlcpy(v->key, key.data, sizeof v->key);
-    nm_buf_free(&key);
+    nmC_strlcpy(v->key, key.data, sizeof v->key);
+    nmC_buf_free(&key);
     for (i = 0; i < v->n; i++)
         v->value[i] = which == 0   ? c->then[i]
                       : which == 1 ? now->value[i]
@@ -548,13 +548,13 @@ static nm_status read_changes(tjob *j)
     j->cols = nm_calloc((size_t)j->nids * 3 + 1, sizeof *j->cols);
     j->chg = nm_calloc(1, sizeof *j->chg);
     if (!j->cols || !j->chg)
-        return nm_fail(j->ctx, NM_NOMEM, "out of memory");
+        return nmC_fail(j->ctx, NM_NOMEM, "out of memory");
     for (c = 0; rc == NM_OK && c < j->nids; c++) {
         nm_change ch, *into = kept ? &ch : j->chg;
         rc = nm_change_read(j->store, j->areas, j->ids[c], j->o->period, j->o->since, into);
         if (rc == NM_NOTFOUND && j->all) {
-            nm_log(j->ctx, NM_LOG_INFO, "%s: %s", j->ids[c], nm_errmsg(j->ctx));
-            nm_clear(j->ctx);
+            nmC_log(j->ctx, NM_LOG_INFO, "%s: %s", j->ids[c], nm_errmsg(j->ctx));
+            nmC_clear(j->ctx);
             rc = NM_OK;
             continue;
         }
@@ -565,14 +565,14 @@ static nm_status read_changes(tjob *j)
             nm_change_clear(&ch);
     }
     if (rc == NM_OK && kept == 0)
-        rc = nm_fail(j->ctx, NM_NOTFOUND,
+        rc = nmC_fail(j->ctx, NM_NOTFOUND,
                      "no rank or decile of the %s areas is stored in both %s and %s",
                      nm_areas_level(j->areas), j->o->period ? j->o->period : "the latest release",
                      j->o->since);
-    if (rc == NM_OK && !(j->since_note = nm_change_note(j->areas, j->chg, "IoD")))
-        rc = nm_fail(j->ctx, NM_NOMEM, "out of memory");
+    if (rc == NM_OK && !(j->since_note = nmP_change_note(j->areas, j->chg, "IoD")))
+        rc = nmC_fail(j->ctx, NM_NOMEM, "out of memory");
     if (rc == NM_OK)
-        nm_log(j->ctx, NM_LOG_INFO, "%s", j->since_note);
+        nmC_log(j->ctx, NM_LOG_INFO, "%s", j->since_note);
     if (rc != NM_OK) {
         nm_change_clear(j->chg);
         nm_free(j->chg);
@@ -598,8 +598,8 @@ static int format_of(const char *path)
 
 static nm_status write_file(tjob *j, int format)
 {
-    nm_atomic a = {0};
-    nm_status rc = nm_atomic_open(j->ctx, j->o->output, &a);
+    nmC_atomic a = {0};
+    nm_status rc = nmC_atomic_open(j->ctx, j->o->output, &a);
 
     if (rc != NM_OK)
         return rc;
@@ -610,8 +610,8 @@ static nm_status write_file(tjob *j, int format)
     else
         write_md(j, a.fp);
     if (rc == NM_OK)
-        rc = nm_atomic_commit(j->ctx, &a);
-    nm_atomic_abort(&a);
+        rc = nmC_atomic_commit(j->ctx, &a);
+    nmC_atomic_abort(&a);
     return rc;
 }
 
@@ -629,11 +629,11 @@ static nm_status check_some_known(const tjob *j)
         if (nm_values_known(&j->cols[c].v) > 0)
             return NM_OK;
     if (strcmp(level, "lsoa") == 0)
-        return nm_fail(j->ctx, NM_NOTFOUND,
+        return nmC_fail(j->ctx, NM_NOTFOUND,
                        "none of the %zu %s areas%s%s has a value of the %d indicators asked for",
                        nm_areas_count(j->areas), level, within ? " within " : "",
                        within ? within : "", j->nids);
-    return nm_fail(j->ctx, NM_NOTFOUND,
+    return nmC_fail(j->ctx, NM_NOTFOUND,
                    "none of the %zu %s areas%s%s has a value of the %d indicators asked for: run "
                    "'needsmap aggregate --to %s%s%s' first",
                    nm_areas_count(j->areas), level, within ? " within " : "", within ? within : "",
@@ -650,14 +650,14 @@ nm_status nm_table_write(nm_store *store, const nm_table_opts *o, nm_table_resul
     j.store = store;
     j.ctx = nm_store_ctx(store);
     j.o = o;
-    nm_clear(j.ctx);
+    nmC_clear(j.ctx);
     if (!res)
         res = &local;
     memset(res, 0, sizeof *res);
     if (!o->output)
-        return nm_fail(j.ctx, NM_USAGE, "an output file is required (.csv, .xlsx or .md)");
+        return nmC_fail(j.ctx, NM_USAGE, "an output file is required (.csv, .xlsx or .md)");
     if (!(format = format_of(o->output)))
-        return nm_fail(j.ctx, NM_USAGE, "%s: the table's format comes from the extension: .csv, "
+        return nmC_fail(j.ctx, NM_USAGE, "%s: the table's format comes from the extension: .csv, "
                        ".xlsx or .md", o->output);
     rc = nm_areas_select(store, o->level ? o->level : "ward", o->vintage, o->within, &j.areas);
     if (rc == NM_OK)
@@ -665,7 +665,7 @@ nm_status nm_table_write(nm_store *store, const nm_table_opts *o, nm_table_resul
     if (rc == NM_OK && o->since)
         rc = read_changes(&j);
     else if (rc == NM_OK && !(j.cols = nm_calloc((size_t)j.nids + 1, sizeof *j.cols)))
-        rc = nm_fail(j.ctx, NM_NOMEM, "out of memory");
+        rc = nmC_fail(j.ctx, NM_NOMEM, "out of memory");
     for (c = 0; rc == NM_OK && !o->since && c < j.nids; c++) {
         rc = nm_values_read(store, j.areas, j.ids[c], o->period, NM_RANK_NONE, &j.cols[c].v);
         j.ncols = c + 1;
@@ -678,9 +678,9 @@ nm_status nm_table_write(nm_store *store, const nm_table_opts *o, nm_table_resul
     /* which wards: said under a Markdown table, and in the log (a CSV
        stays a plain grid) */
     if (rc == NM_OK && strcmp(nm_areas_level(j.areas), "ward") == 0)
-        rc = nm_wards_said_within(store, o->within, &j.wards_said);
+        rc = nmP_wards_said_within(store, o->within, &j.wards_said);
     if (rc == NM_OK && j.wards_said)
-        nm_log(j.ctx, strstr(j.wards_said, "in another ward") ? NM_LOG_WARN : NM_LOG_INFO, "%s",
+        nmC_log(j.ctx, strstr(j.wards_said, "in another ward") ? NM_LOG_WARN : NM_LOG_INFO, "%s",
                j.wards_said);
     if (rc == NM_OK)
         rc = write_file(&j, format);

@@ -10,7 +10,7 @@
 #include "report/report_int.h"
 #include "store/store_int.h"
 
-const char *nm_fmt_count(long n, char buf[32])
+const char *nmP_fmt_count(long n, char buf[32])
 {
     char digits[24];
     int len, i, o = 0;
@@ -30,7 +30,7 @@ const char *nm_fmt_count(long n, char buf[32])
 }
 
 /* Copies the label up to a trailing " (...)" that explains the scale. */
-static void label_core(const char *label, nm_buf *b)
+static void label_core(const char *label, nmC_buf *b)
 {
     const char *paren = strrchr(label, '(');
     size_t n = strlen(label);
@@ -39,16 +39,16 @@ static void label_core(const char *label, nm_buf *b)
         n = (size_t)(paren - label);
     while (n > 0 && label[n - 1] == ' ')
         n--;
-    nm_buf_add(b, label, n);
+    nmC_buf_add(b, label, n);
 }
 
-char *nm_default_title(const nm_values *v)
+char *nmP_default_title(const nm_values *v)
 {
-    nm_buf b = {0};
+    nmC_buf b = {0};
 
     label_core(v->label, &b);
-    nm_buf_addf(&b, ", %s", v->period);
-    return nm_buf_take(&b);
+    nmC_buf_addf(&b, ", %s", v->period);
+    return nmC_buf_take(&b);
 }
 
 static const char *level_plural(const char *level)
@@ -77,7 +77,7 @@ static long group_size(const nm_values *v)
 /* The classes of a data-driven or fixed scheme as drawn: "5 classes of
  * equal counts (quantiles)", or "3 classes, not the 5 asked: 142 of 305
  * wards share the value 0%". */
-static void add_classes(nm_buf *b, const nm_classify_spec *spec, const nm_classes *c,
+static void add_classes(nmC_buf *b, const nm_classify_spec *spec, const nm_classes *c,
                         const char *plural)
 {
     int k = c ? nm_classes_count(c) : spec->nclasses, asked = c ? nm_classes_asked(c) : k;
@@ -91,114 +91,114 @@ static void add_classes(nm_buf *b, const nm_classify_spec *spec, const nm_classe
 
     if (k == asked || !c) {
         if (spec->method != NM_CLASSIFY_BREAKS)
-            nm_buf_addf(b, "; %d class%s %s", k, k == 1 ? "" : "es", how);
+            nmC_buf_addf(b, "; %d class%s %s", k, k == 1 ? "" : "es", how);
         return;
     }
-    nm_buf_addf(b, "; %d class%s, not the %d asked", k, k == 1 ? "" : "es", asked);
+    nmC_buf_addf(b, "; %d class%s, not the %d asked", k, k == 1 ? "" : "es", asked);
     if (spec->method == NM_CLASSIFY_QUANTILE && ntie > 0) {
         long n = 0;
         for (int i = 0; i < k; i++)
             n += nm_classes_members(c, i);
         nm_classes_format(c, tie, val, sizeof val);
-        nm_buf_addf(b, ": %s of %s %s share the value %s", nm_fmt_count(ntie, n1),
-                    nm_fmt_count(n, n2), plural, val);
+        nmC_buf_addf(b, ": %s of %s %s share the value %s", nmP_fmt_count(ntie, n1),
+                    nmP_fmt_count(n, n2), plural, val);
     } else if (spec->method == NM_CLASSIFY_BREAKS) {
-        nm_buf_addf(b, ": %d break%s outside the values' possible range", asked - k,
+        nmC_buf_addf(b, ": %d break%s outside the values' possible range", asked - k,
                     asked - k == 1 ? " lies" : "s lie");
     }
 }
 
-char *nm_default_subtitle(const nm_areas *a, const nm_values *v, const nm_classify_spec *spec,
+char *nmP_default_subtitle(const nm_areas *a, const nm_values *v, const nm_classify_spec *spec,
                           nm_rank_scope scope, const nm_classes *classes)
 {
     const char *within = nm_areas_within_name(a);
     const char *plural = level_plural(nm_areas_level(a));
     int tenths = spec->method == NM_CLASSIFY_DECILES;
     char n[32];
-    nm_buf b = {0};
+    nmC_buf b = {0};
 
-    nm_buf_addf(&b, "%s%s%s", plural, *within ? " of " : "", within);
+    nmC_buf_addf(&b, "%s%s%s", plural, *within ? " of " : "", within);
     if (scope == NM_RANK_REGION) {
-        nm_buf_addf(&b, " ranked among the %s %s of %s", nm_fmt_count(group_size(v), n),
+        nmC_buf_addf(&b, " ranked among the %s %s of %s", nmP_fmt_count(group_size(v), n),
                     plural, *v->group_label ? v->group_label : "their regions");
     } else if (scope == NM_RANK_LOCAL) {
-        nm_buf_addf(&b, " ranked among themselves (%s %s)", nm_fmt_count(group_size(v), n),
+        nmC_buf_addf(&b, " ranked among themselves (%s %s)", nmP_fmt_count(group_size(v), n),
                     plural);
     }
     if (spec->method == NM_CLASSIFY_DECILES || spec->method == NM_CLASSIFY_QUINTILES) {
         if (scope >= NM_RANK_REGION)
-            nm_buf_addf(&b, "; %s, 1 = most deprived %s", tenths ? "deciles" : "quintiles",
+            nmC_buf_addf(&b, "; %s, 1 = most deprived %s", tenths ? "deciles" : "quintiles",
                         tenths ? "10%" : "20%");
         else
-            nm_buf_addf(&b, "; national %s, 1 = most deprived %s of %s in England",
+            nmC_buf_addf(&b, "; national %s, 1 = most deprived %s of %s in England",
                         tenths ? "deciles" : "quintiles", tenths ? "10%" : "20%", plural);
     } else {
         char lower[64];
-        nm_strlcpy(lower, plural, sizeof lower);
+        nmC_strlcpy(lower, plural, sizeof lower);
         /* "Wards" in a sentence, "LSOAs" as they are */
         if (lower[0] >= 'A' && lower[0] <= 'Z' && lower[1] >= 'a' && lower[1] <= 'z')
             lower[0] = (char)(lower[0] + 32);
         add_classes(&b, spec, classes, lower);
     }
-    return nm_buf_take(&b);
+    return nmC_buf_take(&b);
 }
 
-char *nm_legend_title(const nm_values *v, const nm_classify_spec *spec, nm_rank_scope scope,
+char *nmP_legend_title(const nm_values *v, const nm_classify_spec *spec, nm_rank_scope scope,
                       const char *within)
 {
     const char *word = spec->method == NM_CLASSIFY_DECILES    ? "Decile"
                        : spec->method == NM_CLASSIFY_QUINTILES ? "Quintile"
                                                                : NULL;
-    nm_buf b = {0};
+    nmC_buf b = {0};
 
     if (word && scope == NM_RANK_REGION)
-        nm_buf_addf(&b, "%s within %s", word, *v->group_label ? v->group_label : "region");
+        nmC_buf_addf(&b, "%s within %s", word, *v->group_label ? v->group_label : "region");
     else if (word && scope == NM_RANK_LOCAL)
-        nm_buf_addf(&b, "%s within %s", word, *within ? within : "the area");
+        nmC_buf_addf(&b, "%s within %s", word, *within ? within : "the area");
     else if (word)
-        nm_buf_addf(&b, "National %s", spec->method == NM_CLASSIFY_DECILES ? "decile" : "quintile");
+        nmC_buf_addf(&b, "National %s", spec->method == NM_CLASSIFY_DECILES ? "decile" : "quintile");
     else if (strcmp(v->unit, NM_UNIT_DECILE_CHANGE) == 0)
-        nm_buf_addf(&b, "Change in national decile");
+        nmC_buf_addf(&b, "Change in national decile");
     else if (scope >= NM_RANK_REGION)
-        nm_buf_addf(&b, "Position (1 = most deprived)");
+        nmC_buf_addf(&b, "Position (1 = most deprived)");
     else if (strcmp(v->unit, "rank") == 0)
-        nm_buf_addf(&b, "National rank (1 = most deprived)");
+        nmC_buf_addf(&b, "National rank (1 = most deprived)");
     else
         label_core(v->label, &b);
-    return nm_buf_take(&b);
+    return nmC_buf_take(&b);
 }
 
 /* Appends one sentence (n bytes) unless the text holds it already. */
-static void add_sentence(nm_buf *b, const char *s, size_t n)
+static void add_sentence(nmC_buf *b, const char *s, size_t n)
 {
-    nm_buf one = {0};
+    nmC_buf one = {0};
 
-    nm_buf_add(&one, s, n);
+    nmC_buf_add(&one, s, n);
     if (one.data && !(b->data && strstr(b->data, one.data))) {
         if (b->len)
-            nm_buf_add(b, " ", 1);
-        nm_buf_add(b, one.data, one.len);
+            nmC_buf_add(b, " ", 1);
+        nmC_buf_add(b, one.data, one.len);
     }
-    nm_buf_free(&one);
+    nmC_buf_free(&one);
 }
 
 /* Appends 'text' with "(c)" as the copyright sign, sentence by sentence,
  * leaving out sentences already there: two boundary files often carry the
  * same statement, and a computed dataset's text joins its sources' (a
  * rate's names the IoD, which the page names already). */
-static void add_statement(nm_buf *b, const char *text)
+static void add_statement(nmC_buf *b, const char *text)
 {
-    nm_buf s = {0};
+    nmC_buf s = {0};
     const char *p, *start;
 
     if (!text || !*text)
         return;
     for (p = text; *p; p++) {
         if (strncmp(p, "(c)", 3) == 0) {
-            nm_buf_add(&s, "\xC2\xA9", 2);
+            nmC_buf_add(&s, "\xC2\xA9", 2);
             p += 2;
         } else {
-            nm_buf_add(&s, p, 1);
+            nmC_buf_add(&s, p, 1);
         }
     }
     /* a sentence ends at ". " before a capital, or at the end */
@@ -210,21 +210,21 @@ static void add_statement(nm_buf *b, const char *text)
     }
     if (start && *start)
         add_sentence(b, start, strlen(start));
-    nm_buf_free(&s);
+    nmC_buf_free(&s);
 }
 
-char *nm_attribution(nm_store *store, const nm_areas *a, const char *overlay,
+char *nmP_attribution(nm_store *store, const nm_areas *a, const char *overlay,
                      const char *indicator_source)
 {
     sqlite3_stmt *st = NULL;
-    nm_buf b = {0};
+    nmC_buf b = {0};
     long last = -1;
     size_t i;
 
     /* the datasets of the boundaries drawn, as the selection found them
        (scanning the level's rows for them read all of England's
        geometry); the overlay level's few areas by query */
-    if (nm_store_prepare(store, "SELECT attribution FROM dataset WHERE id = ?", &st) == NM_OK) {
+    if (nmS_store_prepare(store, "SELECT attribution FROM dataset WHERE id = ?", &st) == NM_OK) {
         for (i = 0; i < nm_areas_count(a); i++) {
             long id = nm_areas_dataset(a, i);
             if (id == last)
@@ -239,7 +239,7 @@ char *nm_attribution(nm_store *store, const nm_areas *a, const char *overlay,
     sqlite3_finalize(st);
     st = NULL;
     if (overlay &&
-        nm_store_prepare(store,
+        nmS_store_prepare(store,
                          "SELECT DISTINCT d.attribution FROM area a JOIN dataset d ON "
                          "d.id = a.dataset WHERE a.level = ?1 AND a.geom IS NOT NULL "
                          "AND d.attribution IS NOT NULL",
@@ -250,5 +250,5 @@ char *nm_attribution(nm_store *store, const nm_areas *a, const char *overlay,
     }
     sqlite3_finalize(st);
     add_statement(&b, indicator_source);
-    return nm_buf_take(&b);
+    return nmC_buf_take(&b);
 }

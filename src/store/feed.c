@@ -7,7 +7,7 @@
  * turn, so the two halves of the work overlap.  The thread reads the areas
  * in the order of their ids, the table's own, and where the ids allow in
  * one scan of the table rather than a lookup each.  The caller holds a read
- * transaction on its own connection (nm_store_read_begin), so no import
+ * transaction on its own connection (nmS_store_read_begin), so no import
  * can commit in between and both connections see the same store.  Small
  * selections, and any failure to start the thread, read on the caller's
  * connection instead.
@@ -30,7 +30,7 @@
 
 typedef struct feed_slot {
     size_t index;      /* which of the caller's areas */
-    nm_geombuf g;
+    nmS_geombuf g;
     int status;        /* 1 read; 0 not a polygon BLOB; -1 out of memory; -2 SQL */
     char code[32];     /* the area's code, for messages */
     char sqlmsg[160];
@@ -69,8 +69,8 @@ static void read_slot(sqlite3_stmt *st, long rowid, feed_slot *s)
         return;
     }
     code = sqlite3_column_text(st, 1);
-    nm_strlcpy(s->code, code ? (const char *)code : "?", sizeof s->code);
-    s->status = nm_geom_decode(sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0),
+    nmC_strlcpy(s->code, code ? (const char *)code : "?", sizeof s->code);
+    s->status = nmS_geom_decode(sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0),
                                &s->g);
     sqlite3_reset(st);
 }
@@ -118,8 +118,8 @@ static void scan_slot(sqlite3_stmt *st, long rowid, feed_slot *s)
         return;
     }
     code = sqlite3_column_text(st, 1);
-    nm_strlcpy(s->code, code ? (const char *)code : "?", sizeof s->code);
-    s->status = nm_geom_decode(sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0),
+    nmC_strlcpy(s->code, code ? (const char *)code : "?", sizeof s->code);
+    s->status = nmS_geom_decode(sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0),
                                &s->g);
 }
 
@@ -181,7 +181,7 @@ static void *feed_main(void *arg)
 }
 
 /* The caller's side: takes the areas as the thread reads them. */
-static nm_status consume(nm_store *store, feed *f, nm_geom_each_fn each, void *user)
+static nm_status consume(nm_store *store, feed *f, nmS_geom_each_fn each, void *user)
 {
     nm_status rc = NM_OK;
     size_t i = 0, avail;
@@ -193,18 +193,18 @@ static nm_status consume(nm_store *store, feed *f, nm_geom_each_fn each, void *u
         avail = f->produced;
         pthread_mutex_unlock(&f->lock);
         if (f->open_failed && avail == i)
-            return nm_fail(store->ctx, NM_ERROR, "%s: cannot open the store a second time to "
+            return nmC_fail(store->ctx, NM_ERROR, "%s: cannot open the store a second time to "
                                                  "read boundaries", store->path);
         for (; rc == NM_OK && i < avail; i++) {
             feed_slot *s = &f->slot[i % FEED_SLOTS];
             if (s->status == 1)
                 rc = each(user, s->index, &s->g);
             else if (s->status == -1)
-                rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
+                rc = nmC_fail(store->ctx, NM_NOMEM, "out of memory");
             else if (s->status == -2)
-                rc = nm_fail(store->ctx, NM_ERROR, "%s: %s", store->path, s->sqlmsg);
+                rc = nmC_fail(store->ctx, NM_ERROR, "%s: %s", store->path, s->sqlmsg);
             else
-                rc = nm_fail(store->ctx, NM_ERROR,
+                rc = nmC_fail(store->ctx, NM_ERROR,
                              "%s: the boundary of %s is not a polygon geometry needsmap wrote; "
                              "re-import the boundaries",
                              store->path, s->code);
@@ -218,24 +218,24 @@ static nm_status consume(nm_store *store, feed *f, nm_geom_each_fn each, void *u
 }
 
 static nm_status each_in_turn(nm_store *store, const long *rowids, size_t n,
-                              nm_geom_each_fn each, void *user)
+                              nmS_geom_each_fn each, void *user)
 {
-    nm_geombuf g = {0};
+    nmS_geombuf g = {0};
     sqlite3_stmt *st = NULL;
     nm_status rc = NM_OK;
     size_t i;
 
     for (i = 0; rc == NM_OK && i < n; i++) {
-        rc = nm_store_area_geom(store, rowids[i], &g, &st);
+        rc = nmS_store_area_geom(store, rowids[i], &g, &st);
         if (rc == NM_OK)
             rc = each(user, i, &g);
     }
     sqlite3_finalize(st);
-    nm_geombuf_free(&g);
+    nmS_geombuf_free(&g);
     return rc;
 }
 
-nm_status nm_store_each_geom(nm_store *store, const long *rowids, size_t n, nm_geom_each_fn each,
+nm_status nmS_store_each_geom(nm_store *store, const long *rowids, size_t n, nmS_geom_each_fn each,
                              void *user)
 {
     feed *f;
@@ -247,14 +247,14 @@ nm_status nm_store_each_geom(nm_store *store, const long *rowids, size_t n, nm_g
         return each_in_turn(store, rowids, n, each, user);
     f = nm_calloc(1, sizeof *f);
     if (!f)
-        return nm_fail(store->ctx, NM_NOMEM, "out of memory");
+        return nmC_fail(store->ctx, NM_NOMEM, "out of memory");
     f->path = store->path;
     f->rowids = rowids;
     f->n = n;
     f->order = nm_malloc(n * sizeof *f->order);
     if (!f->order) {
         nm_free(f);
-        return nm_fail(store->ctx, NM_NOMEM, "out of memory");
+        return nmC_fail(store->ctx, NM_NOMEM, "out of memory");
     }
     for (size_t k = 0; k < n; k++)
         f->order[k] = k;
@@ -277,12 +277,12 @@ nm_status nm_store_each_geom(nm_store *store, const long *rowids, size_t n, nm_g
         pthread_mutex_unlock(&f->lock);
         pthread_join(tid, NULL);
         if (rc != NM_OK && f->open_failed && f->produced == 0) {
-            nm_clear(store->ctx);
+            nmC_clear(store->ctx);
             rc = each_in_turn(store, rowids, n, each, user);
         }
     }
     for (i = 0; i < FEED_SLOTS; i++)
-        nm_geombuf_free(&f->slot[i].g);
+        nmS_geombuf_free(&f->slot[i].g);
     pthread_cond_destroy(&f->ready);
     pthread_cond_destroy(&f->space);
     pthread_mutex_destroy(&f->lock);

@@ -19,7 +19,7 @@
 #define CLASS_POLYGON 3
 #define CLASS_MULTIPOLYGON 6
 
-void nm_geombuf_free(nm_geombuf *g)
+void nmS_geombuf_free(nmS_geombuf *g)
 {
     nm_free(g->xy);
     nm_free(g->ring_start);
@@ -65,7 +65,7 @@ static int read_i32(reader *r, int *v)
     return 1;
 }
 
-static int read_points(reader *r, nm_geombuf *g, int npoints)
+static int read_points(reader *r, nmS_geombuf *g, int npoints)
 {
     size_t bytes = (size_t)npoints * 16;
 
@@ -91,7 +91,7 @@ static int read_points(reader *r, nm_geombuf *g, int npoints)
 }
 
 /* One polygon: rings, each a count and its points. */
-static int read_polygon(reader *r, nm_geombuf *g)
+static int read_polygon(reader *r, nmS_geombuf *g)
 {
     int nrings, i, npoints, ok;
 
@@ -112,7 +112,7 @@ static int read_polygon(reader *r, nm_geombuf *g)
     return 1;
 }
 
-int nm_geom_decode(const void *blob, size_t size, nm_geombuf *g)
+int nmS_geom_decode(const void *blob, size_t size, nmS_geombuf *g)
 {
     reader r = {blob, (const unsigned char *)blob + size, 1};
     int cls, n = 1, i, ok, srid;
@@ -153,13 +153,13 @@ int nm_geom_decode(const void *blob, size_t size, nm_geombuf *g)
     return r.p == r.end - 1 ? 1 : 0;
 }
 
-nm_status nm_store_area_geom(nm_store *store, long rowid, nm_geombuf *g, sqlite3_stmt **cache)
+nm_status nmS_store_area_geom(nm_store *store, long rowid, nmS_geombuf *g, sqlite3_stmt **cache)
 {
     const char *code;
     int s, ok;
 
     if (!*cache) {
-        nm_status rc = nm_store_prepare(store, "SELECT geom, code FROM area WHERE id = ?", cache);
+        nm_status rc = nmS_store_prepare(store, "SELECT geom, code FROM area WHERE id = ?", cache);
         if (rc != NM_OK)
             return rc;
     }
@@ -167,14 +167,14 @@ nm_status nm_store_area_geom(nm_store *store, long rowid, nm_geombuf *g, sqlite3
     s = sqlite3_step(*cache);
     if (s != SQLITE_ROW) {
         sqlite3_reset(*cache);
-        return s == SQLITE_DONE ? nm_fail(store->ctx, NM_NOTFOUND, "no area with id %ld", rowid)
-                                : nm_store_sqlfail(store, "reading a boundary");
+        return s == SQLITE_DONE ? nmC_fail(store->ctx, NM_NOTFOUND, "no area with id %ld", rowid)
+                                : nmS_store_sqlfail(store, "reading a boundary");
     }
-    ok = nm_geom_decode(sqlite3_column_blob(*cache, 0), (size_t)sqlite3_column_bytes(*cache, 0), g);
+    ok = nmS_geom_decode(sqlite3_column_blob(*cache, 0), (size_t)sqlite3_column_bytes(*cache, 0), g);
     code = (const char *)sqlite3_column_text(*cache, 1);
     if (ok != 1) {
-        nm_status rc = ok < 0 ? nm_fail(store->ctx, NM_NOMEM, "out of memory")
-                              : nm_fail(store->ctx, NM_ERROR,
+        nm_status rc = ok < 0 ? nmC_fail(store->ctx, NM_NOMEM, "out of memory")
+                              : nmC_fail(store->ctx, NM_ERROR,
                                         "%s: the boundary of %s is not a polygon geometry "
                                         "needsmap wrote; re-import the boundaries",
                                         store->path, code ? code : "?");

@@ -24,7 +24,7 @@ static nm_status each_row(nm_store *store, sqlite3_stmt *st,
         if (row(st, fn, user))
             return NM_OK;
     if (s != SQLITE_DONE)
-        return nm_store_sqlfail(store, "reading the store");
+        return nmS_store_sqlfail(store, "reading the store");
     return NM_OK;
 }
 
@@ -44,8 +44,8 @@ nm_status nm_store_levels(nm_store *store, const char *level, nm_level_fn fn, vo
     sqlite3_stmt *st = NULL;
     nm_status rc;
 
-    nm_clear(store->ctx);
-    rc = nm_store_prepare(store,
+    nmC_clear(store->ctx);
+    rc = nmS_store_prepare(store,
                           "SELECT level, vintage, COUNT(*), COUNT(geom) FROM area "
                           "WHERE ?1 IS NULL OR level = ?1 GROUP BY level, vintage "
                           "ORDER BY CASE level WHEN 'oa' THEN 0 WHEN 'lsoa' THEN 1 "
@@ -80,21 +80,21 @@ static long count_sql(nm_store *store, const char *sql, const char *level, int v
  * level, and those of them with a value. */
 static nm_status coverage(nm_store *store, nm_indicator_info *info, long id)
 {
-    nm_buf a = {0}, b = {0};
+    nmC_buf a = {0}, b = {0};
     char *tbl = NULL, col[64];
-    nm_status rc = nm_store_ind_source(store, id, info->id, &tbl, col);
+    nm_status rc = nmS_store_ind_source(store, id, info->id, &tbl, col);
 
     if (rc != NM_OK)
         return rc;
 
-    nm_buf_addf(&a, "SELECT COUNT(\"%s\") FROM %s WHERE ?1 IS NOT NULL OR ?2", col, tbl);
-    nm_buf_addf(&b,
+    nmC_buf_addf(&a, "SELECT COUNT(\"%s\") FROM %s WHERE ?1 IS NOT NULL OR ?2", col, tbl);
+    nmC_buf_addf(&b,
                 "SELECT COUNT(*) FROM area a JOIN %s d ON d.code = a.code "
                 "WHERE a.level = ?1 AND a.vintage = ?2 AND a.geom IS NOT NULL "
                 "AND d.\"%s\" IS NOT NULL",
                 tbl, col);
     if (a.failed || b.failed) {
-        rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
+        rc = nmC_fail(store->ctx, NM_NOMEM, "out of memory");
     } else {
         info->values = count_sql(store, a.data, info->level, info->vintage);
         info->areas_at_level = count_sql(store,
@@ -103,10 +103,10 @@ static nm_status coverage(nm_store *store, nm_indicator_info *info, long id)
                                          info->level, info->vintage);
         info->areas_covered = count_sql(store, b.data, info->level, info->vintage);
         if (info->values < 0 || info->areas_at_level < 0 || info->areas_covered < 0)
-            rc = nm_store_sqlfail(store, "counting values");
+            rc = nmS_store_sqlfail(store, "counting values");
     }
-    nm_buf_free(&a);
-    nm_buf_free(&b);
+    nmC_buf_free(&a);
+    nmC_buf_free(&b);
     nm_free(tbl);
     return rc;
 }
@@ -118,8 +118,8 @@ nm_status nm_store_indicators(nm_store *store, const char *id, const char *level
     nm_status rc;
     int s;
 
-    nm_clear(store->ctx);
-    rc = nm_store_prepare(store,
+    nmC_clear(store->ctx);
+    rc = nmS_store_prepare(store,
                           "SELECT i.key, i.period, i.label, i.unit, i.polarity, i.level, i.vintage,"
                           " i.id, '', d.attribution "
                           "FROM indicator i LEFT JOIN dataset d ON d.id = i.dataset "
@@ -145,7 +145,7 @@ nm_status nm_store_indicators(nm_store *store, const char *id, const char *level
             break;
     }
     if (rc == NM_OK && s != SQLITE_ROW && s != SQLITE_DONE)
-        rc = nm_store_sqlfail(store, "reading indicators");
+        rc = nmS_store_sqlfail(store, "reading indicators");
     sqlite3_finalize(st);
     return rc;
 }
@@ -169,8 +169,8 @@ nm_status nm_store_datasets(nm_store *store, nm_dataset_fn fn, void *user)
     sqlite3_stmt *st = NULL;
     nm_status rc;
 
-    nm_clear(store->ctx);
-    rc = nm_store_prepare(store,
+    nmC_clear(store->ctx);
+    rc = nmS_store_prepare(store,
                           "SELECT id, kind, file, sha256, rows, imported_at, attribution "
                           "FROM dataset ORDER BY id",
                           &st);
@@ -201,8 +201,8 @@ nm_status nm_store_lookups(nm_store *store, nm_lookup_fn fn, void *user)
     sqlite3_stmt *st = NULL;
     nm_status rc;
 
-    nm_clear(store->ctx);
-    rc = nm_store_prepare(store,
+    nmC_clear(store->ctx);
+    rc = nmS_store_prepare(store,
                           "SELECT child_level, child_vintage, parent_level, parent_vintage, method,"
                           " COUNT(*), COUNT(DISTINCT child), COUNT(DISTINCT parent) "
                           "FROM membership GROUP BY child_level, child_vintage, parent_level,"
@@ -219,17 +219,17 @@ nm_status nm_store_value(nm_store *store, const char *id, const char *period, co
                          double *value)
 {
     sqlite3_stmt *st = NULL;
-    nm_buf sql = {0};
-    nm_ind ind;
+    nmC_buf sql = {0};
+    nmS_ind ind;
     nm_status rc;
 
-    nm_clear(store->ctx);
-    rc = nm_store_find_indicator(store, id, period, &ind);
+    nmC_clear(store->ctx);
+    rc = nmS_store_find_indicator(store, id, period, &ind);
     if (rc != NM_OK)
         return rc;
-    nm_buf_addf(&sql, "SELECT \"%s\" FROM %s WHERE code = ?", ind.col, ind.src);
-    rc = sql.failed ? nm_fail(store->ctx, NM_NOMEM, "out of memory")
-                    : nm_store_prepare(store, sql.data, &st);
+    nmC_buf_addf(&sql, "SELECT \"%s\" FROM %s WHERE code = ?", ind.col, ind.src);
+    rc = sql.failed ? nmC_fail(store->ctx, NM_NOMEM, "out of memory")
+                    : nmS_store_prepare(store, sql.data, &st);
     if (rc == NM_OK) {
         int s;
         sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
@@ -237,13 +237,13 @@ nm_status nm_store_value(nm_store *store, const char *id, const char *period, co
         if (s == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
             *value = sqlite3_column_double(st, 0);
         else if (s == SQLITE_ROW || s == SQLITE_DONE)
-            rc = nm_fail(store->ctx, NM_NOTFOUND, "no value of %s %s for %s", id, ind.period,
+            rc = nmC_fail(store->ctx, NM_NOTFOUND, "no value of %s %s for %s", id, ind.period,
                          code);
         else
-            rc = nm_store_sqlfail(store, "reading a value");
+            rc = nmS_store_sqlfail(store, "reading a value");
     }
     sqlite3_finalize(st);
-    nm_buf_free(&sql);
-    nm_ind_clear(&ind);
+    nmC_buf_free(&sql);
+    nmS_ind_clear(&ind);
     return rc;
 }

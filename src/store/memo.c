@@ -12,8 +12,8 @@
 
 #include "store/store_int.h"
 
-struct nm_store_memo {
-    struct nm_store_memo *next;
+struct nmS_store_memo {
+    struct nmS_store_memo *next;
     char *key;   /* the SQL, then each parameter, 0x1f apart */
     long *ids;
     int n;
@@ -22,7 +22,7 @@ struct nm_store_memo {
 static void memo_clear(nm_store *store)
 {
     while (store->memo) {
-        nm_store_memo *m = store->memo;
+        nmS_store_memo *m = store->memo;
         store->memo = m->next;
         nm_free(m->key);
         nm_free(m->ids);
@@ -30,7 +30,7 @@ static void memo_clear(nm_store *store)
     }
 }
 
-void nm_store_memo_free(nm_store *store)
+void nmS_store_memo_free(nm_store *store)
 {
     memo_clear(store);
 }
@@ -39,22 +39,22 @@ void nm_store_memo_free(nm_store *store)
 static nm_status stamp(nm_store *store, long long *version, long long *changes)
 {
     sqlite3_stmt *st = NULL;
-    nm_status rc = nm_store_prepare(store, "PRAGMA data_version", &st);
+    nm_status rc = nmS_store_prepare(store, "PRAGMA data_version", &st);
 
     if (rc == NM_OK && sqlite3_step(st) == SQLITE_ROW)
         *version = sqlite3_column_int64(st, 0);
     else if (rc == NM_OK)
-        rc = nm_store_sqlfail(store, "reading the data version");
+        rc = nmS_store_sqlfail(store, "reading the data version");
     sqlite3_finalize(st);
     *changes = sqlite3_total_changes64(store->db);
     return rc;
 }
 
 static nm_status run_query(nm_store *store, const char *sql, const char *const *params,
-                           int nparams, const char *what, nm_store_memo *m)
+                           int nparams, const char *what, nmS_store_memo *m)
 {
     sqlite3_stmt *st = NULL;
-    nm_status rc = nm_store_prepare(store, sql, &st);
+    nm_status rc = nmS_store_prepare(store, sql, &st);
     int i, s = SQLITE_DONE, cap = 0;
 
     for (i = 0; rc == NM_OK && i < nparams; i++)
@@ -63,7 +63,7 @@ static nm_status run_query(nm_store *store, const char *sql, const char *const *
         if (m->n == cap) {
             long *more = nm_realloc(m->ids, (size_t)(cap = cap ? 2 * cap : 8) * sizeof *more);
             if (!more) {
-                rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
+                rc = nmC_fail(store->ctx, NM_NOMEM, "out of memory");
                 break;
             }
             m->ids = more;
@@ -71,17 +71,17 @@ static nm_status run_query(nm_store *store, const char *sql, const char *const *
         m->ids[m->n++] = (long)sqlite3_column_int64(st, 0);
     }
     if (rc == NM_OK && s != SQLITE_DONE)
-        rc = nm_store_sqlfail(store, what);
+        rc = nmS_store_sqlfail(store, what);
     sqlite3_finalize(st);
     return rc;
 }
 
-nm_status nm_store_memo_ids(nm_store *store, const char *sql, const char *const *params,
+nm_status nmS_store_memo_ids(nm_store *store, const char *sql, const char *const *params,
                             int nparams, const char *what, const long **ids, int *n)
 {
     long long version = 0, changes = 0;
-    nm_buf key = {0};
-    nm_store_memo *m;
+    nmC_buf key = {0};
+    nmS_store_memo *m;
     nm_status rc = stamp(store, &version, &changes);
     int i;
 
@@ -92,27 +92,27 @@ nm_status nm_store_memo_ids(nm_store *store, const char *sql, const char *const 
         store->memo_version = version;
         store->memo_changes = changes;
     }
-    nm_buf_add(&key, sql, strlen(sql));
+    nmC_buf_add(&key, sql, strlen(sql));
     for (i = 0; i < nparams; i++)
-        nm_buf_addf(&key, "\x1f%s", params[i] ? params[i] : "\x1e");
+        nmC_buf_addf(&key, "\x1f%s", params[i] ? params[i] : "\x1e");
     if (key.failed) {
-        nm_buf_free(&key);
-        return nm_fail(store->ctx, NM_NOMEM, "out of memory");
+        nmC_buf_free(&key);
+        return nmC_fail(store->ctx, NM_NOMEM, "out of memory");
     }
     for (m = store->memo; m && strcmp(m->key, key.data) != 0; m = m->next)
         ;
     if (!m) {
         m = nm_malloc(sizeof *m);
         if (!m) {
-            nm_buf_free(&key);
-            return nm_fail(store->ctx, NM_NOMEM, "out of memory");
+            nmC_buf_free(&key);
+            return nmC_fail(store->ctx, NM_NOMEM, "out of memory");
         }
         memset(m, 0, sizeof *m);
         rc = run_query(store, sql, params, nparams, what, m);
         if (rc != NM_OK) {
             nm_free(m->ids);
             nm_free(m);
-            nm_buf_free(&key);
+            nmC_buf_free(&key);
             return rc;
         }
         m->key = key.data;
@@ -120,7 +120,7 @@ nm_status nm_store_memo_ids(nm_store *store, const char *sql, const char *const 
         m->next = store->memo;
         store->memo = m;
     }
-    nm_buf_free(&key);
+    nmC_buf_free(&key);
     *ids = m->ids;
     *n = m->n;
     return NM_OK;

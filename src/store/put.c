@@ -13,7 +13,7 @@
 
 #include "store/store_int.h"
 
-static nm_status add_derived_dataset(nm_store *store, nm_batch *b)
+static nm_status add_derived_dataset(nm_store *store, nmS_batch *b)
 {
     sqlite3_stmt *st = NULL;
     char when[32];
@@ -23,7 +23,7 @@ static nm_status add_derived_dataset(nm_store *store, nm_batch *b)
 
     gmtime_r(&now, &tm);
     strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    rc = nm_store_prepare(store,
+    rc = nmS_store_prepare(store,
                           "INSERT INTO dataset(kind, file, sha256, rows, imported_at, attribution) "
                           "VALUES (?, ?, ?, ?, ?, ?)",
                           &st);
@@ -36,45 +36,45 @@ static nm_status add_derived_dataset(nm_store *store, nm_batch *b)
     sqlite3_bind_text(st, 5, when, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 6, b->attribution, -1, SQLITE_STATIC);
     if (sqlite3_step(st) != SQLITE_DONE)
-        rc = nm_store_sqlfail(store, "registering a computed dataset");
+        rc = nmS_store_sqlfail(store, "registering a computed dataset");
     else
         b->dataset = (long)sqlite3_last_insert_rowid(store->db);
     sqlite3_finalize(st);
     return rc;
 }
 
-static nm_status create_table(nm_store *store, const nm_batch *b, const char *tbl,
+static nm_status create_table(nm_store *store, const nmS_batch *b, const char *tbl,
                               sqlite3_stmt **ins)
 {
-    nm_buf create = {0}, insert = {0};
+    nmC_buf create = {0}, insert = {0};
     nm_status rc = NM_OK;
     int c;
 
-    nm_buf_addf(&create, "CREATE TABLE \"%s\" (code TEXT PRIMARY KEY", tbl);
-    nm_buf_addf(&insert, "INSERT INTO \"%s\" VALUES (?", tbl);
+    nmC_buf_addf(&create, "CREATE TABLE \"%s\" (code TEXT PRIMARY KEY", tbl);
+    nmC_buf_addf(&insert, "INSERT INTO \"%s\" VALUES (?", tbl);
     for (c = 0; c < b->nseries; c++) {
-        nm_buf_addf(&create, ", \"%s\" REAL", b->series[c].key);
-        nm_buf_addf(&insert, ", ?");
+        nmC_buf_addf(&create, ", \"%s\" REAL", b->series[c].key);
+        nmC_buf_addf(&insert, ", ?");
     }
-    nm_buf_addf(&create, ") WITHOUT ROWID");
-    nm_buf_addf(&insert, ")");
+    nmC_buf_addf(&create, ") WITHOUT ROWID");
+    nmC_buf_addf(&insert, ")");
     if (create.failed || insert.failed)
-        rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
+        rc = nmC_fail(store->ctx, NM_NOMEM, "out of memory");
     if (rc == NM_OK)
-        rc = nm_store_exec(store, create.data);
+        rc = nmS_store_exec(store, create.data);
     if (rc == NM_OK)
-        rc = nm_store_prepare(store, insert.data, ins);
-    nm_buf_free(&create);
-    nm_buf_free(&insert);
+        rc = nmS_store_prepare(store, insert.data, ins);
+    nmC_buf_free(&create);
+    nmC_buf_free(&insert);
     return rc;
 }
 
 /* The indicator (key, period, level, vintage) of a series, made or
  * updated; its label and unit are those of the latest computation. */
-static nm_status upsert(nm_store *store, const nm_batch *b, const nm_series *s, long *id)
+static nm_status upsert(nm_store *store, const nmS_batch *b, const nmS_series *s, long *id)
 {
     sqlite3_stmt *st = NULL;
-    nm_status rc = nm_store_prepare(
+    nm_status rc = nmS_store_prepare(
         store,
         "INSERT INTO indicator(key, period, label, unit, polarity, level, vintage, dataset)"
         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
@@ -93,7 +93,7 @@ static nm_status upsert(nm_store *store, const nm_batch *b, const nm_series *s, 
     sqlite3_bind_int(st, 7, b->vintage);
     sqlite3_bind_int64(st, 8, b->dataset);
     if (sqlite3_step(st) != SQLITE_ROW)
-        rc = nm_store_sqlfail(store, "storing an indicator");
+        rc = nmS_store_sqlfail(store, "storing an indicator");
     else
         *id = (long)sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
@@ -111,13 +111,13 @@ static nm_status exec_part(nm_store *store, const char *fmt, const part *p, cons
                            long *count)
 {
     sqlite3_stmt *st = NULL;
-    nm_buf sql = {0};
+    nmC_buf sql = {0};
     nm_status rc;
 
-    nm_buf_addf(&sql, fmt, p->tbl, p->col, tbl);
-    rc = sql.failed ? nm_fail(store->ctx, NM_NOMEM, "out of memory")
-                    : nm_store_prepare(store, sql.data, &st);
-    nm_buf_free(&sql);
+    nmC_buf_addf(&sql, fmt, p->tbl, p->col, tbl);
+    rc = sql.failed ? nmC_fail(store->ctx, NM_NOMEM, "out of memory")
+                    : nmS_store_prepare(store, sql.data, &st);
+    nmC_buf_free(&sql);
     if (rc != NM_OK)
         return rc;
     switch (sqlite3_step(st)) {
@@ -128,7 +128,7 @@ static nm_status exec_part(nm_store *store, const char *fmt, const part *p, cons
     case SQLITE_DONE:
         break;
     default:
-        rc = nm_store_sqlfail(store, "replacing older values");
+        rc = nmS_store_sqlfail(store, "replacing older values");
     }
     sqlite3_finalize(st);
     return rc;
@@ -142,7 +142,7 @@ static nm_status take_over(nm_store *store, long id, const char *tbl)
     sqlite3_stmt *st = NULL;
     part *parts = NULL;
     size_t n = 0, cap = 0, i;
-    nm_status rc = nm_store_prepare(
+    nm_status rc = nmS_store_prepare(
         store, "SELECT tbl, col FROM indicator_part WHERE indicator = ?1 AND tbl <> ?2", &st);
 
     if (rc != NM_OK)
@@ -153,13 +153,13 @@ static nm_status take_over(nm_store *store, long id, const char *tbl)
         if (n == cap) {
             part *g = nm_realloc(parts, (cap = cap ? 2 * cap : 4) * sizeof *g);
             if (!g) {
-                rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
+                rc = nmC_fail(store->ctx, NM_NOMEM, "out of memory");
                 break;
             }
             parts = g;
         }
-        nm_strlcpy(parts[n].tbl, (const char *)sqlite3_column_text(st, 0), sizeof parts[n].tbl);
-        nm_strlcpy(parts[n].col, (const char *)sqlite3_column_text(st, 1), sizeof parts[n].col);
+        nmC_strlcpy(parts[n].tbl, (const char *)sqlite3_column_text(st, 0), sizeof parts[n].tbl);
+        nmC_strlcpy(parts[n].col, (const char *)sqlite3_column_text(st, 1), sizeof parts[n].col);
         n++;
     }
     sqlite3_finalize(st);
@@ -176,14 +176,14 @@ static nm_status take_over(nm_store *store, long id, const char *tbl)
                            &parts[i], tbl, NULL);
         if (rc == NM_OK && left == 0) {
             sqlite3_stmt *del = NULL;
-            rc = nm_store_prepare(store,
+            rc = nmS_store_prepare(store,
                                   "DELETE FROM indicator_part WHERE indicator = ?1 AND tbl = ?2",
                                   &del);
             if (rc == NM_OK) {
                 sqlite3_bind_int64(del, 1, id);
                 sqlite3_bind_text(del, 2, parts[i].tbl, -1, SQLITE_STATIC);
                 if (sqlite3_step(del) != SQLITE_DONE)
-                    rc = nm_store_sqlfail(store, "replacing older values");
+                    rc = nmS_store_sqlfail(store, "replacing older values");
             }
             sqlite3_finalize(del);
         }
@@ -192,7 +192,7 @@ static nm_status take_over(nm_store *store, long id, const char *tbl)
     return rc;
 }
 
-static nm_status add_part(nm_store *store, const nm_batch *b, const nm_series *s, const char *tbl)
+static nm_status add_part(nm_store *store, const nmS_batch *b, const nmS_series *s, const char *tbl)
 {
     sqlite3_stmt *st = NULL;
     long id = 0;
@@ -201,7 +201,7 @@ static nm_status add_part(nm_store *store, const nm_batch *b, const nm_series *s
     if (rc == NM_OK)
         rc = take_over(store, id, tbl);
     if (rc == NM_OK)
-        rc = nm_store_prepare(store,
+        rc = nmS_store_prepare(store,
                               "INSERT OR REPLACE INTO indicator_part(indicator, tbl, col, dataset) "
                               "VALUES (?, ?, ?, ?)",
                               &st);
@@ -212,12 +212,12 @@ static nm_status add_part(nm_store *store, const nm_batch *b, const nm_series *s
     sqlite3_bind_text(st, 3, s->key, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 4, b->dataset);
     if (sqlite3_step(st) != SQLITE_DONE)
-        rc = nm_store_sqlfail(store, "storing an indicator");
+        rc = nmS_store_sqlfail(store, "storing an indicator");
     sqlite3_finalize(st);
     return rc;
 }
 
-nm_status nm_store_put_batch(nm_store *store, nm_batch *b)
+nm_status nmS_store_put_batch(nm_store *store, nmS_batch *b)
 {
     sqlite3_stmt *ins = NULL;
     char tbl[32];
@@ -228,7 +228,7 @@ nm_status nm_store_put_batch(nm_store *store, nm_batch *b)
     for (c = 0; c < b->nseries; c++)
         for (const char *p = b->series[c].key; *p; p++)
             if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_'))
-                return nm_fail(store->ctx, NM_USAGE, "indicator id \"%s\" may hold only a-z, 0-9 and _",
+                return nmC_fail(store->ctx, NM_USAGE, "indicator id \"%s\" may hold only a-z, 0-9 and _",
                                b->series[c].key);
     rc = b->dataset > 0 ? NM_OK : add_derived_dataset(store, b);
     if (rc != NM_OK)
@@ -248,13 +248,13 @@ nm_status nm_store_put_batch(nm_store *store, nm_batch *b)
             }
         }
         if (sqlite3_step(ins) != SQLITE_DONE)
-            rc = nm_store_sqlfail(store, "storing computed values");
+            rc = nmS_store_sqlfail(store, "storing computed values");
         sqlite3_reset(ins);
     }
     sqlite3_finalize(ins);
     for (c = 0; rc == NM_OK && c < b->nseries; c++)
         rc = add_part(store, b, &b->series[c], tbl);
     if (rc == NM_OK)
-        rc = nm_store_drop_orphan_data(store);
+        rc = nmS_store_drop_orphan_data(store);
     return rc;
 }

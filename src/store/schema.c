@@ -112,7 +112,7 @@ static const char *const schema_sql =
     "  output TEXT,"
     "  built_at TEXT NOT NULL);";
 
-nm_status nm_schema_create(nm_store *store)
+nm_status nmS_schema_create(nm_store *store)
 {
     nm_status rc;
     char sql[128];
@@ -122,15 +122,15 @@ nm_status nm_schema_create(nm_store *store)
        the pages; England's boundaries import 12% faster, maps draw as fast.
        Only the two reference systems the store uses, not the 6,000 rows of
        a full spatial_ref_sys: creating a store takes milliseconds. */
-    rc = nm_store_exec(store, "PRAGMA page_size = 16384; SELECT InitSpatialMetadata(1, 'NONE');");
+    rc = nmS_store_exec(store, "PRAGMA page_size = 16384; SELECT InitSpatialMetadata(1, 'NONE');");
     if (rc == NM_OK)
-        rc = nm_store_exec(store, "BEGIN;"
+        rc = nmS_store_exec(store, "BEGIN;"
                                   "SELECT InsertEpsgSrid(27700);"
                                   "SELECT InsertEpsgSrid(4326);");
     if (rc == NM_OK)
-        rc = nm_store_exec(store, schema_sql);
+        rc = nmS_store_exec(store, schema_sql);
     if (rc == NM_OK)
-        rc = nm_store_exec(store,
+        rc = nmS_store_exec(store,
                            "SELECT AddGeometryColumn('area', 'geom', 27700, 'MULTIPOLYGON', 'XY');"
                            "SELECT CreateSpatialIndex('area', 'geom');"
                            "SELECT AddGeometryColumn('incident', 'geom', 27700, 'POINT', 'XY');"
@@ -139,7 +139,7 @@ nm_status nm_schema_create(nm_store *store)
     if (rc == NM_OK) {
         snprintf(sql, sizeof sql, "PRAGMA application_id = %d; PRAGMA user_version = %d;",
                  NM_APPLICATION_ID, NM_SCHEMA_VERSION);
-        rc = nm_store_exec(store, sql);
+        rc = nmS_store_exec(store, sql);
     }
     return rc;
 }
@@ -156,21 +156,21 @@ static long pragma_long(nm_store *store, const char *sql)
     return v;
 }
 
-nm_status nm_schema_check(nm_store *store)
+nm_status nmS_schema_check(nm_store *store)
 {
     long app = pragma_long(store, "PRAGMA application_id");
     long version = pragma_long(store, "PRAGMA user_version");
 
     if (app < 0)
-        return nm_fail(store->ctx, NM_SCHEMA,
+        return nmC_fail(store->ctx, NM_SCHEMA,
                        "%s: not an SQLite database; give another --db or remove the file",
                        store->path);
     if (app != NM_APPLICATION_ID)
-        return nm_fail(store->ctx, NM_SCHEMA,
+        return nmC_fail(store->ctx, NM_SCHEMA,
                        "%s: not a needsmap store (application id %ld); give another --db",
                        store->path, app);
     if (version != NM_SCHEMA_VERSION)
-        return nm_fail(store->ctx, NM_SCHEMA,
+        return nmC_fail(store->ctx, NM_SCHEMA,
                        "%s: store schema version %ld, this needsmap (%s) reads version %d; "
                        "re-import the inputs into a new store (remove the file or give "
                        "another --db)",
@@ -180,15 +180,15 @@ nm_status nm_schema_check(nm_store *store)
 
 /* Indexes added since schema 2 was first written: a store made before
  * gets them in its first write transaction. */
-nm_status nm_schema_upgrade(nm_store *store)
+nm_status nmS_schema_upgrade(nm_store *store)
 {
     nm_status rc = NM_OK;
 
     if (pragma_long(store, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND "
                            "name = 'area_drawn'") == 0)
-        rc = nm_store_exec(store, AREA_DRAWN_INDEX);
+        rc = nmS_store_exec(store, AREA_DRAWN_INDEX);
     if (rc == NM_OK && pragma_long(store, "SELECT count(*) FROM sqlite_master WHERE type = "
                                           "'index' AND name = 'area_dataset'") == 0)
-        rc = nm_store_exec(store, AREA_DATASET_INDEX);
+        rc = nmS_store_exec(store, AREA_DATASET_INDEX);
     return rc;
 }

@@ -15,33 +15,33 @@
 
 #include "store/store_int.h"
 
-nm_status nm_store_sqlfail(nm_store *store, const char *what)
+nm_status nmS_store_sqlfail(nm_store *store, const char *what)
 {
-    return nm_fail(store->ctx, NM_ERROR, "%s: %s: %s", store->path, what, sqlite3_errmsg(store->db));
+    return nmC_fail(store->ctx, NM_ERROR, "%s: %s: %s", store->path, what, sqlite3_errmsg(store->db));
 }
 
-nm_status nm_store_exec(nm_store *store, const char *sql)
+nm_status nmS_store_exec(nm_store *store, const char *sql)
 {
     char *err = NULL;
     nm_status rc = NM_OK;
 
     if (sqlite3_exec(store->db, sql, NULL, NULL, &err) != SQLITE_OK) {
-        rc = nm_fail(store->ctx, NM_ERROR, "%s: %s", store->path, err ? err : "SQL error");
+        rc = nmC_fail(store->ctx, NM_ERROR, "%s: %s", store->path, err ? err : "SQL error");
         sqlite3_free(err);
     }
     return rc;
 }
 
-nm_status nm_store_prepare(nm_store *store, const char *sql, sqlite3_stmt **stmt)
+nm_status nmS_store_prepare(nm_store *store, const char *sql, sqlite3_stmt **stmt)
 {
     if (sqlite3_prepare_v2(store->db, sql, -1, stmt, NULL) != SQLITE_OK)
-        return nm_store_sqlfail(store, "preparing a query");
+        return nmS_store_sqlfail(store, "preparing a query");
     return NM_OK;
 }
 
 /* ---- a dataset's SHA-256, computed beside the import ------------------ */
 
-struct nm_hash_job {
+struct nmS_hash_job {
     pthread_t thread;
     int started;
     nm_ctx *ctx;    /* the thread's own: a context serves one thread */
@@ -53,12 +53,12 @@ struct nm_hash_job {
 
 static void *hash_main(void *arg)
 {
-    struct nm_hash_job *h = arg;
-    h->rc = nm_sha256_file(h->ctx, h->path, h->hex);
+    struct nmS_hash_job *h = arg;
+    h->rc = nmC_sha256_file(h->ctx, h->path, h->hex);
     return NULL;
 }
 
-static void hash_free(struct nm_hash_job *h)
+static void hash_free(struct nmS_hash_job *h)
 {
     if (!h)
         return;
@@ -72,11 +72,11 @@ static void hash_free(struct nm_hash_job *h)
 /* Starts hashing 'path' for dataset 'id'; without a thread, hashes now. */
 static nm_status start_hash(nm_store *store, const char *path, long id)
 {
-    struct nm_hash_job *h = nm_calloc(1, sizeof *h);
+    struct nmS_hash_job *h = nm_calloc(1, sizeof *h);
 
     if (!h || !(h->path = nm_strdup(path)) || !(h->ctx = nm_ctx_new())) {
         hash_free(h);
-        return nm_fail(store->ctx, NM_NOMEM, "out of memory");
+        return nmC_fail(store->ctx, NM_NOMEM, "out of memory");
     }
     h->dataset = id;
     store->hash = h;
@@ -89,7 +89,7 @@ static nm_status start_hash(nm_store *store, const char *path, long id)
 /* Waits for the hash and stores it in the dataset's row. */
 static nm_status finish_hash(nm_store *store)
 {
-    struct nm_hash_job *h = store->hash;
+    struct nmS_hash_job *h = store->hash;
     sqlite3_stmt *st = NULL;
     nm_status rc;
 
@@ -99,14 +99,14 @@ static nm_status finish_hash(nm_store *store)
         pthread_join(h->thread, NULL);
     h->started = 0;
     store->hash = NULL;
-    rc = h->rc != NM_OK ? nm_fail(store->ctx, h->rc, "%s", nm_errmsg(h->ctx)) : NM_OK;
+    rc = h->rc != NM_OK ? nmC_fail(store->ctx, h->rc, "%s", nm_errmsg(h->ctx)) : NM_OK;
     if (rc == NM_OK)
-        rc = nm_store_prepare(store, "UPDATE dataset SET sha256 = ? WHERE id = ?", &st);
+        rc = nmS_store_prepare(store, "UPDATE dataset SET sha256 = ? WHERE id = ?", &st);
     if (rc == NM_OK) {
         sqlite3_bind_text(st, 1, h->hex, -1, SQLITE_STATIC);
         sqlite3_bind_int64(st, 2, h->dataset);
         if (sqlite3_step(st) != SQLITE_DONE)
-            rc = nm_store_sqlfail(store, "registering the dataset");
+            rc = nmS_store_sqlfail(store, "registering the dataset");
     }
     sqlite3_finalize(st);
     hash_free(h);
@@ -119,35 +119,35 @@ static void drop_hash(nm_store *store)
     store->hash = NULL;
 }
 
-nm_status nm_store_begin(nm_store *store)
+nm_status nmS_store_begin(nm_store *store)
 {
     nm_status rc;
 
     if (!store->writable)
-        return nm_fail(store->ctx, NM_ERROR, "%s: store opened read-only", store->path);
-    rc = nm_store_exec(store, "BEGIN IMMEDIATE");
+        return nmC_fail(store->ctx, NM_ERROR, "%s: store opened read-only", store->path);
+    rc = nmS_store_exec(store, "BEGIN IMMEDIATE");
     if (rc == NM_OK)
         store->in_tx = 1;
     if (rc == NM_OK)
-        rc = nm_schema_upgrade(store);
+        rc = nmS_schema_upgrade(store);
     if (rc != NM_OK)
-        nm_store_rollback(store);
+        nmS_store_rollback(store);
     return rc;
 }
 
-nm_status nm_store_commit(nm_store *store)
+nm_status nmS_store_commit(nm_store *store)
 {
     nm_status rc = finish_hash(store);
 
     if (rc == NM_OK)
-        rc = nm_store_exec(store, "COMMIT");
+        rc = nmS_store_exec(store, "COMMIT");
     if (rc != NM_OK)
-        nm_store_rollback(store);
+        nmS_store_rollback(store);
     store->in_tx = 0;
     return rc;
 }
 
-void nm_store_rollback(nm_store *store)
+void nmS_store_rollback(nm_store *store)
 {
     if (store)
         drop_hash(store);
@@ -157,14 +157,14 @@ void nm_store_rollback(nm_store *store)
         store->in_tx = 0;
 }
 
-nm_status nm_store_read_begin(nm_store *store)
+nm_status nmS_store_read_begin(nm_store *store)
 {
     if (!sqlite3_get_autocommit(store->db))
         return NM_OK; /* already inside a transaction: it holds the lock */
-    return nm_store_exec(store, "BEGIN DEFERRED");
+    return nmS_store_exec(store, "BEGIN DEFERRED");
 }
 
-void nm_store_read_end(nm_store *store)
+void nmS_store_read_end(nm_store *store)
 {
     if (!store->in_tx && !sqlite3_get_autocommit(store->db))
         sqlite3_exec(store->db, "COMMIT", NULL, NULL, NULL);
@@ -189,7 +189,7 @@ static nm_status connect(nm_store *store, const char *path, int sqlflags)
 {
     pthread_once(&sqlite_once, configure_sqlite);
     if (sqlite3_open_v2(path, &store->db, sqlflags, NULL) != SQLITE_OK) {
-        nm_status rc = nm_fail(store->ctx, NM_ERROR, "%s: cannot open store: %s", path,
+        nm_status rc = nmC_fail(store->ctx, NM_ERROR, "%s: cannot open store: %s", path,
                                store->db ? sqlite3_errmsg(store->db) : "out of memory");
         sqlite3_close(store->db);
         store->db = NULL;
@@ -198,7 +198,7 @@ static nm_status connect(nm_store *store, const char *path, int sqlflags)
     sqlite3_busy_timeout(store->db, 10000);
     store->splite = spatialite_alloc_connection();
     if (!store->splite)
-        return nm_fail(store->ctx, NM_NOMEM, "%s: cannot start SpatiaLite", path);
+        return nmC_fail(store->ctx, NM_NOMEM, "%s: cannot start SpatiaLite", path);
     spatialite_init_ex(store->db, store->splite, 0);
     return NM_OK;
 }
@@ -221,13 +221,13 @@ static nm_status make_parent_dirs(nm_ctx *ctx, const char *path)
     char *p;
 
     if (!dir)
-        return nm_fail(ctx, NM_NOMEM, "out of memory");
+        return nmC_fail(ctx, NM_NOMEM, "out of memory");
     for (p = dir + 1; *p; p++) {
         if (*p != '/')
             continue;
         *p = '\0';
         if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
-            rc = nm_fail(ctx, NM_ERROR, "%s: cannot create folder: %s", dir, strerror(errno));
+            rc = nmC_fail(ctx, NM_ERROR, "%s: cannot create folder: %s", dir, strerror(errno));
             break;
         }
         *p = '/';
@@ -239,28 +239,28 @@ static nm_status make_parent_dirs(nm_ctx *ctx, const char *path)
 /* Builds a new store at a temporary name, then renames it to 'path'. */
 static nm_status create_store(nm_store *store, const char *path)
 {
-    nm_buf tmp = {0};
+    nmC_buf tmp = {0};
     char *temp = NULL;
     nm_status rc;
 
     rc = make_parent_dirs(store->ctx, path);
     if (rc != NM_OK)
         return rc;
-    nm_buf_addf(&tmp, "%s.new-%ld", path, (long)getpid());
-    temp = nm_buf_take(&tmp);
+    nmC_buf_addf(&tmp, "%s.new-%ld", path, (long)getpid());
+    temp = nmC_buf_take(&tmp);
     if (!temp)
-        return nm_fail(store->ctx, NM_NOMEM, "out of memory");
+        return nmC_fail(store->ctx, NM_NOMEM, "out of memory");
     unlink(temp);
     rc = connect(store, temp, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
     if (rc == NM_OK)
-        rc = nm_schema_create(store);
+        rc = nmS_schema_create(store);
     if (rc == NM_OK)
-        rc = nm_store_exec(store, "COMMIT");
+        rc = nmS_store_exec(store, "COMMIT");
     disconnect(store);
     /* link, not rename: when two imports create the same store at once,
        the second must open the first's file, not replace it under it */
     if (rc == NM_OK && link(temp, path) != 0 && errno != EEXIST)
-        rc = nm_fail(store->ctx, NM_ERROR, "%s: cannot create store: %s", path, strerror(errno));
+        rc = nmC_fail(store->ctx, NM_ERROR, "%s: cannot create store: %s", path, strerror(errno));
     unlink(temp);
     nm_free(temp);
     return rc;
@@ -273,11 +273,11 @@ nm_status nm_store_open(nm_ctx *ctx, const char *path, int flags, nm_store **out
     nm_status rc = NM_OK;
     int exists;
 
-    nm_clear(ctx);
+    nmC_clear(ctx);
     *out = NULL;
     store = nm_calloc(1, sizeof *store);
     if (!store || !(store->path = nm_strdup(path))) {
-        rc = nm_fail(ctx, NM_NOMEM, "out of memory");
+        rc = nmC_fail(ctx, NM_NOMEM, "out of memory");
         goto cleanup;
     }
     store->ctx = ctx;
@@ -285,13 +285,13 @@ nm_status nm_store_open(nm_ctx *ctx, const char *path, int flags, nm_store **out
     exists = stat(path, &st) == 0 && st.st_size > 0;
     if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
         /* SQLite says only "disk I/O error" */
-        rc = nm_fail(ctx, NM_USAGE, "%s: a folder, not a store file; give --db FOLDER/NAME.sqlite",
+        rc = nmC_fail(ctx, NM_USAGE, "%s: a folder, not a store file; give --db FOLDER/NAME.sqlite",
                      path);
         goto cleanup;
     }
     if (!exists) {
         if ((flags & NM_STORE_CREATE) != NM_STORE_CREATE) {
-            rc = nm_fail(ctx, NM_ERROR,
+            rc = nmC_fail(ctx, NM_ERROR,
                          "%s: no store here; import something first (needsmap import ...) "
                          "or give --db",
                          path);
@@ -303,14 +303,14 @@ nm_status nm_store_open(nm_ctx *ctx, const char *path, int flags, nm_store **out
     }
     rc = connect(store, path, store->writable ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY);
     if (rc == NM_OK)
-        rc = nm_schema_check(store);
+        rc = nmS_schema_check(store);
     if (rc == NM_OK)
-        nm_note_input(ctx, path, "the store");
+        nmC_note_input(ctx, path, "the store");
     /* a large page cache pays for imports, which revisit B-tree pages;
        readers stream through boundaries once, and a 64 MB cache would
        only hold on to a whole map's geometry */
     if (rc == NM_OK)
-        rc = nm_store_exec(store, store->writable
+        rc = nmS_store_exec(store, store->writable
                                       ? "PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536;"
                                       : "PRAGMA cache_size = -8192;");
 
@@ -327,8 +327,8 @@ void nm_store_close(nm_store *store)
 {
     if (!store)
         return;
-    nm_store_rollback(store);
-    nm_store_memo_free(store);
+    nmS_store_rollback(store);
+    nmS_store_memo_free(store);
     disconnect(store);
     nm_free(store->path);
     nm_free(store);
@@ -339,7 +339,7 @@ nm_ctx *nm_store_ctx(const nm_store *store)
     return store->ctx;
 }
 
-nm_status nm_store_add_dataset(nm_store *store, const char *kind, const char *file,
+nm_status nmS_store_add_dataset(nm_store *store, const char *kind, const char *file,
                                const char *attribution, long *id)
 {
     char when[32];
@@ -355,7 +355,7 @@ nm_status nm_store_add_dataset(nm_store *store, const char *kind, const char *fi
         return rc;
     gmtime_r(&now, &tm);
     strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    rc = nm_store_prepare(store,
+    rc = nmS_store_prepare(store,
                           "INSERT INTO dataset(kind, file, sha256, imported_at, attribution) "
                           "VALUES (?, ?, ?, ?, ?)",
                           &st);
@@ -367,24 +367,24 @@ nm_status nm_store_add_dataset(nm_store *store, const char *kind, const char *fi
     sqlite3_bind_text(st, 4, when, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 5, attribution, -1, SQLITE_STATIC);
     if (sqlite3_step(st) != SQLITE_DONE)
-        rc = nm_store_sqlfail(store, "registering the dataset");
+        rc = nmS_store_sqlfail(store, "registering the dataset");
     else
         *id = (long)sqlite3_last_insert_rowid(store->db);
     sqlite3_finalize(st);
     return rc == NM_OK ? start_hash(store, file, *id) : rc;
 }
 
-nm_status nm_store_set_dataset_rows(nm_store *store, long id, long rows)
+nm_status nmS_store_set_dataset_rows(nm_store *store, long id, long rows)
 {
     sqlite3_stmt *st = NULL;
-    nm_status rc = nm_store_prepare(store, "UPDATE dataset SET rows = ? WHERE id = ?", &st);
+    nm_status rc = nmS_store_prepare(store, "UPDATE dataset SET rows = ? WHERE id = ?", &st);
 
     if (rc != NM_OK)
         return rc;
     sqlite3_bind_int64(st, 1, rows);
     sqlite3_bind_int64(st, 2, id);
     if (sqlite3_step(st) != SQLITE_DONE)
-        rc = nm_store_sqlfail(store, "updating the dataset");
+        rc = nmS_store_sqlfail(store, "updating the dataset");
     sqlite3_finalize(st);
     return rc;
 }

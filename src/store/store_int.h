@@ -18,57 +18,57 @@ struct nm_store {
     char *path;
     int writable;
     int in_tx;
-    struct nm_hash_job *hash; /* a dataset's SHA-256 still being computed */
+    struct nmS_hash_job *hash; /* a dataset's SHA-256 still being computed */
     char vlevel[16];  /* the level whose year the user named (vintage.c) */
     int vvintage;     /* that year, 0 for none */
-    struct nm_store_memo *memo;   /* remembered id lists (memo.c) */
+    struct nmS_store_memo *memo;   /* remembered id lists (memo.c) */
     long long memo_version, memo_changes; /* the state they hold for */
 };
-typedef struct nm_store_memo nm_store_memo;
+typedef struct nmS_store_memo nmS_store_memo;
 
 /* The ids (an integer first column) that SQL with text parameters returns,
  * remembered on this connection while the store is unchanged, so that the
  * maps of a build ask each such question once.  *ids is owned by the store,
  * valid until the next call on it; 'what' names the query in an error. */
-nm_status nm_store_memo_ids(nm_store *store, const char *sql, const char *const *params,
+nm_status nmS_store_memo_ids(nm_store *store, const char *sql, const char *const *params,
                             int nparams, const char *what, const long **ids, int *n);
 /* Forgets them all (at close). */
-void nm_store_memo_free(nm_store *store);
+void nmS_store_memo_free(nm_store *store);
 
 /* Sets the context's error from SQLite's message: "what: sqlite message". */
-nm_status nm_store_sqlfail(nm_store *store, const char *what);
+nm_status nmS_store_sqlfail(nm_store *store, const char *what);
 
 /* Runs SQL that returns no rows. */
-nm_status nm_store_exec(nm_store *store, const char *sql);
+nm_status nmS_store_exec(nm_store *store, const char *sql);
 
 /* Prepares a statement; sets the error on failure. */
-nm_status nm_store_prepare(nm_store *store, const char *sql, sqlite3_stmt **stmt);
+nm_status nmS_store_prepare(nm_store *store, const char *sql, sqlite3_stmt **stmt);
 
 /* One transaction per import: begin, then commit or roll back.  A rollback
  * leaves the file byte for byte as it was. */
-nm_status nm_store_begin(nm_store *store);
-nm_status nm_store_commit(nm_store *store);
-void nm_store_rollback(nm_store *store);
+nm_status nmS_store_begin(nm_store *store);
+nm_status nmS_store_commit(nm_store *store);
+void nmS_store_rollback(nm_store *store);
 
 /* A read snapshot: one shared lock for a run of queries instead of one per
  * statement (reading 32,844 boundaries one by one otherwise spends a third
  * of its time taking and dropping file locks).  Nests with nothing; ended
- * with nm_store_read_end(). */
-nm_status nm_store_read_begin(nm_store *store);
-void nm_store_read_end(nm_store *store);
+ * with nmS_store_read_end(). */
+nm_status nmS_store_read_begin(nm_store *store);
+void nmS_store_read_end(nm_store *store);
 
 /* Registers a dataset (inside the caller's transaction) and returns its id.
  * The file's SHA-256 is computed in a second thread while the import reads
  * the file (hashing England's 56 MB of boundaries alone took a twentieth of
- * the import) and is written by nm_store_commit, which fails when the file
+ * the import) and is written by nmS_store_commit, which fails when the file
  * could not be read. */
-nm_status nm_store_add_dataset(nm_store *store, const char *kind, const char *file,
+nm_status nmS_store_add_dataset(nm_store *store, const char *kind, const char *file,
                                const char *attribution, long *id);
 /* Records the number of rows a dataset contributed. */
-nm_status nm_store_set_dataset_rows(nm_store *store, long id, long rows);
+nm_status nmS_store_set_dataset_rows(nm_store *store, long id, long rows);
 
 /* An indicator as stored, and where its values are (values.c). */
-typedef struct nm_ind {
+typedef struct nmS_ind {
     long id;
     char key[64];
     char period[32];
@@ -80,68 +80,68 @@ typedef struct nm_ind {
     int vintage;
     int polarity;
     long dataset;
-    char *label;   /* owned; free with nm_ind_clear() */
+    char *label;   /* owned; free with nmS_ind_clear() */
     char *source;  /* dataset attribution, owned */
-} nm_ind;
+} nmS_ind;
 
 /* Where the values of indicator 'id' are: OUT 'src', SQL usable after
  * FROM (a table or a union of parts; caller frees with nm_free()), and
  * OUT 'col', the column of src with the values. */
-nm_status nm_store_ind_source(nm_store *store, long id, const char *key, char **src,
+nm_status nmS_store_ind_source(nm_store *store, long id, const char *key, char **src,
                               char col[64]);
 /* Finds indicator 'key' of 'period' (NULL: the latest period; of several
  * vintages, the one whose boundaries are drawn).  Returns
  * NM_NOTFOUND with a message listing the periods that exist. */
-nm_status nm_store_find_indicator(nm_store *store, const char *key, const char *period,
-                                  nm_ind *out);
-void nm_ind_clear(nm_ind *ind);
+nm_status nmS_store_find_indicator(nm_store *store, const char *key, const char *period,
+                                  nmS_ind *out);
+void nmS_ind_clear(nmS_ind *ind);
 /* Calls fn for every stored (non-NULL) value of the indicator, in code
  * order.  fn returns non-zero to stop. */
-nm_status nm_store_each_value(nm_store *store, const nm_ind *ind,
+nm_status nmS_store_each_value(nm_store *store, const nmS_ind *ind,
                               int (*fn)(void *user, const char *code, double value), void *user);
 /* Every stored value of an indicator, in code order (values.c).  Filled by
- * passing nm_vtable_add and the table to nm_store_each_value(); 'failed'
+ * passing nmS_vtable_add and the table to nmS_store_each_value(); 'failed'
  * is set when an allocation failed while filling. */
-typedef struct nm_vtable {
+typedef struct nmS_vtable {
     size_t n, cap;
     char **code;
     double *value;
     int failed;
-} nm_vtable;
+} nmS_vtable;
 
 /* Frees what the table holds and zeroes it; safe on a zeroed table. */
-void nm_vtable_free(nm_vtable *t);
-/* Callback for nm_store_each_value(): appends one value; returns non-zero
+void nmS_vtable_free(nmS_vtable *t);
+/* Callback for nmS_store_each_value(): appends one value; returns non-zero
  * (stop) when out of memory. */
-int nm_vtable_add(void *user, const char *code, double value);
+int nmS_vtable_add(void *user, const char *code, double value);
 /* Index of 'code' in the table (filled in code order), or -1. */
-long nm_vtable_find(const nm_vtable *t, const char *code);
+long nmS_vtable_find(const nmS_vtable *t, const char *code);
 /* Index of 'code' in 'codes' sorted by strcmp (SQLite's order for text),
  * or -1. */
-long nm_code_find(char *const *codes, size_t n, const char *code);
+long nmS_code_find(char *const *codes, size_t n, const char *code);
 
 /* The values of 'n' codes (NAN where none), looked up one by one: cheaper
  * than reading the whole table when a map shows a few hundred areas. */
-nm_status nm_store_values_of(nm_store *store, const nm_ind *ind, char *const *codes, size_t n,
+nm_status nmS_store_values_of(nm_store *store, const nmS_ind *ind, char *const *codes, size_t n,
                              double *out);
 /* How many values an indicator has (its national count for ranks). */
-nm_status nm_store_count_values(nm_store *store, const nm_ind *ind, long *count);
+nm_status nmS_store_count_values(nm_store *store, const nmS_ind *ind, long *count);
 /* Drops data_N tables that no indicator refers to any more (inside the
  * caller's transaction). */
-nm_status nm_store_drop_orphan_data(nm_store *store);
+nm_status nmS_store_drop_orphan_data(nm_store *store);
 
 /* Writing a batch of indicators computed by needsmap itself (put.c): ward
  * aggregates, incident counts and rates.  One series per indicator, values
  * aligned with 'codes' (NAN for none). */
-typedef struct nm_series {
+typedef struct nmS_series {
     const char *key;     /* indicator id, [a-z0-9_] only */
     const char *label;
     const char *unit;    /* "people", "score", "share", "count", "rate", ... */
     int polarity;        /* +1 higher is more deprived, -1 lower is, 0 neither */
     const double *values;
-} nm_series;
+} nmS_series;
 
-typedef struct nm_batch {
+typedef struct nmS_batch {
     const char *level;        /* level of the areas */
     int vintage;              /* their code vintage */
     const char *period;
@@ -153,43 +153,43 @@ typedef struct nm_batch {
     size_t n;
     const long *order;        /* NULL, or the order to write codes[] in:
                                  code order appends to the table's B-tree */
-    const nm_series *series;
+    const nmS_series *series;
     int nseries;
     long dataset;             /* IN: an already registered dataset (an
                                  imported file), or 0 to register one from
                                  kind/description/inputs_hash; OUT: its id */
     long stored;              /* OUT: values written (not NAN) */
-} nm_batch;
+} nmS_batch;
 
 /* Stores a batch inside the caller's transaction: a dataset row (unless
  * given), a table data_<dataset> and per series a part of the indicator
  * (key, period, level, vintage) that takes over the batch's codes from
  * older parts; other areas' values are kept. */
-nm_status nm_store_put_batch(nm_store *store, nm_batch *b);
+nm_status nmS_store_put_batch(nm_store *store, nmS_batch *b);
 
 /* The membership rule (vintage.c).  The code year of 'level' for this
  * run: the one set with nm_store_set_vintage(), else the latest with
  * boundaries, else ('drawn' 0) the latest any membership leads to; 0 when
  * none. */
-int nm_store_vintage_of(nm_store *store, const char *level, int drawn);
+int nmS_store_vintage_of(nm_store *store, const char *level, int drawn);
 /* Appends to 'out' the words naming the boundaries and memberships used:
  * "ward 2013 boundaries; lsoa 2011 to ward 2013 by the lookup X.csv". */
-nm_status nm_store_members_said(nm_store *store, const char *child_level, int child_vintage,
-                                const char *parent_level, int parent_vintage, nm_buf *out);
+nm_status nmS_store_members_said(nm_store *store, const char *child_level, int child_vintage,
+                                const char *parent_level, int parent_vintage, nmC_buf *out);
 /* Of the 'n' children, those another stored lookup or assignment places
  * in another parent (by name across years) than the memberships of
  * parent_vintage: OUT 'count', and a sentence per other source appended
  * to 'out' with the first ten ("E01026796 (Bowthorpe; University)"). */
-nm_status nm_store_members_differ(nm_store *store, const char *child_level, int child_vintage,
+nm_status nmS_store_members_differ(nm_store *store, const char *child_level, int child_vintage,
                                   const char *const *codes, size_t n, const char *parent_level,
-                                  int parent_vintage, nm_buf *out, long *count);
+                                  int parent_vintage, nmC_buf *out, long *count);
 
 /* Schema (schema.c). */
-nm_status nm_schema_create(nm_store *store);
-nm_status nm_schema_check(nm_store *store);
+nm_status nmS_schema_create(nm_store *store);
+nm_status nmS_schema_check(nm_store *store);
 /* Adds what a store of this schema version made by an earlier needsmap
  * lacks (the index area_drawn), inside the caller's write transaction, so
  * that a failed import leaves the file as it was. */
-nm_status nm_schema_upgrade(nm_store *store);
+nm_status nmS_schema_upgrade(nm_store *store);
 
 #endif

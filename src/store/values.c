@@ -13,10 +13,10 @@
 static void copy_col(char *dst, size_t size, sqlite3_stmt *st, int i)
 {
     const unsigned char *t = sqlite3_column_text(st, i);
-    nm_strlcpy(dst, t ? (const char *)t : "", size);
+    nmC_strlcpy(dst, t ? (const char *)t : "", size);
 }
 
-void nm_ind_clear(nm_ind *ind)
+void nmS_ind_clear(nmS_ind *ind)
 {
     if (!ind)
         return;
@@ -27,7 +27,7 @@ void nm_ind_clear(nm_ind *ind)
 }
 
 /* "2007, 2010, 2019" for a message, or "none". */
-static void list_periods(nm_store *store, const char *key, nm_buf *b)
+static void list_periods(nm_store *store, const char *key, nmC_buf *b)
 {
     sqlite3_stmt *st = NULL;
     int n = 0;
@@ -36,21 +36,21 @@ static void list_periods(nm_store *store, const char *key, nm_buf *b)
                            -1, &st, NULL) == SQLITE_OK) {
         sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
         while (sqlite3_step(st) == SQLITE_ROW)
-            nm_buf_addf(b, "%s%s", n++ ? ", " : "", (const char *)sqlite3_column_text(st, 0));
+            nmC_buf_addf(b, "%s%s", n++ ? ", " : "", (const char *)sqlite3_column_text(st, 0));
     }
     sqlite3_finalize(st);
     if (n == 0)
-        nm_buf_addf(b, "none");
+        nmC_buf_addf(b, "none");
 }
 
-nm_status nm_store_ind_source(nm_store *store, long id, const char *key, char **src,
+nm_status nmS_store_ind_source(nm_store *store, long id, const char *key, char **src,
                               char col[64])
 {
     sqlite3_stmt *st = NULL;
-    nm_buf sql = {0}, one = {0};
+    nmC_buf sql = {0}, one = {0};
     char first[64] = "";
     int n = 0, s;
-    nm_status rc = nm_store_prepare(
+    nm_status rc = nmS_store_prepare(
         store, "SELECT tbl, col FROM indicator_part WHERE indicator = ? ORDER BY tbl", &st);
 
     *src = NULL;
@@ -63,42 +63,42 @@ nm_status nm_store_ind_source(nm_store *store, long id, const char *key, char **
         const char *t = (const char *)sqlite3_column_text(st, 0);
         const char *c = (const char *)sqlite3_column_text(st, 1);
         if (n == 0) {
-            nm_strlcpy(first, c, sizeof first);
-            nm_buf_addf(&one, "\"%s\"", t);
+            nmC_strlcpy(first, c, sizeof first);
+            nmC_buf_addf(&one, "\"%s\"", t);
         }
         /* several parts: their union, under the key's name */
-        nm_buf_addf(&sql, "%s SELECT code, \"%s\" AS \"%s\" FROM \"%s\" WHERE \"%s\" IS NOT NULL",
+        nmC_buf_addf(&sql, "%s SELECT code, \"%s\" AS \"%s\" FROM \"%s\" WHERE \"%s\" IS NOT NULL",
                     n ? " UNION ALL" : "(", c, key, t, c);
         n++;
     }
     if (s != SQLITE_DONE)
-        rc = nm_store_sqlfail(store, "finding an indicator's values");
+        rc = nmS_store_sqlfail(store, "finding an indicator's values");
     else if (n == 0)
-        rc = nm_fail(store->ctx, NM_NOTFOUND, "indicator \"%s\" holds no values", key);
+        rc = nmC_fail(store->ctx, NM_NOTFOUND, "indicator \"%s\" holds no values", key);
     sqlite3_finalize(st);
-    nm_buf_addf(&sql, ")");
+    nmC_buf_addf(&sql, ")");
     if (rc == NM_OK && (sql.failed || one.failed))
-        rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
+        rc = nmC_fail(store->ctx, NM_NOMEM, "out of memory");
     if (rc == NM_OK) {
-        nm_buf *use = n > 1 ? &sql : &one;
-        nm_strlcpy(col, n > 1 ? key : first, 64);
+        nmC_buf *use = n > 1 ? &sql : &one;
+        nmC_strlcpy(col, n > 1 ? key : first, 64);
         *src = use->data;
         use->data = NULL;
     }
-    nm_buf_free(&sql);
-    nm_buf_free(&one);
+    nmC_buf_free(&sql);
+    nmC_buf_free(&one);
     return rc;
 }
 
-nm_status nm_store_find_indicator(nm_store *store, const char *key, const char *period,
-                                  nm_ind *out)
+nm_status nmS_store_find_indicator(nm_store *store, const char *key, const char *period,
+                                  nmS_ind *out)
 {
     sqlite3_stmt *st = NULL;
     nm_status rc;
     int s;
 
     memset(out, 0, sizeof *out);
-    rc = nm_store_prepare(store,
+    rc = nmS_store_prepare(store,
                           "SELECT i.id, i.key, i.period, i.unit, i.level, '', '', i.vintage,"
                           " i.polarity, i.dataset, i.label, d.attribution "
                           "FROM indicator i LEFT JOIN dataset d ON d.id = i.dataset "
@@ -127,71 +127,71 @@ nm_status nm_store_find_indicator(nm_store *store, const char *key, const char *
         out->label = nm_strdup(label ? (const char *)label : "");
         out->source = nm_strdup(source ? (const char *)source : "");
         if (!out->label || !out->source)
-            rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
+            rc = nmC_fail(store->ctx, NM_NOMEM, "out of memory");
         else
-            rc = nm_store_ind_source(store, out->id, out->key, &out->src, out->col);
+            rc = nmS_store_ind_source(store, out->id, out->key, &out->src, out->col);
     } else if (s == SQLITE_DONE) {
-        nm_buf periods = {0};
+        nmC_buf periods = {0};
         list_periods(store, key, &periods);
         if (period && strcmp(periods.data ? periods.data : "none", "none") != 0)
-            rc = nm_fail(store->ctx, NM_NOTFOUND,
+            rc = nmC_fail(store->ctx, NM_NOTFOUND,
                          "indicator \"%s\" has no period \"%s\" (periods stored: %s)", key, period,
                          periods.data ? periods.data : "");
         else
-            rc = nm_fail(store->ctx, NM_NOTFOUND,
+            rc = nmC_fail(store->ctx, NM_NOTFOUND,
                          "no indicator \"%s\" in the store; 'needsmap info' lists them", key);
-        nm_buf_free(&periods);
+        nmC_buf_free(&periods);
     } else {
-        rc = nm_store_sqlfail(store, "finding an indicator");
+        rc = nmS_store_sqlfail(store, "finding an indicator");
     }
     sqlite3_finalize(st);
     if (rc != NM_OK)
-        nm_ind_clear(out);
+        nmS_ind_clear(out);
     return rc;
 }
 
-nm_status nm_store_each_value(nm_store *store, const nm_ind *ind,
+nm_status nmS_store_each_value(nm_store *store, const nmS_ind *ind,
                               int (*fn)(void *user, const char *code, double value), void *user)
 {
     sqlite3_stmt *st = NULL;
-    nm_buf sql = {0};
+    nmC_buf sql = {0};
     nm_status rc;
     int s;
 
-    nm_buf_addf(&sql, "SELECT code, \"%s\" FROM %s WHERE \"%s\" IS NOT NULL ORDER BY code",
+    nmC_buf_addf(&sql, "SELECT code, \"%s\" FROM %s WHERE \"%s\" IS NOT NULL ORDER BY code",
                 ind->col, ind->src, ind->col);
     if (sql.failed) {
-        nm_buf_free(&sql);
-        return nm_fail(store->ctx, NM_NOMEM, "out of memory");
+        nmC_buf_free(&sql);
+        return nmC_fail(store->ctx, NM_NOMEM, "out of memory");
     }
-    rc = nm_store_prepare(store, sql.data, &st);
-    nm_buf_free(&sql);
+    rc = nmS_store_prepare(store, sql.data, &st);
+    nmC_buf_free(&sql);
     if (rc != NM_OK)
         return rc;
     while ((s = sqlite3_step(st)) == SQLITE_ROW)
         if (fn(user, (const char *)sqlite3_column_text(st, 0), sqlite3_column_double(st, 1)))
             break;
     if (s != SQLITE_ROW && s != SQLITE_DONE)
-        rc = nm_store_sqlfail(store, "reading values");
+        rc = nmS_store_sqlfail(store, "reading values");
     sqlite3_finalize(st);
     return rc;
 }
 
 /* Prepares "SELECT <col> FROM <source> <tail>" for an indicator. */
-static nm_status prepare_on(nm_store *store, const nm_ind *ind, const char *what, const char *tail,
+static nm_status prepare_on(nm_store *store, const nmS_ind *ind, const char *what, const char *tail,
                             sqlite3_stmt **st)
 {
-    nm_buf sql = {0};
+    nmC_buf sql = {0};
     nm_status rc;
 
-    nm_buf_addf(&sql, "SELECT %s(\"%s\") FROM %s %s", what, ind->col, ind->src, tail);
-    rc = sql.failed ? nm_fail(store->ctx, NM_NOMEM, "out of memory")
-                    : nm_store_prepare(store, sql.data, st);
-    nm_buf_free(&sql);
+    nmC_buf_addf(&sql, "SELECT %s(\"%s\") FROM %s %s", what, ind->col, ind->src, tail);
+    rc = sql.failed ? nmC_fail(store->ctx, NM_NOMEM, "out of memory")
+                    : nmS_store_prepare(store, sql.data, st);
+    nmC_buf_free(&sql);
     return rc;
 }
 
-nm_status nm_store_values_of(nm_store *store, const nm_ind *ind, char *const *codes, size_t n,
+nm_status nmS_store_values_of(nm_store *store, const nmS_ind *ind, char *const *codes, size_t n,
                              double *out)
 {
     sqlite3_stmt *st = NULL;
@@ -207,7 +207,7 @@ nm_status nm_store_values_of(nm_store *store, const nm_ind *ind, char *const *co
         else if (s == SQLITE_ROW || s == SQLITE_DONE)
             out[i] = NAN;
         else
-            rc = nm_store_sqlfail(store, "reading values");
+            rc = nmS_store_sqlfail(store, "reading values");
         sqlite3_reset(st);
     }
     sqlite3_finalize(st);
@@ -216,30 +216,30 @@ nm_status nm_store_values_of(nm_store *store, const nm_ind *ind, char *const *co
 
 /* A scan of the whole indicator that every map of it asks the same: the
  * answer comes from the connection's memo (memo.c). */
-nm_status nm_store_count_values(nm_store *store, const nm_ind *ind, long *count)
+nm_status nmS_store_count_values(nm_store *store, const nmS_ind *ind, long *count)
 {
-    nm_buf sql = {0};
+    nmC_buf sql = {0};
     const long *got = NULL;
     int ngot = 0;
     nm_status rc;
 
-    nm_buf_addf(&sql, "SELECT COUNT(\"%s\") FROM %s", ind->col, ind->src);
-    rc = sql.failed ? nm_fail(store->ctx, NM_NOMEM, "out of memory")
-                    : nm_store_memo_ids(store, sql.data, NULL, 0, "counting values", &got, &ngot);
-    nm_buf_free(&sql);
+    nmC_buf_addf(&sql, "SELECT COUNT(\"%s\") FROM %s", ind->col, ind->src);
+    rc = sql.failed ? nmC_fail(store->ctx, NM_NOMEM, "out of memory")
+                    : nmS_store_memo_ids(store, sql.data, NULL, 0, "counting values", &got, &ngot);
+    nmC_buf_free(&sql);
     if (rc == NM_OK)
         *count = ngot > 0 ? got[0] : 0;
     return rc;
 }
 
-nm_status nm_store_drop_orphan_data(nm_store *store)
+nm_status nmS_store_drop_orphan_data(nm_store *store)
 {
     sqlite3_stmt *st = NULL;
     nm_status rc;
     char *names[256];
     int n = 0, i;
 
-    rc = nm_store_prepare(store,
+    rc = nmS_store_prepare(store,
                           "SELECT name FROM sqlite_master WHERE type = 'table' "
                           "AND name GLOB 'data_[0-9]*' "
                           "AND name NOT IN (SELECT tbl FROM indicator_part)",
@@ -250,21 +250,21 @@ nm_status nm_store_drop_orphan_data(nm_store *store)
         names[n++] = nm_strdup((const char *)sqlite3_column_text(st, 0));
     sqlite3_finalize(st);
     for (i = 0; i < n; i++) {
-        nm_buf sql = {0};
+        nmC_buf sql = {0};
         if (rc == NM_OK && names[i]) {
-            nm_buf_addf(&sql, "DROP TABLE \"%s\"", names[i]);
-            rc = sql.failed ? nm_fail(store->ctx, NM_NOMEM, "out of memory")
-                            : nm_store_exec(store, sql.data);
+            nmC_buf_addf(&sql, "DROP TABLE \"%s\"", names[i]);
+            rc = sql.failed ? nmC_fail(store->ctx, NM_NOMEM, "out of memory")
+                            : nmS_store_exec(store, sql.data);
         }
-        nm_buf_free(&sql);
+        nmC_buf_free(&sql);
         nm_free(names[i]);
     }
     return rc;
 }
 
-/* ---- every value of an indicator in memory (nm_vtable) ---------------- */
+/* ---- every value of an indicator in memory (nmS_vtable) ---------------- */
 
-void nm_vtable_free(nm_vtable *t)
+void nmS_vtable_free(nmS_vtable *t)
 {
     size_t i;
     for (i = 0; i < t->n; i++)
@@ -274,9 +274,9 @@ void nm_vtable_free(nm_vtable *t)
     memset(t, 0, sizeof *t);
 }
 
-int nm_vtable_add(void *user, const char *code, double value)
+int nmS_vtable_add(void *user, const char *code, double value)
 {
-    nm_vtable *t = user;
+    nmS_vtable *t = user;
 
     if (t->n == t->cap) {
         size_t cap = t->cap ? t->cap * 2 : 4096;
@@ -297,8 +297,8 @@ int nm_vtable_add(void *user, const char *code, double value)
 }
 
 /* SQLite sorts text by bytes, as strcmp does, so a binary search finds
- * the codes nm_store_each_value() gave in order. */
-long nm_code_find(char *const *codes, size_t n, const char *code)
+ * the codes nmS_store_each_value() gave in order. */
+long nmS_code_find(char *const *codes, size_t n, const char *code)
 {
     size_t lo = 0, hi = n;
 
@@ -315,7 +315,7 @@ long nm_code_find(char *const *codes, size_t n, const char *code)
     return -1;
 }
 
-long nm_vtable_find(const nm_vtable *t, const char *code)
+long nmS_vtable_find(const nmS_vtable *t, const char *code)
 {
-    return nm_code_find(t->code, t->n, code);
+    return nmS_code_find(t->code, t->n, code);
 }

@@ -15,11 +15,11 @@ void nm_store_set_vintage(nm_store *store, const char *level, int vintage)
 {
     if (!store || !level)
         return;
-    nm_strlcpy(store->vlevel, vintage > 0 ? level : "", sizeof store->vlevel);
+    nmC_strlcpy(store->vlevel, vintage > 0 ? level : "", sizeof store->vlevel);
     store->vvintage = vintage > 0 ? vintage : 0;
 }
 
-int nm_store_vintage_of(nm_store *store, const char *level, int drawn)
+int nmS_store_vintage_of(nm_store *store, const char *level, int drawn)
 {
     sqlite3_stmt *st = NULL;
     int v = 0;
@@ -85,11 +85,11 @@ static const char *base_name(const char *path)
     return slash ? slash + 1 : path;
 }
 
-nm_status nm_store_members_said(nm_store *store, const char *child_level, int child_vintage,
-                                const char *parent_level, int parent_vintage, nm_buf *out)
+nm_status nmS_store_members_said(nm_store *store, const char *child_level, int child_vintage,
+                                const char *parent_level, int parent_vintage, nmC_buf *out)
 {
     sqlite3_stmt *st = NULL;
-    nm_status rc = nm_store_prepare(
+    nm_status rc = nmS_store_prepare(
         store,
         "SELECT m.method, coalesce(d.file, ''), COUNT(*) FROM membership m "
         "LEFT JOIN dataset d ON d.id = m.dataset WHERE m.child_level = ?1 AND m.child_vintage = ?2 "
@@ -101,26 +101,26 @@ nm_status nm_store_members_said(nm_store *store, const char *child_level, int ch
     if (rc != NM_OK)
         return rc;
     bind_levels(st, child_level, child_vintage, parent_level, parent_vintage);
-    nm_buf_addf(out, "%s %d %s; ", parent_level, parent_vintage,
+    nmC_buf_addf(out, "%s %d %s; ", parent_level, parent_vintage,
                 has_boundaries(store, parent_level, parent_vintage) ? "boundaries"
                                                                     : "codes (no boundaries stored)");
     if (sqlite3_step(st) == SQLITE_ROW) {
         const char *method = (const char *)sqlite3_column_text(st, 0);
         const char *file = (const char *)sqlite3_column_text(st, 1);
-        nm_buf_addf(out, "%s %d to %s %d by ", level_word(child_level), child_vintage,
+        nmC_buf_addf(out, "%s %d to %s %d by ", level_word(child_level), child_vintage,
                     parent_level, parent_vintage);
         if (strcmp(method, "lookup") == 0)
-            nm_buf_addf(out, "the lookup %s", base_name(file));
+            nmC_buf_addf(out, "the lookup %s", base_name(file));
         else
-            nm_buf_addf(out, "%s", strcmp(method, "point") == 0
+            nmC_buf_addf(out, "%s", strcmp(method, "point") == 0
                                        ? "interior point (needsmap assign)"
                                        : "share of area (needsmap assign)");
     } else {
-        nm_buf_addf(out, "no %s %d to %s %d memberships", level_word(child_level), child_vintage,
+        nmC_buf_addf(out, "no %s %d to %s %d memberships", level_word(child_level), child_vintage,
                     parent_level, parent_vintage);
     }
     sqlite3_finalize(st);
-    return out->failed ? nm_fail(store->ctx, NM_NOMEM, "out of memory") : NM_OK;
+    return out->failed ? nmC_fail(store->ctx, NM_NOMEM, "out of memory") : NM_OK;
 }
 
 /* The parent of each child under the memberships of one dataset, by name
@@ -145,16 +145,16 @@ static const char *const differ_sql =
 static nm_status fill_codes(nm_store *store, const char *const *codes, size_t n)
 {
     sqlite3_stmt *st = NULL;
-    nm_status rc = nm_store_exec(store, "CREATE TEMP TABLE IF NOT EXISTS nm_vset(code TEXT PRIMARY KEY);"
+    nm_status rc = nmS_store_exec(store, "CREATE TEMP TABLE IF NOT EXISTS nm_vset(code TEXT PRIMARY KEY);"
                                         "DELETE FROM nm_vset;");
     size_t i;
 
     if (rc == NM_OK)
-        rc = nm_store_prepare(store, "INSERT OR IGNORE INTO nm_vset VALUES (?)", &st);
+        rc = nmS_store_prepare(store, "INSERT OR IGNORE INTO nm_vset VALUES (?)", &st);
     for (i = 0; rc == NM_OK && i < n; i++) {
         sqlite3_bind_text(st, 1, codes[i], -1, SQLITE_STATIC);
         if (sqlite3_step(st) != SQLITE_DONE)
-            rc = nm_store_sqlfail(store, "comparing memberships");
+            rc = nmS_store_sqlfail(store, "comparing memberships");
         sqlite3_reset(st);
     }
     sqlite3_finalize(st);
@@ -162,29 +162,29 @@ static nm_status fill_codes(nm_store *store, const char *const *codes, size_t n)
 }
 
 /* Ends the sentence of one other lookup. */
-static void said_one(nm_buf *out, const char *level, const char *parent_level, long n,
-                     long shown, const nm_buf *head, const nm_buf *list)
+static void said_one(nmC_buf *out, const char *level, const char *parent_level, long n,
+                     long shown, const nmC_buf *head, const nmC_buf *list)
 {
-    nm_buf_addf(out, "%s%ld %s%s %s in another %s by %s: %s%s.", out->len ? " " : "", n,
+    nmC_buf_addf(out, "%s%ld %s%s %s in another %s by %s: %s%s.", out->len ? " " : "", n,
                 level_word(level),
                 n == 1 ? "" : "s", n == 1 ? "lies" : "lie", parent_level,
                 head->data ? head->data : "", list->data ? list->data : "",
                 n > shown ? ", ..." : "");
 }
 
-nm_status nm_store_members_differ(nm_store *store, const char *child_level, int child_vintage,
+nm_status nmS_store_members_differ(nm_store *store, const char *child_level, int child_vintage,
                                   const char *const *codes, size_t ncodes, const char *parent_level,
-                                  int parent_vintage, nm_buf *out, long *count)
+                                  int parent_vintage, nmC_buf *out, long *count)
 {
     sqlite3_stmt *st = NULL;
     long dataset = -1, n = 0, shown = 0, total = 0;
-    nm_buf head = {0}, list = {0};
+    nmC_buf head = {0}, list = {0};
     int s = SQLITE_DONE;
     nm_status rc = fill_codes(store, codes, ncodes);
 
     *count = 0;
     if (rc == NM_OK)
-        rc = nm_store_prepare(store, differ_sql, &st);
+        rc = nmS_store_prepare(store, differ_sql, &st);
     if (rc != NM_OK)
         return rc;
     bind_levels(st, child_level, child_vintage, parent_level, parent_vintage);
@@ -197,15 +197,15 @@ nm_status nm_store_members_differ(nm_store *store, const char *child_level, int 
                 said_one(out, child_level, parent_level, n, shown, &head, &list);
             total += n;
             n = shown = 0;
-            nm_buf_free(&head);
-            nm_buf_free(&list);
-            nm_buf_addf(&head, "the lookup %s (%s %d)",
+            nmC_buf_free(&head);
+            nmC_buf_free(&list);
+            nmC_buf_addf(&head, "the lookup %s (%s %d)",
                         base_name((const char *)sqlite3_column_text(st, 1)), parent_level,
                         sqlite3_column_int(st, 2));
             dataset = d;
         }
         if (shown < 10) {
-            nm_buf_addf(&list, "%s%s (%s; %s)", shown ? ", " : "",
+            nmC_buf_addf(&list, "%s%s (%s; %s)", shown ? ", " : "",
                         (const char *)sqlite3_column_text(st, 3),
                         (const char *)sqlite3_column_text(st, 4),
                         (const char *)sqlite3_column_text(st, 5));
@@ -217,12 +217,12 @@ nm_status nm_store_members_differ(nm_store *store, const char *child_level, int 
         said_one(out, child_level, parent_level, n, shown, &head, &list);
     total += n;
     if (s != SQLITE_DONE)
-        rc = nm_store_sqlfail(store, "comparing memberships");
+        rc = nmS_store_sqlfail(store, "comparing memberships");
     sqlite3_finalize(st);
-    nm_buf_free(&head);
-    nm_buf_free(&list);
+    nmC_buf_free(&head);
+    nmC_buf_free(&list);
     *count = total;
     if (rc == NM_OK && out->failed)
-        rc = nm_fail(store->ctx, NM_NOMEM, "out of memory");
+        rc = nmC_fail(store->ctx, NM_NOMEM, "out of memory");
     return rc;
 }

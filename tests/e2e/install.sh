@@ -26,7 +26,7 @@ eq "module installed" "yes" "$([ -f "$libdir/needsmap/needsmap-gdal.so" ] && ech
 eq "module's undefined nm_ symbols" "" \
    "$(command nm -D --undefined-only "$libdir/needsmap/needsmap-gdal.so" | awk '$2 ~ /^(nm_|bnd_)/ {print $2}')"
 # the shared library publishes the API of include/needsmap and nothing else
-eq "private nm_fail exported" "" "$(command nm -D --defined-only "$libdir/libneedsmap.so" | awk '$3 ~ /^nm_fail@/')"
+eq "private nmC_fail exported" "" "$(command nm -D --defined-only "$libdir/libneedsmap.so" | awk '$3 ~ /^nmC_fail@/')"
 
 # a sanitized build's library needs its clients built the same way
 SAN=

@@ -21,8 +21,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!path)
         return 0;
     ctx = nm_ctx_new();
-    bd_file_read(ctx, path, set, (int)(size & 1) * 2, NULL, &f);
-    bd_file_free(&f);
+    nmB_file_read(ctx, path, set, (int)(size & 1) * 2, NULL, &f);
+    nmB_file_free(&f);
     nm_ctx_free(ctx);
     return 0;
 }

@@ -20,9 +20,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!path)
         return 0;
     ctx = nm_ctx_new();
-    if (bnd_ogr_open(ctx, path, &src) == NM_OK)
+    if (nmI_ogr_open(ctx, path, &src) == NM_OK)
         fuzz_drain(src);
-    bnd_source_close(src);
+    nmI_source_close(src);
     nm_ctx_free(ctx);
     return 0;
 }

@@ -13,10 +13,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    nm_geombuf g;
+    nmS_geombuf g;
 
     memset(&g, 0, sizeof g);
-    nm_geom_decode(data, size, &g);
-    nm_geombuf_free(&g);
+    nmS_geom_decode(data, size, &g);
+    nmS_geombuf_free(&g);
     return 0;
 }

@@ -34,9 +34,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         !(shp = fuzz_file("f.shp", data + 4, nshp)))
         return 0;
     ctx = nm_ctx_new();
-    if (bnd_shp_open(ctx, shp, &src) == NM_OK)
+    if (nmI_shp_open(ctx, shp, &src) == NM_OK)
         fuzz_drain(src);
-    bnd_source_close(src);
+    nmI_source_close(src);
     nm_ctx_free(ctx);
     return 0;
 }

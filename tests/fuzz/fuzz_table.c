@@ -14,7 +14,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const char *path;
-    nm_table *t = NULL;
+    nmI_table *t = NULL;
     nm_ctx *ctx;
 
     if (size < 1)
@@ -23,21 +23,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!path)
         return 0;
     ctx = nm_ctx_new();
-    if (nm_table_open(ctx, path, NULL, NULL, &t) == NM_OK) {
-        int i, n = nm_table_ncols(t);
-        char *heads = nm_table_headings_text(t);
+    if (nmI_table_open(ctx, path, NULL, NULL, &t) == NM_OK) {
+        int i, n = nmI_table_ncols(t);
+        char *heads = nmI_table_headings_text(t);
         long rows = 0;
         nm_free(heads);
         for (i = 0; i < n; i++)
-            nm_table_find(t, nm_table_heading(t, i));
-        while (rows++ < 100000 && nm_table_next(t) == 1) {
+            nmI_table_find(t, nmI_table_heading(t, i));
+        while (rows++ < 100000 && nmI_table_next(t) == 1) {
             for (i = 0; i < n; i++)
-                nm_table_cell(t, i);
-            nm_table_line(t);
-            nm_table_row_utf8(t);
+                nmI_table_cell(t, i);
+            nmI_table_line(t);
+            nmI_table_row_utf8(t);
         }
     }
-    nm_table_close(t);
+    nmI_table_close(t);
     nm_ctx_free(ctx);
     return 0;
 }

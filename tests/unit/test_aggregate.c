@@ -193,7 +193,7 @@ static void aggregate_by_area(void **state)
     nm_aggregate_opts o = {0};
     double w1, w2;
 
-    assert_int_equal(nm_store_exec(f->store, "DELETE FROM membership WHERE method = 'point'"),
+    assert_int_equal(nmS_store_exec(f->store, "DELETE FROM membership WHERE method = 'point'"),
                      NM_OK);
     o.to = "ward";
     assert_int_equal(nm_aggregate(f->store, &o, NULL), NM_OK);

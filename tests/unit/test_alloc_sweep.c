@@ -110,23 +110,23 @@ static void write_lsoa_shp(void)
 /* Two wards as GeoJSON: the west and east halves of the LSOAs. */
 static void write_wards_geojson(void)
 {
-    nm_buf b = {0};
+    nmC_buf b = {0};
     int w;
 
-    nm_buf_addf(&b, "{\"type\":\"FeatureCollection\",\"crs\":{\"type\":\"name\",\"properties\":"
+    nmC_buf_addf(&b, "{\"type\":\"FeatureCollection\",\"crs\":{\"type\":\"name\",\"properties\":"
                     "{\"name\":\"urn:ogc:def:crs:EPSG::27700\"}},\"features\":[");
     for (w = 0; w < 2; w++) {
         int x = 500000 + 500 * w;
-        nm_buf_addf(&b,
+        nmC_buf_addf(&b,
                     "%s{\"type\":\"Feature\",\"properties\":{\"WD13CD\":\"E0500000%d\","
                     "\"WD13NM\":\"Ward %c\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":"
                     "[[[%d,200000],[%d,201000],[%d,201000],[%d,200000],[%d,200000]]]}}",
                     w ? "," : "", w + 1, 'A' + w, x, x, x + 500, x + 500, x);
     }
-    nm_buf_addf(&b, "]}");
+    nmC_buf_addf(&b, "]}");
     assert_false(b.failed);
     write_text("wards.geojson", b.data);
-    nm_buf_free(&b);
+    nmC_buf_free(&b);
 }
 
 static void write_tables(void)
@@ -258,7 +258,7 @@ static void fingerprint(const char *db, char *out, size_t size)
                                         -1, &st, NULL),
                      SQLITE_OK);
     assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    nm_strlcpy(out, (const char *)sqlite3_column_text(st, 0), size);
+    nmC_strlcpy(out, (const char *)sqlite3_column_text(st, 0), size);
     sqlite3_finalize(st);
     sqlite3_close(h);
 }
@@ -291,23 +291,23 @@ static void sweep_import(const char *what, nm_status (*run)(nm_store *))
         path_of(dry, sizeof dry, "dry.sqlite");
         copy_file(base_db, dry);
         assert_int_equal(nm_store_open(ctx, dry, NM_STORE_WRITE, &s), NM_OK);
-        nm_alloc_fail_after(-1);
+        nmC_alloc_fail_after(-1);
         rc = run(s);
-        total = nm_alloc_fail_after(-1);
+        total = nmC_alloc_fail_after(-1);
         if (rc != NM_OK)
             fail_msg("%s: fails without injection: %s", what, nm_errmsg(ctx));
         nm_store_close(s);
         fingerprint(dry, want, sizeof want);
         unlink(dry);
     }
-    assert_int_equal(nm_sha256_file(ctx, db, before), NM_OK);
+    assert_int_equal(nmC_sha256_file(ctx, db, before), NM_OK);
     assert_int_equal(nm_store_open(ctx, db, NM_STORE_WRITE, &s), NM_OK);
-    /* nm_alloc_fail_after fails the one allocation N; a run may get past
+    /* nmC_alloc_fail_after fails the one allocation N; a run may get past
        it (a cache it can do without) and must then store the full result */
     for (n = 0; n <= total; n = n < total && next_n(n, total) > total ? total : next_n(n, total)) {
-        nm_alloc_fail_after(n);
+        nmC_alloc_fail_after(n);
         rc = run(s);
-        nm_alloc_fail_after(-1);
+        nmC_alloc_fail_after(-1);
         runs++;
         if (rc == NM_OK) {
             nm_store_close(s);
@@ -322,7 +322,7 @@ static void sweep_import(const char *what, nm_status (*run)(nm_store *))
         }
         if (!*nm_errmsg(ctx))
             fail_msg("%s: allocation %ld failed: status %d without a message", what, n, rc);
-        assert_int_equal(nm_sha256_file(ctx, db, after), NM_OK);
+        assert_int_equal(nmC_sha256_file(ctx, db, after), NM_OK);
         if (strcmp(before, after) != 0)
             fail_msg("%s: allocation %ld failed (%s): the store changed", what, n,
                      nm_errmsg(ctx));
@@ -349,25 +349,25 @@ static void test_store_open_create(void **state)
     nm_status rc;
 
     (void)state;
-    assert_int_equal(nm_sha256_file(ctx, base_db, before), NM_OK);
+    assert_int_equal(nmC_sha256_file(ctx, base_db, before), NM_OK);
     for (n = 0;; n++, runs_open++) {
-        nm_alloc_fail_after(n);
+        nmC_alloc_fail_after(n);
         rc = nm_store_open(ctx, base_db, NM_STORE_WRITE, &s);
-        nm_alloc_fail_after(-1);
+        nmC_alloc_fail_after(-1);
         if (rc == NM_OK)
             break;
         assert_null(s);
         assert_true(*nm_errmsg(ctx) != '\0');
-        assert_int_equal(nm_sha256_file(ctx, base_db, after), NM_OK);
+        assert_int_equal(nmC_sha256_file(ctx, base_db, after), NM_OK);
         assert_string_equal(before, after);
     }
     nm_store_close(s);
     path_of(db, sizeof db, "new.sqlite");
     for (n = 0;; n++, runs_create++) {
         unlink(db);
-        nm_alloc_fail_after(n);
+        nmC_alloc_fail_after(n);
         rc = nm_store_open(ctx, db, NM_STORE_CREATE, &s);
-        nm_alloc_fail_after(-1);
+        nmC_alloc_fail_after(-1);
         if (rc == NM_OK)
             break;
         assert_null(s);
@@ -464,7 +464,7 @@ int main(void)
         cmocka_unit_test(test_incidents),
     };
 
-    nm_strlcpy(tmpdir, "/tmp/nm_sweep_XXXXXX", sizeof tmpdir);
+    nmC_strlcpy(tmpdir, "/tmp/nm_sweep_XXXXXX", sizeof tmpdir);
     if (!mkdtemp(tmpdir))
         return 1;
     return cmocka_run_group_tests(tests, make_base, remove_all);

@@ -33,7 +33,7 @@ typedef struct fixture {
     nm_ctx *ctx;
     nm_store *store;
     char db[128];
-    nm_buf log;
+    nmC_buf log;
 } fixture;
 
 /* ---- writing shapefiles ---------------------------------------------- */
@@ -162,7 +162,7 @@ static void write_text(const char *name, const char *text)
 static void on_log(void *user, nm_level level, const char *message)
 {
     (void)level;
-    nm_buf_addf(user, "%s\n", message);
+    nmC_buf_addf(user, "%s\n", message);
 }
 
 static int setup(void **state)
@@ -185,7 +185,7 @@ static int teardown(void **state)
 
     nm_store_close(f->store);
     nm_ctx_free(f->ctx);
-    nm_buf_free(&f->log);
+    nmC_buf_free(&f->log);
     free(f);
     return 0;
 }
@@ -235,12 +235,12 @@ static void expect_bad(fixture *f, const char *bad, const char *want)
 
     write_good("base.shp");
     assert_int_equal(import(f, "base.shp", "lsoa", &r), NM_OK);
-    assert_int_equal(nm_sha256_file(f->ctx, f->db, before), NM_OK);
+    assert_int_equal(nmC_sha256_file(f->ctx, f->db, before), NM_OK);
     if (import(f, bad, "lsoa", &r) != NM_BADDATA)
         fail_msg("%s: not NM_BADDATA: %s", bad, nm_errmsg(f->ctx));
     if (!strstr(nm_errmsg(f->ctx), want) || !strstr(nm_errmsg(f->ctx), bad))
         fail_msg("message \"%s\" lacks \"%s\" or the file name", nm_errmsg(f->ctx), want);
-    assert_int_equal(nm_sha256_file(f->ctx, f->db, after), NM_OK);
+    assert_int_equal(nmC_sha256_file(f->ctx, f->db, after), NM_OK);
     assert_string_equal(before, after);
     assert_int_equal(query_long(f, "SELECT COUNT(*) FROM area"), 2);
 }
@@ -574,28 +574,28 @@ static void write_geojson_in(const char *name, const char *crs, double lon, doub
     PJ *raw_bng = proj_create_crs_to_crs(pc, "EPSG:4326", "EPSG:27700", NULL);
     PJ *bng = proj_normalize_for_visualization(pc, raw_bng);
     const double d[5][2] = {{0, 0}, {0, 0.01}, {0.01, 0.01}, {0.01, 0}, {0, 0}};
-    nm_buf b = {0};
+    nmC_buf b = {0};
     int i;
 
     assert_non_null(to);
     assert_non_null(bng);
-    nm_buf_addf(&b, "{\"type\":\"FeatureCollection\",\"crs\":{\"type\":\"name\",\"properties\":"
+    nmC_buf_addf(&b, "{\"type\":\"FeatureCollection\",\"crs\":{\"type\":\"name\",\"properties\":"
                     "{\"name\":\"%s\"}},\"features\":[{\"type\":\"Feature\",\"properties\":"
                     "{\"LSOA11CD\":\"E01000011\"},\"geometry\":{\"type\":\"Polygon\","
                     "\"coordinates\":[[",
                 crs);
     for (i = 0; i < 5; i++) {
         PJ_COORD c = proj_trans(to, PJ_FWD, proj_coord(lon + d[i][0], lat + d[i][1], 0, 0));
-        nm_buf_addf(&b, "%s[%.6f,%.6f]", i ? "," : "", c.xy.x, c.xy.y);
+        nmC_buf_addf(&b, "%s[%.6f,%.6f]", i ? "," : "", c.xy.x, c.xy.y);
     }
-    nm_buf_addf(&b, "]]}}]}");
+    nmC_buf_addf(&b, "]]}}]}");
     write_text(name, b.data);
     for (i = 0; out_bng && i < 4; i++) {
         PJ_COORD c = proj_trans(bng, PJ_FWD, proj_coord(lon + d[i][0], lat + d[i][1], 0, 0));
         out_bng[0] = i ? fmin(out_bng[0], c.xy.x) : c.xy.x;
         out_bng[1] = i ? fmin(out_bng[1], c.xy.y) : c.xy.y;
     }
-    nm_buf_free(&b);
+    nmC_buf_free(&b);
     proj_destroy(to);
     proj_destroy(raw);
     proj_destroy(bng);
@@ -639,12 +639,12 @@ static void test_crs_area_of_use(void **state)
     char before[65], after[65];
 
     write_geojson_in("utm.geojson", "EPSG:32631", -2.0, 52.5, NULL);
-    assert_int_equal(nm_sha256_file(f->ctx, f->db, before), NM_OK);
+    assert_int_equal(nmC_sha256_file(f->ctx, f->db, before), NM_OK);
     assert_int_equal(import_as_is(f, "utm.geojson"), NM_BADDATA);
     if (!strstr(nm_errmsg(f->ctx), "feature 1 (E01000011): lies outside the area of use of "
                                    "WGS 84 / UTM zone 31N"))
         fail_msg("%s", nm_errmsg(f->ctx));
-    assert_int_equal(nm_sha256_file(f->ctx, f->db, after), NM_OK);
+    assert_int_equal(nmC_sha256_file(f->ctx, f->db, after), NM_OK);
     assert_string_equal(before, after);
 }
 
@@ -785,7 +785,7 @@ int main(void)
     };
     int failed;
 
-    nm_strlcpy(tmpdir, "/tmp/nm_bnd_XXXXXX", sizeof tmpdir);
+    nmC_strlcpy(tmpdir, "/tmp/nm_bnd_XXXXXX", sizeof tmpdir);
     if (!mkdtemp(tmpdir))
         return 1;
     failed = cmocka_run_group_tests(tests, NULL, NULL);

@@ -122,7 +122,7 @@ static uint32_t pixel(cairo_surface_t *img, double px, double py)
 
 /* Pole of inaccessibility of the area's largest part, with its distance to
  * the nearest edge. */
-static void interior_point(const fixture *f, const nm_geombuf *g, double *x, double *y,
+static void interior_point(const fixture *f, const nmS_geombuf *g, double *x, double *y,
                            double *dist)
 {
     double best = -1;
@@ -132,7 +132,7 @@ static void interior_point(const fixture *f, const nm_geombuf *g, double *x, dou
     for (p = 0; p < g->nparts; p++) {
         double px, py, d;
         size_t r0 = g->part_start[p], nr = g->part_start[p + 1] - r0;
-        assert_int_equal(rn_polylabel(f->ctx, g->xy, g->ring_start, r0, nr, 0.5, &px, &py, &d),
+        assert_int_equal(nmR_polylabel(f->ctx, g->xy, g->ring_start, r0, nr, 0.5, &px, &py, &d),
                          NM_OK);
         if (d > best) {
             best = d;
@@ -152,7 +152,7 @@ static void test_decile_colours(void **state)
     int deciles[200], n, i, sampled = 0;
     nm_rgb pal[10];
     nm_areas *areas = NULL;
-    nm_geombuf g = {0};
+    nmS_geombuf g = {0};
     sqlite3_stmt *cache = NULL;
     cairo_surface_t *img;
 
@@ -180,7 +180,7 @@ static void test_decile_colours(void **state)
         for (k = 0; k < 107 && strcmp(nm_areas_code(areas, k), codes[i]) != 0; k++)
             ;
         assert_true(k < 107);
-        assert_int_equal(nm_store_area_geom(f->store, nm_areas_rowid(areas, k), &g, &cache), NM_OK);
+        assert_int_equal(nmS_store_area_geom(f->store, nm_areas_rowid(areas, k), &g, &cache), NM_OK);
         interior_point(f, &g, &x, &y, &d);
         if (d < 3 * r.layout.pixel_size)
             continue; /* too thin to sample clear of its outline */
@@ -198,7 +198,7 @@ static void test_decile_colours(void **state)
     assert_true(sampled >= 100);
     cairo_surface_destroy(img);
     sqlite3_finalize(cache);
-    nm_geombuf_free(&g);
+    nmS_geombuf_free(&g);
     nm_areas_free(areas);
 }
 
@@ -210,7 +210,7 @@ static void test_missing_class(void **state)
     nm_choropleth_opts o;
     nm_choropleth_result r;
     nm_areas *areas = NULL;
-    nm_geombuf g = {0};
+    nmS_geombuf g = {0};
     sqlite3_stmt *cache = NULL;
     cairo_surface_t *img;
     FILE *fp;
@@ -238,7 +238,7 @@ static void test_missing_class(void **state)
     assert_int_equal(nm_choropleth(f->store, &o, &r), NM_OK);
     assert_int_equal(r.missing, 1);
     img = cairo_image_surface_create_from_png(out);
-    assert_int_equal(nm_store_area_geom(f->store, nm_areas_rowid(areas, miss), &g, &cache), NM_OK);
+    assert_int_equal(nmS_store_area_geom(f->store, nm_areas_rowid(areas, miss), &g, &cache), NM_OK);
     {
         double x = 0, y = 0, d = 0;
         uint32_t got;
@@ -250,7 +250,7 @@ static void test_missing_class(void **state)
     }
     cairo_surface_destroy(img);
     sqlite3_finalize(cache);
-    nm_geombuf_free(&g);
+    nmS_geombuf_free(&g);
     nm_areas_free(areas);
 }
 

@@ -68,7 +68,7 @@ static void capture_log(void *user, nm_level level, const char *message)
 {
     (void)user;
     if (level == NM_LOG_WARN)
-        nm_strlcpy(last_warning, message, sizeof last_warning);
+        nmC_strlcpy(last_warning, message, sizeof last_warning);
 }
 
 /* ---- quantile ------------------------------------------------------------ */
@@ -729,9 +729,9 @@ static void test_alloc_failures(void **state)
     assert_int_equal(nm_classify_parse(ctx, "jenks:3", &s), NM_OK);
     /* fail each allocation in turn: every failure is reported, none leaks */
     for (n = 0;; n++) {
-        nm_alloc_fail_after(n);
+        nmC_alloc_fail_after(n);
         rc = nm_classify(ctx, v, LEN(v), &s, 1, &c);
-        nm_alloc_fail_after(-1);
+        nmC_alloc_fail_after(-1);
         if (rc == NM_OK)
             break;
         assert_int_equal(rc, NM_NOMEM);

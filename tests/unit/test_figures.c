@@ -94,7 +94,7 @@ static void test_sections(void **state)
     char want[192];
     bd_file b = {0};
 
-    assert_int_equal(bd_file_read(f->ctx, path, NULL, 0, NULL, &b), NM_OK);
+    assert_int_equal(nmB_file_read(f->ctx, path, NULL, 0, NULL, &b), NM_OK);
     assert_int_equal(b.nsec, 3); /* [vars] is kept as a section of its own */
     assert_null(section(&b, "vars")->type);
     {
@@ -119,7 +119,7 @@ static void test_sections(void **state)
         assert_int_equal(m->output_line, 14);
         assert_int_equal(strlen(m->definition), 64);
     }
-    bd_file_free(&b);
+    nmB_file_free(&b);
 }
 
 static void test_set_overrides(void **state)
@@ -131,15 +131,15 @@ static void test_set_overrides(void **state)
     const char *set[] = {"la=E06000034"};
     bd_file b = {0}, again = {0};
 
-    assert_int_equal(bd_file_read(f->ctx, path, set, 1, NULL, &b), NM_OK);
+    assert_int_equal(nmB_file_read(f->ctx, path, set, 1, NULL, &b), NM_OK);
     assert_string_equal(((const nm_choropleth_opts *)section(&b, "map.imd")->opts)->within,
                         "E06000034");
     /* the definition hashes the values: another --set, another definition */
-    assert_int_equal(bd_file_read(f->ctx, path, NULL, 0, NULL, &again), NM_OK);
+    assert_int_equal(nmB_file_read(f->ctx, path, NULL, 0, NULL, &again), NM_OK);
     assert_string_not_equal(section(&b, "map.imd")->definition,
                             section(&again, "map.imd")->definition);
-    bd_file_free(&b);
-    bd_file_free(&again);
+    nmB_file_free(&b);
+    nmB_file_free(&again);
 }
 
 static void test_problems(void **state)
@@ -156,7 +156,7 @@ static void test_problems(void **state)
     bd_file b = {0};
     char want[160];
 
-    assert_int_equal(bd_file_read(f->ctx, path, NULL, 0, NULL, &b), NM_USAGE);
+    assert_int_equal(nmB_file_read(f->ctx, path, NULL, 0, NULL, &b), NM_USAGE);
     snprintf(want, sizeof want, "%s:3: [map.imd] palete", path);
     assert_non_null(strstr(f->log, want));
     assert_non_null(strstr(f->log, "palette")); /* the key meant */
@@ -166,7 +166,7 @@ static void test_problems(void **state)
     snprintf(want, sizeof want, "%s:7:", path);
     assert_non_null(strstr(f->log, want));
     assert_int_equal(b.errors, 3);
-    bd_file_free(&b);
+    nmB_file_free(&b);
 }
 
 static void test_outputs_stay_inside(void **state)
@@ -178,12 +178,12 @@ static void test_outputs_stay_inside(void **state)
     bd_file b = {0};
     char want[160];
 
-    assert_int_equal(bd_file_read(f->ctx, path, NULL, 0, NULL, &b), NM_USAGE);
+    assert_int_equal(nmB_file_read(f->ctx, path, NULL, 0, NULL, &b), NM_USAGE);
     snprintf(want, sizeof want, "%s:3: [map.a] output", path);
     assert_non_null(strstr(f->log, want));
     snprintf(want, sizeof want, "%s:11: [map.c] output", path);
     assert_non_null(strstr(f->log, want));
-    bd_file_free(&b);
+    nmB_file_free(&b);
 }
 
 static void test_missing_file(void **state)
@@ -193,9 +193,9 @@ static void test_missing_file(void **state)
     bd_file b = {0};
 
     snprintf(path, sizeof path, "%s/none.ini", f->dir);
-    assert_int_equal(bd_file_read(f->ctx, path, NULL, 0, NULL, &b), NM_ERROR);
+    assert_int_equal(nmB_file_read(f->ctx, path, NULL, 0, NULL, &b), NM_ERROR);
     assert_non_null(strstr(nm_errmsg(f->ctx), path));
-    bd_file_free(&b);
+    nmB_file_free(&b);
 }
 
 int main(void)

@@ -31,7 +31,7 @@ typedef struct fixture {
     char db[128];
     nm_ctx *ctx;
     nm_store *store;
-    nm_buf log;
+    nmC_buf log;
 } fixture;
 
 static void path_of(char *out, size_t size, const char *name)
@@ -55,44 +55,44 @@ static void write_text(const char *name, const char *text)
  * 2000 + 1000r] with c = (w - 1) % 3, r = (w - 1) / 3. */
 static void write_wards(void)
 {
-    nm_buf b = {0};
+    nmC_buf b = {0};
     int w;
 
-    nm_buf_addf(&b, "{\"type\":\"FeatureCollection\",\"crs\":{\"type\":\"name\",\"properties\":"
+    nmC_buf_addf(&b, "{\"type\":\"FeatureCollection\",\"crs\":{\"type\":\"name\",\"properties\":"
                     "{\"name\":\"urn:ogc:def:crs:EPSG::27700\"}},\"features\":[");
     for (w = 1; w <= 6; w++) {
         int x = 1000 + 1000 * ((w - 1) % 3), y = 1000 + 1000 * ((w - 1) / 3);
-        nm_buf_addf(&b,
+        nmC_buf_addf(&b,
                     "%s{\"type\":\"Feature\",\"properties\":{\"code\":\"E0500000%d\",\"name\":"
                     "\"Ward %d\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[%d,%d],"
                     "[%d,%d],[%d,%d],[%d,%d],[%d,%d]]]}}",
                     w > 1 ? "," : "", w, w, x, y, x + 1000, y, x + 1000, y + 1000, x, y + 1000, x,
                     y);
     }
-    nm_buf_addf(&b, "]}");
+    nmC_buf_addf(&b, "]}");
     write_text("wards.geojson", b.data);
-    nm_buf_free(&b);
+    nmC_buf_free(&b);
 }
 
 /* Two LSOAs per ward: E010000(2w-1) with 1000w people (600w female) and
  * E010000(2w) with 500 (200 female). */
 static void write_populations(void)
 {
-    nm_buf pop = {0}, lu = {0};
+    nmC_buf pop = {0}, lu = {0};
     int w;
 
-    nm_buf_addf(&pop, "LSOA11CD,pop_total,pop_female,pop_male\n");
-    nm_buf_addf(&lu, "LSOA11CD,WD13CD\n");
+    nmC_buf_addf(&pop, "LSOA11CD,pop_total,pop_female,pop_male\n");
+    nmC_buf_addf(&lu, "LSOA11CD,WD13CD\n");
     for (w = 1; w <= 6; w++) {
-        nm_buf_addf(&pop, "E010000%02d,%d,%d,%d\n", 2 * w - 1, 1000 * w, 600 * w, 400 * w);
-        nm_buf_addf(&pop, "E010000%02d,500,200,300\n", 2 * w);
-        nm_buf_addf(&lu, "E010000%02d,E0500000%d\nE010000%02d,E0500000%d\n", 2 * w - 1, w, 2 * w,
+        nmC_buf_addf(&pop, "E010000%02d,%d,%d,%d\n", 2 * w - 1, 1000 * w, 600 * w, 400 * w);
+        nmC_buf_addf(&pop, "E010000%02d,500,200,300\n", 2 * w);
+        nmC_buf_addf(&lu, "E010000%02d,E0500000%d\nE010000%02d,E0500000%d\n", 2 * w - 1, w, 2 * w,
                     w);
     }
     write_text("pop.csv", pop.data);
     write_text("lookup.csv", lu.data);
-    nm_buf_free(&pop);
-    nm_buf_free(&lu);
+    nmC_buf_free(&pop);
+    nmC_buf_free(&lu);
 }
 
 /* The lattice x = 1000 + 250i (i = 0..12), y = 1000 + 250j (j = 0..8): 117
@@ -117,24 +117,24 @@ static int expected_ward(double x, double y)
 
 static void write_lattice(void)
 {
-    nm_buf b = {0};
+    nmC_buf b = {0};
     int k;
 
-    nm_buf_addf(&b, "easting,northing,date,category,sex\n");
+    nmC_buf_addf(&b, "easting,northing,date,category,sex\n");
     for (k = 0; k < 117; k++) {
         double x, y;
         lattice_point(k, &x, &y);
-        nm_buf_addf(&b, "%.0f,%.0f,2018-%02d,%s,%s\n", x, y, 1 + k % 7, k % 4 ? "B" : "A",
+        nmC_buf_addf(&b, "%.0f,%.0f,2018-%02d,%s,%s\n", x, y, 1 + k % 7, k % 4 ? "B" : "A",
                     k % 3 == 0 ? "Female" : k % 3 == 1 ? "m" : "");
     }
     write_text("lattice.csv", b.data);
-    nm_buf_free(&b);
+    nmC_buf_free(&b);
 }
 
 static void on_log(void *user, nm_level level, const char *message)
 {
     (void)level;
-    nm_buf_addf(user, "%s\n", message);
+    nmC_buf_addf(user, "%s\n", message);
 }
 
 static int setup(void **state)
@@ -183,7 +183,7 @@ static int teardown(void **state)
 
     nm_store_close(f->store);
     nm_ctx_free(f->ctx);
-    nm_buf_free(&f->log);
+    nmC_buf_free(&f->log);
     free(f);
     return 0;
 }
@@ -245,11 +245,11 @@ static void test_gamma_inverse_round_trip(void **state)
     (void)state;
     for (a = 0; a < sizeof shapes / sizeof shapes[0]; a++)
         for (p = 0; p < sizeof ps / sizeof ps[0]; p++) {
-            double x = nm_gamma_p_inv(shapes[a], ps[p]);
-            assert_true(fabs(nm_gamma_p(shapes[a], x) - ps[p]) < 1e-9);
+            double x = nmA_gamma_p_inv(shapes[a], ps[p]);
+            assert_true(fabs(nmA_gamma_p(shapes[a], x) - ps[p]) < 1e-9);
         }
     /* Gamma(1) is the exponential: quantile -log(1 - p) */
-    assert_true(fabs(nm_gamma_p_inv(1, 0.975) - -log(0.025)) < 1e-10);
+    assert_true(fabs(nmA_gamma_p_inv(1, 0.975) - -log(0.025)) < 1e-10);
 }
 
 static void test_byar_agrees(void **state)
@@ -260,7 +260,7 @@ static void test_byar_agrees(void **state)
     for (k = 10; k < 5000; k += 37) {
         double lo, hi, blo, bhi;
         nm_poisson_ci_exact(k, 0.95, &lo, &hi);
-        nm_poisson_ci_byar(k, &blo, &bhi);
+        nmA_poisson_ci_byar(k, &blo, &bhi);
         assert_true(fabs(lo - blo) < 0.005 * lo);
         assert_true(fabs(hi - bhi) < 0.005 * hi);
     }
@@ -275,7 +275,7 @@ static nm_pip *one_polygon(const double *xy, size_t n)
     nm_ctx *ctx = nm_ctx_new();
     nm_pip *p = NULL;
 
-    assert_int_equal(nm_pip_build_rings(ctx, 1, first, rings, xy, &p), NM_OK);
+    assert_int_equal(nmA_pip_build_rings(ctx, 1, first, rings, xy, &p), NM_OK);
     nm_ctx_free(ctx);
     return p;
 }
@@ -337,23 +337,23 @@ static void test_cell_parsers(void **state)
     char d[11];
 
     (void)state;
-    assert_true(nm_incident_date("2018-01", d));
+    assert_true(nmI_incident_date("2018-01", d));
     assert_string_equal(d, "2018-01");
-    assert_true(nm_incident_date("2018-02-28", d));
+    assert_true(nmI_incident_date("2018-02-28", d));
     assert_string_equal(d, "2018-02-28");
-    assert_true(nm_incident_date("29/02/2016", d));
+    assert_true(nmI_incident_date("29/02/2016", d));
     assert_string_equal(d, "2016-02-29");
-    assert_false(nm_incident_date("29/02/2018", d));
-    assert_false(nm_incident_date("2018-13", d));
-    assert_false(nm_incident_date("2018-1-5", d));
-    assert_false(nm_incident_date("Jan 2018", d));
-    assert_int_equal(nm_incident_sex("Female"), 'F');
-    assert_int_equal(nm_incident_sex(" w "), 'F');
-    assert_int_equal(nm_incident_sex("Woman"), 'F');
-    assert_int_equal(nm_incident_sex("MALE"), 'M');
-    assert_int_equal(nm_incident_sex("man"), 'M');
-    assert_int_equal(nm_incident_sex(""), 0);
-    assert_int_equal(nm_incident_sex("X"), '?');
+    assert_false(nmI_incident_date("29/02/2018", d));
+    assert_false(nmI_incident_date("2018-13", d));
+    assert_false(nmI_incident_date("2018-1-5", d));
+    assert_false(nmI_incident_date("Jan 2018", d));
+    assert_int_equal(nmI_incident_sex("Female"), 'F');
+    assert_int_equal(nmI_incident_sex(" w "), 'F');
+    assert_int_equal(nmI_incident_sex("Woman"), 'F');
+    assert_int_equal(nmI_incident_sex("MALE"), 'M');
+    assert_int_equal(nmI_incident_sex("man"), 'M');
+    assert_int_equal(nmI_incident_sex(""), 0);
+    assert_int_equal(nmI_incident_sex("X"), '?');
 }
 
 static void test_bad_rows_reported_by_line(void **state)
@@ -435,10 +435,10 @@ static void test_all_bad_leaves_store_unchanged(void **state)
 
     write_text("allbad.csv", "easting,northing,sex\n,,F\nabc,1,F\n-5,100,M\n");
     assert_int_equal(import_file(f, "lattice.csv", "keep", NULL), NM_OK);
-    assert_int_equal(nm_sha256_file(f->ctx, f->db, before), NM_OK);
+    assert_int_equal(nmC_sha256_file(f->ctx, f->db, before), NM_OK);
     assert_int_equal(import_file(f, "allbad.csv", "keep", &r), NM_BADDATA);
     assert_non_null(strstr(nm_errmsg(f->ctx), "no row has usable coordinates"));
-    assert_int_equal(nm_sha256_file(f->ctx, f->db, after), NM_OK);
+    assert_int_equal(nmC_sha256_file(f->ctx, f->db, after), NM_OK);
     assert_string_equal(before, after);
     /* a missing column is a usage error, also before anything is written */
     {
@@ -449,7 +449,7 @@ static void test_all_bad_leaves_store_unchanged(void **state)
         o.in.path = path;
         o.category = "no_such_column";
         assert_int_equal(nm_import_incidents(f->store, &o, NULL), NM_USAGE);
-        assert_int_equal(nm_sha256_file(f->ctx, f->db, after), NM_OK);
+        assert_int_equal(nmC_sha256_file(f->ctx, f->db, after), NM_OK);
         assert_string_equal(before, after);
     }
 }

@@ -25,7 +25,7 @@ static void ids_are(nm_store *s, const char *k, int n, const long *want, const l
     int ngot = -1;
     const char *params[1] = {k};
 
-    assert_int_equal(nm_store_memo_ids(s, sql, params, 1, "test", &got, &ngot), NM_OK);
+    assert_int_equal(nmS_store_memo_ids(s, sql, params, 1, "test", &got, &ngot), NM_OK);
     assert_int_equal(ngot, n);
     for (int i = 0; i < n; i++)
         assert_int_equal(got[i], want[i]);
@@ -45,7 +45,7 @@ static void test_memo(void **state)
     assert_non_null(mkdtemp(dir));
     snprintf(db, sizeof db, "%s/store.sqlite", dir);
     assert_int_equal(nm_store_open(ctx, db, NM_STORE_CREATE, &s), NM_OK);
-    assert_int_equal(nm_store_exec(s, "CREATE TABLE t (id INTEGER PRIMARY KEY, k TEXT);"
+    assert_int_equal(nmS_store_exec(s, "CREATE TABLE t (id INTEGER PRIMARY KEY, k TEXT);"
                                       "INSERT INTO t VALUES (1, 'a'), (5, 'b');"),
                      NM_OK);
     ids_are(s, "a", 1, one, &first);
@@ -54,12 +54,12 @@ static void test_memo(void **state)
     ids_are(s, "c", 0, NULL, NULL);  /* other parameters, another answer */
 
     /* a change by this connection */
-    assert_int_equal(nm_store_exec(s, "INSERT INTO t VALUES (2, 'a')"), NM_OK);
+    assert_int_equal(nmS_store_exec(s, "INSERT INTO t VALUES (2, 'a')"), NM_OK);
     ids_are(s, "a", 2, two, NULL);
 
     /* a commit by another connection */
     assert_int_equal(nm_store_open(ctx2, db, NM_STORE_WRITE, &other), NM_OK);
-    assert_int_equal(nm_store_exec(other, "INSERT INTO t VALUES (3, 'a')"), NM_OK);
+    assert_int_equal(nmS_store_exec(other, "INSERT INTO t VALUES (3, 'a')"), NM_OK);
     ids_are(s, "a", 3, three, NULL);
 
     nm_store_close(other);

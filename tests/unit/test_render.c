@@ -46,7 +46,7 @@ const char *__lsan_default_suppressions(void)
 static void make_tmpdir(void)
 {
     if (!tmpdir[0]) {
-        nm_strlcpy(tmpdir, "/tmp/nm_test_render_XXXXXX", sizeof tmpdir);
+        nmC_strlcpy(tmpdir, "/tmp/nm_test_render_XXXXXX", sizeof tmpdir);
         assert_non_null(mkdtemp(tmpdir));
     }
 }
@@ -266,9 +266,9 @@ static void check_outlines(double dpi)
  * "Southend-". */
 static void test_hyphenated_names_kept(void **state)
 {
-    PangoContext *pc = rn_pango_context(NULL);
+    PangoContext *pc = nmR_pango_context(NULL);
     const char *text = "Quintile within Southend-on-Sea";
-    PangoLayout *lay = rn_text(pc, RN_F_LEGEND_TITLE, text, 48);
+    PangoLayout *lay = nmR_rn_text(pc, RN_F_LEGEND_TITLE, text, 48);
     int i, n = pango_layout_get_line_count(lay);
 
     (void)state;
@@ -520,9 +520,9 @@ static void test_atomic_replace(void **state)
     fclose(fp);
     old = slurp(path, &nold);
     for (n = 0; n < 400 && rc != NM_OK; n++) {
-        nm_alloc_fail_after(n);
+        nmC_alloc_fail_after(n);
         rc = nm_map_write(ctx, map, path, NULL);
-        nm_alloc_fail_after(-1);
+        nmC_alloc_fail_after(-1);
         if (rc != NM_OK) {
             now = slurp(path, &nnow);
             assert_true(nnow == nold && memcmp(now, old, nold) == 0);
@@ -582,7 +582,7 @@ static void test_polylabel(void **state)
     double x, y, d;
 
     (void)state;
-    assert_int_equal(rn_polylabel(ctx, xy, rs, 0, 1, 1, &x, &y, &d), NM_OK);
+    assert_int_equal(nmR_polylabel(ctx, xy, rs, 0, 1, 1, &x, &y, &d), NM_OK);
     assert_false(x > 300 && x < 700 && y > 300); /* not in the notch */
     /* the arms and base are 300 wide; the inner corner allows a circle of
      * radius 300 sqrt 2 / (1 + sqrt 2) = 175.7 */
@@ -611,17 +611,17 @@ static void test_labels_collide(void **state)
     assert_int_equal(nm_map_layout_get(ctx, map, &l), NM_OK);
     assert_true(l.labels_placed >= 2 && l.labels_placed <= 4);
     /* the placed boxes do not overlap each other */
-    pc = rn_pango_context(NULL);
-    assert_int_equal(rn_layout_compute(ctx, map, pc, &lay), NM_OK);
+    pc = nmR_pango_context(NULL);
+    assert_int_equal(nmR_layout_compute(ctx, map, pc, &lay), NM_OK);
     {
         size_t i, j;
         for (i = 0; i < lay.nplaced; i++)
             for (j = i + 1; j < lay.nplaced; j++) {
                 double wi, hi, wj, hj;
-                PangoLayout *a = rn_text(pc, RN_F_LABEL, map->labels[lay.placed[i].label].text, 0);
-                PangoLayout *b = rn_text(pc, RN_F_LABEL, map->labels[lay.placed[j].label].text, 0);
-                rn_text_size(a, &wi, &hi);
-                rn_text_size(b, &wj, &hj);
+                PangoLayout *a = nmR_rn_text(pc, RN_F_LABEL, map->labels[lay.placed[i].label].text, 0);
+                PangoLayout *b = nmR_rn_text(pc, RN_F_LABEL, map->labels[lay.placed[j].label].text, 0);
+                nmR_text_size(a, &wi, &hi);
+                nmR_text_size(b, &wj, &hj);
                 g_object_unref(a);
                 g_object_unref(b);
                 assert_false(lay.placed[i].x < lay.placed[j].x + wj &&
@@ -630,7 +630,7 @@ static void test_labels_collide(void **state)
                              lay.placed[j].y < lay.placed[i].y + hi);
             }
     }
-    rn_layout_free(&lay);
+    nmR_layout_free(&lay);
     g_object_unref(pc);
     nm_map_free(map);
     nm_ctx_free(ctx);

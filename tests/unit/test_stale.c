@@ -50,7 +50,7 @@ static int teardown(void **state)
 
 static void ids_text_is(const bd_ids *ids, const char *want)
 {
-    char *t = bd_ids_text(ids);
+    char *t = nmB_ids_text(ids);
     assert_non_null(t);
     assert_string_equal(t, want);
     nm_free(t);
@@ -63,10 +63,10 @@ static void test_ids(void **state)
     const long add[] = {5, 3, 5, 1, 3};
 
     for (size_t i = 0; i < 5; i++)
-        assert_int_equal(bd_ids_add(f->ctx, &ids, add[i]), NM_OK);
-    bd_ids_finish(&ids);
+        assert_int_equal(nmB_ids_add(f->ctx, &ids, add[i]), NM_OK);
+    nmB_ids_finish(&ids);
     ids_text_is(&ids, "1 3 5");
-    bd_ids_free(&ids);
+    nmB_ids_free(&ids);
     ids_text_is(&ids, "");
 }
 
@@ -99,25 +99,25 @@ static void test_memo(void **state)
     static const char *const sql = "SELECT id FROM dataset WHERE kind = ?1";
     const char *kind[] = {"boundaries"};
     static const char *const more[] = {"E02000001"};
-    bd_memo *memo = bd_memo_new();
+    bd_memo *memo = nmB_memo_new();
     bd_ids a = {0}, b = {0}, c = {0};
 
     assert_non_null(memo);
-    assert_int_equal(bd_query_ids(f->store, memo, sql, kind, 1, &a), NM_OK);
-    bd_ids_finish(&a);
+    assert_int_equal(nmB_query_ids(f->store, memo, sql, kind, 1, &a), NM_OK);
+    nmB_ids_finish(&a);
     ids_text_is(&a, "1 2");
     /* a dataset more: the build's memo keeps its answer for the build */
     assert_int_equal(ts_import_rects(f, "msoa.geojson", "msoa", 2011, more, wbox, 1), 0);
-    assert_int_equal(bd_query_ids(f->store, memo, sql, kind, 1, &b), NM_OK);
-    bd_ids_finish(&b);
+    assert_int_equal(nmB_query_ids(f->store, memo, sql, kind, 1, &b), NM_OK);
+    nmB_ids_finish(&b);
     ids_text_is(&b, "1 2");
-    assert_int_equal(bd_query_ids(f->store, NULL, sql, kind, 1, &c), NM_OK);
-    bd_ids_finish(&c);
+    assert_int_equal(nmB_query_ids(f->store, NULL, sql, kind, 1, &c), NM_OK);
+    nmB_ids_finish(&c);
     ids_text_is(&c, "1 2 4");
-    bd_ids_free(&a);
-    bd_ids_free(&b);
-    bd_ids_free(&c);
-    bd_memo_free(memo);
+    nmB_ids_free(&a);
+    nmB_ids_free(&b);
+    nmB_ids_free(&c);
+    nmB_memo_free(memo);
 }
 
 static void test_records(void **state)
@@ -125,22 +125,22 @@ static void test_records(void **state)
     ts_store *f = *state;
     bd_record r;
 
-    assert_int_equal(bd_record_read(f->store, NULL, "map.a", &r), NM_OK);
+    assert_int_equal(nmB_record_read(f->store, NULL, "map.a", &r), NM_OK);
     assert_false(r.found);
-    bd_record_clear(&r);
-    assert_int_equal(bd_record_write(f->store, "map.a", "d1", "1 3", "/out/a.png"), NM_OK);
-    assert_int_equal(bd_record_write(f->store, "map.a", "d2", "1 2 3", "/out/a.png"), NM_OK);
-    assert_int_equal(bd_record_read(f->store, NULL, "map.a", &r), NM_OK);
+    nmB_record_clear(&r);
+    assert_int_equal(nmB_record_write(f->store, "map.a", "d1", "1 3", "/out/a.png"), NM_OK);
+    assert_int_equal(nmB_record_write(f->store, "map.a", "d2", "1 2 3", "/out/a.png"), NM_OK);
+    assert_int_equal(nmB_record_read(f->store, NULL, "map.a", &r), NM_OK);
     assert_true(r.found);
     assert_string_equal(r.definition, "d2");
     assert_string_equal(r.inputs, "1 2 3");
     assert_string_equal(r.version, nm_version());
     assert_string_equal(r.output, "/out/a.png");
-    bd_record_clear(&r);
-    assert_int_equal(bd_record_delete(f->store, "map.a"), NM_OK);
-    assert_int_equal(bd_record_read(f->store, NULL, "map.a", &r), NM_OK);
+    nmB_record_clear(&r);
+    assert_int_equal(nmB_record_delete(f->store, "map.a"), NM_OK);
+    assert_int_equal(nmB_record_read(f->store, NULL, "map.a", &r), NM_OK);
     assert_false(r.found);
-    bd_record_clear(&r);
+    nmB_record_clear(&r);
 }
 
 int main(void)

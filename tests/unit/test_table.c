@@ -52,7 +52,7 @@ static char *rows_by_ogr(const char *path, int ncols)
     GDALDatasetH ds;
     OGRLayerH layer;
     OGRFeatureH f;
-    nm_buf b = {0};
+    nmC_buf b = {0};
     int i;
 
     GDALAllRegister();
@@ -62,34 +62,34 @@ static char *rows_by_ogr(const char *path, int ncols)
     assert_int_equal(OGR_FD_GetFieldCount(OGR_L_GetLayerDefn(layer)), ncols);
     while ((f = OGR_L_GetNextFeature(layer)) != NULL) {
         for (i = 0; i < ncols; i++)
-            nm_buf_addf(&b, "%s%s", i ? "|" : "",
+            nmC_buf_addf(&b, "%s%s", i ? "|" : "",
                         OGR_F_IsFieldSetAndNotNull(f, i) ? OGR_F_GetFieldAsString(f, i) : "");
-        nm_buf_add(&b, "\n", 1);
+        nmC_buf_add(&b, "\n", 1);
         OGR_F_Destroy(f);
     }
     GDALClose(ds);
-    return nm_buf_take(&b);
+    return nmC_buf_take(&b);
 }
 
-/* The same through nm_table, with the line of each row in 'lines'. */
+/* The same through nmI_table, with the line of each row in 'lines'. */
 static char *rows_by_table(nm_ctx *ctx, const char *path, int *ncols, long *lines, int max)
 {
-    nm_table *t = NULL;
-    nm_buf b = {0};
+    nmI_table *t = NULL;
+    nmC_buf b = {0};
     int i, n = 0, got;
 
-    assert_int_equal(nm_table_open(ctx, path, NULL, NULL, &t), NM_OK);
-    *ncols = nm_table_ncols(t);
-    while ((got = nm_table_next(t)) == 1) {
+    assert_int_equal(nmI_table_open(ctx, path, NULL, NULL, &t), NM_OK);
+    *ncols = nmI_table_ncols(t);
+    while ((got = nmI_table_next(t)) == 1) {
         for (i = 0; i < *ncols; i++)
-            nm_buf_addf(&b, "%s%s", i ? "|" : "", nm_table_cell(t, i));
-        nm_buf_add(&b, "\n", 1);
+            nmC_buf_addf(&b, "%s%s", i ? "|" : "", nmI_table_cell(t, i));
+        nmC_buf_add(&b, "\n", 1);
         if (n < max)
-            lines[n++] = nm_table_line(t);
+            lines[n++] = nmI_table_line(t);
     }
     assert_int_equal(got, 0);
-    nm_table_close(t);
-    return nm_buf_take(&b);
+    nmI_table_close(t);
+    return nmC_buf_take(&b);
 }
 
 /* Quoted separators, quotes and a line break inside a cell, a blank line,
@@ -134,7 +134,7 @@ static void test_cells_and_lines(void **state)
 static void test_semicolons(void **state)
 {
     nm_ctx *ctx = nm_ctx_new();
-    nm_table *t = NULL;
+    nmI_table *t = NULL;
     char path[128], *mine, *ogr;
     long lines[4];
     int ncols = 0;
@@ -147,10 +147,10 @@ static void test_semicolons(void **state)
     ogr = rows_by_ogr(path, 2);
     assert_string_equal(mine, ogr);
     assert_string_equal(mine, "E01000001|3,5\nE01000002|4\n");
-    assert_int_equal(nm_table_open(ctx, path, NULL, NULL, &t), NM_OK);
-    assert_string_equal(nm_table_heading(t, 0), "code");
-    assert_int_equal(nm_table_find(t, "SCORE"), 1);
-    nm_table_close(t);
+    assert_int_equal(nmI_table_open(ctx, path, NULL, NULL, &t), NM_OK);
+    assert_string_equal(nmI_table_heading(t, 0), "code");
+    assert_int_equal(nmI_table_find(t, "SCORE"), 1);
+    nmI_table_close(t);
     nm_free(mine);
     nm_free(ogr);
     nm_ctx_free(ctx);
@@ -160,24 +160,24 @@ static void test_semicolons(void **state)
 static void test_rewind(void **state)
 {
     nm_ctx *ctx = nm_ctx_new();
-    nm_table *t = NULL;
+    nmI_table *t = NULL;
     char path[128];
 
     (void)state;
     path_in(path, sizeof path, "rewind.csv");
     write_file(path, "code,v\nA,1\nB,2\n");
-    assert_int_equal(nm_table_open(ctx, path, NULL, NULL, &t), NM_OK);
-    assert_int_equal(nm_table_next(t), 1);
-    assert_int_equal(nm_table_next(t), 1);
-    assert_string_equal(nm_table_cell(t, 0), "B");
-    nm_table_rewind(t);
-    assert_int_equal(nm_table_next(t), 1);
-    assert_string_equal(nm_table_cell(t, 0), "A");
-    assert_int_equal(nm_table_line(t), 2);
+    assert_int_equal(nmI_table_open(ctx, path, NULL, NULL, &t), NM_OK);
+    assert_int_equal(nmI_table_next(t), 1);
+    assert_int_equal(nmI_table_next(t), 1);
+    assert_string_equal(nmI_table_cell(t, 0), "B");
+    nmI_table_rewind(t);
+    assert_int_equal(nmI_table_next(t), 1);
+    assert_string_equal(nmI_table_cell(t, 0), "A");
+    assert_int_equal(nmI_table_line(t), 2);
     /* out of range cells read as empty */
-    assert_string_equal(nm_table_cell(t, 2), "");
-    assert_string_equal(nm_table_cell(t, -1), "");
-    nm_table_close(t);
+    assert_string_equal(nmI_table_cell(t, 2), "");
+    assert_string_equal(nmI_table_cell(t, -1), "");
+    nmI_table_close(t);
     nm_ctx_free(ctx);
 }
 
@@ -186,20 +186,20 @@ static void test_rewind(void **state)
 static void test_not_utf8_refused(void **state)
 {
     nm_ctx *ctx = nm_ctx_new();
-    nm_table *t = NULL;
+    nmI_table *t = NULL;
     char path[128];
 
     (void)state;
     path_in(path, sizeof path, "latin1.csv");
     write_file(path, "code,name\nA,caf\xC3\xA9\nB,caf\xE9s\nC,plain\n");
-    assert_int_equal(nm_table_open(ctx, path, NULL, NULL, &t), NM_OK);
-    assert_int_equal(nm_table_next(t), 1);
-    assert_true(nm_table_row_utf8(t));
-    assert_int_equal(nm_table_next(t), -1);
+    assert_int_equal(nmI_table_open(ctx, path, NULL, NULL, &t), NM_OK);
+    assert_int_equal(nmI_table_next(t), 1);
+    assert_true(nmI_table_row_utf8(t));
+    assert_int_equal(nmI_table_next(t), -1);
     assert_int_equal(nm_errcode(ctx), NM_BADDATA);
     assert_non_null(strstr(nm_errmsg(ctx), "latin1.csv:3: column \"name\": value "
                                            "\"caf\\xE9s\" is not UTF-8 text"));
-    nm_table_close(t);
+    nmI_table_close(t);
     nm_ctx_free(ctx);
 }
 
@@ -224,17 +224,17 @@ static void test_ragged_rows(void **state)
     (void)state;
     path_in(path, sizeof path, "ragged.csv");
     for (k = 0; k < sizeof cases / sizeof cases[0]; k++) {
-        nm_table *t = NULL;
+        nmI_table *t = NULL;
         int got;
         write_file(path, cases[k].text);
-        assert_int_equal(nm_table_open(ctx, path, NULL, NULL, &t), NM_OK);
-        while ((got = nm_table_next(t)) == 1)
+        assert_int_equal(nmI_table_open(ctx, path, NULL, NULL, &t), NM_OK);
+        while ((got = nmI_table_next(t)) == 1)
             ;
         assert_int_equal(got, -1);
         assert_int_equal(nm_errcode(ctx), NM_BADDATA);
         if (!strstr(nm_errmsg(ctx), cases[k].want))
             fail_msg("case %zu: \"%s\" lacks \"%s\"", k, nm_errmsg(ctx), cases[k].want);
-        nm_table_close(t);
+        nmI_table_close(t);
     }
     nm_ctx_free(ctx);
 }
@@ -244,7 +244,7 @@ static void test_ragged_rows(void **state)
 static void test_ragged_sheet(void **state)
 {
     nm_ctx *ctx = nm_ctx_new();
-    nm_table *t = NULL;
+    nmI_table *t = NULL;
     char path[128];
     lxw_workbook *wb;
     lxw_worksheet *ws;
@@ -264,14 +264,14 @@ static void test_ragged_sheet(void **state)
     worksheet_write_number(ws, 2, 2, 2, NULL);
     worksheet_write_number(ws, 2, 3, 9, NULL);
     assert_int_equal(workbook_close(wb), LXW_NO_ERROR);
-    assert_int_equal(nm_table_open(ctx, path, NULL, NULL, &t), NM_OK);
-    assert_int_equal(nm_table_ncols(t), 3);
-    while ((got = nm_table_next(t)) == 1)
+    assert_int_equal(nmI_table_open(ctx, path, NULL, NULL, &t), NM_OK);
+    assert_int_equal(nmI_table_ncols(t), 3);
+    while ((got = nmI_table_next(t)) == 1)
         rows++;
     assert_int_equal(rows, 1);
     assert_int_equal(got, -1);
     assert_non_null(strstr(nm_errmsg(ctx), "ragged.xlsx:3: 4 cells where the heading row has 3"));
-    nm_table_close(t);
+    nmI_table_close(t);
     nm_ctx_free(ctx);
 }
 
@@ -287,28 +287,28 @@ static int accept_nothing(void *user, int ncols, const char *const *headings)
 static void test_refusals(void **state)
 {
     nm_ctx *ctx = nm_ctx_new();
-    nm_table *t = NULL;
+    nmI_table *t = NULL;
     char path[128];
 
     (void)state;
     path_in(path, sizeof path, "utf16.csv");
     write_file(path, "\xFF\xFE" "c\0o\0d\0e\0");
-    assert_int_equal(nm_table_open(ctx, path, NULL, NULL, &t), NM_BADDATA);
+    assert_int_equal(nmI_table_open(ctx, path, NULL, NULL, &t), NM_BADDATA);
     assert_non_null(strstr(nm_errmsg(ctx), "UTF-16"));
     assert_non_null(strstr(nm_errmsg(ctx), "utf16.csv"));
 
     path_in(path, sizeof path, "blank.csv");
     write_file(path, "\n\n");
-    assert_int_equal(nm_table_open(ctx, path, NULL, NULL, &t), NM_BADDATA);
+    assert_int_equal(nmI_table_open(ctx, path, NULL, NULL, &t), NM_BADDATA);
     assert_non_null(strstr(nm_errmsg(ctx), "holds no table"));
 
     path_in(path, sizeof path, "other.csv");
     write_file(path, "x,y\n1,2\n");
-    assert_int_equal(nm_table_open(ctx, path, accept_nothing, NULL, &t), NM_BADDATA);
+    assert_int_equal(nmI_table_open(ctx, path, accept_nothing, NULL, &t), NM_BADDATA);
     assert_non_null(strstr(nm_errmsg(ctx), "expected headings"));
 
     path_in(path, sizeof path, "absent.csv");
-    assert_int_equal(nm_table_open(ctx, path, NULL, NULL, &t), NM_ERROR);
+    assert_int_equal(nmI_table_open(ctx, path, NULL, NULL, &t), NM_ERROR);
     assert_null(t);
     nm_ctx_free(ctx);
 }
@@ -322,7 +322,7 @@ static char *records_by_gdal(const char *path)
     VSILFILE *fp = VSIFOpenL(path, "rb");
     const char *first;
     char delim[2] = {',', '\0'}, **cells;
-    nm_buf b = {0};
+    nmC_buf b = {0};
     long next = 1;
 
     assert_non_null(fp);
@@ -338,34 +338,34 @@ static char *records_by_gdal(const char *path)
             for (const char *p = strchr(*c, '\n'); p; p = strchr(p + 1, '\n'))
                 next++;
         if (cells[0]) {
-            nm_buf_addf(&b, "%ld:", line);
+            nmC_buf_addf(&b, "%ld:", line);
             for (c = cells; *c; c++)
-                nm_buf_addf(&b, "[%s]", *c);
-            nm_buf_add(&b, "\n", 1);
+                nmC_buf_addf(&b, "[%s]", *c);
+            nmC_buf_add(&b, "\n", 1);
         }
         CSLDestroy(cells);
     }
     VSIFCloseL(fp);
-    return nm_buf_take(&b);
+    return nmC_buf_take(&b);
 }
 
 /* The same through csv.c. */
 static char *records_by_csv(nm_ctx *ctx, const char *path)
 {
-    nm_csv *c = NULL;
-    nm_buf b = {0};
+    nmI_csv *c = NULL;
+    nmC_buf b = {0};
     int i, got;
 
-    assert_int_equal(nm_csv_open(ctx, path, &c), NM_OK);
-    while ((got = nm_csv_next(c)) == 1) {
-        nm_buf_addf(&b, "%ld:", nm_csv_line(c));
-        for (i = 0; i < nm_csv_ncells(c); i++)
-            nm_buf_addf(&b, "[%s]", nm_csv_cell(c, i));
-        nm_buf_add(&b, "\n", 1);
+    assert_int_equal(nmI_csv_open(ctx, path, &c), NM_OK);
+    while ((got = nmI_csv_next(c)) == 1) {
+        nmC_buf_addf(&b, "%ld:", nmI_csv_line(c));
+        for (i = 0; i < nmI_csv_ncells(c); i++)
+            nmC_buf_addf(&b, "[%s]", nmI_csv_cell(c, i));
+        nmC_buf_add(&b, "\n", 1);
     }
     assert_int_equal(got, 0);
-    nm_csv_close(c);
-    return nm_buf_take(&b);
+    nmI_csv_close(c);
+    return nmC_buf_take(&b);
 }
 
 /* Generated files of quotes, separators of every kind, line ends of every
@@ -417,7 +417,7 @@ static void test_same_as_gdal(void **state)
 static void test_nul_refused(void **state)
 {
     nm_ctx *ctx = nm_ctx_new();
-    nm_table *t = NULL;
+    nmI_table *t = NULL;
     char path[128];
     FILE *fp;
 
@@ -427,12 +427,12 @@ static void test_nul_refused(void **state)
     assert_non_null(fp);
     fwrite("code,v\nA,1\nB,2\0x\n", 1, 18, fp);
     fclose(fp);
-    assert_int_equal(nm_table_open(ctx, path, NULL, NULL, &t), NM_OK);
-    assert_int_equal(nm_table_next(t), 1);
-    assert_int_equal(nm_table_next(t), -1);
+    assert_int_equal(nmI_table_open(ctx, path, NULL, NULL, &t), NM_OK);
+    assert_int_equal(nmI_table_next(t), 1);
+    assert_int_equal(nmI_table_next(t), -1);
     assert_int_equal(nm_errcode(ctx), NM_BADDATA);
     assert_non_null(strstr(nm_errmsg(ctx), "nul.csv:3: a NUL byte"));
-    nm_table_close(t);
+    nmI_table_close(t);
     nm_ctx_free(ctx);
 }
 

@@ -1,5 +1,5 @@
 /*
- * Unit tests of number parsing (src/core/text.c).  nm_parse_double reads
+ * Unit tests of number parsing (src/core/text.c).  nmC_parse_double reads
  * plain decimals without strtod; every value it gives must be the very
  * double strtod gives for the same text, which is checked bit for bit on a
  * million random decimals of the shapes data files hold, and on the edges
@@ -22,7 +22,7 @@ static void assert_same_as_strtod(const char *text)
 {
     double mine = 0, theirs = strtod(text, NULL);
 
-    if (!nm_parse_double(text, &mine))
+    if (!nmC_parse_double(text, &mine))
         fail_msg("\"%s\" was refused", text);
     if (memcmp(&mine, &theirs, sizeof mine) != 0)
         fail_msg("\"%s\": %.17g, strtod %.17g", text, mine, theirs);
@@ -77,18 +77,18 @@ static void test_edges(void **state)
         assert_same_as_strtod(same[i]);
     /* thousands separators are data; anything else that is not a decimal
        is not */
-    assert_true(nm_parse_double("12,331", &v));
+    assert_true(nmC_parse_double("12,331", &v));
     assert_true(v == 12331.0);
-    assert_false(nm_parse_double("n/a", &v));
-    assert_false(nm_parse_double("", &v));
-    assert_false(nm_parse_double("-", &v));
-    assert_false(nm_parse_double(".", &v));
-    assert_false(nm_parse_double("1.2.3", &v));
-    assert_false(nm_parse_double("nan", &v));
-    assert_false(nm_parse_double("inf", &v));
-    assert_false(nm_parse_double("0x10", &v));
-    assert_false(nm_parse_double("1,23", &v));
-    assert_false(nm_parse_double("5 %", &v));
+    assert_false(nmC_parse_double("n/a", &v));
+    assert_false(nmC_parse_double("", &v));
+    assert_false(nmC_parse_double("-", &v));
+    assert_false(nmC_parse_double(".", &v));
+    assert_false(nmC_parse_double("1.2.3", &v));
+    assert_false(nmC_parse_double("nan", &v));
+    assert_false(nmC_parse_double("inf", &v));
+    assert_false(nmC_parse_double("0x10", &v));
+    assert_false(nmC_parse_double("1,23", &v));
+    assert_false(nmC_parse_double("5 %", &v));
 }
 
 int main(void)

@@ -36,7 +36,7 @@ static void on_gdal_error(CPLErr level, CPLErrorNum number, const char *message)
 
     (void)number;
     if (level >= CE_Failure && r && !r->failure[0])
-        nm_strlcpy(r->failure, message ? message : "unknown error", sizeof r->failure);
+        nmC_strlcpy(r->failure, message ? message : "unknown error", sizeof r->failure);
 }
 
 /* The last GDAL message, or "" when there is none. */
@@ -116,14 +116,14 @@ static nm_status ogr_next(bnd_source *src, bnd_feature *f, int *done)
     if (*done) {
         /* a reader that stops early on a broken file leaves a message */
         if (CPLGetLastErrorType() >= CE_Failure)
-            return nm_fail(src->ctx, NM_BADDATA, "%s: after feature %ld: %s", src->path,
+            return nmC_fail(src->ctx, NM_BADDATA, "%s: after feature %ld: %s", src->path,
                            r->number, gdal_message());
         return NM_OK;
     }
     f->number = ++r->number;
     rc = convert_geometry(r, OGR_F_GetGeometryRef(r->feature), f);
     if (rc != NM_OK)
-        return nm_fail(src->ctx, rc, "out of memory");
+        return nmC_fail(src->ctx, rc, "out of memory");
     return NM_OK;
 }
 
@@ -133,7 +133,7 @@ static const char *ogr_text(bnd_source *src, int field)
 
     if (!r->feature || !OGR_F_IsFieldSetAndNotNull(r->feature, field))
         return NULL;
-    return bnd_trimmed(OGR_F_GetFieldAsString(r->feature, field), &r->text, &r->text_cap);
+    return nmI_trimmed(OGR_F_GetFieldAsString(r->feature, field), &r->text, &r->text_cap);
 }
 
 static void ogr_close(bnd_source *src)
@@ -160,7 +160,7 @@ static nm_status read_fields(bnd_source *src, OGRFeatureDefnH defn)
     int i;
 
     for (i = 0; i < OGR_FD_GetFieldCount(defn) && rc == NM_OK; i++)
-        rc = bnd_source_add_field(src, OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i)));
+        rc = nmI_source_add_field(src, OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i)));
     return rc;
 }
 
@@ -177,7 +177,7 @@ static nm_status read_crs(bnd_source *src, OGRLayerH layer)
         src->crs = nm_strdup(wkt);
     CPLFree(wkt);
     if (!src->crs)
-        return nm_fail(src->ctx, NM_BADDATA, "%s: the layer's CRS cannot be read: %s",
+        return nmC_fail(src->ctx, NM_BADDATA, "%s: the layer's CRS cannot be read: %s",
                        src->path, gdal_message());
     return NM_OK;
 }
@@ -219,7 +219,7 @@ static const char *const *drivers_for(const char *path)
     return NULL;
 }
 
-nm_status bnd_ogr_open(nm_ctx *ctx, const char *path, bnd_source **out)
+nm_status nmI_ogr_open(nm_ctx *ctx, const char *path, bnd_source **out)
 {
     bnd_source *src = NULL;
     ogr_reader *r = NULL;
@@ -228,11 +228,11 @@ nm_status bnd_ogr_open(nm_ctx *ctx, const char *path, bnd_source **out)
     int layers;
 
     *out = NULL;
-    src = bnd_source_new(ctx, path, &ogr_ops);
+    src = nmI_source_new(ctx, path, &ogr_ops);
     r = nm_calloc(1, sizeof *r);
     if (!src || !r) {
         nm_free(r);
-        rc = nm_fail(ctx, NM_NOMEM, "out of memory");
+        rc = nmC_fail(ctx, NM_NOMEM, "out of memory");
         goto cleanup;
     }
     src->impl = r;
@@ -243,14 +243,14 @@ nm_status bnd_ogr_open(nm_ctx *ctx, const char *path, bnd_source **out)
     drivers = drivers_for(path);
     r->ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, drivers, NULL, NULL);
     if (r->ds && r->failure[0]) {
-        rc = nm_fail(ctx, NM_BADDATA, "%s: %s (GDAL, on opening the file)%s", path, r->failure,
+        rc = nmC_fail(ctx, NM_BADDATA, "%s: %s (GDAL, on opening the file)%s", path, r->failure,
                      strncmp(r->failure, "PROJ:", 5) == 0
                          ? "; the file names a coordinate reference system PROJ does not know"
                          : "");
         goto cleanup;
     }
     if (!r->ds) {
-        rc = nm_fail(ctx, NM_BADDATA, "%s: not a %s file GDAL reads%s%s%s", path,
+        rc = nmC_fail(ctx, NM_BADDATA, "%s: not a %s file GDAL reads%s%s%s", path,
                      drivers ? drivers[0] : "vector", *gdal_message() ? ": " : "",
                      gdal_message(),
                      drivers ? " (a file is read in the format its name ends with; rename it "
@@ -260,11 +260,11 @@ nm_status bnd_ogr_open(nm_ctx *ctx, const char *path, bnd_source **out)
     }
     layers = GDALDatasetGetLayerCount(r->ds);
     if (layers < 1) {
-        rc = nm_fail(ctx, NM_BADDATA, "%s: no layers", path);
+        rc = nmC_fail(ctx, NM_BADDATA, "%s: no layers", path);
         goto cleanup;
     }
     if (layers > 1)
-        nm_log(ctx, NM_LOG_WARN, "%s: %d layers; only the first, %s, is read", path, layers,
+        nmC_log(ctx, NM_LOG_WARN, "%s: %d layers; only the first, %s, is read", path, layers,
                OGR_L_GetName(GDALDatasetGetLayer(r->ds, 0)));
     r->layer = GDALDatasetGetLayer(r->ds, 0);
     src->count = (long)OGR_L_GetFeatureCount(r->layer, 1);
@@ -272,13 +272,13 @@ nm_status bnd_ogr_open(nm_ctx *ctx, const char *path, bnd_source **out)
     if (rc == NM_OK)
         rc = read_crs(src, r->layer);
     if (rc == NM_OK && r->failure[0])
-        rc = nm_fail(ctx, NM_BADDATA, "%s: %s (GDAL, on reading the layer)", path, r->failure);
+        rc = nmC_fail(ctx, NM_BADDATA, "%s: %s (GDAL, on reading the layer)", path, r->failure);
     if (rc != NM_OK)
         goto cleanup;
     *out = src;
     src = NULL;
 
 cleanup:
-    bnd_source_close(src);
+    nmI_source_close(src);
     return rc;
 }

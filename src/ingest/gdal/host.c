@@ -1,6 +1,6 @@
 /*
  * The library's functions as the module sees them: each forwards through
- * the table the library handed over at load (gdal_api.h, nm_gdal_host).
+ * the table the library handed over at load (gdal_api.h, nmI_gdal_host).
  * With these the module resolves nothing from the program that loaded it,
  * which may have linked libneedsmap.a or libneedsmap.so in the ordinary
  * way.  Compiled with hidden visibility, so the names bind here.
@@ -10,9 +10,9 @@
 
 #include "ingest/gdal_api.h"
 
-static const nm_gdal_host *host;
+static const nmI_gdal_host *host;
 
-void nm_gdal_host_set(const nm_gdal_host *h)
+void nmI_gdal_host_set(const nmI_gdal_host *h)
 {
     host = h;
 }
@@ -42,7 +42,7 @@ char *nm_strdup(const char *s)
     return host->strdup_fn(s);
 }
 
-nm_status nm_fail(nm_ctx *ctx, nm_status status, const char *fmt, ...)
+nm_status nmC_fail(nm_ctx *ctx, nm_status status, const char *fmt, ...)
 {
     char message[NM_MSG_MAX];
     va_list ap;
@@ -53,12 +53,12 @@ nm_status nm_fail(nm_ctx *ctx, nm_status status, const char *fmt, ...)
     return host->fail(ctx, status, message);
 }
 
-int nm_log_enabled(const nm_ctx *ctx, nm_level level)
+int nmC_log_enabled(const nm_ctx *ctx, nm_level level)
 {
     return host->log_enabled(ctx, level);
 }
 
-void nm_log(nm_ctx *ctx, nm_level level, const char *fmt, ...)
+void nmC_log(nm_ctx *ctx, nm_level level, const char *fmt, ...)
 {
     char message[NM_MSG_MAX];
     va_list ap;

@@ -14,35 +14,35 @@ static char *recode(const char *text, const char *from)
 {
     char *recoded, *copy;
 
-    nm_gdal_init();
+    nmI_gdal_init();
     recoded = CPLRecode(text, from, CPL_ENC_UTF8);
     copy = recoded ? nm_strdup(recoded) : NULL;
     CPLFree(recoded);
     return copy;
 }
 
-static const nm_gdal_api api = {
+static const nmI_gdal_api api = {
     NM_GDAL_API_VERSION,
-    nm_sheet_open,
-    nm_sheet_close,
-    nm_sheet_ncols,
-    nm_sheet_heading,
-    nm_sheet_rewind,
-    nm_sheet_next,
-    nm_sheet_cell,
-    nm_sheet_line,
-    nm_sheet_row_utf8,
-    nm_sheet_line_word,
-    bnd_ogr_open,
+    nmI_sheet_open,
+    nmI_sheet_close,
+    nmI_sheet_ncols,
+    nmI_sheet_heading,
+    nmI_sheet_rewind,
+    nmI_sheet_next,
+    nmI_sheet_cell,
+    nmI_sheet_line,
+    nmI_sheet_row_utf8,
+    nmI_sheet_line_word,
+    nmI_ogr_open,
     recode,
 };
 
-const nm_gdal_api *nm_gdal_module(const nm_gdal_host *host) __attribute__((visibility("default")));
+const nmI_gdal_api *nm_gdal_module(const nmI_gdal_host *host) __attribute__((visibility("default")));
 
-const nm_gdal_api *nm_gdal_module(const nm_gdal_host *host)
+const nmI_gdal_api *nm_gdal_module(const nmI_gdal_host *host)
 {
     if (!host || host->version != NM_GDAL_API_VERSION)
         return NULL;
-    nm_gdal_host_set(host);
+    nmI_gdal_host_set(host);
     return &api;
 }

@@ -13,7 +13,7 @@
 #include "ingest/ingest_int.h"
 #include "ingest/gdal_api.h"
 
-struct nm_sheet {
+struct nmI_sheet {
     nm_ctx *ctx;
     char *path;
     GDALDatasetH ds;
@@ -38,7 +38,7 @@ static void register_gdal(void)
     CPLSetErrorHandler(CPLQuietErrorHandler);
 }
 
-void nm_gdal_init(void)
+void nmI_gdal_init(void)
 {
     pthread_once(&gdal_once, register_gdal);
 }
@@ -46,10 +46,10 @@ void nm_gdal_init(void)
 static int is_spreadsheet(const char *path)
 {
     const char *dot = strrchr(path, '.');
-    return dot && (nm_strieq(dot, ".xlsx") || nm_strieq(dot, ".xls") || nm_strieq(dot, ".ods"));
+    return dot && (nmC_strieq(dot, ".xlsx") || nmC_strieq(dot, ".xls") || nmC_strieq(dot, ".ods"));
 }
 
-static void free_headings(nm_sheet *t)
+static void free_headings(nmI_sheet *t)
 {
     int i;
     for (i = 0; t->headings && i < t->ncols; i++)
@@ -62,7 +62,7 @@ static void free_headings(nm_sheet *t)
 /* The columns of a spreadsheet that have a heading.  OGR gives a cell to
  * the right of the heading row a field of its own, named "Field<n>" after
  * its position; those trailing fields are cells without a heading, which
- * nm_sheet_next refuses. */
+ * nmI_sheet_next refuses. */
 static int headed_columns(OGRFeatureDefnH defn, int n)
 {
     char name[32];
@@ -76,7 +76,7 @@ static int headed_columns(OGRFeatureDefnH defn, int n)
 }
 
 /* Loads the headings of 'layer' into t. */
-static nm_status load_headings(nm_sheet *t, OGRLayerH layer)
+static nm_status load_headings(nmI_sheet *t, OGRLayerH layer)
 {
     OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
     int i, n = OGR_FD_GetFieldCount(defn);
@@ -87,7 +87,7 @@ static nm_status load_headings(nm_sheet *t, OGRLayerH layer)
         n = headed_columns(defn, n);
     t->headings = nm_calloc((size_t)(n > 0 ? n : 1), sizeof *t->headings);
     if (!t->headings)
-        return nm_fail(t->ctx, NM_NOMEM, "out of memory");
+        return nmC_fail(t->ctx, NM_NOMEM, "out of memory");
     t->ncols = n;
     for (i = 0; i < n; i++) {
         const char *h = OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i));
@@ -95,30 +95,30 @@ static nm_status load_headings(nm_sheet *t, OGRLayerH layer)
             h += 3;
         t->headings[i] = nm_strdup(h);
         if (!t->headings[i])
-            return nm_fail(t->ctx, NM_NOMEM, "out of memory");
-        if (!nm_utf8_valid(h, strlen(h)))
-            return nm_fail(t->ctx, NM_BADDATA,
+            return nmC_fail(t->ctx, NM_NOMEM, "out of memory");
+        if (!nmC_utf8_valid(h, strlen(h)))
+            return nmC_fail(t->ctx, NM_BADDATA,
                            "%s:1: the headings are not UTF-8 text; save the file as CSV UTF-8",
                            t->path);
     }
     return NM_OK;
 }
 
-nm_status nm_sheet_open(nm_ctx *ctx, const char *path,
+nm_status nmI_sheet_open(nm_ctx *ctx, const char *path,
                         int (*accept)(void *user, int ncols, const char *const *headings),
-                        void *user, nm_sheet **out)
+                        void *user, nmI_sheet **out)
 {
     static const char *const csv_opts[] = {"AUTODETECT_TYPE=NO", "EMPTY_STRING_AS_NULL=NO", NULL};
     static const char *const sheet_opts[] = {"HEADERS=FORCE", "FIELD_TYPES=STRING", NULL};
-    nm_sheet *t = NULL;
+    nmI_sheet *t = NULL;
     nm_status rc;
     int i, nlayers;
 
     *out = NULL;
-    nm_gdal_init();
+    nmI_gdal_init();
     t = nm_calloc(1, sizeof *t);
     if (!t || !(t->path = nm_strdup(path))) {
-        rc = nm_fail(ctx, NM_NOMEM, "out of memory");
+        rc = nmC_fail(ctx, NM_NOMEM, "out of memory");
         goto cleanup;
     }
     t->ctx = ctx;
@@ -126,7 +126,7 @@ nm_status nm_sheet_open(nm_ctx *ctx, const char *path,
     t->ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL,
                        t->spreadsheet ? sheet_opts : csv_opts, NULL);
     if (!t->ds) {
-        rc = nm_fail(ctx, NM_BADDATA, "%s: not a table GDAL can read (CSV, XLSX, ODS, ...)",
+        rc = nmC_fail(ctx, NM_BADDATA, "%s: not a table GDAL can read (CSV, XLSX, ODS, ...)",
                      path);
         goto cleanup;
     }
@@ -140,7 +140,7 @@ nm_status nm_sheet_open(nm_ctx *ctx, const char *path,
             t->layer = layer;
     }
     if (!t->layer) {
-        rc = nm_fail(ctx, NM_BADDATA, "%s: %s", path,
+        rc = nmC_fail(ctx, NM_BADDATA, "%s: %s", path,
                      nlayers == 0 ? "the file holds no table"
                                   : "no sheet or table has the expected headings");
         goto cleanup;
@@ -150,14 +150,14 @@ nm_status nm_sheet_open(nm_ctx *ctx, const char *path,
 
 cleanup:
     if (rc != NM_OK) {
-        nm_sheet_close(t);
+        nmI_sheet_close(t);
         return rc;
     }
     *out = t;
     return NM_OK;
 }
 
-void nm_sheet_close(nm_sheet *t)
+void nmI_sheet_close(nmI_sheet *t)
 {
     if (!t)
         return;
@@ -170,24 +170,24 @@ void nm_sheet_close(nm_sheet *t)
     nm_free(t);
 }
 
-int nm_sheet_ncols(const nm_sheet *t)
+int nmI_sheet_ncols(const nmI_sheet *t)
 {
     return t->ncols;
 }
 
-const char *nm_sheet_heading(const nm_sheet *t, int i)
+const char *nmI_sheet_heading(const nmI_sheet *t, int i)
 {
     return i >= 0 && i < t->ncols ? t->headings[i] : "";
 }
 
-void nm_sheet_rewind(nm_sheet *t)
+void nmI_sheet_rewind(nmI_sheet *t)
 {
     OGR_L_ResetReading(t->layer);
     t->next_line = 2;
     t->line = 0;
 }
 
-int nm_sheet_next(nm_sheet *t)
+int nmI_sheet_next(nmI_sheet *t)
 {
     int i;
 
@@ -196,7 +196,7 @@ int nm_sheet_next(nm_sheet *t)
     t->feature = OGR_L_GetNextFeature(t->layer);
     if (!t->feature) {
         if (CPLGetLastErrorType() >= CE_Failure && CPLGetLastErrorNo() != CPLE_None) {
-            nm_fail(t->ctx, NM_BADDATA, "%s:%ld: cannot read: %s", t->path, t->next_line,
+            nmC_fail(t->ctx, NM_BADDATA, "%s:%ld: cannot read: %s", t->path, t->next_line,
                     CPLGetLastErrorMsg());
             CPLErrorReset();
             return -1;
@@ -208,7 +208,7 @@ int nm_sheet_next(nm_sheet *t)
     t->utf8_ok = 1;
     for (i = t->nfields - 1; i >= t->ncols; i--)
         if (OGR_F_IsFieldSetAndNotNull(t->feature, i) && *OGR_F_GetFieldAsString(t->feature, i)) {
-            nm_fail(t->ctx, NM_BADDATA, "%s:%ld: %d cells where the heading row has %d", t->path,
+            nmC_fail(t->ctx, NM_BADDATA, "%s:%ld: %d cells where the heading row has %d", t->path,
                     t->line, i + 1, t->ncols);
             return -1;
         }
@@ -222,30 +222,30 @@ int nm_sheet_next(nm_sheet *t)
             for (p = memchr(s, '\n', n); p; p = memchr(p + 1, '\n', n - (size_t)(p + 1 - s)))
                 t->next_line++;
         }
-        if (t->utf8_ok && !nm_utf8_valid(s, n))
+        if (t->utf8_ok && !nmC_utf8_valid(s, n))
             t->utf8_ok = 0;
     }
     return 1;
 }
 
-const char *nm_sheet_cell(const nm_sheet *t, int i)
+const char *nmI_sheet_cell(const nmI_sheet *t, int i)
 {
     if (!t->feature || i < 0 || i >= t->ncols || !OGR_F_IsFieldSetAndNotNull(t->feature, i))
         return "";
     return OGR_F_GetFieldAsString(t->feature, i);
 }
 
-long nm_sheet_line(const nm_sheet *t)
+long nmI_sheet_line(const nmI_sheet *t)
 {
     return t->line;
 }
 
-int nm_sheet_row_utf8(const nm_sheet *t)
+int nmI_sheet_row_utf8(const nmI_sheet *t)
 {
     return t->utf8_ok;
 }
 
-const char *nm_sheet_line_word(const nm_sheet *t)
+const char *nmI_sheet_line_word(const nmI_sheet *t)
 {
     return t->spreadsheet ? "row" : "line";
 }
