@@ -101,7 +101,8 @@ typedef struct nm_values {
     double *value;     /* per area of the set, NAN where missing; owned */
     long *group_size;  /* per area: areas ranked together (REGION, LOCAL), else 0 */
     char **group_name; /* per area: region name for REGION ranks; owned */
-    long national_n;   /* values of the indicator stored for its level (all areas) */
+    long national_n;   /* areas its ranks count against: the values stored for its
+                          level, or England's LSOAs when only some are stored */
     int polarity;      /* of the values returned: ranked values are -1 */
     char key[64];
     char period[32];
@@ -232,6 +233,12 @@ nm_status nm_aggregate(nm_store *store, const nm_aggregate_opts *opts,
  * returns NM_OK; a figure it cannot compute is NAN. */
 nm_status nm_england_values(nm_store *store, const char *period, const char *const *ids,
                             size_t n, double *out);
+
+/* England's LSOAs in the code year 'vintage' (ONS): 32,482 in 2001, 32,844
+ * in 2011, 33,755 in 2021; 0 for any other year.  MHCLG ranks every one, so
+ * the national ranks of IoD 2019 run to 32,844 and of IoD 2025 to 33,755,
+ * whatever a store holds of them. */
+long nm_england_lsoas(int vintage);
 
 /* What England's figures stand on: the LSOA populations (pop_total) of
  * 'period' (NULL: the latest) stored, of how many LSOAs England has in

@@ -29,5 +29,11 @@ nm_status nmA_area_unknown(nm_store *store, const char *text);
 nm_status nmA_indicator_unknown(nm_store *store, const char *key);
 /* 1 when an indicator 'key' is stored for any period. */
 int nmA_indicator_known(nm_store *store, const char *key);
+/* How many areas the ranks of 'ind' count against (rank.c): the values
+ * stored when the ranks stay within them (a whole country stored, as in a
+ * generated test), else, for LSOA ranks, England's LSOAs of their code
+ * year (nm_england_lsoas), never below the highest rank stored.  A store of
+ * Southend's 108 rows of File 7 ranks them of 33,755. */
+nm_status nmA_national_count(nm_store *store, const nmS_ind *ind, long *out);
 
 #endif

@@ -443,7 +443,7 @@ nm_status nm_change_read(nm_store *store, const nm_areas *a, const char *key, co
             rc = nmC_fail(store->ctx, NM_NOMEM, "out of memory");
     }
     if (rc == NM_OK)
-        rc = nmS_store_count_values(store, &old, &c->then_national_n);
+        rc = nmA_national_count(store, &old, &c->then_national_n);
     if (rc == NM_OK) {
         nmC_strlcpy(c->since, old.period, sizeof c->since);
         c->since_vintage = old.vintage;

@@ -55,8 +55,7 @@ static measure parse_id(const char *id)
     return m;
 }
 
-/* England's LSOAs in each code year (ONS): 2001, 2011, 2021. */
-static long england_lsoas(int vintage)
+long nm_england_lsoas(int vintage)
 {
     return vintage == 2001 ? 32482 : vintage == 2011 ? 32844 : vintage == 2021 ? 33755 : 0;
 }
@@ -75,8 +74,8 @@ static nm_status load_table(nm_store *store, const char *key, const char *period
     if (rc == NM_OK && t->failed)
         rc = nmC_fail(nm_store_ctx(store), NM_NOMEM, "out of memory");
     if (rc == NM_OK && (strcmp(ind.level, "lsoa") != 0 ||
-                        (england_lsoas(ind.vintage) > 0 &&
-                         (long)t->n < england_lsoas(ind.vintage)))) {
+                        (nm_england_lsoas(ind.vintage) > 0 &&
+                         (long)t->n < nm_england_lsoas(ind.vintage)))) {
         nmS_vtable_free(t);
         rc = NM_NOTFOUND;
     }
@@ -174,7 +173,7 @@ nm_status nm_england_coverage(nm_store *store, const char *period, nm_england_co
     if (rc == NM_OK && strcmp(ind.level, "lsoa") == 0) {
         out->stored = have;
         out->vintage = ind.vintage;
-        out->england = england_lsoas(ind.vintage);
+        out->england = nm_england_lsoas(ind.vintage);
     }
     nmS_ind_clear(&ind);
     nmC_clear(nm_store_ctx(store));

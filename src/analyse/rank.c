@@ -462,6 +462,21 @@ static nm_status sum_newer_parts(nm_store *store, const nmS_ind *ind, const nm_a
     return rc;
 }
 
+nm_status nmA_national_count(nm_store *store, const nmS_ind *ind, long *out)
+{
+    long known = strcmp(ind->level, "lsoa") == 0 ? nm_england_lsoas(ind->vintage) : 0;
+    long stored = 0, top = 0;
+    nm_status rc = nmS_store_count_values(store, ind, &stored);
+
+    *out = stored;
+    if (rc != NM_OK || stored >= known || strcmp(ind->unit, "rank") != 0)
+        return rc;
+    rc = nmS_max_value(store, ind, &top);
+    if (rc == NM_OK && top > stored)
+        *out = top > known ? top : known;
+    return rc;
+}
+
 nm_status nm_values_read(nm_store *store, const nm_areas *a, const char *key, const char *period,
                          nm_rank_scope scope, nm_values *v)
 {
@@ -483,7 +498,7 @@ nm_status nm_values_read(nm_store *store, const nm_areas *a, const char *key, co
     if (rc == NM_OK && scope < NM_RANK_REGION && a->n <= LOOKUP_MAX) {
         rc = nmS_store_values_of(store, &ind, keys, a->n, v->value);
         if (rc == NM_OK)
-            rc = nmS_store_count_values(store, &ind, &v->national_n);
+            rc = nmA_national_count(store, &ind, &v->national_n);
     } else if (rc == NM_OK) {
         /* regional ranks need every value of the region, and a large set
            reads faster in one pass */
@@ -492,7 +507,8 @@ nm_status nm_values_read(nm_store *store, const nm_areas *a, const char *key, co
             rc = nmC_fail(store->ctx, NM_NOMEM, "out of memory");
         if (rc == NM_OK)
             pick_values(a, &t, v, keys);
-        v->national_n = (long)t.n;
+        if (rc == NM_OK)
+            rc = nmA_national_count(store, &ind, &v->national_n);
     }
     if (rc == NM_OK && scope == NM_RANK_NONE && a->vintage < ind.vintage &&
         strcmp(a->level, ind.level) == 0)

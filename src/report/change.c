@@ -30,16 +30,9 @@ int nmP_is_change(const nm_values *v)
  * to the national total whatever is stored.  Other levels: as stored. */
 static long national(long stored, int vintage)
 {
-    static const struct {
-        int vintage;
-        long lsoas;
-    } england[] = {{2001, 32482}, {2011, 32844}, {2021, 33755}};
-    size_t i;
+    long lsoas = nm_england_lsoas(vintage);
 
-    for (i = 0; i < sizeof england / sizeof england[0]; i++)
-        if (england[i].vintage == vintage && stored <= england[i].lsoas)
-            return england[i].lsoas;
-    return stored;
+    return lsoas > 0 && stored <= lsoas ? lsoas : stored;
 }
 
 /* The national decile of a value of either unit. */

@@ -118,26 +118,12 @@ static nm_status read_inputs(nm_store *store, const nm_la_summary_opts *o, la_in
     return rc;
 }
 
-/* England's LSOAs by code year: the ranks of a release run from 1 to this
- * (MHCLG ranks every LSOA).  Known so that a store holding one borough's
- * rows (File 7 for Southend) still reverses ranks and cuts percentiles
- * against the whole country. */
-static long england_lsoas(int vintage)
-{
-    switch (vintage) {
-    case 2001: return 32482;
-    case 2011: return 32844;
-    case 2021: return 33755;
-    default: return 0;
-    }
-}
-
 /* N for the measures: the ranks stored when they are all there (1..n
  * once each, as in a generated test), else England's count for their
  * code year, never below the highest rank seen. */
 static long national_n(const la_in *in)
 {
-    long n = (long)in->rank.n, known = england_lsoas(in->rank_ind.vintage);
+    long n = (long)in->rank.n, known = nm_england_lsoas(in->rank_ind.vintage);
     double top = 0;
     size_t i;
 

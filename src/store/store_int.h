@@ -126,6 +126,9 @@ nm_status nmS_store_values_of(nm_store *store, const nmS_ind *ind, char *const *
                              double *out);
 /* How many values an indicator has (its national count for ranks). */
 nm_status nmS_store_count_values(nm_store *store, const nmS_ind *ind, long *count);
+/* The largest value of an indicator, truncated to an integer (0 when it has
+ * none): the highest rank a release gives. */
+nm_status nmS_max_value(nm_store *store, const nmS_ind *ind, long *top);
 /* Drops data_N tables that no indicator refers to any more (inside the
  * caller's transaction). */
 nm_status nmS_store_drop_orphan_data(nm_store *store);

@@ -232,6 +232,24 @@ nm_status nmS_store_count_values(nm_store *store, const nmS_ind *ind, long *coun
     return rc;
 }
 
+nm_status nmS_max_value(nm_store *store, const nmS_ind *ind, long *top)
+{
+    nmC_buf sql = {0};
+    const long *got = NULL;
+    int ngot = 0;
+    nm_status rc;
+
+    nmC_buf_addf(&sql, "SELECT COALESCE(CAST(MAX(\"%s\") AS INTEGER), 0) FROM %s", ind->col,
+                ind->src);
+    rc = sql.failed ? nmC_fail(store->ctx, NM_NOMEM, "out of memory")
+                    : nmS_store_memo_ids(store, sql.data, NULL, 0, "reading the highest value",
+                                        &got, &ngot);
+    nmC_buf_free(&sql);
+    if (rc == NM_OK)
+        *top = ngot > 0 ? got[0] : 0;
+    return rc;
+}
+
 nm_status nmS_store_drop_orphan_data(nm_store *store)
 {
     sqlite3_stmt *st = NULL;
