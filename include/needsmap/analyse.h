@@ -240,6 +240,14 @@ nm_status nm_england_values(nm_store *store, const char *period, const char *con
  * whatever a store holds of them. */
 long nm_england_lsoas(int vintage);
 
+/* How many areas national ranks count against, from the 'stored' values of
+ * an LSOA indicator on codes of 'vintage' and the highest rank 'top' among
+ * them: 'stored' when the ranks stay within it (a whole country stored),
+ * else England's LSOAs of that year, never below 'top'.  The one rule for
+ * every caller, so that a store of one council's File 7 rows ranks them of
+ * 33,755 everywhere. */
+long nm_rank_denominator(long stored, long top, int vintage);
+
 /* What England's figures stand on: the LSOA populations (pop_total) of
  * 'period' (NULL: the latest) stored, of how many LSOAs England has in
  * their code year.  A report says why England's column is empty with it. */

@@ -60,6 +60,15 @@ long nm_england_lsoas(int vintage)
     return vintage == 2001 ? 32482 : vintage == 2011 ? 32844 : vintage == 2021 ? 33755 : 0;
 }
 
+long nm_rank_denominator(long stored, long top, int vintage)
+{
+    long known = nm_england_lsoas(vintage);
+
+    if (top <= stored)
+        return stored;
+    return known > top ? known : top;
+}
+
 /* Every stored LSOA value of 'key'; NM_NOTFOUND when it is not an LSOA
  * indicator, or when the store holds it for fewer than all of England's
  * LSOAs of its code year: a sum over Southend's 108 LSOAs printed as

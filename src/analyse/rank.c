@@ -469,11 +469,12 @@ nm_status nmA_national_count(nm_store *store, const nmS_ind *ind, long *out)
     nm_status rc = nmS_store_count_values(store, ind, &stored);
 
     *out = stored;
+    /* only ranks of a partly stored country need their highest rank */
     if (rc != NM_OK || stored >= known || strcmp(ind->unit, "rank") != 0)
         return rc;
     rc = nmS_max_value(store, ind, &top);
-    if (rc == NM_OK && top > stored)
-        *out = top > known ? top : known;
+    if (rc == NM_OK)
+        *out = nm_rank_denominator(stored, top, ind->vintage);
     return rc;
 }
 

@@ -123,16 +123,13 @@ static nm_status read_inputs(nm_store *store, const nm_la_summary_opts *o, la_in
  * code year, never below the highest rank seen. */
 static long national_n(const la_in *in)
 {
-    long n = (long)in->rank.n, known = nm_england_lsoas(in->rank_ind.vintage);
     double top = 0;
     size_t i;
 
     for (i = 0; i < in->rank.n; i++)
         if (in->rank.value[i] > top)
             top = in->rank.value[i];
-    if ((double)n >= top)
-        return n;
-    return (double)known >= top ? known : (long)top;
+    return nm_rank_denominator((long)in->rank.n, (long)top, in->rank_ind.vintage);
 }
 
 /* ---- the measures of one authority -------------------------------------- */
