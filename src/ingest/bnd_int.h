@@ -124,25 +124,4 @@ void nmI_valid_push(bnd_valid *v, gaiaGeomCollPtr geom, long number);
  * numbers.  NULL is a no-op returning 0. */
 long nmI_valid_finish(bnd_valid *v, long *first, int nfirst);
 
-/* ---- bulk loading of the area table (bnd_bulk.c) ----------------------- */
-
-typedef struct bnd_bulk bnd_bulk;
-
-/* Inside the caller's transaction, replaces SpatiaLite's per-row triggers on
- * <table>.geom ('table' is "area" or "incident") by nmI_bulk_row().  Sets
- * *out to NULL (and changes nothing) when the column has no plain R*Tree
- * index.  Caller frees with nmI_bulk_free(), after nmI_bulk_end() on
- * success. */
-nm_status nmI_bulk_begin(nm_store *store, const char *table, bnd_bulk **out);
-/* Deletes the rows of the table matching 'where' (SQL with one parameter,
- * bound to 'param'), their index entries going with the rebuild at
- * nmI_bulk_end rather than one by one through SpatiaLite's triggers. */
-nm_status nmI_bulk_delete(bnd_bulk *b, const char *where, const char *param);
-/* Records the bounding box (minx, miny, maxx, maxy) of row 'id' in the
- * spatial index; 'inserted' is 0 for a replaced row. */
-nm_status nmI_bulk_row(bnd_bulk *b, sqlite3_int64 id, int inserted, const double box[4]);
-/* Restores the triggers; NULL is a no-op returning NM_OK. */
-nm_status nmI_bulk_end(bnd_bulk *b);
-void nmI_bulk_free(bnd_bulk *b);
-
 #endif

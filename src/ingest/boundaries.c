@@ -48,7 +48,7 @@ typedef struct importer {
     nmC_diag *diag;
     sqlite3_stmt *upsert;
     int replacing; /* areas of this level and vintage are stored already */
-    bnd_bulk *bulk;    /* NULL: SpatiaLite's triggers do the per-row work */
+    nmS_bulk *bulk;    /* NULL: SpatiaLite's triggers do the per-row work */
     code_set seen;
     double within[4];  /* England or --extent, in EPSG:27700 metres */
     char within_what[48];
@@ -568,7 +568,7 @@ static nm_status store_area(importer *im, gaiaGeomCollPtr geom, int has_name)
     sqlite3_int64 last, id = 0;
     int size = 0, step, inserted;
 
-    /* this also computes the MBR that nmI_bulk_row reads */
+    /* this also computes the MBR that nmS_bulk_row reads */
     gaiaToSpatiaLiteBlobWkb(geom, &blob, &size);
     if (!blob)
         return nmC_fail(im->ctx, NM_NOMEM, "out of memory");
@@ -597,7 +597,7 @@ static nm_status store_area(importer *im, gaiaGeomCollPtr geom, int has_name)
         id = sqlite3_last_insert_rowid(im->store->db);
     if (im->bulk) {
         double box[4] = {geom->MinX, geom->MinY, geom->MaxX, geom->MaxY};
-        return nmI_bulk_row(im->bulk, id, inserted, box);
+        return nmS_bulk_row(im->bulk, id, inserted, box);
     }
     return NM_OK;
 }
@@ -768,7 +768,7 @@ nm_status nm_import_boundaries(nm_store *store, const nm_boundaries_opts *opts,
         rc = nmS_store_add_dataset(store, "boundaries", opts->in.path, NM_ATTR_ONS_BOUNDARIES,
                                   &im.dataset);
     if (rc == NM_OK)
-        rc = nmI_bulk_begin(store, "area", &im.bulk);
+        rc = nmS_bulk_begin(store, "area", &im.bulk);
     if (rc == NM_OK)
         rc = prepare_store(&im);
     if (rc == NM_OK)
@@ -784,13 +784,13 @@ nm_status nm_import_boundaries(nm_store *store, const nm_boundaries_opts *opts,
     if (rc == NM_OK && result->rows == 0)
         rc = nmC_fail(im.ctx, NM_BADDATA, "%s: no features", opts->in.path);
     if (rc == NM_OK)
-        rc = nmI_bulk_end(im.bulk);
+        rc = nmS_bulk_end(im.bulk);
     if (rc == NM_OK)
         rc = nmS_store_set_dataset_rows(store, im.dataset, result->stored);
     if (rc == NM_OK) {
         sqlite3_finalize(im.upsert);
         im.upsert = NULL;
-        nmI_bulk_free(im.bulk);
+        nmS_bulk_free(im.bulk);
         im.bulk = NULL;
         rc = nmS_store_commit(store);
     }
@@ -801,7 +801,7 @@ nm_status nm_import_boundaries(nm_store *store, const nm_boundaries_opts *opts,
 
 cleanup:
     sqlite3_finalize(im.upsert);
-    nmI_bulk_free(im.bulk);
+    nmS_bulk_free(im.bulk);
     if (rc != NM_OK) {
         nmS_store_rollback(store);
         result->stored = 0;

@@ -544,19 +544,19 @@ static void point_blob(unsigned char b[60], double x, double y)
 }
 
 /* Stores the rows, replacing the set of the same name.  The spatial index
- * is built in bulk (bnd_bulk.c): through SpatiaLite's per-row triggers a
+ * is built in bulk (store/bulk.c): through SpatiaLite's per-row triggers a
  * million points took twice ogr2ogr's time. */
 static nm_status write_rows(nm_store *store, job *j, const char *name, long dataset)
 {
     sqlite3_stmt *del = NULL, *ins = NULL;
-    bnd_bulk *bulk = NULL;
+    nmS_bulk *bulk = NULL;
     unsigned char blob[60];
     nm_status rc;
     size_t i;
 
-    rc = nmI_bulk_begin(store, "incident", &bulk);
+    rc = nmS_bulk_begin(store, "incident", &bulk);
     if (rc == NM_OK && bulk) {
-        rc = nmI_bulk_delete(bulk, "name = ?", name);
+        rc = nmS_bulk_delete(bulk, "name = ?", name);
     } else if (rc == NM_OK) {
         rc = nmS_store_prepare(store, "DELETE FROM incident WHERE name = ?", &del);
         if (rc == NM_OK) {
@@ -598,12 +598,12 @@ static nm_status write_rows(nm_store *store, job *j, const char *name, long data
         sqlite3_reset(ins);
         if (rc == NM_OK && bulk) {
             double box[4] = {r->x, r->y, r->x, r->y};
-            rc = nmI_bulk_row(bulk, sqlite3_last_insert_rowid(store->db), 1, box);
+            rc = nmS_bulk_row(bulk, sqlite3_last_insert_rowid(store->db), 1, box);
         }
     }
     if (rc == NM_OK)
-        rc = nmI_bulk_end(bulk);
-    nmI_bulk_free(bulk);
+        rc = nmS_bulk_end(bulk);
+    nmS_bulk_free(bulk);
     sqlite3_finalize(del);
     sqlite3_finalize(ins);
     return rc;

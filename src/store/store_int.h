@@ -195,4 +195,25 @@ nm_status nmS_schema_check(nm_store *store);
  * that a failed import leaves the file as it was. */
 nm_status nmS_schema_upgrade(nm_store *store);
 
+/* ---- bulk loading of a geometry column (bulk.c) ------------------------ */
+
+typedef struct nmS_bulk nmS_bulk;
+
+/* Inside the caller's transaction, replaces SpatiaLite's per-row triggers on
+ * <table>.geom ('table' is "area" or "incident") by nmS_bulk_row().  Sets
+ * *out to NULL (and changes nothing) when the column has no plain R*Tree
+ * index.  Caller frees with nmS_bulk_free(), after nmS_bulk_end() on
+ * success. */
+nm_status nmS_bulk_begin(nm_store *store, const char *table, nmS_bulk **out);
+/* Deletes the rows of the table matching 'where' (SQL with one parameter,
+ * bound to 'param'), their index entries going with the rebuild at
+ * nmS_bulk_end rather than one by one through SpatiaLite's triggers. */
+nm_status nmS_bulk_delete(nmS_bulk *b, const char *where, const char *param);
+/* Records the bounding box (minx, miny, maxx, maxy) of row 'id' in the
+ * spatial index; 'inserted' is 0 for a replaced row. */
+nm_status nmS_bulk_row(nmS_bulk *b, sqlite3_int64 id, int inserted, const double box[4]);
+/* Restores the triggers; NULL is a no-op returning NM_OK. */
+nm_status nmS_bulk_end(nmS_bulk *b);
+void nmS_bulk_free(nmS_bulk *b);
+
 #endif

@@ -12,14 +12,14 @@
  * load theirs), since each row through the virtual table rewrites whole
  * 1.2 KB nodes and took 0.18 s for England's LSOAs.  Type and SRID need no
  * check: the importers build every geometry themselves, MULTIPOLYGONs and
- * POINTs in EPSG:27700.  Should the store gain a bulk-load call, this
- * belongs there. */
+ * POINTs in EPSG:27700.  The triggers and the R-tree's shadow tables are
+ * the store file's own, so this is store code (it was ingest/bnd_bulk.c);
+ * the boundary and incident imports call it through store_int.h. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "ingest/bnd_int.h"
 #include "store/store_int.h"
 
 #define MAX_TRIGGERS 8
@@ -28,7 +28,7 @@
 /* The triggers AddGeometryColumn and CreateSpatialIndex put on a geometry
  * column (named <prefix>_<table>_geom) whose work is done here instead:
  * those of inserts and updates always, those of deletes (the last two)
- * only for nmI_bulk_delete. */
+ * only for nmS_bulk_delete. */
 static const char *const bypassed[MAX_TRIGGERS] = {"ggi", "ggu", "tmi", "tmu",
                                                    "gii", "giu", "gid", "tmd"};
 
@@ -39,12 +39,12 @@ typedef struct rt_entry {
     float box[4]; /* xmin, xmax, ymin, ymax */
 } rt_entry;
 
-struct bnd_bulk {
+struct nmS_bulk {
     nm_store *store;
     char table[16];          /* "area" or "incident": its column 'geom' */
     char *sql[MAX_TRIGGERS]; /* CREATE TRIGGER statements to restore */
     int inserted, updated, deleted;
-    sqlite3_int64 *gone;     /* ids deleted by nmI_bulk_delete, sorted */
+    sqlite3_int64 *gone;     /* ids deleted by nmS_bulk_delete, sorted */
     size_t ngone;
     rt_entry *rows;          /* boxes of the rows stored, in order */
     size_t nrows, caprows;
@@ -63,7 +63,7 @@ static long query_long(nm_store *store, const char *sql)
 }
 
 /* Saves and drops the bypassed triggers from..to-1. */
-static nm_status drop_triggers(bnd_bulk *b, int from, int to)
+static nm_status drop_triggers(nmS_bulk *b, int from, int to)
 {
     sqlite3_stmt *st = NULL;
     nmC_buf drop = {0};
@@ -93,9 +93,9 @@ static nm_status drop_triggers(bnd_bulk *b, int from, int to)
     return rc;
 }
 
-nm_status nmI_bulk_begin(nm_store *store, const char *table, bnd_bulk **out)
+nm_status nmS_bulk_begin(nm_store *store, const char *table, nmS_bulk **out)
 {
-    bnd_bulk *b;
+    nmS_bulk *b;
     nm_status rc;
     char sql[160];
 
@@ -112,7 +112,7 @@ nm_status nmI_bulk_begin(nm_store *store, const char *table, bnd_bulk **out)
     nmC_strlcpy(b->table, table, sizeof b->table);
     rc = drop_triggers(b, 0, FIRST_DELETE_TRIGGER);
     if (rc != NM_OK) {
-        nmI_bulk_free(b);
+        nmS_bulk_free(b);
         return rc;
     }
     *out = b;
@@ -125,12 +125,12 @@ static int cmp_int64(const void *pa, const void *pb)
     return a < b ? -1 : a > b;
 }
 
-static int is_gone(const bnd_bulk *b, sqlite3_int64 id)
+static int is_gone(const nmS_bulk *b, sqlite3_int64 id)
 {
     return b->ngone && bsearch(&id, b->gone, b->ngone, sizeof *b->gone, cmp_int64);
 }
 
-nm_status nmI_bulk_delete(bnd_bulk *b, const char *where, const char *param)
+nm_status nmS_bulk_delete(nmS_bulk *b, const char *where, const char *param)
 {
     sqlite3_stmt *st = NULL;
     nmC_buf sql = {0};
@@ -198,7 +198,7 @@ static float round_up(double d)
     return f;
 }
 
-nm_status nmI_bulk_row(bnd_bulk *b, sqlite3_int64 id, int inserted, const double box[4])
+nm_status nmS_bulk_row(nmS_bulk *b, sqlite3_int64 id, int inserted, const double box[4])
 {
     rt_entry *e;
 
@@ -283,7 +283,7 @@ static void put_bef(unsigned char *p, float f)
     memcpy(p, raw, 4);
 }
 
-static nm_status step_reset(bnd_bulk *b, sqlite3_stmt *st)
+static nm_status step_reset(nmS_bulk *b, sqlite3_stmt *st)
 {
     int step = sqlite3_step(st);
 
@@ -295,7 +295,7 @@ static nm_status step_reset(bnd_bulk *b, sqlite3_stmt *st)
  * SQLite's R-tree format (rtree.c, "Database Format of R-Tree Tables"):
  * node 1 is the root, starting with the tree's depth; each node holds a
  * 16-bit count, then cells of a 64-bit id and four big-endian floats. */
-static nm_status write_rtree(bnd_bulk *b)
+static nm_status write_rtree(nmS_bulk *b)
 {
     sqlite3_stmt *node = NULL, *rowid = NULL, *parent = NULL, *size = NULL;
     rt_entry *level = b->rows, *up = NULL;
@@ -400,7 +400,7 @@ static nm_status write_rtree(bnd_bulk *b)
 
 /* Adds the boxes already in the index, except those of rows stored again
  * now, so that the tree can be rebuilt whole. */
-static nm_status add_existing(bnd_bulk *b)
+static nm_status add_existing(nmS_bulk *b)
 {
     sqlite3_stmt *st = NULL;
     rt_entry *mine = NULL;
@@ -449,7 +449,7 @@ static nm_status add_existing(bnd_bulk *b)
 /* Puts the boxes of this import's rows in the index: a rebuild of the
  * whole tree unless the index already holds many more rows than this
  * import brings, when inserting them one by one costs less. */
-static nm_status update_rtree(bnd_bulk *b)
+static nm_status update_rtree(nmS_bulk *b)
 {
     sqlite3_stmt *st = NULL;
     char sql[128];
@@ -493,7 +493,7 @@ static nm_status update_rtree(bnd_bulk *b)
     return rc;
 }
 
-nm_status nmI_bulk_end(bnd_bulk *b)
+nm_status nmS_bulk_end(nmS_bulk *b)
 {
     nm_status rc = NM_OK;
     nmC_buf sql = {0};
@@ -526,7 +526,7 @@ nm_status nmI_bulk_end(bnd_bulk *b)
     return rc;
 }
 
-void nmI_bulk_free(bnd_bulk *b)
+void nmS_bulk_free(nmS_bulk *b)
 {
     int i;
 
