@@ -106,6 +106,32 @@ void nmC_strlcpy(char *dst, const char *src, size_t size);
 /* Last path component (no allocation). */
 const char *nmC_basename(const char *path);
 
+/* ---- file formats by extension ----------------------------------------- */
+
+/* The formats a file's extension names, for outputs and inputs alike. */
+typedef enum nmC_format {
+    NMC_FMT_UNKNOWN = 0,
+    NMC_FMT_PNG,
+    NMC_FMT_PDF,
+    NMC_FMT_SVG,
+    NMC_FMT_HTML, /* .html, .htm */
+    NMC_FMT_CSV,
+    NMC_FMT_XLSX,
+    NMC_FMT_XLS,
+    NMC_FMT_ODS,
+    NMC_FMT_MD, /* .md, .markdown */
+    NMC_FMT_SHP
+} nmC_format;
+
+/* The extension of the last component of 'path': what follows its last
+ * dot, without the dot (points into 'path').  "" when it has none: no dot,
+ * a dot only at its start (".hidden"), or a path ending in '/'.  A dot in
+ * a folder's name ("out.pdf/map") is not the file's.  NULL gives "". */
+const char *nmC_extension(const char *path);
+/* The format that extension names, case ignored ("a/b.PNG" is PNG);
+ * NMC_FMT_UNKNOWN for any other ("x.tar.gz", "noext", ".hidden"). */
+nmC_format nmC_format_of(const char *path);
+
 /* ---- nearest word (near.c) -------------------------------------------- */
 
 /* The candidates nearest to a word the user typed, for "did you mean"

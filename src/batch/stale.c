@@ -36,7 +36,7 @@ nm_status nmB_input_checksum(nm_ctx *ctx, const char *file, char hex[65])
     rc = nmC_sha256_file(ctx, file, sums[0]);
     if (rc != NM_OK)
         return rc;
-    if (n < 4 || !nmC_strieq(file + n - 4, ".shp")) {
+    if (nmC_format_of(file) != NMC_FMT_SHP) {
         memcpy(hex, sums[0], 65);
         return NM_OK;
     }

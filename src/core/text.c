@@ -184,3 +184,32 @@ const char *nmC_basename(const char *path)
     const char *slash = strrchr(path, '/');
     return slash ? slash + 1 : path;
 }
+
+const char *nmC_extension(const char *path)
+{
+    const char *base, *dot;
+
+    if (!path)
+        return "";
+    base = nmC_basename(path);
+    dot = strrchr(base, '.');
+    return dot && dot != base ? dot + 1 : "";
+}
+
+nmC_format nmC_format_of(const char *path)
+{
+    static const struct {
+        const char *ext;
+        nmC_format format;
+    } known[] = {{"png", NMC_FMT_PNG},  {"pdf", NMC_FMT_PDF},     {"svg", NMC_FMT_SVG},
+                 {"html", NMC_FMT_HTML}, {"htm", NMC_FMT_HTML},    {"csv", NMC_FMT_CSV},
+                 {"xlsx", NMC_FMT_XLSX}, {"xls", NMC_FMT_XLS},     {"ods", NMC_FMT_ODS},
+                 {"md", NMC_FMT_MD},     {"markdown", NMC_FMT_MD}, {"shp", NMC_FMT_SHP}};
+    const char *ext = nmC_extension(path);
+    size_t i;
+
+    for (i = 0; *ext && i < sizeof known / sizeof known[0]; i++)
+        if (nmC_strieq(ext, known[i].ext))
+            return known[i].format;
+    return NMC_FMT_UNKNOWN;
+}

@@ -11,7 +11,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -65,9 +64,7 @@ typedef struct importer {
 
 static int is_shapefile(const char *path)
 {
-    size_t n = strlen(path);
-
-    return n > 4 && strcasecmp(path + n - 4, ".shp") == 0;
+    return nmC_format_of(path) == NMC_FMT_SHP;
 }
 
 static nm_status open_source(nm_ctx *ctx, const char *path, bnd_source **out)

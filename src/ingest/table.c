@@ -44,12 +44,6 @@ static nm_status check_encoding(nm_ctx *ctx, const char *path)
     return NM_OK;
 }
 
-static int is_csv(const char *path)
-{
-    const char *dot = strrchr(path, '.');
-    return dot && nmC_strieq(dot, ".csv");
-}
-
 /* The first record of the CSV file as its headings. */
 static nm_status csv_headings(nmI_table *t)
 {
@@ -110,7 +104,7 @@ nm_status nmI_table_open(nm_ctx *ctx, const char *path,
         return nmC_fail(ctx, NM_NOMEM, "out of memory");
     }
     t->ctx = ctx;
-    if (is_csv(path))
+    if (nmC_format_of(path) == NMC_FMT_CSV)
         rc = csv_open(t, accept, user);
     else if (!(t->gdal = nmI_gdal_load(ctx)))
         rc = NM_ERROR;

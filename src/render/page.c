@@ -42,16 +42,10 @@ static nm_status start_page(pg_doc *d, const char *font)
     return NM_OK;
 }
 
-static const char *ext_of(const char *path)
-{
-    const char *dot = strrchr(nmC_basename(path), '.');
-    return dot ? dot : "";
-}
-
 nm_status nmR_open(nm_ctx *ctx, pg_doc *d, const char *path, double w, double h, double dpi,
                   const char *font, const char *title, const char *subject)
 {
-    const char *ext = ext_of(path);
+    nmC_format fmt = nmC_format_of(path);
     char date[32];
     nm_status rc;
 
@@ -61,9 +55,9 @@ nm_status nmR_open(nm_ctx *ctx, pg_doc *d, const char *path, double w, double h,
     d->h = h;
     d->page = 1;
     d->npages = 1;
-    if (nmC_strieq(ext, ".png"))
+    if (fmt == NMC_FMT_PNG)
         d->png = 1;
-    else if (!nmC_strieq(ext, ".pdf"))
+    else if (fmt != NMC_FMT_PDF)
         return nmC_fail(ctx, NM_USAGE, "%s: the format comes from the extension: .pdf or .png",
                        path);
     if ((rc = nmC_atomic_open(ctx, path, &d->a)) != NM_OK)

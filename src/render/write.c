@@ -21,23 +21,6 @@
 
 #define MAX_BANDS 8
 
-typedef enum out_fmt { FMT_NONE, FMT_PNG, FMT_PDF, FMT_SVG } out_fmt;
-
-static out_fmt format_of(const char *path)
-{
-    const char *base = nmC_basename(path), *dot = strrchr(base, '.');
-
-    if (!dot)
-        return FMT_NONE;
-    if (nmC_strieq(dot, ".png"))
-        return FMT_PNG;
-    if (nmC_strieq(dot, ".pdf"))
-        return FMT_PDF;
-    if (nmC_strieq(dot, ".svg"))
-        return FMT_SVG;
-    return FMT_NONE;
-}
-
 /* ---- PNG ---------------------------------------------------------------- */
 
 /* One horizontal band of the page, drawn by one thread. */
@@ -574,7 +557,7 @@ cleanup:
 }
 
 static nm_status write_vector(nm_ctx *ctx, const nm_map *map, const rn_layout *lay,
-                              PangoContext *pc, FILE *fp, out_fmt fmt)
+                              PangoContext *pc, FILE *fp, nmC_format fmt)
 {
     double k = RN_PT_PER_MM, snap;
     double wpt = lay->pub.page_w_mm * k, hpt = lay->pub.page_h_mm * k;
@@ -596,7 +579,7 @@ static nm_status write_vector(nm_ctx *ctx, const nm_map *map, const rn_layout *l
         (rc = nmR_dev_build(ctx, map, lay, map->outl, map->noutl, k, 1 / snap,
                            72 / map->opts.print_dpi, &outl)) != NM_OK)
         goto cleanup;
-    if (fmt == FMT_PDF) {
+    if (fmt == NMC_FMT_PDF) {
         surf = cairo_pdf_surface_create_for_stream(to_file, fp, wpt, hpt);
         if (map->title)
             cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_TITLE, map->title);
@@ -612,7 +595,7 @@ static nm_status write_vector(nm_ctx *ctx, const nm_map *map, const rn_layout *l
     cr = cairo_create(surf);
     cairo_set_source_rgb(cr, 1, 1, 1);
     cairo_paint(cr);
-    if (fmt == FMT_PDF) {
+    if (fmt == NMC_FMT_PDF) {
         /* a tagged PDF reads the titles, the map, then its source line */
         cairo_tag_begin(cr, "Document", "");
         cairo_save(cr);
@@ -624,12 +607,12 @@ static nm_status write_vector(nm_ctx *ctx, const nm_map *map, const rn_layout *l
     st = nmR_draw_geometry(cr, map, lay, &feat, &outl, k, -INFINITY, INFINITY, 1);
     cairo_save(cr);
     cairo_scale(cr, k, k);
-    if (fmt == FMT_PDF)
+    if (fmt == NMC_FMT_PDF)
         nmR_draw_furniture_part(cr, pc, map, lay, NULL, RN_PART_BODY);
     else
         nmR_draw_furniture(cr, pc, map, lay, &text);
     rc = nmR_locator_draw(ctx, map, lay, cr, pc, k, 1);
-    if (fmt == FMT_PDF) {
+    if (fmt == NMC_FMT_PDF) {
         cairo_tag_end(cr, "Figure");
         nmR_draw_furniture_part(cr, pc, map, lay, NULL, RN_PART_SOURCE);
         cairo_tag_end(cr, "Document");
@@ -653,7 +636,7 @@ static nm_status write_vector(nm_ctx *ctx, const nm_map *map, const rn_layout *l
         rc = nmC_fail(ctx, NM_NOMEM, "out of memory");
         goto cleanup;
     }
-    if (fmt == FMT_SVG)
+    if (fmt == NMC_FMT_SVG)
         rc = splice_svg(ctx, map, &svg, &text.buf, fp);
 
 cleanup:
@@ -670,7 +653,7 @@ cleanup:
 
 nm_status nm_map_write(nm_ctx *ctx, nm_map *map, const char *path, nm_map_layout *out)
 {
-    out_fmt fmt = format_of(path);
+    nmC_format fmt = nmC_format_of(path);
     PangoContext *pc = NULL;
     nmC_atomic a = {0};
     rn_layout lay;
@@ -678,7 +661,7 @@ nm_status nm_map_write(nm_ctx *ctx, nm_map *map, const char *path, nm_map_layout
 
     nmC_clear(ctx);
     memset(&lay, 0, sizeof lay);
-    if (fmt == FMT_NONE)
+    if (fmt != NMC_FMT_PNG && fmt != NMC_FMT_PDF && fmt != NMC_FMT_SVG)
         return nmC_fail(ctx, NM_USAGE, "%s: unknown output format (use .png, .pdf or .svg)", path);
     pc = nmR_pango_context(map->opts.font);
     if (!pc)
@@ -687,7 +670,7 @@ nm_status nm_map_write(nm_ctx *ctx, nm_map *map, const char *path, nm_map_layout
         goto cleanup;
     if ((rc = nmC_atomic_open(ctx, path, &a)) != NM_OK)
         goto cleanup;
-    if (fmt == FMT_PNG)
+    if (fmt == NMC_FMT_PNG)
         rc = write_png(ctx, map, &lay, pc, a.fp);
     else
         rc = write_vector(ctx, map, &lay, pc, a.fp, fmt);
@@ -695,7 +678,7 @@ nm_status nm_map_write(nm_ctx *ctx, nm_map *map, const char *path, nm_map_layout
         rc = nmC_fail_naming(ctx, rc, path);
     if (rc == NM_OK)
         rc = nmC_atomic_commit(ctx, &a);
-    if (rc == NM_OK && fmt == FMT_PNG)
+    if (rc == NM_OK && fmt == NMC_FMT_PNG)
         rc = write_world(ctx, path, &lay.pub);
     if (rc == NM_OK && out)
         *out = lay.pub;

@@ -428,12 +428,6 @@ static nm_status write_html(cjob *j, const char *title)
     return rc;
 }
 
-static int is_html(const char *path)
-{
-    const char *dot = strrchr(nmC_basename(path), '.');
-    return dot && (nmC_strieq(dot, ".html") || nmC_strieq(dot, ".htm"));
-}
-
 nm_status nm_compare(nm_store *store, const nm_compare_opts *o, nm_compare_result *res)
 {
     nm_compare_result local;
@@ -488,7 +482,7 @@ nm_status nm_compare(nm_store *store, const nm_compare_opts *o, nm_compare_resul
     }
     paper = j.n > 4 ? NM_PAPER_A3 : NM_PAPER_A4;
     if (rc == NM_OK)
-        rc = is_html(o->output) ? write_html(&j, title) : draw_page(&j, title, paper);
+        rc = nmC_format_of(o->output) == NMC_FMT_HTML ? write_html(&j, title) : draw_page(&j, title, paper);
     if (reading)
         nmS_store_read_end(store);
     if (rc == NM_OK) {

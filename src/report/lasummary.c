@@ -1051,8 +1051,8 @@ static nm_status render_table1(nm_store *store, const nm_la_summary_opts *o,
 /* Whether the output is Table 1's chart (by its extension). */
 static int is_chart(const char *path)
 {
-    const char *dot = path ? strrchr(path, '.') : NULL;
-    return dot && (nmC_strieq(dot, ".png") || nmC_strieq(dot, ".pdf"));
+    nmC_format fmt = nmC_format_of(path);
+    return fmt == NMC_FMT_PNG || fmt == NMC_FMT_PDF;
 }
 
 /* Draws Table 1 as a chart to o->output.  Ranks on partial data are never

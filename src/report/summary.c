@@ -1000,21 +1000,22 @@ static nm_status write_html(sjob *j)
 
 static nm_summary_format format_of(const nm_summary_opts *o)
 {
-    const char *dot = strrchr(nmC_basename(o->output), '.');
-
     if (o->format != NM_SUMMARY_AUTO)
         return o->format;
-    if (dot && nmC_strieq(dot, ".pdf"))
+    switch (nmC_format_of(o->output)) {
+    case NMC_FMT_PDF:
         return NM_SUMMARY_PDF;
-    if (dot && nmC_strieq(dot, ".csv"))
+    case NMC_FMT_CSV:
         return NM_SUMMARY_CSV;
-    if (dot && nmC_strieq(dot, ".xlsx"))
+    case NMC_FMT_XLSX:
         return NM_SUMMARY_XLSX;
-    if (dot && (nmC_strieq(dot, ".md") || nmC_strieq(dot, ".markdown")))
+    case NMC_FMT_MD:
         return NM_SUMMARY_MD;
-    if (dot && (nmC_strieq(dot, ".html") || nmC_strieq(dot, ".htm")))
+    case NMC_FMT_HTML:
         return NM_SUMMARY_HTML;
-    return NM_SUMMARY_AUTO;
+    default:
+        return NM_SUMMARY_AUTO;
+    }
 }
 
 static void sjob_free(sjob *j)

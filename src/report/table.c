@@ -14,7 +14,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include <xlsxwriter.h>
 
@@ -583,29 +582,16 @@ static nm_status read_changes(tjob *j)
 
 /* ---- the call ------------------------------------------------------------ */
 
-static int format_of(const char *path)
-{
-    const char *dot = strrchr(path, '.');
-
-    if (dot && strcasecmp(dot, ".csv") == 0)
-        return 'c';
-    if (dot && strcasecmp(dot, ".xlsx") == 0)
-        return 'x';
-    if (dot && (strcasecmp(dot, ".md") == 0 || strcasecmp(dot, ".markdown") == 0))
-        return 'm';
-    return 0;
-}
-
-static nm_status write_file(tjob *j, int format)
+static nm_status write_file(tjob *j, nmC_format format)
 {
     nmC_atomic a = {0};
     nm_status rc = nmC_atomic_open(j->ctx, j->o->output, &a);
 
     if (rc != NM_OK)
         return rc;
-    if (format == 'c')
+    if (format == NMC_FMT_CSV)
         write_csv(j, a.fp);
-    else if (format == 'x')
+    else if (format == NMC_FMT_XLSX)
         rc = write_xlsx(j, a.temp);
     else
         write_md(j, a.fp);
@@ -645,7 +631,8 @@ nm_status nm_table_write(nm_store *store, const nm_table_opts *o, nm_table_resul
     nm_table_result local;
     tjob j = {0};
     nm_status rc;
-    int format, c;
+    nmC_format format;
+    int c;
 
     j.store = store;
     j.ctx = nm_store_ctx(store);
@@ -656,7 +643,8 @@ nm_status nm_table_write(nm_store *store, const nm_table_opts *o, nm_table_resul
     memset(res, 0, sizeof *res);
     if (!o->output)
         return nmC_fail(j.ctx, NM_USAGE, "an output file is required (.csv, .xlsx or .md)");
-    if (!(format = format_of(o->output)))
+    format = nmC_format_of(o->output);
+    if (format != NMC_FMT_CSV && format != NMC_FMT_XLSX && format != NMC_FMT_MD)
         return nmC_fail(j.ctx, NM_USAGE, "%s: the table's format comes from the extension: .csv, "
                        ".xlsx or .md", o->output);
     rc = nm_areas_select(store, o->level ? o->level : "ward", o->vintage, o->within, &j.areas);

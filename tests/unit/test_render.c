@@ -485,6 +485,34 @@ static void test_unwritable(void **state)
     nm_ctx_free(ctx);
 }
 
+/* The format comes from the file's own extension (nmC_format_of): a name
+ * that is a dot and a word has none, and a folder's dot is not the
+ * file's.  Before, "DIR/.png" was written as a PNG (and "DIR/.pgw"). */
+static void test_format_by_name(void **state)
+{
+    nm_ctx *ctx = nm_ctx_new();
+    nm_map *map = test_map(ctx, 150);
+    char path[128];
+
+    (void)state;
+    tmp_path(path, sizeof path, ".png");
+    assert_int_equal(nm_map_write(ctx, map, path, NULL), NM_USAGE);
+    assert_non_null(strstr(nm_errmsg(ctx), "unknown output format"));
+    assert_int_equal(count_files(".p"), 0);
+    tmp_path(path, sizeof path, "out.pdf");
+    assert_int_equal(mkdir(path, 0755), 0);
+    tmp_path(path, sizeof path, "out.pdf/map");
+    assert_int_equal(nm_map_write(ctx, map, path, NULL), NM_USAGE);
+    assert_non_null(strstr(nm_errmsg(ctx), "unknown output format"));
+    tmp_path(path, sizeof path, "out.pdf/map.SVG");
+    assert_int_equal(nm_map_write(ctx, map, path, NULL), NM_OK);
+    unlink(path);
+    tmp_path(path, sizeof path, "out.pdf");
+    rmdir(path);
+    nm_map_free(map);
+    nm_ctx_free(ctx);
+}
+
 static char *slurp(const char *path, size_t *n)
 {
     FILE *fp = fopen(path, "rb");
@@ -762,6 +790,7 @@ int main(void)
         cmocka_unit_test(test_hyphenated_names_kept),
         cmocka_unit_test(test_physical_sizes), cmocka_unit_test(test_pdf_text),
         cmocka_unit_test(test_svg_text),      cmocka_unit_test(test_unwritable),
+        cmocka_unit_test(test_format_by_name),
         cmocka_unit_test(test_atomic_replace), cmocka_unit_test(test_world_file),
         cmocka_unit_test(test_polylabel),     cmocka_unit_test(test_labels_collide),
         cmocka_unit_test(test_labels_own_first),

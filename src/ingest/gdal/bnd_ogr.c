@@ -10,7 +10,6 @@
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 
 #include "ingest/bnd_int.h"
@@ -207,14 +206,11 @@ static const char *const *drivers_for(const char *path)
                   {"shp", shp},          {"dbf", shp},       {"sqlite", sqlite},
                   {"db", sqlite},        {"tab", mapinfo},   {"mif", mapinfo},
                   {"gdb", fgdb}};
-    const char *slash = strrchr(path, '/');
-    const char *dot = strrchr(slash ? slash : path, '.');
+    const char *ext = nmC_extension(path);
     size_t i;
 
-    if (!dot)
-        return NULL;
-    for (i = 0; i < sizeof by_ext / sizeof by_ext[0]; i++)
-        if (strcasecmp(dot + 1, by_ext[i].ext) == 0)
+    for (i = 0; *ext && i < sizeof by_ext / sizeof by_ext[0]; i++)
+        if (nmC_strieq(ext, by_ext[i].ext))
             return by_ext[i].drivers;
     return NULL;
 }

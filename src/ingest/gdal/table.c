@@ -45,8 +45,8 @@ void nmI_gdal_init(void)
 
 static int is_spreadsheet(const char *path)
 {
-    const char *dot = strrchr(path, '.');
-    return dot && (nmC_strieq(dot, ".xlsx") || nmC_strieq(dot, ".xls") || nmC_strieq(dot, ".ods"));
+    nmC_format fmt = nmC_format_of(path);
+    return fmt == NMC_FMT_XLSX || fmt == NMC_FMT_XLS || fmt == NMC_FMT_ODS;
 }
 
 static void free_headings(nmI_sheet *t)
