@@ -49,6 +49,12 @@ nm_status nm_areas_older(nm_store *store, const nm_areas *set, int vintage, nm_a
  * 0.  Caller frees with nm_areas_free(). */
 nm_status nm_areas_concat(nm_store *store, nm_areas *const *sets, size_t n, nm_areas **out);
 
+/* Gives 'a' the extent [minx, miny, maxx, maxy] of all its areas, as a
+ * caller that read every geometry of them measured it, so that
+ * nm_areas_extent need not read them again; an extent already known is
+ * kept. */
+void nm_areas_measured(nm_areas *a, const double ext[4]);
+
 size_t nm_areas_count(const nm_areas *areas);
 const char *nm_areas_code(const nm_areas *areas, size_t i);  /* owned by areas */
 const char *nm_areas_name(const nm_areas *areas, size_t i);  /* "" when none */

@@ -210,6 +210,12 @@ nm_status nm_map_set_description(nm_ctx *ctx, nm_map *map, const char *text);
 nm_status nm_map_add_feature(nm_ctx *ctx, nm_map *map, const nm_geom *geom, uint32_t rgb,
                              int flags);
 
+/* How many areas have been added, and the box [minx, miny, maxx, maxy] of
+ * the one added as number 'i' (from 0): the map measures each as it copies
+ * it, so a caller need not.  Returns 0 when there is no such area. */
+size_t nm_map_feature_count(const nm_map *map);
+int nm_map_feature_box(const nm_map *map, size_t i, double box[4]);
+
 /* The outline colour the map draws around an area filled with 'fill'
  * (0xRRGGBB) under its options: the fill darkened by outline_darken, or,
  * for a fill of relative luminance under 0.1, lightened towards white by

@@ -366,6 +366,10 @@ typedef struct nm_alt_text_in {
     const int *klass;          /* class of each area, -1 without a value */
     const char *places;        /* level whose names say where areas lie; NULL: "ward" */
     const char *scheme;        /* how the classes are made ("National decile"), or NULL */
+    /* the centre of each area's bounding box, x then y (NaN when it has no
+       geometry), as a caller that drew the areas already knows them; NULL:
+       read from the store */
+    const double *centres;
 } nm_alt_text_in;
 
 /* A short description of a map for readers who cannot see it: what is

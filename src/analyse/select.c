@@ -10,7 +10,6 @@
 #include <math.h>
 #include <string.h>
 
-#include "analyse/analyse_int.h"
 #include "analyse/pip_int.h"
 
 void nm_areas_free(nm_areas *a)
@@ -75,6 +74,17 @@ void nm_areas_extent(const nm_areas *a, double *minx, double *miny, double *maxx
     *miny = a->miny;
     *maxx = a->maxx;
     *maxy = a->maxy;
+}
+
+void nm_areas_measured(nm_areas *a, const double ext[4])
+{
+    if (a->has_extent || !(ext[0] <= ext[2] && ext[1] <= ext[3]))
+        return;
+    a->has_extent = 1;
+    a->minx = ext[0];
+    a->miny = ext[1];
+    a->maxx = ext[2];
+    a->maxy = ext[3];
 }
 
 static int add_area(nm_areas *a, sqlite3_stmt *st)

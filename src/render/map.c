@@ -328,6 +328,19 @@ nm_status nm_map_add_feature(nm_ctx *ctx, nm_map *map, const nm_geom *geom, uint
     return NM_OK;
 }
 
+size_t nm_map_feature_count(const nm_map *map)
+{
+    return map->nfeat;
+}
+
+int nm_map_feature_box(const nm_map *map, size_t i, double box[4])
+{
+    if (i >= map->nfeat)
+        return 0;
+    memcpy(box, map->feat[i].bbox, sizeof map->feat[i].bbox);
+    return 1;
+}
+
 nm_status nm_map_add_layer(nm_ctx *ctx, nm_map *map, uint32_t rgb, double width_mm, int *layer)
 {
     nmC_clear(ctx);

@@ -106,6 +106,13 @@ static const char *const sql_place =
     "AND p.code = m.parent AND p.level = m.parent_level AND p.name IS NOT NULL "
     "ORDER BY m.method = 'lookup' DESC, m.weight DESC, p.name LIMIT 1";
 
+/* Whether any area of level ?1 is a member of one of level ?2: a map of
+ * England's LSOAs in a store without wards would otherwise ask for the
+ * ward of each of its darkest and lightest 6,500 in vain. */
+static const char *const sql_any_place =
+    "SELECT 1 FROM membership INDEXED BY membership_parent "
+    "WHERE parent_level = ?2 AND child_level = ?1 LIMIT 1";
+
 /* Centre of an area's bounding box. */
 static const char *const sql_centre =
     "SELECT (MbrMinX(geom) + MbrMaxX(geom)) / 2, (MbrMinY(geom) + MbrMaxY(geom)) / 2 "
@@ -137,17 +144,53 @@ static int side_of(const nm_areas *a, double x, double y)
     return (int)floor((atan2(dy, dx) * 180 / NM_PI + 360 + 22.5) / 45) % 8;
 }
 
+/* Sets *yes when some area of 'level' belongs to one of 'place_level'. */
+static nm_status any_place(nm_store *store, const char *level, const char *place_level, int *yes)
+{
+    sqlite3_stmt *st = NULL;
+    nm_status rc = nmS_store_prepare(store, sql_any_place, &st);
+
+    if (rc != NM_OK)
+        return rc;
+    sqlite3_bind_text(st, 1, level, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, place_level, -1, SQLITE_STATIC);
+    *yes = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_finalize(st);
+    return NM_OK;
+}
+
+/* The centre of area i's bounding box: the caller's, or the store's.
+ * Returns 0 when the area has no geometry. */
+static int area_centre(const nm_alt_text_in *in, sqlite3_stmt *ce, size_t i, double *x, double *y)
+{
+    if (in->centres) {
+        *x = in->centres[2 * i];
+        *y = in->centres[2 * i + 1];
+        return isfinite(*x) && isfinite(*y);
+    }
+    sqlite3_reset(ce);
+    sqlite3_bind_int64(ce, 1, nm_areas_rowid(in->areas, i));
+    if (sqlite3_step(ce) != SQLITE_ROW || sqlite3_column_type(ce, 0) == SQLITE_NULL)
+        return 0;
+    *x = sqlite3_column_double(ce, 0);
+    *y = sqlite3_column_double(ce, 1);
+    return 1;
+}
+
 /* Collects the places and centres of the areas of class k. */
 static nm_status locate_class(nm_store *store, const nm_alt_text_in *in, const char *place_level,
                               int k, where *w)
 {
     sqlite3_stmt *pl = NULL, *ce = NULL;
     const nm_areas *a = in->areas;
-    int same = strcmp(nm_areas_level(a), place_level) == 0;
+    int same = strcmp(nm_areas_level(a), place_level) == 0, placed = same;
     nm_status rc = nmS_store_prepare(store, sql_place, &pl);
     size_t i;
+    double x, y;
 
-    if (rc == NM_OK)
+    if (rc == NM_OK && !same)
+        rc = any_place(store, nm_areas_level(a), place_level, &placed);
+    if (rc == NM_OK && !in->centres)
         rc = nmS_store_prepare(store, sql_centre, &ce);
     for (i = 0; rc == NM_OK && i < nm_areas_count(a); i++) {
         if (in->klass[i] != k)
@@ -155,7 +198,7 @@ static nm_status locate_class(nm_store *store, const nm_alt_text_in *in, const c
         if (same) {
             if (*nm_areas_name(a, i) && !add_place(&w->ps, nm_areas_name(a, i)))
                 rc = nmC_fail(store->ctx, NM_NOMEM, "out of memory");
-        } else {
+        } else if (placed) {
             sqlite3_reset(pl);
             sqlite3_bind_text(pl, 1, nm_areas_level(a), -1, SQLITE_STATIC);
             sqlite3_bind_text(pl, 2, nm_areas_code(a, i), -1, SQLITE_STATIC);
@@ -164,10 +207,7 @@ static nm_status locate_class(nm_store *store, const nm_alt_text_in *in, const c
                 !add_place(&w->ps, (const char *)sqlite3_column_text(pl, 0)))
                 rc = nmC_fail(store->ctx, NM_NOMEM, "out of memory");
         }
-        sqlite3_reset(ce);
-        sqlite3_bind_int64(ce, 1, nm_areas_rowid(a, i));
-        if (sqlite3_step(ce) == SQLITE_ROW && sqlite3_column_type(ce, 0) != SQLITE_NULL) {
-            double x = sqlite3_column_double(ce, 0), y = sqlite3_column_double(ce, 1);
+        if (area_centre(in, ce, i, &x, &y)) {
             w->sx += x;
             w->sy += y;
             w->side[side_of(a, x, y)]++;
@@ -273,6 +313,7 @@ nm_status nm_alt_text(nm_store *store, const nm_alt_text_in *in, char **out)
     nmC_buf b = {0};
     nm_status rc = NM_OK;
     size_t j;
+
 
     *out = NULL;
     title = nmP_default_title(v);

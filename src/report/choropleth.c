@@ -41,10 +41,14 @@ typedef struct job {
     nm_rgb colours[NM_CLASSES_MAX];
     double *shown;   /* the values classed: decile numbers for ranked deciles */
     int *klass;      /* class of each area, -1 missing */
+    double *centres; /* centre of each area's bounding box, x then y, as drawn */
+    double drawn[4]; /* the extent of the areas drawn */
+    size_t ndrawn;   /* how many of them had a geometry */
     nm_map *map;
     nmS_geombuf geom;
     sqlite3_stmt *geom_stmt;
     char *alt_text;  /* what the map shows, in words */
+    int wants_text;  /* the alt text goes into the output or the sidecar */
     char *change_note; /* a change map's subtitle: how its areas compare */
     nm_render_opts ro; /* as set on the map */
 } job;
@@ -203,14 +207,35 @@ static nm_geom view(const nmS_geombuf *g)
     return geom;
 }
 
+/* Keeps the centre of area i's bounding box, as the map measured it, for
+ * the alt text, which would otherwise read every geometry of its classes
+ * again. */
+static void keep_centre(job *j, size_t i)
+{
+    double b[4];
+
+    if (!nm_map_feature_box(j->map, nm_map_feature_count(j->map) - 1, b))
+        return;
+    j->centres[2 * i] = (b[0] + b[2]) / 2;
+    j->centres[2 * i + 1] = (b[1] + b[3]) / 2;
+    j->drawn[0] = fmin(j->drawn[0], b[0]);
+    j->drawn[1] = fmin(j->drawn[1], b[1]);
+    j->drawn[2] = fmax(j->drawn[2], b[2]);
+    j->drawn[3] = fmax(j->drawn[3], b[3]);
+    j->ndrawn++;
+}
+
 static nm_status add_area(void *user, size_t i, const nmS_geombuf *geom)
 {
     job *j = user;
     nm_geom g = view(geom);
     int c = j->klass[i];
+    nm_status rc = nm_map_add_feature(j->ctx, j->map, &g, c >= 0 ? rgb32(j->colours[c]) : 0,
+                                      c >= 0 ? 0 : NM_MAP_MISSING);
 
-    return nm_map_add_feature(j->ctx, j->map, &g, c >= 0 ? rgb32(j->colours[c]) : 0,
-                              c >= 0 ? 0 : NM_MAP_MISSING);
+    if (rc == NM_OK && j->centres)
+        keep_centre(j, i);
+    return rc;
 }
 
 static nm_status draw_areas(job *j)
@@ -221,10 +246,25 @@ static nm_status draw_areas(job *j)
 
     if (!rowids)
         return nmC_fail(j->ctx, NM_NOMEM, "out of memory");
+    if (j->wants_text) {
+        j->centres = nm_malloc((n ? n : 1) * 2 * sizeof *j->centres);
+        if (!j->centres) {
+            nm_free(rowids);
+            return nmC_fail(j->ctx, NM_NOMEM, "out of memory");
+        }
+        for (i = 0; i < 2 * n; i++)
+            j->centres[i] = NAN;
+        j->drawn[0] = j->drawn[1] = INFINITY;
+        j->drawn[2] = j->drawn[3] = -INFINITY;
+    }
     for (i = 0; i < n; i++)
         rowids[i] = nm_areas_rowid(j->areas, i);
     rc = nmS_store_each_geom(j->store, rowids, n, add_area, j);
     nm_free(rowids);
+    /* every area drawn: the alt text's sides of the map need not read
+       them all again */
+    if (rc == NM_OK && j->centres && j->ndrawn == n)
+        nm_areas_measured(j->areas, j->drawn);
     return rc;
 }
 
@@ -305,7 +345,7 @@ static int is_png(const char *path)
 /* The alt text, for the PDF's subject and the sidecar. */
 static nm_status describe(job *j)
 {
-    nm_alt_text_in in = {j->areas, &j->vals, j->classes, j->klass, NULL, NULL};
+    nm_alt_text_in in = {j->areas, &j->vals, j->classes, j->klass, NULL, NULL, j->centres};
     char *scheme = nmP_legend_title(&j->vals, &j->spec, j->o->rank, nm_areas_within_name(j->areas));
     nm_status rc;
 
@@ -527,9 +567,12 @@ static nm_status compose_page(job *j)
     if (rc == NM_OK)
         rc = nm_map_set_attribution(j->ctx, j->map, attribution);
     if (rc == NM_OK)
-        rc = nm_map_set_description(j->ctx, j->map, j->alt_text);
-    if (rc == NM_OK)
         rc = draw_areas(j);
+    /* after the drawing, which knows where every area lies */
+    if (rc == NM_OK && j->wants_text)
+        rc = describe(j);
+    if (rc == NM_OK)
+        rc = nm_map_set_description(j->ctx, j->map, j->alt_text);
     if (rc == NM_OK)
         rc = add_legend(j);
     /* the page is laid out by now: outlines follow the areas' size on it,
@@ -601,6 +644,7 @@ static void job_free(job *j)
     sqlite3_finalize(j->geom_stmt);
     nm_free(j->shown);
     nm_free(j->klass);
+    nm_free(j->centres);
     nm_free(j->alt_text);
     nm_free(j->change_note);
 }
@@ -631,10 +675,12 @@ nm_status nm_choropleth(nm_store *store, const nm_choropleth_opts *o, nm_choropl
         rc = class_areas(&j, j.areas);
     /* the alt text goes into a PDF or SVG and the sidecar; a PNG alone
        has no room for it (it costs a tenth of a map of England) */
-    if (rc == NM_OK && (o->sidecar || !is_png(o->output)))
-        rc = describe(&j);
+    j.wants_text = o->sidecar || !is_png(o->output);
     if (rc == NM_OK && is_html(o->output)) {
-        rc = write_html(&j);
+        if (j.wants_text)
+            rc = describe(&j);
+        if (rc == NM_OK)
+            rc = write_html(&j);
         nmS_store_read_end(store);
         if (rc == NM_OK) {
             res->areas = (long)n;

@@ -157,7 +157,7 @@ static nm_status choose_maps(hjob *j)
             nmC_clear(j->ctx); /* not stored for wards, or nothing to class */
         else {
             nm_alt_text_in ai = {s->wards, &m->own.vals, m->own.classes, m->own.klass,
-                                 j->p->group_outline_level, m->own.legend_title};
+                                 j->p->group_outline_level, m->own.legend_title, NULL};
             m->ward = 1;
             m->sh = &m->own;
             j->nmap++;
@@ -907,7 +907,7 @@ static nm_status section_alt(hjob *j, int s, char **out)
             same &= strcmp(nm_classes_label(sub.classes, c), nm_classes_label(sh->classes, c)) == 0;
     }
     if (rc == NM_OK && same) {
-        nm_alt_text_in ai = {in, &sub.vals, sub.classes, sub.klass, NULL, sub.legend_title};
+        nm_alt_text_in ai = {in, &sub.vals, sub.classes, sub.klass, NULL, sub.legend_title, NULL};
         rc = nm_alt_text(p->store, &ai, out);
     } else if (rc == NM_OK || rc == NM_USAGE || rc == NM_NOTFOUND) {
         long count[NM_CLASSES_MAX + 1];
@@ -935,7 +935,7 @@ static nm_status write_overview(hjob *j, char **csv, const gr_row ***rows)
     const hs_page *p = j->p;
     const gr_set *s = p->set;
     nm_alt_text_in ai = {p->lsoas, &p->shade->vals, p->shade->classes, p->shade->klass, NULL,
-                         p->shade->legend_title};
+                         p->shade->legend_title, NULL};
     const gr_row **body = nm_calloc(nm_areas_count(s->wards) + (size_t)p->nsec + 1, sizeof *body);
     const gr_row *foot[2] = {&s->borough, &s->england};
     char *alt = NULL;

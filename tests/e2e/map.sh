@@ -120,4 +120,18 @@ cp "$T/imd.png" "$T/keep.png"
 expect_status "failed redraw" 2 nm map imd_decile --within E06000033 --classify jenks:0 -o "$T/imd.png"
 eq "previous map intact" "$(checksum "$T/keep.png")" "$(checksum "$T/imd.png")"
 
+# --- the sidecar's own JSON writer: names escaped, numbers as numbers -------
+sql "UPDATE area SET name = 'Say \"here\" \\ or'||char(9)||char(1)||'Sé' WHERE code = 'E01015842' AND level = 'lsoa'"
+nm --quiet map imd_score --within E06000033 -o "$T/esc.png"
+eq "an awkward name reads back whole" '"Say \"here\" \\ or\t\u0001S\u00e9"' \
+   "$(py "$T/esc.png.json" "print(json.dumps([a['name'] for a in d['areas'] if a['code']=='E01015842'][0]))")"
+eq "scores read back as in the CSV" ok "$(python3 - "$NM_DATA/indicators/iod2019/iod2019_lsoa_assembled.csv" "$T/esc.png.json" <<'PY'
+import csv, json, sys
+rows = {r["LSOA code (2011)"]: float(r["Index of Multiple Deprivation (IMD) Score"]) for r in csv.DictReader(open(sys.argv[1]))}
+areas = json.load(open(sys.argv[2]))["areas"]
+bad = [a["code"] for a in areas if a["value"] != rows[a["code"]]]
+print("ok" if len(areas) == 107 and not bad else "%d areas, differ: %s" % (len(areas), bad[:5]))
+PY
+)"
+
 finish
