@@ -11,6 +11,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "report/report_int.h"
 #include "store/store_int.h"
@@ -244,13 +245,16 @@ static const char *compass(const nm_areas *a, const where *w)
     return 3 * near >= 2 * w->ncentres ? names[s] : NULL;
 }
 
-static void add_places(nmC_buf *b, const places *ps, const char *place_level)
+static void add_places(nmC_buf *b, const places *ps, const char *place_level, int counted)
 {
     size_t i, shown = ps->n < MAX_PLACES_NAMED ? ps->n : MAX_PLACES_NAMED;
 
-    for (i = 0; i < shown; i++)
-        nmC_buf_addf(b, "%s%s (%ld)", i == 0 ? "" : (i + 1 == shown && ps->n == shown ? " and " : ", "),
-                    ps->p[i].name, ps->p[i].n);
+    for (i = 0; i < shown; i++) {
+        nmC_buf_addf(b, "%s%s", i == 0 ? "" : (i + 1 == shown && ps->n == shown ? " and " : ", "),
+                    ps->p[i].name);
+        if (counted) /* a ward of a ward map is itself, once */
+            nmC_buf_addf(b, " (%ld)", ps->p[i].n);
+    }
     if (ps->n > shown)
         nmC_buf_addf(b, " and %zu other %s", ps->n - shown,
                     ps->n - shown == 1 ? place_level : plural(place_level));
@@ -284,7 +288,7 @@ static nm_status describe_class(nm_store *store, const nm_alt_text_in *in, const
             nmC_buf_addf(b, strcmp(dir, "centre") == 0 ? ", in the %s" : ", mostly in the %s", dir);
         if (w.ps.n > 0) {
             nmC_buf_addf(b, same ? ": " : ", in ");
-            add_places(b, &w.ps, place_level);
+            add_places(b, &w.ps, place_level, !same);
         }
         nmC_buf_add(b, ".", 1);
     }
@@ -302,6 +306,28 @@ static void fmt_value(double v, char *out, size_t n)
         snprintf(out, n, "%.*f", fabs(v) >= 100 ? 1 : 2, v);
 }
 
+/* How the two ends of the legend and its order are named: a change map's
+ * classes run from "more deprived" to "less deprived", both ends dark; an
+ * index of deprivation's (or a domain's) darkest class is its most deprived; any other
+ * value's darkest is its highest (its lowest when ranked). */
+static const char *const *class_ends(const nm_values *v)
+{
+    static const char *const change[] = {"first", "last", "in the legend's order"};
+    static const char *const deprived[] = {"darkest (most deprived)", "lightest (least deprived)",
+                                           "darkest first"};
+    static const char *const high[] = {"darkest (highest)", "lightest (lowest)", "darkest first"};
+    static const char *const low[] = {"darkest (lowest)", "lightest (highest)", "darkest first"};
+
+    if (nmP_is_change(v))
+        return change;
+    /* by its label, as the IoD names its index, domains and sub-domains: a
+       rate per 1,000 residents is sourced from the IoD's population too */
+    if (v->label && (strstr(v->label, "Deprivation") || strstr(v->label, " Domain") ||
+                     strstr(v->label, "Sub-domain")))
+        return deprived;
+    return v->polarity < 0 ? low : high;
+}
+
 nm_status nm_alt_text(nm_store *store, const nm_alt_text_in *in, char **out)
 {
     const nm_areas *a = in->areas;
@@ -314,6 +340,7 @@ nm_status nm_alt_text(nm_store *store, const nm_alt_text_in *in, char **out)
     nm_status rc = NM_OK;
     size_t j;
 
+    const char *const *ends = class_ends(v);
 
     *out = NULL;
     title = nmP_default_title(v);
@@ -324,13 +351,18 @@ nm_status nm_alt_text(nm_store *store, const nm_alt_text_in *in, char **out)
         nmC_buf_addf(&b, "%s's ", nm_areas_within_name(a));
     nmC_buf_addf(&b, "%s %s by %s", nmP_fmt_count((long)nm_areas_count(a), cnt),
                 plural(nm_areas_level(a)), title);
-    if (in->scheme && *in->scheme)
-        nmC_buf_addf(&b, ", shaded by %c%s", (char)(in->scheme[0] | 0x20), in->scheme + 1);
+    /* a score's legend is headed by its label: no need to say it twice */
+    if (in->scheme && *in->scheme && strncasecmp(in->scheme, title, strlen(in->scheme)) != 0) {
+        /* "National decile" reads "national decile"; "IDACI ..." stays */
+        int lower = in->scheme[1] >= 'a' && in->scheme[1] <= 'z';
+        nmC_buf_addf(&b, ", shaded by %c%s", lower ? (char)(in->scheme[0] | 0x20) : in->scheme[0],
+                    in->scheme + 1);
+    }
     nmC_buf_add(&b, ".", 1);
     if (k > 0)
-        rc = describe_class(store, in, place_level, k - 1, "darkest (most deprived)", &b);
+        rc = describe_class(store, in, place_level, k - 1, ends[0], &b);
     if (rc == NM_OK && k > 1)
-        rc = describe_class(store, in, place_level, 0, "lightest (least deprived)", &b);
+        rc = describe_class(store, in, place_level, 0, ends[1], &b);
     for (j = 0; j < v->n; j++)
         if (!isnan(v->value[j])) {
             lo = fmin(lo, v->value[j]);
@@ -341,8 +373,8 @@ nm_status nm_alt_text(nm_store *store, const nm_alt_text_in *in, char **out)
         fmt_value(hi, hi_s, sizeof hi_s);
         nmC_buf_addf(&b, " Values range from %s to %s.", lo_s, hi_s);
     }
-    nmC_buf_addf(&b, " %c%s per class, darkest first: ", plural(nm_areas_level(a))[0] & ~0x20,
-                plural(nm_areas_level(a)) + 1);
+    nmC_buf_addf(&b, " %c%s per class, %s: ", plural(nm_areas_level(a))[0] & ~0x20,
+                plural(nm_areas_level(a)) + 1, ends[2]);
     for (i = k - 1; i >= 0; i--)
         nmC_buf_addf(&b, "%s%s", i == k - 1 ? "" : ", ",
                     nmP_fmt_count(nm_classes_members(in->classes, i), cnt));

@@ -4,6 +4,7 @@
  * and legend heading say what is shown, for which areas, ranked against
  * what; the attribution names every licensed source drawn.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -42,12 +43,27 @@ static void label_core(const char *label, nmC_buf *b)
     nmC_buf_add(b, label, n);
 }
 
+/* 1 when 'text' holds 'word' not run into other letters or digits. */
+static int mentions(const char *text, const char *word)
+{
+    size_t n = strlen(word);
+
+    if (n == 0)
+        return 0;
+    for (const char *p = text; (p = strstr(p, word)) != NULL; p++)
+        if ((p == text || !isalnum((unsigned char)p[-1])) && !isalnum((unsigned char)p[n]))
+            return 1;
+    return 0;
+}
+
 char *nmP_default_title(const nm_values *v)
 {
     nmC_buf b = {0};
 
     label_core(v->label, &b);
-    nmC_buf_addf(&b, ", %s", v->period);
+    /* "per hectare (Census 2021)" and "2019 to 2025" say it already */
+    if (!mentions(v->label, v->period))
+        nmC_buf_addf(&b, ", %s", v->period);
     return nmC_buf_take(&b);
 }
 

@@ -78,6 +78,13 @@ read -r r g b < <(rgb 0); eq "less deprived is blue" "1" "$(( b > r + 80 ))"
 read -r r g b < <(rgb 2); eq "no change is pale and grey" "1" "$(( r > 230 && g > 230 && b > 230 ))"
 eq "no area left out" "0" "$(jq -r '.missing' "$S")"
 contains "title" "Change in national IMD decile, 2019 to 2025" "$(jq -r '.label' "$S")"
+# the alt text: the releases said once; a diverging scale has two dark ends,
+# named by their classes, not a darkest and a lightest
+ALT=$(jq -r '.alt_text' "$S")
+contains "alt text: releases said once" "LSOAs by Change in national IMD decile, 2019 to 2025, shaded by" "$ALT"
+contains "alt text: one end by its class" "The first class, 2 or more deciles more deprived, holds $(jq -r '.classes[4].count' "$S") LSOAs" "$ALT"
+contains "alt text: the other end" "The last class, 2 or more deciles less deprived, holds $(jq -r '.classes[0].count' "$S") LSOAs" "$ALT"
+eq "alt text: no lightest class on a diverging scale" 0 "$(grep -c 'lightest' <<< "$ALT")"
 pdf_text=$(nm map imd_decile --within E06000033 --period 2025 --since 2019 --no-sidecar -o "$T/change.pdf" 2>/dev/null && pdftotext -layout "$T/change.pdf" - | tr -s ' \n' ' ')
 contains "PDF names the lookup it used" "LSOA11_LSOA21_LAD22_EW_LU.csv" "$pdf_text"
 contains "PDF says how the areas compare" "106 unchanged, 2 split" "$pdf_text"

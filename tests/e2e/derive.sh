@@ -74,6 +74,10 @@ contains "land defined" "area_ha = land area of the area in hectares" "$IND"
 nm map nonwhite_share --within E06000033 -o "$T/share.png" 2>/dev/null
 eq "map of the share: 108 areas" "108" "$(jq '[.classes[].count] | add' "$T/share.png.json")"
 contains "map credits the census" "TS021_ethnic_group_lsoa21.csv" "$(jq -r '.source' "$T/share.png.json")"
+# a census share is not an index of deprivation: its darkest class is its highest
+ALT=$(jq -r '.alt_text' "$T/share.png.json")
+contains "alt text: darkest is highest" "The darkest (highest) class" "$ALT"
+eq "alt text: not called deprived" 0 "$(grep -c 'deprived' <<< "$ALT")"
 # --- the same step in a figures file -------------------------------------------------
 cat >"$T/figures.ini" <<INI
 [data.ratio]

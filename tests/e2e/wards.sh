@@ -100,6 +100,10 @@ nm --quiet map imd_score_pw --level locality --within E06000033 --classify quant
 eq "locality map written" 1 "$([ -s "$T/loc.png" ] && echo 1)"
 nm --quiet map imd_score_pw --level ward --within E06000033 -o "$T/ward.png"
 eq "ward map of 17 areas" 17 "$(python3 -c "import json; print(len(json.load(open('$T/ward.png.json'))['areas']))")"
+# a ward map's classes are named by their wards, each once: no "(1)" counts
+ALT=$(jq -r '.alt_text' "$T/ward.png.json")
+eq "alt text names the wards of both ends" 2 "$(grep -oE 'holds [0-9]+ wards[^.:]*: [A-Z]' <<< "$ALT" | wc -l)"
+eq "alt text: no per-ward counts on a ward map" 0 "$(grep -c '(1)' <<< "$ALT")"
 
 # --- errors: each leaves the store as it was ---------------------------------
 sum0=$(checksum "$DB")
