@@ -122,41 +122,93 @@ static void within_restore(const bd_section *s, char *saved)
     nm_free(*field);
     *field = saved;
 }
+/* The checksum part of an input's record: the 64 hex digits before the
+ * stat signature (records written before the signature hold them alone). */
+static size_t checksum_len(const char *recorded)
+{
+    const char *sp = strchr(recorded, ' ');
+
+    return sp ? (size_t)(sp - recorded) : strlen(recorded);
+}
+
+static int same_checksum(const char *recorded, const char *sum)
+{
+    size_t n = checksum_len(recorded);
+
+    return n == strlen(sum) && strncmp(recorded, sum, n) == 0;
+}
+
+/* 1 when the record was made of a file stat'ed as 'sig', its checksum
+ * copied to 'sum'. */
+static int recorded_as(const char *recorded, const char *sig, char sum[65])
+{
+    size_t n = checksum_len(recorded);
+
+    if (n != 64 || recorded[n] != ' ' || strcmp(recorded + n + 1, sig) != 0)
+        return 0;
+    memcpy(sum, recorded, 64);
+    sum[64] = '\0';
+    return 1;
+}
+
 static nm_status update_input(run *r, bd_section *s, int earlier_changed, int *changed)
 {
-    char sum[65] = "", name[160];
+    char sum[65] = "", name[160], *sig;
     bd_record rec = {0};
-    nmC_buf why = {0};
+    nmC_buf why = {0}, inputs = {0};
     nm_status rc = NM_OK;
 
     *changed = 0;
     snprintf(name, sizeof name, "data.%s", s->id);
-    if (s->file && (rc = nmB_input_checksum(r->ctx, s->file, sum)) != NM_OK)
-        return rc;
     if (r->store && (rc = nmB_record_read(r->store, NULL, name, &rec)) != NM_OK)
         return rc;
+    sig = s->file ? nmB_input_signature(s->file) : NULL;
+    /* a file stat'ed as recorded is the file read then: its checksum is the
+       one recorded, and an atlas's no-op rebuild reads no input again */
+    if (s->file && !(sig && rec.found && recorded_as(rec.inputs, sig, sum)))
+        rc = nmB_input_checksum(r->ctx, s->file, sum);
+    if (rc != NM_OK) {
+        nmB_record_clear(&rec);
+        nm_free(sig);
+        return rc;
+    }
     if (!rec.found)
         add_reason(&why, "never imported");
     else if (strcmp(rec.definition, s->definition) != 0)
         add_reason(&why, "definition changed");
-    if (rec.found && strcmp(rec.inputs, sum) != 0)
+    if (rec.found && !same_checksum(rec.inputs, sum))
         add_reason(&why, "file changed");
     if (s->type->derived && earlier_changed)
         add_reason(&why, "an earlier input changed");
-    nmB_record_clear(&rec);
-    if (why.failed) {
+    /* what the record will say: the checksum and the stat it was read at */
+    nmC_buf_add(&inputs, sum, strlen(sum));
+    if (sig)
+        nmC_buf_addf(&inputs, " %s", sig);
+    nm_free(sig);
+    if (why.failed || inputs.failed) {
+        nmB_record_clear(&rec);
         nmC_buf_free(&why);
+        nmC_buf_free(&inputs);
         return nmC_fail(r->ctx, NM_NOMEM, "out of memory");
     }
     if (!why.len) {
+        /* the same content under a new stat (touched, copied back): noted,
+           so that the next rebuild need not read it either */
+        if (rec.found && !r->o->dry_run && inputs.data && strcmp(rec.inputs, inputs.data) != 0)
+            rc = nmB_record_write(r->store, name, s->definition, inputs.data, NULL);
+        nmB_record_clear(&rec);
         nmC_buf_free(&why);
-        return NM_OK;
+        nmC_buf_free(&inputs);
+        return rc;
     }
+    nmB_record_clear(&rec);
     *changed = 1;
     emit(r, NM_BUILD_IMPORT, name, s->file, why.data, NM_OK, NULL);
     nmC_buf_free(&why);
-    if (r->o->dry_run)
+    if (r->o->dry_run) {
+        nmC_buf_free(&inputs);
         return NM_OK;
+    }
     {
         char *saved = NULL;
         rc = within_resolve(r->store, s, &saved);
@@ -165,7 +217,8 @@ static nm_status update_input(run *r, bd_section *s, int earlier_changed, int *c
         within_restore(s, saved);
     }
     if (rc == NM_OK)
-        rc = nmB_record_write(r->store, name, s->definition, sum, NULL);
+        rc = nmB_record_write(r->store, name, s->definition, inputs.data ? inputs.data : sum, NULL);
+    nmC_buf_free(&inputs);
     if (rc == NM_OK)
         r->res.imported++;
     emit(r, NM_BUILD_IMPORTED, name, s->file, NULL, rc, rc == NM_OK ? NULL : nm_errmsg(r->ctx));

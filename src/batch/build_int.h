@@ -132,5 +132,10 @@ nm_status nmB_record_delete(nm_store *store, const char *name);
 /* Checksum of an input file and its companions (.dbf, .shx, .prj of a
  * shapefile), as 64 hex digits. */
 nm_status nmB_input_checksum(nm_ctx *ctx, const char *file, char hex[65]);
+/* The stat signature of an input file and its companions, recorded beside
+ * its checksum: a rebuild that finds it unchanged does not read the file.
+ * NULL when a file cannot be stat'ed, changed in the last second or two
+ * (to be read again), or out of memory; caller frees. */
+char *nmB_input_signature(const char *file);
 
 #endif

@@ -5,6 +5,7 @@
  * it was made from.
  */
 #include <openssl/evp.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -58,6 +59,50 @@ nm_status nmB_input_checksum(nm_ctx *ctx, const char *file, char hex[65])
     nmB_sha256(b.data, b.len, hex);
     nmC_buf_free(&b);
     return NM_OK;
+}
+
+/* One file's stat, as git's index keeps it: size, modification and change
+ * times to the nanosecond, inode and device.  Content cannot change without
+ * the change time moving (no call sets it), so a file whose signature is
+ * the one recorded need not be read again. */
+static int sign_one(const char *path, nmC_buf *b, time_t now)
+{
+    struct stat st;
+
+    /* a file changed this very second could change again within the
+       file system's clock tick and keep its times (git's "racily clean"
+       entries): it is read until it has stood still a while */
+    if (stat(path, &st) != 0 || st.st_ctim.tv_sec >= now - 1 || st.st_mtim.tv_sec >= now - 1)
+        return 0;
+    nmC_buf_addf(b, "%s%lld.%lld.%ld.%lld.%ld.%llu.%llu", b->len ? ";" : "", (long long)st.st_size,
+                (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec, (long long)st.st_ctim.tv_sec,
+                st.st_ctim.tv_nsec, (unsigned long long)st.st_ino, (unsigned long long)st.st_dev);
+    return 1;
+}
+
+char *nmB_input_signature(const char *file)
+{
+    static const char *const companions[] = {".dbf", ".shx", ".prj", ".cpg"};
+    nmC_buf b = {0};
+    size_t n = strlen(file);
+    time_t now = time(NULL);
+
+    if (!sign_one(file, &b, now)) {
+        nmC_buf_free(&b);
+        return NULL;
+    }
+    if (nmC_format_of(file) == NMC_FMT_SHP)
+        for (int i = 0; i < 4; i++) {
+            nmC_buf path = {0};
+            nmC_buf_add(&path, file, n - 4);
+            nmC_buf_add(&path, companions[i], 4);
+            if (path.data && access(path.data, F_OK) != 0)
+                nmC_buf_add(&b, ";-", 2); /* absent, as the checksum leaves it out */
+            else if (!path.data || !sign_one(path.data, &b, now))
+                b.failed = 1; /* unreadable or too new: no signature */
+            nmC_buf_free(&path);
+        }
+    return nmC_buf_take(&b);
 }
 
 /* ---- dataset ids ------------------------------------------------------------- */
