@@ -7,14 +7,7 @@
 # 0-100%, percentages).
 source "$(dirname "$0")/lib.bash"
 need_data
-B=$NM_DATA/boundaries/england
-ogr2ogr -f GPKG "$T/bp.gpkg" "$B/england_lsoa11.shp" -where "LAD11CD = 'E06000009'" -nln lsoa
-ogr2ogr -f GPKG "$T/bpw.gpkg" "$B/england_wards13.shp" -where "LAD13CD = 'E06000009'" -nln ward
-nm --quiet import boundaries "$T/bp.gpkg" --level lsoa
-nm --quiet import boundaries "$T/bpw.gpkg" --level ward
-nm --quiet import iod "$NM_DATA/indicators/iod2019/iod2019_lsoa_assembled.csv"
-nm --quiet import lookup "$NM_DATA/lookups/derived/LSOA11_WD13_pointonsurface_EN.csv" \
-   --child LSOA11CD --parent WD13CD --parent-level ward
+blackpool_wards_store
 cat > "$T/loc.csv" <<'CSV'
 ward,locality
 Anchorsholme,North Shore

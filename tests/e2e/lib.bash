@@ -32,6 +32,19 @@ southend_wards_store() {
     nm --quiet aggregate --to ward --within E06000033
 }
 
+# Blackpool's LSOAs and wards (E06000009, 21 wards), cut from England's
+# boundaries, IoD 2019 and the LSOA -> ward lookup; no aggregates yet.
+blackpool_wards_store() {
+    local b=$NM_DATA/boundaries/england
+    ogr2ogr -f GPKG "$T/bp.gpkg" "$b/england_lsoa11.shp" -where "LAD11CD = 'E06000009'" -nln lsoa
+    ogr2ogr -f GPKG "$T/bpw.gpkg" "$b/england_wards13.shp" -where "LAD13CD = 'E06000009'" -nln ward
+    nm --quiet import boundaries "$T/bp.gpkg" --level lsoa
+    nm --quiet import boundaries "$T/bpw.gpkg" --level ward
+    nm --quiet import iod "$NM_DATA/indicators/iod2019/iod2019_lsoa_assembled.csv"
+    nm --quiet import lookup "$NM_DATA/lookups/derived/LSOA11_WD13_pointonsurface_EN.csv" \
+        --child LSOA11CD --parent WD13CD --parent-level ward
+}
+
 # Southend on 2021 LSOAs and 2022 wards with IoD 2025 (File 7) and IoD
 # 2019, the LSOAs given wards by interior point, ward aggregates of 2025
 # and the example's localities; no LSOA 2011 -> 2021 lookup yet.  Sets
