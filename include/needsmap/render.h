@@ -272,6 +272,10 @@ typedef struct nm_label_info {
     nm_label_status status;
     double pt;              /* size drawn, points; 0 when left out */
     const char *reason;     /* why it was left out or moved, in words; static */
+    double box_mm[4];       /* placed: the text's box on the page, mm (x, y, w, h) */
+    int leader;             /* placed on a leader line, from line_mm[0..1] (the area's
+                               label point) to line_mm[2..3] (the text's edge), mm */
+    double line_mm[4];
 } nm_label_info;
 
 /* The number of labels added. */

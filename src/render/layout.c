@@ -440,6 +440,8 @@ static int inside(const nm_rect *in, const nm_rect *box)
  * inscribed radius). */
 typedef struct ranked {
     int own;
+    int first; /* left out by an earlier run: placed before the others, the
+                  latest left out first */
     double r;
     size_t i;
 } ranked;
@@ -450,6 +452,8 @@ static int by_rank(const void *a, const void *b)
 
     if (x->own != y->own)
         return x->own ? -1 : 1;
+    if (x->first != y->first)
+        return x->first > y->first ? -1 : 1;
     if (x->r != y->r)
         return x->r < y->r ? 1 : -1;
     return x->i < y->i ? -1 : x->i > y->i;
@@ -476,6 +480,8 @@ typedef struct lab_index {
     size_t nseg, cap_seg;
     size_t *seen; /* per box: the query that last looked at it */
     size_t query;
+    const double (*pin)[2]; /* every label's point on the page, for a map of few names */
+    size_t npin;
 } lab_index;
 
 static int cell_range(const lab_index *ix, const nm_rect *b, int c[4])
@@ -565,6 +571,28 @@ static int index_hits(lab_index *ix, const nm_rect *b, const double *seg)
     return 0;
 }
 
+/* Which side of the line p-q the point r lies on: -1, 0 or 1. */
+static int turn(double px, double py, double qx, double qy, double rx, double ry)
+{
+    double v = (qx - px) * (ry - py) - (qy - py) * (rx - px);
+
+    return (v > 1e-9) - (v < -1e-9);
+}
+
+/* Whether segment s crosses a leader line drawn before. */
+static int seg_crosses_leaders(const lab_index *ix, const double *s)
+{
+    size_t i;
+
+    for (i = 0; i < ix->nseg; i++) {
+        const double *t = ix->seg[i];
+        if (turn(s[0], s[1], s[2], s[3], t[0], t[1]) * turn(s[0], s[1], s[2], s[3], t[2], t[3]) <= 0 &&
+            turn(t[0], t[1], t[2], t[3], s[0], s[1]) * turn(t[0], t[1], t[2], t[3], s[2], s[3]) <= 0)
+            return 1;
+    }
+    return 0;
+}
+
 /* Whether b is crossed by a leader line drawn before. */
 static int crosses_leaders(const lab_index *ix, const nm_rect *b)
 {
@@ -572,6 +600,19 @@ static int crosses_leaders(const lab_index *ix, const nm_rect *b)
 
     for (i = 0; i < ix->nseg; i++)
         if (seg_hits(b, ix->seg[i][0], ix->seg[i][1], ix->seg[i][2], ix->seg[i][3]))
+            return 1;
+    return 0;
+}
+
+/* Whether b covers the label point of an area other than the one at
+ * (cx, cy), where that area's name or line would start (second runs). */
+static int covers_pin(const lab_index *ix, const nm_rect *b, double cx, double cy)
+{
+    size_t i;
+
+    for (i = 0; i < ix->npin; i++)
+        if ((ix->pin[i][0] != cx || ix->pin[i][1] != cy) && ix->pin[i][0] > b->x &&
+            ix->pin[i][0] < b->x + b->w && ix->pin[i][1] > b->y && ix->pin[i][1] < b->y + b->h)
             return 1;
     return 0;
 }
@@ -591,27 +632,29 @@ static void put(rn_layout *lay, size_t label, const nm_rect *b, double pt)
     p->label = label;
     p->x = b->x + RN_LABEL_HALO;
     p->y = b->y + RN_LABEL_HALO;
+    p->w = b->w - 2 * RN_LABEL_HALO;
+    p->h = b->h - 2 * RN_LABEL_HALO;
     p->pt = pt;
 }
 
 /* Inside the area: at its label point or shifted within its inscribed
  * circle, at sizes from the full one down to the smallest. */
-static int place_inside(lab_index *ix, const rn_layout *lay, const nm_map *map, double cx,
-                        double cy, double r, double w0, double h0, double *pt_out)
+static int place_inside(lab_index *ix, const rn_layout *lay, const nm_map *map, double pt_start,
+                        double cx, double cy, double r, double w0, double h0, double *pt_out)
 {
     static const double shifts[][2] = {{0, 0},     {0, -0.6}, {0, 0.6},  {-0.35, 0}, {0.35, 0},
                                        {-0.35, -0.6}, {0.35, -0.6}, {-0.35, 0.6}, {0.35, 0.6}};
     double pt0 = map->opts.label_pt, pt;
     size_t k;
 
-    for (pt = pt0; pt >= map->opts.label_min_pt - 1e-9; pt -= 0.5) {
+    for (pt = pt_start; pt >= map->opts.label_min_pt - 1e-9; pt -= 0.5) {
         double f = pt / pt0, w = w0 * f, h = h0 * f;
         /* an area thinner than the text: the name would hide it */
         for (k = 0; r >= h / 2 && k < sizeof shifts / sizeof shifts[0]; k++) {
             double dx = shifts[k][0] * w, dy = shifts[k][1] * h;
             nm_rect b = halo_box(cx + dx - w / 2, cy + dy - h / 2, w, h);
             if (sqrt(dx * dx + dy * dy) > 0.7 * r || !inside(&b, &lay->pub.map) ||
-                index_hits(ix, &b, NULL) || crosses_leaders(ix, &b))
+                index_hits(ix, &b, NULL) || crosses_leaders(ix, &b) || covers_pin(ix, &b, cx, cy))
                 continue;
             *pt_out = pt;
             return index_add(ix, &b) ? 1 : -1;
@@ -623,62 +666,117 @@ static int place_inside(lab_index *ix, const rn_layout *lay, const nm_map *map, 
     return 0;
 }
 
+/* A map of more names than this (LSOAs of a city) gets no columns of
+ * names beside it, no farther rings of leader lines and no second runs: lines from hundreds of areas would hide the map. */
+#define COLUMN_MAX_LABELS 100
+
+/* A name of w x h at pt with its top-left at (bx, by), joined by a line
+ * to its area's label point (cx, cy), if the box and line are clear of
+ * the frame's edge, the names and the lines placed before.  Returns 1 when
+ * placed, 0 when not, -1 when out of memory. */
+static int try_leader(lab_index *ix, rn_layout *lay, double cx, double cy, double bx, double by,
+                      double w, double h, double pt)
+{
+    nm_rect b = halo_box(bx, by, w, h);
+    double seg[4], ex, ey;
+    rn_placed *p;
+
+    if (!inside(&b, &lay->pub.map) || index_hits(ix, &b, NULL) || crosses_leaders(ix, &b) ||
+        covers_pin(ix, &b, cx, cy))
+        return 0;
+    /* the line ends at the text's nearest point */
+    ex = fmin(fmax(cx, b.x), b.x + b.w);
+    ey = fmin(fmax(cy, b.y), b.y + b.h);
+    seg[0] = cx;
+    seg[1] = cy;
+    seg[2] = ex;
+    seg[3] = ey;
+    if (index_hits(ix, &(nm_rect){fmin(cx, ex), fmin(cy, ey), fabs(ex - cx), fabs(ey - cy)}, seg) ||
+        seg_crosses_leaders(ix, seg))
+        return 0;
+    if (ix->nseg == ix->cap_seg) {
+        size_t ncap = ix->cap_seg ? 2 * ix->cap_seg : 32;
+        void *q = nm_realloc(ix->seg, ncap * sizeof *ix->seg);
+        if (!q)
+            return -1;
+        ix->seg = q;
+        ix->cap_seg = ncap;
+    }
+    memcpy(ix->seg[ix->nseg++], seg, sizeof seg);
+    if (!index_add(ix, &b))
+        return -1;
+    put(lay, 0, &b, pt);
+    p = &lay->placed[lay->nplaced - 1];
+    p->leader = 1;
+    p->x0 = cx;
+    p->y0 = cy;
+    p->x1 = ex;
+    p->y1 = ey;
+    return 1;
+}
+
 /* Outside the area, joined to its label point by a line: rings of
  * positions farther and farther out, the nearest free one taken. */
-static int place_leader(lab_index *ix, rn_layout *lay, const nm_map *map, double cx, double cy,
-                        double r, double w0, double h0)
+static int place_leader(lab_index *ix, rn_layout *lay, const nm_map *map, double pt_start,
+                        double cx, double cy, double r, double w0, double h0)
 {
-    static const double gaps[] = {1.5, 4, 8, 13};
-    static const double angles[] = {0, 180, 90, 270, 45, 135, 225, 315, 22.5, 157.5, 202.5, 337.5};
-    double pts[2] = {map->opts.label_pt, map->opts.label_min_pt};
-    int s;
+    /* a map of a few dozen names also looks farther out, between more
+       directions */
+    static const double gaps[] = {1.5, 4, 8, 13, 18, 24};
+    static const double angles[] = {0,     180,   90,    270,   45,    135,   225,   315,
+                                    22.5,  157.5, 202.5, 337.5, 67.5,  112.5, 247.5, 292.5};
+    double pts[2] = {pt_start, map->opts.label_min_pt};
+    int s, got, wide;
     size_t g, a;
 
-    for (s = 0; s < 2; s++) {
-        double f = pts[s] / map->opts.label_pt, w = w0 * f, h = h0 * f;
-        for (g = 0; g < sizeof gaps / sizeof gaps[0]; g++)
-            for (a = 0; a < sizeof angles / sizeof angles[0]; a++) {
-                double t = angles[a] * 3.14159265358979323846 / 180, c = cos(t), sn = -sin(t);
-                double d = fmin(r, 3.0) + gaps[g], px = cx + d * c, py = cy + d * sn;
-                double bx = c > 0.3 ? px : c < -0.3 ? px - w : px - w / 2;
-                double by = sn > 0.3 ? py : sn < -0.3 ? py - h : py - h / 2;
-                nm_rect b = halo_box(bx, by, w, h);
-                double seg[4], ex, ey;
-                rn_placed *p;
-                if (!inside(&b, &lay->pub.map) || index_hits(ix, &b, NULL) ||
-                    crosses_leaders(ix, &b))
-                    continue;
-                /* the line ends at the text's nearest point */
-                ex = fmin(fmax(cx, b.x), b.x + b.w);
-                ey = fmin(fmax(cy, b.y), b.y + b.h);
-                seg[0] = cx;
-                seg[1] = cy;
-                seg[2] = ex;
-                seg[3] = ey;
-                if (index_hits(ix, &(nm_rect){fmin(cx, ex), fmin(cy, ey), fabs(ex - cx),
-                                              fabs(ey - cy)},
-                               seg))
-                    continue;
-                if (ix->nseg == ix->cap_seg) {
-                    size_t ncap = ix->cap_seg ? 2 * ix->cap_seg : 32;
-                    void *q = nm_realloc(ix->seg, ncap * sizeof *ix->seg);
-                    if (!q)
-                        return -1;
-                    ix->seg = q;
-                    ix->cap_seg = ncap;
+    /* the four rings of twelve first, as always, then the wider ones */
+    for (wide = 0; wide < (map->nlabels <= COLUMN_MAX_LABELS ? 2 : 1); wide++) {
+        for (s = 0; s < 2; s++) {
+            double f = pts[s] / map->opts.label_pt, w = w0 * f, h = h0 * f;
+            for (g = 0; g < (wide ? 6u : 4u); g++)
+                for (a = 0; a < (wide ? 16u : 12u); a++) {
+                    double t = angles[a] * 3.14159265358979323846 / 180, c = cos(t), sn = -sin(t);
+                    double d = fmin(r, 3.0) + gaps[g], px = cx + d * c, py = cy + d * sn;
+                    double bx = c > 0.3 ? px : c < -0.3 ? px - w : px - w / 2;
+                    double by = sn > 0.3 ? py : sn < -0.3 ? py - h : py - h / 2;
+                    if ((got = try_leader(ix, lay, cx, cy, bx, by, w, h, pts[s])) != 0)
+                        return got;
                 }
-                memcpy(ix->seg[ix->nseg++], seg, sizeof seg);
-                if (!index_add(ix, &b))
-                    return -1;
-                put(lay, 0, &b, pts[s]);
-                p = &lay->placed[lay->nplaced - 1];
-                p->leader = 1;
-                p->x0 = cx;
-                p->y0 = cy;
-                p->x1 = ex;
-                p->y1 = ey;
-                return 1;
+        }
+    }
+    return 0;
+}
+
+/* Beside the map, for a name its area and the rings around it have no
+ * room for: in a column just off the selection's extent, west or east
+ * (the nearer first), at the height of the area's label point or the
+ * nearest free one within COLUMN_REACH_MM, joined to it by a line.  A
+ * long thin council (Blackpool) leaves the frame room on either side
+ * where the sea or its neighbours lie. */
+#define COLUMN_REACH_MM 30.0
+static int place_column(lab_index *ix, rn_layout *lay, const nm_map *map, double pt_start,
+                        double cx, double cy, double w0, double h0)
+{
+    double pts[2] = {pt_start, map->opts.label_min_pt};
+    double west = lay->ax + lay->ext[0] * lay->mm_per_m, east = lay->ax + lay->ext[2] * lay->mm_per_m;
+    int s, side, got;
+
+    for (s = 0; s < 2; s++) {
+        double f = pts[s] / map->opts.label_pt, w = w0 * f, h = h0 * f, step = 0.5 * h;
+        for (side = 0; side < 2; side++) {
+            /* the nearer side first */
+            int east_side = (cx - west > east - cx) != (side == 1);
+            double bx = east_side ? east + 1.5 : west - 1.5 - w;
+            /* where the frame ends before the column, against its edge */
+            bx = fmax(lay->pub.map.x + RN_LABEL_HALO + 0.5,
+                      fmin(bx, lay->pub.map.x + lay->pub.map.w - RN_LABEL_HALO - 0.5 - w));
+            for (int k = 0; k * step <= COLUMN_REACH_MM; k++) {
+                /* 0, -1, +1, -2, +2 ... steps from the point's height */
+                double dy = (k % 2 ? -1 : 1) * ((k + 1) / 2) * step;
+                if ((got = try_leader(ix, lay, cx, cy, bx, cy + dy - h / 2, w, h, pts[s])) != 0)
+                    return got;
             }
+        }
     }
     return 0;
 }
@@ -697,45 +795,64 @@ static int measure_label(PangoContext *pc, const nm_map *map, const char *text, 
     return 1;
 }
 
-/* Places labels, own areas first, larger areas first: inside the area at
- * the full size, then smaller down to the smallest size, then outside on
- * a leader line; whatever is left is recorded as not placed, with why. */
-static nm_status place_labels(nm_ctx *ctx, const nm_map *map, PangoContext *pc, rn_layout *lay)
+/* The selection's own labels a layout left out. */
+static size_t own_left_out(const nm_map *map, const rn_layout *lay)
+{
+    size_t i, n = 0;
+
+    for (i = 0; lay->label_status && i < map->nlabels; i++)
+        n += (map->labels[i].flags & NM_LABEL_OWN) && lay->label_status[i] == NM_LABEL_NO_ROOM;
+    return n;
+}
+
+/* Sizes of the page's text, largest first: a small figure (a 90 mm column
+ * of a report) shrinks its title, legend and source line, to three
+ * quarters at most (legend 6 pt, source line 4.9 pt), before its map does. */
+static const double text_scales[] = {1, 0.9, 0.8, 0.75};
+#define NSCALES (sizeof text_scales / sizeof text_scales[0])
+
+/* One placement of every label, names tried first at 'pt_start' (at
+ * most the full size): own areas inside, own areas on leader lines, then
+ * the others alike; a leader line never takes the room a name inside its
+ * area needs.  Fills lay->placed and lay->label_status afresh. */
+static nm_status place_run(nm_ctx *ctx, const nm_map *map, PangoContext *pc, rn_layout *lay,
+                           const ranked *order, double pt_start, int again)
 {
     lab_index ix = {0};
-    ranked *order = NULL;
     size_t i;
     int pass;
     nm_status rc = NM_OK;
 
-    if (map->nlabels == 0)
-        return NM_OK;
+    lay->nplaced = 0;
+    memset(lay->label_status, 0, map->nlabels * sizeof *lay->label_status);
     ix.frame = &lay->pub.map;
     ix.nx = (int)ceil(lay->pub.map.w / GRID_MM) + 1;
     ix.ny = (int)ceil(lay->pub.map.h / GRID_MM) + 1;
-    order = nm_malloc(map->nlabels * sizeof *order);
     ix.box = nm_malloc((map->nlabels + 1) * sizeof *ix.box); /* and the locator's */
     ix.seen = nm_calloc(map->nlabels + 1, sizeof *ix.seen);
     ix.head = nm_calloc((size_t)ix.nx * (size_t)ix.ny, sizeof *ix.head);
-    lay->placed = nm_malloc(map->nlabels * sizeof *lay->placed);
-    lay->label_status = nm_calloc(map->nlabels, sizeof *lay->label_status);
-    if (!order || !ix.box || !ix.seen || !ix.head || !lay->placed || !lay->label_status) {
+    if (again) { /* a second run keeps the points free */
+        double (*pin)[2] = nm_malloc(map->nlabels * sizeof *pin);
+        if (!pin) {
+            rc = nmC_fail(ctx, NM_NOMEM, "out of memory");
+            goto cleanup;
+        }
+        for (i = 0; i < map->nlabels; i++) {
+            pin[i][0] = lay->ax + map->labels[i].x * lay->mm_per_m;
+            pin[i][1] = lay->ay - map->labels[i].y * lay->mm_per_m;
+        }
+        ix.pin = pin;
+        ix.npin = map->nlabels;
+    }
+    if (!ix.box || !ix.seen || !ix.head) {
         rc = nmC_fail(ctx, NM_NOMEM, "out of memory");
         goto cleanup;
     }
-    for (i = 0; i < map->nlabels; i++) {
-        order[i].own = (map->labels[i].flags & NM_LABEL_OWN) != 0;
-        order[i].r = map->labels[i].radius;
-        order[i].i = i;
-    }
-    qsort(order, map->nlabels, sizeof *order, by_rank);
     /* names stay off the locator inset */
     if (lay->pub.locator.w > 0 && !index_add(&ix, &lay->pub.locator)) {
         rc = nmC_fail(ctx, NM_NOMEM, "out of memory");
         goto cleanup;
     }
-    /* own areas inside, own areas on leader lines, then the others alike:
-       a leader line never takes the room a name inside its area needs */
     for (pass = 0; pass < 4; pass++)
         for (i = 0; i < map->nlabels; i++) {
             size_t li = order[i].i;
@@ -756,10 +873,16 @@ static nm_status place_labels(nm_ctx *ctx, const nm_map *map, PangoContext *pc, 
                 rc = nmC_fail(ctx, NM_NOMEM, "out of memory");
                 goto cleanup;
             }
-            if (!leader)
-                got = place_inside(&ix, lay, map, cx, cy, r, w0, h0, &pt);
-            else
-                got = map->opts.label_leaders ? place_leader(&ix, lay, map, cx, cy, r, w0, h0) : 0;
+            got = leader ? 0 : place_inside(&ix, lay, map, pt_start, cx, cy, r, w0, h0, &pt);
+            /* a name left out before goes on its line before the others
+               go inside */
+            if (got == 0 && !leader && order[i].first)
+                leader = 1;
+            if (got != 0 || !leader || !map->opts.label_leaders)
+                ;
+            else if ((got = place_leader(&ix, lay, map, pt_start, cx, cy, r, w0, h0)) == 0 &&
+                     map->nlabels <= COLUMN_MAX_LABELS)
+                got = place_column(&ix, lay, map, pt_start, cx, cy, w0, h0);
             if (got < 0) {
                 rc = nmC_fail(ctx, NM_NOMEM, "out of memory");
                 goto cleanup;
@@ -774,16 +897,104 @@ static nm_status place_labels(nm_ctx *ctx, const nm_map *map, PangoContext *pc, 
                 lay->label_status[li] = NM_LABEL_NO_ROOM;
             }
         }
-    lay->pub.labels_placed = (int)lay->nplaced;
-    lay->pub.labels_unplaced = (int)(map->nlabels - lay->nplaced);
 
 cleanup:
-    nm_free(order);
+    nm_free((void *)ix.pin);
     nm_free(ix.box);
     nm_free(ix.seen);
     nm_free(ix.head);
     nm_free(ix.ent);
     nm_free(ix.seg);
+    return rc;
+}
+
+/* Runs at each size: the first order, then the names left out moved to
+ * the front, twice. */
+#define ROUNDS 6
+
+/* Places labels, own areas first, larger areas first: inside the area at
+ * the full size, then smaller down to the smallest size, then outside on
+ * a leader line; whatever is left is recorded as not placed, with why.
+ * While some of the selection's own names are left out (of a map of a few
+ * dozen names), all start again half a point smaller, down to the
+ * smallest size: smaller names inside leave leader lines a way out
+ * (Blackpool's central wards); at each size the own names left out are
+ * moved to the front, inside or straight onto a leader line.  The run that leaves out fewest of them,
+ * then fewest in all, is kept; a tie keeps the larger names. */
+static nm_status place_labels(nm_ctx *ctx, const nm_map *map, PangoContext *pc, rn_layout *lay)
+{
+    ranked *order = NULL;
+    rn_placed *best_placed = NULL;
+    nm_label_status *best_status = NULL;
+    size_t i, best_left = 0, best_n = 0, left;
+    double start;
+    int have = 0, last_best = 0, round;
+    nm_status rc = NM_OK;
+
+    if (map->nlabels == 0)
+        return NM_OK;
+    order = nm_malloc(map->nlabels * sizeof *order);
+    lay->placed = nm_malloc(map->nlabels * sizeof *lay->placed);
+    lay->label_status = nm_calloc(map->nlabels, sizeof *lay->label_status);
+    if (!order || !lay->placed || !lay->label_status) {
+        rc = nmC_fail(ctx, NM_NOMEM, "out of memory");
+        goto cleanup;
+    }
+    for (start = map->opts.label_pt, round = 0;; round = (round + 1) % ROUNDS) {
+        if (round == 0) { /* the first order at each size */
+            for (i = 0; i < map->nlabels; i++) {
+                order[i].own = (map->labels[i].flags & NM_LABEL_OWN) != 0;
+                order[i].first = 0;
+                order[i].r = map->labels[i].radius;
+                order[i].i = i;
+            }
+            qsort(order, map->nlabels, sizeof *order, by_rank);
+        }
+        if ((rc = place_run(ctx, map, pc, lay, order, start, have)) != NM_OK)
+            goto cleanup;
+        left = own_left_out(map, lay);
+        last_best = !have || left < best_left || (left == best_left && lay->nplaced > best_n);
+        if (last_best) {
+            if (have || left > 0) { /* kept aside while another run may do better */
+                if (!best_placed)
+                    best_placed = nm_malloc(map->nlabels * sizeof *best_placed);
+                if (!best_status)
+                    best_status = nm_malloc(map->nlabels * sizeof *best_status);
+                if (!best_placed || !best_status) {
+                    rc = nmC_fail(ctx, NM_NOMEM, "out of memory");
+                    goto cleanup;
+                }
+                memcpy(best_placed, lay->placed, lay->nplaced * sizeof *best_placed);
+                memcpy(best_status, lay->label_status, map->nlabels * sizeof *best_status);
+            }
+            have = 1;
+            best_left = left;
+            best_n = lay->nplaced;
+        }
+        if (best_left == 0 || map->nlabels > COLUMN_MAX_LABELS || !map->opts.label_leaders ||
+            (round == ROUNDS - 1 && start - 0.5 < map->opts.label_min_pt - 1e-9))
+            break;
+        if (round == ROUNDS - 1) {
+            start -= 0.5;
+        } else { /* the own names left out go first next time */
+            for (i = 0; i < map->nlabels; i++)
+                if (order[i].own && lay->label_status[order[i].i] == NM_LABEL_NO_ROOM)
+                    order[i].first++;
+            qsort(order, map->nlabels, sizeof *order, by_rank);
+        }
+    }
+    if (!last_best) {
+        memcpy(lay->placed, best_placed, best_n * sizeof *best_placed);
+        memcpy(lay->label_status, best_status, map->nlabels * sizeof *best_status);
+        lay->nplaced = best_n;
+    }
+    lay->pub.labels_placed = (int)lay->nplaced;
+    lay->pub.labels_unplaced = (int)(map->nlabels - lay->nplaced);
+
+cleanup:
+    nm_free(order);
+    nm_free(best_placed);
+    nm_free(best_status);
     return rc;
 }
 
@@ -794,9 +1005,26 @@ void nmR_layout_record(nm_map *map, const rn_layout *lay)
     for (i = 0; i < map->nlabels; i++) {
         map->labels[i].status = lay->label_status ? lay->label_status[i] : NM_LABEL_PENDING;
         map->labels[i].pt = 0;
+        map->labels[i].leader = 0;
+        memset(map->labels[i].box, 0, sizeof map->labels[i].box);
+        memset(map->labels[i].line, 0, sizeof map->labels[i].line);
     }
-    for (i = 0; i < lay->nplaced; i++)
-        map->labels[lay->placed[i].label].pt = lay->placed[i].pt;
+    for (i = 0; i < lay->nplaced; i++) {
+        const rn_placed *p = &lay->placed[i];
+        rn_label *l = &map->labels[p->label];
+        l->pt = p->pt;
+        l->box[0] = p->x;
+        l->box[1] = p->y;
+        l->box[2] = p->w;
+        l->box[3] = p->h;
+        l->leader = p->leader;
+        if (p->leader) {
+            l->line[0] = p->x0;
+            l->line[1] = p->y0;
+            l->line[2] = p->x1;
+            l->line[3] = p->y1;
+        }
+    }
 }
 
 /* The PNG georeference of the page at the map's dpi. */
@@ -1009,11 +1237,88 @@ static double best_place(const nm_map *map, PangoContext *pc, const meas *m, con
     return place(map, pc, m, ext, *best_land, *best_bottom, lay);
 }
 
-/* Sizes of the page's text, largest first: a small figure (a 90 mm column
- * of a report) shrinks its title, legend and source line, to three
- * quarters at most (legend 6 pt, source line 4.9 pt), before its map does. */
-static const double text_scales[] = {1, 0.9, 0.8, 0.75};
-#define NSCALES (sizeof text_scales / sizeof text_scales[0])
+/* The furniture, scale bar, locator, georeference and labels of a page
+ * laid out by place() with the legend at the bottom or not. */
+static nm_status finish_layout(nm_ctx *ctx, const nm_map *map, PangoContext *pc, const meas *m,
+                               rn_layout *lay, int best_bottom)
+{
+    /* furniture inside the frame wants the frame's whole width */
+    if (map->opts.legend_pos == NM_LEGEND_INSIDE || map->opts.legend_pos == NM_LEGEND_NONE)
+        furniture_inside(map, pc, m, lay);
+    else if (!map->opts.fill_page)
+        hug_data(lay, best_bottom);
+    if (map->opts.scale_bar) {
+        /* a bar in the side panel is bounded by the panel, not by a third
+         * of the frame: Blackpool's narrow frame gave a bar of 7 mm with
+         * its numbers run together */
+        const nm_map_layout *p = &lay->pub;
+        int panel = !best_bottom && p->scale_bar.w > 0 && p->scale_bar.x >= p->map.x + p->map.w;
+        double max_mm = panel ? fmax(p->map.w / 3, fmin(RN_SCALE_BLOCK_W, p->scale_bar.w) - 12)
+                              : p->map.w / 3;
+        lay->pub.scale_bar_m = nmR_round_length(lay->mm_per_m, fmin(RN_SCALE_MAX, max_mm));
+    }
+    place_locator(map, lay);
+    lay->pub.outline_mm = map->opts.outline_mm;
+    georef(map, lay);
+    return place_labels(ctx, map, pc, lay);
+}
+
+/* A layout that leaves some of the selection's own names out: the other
+ * orientations, legend positions and text sizes allowed, at no less than
+ * 90% of its map scale, are laid out too, and the one that names most of
+ * the selection's areas (then most names) is kept; a tie keeps the first.
+ * Blackpool in a 90 mm column: the side panel left the frame no wider than
+ * the town, the legend below it leaves room for names on either side.
+ * The context's text scale is left at the kept layout's. */
+static nm_status label_room(nm_ctx *ctx, const nm_map *map, PangoContext *pc, const double ext[4],
+                            rn_layout *lay, int land0, int bottom0)
+{
+    size_t left = own_left_out(map, lay), k;
+    double s0 = lay->mm_per_m, scale0 = lay->pub.text_scale, keep = scale0;
+    int land, bottom;
+    meas m = {0};
+    nm_status rc = NM_OK;
+
+    for (k = 0; k < NSCALES && left > 0 && rc == NM_OK; k++) {
+        nmR_set_text_scale(pc, text_scales[k]);
+        meas_free(&m);
+        memset(&m, 0, sizeof m);
+        if ((rc = measure_texts(ctx, map, pc, &m)) != NM_OK)
+            break;
+        for (land = 0; land < 2 && left > 0; land++) {
+            if ((land && map->orient == NM_ORIENT_PORTRAIT) ||
+                (!land && map->orient == NM_ORIENT_LANDSCAPE))
+                continue;
+            for (bottom = 0; bottom < 2 && left > 0; bottom++) {
+                rn_layout alt;
+                size_t alt_left;
+                if ((bottom && map->opts.legend_pos == NM_LEGEND_RIGHT) ||
+                    (!bottom && map->opts.legend_pos == NM_LEGEND_BOTTOM) ||
+                    (land == land0 && bottom == bottom0 && text_scales[k] == scale0))
+                    continue;
+                if (place(map, pc, &m, ext, land, bottom, &alt) < 0.9 * s0)
+                    continue;
+                alt.pub.text_scale = text_scales[k];
+                if ((rc = finish_layout(ctx, map, pc, &m, &alt, bottom)) != NM_OK) {
+                    nmR_layout_free(&alt);
+                    break;
+                }
+                alt_left = own_left_out(map, &alt);
+                if (alt_left < left || (alt_left == left && alt.nplaced > lay->nplaced)) {
+                    nmR_layout_free(lay);
+                    *lay = alt;
+                    left = alt_left;
+                    keep = text_scales[k];
+                } else {
+                    nmR_layout_free(&alt);
+                }
+            }
+        }
+    }
+    nmR_set_text_scale(pc, keep);
+    meas_free(&m);
+    return rc;
+}
 
 nm_status nmR_layout_compute(nm_ctx *ctx, const nm_map *map, PangoContext *pc, rn_layout *lay)
 {
@@ -1053,25 +1358,9 @@ nm_status nmR_layout_compute(nm_ctx *ctx, const nm_map *map, PangoContext *pc, r
         }
     }
     lay->pub.text_scale = text_scales[k];
-    /* furniture inside the frame wants the frame's whole width */
-    if (map->opts.legend_pos == NM_LEGEND_INSIDE || map->opts.legend_pos == NM_LEGEND_NONE)
-        furniture_inside(map, pc, &m, lay);
-    else if (!map->opts.fill_page)
-        hug_data(lay, best_bottom);
-    if (map->opts.scale_bar) {
-        /* a bar in the side panel is bounded by the panel, not by a third
-         * of the frame: Blackpool's narrow frame gave a bar of 7 mm with
-         * its numbers run together */
-        const nm_map_layout *p = &lay->pub;
-        int panel = !best_bottom && p->scale_bar.w > 0 && p->scale_bar.x >= p->map.x + p->map.w;
-        double max_mm = panel ? fmax(p->map.w / 3, fmin(RN_SCALE_BLOCK_W, p->scale_bar.w) - 12)
-                              : p->map.w / 3;
-        lay->pub.scale_bar_m = nmR_round_length(lay->mm_per_m, fmin(RN_SCALE_MAX, max_mm));
-    }
-    place_locator(map, lay);
-    lay->pub.outline_mm = map->opts.outline_mm;
-    georef(map, lay);
-    rc = place_labels(ctx, map, pc, lay);
+    rc = finish_layout(ctx, map, pc, &m, lay, best_bottom);
+    if (rc == NM_OK && own_left_out(map, lay) > 0)
+        rc = label_room(ctx, map, pc, ext, lay, best_land, best_bottom);
 
 cleanup:
     meas_free(&m);

@@ -486,6 +486,9 @@ int nm_map_label_info(const nm_map *map, size_t i, nm_label_info *info)
     info->key = l->key ? l->key : "";
     info->status = l->status;
     info->pt = l->pt;
+    memcpy(info->box_mm, l->box, sizeof info->box_mm);
+    info->leader = l->leader;
+    memcpy(info->line_mm, l->line, sizeof info->line_mm);
     switch (l->status) {
     case NM_LABEL_PLACED: info->reason = ""; break;
     case NM_LABEL_SMALLER: info->reason = "shrunk to fit inside its area"; break;

@@ -75,6 +75,9 @@ typedef struct rn_label {
     /* the last layout's outcome (nm_map_label_info) */
     nm_label_status status;
     double pt;
+    double box[4];    /* the text's box on the page, mm: x, y, w, h */
+    int leader;       /* joined to its area by the line 'line' */
+    double line[4];   /* x0, y0, x1, y1, mm */
 } rn_label;
 
 typedef struct rn_legend {
@@ -128,6 +131,7 @@ typedef enum rn_font {
 typedef struct rn_placed {
     size_t label;
     double x, y;
+    double w, h; /* the text's size at pt */
     double pt;
     int leader;
     double x0, y0, x1, y1;

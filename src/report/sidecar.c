@@ -236,7 +236,17 @@ static json_object *labels_json(const nm_map *map)
         json_object_object_add(e, "text", json_object_new_string(li.text));
         json_object_object_add(e, "status", json_object_new_string(label_status_name(li.status)));
         if (ok) {
+            json_object *box = json_object_new_array();
             json_object_object_add(e, "pt", json_object_new_double(li.pt));
+            for (int k = 0; k < 4; k++)
+                json_object_array_add(box, json_object_new_double(round(li.box_mm[k] * 100) / 100));
+            json_object_object_add(e, "box_mm", box);
+            if (li.leader) {
+                json_object *line = json_object_new_array();
+                for (int k = 0; k < 4; k++)
+                    json_object_array_add(line, json_object_new_double(round(li.line_mm[k] * 100) / 100));
+                json_object_object_add(e, "leader_mm", line);
+            }
             placed++;
             json_object_array_add(all, e);
         } else {
