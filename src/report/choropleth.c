@@ -336,12 +336,6 @@ static nm_status add_legend(job *j)
     return rc;
 }
 
-static int is_png(const char *path)
-{
-    size_t n = strlen(path);
-    return n >= 4 && nmC_strieq(path + n - 4, ".png");
-}
-
 /* The alt text, for the PDF's subject and the sidecar. */
 static nm_status describe(job *j)
 {
@@ -627,12 +621,6 @@ static nm_status write_html(job *j)
     return rc;
 }
 
-static int is_html(const char *path)
-{
-    const char *dot = strrchr(nmC_basename(path), '.');
-    return dot && (nmC_strieq(dot, ".html") || nmC_strieq(dot, ".htm"));
-}
-
 static void job_free(job *j)
 {
     nm_map_free(j->map);
@@ -675,8 +663,8 @@ nm_status nm_choropleth(nm_store *store, const nm_choropleth_opts *o, nm_choropl
         rc = class_areas(&j, j.areas);
     /* the alt text goes into a PDF or SVG and the sidecar; a PNG alone
        has no room for it (it costs a tenth of a map of England) */
-    j.wants_text = o->sidecar || !is_png(o->output);
-    if (rc == NM_OK && is_html(o->output)) {
+    j.wants_text = o->sidecar || nmC_format_of(o->output) != NMC_FMT_PNG;
+    if (rc == NM_OK && nmC_format_of(o->output) == NMC_FMT_HTML) {
         if (j.wants_text)
             rc = describe(&j);
         if (rc == NM_OK)
