@@ -369,8 +369,10 @@ static const bnd_ops shp_ops = {shp_next, shp_text, shp_close};
  * exists (then *tried is the lower case name). */
 static char *sibling(const char *path, const char *ext, char **tried)
 {
-    const char *dot = strrchr(path, '.');
-    size_t stem = dot && dot > strrchr(path, '/') ? (size_t)(dot - path) : strlen(path);
+    /* the dot of the file's name, not of a folder's: comparing with the
+       NULL of a path without '/' was undefined */
+    const char *dot = strrchr(nmC_basename(path), '.');
+    size_t stem = dot ? (size_t)(dot - path) : strlen(path);
     nmC_buf b = {0};
     struct stat st;
     char *name;
