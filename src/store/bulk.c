@@ -50,18 +50,6 @@ struct nmS_bulk {
     size_t nrows, caprows;
 };
 
-static long query_long(nm_store *store, const char *sql)
-{
-    sqlite3_stmt *st = NULL;
-    long v = -1;
-
-    if (sqlite3_prepare_v2(store->db, sql, -1, &st, NULL) == SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW)
-        v = (long)sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return v;
-}
-
 /* Saves and drops the bypassed triggers from..to-1. */
 static nm_status drop_triggers(nmS_bulk *b, int from, int to)
 {
@@ -104,7 +92,7 @@ nm_status nmS_bulk_begin(nm_store *store, const char *table, nmS_bulk **out)
        anything else the triggers stay and do their work row by row */
     snprintf(sql, sizeof sql, "SELECT spatial_index_enabled FROM geometry_columns "
                               "WHERE f_table_name = '%s' AND f_geometry_column = 'geom'", table);
-    if (query_long(store, sql) != 1)
+    if (nmS_query_long(store, sql) != 1)
         return NM_OK;
     if (!(b = nm_calloc(1, sizeof *b)))
         return nmC_fail(store->ctx, NM_NOMEM, "out of memory");
@@ -458,7 +446,7 @@ static nm_status update_rtree(nmS_bulk *b)
     size_t i;
 
     snprintf(sql, sizeof sql, "SELECT count(*) FROM idx_%s_geom_rowid", b->table);
-    existing = query_long(b->store, sql);
+    existing = nmS_query_long(b->store, sql);
     if (existing < 0)
         return nmS_store_sqlfail(b->store, "reading the spatial index");
     if ((size_t)existing <= 4 * b->nrows + b->ngone) {

@@ -144,7 +144,7 @@ nm_status nmS_schema_create(nm_store *store)
     return rc;
 }
 
-static long pragma_long(nm_store *store, const char *sql)
+long nmS_query_long(nm_store *store, const char *sql)
 {
     sqlite3_stmt *st = NULL;
     long v = -1;
@@ -158,8 +158,8 @@ static long pragma_long(nm_store *store, const char *sql)
 
 nm_status nmS_schema_check(nm_store *store)
 {
-    long app = pragma_long(store, "PRAGMA application_id");
-    long version = pragma_long(store, "PRAGMA user_version");
+    long app = nmS_query_long(store, "PRAGMA application_id");
+    long version = nmS_query_long(store, "PRAGMA user_version");
 
     if (app < 0)
         return nmC_fail(store->ctx, NM_SCHEMA,
@@ -184,10 +184,10 @@ nm_status nmS_schema_upgrade(nm_store *store)
 {
     nm_status rc = NM_OK;
 
-    if (pragma_long(store, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND "
+    if (nmS_query_long(store, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND "
                            "name = 'area_drawn'") == 0)
         rc = nmS_store_exec(store, AREA_DRAWN_INDEX);
-    if (rc == NM_OK && pragma_long(store, "SELECT count(*) FROM sqlite_master WHERE type = "
+    if (rc == NM_OK && nmS_query_long(store, "SELECT count(*) FROM sqlite_master WHERE type = "
                                           "'index' AND name = 'area_dataset'") == 0)
         rc = nmS_store_exec(store, AREA_DATASET_INDEX);
     return rc;

@@ -216,4 +216,8 @@ nm_status nmS_bulk_row(nmS_bulk *b, sqlite3_int64 id, int inserted, const double
 nm_status nmS_bulk_end(nmS_bulk *b);
 void nmS_bulk_free(nmS_bulk *b);
 
+/* The first column of the first row of 'sql' as a whole number; -1 when
+ * it fails or gives no row (schema.c). */
+long nmS_query_long(nm_store *store, const char *sql);
+
 #endif
