@@ -185,10 +185,10 @@ nm_status nmS_schema_upgrade(nm_store *store)
     nm_status rc = NM_OK;
 
     if (nmS_query_long(store, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND "
-                           "name = 'area_drawn'") == 0)
+                              "name = 'area_drawn'") == 0)
         rc = nmS_store_exec(store, AREA_DRAWN_INDEX);
     if (rc == NM_OK && nmS_query_long(store, "SELECT count(*) FROM sqlite_master WHERE type = "
-                                          "'index' AND name = 'area_dataset'") == 0)
+                                             "'index' AND name = 'area_dataset'") == 0)
         rc = nmS_store_exec(store, AREA_DATASET_INDEX);
     return rc;
 }
