@@ -7,6 +7,8 @@
 #ifndef NM_RENDER_INT_H
 #define NM_RENDER_INT_H
 
+#include <stdint.h>
+
 #include <cairo.h>
 #include <pango/pangocairo.h>
 
@@ -259,6 +261,24 @@ typedef struct rn_svgtext {
 
 /* Draws labels, frame, title, legend, scale bar, north arrow and
  * attribution on a context whose user space is mm. */
+/* A PNG's image data deflated (zrows.c): raw deflate bytes, the Adler-32
+ * of the filtered bytes they hold and the count of those bytes. */
+typedef struct rn_zout {
+    unsigned char *out;
+    size_t nout, cap;
+    uint32_t adler;
+    size_t nraw;
+} rn_zout;
+
+/* Appends rows [row0, row1) of a cairo RGB24 image, "up"-filtered, to
+ * z->out as deflate blocks: the last share ends the stream, any other ends
+ * on a byte boundary so that the next share's blocks follow it.  Returns 1,
+ * or 0 when out of memory. */
+int nmR_deflate_rows(const unsigned char *pix, int stride, int width, int row0, int row1, int last,
+                     rn_zout *z);
+/* Adler-32 of p[0..n) continuing 'adler' (1 to start), quick on zeros. */
+uint32_t nmR_adler32_sparse(uint32_t adler, const unsigned char *p, size_t n);
+
 /* Memory for a PNG page image of 'size' bytes (pagebuf.c): a build
  * worker's is kept for its next map, the main thread's is fresh.  Give it
  * back with nmR_page_image_done(*hold) (a no-op for a kept one).  NULL when

@@ -167,10 +167,7 @@ static void png_on_warning(png_structp png, png_const_charp msg)
 typedef struct zshare {
     const unsigned char *pix;
     int width, stride, row0, row1, level, last;
-    unsigned char *out; /* raw deflate of the filtered rows */
-    size_t nout, cap;
-    size_t nraw; /* filtered bytes */
-    uLong adler;
+    rn_zout zo; /* raw deflate of the filtered rows, their Adler-32 and count */
     int ok;
 } zshare;
 
@@ -189,6 +186,25 @@ static void rgb_row(const unsigned char *pix, int stride, int width, int y, unsi
     }
 }
 
+static int zshare_append(zshare *z, const unsigned char *p, size_t n)
+{
+    rn_zout *o = &z->zo;
+
+    if (o->nout + n > o->cap) {
+        size_t cap = o->cap ? 2 * o->cap : 1 << 18;
+        void *q;
+        while (cap < o->nout + n)
+            cap *= 2;
+        if (!(q = nm_realloc(o->out, cap)))
+            return 0;
+        o->out = q;
+        o->cap = cap;
+    }
+    memcpy(o->out + o->nout, p, n);
+    o->nout += n;
+    return 1;
+}
+
 static int zshare_put(zshare *z, z_stream *zs, const unsigned char *in, size_t n, int flush)
 {
     unsigned char buf[65536];
@@ -205,33 +221,9 @@ static int zshare_put(zshare *z, z_stream *zs, const unsigned char *in, size_t n
         n = sizeof buf - zs->avail_out;
         if (n == 0)
             continue;
-        if (z->nout + n > z->cap) {
-            size_t cap = z->cap ? 2 * z->cap : 1 << 18;
-            void *p;
-            while (cap < z->nout + n)
-                cap *= 2;
-            if (!(p = nm_realloc(z->out, cap)))
-                return 0;
-            z->out = p;
-            z->cap = cap;
-        }
-        memcpy(z->out + z->nout, buf, n);
-        z->nout += n;
-    } while (zs->avail_out == 0 || zs->avail_in > 0);
-    return 1;
-}
-
-static int zshare_append(zshare *z, const unsigned char *p, size_t n)
-{
-    if (z->nout + n > z->cap) {
-        void *q = nm_realloc(z->out, z->nout + n);
-        if (!q)
+        if (!zshare_append(z, buf, n))
             return 0;
-        z->out = q;
-        z->cap = z->nout + n;
-    }
-    memcpy(z->out + z->nout, p, n);
-    z->nout += n;
+    } while (zs->avail_out == 0 || zs->avail_in > 0);
     return 1;
 }
 
@@ -239,16 +231,14 @@ static int zshare_append_front(zshare *z, const unsigned char *p, size_t n)
 {
     if (!zshare_append(z, p, n))
         return 0;
-    memmove(z->out + n, z->out, z->nout - n);
-    memcpy(z->out, p, n);
+    memmove(z->zo.out + n, z->zo.out, z->zo.nout - n);
+    memcpy(z->zo.out, p, n);
     return 1;
 }
 
-/* Filters ("up": flat colour makes repeated rows nearly free for one
- * subtraction a byte) and deflates rows [row0, row1). */
-static void *deflate_share(void *arg)
+/* The filtered rows [row0, row1) deflated by zlib. */
+static void *deflate_share_zlib(zshare *z)
 {
-    zshare *z = arg;
     size_t rowlen = 3 * (size_t)z->width, i;
     unsigned char *prev = nm_calloc(rowlen, 1), *cur = nm_malloc(rowlen);
     unsigned char *filt = nm_malloc(rowlen + 1);
@@ -256,7 +246,7 @@ static void *deflate_share(void *arg)
     int y, zok;
 
     memset(&zs, 0, sizeof zs);
-    z->adler = adler32(0, NULL, 0);
+    z->zo.adler = (uint32_t)adler32(0, NULL, 0);
     zok = deflateInit2(&zs, z->level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) == Z_OK;
     z->ok = zok && prev && cur && filt;
     if (z->ok && z->row0 > 0)
@@ -267,8 +257,8 @@ static void *deflate_share(void *arg)
         filt[0] = 2; /* up */
         for (i = 0; i < rowlen; i++)
             filt[i + 1] = (unsigned char)(cur[i] - prev[i]);
-        z->adler = adler32(z->adler, filt, (uInt)(rowlen + 1));
-        z->nraw += rowlen + 1;
+        z->zo.adler = (uint32_t)adler32(z->zo.adler, filt, (uInt)(rowlen + 1));
+        z->zo.nraw += rowlen + 1;
         z->ok = zshare_put(z, &zs, filt, rowlen + 1, Z_NO_FLUSH);
         t = prev;
         prev = cur;
@@ -282,6 +272,21 @@ static void *deflate_share(void *arg)
     nm_free(cur);
     nm_free(filt);
     return NULL;
+}
+
+/* Filters ("up": flat colour makes repeated rows nearly free for one
+ * subtraction a byte) and deflates rows [row0, row1): at levels 1 to 3
+ * with zrows.c's encoder, which knows a map's runs, at 0 and 4 to 9 with
+ * zlib, which searches harder for a smaller file. */
+static void *deflate_share(void *arg)
+{
+    zshare *z = arg;
+
+    if (z->level >= 1 && z->level <= 3) {
+        z->ok = nmR_deflate_rows(z->pix, z->stride, z->width, z->row0, z->row1, z->last, &z->zo);
+        return NULL;
+    }
+    return deflate_share_zlib(z);
 }
 
 /* Writes the PNG around deflated image data: signature, header, pHYs, the
@@ -312,7 +317,7 @@ static int png_frame(FILE *fp, const zshare *z, int n, int width, int height, do
                  PNG_RESOLUTION_METER);
     png_write_info(png, info);
     for (i = 0; i < n; i++)
-        png_write_chunk(png, (png_const_bytep) "IDAT", z[i].out, z[i].nout);
+        png_write_chunk(png, (png_const_bytep) "IDAT", z[i].zo.out, z[i].zo.nout);
     png_write_chunk(png, (png_const_bytep) "IEND", NULL, 0);
     png_write_flush(png);
     ok = 1;
@@ -355,14 +360,14 @@ static int png_encode(FILE *fp, const unsigned char *pix, int width, int height,
         else
             deflate_share(&z[i]);
     }
-    adler = z[0].adler;
+    adler = z[0].zo.adler;
     for (i = 0; i < n; i++) {
         if (!z[i].ok) {
             nmC_strlcpy(e->msg, "out of memory compressing the image", sizeof e->msg);
             goto out;
         }
         if (i > 0)
-            adler = adler32_combine(adler, z[i].adler, (z_off_t)z[i].nraw);
+            adler = adler32_combine(adler, z[i].zo.adler, (z_off_t)z[i].zo.nraw);
     }
     tail[0] = (unsigned char)(adler >> 24);
     tail[1] = (unsigned char)(adler >> 16);
@@ -377,7 +382,7 @@ static int png_encode(FILE *fp, const unsigned char *pix, int width, int height,
 
 out:
     for (i = 0; i < n; i++)
-        nm_free(z[i].out);
+        nm_free(z[i].zo.out);
     return ok;
 }
 
