@@ -174,14 +174,68 @@ void nmR_font_info(rn_font font, double *pt, int *bold, uint32_t *rgb)
     *rgb = fonts[font].rgb;
 }
 
+/* Text sizes are kept with the thread's font map (Pango's default is one
+ * per thread and lives as long as it): a map's layout is tried at several
+ * text sizes and computed again when it is drawn, and a build's worker
+ * lays out the same legend rows, titles and names for map after map;
+ * shaping them each time was a tenth of an atlas map's time. */
+#define TEXT_SIZES_KEY "needsmap-text-sizes"
+#define TEXT_SIZES_MAX 16384
+
+static GHashTable *text_sizes(PangoContext *pc)
+{
+    GObject *fm = G_OBJECT(pango_context_get_font_map(pc));
+    GHashTable *t;
+
+    if (!fm)
+        return NULL;
+    t = g_object_get_data(fm, TEXT_SIZES_KEY);
+    if (!t) {
+        t = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+        g_object_set_data_full(fm, TEXT_SIZES_KEY, t, (GDestroyNotify)g_hash_table_destroy);
+    }
+    return t;
+}
+
+/* The size of 'text' as nmR_text_pt() would lay it out.  OUT w, h. */
+static void text_size_pt(PangoContext *pc, rn_font font, double pt, const char *text,
+                         double width_mm, double *w, double *h)
+{
+    GHashTable *t = text_sizes(pc);
+    char *key = g_strdup_printf("%s\x1f%d\x1f%d\x1f%d\x1f%s", nmR_context_family(pc), (int)font,
+                                (int)(pt * PANGO_SCALE), width_mm > 0 ? (int)(width_mm * PANGO_SCALE) : 0,
+                                text ? text : "");
+    double *v = t ? g_hash_table_lookup(t, key) : NULL;
+    PangoLayout *lay;
+
+    if (v) {
+        *w = v[0];
+        *h = v[1];
+        g_free(key);
+        return;
+    }
+    lay = nmR_text_pt(pc, font, pt, text, width_mm);
+    nmR_text_size(lay, w, h);
+    g_object_unref(lay);
+    if (!t) {
+        g_free(key);
+        return;
+    }
+    if (g_hash_table_size(t) >= TEXT_SIZES_MAX)
+        g_hash_table_remove_all(t);
+    v = g_new(double, 2);
+    v[0] = *w;
+    v[1] = *h;
+    g_hash_table_insert(t, key, v);
+}
+
 /* Size of a text in one call. */
 static void measure(PangoContext *pc, rn_font font, const char *text, double width_mm, double *w,
                     double *h)
 {
-    PangoLayout *lay = nmR_rn_text(pc, font, text, width_mm);
+    double k = font == RN_F_LABEL ? 1 : nmR_text_scale(pc);
 
-    nmR_text_size(lay, w, h);
-    g_object_unref(lay);
+    text_size_pt(pc, font, fonts[font].pt * k, text, width_mm, w, h);
 }
 
 int nmR_map_extent(const nm_map *map, double ext[4])
@@ -786,12 +840,7 @@ static int place_column(lab_index *ix, rn_layout *lay, const nm_map *map, double
 static int measure_label(PangoContext *pc, const nm_map *map, const char *text, double *w,
                          double *h)
 {
-    PangoLayout *t = nmR_text_pt(pc, RN_F_LABEL, map->opts.label_pt, text, 0);
-
-    if (!t)
-        return 0;
-    nmR_text_size(t, w, h);
-    g_object_unref(t);
+    text_size_pt(pc, RN_F_LABEL, map->opts.label_pt, text, 0, w, h);
     return 1;
 }
 
