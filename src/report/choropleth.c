@@ -51,6 +51,8 @@ typedef struct job {
     int wants_text;  /* the alt text goes into the output or the sidecar */
     char *change_note; /* a change map's subtitle: how its areas compare */
     nm_render_opts ro; /* as set on the map */
+    nm_map_layout frame; /* the page laid out once the legend is on (page_frame) */
+    int have_frame;
 } job;
 
 static int is_rank_scheme(const nm_classify_spec *s)
@@ -356,6 +358,22 @@ static nm_status describe(job *j)
 
 /* ---- context: the neighbouring areas in the map's frame ---------------- */
 
+/* The page's layout once title, areas and legend are on: the outline width
+ * and the context, which follow it, change neither the frame nor the
+ * scale, so one layout serves both (a layout is a tenth of a map). */
+static nm_status page_frame(job *j, nm_map_layout *l)
+{
+    nm_status rc;
+
+    if (!j->have_frame) {
+        if ((rc = nm_map_layout_get(j->ctx, j->map, &j->frame)) != NM_OK)
+            return rc;
+        j->have_frame = 1;
+    }
+    *l = j->frame;
+    return NM_OK;
+}
+
 /* The neighbouring areas of the same level in light grey under their own
  * outlines: where the council lies among its neighbours, and, since the
  * boundaries are clipped to the coast, the sea left white.  Only what the
@@ -370,7 +388,7 @@ static nm_status draw_context(job *j)
 
     if (!j->o->context || !j->o->within)
         return NM_OK;
-    rc = nm_map_layout_get(j->ctx, j->map, &l);
+    rc = page_frame(j, &l);
     if (rc != NM_OK)
         return rc;
     nmP_layout_world_box(&l, box);
@@ -473,7 +491,7 @@ static nm_status auto_outline(job *j)
 
     if (j->o->outline_mm > 0 || j->o->no_outlines || n == 0)
         return NM_OK;
-    if ((rc = nm_map_layout_get(j->ctx, j->map, &l)) != NM_OK)
+    if ((rc = page_frame(j, &l)) != NM_OK)
         return rc;
     j->ro.outline_mm = outline_for(sqrt(l.map.w * l.map.h / (double)n));
     return nm_map_set_options(j->ctx, j->map, &j->ro);
