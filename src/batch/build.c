@@ -590,6 +590,7 @@ static nm_status draw_all(run *r)
             break;
         }
         nm_ctx_set_log(w[i].ctx, worker_log, &w[i], NM_LOG_WARN);
+        nmC_set_sync_later(w[i].ctx, 1); /* synced once, before record() */
         if (pthread_create(&tid[i], NULL, work, &w[i]) != 0) {
             rc = nmC_fail(r->ctx, NM_ERROR, "cannot start a thread: %s", strerror(errno));
             break;
@@ -610,12 +611,39 @@ static nm_status draw_all(run *r)
     return rc;
 }
 
+/* The figures' outputs were written without an fsync each: their file
+ * systems are synced once, before they are recorded as built.  When that
+ * fails, nothing is recorded: the records left are those of the last
+ * build, which the figures drawn now do not match, so the next build draws
+ * them again. */
+static nm_status sync_built(run *r)
+{
+    const char **paths = nm_calloc(r->ntodo ? r->ntodo : 1, sizeof *paths);
+    size_t i, n = 0;
+    nm_status rc;
+
+    if (!paths)
+        return nmC_fail(r->ctx, NM_NOMEM, "out of memory");
+    for (i = 0; i < r->ntodo; i++) {
+        const fig *f = &r->figs[r->todo[i]];
+        if (f->status == NM_OK && f->s->output)
+            paths[n++] = f->s->output;
+    }
+    rc = nmC_sync_outputs(r->ctx, paths, n);
+    nm_free(paths);
+    return rc;
+}
+
 /* Records the figures built and forgets the failed ones (so that they are
  * retried), in one transaction. */
 static nm_status record(run *r)
 {
-    nm_status rc = nmS_store_begin(r->store);
+    nm_status rc;
     size_t i;
+
+    if ((rc = sync_built(r)) != NM_OK)
+        return rc;
+    rc = nmS_store_begin(r->store);
 
     for (i = 0; rc == NM_OK && i < r->ntodo; i++) {
         fig *f = &r->figs[r->todo[i]];

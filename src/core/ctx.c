@@ -27,6 +27,7 @@ struct nm_ctx {
     nm_level log_max;
     nmC_input_id input[NM_INPUTS_MAX];
     int ninputs;
+    int sync_later; /* nmC_set_sync_later */
 };
 
 nm_ctx *nm_ctx_new(void)
@@ -40,6 +41,16 @@ nm_ctx *nm_ctx_new(void)
 void nm_ctx_free(nm_ctx *ctx)
 {
     nm_free(ctx);
+}
+
+void nmC_set_sync_later(nm_ctx *ctx, int on)
+{
+    ctx->sync_later = on;
+}
+
+int nmC_sync_later(const nm_ctx *ctx)
+{
+    return ctx->sync_later;
 }
 
 void nm_ctx_set_log(nm_ctx *ctx, nm_log_fn fn, void *user, nm_level max_level)

@@ -4,6 +4,7 @@
  * half-written map, a failed run leaves the previous file in place, and no
  * output replaces the store or another file the run reads.
  */
+#define _GNU_SOURCE /* syncfs */
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -97,7 +98,8 @@ nm_status nmC_atomic_commit(nm_ctx *ctx, nmC_atomic *a)
     nm_status rc = NM_OK;
     int failed;
 
-    failed = fflush(a->fp) != 0 || ferror(a->fp) || fsync(fileno(a->fp)) != 0;
+    failed = fflush(a->fp) != 0 || ferror(a->fp) ||
+             (!nmC_sync_later(ctx) && fsync(fileno(a->fp)) != 0);
     failed |= fclose(a->fp) != 0;
     a->fp = NULL;
     if (failed) {
@@ -109,6 +111,53 @@ nm_status nmC_atomic_commit(nm_ctx *ctx, nmC_atomic *a)
         a->temp = NULL;
     }
     nmC_atomic_abort(a);
+    return rc;
+}
+
+/* The folder of 'path' ("." for a bare name).  Caller frees. */
+static char *folder_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    nmC_buf b = {0};
+
+    if (!slash)
+        nmC_buf_add(&b, ".", 1);
+    else
+        nmC_buf_add(&b, path, slash == path ? 1 : (size_t)(slash - path));
+    return nmC_buf_take(&b);
+}
+
+nm_status nmC_sync_outputs(nm_ctx *ctx, const char *const *paths, size_t n)
+{
+    dev_t seen[16];
+    size_t nseen = 0, i, k;
+    nm_status rc = NM_OK;
+
+    for (i = 0; rc == NM_OK && i < n; i++) {
+        char *dir = paths[i] ? folder_of(paths[i]) : NULL;
+        struct stat st;
+        int fd;
+        if (!paths[i])
+            continue;
+        if (!dir)
+            return nmC_fail(ctx, NM_NOMEM, "out of memory");
+        if (stat(dir, &st) != 0) {
+            rc = nmC_fail(ctx, NM_ERROR, "%s: cannot sync: %s", dir, strerror(errno));
+        } else {
+            for (k = 0; k < nseen && seen[k] != st.st_dev; k++)
+                ;
+            if (k == nseen) {
+                fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+                if (fd < 0 || syncfs(fd) != 0)
+                    rc = nmC_fail(ctx, NM_ERROR, "%s: cannot sync: %s", dir, strerror(errno));
+                if (fd >= 0)
+                    close(fd);
+                if (nseen < sizeof seen / sizeof seen[0])
+                    seen[nseen++] = st.st_dev;
+            }
+        }
+        nm_free(dir);
+    }
     return rc;
 }
 
