@@ -276,8 +276,6 @@ typedef struct rn_zout {
  * or 0 when out of memory. */
 int nmR_deflate_rows(const unsigned char *pix, int stride, int width, int row0, int row1, int last,
                      rn_zout *z);
-/* Adler-32 of p[0..n) continuing 'adler' (1 to start), quick on zeros. */
-uint32_t nmR_adler32_sparse(uint32_t adler, const unsigned char *p, size_t n);
 
 /* Memory for a PNG page image of 'size' bytes (pagebuf.c): a build
  * worker's is kept for its next map, the main thread's is fresh.  Give it

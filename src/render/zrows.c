@@ -12,8 +12,9 @@
  *                   slanting edge, the margins, and the filter byte itself.
  *
  * The candidates are compared eight bytes at a time, so a run of zeros
- * costs a load and a compare per word, and the Adler-32 of a run of zeros
- * is one multiplication.  Blocks use dynamic Huffman codes (RFC 1951 3.2.7).
+ * costs a load and a compare per word; the filter compares two pixels at a
+ * time with the row above and writes and sums (Adler-32) only those that
+ * changed, a run of zeros adding to the sums in one multiplication.  Blocks use dynamic Huffman codes (RFC 1951 3.2.7).
  * The output is a raw deflate stream; write.c frames it as zlib and PNG.
  */
 #include <stdint.h>
@@ -449,61 +450,62 @@ static void put_pixel(unsigned char *o, uint32_t a, uint32_t b)
     o[2] = (unsigned char)(a - b);
 }
 
-static void filter_row(const unsigned char *pix, int stride, int width, int y, unsigned char *out)
+/* The Adler-32 sums of a row as it is filtered: a run of k zeros adds k
+ * times the first sum to the second, so only changed pixels are summed. */
+typedef struct zr_adler {
+    uint64_t s1, s2;
+    size_t at; /* bytes of the row summed */
+} zr_adler;
+
+static void adler_bytes(zr_adler *a, const unsigned char *row, size_t from, size_t to)
+{
+    size_t i;
+
+    a->s2 += a->s1 * (uint64_t)(from - a->at);
+    for (i = from; i < to; i++) {
+        a->s1 += row[i];
+        a->s2 += a->s1;
+    }
+    a->at = to;
+}
+
+/* Row y, filtered into out[0..n), its Adler-32 continuing *adler. */
+static void filter_row(const unsigned char *pix, int stride, int width, int y, unsigned char *out,
+                       uint32_t *adler)
 {
     const unsigned char *row = pix + (size_t)y * (size_t)stride;
     const unsigned char *up = y > 0 ? row - stride : NULL;
+    size_t n = 3 * (size_t)width + 1;
+    zr_adler a = {*adler & 0xffff, *adler >> 16, 0};
     int x;
 
     out[0] = 2; /* up */
     if (!up) {
         for (x = 0; x < width; x++)
             put_pixel(out + 1 + 3 * (size_t)x, load32(row + 4 * (size_t)x), 0);
-        return;
-    }
-    memset(out + 1, 0, 3 * (size_t)width);
-    for (x = 0; x + 1 < width; x += 2) {
-        uint64_t v, w;
-        memcpy(&v, row + 4 * (size_t)x, 8);
-        memcpy(&w, up + 4 * (size_t)x, 8);
-        if (((v ^ w) & 0x00ffffff00ffffffull) == 0)
-            continue;
-        put_pixel(out + 1 + 3 * (size_t)x, (uint32_t)v, (uint32_t)w);
-        put_pixel(out + 4 + 3 * (size_t)x, (uint32_t)(v >> 32), (uint32_t)(w >> 32));
-    }
-    if (x < width)
-        put_pixel(out + 1 + 3 * (size_t)x, load32(row + 4 * (size_t)x), load32(up + 4 * (size_t)x));
-}
-
-/* Adler-32 (RFC 1950) of p[0..n) after 'adler': a run of k zeros adds k
- * times the first sum to the second.  n is a row (well under 2^20 bytes),
- * so the sums are reduced once, at the end. */
-uint32_t nmR_adler32_sparse(uint32_t adler, const unsigned char *p, size_t n)
-{
-    uint64_t s1 = adler & 0xffff, s2 = adler >> 16;
-    size_t i = 0;
-
-    while (i < n) {
-        if (p[i] == 0) {
-            size_t k = 1;
-            while (i + k + 8 <= n) {
-                uint64_t w;
-                memcpy(&w, p + i + k, 8);
-                if (w != 0)
-                    break;
-                k += 8;
-            }
-            while (i + k < n && p[i + k] == 0)
-                k++;
-            s2 += s1 * (uint64_t)k;
-            i += k;
-            continue;
+        adler_bytes(&a, out, 0, n);
+    } else {
+        memset(out + 1, 0, 3 * (size_t)width);
+        adler_bytes(&a, out, 0, 1);
+        for (x = 0; x + 1 < width; x += 2) {
+            uint64_t v, w;
+            memcpy(&v, row + 4 * (size_t)x, 8);
+            memcpy(&w, up + 4 * (size_t)x, 8);
+            if (((v ^ w) & 0x00ffffff00ffffffull) == 0)
+                continue;
+            put_pixel(out + 1 + 3 * (size_t)x, (uint32_t)v, (uint32_t)w);
+            put_pixel(out + 4 + 3 * (size_t)x, (uint32_t)(v >> 32), (uint32_t)(w >> 32));
+            adler_bytes(&a, out, 1 + 3 * (size_t)x, 7 + 3 * (size_t)x);
         }
-        s1 += p[i];
-        s2 += s1;
-        i++;
+        if (x < width) {
+            put_pixel(out + 1 + 3 * (size_t)x, load32(row + 4 * (size_t)x),
+                      load32(up + 4 * (size_t)x));
+            adler_bytes(&a, out, 1 + 3 * (size_t)x, n);
+        }
+        adler_bytes(&a, out, n, n);
     }
-    return (uint32_t)((s2 % ZR_ADLER_MOD) << 16 | (s1 % ZR_ADLER_MOD));
+    /* a row is well under 2^20 bytes: the sums stay far below 2^64 */
+    *adler = (uint32_t)((a.s2 % ZR_ADLER_MOD) << 16 | (a.s1 % ZR_ADLER_MOD));
 }
 
 /* ---- a share of rows --------------------------------------------------------- */
@@ -525,12 +527,12 @@ int nmR_deflate_rows(const unsigned char *pix, int stride, int width, int row0, 
     if (e.ok && row0 > 0) {
         /* the row before the share is in the stream already: a match may
            reach into it */
-        filter_row(pix, stride, width, row0 - 1, b);
+        uint32_t unused = 1;
+        filter_row(pix, stride, width, row0 - 1, b, &unused);
         above = b;
     }
     for (y = row0; e.ok && y < row1; y++) {
-        filter_row(pix, stride, width, y, cur);
-        z->adler = nmR_adler32_sparse(z->adler, cur, n);
+        filter_row(pix, stride, width, y, cur, &z->adler);
         z->nraw += n;
         encode_row(&e, cur, above, n);
         above = cur;
