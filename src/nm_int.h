@@ -183,6 +183,13 @@ nm_status nmC_atomic_commit(nm_ctx *ctx, nmC_atomic *a);
  * next build redraws.  An fsync a file is a tenth of an atlas's time. */
 void nmC_set_sync_later(nm_ctx *ctx, int on);
 int nmC_sync_later(const nm_ctx *ctx);
+/* The threads one piece of work on 'ctx' may start: a build's workers
+ * already keep every core busy, and a map's bands and deflate shares on
+ * threads of their own only add thread starts and switches there.  0 lifts
+ * the limit. */
+void nmC_set_max_threads(nm_ctx *ctx, int n);
+/* 'wanted', or fewer under the context's limit. */
+int nmC_threads_for(const nm_ctx *ctx, int wanted);
 /* Syncs the file systems that hold the n files 'paths' (each once).
  * Returns NM_OK or NM_ERROR naming the folder that failed. */
 nm_status nmC_sync_outputs(nm_ctx *ctx, const char *const *paths, size_t n);

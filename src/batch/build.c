@@ -591,6 +591,8 @@ static nm_status draw_all(run *r)
         }
         nm_ctx_set_log(w[i].ctx, worker_log, &w[i], NM_LOG_WARN);
         nmC_set_sync_later(w[i].ctx, 1); /* synced once, before record() */
+        if (nthreads > 1)
+            nmC_set_max_threads(w[i].ctx, 1);
         if (pthread_create(&tid[i], NULL, work, &w[i]) != 0) {
             rc = nmC_fail(r->ctx, NM_ERROR, "cannot start a thread: %s", strerror(errno));
             break;

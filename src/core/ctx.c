@@ -28,6 +28,7 @@ struct nm_ctx {
     nmC_input_id input[NM_INPUTS_MAX];
     int ninputs;
     int sync_later; /* nmC_set_sync_later */
+    int max_threads; /* nmC_set_max_threads; 0: no limit */
 };
 
 nm_ctx *nm_ctx_new(void)
@@ -51,6 +52,16 @@ void nmC_set_sync_later(nm_ctx *ctx, int on)
 int nmC_sync_later(const nm_ctx *ctx)
 {
     return ctx->sync_later;
+}
+
+void nmC_set_max_threads(nm_ctx *ctx, int n)
+{
+    ctx->max_threads = n;
+}
+
+int nmC_threads_for(const nm_ctx *ctx, int wanted)
+{
+    return ctx->max_threads > 0 && wanted > ctx->max_threads ? ctx->max_threads : wanted;
 }
 
 void nm_ctx_set_log(nm_ctx *ctx, nm_log_fn fn, void *user, nm_level max_level)

@@ -1,14 +1,18 @@
 /*
- * The PNG page image's memory.  A page of A4 at 300 dpi is 35 MB: taken
- * fresh for every map, each of its pages is faulted in again (8,500 faults
- * a map where a fault is dear), so a thread that draws many maps (a build's
- * worker) keeps its image from one map to the next, and every image asks
- * for transparent huge pages.  The main thread draws one map and keeps
- * nothing; a worker's image is freed when the thread ends.
+ * The PNG page image's memory, and the deflate encoder's.  A page of A4 at
+ * 300 dpi is 35 MB: taken fresh for every map, each of its pages is
+ * faulted in again (8,500 faults a map where a fault is dear), so a thread
+ * that draws many maps (a build's worker) keeps its image from one map to
+ * the next, and every image asks for transparent huge pages.  The
+ * encoder's symbols, rows and output (half a megabyte a map, given back to
+ * the kernel by free() and faulted in again) are kept the same way.  The
+ * main thread draws one map and keeps nothing; a worker's blocks are freed
+ * when the thread ends.
  */
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -21,7 +25,14 @@ typedef struct pagebuf {
     void *block;  /* as allocated */
     unsigned char *pix; /* its first huge-page boundary */
     size_t cap;   /* bytes from pix */
+    int kept;     /* a thread's, kept for its next map */
+    int busy;     /* kept and lent out: a second asker gets a fresh block */
 } pagebuf;
+
+/* what one thread keeps: a block for each use */
+typedef struct kept {
+    pagebuf slot[RN_KEEP_SLOTS];
+} kept;
 
 static pthread_key_t key;
 static pthread_once_t once = PTHREAD_ONCE_INIT;
@@ -37,9 +48,21 @@ static void pagebuf_free(void *p)
     }
 }
 
+static void kept_free(void *p)
+{
+    kept *k = p;
+    int i;
+
+    if (!k)
+        return;
+    for (i = 0; i < RN_KEEP_SLOTS; i++)
+        nm_free(k->slot[i].block);
+    nm_free(k);
+}
+
 static void make_key(void)
 {
-    have_key = pthread_key_create(&key, pagebuf_free) == 0;
+    have_key = pthread_key_create(&key, kept_free) == 0;
 }
 
 static int main_thread(void)
@@ -48,9 +71,11 @@ static int main_thread(void)
 }
 
 /* A block of at least 'size' bytes whose start is on a huge-page boundary,
- * with the kernel asked to back it by huge pages (ignored where it may
- * not: THP off, or not a Linux kernel). */
-static int take(pagebuf *b, size_t size)
+ * with the kernel asked to back the page image by huge pages (ignored
+ * where it may not: THP off, or not a Linux kernel).  The encoder's block
+ * is mostly untouched room for its output: a huge page would be zeroed
+ * whole for the little it uses. */
+static int take(pagebuf *b, size_t size, int huge)
 {
     size_t cap = (size + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
     void *block = nm_malloc(cap + HUGE_PAGE);
@@ -60,7 +85,8 @@ static int take(pagebuf *b, size_t size)
         return 0;
     at = ((uintptr_t)block + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
 #ifdef MADV_HUGEPAGE
-    madvise((void *)at, cap, MADV_HUGEPAGE);
+    if (huge)
+        madvise((void *)at, cap, MADV_HUGEPAGE);
 #endif
     b->block = block;
     b->pix = (unsigned char *)at;
@@ -68,30 +94,37 @@ static int take(pagebuf *b, size_t size)
     return 1;
 }
 
-unsigned char *nmR_page_image(size_t size, void **hold)
+unsigned char *nmR_kept(int slot, size_t size, void **hold)
 {
-    pagebuf *b = NULL;
+    kept *k = NULL;
+    pagebuf *b;
+    int huge = slot == RN_KEEP_PAGE;
 
     *hold = NULL;
     pthread_once(&once, make_key);
-    if (have_key && !main_thread()) {
-        b = pthread_getspecific(key);
-        if (b && b->cap >= size)
-            return b->pix;
-        if (b) {
-            nm_free(b->block);
-            b->block = NULL;
-            b->cap = 0;
-        } else if (!(b = nm_calloc(1, sizeof *b)) || pthread_setspecific(key, b) != 0) {
-            nm_free(b);
-            b = NULL;
+    if (have_key && !main_thread() && slot >= 0 && slot < RN_KEEP_SLOTS) {
+        k = pthread_getspecific(key);
+        if (!k && (!(k = nm_calloc(1, sizeof *k)) || pthread_setspecific(key, k) != 0)) {
+            nm_free(k);
+            k = NULL;
         }
-        if (b)
-            return take(b, size) ? b->pix : NULL;
+        if (k && !k->slot[slot].busy) {
+            b = &k->slot[slot];
+            if (!b->block || b->cap < size) {
+                nm_free(b->block);
+                memset(b, 0, sizeof *b);
+                if (!take(b, size, huge))
+                    return NULL;
+                b->kept = 1;
+            }
+            b->busy = 1;
+            *hold = b;
+            return b->pix;
+        }
     }
-    /* the main thread's (or without thread keys): the caller's to give back */
+    /* the main thread's (or a second at once): the caller's to give back */
     b = nm_calloc(1, sizeof *b);
-    if (!b || !take(b, size)) {
+    if (!b || !take(b, size, huge)) {
         nm_free(b);
         return NULL;
     }
@@ -99,7 +132,12 @@ unsigned char *nmR_page_image(size_t size, void **hold)
     return b->pix;
 }
 
-void nmR_page_image_done(void *hold)
+void nmR_kept_done(void *hold)
 {
-    pagebuf_free(hold);
+    pagebuf *b = hold;
+
+    if (b && b->kept)
+        b->busy = 0;
+    else
+        pagebuf_free(b);
 }

@@ -268,21 +268,33 @@ typedef struct rn_zout {
     size_t nout, cap;
     uint32_t adler;
     size_t nraw;
+    int owned;  /* out was allocated for it (else it lies in 'hold') */
+    void *hold; /* the encoder's memory (nmR_kept) */
 } rn_zout;
+
+/* Makes room for 'more' bytes after z->nout.  Returns 0 when out of
+ * memory. */
+int nmR_zout_reserve(rn_zout *z, size_t more);
+/* Gives back the memory of z. */
+void nmR_zout_free(rn_zout *z);
 
 /* Appends rows [row0, row1) of a cairo RGB24 image, "up"-filtered, to
  * z->out as deflate blocks: the last share ends the stream, any other ends
- * on a byte boundary so that the next share's blocks follow it.  Returns 1,
- * or 0 when out of memory. */
+ * on a byte boundary so that the next share's blocks follow it.  With
+ * 'keep', the encoder's memory is the thread's kept block (nmR_kept): not
+ * on a thread that ends before z is written out.  Give z back with
+ * nmR_zout_free().  Returns 1, or 0 when out of memory. */
 int nmR_deflate_rows(const unsigned char *pix, int stride, int width, int row0, int row1, int last,
-                     rn_zout *z);
+                     int keep, rn_zout *z);
 
-/* Memory for a PNG page image of 'size' bytes (pagebuf.c): a build
- * worker's is kept for its next map, the main thread's is fresh.  Give it
- * back with nmR_page_image_done(*hold) (a no-op for a kept one).  NULL when
- * out of memory. */
-unsigned char *nmR_page_image(size_t size, void **hold);
-void nmR_page_image_done(void *hold);
+/* Memory kept by a thread between maps (pagebuf.c): a build worker's
+ * block of each slot serves its next map, the main thread's is fresh.
+ * Returns at least 'size' bytes (not zeroed); give them back with
+ * nmR_kept_done(*hold), a no-op for a kept block.  NULL when out of
+ * memory. */
+enum { RN_KEEP_NONE = -1, RN_KEEP_PAGE, RN_KEEP_ZROWS, RN_KEEP_SLOTS };
+unsigned char *nmR_kept(int slot, size_t size, void **hold);
+void nmR_kept_done(void *hold);
 
 void nmR_draw_furniture(cairo_t *cr, PangoContext *pc, const nm_map *map, const rn_layout *lay,
                        rn_svgtext *svg);

@@ -105,7 +105,7 @@ static nm_status draw_bands(nm_ctx *ctx, const nm_map *map, const rn_layout *lay
                             const rn_dev *feat, const rn_dev *outl, unsigned char *pix, int stride,
                             double k)
 {
-    int n = map->opts.threads, splits[MAX_BANDS + 1], i;
+    int n = nmC_threads_for(ctx, map->opts.threads), splits[MAX_BANDS + 1], i;
     int width = (int)lay->pub.width_px, height = (int)lay->pub.height_px;
     band bands[MAX_BANDS];
     pthread_t tid[MAX_BANDS];
@@ -167,6 +167,7 @@ static void png_on_warning(png_structp png, png_const_charp msg)
 typedef struct zshare {
     const unsigned char *pix;
     int width, stride, row0, row1, level, last;
+    int keep; /* on the caller's thread: the encoder may use its kept memory */
     rn_zout zo; /* raw deflate of the filtered rows, their Adler-32 and count */
     int ok;
 } zshare;
@@ -190,16 +191,8 @@ static int zshare_append(zshare *z, const unsigned char *p, size_t n)
 {
     rn_zout *o = &z->zo;
 
-    if (o->nout + n > o->cap) {
-        size_t cap = o->cap ? 2 * o->cap : 1 << 18;
-        void *q;
-        while (cap < o->nout + n)
-            cap *= 2;
-        if (!(q = nm_realloc(o->out, cap)))
-            return 0;
-        o->out = q;
-        o->cap = cap;
-    }
+    if (!nmR_zout_reserve(o, n))
+        return 0;
     memcpy(o->out + o->nout, p, n);
     o->nout += n;
     return 1;
@@ -283,7 +276,8 @@ static void *deflate_share(void *arg)
     zshare *z = arg;
 
     if (z->level >= 1 && z->level <= 3) {
-        z->ok = nmR_deflate_rows(z->pix, z->stride, z->width, z->row0, z->row1, z->last, &z->zo);
+        z->ok = nmR_deflate_rows(z->pix, z->stride, z->width, z->row0, z->row1, z->last, z->keep,
+                                 &z->zo);
         return NULL;
     }
     return deflate_share_zlib(z);
@@ -350,6 +344,7 @@ static int png_encode(FILE *fp, const unsigned char *pix, int width, int height,
         z[i].row1 = (int)((long)height * (i + 1) / n);
         z[i].level = level;
         z[i].last = i == n - 1;
+        z[i].keep = i == 0;
         if (i > 0 && pthread_create(&tid[i], NULL, deflate_share, &z[i]) == 0)
             started[i] = 1;
     }
@@ -382,7 +377,7 @@ static int png_encode(FILE *fp, const unsigned char *pix, int width, int height,
 
 out:
     for (i = 0; i < n; i++)
-        nm_free(z[i].zo.out);
+        nmR_zout_free(&z[i].zo);
     return ok;
 }
 
@@ -400,7 +395,7 @@ static nm_status write_png(nm_ctx *ctx, const nm_map *map, const rn_layout *lay,
     nm_status rc;
     png_err e = {{0}};
 
-    pix = nmR_page_image((size_t)stride * (size_t)height, &pix_hold);
+    pix = nmR_kept(RN_KEEP_PAGE, (size_t)stride * (size_t)height, &pix_hold);
     if (!pix) {
         rc = nmC_fail(ctx, NM_NOMEM, "out of memory for a %dx%d image", width, height);
         goto cleanup;
@@ -429,8 +424,8 @@ static nm_status write_png(nm_ctx *ctx, const nm_map *map, const rn_layout *lay,
         goto cleanup;
     }
     cairo_surface_flush(surf);
-    if (!png_encode(fp, pix, width, height, stride, map->opts.png_level, map->opts.threads,
-                    map->dpi, &e))
+    if (!png_encode(fp, pix, width, height, stride, map->opts.png_level,
+                    nmC_threads_for(ctx, map->opts.threads), map->dpi, &e))
         rc = nmC_fail(ctx, NM_ERROR, "writing PNG failed: %s", e.msg);
 
 cleanup:
@@ -440,7 +435,7 @@ cleanup:
         cairo_surface_destroy(surf);
     nmR_dev_free(&feat);
     nmR_dev_free(&outl);
-    nmR_page_image_done(pix_hold);
+    nmR_kept_done(pix_hold);
     return rc;
 }
 

@@ -76,21 +76,39 @@ static int code_of(const uint16_t *base, int n, unsigned v)
 
 /* ---- output --------------------------------------------------------------- */
 
-static int reserve(zr_enc *e, size_t more)
+int nmR_zout_reserve(rn_zout *z, size_t more)
 {
-    rn_zout *z = e->z;
+    size_t cap;
+    unsigned char *p;
 
     if (z->nout + more <= z->cap)
         return 1;
-    size_t cap = z->cap ? z->cap : 1 << 16;
+    cap = z->cap ? 2 * z->cap : 1 << 16;
     while (cap < z->nout + more)
         cap *= 2;
-    unsigned char *p = nm_realloc(z->out, cap);
+    /* out may lie in the encoder's kept block: then it moves out */
+    p = z->owned ? nm_realloc(z->out, cap) : nm_malloc(cap);
     if (!p)
-        return e->ok = 0;
+        return 0;
+    if (!z->owned && z->nout)
+        memcpy(p, z->out, z->nout);
     z->out = p;
     z->cap = cap;
+    z->owned = 1;
     return 1;
+}
+
+void nmR_zout_free(rn_zout *z)
+{
+    if (z->owned)
+        nm_free(z->out);
+    nmR_kept_done(z->hold);
+    memset(z, 0, sizeof *z);
+}
+
+static int reserve(zr_enc *e, size_t more)
+{
+    return nmR_zout_reserve(e->z, more) ? 1 : (e->ok = 0);
 }
 
 /* Appends the low n (at most 32) bits of v; room was reserved.  Whole
@@ -510,20 +528,39 @@ static void filter_row(const unsigned char *pix, int stride, int width, int y, u
 
 /* ---- a share of rows --------------------------------------------------------- */
 
+/* Bytes of the encoder's block: its symbols, two rows and room for about
+ * what zlib would need for the share's rows. */
+#define ZR_SYMS_BYTES (ZR_BLOCK_SYMS * sizeof(zr_sym))
+
 int nmR_deflate_rows(const unsigned char *pix, int stride, int width, int row0, int row1, int last,
-                     rn_zout *z)
+                     int keep, rn_zout *z)
 {
-    size_t n = 3 * (size_t)width + 1;
-    /* 8 bytes to spare: the matcher reads words past a row's end */
-    unsigned char *a = nm_calloc(n + 8, 1), *b = nm_calloc(n + 8, 1), *above = NULL, *cur = a;
+    size_t n = 3 * (size_t)width + 1, rowcap = (n + 8 + 63) / 64 * 64;
+    size_t room = n * (size_t)(row1 - row0) / 4 + 65536;
+    /* the symbols, two rows (8 bytes to spare: the matcher reads words
+       past a row's end) and the output's first room, in one block kept by
+       a build's worker from map to map */
+    unsigned char *block =
+        nmR_kept(keep ? RN_KEEP_ZROWS : RN_KEEP_NONE, ZR_SYMS_BYTES + 2 * rowcap + room, &z->hold);
+    unsigned char *a = block ? block + ZR_SYMS_BYTES : NULL, *b = a ? a + rowcap : NULL;
+    unsigned char *above = NULL, *cur = a;
     zr_enc e;
     int y;
 
     memset(&e, 0, sizeof e);
     e.z = z;
-    e.ok = a && b && (e.syms = nm_malloc(ZR_BLOCK_SYMS * sizeof *e.syms)) != NULL;
+    e.ok = block != NULL;
     z->adler = 1;
     z->nraw = 0;
+    z->nout = 0;
+    if (e.ok) {
+        e.syms = (zr_sym *)block;
+        memset(a + n, 0, 8);
+        memset(b + n, 0, 8);
+        z->out = b + rowcap;
+        z->cap = room;
+        z->owned = 0;
+    }
     if (e.ok && row0 > 0) {
         /* the row before the share is in the stream already: a match may
            reach into it */
@@ -549,8 +586,5 @@ int nmR_deflate_rows(const unsigned char *pix, int stride, int width, int row0, 
     } else if (e.ok && reserve(&e, 8)) {
         put_flush(&e, 1);
     }
-    nm_free(a);
-    nm_free(b);
-    nm_free(e.syms);
     return e.ok;
 }

@@ -7,6 +7,7 @@
  * code builder is tested directly too: zrows.c is included); the Adler-32
  * summed over changed pixels only agrees with zlib's over every byte.
  */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -91,7 +92,10 @@ static void check_roundtrip(const image *im, int shares)
     memset(z, 0, sizeof z);
     for (i = 0; i < shares; i++) {
         int r0 = (int)((long)im->height * i / shares), r1 = (int)((long)im->height * (i + 1) / shares);
-        assert_int_equal(nmR_deflate_rows(im->pix, im->stride, im->width, r0, r1, i == shares - 1, &z[i]), 1);
+        /* the first share in the memory the thread keeps, as write.c does */
+        assert_int_equal(nmR_deflate_rows(im->pix, im->stride, im->width, r0, r1, i == shares - 1,
+                                          i == 0, &z[i]),
+                         1);
         assert_int_equal(z[i].nraw, (3 * (size_t)im->width + 1) * (size_t)(r1 - r0));
         adler = i == 0 ? z[i].adler : adler32_combine(adler, z[i].adler, (z_off_t)z[i].nraw);
         total += z[i].nout;
@@ -107,7 +111,7 @@ static void check_roundtrip(const image *im, int shares)
     for (i = 0; i < shares; i++) {
         memcpy(stream + at, z[i].out, z[i].nout);
         at += z[i].nout;
-        free(z[i].out);
+        nmR_zout_free(&z[i]);
     }
     stream[at++] = (unsigned char)(adler >> 24);
     stream[at++] = (unsigned char)(adler >> 16);
@@ -295,12 +299,45 @@ static void test_code_lengths(void **state)
     assert_int_equal(len[0] + len[1], 2);
 }
 
+/* On a thread other than the main one the encoder keeps its memory from
+ * one image to the next, as a build's worker does: a small image, a larger
+ * one (the block grows), noise whose output outgrows the block's room
+ * (it moves out), and a small one again. */
+static void *encode_on_a_worker(void *arg)
+{
+    image small = flat_map(50, 40), large = flat_map(1754, 60), noise = image_new(300, 80);
+    int x, y;
+
+    (void)arg;
+    for (y = 0; y < noise.height; y++)
+        for (x = 0; x < noise.width; x++)
+            put(&noise, x, y, next_rand());
+    check_roundtrip(&small, 1);
+    check_roundtrip(&large, 2);
+    check_roundtrip(&noise, 1);
+    check_roundtrip(&small, 2);
+    free(small.pix);
+    free(large.pix);
+    free(noise.pix);
+    return NULL;
+}
+
+static void test_kept_memory(void **state)
+{
+    pthread_t t;
+
+    (void)state;
+    assert_int_equal(pthread_create(&t, NULL, encode_on_a_worker, NULL), 0);
+    assert_int_equal(pthread_join(t, NULL), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_flat_maps),        cmocka_unit_test(test_all_white_and_stripes),
         cmocka_unit_test(test_noise),            cmocka_unit_test(test_rows_past_the_window),
         cmocka_unit_test(test_deep_codes),       cmocka_unit_test(test_code_lengths),
+        cmocka_unit_test(test_kept_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
