@@ -92,10 +92,13 @@ typedef struct nm_render_opts {
      * inch (default 400: a 300 dpi rendering shows no difference from 600,
      * and the file is a third smaller). */
     double print_dpi;
-    /* zlib level of PNG output, 0-9 (default 3: fast, files within a few
-     * per cent of level 9 for flat-coloured maps). */
+    /* Compression of PNG output, 0-9 (default 3).  1 to 3: needsmap's
+     * encoder for flat-coloured maps, three times zlib's speed, files about
+     * 15% larger than zlib's level 3; 0 and 4 to 9: zlib at that level,
+     * for the smallest file. */
     int png_level;
-    /* Threads drawing the map of a PNG in horizontal bands, 1-8 (default 2). */
+    /* Threads drawing the map of a PNG in horizontal bands, 1-8 (default 2;
+     * a build with -j 2 or more draws each map on one). */
     int threads;
     /* Outline of choropleth areas: width in mm (default 0.1).  When
      * outline_darken is above 0 the outline is the area's own fill darkened
