@@ -272,6 +272,10 @@ typedef struct rn_zout {
     void *hold; /* the encoder's memory (nmR_kept) */
 } rn_zout;
 
+/* Row y of a cairo RGB24 image "up"-filtered into out[0 .. 3*width+1)
+ * (the filter byte first), its bytes added to the Adler-32 *adler. */
+void nmR_filter_row(const unsigned char *pix, int stride, int width, int y, unsigned char *out,
+                    uint32_t *adler);
 /* Makes room for 'more' bytes after z->nout.  Returns 0 when out of
  * memory. */
 int nmR_zout_reserve(rn_zout *z, size_t more);
@@ -280,19 +284,20 @@ void nmR_zout_free(rn_zout *z);
 
 /* Appends rows [row0, row1) of a cairo RGB24 image, "up"-filtered, to
  * z->out as deflate blocks: the last share ends the stream, any other ends
- * on a byte boundary so that the next share's blocks follow it.  With
- * 'keep', the encoder's memory is the thread's kept block (nmR_kept): not
- * on a thread that ends before z is written out.  Give z back with
+ * on a byte boundary so that the next share's blocks follow it.  The
+ * encoder's memory is the thread's kept block of 'keep_slot' (nmR_kept;
+ * RN_KEEP_NONE on a thread that ends before z is written out).  Give z back with
  * nmR_zout_free().  Returns 1, or 0 when out of memory. */
 int nmR_deflate_rows(const unsigned char *pix, int stride, int width, int row0, int row1, int last,
-                     int keep, rn_zout *z);
+                     int keep_slot, rn_zout *z);
 
 /* Memory kept by a thread between maps (pagebuf.c): a build worker's
  * block of each slot serves its next map, the main thread's is fresh.
  * Returns at least 'size' bytes (not zeroed); give them back with
  * nmR_kept_done(*hold), a no-op for a kept block.  NULL when out of
  * memory. */
-enum { RN_KEEP_NONE = -1, RN_KEEP_PAGE, RN_KEEP_ZROWS, RN_KEEP_SLOTS };
+enum { RN_KEEP_NONE = -1, RN_KEEP_PAGE, RN_KEEP_ZROWS /* one a deflate share: up to 8 */,
+       RN_KEEP_SLOTS = RN_KEEP_ZROWS + 8 };
 unsigned char *nmR_kept(int slot, size_t size, void **hold);
 void nmR_kept_done(void *hold);
 

@@ -167,25 +167,10 @@ static void png_on_warning(png_structp png, png_const_charp msg)
 typedef struct zshare {
     const unsigned char *pix;
     int width, stride, row0, row1, level, last;
-    int keep; /* on the caller's thread: the encoder may use its kept memory */
+    int keep; /* the kept memory's slot (RN_KEEP_ZROWS + share) or RN_KEEP_NONE */
     rn_zout zo; /* raw deflate of the filtered rows, their Adler-32 and count */
     int ok;
 } zshare;
-
-/* Row y of cairo's RGB24 (native-endian 0x00RRGGBB words) as RGB bytes. */
-static void rgb_row(const unsigned char *pix, int stride, int width, int y, unsigned char *out)
-{
-    const unsigned char *row = pix + (size_t)y * (size_t)stride;
-    int x;
-
-    for (x = 0; x < width; x++) {
-        uint32_t v;
-        memcpy(&v, row + 4 * (size_t)x, 4);
-        out[3 * x] = (unsigned char)(v >> 16);
-        out[3 * x + 1] = (unsigned char)(v >> 8);
-        out[3 * x + 2] = (unsigned char)v;
-    }
-}
 
 static int zshare_append(zshare *z, const unsigned char *p, size_t n)
 {
@@ -232,37 +217,23 @@ static int zshare_append_front(zshare *z, const unsigned char *p, size_t n)
 /* The filtered rows [row0, row1) deflated by zlib. */
 static void *deflate_share_zlib(zshare *z)
 {
-    size_t rowlen = 3 * (size_t)z->width, i;
-    unsigned char *prev = nm_calloc(rowlen, 1), *cur = nm_malloc(rowlen);
-    unsigned char *filt = nm_malloc(rowlen + 1);
+    unsigned char *filt = nm_malloc(3 * (size_t)z->width + 1);
     z_stream zs;
     int y, zok;
 
     memset(&zs, 0, sizeof zs);
-    z->zo.adler = (uint32_t)adler32(0, NULL, 0);
+    z->zo.adler = 1;
     zok = deflateInit2(&zs, z->level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) == Z_OK;
-    z->ok = zok && prev && cur && filt;
-    if (z->ok && z->row0 > 0)
-        rgb_row(z->pix, z->stride, z->width, z->row0 - 1, prev);
+    z->ok = zok && filt;
     for (y = z->row0; z->ok && y < z->row1; y++) {
-        unsigned char *t;
-        rgb_row(z->pix, z->stride, z->width, y, cur);
-        filt[0] = 2; /* up */
-        for (i = 0; i < rowlen; i++)
-            filt[i + 1] = (unsigned char)(cur[i] - prev[i]);
-        z->zo.adler = (uint32_t)adler32(z->zo.adler, filt, (uInt)(rowlen + 1));
-        z->zo.nraw += rowlen + 1;
-        z->ok = zshare_put(z, &zs, filt, rowlen + 1, Z_NO_FLUSH);
-        t = prev;
-        prev = cur;
-        cur = t;
+        nmR_filter_row(z->pix, z->stride, z->width, y, filt, &z->zo.adler);
+        z->zo.nraw += 3 * (size_t)z->width + 1;
+        z->ok = zshare_put(z, &zs, filt, 3 * (size_t)z->width + 1, Z_NO_FLUSH);
     }
     if (z->ok)
         z->ok = zshare_put(z, &zs, NULL, 0, z->last ? Z_FINISH : Z_SYNC_FLUSH);
     if (zok)
         deflateEnd(&zs);
-    nm_free(prev);
-    nm_free(cur);
     nm_free(filt);
     return NULL;
 }
@@ -321,15 +292,17 @@ cleanup:
     return ok;
 }
 
-/* Writes cairo RGB24 pixels as an 8-bit RGB PNG, deflated on 'threads'
- * threads.  Returns 1 on success, 0 with e->msg set. */
+/* Writes cairo RGB24 pixels as an 8-bit RGB PNG, deflated in 'shares'
+ * shares on up to 'threads' threads.  The shares, not the threads, fix the
+ * bytes: a build's worker, held to one thread, writes the same file as a
+ * map drawn alone.  Returns 1 on success, 0 with e->msg set. */
 static int png_encode(FILE *fp, const unsigned char *pix, int width, int height, int stride,
-                      int level, int threads, double dpi, png_err *e)
+                      int level, int shares, int threads, double dpi, png_err *e)
 {
     int ok = 0;
     zshare z[MAX_BANDS];
     pthread_t tid[MAX_BANDS];
-    int started[MAX_BANDS] = {0}, i, n = threads < 1 ? 1 : threads > MAX_BANDS ? MAX_BANDS : threads;
+    int started[MAX_BANDS] = {0}, i, n = shares < 1 ? 1 : shares > MAX_BANDS ? MAX_BANDS : shares;
     unsigned char head[2] = {0x78, 0x01}, tail[4];
     uLong adler;
 
@@ -344,9 +317,12 @@ static int png_encode(FILE *fp, const unsigned char *pix, int width, int height,
         z[i].row1 = (int)((long)height * (i + 1) / n);
         z[i].level = level;
         z[i].last = i == n - 1;
-        z[i].keep = i == 0;
-        if (i > 0 && pthread_create(&tid[i], NULL, deflate_share, &z[i]) == 0)
+        /* a share on this thread may use its kept memory, one slot each */
+        z[i].keep = RN_KEEP_ZROWS + i;
+        if (i > 0 && i < threads && pthread_create(&tid[i], NULL, deflate_share, &z[i]) == 0) {
+            z[i].keep = RN_KEEP_NONE; /* its thread ends before the file is written */
             started[i] = 1;
+        }
     }
     deflate_share(&z[0]);
     for (i = 1; i < n; i++) {
@@ -424,7 +400,7 @@ static nm_status write_png(nm_ctx *ctx, const nm_map *map, const rn_layout *lay,
         goto cleanup;
     }
     cairo_surface_flush(surf);
-    if (!png_encode(fp, pix, width, height, stride, map->opts.png_level,
+    if (!png_encode(fp, pix, width, height, stride, map->opts.png_level, map->opts.threads,
                     nmC_threads_for(ctx, map->opts.threads), map->dpi, &e))
         rc = nmC_fail(ctx, NM_ERROR, "writing PNG failed: %s", e.msg);
 

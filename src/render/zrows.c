@@ -487,9 +487,8 @@ static void adler_bytes(zr_adler *a, const unsigned char *row, size_t from, size
     a->at = to;
 }
 
-/* Row y, filtered into out[0..n), its Adler-32 continuing *adler. */
-static void filter_row(const unsigned char *pix, int stride, int width, int y, unsigned char *out,
-                       uint32_t *adler)
+void nmR_filter_row(const unsigned char *pix, int stride, int width, int y, unsigned char *out,
+                    uint32_t *adler)
 {
     const unsigned char *row = pix + (size_t)y * (size_t)stride;
     const unsigned char *up = y > 0 ? row - stride : NULL;
@@ -533,7 +532,7 @@ static void filter_row(const unsigned char *pix, int stride, int width, int y, u
 #define ZR_SYMS_BYTES (ZR_BLOCK_SYMS * sizeof(zr_sym))
 
 int nmR_deflate_rows(const unsigned char *pix, int stride, int width, int row0, int row1, int last,
-                     int keep, rn_zout *z)
+                     int keep_slot, rn_zout *z)
 {
     size_t n = 3 * (size_t)width + 1, rowcap = (n + 8 + 63) / 64 * 64;
     size_t room = n * (size_t)(row1 - row0) / 4 + 65536;
@@ -541,7 +540,7 @@ int nmR_deflate_rows(const unsigned char *pix, int stride, int width, int row0, 
        past a row's end) and the output's first room, in one block kept by
        a build's worker from map to map */
     unsigned char *block =
-        nmR_kept(keep ? RN_KEEP_ZROWS : RN_KEEP_NONE, ZR_SYMS_BYTES + 2 * rowcap + room, &z->hold);
+        nmR_kept(keep_slot, ZR_SYMS_BYTES + 2 * rowcap + room, &z->hold);
     unsigned char *a = block ? block + ZR_SYMS_BYTES : NULL, *b = a ? a + rowcap : NULL;
     unsigned char *above = NULL, *cur = a;
     zr_enc e;
@@ -565,11 +564,11 @@ int nmR_deflate_rows(const unsigned char *pix, int stride, int width, int row0, 
         /* the row before the share is in the stream already: a match may
            reach into it */
         uint32_t unused = 1;
-        filter_row(pix, stride, width, row0 - 1, b, &unused);
+        nmR_filter_row(pix, stride, width, row0 - 1, b, &unused);
         above = b;
     }
     for (y = row0; e.ok && y < row1; y++) {
-        filter_row(pix, stride, width, y, cur, &z->adler);
+        nmR_filter_row(pix, stride, width, y, cur, &z->adler);
         z->nraw += n;
         encode_row(&e, cur, above, n);
         above = cur;

@@ -143,6 +143,49 @@ static uint32_t pixel_at(cairo_surface_t *img, const nm_map_layout *l, double x,
     return *(const uint32_t *)(data + row * stride + col * 4) & 0xffffff;
 }
 
+/* Every compression level gives the same pixels: 1 to 3 go through
+ * zrows.c's encoder, 0 and 4 to 9 through zlib, on two threads each. */
+static void test_png_levels(void **state)
+{
+    static const int levels[] = {0, 1, 3, 6, 9};
+    nm_ctx *ctx = nm_ctx_new();
+    nm_map *map = test_map(ctx, 150);
+    cairo_surface_t *first = NULL;
+    nm_render_opts ro;
+    size_t i;
+    int y;
+
+    (void)state;
+    make_tmpdir();
+    nm_render_opts_init(&ro);
+    for (i = 0; i < sizeof levels / sizeof levels[0]; i++) {
+        char path[128];
+        cairo_surface_t *img;
+        ro.png_level = levels[i];
+        assert_int_equal(nm_map_set_options(ctx, map, &ro), NM_OK);
+        snprintf(path, sizeof path, "%s/level_%d.png", tmpdir, levels[i]);
+        assert_int_equal(nm_map_write(ctx, map, path, NULL), NM_OK);
+        img = cairo_image_surface_create_from_png(path);
+        assert_int_equal(cairo_surface_status(img), CAIRO_STATUS_SUCCESS);
+        cairo_surface_flush(img);
+        if (!first) {
+            first = img;
+            continue;
+        }
+        assert_int_equal(cairo_image_surface_get_height(img), cairo_image_surface_get_height(first));
+        for (y = 0; y < cairo_image_surface_get_height(img); y++)
+            assert_memory_equal(cairo_image_surface_get_data(img) +
+                                    (size_t)y * (size_t)cairo_image_surface_get_stride(img),
+                                cairo_image_surface_get_data(first) +
+                                    (size_t)y * (size_t)cairo_image_surface_get_stride(first),
+                                4 * (size_t)cairo_image_surface_get_width(img));
+        cairo_surface_destroy(img);
+    }
+    cairo_surface_destroy(first);
+    nm_map_free(map);
+    nm_ctx_free(ctx);
+}
+
 static void check_squares(double dpi)
 {
     nm_ctx *ctx = nm_ctx_new();
@@ -795,6 +838,7 @@ int main(void)
         cmocka_unit_test(test_polylabel),     cmocka_unit_test(test_labels_collide),
         cmocka_unit_test(test_labels_own_first),
         cmocka_unit_test(test_bad_input),     cmocka_unit_test(test_orientation),
+        cmocka_unit_test(test_png_levels),
     };
     return cmocka_run_group_tests(tests, NULL, cleanup_dir);
 }
