@@ -131,6 +131,7 @@ nm_status nmC_sync_outputs(nm_ctx *ctx, const char *const *paths, size_t n)
 {
     dev_t seen[16];
     size_t nseen = 0, i, k;
+    char *last = NULL;
     nm_status rc = NM_OK;
 
     for (i = 0; rc == NM_OK && i < n; i++) {
@@ -139,8 +140,15 @@ nm_status nmC_sync_outputs(nm_ctx *ctx, const char *const *paths, size_t n)
         int fd;
         if (!paths[i])
             continue;
-        if (!dir)
+        if (!dir) {
+            nm_free(last);
             return nmC_fail(ctx, NM_NOMEM, "out of memory");
+        }
+        /* an atlas's thousands of outputs share a few folders */
+        if (last && strcmp(dir, last) == 0) {
+            nm_free(dir);
+            continue;
+        }
         if (stat(dir, &st) != 0) {
             rc = nmC_fail(ctx, NM_ERROR, "%s: cannot sync: %s", dir, strerror(errno));
         } else {
@@ -156,8 +164,10 @@ nm_status nmC_sync_outputs(nm_ctx *ctx, const char *const *paths, size_t n)
                     seen[nseen++] = st.st_dev;
             }
         }
-        nm_free(dir);
+        nm_free(last);
+        last = dir;
     }
+    nm_free(last);
     return rc;
 }
 
