@@ -317,12 +317,12 @@ static int png_encode(FILE *fp, const unsigned char *pix, int width, int height,
         z[i].row1 = (int)((long)height * (i + 1) / n);
         z[i].level = level;
         z[i].last = i == n - 1;
-        /* a share on this thread may use its kept memory, one slot each */
-        z[i].keep = RN_KEEP_ZROWS + i;
-        if (i > 0 && i < threads && pthread_create(&tid[i], NULL, deflate_share, &z[i]) == 0) {
-            z[i].keep = RN_KEEP_NONE; /* its thread ends before the file is written */
+        /* a share on this thread may use its kept memory, one slot each; a
+           share on a thread of its own may not (that thread ends before
+           the file is written), and is told so before the thread starts */
+        z[i].keep = i > 0 && i < threads ? RN_KEEP_NONE : RN_KEEP_ZROWS + i;
+        if (i > 0 && i < threads && pthread_create(&tid[i], NULL, deflate_share, &z[i]) == 0)
             started[i] = 1;
-        }
     }
     deflate_share(&z[0]);
     for (i = 1; i < n; i++) {
