@@ -9,6 +9,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "needsmap/core.h"
 
@@ -34,6 +35,8 @@ void nmC_clear(nm_ctx *ctx);
 void nmC_note_input(nm_ctx *ctx, const char *path, const char *what);
 /* What 'path' is when it is a noted input, else NULL. */
 const char *nmC_input_what(const nm_ctx *ctx, const char *path);
+/* The same for a file already statted: its device and inode. */
+const char *nmC_input_what_id(const nm_ctx *ctx, dev_t dev, ino_t ino);
 /* Sets 'status' with the current message prefixed by "PATH: " (unless it
  * already starts so), for errors of code that does not know the file. */
 nm_status nmC_fail_naming(nm_ctx *ctx, nm_status status, const char *path);

@@ -211,7 +211,9 @@ static nm_status update_input(run *r, bd_section *s, int earlier_changed, int *c
     }
     {
         char *saved = NULL;
-        rc = within_resolve(r->store, s, &saved);
+        rc = nmS_store_spatial(r->store);
+        if (rc == NM_OK)
+            rc = within_resolve(r->store, s, &saved);
         if (rc == NM_OK)
             rc = s->type->import(r->store, s->opts, s->file);
         within_restore(s, saved);
@@ -423,7 +425,7 @@ static nm_status judge(run *r, fig *f, bd_memo *memo)
             add_reason(&f->reason, "inputs unknown");
         rc = input_reasons(r, f, rec.inputs);
     }
-    if (f->s->output && stat(f->s->output, &st) != 0)
+    if (f->s->output && (f->s->output_statted ? !f->s->output_exists : stat(f->s->output, &st) != 0))
         add_reason(&f->reason, "output missing");
     if (r->o->force && !f->reason.len)
         add_reason(&f->reason, "forced");
@@ -643,6 +645,8 @@ static nm_status record(run *r)
     nm_status rc;
     size_t i;
 
+    if (!r->ntodo)
+        return NM_OK;
     if ((rc = sync_built(r)) != NM_OK)
         return rc;
     rc = nmS_store_begin(r->store);
@@ -675,7 +679,11 @@ static nm_status check_outputs(run *r)
             nmC_note_input(r->ctx, r->file.sec[i].file, "an input of this build");
     for (i = 0; i < r->file.nsec; i++) {
         const bd_section *s = &r->file.sec[i];
-        const char *what = s->output && is_figure(s) ? nmC_input_what(r->ctx, s->output) : NULL;
+        const char *what = NULL;
+        if (s->output && is_figure(s))
+            what = !s->output_statted ? nmC_input_what(r->ctx, s->output)
+                   : s->output_exists ? nmC_input_what_id(r->ctx, s->output_dev, s->output_ino)
+                                      : NULL;
         if (what) {
             nmC_log(r->ctx, NM_LOG_ERROR, "%s:%d: [%s] output: \"%s\" is %s", r->file.path,
                    s->output_line, s->name, s->output, what);
@@ -698,9 +706,12 @@ static nm_status open_store(run *r)
         /* a dry run of a first build has no store to read yet */
         if (stat(r->o->db, &st) != 0 || st.st_size == 0)
             return NM_OK;
-        return nm_store_open(r->ctx, r->o->db, NM_STORE_READONLY, &r->store);
+        return nm_store_open(r->ctx, r->o->db, NM_STORE_READONLY | NMS_STORE_SPATIAL_LATER,
+                             &r->store);
     }
-    rc = nm_store_open(r->ctx, r->o->db, NM_STORE_CREATE, &r->store);
+    /* the build's own connection reads its tables to judge; SpatiaLite
+       starts when an input is imported (workers draw on their own) */
+    rc = nm_store_open(r->ctx, r->o->db, NM_STORE_CREATE | NMS_STORE_SPATIAL_LATER, &r->store);
     /* a store made before builds were recorded gets the table */
     if (rc == NM_OK)
         rc = nmS_store_exec(r->store, "CREATE TABLE IF NOT EXISTS build ("

@@ -7,6 +7,7 @@
 #define NM_BUILD_INT_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "needsmap/build.h"
 #include "needsmap/options.h"
@@ -60,6 +61,12 @@ typedef struct bd_section {
     const char *file;    /* inputs: the resolved file, or NULL (derived steps) */
     const char *output;  /* figures: the resolved output, or NULL */
     char *output_real;   /* the output's absolute path without symlinks */
+    /* the output as the reader found it (lstat of a path that is no
+       symlink): whether it exists, and its device and inode, so that the
+       build stats each output once, not three times */
+    int output_statted, output_exists;
+    dev_t output_dev;
+    ino_t output_ino;
     int output_line;
     char definition[65]; /* SHA-256 of the type and sorted keys and values */
     int changed;         /* inputs: (to be) imported in this build */

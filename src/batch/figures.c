@@ -466,7 +466,9 @@ static char *resolve(reader *r, const char *value, int from_set)
 
     if (value[0] == '/' || from_set || strcmp(r->f->dir, ".") == 0)
         return nm_strdup(value);
-    nmC_buf_addf(&b, "%s/%s", r->f->dir, value);
+    nmC_buf_add(&b, r->f->dir, strlen(r->f->dir));
+    nmC_buf_add(&b, "/", 1);
+    nmC_buf_add(&b, value, strlen(value));
     return nmC_buf_take(&b);
 }
 
@@ -559,14 +561,19 @@ static int set_roots(reader *r, const char *out_root)
  * file that is no symlink adds nothing to resolve, and an atlas's
  * thousands of outputs share a few folders (realpath reads every
  * component of a path with a system call). */
-static char *canonical_output(reader *r, const char *path)
+static char *canonical_output(reader *r, bd_section *s, const char *path)
 {
     const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : NULL;
     struct stat st;
     nmC_buf b = {0};
+    int found = lstat(path, &st) == 0;
 
+    s->output_statted = !found || !S_ISLNK(st.st_mode);
+    s->output_exists = found && s->output_statted;
+    s->output_dev = s->output_exists ? st.st_dev : 0;
+    s->output_ino = s->output_exists ? st.st_ino : 0;
     if (!base || !*base || strcmp(base, ".") == 0 || strcmp(base, "..") == 0 ||
-        (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)))
+        (found && S_ISLNK(st.st_mode)))
         return canonical(path);
     if (!r->last_dir || strlen(r->last_dir) != (size_t)(slash - path) ||
         strncmp(r->last_dir, path, (size_t)(slash - path)) != 0) {
@@ -581,7 +588,10 @@ static char *canonical_output(reader *r, const char *path)
     }
     if (!r->last_dir_real)
         return NULL;
-    nmC_buf_addf(&b, "%s/%s", strcmp(r->last_dir_real, "/") ? r->last_dir_real : "", base);
+    if (strcmp(r->last_dir_real, "/") != 0)
+        nmC_buf_add(&b, r->last_dir_real, strlen(r->last_dir_real));
+    nmC_buf_add(&b, "/", 1);
+    nmC_buf_add(&b, base, strlen(base));
     return nmC_buf_take(&b);
 }
 
@@ -592,7 +602,7 @@ static int check_output(reader *r, bd_section *s, bd_kv *kv, const char *where)
     int k;
 
     nm_free(s->output_real);
-    s->output_real = canonical_output(r, kv->value);
+    s->output_real = canonical_output(r, s, kv->value);
     if (!s->output_real ||
         !index_room(&r->by_output, &r->cap_output, r->f->nsec, section_output, r->f)) {
         r->oom = 1;
@@ -701,14 +711,13 @@ static int by_key(const void *a, const void *b)
 static void definition_hash(bd_section *s, char **expanded)
 {
     nmC_buf b = {0};
-    size_t i, *order = nm_malloc((s->nkv ? s->nkv : 1) * sizeof *order);
+    const char *type = s->type ? s->type->name : "";
     bd_kv *sorted = nm_malloc((s->nkv ? s->nkv : 1) * sizeof *sorted);
+    size_t i;
 
-    if (!order || !sorted) {
+    if (!sorted) {
         memset(s->definition, '0', 64);
         s->definition[64] = '\0';
-        nm_free(order);
-        nm_free(sorted);
         return;
     }
     for (i = 0; i < s->nkv; i++) {
@@ -716,16 +725,23 @@ static void definition_hash(bd_section *s, char **expanded)
         sorted[i].value = expanded[i];
     }
     qsort(sorted, s->nkv, sizeof *sorted, by_key);
-    nmC_buf_addf(&b, "needsmap figure\n%s\n", s->type ? s->type->name : "");
+    /* "needsmap figure\nTYPE\n" then "KEY=VALUE\n" each, by plain appends:
+       made for every section of an atlas at every rebuild */
+    nmC_buf_add(&b, "needsmap figure\n", 16);
+    nmC_buf_add(&b, type, strlen(type));
+    nmC_buf_add(&b, "\n", 1);
     for (i = 0; i < s->nkv; i++) {
+        const char *v = sorted[i].value ? sorted[i].value : "";
         if (s->is_input && (strcmp(sorted[i].key, "file") == 0 ||
                             strcmp(sorted[i].key, "type") == 0))
             continue;
-        nmC_buf_addf(&b, "%s=%s\n", sorted[i].key, sorted[i].value ? sorted[i].value : "");
+        nmC_buf_add(&b, sorted[i].key, strlen(sorted[i].key));
+        nmC_buf_add(&b, "=", 1);
+        nmC_buf_add(&b, v, strlen(v));
+        nmC_buf_add(&b, "\n", 1);
     }
     nmB_sha256(b.data ? b.data : "", b.len, s->definition);
     nmC_buf_free(&b);
-    nm_free(order);
     nm_free(sorted);
 }
 
@@ -782,6 +798,35 @@ static const bd_kv *earlier_same_field(const nm_optset *set, const bd_section *s
     return NULL;
 }
 
+
+/* "[SECTION] KEY" into out, cut to its size: the place a problem names,
+ * made for every key of every section (snprintf was a tenth of an atlas's
+ * no-op rebuild). */
+static void section_key(char *out, size_t size, const char *section, const char *key)
+{
+    size_t ns = strlen(section), nk = strlen(key), at = 0;
+
+    if (size < 4) {
+        if (size)
+            out[0] = '\0';
+        return;
+    }
+    out[at++] = '[';
+    if (ns > size - at - 1)
+        ns = size - at - 1;
+    memcpy(out + at, section, ns);
+    at += ns;
+    if (at + 2 < size) {
+        out[at++] = ']';
+        out[at++] = ' ';
+        if (nk > size - at - 1)
+            nk = size - at - 1;
+        memcpy(out + at, key, nk);
+        at += nk;
+    }
+    out[at] = '\0';
+}
+
 /* Fills the section's options from its keys; logs every problem. */
 static void fill_section(reader *r, bd_section *s)
 {
@@ -807,7 +852,7 @@ static void fill_section(reader *r, bd_section *s)
         bd_kv *kv = &s->kv[i];
         char where[160];
         int from_set = 0;
-        snprintf(where, sizeof where, "[%s] %s", s->name, kv->key);
+        section_key(where, sizeof where, s->name, kv->key);
         expanded[i] = expand(r, kv->value, kv->line, where, NULL, &from_set);
         if (!expanded[i])
             continue;

@@ -134,12 +134,18 @@ void nmC_note_input(nm_ctx *ctx, const char *path, const char *what)
 const char *nmC_input_what(const nm_ctx *ctx, const char *path)
 {
     struct stat st;
-    int i;
 
     if (!ctx || stat(path, &st) != 0)
         return NULL;
-    for (i = 0; i < ctx->ninputs; i++)
-        if (ctx->input[i].dev == st.st_dev && ctx->input[i].ino == st.st_ino)
+    return nmC_input_what_id(ctx, st.st_dev, st.st_ino);
+}
+
+const char *nmC_input_what_id(const nm_ctx *ctx, dev_t dev, ino_t ino)
+{
+    int i;
+
+    for (i = 0; ctx && i < ctx->ninputs; i++)
+        if (ctx->input[i].dev == dev && ctx->input[i].ino == ino)
             return ctx->input[i].what;
     return NULL;
 }

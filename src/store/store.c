@@ -125,7 +125,10 @@ nm_status nmS_store_begin(nm_store *store)
 
     if (!store->writable)
         return nmC_fail(store->ctx, NM_ERROR, "%s: store opened read-only", store->path);
-    rc = nmS_store_exec(store, "BEGIN IMMEDIATE");
+    /* SpatiaLite's triggers guard the geometry columns of every write */
+    rc = nmS_store_spatial(store);
+    if (rc == NM_OK)
+        rc = nmS_store_exec(store, "BEGIN IMMEDIATE");
     if (rc == NM_OK)
         store->in_tx = 1;
     if (rc == NM_OK)
@@ -184,7 +187,24 @@ static void configure_sqlite(void)
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
-/* Opens a SQLite connection with SpatiaLite's functions registered. */
+/* Registers SpatiaLite's functions on the connection. */
+static nm_status start_spatialite(nm_store *store)
+{
+    store->splite = spatialite_alloc_connection();
+    if (!store->splite)
+        return nmC_fail(store->ctx, NM_NOMEM, "%s: cannot start SpatiaLite", store->path);
+    spatialite_init_ex(store->db, store->splite, 0);
+    store->spatial_later = 0;
+    return NM_OK;
+}
+
+nm_status nmS_store_spatial(nm_store *store)
+{
+    return store && store->spatial_later ? start_spatialite(store) : NM_OK;
+}
+
+/* Opens a SQLite connection, with SpatiaLite's functions registered unless
+ * the store asks for them later. */
 static nm_status connect(nm_store *store, const char *path, int sqlflags)
 {
     pthread_once(&sqlite_once, configure_sqlite);
@@ -196,11 +216,7 @@ static nm_status connect(nm_store *store, const char *path, int sqlflags)
         return rc;
     }
     sqlite3_busy_timeout(store->db, 10000);
-    store->splite = spatialite_alloc_connection();
-    if (!store->splite)
-        return nmC_fail(store->ctx, NM_NOMEM, "%s: cannot start SpatiaLite", path);
-    spatialite_init_ex(store->db, store->splite, 0);
-    return NM_OK;
+    return store->spatial_later ? NM_OK : start_spatialite(store);
 }
 
 static void disconnect(nm_store *store)
@@ -301,6 +317,7 @@ nm_status nm_store_open(nm_ctx *ctx, const char *path, int flags, nm_store **out
         if (rc != NM_OK)
             goto cleanup;
     }
+    store->spatial_later = (flags & NMS_STORE_SPATIAL_LATER) != 0;
     rc = connect(store, path, store->writable ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY);
     if (rc == NM_OK)
         rc = nmS_schema_check(store);

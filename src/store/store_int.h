@@ -15,6 +15,7 @@ struct nm_store {
     nm_ctx *ctx;
     sqlite3 *db;
     void *splite;   /* SpatiaLite connection cache (for gaia*_r calls) */
+    int spatial_later; /* SpatiaLite's functions not registered yet */
     char *path;
     int writable;
     int in_tx;
@@ -34,6 +35,16 @@ nm_status nmS_store_memo_ids(nm_store *store, const char *sql, const char *const
                             int nparams, const char *what, const long **ids, int *n);
 /* Forgets them all (at close). */
 void nmS_store_memo_free(nm_store *store);
+
+/* Opens the store like nm_store_open but leaves SpatiaLite's functions
+ * unregistered until nmS_store_spatial() or a write transaction: a build
+ * that finds every figure up to date reads only its own tables, and
+ * starting SpatiaLite (which opens PROJ's database) was a tenth of an
+ * atlas's no-op rebuild. */
+#define NMS_STORE_SPATIAL_LATER 0x100
+/* Registers SpatiaLite's functions on a store opened with
+ * NMS_STORE_SPATIAL_LATER; does nothing on any other. */
+nm_status nmS_store_spatial(nm_store *store);
 
 /* Sets the context's error from SQLite's message: "what: sqlite message". */
 nm_status nmS_store_sqlfail(nm_store *store, const char *what);
