@@ -14,9 +14,14 @@
 #include "report/report_int.h"
 #include "store/store_int.h"
 
-/* The areas drawn and outlined: their boundaries. */
+/* The areas drawn and outlined: their boundaries.  The datasets are few
+ * and the areas many, so the index is walked from one dataset to the next
+ * (a seek each) instead of read whole: DISTINCT over England's 33,755
+ * LSOAs was 4 ms of every build's judging. */
 static const char *const sql_areas =
-    "SELECT DISTINCT dataset FROM area WHERE level = ?1 AND dataset IS NOT NULL";
+    "WITH RECURSIVE d(x) AS (SELECT (SELECT min(dataset) FROM area WHERE level = ?1) "
+    "UNION ALL SELECT (SELECT min(dataset) FROM area WHERE level = ?1 AND dataset > d.x) "
+    "FROM d WHERE d.x IS NOT NULL) SELECT x FROM d WHERE x IS NOT NULL";
 /* The indicator as nm_values_read finds it: the latest period unless one
  * is given; a computed one of the level under "<level>_<id>". */
 static const char *const sql_indicator =
@@ -27,10 +32,20 @@ static const char *const sql_indicator =
  * larger area: the parent given as 'within' or the overlay level.  Not
  * narrowed to the parent's own level, so that the maps of 300 authorities
  * ask one question, not 300. */
+/* Walked from dataset to dataset like sql_areas (index membership_dataset),
+ * each kept when one of its rows leads to another level: two seeks, below
+ * and above the level's own name. */
 static const char *const sql_members =
-    "SELECT DISTINCT dataset FROM membership WHERE child_level = ?1 "
-    "AND child_vintage = coalesce(NULLIF(?2, '0'), (SELECT max(vintage) FROM area WHERE level = ?1)) "
-    "AND parent_level <> ?1 AND dataset IS NOT NULL";
+    "WITH RECURSIVE v(y) AS (SELECT CAST(coalesce(NULLIF(?2, '0'), "
+    "(SELECT max(vintage) FROM area WHERE level = ?1)) AS INTEGER)), "
+    "d(x, y) AS (SELECT (SELECT min(dataset) FROM membership WHERE child_level = ?1 "
+    "AND child_vintage = v.y), v.y FROM v UNION ALL SELECT (SELECT min(dataset) FROM membership "
+    "WHERE child_level = ?1 AND child_vintage = d.y AND dataset > d.x), d.y FROM d "
+    "WHERE d.x IS NOT NULL) "
+    "SELECT x FROM d WHERE x IS NOT NULL AND (EXISTS (SELECT 1 FROM membership WHERE "
+    "child_level = ?1 AND child_vintage = d.y AND dataset = d.x AND parent_level < ?1) OR "
+    "EXISTS (SELECT 1 FROM membership WHERE child_level = ?1 AND child_vintage = d.y AND "
+    "dataset = d.x AND parent_level > ?1))";
 /* Values of another code vintage are carried through the level's own
  * lookup between vintages (LSOA 2001 -> 2011).  The test of the vintages
  * goes first, as a row that is there or not, and the lookup is found

@@ -24,6 +24,13 @@
  * rebuild). */
 #define AREA_DATASET_INDEX "CREATE INDEX IF NOT EXISTS area_dataset ON area(level, dataset);"
 
+/* The same question of the memberships a map follows: the datasets of a
+ * level and vintage's memberships, and whether any leads to another
+ * level (report/provenance.c). */
+#define MEMBERSHIP_DATASET_INDEX                                                                   \
+    "CREATE INDEX IF NOT EXISTS membership_dataset ON membership(child_level, child_vintage, "    \
+    "dataset, parent_level);"
+
 static const char *const schema_sql =
     "CREATE TABLE dataset ("
     "  id INTEGER PRIMARY KEY,"
@@ -135,7 +142,7 @@ nm_status nmS_schema_create(nm_store *store)
                            "SELECT CreateSpatialIndex('area', 'geom');"
                            "SELECT AddGeometryColumn('incident', 'geom', 27700, 'POINT', 'XY');"
                            "SELECT CreateSpatialIndex('incident', 'geom');" AREA_DRAWN_INDEX
-                                AREA_DATASET_INDEX);
+                                AREA_DATASET_INDEX MEMBERSHIP_DATASET_INDEX);
     if (rc == NM_OK) {
         snprintf(sql, sizeof sql, "PRAGMA application_id = %d; PRAGMA user_version = %d;",
                  NM_APPLICATION_ID, NM_SCHEMA_VERSION);
@@ -190,5 +197,8 @@ nm_status nmS_schema_upgrade(nm_store *store)
     if (rc == NM_OK && nmS_query_long(store, "SELECT count(*) FROM sqlite_master WHERE type = "
                                              "'index' AND name = 'area_dataset'") == 0)
         rc = nmS_store_exec(store, AREA_DATASET_INDEX);
+    if (rc == NM_OK && nmS_query_long(store, "SELECT count(*) FROM sqlite_master WHERE type = "
+                                             "'index' AND name = 'membership_dataset'") == 0)
+        rc = nmS_store_exec(store, MEMBERSHIP_DATASET_INDEX);
     return rc;
 }

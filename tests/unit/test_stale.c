@@ -15,6 +15,7 @@
 
 #include "batch/build_int.h"
 #include "needsmap/needsmap.h"
+#include "store/store_int.h"
 #include "support.h"
 
 static const char *const lsoas[] = {"E01000001", "E01000002"};
@@ -93,6 +94,44 @@ static void test_map_inputs(void **state)
     nm_free(ids);
 }
 
+/* The memberships a map follows come from their own datasets: every
+ * dataset whose rows lead from the level to another level, none whose
+ * rows stay within it (a lookup between LSOA years), none of a row
+ * without one.  The query walks the index from dataset to dataset. */
+static void test_map_inputs_memberships(void **state)
+{
+    ts_store *f = *state;
+    nm_choropleth_opts o = {0};
+    long *ids = NULL;
+    size_t n = 0;
+
+    assert_int_equal(nmS_store_begin(f->store), NM_OK);
+    assert_int_equal(
+        nmS_store_exec(f->store,
+                      "INSERT INTO dataset (id, kind, file, sha256, imported_at) VALUES "
+                      "(10, 'lookup', 'a.csv', 'x', 'now'), (11, 'lookup', 'b.csv', 'y', 'now'),"
+                      "(12, 'lookup', 'c.csv', 'z', 'now');"
+                      "INSERT INTO membership (child, child_level, child_vintage, parent, "
+                      "parent_level, parent_vintage, method, dataset) VALUES "
+                      "('E01000001', 'lsoa', 2011, 'E05000001', 'ward', 2013, 'lookup', 11),"
+                      "('E01000002', 'lsoa', 2011, 'E05000001', 'ward', 2013, 'lookup', 10),"
+                      "('E01000001', 'lsoa', 2011, 'E01100001', 'lsoa', 2021, 'lookup', 12),"
+                      "('E01000002', 'lsoa', 2011, 'E06000001', 'lad', 2019, 'lookup', NULL),"
+                      "('E01000002', 'lsoa', 2021, 'E06000001', 'lad', 2019, 'lookup', 12);"),
+        NM_OK);
+    assert_int_equal(nmS_store_commit(f->store), NM_OK);
+    o.indicator = "imd_score";
+    o.overlay = "ward";
+    assert_int_equal(nm_map_inputs(f->store, &o, &ids, &n), NM_OK);
+    assert_int_equal(n, 5);
+    assert_int_equal(ids[0], 1);
+    assert_int_equal(ids[1], 2);
+    assert_int_equal(ids[2], 3);
+    assert_int_equal(ids[3], 10);
+    assert_int_equal(ids[4], 11);
+    nm_free(ids);
+}
+
 static void test_memo(void **state)
 {
     ts_store *f = *state;
@@ -150,6 +189,8 @@ int main(void)
         cmocka_unit_test(test_map_inputs),
         cmocka_unit_test(test_memo),
         cmocka_unit_test(test_records),
+        /* last: its datasets would change the ids the others expect */
+        cmocka_unit_test(test_map_inputs_memberships),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
