@@ -27,12 +27,24 @@ int nmP_is_change(const nm_values *v)
 
 /* England's LSOAs ranked by a release on LSOAs of 'vintage', which a store
  * holding one council's rows of the release cannot count: the ranks run
- * to the national total whatever is stored.  Other levels: as stored. */
-static long national(long stored, int vintage)
+ * to the national total whatever is stored.  Other levels (wards and
+ * districts have years of their own, 2021 among them): as stored. */
+static long national(long stored, const nm_areas *a, int vintage)
 {
-    long lsoas = nm_england_lsoas(vintage);
+    long lsoas = strcmp(nm_areas_level(a), "lsoa") == 0 ? nm_england_lsoas(vintage) : 0;
 
     return lsoas > 0 && stored <= lsoas ? lsoas : stored;
+}
+
+/* The national counts of the two releases of a change over areas 'a'. */
+static long now_national(const nm_areas *a, const nm_change *c)
+{
+    return national(c->now.national_n, a, nm_areas_vintage(a));
+}
+
+static long then_national(const nm_areas *a, const nm_change *c)
+{
+    return national(c->then_national_n, a, c->since_vintage);
 }
 
 /* The national decile of a value of either unit. */
@@ -101,9 +113,8 @@ nm_status nmP_change_shown(nm_store *store, const nm_areas *a, const char *key, 
         *strrchr(label_key, '_') = '\0';
     index = label_key ? nmP_index_name(label_key, c.now.label) : NULL;
     for (i = 0; index && i < c.n; i++) {
-        double now = decile_of(c.now.value[i], c.now.unit,
-                               national(c.now.national_n, nm_areas_vintage(a)));
-        double then = decile_of(c.then[i], c.now.unit, national(c.then_national_n, c.since_vintage));
+        double now = decile_of(c.now.value[i], c.now.unit, now_national(a, &c));
+        double then = decile_of(c.then[i], c.now.unit, then_national(a, &c));
         c.now.value[i] = isnan(now) || isnan(then) ? NAN : now - then;
     }
     if (index)
@@ -199,16 +210,15 @@ static nm_status read_deciles(nm_store *store, const char *ind, const char *peri
     for (i = 0; i < n; i++) {
         s->now_dec[i] = rc == NM_OK ? d.now.value[i]
                                     : decile_of(s->rank.now.value[i], "rank",
-                                                national(s->rank.now.national_n, nm_areas_vintage(s->a)));
+                                                now_national(s->a, &s->rank));
         s->then_dec[i] = rc == NM_OK ? d.then[i]
                                      : decile_of(s->rank.then[i], "rank",
-                                                 national(s->rank.then_national_n, s->rank.since_vintage));
+                                                 then_national(s->a, &s->rank));
     }
     for (i = 0; i < m; i++)
         s->older_dec[i] = rc == NM_OK && d.nolder == m ? d.older_value[i]
                                                        : decile_of(s->rank.older_value[i], "rank",
-                                                                   national(s->rank.then_national_n,
-                                                                            s->rank.since_vintage));
+                                                                   then_national(s->a, &s->rank));
     if (rc == NM_OK)
         nm_change_clear(&d);
     return NM_OK;
@@ -298,7 +308,7 @@ static nm_status fact_tenth(nm_ctx *ctx, const since_in *s, nm_fact *f)
                 "the %d LSOAs of %s come (%s); an LSOA entered or left "
                 "decile 1 when it, or the older LSOA it was split from, was in another decile "
                 "in %s.",
-                s->index, nmP_fmt_count(national(c->now.national_n, nm_areas_vintage(s->a)), n1),
+                s->index, nmP_fmt_count(now_national(s->a, c), n1),
                 c->now.period, c->since,
                 nmP_fmt_count((long)c->nolder, n2), c->since_vintage,
                 nm_areas_vintage(s->a), s->place, *c->lookup ? c->lookup : "the same codes",
@@ -377,13 +387,13 @@ static nm_status fact_top(nm_ctx *ctx, const since_in *s, nm_fact *f)
         if (*nm_areas_name(s->a, top))
             nmC_buf_addf(&t, " \"%s\"", nm_areas_name(s->a, top));
         nmC_buf_addf(&t, ", ranks %s of %s in England on the %s %s; ", nmP_fmt_count(lround(best), n1),
-                    nmP_fmt_count(national(c->now.national_n, nm_areas_vintage(s->a)), n2),
+                    nmP_fmt_count(now_national(s->a, c), n2),
                     s->index, c->now.period);
         if (!isnan(c->then[top]))
             nmC_buf_addf(&t, "in %s %s ranked %s of %s.", c->since,
                         c->lineage[top] == NM_LINEAGE_SPLIT ? "the LSOA it was split from" : "it",
                         nmP_fmt_count(lround(c->then[top]), n1),
-                        nmP_fmt_count(national(c->then_national_n, c->since_vintage), n3));
+                        nmP_fmt_count(then_national(s->a, c), n3));
         else
             nmC_buf_addf(&t, "it has no %s rank to compare (%s since %d).", c->since,
                         nm_lineage_name(c->lineage[top]), c->since_vintage);
@@ -393,8 +403,8 @@ static nm_status fact_top(nm_ctx *ctx, const since_in *s, nm_fact *f)
                 s->index);
     add_number(f, "rank_now", isinf(best) ? NAN : best);
     add_number(f, "rank_then", isinf(best) ? NAN : c->then[top]);
-    add_number(f, "lsoas_national_now", (double)national(c->now.national_n, nm_areas_vintage(s->a)));
-    add_number(f, "lsoas_national_then", (double)national(c->then_national_n, c->since_vintage));
+    add_number(f, "lsoas_national_now", (double)now_national(s->a, c));
+    add_number(f, "lsoas_national_then", (double)then_national(s->a, c));
     return finish(ctx, f, "change_most_deprived_lsoa", &t, &d, c->now.source);
 }
 
