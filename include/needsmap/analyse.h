@@ -63,6 +63,11 @@ const char *nm_areas_level(const nm_areas *areas);
 int nm_areas_vintage(const nm_areas *areas);
 /* Name of the parent given as 'within' ("Southend-on-Sea"), or "". */
 const char *nm_areas_within_name(const nm_areas *areas);
+/* How a selection within an area was made, for a source line: "Essex:
+ * LSOA 2021 to LAD 2024 by the lookup X.csv; LAD 2023 to UTLA 2023 by the
+ * lookup Y.csv."  *out is NULL for a whole level (or when no step is
+ * known); caller frees with nm_free(). */
+nm_status nm_areas_selection_said(nm_store *store, const nm_areas *areas, char **out);
 /* The dataset (nm_store dataset id) the boundary of area i came from. */
 long nm_areas_dataset(const nm_areas *areas, size_t i);
 /* Bounding box of the areas, BNG metres.  For a selection of a whole level

@@ -12,6 +12,9 @@ struct nm_areas {
     char level[16];
     int vintage;
     char *within_name;
+    char *within_code;     /* the 'within' asked for, NULL for a whole level */
+    char within_level[16]; /* its level */
+    int by_position;       /* found by interior points, no membership leading there */
     size_t n, cap;
     long *rowid;
     long *dataset;   /* the dataset each boundary came from */

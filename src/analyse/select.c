@@ -22,6 +22,7 @@ void nm_areas_free(nm_areas *a)
         nm_free(a->code[i]);
         nm_free(a->name[i]);
     }
+    nm_free(a->within_code);
     nm_free(a->rowid);
     nm_free(a->dataset);
     nm_free(a->code);
@@ -340,10 +341,15 @@ nm_status nm_areas_select(nm_store *store, const char *level, int vintage, const
         if (rc == NM_OK && strcmp(p.level, level) == 0)
             rc = nmC_fail(store->ctx, NM_USAGE, "\"%s\" is itself a %s; --within takes a larger area",
                          within, level);
+        if (rc == NM_OK && !(a->within_code = nm_strdup(within)))
+            rc = nmC_fail(store->ctx, NM_NOMEM, "out of memory");
+        nmC_strlcpy(a->within_level, p.level, sizeof a->within_level);
         if (rc == NM_OK)
             rc = select_by_membership(store, a, within, &p);
-        if (rc == NM_OK && a->n == 0 && p.has_geom)
+        if (rc == NM_OK && a->n == 0 && p.has_geom) {
+            a->by_position = 1;
             rc = select_by_position(store, a, &p);
+        }
     }
     if (rc == NM_OK && a->n == 0)
         rc = nmC_fail(store->ctx, NM_USAGE, "no %s areas (%d) with a boundary%s%s", level,
@@ -354,6 +360,26 @@ nm_status nm_areas_select(nm_store *store, const char *level, int vintage, const
     }
     *out = a;
     return NM_OK;
+}
+
+nm_status nm_areas_selection_said(nm_store *store, const nm_areas *a, char **out)
+{
+    nmC_buf b = {0};
+    nm_status rc;
+
+    *out = NULL;
+    if (!a->within_code)
+        return NM_OK;
+    nmC_buf_addf(&b, "%s: ", a->within_name ? a->within_name : a->within_code);
+    rc = nmS_store_descent_said(store, a->within_code, a->within_level, a->level, a->vintage,
+                               a->by_position, &b);
+    if (rc == NM_OK && b.len > strlen(a->within_name ? a->within_name : a->within_code) + 2) {
+        nmC_buf_add(&b, ".", 1);
+        if (!(*out = nmC_buf_take(&b)))
+            rc = nmC_fail(store->ctx, NM_NOMEM, "out of memory");
+    }
+    nmC_buf_free(&b);
+    return rc;
 }
 
 /* The older codes of the set's areas (an LSOA of 2001 -> its parts of 2011)

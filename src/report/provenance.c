@@ -223,24 +223,12 @@ nm_status nmP_wards_said_within(nm_store *store, const char *within, char **out)
     return rc;
 }
 
-/* A level as the sentences name it: "LSOA", "LAD", "ward". */
-static const char *level_word(const char *level)
-{
-    static const char *const upper[][2] = {{"lsoa", "LSOA"}, {"msoa", "MSOA"}, {"oa", "OA"},
-                                           {"lad", "LAD"}, {"utla", "UTLA"}};
-
-    for (size_t i = 0; i < sizeof upper / sizeof upper[0]; i++)
-        if (strcmp(level, upper[i][0]) == 0)
-            return upper[i][1];
-    return level;
-}
-
 nm_status nmP_boundaries_said(nm_store *store, const nm_areas *a, const char *overlay,
                              const char *within, char **out)
 {
     const char *level = nm_areas_level(a);
     int wards = strcmp(level, "ward") == 0 || (overlay && strcmp(overlay, "ward") == 0);
-    char *said = NULL;
+    char *said = NULL, *chosen = NULL;
     nmC_buf b = {0};
     nm_status rc = NM_OK;
 
@@ -250,14 +238,20 @@ nm_status nmP_boundaries_said(nm_store *store, const nm_areas *a, const char *ov
         rc = nmP_wards_said_within(store, within, &said);
     /* a map of wards: that sentence names both years already */
     if (!said || strcmp(level, "ward") != 0) {
-        nmC_buf_addf(&b, "Boundaries: %s %d", level_word(level), nm_areas_vintage(a));
+        nmC_buf_addf(&b, "Boundaries: %s %d", nmS_level_word(level), nm_areas_vintage(a));
         if (overlay && strcmp(overlay, level) != 0 && strcmp(overlay, "ward") != 0)
-            nmC_buf_addf(&b, "; %s %d outlines", level_word(overlay),
+            nmC_buf_addf(&b, "; %s %d outlines", nmS_level_word(overlay),
                         nmS_store_vintage_of(store, overlay, 1));
         nmC_buf_add(&b, ".", 1);
     }
+    /* which lookups chose the areas within the council or county */
+    if (rc == NM_OK)
+        rc = nm_areas_selection_said(store, a, &chosen);
+    if (rc == NM_OK && chosen)
+        nmC_buf_addf(&b, "%s%s", b.len ? " " : "", chosen);
     if (rc == NM_OK && said)
         nmC_buf_addf(&b, "%s%s", b.len ? " " : "", said);
+    nm_free(chosen);
     nm_free(said);
     if (rc == NM_OK && !(*out = nmC_buf_take(&b)))
         rc = nmC_fail(store->ctx, NM_NOMEM, "out of memory");

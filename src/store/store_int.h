@@ -186,6 +186,16 @@ nm_status nmS_store_put_batch(nm_store *store, nmS_batch *b);
  * boundaries, else ('drawn' 0) the latest any membership leads to; 0 when
  * none. */
 int nmS_store_vintage_of(nm_store *store, const char *level, int drawn);
+/* A level as sentences name it: "LSOA", "LAD", "UTLA"; others as given. */
+const char *nmS_level_word(const char *level);
+/* Appends to 'out' how the areas of 'level' and 'vintage' within the area
+ * 'code' of 'code_level' were found, from the lowest step up: "LSOA 2021
+ * to LAD 2024 by the lookup X.csv; LAD 2023 to UTLA 2023 by the lookup
+ * Y.csv", or, when no membership led there ('by_position'), by their
+ * interior points within its boundary.  The steps are the memberships
+ * the selection followed (analyse/select.c), grouped by years and source. */
+nm_status nmS_store_descent_said(nm_store *store, const char *code, const char *code_level,
+                                const char *level, int vintage, int by_position, nmC_buf *out);
 /* Appends to 'out' the words naming the boundaries and memberships used:
  * "ward 2013 boundaries; lsoa 2011 to ward 2013 by the lookup X.csv". */
 nm_status nmS_store_members_said(nm_store *store, const char *child_level, int child_vintage,

@@ -41,10 +41,10 @@ int nmS_store_vintage_of(nm_store *store, const char *level, int drawn)
 }
 
 /* A level as a sentence names it: "LSOA", "MSOA", "LAD"; others as they are. */
-static const char *level_word(const char *level)
+const char *nmS_level_word(const char *level)
 {
-    static const char *const upper[][2] = {{"lsoa", "LSOA"}, {"msoa", "MSOA"}, {"lad", "LAD"},
-                                           {"oa", "OA"}};
+    static const char *const upper[][2] = {{"lsoa", "LSOA"}, {"msoa", "MSOA"}, {"oa", "OA"},
+                                           {"lad", "LAD"}, {"utla", "UTLA"}};
     for (size_t i = 0; i < sizeof upper / sizeof upper[0]; i++)
         if (strcmp(level, upper[i][0]) == 0)
             return upper[i][1];
@@ -78,6 +78,13 @@ static void bind_levels(sqlite3_stmt *st, const char *child_level, int child_vin
     sqlite3_bind_int(st, 4, parent_vintage);
 }
 
+/* How a membership of 'method' was made, after "by". */
+static const char *method_words(const char *method)
+{
+    return strcmp(method, "point") == 0 ? "interior point (needsmap assign)"
+                                        : "share of area (needsmap assign)";
+}
+
 /* The file name of a dataset path, for a sentence. */
 static const char *base_name(const char *path)
 {
@@ -107,16 +114,14 @@ nm_status nmS_store_members_said(nm_store *store, const char *child_level, int c
     if (sqlite3_step(st) == SQLITE_ROW) {
         const char *method = (const char *)sqlite3_column_text(st, 0);
         const char *file = (const char *)sqlite3_column_text(st, 1);
-        nmC_buf_addf(out, "%s %d to %s %d by ", level_word(child_level), child_vintage,
+        nmC_buf_addf(out, "%s %d to %s %d by ", nmS_level_word(child_level), child_vintage,
                     parent_level, parent_vintage);
         if (strcmp(method, "lookup") == 0)
             nmC_buf_addf(out, "the lookup %s", base_name(file));
         else
-            nmC_buf_addf(out, "%s", strcmp(method, "point") == 0
-                                       ? "interior point (needsmap assign)"
-                                       : "share of area (needsmap assign)");
+            nmC_buf_addf(out, "%s", method_words(method));
     } else {
-        nmC_buf_addf(out, "no %s %d to %s %d memberships", level_word(child_level), child_vintage,
+        nmC_buf_addf(out, "no %s %d to %s %d memberships", nmS_level_word(child_level), child_vintage,
                     parent_level, parent_vintage);
     }
     sqlite3_finalize(st);
@@ -166,7 +171,7 @@ static void said_one(nmC_buf *out, const char *level, const char *parent_level, 
                      long shown, const nmC_buf *head, const nmC_buf *list)
 {
     nmC_buf_addf(out, "%s%ld %s%s %s in another %s by %s: %s%s.", out->len ? " " : "", n,
-                level_word(level),
+                nmS_level_word(level),
                 n == 1 ? "" : "s", n == 1 ? "lies" : "lie", parent_level,
                 head->data ? head->data : "", list->data ? list->data : "",
                 n > shown ? ", ..." : "");
@@ -225,4 +230,108 @@ nm_status nmS_store_members_differ(nm_store *store, const char *child_level, int
     if (rc == NM_OK && out->failed)
         rc = nmC_fail(store->ctx, NM_NOMEM, "out of memory");
     return rc;
+}
+
+/* ---- how a selection within an area was found ------------------------------ */
+
+/* The memberships followed down from the area (as select_by_membership
+ * walks them), each step grouped by its levels, years, method and
+ * source, with the number of areas it reached. */
+static const char *const descent_sql =
+    "WITH RECURSIVE d(code, level, cv, pl, pv, method, ds) AS ("
+    "  VALUES (?1, ?2, NULL, NULL, NULL, NULL, NULL) UNION "
+    "  SELECT m.child, m.child_level, m.child_vintage, m.parent_level, m.parent_vintage, m.method, "
+    "  m.dataset FROM membership m JOIN d ON m.parent = d.code AND m.parent_level = d.level "
+    "  WHERE m.child_level <> m.parent_level) "
+    "SELECT d.level, d.cv, d.pl, d.pv, d.method, coalesce(s.file, ''), coalesce(s.kind, ''), "
+    "count(*) FROM d "
+    "LEFT JOIN dataset s ON s.id = d.ds WHERE d.cv IS NOT NULL "
+    "GROUP BY d.level, d.cv, d.pl, d.pv, d.method, d.ds ORDER BY count(*) DESC, d.ds DESC";
+
+typedef struct step {
+    char child[16], parent[16], method[16], file[256], kind[32];
+    int child_vintage, parent_vintage, kept;
+} step;
+
+enum { MAX_STEPS = 16 };
+
+/* Keeps the steps that lead to the areas selected: those reaching the
+ * level and year drawn, then the steps above them, one per level (the
+ * one that reached most areas, listed first). */
+static void keep_leading(step *s, int n, const char *level, int vintage)
+{
+    const char *below = level;
+    int depth, i;
+
+    for (depth = 0; depth < n && below; depth++) {
+        const char *next = NULL;
+        for (i = 0; i < n; i++) {
+            if (s[i].kept || strcmp(s[i].child, below) != 0 ||
+                (depth == 0 && s[i].child_vintage != vintage))
+                continue;
+            s[i].kept = depth + 1;
+            next = s[i].parent;
+            break;
+        }
+        below = next;
+    }
+}
+
+static void say_step(nmC_buf *out, const step *s)
+{
+    nmC_buf_addf(out, "%s %d to %s %d by ", nmS_level_word(s->child), s->child_vintage,
+                nmS_level_word(s->parent), s->parent_vintage);
+    /* an IoD file's own district codes are a lookup only in effect */
+    if (strcmp(s->method, "lookup") == 0 && strcmp(s->kind, "lookup") != 0 && *s->file)
+        nmC_buf_addf(out, "the %s codes of %s", nmS_level_word(s->parent), base_name(s->file));
+    else if (strcmp(s->method, "lookup") == 0)
+        nmC_buf_addf(out, "the lookup %s", *s->file ? base_name(s->file) : "(no file)");
+    else
+        nmC_buf_addf(out, "%s", method_words(s->method));
+}
+
+nm_status nmS_store_descent_said(nm_store *store, const char *code, const char *code_level,
+                                const char *level, int vintage, int by_position, nmC_buf *out)
+{
+    sqlite3_stmt *st = NULL;
+    step s[MAX_STEPS];
+    int n = 0, depth, i, said = 0;
+    nm_status rc;
+
+    if (by_position) {
+        nmC_buf_addf(out, "%s %d whose interior point lies within the %s boundary",
+                    nmS_level_word(level), vintage, nmS_level_word(code_level));
+        return out->failed ? nmC_fail(store->ctx, NM_NOMEM, "out of memory") : NM_OK;
+    }
+    rc = nmS_store_prepare(store, descent_sql, &st);
+    if (rc != NM_OK)
+        return rc;
+    sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, code_level, -1, SQLITE_STATIC);
+    while (n < MAX_STEPS && sqlite3_step(st) == SQLITE_ROW) {
+        memset(&s[n], 0, sizeof s[n]);
+        nmC_strlcpy(s[n].child, (const char *)sqlite3_column_text(st, 0), sizeof s[n].child);
+        s[n].child_vintage = sqlite3_column_int(st, 1);
+        nmC_strlcpy(s[n].parent, (const char *)sqlite3_column_text(st, 2), sizeof s[n].parent);
+        s[n].parent_vintage = sqlite3_column_int(st, 3);
+        nmC_strlcpy(s[n].method, (const char *)sqlite3_column_text(st, 4), sizeof s[n].method);
+        nmC_strlcpy(s[n].file, (const char *)sqlite3_column_text(st, 5), sizeof s[n].file);
+        nmC_strlcpy(s[n].kind, (const char *)sqlite3_column_text(st, 6), sizeof s[n].kind);
+        n++;
+    }
+    sqlite3_finalize(st);
+    keep_leading(s, n, level, vintage);
+    /* areas found above the memberships (the wards of a council's LSOAs):
+       the steps to the level that reached most */
+    for (i = 0; i < n && !s[i].kept; i++)
+        ;
+    if (i == n && n > 0)
+        keep_leading(s, n, s[0].child, s[0].child_vintage);
+    for (depth = 1; depth <= n; depth++)
+        for (i = 0; i < n; i++)
+            if (s[i].kept == depth) {
+                nmC_buf_addf(out, "%s", said++ ? "; " : "");
+                say_step(out, &s[i]);
+            }
+    return out->failed ? nmC_fail(store->ctx, NM_NOMEM, "out of memory") : NM_OK;
 }

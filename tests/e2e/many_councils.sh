@@ -106,12 +106,14 @@ contains "CSV table warns of the LSOAs that move" "$MOVED" "$(nm table --level w
 eq "Norwich's table after the WD19 lookup = alone" "" "$(cmp "$T/alone_E07000148.csv" "$T/nor2.csv" 2>&1)"
 nm --quiet map ward_imd_score_pw --level ward --within E07000148 -o "$T/nor.png"
 contains "map sidecar says which wards" "$SAID $MOVED" "$(python3 -c "import json; print(json.load(open('$T/nor.png.json'))['wards'])")"
-# and the map itself, in its source line: the boundaries and the lookup
+# and the map itself, in its source line: the boundaries and the lookup,
+# and how Norwich's LSOAs were found (the LAD codes of the IoD file)
+CHOSEN="Norwich: LSOA 2011 to LAD 2019 by the LAD codes of iod2019_lsoa_assembled.csv."
 nm --quiet map ward_imd_score_pw --level ward --within E07000148 -o "$T/nor.pdf"
-contains "ward map's source line says which wards" "Deprivation 2019. $SAID $MOVED" \
+contains "ward map's source line says which wards" "Deprivation 2019. $CHOSEN $SAID $MOVED" \
     "$(pdftotext "$T/nor.pdf" - | tr '\n' ' ' | tr -s ' ')"
 nm --quiet map imd_decile --within Norwich --overlay ward --labels ward -o "$T/nor_lsoa.pdf"
-contains "LSOA map's source line: LSOA year and wards" "Boundaries: LSOA 2011. $SAID" \
+contains "LSOA map's source line: LSOA year and wards" "Boundaries: LSOA 2011. $CHOSEN $SAID" \
     "$(pdftotext "$T/nor_lsoa.pdf" - | tr '\n' ' ' | tr -s ' ')"
 nm --quiet map imd_decile --within Norwich -o "$T/nor_plain.html"
 contains "an HTML map names its boundaries" "Boundaries: LSOA 2011." "$(cat "$T/nor_plain.html")"

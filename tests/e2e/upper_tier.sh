@@ -44,6 +44,10 @@ for neighbour in Thurrock Southend-on-Sea "East Hertfordshire" Babergh; do
     case "$TEXT" in *"$neighbour"*) eq "neighbour $neighbour not named" absent present ;; esac
 done
 contains "subtitle names the county" "LSOAs of Essex" "$TEXT"
+# the source line names both lookups that found Essex's LSOAs
+contains "source line says how Essex's LSOAs were found" \
+    "Essex: LSOA 2011 to LAD 2019 by the lookup LSOA11_WD19_LAD19_EW_LU.csv; LAD 2019 to UTLA 2019 by the lookup LAD19_UTLA19_EW_LU.csv." \
+    "$(tr -s ' ' <<< "$TEXT")"
 eq "12 district labels" 12 "$(grep -cxF -f <(printf '%s\n' "$DISTRICTS") "$T/essex.txt" || true)"
 
 # --- facts and tables within Essex, by code and by name -----------------------
