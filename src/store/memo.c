@@ -14,9 +14,10 @@
 
 struct nmS_store_memo {
     struct nmS_store_memo *next;
-    char *key;   /* the SQL, then each parameter, 0x1f apart */
+    char *key;   /* the SQL, then each parameter, 0x1f apart; or a text's key */
     long *ids;
     int n;
+    char *text;  /* a remembered sentence (nmS_store_memo_text), else NULL */
 };
 
 static void memo_clear(nm_store *store)
@@ -26,6 +27,7 @@ static void memo_clear(nm_store *store)
         store->memo = m->next;
         nm_free(m->key);
         nm_free(m->ids);
+        nm_free(m->text);
         nm_free(m);
     }
 }
@@ -47,6 +49,20 @@ static nm_status stamp(nm_store *store, long long *version, long long *changes)
         rc = nmS_store_sqlfail(store, "reading the data version");
     sqlite3_finalize(st);
     *changes = sqlite3_total_changes64(store->db);
+    return rc;
+}
+
+/* Forgets everything remembered when the store has changed since. */
+static nm_status refresh(nm_store *store)
+{
+    long long version = 0, changes = 0;
+    nm_status rc = stamp(store, &version, &changes);
+
+    if (rc == NM_OK && (version != store->memo_version || changes != store->memo_changes)) {
+        memo_clear(store);
+        store->memo_version = version;
+        store->memo_changes = changes;
+    }
     return rc;
 }
 
@@ -79,19 +95,13 @@ static nm_status run_query(nm_store *store, const char *sql, const char *const *
 nm_status nmS_store_memo_ids(nm_store *store, const char *sql, const char *const *params,
                             int nparams, const char *what, const long **ids, int *n)
 {
-    long long version = 0, changes = 0;
     nmC_buf key = {0};
     nmS_store_memo *m;
-    nm_status rc = stamp(store, &version, &changes);
+    nm_status rc = refresh(store);
     int i;
 
     if (rc != NM_OK)
         return rc;
-    if (version != store->memo_version || changes != store->memo_changes) {
-        memo_clear(store);
-        store->memo_version = version;
-        store->memo_changes = changes;
-    }
     nmC_buf_add(&key, sql, strlen(sql));
     for (i = 0; i < nparams; i++)
         nmC_buf_addf(&key, "\x1f%s", params[i] ? params[i] : "\x1e");
@@ -124,4 +134,33 @@ nm_status nmS_store_memo_ids(nm_store *store, const char *sql, const char *const
     *ids = m->ids;
     *n = m->n;
     return NM_OK;
+}
+
+const char *nmS_store_memo_text(nm_store *store, const char *key)
+{
+    nmS_store_memo *m;
+
+    if (refresh(store) != NM_OK) {
+        nmC_clear(store->ctx);
+        return NULL;
+    }
+    for (m = store->memo; m; m = m->next)
+        if (m->text && strcmp(m->key, key) == 0)
+            return m->text;
+    return NULL;
+}
+
+void nmS_store_memo_keep_text(nm_store *store, const char *key, const char *text)
+{
+    nmS_store_memo *m = nm_calloc(1, sizeof *m);
+
+    /* out of memory: the text is only made again next time */
+    if (!m || !(m->key = nm_strdup(key)) || !(m->text = nm_strdup(text))) {
+        if (m)
+            nm_free(m->key);
+        nm_free(m);
+        return;
+    }
+    m->next = store->memo;
+    store->memo = m;
 }

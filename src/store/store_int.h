@@ -33,6 +33,11 @@ typedef struct nmS_store_memo nmS_store_memo;
  * valid until the next call on it; 'what' names the query in an error. */
 nm_status nmS_store_memo_ids(nm_store *store, const char *sql, const char *const *params,
                             int nparams, const char *what, const long **ids, int *n);
+/* A sentence remembered the same way under 'key' (the store's own
+ * choice of words about its rows), or NULL; and keeping one, which only
+ * costs the next call its making again when memory is short. */
+const char *nmS_store_memo_text(nm_store *store, const char *key);
+void nmS_store_memo_keep_text(nm_store *store, const char *key, const char *text);
 /* Forgets them all (at close). */
 void nmS_store_memo_free(nm_store *store);
 

@@ -296,8 +296,18 @@ nm_status nmS_store_descent_said(nm_store *store, const char *code, const char *
     sqlite3_stmt *st = NULL;
     step s[MAX_STEPS];
     int n = 0, depth, i, said = 0;
+    char key[160];
+    const char *known;
+    size_t before = out->len;
     nm_status rc;
 
+    /* the maps of a build ask it of each council five times */
+    snprintf(key, sizeof key, "descent\x1f%s\x1f%s\x1f%s\x1f%d\x1f%d", code, code_level, level,
+             vintage, by_position);
+    if ((known = nmS_store_memo_text(store, key)) != NULL) {
+        nmC_buf_add(out, known, strlen(known));
+        return out->failed ? nmC_fail(store->ctx, NM_NOMEM, "out of memory") : NM_OK;
+    }
     if (by_position) {
         nmC_buf_addf(out, "%s %d whose interior point lies within the %s boundary",
                     nmS_level_word(level), vintage, nmS_level_word(code_level));
@@ -333,5 +343,8 @@ nm_status nmS_store_descent_said(nm_store *store, const char *code, const char *
                 nmC_buf_addf(out, "%s", said++ ? "; " : "");
                 say_step(out, &s[i]);
             }
-    return out->failed ? nmC_fail(store->ctx, NM_NOMEM, "out of memory") : NM_OK;
+    if (out->failed)
+        return nmC_fail(store->ctx, NM_NOMEM, "out of memory");
+    nmS_store_memo_keep_text(store, key, out->data ? out->data + before : "");
+    return NM_OK;
 }

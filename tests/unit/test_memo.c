@@ -2,7 +2,8 @@
  * The store connection's memo of id lists (store/memo.c): an answer is
  * reused while the store is unchanged, and asked again after a change by
  * this connection or a commit by another, so that a build's maps never
- * list datasets from a stale answer.
+ * list datasets from a stale answer; sentences about the store's rows are
+ * remembered the same way.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -70,8 +71,41 @@ static void test_memo(void **state)
     rmdir(dir);
 }
 
+/* A remembered sentence: kept while the store is unchanged, forgotten
+ * after a change, never confused with an id list's key. */
+static void test_memo_text(void **state)
+{
+    char dir[] = "/tmp/nm-memo-XXXXXX", db[64];
+    nm_ctx *ctx = nm_ctx_new();
+    nm_store *s = NULL;
+    const char *got;
+
+    (void)state;
+    assert_non_null(mkdtemp(dir));
+    snprintf(db, sizeof db, "%s/store.sqlite", dir);
+    assert_int_equal(nm_store_open(ctx, db, NM_STORE_CREATE, &s), NM_OK);
+    assert_int_equal(nmS_store_exec(s, "CREATE TABLE t (id INTEGER PRIMARY KEY, k TEXT);"
+                                      "INSERT INTO t VALUES (1, 'a');"),
+                     NM_OK);
+    assert_null(nmS_store_memo_text(s, "said/a"));
+    nmS_store_memo_keep_text(s, "said/a", "LSOA 2021 to LAD 2024");
+    ids_are(s, "a", 1, (const long[]){1}, NULL);
+    got = nmS_store_memo_text(s, "said/a");
+    assert_non_null(got);
+    assert_string_equal(got, "LSOA 2021 to LAD 2024");
+    assert_null(nmS_store_memo_text(s, "said/b"));
+    assert_null(nmS_store_memo_text(s, sql));
+    assert_int_equal(nmS_store_exec(s, "INSERT INTO t VALUES (2, 'a')"), NM_OK);
+    assert_null(nmS_store_memo_text(s, "said/a"));
+    nm_store_close(s);
+    nm_ctx_free(ctx);
+    unlink(db);
+    rmdir(dir);
+}
+
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_memo)};
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_memo),
+                                       cmocka_unit_test(test_memo_text)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
