@@ -365,15 +365,17 @@ nm_status nm_areas_select(nm_store *store, const char *level, int vintage, const
 nm_status nm_areas_selection_said(nm_store *store, const nm_areas *a, char **out)
 {
     nmC_buf b = {0};
+    size_t head;
     nm_status rc;
 
     *out = NULL;
     if (!a->within_code)
         return NM_OK;
     nmC_buf_addf(&b, "%s: ", a->within_name ? a->within_name : a->within_code);
+    head = b.len;
     rc = nmS_store_descent_said(store, a->within_code, a->within_level, a->level, a->vintage,
                                a->by_position, &b);
-    if (rc == NM_OK && b.len > strlen(a->within_name ? a->within_name : a->within_code) + 2) {
+    if (rc == NM_OK && b.len > head) {
         nmC_buf_add(&b, ".", 1);
         if (!(*out = nmC_buf_take(&b)))
             rc = nmC_fail(store->ctx, NM_NOMEM, "out of memory");

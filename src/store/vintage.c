@@ -121,8 +121,8 @@ nm_status nmS_store_members_said(nm_store *store, const char *child_level, int c
         else
             nmC_buf_addf(out, "%s", method_words(method));
     } else {
-        nmC_buf_addf(out, "no %s %d to %s %d memberships", nmS_level_word(child_level), child_vintage,
-                    parent_level, parent_vintage);
+        nmC_buf_addf(out, "no %s %d to %s %d memberships", nmS_level_word(child_level),
+                    child_vintage, parent_level, parent_vintage);
     }
     sqlite3_finalize(st);
     return out->failed ? nmC_fail(store->ctx, NM_NOMEM, "out of memory") : NM_OK;
@@ -301,16 +301,16 @@ nm_status nmS_store_descent_said(nm_store *store, const char *code, const char *
     size_t before = out->len;
     nm_status rc;
 
-    /* the maps of a build ask it of each council five times */
-    snprintf(key, sizeof key, "descent\x1f%s\x1f%s\x1f%s\x1f%d\x1f%d", code, code_level, level,
-             vintage, by_position);
-    if ((known = nmS_store_memo_text(store, key)) != NULL) {
-        nmC_buf_add(out, known, strlen(known));
-        return out->failed ? nmC_fail(store->ctx, NM_NOMEM, "out of memory") : NM_OK;
-    }
     if (by_position) {
         nmC_buf_addf(out, "%s %d whose interior point lies within the %s boundary",
                     nmS_level_word(level), vintage, nmS_level_word(code_level));
+        return out->failed ? nmC_fail(store->ctx, NM_NOMEM, "out of memory") : NM_OK;
+    }
+    /* the maps of a build ask it of each council five times */
+    snprintf(key, sizeof key, "descent\x1f%s\x1f%s\x1f%s\x1f%d", code, code_level, level,
+             vintage);
+    if ((known = nmS_store_memo_text(store, key)) != NULL) {
+        nmC_buf_add(out, known, strlen(known));
         return out->failed ? nmC_fail(store->ctx, NM_NOMEM, "out of memory") : NM_OK;
     }
     rc = nmS_store_prepare(store, descent_sql, &st);

@@ -34,6 +34,21 @@ static void ids_are(nm_store *s, const char *k, int n, const long *want, const l
         *got_out = got;
 }
 
+/* A new store in a new folder 'dir' (path in 'db') with table t of 'rows'. */
+static nm_store *new_store(nm_ctx *ctx, char *dir, char db[64], const char *rows)
+{
+    nm_store *s = NULL;
+    char create[256];
+
+    assert_non_null(mkdtemp(dir));
+    snprintf(db, 64, "%s/store.sqlite", dir);
+    assert_int_equal(nm_store_open(ctx, db, NM_STORE_CREATE, &s), NM_OK);
+    snprintf(create, sizeof create,
+             "CREATE TABLE t (id INTEGER PRIMARY KEY, k TEXT); INSERT INTO t VALUES %s;", rows);
+    assert_int_equal(nmS_store_exec(s, create), NM_OK);
+    return s;
+}
+
 static void test_memo(void **state)
 {
     char dir[] = "/tmp/nm-memo-XXXXXX", db[64];
@@ -43,12 +58,7 @@ static void test_memo(void **state)
     const long one[] = {1}, two[] = {1, 2}, three[] = {1, 2, 3};
 
     (void)state;
-    assert_non_null(mkdtemp(dir));
-    snprintf(db, sizeof db, "%s/store.sqlite", dir);
-    assert_int_equal(nm_store_open(ctx, db, NM_STORE_CREATE, &s), NM_OK);
-    assert_int_equal(nmS_store_exec(s, "CREATE TABLE t (id INTEGER PRIMARY KEY, k TEXT);"
-                                      "INSERT INTO t VALUES (1, 'a'), (5, 'b');"),
-                     NM_OK);
+    s = new_store(ctx, dir, db, "(1, 'a'), (5, 'b')");
     ids_are(s, "a", 1, one, &first);
     ids_are(s, "a", 1, one, &again);
     assert_ptr_equal(first, again); /* the same answer, not asked again */
@@ -81,12 +91,7 @@ static void test_memo_text(void **state)
     const char *got;
 
     (void)state;
-    assert_non_null(mkdtemp(dir));
-    snprintf(db, sizeof db, "%s/store.sqlite", dir);
-    assert_int_equal(nm_store_open(ctx, db, NM_STORE_CREATE, &s), NM_OK);
-    assert_int_equal(nmS_store_exec(s, "CREATE TABLE t (id INTEGER PRIMARY KEY, k TEXT);"
-                                      "INSERT INTO t VALUES (1, 'a');"),
-                     NM_OK);
+    s = new_store(ctx, dir, db, "(1, 'a')");
     assert_null(nmS_store_memo_text(s, "said/a"));
     nmS_store_memo_keep_text(s, "said/a", "LSOA 2021 to LAD 2024");
     ids_are(s, "a", 1, (const long[]){1}, NULL);

@@ -71,27 +71,30 @@ static void test_ids(void **state)
     ids_text_is(&ids, "");
 }
 
+/* The datasets nm_map_inputs lists for 'o' are exactly 'want'. */
+static void map_inputs_are(ts_store *f, const nm_choropleth_opts *o, size_t nwant,
+                           const long *want)
+{
+    long *ids = NULL;
+    size_t n = 0;
+
+    assert_int_equal(nm_map_inputs(f->store, o, &ids, &n), NM_OK);
+    assert_int_equal(n, nwant);
+    for (size_t i = 0; i < nwant; i++)
+        assert_int_equal(ids[i], want[i]);
+    nm_free(ids);
+}
+
 static void test_map_inputs(void **state)
 {
     ts_store *f = *state;
     nm_choropleth_opts o = {0};
-    long *ids = NULL;
-    size_t n = 0;
 
     o.indicator = "imd_score";
-    assert_int_equal(nm_map_inputs(f->store, &o, &ids, &n), NM_OK);
     /* the LSOAs' boundaries and the IoD, not the wards */
-    assert_int_equal(n, 2);
-    assert_int_equal(ids[0], 1);
-    assert_int_equal(ids[1], 3);
-    nm_free(ids);
+    map_inputs_are(f, &o, 2, (const long[]){1, 3});
     o.overlay = "ward";
-    assert_int_equal(nm_map_inputs(f->store, &o, &ids, &n), NM_OK);
-    assert_int_equal(n, 3);
-    assert_int_equal(ids[0], 1);
-    assert_int_equal(ids[1], 2);
-    assert_int_equal(ids[2], 3);
-    nm_free(ids);
+    map_inputs_are(f, &o, 3, (const long[]){1, 2, 3});
 }
 
 /* The memberships a map follows come from their own datasets: every
@@ -102,8 +105,6 @@ static void test_map_inputs_memberships(void **state)
 {
     ts_store *f = *state;
     nm_choropleth_opts o = {0};
-    long *ids = NULL;
-    size_t n = 0;
 
     assert_int_equal(nmS_store_begin(f->store), NM_OK);
     assert_int_equal(
@@ -122,14 +123,7 @@ static void test_map_inputs_memberships(void **state)
     assert_int_equal(nmS_store_commit(f->store), NM_OK);
     o.indicator = "imd_score";
     o.overlay = "ward";
-    assert_int_equal(nm_map_inputs(f->store, &o, &ids, &n), NM_OK);
-    assert_int_equal(n, 5);
-    assert_int_equal(ids[0], 1);
-    assert_int_equal(ids[1], 2);
-    assert_int_equal(ids[2], 3);
-    assert_int_equal(ids[3], 10);
-    assert_int_equal(ids[4], 11);
-    nm_free(ids);
+    map_inputs_are(f, &o, 5, (const long[]){1, 2, 3, 10, 11});
 }
 
 static void test_memo(void **state)
