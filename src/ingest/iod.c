@@ -85,7 +85,6 @@ typedef struct iod_population {
 static const iod_population populations[] = {
     {"Total population", "pop_total", "Total population"},
     {"Dependent Children aged 0-15", "pop_0_15", "Dependent children aged 0-15"},
-    {"Population aged 16-59", "pop_16_59", "Population aged 16-59"},
     {"Older population aged 60 and over", "pop_60_plus", "Older population aged 60 and over"},
     /* 2019 "18-59/64: for use with ...", 2025 "18-66 (for use with ...): mid
        2022": the age range comes from the heading (label NULL) */
@@ -137,11 +136,44 @@ static const iod_measure *match_measure(const char *rest)
     return NULL;
 }
 
+/* "Population aged 16-59: mid 2015 (...)" (2019's Files 6 and 7): an age
+ * band named by its ages, pop_16_59, whatever band a release chooses; 2025's
+ * File 7 has none, its working age being 18-66. */
+static int population_band(const char *h, nmI_colspec *spec)
+{
+    static const char prefix[] = "Population aged ";
+    const char *p = h + sizeof prefix - 1, *when;
+    nmC_buf key = {0}, label = {0};
+    long from, to;
+    char *end;
+
+    if (strncasecmp(h, prefix, sizeof prefix - 1) != 0 || !isdigit((unsigned char)*p))
+        return 0;
+    from = strtol(p, &end, 10);
+    if (*end != '-' || !isdigit((unsigned char)end[1]))
+        return 0;
+    to = strtol(end + 1, &end, 10);
+    if (*end != ':' || from > to || to > 150)
+        return 0;
+    nmC_buf_addf(&key, "pop_%ld_%ld", from, to);
+    population_label(h, &label);
+    if ((when = strstr(h, "mid ")))
+        nmC_buf_addf(&label, ", %.8s", when);
+    spec->key = nmC_buf_take(&key);
+    spec->label = nmC_buf_take(&label);
+    spec->unit = "people";
+    spec->polarity = 0;
+    return 1; /* the caller tells a missing key or label as out of memory */
+}
+
 /* Fills a colspec from an IoD heading; returns 0 when it is not one. */
 static int iod_column(const char *h, nmI_colspec *spec)
 {
     size_t d, k, i;
     nmC_buf key = {0}, label = {0};
+
+    if (population_band(h, spec))
+        return 1;
 
     for (i = 0; i < sizeof populations / sizeof populations[0]; i++) {
         size_t n = strlen(populations[i].prefix);
