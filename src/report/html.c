@@ -395,6 +395,33 @@ static void write_names(hjob *j, const nm_map_svg *svg, const char *const *names
     nmC_buf_add(&j->b, "</g>", 4);
 }
 
+/* A map's <svg> up to its first layer: named by 'title' and 'tail', described
+ * by 'alt'; 'm_per_pt' (metres per SVG unit) when panels share a scale. */
+static void svg_open(hjob *j, const char *id, const nm_map_svg *svg, int sec, double m_per_pt,
+                     const char *title, const char *tail, const char *alt)
+{
+    nmC_buf_addf(&j->b, "<svg class=\"map\" id=\"%s\" viewBox=\"0 0 %.2f %.2f\" role=\"group\" "
+                       "tabindex=\"-1\" aria-labelledby=\"%s-t\" aria-describedby=\"%s-d\" "
+                       "data-sec=\"%d\"",
+                id, svg->width, svg->height, id, id, sec);
+    if (m_per_pt > 0)
+        nmC_buf_addf(&j->b, " data-m-per-pt=\"%.4f\"", m_per_pt);
+    nmC_buf_addf(&j->b, "><title id=\"%s-t\">", id);
+    esc(&j->b, title);
+    nmC_buf_addf(&j->b, "%s</title><desc id=\"%s-d\">", tail, id);
+    esc(&j->b, alt);
+    nmC_buf_add(&j->b, "</desc><g class=\"lsoas\">", strlen("</desc><g class=\"lsoas\">"));
+}
+
+/* The group outlines, above every area. */
+static void svg_groups(hjob *j, const nm_map_svg *svg)
+{
+    nmC_buf_add(&j->b, "<g class=\"groups\">", strlen("<g class=\"groups\">"));
+    for (size_t i = 0; i < svg->noutlines; i++)
+        nmC_buf_addf(&j->b, "<path d=\"%s\"/>", svg->outline[i]);
+    nmC_buf_add(&j->b, "</g>", 4);
+}
+
 /* One map as inline SVG: LSOAs filled (the static picture when scripts
  * are off), wards above them (transparent until a ward indicator is
  * chosen; they take focus), group outlines and names. */
@@ -438,17 +465,9 @@ static nm_status write_svg(hjob *j, int sec, const char *alt, const char *id)
         rc = nm_map_svg_paths(j->ctx, map, MAP_W_MM, only ? LOC_H_MM : MAP_H_MM, &svg);
     if (rc != NM_OK)
         goto cleanup;
-    nmC_buf_addf(&j->b, "<svg class=\"map\" id=\"%s\" viewBox=\"0 0 %.2f %.2f\" role=\"group\" tabindex=\"-1\" "
-                       "aria-labelledby=\"%s-t\" aria-describedby=\"%s-d\" data-sec=\"%d\"",
-                id, svg.width, svg.height, id, id, sec);
-    if (only && j->shared[0] > 0) /* metres per SVG unit, the same on every panel */
-        nmC_buf_addf(&j->b, " data-m-per-pt=\"%.4f\"", j->shared[0] / svg.width);
-    nmC_buf_add(&j->b, ">", 1);
-    nmC_buf_addf(&j->b, "<title id=\"%s-t\">", id);
-    esc(&j->b, only ? p->sec[sec].name : p->place);
-    nmC_buf_addf(&j->b, ": map</title><desc id=\"%s-d\">", id);
-    esc(&j->b, alt);
-    nmC_buf_add(&j->b, "</desc><g class=\"lsoas\">", strlen("</desc><g class=\"lsoas\">"));
+    /* metres per SVG unit, the same on every panel */
+    svg_open(j, id, &svg, sec, only && j->shared[0] > 0 ? j->shared[0] / svg.width : 0,
+             only ? p->sec[sec].name : p->place, ": map", alt);
     for (i = 0; i < nl; i++) {
         if (!*svg.feature[i])
             continue;
@@ -474,10 +493,8 @@ static nm_status write_svg(hjob *j, int sec, const char *alt, const char *id)
         }
         nmC_buf_add(&j->b, "/>", 2);
     }
-    nmC_buf_add(&j->b, "</g><g class=\"groups\">", strlen("</g><g class=\"groups\">"));
-    for (i = 0; i < svg.noutlines; i++)
-        nmC_buf_addf(&j->b, "<path d=\"%s\"/>", svg.outline[i]);
     nmC_buf_add(&j->b, "</g>", 4);
+    svg_groups(j, &svg);
     write_names(j, &svg, names, nnames);
     if (only && j->shared[0] > 0)
         write_scale_bar(j, &svg);
@@ -1323,13 +1340,7 @@ static nm_status write_one_svg(hjob *j, const hs_map *m)
         rc = nm_map_svg_paths(j->ctx, map, MAP_W_MM, MAP_H_MM, &svg);
     if (rc != NM_OK)
         goto cleanup;
-    nmC_buf_addf(&j->b, "<svg class=\"map\" id=\"map-o\" viewBox=\"0 0 %.2f %.2f\" role=\"group\" "
-                       "tabindex=\"-1\" aria-labelledby=\"map-o-t\" aria-describedby=\"map-o-d\" "
-                       "data-sec=\"-1\"><title id=\"map-o-t\">", svg.width, svg.height);
-    esc(&j->b, m->title);
-    nmC_buf_add(&j->b, "</title><desc id=\"map-o-d\">", strlen("</title><desc id=\"map-o-d\">"));
-    esc(&j->b, m->alt);
-    nmC_buf_add(&j->b, "</desc><g class=\"lsoas\">", strlen("</desc><g class=\"lsoas\">"));
+    svg_open(j, "map-o", &svg, -1, 0, m->title, "", m->alt);
     for (i = 0; i < n; i++) {
         if (!*svg.feature[i])
             continue;
@@ -1344,11 +1355,8 @@ static nm_status write_one_svg(hjob *j, const hs_map *m)
             nmC_buf_add(&j->b, MISSING, strlen(MISSING));
         nmC_buf_add(&j->b, "\"/>", 3);
     }
-    nmC_buf_add(&j->b, "</g><g class=\"wards\"></g><g class=\"groups\">",
-               strlen("</g><g class=\"wards\"></g><g class=\"groups\">"));
-    for (i = 0; i < svg.noutlines; i++)
-        nmC_buf_addf(&j->b, "<path d=\"%s\"/>", svg.outline[i]);
-    nmC_buf_add(&j->b, "</g>", 4);
+    nmC_buf_add(&j->b, "</g><g class=\"wards\"></g>", strlen("</g><g class=\"wards\"></g>"));
+    svg_groups(j, &svg);
     /* labels were added for the named overlay areas, in order */
     for (i = 0, n = 0; i < no && m->labels; i++)
         if (*nm_areas_name(m->over, i))
