@@ -3,11 +3,21 @@
  * 300 dpi is 35 MB: taken fresh for every map, each of its pages is
  * faulted in again (8,500 faults a map where a fault is dear), so a thread
  * that draws many maps (a build's worker) keeps its image from one map to
- * the next, and every image asks for transparent huge pages.  The
- * encoder's symbols, rows and output (half a megabyte a map, given back to
- * the kernel by free() and faulted in again) are kept the same way.  The
- * main thread draws one map and keeps nothing; a worker's blocks are freed
- * when the thread ends.
+ * the next, and asks for transparent huge pages for it.  The encoder's
+ * symbols, rows and output (half a megabyte a map, given back to the
+ * kernel by free() and faulted in again) are kept the same way.  The main
+ * thread draws one map and keeps nothing; a worker's blocks are freed when
+ * the thread ends.
+ *
+ * Only a kept image asks for huge pages.  With the kernel's usual THP
+ * defrag setting ("madvise"), a fault in a region so marked compacts
+ * memory to find a free 2 MB page when none is at hand: on a 2-core VM the
+ * first touch of a fresh 35 MB block took 4-6 ms with huge pages in 11 runs
+ * of 15 but 26-440 ms in the other 4, against a steady 19-21 ms with 4 KB
+ * pages (bench/firsttouch.c; bench/results/20261203T1740Z: England with its
+ * sidecar 0.52 s with huge pages, 0.34 s without, in bench/render.sh).  A
+ * worker pays that once for thousands of maps; a map drawn alone would pay
+ * it for one.
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -71,7 +81,7 @@ static int main_thread(void)
 }
 
 /* A block of at least 'size' bytes whose start is on a huge-page boundary,
- * with the kernel asked to back the page image by huge pages (ignored
+ * with the kernel asked to back it by huge pages when 'huge' (ignored
  * where it may not: THP off, or not a Linux kernel).  The encoder's block
  * is mostly untouched room for its output: a huge page would be zeroed
  * whole for the little it uses. */
@@ -98,7 +108,7 @@ unsigned char *nmR_kept(int slot, size_t size, void **hold)
 {
     kept *k = NULL;
     pagebuf *b;
-    int huge = slot == RN_KEEP_PAGE;
+    int huge = slot == RN_KEEP_PAGE; /* a kept page image only: see the top */
 
     *hold = NULL;
     pthread_once(&once, make_key);
@@ -124,7 +134,7 @@ unsigned char *nmR_kept(int slot, size_t size, void **hold)
     }
     /* the main thread's (or a second at once): the caller's to give back */
     b = nm_calloc(1, sizeof *b);
-    if (!b || !take(b, size, huge)) {
+    if (!b || !take(b, size, 0)) {
         nm_free(b);
         return NULL;
     }
