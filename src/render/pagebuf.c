@@ -14,8 +14,8 @@
  * memory to find a free 2 MB page when none is at hand: on a 2-core VM the
  * first touch of a fresh 35 MB block took 4-6 ms with huge pages in 11 runs
  * of 15 but 26-440 ms in the other 4, against a steady 19-21 ms with 4 KB
- * pages (bench/firsttouch.c; bench/results/20261203T1740Z: England with its
- * sidecar 0.52 s with huge pages, 0.34 s without, in bench/render.sh).  A
+ * pages (bench/firsttouch.c; in one bench/render.sh run of each, England
+ * with its sidecar took 0.52 s with huge pages and 0.34 s without).  A
  * worker pays that once for thousands of maps; a map drawn alone would pay
  * it for one.
  */
