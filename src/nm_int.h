@@ -131,6 +131,10 @@ typedef enum nmC_format {
  * a dot only at its start (".hidden"), or a path ending in '/'.  A dot in
  * a folder's name ("out.pdf/map") is not the file's.  NULL gives "". */
 const char *nmC_extension(const char *path);
+/* The length of 'path' up to that extension's dot (its whole length when
+ * it has none): what a file beside it ("map.png" -> "map.pgw") or a name
+ * taken from it keeps.  "file." loses its dot. */
+size_t nmC_stem_len(const char *path);
 /* The format that extension names, case ignored ("a/b.PNG" is PNG);
  * NMC_FMT_UNKNOWN for any other ("x.tar.gz", "noext", ".hidden"). */
 nmC_format nmC_format_of(const char *path);

@@ -185,15 +185,22 @@ const char *nmC_basename(const char *path)
     return slash ? slash + 1 : path;
 }
 
-const char *nmC_extension(const char *path)
+size_t nmC_stem_len(const char *path)
 {
     const char *base, *dot;
 
     if (!path)
-        return "";
+        return 0;
     base = nmC_basename(path);
     dot = strrchr(base, '.');
-    return dot && dot != base ? dot + 1 : "";
+    return dot && dot != base ? (size_t)(dot - path) : strlen(path);
+}
+
+const char *nmC_extension(const char *path)
+{
+    size_t n = nmC_stem_len(path);
+
+    return path && path[n] == '.' ? path + n + 1 : "";
 }
 
 nmC_format nmC_format_of(const char *path)

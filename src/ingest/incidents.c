@@ -10,6 +10,7 @@
  */
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -612,7 +613,8 @@ static nm_status write_rows(nm_store *store, job *j, const char *name, long data
 /* The set's name: --name, else the file name without its extension. */
 static nm_status set_name(nm_ctx *ctx, const nm_incidents_opts *o, char name[128])
 {
-    const char *base = nmC_basename(o->in.path), *dot;
+    const char *base = nmC_basename(o->in.path);
+    size_t n = nmC_stem_len(base);
 
     if (o->name) {
         if (!*o->name || strlen(o->name) >= 128)
@@ -620,10 +622,7 @@ static nm_status set_name(nm_ctx *ctx, const nm_incidents_opts *o, char name[128
         nmC_strlcpy(name, o->name, 128);
         return NM_OK;
     }
-    nmC_strlcpy(name, base, 128);
-    dot = strrchr(name, '.');
-    if (dot && dot != name)
-        name[dot - name] = '\0';
+    snprintf(name, 128, "%.*s", (int)(n < 127 ? n : 127), base);
     return NM_OK;
 }
 

@@ -419,11 +419,9 @@ cleanup:
  * nm_free(). */
 static char *world_path(const char *path, const char *ext)
 {
-    const char *dot = strrchr(nmC_basename(path), '.');
-    size_t n = dot ? (size_t)(dot - path) : strlen(path);
     nmC_buf b = {0};
 
-    nmC_buf_add(&b, path, n);
+    nmC_buf_add(&b, path, nmC_stem_len(path));
     nmC_buf_add(&b, ext, strlen(ext));
     return nmC_buf_take(&b);
 }

@@ -32,6 +32,21 @@ static void test_extension(void **state)
     assert_string_equal(nmC_extension(NULL), "");
 }
 
+/* What a file beside an output keeps of its path (the world file of
+ * "a.png" is "a.pgw") and what an import names its set after. */
+static void test_stem_len(void **state)
+{
+    (void)state;
+    assert_int_equal(nmC_stem_len("out/map.png"), 7);
+    assert_int_equal(nmC_stem_len("x.tar.gz"), 5);
+    assert_int_equal(nmC_stem_len("out.d/map"), 9);
+    assert_int_equal(nmC_stem_len("dir/.hidden"), 11);
+    assert_int_equal(nmC_stem_len("dir/.hidden.csv"), 11);
+    assert_int_equal(nmC_stem_len("file."), 4);
+    assert_int_equal(nmC_stem_len(""), 0);
+    assert_int_equal(nmC_stem_len(NULL), 0);
+}
+
 static void test_format_of(void **state)
 {
     (void)state;
@@ -69,7 +84,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_extension),
-        cmocka_unit_test(test_format_of),
+        cmocka_unit_test(test_stem_len), cmocka_unit_test(test_format_of),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
