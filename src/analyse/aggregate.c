@@ -65,16 +65,27 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* The error indicator_exists() left on the context. */
+static nm_status store_error(agg *g)
+{
+    nm_status rc = nm_errcode(g->ctx);
+    return rc != NM_OK ? rc : NM_ERROR;
+}
+
+/* 1 when 'key' is stored (of the period asked), 0 when it is not, -1
+ * when the store could not say (out of memory, SQL): that error stays on
+ * the context, so that a failure is never taken for an absence. */
 static int indicator_exists(agg *g, const char *key, nmS_ind *out)
 {
     nmS_ind tmp = {0};
     nmS_ind *ind = out ? out : &tmp;
-    int found = nmS_store_find_indicator(g->store, key, g->o->period, ind) == NM_OK;
+    nm_status rc = nmS_store_find_indicator(g->store, key, g->o->period, ind);
 
-    nmC_clear(g->ctx);
-    if (!out || !found)
+    if (!out || rc != NM_OK)
         nmS_ind_clear(ind);
-    return found;
+    if (rc == NM_NOTFOUND)
+        nmC_clear(g->ctx);
+    return rc == NM_OK ? 1 : rc == NM_NOTFOUND ? 0 : -1;
 }
 
 /* "Index of Multiple Deprivation (IMD) decile (1 = ...)" -> "IMD";
@@ -648,7 +659,9 @@ typedef struct wanted {
     int nmean;
 } wanted;
 
-static void add_domain(agg *g, wanted *w, const char *id)
+/* Adds domain 'id' when any of its decile, rank or score is stored;
+ * NM_OK, or the store's error. */
+static nm_status add_domain(agg *g, wanted *w, const char *id)
 {
     static const char *const kinds[] = {"decile", "rank", "score"};
     char key[64];
@@ -658,9 +671,9 @@ static void add_domain(agg *g, wanted *w, const char *id)
 
     for (i = 0; i < w->ndom; i++)
         if (strcmp(w->dom[i].id, id) == 0)
-            return;
+            return NM_OK;
     if (w->ndom == 16)
-        return;
+        return NM_OK;
     d = &w->dom[w->ndom];
     memset(d, 0, sizeof *d);
     nmC_strlcpy(d->id, id, sizeof d->id);
@@ -671,12 +684,17 @@ static void add_domain(agg *g, wanted *w, const char *id)
     for (i = 0; i < 3; i++) {
         snprintf(key, sizeof key, "%s_%s", id, kinds[i]);
         *has[i] = indicator_exists(g, key, ind.label ? NULL : &ind);
+        if (*has[i] < 0) {
+            nmS_ind_clear(&ind);
+            return store_error(g);
+        }
     }
     if (d->has_decile || d->has_rank || d->has_score) {
         domain_name(ind.label, id, d->name, sizeof d->name);
         w->ndom++;
     }
     nmS_ind_clear(&ind);
+    return NM_OK;
 }
 
 static void add_mean(wanted *w, const char *key)
@@ -704,7 +722,7 @@ static nm_status parse_wanted(agg *g, wanted *w)
         size_t len = strcspn(p, ","), stem;
         char id[64], dom[64];
         nmS_ind ind = {0};
-        int before = w->ndom + w->nmean;
+        int before = w->ndom + w->nmean, found;
         if (len == 0 || len >= sizeof id) {
             rc = nmC_fail(g->ctx, NM_USAGE, "--indicators: \"%.*s\" is not an indicator id",
                          (int)(len < 60 ? len : 60), p);
@@ -714,29 +732,32 @@ static nm_status parse_wanted(agg *g, wanted *w)
         id[len] = '\0';
         p += len + (p[len] == ',');
         nmC_strlcpy(dom, id, sizeof dom);
-        if (indicator_exists(g, id, &ind)) {
+        if ((found = indicator_exists(g, id, &ind)) > 0) {
             int ranked = strcmp(ind.unit, "rank") == 0 || strcmp(ind.unit, "decile") == 0;
             if (!ranked)
                 add_mean(w, id);
             if ((ends_with(id, "_rank", &stem) || ends_with(id, "_decile", &stem) ||
                  ends_with(id, "_score", &stem)) && stem < sizeof dom) {
                 dom[stem] = '\0';
-                add_domain(g, w, dom);
+                rc = add_domain(g, w, dom);
             }
             nmS_ind_clear(&ind);
-        } else {
+        } else if (found == 0) {
             char score[80];
-            add_domain(g, w, id);
+            rc = add_domain(g, w, id);
             snprintf(score, sizeof score, "%s_score", id);
-            if (indicator_exists(g, score, NULL))
+            if (rc == NM_OK && (found = indicator_exists(g, score, NULL)) > 0)
                 add_mean(w, score);
         }
-        if (w->ndom + w->nmean == before && !indicator_exists(g, id, NULL))
+        if (rc == NM_OK && found >= 0 && w->ndom + w->nmean == before &&
+            (found = indicator_exists(g, id, NULL)) == 0)
             rc = nmC_fail(g->ctx, NM_NOTFOUND,
                          "no indicator \"%s\"%s%s, and no %s_decile, _rank or _score; 'needsmap "
                          "info' lists them",
                          id, g->o->period ? " of period " : "", g->o->period ? g->o->period : "",
                          id);
+        if (rc == NM_OK && found < 0)
+            rc = store_error(g);
     }
     return rc;
 }

@@ -1,7 +1,8 @@
 /*
- * Allocation-failure sweep (issue 15): every import (boundaries from a
- * shapefile and from GeoJSON, IoD, indicators, lookup, localities,
- * incidents) and the store's open and create are run with the Nth
+ * Allocation-failure sweep (issues 15 and 13): every import (boundaries
+ * from a shapefile and from GeoJSON, IoD, indicators, lookup, localities,
+ * incidents), the steps that store what they compute (derive, aggregate,
+ * assign) and the store's open and create are run with the Nth
  * allocation through nm_malloc failing, for N = 0, 1, ... up to the
  * number of allocations the import makes.  Each failed run must return an error with a message (never
  * crash), and leave the store file byte for byte as it was; under ASan the
@@ -34,6 +35,7 @@
 
 static char tmpdir[64];
 static char base_db[160]; /* a store with wards and LSOAs, the imports' start */
+static char steps_db[160]; /* and an indicator table and a lookup: the steps' start */
 
 static void path_of(char *out, size_t size, const char *name)
 {
@@ -135,8 +137,9 @@ static void write_tables(void)
     FILE *in, *out;
     int n;
 
-    write_text("ind.csv", "code,Life expectancy,Rate\nE01000001,80.5,1\nE01000002,79,2\n"
-                          "E01000003,81.25,3\nE01000004,78,4\n");
+    write_text("ind.csv", "code,Life expectancy,Rate,pop_total,pop_0_15\n"
+                          "E01000001,80.5,1,1500,300\nE01000002,79,2,1400,250\n"
+                          "E01000003,81.25,3,1700,400\nE01000004,78,4,1600,350\n");
     write_text("lookup.csv", "LSOA11CD,WD13CD,WD13NM\nE01000001,E05000001,Ward A\n"
                              "E01000003,E05000001,Ward A\nE01000002,E05000002,Ward B\n"
                              "E01000004,E05000002,Ward B\n");
@@ -239,6 +242,42 @@ static nm_status run_incidents(nm_store *s)
     return nm_import_incidents(s, &o, NULL);
 }
 
+/* ---- the steps that store what they compute (derive, aggregate, assign) */
+
+static nm_status run_derive(nm_store *s)
+{
+    nm_derive_opts o = {0};
+
+    o.id = "le_per_rate";
+    o.expression = "(life_expectancy - 70) / rate + area_ha / 100";
+    o.period = "2019";
+    o.label = "A derived value";
+    return nm_derive(s, &o, NULL);
+}
+
+static nm_status run_aggregate(nm_store *s)
+{
+    nm_aggregate_opts o = {0};
+
+    o.to = "ward";
+    o.indicators = "life_expectancy,rate";
+    o.period = "2019";
+    return nm_aggregate(s, &o, NULL);
+}
+
+static nm_status run_assign(nm_store *s)
+{
+    nm_assign_opts o = {0};
+    nm_assign_result r = {0};
+    nm_status rc;
+
+    o.child_level = "lsoa";
+    o.parent_level = "ward";
+    rc = nm_assign(s, &o, &r);
+    nm_assign_result_clear(&r);
+    return rc;
+}
+
 /* ---- the sweep -------------------------------------------------------- */
 
 /* What a store holds, in rows per table, so that a run that "succeeded"
@@ -274,8 +313,8 @@ static long next_n(long n, long total)
     return n + (step > 1 ? step : 1);
 }
 
-/* Sweeps one import on a copy of the base store. */
-static void sweep_import(const char *what, nm_status (*run)(nm_store *))
+/* Sweeps one import or step on a copy of the store 'base'. */
+static void sweep_on(const char *base, const char *what, nm_status (*run)(nm_store *))
 {
     char db[160], before[65], after[65], want[256], got[256];
     nm_ctx *ctx = nm_ctx_new();
@@ -284,12 +323,12 @@ static void sweep_import(const char *what, nm_status (*run)(nm_store *))
     nm_status rc;
 
     path_of(db, sizeof db, "sweep.sqlite");
-    copy_file(base_db, db);
+    copy_file(base, db);
     /* a dry run on another copy counts the allocations */
     {
         char dry[160];
         path_of(dry, sizeof dry, "dry.sqlite");
-        copy_file(base_db, dry);
+        copy_file(base, dry);
         assert_int_equal(nm_store_open(ctx, dry, NM_STORE_WRITE, &s), NM_OK);
         nmC_alloc_fail_after(-1);
         rc = run(s);
@@ -316,7 +355,7 @@ static void sweep_import(const char *what, nm_status (*run)(nm_store *))
                 fail_msg("%s: allocation %ld failed, yet the import succeeded with %s instead "
                          "of %s", what, n, got, want);
             tolerated += n < total;
-            copy_file(base_db, db);
+            copy_file(base, db);
             assert_int_equal(nm_store_open(ctx, db, NM_STORE_WRITE, &s), NM_OK);
             continue;
         }
@@ -335,6 +374,11 @@ static void sweep_import(const char *what, nm_status (*run)(nm_store *))
            tolerated);
     unlink(db);
     nm_ctx_free(ctx);
+}
+
+static void sweep_import(const char *what, nm_status (*run)(nm_store *))
+{
+    sweep_on(base_db, what, run);
 }
 
 /* Sweeps opening an existing store and creating a new one: a failed create
@@ -424,6 +468,24 @@ static void test_incidents(void **state)
     sweep_import("incidents", run_incidents);
 }
 
+static void test_derive(void **state)
+{
+    (void)state;
+    sweep_on(steps_db, "derive", run_derive);
+}
+
+static void test_aggregate(void **state)
+{
+    (void)state;
+    sweep_on(steps_db, "aggregate", run_aggregate);
+}
+
+static void test_assign(void **state)
+{
+    (void)state;
+    sweep_on(steps_db, "assign", run_assign);
+}
+
 /* ---- main ------------------------------------------------------------- */
 
 static int make_base(void **state)
@@ -439,6 +501,12 @@ static int make_base(void **state)
     assert_int_equal(nm_store_open(ctx, base_db, NM_STORE_CREATE, &s), NM_OK);
     if (run_lsoa_shp(s) != NM_OK || run_wards_geojson(s) != NM_OK)
         fail_msg("base store: %s", nm_errmsg(ctx));
+    nm_store_close(s);
+    path_of(steps_db, sizeof steps_db, "steps.sqlite");
+    copy_file(base_db, steps_db);
+    assert_int_equal(nm_store_open(ctx, steps_db, NM_STORE_WRITE, &s), NM_OK);
+    if (run_indicators(s) != NM_OK || run_lookup(s) != NM_OK)
+        fail_msg("steps' store: %s", nm_errmsg(ctx));
     nm_store_close(s);
     nm_ctx_free(ctx);
     return 0;
@@ -462,6 +530,9 @@ int main(void)
         cmocka_unit_test(test_lookup),
         cmocka_unit_test(test_localities),
         cmocka_unit_test(test_incidents),
+        cmocka_unit_test(test_derive),
+        cmocka_unit_test(test_aggregate),
+        cmocka_unit_test(test_assign),
     };
 
     nmC_strlcpy(tmpdir, "/tmp/nm_sweep_XXXXXX", sizeof tmpdir);
