@@ -278,6 +278,23 @@ static nm_status run_assign(nm_store *s)
     return rc;
 }
 
+/* A map with its sidecar: reads through the store's memo (the datasets a
+ * sidecar lists, national counts) and writes only its own files. */
+static nm_status run_map(nm_store *s)
+{
+    char path[160];
+    nm_choropleth_opts o;
+
+    nm_choropleth_opts_init(&o);
+    path_of(path, sizeof path, "map.png");
+    o.indicator = "life_expectancy";
+    o.period = "2019";
+    o.dpi = 40;
+    o.classify = "quantile:3";
+    o.output = path;
+    return nm_choropleth(s, &o, NULL);
+}
+
 /* ---- the sweep -------------------------------------------------------- */
 
 /* What a store holds, in rows per table, so that a run that "succeeded"
@@ -480,6 +497,12 @@ static void test_aggregate(void **state)
     sweep_on(steps_db, "aggregate", run_aggregate);
 }
 
+static void test_map(void **state)
+{
+    (void)state;
+    sweep_on(steps_db, "map (PNG and sidecar)", run_map);
+}
+
 static void test_assign(void **state)
 {
     (void)state;
@@ -533,6 +556,7 @@ int main(void)
         cmocka_unit_test(test_derive),
         cmocka_unit_test(test_aggregate),
         cmocka_unit_test(test_assign),
+        cmocka_unit_test(test_map),
     };
 
     nmC_strlcpy(tmpdir, "/tmp/nm_sweep_XXXXXX", sizeof tmpdir);
