@@ -523,7 +523,7 @@ static char *map_attribution(job *j)
     char *said = NULL;
     nmC_buf b = {0};
 
-    if (!attr || nmP_boundaries_said(j->store, j->areas, j->o->overlay ? j->o->overlay : j->o->labels,
+    if (!attr || nmP_boundaries_said(j->store, j->areas, j->o->overlay, j->o->labels,
                                     j->o->within, &said) != NM_OK) {
         nm_free(attr);
         return NULL;

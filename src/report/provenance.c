@@ -224,10 +224,10 @@ nm_status nmP_wards_said_within(nm_store *store, const char *within, char **out)
 }
 
 nm_status nmP_boundaries_said(nm_store *store, const nm_areas *a, const char *overlay,
-                             const char *within, char **out)
+                             const char *labels, const char *within, char **out)
 {
-    const char *level = nm_areas_level(a);
-    int wards = strcmp(level, "ward") == 0 || (overlay && strcmp(overlay, "ward") == 0);
+    const char *level = nm_areas_level(a), *named = overlay ? overlay : labels;
+    int wards = strcmp(level, "ward") == 0 || (named && strcmp(named, "ward") == 0);
     char *said = NULL, *chosen = NULL;
     nmC_buf b = {0};
     nm_status rc = NM_OK;
@@ -242,6 +242,10 @@ nm_status nmP_boundaries_said(nm_store *store, const nm_areas *a, const char *ov
         if (overlay && strcmp(overlay, level) != 0 && strcmp(overlay, "ward") != 0)
             nmC_buf_addf(&b, "; %s %d outlines", nmS_level_word(overlay),
                         nmS_store_vintage_of(store, overlay, 1));
+        /* --labels alone: the boundaries place the names, nothing is drawn */
+        else if (!overlay && named && strcmp(named, level) != 0 && strcmp(named, "ward") != 0)
+            nmC_buf_addf(&b, "; names placed by %s %d boundaries", nmS_level_word(named),
+                        nmS_store_vintage_of(store, named, 1));
         nmC_buf_add(&b, ".", 1);
     }
     /* which lookups chose the areas within the council or county */

@@ -43,11 +43,13 @@ nm_status nmP_wards_said(nm_store *store, const nm_areas *lsoas, char **out);
 nm_status nmP_wards_said_within(nm_store *store, const char *within, char **out);
 
 /* The boundaries a map draws, for its source line: "Boundaries: LSOA
- * 2011." (with an overlay's year: "; LAD 2013 outlines"), and where it
- * shows wards (their level, or an overlay of them) nmP_wards_said() of the
- * LSOAs within 'within'.  Caller frees *out with nm_free(). */
+ * 2011." (with an overlay's year: "; LAD 2013 outlines"; with names of a
+ * level not drawn, 'labels' without 'overlay': "; names placed by LAD
+ * 2013 boundaries"), and where it shows wards (their level, or an overlay
+ * or names of them) nmP_wards_said() of the LSOAs within 'within'.
+ * Caller frees *out with nm_free(). */
 nm_status nmP_boundaries_said(nm_store *store, const nm_areas *a, const char *overlay,
-                             const char *within, char **out);
+                             const char *labels, const char *within, char **out);
 
 /* Writes OUTPUT.json: indicator, selection, classification with breaks,
  * labels, colours and counts, the class and value of every area, the

@@ -22,6 +22,13 @@ ACCOUNTED=$(py "$J" "print('\n'.join(sorted([l['code'] for l in d['labels']['pla
 eq "each district placed or listed, once" "$DISTRICTS" "$ACCOUNTED"
 eq "a reason for every one left out" 0 "$(py "$J" "print(sum(1 for l in d['labels']['unplaced'] if not l['reason']))")"
 TXT=$(pdftotext "$T/nw.pdf" - | tr '\n' ' ')
+# names without --overlay: the districts' boundaries place them but are
+# not drawn, and the source line must not say they are
+contains "labels alone: the source line says what placed the names" \
+    "Boundaries: LSOA 2011; names placed by LAD 2013 boundaries." "$TXT"
+nm --quiet map imd_decile --within E12000002 --overlay lad --labels lad -o "$T/nwo.pdf"
+contains "with --overlay: its outlines are drawn and said" "Boundaries: LSOA 2011; LAD 2013 outlines." \
+    "$(pdftotext "$T/nwo.pdf" - | tr '\n' ' ')"
 # the six the issue found missing, and every one the sidecar says it placed
 for name in Blackpool Manchester Trafford Knowsley "Blackburn with Darwen" Hyndburn; do
     contains "the map names $name" "$name" "$TXT"
