@@ -63,10 +63,15 @@ static nm_lineage decide_lineage(int n, const long *parents)
  * its older areas: looked up one area at a time for a borough (two
  * statements), or read whole and searched in memory for a region or
  * England, where 33,755 pairs of lookups would cost more than the map. */
+/* A membership between the code years; new_code first, for lower_bound(). */
+typedef struct pair {
+    char *new_code, *old_code;
+} pair;
+
 typedef struct walk {
     sqlite3_stmt *up, *down; /* per-area statements, or NULL */
     char *arena;                 /* whole: every code read, NUL-separated */
-    char **pair_new, **pair_old; /* whole: pairs sorted by new code, then old */
+    pair *pairs;                 /* whole: sorted by new code, then old */
     size_t npairs;
     char **old_code;             /* whole: distinct older codes, sorted */
     long *old_parents;           /* and into how many newer areas each went */
@@ -79,21 +84,21 @@ static void walk_free(walk *w)
     sqlite3_finalize(w->up);
     sqlite3_finalize(w->down);
     nm_free(w->arena);
-    nm_free(w->pair_new);
-    nm_free(w->pair_old);
+    nm_free(w->pairs);
     nm_free(w->old_code);
     nm_free(w->old_parents);
     memset(w, 0, sizeof *w);
 }
 
-/* First index of 'code' in the sorted 'codes', or n. */
-static size_t lower_bound(char *const *codes, size_t n, const char *code)
+/* First index of 'code' among 'n' elements of 'size' bytes sorted by the
+ * code each begins with (a char * array, or pairs by new code), or n. */
+static size_t lower_bound(const void *base, size_t n, size_t size, const char *code)
 {
     size_t lo = 0, hi = n;
 
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (strcmp(codes[mid], code) < 0)
+        if (strcmp(*(char *const *)((const char *)base + mid * size), code) < 0)
             lo = mid + 1;
         else
             hi = mid;
@@ -110,10 +115,11 @@ static nm_status olds_of(nm_store *store, walk *w, const char *code, char **olds
 
     *nolds = 0;
     if (!w->up) {
-        size_t i = lower_bound(w->pair_new, w->npairs, code);
-        for (; i < w->npairs && n < max && strcmp(w->pair_new[i], code) == 0; i++) {
-            size_t k = lower_bound(w->old_code, w->nold, w->pair_old[i]);
-            if (!(olds[n] = nm_strdup(w->pair_old[i])))
+        size_t i = lower_bound(w->pairs, w->npairs, sizeof *w->pairs, code);
+        for (; i < w->npairs && n < max && strcmp(w->pairs[i].new_code, code) == 0; i++) {
+            const char *older = w->pairs[i].old_code;
+            size_t k = lower_bound(w->old_code, w->nold, sizeof *w->old_code, older);
+            if (!(olds[n] = nm_strdup(older)))
                 return nmC_fail(store->ctx, NM_NOMEM, "out of memory");
             parents[n++] = k < w->nold ? w->old_parents[k] : 0;
             *nolds = n;
@@ -153,10 +159,6 @@ static nm_status prepare_between(nm_store *store, const nm_areas *a, int old_vin
     }
     return rc;
 }
-
-typedef struct pair {
-    char *new_code, *old_code;
-} pair;
 
 static int cmp_pair(const void *x, const void *y)
 {
@@ -226,18 +228,15 @@ static int repeated(const char *arena, const size_t *off, size_t run, size_t i)
 static nm_status read_whole(nm_store *store, const nm_areas *a, int old_vintage, walk *w)
 {
     nmC_buf arena = {0};
-    size_t *off = NULL, n = 0, i, run = 0, kept = 0;
-    pair *pairs = NULL;
+    size_t *off = NULL, n = 0, i, run = 0;
     nm_status rc = read_pairs(store, a, old_vintage, &arena, &off, &n);
 
     w->arena = arena.data; /* no longer moves */
     if (rc == NM_OK) {
-        w->pair_new = nm_malloc((n ? n : 1) * sizeof *w->pair_new);
-        w->pair_old = nm_malloc((n ? n : 1) * sizeof *w->pair_old);
+        w->pairs = nm_malloc((n ? n : 1) * sizeof *w->pairs);
         w->old_code = nm_malloc((n ? n : 1) * sizeof *w->old_code);
         w->old_parents = nm_calloc(n ? n : 1, sizeof *w->old_parents);
-        pairs = nm_malloc((n ? n : 1) * sizeof *pairs);
-        if (!w->pair_new || !w->pair_old || !w->old_code || !w->old_parents || !pairs)
+        if (!w->pairs || !w->old_code || !w->old_parents)
             rc = nmC_fail(store->ctx, NM_NOMEM, "out of memory");
     }
     for (i = 0; rc == NM_OK && i < n; i++) {
@@ -249,19 +248,12 @@ static nm_status read_whole(nm_store *store, const nm_areas *a, int old_vintage,
             continue;
         }
         w->old_parents[w->nold - 1]++;
-        pairs[kept].old_code = old;
-        pairs[kept++].new_code = arena.data + off[2 * i + 1];
+        w->pairs[w->npairs].old_code = old;
+        w->pairs[w->npairs++].new_code = arena.data + off[2 * i + 1];
     }
-    if (rc == NM_OK) {
-        qsort(pairs, kept, sizeof *pairs, cmp_pair);
-        for (i = 0; i < kept; i++) {
-            w->pair_new[i] = pairs[i].new_code;
-            w->pair_old[i] = pairs[i].old_code;
-        }
-        w->npairs = kept;
-    }
+    if (rc == NM_OK)
+        qsort(w->pairs, w->npairs, sizeof *w->pairs, cmp_pair);
     nm_free(off);
-    nm_free(pairs);
     return rc;
 }
 

@@ -136,14 +136,35 @@ static const iod_measure *match_measure(const char *rest)
     return NULL;
 }
 
+/* A population column: 'key' (taken; NULL when out of memory), labelled
+ * 'label' or, when NULL, by the heading's own words, with the year of its
+ * estimates ("mid 2022").  The caller tells a missing key or label as out
+ * of memory. */
+static void population_spec(const char *h, char *key, const char *label, nmI_colspec *spec)
+{
+    const char *when = strstr(h, "mid ");
+    nmC_buf b = {0};
+
+    if (label)
+        nmC_buf_addf(&b, "%s", label);
+    else
+        population_label(h, &b);
+    if (when)
+        nmC_buf_addf(&b, ", %.8s", when);
+    spec->key = key;
+    spec->label = nmC_buf_take(&b);
+    spec->unit = "people";
+    spec->polarity = 0;
+}
+
 /* "Population aged 16-59: mid 2015 (...)" (2019's Files 6 and 7): an age
  * band named by its ages, pop_16_59, whatever band a release chooses; 2025's
  * File 7 has none, its working age being 18-66. */
 static int population_band(const char *h, nmI_colspec *spec)
 {
     static const char prefix[] = "Population aged ";
-    const char *p = h + sizeof prefix - 1, *when;
-    nmC_buf key = {0}, label = {0};
+    const char *p = h + sizeof prefix - 1;
+    nmC_buf key = {0};
     long from, to;
     char *end;
 
@@ -156,14 +177,8 @@ static int population_band(const char *h, nmI_colspec *spec)
     if (*end != ':' || from > to || to > 150)
         return 0;
     nmC_buf_addf(&key, "pop_%ld_%ld", from, to);
-    population_label(h, &label);
-    if ((when = strstr(h, "mid ")))
-        nmC_buf_addf(&label, ", %.8s", when);
-    spec->key = nmC_buf_take(&key);
-    spec->label = nmC_buf_take(&label);
-    spec->unit = "people";
-    spec->polarity = 0;
-    return 1; /* the caller tells a missing key or label as out of memory */
+    population_spec(h, nmC_buf_take(&key), NULL, spec);
+    return 1;
 }
 
 /* Fills a colspec from an IoD heading; returns 0 when it is not one. */
@@ -179,17 +194,7 @@ static int iod_column(const char *h, nmI_colspec *spec)
         size_t n = strlen(populations[i].prefix);
         if (strncasecmp(h, populations[i].prefix, n) == 0 &&
             (h[n] == ':' || (!populations[i].label && h[n] == ' ' && strchr(h, ':')))) {
-            const char *when = strstr(h, "mid ");
-            if (populations[i].label)
-                nmC_buf_addf(&label, "%s", populations[i].label);
-            else
-                population_label(h, &label);
-            if (when)
-                nmC_buf_addf(&label, ", %.8s", when);
-            spec->key = nm_strdup(populations[i].id);
-            spec->label = nmC_buf_take(&label);
-            spec->unit = "people";
-            spec->polarity = 0;
+            population_spec(h, nm_strdup(populations[i].id), populations[i].label, spec);
             return 1;
         }
     }
