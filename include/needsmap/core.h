@@ -74,6 +74,15 @@ void *nm_realloc(void *ptr, size_t size);
 char *nm_strdup(const char *s);
 void nm_free(void *ptr);
 
+/* Tunes the C library's allocator for a program that draws large maps:
+ * one arena, a heap that grows 64 MB at a time and is kept between maps,
+ * backed by transparent huge pages where the kernel allows.  A map touches
+ * tens of megabytes once, and where a page fault is dear (virtual
+ * machines) its 4 KB faults cost as much as its drawing.  Process-wide:
+ * call it first thing in main(), before any thread starts, or not at all.
+ * Returns 1 when tuned, 0 where it does nothing (not glibc on Linux). */
+int nm_memory_for_maps(void);
+
 #ifdef __cplusplus
 }
 #endif

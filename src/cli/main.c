@@ -378,6 +378,7 @@ int main(int argc, char **argv)
     const cli_command *cmd;
     int ch, words = 0, rc;
 
+    nm_memory_for_maps();
     c.db = getenv("NEEDSMAP_DB") ? getenv("NEEDSMAP_DB") : DEFAULT_DB;
     opterr = 0;
     while ((ch = getopt_long(argc, argv, "+hqv", global, NULL)) != -1) {

@@ -9,15 +9,17 @@
  * thread draws one map and keeps nothing; a worker's blocks are freed when
  * the thread ends.
  *
- * Only a kept image asks for huge pages.  With the kernel's usual THP
- * defrag setting ("madvise"), a fault in a region so marked compacts
- * memory to find a free 2 MB page when none is at hand: on a 2-core VM the
- * first touch of a fresh 35 MB block took 4-6 ms with huge pages in 11 runs
- * of 15 but 26-440 ms in the other 4, against a steady 19-21 ms with 4 KB
- * pages (bench/firsttouch.c; in one bench/render.sh run of each, England
- * with its sidecar took 0.52 s with huge pages and 0.34 s without).  A
- * worker pays that once for thousands of maps; a map drawn alone would pay
- * it for one.
+ * A kept image always asks for transparent huge pages; any other block of
+ * 4 MB or more asks only in a program tuned by nm_memory_for_maps() (the
+ * command line is), through nm_malloc.  With the kernel's usual THP
+ * defrag setting ("madvise"), a fault in a region so marked may compact
+ * memory to find a free 2 MB page.  How that weighs depends on the host:
+ * on one 2-core VM the first touch of a fresh 35 MB block took 4-6 ms with
+ * huge pages in 11 runs of 15 but 26-440 ms in the other 4, against a
+ * steady 19-21 ms with 4 KB pages; on another of the same kind, 85 ms with
+ * 4 KB pages against 6 ms with huge pages (bench/firsttouch.c), and the
+ * England map fell from 0.60 s to 0.35 s.  A worker pays any compaction
+ * once for thousands of maps.
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -94,9 +96,8 @@ static int take(pagebuf *b, size_t size, int huge)
     if (!block)
         return 0;
     at = ((uintptr_t)block + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
-#ifdef MADV_HUGEPAGE
-    if (huge)
-        madvise((void *)at, cap, MADV_HUGEPAGE);
+#if defined(MADV_HUGEPAGE) && defined(MADV_NOHUGEPAGE)
+    madvise((void *)at, cap, huge ? MADV_HUGEPAGE : MADV_NOHUGEPAGE);
 #endif
     b->block = block;
     b->pix = (unsigned char *)at;
@@ -108,7 +109,7 @@ unsigned char *nmR_kept(int slot, size_t size, void **hold)
 {
     kept *k = NULL;
     pagebuf *b;
-    int huge = slot == RN_KEEP_PAGE; /* a kept page image only: see the top */
+    int huge = slot == RN_KEEP_PAGE; /* the page image only: see the top */
 
     *hold = NULL;
     pthread_once(&once, make_key);
@@ -134,7 +135,7 @@ unsigned char *nmR_kept(int slot, size_t size, void **hold)
     }
     /* the main thread's (or a second at once): the caller's to give back */
     b = nm_calloc(1, sizeof *b);
-    if (!b || !take(b, size, 0)) {
+    if (!b || !take(b, size, huge)) {
         nm_free(b);
         return NULL;
     }
