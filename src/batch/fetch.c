@@ -8,7 +8,6 @@
  * http and https are spoken (redirects included), the manifest's size caps
  * what is written, and the disk's free space is checked first.
  */
-#include <curl/curl.h>
 #include <dirent.h>
 #include <errno.h>
 #include <ini.h>
@@ -20,6 +19,7 @@
 #include <unistd.h>
 
 #include "batch/build_int.h"
+#include "nm_lazy.h"
 
 typedef struct manifest {
     char path[1024];   /* the manifest file */
@@ -451,6 +451,8 @@ nm_status nm_fetch(nm_ctx *ctx, const nm_fetch_opts *o, nm_fetch_result *res)
                      o->manifests ? o->manifests : ".", o->manifests ? o->manifests : ".");
     if (rc == NM_OK)
         qsort(names, n, sizeof *names, by_name);
+    if (rc == NM_OK)
+        rc = nmC_need(ctx, NMC_CURL, "fetch");
     if (rc == NM_OK)
         curl_global_init(CURL_GLOBAL_DEFAULT);
     for (i = 0; rc == NM_OK && i < n; i++) {

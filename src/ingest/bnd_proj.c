@@ -7,9 +7,9 @@
  * CRS84, EPSG:4326 says latitude first).
  */
 #include <math.h>
-#include <proj.h>
 
 #include "ingest/bnd_int.h"
+#include "nm_lazy.h"
 
 struct bnd_proj {
     PJ_CONTEXT *pj_ctx;
@@ -39,6 +39,9 @@ nm_status nmI_proj_new(nm_ctx *ctx, const char *path, const char *source_crs, co
     nm_status rc = NM_OK;
 
     *out = NULL;
+    rc = nmC_need(ctx, NMC_PROJ, "reprojecting coordinates");
+    if (rc != NM_OK)
+        return rc;
     p = nm_calloc(1, sizeof *p);
     if (!p || !(p->pj_ctx = proj_context_create())) {
         rc = nmC_fail(ctx, NM_NOMEM, "out of memory");
@@ -140,7 +143,7 @@ static const double near_gb[4] = {-15.0, 45.0, 10.0, 65.0};
 
 int nmI_proj_area_of_use(const char *source_crs, double box[4], char *name, size_t size)
 {
-    PJ_CONTEXT *pj_ctx = proj_context_create();
+    PJ_CONTEXT *pj_ctx = nmC_have(NMC_PROJ) ? proj_context_create() : NULL;
     PJ *src = NULL, *raw = NULL, *to_bng = NULL;
     const char *area = NULL, *crs_name;
     double w, s, e, n;

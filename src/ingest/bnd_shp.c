@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "ingest/bnd_int.h"
+#include "nm_lazy.h"
 
 /* shapelib reports errors through a hook without a user pointer; the last
    message of this thread is kept here for ours */
@@ -548,7 +549,9 @@ nm_status nmI_shp_open(nm_ctx *ctx, const char *path, bnd_source **out)
     nm_status rc;
 
     *out = NULL;
-    rc = check_siblings(ctx, path);
+    rc = nmC_need(ctx, NMC_SPATIALITE, "reading a shapefile");
+    if (rc == NM_OK)
+        rc = check_siblings(ctx, path);
     if (rc != NM_OK)
         goto cleanup;
     src = nmI_source_new(ctx, path, &shp_ops);

@@ -12,10 +12,10 @@
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
-#include <spatialite.h>
 #include <unistd.h>
 
 #include "ingest/bnd_int.h"
+#include "nm_lazy.h"
 
 /* Enough to keep the checker busy while the reader stalls on a page write,
    small enough that a queue of England's largest polygons stays a few MB. */
@@ -279,9 +279,13 @@ static void *checker_main(void *arg)
 
 nm_status nmI_valid_start(nm_ctx *ctx, bnd_valid **out)
 {
-    bnd_valid *v = nm_calloc(1, sizeof *v);
+    bnd_valid *v;
+    nm_status rc = nmC_need(ctx, NMC_SPATIALITE, "checking boundaries");
 
     *out = NULL;
+    if (rc != NM_OK)
+        return rc;
+    v = nm_calloc(1, sizeof *v);
     if (!v || !(v->splite = spatialite_alloc_connection())) {
         nm_free(v);
         return nmC_fail(ctx, NM_NOMEM, "out of memory");

@@ -17,6 +17,7 @@
 #include "ingest/bnd_int.h"
 #include "ingest/gdal_api.h"
 #include "store/store_int.h"
+#include "nm_lazy.h"
 
 /* Feature numbers of invalid geometries named in the log. */
 #define INVALID_NAMED 5
@@ -739,7 +740,9 @@ nm_status nm_import_boundaries(nm_store *store, const nm_boundaries_opts *opts,
         result = &dummy;
     memset(result, 0, sizeof *result);
     nmC_clear(im.ctx);
-    rc = check_opts(im.ctx, opts, im.level, sizeof im.level);
+    rc = nmC_need(im.ctx, NMC_SPATIALITE, "importing boundaries");
+    if (rc == NM_OK)
+        rc = check_opts(im.ctx, opts, im.level, sizeof im.level);
     if (rc == NM_OK)
         rc = open_source(im.ctx, opts->in.path, &im.src);
     if (rc == NM_OK && im.src->count == 0)

@@ -6,7 +6,6 @@
 #include <errno.h>
 #include <pthread.h>
 #include <sqlite3.h>
-#include <spatialite.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -14,6 +13,7 @@
 #include <unistd.h>
 
 #include "store/store_int.h"
+#include "nm_lazy.h"
 
 nm_status nmS_store_sqlfail(nm_store *store, const char *what)
 {
@@ -34,7 +34,18 @@ nm_status nmS_store_exec(nm_store *store, const char *sql)
 
 nm_status nmS_store_prepare(nm_store *store, const char *sql, sqlite3_stmt **stmt)
 {
-    if (sqlite3_prepare_v2(store->db, sql, -1, stmt, NULL) != SQLITE_OK)
+    int rc = sqlite3_prepare_v2(store->db, sql, -1, stmt, NULL);
+
+    /* SpatiaLite's functions and SpatialIndex are resolved when a
+       statement is prepared: a store that registers them on first need
+       (read-only stores do, src/nm_lazy.h) learns of it here, once */
+    if (rc != SQLITE_OK && store->spatial_later) {
+        nm_status started = nmS_store_spatial(store);
+        if (started != NM_OK)
+            return started;
+        rc = sqlite3_prepare_v2(store->db, sql, -1, stmt, NULL);
+    }
+    if (rc != SQLITE_OK)
         return nmS_store_sqlfail(store, "preparing a query");
     return NM_OK;
 }
@@ -190,6 +201,9 @@ static void configure_sqlite(void)
 /* Registers SpatiaLite's functions on the connection. */
 static nm_status start_spatialite(nm_store *store)
 {
+    nm_status rc = nmC_need(store->ctx, NMC_SPATIALITE, "a store's spatial functions");
+    if (rc != NM_OK)
+        return rc;
     store->splite = spatialite_alloc_connection();
     if (!store->splite)
         return nmC_fail(store->ctx, NM_NOMEM, "%s: cannot start SpatiaLite", store->path);
@@ -205,7 +219,7 @@ nm_status nmS_store_spatial(nm_store *store)
 
 /* Opens a SQLite connection, with SpatiaLite's functions registered unless
  * the store asks for them later. */
-static nm_status connect(nm_store *store, const char *path, int sqlflags)
+static nm_status open_connection(nm_store *store, const char *path, int sqlflags)
 {
     pthread_once(&sqlite_once, configure_sqlite);
     if (sqlite3_open_v2(path, &store->db, sqlflags, NULL) != SQLITE_OK) {
@@ -267,7 +281,7 @@ static nm_status create_store(nm_store *store, const char *path)
     if (!temp)
         return nmC_fail(store->ctx, NM_NOMEM, "out of memory");
     unlink(temp);
-    rc = connect(store, temp, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    rc = open_connection(store, temp, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
     if (rc == NM_OK)
         rc = nmS_schema_create(store);
     if (rc == NM_OK)
@@ -317,8 +331,10 @@ nm_status nm_store_open(nm_ctx *ctx, const char *path, int flags, nm_store **out
         if (rc != NM_OK)
             goto cleanup;
     }
-    store->spatial_later = (flags & NMS_STORE_SPATIAL_LATER) != 0;
-    rc = connect(store, path, store->writable ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY);
+    /* a reader seldom needs SpatiaLite (a map never does): it is loaded
+       for the first statement that names one of its functions */
+    store->spatial_later = (flags & NMS_STORE_SPATIAL_LATER) != 0 || !store->writable;
+    rc = open_connection(store, path, store->writable ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY);
     if (rc == NM_OK)
         rc = nmS_schema_check(store);
     if (rc == NM_OK)

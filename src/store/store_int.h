@@ -42,7 +42,9 @@ void nmS_store_memo_keep_text(nm_store *store, const char *key, const char *text
 void nmS_store_memo_free(nm_store *store);
 
 /* Opens the store like nm_store_open but leaves SpatiaLite's functions
- * unregistered until nmS_store_spatial() or a write transaction: a build
+ * unregistered until nmS_store_spatial(), a write transaction or the first
+ * statement that fails to prepare without them (a read-only store is
+ * always opened so): a build
  * that finds every figure up to date reads only its own tables, and
  * starting SpatiaLite (which opens PROJ's database) was a tenth of an
  * atlas's no-op rebuild. */

@@ -64,7 +64,7 @@ judge() {
     esac
   fi
   case "$inc" in
-  nm_int.h) return ;;
+  nm_int.h | nm_lazy.h) return ;;
   needsmap/*.h)
     pm="$(public_module "$inc")"
     allowed=" ${MAY[$mod]:-} "
