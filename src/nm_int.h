@@ -178,6 +178,7 @@ typedef struct nmC_atomic {
     char *target;
     char *temp;
     FILE *fp;
+    char *room; /* fp's buffer: larger than stdio's own */
 } nmC_atomic;
 
 nm_status nmC_atomic_open(nm_ctx *ctx, const char *target, nmC_atomic *a);

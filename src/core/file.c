@@ -54,6 +54,8 @@ cleanup:
     return rc;
 }
 
+#define ATOMIC_ROOM ((size_t)256 << 10)
+
 nm_status nmC_atomic_open(nm_ctx *ctx, const char *target, nmC_atomic *a)
 {
     const char *input = nmC_input_what(ctx, target);
@@ -90,6 +92,12 @@ nm_status nmC_atomic_open(nm_ctx *ctx, const char *target, nmC_atomic *a)
         nmC_atomic_abort(a);
         return nmC_fail(ctx, NM_ERROR, "%s: cannot write: %s", target, strerror(errno));
     }
+    /* stdio's 4 KB made England's 2.4 MB sidecar 593 write calls, 13 ms
+       where a system call is dear (a VM); 256 KB makes ten.  glibc takes
+       the size only with a buffer given; without the room, its own stays. */
+    a->room = nm_malloc(ATOMIC_ROOM);
+    if (a->room)
+        setvbuf(a->fp, a->room, _IOFBF, ATOMIC_ROOM);
     return NM_OK;
 }
 
@@ -175,6 +183,7 @@ void nmC_atomic_abort(nmC_atomic *a)
 {
     if (a->fp)
         fclose(a->fp);
+    nm_free(a->room); /* after fclose, which writes from it */
     if (a->temp)
         unlink(a->temp);
     nm_free(a->temp);
