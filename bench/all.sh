@@ -33,10 +33,26 @@ if [[ -z ${NM:-} ]]; then
 fi
 export NM
 
+# Waits (at most SETTLE_MAX seconds, default 300) for the 1-minute load to
+# fall under SETTLE_UNDER (default 1.0): a bench that follows a busy one
+# (the atlas after the page's Chromium) would otherwise start on the
+# previous one's load and its verdict would not be claimable.
+settle() {
+    local under=${SETTLE_UNDER:-1.0} left=${SETTLE_MAX:-300} load
+    while :; do
+        load=$(cut -d' ' -f1 /proc/loadavg)
+        awk -v l="$load" -v u="$under" 'BEGIN { exit !(l < u) }' && return
+        ((left <= 0)) && { echo "bench/all.sh: load still $load after waiting; going on" >&2; return; }
+        sleep 5
+        left=$((left - 5))
+    done
+}
+
 worst=0
 summary=()
 for b in $BENCHES; do
     script=$here/$b.sh
+    settle
     load=$(cut -d' ' -f1 /proc/loadavg)
     echo "== bench/$b.sh (N=$N, load before: $load) -> $logs/$b.log" >&2
     start=$(date +%s)

@@ -52,6 +52,11 @@ int nmC_log_enabled(const nm_ctx *ctx, nm_level level);
  * last call. */
 long nmC_alloc_fail_after(long n);
 
+/* A transparent huge page on x86-64 and arm64 with 4 KB pages: what the
+ * allocator advises for big blocks (alloc.c) and a page image is aligned
+ * to (render/pagebuf.c). */
+#define NMC_HUGE_PAGE ((size_t)2 << 20)
+
 /* ---- growable string -------------------------------------------------- */
 
 typedef struct nmC_buf {

@@ -61,7 +61,11 @@ typedef struct nmC_lazy_calls {
 } nmC_lazy_calls;
 #undef NMC_MEMBER
 
-/* filled by nmC_need(); a call before it is a null call */
+/* filled by nmC_need(); a call before it is a null call.  The names are
+ * listed twice, as X() above and as macros below, and neither list can
+ * lose one unseen: a macro without its member does not compile, and a
+ * member without its macro leaves a call to the library itself, which
+ * the needsmap program, linked without the library, refuses to link. */
 extern nmC_lazy_calls nmC_lazy;
 
 #ifndef NMC_LAZY_LOADER

@@ -37,7 +37,6 @@ static int should_fail(void)
     return atomic_fetch_sub(&fail_countdown, 1) <= 0;
 }
 
-#define HUGE_PAGE ((uintptr_t)2 << 20)
 #define HUGE_FROM ((size_t)4 << 20)
 
 /* Asks the kernel to back the whole 2 MB pages inside a large block with
@@ -59,8 +58,8 @@ static void *advise_huge(void *p, size_t size)
     uintptr_t from, to;
 
     if (p && size >= HUGE_FROM && atomic_load_explicit(&heap_tuned, memory_order_relaxed)) {
-        from = ((uintptr_t)p + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
-        to = ((uintptr_t)p + size) & ~(HUGE_PAGE - 1);
+        from = ((uintptr_t)p + NMC_HUGE_PAGE - 1) & ~(NMC_HUGE_PAGE - 1);
+        to = ((uintptr_t)p + size) & ~(NMC_HUGE_PAGE - 1);
         if (to > from)
             madvise((void *)from, to - from, MADV_HUGEPAGE);
     }

@@ -31,8 +31,6 @@
 
 #include "render_int.h"
 
-#define HUGE_PAGE ((size_t)2 << 20)
-
 typedef struct pagebuf {
     void *block;  /* as allocated */
     unsigned char *pix; /* its first huge-page boundary */
@@ -86,16 +84,19 @@ static int main_thread(void)
  * with the kernel asked to back it by huge pages when 'huge' (ignored
  * where it may not: THP off, or not a Linux kernel).  The encoder's block
  * is mostly untouched room for its output: a huge page would be zeroed
- * whole for the little it uses. */
+ * whole for the little it uses.  In a program tuned by
+ * nm_memory_for_maps() nm_malloc has already advised the block's huge
+ * pages: the madvise here overrides that for the encoder and makes the
+ * page image's advice hold for a library caller too (one call a map). */
 static int take(pagebuf *b, size_t size, int huge)
 {
-    size_t cap = (size + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
-    void *block = nm_malloc(cap + HUGE_PAGE);
+    size_t cap = (size + NMC_HUGE_PAGE - 1) / NMC_HUGE_PAGE * NMC_HUGE_PAGE;
+    void *block = nm_malloc(cap + NMC_HUGE_PAGE);
     uintptr_t at;
 
     if (!block)
         return 0;
-    at = ((uintptr_t)block + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
+    at = ((uintptr_t)block + NMC_HUGE_PAGE - 1) / NMC_HUGE_PAGE * NMC_HUGE_PAGE;
 #if defined(MADV_HUGEPAGE) && defined(MADV_NOHUGEPAGE)
     madvise((void *)at, cap, huge ? MADV_HUGEPAGE : MADV_NOHUGEPAGE);
 #endif

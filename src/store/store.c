@@ -32,14 +32,25 @@ nm_status nmS_store_exec(nm_store *store, const char *sql)
     return rc;
 }
 
+/* True when a statement failed to prepare for want of what SpatiaLite
+ * registers: its SQL functions, or the module behind SpatialIndex. */
+static int wants_spatialite(sqlite3 *db)
+{
+    const char *msg = sqlite3_errmsg(db);
+
+    return sqlite3_errcode(db) == SQLITE_ERROR && (strncmp(msg, "no such function:", 17) == 0 ||
+                                                   strncmp(msg, "no such module:", 15) == 0);
+}
+
 nm_status nmS_store_prepare(nm_store *store, const char *sql, sqlite3_stmt **stmt)
 {
     int rc = sqlite3_prepare_v2(store->db, sql, -1, stmt, NULL);
 
     /* SpatiaLite's functions and SpatialIndex are resolved when a
        statement is prepared: a store that registers them on first need
-       (read-only stores do, src/nm_lazy.h) learns of it here, once */
-    if (rc != SQLITE_OK && store->spatial_later) {
+       (read-only stores do, src/nm_lazy.h) learns of it here, once; any
+       other failure is the statement's own and reported as it is */
+    if (rc != SQLITE_OK && store->spatial_later && wants_spatialite(store->db)) {
         nm_status started = nmS_store_spatial(store);
         if (started != NM_OK)
             return started;
