@@ -1,8 +1,9 @@
 /*
  * A map drawn into a rectangle of a page that another module lays out (a
  * summary's overview and locality maps, a comparison's panels), with the
- * same geometry, outlines, labels, legend and locator inset as a map page.  The layout is
- * layout.c's (nmR_layout_box), the drawing draw.c's; the page, its surface
+ * same geometry, outlines, labels, legend and locator inset as a map page.
+ * The layout is layout.c's (nmR_layout_box), the drawing device.c's,
+ * draw.c's and furniture.c's; the page, its surface
  * and its file belong to the caller.
  */
 #include <math.h>

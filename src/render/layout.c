@@ -2,7 +2,7 @@
  * Page layout in millimetres: where the title, map, legend, scale bar,
  * north arrow and source line go, the map's scale, and where labels land
  * without colliding.  Sizes are physical, so a page laid out here measures
- * the same at 150 dpi, 300 dpi and in a PDF; drawing (draw.c) only follows
+ * the same at 150 dpi, 300 dpi and in a PDF; drawing (furniture.c) only follows
  * the boxes.  Text is measured with Pango in a context whose unit is the mm.
  */
 #include <math.h>
@@ -1241,7 +1241,7 @@ static void furniture_inside(const nm_map *map, PangoContext *pc, const meas *m,
 
     if (map->opts.legend_pos == NM_LEGEND_INSIDE && (map->nlegend > 0 || map->legend_title)) {
         legend_size(map, pc, m, 1, 0.5 * p->map.w, &leg_w, &leg_h, &leg_th, lay);
-        /* 2 mm of white around it (drawn by draw.c) */
+        /* 2 mm of white around it (drawn by furniture.c) */
         used = emptiest_corner(map, lay, leg_w + 4, leg_h + 4, -1, &r);
         p->legend = (nm_rect){r.x + 2, r.y + 2, leg_w, leg_h};
         one_column(map, lay, leg_th);

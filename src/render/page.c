@@ -195,6 +195,22 @@ void nmR_line(pg_doc *d, double x0, double y0, double x1, double y1, uint32_t rg
     cairo_restore(d->cr);
 }
 
+void nmR_circle(pg_doc *d, double x, double y, double r, uint32_t fill, uint32_t ring,
+                double width)
+{
+    cairo_save(d->cr);
+    cairo_new_sub_path(d->cr);
+    cairo_arc(d->cr, x, y, r, 0, 2 * 3.14159265358979323846);
+    if (fill != PG_NO_FILL) {
+        nmR_set_rgb(d->cr, fill);
+        cairo_fill_preserve(d->cr);
+    }
+    nmR_set_rgb(d->cr, ring);
+    cairo_set_line_width(d->cr, width);
+    cairo_stroke(d->cr);
+    cairo_restore(d->cr);
+}
+
 nm_status nmR_map(pg_doc *d, nm_map *map, const nm_rect *box, nm_map_layout *layout)
 {
     nm_status rc;

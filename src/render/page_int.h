@@ -82,6 +82,11 @@ void nmR_measure(pg_doc *d, double pt, int bold, const char *text, double w, dou
 void nmR_fill(pg_doc *d, double x, double y, double w, double h, uint32_t rgb);
 void nmR_line(pg_doc *d, double x0, double y0, double x1, double y1, uint32_t rgb, double width,
              int dashed);
+/* A circle of radius r at (x, y), filled with 'fill' unless it is
+ * PG_NO_FILL, its ring stroked 'width' wide in 'ring' (mm). */
+#define PG_NO_FILL 0xffffffffU
+void nmR_circle(pg_doc *d, double x, double y, double r, uint32_t fill, uint32_t ring,
+                double width);
 /* Draws a map in a box of the page (render's layout: legend at the
  * right).  OUT layout may be NULL. */
 nm_status nmR_map(pg_doc *d, nm_map *map, const nm_rect *box, nm_map_layout *layout);

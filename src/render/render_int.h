@@ -1,8 +1,9 @@
 /*
  * Internals of the render module: the map document (map.c), interior points
  * for labels (polylabel.c), the page layout in millimetres (layout.c), the
- * drawing of geometry and page furniture on a cairo context (draw.c) and the
- * output formats (write.c).  Nothing here is published.
+ * geometry in device space (device.c), its fills and outlines on a cairo
+ * context (draw.c), the page furniture (furniture.c) and the output formats
+ * (write.c).  Nothing here is published.
  */
 #ifndef NM_RENDER_INT_H
 #define NM_RENDER_INT_H
@@ -16,7 +17,7 @@
 #include "nm_int.h"
 #include "render/page_int.h"
 
-/* Page furniture, mm (layout.c places it, draw.c draws it). */
+/* Page furniture, mm (layout.c places it, furniture.c draws it). */
 #define RN_MARGIN_DEFAULT PG_MARGIN /* a map page's furniture is a report page's */
 #define RN_TITLE_GAP PG_TITLE_GAP /* title to subtitle */
 #define RN_MAP_GAP 4.0       /* title block to map, map to bottom panel */
@@ -218,7 +219,7 @@ double nmR_round_length(double mm_per_m, double max_mm);
 /* Copies the labels' outcome of a layout into the map (nm_map_label_info). */
 void nmR_layout_record(nm_map *map, const rn_layout *lay);
 
-/* ---- draw.c ------------------------------------------------------------- */
+/* ---- device.c ----------------------------------------------------------- */
 
 /* Geometry in device space, simplified for one output. */
 typedef struct rn_devshape {
@@ -245,6 +246,14 @@ nm_status nmR_dev_build(nm_ctx *ctx, const nm_map *map, const rn_layout *lay, co
                        size_t n, double k, double grid, double tol, rn_dev *dev);
 void nmR_dev_free(rn_dev *dev);
 
+/* ---- draw.c ------------------------------------------------------------- */
+
+/* Fills the current path in the missing-data style: light grey under
+ * diagonal hatching on a grid fixed to the page, unlike any palette
+ * colour.  (x0, y0, x1, y1) bounds the path; k is user units per mm.
+ * Consumes the path.  The legend's swatch for no data is drawn so too. */
+void nmR_fill_missing(cairo_t *cr, double x0, double y0, double x1, double y1, double k);
+
 /* Draws the map's geometry (fills, outlines, overlays) clipped to the map
  * box on a context whose user space is device units; only shapes meeting
  * device rows [row0, row1) are drawn.  'vector' is 1 for PDF and SVG.
@@ -259,8 +268,6 @@ typedef struct rn_svgtext {
     nmC_buf buf;
 } rn_svgtext;
 
-/* Draws labels, frame, title, legend, scale bar, north arrow and
- * attribution on a context whose user space is mm. */
 /* A PNG's image data deflated (zrows.c): raw deflate bytes, the Adler-32
  * of the filtered bytes they hold and the count of those bytes. */
 typedef struct rn_zout {
@@ -301,6 +308,10 @@ enum { RN_KEEP_NONE = -1, RN_KEEP_PAGE, RN_KEEP_ZROWS /* one a deflate share: up
 unsigned char *nmR_kept(int slot, size_t size, void **hold);
 void nmR_kept_done(void *hold);
 
+/* ---- furniture.c -------------------------------------------------------- */
+
+/* Draws labels, frame, title, legend, scale bar, north arrow and
+ * attribution on a context whose user space is mm. */
 void nmR_draw_furniture(cairo_t *cr, PangoContext *pc, const nm_map *map, const rn_layout *lay,
                        rn_svgtext *svg);
 /* Parts of the furniture, for a tagged PDF that reads title, map, source:

@@ -1,7 +1,7 @@
 /*
  * The geometry of a map as SVG path data, for pages that draw the map
  * themselves (report/html.c): every feature and outline thinned exactly as
- * for PDF output (draw.c's grid and tolerance at the print resolution),
+ * for PDF output (device.c's grid and tolerance at the print resolution),
  * in point coordinates of a box fitted to the map's extent, and the names
  * placed as on a page (layout.c's placer, for a screen and for a phone) in
  * the same coordinates.  Styling the paths is the caller's.

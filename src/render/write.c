@@ -3,7 +3,7 @@
  * pixel buffer, written with libpng at a chosen compression level, plus a
  * world file), PDF and SVG (vector, thinned at print resolution, text kept
  * as text).  Every file replaces its target atomically through
- * nmC_atomic_open/commit; what is drawn is draw.c's business.
+ * nmC_atomic_open/commit; what is drawn is draw.c's and furniture.c's business.
  */
 #include <math.h>
 #include <png.h>

@@ -22,23 +22,6 @@
 #define T1_RED 0xc0392bU
 #define T1_NB 0x8c8c8cU
 
-static void dot(pg_doc *d, double x, double y, double r, uint32_t fill, uint32_t ring, double lw)
-{
-    cairo_t *cr = d->cr;
-
-    cairo_new_sub_path(cr);
-    cairo_arc(cr, x, y, r, 0, 2 * 3.14159265358979323846);
-    if (fill != 0xffffffffU) {
-        cairo_set_source_rgb(cr, ((fill >> 16) & 255) / 255.0, ((fill >> 8) & 255) / 255.0,
-                             (fill & 255) / 255.0);
-        cairo_fill_preserve(cr);
-    }
-    cairo_set_source_rgb(cr, ((ring >> 16) & 255) / 255.0, ((ring >> 8) & 255) / 255.0,
-                         (ring & 255) / 255.0);
-    cairo_set_line_width(cr, lw);
-    cairo_stroke(cr);
-}
-
 static double x_of(long rank, long n, double x0, double x1)
 {
     return n > 1 ? x0 + (double)(rank - 1) / (double)(n - 1) * (x1 - x0) : x0;
@@ -88,14 +71,15 @@ static void draw_row(pg_doc *d, const t1_chart *c, const t1_row *row, int mark, 
     nmR_line(d, x0, yc, x1, yc, 0xe6e6e6, 0.3, 0);
     for (int k = 0; k < row->nnb; k++)
         if (row->nb_rank[k] > 0)
-            dot(d, x_of(row->nb_rank[k], c->nauth, x0, x1), yc, 1.3, 0xffffffU, T1_NB, 0.35);
+            nmR_circle(d, x_of(row->nb_rank[k], c->nauth, x0, x1), yc, 1.3, 0xffffffU, T1_NB,
+                       0.35);
     if (row->mean_rank > 0) {
         double xm = x_of(row->mean_rank, c->nauth, x0, x1);
         nmR_line(d, xm, yc - 2.6, xm, yc + 2.6, PG_INK, 0.7, 0);
     }
     if (row->la_rank > 0) {
         double xl = x_of(row->la_rank, c->nauth, x0, x1);
-        dot(d, xl, yc, 1.8, T1_RED, T1_RED, 0.2);
+        nmR_circle(d, xl, yc, 1.8, T1_RED, T1_RED, 0.2);
         snprintf(lab, sizeof lab, "%ld", row->la_rank);
         nmR_text(d, xl - 8, yc - 5.6, 16, PG_SMALL_PT, 1, T1_RED, PG_CENTRE, lab);
     }
@@ -108,10 +92,10 @@ static double key(pg_doc *d, const t1_chart *c, double y)
     char text[256];
     nmC_buf names = {0};
 
-    dot(d, x + 1.8, y + 1.8, 1.8, T1_RED, T1_RED, 0.2);
+    nmR_circle(d, x + 1.8, y + 1.8, 1.8, T1_RED, T1_RED, 0.2);
     h = nmR_text(d, x + 5, y, 60, PG_TEXT_PT - 0.5, 0, PG_INK, PG_LEFT, c->la_name);
     x += 62;
-    dot(d, x + 1.8, y + 1.8, 1.3, 0xffffffU, T1_NB, 0.35);
+    nmR_circle(d, x + 1.8, y + 1.8, 1.3, 0xffffffU, T1_NB, 0.35);
     snprintf(text, sizeof text, "each of its %d neighbours", c->nnb);
     h = fmax(h, nmR_text(d, x + 5, y, 55, PG_TEXT_PT - 0.5, 0, PG_INK, PG_LEFT, text));
     x += 57;

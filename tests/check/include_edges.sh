@@ -114,6 +114,20 @@ check_tree() {
   return "$bad"
 }
 
+# Render owns every pixel: outside src/render no file calls cairo or Pango
+# (report composes pages through render/page_int.h, which includes them).
+# Prints each call and fails when there is one.
+check_pixels() {
+  local root="$1" out
+  out="$(cd "$root/src" && grep -rnE --include='*.c' --include='*.h' '\b(cairo|pango)_[a-z0-9_]+[[:space:]]*\(' . |
+    grep -v '^\./render/' | sed -E 's|^\./||')"
+  [ -z "$out" ] && return 0
+  while IFS= read -r line; do
+    echo "src/${line%%:*}:$(echo "$line" | cut -d: -f2): calls cairo or Pango: drawing is render's (render/page_int.h)"
+  done <<< "$out"
+  return 1
+}
+
 # the check must refuse a bad include: a tree where report reaches into
 # render's private header, and one where cli reaches into the library
 self_test() {
@@ -127,6 +141,11 @@ self_test() {
   [[ "$out" == *'src/report/page.c:1: includes "render/render_int.h"'* ]] || rc=1
   [[ "$out" == *'src/cli/main.c:2: includes "store/store_int.h"'* ]] || rc=1
   [[ "$out" != *draw.c* ]] || rc=1
+  printf 'static void dot(cairo_t *cr) { cairo_arc(cr, 0, 0, 1, 0, 6.3); }\n' > "$t/src/report/chart.c"
+  printf 'static void dot(cairo_t *cr) { cairo_arc(cr, 0, 0, 1, 0, 6.3); }\n' > "$t/src/render/ok.c"
+  out="$(check_pixels "$t")" && rc=1
+  [[ "$out" == *'src/report/chart.c:1: calls cairo or Pango'* ]] || rc=1
+  [[ "$out" != *ok.c* ]] || rc=1
   rm -rf -- "$t"
   [ "$rc" = 0 ] || echo "self-test: the check did not refuse the bad includes as it should: $out"
   return "$rc"
@@ -134,4 +153,5 @@ self_test() {
 
 self_test || exit 1
 check_tree "$NM_SRC" || exit 1
-echo "include edges as allowed"
+check_pixels "$NM_SRC" || exit 1
+echo "include edges as allowed; no drawing outside render"
