@@ -84,6 +84,33 @@ void nm_areas_extent(const nm_areas *areas, double *minx, double *miny, double *
 nm_status nm_areas_parents(nm_store *store, const nm_areas *areas, const char *level,
                            nm_areas **out);
 
+/* The ward each LSOA of a set lies in, by the stored LSOA -> ward
+ * memberships of the store's ward year: an official lookup wins over a
+ * point-in-polygon membership, that over an area share.  A set of an
+ * older code year than 'newer_vintage' (0: the set's own) takes the ward
+ * of each LSOA's part of that year (the first, when split).  code[i] and
+ * name[i] are NULL where the LSOA has none; a ward without a stored name
+ * is named by its code.  Clear with nm_area_wards_clear(). */
+typedef struct nm_area_wards {
+    char **code, **name; /* n of each */
+    size_t n;
+    size_t found;        /* LSOAs with a ward */
+    int vintage;         /* the wards' year, 0 when the store has none */
+} nm_area_wards;
+nm_status nm_areas_wards(nm_store *store, const nm_areas *set, int newer_vintage,
+                         nm_area_wards *out);
+void nm_area_wards_clear(nm_area_wards *w);
+
+/* The name of the area of 'place_level' (ward, lad, ...) each area of a
+ * set lies in, by the stored memberships of any year: an official
+ * lookup's first, then the largest share.  Only the areas i with want[i]
+ * are asked (all when 'want' is NULL).  OUT names: one a set's area, NULL
+ * where not asked or none; free with nm_place_names_free(names, count of
+ * the set). */
+nm_status nm_areas_place_names(nm_store *store, const nm_areas *set, const char *place_level,
+                               const unsigned char *want, char ***names);
+void nm_place_names_free(char **names, size_t n);
+
 /* A point index over the stored boundaries of a set of areas: which area
  * holds a point (incidents counted per area, and at import those in no
  * area).  Builds it from the boundaries of every area of 'areas'.  Caller

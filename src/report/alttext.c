@@ -98,22 +98,6 @@ static int by_count(const void *a, const void *b)
     return strcmp(x->name, y->name);
 }
 
-/* The place (e.g. ward) an area belongs to: an official lookup first, then
- * the largest share.  The join order is fixed: without ANALYZE statistics
- * SQLite would scan every area of the level first. */
-static const char *const sql_place =
-    "SELECT p.name FROM membership m INDEXED BY membership_child CROSS JOIN area p "
-    "WHERE m.child_level = ?1 AND m.child = ?2 AND m.parent_level = ?3 "
-    "AND p.code = m.parent AND p.level = m.parent_level AND p.name IS NOT NULL "
-    "ORDER BY m.method = 'lookup' DESC, m.weight DESC, p.name LIMIT 1";
-
-/* Whether any area of level ?1 is a member of one of level ?2: a map of
- * England's LSOAs in a store without wards would otherwise ask for the
- * ward of each of its darkest and lightest 6,500 in vain. */
-static const char *const sql_any_place =
-    "SELECT 1 FROM membership INDEXED BY membership_parent "
-    "WHERE parent_level = ?2 AND child_level = ?1 LIMIT 1";
-
 /* Centre of an area's bounding box. */
 static const char *const sql_centre =
     "SELECT (MbrMinX(geom) + MbrMaxX(geom)) / 2, (MbrMinY(geom) + MbrMaxY(geom)) / 2 "
@@ -145,21 +129,6 @@ static int side_of(const nm_areas *a, double x, double y)
     return (int)floor((atan2(dy, dx) * 180 / NM_PI + 360 + 22.5) / 45) % 8;
 }
 
-/* Sets *yes when some area of 'level' belongs to one of 'place_level'. */
-static nm_status any_place(nm_store *store, const char *level, const char *place_level, int *yes)
-{
-    sqlite3_stmt *st = NULL;
-    nm_status rc = nmS_store_prepare(store, sql_any_place, &st);
-
-    if (rc != NM_OK)
-        return rc;
-    sqlite3_bind_text(st, 1, level, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, place_level, -1, SQLITE_STATIC);
-    *yes = sqlite3_step(st) == SQLITE_ROW;
-    sqlite3_finalize(st);
-    return NM_OK;
-}
-
 /* The centre of area i's bounding box: the caller's, or the store's.
  * Returns 0 when the area has no geometry. */
 static int area_centre(const nm_alt_text_in *in, sqlite3_stmt *ce, size_t i, double *x, double *y)
@@ -182,32 +151,33 @@ static int area_centre(const nm_alt_text_in *in, sqlite3_stmt *ce, size_t i, dou
 static nm_status locate_class(nm_store *store, const nm_alt_text_in *in, const char *place_level,
                               int k, where *w)
 {
-    sqlite3_stmt *pl = NULL, *ce = NULL;
+    sqlite3_stmt *ce = NULL;
     const nm_areas *a = in->areas;
-    int same = strcmp(nm_areas_level(a), place_level) == 0, placed = same;
-    nm_status rc = nmS_store_prepare(store, sql_place, &pl);
-    size_t i;
+    int same = strcmp(nm_areas_level(a), place_level) == 0;
+    size_t i, n = nm_areas_count(a);
+    unsigned char *want = NULL;
+    char **names = NULL;
+    nm_status rc = NM_OK;
     double x, y;
 
-    if (rc == NM_OK && !same)
-        rc = any_place(store, nm_areas_level(a), place_level, &placed);
+    if (!same) {
+        if (!(want = nm_malloc(n ? n : 1)))
+            return nmC_fail(store->ctx, NM_NOMEM, "out of memory");
+        for (i = 0; i < n; i++)
+            want[i] = in->klass[i] == k;
+        rc = nm_areas_place_names(store, a, place_level, want, &names);
+        nm_free(want);
+    }
     if (rc == NM_OK && !in->centres)
         rc = nmS_store_prepare(store, sql_centre, &ce);
-    for (i = 0; rc == NM_OK && i < nm_areas_count(a); i++) {
+    for (i = 0; rc == NM_OK && i < n; i++) {
+        const char *in_place = same ? nm_areas_name(a, i) : names[i];
+
         if (in->klass[i] != k)
             continue;
-        if (same) {
-            if (*nm_areas_name(a, i) && !add_place(&w->ps, nm_areas_name(a, i)))
-                rc = nmC_fail(store->ctx, NM_NOMEM, "out of memory");
-        } else if (placed) {
-            sqlite3_reset(pl);
-            sqlite3_bind_text(pl, 1, nm_areas_level(a), -1, SQLITE_STATIC);
-            sqlite3_bind_text(pl, 2, nm_areas_code(a, i), -1, SQLITE_STATIC);
-            sqlite3_bind_text(pl, 3, place_level, -1, SQLITE_STATIC);
-            if (sqlite3_step(pl) == SQLITE_ROW &&
-                !add_place(&w->ps, (const char *)sqlite3_column_text(pl, 0)))
-                rc = nmC_fail(store->ctx, NM_NOMEM, "out of memory");
-        }
+        /* a set's own names may be empty; a place's is never NULL */
+        if (in_place && (!same || *in_place) && !add_place(&w->ps, in_place))
+            rc = nmC_fail(store->ctx, NM_NOMEM, "out of memory");
         if (area_centre(in, ce, i, &x, &y)) {
             w->sx += x;
             w->sy += y;
@@ -215,7 +185,7 @@ static nm_status locate_class(nm_store *store, const nm_alt_text_in *in, const c
             w->ncentres++;
         }
     }
-    sqlite3_finalize(pl);
+    nm_place_names_free(names, n);
     sqlite3_finalize(ce);
     if (w->ps.n > 1) /* qsort takes no NULL array, even of length 0 */
         qsort(w->ps.p, w->ps.n, sizeof *w->ps.p, by_count);

@@ -180,44 +180,25 @@ static nm_status read_population(nm_store *store, const nm_facts_opts *o, facts_
     return rc;
 }
 
-/* The ward of each LSOA through stored memberships of any method; an
- * official lookup wins over a point-in-polygon one, that over area shares. */
+/* The ward of each LSOA (nm_areas_wards), kept in the rows. */
 static nm_status read_wards(nm_store *store, facts_in *in)
 {
-    sqlite3_stmt *st = NULL;
-    nm_status rc;
+    nm_area_wards w;
+    nm_status rc = nm_areas_wards(store, in->a, in->newer_vintage, &w);
     size_t i;
 
-    rc = nmS_store_prepare(
-        store,
-        "SELECT m.parent, COALESCE((SELECT w.name FROM area w WHERE w.code = m.parent AND "
-        "w.level = 'ward' AND w.name IS NOT NULL ORDER BY w.vintage DESC LIMIT 1), m.parent) "
-        "FROM membership m WHERE m.child IN (SELECT ?1 UNION ALL SELECT l.parent FROM membership l "
-        " WHERE l.child = ?1 AND l.child_level = 'lsoa' AND l.child_vintage = ?2 "
-        " AND l.parent_level = 'lsoa' AND l.parent_vintage = ?4) AND m.child_level = 'lsoa' AND "
-        "m.child_vintage IN (?2, ?4) AND m.parent_level = 'ward' AND m.parent_vintage = ?3 "
-        /* an older LSOA's ward is that of its parts (the first, when split) */
-        "ORDER BY m.child_vintage = ?2 DESC, CASE m.method WHEN 'lookup' "
-        "THEN 0 WHEN 'point' THEN 1 ELSE 2 END, m.dataset DESC, m.weight DESC, m.child LIMIT 1",
-        &st);
-    /* the wards of the store's one rule, as tables, maps and summaries */
-    in->ward_vintage = nmS_store_vintage_of(store, "ward", 0);
-    for (i = 0; rc == NM_OK && i < in->n; i++) {
-        sqlite3_bind_text(st, 1, nm_areas_code(in->a, i), -1, SQLITE_STATIC);
-        sqlite3_bind_int(st, 2, nm_areas_vintage(in->a));
-        sqlite3_bind_int(st, 3, in->ward_vintage);
-        sqlite3_bind_int(st, 4, in->newer_vintage ? in->newer_vintage : nm_areas_vintage(in->a));
-        if (sqlite3_step(st) == SQLITE_ROW) {
-            in->row[i].ward = nm_strdup((const char *)sqlite3_column_text(st, 0));
-            in->row[i].ward_name = nm_strdup((const char *)sqlite3_column_text(st, 1));
-            if (!in->row[i].ward || !in->row[i].ward_name)
-                rc = nmC_fail(store->ctx, NM_NOMEM, "out of memory");
-            in->have_wards = 1;
-        }
-        sqlite3_reset(st);
+    if (rc != NM_OK)
+        return rc;
+    in->ward_vintage = w.vintage;
+    for (i = 0; i < in->n && i < w.n; i++) {
+        /* the rows take the strings over */
+        in->row[i].ward = w.code[i];
+        in->row[i].ward_name = w.name[i];
+        w.code[i] = w.name[i] = NULL;
     }
-    sqlite3_finalize(st);
-    if (rc == NM_OK && in->have_wards && !in->wards_said)
+    in->have_wards = w.found > 0;
+    nm_area_wards_clear(&w);
+    if (in->have_wards && !in->wards_said)
         rc = nmP_wards_said(store, in->a, &in->wards_said);
     return rc;
 }

@@ -3,8 +3,9 @@
  * on a generated world: four 100 m square LSOAs in a 2 x 2 grid and two
  * wards, the west and east halves, with no memberships stored, so that
  * an LSOA is within a ward by its interior point.  Checks the codes of
- * each selection, their extents, the refusals, sets joined into one and
- * which area holds a point.
+ * each selection, their extents, the refusals, sets joined into one,
+ * which area holds a point, and (in a store of its own, with memberships)
+ * the ward of each LSOA and the place of the areas an alt text names.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -161,12 +162,83 @@ static void test_point_index(void **state)
     nm_areas_free(all);
 }
 
+/* The ward of each LSOA: none before any membership is stored; then an
+ * official lookup's ward wins over the interior point's, and the others
+ * take their point's.  A store of its own, since memberships would change
+ * the selections of the group's world. */
+static void test_wards(void **state)
+{
+    static const char *const wards[] = {"E05000001", "E05000002"};
+    static const double lbox[][4] = {{0, 0, 100, 100}, {100, 0, 200, 100}, {0, 100, 100, 200},
+                                     {100, 100, 200, 200}};
+    static const double wbox[][4] = {{0, 0, 100, 200}, {100, 0, 200, 200}};
+    ts_store f;
+    nm_areas *all = NULL;
+    nm_area_wards w;
+    nm_assign_opts as = {0};
+    nm_lookup_opts lo = {0};
+    char path[256];
+
+    (void)state;
+    assert_int_equal(ts_store_new(&f, "wards"), 0);
+    assert_int_equal(ts_import_rects(&f, "lsoa.geojson", "lsoa", 2011, lsoas, lbox, 4), 0);
+    assert_int_equal(ts_import_rects(&f, "ward.geojson", "ward", 2013, wards, wbox, 2), 0);
+    assert_int_equal(nm_areas_select(f.store, "lsoa", 0, NULL, &all), NM_OK);
+
+    assert_int_equal(nm_areas_wards(f.store, all, 0, &w), NM_OK);
+    assert_int_equal(w.n, 4);
+    assert_int_equal(w.found, 0);
+    for (size_t i = 0; i < w.n; i++)
+        assert_null(w.code[i]);
+    nm_area_wards_clear(&w);
+
+    as.child_level = "lsoa";
+    as.parent_level = "ward";
+    as.method = NM_ASSIGN_POINT;
+    assert_int_equal(nm_assign(f.store, &as, NULL), NM_OK);
+    /* the lookup puts the south-west LSOA in the east ward */
+    assert_int_equal(ts_write(&f, "lu.csv", "LSOA11CD,WD13CD\nE01000001,E05000002\n"), 0);
+    lo.in.path = ts_path(&f, "lu.csv", path, sizeof path);
+    lo.child = "LSOA11CD";
+    lo.parent = "WD13CD";
+    lo.parent_level = "ward";
+    assert_int_equal(nm_import_lookup(f.store, &lo, NULL), NM_OK);
+
+    assert_int_equal(nm_areas_wards(f.store, all, 0, &w), NM_OK);
+    assert_int_equal(w.vintage, 2013);
+    assert_int_equal(w.found, 4);
+    assert_string_equal(w.code[0], "E05000002"); /* the lookup's */
+    assert_string_equal(w.code[1], "E05000002");
+    assert_string_equal(w.code[2], "E05000001");
+    assert_string_equal(w.code[3], "E05000002");
+    assert_string_equal(w.name[2], "E05000001");
+    nm_area_wards_clear(&w);
+    assert_null(w.code);
+
+    /* the place of the areas asked, for an alt text: the lookup's first */
+    static const unsigned char want[] = {1, 0, 1, 1};
+    char **names = NULL;
+    assert_int_equal(nm_areas_place_names(f.store, all, "ward", want, &names), NM_OK);
+    assert_string_equal(names[0], "E05000002");
+    assert_null(names[1]); /* not asked */
+    assert_string_equal(names[2], "E05000001");
+    assert_string_equal(names[3], "E05000002");
+    nm_place_names_free(names, 4);
+    /* no LSOA is in a district: nothing is asked of each */
+    assert_int_equal(nm_areas_place_names(f.store, all, "lad", NULL, &names), NM_OK);
+    for (size_t i = 0; i < 4; i++)
+        assert_null(names[i]);
+    nm_place_names_free(names, 4);
+    nm_areas_free(all);
+    assert_int_equal(ts_store_free(&f), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_all_and_within), cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_concat),         cmocka_unit_test(test_parents),
-        cmocka_unit_test(test_point_index),
+        cmocka_unit_test(test_point_index),    cmocka_unit_test(test_wards),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
