@@ -171,10 +171,11 @@ static nm_status locate_class(nm_store *store, const nm_alt_text_in *in, const c
     if (rc == NM_OK && !in->centres)
         rc = nmS_store_prepare(store, sql_centre, &ce);
     for (i = 0; rc == NM_OK && i < n; i++) {
-        const char *in_place = same ? nm_areas_name(a, i) : names[i];
+        const char *in_place;
 
         if (in->klass[i] != k)
             continue;
+        in_place = same ? nm_areas_name(a, i) : names[i];
         /* a set's own names may be empty; a place's is never NULL */
         if (in_place && (!same || *in_place) && !add_place(&w->ps, in_place))
             rc = nmC_fail(store->ctx, NM_NOMEM, "out of memory");

@@ -19,7 +19,6 @@ typedef struct lsoa_row {
     double rank, decile, pop, kids;
     double regpos; /* position in its region, NAN when unknown */
     long regn;     /* LSOAs of that region */
-    char *ward, *ward_name;
 } lsoa_row;
 
 /* Everything read from the store for one set of facts. */
@@ -36,8 +35,7 @@ typedef struct facts_in {
     char *kids_label;
     char *pop_note;    /* set when the population is of another release */
     char *region;      /* "East of England", NULL when positions are unknown */
-    int have_wards;
-    int ward_vintage;  /* the run's ward year (the store's membership rule) */
+    nm_area_wards wards; /* of each row (nm_areas_wards); none read: n 0 */
     char *wards_said;  /* which wards and memberships, and where lookups differ */
     char *codes_note;  /* set when the release is on older codes than the area */
     int newer_vintage; /* the selection's own year when rows are older codes */
@@ -45,12 +43,7 @@ typedef struct facts_in {
 
 static void facts_in_free(facts_in *in)
 {
-    size_t i;
-
-    for (i = 0; in->row && i < in->n; i++) {
-        nm_free(in->row[i].ward);
-        nm_free(in->row[i].ward_name);
-    }
+    nm_area_wards_clear(&in->wards);
     nm_free(in->row);
     nm_free(in->wards_said);
     nm_free(in->codes_note);
@@ -180,27 +173,23 @@ static nm_status read_population(nm_store *store, const nm_facts_opts *o, facts_
     return rc;
 }
 
-/* The ward of each LSOA (nm_areas_wards), kept in the rows. */
+/* The ward of each LSOA (nm_areas_wards). */
 static nm_status read_wards(nm_store *store, facts_in *in)
 {
-    nm_area_wards w;
-    nm_status rc = nm_areas_wards(store, in->a, in->newer_vintage, &w);
-    size_t i;
+    nm_status rc = nm_areas_wards(store, in->a, in->newer_vintage, &in->wards);
 
-    if (rc != NM_OK)
-        return rc;
-    in->ward_vintage = w.vintage;
-    for (i = 0; i < in->n && i < w.n; i++) {
-        /* the rows take the strings over */
-        in->row[i].ward = w.code[i];
-        in->row[i].ward_name = w.name[i];
-        w.code[i] = w.name[i] = NULL;
-    }
-    in->have_wards = w.found > 0;
-    nm_area_wards_clear(&w);
-    if (in->have_wards && !in->wards_said)
+    if (rc == NM_OK && in->wards.found > 0 && !in->wards_said)
         rc = nmP_wards_said(store, in->a, &in->wards_said);
     return rc;
+}
+
+/* Row i's ward code, or its name (the code when unnamed); NULL when it
+ * has none. */
+static const char *ward_of(const facts_in *in, size_t i, int name)
+{
+    if (i >= in->wards.n)
+        return NULL;
+    return name ? in->wards.name[i] : in->wards.code[i];
 }
 
 /* A release on older codes than the area's (IMD 2007 and 2010 on LSOAs of
@@ -388,13 +377,14 @@ static ward_sum *sum_wards(const facts_in *in, size_t *nw)
     *nw = 0;
     for (i = 0; w && i < in->n; i++) {
         const lsoa_row *r = &in->row[i];
-        if (!r->ward)
+        const char *code = ward_of(in, i, 0);
+        if (!code)
             continue;
-        for (j = 0; j < *nw && strcmp(w[j].code, r->ward) != 0; j++)
+        for (j = 0; j < *nw && strcmp(w[j].code, code) != 0; j++)
             ;
         if (j == *nw) {
-            w[j].code = r->ward;
-            w[j].name = r->ward_name;
+            w[j].code = code;
+            w[j].name = ward_of(in, i, 1);
             (*nw)++;
         }
         w[j].lsoas++;
@@ -441,7 +431,7 @@ static nm_status fact_wards(nm_ctx *ctx, const facts_in *in, nm_fact *f)
             q++;
             people += w[i].people;
         }
-    if (!in->have_wards) {
+    if (in->wards.found == 0) {
         nmC_buf_addf(&t, "No LSOA of %s has a ward in the store, so the wards in the region's "
                         "most deprived 20%% cannot be named (import an LSOA to ward lookup, or "
                         "run needsmap assign --from lsoa --to ward).",
@@ -513,8 +503,8 @@ static nm_status fact_most_deprived(nm_ctx *ctx, const facts_in *in, nm_fact *f)
                         nm_areas_code(in->a, i));
             if (*nm_areas_name(in->a, i))
                 nmC_buf_addf(&t, " \"%s\"", nm_areas_name(in->a, i));
-            if (in->row[i].ward_name)
-                nmC_buf_addf(&t, " in %s ward", in->row[i].ward_name);
+            if (ward_of(in, i, 1))
+                nmC_buf_addf(&t, " in %s ward", ward_of(in, i, 1));
         }
         nmC_buf_addf(&t, ", %s %s of %s LSOAs in England (%s %s).",
                     ties > 1 ? "sharing rank" : "ranked", nmP_fmt_count(lround(best), c1),
